@@ -1,0 +1,69 @@
+"""The engine's clock: injectable, so that recorded histories replay exactly."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that stands still until moved; for tests, replay and benchmarks."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs a timezone-aware start time")
+        self.now = start
+
+    def __call__(self) -> datetime:
+        """Return the clock's current time."""
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move the clock forward by a ``timedelta(**delta)`` and return the new time."""
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+
+_active_clock: contextvars.ContextVar[Clock] = contextvars.ContextVar(
+    "gongkai_active_clock", default=system_clock
+)
+
+
+class _ClockedDatetime(datetime):
+    """``datetime`` whose ``now()`` reads the engine clock active in this context."""
+
+    @classmethod
+    def now(cls, tz: object = None) -> datetime:  # type: ignore[override]
+        current = _active_clock.get()()
+        return current.astimezone(tz) if tz is not None else current  # type: ignore[arg-type]
+
+
+def install_in_spiffworkflow() -> None:
+    """Make SpiffWorkflow's timer events read the engine clock.
+
+    SpiffWorkflow calls ``datetime.now(timezone.utc)`` inside its timer module;
+    without this a timer would fire by the wall clock and a replayed history
+    could not reproduce when a timer fired.
+    """
+    from SpiffWorkflow.bpmn.specs.event_definitions import timer
+
+    timer.datetime = _ClockedDatetime  # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def active(clock: Clock) -> Iterator[None]:
+    """Run the enclosed block with ``clock`` as SpiffWorkflow's notion of now."""
+    token = _active_clock.set(clock)
+    try:
+        yield
+    finally:
+        _active_clock.reset(token)

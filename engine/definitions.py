@@ -1,0 +1,281 @@
+"""Parse, validate and compile BPMN files into deployable definitions.
+
+A definition is the set of BPMN files deployed together, keyed by the hash of
+their names and contents.  Validation collects every problem it finds, each
+naming the file, the element id and what is wrong, so that an author can fix
+a file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
+
+from . import forms, roles
+from .errors import DefinitionProblem, DeploymentError, ScriptError
+from .scripting import check_source
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+
+#: extension property naming the marshmallow schema of a user task's form.
+FORM_PROPERTY = "form"
+#: extension property listing tasks (comma-separated ids) whose actors may not take this one.
+EXCLUDE_PROPERTY = "excludeActorsOf"
+
+
+@dataclass(frozen=True)
+class UserTaskRules:
+    """What the engine enforces on one user task: role, form, separation of duties."""
+
+    process_id: str
+    element_id: str
+    name: str
+    role: str
+    form: str
+    exclude_actors_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    """A process found in a definition."""
+
+    process_id: str
+    name: str
+    file: str
+
+
+@dataclass
+class CompiledDefinition:
+    """A validated definition with its parsed specs, ready to run instances."""
+
+    content_hash: str
+    files: dict[str, str]
+    processes: dict[str, ProcessInfo]
+    user_tasks: dict[tuple[str, str], UserTaskRules]
+    _specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = field(repr=False)
+
+    def spec(self, process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+        """Return the process spec and the specs of the processes it calls."""
+        return self._specs[process_id]
+
+    def user_task(self, process_id: str, element_id: str) -> UserTaskRules | None:
+        """Return the rules of a user task, or None if the element is not one."""
+        return self.user_tasks.get((process_id, element_id))
+
+
+def content_hash(files: Mapping[str, str]) -> str:
+    """Return the SHA-256 over the names and contents of ``files``, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(files[name].encode()).digest())
+    return digest.hexdigest()
+
+
+def read_files(paths: Iterable[str | Path]) -> dict[str, str]:
+    """Read BPMN files by path into ``{file name: text}``; duplicate names are refused."""
+    files: dict[str, str] = {}
+    problems: list[DefinitionProblem] = []
+    for path in map(Path, paths):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(DefinitionProblem(str(path), None, f"cannot be read: {exc}"))
+            continue
+        if path.name in files:
+            problems.append(
+                DefinitionProblem(
+                    str(path), None, "another file of that name is in this deployment"
+                )
+            )
+        files[path.name] = text
+    if problems:
+        raise DeploymentError(problems)
+    return files
+
+
+class _Checker:
+    """Collects problems of one file beyond what SpiffWorkflow itself checks."""
+
+    def __init__(self, file: str, root: Any) -> None:
+        self.file = file
+        self.root = root
+        self.problems: list[DefinitionProblem] = []
+        self.user_tasks: list[UserTaskRules] = []
+
+    def problem(self, element_id: str | None, message: str) -> None:
+        self.problems.append(DefinitionProblem(self.file, element_id, message))
+
+    def check(self) -> None:
+        for process in self.root.iterfind("bpmn:process", NS):
+            self._check_process(process)
+        self._check_scripts()
+
+    def _check_process(self, process: Any) -> None:
+        process_id = process.get("id")
+        lane_of: dict[str, str] = {}
+        for lane in process.iterfind(".//bpmn:lane", NS):
+            lane_id = lane.get("id")
+            if lane.find("bpmn:childLaneSet", NS) is None and not roles.is_known_role(lane_id):
+                known = ", ".join(roles.ROLES)
+                self.problem(lane_id, f"lane names no known role (known roles: {known})")
+            for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+                lane_of[(ref.text or "").strip()] = lane_id
+        task_ids = {el.get("id") for el in process.iter() if el.get("id")}
+        for task in process.iter(f"{{{BPMN}}}userTask"):
+            self._check_user_task(process_id, task, lane_of, task_ids)
+
+    def _lane(self, task: Any, lane_of: dict[str, str]) -> str | None:
+        # A task inside an embedded subprocess sits in the lane of that subprocess.
+        node = task
+        while node is not None and node.tag != f"{{{BPMN}}}process":
+            if node.get("id") in lane_of:
+                return lane_of[node.get("id")]
+            node = node.getparent()
+        return None
+
+    def _check_user_task(
+        self, process_id: str, task: Any, lane_of: dict[str, str], task_ids: set[str]
+    ) -> None:
+        task_id = task.get("id")
+        properties = {
+            p.get("name"): p.get("value", "")
+            for p in task.iterfind(
+                "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS
+            )
+        }
+        role = self._lane(task, lane_of)
+        if role is None:
+            self.problem(task_id, "user task is not in any lane, so no role may work on it")
+        form = properties.get(FORM_PROPERTY, "")
+        if not form:
+            self.problem(task_id, f"user task names no form (extension property '{FORM_PROPERTY}')")
+        elif not forms.is_known_form(form):
+            self.problem(
+                task_id, f"unknown form schema '{form}' (known: {', '.join(sorted(forms.FORMS))})"
+            )
+        excluded = tuple(
+            x.strip() for x in properties.get(EXCLUDE_PROPERTY, "").split(",") if x.strip()
+        )
+        for other in excluded:
+            if other not in task_ids:
+                self.problem(
+                    task_id, f"'{EXCLUDE_PROPERTY}' names '{other}', which is not in this process"
+                )
+        if role is not None and form and forms.is_known_form(form):
+            self.user_tasks.append(
+                UserTaskRules(
+                    process_id, task_id, task.get("name") or task_id, role, form, excluded
+                )
+            )
+
+    def _check_scripts(self) -> None:
+        checks: list[tuple[Any, str, str]] = []
+        for script in self.root.iter(f"{{{BPMN}}}script"):
+            checks.append((script.getparent(), script.text or "", "exec"))
+        for tag in ("preScript", "postScript"):
+            for script in self.root.iter(f"{{{SPIFF}}}{tag}"):
+                checks.append((script.getparent().getparent(), script.text or "", "exec"))
+        for tag in (
+            "conditionExpression",
+            "completionCondition",
+            "loopCardinality",
+            "timeDate",
+            "timeDuration",
+            "timeCycle",
+        ):
+            for expr in self.root.iter(f"{{{BPMN}}}{tag}"):
+                checks.append((expr.getparent(), expr.text or "", "eval"))
+        for owner, source, mode in checks:
+            element = owner
+            while element is not None and element.get("id") is None:
+                element = element.getparent()
+            try:
+                check_source(source.strip() or "None", mode)
+            except ScriptError as exc:
+                self.problem(element.get("id") if element is not None else None, f"script {exc}")
+
+
+def compile_definition(files: Mapping[str, str]) -> CompiledDefinition:
+    """Validate BPMN ``files`` and build their specs.
+
+    Raises ``DeploymentError`` listing every problem found.
+    """
+    if not files:
+        raise DeploymentError([DefinitionProblem("(none)", None, "no BPMN file was given")])
+    problems: list[DefinitionProblem] = []
+    parser = SpiffBpmnParser(validator=BpmnValidator())
+    user_tasks: dict[tuple[str, str], UserTaskRules] = {}
+    processes: dict[str, ProcessInfo] = {}
+    for name, text in sorted(files.items()):
+        try:
+            root = etree.fromstring(
+                text.encode("utf-8"),
+                parser=etree.XMLParser(resolve_entities=False, no_network=True),
+            )
+        except etree.XMLSyntaxError as exc:
+            problems.append(DefinitionProblem(name, None, f"bad XML: {exc}"))
+            continue
+        if root.tag != f"{{{BPMN}}}definitions":
+            problems.append(
+                DefinitionProblem(
+                    name,
+                    root.get("id"),
+                    "not a BPMN 2.0 file (root element is not bpmn:definitions)",
+                )
+            )
+            continue
+        checker = _Checker(name, root)
+        checker.check()
+        problems.extend(checker.problems)
+        for rules in checker.user_tasks:
+            user_tasks[(rules.process_id, rules.element_id)] = rules
+        for process in root.iterfind("bpmn:process", NS):
+            pid = process.get("id")
+            if pid in processes:
+                problems.append(
+                    DefinitionProblem(
+                        name, pid, f"process id is also defined in {processes[pid].file}"
+                    )
+                )
+            processes[pid] = ProcessInfo(pid, process.get("name") or pid, name)
+        try:
+            parser.add_bpmn_xml(root, filename=name)
+        except ValidationException as exc:
+            problems.append(_from_spiff(exc, name))
+        except SpiffWorkflowException as exc:
+            problems.append(DefinitionProblem(name, None, str(exc)))
+    if not problems and not processes:
+        problems.append(DefinitionProblem(", ".join(sorted(files)), None, "contains no process"))
+    specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
+    if not problems:
+        for pid, info in processes.items():
+            try:
+                specs[pid] = (parser.get_spec(pid), parser.get_subprocess_specs(pid))
+            except ValidationException as exc:
+                problems.append(_from_spiff(exc, info.file))
+            except (SpiffWorkflowException, KeyError) as exc:
+                problems.append(DefinitionProblem(info.file, pid, f"cannot be built: {exc}"))
+    if problems:
+        raise DeploymentError(problems)
+    return CompiledDefinition(content_hash(files), dict(files), processes, user_tasks, specs)
+
+
+def _from_spiff(exc: ValidationException, default_file: str) -> DefinitionProblem:
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if exc.line_number:
+        message = f"{message} (line {exc.line_number})"
+    return DefinitionProblem(exc.file_name or default_file, exc.id or None, message)

@@ -1,0 +1,59 @@
+"""Errors the engine raises; the web layer maps each to an HTTP status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EngineError(Exception):
+    """Base class of every error the engine reports to its callers."""
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    """One thing wrong with a BPMN file: where it is and what it is."""
+
+    file: str
+    element_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: element '{self.element_id}'" if self.element_id else self.file
+        return f"{where}: {self.message}"
+
+
+class DeploymentError(EngineError):
+    """The BPMN files were refused; nothing was deployed."""
+
+    def __init__(self, problems: list[DefinitionProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class FormValidationError(EngineError):
+    """Submitted form data is invalid; ``errors`` maps each field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        fields = ", ".join(f"{k}: {' '.join(map(str, v))}" for k, v in sorted(errors.items()))
+        super().__init__(f"invalid form data ({fields})")
+
+
+class NotFoundError(EngineError):
+    """The named instance, task, definition or user does not exist."""
+
+
+class ConflictError(EngineError):
+    """Someone else changed the instance first; reload and try again."""
+
+
+class PermissionDeniedError(EngineError):
+    """The user may not do this (wrong role or separation of duties)."""
+
+
+class InvalidInputError(EngineError):
+    """An argument other than form data is invalid (unknown role, bad name, ...)."""
+
+
+class ScriptError(EngineError):
+    """A BPMN script or condition failed or tried something not allowed."""

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, database setup and the unit of work."""

@@ -1,0 +1,109 @@
+"""Database engines and the unit of work: one engine call, one transaction."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_SQLITE_PATH = Path("instance") / "gongkai.sqlite3"
+
+
+def default_database_url() -> str:
+    """Return ``GONGKAI_DATABASE_URL`` or the embedded SQLite file under ``instance/``."""
+    url = os.environ.get("GONGKAI_DATABASE_URL")
+    if url:
+        return url
+    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_SQLITE_PATH.resolve()}"
+
+
+def _normalise_url(url: str) -> str:
+    # psycopg 3 is the only PostgreSQL driver we ship; plain URLs mean it.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _sqlite_engine(url: str, *, begin: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins,
+        # so that writers can take the lock up front with BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+@dataclass
+class Database:
+    """The engines and session factories of one database.
+
+    On SQLite writers begin with ``BEGIN IMMEDIATE``: a second writer waits
+    for the first to commit and then reads fresh data, instead of failing
+    later with a stale snapshot.  On PostgreSQL writers lock the instance row
+    with ``SELECT ... FOR UPDATE``.
+    """
+
+    url: str
+    read_engine: Engine
+    write_engine: Engine
+    _readers: sessionmaker[Session] = field(init=False, repr=False)
+    _writers: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._readers = sessionmaker(bind=self.read_engine, expire_on_commit=False)
+        self._writers = sessionmaker(bind=self.write_engine, expire_on_commit=False)
+
+    @classmethod
+    def connect(cls, url: str | None = None) -> Database:
+        """Open the database at ``url`` (default: ``default_database_url()``)."""
+        url = _normalise_url(url or default_database_url())
+        if url.startswith("sqlite"):
+            return cls(
+                url,
+                _sqlite_engine(url, begin="BEGIN"),
+                _sqlite_engine(url, begin="BEGIN IMMEDIATE"),
+            )
+        engine = create_engine(url, pool_pre_ping=True)
+        return cls(url, engine, engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Tell whether this is the embedded SQLite database."""
+        return self.url.startswith("sqlite")
+
+    @contextmanager
+    def unit_of_work(self, *, write: bool) -> Iterator[Session]:
+        """Yield a session whose work is committed on success and rolled back otherwise."""
+        session = (self._writers if write else self._readers)()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            self.write_engine.dispose()

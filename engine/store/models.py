@@ -1,0 +1,141 @@
+"""SQLAlchemy models of deployed definitions, instances, tasks, events and users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every gongkai table."""
+
+
+class User(Base):
+    """A person who signs in; roles say which lanes' tasks he may work on."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class UserRole(Base):
+    """One role held by one user."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class Definition(Base):
+    """One deployed version of a set of BPMN files, keyed by their content hash."""
+
+    __tablename__ = "definitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    deployed_at: Mapped[str] = mapped_column(String(40))
+    deployed_by: Mapped[str | None] = mapped_column(String(64))
+    processes: Mapped[list[DeployedProcess]] = relationship(
+        back_populates="definition", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class DeployedProcess(Base):
+    """A process contained in a deployed definition; starting by id picks the newest."""
+
+    __tablename__ = "deployed_processes"
+
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"), primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    file: Mapped[str] = mapped_column(String(256))
+    definition: Mapped[Definition] = relationship(back_populates="processes")
+
+    __table_args__ = (Index("ix_deployed_processes_process_id", "process_id"),)
+
+
+class ProcessInstance(Base):
+    """A running or finished workflow: its live state and the head of its event chain.
+
+    ``row_version`` guards against lost updates: an UPDATE whose version is
+    stale matches no row and SQLAlchemy raises ``StaleDataError``.
+    """
+
+    __tablename__ = "process_instances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definitions.id"))
+    process_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(Text)
+    actors: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    started_by: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[str] = mapped_column(String(40))
+    completed_at: Mapped[str | None] = mapped_column(String(40))
+    next_timer_at: Mapped[str | None] = mapped_column(String(40))
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_event_hash: Mapped[str] = mapped_column(String(64))
+
+    definition: Mapped[Definition] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
+    __table_args__ = (
+        Index("ix_process_instances_status", "status"),
+        Index("ix_process_instances_next_timer_at", "next_timer_at"),
+    )
+
+
+class WorkItem(Base):
+    """A ready user task, kept beside the state so inboxes need no deserialization."""
+
+    __tablename__ = "work_items"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    element_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(32))
+    form: Mapped[str] = mapped_column(String(64))
+    excluded_users: Mapped[list[str]] = mapped_column(JSON)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (
+        Index("ix_work_items_role", "role"),
+        Index("ix_work_items_instance_id", "instance_id"),
+    )
+
+
+class Event(Base):
+    """One entry of an instance's append-only, hash-chained audit log."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),)

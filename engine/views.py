@@ -1,0 +1,82 @@
+"""Plain read-only views the engine hands to its callers (no ORM objects leak out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DeploymentResult:
+    """What a deploy call did."""
+
+    definition_id: int
+    content_hash: str
+    process_ids: tuple[str, ...]
+    created: bool
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user and the roles he holds."""
+
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    active: bool
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A ready user task as an inbox shows it."""
+
+    task_id: str
+    instance_id: int
+    process_id: str
+    element_id: str
+    name: str
+    role: str
+    form: str
+    claimed_by: str | None
+    created_at: str
+    due_at: str | None
+    instance_version: int
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    """A process instance: status, version, data and what it waits for."""
+
+    id: int
+    process_id: str
+    definition_id: int
+    content_hash: str
+    status: str
+    version: int
+    started_by: str | None
+    started_at: str
+    updated_at: str
+    completed_at: str | None
+    data: dict[str, Any]
+    ready_tasks: tuple[TaskView, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One event of an instance's history."""
+
+    seq: int
+    type: str
+    actor: str | None
+    at: str
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class TickResult:
+    """What one ``tick`` did: instances looked at and timers fired."""
+
+    instances: int
+    timers_fired: int

@@ -1,0 +1,90 @@
+"""Fixtures over real databases (SQLite file, PostgreSQL server) and shared steps."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+from pytest_bdd import given, parsers
+
+from engine import Database, Engine
+from engine.clock import ManualClock
+from engine.store import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / "workflows"
+TEST_BPMN = Path(__file__).resolve().parent / "bpmn"
+POSTGRES_URL = os.environ.get(
+    "GONGKAI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_or_skip() -> None:
+    try:
+        sqlalchemy.create_engine(POSTGRES_URL).connect().close()
+    except sqlalchemy.exc.OperationalError as exc:
+        if os.environ.get("GONGKAI_REQUIRE_POSTGRES"):
+            raise
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_URL}: {exc.orig}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database: a SQLite file or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gongkai.sqlite3'}"
+        return
+    _postgres_or_skip()
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock standing at a Monday morning in Beijing, moved by the tests."""
+    return ManualClock(datetime(2026, 11, 30, 1, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    """The test database, migrated to the newest schema."""
+    database = Database.connect(database_url)
+    schema.upgrade(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def engine(db: Database, clock: ManualClock) -> Engine:
+    """The gongkai engine on the test database with the manual clock."""
+    return Engine(db, clock)
+
+
+@given(parsers.parse("the users"), target_fixture="users")
+def given_users(engine: Engine, datatable: list[list[str]]) -> dict[str, list[str]]:
+    header, *rows = datatable
+    users = {}
+    for row in rows:
+        record = dict(zip(header, row, strict=True))
+        roles = [r.strip() for r in record["roles"].split(",")]
+        engine.add_user(record["name"], roles)
+        users[record["name"]] = roles
+    return users
+
+
+@given("the simple approval workflow is deployed", target_fixture="first_version")
+def given_simple_approval(engine: Engine) -> int:
+    return engine.deploy([WORKFLOWS / "simple_approval.bpmn"]).definition_id

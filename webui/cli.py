@@ -1,0 +1,165 @@
+"""The ``gongkai`` command line: database, deployment, users, server and timers."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from engine import Database, Engine, EngineError
+from engine.store import schema
+
+#: the BPMN files shipped with gongkai (a source checkout installed with ``pip install -e``).
+BUNDLED_WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
+
+
+def _engine(url: str | None) -> Engine:
+    return Engine(Database.connect(url))
+
+
+def _bpmn_paths(paths: Iterable[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        found.extend(sorted(path.glob("*.bpmn")) if path.is_dir() else [path])
+    return found
+
+
+class _Context:
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = _engine(self.url)
+        return self._engine
+
+
+pass_context = click.make_pass_decorator(_Context)
+
+
+@click.group()
+@click.option(
+    "--database-url",
+    envvar="GONGKAI_DATABASE_URL",
+    default=None,
+    help="SQLAlchemy URL; default: SQLite file instance/gongkai.sqlite3.",
+)
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """Gongkai (公开): BPMN workflows for government information disclosure."""
+    ctx.obj = _Context(database_url)
+
+
+def _fail(exc: EngineError) -> None:
+    click.echo(f"错误 / Error: {exc}", err=True)
+    sys.exit(1)
+
+
+@main.command("init-db")
+@pass_context
+def init_db(ctx: _Context) -> None:
+    """Create the database schema, or upgrade it to the newest revision."""
+    schema.upgrade(ctx.engine.db)
+    click.echo(f"database at revision {schema.current_revision(ctx.engine.db)}")
+
+
+@main.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(ctx: _Context) -> None:
+    """Upgrade the database schema to the newest revision."""
+    schema.upgrade(ctx.engine.db)
+    click.echo(f"database at revision {schema.current_revision(ctx.engine.db)}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--by", "deployed_by", default=None, help="Who deploys (recorded).")
+@pass_context
+def deploy(ctx: _Context, paths: tuple[str, ...], deployed_by: str | None) -> None:
+    """Validate and deploy BPMN files (or folders of them) as one definition version."""
+    try:
+        result = ctx.engine.deploy(_bpmn_paths(paths), deployed_by)
+    except EngineError as exc:
+        _fail(exc)
+        return
+    verb = "deployed" if result.created else "already deployed"
+    click.echo(
+        f"{verb}: definition {result.definition_id} ({result.content_hash[:12]}) "
+        f"processes {', '.join(result.process_ids)}"
+    )
+
+
+@main.group()
+def users() -> None:
+    """Manage users and their roles."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, help="Role id; repeat for several.")
+@click.option("--display-name", default=None, help="Name shown in the UI, e.g. 张三.")
+@click.option("--password", default=None, help="Sign-in password (omit for none).")
+@pass_context
+def users_add(
+    ctx: _Context, name: str, roles: tuple[str, ...], display_name: str | None, password: str | None
+) -> None:
+    """Add a user with roles, or add roles to an existing user."""
+    try:
+        user = ctx.engine.add_user(name, roles, display_name, password)
+    except EngineError as exc:
+        _fail(exc)
+        return
+    click.echo(f"{user.username}: {', '.join(user.roles)}")
+
+
+@users.command("list")
+@pass_context
+def users_list(ctx: _Context) -> None:
+    """List users and their roles."""
+    for user in ctx.engine.list_users():
+        click.echo(f"{user.username}\t{user.display_name}\t{', '.join(user.roles)}")
+
+
+@main.command()
+@click.option(
+    "--loop",
+    "interval",
+    type=float,
+    default=None,
+    help="Keep ticking every INTERVAL seconds instead of once.",
+)
+@pass_context
+def tick(ctx: _Context, interval: float | None) -> None:
+    """Fire the timers that are due (reminders, deadlines, escalations)."""
+    while True:
+        result = ctx.engine.tick()
+        click.echo(f"tick: {result.instances} instance(s), {result.timers_fired} timer(s) fired")
+        if interval is None:
+            return
+        time.sleep(interval)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@pass_context
+def serve(ctx: _Context, host: str, port: int) -> None:
+    """Run the development server, after bringing the schema and bundled workflows up to date."""
+    from . import create_app
+
+    schema.upgrade(ctx.engine.db)
+    result = ctx.engine.deploy(_bpmn_paths([str(BUNDLED_WORKFLOWS)]), "gongkai serve")
+    click.echo(f"workflows: definition {result.definition_id} ({', '.join(result.process_ids)})")
+    app = create_app({"DATABASE_URL": ctx.url})
+    app.run(host=host, port=port, debug=False)
