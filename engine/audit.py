@@ -13,10 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from .store.models import Event, ProcessInstance
+from .store.repository import EventRow, InstanceRow
 
 GENESIS_HASH = "0" * 64
 
@@ -44,28 +41,13 @@ def event_hash(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def append_event(
-    session: Session,
-    instance: ProcessInstance,
-    type_: str,
-    actor: str | None,
-    at: str,
-    data: dict[str, Any],
-) -> Event:
-    """Append an event to ``instance``'s chain in the caller's transaction."""
+def chain_event(
+    instance: InstanceRow, type_: str, actor: str | None, at: str, data: dict[str, Any]
+) -> EventRow:
+    """Return the next event of ``instance``'s chain and move the chain head to it."""
     seq = instance.event_count + 1
     digest = event_hash(instance.id, seq, type_, actor, at, data, instance.last_event_hash)
-    event = Event(
-        instance_id=instance.id,
-        seq=seq,
-        type=type_,
-        actor=actor,
-        at=at,
-        data=data,
-        prev_hash=instance.last_event_hash,
-        hash=digest,
-    )
-    session.add(event)
+    event = EventRow(instance.id, seq, type_, actor, at, data, instance.last_event_hash, digest)
     instance.event_count = seq
     instance.last_event_hash = digest
     return event
@@ -82,7 +64,7 @@ class ChainReport:
     first_bad_seq: int | None = None
 
 
-def verify_chain(instance: ProcessInstance, events: Sequence[Event]) -> ChainReport:
+def verify_chain(instance: InstanceRow, events: Sequence[EventRow]) -> ChainReport:
     """Check that ``events`` form an unbroken chain ending at the instance's head."""
     prev = GENESIS_HASH
     for expected_seq, event in enumerate(events, start=1):
@@ -123,10 +105,3 @@ def verify_chain(instance: ProcessInstance, events: Sequence[Event]) -> ChainRep
             len(events) + 1,
         )
     return ChainReport(instance.id, len(events), True)
-
-
-def load_events(session: Session, instance_id: int) -> list[Event]:
-    """Return the events of an instance in chain order."""
-    return list(
-        session.scalars(select(Event).where(Event.instance_id == instance_id).order_by(Event.seq))
-    )

@@ -65,6 +65,7 @@ class CompiledDefinition:
     processes: dict[str, ProcessInfo]
     user_tasks: dict[tuple[str, str], UserTaskRules]
     _specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = field(repr=False)
+    _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def spec(self, process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
         """Return the process spec and the specs of the processes it calls."""
@@ -73,6 +74,43 @@ class CompiledDefinition:
     def user_task(self, process_id: str, element_id: str) -> UserTaskRules | None:
         """Return the rules of a user task, or None if the element is not one."""
         return self.user_tasks.get((process_id, element_id))
+
+    def leads_back(self, process_id: str, source: str, target: str) -> bool:
+        """Tell whether reaching ``target`` after ``source`` goes back in the process.
+
+        Elements are ordered by their distance from the start event; a task
+        that becomes ready again no further from the start than the task just
+        completed was returned to (sent back), not reached anew.
+        """
+        if process_id not in self._distances:
+            self._distances[process_id] = _distances_from_start(self._process_spec(process_id))
+        distance = self._distances[process_id]
+        return source in distance and target in distance and distance[target] <= distance[source]
+
+    def _process_spec(self, process_id: str) -> BpmnProcessSpec:
+        for spec, subprocess_specs in self._specs.values():
+            if spec.name == process_id:
+                return spec
+            if process_id in subprocess_specs:
+                return subprocess_specs[process_id]
+        raise KeyError(process_id)
+
+
+def _distances_from_start(spec: BpmnProcessSpec) -> dict[str, int]:
+    distance: dict[str, int] = {}
+    queue = [(spec.start, 0)]
+    seen = {spec.start.name}
+    while queue:
+        task_spec, steps = queue.pop(0)
+        bpmn_id = getattr(task_spec, "bpmn_id", None)
+        if bpmn_id is not None and bpmn_id not in distance:
+            distance[bpmn_id] = steps
+            steps += 1
+        for output in task_spec.outputs:
+            if output.name not in seen:
+                seen.add(output.name)
+                queue.append((output, steps))
+    return distance
 
 
 def content_hash(files: Mapping[str, str]) -> str:

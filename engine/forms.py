@@ -7,6 +7,7 @@ label the web UI shows (``label`` in Chinese, ``label_en`` in English).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -87,8 +88,9 @@ def is_known_form(name: str) -> bool:
     return name in FORMS
 
 
+@functools.cache
 def form_schema(name: str) -> FormSchema:
-    """Return an instance of the form schema registered under ``name``."""
+    """Return the (shared, stateless) instance of the form schema registered under ``name``."""
     return FORMS[name]()
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from threading import Lock
@@ -23,15 +24,15 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit, clock, forms, roles
 from .definitions import CompiledDefinition, UserTaskRules, compile_definition, read_files
 from .errors import (
     ConflictError,
+    EngineError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
@@ -41,28 +42,22 @@ from .passwords import hash_password
 from .scripting import make_script_engine
 from .state import StateSerializer, compact
 from .store.database import Database
-from .store.models import (
-    Definition,
-    DeployedProcess,
-    Event,
-    ProcessInstance,
-    User,
-    UserRole,
-    WorkItem,
+from .store.models import Definition, DeployedProcess, ProcessInstance, User, UserRole, WorkItem
+from .store.repository import (
+    EventRow,
+    InstanceRow,
+    Repository,
+    StaleInstanceError,
+    WorkItemRow,
 )
-from .views import (
-    DeploymentResult,
-    EventView,
-    InstanceView,
-    TaskView,
-    TickResult,
-    UserView,
-)
+from .views import DeploymentResult, EventView, InstanceView, TaskView, TickResult, UserView
 
+#: how many live workflows the engine keeps between steps.
+LIVE_CACHE_SIZE = 256
+USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _CHANGED_BY_OTHERS = (
     "该实例已被他人修改，请刷新后重试 / The instance was changed by someone else; reload and retry."
 )
-USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 
 
 def iso(moment: datetime) -> str:
@@ -74,17 +69,26 @@ def iso(moment: datetime) -> str:
 
 @dataclass
 class _Step:
-    """What happened while the engine ran a workflow, to be turned into events."""
+    """One engine call on one instance: its time, what it changed, the events it wrote."""
 
-    timers_fired: list[Task]
-
-    @classmethod
-    def empty(cls) -> _Step:
-        return cls([])
+    instance: InstanceRow
+    compiled: CompiledDefinition
+    workflow: BpmnWorkflow
+    moment: datetime
+    now: str
+    actor: str | None
+    ready_before: dict[str, UserTaskRules] = field(default_factory=dict)
+    timers_fired: list[Task] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
 
     def record(self, task: Task) -> None:
+        """Note a task SpiffWorkflow completed on its own (passed as its callback)."""
         if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
             self.timers_fired.append(task)
+
+    def event(self, type_: str, actor: str | None, data: dict[str, Any]) -> None:
+        """Append an event to the instance's chain, to be written with the state."""
+        self.events.append(audit.chain_event(self.instance, type_, actor, self.now, data))
 
 
 class Engine:
@@ -97,25 +101,39 @@ class Engine:
         self._script_engine = make_script_engine()
         self._definitions: dict[int, CompiledDefinition] = {}
         self._definitions_lock = Lock()
+        # Live workflows by instance id, tagged with the row version they match:
+        # the next step of an instance skips deserializing it.  The database
+        # row stays authoritative; a stale or failed copy is never reused.
+        self._live: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._live_lock = Lock()
         clock.install_in_spiffworkflow()
 
     # -- transactions ---------------------------------------------------------------
 
     @contextmanager
-    def _unit_of_work(self, *, write: bool) -> Iterator[Session]:
+    def _errors_mapped(self) -> Iterator[None]:
         try:
-            with self.db.unit_of_work(write=write) as session:
-                yield session
-        except StaleDataError:
+            yield
+        except StaleInstanceError:
             raise ConflictError(_CHANGED_BY_OTHERS) from None
         except IntegrityError as exc:
-            if "uq_events_instance_seq" in str(exc) or "events" in str(exc.statement or ""):
+            if "events" in str(exc.statement or "") or "work_items" in str(exc.statement or ""):
                 raise ConflictError(_CHANGED_BY_OTHERS) from None
             raise
         except OperationalError as exc:
             if "locked" in str(exc).lower():
                 raise ConflictError("数据库忙，请重试 / The database is busy; try again.") from None
             raise
+
+    @contextmanager
+    def _session(self, *, write: bool) -> Iterator[Session]:
+        with self._errors_mapped(), self.db.unit_of_work(write=write) as session:
+            yield session
+
+    @contextmanager
+    def _repository(self, *, write: bool) -> Iterator[Repository]:
+        with self._errors_mapped(), self.db.transaction(write=write) as connection:
+            yield Repository(connection, row_locks=not self.db.is_sqlite)
 
     def _now(self) -> tuple[datetime, str]:
         moment = self.clock()
@@ -139,17 +157,13 @@ class Engine:
         """Deploy ``{file name: BPMN text}`` as one definition version."""
         compiled = compile_definition(files)
         _, now = self._now()
-        with self._unit_of_work(write=True) as session:
+        with self._session(write=True) as session:
             existing = session.scalar(
                 select(Definition).where(Definition.content_hash == compiled.content_hash)
             )
             if existing is not None:
-                return DeploymentResult(
-                    existing.id,
-                    existing.content_hash,
-                    tuple(p.process_id for p in existing.processes),
-                    False,
-                )
+                ids = tuple(p.process_id for p in existing.processes)
+                return DeploymentResult(existing.id, existing.content_hash, ids, False)
             definition = Definition(
                 content_hash=compiled.content_hash,
                 files=compiled.files,
@@ -162,32 +176,26 @@ class Engine:
             ]
             session.add(definition)
             session.flush()
-            with self._definitions_lock:
-                self._definitions[definition.id] = compiled
-            return DeploymentResult(
-                definition.id, compiled.content_hash, tuple(compiled.processes), True
-            )
-
-    def _compiled(self, definition: Definition) -> CompiledDefinition:
+            definition_id = definition.id
         with self._definitions_lock:
-            compiled = self._definitions.get(definition.id)
-        if compiled is None:
-            compiled = compile_definition(definition.files)
-            with self._definitions_lock:
-                self._definitions[definition.id] = compiled
-        return compiled
-
-    def _latest_definition(self, session: Session, process_id: str) -> Definition:
-        definition = session.scalar(
-            select(Definition)
-            .join(DeployedProcess)
-            .where(DeployedProcess.process_id == process_id)
-            .order_by(Definition.id.desc())
-            .limit(1)
+            self._definitions[definition_id] = compiled
+        return DeploymentResult(
+            definition_id, compiled.content_hash, tuple(compiled.processes), True
         )
-        if definition is None:
-            raise NotFoundError(f"未部署流程 / No deployed process '{process_id}'")
-        return definition
+
+    def _compiled(self, connection: Connection, definition_id: int) -> CompiledDefinition:
+        with self._definitions_lock:
+            compiled = self._definitions.get(definition_id)
+        if compiled is None:
+            files = connection.execute(
+                select(Definition.files).where(Definition.id == definition_id)
+            ).scalar_one_or_none()
+            if files is None:
+                raise NotFoundError(f"无此流程定义 / No definition {definition_id}")
+            compiled = compile_definition(files)
+            with self._definitions_lock:
+                self._definitions[definition_id] = compiled
+        return compiled
 
     # -- users ----------------------------------------------------------------------
 
@@ -211,7 +219,7 @@ class Engine:
                 f"未知角色 / Unknown role(s) {', '.join(unknown)}; known: {', '.join(roles.ROLES)}"
             )
         _, now = self._now()
-        with self._unit_of_work(write=True) as session:
+        with self._session(write=True) as session:
             user = session.scalar(select(User).where(User.username == username))
             if user is None:
                 user = User(
@@ -233,25 +241,18 @@ class Engine:
 
     def get_user(self, username: str) -> UserView:
         """Return a user by name."""
-        with self._unit_of_work(write=False) as session:
-            return _user_view(self._user(session, username))
+        with self._session(write=False) as session:
+            return _user_view(_user(session, username))
 
     def list_users(self) -> list[UserView]:
         """Return every user, by name."""
-        with self._unit_of_work(write=False) as session:
+        with self._session(write=False) as session:
             return [_user_view(u) for u in session.scalars(select(User).order_by(User.username))]
 
     def password_hash(self, username: str) -> str | None:
         """Return the stored password hash of a user (for sign-in)."""
-        with self._unit_of_work(write=False) as session:
-            return self._user(session, username).password_hash
-
-    @staticmethod
-    def _user(session: Session, username: str) -> User:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None or not user.active:
-            raise NotFoundError(f"无此用户 / No user '{username}'")
-        return user
+        with self._session(write=False) as session:
+            return _user(session, username).password_hash
 
     # -- instances ------------------------------------------------------------------
 
@@ -260,76 +261,73 @@ class Engine:
     ) -> InstanceView:
         """Start an instance of the newest deployed version of ``process_id``."""
         moment, now = self._now()
-        with self._unit_of_work(write=True) as session:
-            self._user(session, actor)
-            definition = self._latest_definition(session, process_id)
-            compiled = self._compiled(definition)
+        initial = dict(data or {})
+        with self._repository(write=True) as repo:
+            _roles_of(repo, actor)
+            definition_id, content_hash = _latest_definition(repo.connection, process_id)
+            compiled = self._compiled(repo.connection, definition_id)
             spec, subprocess_specs = compiled.spec(process_id)
-            workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine)
-            initial = dict(data or {})
-            instance = ProcessInstance(
-                definition_id=definition.id,
+            instance = InstanceRow(
+                id=0,
+                definition_id=definition_id,
                 process_id=process_id,
                 status="running",
+                row_version=1,
                 serializer_version=self._serializer.version,
-                state="",
+                state="{}",
                 actors={},
                 started_by=actor,
                 started_at=now,
                 updated_at=now,
+                completed_at=None,
+                next_timer_at=None,
                 event_count=0,
                 last_event_hash=audit.GENESIS_HASH,
             )
-            instance.definition = definition
-            session.add(instance)
-            session.flush()
-            audit.append_event(
-                session,
-                instance,
+            instance.id = repo.insert_instance(instance)
+            workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine)
+            step = _Step(instance, compiled, workflow, moment, now, actor)
+            step.event(
                 "instance_started",
                 actor,
-                now,
                 {
                     "process_id": process_id,
-                    "definition_id": definition.id,
-                    "content_hash": definition.content_hash,
+                    "definition_id": definition_id,
+                    "content_hash": content_hash,
                     "data": initial,
                 },
             )
-            step = _Step.empty()
             with self._running(moment):
                 workflow.task_tree.data.update(initial)
                 for task in workflow.get_tasks(state=TaskState.READY):
                     task.data.update(initial)
                 workflow.do_engine_steps(did_complete_task=step.record)
-            self._save(
-                session, instance, compiled, workflow, step, actor=None, now=now, sent_back_by=None
-            )
-            return self._instance_view(session, instance, workflow)
+            ready = self._save(repo, step)
+        self._remember(instance, workflow)
+        return _instance_view(instance, compiled, workflow, ready)
 
     def list_tasks(self, username: str) -> list[TaskView]:
         """Return the ready user tasks ``username`` may work on, claimed ones first."""
-        with self._unit_of_work(write=False) as session:
-            user = self._user(session, username)
-            held = [r.role for r in user.roles]
-            rows = session.execute(
+        with self._repository(write=False) as repo:
+            held = _roles_of(repo, username)
+            rows = repo.connection.execute(
                 select(WorkItem, ProcessInstance.process_id, ProcessInstance.row_version)
                 .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
                 .where(WorkItem.role.in_(held))
                 .order_by(WorkItem.created_at, WorkItem.task_id)
             ).all()
-            tasks = [
-                _task_view(item, process_id, version)
-                for item, process_id, version in rows
-                if username not in item.excluded_users and item.claimed_by in (None, username)
-            ]
-            return sorted(tasks, key=lambda t: t.claimed_by is None)
+        tasks = [
+            _task_view(WorkItemRow(*row[:-2]), row[-2], row[-1])
+            for row in rows
+            if username not in row.excluded_users and row.claimed_by in (None, username)
+        ]
+        return sorted(tasks, key=lambda t: t.claimed_by is None)
 
     def get_task(self, task_id: str) -> TaskView:
         """Return one ready user task."""
-        with self._unit_of_work(write=False) as session:
-            item, process_id, version = self._work_item(session, task_id)
-            return _task_view(item, process_id, version)
+        with self._repository(write=False) as repo:
+            item, instance = _task(repo, task_id)
+        return _task_view(item, instance.process_id, instance.row_version)
 
     def complete_task(
         self,
@@ -345,34 +343,31 @@ class Engine:
         since ``expected_version``, raises ``ConflictError``.
         """
         moment, now = self._now()
-        with self._unit_of_work(write=True) as session:
-            user = self._user(session, actor)
-            item, _, _ = self._work_item(session, task_id)
-            instance = self._lock_instance(session, item.instance_id)
+        with self._repository(write=True) as repo:
+            held = _roles_of(repo, actor)
+            item, instance = _task(repo, task_id)
             if expected_version is not None and instance.row_version != expected_version:
                 raise ConflictError(
                     "该任务已被他人处理，请刷新后重试 / Someone else changed this instance "
                     f"(version {instance.row_version}, you had {expected_version}); "
                     "reload and retry."
                 )
-            self._check_may_work(user, item)
+            _check_may_work(actor, held, item)
             clean = forms.validate_form(item.form, data)
-            compiled = self._compiled(instance.definition)
+            compiled = self._compiled(repo.connection, instance.definition_id)
             workflow = self._load(instance, compiled)
+            step = _Step(instance, compiled, workflow, moment, now, actor)
+            step.ready_before = _ready_user_tasks(workflow, compiled)
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or task.state != TaskState.READY:
                 raise ConflictError("该任务已完成 / This task has already been completed.")
-            step = _Step.empty()
             with self._running(moment):
                 task.data.update(clean)
                 task.run()
                 workflow.do_engine_steps(did_complete_task=step.record)
-            audit.append_event(
-                session,
-                instance,
+            step.event(
                 "task_completed",
                 actor,
-                now,
                 {
                     "task_id": task_id,
                     "element_id": item.element_id,
@@ -381,66 +376,58 @@ class Engine:
                     "data": clean,
                 },
             )
-            instance.actors = {
-                **instance.actors,
-                item.element_id: sorted({*instance.actors.get(item.element_id, []), actor}),
-            }
-            self._save(
-                session,
-                instance,
-                compiled,
-                workflow,
-                step,
-                actor=actor,
-                now=now,
-                sent_back_by=(actor, item.element_id),
-            )
-            return self._instance_view(session, instance, workflow)
+            done_by = instance.actors.get(item.element_id, [])
+            instance.actors = {**instance.actors, item.element_id: sorted({*done_by, actor})}
+            ready = self._save(repo, step, completed=item.element_id)
+        self._remember(instance, workflow)
+        return _instance_view(instance, compiled, workflow, ready)
 
     def get_instance(self, instance_id: int) -> InstanceView:
         """Return an instance with its data and ready tasks."""
-        with self._unit_of_work(write=False) as session:
-            instance = session.get(ProcessInstance, instance_id)
-            if instance is None:
-                raise NotFoundError(f"无此实例 / No instance {instance_id}")
-            workflow = self._load(instance, self._compiled(instance.definition))
-            return self._instance_view(session, instance, workflow)
+        with self._repository(write=False) as repo:
+            instance = _instance(repo, instance_id)
+            compiled = self._compiled(repo.connection, instance.definition_id)
+            items = repo.work_items_of(instance_id)
+        workflow = self._load(instance, compiled, keep_cached=True)
+        ready = tuple(_task_view(i, instance.process_id, instance.row_version) for i in items)
+        return _instance_view(instance, compiled, workflow, ready)
 
     def list_instances(
         self, process_id: str | None = None, status: str | None = None
     ) -> list[InstanceView]:
         """Return instances, newest first, without deserializing their state."""
-        with self._unit_of_work(write=False) as session:
-            query = select(ProcessInstance).order_by(ProcessInstance.id.desc())
+        with self._session(write=False) as session:
+            query = (
+                select(ProcessInstance, Definition.content_hash)
+                .join(Definition, Definition.id == ProcessInstance.definition_id)
+                .order_by(ProcessInstance.id.desc())
+            )
             if process_id:
                 query = query.where(ProcessInstance.process_id == process_id)
             if status:
                 query = query.where(ProcessInstance.status == status)
-            return [_instance_summary(i) for i in session.scalars(query)]
+            return [_instance_summary(_row_of(i), content) for i, content in session.execute(query)]
 
     def history(self, instance_id: int) -> list[EventView]:
         """Return the audit events of an instance in order."""
-        with self._unit_of_work(write=False) as session:
-            if session.get(ProcessInstance, instance_id) is None:
-                raise NotFoundError(f"无此实例 / No instance {instance_id}")
-            return [_event_view(e) for e in audit.load_events(session, instance_id)]
+        with self._repository(write=False) as repo:
+            _instance(repo, instance_id)
+            return [_event_view(e) for e in repo.events_of(instance_id)]
 
     def verify_chain(self, instance_id: int) -> audit.ChainReport:
         """Check that an instance's events form an unbroken hash chain."""
-        with self._unit_of_work(write=False) as session:
-            instance = session.get(ProcessInstance, instance_id)
-            if instance is None:
-                raise NotFoundError(f"无此实例 / No instance {instance_id}")
-            return audit.verify_chain(instance, audit.load_events(session, instance_id))
+        with self._repository(write=False) as repo:
+            instance = _instance(repo, instance_id)
+            return audit.verify_chain(instance, repo.events_of(instance_id))
 
     # -- timers ---------------------------------------------------------------------
 
     def tick(self, limit: int = 100) -> TickResult:
         """Fire the timers that are due by the engine clock; one transaction per instance."""
         moment, now = self._now()
-        with self._unit_of_work(write=False) as session:
+        with self._repository(write=False) as repo:
             due = list(
-                session.scalars(
+                repo.connection.scalars(
                     select(ProcessInstance.id)
                     .where(
                         ProcessInstance.status == "running", ProcessInstance.next_timer_at <= now
@@ -450,31 +437,32 @@ class Engine:
                 )
             )
         fired = 0
+        failures: list[str] = []
         for instance_id in due:
-            with self._unit_of_work(write=True) as session:
-                instance = self._lock_instance(session, instance_id, skip_locked=True)
-                if instance is None or instance.status != "running":
-                    continue
-                if instance.next_timer_at is None or instance.next_timer_at > now:
-                    continue
-                compiled = self._compiled(instance.definition)
-                workflow = self._load(instance, compiled)
-                step = _Step.empty()
-                with self._running(moment):
-                    workflow.refresh_timers()
-                    workflow.do_engine_steps(did_complete_task=step.record)
-                fired += len(step.timers_fired)
-                self._save(
-                    session,
-                    instance,
-                    compiled,
-                    workflow,
-                    step,
-                    actor=None,
-                    now=now,
-                    sent_back_by=None,
-                )
-        return TickResult(len(due), fired)
+            try:
+                fired += self._fire_timers(instance_id, moment, now)
+            except EngineError as exc:
+                # One broken instance must not stop the timers of all the others.
+                failures.append(f"instance {instance_id}: {exc}")
+        return TickResult(len(due), fired, tuple(failures))
+
+    def _fire_timers(self, instance_id: int, moment: datetime, now: str) -> int:
+        with self._repository(write=True) as repo:
+            instance = repo.instance(instance_id, lock=True, skip_locked=True)
+            if instance is None or instance.status != "running":
+                return 0  # finished meanwhile, or another tick worker has it
+            if instance.next_timer_at is None or instance.next_timer_at > now:
+                return 0
+            compiled = self._compiled(repo.connection, instance.definition_id)
+            workflow = self._load(instance, compiled)
+            step = _Step(instance, compiled, workflow, moment, now, None)
+            step.ready_before = _ready_user_tasks(workflow, compiled)
+            with self._running(moment):
+                workflow.refresh_timers()
+                workflow.do_engine_steps(did_complete_task=step.record)
+            self._save(repo, step)
+        self._remember(instance, workflow)
+        return len(step.timers_fired)
 
     # -- internals ------------------------------------------------------------------
 
@@ -486,172 +474,184 @@ class Engine:
         except SpiffWorkflowException as exc:
             raise ScriptError(f"流程执行出错 / The workflow failed: {exc}") from None
 
-    def _work_item(self, session: Session, task_id: str) -> tuple[WorkItem, str, int]:
-        row = session.execute(
-            select(WorkItem, ProcessInstance.process_id, ProcessInstance.row_version)
-            .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
-            .where(WorkItem.task_id == task_id)
-        ).first()
-        if row is None:
-            raise ConflictError(
-                "该任务不存在或已完成 / This task does not exist or has already been completed."
-            )
-        return row[0], row[1], row[2]
+    def _load(
+        self, instance: InstanceRow, compiled: CompiledDefinition, keep_cached: bool = False
+    ) -> BpmnWorkflow:
+        """Return the live workflow of ``instance``, from the cache when it is current.
 
-    def _lock_instance(
-        self, session: Session, instance_id: int, skip_locked: bool = False
-    ) -> ProcessInstance | None:
-        query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        if not self.db.is_sqlite:  # SQLite writers already hold the database lock
-            query = query.with_for_update(skip_locked=skip_locked, of=ProcessInstance)
-        instance = session.scalar(query)
-        if instance is None and not skip_locked:
-            raise NotFoundError(f"无此实例 / No instance {instance_id}")
-        return instance
-
-    @staticmethod
-    def _check_may_work(user: User, item: WorkItem) -> None:
-        held = {r.role for r in user.roles}
-        if item.role not in held:
-            raise PermissionDeniedError(
-                f"用户 {user.username} 无“{roles.ROLES[item.role][0]}”角色，不能办理此任务 / "
-                f"User {user.username} lacks the role '{item.role}' this task needs."
-            )
-        if user.username in item.excluded_users:
-            raise PermissionDeniedError(
-                f"不能审核本人起草的内容 / {user.username} may not take this task: "
-                "nobody reviews his own work (separation of duties)."
-            )
-        if item.claimed_by not in (None, user.username):
-            raise PermissionDeniedError(
-                f"此任务已由 {item.claimed_by} 认领 / This task is claimed by {item.claimed_by}."
-            )
-
-    def _load(self, instance: ProcessInstance, compiled: CompiledDefinition) -> BpmnWorkflow:
+        A workflow about to be changed is taken out of the cache, so that no
+        other thread sees it half-changed and a failed step leaves nothing behind.
+        """
+        if not keep_cached:
+            with self._live_lock:
+                cached = self._live.pop(instance.id, None)
+            if cached is not None and cached[0] == instance.row_version:
+                return cached[1]
         spec, subprocess_specs = compiled.spec(instance.process_id)
         return self._serializer.loads(
             instance.state, instance.serializer_version, spec, subprocess_specs, self._script_engine
         )
 
+    def _remember(self, instance: InstanceRow, workflow: BpmnWorkflow) -> None:
+        """Cache a workflow whose state has just been committed."""
+        if instance.status != "running":
+            return
+        with self._live_lock:
+            self._live[instance.id] = (instance.row_version, workflow)
+            self._live.move_to_end(instance.id)
+            while len(self._live) > LIVE_CACHE_SIZE:
+                self._live.popitem(last=False)
+
     def _save(
-        self,
-        session: Session,
-        instance: ProcessInstance,
-        compiled: CompiledDefinition,
-        workflow: BpmnWorkflow,
-        step: _Step,
-        *,
-        actor: str | None,
-        now: str,
-        sent_back_by: tuple[str, str] | None,
-    ) -> None:
+        self, repo: Repository, step: _Step, completed: str | None = None
+    ) -> tuple[TaskView, ...]:
+        """Record what the step did, sync the work items, store the state; return ready tasks.
+
+        ``completed`` is the element id of the user task the step completed;
+        a task it leads back to is recorded as sent back.
+        """
+        instance, compiled, workflow = step.instance, step.compiled, step.workflow
         for timer in step.timers_fired:
-            audit.append_event(
-                session,
-                instance,
+            step.event(
                 "timer_fired",
                 None,
-                now,
                 {
                     "element_id": timer.task_spec.bpmn_id,
                     "name": timer.task_spec.bpmn_name,
                 },
             )
-        ready = self._ready_user_tasks(workflow, compiled)
-        existing = {
-            w.task_id: w
-            for w in session.scalars(select(WorkItem).where(WorkItem.instance_id == instance.id))
-        }
-        gone = [tid for tid in existing if tid not in ready]
-        if gone:
-            session.execute(delete(WorkItem).where(WorkItem.task_id.in_(gone)))
+        ready = _ready_user_tasks(workflow, compiled)
+        # Work items mirror the ready user tasks, so the tasks ready before
+        # the step say which rows exist without reading them back.
+        repo.delete_work_items([tid for tid in step.ready_before if tid not in ready])
+        items = repo.work_items([tid for tid in step.ready_before if tid in ready])
+        new_items = []
         for tid, rules in ready.items():
-            if tid in existing:
+            if tid in step.ready_before:
                 continue
-            if sent_back_by is not None and rules.element_id in instance.actors:
-                audit.append_event(
-                    session,
-                    instance,
+            if (
+                completed is not None
+                and rules.element_id in instance.actors
+                and compiled.leads_back(rules.process_id, completed, rules.element_id)
+            ):
+                step.event(
                     "sent_back",
-                    actor,
-                    now,
+                    step.actor,
                     {
                         "task_id": tid,
                         "element_id": rules.element_id,
                         "name": rules.name,
-                        "from_element_id": sent_back_by[1],
+                        "from_element_id": completed,
                     },
                 )
-            excluded = sorted(
-                {a for e in rules.exclude_actors_of for a in instance.actors.get(e, [])}
-            )
-            session.add(
-                WorkItem(
+            excluded = {a for e in rules.exclude_actors_of for a in instance.actors.get(e, [])}
+            new_items.append(
+                WorkItemRow(
                     task_id=tid,
                     instance_id=instance.id,
                     element_id=rules.element_id,
                     name=rules.name,
                     role=rules.role,
                     form=rules.form,
-                    excluded_users=excluded,
+                    excluded_users=sorted(excluded),
                     claimed_by=None,
-                    created_at=now,
+                    created_at=step.now,
                     due_at=None,
                 )
             )
+        repo.insert_work_items(new_items)
         if workflow.is_completed():
             instance.status = "completed"
-            instance.completed_at = now
-            audit.append_event(
-                session,
-                instance,
-                "instance_completed",
-                None,
-                now,
-                {
-                    "data": _json_data(workflow.data),
-                },
-            )
+            instance.completed_at = step.now
+            step.event("instance_completed", None, {"data": _json_data(workflow.data)})
         compact(workflow)
         instance.state = self._serializer.dumps(workflow)
         instance.serializer_version = self._serializer.version
         instance.next_timer_at = _next_timer(workflow)
-        instance.updated_at = now
+        instance.updated_at = step.now
+        read_version = instance.row_version
+        instance.row_version += 1
+        repo.update_instance(instance, read_version)
+        repo.insert_events(step.events)
+        ordered = sorted([*items, *new_items], key=lambda w: (w.created_at, w.task_id))
+        return tuple(_task_view(w, instance.process_id, instance.row_version) for w in ordered)
 
-    @staticmethod
-    def _ready_user_tasks(
-        workflow: BpmnWorkflow, compiled: CompiledDefinition
-    ) -> dict[str, UserTaskRules]:
-        ready: dict[str, UserTaskRules] = {}
-        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-            rules = compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
-            if rules is not None:
-                ready[str(task.id)] = rules
-        return ready
 
-    def _instance_view(
-        self, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow
-    ) -> InstanceView:
-        items = session.scalars(
-            select(WorkItem)
-            .where(WorkItem.instance_id == instance.id)
-            .order_by(WorkItem.created_at)
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise NotFoundError(f"无此用户 / No user '{username}'")
+    return user
+
+
+def _roles_of(repo: Repository, username: str) -> set[str]:
+    held = repo.roles(username)
+    if held is None:
+        raise NotFoundError(f"无此用户 / No user '{username}'")
+    return held
+
+
+def _task(repo: Repository, task_id: str) -> tuple[WorkItemRow, InstanceRow]:
+    found = repo.task_with_instance(task_id)
+    if found is None:
+        raise ConflictError(
+            "该任务不存在或已完成 / This task does not exist or has already been completed."
         )
-        session.flush()
-        ready = tuple(_task_view(i, instance.process_id, instance.row_version) for i in items)
-        if workflow.is_completed():
-            data = workflow.data
-        else:
-            last = workflow.last_task or workflow.task_tree
-            data = last.data
-        return _instance_summary(instance, _json_data(data), ready)
+    return found
+
+
+def _instance(repo: Repository, instance_id: int) -> InstanceRow:
+    instance = repo.instance(instance_id)
+    if instance is None:
+        raise NotFoundError(f"无此实例 / No instance {instance_id}")
+    return instance
+
+
+def _latest_definition(connection: Connection, process_id: str) -> tuple[int, str]:
+    row = connection.execute(
+        select(Definition.id, Definition.content_hash)
+        .join(DeployedProcess)
+        .where(DeployedProcess.process_id == process_id)
+        .order_by(Definition.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"未部署流程 / No deployed process '{process_id}'")
+    return row[0], row[1]
+
+
+def _ready_user_tasks(
+    workflow: BpmnWorkflow, compiled: CompiledDefinition
+) -> dict[str, UserTaskRules]:
+    ready: dict[str, UserTaskRules] = {}
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        rules = compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
+        if rules is not None:
+            ready[str(task.id)] = rules
+    return ready
+
+
+def _check_may_work(username: str, held: set[str], item: WorkItemRow) -> None:
+    if item.role not in held:
+        raise PermissionDeniedError(
+            f"用户 {username} 无“{roles.ROLES[item.role][0]}”角色，不能办理此任务 / "
+            f"User {username} lacks the role '{item.role}' this task needs."
+        )
+    if username in item.excluded_users:
+        raise PermissionDeniedError(
+            f"不能审核本人起草的内容 / {username} may not take this task: "
+            "nobody reviews his own work (separation of duties)."
+        )
+    if item.claimed_by not in (None, username):
+        raise PermissionDeniedError(
+            f"此任务已由 {item.claimed_by} 认领 / This task is claimed by {item.claimed_by}."
+        )
 
 
 def _json_data(data: dict[str, Any]) -> dict[str, Any]:
     # Scripts may leave dates in task data; events and views hold JSON only.
-    return json.loads(
-        json.dumps({k: v for k, v in data.items() if not k.startswith("_")}, default=str)
-    )
+    public = {k: v for k, v in data.items() if not k.startswith("_")}
+    return json.loads(json.dumps(public, default=str))
 
 
 def _next_timer(workflow: BpmnWorkflow) -> str | None:
@@ -665,13 +665,32 @@ def _next_timer(workflow: BpmnWorkflow) -> str | None:
     return min(due) if due else None
 
 
-def _user_view(user: User) -> UserView:
-    return UserView(
-        user.username, user.display_name, tuple(sorted(r.role for r in user.roles)), user.active
+def _row_of(instance: ProcessInstance) -> InstanceRow:
+    return InstanceRow(
+        instance.id,
+        instance.definition_id,
+        instance.process_id,
+        instance.status,
+        instance.row_version,
+        instance.serializer_version,
+        instance.state,
+        instance.actors,
+        instance.started_by,
+        instance.started_at,
+        instance.updated_at,
+        instance.completed_at,
+        instance.next_timer_at,
+        instance.event_count,
+        instance.last_event_hash,
     )
 
 
-def _task_view(item: WorkItem, process_id: str, version: int) -> TaskView:
+def _user_view(user: User) -> UserView:
+    held = tuple(sorted(r.role for r in user.roles))
+    return UserView(user.username, user.display_name, held, user.active)
+
+
+def _task_view(item: WorkItemRow, process_id: str, version: int) -> TaskView:
     return TaskView(
         item.task_id,
         item.instance_id,
@@ -687,20 +706,36 @@ def _task_view(item: WorkItem, process_id: str, version: int) -> TaskView:
     )
 
 
-def _event_view(event: Event) -> EventView:
+def _event_view(event: EventRow) -> EventView:
     return EventView(
         event.seq, event.type, event.actor, event.at, event.data, event.prev_hash, event.hash
     )
 
 
+def _instance_view(
+    instance: InstanceRow,
+    compiled: CompiledDefinition,
+    workflow: BpmnWorkflow,
+    ready: tuple[TaskView, ...],
+) -> InstanceView:
+    if workflow.is_completed():
+        data = workflow.data
+    else:
+        data = (workflow.last_task or workflow.task_tree).data
+    return _instance_summary(instance, compiled.content_hash, _json_data(data), ready)
+
+
 def _instance_summary(
-    instance: ProcessInstance, data: dict[str, Any] | None = None, ready: tuple[TaskView, ...] = ()
+    instance: InstanceRow,
+    content_hash: str,
+    data: dict[str, Any] | None = None,
+    ready: tuple[TaskView, ...] = (),
 ) -> InstanceView:
     return InstanceView(
         instance.id,
         instance.process_id,
         instance.definition_id,
-        instance.definition.content_hash,
+        content_hash,
         instance.status,
         instance.row_version,
         instance.started_by,
@@ -710,6 +745,3 @@ def _instance_summary(
         data or {},
         ready,
     )
-
-
-EngineFactory = Callable[[], Engine]

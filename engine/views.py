@@ -80,3 +80,4 @@ class TickResult:
 
     instances: int
     timers_fired: int
+    failures: tuple[str, ...] = ()

@@ -145,6 +145,8 @@ def tick(ctx: _Context, interval: float | None) -> None:
     while True:
         result = ctx.engine.tick()
         click.echo(f"tick: {result.instances} instance(s), {result.timers_fired} timer(s) fired")
+        for failure in result.failures:
+            click.echo(f"错误 / Error: {failure}", err=True)
         if interval is None:
             return
         time.sleep(interval)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_SQLITE_PATH = Path("instance") / "gongkai.sqlite3"
@@ -101,6 +101,12 @@ class Database:
                 yield session
         finally:
             session.close()
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[Connection]:
+        """Yield a Core connection whose work is committed on success, rolled back otherwise."""
+        with (self.write_engine if write else self.read_engine).begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         """Close every pooled connection."""

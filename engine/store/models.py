@@ -49,7 +49,7 @@ class Definition(Base):
     deployed_at: Mapped[str] = mapped_column(String(40))
     deployed_by: Mapped[str | None] = mapped_column(String(64))
     processes: Mapped[list[DeployedProcess]] = relationship(
-        back_populates="definition", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="definition", cascade="all, delete-orphan"
     )
 
 
@@ -91,8 +91,6 @@ class ProcessInstance(Base):
     next_timer_at: Mapped[str | None] = mapped_column(String(40))
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     last_event_hash: Mapped[str] = mapped_column(String(64))
-
-    definition: Mapped[Definition] = relationship(lazy="joined")
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
     __table_args__ = (

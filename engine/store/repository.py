@@ -1,0 +1,222 @@
+"""Hot-path persistence of instances, work items and events in SQLAlchemy Core.
+
+Statements are built once at import and executed with bound parameters:
+building a statement and its cache key costs more than running it on SQLite,
+and each task completion runs about seven of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from .models import Definition, Event, ProcessInstance, User, UserRole, WorkItem
+
+_INSTANCES = ProcessInstance.__table__
+_WORK_ITEMS = WorkItem.__table__
+_EVENTS = Event.__table__
+
+
+@dataclass
+class InstanceRow:
+    """A row of ``process_instances``; ``row_version`` is the version it was read at."""
+
+    id: int
+    definition_id: int
+    process_id: str
+    status: str
+    row_version: int
+    serializer_version: str
+    state: str
+    actors: dict[str, list[str]]
+    started_by: str | None
+    started_at: str
+    updated_at: str
+    completed_at: str | None
+    next_timer_at: str | None
+    event_count: int
+    last_event_hash: str
+
+
+@dataclass
+class WorkItemRow:
+    """A row of ``work_items``: one ready user task."""
+
+    task_id: str
+    instance_id: int
+    element_id: str
+    name: str
+    role: str
+    form: str
+    excluded_users: list[str]
+    claimed_by: str | None
+    created_at: str
+    due_at: str | None
+
+
+@dataclass
+class EventRow:
+    """A row of ``events``, hash already computed."""
+
+    instance_id: int
+    seq: int
+    type: str
+    actor: str | None
+    at: str
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+def _columns(table: Any, row_type: type) -> list[Any]:
+    return [table.c[f.name] for f in fields(row_type)]
+
+
+_INSTANCE_COLUMNS = _columns(_INSTANCES, InstanceRow)
+_WORK_ITEM_COLUMNS = _columns(_WORK_ITEMS, WorkItemRow)
+_EVENT_COLUMNS = _columns(_EVENTS, EventRow)
+
+_ROLES = (
+    select(UserRole.role)
+    .select_from(User)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(User.username == bindparam("username"), User.active.is_(True))
+)
+_TASK = (
+    select(*_WORK_ITEM_COLUMNS, *_INSTANCE_COLUMNS)
+    .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
+    .where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
+)
+_TASK_FOR_UPDATE = _TASK.with_for_update(of=_INSTANCES)
+_INSTANCE = select(*_INSTANCE_COLUMNS).where(_INSTANCES.c.id == bindparam("instance_id"))
+_INSTANCE_FOR_UPDATE = _INSTANCE.with_for_update()
+_INSTANCE_SKIP_LOCKED = _INSTANCE.with_for_update(skip_locked=True)
+_INSERT_INSTANCE = insert(_INSTANCES).returning(_INSTANCES.c.id)
+_UPDATE_INSTANCE = (
+    update(_INSTANCES)
+    .where(_INSTANCES.c.id == bindparam("b_id"), _INSTANCES.c.row_version == bindparam("b_version"))
+    .values(
+        status=bindparam("status"),
+        row_version=bindparam("row_version"),
+        serializer_version=bindparam("serializer_version"),
+        state=bindparam("state"),
+        actors=bindparam("actors"),
+        updated_at=bindparam("updated_at"),
+        completed_at=bindparam("completed_at"),
+        next_timer_at=bindparam("next_timer_at"),
+        event_count=bindparam("event_count"),
+        last_event_hash=bindparam("last_event_hash"),
+    )
+)
+_WORK_ITEMS_BY_ID = select(*_WORK_ITEM_COLUMNS).where(
+    _WORK_ITEMS.c.task_id.in_(bindparam("task_ids", expanding=True))
+)
+_WORK_ITEMS_OF_INSTANCE = (
+    select(*_WORK_ITEM_COLUMNS)
+    .where(_WORK_ITEMS.c.instance_id == bindparam("instance_id"))
+    .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
+)
+_DELETE_WORK_ITEM = delete(_WORK_ITEMS).where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
+_INSERT_WORK_ITEM = insert(_WORK_ITEMS)
+_INSERT_EVENT = insert(_EVENTS)
+_EVENTS_OF_INSTANCE = (
+    select(*_EVENT_COLUMNS)
+    .where(_EVENTS.c.instance_id == bindparam("instance_id"))
+    .order_by(_EVENTS.c.seq)
+)
+_CONTENT_HASH = select(Definition.content_hash).where(Definition.id == bindparam("definition_id"))
+
+_N_WORK_ITEM = len(_WORK_ITEM_COLUMNS)
+
+
+class StaleInstanceError(Exception):
+    """The instance row changed since it was read."""
+
+
+class Repository:
+    """Reads and writes of the engine's hot path, on one connection in one transaction."""
+
+    def __init__(self, connection: Connection, *, row_locks: bool) -> None:
+        self.connection = connection
+        # PostgreSQL needs SELECT ... FOR UPDATE; a SQLite writer holds the database lock.
+        self.row_locks = row_locks
+
+    def roles(self, username: str) -> set[str] | None:
+        """Return the roles of an active user, or None if there is no such user."""
+        rows = self.connection.execute(_ROLES, {"username": username}).all()
+        if not rows:
+            return None
+        return {role for (role,) in rows if role is not None}
+
+    def task_with_instance(self, task_id: str) -> tuple[WorkItemRow, InstanceRow] | None:
+        """Return a work item and its instance, locking the instance for this transaction."""
+        query = _TASK_FOR_UPDATE if self.row_locks else _TASK
+        row = self.connection.execute(query, {"task_id": task_id}).first()
+        if row is None:
+            return None
+        return WorkItemRow(*row[:_N_WORK_ITEM]), InstanceRow(*row[_N_WORK_ITEM:])
+
+    def instance(
+        self, instance_id: int, *, lock: bool = False, skip_locked: bool = False
+    ) -> InstanceRow | None:
+        """Return an instance; with ``lock``, lock it (skipping it if ``skip_locked`` and taken)."""
+        query = _INSTANCE
+        if lock and self.row_locks:
+            query = _INSTANCE_SKIP_LOCKED if skip_locked else _INSTANCE_FOR_UPDATE
+        row = self.connection.execute(query, {"instance_id": instance_id}).first()
+        return InstanceRow(*row) if row is not None else None
+
+    def content_hash(self, definition_id: int) -> str:
+        """Return the content hash of a deployed definition."""
+        return self.connection.execute(_CONTENT_HASH, {"definition_id": definition_id}).scalar_one()
+
+    def insert_instance(self, row: InstanceRow) -> int:
+        """Insert a new instance and return its id."""
+        values = {k: v for k, v in asdict(row).items() if k != "id"}
+        return self.connection.execute(_INSERT_INSTANCE, values).scalar_one()
+
+    def update_instance(self, row: InstanceRow, read_version: int) -> None:
+        """Write ``row`` back if nobody changed it since ``read_version``; else raise."""
+        values = asdict(row)
+        values["b_id"] = values.pop("id")
+        values["b_version"] = read_version
+        for key in ("definition_id", "process_id", "started_by", "started_at"):
+            values.pop(key)
+        if self.connection.execute(_UPDATE_INSTANCE, values).rowcount != 1:
+            raise StaleInstanceError(row.id)
+
+    def work_items(self, task_ids: Sequence[str]) -> list[WorkItemRow]:
+        """Return the work items of the given task ids."""
+        if not task_ids:
+            return []
+        result = self.connection.execute(_WORK_ITEMS_BY_ID, {"task_ids": list(task_ids)})
+        return [WorkItemRow(*r) for r in result]
+
+    def work_items_of(self, instance_id: int) -> list[WorkItemRow]:
+        """Return the work items of an instance, oldest first."""
+        result = self.connection.execute(_WORK_ITEMS_OF_INSTANCE, {"instance_id": instance_id})
+        return [WorkItemRow(*r) for r in result]
+
+    def delete_work_items(self, task_ids: Sequence[str]) -> None:
+        """Delete the work items of tasks that are no longer ready."""
+        if task_ids:
+            self.connection.execute(_DELETE_WORK_ITEM, [{"task_id": t} for t in task_ids])
+
+    def insert_work_items(self, items: Iterable[WorkItemRow]) -> None:
+        """Insert work items for newly ready tasks."""
+        values = [asdict(i) for i in items]
+        if values:
+            self.connection.execute(_INSERT_WORK_ITEM, values)
+
+    def insert_events(self, events: Sequence[EventRow]) -> None:
+        """Append events to the log."""
+        if events:
+            self.connection.execute(_INSERT_EVENT, [asdict(e) for e in events])
+
+    def events_of(self, instance_id: int) -> list[EventRow]:
+        """Return the events of an instance in chain order."""
+        result = self.connection.execute(_EVENTS_OF_INSTANCE, {"instance_id": instance_id})
+        return [EventRow(*r) for r in result]

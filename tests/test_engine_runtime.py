@@ -1,0 +1,220 @@
+"""Engine behaviour beyond the Gherkin spec, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from engine import (
+    ConflictError,
+    Engine,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    ScriptError,
+)
+from engine.clock import ManualClock
+from engine.store import schema
+
+from .conftest import TEST_BPMN, WORKFLOWS
+
+SIMPLE = (WORKFLOWS / "simple_approval.bpmn").read_text(encoding="utf-8")
+TIMED = (TEST_BPMN / "timed_handling.bpmn").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def people(engine: Engine) -> Engine:
+    engine.add_user("alice", ["drafter"], "张三")
+    engine.add_user("bob", ["dept_head"], "李四")
+    engine.add_user("hana", ["handler"])
+    return engine
+
+
+def complete(engine: Engine, user: str, element: str, data: dict) -> None:
+    task = next(t for t in engine.list_tasks(user) if t.element_id == element)
+    engine.complete_task(task.task_id, user, data)
+
+
+def test_schema_is_at_head(engine: Engine) -> None:
+    assert schema.current_revision(engine.db) == schema.head_revision()
+
+
+def test_six_hundred_send_backs_lose_nothing(people: Engine) -> None:
+    engine = people
+    engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
+    instance = engine.start("simple_approval", "alice")
+    for round_ in range(600):
+        complete(engine, "alice", "draft", {"title": f"第{round_ + 1}稿"})
+        complete(engine, "bob", "review", {"decision": "send_back", "comment": f"{round_}"})
+    assert engine.get_instance(instance.id).status == "running"
+    assert [t.element_id for t in engine.list_tasks("alice")] == ["draft"]
+    complete(engine, "alice", "draft", {"title": "定稿"})
+    complete(engine, "bob", "review", {"decision": "approve"})
+
+    done = engine.get_instance(instance.id)
+    assert done.status == "completed"
+    assert done.data["title"] == "定稿"
+    history = engine.history(instance.id)
+    completed = [e for e in history if e.type == "task_completed"]
+    assert len(completed) == 1202
+    assert [e.data["data"]["title"] for e in completed[::2]][:2] == ["第1稿", "第2稿"]
+    assert sum(e.type == "sent_back" for e in history) == 600
+    assert history[-1].type == "instance_completed"
+    assert engine.verify_chain(instance.id).ok
+
+
+def test_live_state_does_not_grow_with_history(people: Engine) -> None:
+    engine = people
+    engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
+    instance = engine.start("simple_approval", "alice")
+
+    def state_size() -> int:
+        with engine.db.read_engine.connect() as conn:
+            return len(
+                conn.execute(
+                    text("SELECT state FROM process_instances WHERE id = :id"), {"id": instance.id}
+                ).scalar_one()
+            )
+
+    sizes = []
+    for _ in range(30):
+        complete(engine, "alice", "draft", {"title": "稿"})
+        complete(engine, "bob", "review", {"decision": "send_back"})
+        sizes.append(state_size())
+    assert max(sizes) - min(sizes) < 64, sizes
+
+
+def test_timers_fire_on_tick_by_the_engine_clock(people: Engine, clock: ManualClock) -> None:
+    engine = people
+    engine.deploy([TEST_BPMN / "timed_handling.bpmn"])
+    instance = engine.start("timed_handling", "hana")
+    assert engine.list_tasks("hana") == []
+    assert engine.tick().timers_fired == 0
+
+    clock.advance(hours=23, minutes=59)
+    assert engine.tick().timers_fired == 0
+    clock.advance(minutes=2)
+    assert engine.tick().timers_fired == 1
+    assert [t.element_id for t in engine.list_tasks("hana")] == ["handle"]
+
+    clock.advance(hours=2, minutes=1)
+    assert engine.tick().timers_fired == 1
+    done = engine.get_instance(instance.id)
+    assert (done.status, done.data["overdue"]) == ("completed", True)
+    history = engine.history(instance.id)
+    assert [e.type for e in history] == [
+        "instance_started",
+        "timer_fired",
+        "timer_fired",
+        "instance_completed",
+    ]
+    assert history[1].at == "2026-12-01T01:01:00.000000+00:00"
+    assert history[2].data["element_id"] == "overdue"
+    assert engine.tick().instances == 0
+
+
+def test_a_failing_timer_script_is_reported_and_changes_nothing(
+    people: Engine, clock: ManualClock
+) -> None:
+    engine = people
+    engine.deploy_files(
+        {"timed.bpmn": TIMED.replace("overdue = True", 'overdue = open("/etc/passwd")')}
+    )
+    instance = engine.start("timed_handling", "hana")
+    clock.advance(days=1, minutes=1)
+    engine.tick()
+    before = engine.get_instance(instance.id)
+    clock.advance(hours=3)
+    result = engine.tick()
+    assert result.timers_fired == 0
+    assert len(result.failures) == 1 and "open" in result.failures[0]
+    after = engine.get_instance(instance.id)
+    assert (after.version, after.status) == (before.version, "running")
+    assert [t.element_id for t in engine.list_tasks("hana")] == ["handle"]
+
+
+def test_a_condition_reaching_outside_its_sandbox_fails_and_changes_nothing(people: Engine) -> None:
+    engine = people
+    engine.deploy_files(
+        {
+            "simple.bpmn": SIMPLE.replace(
+                'decision == "approve"', 'decision == "approve" and open("/etc/passwd")'
+            )
+        }
+    )
+    instance = engine.start("simple_approval", "alice")
+    complete(engine, "alice", "draft", {"title": "稿"})
+    version = engine.get_instance(instance.id).version
+    events = len(engine.history(instance.id))
+    with pytest.raises(ScriptError, match="open"):
+        complete(engine, "bob", "review", {"decision": "approve"})
+    assert engine.get_instance(instance.id).version == version
+    assert len(engine.history(instance.id)) == events
+    assert [t.element_id for t in engine.list_tasks("bob")] == ["review"]
+
+
+def test_tampering_with_the_log_is_detected(people: Engine) -> None:
+    engine = people
+    engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
+    instance = engine.start("simple_approval", "alice")
+    complete(engine, "alice", "draft", {"title": "原稿"})
+    complete(engine, "bob", "review", {"decision": "approve"})
+    assert engine.verify_chain(instance.id).ok
+
+    with engine.db.write_engine.begin() as conn:
+        conn.execute(
+            text("UPDATE events SET actor = 'mallory' WHERE instance_id = :id AND seq = 2"),
+            {"id": instance.id},
+        )
+    report = engine.verify_chain(instance.id)
+    assert (report.ok, report.first_bad_seq) == (False, 2)
+    assert "altered" in (report.problem or "")
+
+    with engine.db.write_engine.begin() as conn:
+        conn.execute(
+            text("DELETE FROM events WHERE instance_id = :id AND seq = 2"), {"id": instance.id}
+        )
+    report = engine.verify_chain(instance.id)
+    assert (report.ok, report.first_bad_seq) == (False, 2)
+    assert "missing" in (report.problem or "")
+
+
+def test_roles_and_users_are_checked(people: Engine) -> None:
+    engine = people
+    engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
+    engine.start("simple_approval", "alice")
+    draft = engine.list_tasks("alice")[0]
+    with pytest.raises(PermissionDeniedError, match="drafter"):
+        engine.complete_task(draft.task_id, "bob", {"title": "冒名"})
+    with pytest.raises(NotFoundError, match="nobody"):
+        engine.complete_task(draft.task_id, "nobody", {"title": "冒名"})
+    with pytest.raises(InvalidInputError, match="secretary"):
+        engine.add_user("dave", ["secretary"])
+    with pytest.raises(InvalidInputError, match="user name"):
+        engine.add_user("bad name!", ["drafter"])
+    with pytest.raises(NotFoundError, match="no_such_process"):
+        engine.start("no_such_process", "alice")
+    assert engine.list_tasks("bob") == []
+
+
+def test_a_stale_version_is_a_conflict(people: Engine) -> None:
+    engine = people
+    engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
+    engine.start("simple_approval", "alice")
+    draft = engine.list_tasks("alice")[0]
+    with pytest.raises(ConflictError, match="version"):
+        engine.complete_task(
+            draft.task_id, "alice", {"title": "稿"}, expected_version=draft.instance_version - 1
+        )
+    engine.complete_task(
+        draft.task_id, "alice", {"title": "稿"}, expected_version=draft.instance_version
+    )
+    with pytest.raises(ConflictError, match="already been completed"):
+        engine.complete_task(draft.task_id, "alice", {"title": "稿"})
+
+
+def test_redeploying_the_same_files_gives_the_same_version(engine: Engine) -> None:
+    first = engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
+    again = engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
+    assert (again.definition_id, again.created) == (first.definition_id, False)
+    assert first.process_ids == ("simple_approval",)
