@@ -155,13 +155,18 @@ def tick(ctx: _Context, interval: float | None) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Seed one demo user per role and a few instances.")
 @pass_context
-def serve(ctx: _Context, host: str, port: int) -> None:
+def serve(ctx: _Context, host: str, port: int, demo: bool) -> None:
     """Run the development server, after bringing the schema and bundled workflows up to date."""
     from . import create_app
+    from .demo import seed
 
     schema.upgrade(ctx.engine.db)
     result = ctx.engine.deploy(_bpmn_paths([str(BUNDLED_WORKFLOWS)]), "gongkai serve")
     click.echo(f"workflows: definition {result.definition_id} ({', '.join(result.process_ids)})")
+    if demo:
+        for line in seed(ctx.engine):
+            click.echo(f"demo: {line}")
     app = create_app({"DATABASE_URL": ctx.url})
     app.run(host=host, port=port, debug=False)
