@@ -35,7 +35,8 @@ def seed(engine: Engine) -> list[str]:
         "zhangsan",
         {
             "title": "关于2026年政务公开工作要点的通知（征求意见稿）",
-            "body": "各区市人民政府，各部门：现将2026年政务公开工作要点印发给你们，请认真贯彻落实。",
+            "body": "各区市人民政府，各部门："
+            "现将2026年政务公开工作要点印发给你们，请认真贯彻落实。",
         },
     )
     engine.start("simple_approval", "zhangsan")
