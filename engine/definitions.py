@@ -33,6 +33,13 @@ NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 FORM_PROPERTY = "form"
 #: extension property listing tasks (comma-separated ids) whose actors may not take this one.
 EXCLUDE_PROPERTY = "excludeActorsOf"
+#: extension property listing tasks whose actors alone may take this one (谁起草、谁解读).
+ONLY_PROPERTY = "onlyActorsOf"
+#: extension property: an expression over task data giving the task's due time (ISO 8601).
+DUE_PROPERTY = "dueAt"
+#: extension property of a boundary timer: what its firing means for the task it sits on.
+TIMER_KIND_PROPERTY = "timerKind"
+TIMER_KINDS = ("reminder", "overdue")
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,18 @@ class UserTaskRules:
     role: str
     form: str
     exclude_actors_of: tuple[str, ...] = ()
+    only_actors_of: tuple[str, ...] = ()
+    due_at: str | None = None
+
+
+@dataclass(frozen=True)
+class TimerRule:
+    """A boundary timer that reminds of, or marks overdue, the user task it is attached to."""
+
+    process_id: str
+    element_id: str
+    kind: str
+    attached_to: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,7 @@ class CompiledDefinition:
     files: dict[str, str]
     processes: dict[str, ProcessInfo]
     user_tasks: dict[tuple[str, str], UserTaskRules]
+    timers: dict[tuple[str, str], TimerRule]
     _specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = field(repr=False)
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
@@ -148,11 +168,13 @@ def read_files(paths: Iterable[str | Path]) -> dict[str, str]:
 class _Checker:
     """Collects problems of one file beyond what SpiffWorkflow itself checks."""
 
-    def __init__(self, file: str, root: Any) -> None:
+    def __init__(self, file: str, root: Any, services: Iterable[str]) -> None:
         self.file = file
         self.root = root
+        self.services = set(services)
         self.problems: list[DefinitionProblem] = []
         self.user_tasks: list[UserTaskRules] = []
+        self.timers: list[TimerRule] = []
 
     def problem(self, element_id: str | None, message: str) -> None:
         self.problems.append(DefinitionProblem(self.file, element_id, message))
@@ -175,6 +197,33 @@ class _Checker:
         task_ids = {el.get("id") for el in process.iter() if el.get("id")}
         for task in process.iter(f"{{{BPMN}}}userTask"):
             self._check_user_task(process_id, task, lane_of, task_ids)
+        for event in process.iter(f"{{{BPMN}}}boundaryEvent"):
+            self._check_boundary_timer(process_id, event)
+        for task in process.iter(f"{{{BPMN}}}serviceTask"):
+            self._check_service_task(task)
+
+    def _check_boundary_timer(self, process_id: str, event: Any) -> None:
+        kind = _properties(event).get(TIMER_KIND_PROPERTY)
+        if kind is None:
+            return
+        if kind not in TIMER_KINDS:
+            self.problem(event.get("id"), f"'{TIMER_KIND_PROPERTY}' must be one of {TIMER_KINDS}")
+        elif event.find("bpmn:timerEventDefinition", NS) is None:
+            self.problem(event.get("id"), f"'{TIMER_KIND_PROPERTY}' is only for timer events")
+        elif event.get("cancelActivity", "true") != "false":
+            self.problem(event.get("id"), "a reminder or overdue timer must not interrupt its task")
+        else:
+            rule = TimerRule(process_id, event.get("id"), kind, event.get("attachedToRef"))
+            self.timers.append(rule)
+
+    def _check_service_task(self, task: Any) -> None:
+        operator = task.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
+        if operator is None:
+            self.problem(task.get("id"), "service task names no operation (serviceTaskOperator)")
+            return
+        if operator.get("id") not in self.services:
+            known = ", ".join(sorted(self.services))
+            self.problem(task.get("id"), f"unknown service '{operator.get('id')}' (known: {known})")
 
     def _lane(self, task: Any, lane_of: dict[str, str]) -> str | None:
         # A task inside an embedded subprocess sits in the lane of that subprocess.
@@ -189,12 +238,7 @@ class _Checker:
         self, process_id: str, task: Any, lane_of: dict[str, str], task_ids: set[str]
     ) -> None:
         task_id = task.get("id")
-        properties = {
-            p.get("name"): p.get("value", "")
-            for p in task.iterfind(
-                "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS
-            )
-        }
+        properties = _properties(task)
         role = self._lane(task, lane_of)
         if role is None:
             self.problem(task_id, "user task is not in any lane, so no role may work on it")
@@ -205,19 +249,22 @@ class _Checker:
             self.problem(
                 task_id, f"unknown form schema '{form}' (known: {', '.join(sorted(forms.FORMS))})"
             )
-        excluded = tuple(
-            x.strip() for x in properties.get(EXCLUDE_PROPERTY, "").split(",") if x.strip()
-        )
-        for other in excluded:
-            if other not in task_ids:
-                self.problem(
-                    task_id, f"'{EXCLUDE_PROPERTY}' names '{other}', which is not in this process"
-                )
+        excluded = _id_list(properties.get(EXCLUDE_PROPERTY, ""))
+        only = _id_list(properties.get(ONLY_PROPERTY, ""))
+        for name, ids in ((EXCLUDE_PROPERTY, excluded), (ONLY_PROPERTY, only)):
+            for other in ids:
+                if other not in task_ids:
+                    self.problem(task_id, f"'{name}' names '{other}', which is not in this process")
+        due = properties.get(DUE_PROPERTY) or None
+        if due is not None:
+            try:
+                check_source(due, "eval")
+            except ScriptError as exc:
+                self.problem(task_id, f"'{DUE_PROPERTY}' {exc}")
         if role is not None and form and forms.is_known_form(form):
+            name = task.get("name") or task_id
             self.user_tasks.append(
-                UserTaskRules(
-                    process_id, task_id, task.get("name") or task_id, role, form, excluded
-                )
+                UserTaskRules(process_id, task_id, name, role, form, excluded, only, due)
             )
 
     def _check_scripts(self) -> None:
@@ -227,6 +274,8 @@ class _Checker:
         for tag in ("preScript", "postScript"):
             for script in self.root.iter(f"{{{SPIFF}}}{tag}"):
                 checks.append((script.getparent().getparent(), script.text or "", "exec"))
+        for param in self.root.iter(f"{{{SPIFF}}}parameter"):
+            checks.append((param.getparent().getparent(), param.get("value", ""), "eval"))
         for tag in (
             "conditionExpression",
             "completionCondition",
@@ -247,7 +296,22 @@ class _Checker:
                 self.problem(element.get("id") if element is not None else None, f"script {exc}")
 
 
-def compile_definition(files: Mapping[str, str]) -> CompiledDefinition:
+def _properties(element: Any) -> dict[str, str]:
+    return {
+        p.get("name"): p.get("value", "")
+        for p in element.iterfind(
+            "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS
+        )
+    }
+
+
+def _id_list(value: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in value.split(",") if x.strip())
+
+
+def compile_definition(
+    files: Mapping[str, str], services: Iterable[str] = ()
+) -> CompiledDefinition:
     """Validate BPMN ``files`` and build their specs.
 
     Raises ``DeploymentError`` listing every problem found.
@@ -257,6 +321,7 @@ def compile_definition(files: Mapping[str, str]) -> CompiledDefinition:
     problems: list[DefinitionProblem] = []
     parser = SpiffBpmnParser(validator=BpmnValidator())
     user_tasks: dict[tuple[str, str], UserTaskRules] = {}
+    timers: dict[tuple[str, str], TimerRule] = {}
     processes: dict[str, ProcessInfo] = {}
     for name, text in sorted(files.items()):
         try:
@@ -276,11 +341,13 @@ def compile_definition(files: Mapping[str, str]) -> CompiledDefinition:
                 )
             )
             continue
-        checker = _Checker(name, root)
+        checker = _Checker(name, root, services)
         checker.check()
         problems.extend(checker.problems)
         for rules in checker.user_tasks:
             user_tasks[(rules.process_id, rules.element_id)] = rules
+        for timer in checker.timers:
+            timers[(timer.process_id, timer.element_id)] = timer
         for process in root.iterfind("bpmn:process", NS):
             pid = process.get("id")
             if pid in processes:
@@ -309,7 +376,9 @@ def compile_definition(files: Mapping[str, str]) -> CompiledDefinition:
                 problems.append(DefinitionProblem(info.file, pid, f"cannot be built: {exc}"))
     if problems:
         raise DeploymentError(problems)
-    return CompiledDefinition(content_hash(files), dict(files), processes, user_tasks, specs)
+    return CompiledDefinition(
+        content_hash(files), dict(files), processes, user_tasks, timers, specs
+    )
 
 
 def _from_spiff(exc: ValidationException, default_file: str) -> DefinitionProblem:

@@ -10,15 +10,22 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from .documents import ATTRIBUTES, DOC_TYPES, WITHHELD_BASES
 from .errors import FormValidationError
 
 _REQUIRED = {"required": "此项必填 / This field is required."}
 
 
 class FormSchema(Schema):
-    """Base of all task forms: unknown fields are dropped, text is trimmed."""
+    """Base of all task forms: unknown fields are dropped, text is trimmed.
+
+    ``FILE_FIELDS`` names the file uploads a form takes (field -> labels);
+    the engine checks and stores them beside the validated data.
+    """
+
+    FILE_FIELDS: dict[str, tuple[str, str]] = {}  # noqa: RUF012
 
     class Meta:  # noqa: D106
         unknown = EXCLUDE
@@ -31,15 +38,16 @@ class TrimmedString(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
-def non_blank(label: str, label_en: str, max_length: int, **kwargs: Any) -> TrimmedString:
+def non_blank(label: str, label_en: str, max_length: int, **metadata: Any) -> TrimmedString:
     """Return a required text field that refuses empty or whitespace-only input."""
     return TrimmedString(
         required=True,
-        validate=validate.Length(
-            min=1, max=max_length, error="长度须在 1 到 {max} 之间 / Length must be 1 to {max}."
-        ),
+        validate=[
+            validate.Length(min=1, error="不能为空 / Must not be empty."),
+            validate.Length(max=max_length, error="不能超过 {max} 字 / At most {max} characters."),
+        ],
         error_messages=_REQUIRED,
-        metadata={"label": label, "label_en": label_en, **kwargs},
+        metadata={"label": label, "label_en": label_en, **metadata},
     )
 
 
@@ -77,9 +85,184 @@ class ReviewDecisionForm(FormSchema):
     )
 
 
+def choice(
+    label: str,
+    label_en: str,
+    choices: dict[str, tuple[str, ...]],
+    *,
+    required: bool = True,
+    blank: tuple[str, str] | None = None,
+) -> fields.String:
+    """Return a field that takes one of ``choices`` (or '' when ``blank`` labels "none")."""
+    allowed = list(choices) if blank is None else ["", *choices]
+    names = list(choices)
+    extra: dict[str, Any] = {"required": True} if required else {"load_default": ""}
+    return fields.String(
+        **extra,
+        error_messages=_REQUIRED,
+        validate=validate.OneOf(
+            allowed,
+            error=f"须为 {'、'.join(names)} 之一 / Must be one of: {', '.join(names)}.",
+        ),
+        metadata={
+            "label": label,
+            "label_en": label_en,
+            "choices": {k: v[:2] for k, v in choices.items()},
+            "blank": blank,
+        },
+    )
+
+
+def optional_text(label: str, label_en: str, max_length: int, **metadata: Any) -> TrimmedString:
+    """Return an optional text field ('' when left empty)."""
+    return TrimmedString(
+        load_default="",
+        validate=validate.Length(
+            max=max_length, error="不能超过 {max} 字 / At most {max} characters."
+        ),
+        metadata={"label": label, "label_en": label_en, **metadata},
+    )
+
+
+def optional_url(label: str, label_en: str) -> TrimmedString:
+    """Return an optional web address field."""
+    return TrimmedString(
+        load_default="",
+        validate=validate.Regexp(
+            r"^(https?://\S+)?$",
+            error="须为 http(s):// 开头的网址 / Must be an http(s):// address.",
+        ),
+        metadata={"label": label, "label_en": label_en, "widget": "url"},
+    )
+
+
+_DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")}
+_NO_ATTRIBUTE = ("（未定）", "(none yet)")
+_NO_BASIS = ("（不适用）", "(not applicable)")
+
+
+class DocumentDraftForm(FormSchema):
+    """A draft document (公文) with its proposed disclosure attribute."""
+
+    FILE_FIELDS = {"attachment": ("附件（PDF、DOCX 或 OFD）", "Attachment (PDF, DOCX or OFD)")}  # noqa: RUF012
+
+    title = non_blank("标题", "Title", 200)
+    doc_type = choice("文件类型", "Document type", DOC_TYPES)
+    body = non_blank("正文", "Body", 50000, widget="textarea")
+    attribute = choice(
+        "公开属性", "Disclosure attribute", ATTRIBUTES, required=False, blank=_NO_ATTRIBUTE
+    )
+    attribute_reason = optional_text(
+        "属性理由", "Reason for the attribute", 2000, widget="textarea"
+    )
+    withheld_basis = choice(
+        "不予公开的法律依据",
+        "Legal basis for withholding",
+        WITHHELD_BASES,
+        required=False,
+        blank=_NO_BASIS,
+    )
+    government_draft = fields.Boolean(
+        load_default=False,
+        metadata={
+            "label": "政府政策性文件代拟稿",
+            "label_en": "Policy draft written on the government's behalf (代拟稿)",
+            "widget": "checkbox",
+        },
+    )
+
+
+class DocumentReviewForm(FormSchema):
+    """A reviewer's opinion on a draft; he may change its attribute, with reasons."""
+
+    decision = choice("审核意见", "Decision", _DECISIONS)
+    comment = optional_text("意见说明", "Comment", 2000, widget="textarea")
+    attribute = choice("公开属性", "Disclosure attribute", ATTRIBUTES)
+    attribute_reason = optional_text(
+        "属性理由", "Reason for the attribute", 2000, widget="textarea"
+    )
+    withheld_basis = choice(
+        "不予公开的法律依据",
+        "Legal basis for withholding",
+        WITHHELD_BASES,
+        required=False,
+        blank=_NO_BASIS,
+    )
+
+    @validates_schema(skip_on_field_errors=False)
+    def _send_back_has_comment(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("decision") == "send_back" and not data.get("comment"):
+            raise ValidationError("退回时须写明意见 / Say why when sending back.", "comment")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _withheld_has_reason(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("attribute") != "withheld":
+            return
+        errors = {}
+        if not data.get("attribute_reason"):
+            errors["attribute_reason"] = ["不予公开须说明理由 / Withholding needs a reason."]
+        if not data.get("withheld_basis"):
+            errors["withheld_basis"] = ["不予公开须写明依据 / Withholding needs a legal basis."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class OfficeReviewForm(DocumentReviewForm):
+    """The office's review: checks the attribute and sets the number prefix (文号前缀)."""
+
+    number_prefix = non_blank("文号前缀", "Document number prefix", 32, default="威政办发")
+
+
+class ConfidentialityReviewForm(FormSchema):
+    """The confidentiality review before disclosure (保密审查，先审查后公开)."""
+
+    review_conclusion = choice(
+        "审查结论",
+        "Conclusion",
+        {
+            "disclose": ("同意公开", "Disclose"),
+            "withhold": ("不予公开", "Withhold"),
+        },
+    )
+    review_basis = optional_text("审查依据", "Basis", 2000, widget="textarea")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _withhold_has_basis(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("review_conclusion") == "withhold" and not data.get("review_basis"):
+            raise ValidationError("不予公开须写明依据 / Withholding needs a basis.", "review_basis")
+
+
+class PublishDocumentForm(FormSchema):
+    """The publisher's record of where the document was published."""
+
+    channel = choice(
+        "发布渠道",
+        "Channel",
+        {
+            "website": ("政府网站", "Government website"),
+            "gazette": ("政府公报", "Government gazette"),
+            "both": ("网站和公报", "Website and gazette"),
+        },
+    )
+    url = optional_url("网址", "Web address")
+
+
+class PublishInterpretationForm(FormSchema):
+    """The drafting department's published policy interpretation (政策解读)."""
+
+    interpretation_title = non_blank("解读标题", "Interpretation title", 200)
+    interpretation_url = optional_url("解读网址", "Interpretation web address")
+
+
 FORMS: dict[str, type[FormSchema]] = {
     "simple_draft": SimpleDraftForm,
     "review_decision": ReviewDecisionForm,
+    "document_draft": DocumentDraftForm,
+    "document_review": DocumentReviewForm,
+    "office_review": OfficeReviewForm,
+    "confidentiality_review": ConfidentialityReviewForm,
+    "publish_document": PublishDocumentForm,
+    "publish_interpretation": PublishInterpretationForm,
 }
 
 

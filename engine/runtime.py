@@ -7,19 +7,25 @@ commits, or rolls everything back on any error.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from threading import Lock
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
@@ -28,11 +34,12 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from . import audit, clock, forms, roles
+from . import attachments, audit, clock, forms, roles, services
 from .definitions import CompiledDefinition, UserTaskRules, compile_definition, read_files
 from .errors import (
     ConflictError,
     EngineError,
+    FormValidationError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
@@ -42,7 +49,15 @@ from .passwords import hash_password
 from .scripting import make_script_engine
 from .state import StateSerializer, compact
 from .store.database import Database
-from .store.models import Definition, DeployedProcess, ProcessInstance, User, UserRole, WorkItem
+from .store.models import (
+    Attachment,
+    CalendarDay,
+    Definition,
+    DeployedProcess,
+    ProcessInstance,
+    User,
+    UserRole,
+)
 from .store.repository import (
     EventRow,
     InstanceRow,
@@ -51,6 +66,7 @@ from .store.repository import (
     WorkItemRow,
 )
 from .views import DeploymentResult, EventView, InstanceView, TaskView, TickResult, UserView
+from .workdays import DayEntry, WorkingCalendar
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
@@ -77,7 +93,7 @@ class _Step:
     moment: datetime
     now: str
     actor: str | None
-    ready_before: dict[str, UserTaskRules] = field(default_factory=dict)
+    ready_before: dict[str, tuple[Task, UserTaskRules]] = field(default_factory=dict)
     timers_fired: list[Task] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
 
@@ -94,11 +110,19 @@ class _Step:
 class Engine:
     """Deploy BPMN definitions and run their instances on one database."""
 
-    def __init__(self, db: Database, clock_: clock.Clock = clock.system_clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock_: clock.Clock = clock.system_clock,
+        max_attachment_bytes: int = attachments.DEFAULT_MAX_BYTES,
+    ) -> None:
         self.db = db
         self.clock = clock_
+        self.max_attachment_bytes = max_attachment_bytes
         self._serializer = StateSerializer()
         self._script_engine = make_script_engine()
+        self._services = tuple(services.registry())
+        self._calendar: WorkingCalendar | None = None
         self._definitions: dict[int, CompiledDefinition] = {}
         self._definitions_lock = Lock()
         # Live workflows by instance id, tagged with the row version they match:
@@ -155,7 +179,7 @@ class Engine:
         self, files: dict[str, str], deployed_by: str | None = None
     ) -> DeploymentResult:
         """Deploy ``{file name: BPMN text}`` as one definition version."""
-        compiled = compile_definition(files)
+        compiled = compile_definition(files, self._services)
         _, now = self._now()
         with self._session(write=True) as session:
             existing = session.scalar(
@@ -192,7 +216,7 @@ class Engine:
             ).scalar_one_or_none()
             if files is None:
                 raise NotFoundError(f"无此流程定义 / No definition {definition_id}")
-            compiled = compile_definition(files)
+            compiled = compile_definition(files, self._services)
             with self._definitions_lock:
                 self._definitions[definition_id] = compiled
         return compiled
@@ -297,7 +321,7 @@ class Engine:
                     "data": initial,
                 },
             )
-            with self._running(moment):
+            with self._running(step, repo):
                 workflow.task_tree.data.update(initial)
                 for task in workflow.get_tasks(state=TaskState.READY):
                     task.data.update(initial)
@@ -310,16 +334,11 @@ class Engine:
         """Return the ready user tasks ``username`` may work on, claimed ones first."""
         with self._repository(write=False) as repo:
             held = _roles_of(repo, username)
-            rows = repo.connection.execute(
-                select(WorkItem, ProcessInstance.process_id, ProcessInstance.row_version)
-                .join(ProcessInstance, WorkItem.instance_id == ProcessInstance.id)
-                .where(WorkItem.role.in_(held))
-                .order_by(WorkItem.created_at, WorkItem.task_id)
-            ).all()
+            rows = repo.work_items_for_roles(held)
         tasks = [
-            _task_view(WorkItemRow(*row[:-2]), row[-2], row[-1])
-            for row in rows
-            if username not in row.excluded_users and row.claimed_by in (None, username)
+            _task_view(item, process_id, version)
+            for item, process_id, version in rows
+            if _may_see(username, item)
         ]
         return sorted(tasks, key=lambda t: t.claimed_by is None)
 
@@ -335,8 +354,9 @@ class Engine:
         actor: str,
         data: dict[str, Any],
         expected_version: int | None = None,
+        files: dict[str, attachments.Upload] | None = None,
     ) -> InstanceView:
-        """Complete a ready user task with form data, as ``actor``.
+        """Complete a ready user task with form data (and file uploads), as ``actor``.
 
         Invalid data raises ``FormValidationError`` naming every field and
         changes nothing; a task already completed, or an instance changed
@@ -353,7 +373,7 @@ class Engine:
                     "reload and retry."
                 )
             _check_may_work(actor, held, item)
-            clean = forms.validate_form(item.form, data)
+            clean = self._validated(item.form, data, files or {})
             compiled = self._compiled(repo.connection, instance.definition_id)
             workflow = self._load(instance, compiled)
             step = _Step(instance, compiled, workflow, moment, now, actor)
@@ -361,7 +381,14 @@ class Engine:
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or task.state != TaskState.READY:
                 raise ConflictError("该任务已完成 / This task has already been completed.")
-            with self._running(moment):
+            for name, upload in (files or {}).items():
+                clean[name] = _store_attachment(repo, instance.id, upload, actor, now)
+            changes = {
+                key: [task.data[key], value]
+                for key, value in clean.items()
+                if key in task.data and task.data[key] != value
+            }
+            with self._running(step, repo):
                 task.data.update(clean)
                 task.run()
                 workflow.do_engine_steps(did_complete_task=step.record)
@@ -374,6 +401,7 @@ class Engine:
                     "name": item.name,
                     "role": item.role,
                     "data": clean,
+                    "changes": changes,
                 },
             )
             done_by = instance.actors.get(item.element_id, [])
@@ -420,6 +448,80 @@ class Engine:
             instance = _instance(repo, instance_id)
             return audit.verify_chain(instance, repo.events_of(instance_id))
 
+    # -- claims ---------------------------------------------------------------------
+
+    def claim(self, task_id: str, username: str) -> TaskView:
+        """Take a task of one's role so that the other holders no longer see it (认领)."""
+
+        def check(repo: Repository, held: set[str], item: WorkItemRow) -> str:
+            _check_may_work(username, held, item)
+            return username
+
+        return self._change_claim(task_id, username, "task_claimed", check)
+
+    def release(self, task_id: str, username: str) -> TaskView:
+        """Give a claimed task back to every holder of its role."""
+
+        def check(repo: Repository, held: set[str], item: WorkItemRow) -> None:
+            if item.claimed_by != username:
+                raise PermissionDeniedError(
+                    f"只能释放本人认领的任务 / {username} has not claimed this task."
+                )
+
+        return self._change_claim(task_id, username, "task_released", check)
+
+    def reassign(self, task_id: str, admin: str, to_user: str) -> TaskView:
+        """Hand a task to another holder of its role (administrators only)."""
+
+        def check(repo: Repository, held: set[str], item: WorkItemRow) -> str:
+            if "admin" not in held:
+                raise PermissionDeniedError(
+                    f"只有管理员可以改派 / Only an admin may reassign; {admin} is not one."
+                )
+            unclaimed = dataclasses.replace(item, claimed_by=None)
+            _check_may_work(to_user, _roles_of(repo, to_user), unclaimed)
+            return to_user
+
+        return self._change_claim(task_id, admin, "task_reassigned", check)
+
+    def _change_claim(
+        self,
+        task_id: str,
+        actor: str,
+        event_type: str,
+        check: Callable[[Repository, set[str], WorkItemRow], str | None],
+    ) -> TaskView:
+        """Set who has claimed a task once ``check`` allows it: one event, one new version."""
+        _, now = self._now()
+        with self._repository(write=True) as repo:
+            held = _roles_of(repo, actor)
+            item, instance = _task(repo, task_id)
+            before = item.claimed_by
+            item.claimed_by = check(repo, held, item)
+            if item.claimed_by == before:
+                return _task_view(item, instance.process_id, instance.row_version)
+            repo.mark_work_item(item)
+            event = audit.chain_event(
+                instance,
+                event_type,
+                actor,
+                now,
+                {
+                    "task_id": task_id,
+                    "element_id": item.element_id,
+                    "name": item.name,
+                    "from": before,
+                    "to": item.claimed_by,
+                },
+            )
+            read_version = instance.row_version
+            instance.row_version += 1
+            instance.updated_at = now
+            repo.update_instance(instance, read_version)
+            repo.insert_events([event])
+        self._retag(instance.id, read_version, instance.row_version)
+        return _task_view(item, instance.process_id, instance.row_version)
+
     # -- timers ---------------------------------------------------------------------
 
     def tick(self, limit: int = 100) -> TickResult:
@@ -457,7 +559,7 @@ class Engine:
             workflow = self._load(instance, compiled)
             step = _Step(instance, compiled, workflow, moment, now, None)
             step.ready_before = _ready_user_tasks(workflow, compiled)
-            with self._running(moment):
+            with self._running(step, repo):
                 workflow.refresh_timers()
                 workflow.do_engine_steps(did_complete_task=step.record)
             self._save(repo, step)
@@ -467,12 +569,41 @@ class Engine:
     # -- internals ------------------------------------------------------------------
 
     @contextmanager
-    def _running(self, moment: datetime) -> Iterator[None]:
+    def _running(self, step: _Step, repo: Repository) -> Iterator[None]:
+        """Run SpiffWorkflow at the step's time, with services bound to this transaction."""
+        context = services.ServiceContext(
+            repo.connection,
+            step.instance,
+            step.moment,
+            step.now,
+            step.actor,
+            self._working_calendar(repo.connection),
+        )
         try:
-            with clock.active(lambda: moment):
+            with clock.active(lambda: step.moment), services.serving(context):
                 yield
         except SpiffWorkflowException as exc:
             raise ScriptError(f"流程执行出错 / The workflow failed: {exc}") from None
+
+    def _validated(
+        self, form: str, data: dict[str, Any], files: dict[str, attachments.Upload]
+    ) -> dict[str, Any]:
+        """Validate form data and uploads together, so that every error is named at once."""
+        errors: dict[str, list[str]] = {}
+        clean: dict[str, Any] = {}
+        try:
+            clean = forms.validate_form(form, data)
+        except FormValidationError as exc:
+            errors.update(exc.errors)
+        accepted = forms.form_schema(form).FILE_FIELDS
+        for name, upload in files.items():
+            if name not in accepted:
+                errors[name] = ["此表单不接受该文件 / This form takes no such file."]
+            elif found := attachments.problems(upload, self.max_attachment_bytes):
+                errors[name] = found
+        if errors:
+            raise FormValidationError(errors)
+        return clean
 
     def _load(
         self, instance: InstanceRow, compiled: CompiledDefinition, keep_cached: bool = False
@@ -491,6 +622,23 @@ class Engine:
         return self._serializer.loads(
             instance.state, instance.serializer_version, spec, subprocess_specs, self._script_engine
         )
+
+    def _retag(self, instance_id: int, old_version: int, new_version: int) -> None:
+        """Keep a cached workflow current across a change that did not touch its state."""
+        with self._live_lock:
+            cached = self._live.get(instance_id)
+            if cached is not None and cached[0] == old_version:
+                self._live[instance_id] = (new_version, cached[1])
+
+    def _working_calendar(self, connection: Connection) -> WorkingCalendar:
+        if self._calendar is None:
+            rows = connection.execute(
+                select(CalendarDay.day, CalendarDay.working, CalendarDay.note)
+            ).all()
+            self._calendar = WorkingCalendar(
+                {date.fromisoformat(day): DayEntry(working, note) for day, working, note in rows}
+            )
+        return self._calendar
 
     def _remember(self, instance: InstanceRow, workflow: BpmnWorkflow) -> None:
         """Cache a workflow whose state has just been committed."""
@@ -511,22 +659,15 @@ class Engine:
         a task it leads back to is recorded as sent back.
         """
         instance, compiled, workflow = step.instance, step.compiled, step.workflow
-        for timer in step.timers_fired:
-            step.event(
-                "timer_fired",
-                None,
-                {
-                    "element_id": timer.task_spec.bpmn_id,
-                    "name": timer.task_spec.bpmn_name,
-                },
-            )
         ready = _ready_user_tasks(workflow, compiled)
         # Work items mirror the ready user tasks, so the tasks ready before
         # the step say which rows exist without reading them back.
         repo.delete_work_items([tid for tid in step.ready_before if tid not in ready])
         items = repo.work_items([tid for tid in step.ready_before if tid in ready])
+        for timer in step.timers_fired:
+            self._timer_fired(repo, step, timer, items)
         new_items = []
-        for tid, rules in ready.items():
+        for tid, (task, rules) in ready.items():
             if tid in step.ready_before:
                 continue
             if (
@@ -534,17 +675,13 @@ class Engine:
                 and rules.element_id in instance.actors
                 and compiled.leads_back(rules.process_id, completed, rules.element_id)
             ):
-                step.event(
-                    "sent_back",
-                    step.actor,
-                    {
-                        "task_id": tid,
-                        "element_id": rules.element_id,
-                        "name": rules.name,
-                        "from_element_id": completed,
-                    },
-                )
+                _record_sent_back(step, task, rules, completed)
             excluded = {a for e in rules.exclude_actors_of for a in instance.actors.get(e, [])}
+            allowed = (
+                sorted({a for e in rules.only_actors_of for a in instance.actors.get(e, [])})
+                if rules.only_actors_of
+                else None
+            )
             new_items.append(
                 WorkItemRow(
                     task_id=tid,
@@ -556,7 +693,8 @@ class Engine:
                     excluded_users=sorted(excluded),
                     claimed_by=None,
                     created_at=step.now,
-                    due_at=None,
+                    due_at=self._due_at(task, rules),
+                    allowed_users=allowed,
                 )
             )
         repo.insert_work_items(new_items)
@@ -575,6 +713,82 @@ class Engine:
         repo.insert_events(step.events)
         ordered = sorted([*items, *new_items], key=lambda w: (w.created_at, w.task_id))
         return tuple(_task_view(w, instance.process_id, instance.row_version) for w in ordered)
+
+    def _timer_fired(
+        self, repo: Repository, step: _Step, timer: Task, items: list[WorkItemRow]
+    ) -> None:
+        """Record a fired timer; a reminder or overdue timer also marks its task."""
+        element = timer.task_spec.bpmn_id
+        data = {"element_id": element, "name": timer.task_spec.bpmn_name}
+        rule = step.compiled.timers.get((timer.workflow.spec.name, element))
+        target = next((i for i in items if rule and i.element_id == rule.attached_to), None)
+        if rule is None or target is None:
+            step.event("timer_fired", None, data)
+            return
+        data |= {
+            "task_id": target.task_id,
+            "task_element_id": target.element_id,
+            "due_at": target.due_at,
+        }
+        if rule.kind == "overdue":
+            target.overdue = True
+            step.event("task_overdue", None, data)
+        else:
+            target.reminded_at = step.now
+            step.event("task_reminded", None, data)
+        repo.mark_work_item(target)
+
+    def _due_at(self, task: Task, rules: UserTaskRules) -> str | None:
+        """Evaluate a user task's ``dueAt`` expression into the stored time format."""
+        if rules.due_at is None:
+            return None
+        try:
+            value = self._script_engine.evaluate(task, rules.due_at)
+            return iso(datetime.fromisoformat(str(value))) if value else None
+        except (SpiffWorkflowException, ValueError) as exc:
+            raise ScriptError(
+                f"任务 {rules.element_id} 的期限无效 / The due time of {rules.element_id} "
+                f"('{rules.due_at}') is not a time: {exc}"
+            ) from None
+
+
+def _store_attachment(
+    repo: Repository, instance_id: int, upload: attachments.Upload, actor: str, now: str
+) -> dict[str, Any]:
+    """Store an accepted upload and return the reference kept in the task data."""
+    row = {
+        "instance_id": instance_id,
+        "filename": upload.filename[-255:],
+        "content_type": attachments.content_type(upload),
+        "size": len(upload.content),
+        "sha256": upload.sha256,
+        "content": upload.content,
+        "uploaded_by": actor,
+        "uploaded_at": now,
+    }
+    attachment_id = repo.connection.execute(
+        Attachment.__table__.insert().values(**row).returning(Attachment.id)
+    ).scalar_one()
+    return {key: row[key] for key in ("filename", "content_type", "size", "sha256")} | {
+        "id": attachment_id
+    }
+
+
+def _record_sent_back(step: _Step, task: Task, rules: UserTaskRules, completed: str) -> None:
+    """Record a task that became ready again: returned automatically or sent back by a person."""
+    automatic = completed == rules.element_id  # nobody else touched it: 退文 by the rules
+    data = {
+        "task_id": str(task.id),
+        "element_id": rules.element_id,
+        "name": rules.name,
+        "from_element_id": completed,
+        "automatic": automatic,
+    }
+    if automatic:
+        data["reasons"] = list(task.data.get("return_reasons") or [])
+    else:
+        data["comment"] = task.data.get("comment", "")
+    step.event("sent_back", None if automatic else step.actor, data)
 
 
 def _user(session: Session, username: str) -> User:
@@ -622,13 +836,22 @@ def _latest_definition(connection: Connection, process_id: str) -> tuple[int, st
 
 def _ready_user_tasks(
     workflow: BpmnWorkflow, compiled: CompiledDefinition
-) -> dict[str, UserTaskRules]:
-    ready: dict[str, UserTaskRules] = {}
+) -> dict[str, tuple[Task, UserTaskRules]]:
+    ready: dict[str, tuple[Task, UserTaskRules]] = {}
     for task in workflow.get_tasks(state=TaskState.READY, manual=True):
         rules = compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
         if rules is not None:
-            ready[str(task.id)] = rules
+            ready[str(task.id)] = (task, rules)
     return ready
+
+
+def _may_see(username: str, item: WorkItemRow) -> bool:
+    """Tell whether a holder of the task's role may take it (claims, duties, assignment)."""
+    return (
+        username not in item.excluded_users
+        and (item.allowed_users is None or username in item.allowed_users)
+        and item.claimed_by in (None, username)
+    )
 
 
 def _check_may_work(username: str, held: set[str], item: WorkItemRow) -> None:
@@ -642,6 +865,11 @@ def _check_may_work(username: str, held: set[str], item: WorkItemRow) -> None:
             f"不能审核本人起草的内容 / {username} may not take this task: "
             "nobody reviews his own work (separation of duties)."
         )
+    if item.allowed_users is not None and username not in item.allowed_users:
+        raise PermissionDeniedError(
+            f"此任务由 {'、'.join(item.allowed_users)} 办理 / Only "
+            f"{', '.join(item.allowed_users)} may take this task (谁起草、谁解读)."
+        )
     if item.claimed_by not in (None, username):
         raise PermissionDeniedError(
             f"此任务已由 {item.claimed_by} 认领 / This task is claimed by {item.claimed_by}."
@@ -654,10 +882,16 @@ def _json_data(data: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(public, default=str))
 
 
+_TIMER_TYPES = frozenset(
+    cls.__name__
+    for cls in (TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition)
+)
+
+
 def _next_timer(workflow: BpmnWorkflow) -> str | None:
     due: list[str] = []
     for pending in workflow.waiting_events():
-        if pending.event_type.endswith("TimerEventDefinition") and pending.value:
+        if pending.event_type in _TIMER_TYPES and pending.value:
             try:
                 due.append(iso(datetime.fromisoformat(str(pending.value))))
             except ValueError:
@@ -703,6 +937,8 @@ def _task_view(item: WorkItemRow, process_id: str, version: int) -> TaskView:
         item.created_at,
         item.due_at,
         version,
+        item.overdue,
+        item.reminded_at,
     )
 
 

@@ -146,5 +146,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
 
 def make_script_engine() -> PythonScriptEngine:
-    """Build the script engine every workflow runs with."""
-    return PythonScriptEngine(environment=RestrictedEnvironment())
+    """Build the script engine every workflow runs with: restricted scripts, gongkai's services."""
+    from . import documents, services
+
+    environment = RestrictedEnvironment({"draft_return_reasons": documents.draft_return_reasons})
+    return services.ServiceScriptEngine(environment, services.registry())

@@ -41,6 +41,8 @@ class TaskView:
     created_at: str
     due_at: str | None
     instance_version: int
+    overdue: bool = False
+    reminded_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ Feature: Workflow engine
   Scenario: Invalid form data is refused and changes nothing
     Given alice has started a simple approval
     When alice submits her draft with an empty title
-    Then she is told that "title" is required
+    Then she is told that "title" must not be empty
     And the draft task is still waiting for alice
     And the instance version and history are unchanged
 

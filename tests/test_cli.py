@@ -22,9 +22,9 @@ def runner(database_url: str) -> CliRunner:
 def test_init_db_then_upgrade_is_idempotent(runner: CliRunner) -> None:
     first = runner.invoke(main, ["init-db"])
     assert first.exit_code == 0, first.output
-    assert "revision 0001" in first.output
+    assert "revision 0002" in first.output
     again = runner.invoke(main, ["db", "upgrade"])
-    assert again.exit_code == 0 and "revision 0001" in again.output
+    assert again.exit_code == 0 and "revision 0002" in again.output
 
 
 def test_deploy_reports_versions_and_refuses_bad_files(runner: CliRunner, tmp_path) -> None:
@@ -33,7 +33,7 @@ def test_deploy_reports_versions_and_refuses_bad_files(runner: CliRunner, tmp_pa
     assert result.exit_code == 0, result.output
     assert result.output.startswith("deployed: definition 1")
     assert "simple_approval" in result.output
-    again = runner.invoke(main, ["deploy", str(WORKFLOWS / "simple_approval.bpmn")])
+    again = runner.invoke(main, ["deploy", str(WORKFLOWS)])
     assert again.output.startswith("already deployed: definition 1")
 
     bad = tmp_path / "broken.bpmn"

@@ -25,7 +25,7 @@ def client(app: Flask) -> FlaskClient:
 def test_health_reports_current_schema(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "schema": "0001", "expected": "0001"}
+    assert response.json == {"status": "ok", "schema": "0002", "expected": "0002"}
 
 
 def test_health_reports_missing_schema(tmp_path) -> None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -114,6 +123,9 @@ class WorkItem(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[str] = mapped_column(String(40))
     due_at: Mapped[str | None] = mapped_column(String(40))
+    allowed_users: Mapped[list[str] | None] = mapped_column(JSON)
+    overdue: Mapped[bool] = mapped_column(default=False)
+    reminded_at: Mapped[str | None] = mapped_column(String(40))
 
     __table_args__ = (
         Index("ix_work_items_role", "role"),
@@ -137,3 +149,78 @@ class Event(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),)
+
+
+class Attachment(Base):
+    """A file uploaded with a task form (PDF, DOCX or OFD), kept whole in the database."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[str] = mapped_column(String(40))
+
+
+class Document(Base):
+    """An issued document (公文) in the catalogue: number, attribute, status."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    doc_type: Mapped[str] = mapped_column(String(16))
+    attribute: Mapped[str] = mapped_column(String(16))
+    official_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(24))
+    drafter: Mapped[str | None] = mapped_column(String(64))
+    issued_at: Mapped[str] = mapped_column(String(40))
+    publish_due_at: Mapped[str | None] = mapped_column(String(40))
+    published_at: Mapped[str | None] = mapped_column(String(40))
+    published_by: Mapped[str | None] = mapped_column(String(64))
+    publication_channel: Mapped[str | None] = mapped_column(String(32))
+    publication_url: Mapped[str | None] = mapped_column(String(500))
+    interpretation_due_at: Mapped[str | None] = mapped_column(String(40))
+    interpretation_at: Mapped[str | None] = mapped_column(String(40))
+    interpretation_title: Mapped[str | None] = mapped_column(String(200))
+    interpretation_url: Mapped[str | None] = mapped_column(String(500))
+    review_conclusion: Mapped[str | None] = mapped_column(String(24))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (
+        UniqueConstraint("prefix", "year", "sequence", name="uq_documents_prefix_year_sequence"),
+        Index("ix_documents_status", "status"),
+    )
+
+
+class NumberSequence(Base):
+    """The last document number used per prefix and year (文号), never reused or skipped."""
+
+    __tablename__ = "number_sequences"
+
+    prefix: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class CalendarDay(Base):
+    """An official holiday or adjusted working day loaded by the admin (节假日安排)."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    working: Mapped[bool] = mapped_column()
+    note: Mapped[str] = mapped_column(String(64))
+    loaded_by: Mapped[str | None] = mapped_column(String(64))
+    loaded_at: Mapped[str] = mapped_column(String(40))

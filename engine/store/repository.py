@@ -55,6 +55,9 @@ class WorkItemRow:
     claimed_by: str | None
     created_at: str
     due_at: str | None
+    allowed_users: list[str] | None = None
+    overdue: bool = False
+    reminded_at: str | None = None
 
 
 @dataclass
@@ -118,6 +121,21 @@ _WORK_ITEMS_OF_INSTANCE = (
     select(*_WORK_ITEM_COLUMNS)
     .where(_WORK_ITEMS.c.instance_id == bindparam("instance_id"))
     .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
+)
+_WORK_ITEMS_FOR_ROLES = (
+    select(*_WORK_ITEM_COLUMNS, _INSTANCES.c.process_id, _INSTANCES.c.row_version)
+    .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
+    .where(_WORK_ITEMS.c.role.in_(bindparam("roles", expanding=True)))
+    .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
+)
+_MARK_WORK_ITEM = (
+    update(_WORK_ITEMS)
+    .where(_WORK_ITEMS.c.task_id == bindparam("b_task_id"))
+    .values(
+        claimed_by=bindparam("claimed_by"),
+        overdue=bindparam("overdue"),
+        reminded_at=bindparam("reminded_at"),
+    )
 )
 _DELETE_WORK_ITEM = delete(_WORK_ITEMS).where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
 _INSERT_WORK_ITEM = insert(_WORK_ITEMS)
@@ -199,6 +217,26 @@ class Repository:
         """Return the work items of an instance, oldest first."""
         result = self.connection.execute(_WORK_ITEMS_OF_INSTANCE, {"instance_id": instance_id})
         return [WorkItemRow(*r) for r in result]
+
+    def work_items_for_roles(self, roles: Iterable[str]) -> list[tuple[WorkItemRow, str, int]]:
+        """Return the work items of the given roles with their instance's process and version."""
+        wanted = sorted(roles)
+        if not wanted:
+            return []
+        result = self.connection.execute(_WORK_ITEMS_FOR_ROLES, {"roles": wanted})
+        return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-2], r[-1]) for r in result]
+
+    def mark_work_item(self, item: WorkItemRow) -> None:
+        """Write a work item's claim, overdue mark and reminder time."""
+        self.connection.execute(
+            _MARK_WORK_ITEM,
+            {
+                "b_task_id": item.task_id,
+                "claimed_by": item.claimed_by,
+                "overdue": item.overdue,
+                "reminded_at": item.reminded_at,
+            },
+        )
 
     def delete_work_items(self, task_ids: Sequence[str]) -> None:
         """Delete the work items of tasks that are no longer ready."""

@@ -1,0 +1,264 @@
+"""Document approval (公文办理): disclosure attributes, returns, numbers, the catalogue.
+
+Seed 七(二): every draft states its disclosure attribute (公开属性); one that
+does not, or that proposes withholding without a legal reason, is returned
+(退文); the attribute is marked on the approval sheet and, at issue (印发),
+on the official text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .errors import InvalidInputError
+from .services import ServiceContext
+from .store.models import Document, NumberSequence
+from .workdays import CHINA
+
+#: attribute -> (Chinese, English, mark on the official text)
+ATTRIBUTES: dict[str, tuple[str, str, str]] = {
+    "proactive": ("主动公开", "Proactive disclosure", "（此件公开发布）"),
+    "on_request": ("依申请公开", "Disclosure on request", "（此件依申请公开）"),
+    "withheld": ("不予公开", "Withheld", "（此件不予公开）"),
+}
+
+#: document type -> (Chinese, English)
+DOC_TYPES: dict[str, tuple[str, str]] = {
+    "normative": ("规范性文件", "Normative document"),
+    "policy": ("政策性文件", "Policy document"),
+    "general": ("一般公文", "General document"),
+}
+
+#: legal basis for withholding (条例 2019, Art. 14-16) -> (Chinese, English)
+WITHHELD_BASES: dict[str, tuple[str, str]] = {
+    "art14_state_secret": ("属于国家秘密（条例第十四条）", "State secret (Art. 14)"),
+    "art14_prohibited_by_law": (
+        "法律、行政法规禁止公开（条例第十四条）",
+        "Prohibited by laws or administrative regulations (Art. 14)",
+    ),
+    "art14_three_securities": (
+        "危及“三安全一稳定”（条例第十四条）",
+        "Endangers national, public or economic security or social stability (Art. 14)",
+    ),
+    "art15_third_party": (
+        "涉及商业秘密、个人隐私等第三方合法权益（条例第十五条）",
+        "Trade secrets, personal privacy or other third-party rights (Art. 15)",
+    ),
+    "art16_internal_affairs": ("属于内部事务信息（条例第十六条）", "Internal affairs (Art. 16)"),
+    "art16_process_information": (
+        "属于过程性信息（条例第十六条）",
+        "Process information (Art. 16)",
+    ),
+    "art16_law_enforcement": (
+        "属于行政执法案卷信息（条例第十六条）",
+        "Administrative law-enforcement files (Art. 16)",
+    ),
+}
+
+#: automatic return reason -> (Chinese, English)
+RETURN_REASONS: dict[str, tuple[str, str]] = {
+    "missing_attribute": ("未标明公开属性", "The draft states no disclosure attribute."),
+    "withheld_without_reason": (
+        "拟不予公开，但未说明理由",
+        "The draft is to be withheld but gives no reason.",
+    ),
+    "withheld_without_basis": (
+        "拟不予公开，但未写明法律依据",
+        "The draft is to be withheld but names no legal basis.",
+    ),
+    "government_draft_without_reason": (
+        "代拟稿未说明公开属性的理由",
+        "A draft written on the government's behalf must give the reason for its attribute.",
+    ),
+}
+
+#: working days allowed for publishing a proactive document (条例 Art. 26)
+PUBLISH_WITHIN_DAYS = 20
+#: working days allowed for publishing a policy document's interpretation
+INTERPRET_WITHIN_DAYS = 3
+
+
+def draft_return_reasons(
+    attribute: str | None,
+    attribute_reason: str | None,
+    withheld_basis: str | None,
+    government_draft: bool | None,
+) -> list[str]:
+    """Return why a draft goes back to its drafter (退文), or an empty list."""
+    reasons = []
+    if not attribute:
+        reasons.append("missing_attribute")
+    if attribute == "withheld":
+        if not (attribute_reason or "").strip():
+            reasons.append("withheld_without_reason")
+        if not withheld_basis:
+            reasons.append("withheld_without_basis")
+    if (
+        government_draft
+        and attribute
+        and not (attribute_reason or "").strip()
+        and "withheld_without_reason" not in reasons
+    ):
+        reasons.append("government_draft_without_reason")
+    return reasons
+
+
+def mark(attribute: str) -> str:
+    """Return the attribute mark printed at the end of the official text."""
+    return ATTRIBUTES[attribute][2]
+
+
+def format_number(prefix: str, year: int, sequence: int) -> str:
+    """Return a document number such as ``威政办发〔2026〕12号``."""
+    return f"{prefix}〔{year}〕{sequence}号"
+
+
+def official_text(body: str, attribute: str) -> str:
+    """Return the issued text: the body with its attribute marked on the last line."""
+    return f"{body.rstrip()}\n\n{mark(attribute)}"
+
+
+def next_sequence(ctx: ServiceContext, prefix: str, year: int) -> int:
+    """Take the next number of ``prefix`` and ``year`` in the caller's transaction.
+
+    An upsert that increments and returns in one statement: concurrent
+    issues queue on the row, and a rolled-back issue leaves no gap.
+    """
+    dialect = postgresql if ctx.connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(NumberSequence)
+        .values(prefix=prefix, year=year, last_value=1)
+        .on_conflict_do_update(
+            index_elements=["prefix", "year"],
+            set_={"last_value": NumberSequence.last_value + 1},
+        )
+        .returning(NumberSequence.last_value)
+    )
+    return ctx.connection.execute(statement).scalar_one()
+
+
+def issue_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
+    """Issue (印发): number the document, mark its text, enter it in the catalogue."""
+    prefix = str(params.get("prefix") or "").strip()
+    if not prefix:
+        raise InvalidInputError("缺少文号前缀 / The document number prefix is missing.")
+    attribute = data["attribute"]
+    year = ctx.moment.astimezone(CHINA).year
+    sequence = next_sequence(ctx, prefix, year)
+    number = format_number(prefix, year, sequence)
+    text = official_text(data.get("body", ""), attribute)
+    due = remind = None
+    if attribute == "proactive":
+        due = _iso(ctx.calendar.due_at(ctx.moment, PUBLISH_WITHIN_DAYS))
+        remind = _iso(ctx.calendar.remind_at(ctx.moment, PUBLISH_WITHIN_DAYS, before=3))
+    drafters = ctx.instance.actors.get("draft", [])
+    ctx.connection.execute(
+        Document.__table__.insert().values(
+            instance_id=ctx.instance.id,
+            number=number,
+            prefix=prefix,
+            year=year,
+            sequence=sequence,
+            title=data["title"],
+            doc_type=data["doc_type"],
+            attribute=attribute,
+            official_text=text,
+            status="awaiting_review" if attribute == "proactive" else "issued",
+            drafter=drafters[-1] if drafters else None,
+            issued_at=ctx.now,
+            publish_due_at=due,
+        )
+    )
+    return {
+        "number": number,
+        "issued_at": ctx.now,
+        "official_text": text,
+        "publish_due_at": due,
+        "publish_remind_at": remind,
+    }
+
+
+def record_confidentiality_review(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> dict:
+    """Record the confidentiality review's conclusion against the document it covers."""
+    conclusion = data["review_conclusion"]
+    _update_document(
+        ctx,
+        {
+            "review_conclusion": conclusion,
+            "reviewed_by": ctx.actor,
+            "reviewed_at": ctx.now,
+            "status": "awaiting_publication"
+            if conclusion == "disclose"
+            else "withheld_after_review",
+        },
+    )
+    return {"conclusion": conclusion, "reviewer": ctx.actor, "at": ctx.now}
+
+
+def publish_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
+    """Record the publication; a policy document's interpretation falls due from now."""
+    due = remind = None
+    if data.get("doc_type") == "policy":
+        due = _iso(ctx.calendar.due_at(ctx.moment, INTERPRET_WITHIN_DAYS))
+        remind = _iso(ctx.calendar.remind_at(ctx.moment, INTERPRET_WITHIN_DAYS, before=1))
+    _update_document(
+        ctx,
+        {
+            "status": "awaiting_interpretation" if due else "published",
+            "published_at": ctx.now,
+            "published_by": ctx.actor,
+            "publication_channel": data.get("channel"),
+            "publication_url": data.get("url") or None,
+            "interpretation_due_at": due,
+        },
+    )
+    return {
+        "published_at": ctx.now,
+        "interpretation_due_at": due,
+        "interpretation_remind_at": remind,
+    }
+
+
+def record_interpretation(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> dict:
+    """Record the published policy interpretation (政策解读)."""
+    _update_document(
+        ctx,
+        {
+            "status": "interpreted",
+            "interpretation_at": ctx.now,
+            "interpretation_title": data.get("interpretation_title"),
+            "interpretation_url": data.get("interpretation_url") or None,
+        },
+    )
+    return {"interpreted_at": ctx.now, "by": ctx.actor}
+
+
+def _update_document(ctx: ServiceContext, values: dict[str, Any]) -> None:
+    table = Document.__table__
+    result = ctx.connection.execute(
+        update(table).where(table.c.instance_id == ctx.instance.id).values(**values)
+    )
+    if result.rowcount != 1:
+        raise InvalidInputError(
+            f"实例 {ctx.instance.id} 没有已印发的公文 / Instance "
+            f"{ctx.instance.id} has no issued document."
+        )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="microseconds")
+
+
+def document_for_instance(connection: Any, instance_id: int) -> Any:
+    """Return the catalogue row of an instance's document, or None."""
+    return connection.execute(
+        select(Document.__table__).where(Document.instance_id == instance_id)
+    ).first()

@@ -1,0 +1,92 @@
+"""Service tasks: named operations a BPMN ``serviceTask`` may call.
+
+A service runs inside the engine call that reached it, in the same database
+transaction, so that what it writes (a document number, a catalogue entry)
+commits or rolls back together with the workflow step.  BPMN names the
+operation with ``spiffworkflow:serviceTaskOperator id="..."``; deployment
+refuses unknown names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.task import Task
+from sqlalchemy import Connection
+
+from .errors import EngineError
+from .store.repository import InstanceRow
+from .workdays import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """What a service may use: the transaction, the instance, the step's time and actor."""
+
+    connection: Connection
+    instance: InstanceRow
+    moment: datetime
+    now: str
+    actor: str | None
+    calendar: WorkingCalendar
+
+
+Service = Callable[[ServiceContext, dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+_context: contextvars.ContextVar[ServiceContext] = contextvars.ContextVar("gongkai_service_context")
+
+
+@contextlib.contextmanager
+def serving(context: ServiceContext) -> Iterator[None]:
+    """Make ``context`` available to the services called in the enclosed block."""
+    token = _context.set(context)
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def registry() -> dict[str, Service]:
+    """Return every service by operation name."""
+    from . import documents
+
+    return {
+        "issue_document": documents.issue_document,
+        "record_confidentiality_review": documents.record_confidentiality_review,
+        "publish_document": documents.publish_document,
+        "record_interpretation": documents.record_interpretation,
+    }
+
+
+class ServiceScriptEngine(PythonScriptEngine):
+    """Script engine that runs gongkai's services for BPMN service tasks."""
+
+    def __init__(self, environment: Any, services: dict[str, Service]) -> None:
+        super().__init__(environment=environment)
+        self.services = services
+
+    def call_service(
+        self, task: Task, operation_name: str = "", operation_params: dict | None = None, **_: Any
+    ) -> str:
+        """Run service ``operation_name`` with the evaluated parameters; return its JSON result."""
+        service = self.services.get(operation_name)
+        if service is None:
+            raise WorkflowTaskException(f"unknown service '{operation_name}'", task=task)
+        params = {name: p["value"] for name, p in (operation_params or {}).items()}
+        try:
+            result = service(_context.get(), task.data, params)
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise WorkflowTaskException(
+                f"service '{operation_name}' failed: {exc}", task=task, exception=exc
+            ) from exc
+        return json.dumps(result)

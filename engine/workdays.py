@@ -1,0 +1,235 @@
+"""Statutory working-day calendar (工作日) for disclosure deadlines.
+
+Working days follow China's official calendar: weekends and public holidays are off, adjusted
+working days (调休) are on. Past years come from the ``chinese_calendar`` package; the admin loads
+the State Council's schedule for any year the package does not cover yet (see
+:func:`parse_schedule`). A year covered by neither is refused, weekends included: a statutory
+clock must not guess.
+
+Counting rule: the day of receipt is not counted; a period of N working days ends at the end
+(24:00 China Standard Time) of the Nth working day after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+_ONE_DAY = timedelta(days=1)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KINDS = {"holiday": False, "workday": True}
+
+
+class CalendarNotLoadedError(Exception):
+    """A date falls in a year with no official holiday schedule."""
+
+    def __init__(self, year: int) -> None:
+        """Name the year whose schedule is missing."""
+        self.year = year
+        super().__init__(
+            f"未载入{year}年节假日安排 / No official holiday schedule loaded for {year}; "
+            "load the State Council's schedule (gongkai calendar load)"
+        )
+
+
+class ScheduleError(ValueError):
+    """A holiday schedule text is malformed."""
+
+    def __init__(self, line: int, problem_zh: str, problem_en: str) -> None:
+        """Name the line number and what is wrong with it."""
+        self.line = line
+        self.problem = problem_en
+        super().__init__(f"第{line}行：{problem_zh} / line {line}: {problem_en}")
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    """One day of an official schedule: whether it is worked, and why."""
+
+    working: bool
+    note: str
+
+
+def _parse_date(text: str, line: int) -> date:
+    """Parse a strict YYYY-MM-DD date or raise ScheduleError for the line."""
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ScheduleError(
+        line,
+        f"日期无效 '{text}'（应为 YYYY-MM-DD）",
+        f"bad date '{text}' (expected YYYY-MM-DD)",
+    )
+
+
+def parse_schedule(text: str) -> dict[date, DayEntry]:
+    """Parse a holiday schedule: one day or range per line.
+
+    Format, one entry per line; blank lines and ``#`` comments (a whole line, or after
+    whitespace at the end of a line) are ignored::
+
+        2027-01-01 holiday 元旦
+        2027-02-06..2027-02-12 holiday 春节     (inclusive range)
+        2027-02-14 workday 春节调休
+
+    The kind is ``holiday`` or ``workday``; the note is optional free text. A day listed twice
+    with the same kind keeps its first note; with different kinds it is refused.
+    """
+    entries: dict[date, DayEntry] = {}
+    first_line: dict[date, int] = {}
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = re.split(r"(?:^|\s)#", raw, maxsplit=1)[0].strip()
+        if not line:
+            continue
+        parts = line.split(maxsplit=2)
+        if len(parts) < 2:
+            raise ScheduleError(
+                lineno,
+                "缺少类型（holiday 或 workday）",
+                "missing kind (expected 'holiday' or 'workday')",
+            )
+        span, kind = parts[0], parts[1]
+        note = parts[2].strip() if len(parts) > 2 else ""
+        if kind not in _KINDS:
+            raise ScheduleError(
+                lineno,
+                f"未知类型 '{kind}'（应为 holiday 或 workday）",
+                f"unknown kind '{kind}' (expected 'holiday' or 'workday')",
+            )
+        if ".." in span:
+            first_text, _, last_text = span.partition("..")
+            first = _parse_date(first_text, lineno)
+            last = _parse_date(last_text, lineno)
+            if last < first:
+                raise ScheduleError(
+                    lineno,
+                    f"日期范围颠倒 '{span}'",
+                    f"reversed range '{span}' (end before start)",
+                )
+        else:
+            first = last = _parse_date(span, lineno)
+        entry = DayEntry(working=_KINDS[kind], note=note)
+        day = first
+        while day <= last:
+            previous = entries.get(day)
+            if previous is None:
+                entries[day] = entry
+                first_line[day] = lineno
+            elif previous.working != entry.working:
+                earlier = first_line[day]
+                raise ScheduleError(
+                    lineno,
+                    f"{day.isoformat()} 与第{earlier}行冲突（一处为假日，一处为工作日）",
+                    f"{day.isoformat()} conflicts with line {earlier} "
+                    "(listed as both holiday and workday)",
+                )
+            day += _ONE_DAY
+    return entries
+
+
+@lru_cache(maxsize=16384)
+def _package_entry(day: date) -> DayEntry | None:
+    """Look a day up in chinese_calendar; return None if the package lacks its year."""
+    try:
+        is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    return DayEntry(working=not is_holiday, note=name or "")
+
+
+@lru_cache(maxsize=256)
+def _package_covers(year: int) -> bool:
+    """Tell whether chinese_calendar holds official data for the year."""
+    return _package_entry(date(year, 1, 1)) is not None
+
+
+def _china_date(moment: datetime) -> date:
+    """Return the China Standard Time calendar date of an aware datetime."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("datetime must be timezone-aware / 时间必须带时区")
+    return moment.astimezone(CHINA).date()
+
+
+def _china_midnight(day: date) -> datetime:
+    """Return 00:00 China Standard Time of the day, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=CHINA).astimezone(UTC)
+
+
+class WorkingCalendar:
+    """China's statutory working days: package data plus admin-loaded schedules."""
+
+    def __init__(self, overrides: Mapping[date, DayEntry] | None = None) -> None:
+        """Build a calendar; overrides (parsed schedules) beat the package data."""
+        self._overrides: dict[date, DayEntry] = dict(overrides or {})
+        for day in self._overrides:
+            if isinstance(day, datetime) or not isinstance(day, date):
+                raise TypeError(f"override keys must be dates, not {type(day).__name__}")
+        self._override_years = frozenset(day.year for day in self._overrides)
+
+    def covers(self, year: int) -> bool:
+        """Tell whether official data for the year is available."""
+        return year in self._override_years or _package_covers(year)
+
+    def is_working_day(self, day: date) -> bool:
+        """Tell whether the day is a statutory working day."""
+        if isinstance(day, datetime):
+            raise TypeError("pass a date (China calendar day), not a datetime")
+        entry = self._overrides.get(day)
+        if entry is not None:
+            return entry.working
+        entry = _package_entry(day)
+        if entry is not None:
+            return entry.working
+        if day.year in self._override_years:
+            return day.weekday() < 5
+        raise CalendarNotLoadedError(day.year)
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """Return the Nth working day after start (start itself not counted)."""
+        if days < 0:
+            raise ValueError(f"days must be >= 0, not {days}")
+        day = start
+        remaining = days
+        while remaining:
+            day += _ONE_DAY
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Count working days d with start < d <= end."""
+        count = 0
+        day = start + _ONE_DAY
+        while day <= end:
+            if self.is_working_day(day):
+                count += 1
+            day += _ONE_DAY
+        return count
+
+    def due_at(self, start: datetime, days: int) -> datetime:
+        """Return the end of the Nth working day after start's China date, in UTC."""
+        due_day = self.add_working_days(_china_date(start), days)
+        return _china_midnight(due_day + _ONE_DAY)
+
+    def remind_at(self, start: datetime, days: int, before: int = 1) -> datetime:
+        """Return the start of the working day `before` working days before the due day, in UTC."""
+        if before < 0:
+            raise ValueError(f"before must be >= 0, not {before}")
+        start_day = _china_date(start)
+        day = self.add_working_days(start_day, days)
+        remaining = before
+        while remaining and day > start_day:
+            day -= _ONE_DAY
+            if self.is_working_day(day):
+                remaining -= 1
+        return max(_china_midnight(day), start.astimezone(UTC))
