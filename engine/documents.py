@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .errors import InvalidInputError
@@ -255,10 +255,3 @@ def _update_document(ctx: ServiceContext, values: dict[str, Any]) -> None:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
-
-
-def document_for_instance(connection: Any, instance_id: int) -> Any:
-    """Return the catalogue row of an instance's document, or None."""
-    return connection.execute(
-        select(Document.__table__).where(Document.instance_id == instance_id)
-    ).first()

@@ -54,6 +54,7 @@ from .store.models import (
     CalendarDay,
     Definition,
     DeployedProcess,
+    Document,
     ProcessInstance,
     User,
     UserRole,
@@ -65,8 +66,20 @@ from .store.repository import (
     StaleInstanceError,
     WorkItemRow,
 )
-from .views import DeploymentResult, EventView, InstanceView, TaskView, TickResult, UserView
-from .workdays import DayEntry, WorkingCalendar
+from .views import (
+    ApprovalSheet,
+    AttachmentView,
+    DeploymentResult,
+    DocumentView,
+    EventView,
+    InstanceView,
+    SheetEntry,
+    TaskFormView,
+    TaskView,
+    TickResult,
+    UserView,
+)
+from .workdays import DayEntry, ScheduleError, WorkingCalendar, parse_schedule
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
@@ -448,6 +461,125 @@ class Engine:
             instance = _instance(repo, instance_id)
             return audit.verify_chain(instance, repo.events_of(instance_id))
 
+    def task_form(self, task_id: str, username: str) -> TaskFormView:
+        """Return a task with its form's current values, for a user who may work on it."""
+        with self._repository(write=False) as repo:
+            held = _roles_of(repo, username)
+            item, instance = _task(repo, task_id)
+            _check_may_work(username, held, item)
+            compiled = self._compiled(repo.connection, instance.definition_id)
+            events = repo.events_of(instance.id)
+        workflow = self._load(instance, compiled, keep_cached=True)
+        task = workflow.get_task_from_id(UUID(task_id))
+        data = _json_data(task.data)
+        schema = forms.form_schema(item.form)
+        values = {
+            name: data.get(name, f.metadata.get("default")) for name, f in schema.fields.items()
+        }
+        values |= {name: data.get(name) for name in schema.FILE_FIELDS}
+        returns = [e for e in events if e.type == "sent_back" and e.data["task_id"] == task_id]
+        view = _task_view(item, instance.process_id, instance.row_version)
+        return TaskFormView(view, values, data, _event_view(returns[-1]) if returns else None)
+
+    # -- documents ------------------------------------------------------------------
+
+    def list_documents(self, status: str | None = None) -> list[DocumentView]:
+        """Return the catalogue of issued documents, newest first."""
+        query = select(Document.__table__).order_by(Document.issued_at.desc(), Document.id.desc())
+        if status:
+            query = query.where(Document.status == status)
+        with self._repository(write=False) as repo:
+            return [DocumentView(**row._mapping) for row in repo.connection.execute(query)]
+
+    def public_documents(self) -> list[DocumentView]:
+        """Return the published proactive documents (主动公开), for everyone to read."""
+        query = (
+            select(Document.__table__)
+            .where(Document.attribute == "proactive", Document.published_at.is_not(None))
+            .order_by(Document.published_at.desc(), Document.id.desc())
+        )
+        with self._repository(write=False) as repo:
+            return [DocumentView(**row._mapping) for row in repo.connection.execute(query)]
+
+    def get_document(self, document_id: int) -> DocumentView:
+        """Return one catalogue entry."""
+        with self._repository(write=False) as repo:
+            row = repo.connection.execute(
+                select(Document.__table__).where(Document.id == document_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"无此公文 / No document {document_id}")
+        return DocumentView(**row._mapping)
+
+    def approval_sheet(self, instance_id: int) -> ApprovalSheet:
+        """Return the approval sheet (审签单): attribute, reasons, every opinion, name, time."""
+        with self._repository(write=False) as repo:
+            instance = _instance(repo, instance_id)
+            compiled = self._compiled(repo.connection, instance.definition_id)
+            events = repo.events_of(instance_id)
+            names = dict(repo.connection.execute(select(User.username, User.display_name)).all())
+            document = repo.connection.execute(
+                select(Document.__table__).where(Document.instance_id == instance_id)
+            ).first()
+        workflow = self._load(instance, compiled, keep_cached=True)
+        view = _instance_view(instance, compiled, workflow, ())
+        entries = tuple(
+            _sheet_entry(e, names) for e in events if e.type in ("task_completed", "sent_back")
+        )
+        doc = DocumentView(**document._mapping) if document is not None else None
+        return ApprovalSheet(instance_id, instance.status, view.data, doc, entries)
+
+    def attachment(self, attachment_id: int) -> AttachmentView:
+        """Return a stored attachment with its content."""
+        with self._repository(write=False) as repo:
+            row = repo.connection.execute(
+                select(Attachment.__table__).where(Attachment.id == attachment_id)
+            ).first()
+        if row is None:
+            raise NotFoundError(f"无此附件 / No attachment {attachment_id}")
+        fields_ = ("id", "instance_id", "filename", "content_type", "size", "sha256", "content")
+        return AttachmentView(*(row._mapping[f] for f in fields_))
+
+    # -- calendar -------------------------------------------------------------------
+
+    def load_calendar(self, text: str, loaded_by: str | None = None) -> int:
+        """Load an official holiday schedule (State Council format); return the days loaded.
+
+        Days already loaded are replaced; a malformed schedule raises
+        ``InvalidInputError`` naming the line and loads nothing.
+        """
+        try:
+            days = parse_schedule(text)
+        except ScheduleError as exc:
+            raise InvalidInputError(str(exc)) from None
+        if not days:
+            raise InvalidInputError("日程为空 / The schedule lists no day.")
+        _, now = self._now()
+        table = CalendarDay.__table__
+        with self._repository(write=True) as repo:
+            keys = [d.isoformat() for d in days]
+            repo.connection.execute(table.delete().where(table.c.day.in_(keys)))
+            repo.connection.execute(
+                table.insert(),
+                [
+                    {
+                        "day": d.isoformat(),
+                        "working": e.working,
+                        "note": e.note[:64],
+                        "loaded_by": loaded_by,
+                        "loaded_at": now,
+                    }
+                    for d, e in sorted(days.items())
+                ],
+            )
+        self._calendar = None  # reloaded with the new days on next use
+        return len(days)
+
+    def is_working_day(self, day: date) -> bool:
+        """Tell whether ``day`` is a working day by the official calendar."""
+        with self._repository(write=False) as repo:
+            return self._working_calendar(repo.connection).is_working_day(day)
+
     # -- claims ---------------------------------------------------------------------
 
     def claim(self, task_id: str, username: str) -> TaskView:
@@ -750,6 +882,26 @@ class Engine:
                 f"任务 {rules.element_id} 的期限无效 / The due time of {rules.element_id} "
                 f"('{rules.due_at}') is not a time: {exc}"
             ) from None
+
+
+def _sheet_entry(event: EventRow, names: dict[str, str]) -> SheetEntry:
+    data = event.data
+    submitted = data.get("data", {})
+    kind = event.type
+    if kind == "sent_back":
+        kind = "returned" if data.get("automatic") else "sent_back"
+    return SheetEntry(
+        at=event.at,
+        actor=event.actor,
+        actor_name=names.get(event.actor or "", event.actor),
+        step=data.get("name", ""),
+        element_id=data.get("element_id", ""),
+        kind=kind,
+        decision=submitted.get("decision") or submitted.get("review_conclusion"),
+        comment=submitted.get("comment") or submitted.get("review_basis") or data.get("comment"),
+        reasons=tuple(data.get("reasons", ())),
+        changes=data.get("changes", {}),
+    )
 
 
 def _store_attachment(

@@ -83,3 +83,84 @@ class TickResult:
     instances: int
     timers_fired: int
     failures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """An issued document as the catalogue shows it."""
+
+    id: int
+    instance_id: int
+    number: str
+    prefix: str
+    year: int
+    sequence: int
+    title: str
+    doc_type: str
+    attribute: str
+    status: str
+    official_text: str
+    drafter: str | None
+    issued_at: str
+    publish_due_at: str | None
+    published_at: str | None
+    published_by: str | None
+    publication_channel: str | None
+    publication_url: str | None
+    interpretation_due_at: str | None
+    interpretation_at: str | None
+    interpretation_title: str | None
+    interpretation_url: str | None
+    review_conclusion: str | None
+    reviewed_by: str | None
+    reviewed_at: str | None
+
+
+@dataclass(frozen=True)
+class TaskFormView:
+    """What a task page needs: the task, its form's current values and the case data."""
+
+    task: TaskView
+    values: dict[str, Any]
+    data: dict[str, Any]
+    last_return: EventView | None
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One line of an approval sheet: who did what, when, with which opinion."""
+
+    at: str
+    actor: str | None
+    actor_name: str | None
+    step: str
+    element_id: str
+    kind: str
+    decision: str | None
+    comment: str | None
+    reasons: tuple[str, ...]
+    changes: dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class ApprovalSheet:
+    """The approval sheet (审签单) of a document instance."""
+
+    instance_id: int
+    status: str
+    data: dict[str, Any]
+    document: DocumentView | None
+    entries: tuple[SheetEntry, ...]
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    """A stored attachment, ready to be sent to a browser."""
+
+    id: int
+    instance_id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    content: bytes
