@@ -84,6 +84,7 @@ class CompiledDefinition:
     processes: dict[str, ProcessInfo]
     user_tasks: dict[tuple[str, str], UserTaskRules]
     timers: dict[tuple[str, str], TimerRule]
+    start_roles: dict[str, str]
     _specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = field(repr=False)
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
@@ -175,6 +176,7 @@ class _Checker:
         self.problems: list[DefinitionProblem] = []
         self.user_tasks: list[UserTaskRules] = []
         self.timers: list[TimerRule] = []
+        self.start_roles: dict[str, str] = {}
 
     def problem(self, element_id: str | None, message: str) -> None:
         self.problems.append(DefinitionProblem(self.file, element_id, message))
@@ -195,6 +197,9 @@ class _Checker:
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 lane_of[(ref.text or "").strip()] = lane_id
         task_ids = {el.get("id") for el in process.iter() if el.get("id")}
+        for start in process.iterfind("bpmn:startEvent", NS):
+            if start.get("id") in lane_of:
+                self.start_roles[process_id] = lane_of[start.get("id")]
         for task in process.iter(f"{{{BPMN}}}userTask"):
             self._check_user_task(process_id, task, lane_of, task_ids)
         for event in process.iter(f"{{{BPMN}}}boundaryEvent"):
@@ -322,6 +327,7 @@ def compile_definition(
     parser = SpiffBpmnParser(validator=BpmnValidator())
     user_tasks: dict[tuple[str, str], UserTaskRules] = {}
     timers: dict[tuple[str, str], TimerRule] = {}
+    start_roles: dict[str, str] = {}
     processes: dict[str, ProcessInfo] = {}
     for name, text in sorted(files.items()):
         try:
@@ -348,6 +354,7 @@ def compile_definition(
             user_tasks[(rules.process_id, rules.element_id)] = rules
         for timer in checker.timers:
             timers[(timer.process_id, timer.element_id)] = timer
+        start_roles.update(checker.start_roles)
         for process in root.iterfind("bpmn:process", NS):
             pid = process.get("id")
             if pid in processes:
@@ -377,7 +384,7 @@ def compile_definition(
     if problems:
         raise DeploymentError(problems)
     return CompiledDefinition(
-        content_hash(files), dict(files), processes, user_tasks, timers, specs
+        content_hash(files), dict(files), processes, user_tasks, timers, start_roles, specs
     )
 
 

@@ -300,9 +300,15 @@ class Engine:
         moment, now = self._now()
         initial = dict(data or {})
         with self._repository(write=True) as repo:
-            _roles_of(repo, actor)
+            held = _roles_of(repo, actor)
             definition_id, content_hash = _latest_definition(repo.connection, process_id)
             compiled = self._compiled(repo.connection, definition_id)
+            starter = compiled.start_roles.get(process_id)
+            if starter is not None and starter not in held:
+                raise PermissionDeniedError(
+                    f"用户 {actor} 无“{roles.ROLES[starter][0]}”角色，不能发起此流程 / "
+                    f"User {actor} lacks the role '{starter}' that starts this process."
+                )
             spec, subprocess_specs = compiled.spec(process_id)
             instance = InstanceRow(
                 id=0,
@@ -354,6 +360,21 @@ class Engine:
             if _may_see(username, item)
         ]
         return sorted(tasks, key=lambda t: t.claimed_by is None)
+
+    def all_open_tasks(self, admin: str) -> list[TaskView]:
+        """Return every ready user task, for an administrator to oversee and reassign."""
+        with self._repository(write=False) as repo:
+            if "admin" not in _roles_of(repo, admin):
+                raise PermissionDeniedError(
+                    f"只有管理员可以查看全部任务 / Only an admin may see all tasks; "
+                    f"{admin} is not one."
+                )
+            rows = repo.work_items_for_roles(roles.ROLES)
+        return [_task_view(item, process_id, version) for item, process_id, version in rows]
+
+    def users_with_role(self, role: str) -> list[UserView]:
+        """Return the active users who hold ``role``."""
+        return [u for u in self.list_users() if role in u.roles and u.active]
 
     def get_task(self, task_id: str) -> TaskView:
         """Return one ready user task."""

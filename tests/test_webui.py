@@ -46,5 +46,8 @@ def test_demo_seed_gives_every_role_a_user_and_is_idempotent(engine) -> None:
     users = engine.list_users()
     assert len(users) == len(DEMO_USERS)
     assert {r for u in users for r in u.roles} == set(roles.ROLES)
-    assert len(engine.list_instances(process_id="simple_approval")) == 2
-    assert [t.element_id for t in engine.list_tasks("lisi")] == ["review"]
+    assert len(engine.list_instances(process_id="document_approval")) == 4
+    assert [t.element_id for t in engine.list_tasks("lisi")] == ["dept_review"]
+    assert [t.element_id for t in engine.list_tasks("zhouba")] == ["publish"]
+    assert [t.element_id for t in engine.list_tasks("zhangsan")] == ["draft"]
+    assert [d.title for d in engine.public_documents()] == ["关于印发2026年政务公开工作要点的通知"]

@@ -1,8 +1,11 @@
-"""Demo data for a first look: one user per role and a few workflow instances."""
+"""Demo data for a first look: one user per role and documents in every state."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine import Engine
+from engine.views import InstanceView
 
 #: demo user name -> (display name, roles); every password is ``demo``.
 DEMO_USERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -19,26 +22,98 @@ DEMO_USERS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 DEMO_PASSWORD = "demo"
 
+_BODY = (
+    "各区市人民政府，国家级开发区管委，市政府各部门：\n"
+    "为深入贯彻《中华人民共和国政府信息公开条例》，进一步做好政务公开工作，现就有关事项通知如下。\n"
+    "一、落实公开属性源头认定机制。\n二、严格执行先审查后公开制度。"
+)
+
+
+def _draft(title: str, doc_type: str, attribute: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": title,
+        "doc_type": doc_type,
+        "body": _BODY,
+        "attribute": attribute,
+        "attribute_reason": extra.pop("reason", ""),
+        **extra,
+    }
+
+
+def _advance(engine: Engine, instance: InstanceView, steps: list[tuple[str, dict]]) -> None:
+    for user, data in steps:
+        task = instance.ready_tasks[0]
+        instance = engine.complete_task(task.task_id, user, data)
+
 
 def seed(engine: Engine) -> list[str]:
-    """Add the demo users and, on an empty database, a few instances; return what was done."""
-    done = []
+    """Add the demo users and, on a database without documents, a few; return what was done."""
     for username, (display_name, user_roles) in DEMO_USERS.items():
         engine.add_user(username, user_roles, display_name, DEMO_PASSWORD)
-    done.append(f"{len(DEMO_USERS)} demo users (password '{DEMO_PASSWORD}')")
-    if engine.list_instances(process_id="simple_approval"):
+    done = [f"{len(DEMO_USERS)} demo users, password '{DEMO_PASSWORD}'"]
+    if engine.list_instances(process_id="document_approval"):
         return done
-    waiting = engine.start("simple_approval", "zhangsan")
-    draft = waiting.ready_tasks[0]
-    engine.complete_task(
-        draft.task_id,
-        "zhangsan",
-        {
-            "title": "关于2026年政务公开工作要点的通知（征求意见稿）",
-            "body": "各区市人民政府，各部门："
-            "现将2026年政务公开工作要点印发给你们，请认真贯彻落实。",
-        },
+    review = {"decision": "approve", "attribute": "proactive", "comment": "同意。"}
+    to_issue = [
+        ("lisi", review),
+        ("wangwu", {**review, "number_prefix": "威政办发"}),
+        ("zhaoliu", {**review, "comment": "同意印发。"}),
+    ]
+    published = engine.start("document_approval", "zhangsan")
+    _advance(
+        engine,
+        published,
+        [
+            ("zhangsan", _draft("关于印发2026年政务公开工作要点的通知", "general", "proactive")),
+            *to_issue,
+            ("sunqi", {"review_conclusion": "disclose"}),
+            ("zhouba", {"channel": "website", "url": "https://www.weihai.gov.cn/"}),
+        ],
     )
-    engine.start("simple_approval", "zhangsan")
-    done.append("2 simple approvals: one waiting for review (李四), one for drafting (张三)")
+    to_publish = engine.start("document_approval", "zhangsan")
+    _advance(
+        engine,
+        to_publish,
+        [
+            (
+                "zhangsan",
+                _draft(
+                    "威海市政府信息公开保密审查办法",
+                    "policy",
+                    "proactive",
+                    reason="涉及公众切身利益，应主动公开。",
+                ),
+            ),
+            *to_issue,
+            ("sunqi", {"review_conclusion": "disclose"}),
+        ],
+    )
+    waiting = engine.start("document_approval", "zhangsan")
+    _advance(
+        engine,
+        waiting,
+        [
+            (
+                "zhangsan",
+                _draft(
+                    "关于开展政务公开培训的通知",
+                    "general",
+                    "on_request",
+                    reason="仅涉及内部培训安排。",
+                ),
+            ),
+        ],
+    )
+    returned = engine.start("document_approval", "zhangsan")
+    _advance(
+        engine,
+        returned,
+        [
+            ("zhangsan", _draft("关于调整市政府信息公开工作领导小组成员的通知", "general", "")),
+        ],
+    )
+    done.append(
+        "4 documents: one published (public page), one waiting for the publisher "
+        "(周八), one for the department head (李四), one returned to the drafter (张三)"
+    )
     return done

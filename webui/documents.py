@@ -1,0 +1,87 @@
+"""Documents: start a draft, the catalogue, approval sheets and attachments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from engine import Engine
+from engine.documents import ATTRIBUTES, DOC_TYPES, RETURN_REASONS, WITHHELD_BASES
+
+bp = Blueprint("documents", __name__)
+
+#: catalogue status -> (Chinese, English)
+STATUSES = {
+    "issued": ("已印发", "Issued"),
+    "awaiting_review": ("待保密审查", "Awaiting confidentiality review"),
+    "awaiting_publication": ("待发布", "Awaiting publication"),
+    "withheld_after_review": ("审查后不予公开", "Withheld after review"),
+    "awaiting_interpretation": ("已发布，待解读", "Published, awaiting interpretation"),
+    "published": ("已发布", "Published"),
+    "interpreted": ("已发布并解读", "Published and interpreted"),
+}
+
+
+def _engine() -> Engine:
+    return current_app.extensions["gongkai.engine"]
+
+
+@bp.app_context_processor
+def _vocabulary() -> dict[str, object]:
+    return {
+        "ATTRIBUTES": ATTRIBUTES,
+        "DOC_TYPES": DOC_TYPES,
+        "WITHHELD_BASES": WITHHELD_BASES,
+        "RETURN_REASONS": RETURN_REASONS,
+        "STATUSES": STATUSES,
+    }
+
+
+@bp.post("/documents/new")
+@login_required
+def new() -> ResponseReturnValue:
+    """Start a document approval and open its draft."""
+    instance = _engine().start("document_approval", current_user.username)
+    return redirect(url_for("tasks.task", task_id=instance.ready_tasks[0].task_id))
+
+
+@bp.get("/documents")
+@login_required
+def catalogue() -> ResponseReturnValue:
+    """List issued documents with number, attribute and status."""
+    return render_template("catalogue.html", documents=_engine().list_documents())
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def document(document_id: int) -> ResponseReturnValue:
+    """Show an issued document's official text."""
+    return render_template(
+        "document.html", document=_engine().get_document(document_id), public=False
+    )
+
+
+@bp.get("/instances/<int:instance_id>/sheet")
+@login_required
+def sheet(instance_id: int) -> ResponseReturnValue:
+    """Show the printable approval sheet (审签单) of a document."""
+    return render_template("sheet.html", sheet=_engine().approval_sheet(instance_id))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int) -> ResponseReturnValue:
+    """Send an attachment to the browser as a download."""
+    found = _engine().attachment(attachment_id)
+    return Response(
+        found.content,
+        mimetype=found.content_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(found.filename)}"},
+    )
+
+
+def _quote(filename: str) -> str:
+    from urllib.parse import quote
+
+    return quote(filename, safe="")

@@ -1,0 +1,63 @@
+"""Engine errors mapped to HTTP statuses, each with a page that says what happened."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from engine import (
+    ConflictError,
+    EngineError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    ScriptError,
+)
+
+#: engine error -> HTTP status
+STATUS = {
+    NotFoundError: 404,
+    PermissionDeniedError: 403,
+    ConflictError: 409,
+    InvalidInputError: 400,
+    ScriptError: 500,
+}
+
+
+def error_page(status: int, title: str, message: str) -> ResponseReturnValue:
+    """Render the error page."""
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(EngineError)
+    def _engine_error(exc: EngineError) -> ResponseReturnValue:
+        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
+        titles = {
+            404: _("找不到"),
+            403: _("无权办理"),
+            409: _("已被处理"),
+            400: _("输入有误"),
+        }
+        return error_page(status, titles.get(status, _("出错了")), str(exc))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError) -> ResponseReturnValue:
+        return error_page(400, _("表单已过期"), _("页面已过期或来源不明，请返回重新提交。"))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> ResponseReturnValue:
+        messages = {
+            404: _("没有这个页面。"),
+            403: _("您没有权限查看此页面。"),
+            413: _("上传的文件太大。"),
+            400: _("请求无效。"),
+            405: _("不支持此操作。"),
+        }
+        status = exc.code or 500
+        return error_page(status, str(status), messages.get(status, exc.description or ""))

@@ -1,0 +1,82 @@
+"""Languages: Simplified Chinese by default, English on request (Flask-Babel).
+
+Interface strings are written in Chinese and translated through gettext.
+Texts that come from the engine (form labels, BPMN names, error messages)
+carry both languages; the helpers here pick the one the reader asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+
+from engine.workdays import CHINA
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+_BILINGUAL_NAME = re.compile(r"^(.*?[^\x00-\x7f）)])\s+([A-Za-z(].*)$")
+
+
+def select_locale() -> str:
+    """Return the language chosen in this session, else Chinese."""
+    wanted = request.args.get("lang") or session.get("lang")
+    return wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def is_english() -> bool:
+    """Tell whether the reader asked for English."""
+    return str(get_locale()) == "en"
+
+
+def pick(zh: str | None, en: str | None) -> str:
+    """Return the text in the reader's language."""
+    return (en if is_english() else zh) or zh or en or ""
+
+
+def split_message(text: str) -> str:
+    """Return one language of an engine message written as '中文 / English'."""
+    if " / " not in text:
+        return text
+    zh, en = text.split(" / ", 1)
+    return pick(zh, en)
+
+
+def name(text: str | None) -> str:
+    """Return one language of a BPMN name written as '中文 English'."""
+    if not text:
+        return ""
+    match = _BILINGUAL_NAME.match(text)
+    return pick(match.group(1), match.group(2)) if match else text
+
+
+def local_time(value: str | None) -> str:
+    """Format a stored UTC time as China time, minutes precision."""
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def due_date(value: str | None) -> str:
+    """Format a due time (the end of a working day) as that day's date."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value).astimezone(CHINA) - timedelta(microseconds=1)
+    return moment.strftime("%Y-%m-%d")
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel and the template helpers."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        msg=split_message, bpmn_name=name, local_time=local_time, due_date=due_date
+    )
+
+    @app.context_processor
+    def _language() -> dict[str, Any]:
+        return {"pick": pick, "languages": LANGUAGES, "current_language": str(get_locale())}

@@ -1,0 +1,84 @@
+"""The inbox and task pages: see, claim and complete one's tasks."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine import Engine, FormValidationError
+from engine.attachments import Upload
+from engine.forms import form_schema
+
+from . import formview
+
+bp = Blueprint("tasks", __name__)
+
+
+def _engine() -> Engine:
+    return current_app.extensions["gongkai.engine"]
+
+
+@bp.get("/")
+@login_required
+def inbox() -> ResponseReturnValue:
+    """List the tasks the user may take, claimed ones first, with due dates."""
+    tasks = _engine().list_tasks(current_user.username)
+    return render_template("inbox.html", tasks=tasks)
+
+
+@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: str) -> ResponseReturnValue:
+    """Show a task's form; complete the task with the submitted data."""
+    engine = _engine()
+    view = engine.task_form(task_id, current_user.username)
+    errors: dict[str, list[str]] = {}
+    values = view.values
+    status = 200
+    if request.method == "POST":
+        data = formview.submitted(view.task.form, request.form.to_dict())
+        files = {
+            name: Upload(upload.filename or "", upload.read())
+            for name in form_schema(view.task.form).FILE_FIELDS
+            if (upload := request.files.get(name)) is not None and upload.filename
+        }
+        version = request.form.get("version", type=int)
+        try:
+            engine.complete_task(task_id, current_user.username, data, version, files)
+        except FormValidationError as exc:
+            errors = exc.errors
+            values = {**values, **data}
+            status = 422
+        else:
+            flash(_("已提交：%(name)s", name=view.task.name))
+            return redirect(url_for("tasks.inbox"))
+    fields_ = formview.build(view.task.form, values, errors)
+    return render_template("task.html", view=view, fields=fields_, errors=errors), status
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str) -> ResponseReturnValue:
+    """Claim a task so that other holders of the role no longer see it."""
+    _engine().claim(task_id, current_user.username)
+    flash(_("已认领。"))
+    return redirect(url_for("tasks.task", task_id=task_id))
+
+
+@bp.post("/tasks/<task_id>/release")
+@login_required
+def release(task_id: str) -> ResponseReturnValue:
+    """Give a claimed task back to the role."""
+    _engine().release(task_id, current_user.username)
+    flash(_("已释放，其他同岗位人员可以办理。"))
+    return redirect(url_for("tasks.inbox"))
