@@ -407,14 +407,14 @@ class Engine:
                     "reload and retry."
                 )
             _check_may_work(actor, held, item)
-            clean = self._validated(item.form, data, files or {})
             compiled = self._compiled(repo.connection, instance.definition_id)
             workflow = self._load(instance, compiled)
-            step = _Step(instance, compiled, workflow, moment, now, actor)
-            step.ready_before = _ready_user_tasks(workflow, compiled)
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or task.state != TaskState.READY:
                 raise ConflictError("该任务已完成 / This task has already been completed.")
+            clean = self._validated(item.form, data, files or {}, task.data)
+            step = _Step(instance, compiled, workflow, moment, now, actor)
+            step.ready_before = _ready_user_tasks(workflow, compiled)
             for name, upload in (files or {}).items():
                 clean[name] = _store_attachment(repo, instance.id, upload, actor, now)
             changes = {
@@ -739,13 +739,22 @@ class Engine:
             raise ScriptError(f"流程执行出错 / The workflow failed: {exc}") from None
 
     def _validated(
-        self, form: str, data: dict[str, Any], files: dict[str, attachments.Upload]
+        self,
+        form: str,
+        data: dict[str, Any],
+        files: dict[str, attachments.Upload],
+        current: dict[str, Any],
     ) -> dict[str, Any]:
-        """Validate form data and uploads together, so that every error is named at once."""
+        """Validate form data and uploads together, so that every error is named at once.
+
+        A field left out of ``data`` keeps its ``current`` value: a reviewer
+        who does not touch the drafter's reason does not erase it.
+        """
         errors: dict[str, list[str]] = {}
         clean: dict[str, Any] = {}
+        kept = {k: current[k] for k in forms.form_schema(form).fields if k in current}
         try:
-            clean = forms.validate_form(form, data)
+            clean = forms.validate_form(form, {**kept, **data})
         except FormValidationError as exc:
             errors.update(exc.errors)
         accepted = forms.form_schema(form).FILE_FIELDS

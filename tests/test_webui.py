@@ -1,25 +1,73 @@
-"""The Flask application over a real database."""
+"""The Flask application over a real database, driven through its HTTP interface."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine import Engine
 from engine.store import schema
 from webui import create_app, get_engine
+from webui.cli import BUNDLED_WORKFLOWS
+from webui.demo import seed
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def app(database_url: str) -> Flask:
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
-    schema.upgrade(get_engine(app).db)
-    return app
+def app(database_url: str, clock) -> Flask:
+    from engine import Database
+
+    engine = Engine(Database.connect(database_url), clock, max_attachment_bytes=4096)
+    schema.upgrade(engine.db)
+    engine.deploy(sorted(BUNDLED_WORKFLOWS.glob("*.bpmn")))
+    seed(engine)
+    engine.add_user("lisi2", ["dept_head"], "李四二", "demo")
+    app = create_app({"TESTING": True, "ENGINE": engine, "MAX_ATTACHMENT_BYTES": 4096})
+    yield app
+    engine.db.dispose()
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+class Browser:
+    """A signed-in user clicking through pages: keeps the CSRF token of the last page."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+
+    def get(self, path: str, status: int = 200) -> str:
+        response = self.client.get(path)
+        assert response.status_code == status, (path, response.status_code)
+        html = response.get_data(as_text=True)
+        if match := CSRF.search(html):
+            self.token = match.group(1)
+        return html
+
+    def post(self, path: str, data: dict | None = None, status: int = 302, **kwargs) -> str:
+        response = self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+        assert response.status_code == status, (
+            path,
+            response.status_code,
+            response.get_data(as_text=True)[-600:],
+        )
+        return response.headers.get("Location") or response.get_data(as_text=True)
+
+    def login(self, username: str, password: str = "demo") -> Browser:
+        self.get("/login")
+        assert self.post("/login", {"username": username, "password": password}) == "/"
+        return self
+
+
+def task_link(html: str) -> str:
+    return re.search(r'href="(/tasks/[0-9a-f-]+)"', html).group(1)
 
 
 def test_health_reports_current_schema(client: FlaskClient) -> None:
@@ -35,19 +83,143 @@ def test_health_reports_missing_schema(tmp_path) -> None:
     assert response.json["status"] == "outdated"
 
 
-def test_demo_seed_gives_every_role_a_user_and_is_idempotent(engine) -> None:
-    from engine import roles
-    from webui.cli import BUNDLED_WORKFLOWS
-    from webui.demo import DEMO_USERS, seed
+def test_sign_in_is_required_and_checks_the_password(client: FlaskClient) -> None:
+    assert client.get("/").status_code == 302
+    browser = Browser(client)
+    browser.get("/login")
+    html = browser.post("/login", {"username": "zhangsan", "password": "wrong"}, status=401)
+    assert "用户名或密码错误" in html
+    browser.login("zhangsan")
+    assert "待办事项" in browser.get("/")
 
-    engine.deploy(sorted(BUNDLED_WORKFLOWS.glob("*.bpmn")))
-    seed(engine)
-    seed(engine)
-    users = engine.list_users()
-    assert len(users) == len(DEMO_USERS)
-    assert {r for u in users for r in u.roles} == set(roles.ROLES)
-    assert len(engine.list_instances(process_id="document_approval")) == 4
-    assert [t.element_id for t in engine.list_tasks("lisi")] == ["dept_review"]
-    assert [t.element_id for t in engine.list_tasks("zhouba")] == ["publish"]
-    assert [t.element_id for t in engine.list_tasks("zhangsan")] == ["draft"]
-    assert [d.title for d in engine.public_documents()] == ["关于印发2026年政务公开工作要点的通知"]
+
+def test_every_form_needs_its_csrf_token(client: FlaskClient) -> None:
+    response = client.post("/login", data={"username": "zhangsan", "password": "demo"})
+    assert response.status_code == 400
+    assert "表单已过期" in response.get_data(as_text=True)
+
+
+def test_english_on_request(client: FlaskClient) -> None:
+    browser = Browser(client).login("zhangsan")
+    browser.post("/language", {"lang": "en", "next": "/"})
+    html = browser.get("/")
+    assert "My inbox" in html and "Draft a new document" in html and 'lang="en"' in html
+    html = browser.get(task_link(html))
+    assert "Disclosure attribute" in html and "Returned: the draft does not meet the rules" in html
+    assert "The draft states no disclosure attribute." in html
+
+
+def test_draft_errors_appear_next_to_the_fields_and_change_nothing(app: Flask, client) -> None:
+    engine = get_engine(app)
+    browser = Browser(client).login("zhangsan")
+    draft = browser.get(task_link(browser.get("/")))
+    instance_id = int(re.search(r"<small>#(\d+)</small>", draft).group(1))
+    before = (engine.get_instance(instance_id).version, len(engine.history(instance_id)))
+    path = task_link(browser.get("/"))
+    version = re.search(r'name="version" value="(\d+)"', browser.get(path)).group(1)
+    html = browser.post(
+        path,
+        {
+            "title": "  ",
+            "doc_type": "policy",
+            "body": "正文",
+            "attribute": "secret",
+            "version": version,
+        },
+        status=422,
+    )
+    assert re.search(r'id="title-error">不能为空', html)
+    assert re.search(r'id="attribute-error">须为 proactive、on_request、withheld 之一', html)
+    assert 'aria-invalid="true"' in html
+    assert (engine.get_instance(instance_id).version, len(engine.history(instance_id))) == before
+
+
+def test_an_oversized_or_wrong_attachment_is_refused(app: Flask, client) -> None:
+    engine = get_engine(app)
+    browser = Browser(client).login("zhangsan")
+    path = task_link(browser.get("/"))
+    browser.get(path)
+    fields = {"title": "附件测试", "doc_type": "general", "body": "正文", "attribute": "on_request"}
+    big = (b"%PDF-1.7\n" + b"0" * 5000, "big.pdf")
+    html = browser.post(
+        path,
+        {**fields, "attachment": (_io(big[0]), big[1])},
+        status=422,
+        content_type="multipart/form-data",
+    )
+    assert re.search(r'id="attachment-error">文件超过', html)
+    html = browser.post(
+        path,
+        {**fields, "attachment": (_io(b"MZ\x90\x00"), "tool.exe")},
+        status=422,
+        content_type="multipart/form-data",
+    )
+    assert "只接受 PDF、DOCX、OFD 文件" in html
+    assert engine.list_tasks("lisi")[0].element_id == "dept_review"  # only the seeded one
+    assert len(engine.list_tasks("lisi")) == 1
+
+
+def _io(content: bytes):
+    import io
+
+    return io.BytesIO(content)
+
+
+def test_a_task_posted_twice_is_a_conflict(client: FlaskClient) -> None:
+    browser = Browser(client).login("lisi")
+    path = task_link(browser.get("/"))
+    html = browser.get(path)
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    decision = {
+        "decision": "approve",
+        "attribute": "on_request",
+        "attribute_reason": "仅涉及内部培训安排。",
+        "version": version,
+    }
+    assert browser.post(path, decision) == "/"
+    html = browser.post(path, decision, status=409)
+    assert "已完成" in html
+
+
+def test_someone_without_the_role_cannot_take_the_task(client: FlaskClient) -> None:
+    path = task_link(Browser(client).login("lisi").get("/"))
+    client.post(
+        "/logout", data={"csrf_token": CSRF.search(client.get("/").get_data(as_text=True)).group(1)}
+    )
+    browser = Browser(client).login("zhouba")
+    html = browser.get(path, status=403)
+    assert "无“处室负责人”角色" in html
+
+
+def test_claim_hides_the_task_from_colleagues_and_admin_can_reassign(app, client) -> None:
+    lisi = Browser(app.test_client()).login("lisi")
+    other = Browser(app.test_client()).login("lisi2")
+    path = task_link(lisi.get("/"))
+    lisi.get(path)
+    lisi.post(path + "/claim")
+    assert "/tasks/" not in other.get("/")
+    other.get(path, status=403)
+    admin = Browser(app.test_client()).login("admin")
+    html = admin.get("/admin/tasks")
+    assert "处室审核" in html
+    task_id = path.rsplit("/", 1)[1]
+    admin.post(f"/admin/tasks/{task_id}/reassign", {"to_user": "lisi2"})
+    assert path in other.get("/")
+    assert "/tasks/" not in lisi.get("/")
+
+
+def test_catalogue_sheet_and_public_page(app: Flask, client: FlaskClient) -> None:
+    public = client.get("/public/").get_data(as_text=True)
+    assert "关于印发2026年政务公开工作要点的通知" in public
+    link = re.search(r'href="(/public/\d+)"', public).group(1)
+    text = client.get(link).get_data(as_text=True)
+    assert "（此件公开发布）" in text and "威政办发〔2026〕1号" in text
+    browser = Browser(client).login("qianyi")
+    catalogue = browser.get("/documents")
+    assert "威政办发〔2026〕1号" in catalogue and "威政办发〔2026〕2号" in catalogue
+    sheet = browser.get(re.search(r'href="(/instances/\d+/sheet)"', catalogue).group(1))
+    for expected in ("审签单", "李四", "王五", "赵六", "同意印发。", "主动公开"):
+        assert expected in sheet
+    returned = [i for i in get_engine(app).list_instances("document_approval")][0]
+    sheet = browser.get(f"/instances/{returned.id}/sheet")
+    assert "自动退文" in sheet and "未标明公开属性" in sheet

@@ -66,6 +66,14 @@ def build(form: str, values: dict[str, Any], errors: dict[str, list[str]]) -> li
 
 
 def submitted(form: str, posted: dict[str, str]) -> dict[str, Any]:
-    """Return the posted values of ``form``'s fields (unchecked boxes are absent)."""
+    """Return the posted values of ``form``'s fields.
+
+    A browser leaves an unchecked box out of the post; it is sent as false,
+    since the engine keeps the current value of a field that is left out.
+    """
     schema = form_schema(form)
-    return {name: posted[name] for name in schema.fields if name in posted}
+    values: dict[str, Any] = {name: posted[name] for name in schema.fields if name in posted}
+    for name, spec in schema.fields.items():
+        if isinstance(spec, fields.Boolean) and name not in posted:
+            values[name] = False
+    return values

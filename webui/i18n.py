@@ -18,7 +18,7 @@ from engine.workdays import CHINA
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
-_BILINGUAL_NAME = re.compile(r"^(.*?[^\x00-\x7f）)])\s+([A-Za-z(].*)$")
+_BILINGUAL_NAME = re.compile(r"^(.*?[^\x00-\x7f])\s+([A-Za-z(].*)$")
 
 
 def select_locale() -> str:
