@@ -220,6 +220,6 @@ def test_catalogue_sheet_and_public_page(app: Flask, client: FlaskClient) -> Non
     sheet = browser.get(re.search(r'href="(/instances/\d+/sheet)"', catalogue).group(1))
     for expected in ("审签单", "李四", "王五", "赵六", "同意印发。", "主动公开"):
         assert expected in sheet
-    returned = [i for i in get_engine(app).list_instances("document_approval")][0]
+    returned = get_engine(app).list_instances("document_approval")[0]  # newest: the returned draft
     sheet = browser.get(f"/instances/{returned.id}/sheet")
     assert "自动退文" in sheet and "未标明公开属性" in sheet
