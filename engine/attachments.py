@@ -57,12 +57,15 @@ def problems(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
     if not upload.content:
         found.append("文件为空 / The file is empty.")
     if len(upload.content) > max_bytes:
-        limit = max_bytes // (1024 * 1024)
-        found.append(
-            f"文件超过 {limit} MB 上限 / The file is larger than the {limit} MB limit "
-            f"({len(upload.content) / 1024 / 1024:.1f} MB)."
-        )
+        limit, size = _size(max_bytes), _size(len(upload.content))
+        found.append(f"文件超过 {limit} 上限 / The file is larger than the {limit} limit ({size}).")
     return found
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / 1024 / 1024:.1f} MB"
+    return f"{count / 1024:.1f} KB"
 
 
 def content_type(upload: Upload) -> str:

@@ -85,6 +85,7 @@ class CompiledDefinition:
     user_tasks: dict[tuple[str, str], UserTaskRules]
     timers: dict[tuple[str, str], TimerRule]
     start_roles: dict[str, str]
+    start_events: dict[str, tuple[str, ...]]
     _specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = field(repr=False)
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
@@ -177,6 +178,7 @@ class _Checker:
         self.user_tasks: list[UserTaskRules] = []
         self.timers: list[TimerRule] = []
         self.start_roles: dict[str, str] = {}
+        self.start_events: dict[str, tuple[str, ...]] = {}
 
     def problem(self, element_id: str | None, message: str) -> None:
         self.problems.append(DefinitionProblem(self.file, element_id, message))
@@ -197,7 +199,9 @@ class _Checker:
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 lane_of[(ref.text or "").strip()] = lane_id
         task_ids = {el.get("id") for el in process.iter() if el.get("id")}
-        for start in process.iterfind("bpmn:startEvent", NS):
+        starts = process.findall("bpmn:startEvent", NS)
+        self.start_events[process_id] = tuple(start.get("id") for start in starts)
+        for start in starts:
             if start.get("id") in lane_of:
                 self.start_roles[process_id] = lane_of[start.get("id")]
         for task in process.iter(f"{{{BPMN}}}userTask"):
@@ -328,6 +332,7 @@ def compile_definition(
     user_tasks: dict[tuple[str, str], UserTaskRules] = {}
     timers: dict[tuple[str, str], TimerRule] = {}
     start_roles: dict[str, str] = {}
+    start_events: dict[str, tuple[str, ...]] = {}
     processes: dict[str, ProcessInfo] = {}
     for name, text in sorted(files.items()):
         try:
@@ -355,6 +360,7 @@ def compile_definition(
         for timer in checker.timers:
             timers[(timer.process_id, timer.element_id)] = timer
         start_roles.update(checker.start_roles)
+        start_events.update(checker.start_events)
         for process in root.iterfind("bpmn:process", NS):
             pid = process.get("id")
             if pid in processes:
@@ -384,7 +390,14 @@ def compile_definition(
     if problems:
         raise DeploymentError(problems)
     return CompiledDefinition(
-        content_hash(files), dict(files), processes, user_tasks, timers, start_roles, specs
+        content_hash(files),
+        dict(files),
+        processes,
+        user_tasks,
+        timers,
+        start_roles,
+        start_events,
+        specs,
     )
 
 

@@ -155,7 +155,6 @@ def issue_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, 
     if attribute == "proactive":
         due = _iso(ctx.calendar.due_at(ctx.moment, PUBLISH_WITHIN_DAYS))
         remind = _iso(ctx.calendar.remind_at(ctx.moment, PUBLISH_WITHIN_DAYS, before=3))
-    drafters = ctx.instance.actors.get("draft", [])
     ctx.connection.execute(
         Document.__table__.insert().values(
             instance_id=ctx.instance.id,
@@ -168,7 +167,7 @@ def issue_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, 
             attribute=attribute,
             official_text=text,
             status="awaiting_review" if attribute == "proactive" else "issued",
-            drafter=drafters[-1] if drafters else None,
+            drafter=ctx.instance.started_by,
             issued_at=ctx.now,
             publish_due_at=due,
         )

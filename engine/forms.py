@@ -62,29 +62,6 @@ class SimpleDraftForm(FormSchema):
     )
 
 
-class ReviewDecisionForm(FormSchema):
-    """A reviewer's decision: approve, or send back with a comment."""
-
-    decision = fields.String(
-        required=True,
-        error_messages=_REQUIRED,
-        validate=validate.OneOf(
-            ["approve", "send_back"],
-            error="须为 approve 或 send_back / Must be approve or send_back.",
-        ),
-        metadata={
-            "label": "审核意见",
-            "label_en": "Decision",
-            "choices": {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")},
-        },
-    )
-    comment = TrimmedString(
-        load_default="",
-        validate=validate.Length(max=2000),
-        metadata={"label": "意见说明", "label_en": "Comment", "widget": "textarea"},
-    )
-
-
 def choice(
     label: str,
     label_en: str,
@@ -92,6 +69,7 @@ def choice(
     *,
     required: bool = True,
     blank: tuple[str, str] | None = None,
+    **metadata: Any,
 ) -> fields.String:
     """Return a field that takes one of ``choices`` (or '' when ``blank`` labels "none")."""
     allowed = list(choices) if blank is None else ["", *choices]
@@ -109,6 +87,7 @@ def choice(
             "label_en": label_en,
             "choices": {k: v[:2] for k, v in choices.items()},
             "blank": blank,
+            **metadata,
         },
     )
 
@@ -139,6 +118,13 @@ def optional_url(label: str, label_en: str) -> TrimmedString:
 _DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")}
 _NO_ATTRIBUTE = ("（未定）", "(none yet)")
 _NO_BASIS = ("（不适用）", "(not applicable)")
+
+
+class ReviewDecisionForm(FormSchema):
+    """A reviewer's decision: approve, or send back with a comment."""
+
+    decision = choice("审核意见", "Decision", _DECISIONS, opinion=True)
+    comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
 
 
 class DocumentDraftForm(FormSchema):
@@ -175,8 +161,8 @@ class DocumentDraftForm(FormSchema):
 class DocumentReviewForm(FormSchema):
     """A reviewer's opinion on a draft; he may change its attribute, with reasons."""
 
-    decision = choice("审核意见", "Decision", _DECISIONS)
-    comment = optional_text("意见说明", "Comment", 2000, widget="textarea")
+    decision = choice("审核意见", "Decision", _DECISIONS, opinion=True)
+    comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
     attribute = choice("公开属性", "Disclosure attribute", ATTRIBUTES)
     attribute_reason = optional_text(
         "属性理由", "Reason for the attribute", 2000, widget="textarea"
@@ -223,8 +209,9 @@ class ConfidentialityReviewForm(FormSchema):
             "disclose": ("同意公开", "Disclose"),
             "withhold": ("不予公开", "Withhold"),
         },
+        opinion=True,
     )
-    review_basis = optional_text("审查依据", "Basis", 2000, widget="textarea")
+    review_basis = optional_text("审查依据", "Basis", 2000, widget="textarea", opinion=True)
 
     @validates_schema(skip_on_field_errors=False)
     def _withhold_has_basis(self, data: dict[str, Any], **_: Any) -> None:
@@ -264,6 +251,16 @@ FORMS: dict[str, type[FormSchema]] = {
     "publish_document": PublishDocumentForm,
     "publish_interpretation": PublishInterpretationForm,
 }
+
+
+def opinion_fields(name: str) -> frozenset[str]:
+    """Return the fields of form ``name`` that hold its actor's own opinion.
+
+    An opinion (a decision, a comment) belongs to one task: it is neither
+    prefilled from nor kept from the case data, nor counted as a change to
+    the document; every other field is the case's, shared along the way.
+    """
+    return frozenset(n for n, f in form_schema(name).fields.items() if f.metadata.get("opinion"))
 
 
 def is_known_form(name: str) -> bool:

@@ -135,7 +135,7 @@ class Engine:
         self._serializer = StateSerializer()
         self._script_engine = make_script_engine()
         self._services = tuple(services.registry())
-        self._calendar: WorkingCalendar | None = None
+        self._calendar: tuple[tuple[Any, ...], WorkingCalendar] | None = None
         self._definitions: dict[int, CompiledDefinition] = {}
         self._definitions_lock = Lock()
         # Live workflows by instance id, tagged with the row version they match:
@@ -318,7 +318,7 @@ class Engine:
                 row_version=1,
                 serializer_version=self._serializer.version,
                 state="{}",
-                actors={},
+                actors={event: [actor] for event in compiled.start_events.get(process_id, ())},
                 started_by=actor,
                 started_at=now,
                 updated_at=now,
@@ -417,10 +417,11 @@ class Engine:
             step.ready_before = _ready_user_tasks(workflow, compiled)
             for name, upload in (files or {}).items():
                 clean[name] = _store_attachment(repo, instance.id, upload, actor, now)
+            opinions = forms.opinion_fields(item.form)
             changes = {
                 key: [task.data[key], value]
                 for key, value in clean.items()
-                if key in task.data and task.data[key] != value
+                if key in task.data and task.data[key] != value and key not in opinions
             }
             with self._running(step, repo):
                 task.data.update(clean)
@@ -494,8 +495,10 @@ class Engine:
         task = workflow.get_task_from_id(UUID(task_id))
         data = _json_data(task.data)
         schema = forms.form_schema(item.form)
+        opinions = forms.opinion_fields(item.form)
         values = {
-            name: data.get(name, f.metadata.get("default")) for name, f in schema.fields.items()
+            name: None if name in opinions else data.get(name, f.metadata.get("default"))
+            for name, f in schema.fields.items()
         }
         values |= {name: data.get(name) for name in schema.FILE_FIELDS}
         returns = [e for e in events if e.type == "sent_back" and e.data["task_id"] == task_id]
@@ -593,7 +596,6 @@ class Engine:
                     for d, e in sorted(days.items())
                 ],
             )
-        self._calendar = None  # reloaded with the new days on next use
         return len(days)
 
     def is_working_day(self, day: date) -> bool:
@@ -730,7 +732,7 @@ class Engine:
             step.moment,
             step.now,
             step.actor,
-            self._working_calendar(repo.connection),
+            self._working_calendar,
         )
         try:
             with clock.active(lambda: step.moment), services.serving(context):
@@ -752,7 +754,12 @@ class Engine:
         """
         errors: dict[str, list[str]] = {}
         clean: dict[str, Any] = {}
-        kept = {k: current[k] for k in forms.form_schema(form).fields if k in current}
+        opinions = forms.opinion_fields(form)
+        kept = {
+            k: current[k]
+            for k in forms.form_schema(form).fields
+            if k in current and k not in opinions
+        }
         try:
             clean = forms.validate_form(form, {**kept, **data})
         except FormValidationError as exc:
@@ -793,14 +800,23 @@ class Engine:
                 self._live[instance_id] = (new_version, cached[1])
 
     def _working_calendar(self, connection: Connection) -> WorkingCalendar:
-        if self._calendar is None:
-            rows = connection.execute(
-                select(CalendarDay.day, CalendarDay.working, CalendarDay.note)
+        """Return the calendar with the schedules loaded in the database as they are now.
+
+        The loaded days are read on every use (a few dozen rows a year), so a
+        schedule an admin loads counts at once in every process, tick workers too.
+        """
+        rows = tuple(
+            connection.execute(
+                select(CalendarDay.day, CalendarDay.working, CalendarDay.note).order_by(
+                    CalendarDay.day
+                )
             ).all()
-            self._calendar = WorkingCalendar(
-                {date.fromisoformat(day): DayEntry(working, note) for day, working, note in rows}
-            )
-        return self._calendar
+        )
+        with self._definitions_lock:
+            if self._calendar is None or self._calendar[0] != rows:
+                overrides = {date.fromisoformat(d): DayEntry(w, n) for d, w, n in rows}
+                self._calendar = (rows, WorkingCalendar(overrides))
+            return self._calendar[1]
 
     def _remember(self, instance: InstanceRow, workflow: BpmnWorkflow) -> None:
         """Cache a workflow whose state has just been committed."""

@@ -36,7 +36,12 @@ class ServiceContext:
     moment: datetime
     now: str
     actor: str | None
-    calendar: WorkingCalendar
+    calendar_source: Callable[[Connection], WorkingCalendar]
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """Return the official working-day calendar as it stands in this transaction."""
+        return self.calendar_source(self.connection)
 
 
 Service = Callable[[ServiceContext, dict[str, Any], dict[str, Any]], dict[str, Any]]

@@ -75,6 +75,12 @@ Feature: Document approval (公文办理)
       | office review     | wang     | 公开属性理由不充分 |
       | sign-off          | zhao     | 请再斟酌文字表述   |
 
+  Scenario: A returned draft goes back to the drafter who wrote it, not to every drafter
+    Given zhang has drafted a general document "关于调整会议安排的通知" marked proactive
+    When li sends it back with the comment "请补充会议地点"
+    Then the draft is back with zhang showing li's comment "请补充会议地点"
+    And qian, another drafter, is not offered zhang's draft
+
   # -- the attribute may change during review ---------------------------------------
 
   Scenario: A reviewer changes the disclosure attribute and the change is recorded
@@ -192,6 +198,17 @@ Feature: Document approval (公文办理)
     When the 2027 holiday schedule is loaded
     And zhao approves the sign-off
     Then "关于元旦春节期间工作安排的通知" is numbered "威政办发〔2026〕1号"
+
+  Scenario: A holiday schedule loaded on the admin page counts at once in every server process
+    Given it is 2026-12-21 09:00 Beijing time
+    And zhang has drafted a general document "关于元旦值班安排的通知" marked proactive
+    And the document has reached the sign-off
+    When zhao tries to complete the sign-off
+    Then zhao is told that the holiday schedule for 2027 is not loaded
+    When the administrator loads the 2027 holiday schedule in another server process
+    And zhao tries to complete the sign-off
+    Then the sign-off is accepted
+    And "关于元旦值班安排的通知" is numbered "威政办发〔2026〕1号"
 
   # -- 保密审查: the confidentiality review ------------------------------------------------
 
@@ -317,3 +334,22 @@ Feature: Document approval (公文办理)
       | 14:00 | confidentiality_review_task | task_completed | sun   | disclose |                   |
     And the approval sheet shows the document "威政办发〔2026〕1号" marked proactive
     And the event chain verifies
+
+  Scenario: A reviewer's form opens without the previous reviewer's opinion
+    Given zhang has drafted a general document "关于意见栏的测试" marked proactive
+    When li approves the department review with the comment "同意，请办公室审核"
+    Then wang's office review form shows the attribute proactive but no decision and no comment
+
+  Scenario: A reviewer who posts no decision is refused, not taken to agree
+    Given zhang has drafted a general document "关于空表单的测试" marked proactive
+    And the document has reached the sign-off
+    When zhao posts the sign-off form with nothing filled in
+    Then the form is refused, naming "decision" among the fields
+    And the instance version and history are unchanged
+
+  Scenario: The approval sheet records as changes only what a reviewer changed in the document
+    Given zhang has drafted a general document "关于变更记录的测试" marked proactive
+    When li approves the department review with the comment "同意"
+    And wang approves the office review with the comment "属性标注无误"
+    And zhao approves the sign-off with the comment "同意印发"
+    Then the approval sheet records no change of the document by li, wang or zhao

@@ -71,3 +71,25 @@ def test_tick_fires_due_timers(runner: CliRunner, database_url: str) -> None:
     assert result.output.strip() == "tick: 1 instance(s), 1 timer(s) fired"
     assert [t.element_id for t in engine.list_tasks("hana")] == ["handle"]
     engine.db.dispose()
+
+
+def test_calendar_load_makes_a_new_year_computable(
+    runner: CliRunner, database_url: str, tmp_path
+) -> None:
+    from datetime import date
+
+    runner.invoke(main, ["init-db"])
+    schedule = tmp_path / "2099.txt"
+    schedule.write_text(
+        "2099-01-01..2099-01-03 holiday 元旦\n2099-01-04 workday 调休\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["calendar", "load", str(schedule)])
+    assert result.exit_code == 0 and result.output.strip() == "loaded 4 day(s)"
+    engine = Engine(Database.connect(database_url))
+    assert engine.is_working_day(date(2099, 1, 4)) is True  # a Sunday worked
+    assert engine.is_working_day(date(2099, 1, 2)) is False
+    engine.db.dispose()
+
+    schedule.write_text("2099-13-01 holiday 错\n", encoding="utf-8")
+    bad = runner.invoke(main, ["calendar", "load", str(schedule)])
+    assert bad.exit_code == 1 and "1" in bad.output

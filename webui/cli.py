@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -170,3 +171,22 @@ def serve(ctx: _Context, host: str, port: int, demo: bool) -> None:
             click.echo(f"demo: {line}")
     app = create_app({"DATABASE_URL": ctx.url})
     app.run(host=host, port=port, debug=False)
+
+
+@main.group()
+def calendar() -> None:
+    """Official working-day calendar (节假日安排)."""
+
+
+@calendar.command("load")
+@click.argument("schedule", type=click.File("r", encoding="utf-8"))
+@click.option("--by", "loaded_by", default=None, help="Who loads it (recorded).")
+@pass_context
+def calendar_load(ctx: _Context, schedule: Any, loaded_by: str | None) -> None:
+    """Load the State Council's holiday schedule from a file (or - for standard input)."""
+    try:
+        count = ctx.engine.load_calendar(schedule.read(), loaded_by)
+    except EngineError as exc:
+        _fail(exc)
+        return
+    click.echo(f"loaded {count} day(s)")
