@@ -120,6 +120,22 @@ _NO_ATTRIBUTE = ("（未定）", "(none yet)")
 _NO_BASIS = ("（不适用）", "(not applicable)")
 
 
+def reason_field() -> TrimmedString:
+    """Return the field giving the reason for a disclosure attribute."""
+    return optional_text("属性理由", "Reason for the attribute", 2000, widget="textarea")
+
+
+def basis_field() -> fields.String:
+    """Return the field naming the legal basis for withholding (条例 Art. 14-16)."""
+    return choice(
+        "不予公开的法律依据",
+        "Legal basis for withholding",
+        WITHHELD_BASES,
+        required=False,
+        blank=_NO_BASIS,
+    )
+
+
 class ReviewDecisionForm(FormSchema):
     """A reviewer's decision: approve, or send back with a comment."""
 
@@ -138,16 +154,8 @@ class DocumentDraftForm(FormSchema):
     attribute = choice(
         "公开属性", "Disclosure attribute", ATTRIBUTES, required=False, blank=_NO_ATTRIBUTE
     )
-    attribute_reason = optional_text(
-        "属性理由", "Reason for the attribute", 2000, widget="textarea"
-    )
-    withheld_basis = choice(
-        "不予公开的法律依据",
-        "Legal basis for withholding",
-        WITHHELD_BASES,
-        required=False,
-        blank=_NO_BASIS,
-    )
+    attribute_reason = reason_field()
+    withheld_basis = basis_field()
     government_draft = fields.Boolean(
         load_default=False,
         metadata={
@@ -164,16 +172,8 @@ class DocumentReviewForm(FormSchema):
     decision = choice("审核意见", "Decision", _DECISIONS, opinion=True)
     comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
     attribute = choice("公开属性", "Disclosure attribute", ATTRIBUTES)
-    attribute_reason = optional_text(
-        "属性理由", "Reason for the attribute", 2000, widget="textarea"
-    )
-    withheld_basis = choice(
-        "不予公开的法律依据",
-        "Legal basis for withholding",
-        WITHHELD_BASES,
-        required=False,
-        blank=_NO_BASIS,
-    )
+    attribute_reason = reason_field()
+    withheld_basis = basis_field()
 
     @validates_schema(skip_on_field_errors=False)
     def _send_back_has_comment(self, data: dict[str, Any], **_: Any) -> None:

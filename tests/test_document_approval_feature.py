@@ -27,6 +27,10 @@ from engine.workdays import CHINA
 
 from .conftest import WORKFLOWS
 
+# pytest-bdd asks for fixtures as steps run; naming ``engine`` here puts its
+# database parameter in each scenario, so that every one runs on SQLite and PostgreSQL.
+pytestmark = pytest.mark.usefixtures("engine")
+
 scenarios("document_approval.feature")
 
 PROCESS = "document_approval"
@@ -101,11 +105,6 @@ class Story:
 @pytest.fixture
 def story() -> Story:
     return Story()
-
-
-@pytest.fixture(autouse=True)
-def _on_each_database(engine: Engine) -> None:
-    """Put ``engine`` in every scenario's closure so that each runs on both databases."""
 
 
 # -- helpers ----------------------------------------------------------------------

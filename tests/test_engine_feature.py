@@ -20,6 +20,10 @@ from engine.views import InstanceView, TaskView
 
 from .conftest import WORKFLOWS
 
+# pytest-bdd asks for fixtures as steps run; naming ``engine`` here puts its
+# database parameter in each scenario, so that every one runs on SQLite and PostgreSQL.
+pytestmark = pytest.mark.usefixtures("engine")
+
 scenarios("engine.feature")
 
 SIMPLE = (WORKFLOWS / "simple_approval.bpmn").read_text(encoding="utf-8")
@@ -56,11 +60,6 @@ class Story:
 @pytest.fixture
 def story() -> Story:
     return Story()
-
-
-@pytest.fixture(autouse=True)
-def _on_each_database(engine: Engine) -> None:
-    """Put ``engine`` in every scenario's closure so that each runs on both databases."""
 
 
 def ready_task(engine: Engine, user: str, element: str) -> TaskView:
