@@ -355,8 +355,8 @@ class Engine:
             held = _roles_of(repo, username)
             rows = repo.work_items_for_roles(held)
         tasks = [
-            _task_view(item, process_id, version)
-            for item, process_id, version in rows
+            _task_view(item, process_id, version, subject)
+            for item, process_id, version, subject in rows
             if _may_see(username, item)
         ]
         return sorted(tasks, key=lambda t: t.claimed_by is None)
@@ -370,7 +370,7 @@ class Engine:
                     f"{admin} is not one."
                 )
             rows = repo.work_items_for_roles(roles.ROLES)
-        return [_task_view(item, process_id, version) for item, process_id, version in rows]
+        return [_task_view(*row) for row in rows]
 
     def users_with_role(self, role: str) -> list[UserView]:
         """Return the active users who hold ``role``."""
@@ -380,7 +380,7 @@ class Engine:
         """Return one ready user task."""
         with self._repository(write=False) as repo:
             item, instance = _task(repo, task_id)
-        return _task_view(item, instance.process_id, instance.row_version)
+        return _task_of(item, instance)
 
     def complete_task(
         self,
@@ -452,7 +452,7 @@ class Engine:
             compiled = self._compiled(repo.connection, instance.definition_id)
             items = repo.work_items_of(instance_id)
         workflow = self._load(instance, compiled, keep_cached=True)
-        ready = tuple(_task_view(i, instance.process_id, instance.row_version) for i in items)
+        ready = tuple(_task_of(i, instance) for i in items)
         return _instance_view(instance, compiled, workflow, ready)
 
     def list_instances(
@@ -502,7 +502,7 @@ class Engine:
         }
         values |= {name: data.get(name) for name in schema.FILE_FIELDS}
         returns = [e for e in events if e.type == "sent_back" and e.data["task_id"] == task_id]
-        view = _task_view(item, instance.process_id, instance.row_version)
+        view = _task_of(item, instance)
         return TaskFormView(view, values, data, _event_view(returns[-1]) if returns else None)
 
     # -- documents ------------------------------------------------------------------
@@ -654,7 +654,7 @@ class Engine:
             before = item.claimed_by
             item.claimed_by = check(repo, held, item)
             if item.claimed_by == before:
-                return _task_view(item, instance.process_id, instance.row_version)
+                return _task_of(item, instance)
             repo.mark_work_item(item)
             event = audit.chain_event(
                 instance,
@@ -675,7 +675,7 @@ class Engine:
             repo.update_instance(instance, read_version)
             repo.insert_events([event])
         self._retag(instance.id, read_version, instance.row_version)
-        return _task_view(item, instance.process_id, instance.row_version)
+        return _task_of(item, instance)
 
     # -- timers ---------------------------------------------------------------------
 
@@ -885,12 +885,13 @@ class Engine:
         instance.serializer_version = self._serializer.version
         instance.next_timer_at = _next_timer(workflow)
         instance.updated_at = step.now
+        instance.subject = _subject(workflow) or instance.subject
         read_version = instance.row_version
         instance.row_version += 1
         repo.update_instance(instance, read_version)
         repo.insert_events(step.events)
         ordered = sorted([*items, *new_items], key=lambda w: (w.created_at, w.task_id))
-        return tuple(_task_view(w, instance.process_id, instance.row_version) for w in ordered)
+        return tuple(_task_of(w, instance) for w in ordered)
 
     def _timer_fired(
         self, repo: Repository, step: _Step, timer: Task, items: list[WorkItemRow]
@@ -1122,7 +1123,24 @@ def _user_view(user: User) -> UserView:
     return UserView(user.username, user.display_name, held, user.active)
 
 
-def _task_view(item: WorkItemRow, process_id: str, version: int) -> TaskView:
+def _subject(workflow: BpmnWorkflow) -> str | None:
+    """Return what the case is about, for inboxes: its ``title``, as far as it is known."""
+    data = (
+        workflow.data
+        if workflow.is_completed()
+        else (workflow.last_task or workflow.task_tree).data
+    )
+    title = data.get("title")
+    return str(title)[:200] if title else None
+
+
+def _task_of(item: WorkItemRow, instance: InstanceRow) -> TaskView:
+    return _task_view(item, instance.process_id, instance.row_version, instance.subject)
+
+
+def _task_view(
+    item: WorkItemRow, process_id: str, version: int, subject: str | None = None
+) -> TaskView:
     return TaskView(
         item.task_id,
         item.instance_id,
@@ -1137,6 +1155,7 @@ def _task_view(item: WorkItemRow, process_id: str, version: int) -> TaskView:
         version,
         item.overdue,
         item.reminded_at,
+        subject,
     )
 
 

@@ -43,6 +43,7 @@ class TaskView:
     instance_version: int
     overdue: bool = False
     reminded_at: str | None = None
+    subject: str | None = None
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,9 @@ def test_sign_in_is_required_and_checks_the_password(client: FlaskClient) -> Non
     html = browser.post("/login", {"username": "zhangsan", "password": "wrong"}, status=401)
     assert "用户名或密码错误" in html
     browser.login("zhangsan")
-    assert "待办事项" in browser.get("/")
+    inbox = browser.get("/")
+    assert "待办事项" in inbox
+    assert "关于调整市政府信息公开工作领导小组成员的通知" in inbox  # the case, not just its id
 
 
 def test_every_form_needs_its_csrf_token(client: FlaskClient) -> None:

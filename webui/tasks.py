@@ -19,7 +19,7 @@ from engine import Engine, FormValidationError
 from engine.attachments import Upload
 from engine.forms import form_schema
 
-from . import formview
+from . import formview, i18n
 
 bp = Blueprint("tasks", __name__)
 
@@ -60,7 +60,7 @@ def task(task_id: str) -> ResponseReturnValue:
             values = {**values, **data}
             status = 422
         else:
-            flash(_("已提交：%(name)s", name=view.task.name))
+            flash(_("已提交：%(name)s", name=i18n.name(view.task.name)))
             return redirect(url_for("tasks.inbox"))
     fields_ = formview.build(view.task.form, values, errors)
     return render_template("task.html", view=view, fields=fields_, errors=errors), status

@@ -100,6 +100,7 @@ class ProcessInstance(Base):
     next_timer_at: Mapped[str | None] = mapped_column(String(40))
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     last_event_hash: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(200))
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
     __table_args__ = (

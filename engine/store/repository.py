@@ -39,6 +39,7 @@ class InstanceRow:
     next_timer_at: str | None
     event_count: int
     last_event_hash: str
+    subject: str | None = None
 
 
 @dataclass
@@ -112,6 +113,7 @@ _UPDATE_INSTANCE = (
         next_timer_at=bindparam("next_timer_at"),
         event_count=bindparam("event_count"),
         last_event_hash=bindparam("last_event_hash"),
+        subject=bindparam("subject"),
     )
 )
 _WORK_ITEMS_BY_ID = select(*_WORK_ITEM_COLUMNS).where(
@@ -123,7 +125,12 @@ _WORK_ITEMS_OF_INSTANCE = (
     .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
 )
 _WORK_ITEMS_FOR_ROLES = (
-    select(*_WORK_ITEM_COLUMNS, _INSTANCES.c.process_id, _INSTANCES.c.row_version)
+    select(
+        *_WORK_ITEM_COLUMNS,
+        _INSTANCES.c.process_id,
+        _INSTANCES.c.row_version,
+        _INSTANCES.c.subject,
+    )
     .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
     .where(_WORK_ITEMS.c.role.in_(bindparam("roles", expanding=True)))
     .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
@@ -218,13 +225,15 @@ class Repository:
         result = self.connection.execute(_WORK_ITEMS_OF_INSTANCE, {"instance_id": instance_id})
         return [WorkItemRow(*r) for r in result]
 
-    def work_items_for_roles(self, roles: Iterable[str]) -> list[tuple[WorkItemRow, str, int]]:
-        """Return the work items of the given roles with their instance's process and version."""
+    def work_items_for_roles(
+        self, roles: Iterable[str]
+    ) -> list[tuple[WorkItemRow, str, int, str | None]]:
+        """Return work items of these roles with process id, row version and subject."""
         wanted = sorted(roles)
         if not wanted:
             return []
         result = self.connection.execute(_WORK_ITEMS_FOR_ROLES, {"roles": wanted})
-        return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-2], r[-1]) for r in result]
+        return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1]) for r in result]
 
     def mark_work_item(self, item: WorkItemRow) -> None:
         """Write a work item's claim, overdue mark and reminder time."""

@@ -87,6 +87,9 @@ def upgrade() -> None:
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.create_index("ix_documents_status", ["status"], unique=False)
 
+    with op.batch_alter_table("process_instances", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("subject", sa.String(length=200), nullable=True))
+
     with op.batch_alter_table("work_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("allowed_users", sa.JSON(), nullable=True))
         batch_op.add_column(
@@ -103,6 +106,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.drop_index("ix_documents_status")
+
+    with op.batch_alter_table("process_instances", schema=None) as batch_op:
+        batch_op.drop_column("subject")
 
     op.drop_table("documents")
     op.drop_table("attachments")
