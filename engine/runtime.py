@@ -8,8 +8,6 @@ commits, or rolls everything back on any error.
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -35,6 +33,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from . import attachments, audit, clock, forms, roles, services
+from .access import check_may_work, roles_of, task_and_instance
 from .definitions import CompiledDefinition, UserTaskRules, compile_definition, read_files
 from .errors import (
     ConflictError,
@@ -45,7 +44,8 @@ from .errors import (
     PermissionDeniedError,
     ScriptError,
 )
-from .passwords import hash_password
+from .presenters import instance_view, json_data, task_of
+from .queries import Queries
 from .scripting import make_script_engine
 from .state import StateSerializer, compact
 from .store.database import Database
@@ -54,10 +54,7 @@ from .store.models import (
     CalendarDay,
     Definition,
     DeployedProcess,
-    Document,
     ProcessInstance,
-    User,
-    UserRole,
 )
 from .store.repository import (
     EventRow,
@@ -66,24 +63,17 @@ from .store.repository import (
     StaleInstanceError,
     WorkItemRow,
 )
+from .users import UserAdmin
 from .views import (
-    ApprovalSheet,
-    AttachmentView,
     DeploymentResult,
-    DocumentView,
-    EventView,
     InstanceView,
-    SheetEntry,
-    TaskFormView,
     TaskView,
     TickResult,
-    UserView,
 )
 from .workdays import DayEntry, ScheduleError, WorkingCalendar, parse_schedule
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
-USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _CHANGED_BY_OTHERS = (
     "该实例已被他人修改，请刷新后重试 / The instance was changed by someone else; reload and retry."
 )
@@ -120,7 +110,7 @@ class _Step:
         self.events.append(audit.chain_event(self.instance, type_, actor, self.now, data))
 
 
-class Engine:
+class Engine(UserAdmin, Queries):
     """Deploy BPMN definitions and run their instances on one database."""
 
     def __init__(
@@ -234,63 +224,6 @@ class Engine:
                 self._definitions[definition_id] = compiled
         return compiled
 
-    # -- users ----------------------------------------------------------------------
-
-    def add_user(
-        self,
-        username: str,
-        roles_: Iterable[str],
-        display_name: str | None = None,
-        password: str | None = None,
-    ) -> UserView:
-        """Create a user with roles, or add the roles to an existing one."""
-        if not USERNAME.match(username or ""):
-            raise InvalidInputError(
-                f"用户名无效 / Invalid user name '{username}': "
-                "use 1-64 letters, digits, '_', '.', '-'"
-            )
-        wanted = list(dict.fromkeys(roles_))
-        unknown = [r for r in wanted if not roles.is_known_role(r)]
-        if unknown:
-            raise InvalidInputError(
-                f"未知角色 / Unknown role(s) {', '.join(unknown)}; known: {', '.join(roles.ROLES)}"
-            )
-        _, now = self._now()
-        with self._session(write=True) as session:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None:
-                user = User(
-                    username=username,
-                    display_name=display_name or username,
-                    password_hash=None,
-                    active=True,
-                    created_at=now,
-                )
-                session.add(user)
-            elif display_name:
-                user.display_name = display_name
-            if password:
-                user.password_hash = hash_password(password)
-            held = {r.role for r in user.roles}
-            user.roles.extend(UserRole(role=r) for r in wanted if r not in held)
-            session.flush()
-            return _user_view(user)
-
-    def get_user(self, username: str) -> UserView:
-        """Return a user by name."""
-        with self._session(write=False) as session:
-            return _user_view(_user(session, username))
-
-    def list_users(self) -> list[UserView]:
-        """Return every user, by name."""
-        with self._session(write=False) as session:
-            return [_user_view(u) for u in session.scalars(select(User).order_by(User.username))]
-
-    def password_hash(self, username: str) -> str | None:
-        """Return the stored password hash of a user (for sign-in)."""
-        with self._session(write=False) as session:
-            return _user(session, username).password_hash
-
     # -- instances ------------------------------------------------------------------
 
     def start(
@@ -300,7 +233,7 @@ class Engine:
         moment, now = self._now()
         initial = dict(data or {})
         with self._repository(write=True) as repo:
-            held = _roles_of(repo, actor)
+            held = roles_of(repo, actor)
             definition_id, content_hash = _latest_definition(repo.connection, process_id)
             compiled = self._compiled(repo.connection, definition_id)
             starter = compiled.start_roles.get(process_id)
@@ -347,40 +280,7 @@ class Engine:
                 workflow.do_engine_steps(did_complete_task=step.record)
             ready = self._save(repo, step)
         self._remember(instance, workflow)
-        return _instance_view(instance, compiled, workflow, ready)
-
-    def list_tasks(self, username: str) -> list[TaskView]:
-        """Return the ready user tasks ``username`` may work on, claimed ones first."""
-        with self._repository(write=False) as repo:
-            held = _roles_of(repo, username)
-            rows = repo.work_items_for_roles(held)
-        tasks = [
-            _task_view(item, process_id, version, subject)
-            for item, process_id, version, subject in rows
-            if _may_see(username, item)
-        ]
-        return sorted(tasks, key=lambda t: t.claimed_by is None)
-
-    def all_open_tasks(self, admin: str) -> list[TaskView]:
-        """Return every ready user task, for an administrator to oversee and reassign."""
-        with self._repository(write=False) as repo:
-            if "admin" not in _roles_of(repo, admin):
-                raise PermissionDeniedError(
-                    f"只有管理员可以查看全部任务 / Only an admin may see all tasks; "
-                    f"{admin} is not one."
-                )
-            rows = repo.work_items_for_roles(roles.ROLES)
-        return [_task_view(*row) for row in rows]
-
-    def users_with_role(self, role: str) -> list[UserView]:
-        """Return the active users who hold ``role``."""
-        return [u for u in self.list_users() if role in u.roles and u.active]
-
-    def get_task(self, task_id: str) -> TaskView:
-        """Return one ready user task."""
-        with self._repository(write=False) as repo:
-            item, instance = _task(repo, task_id)
-        return _task_of(item, instance)
+        return instance_view(instance, compiled, workflow, ready)
 
     def complete_task(
         self,
@@ -398,15 +298,15 @@ class Engine:
         """
         moment, now = self._now()
         with self._repository(write=True) as repo:
-            held = _roles_of(repo, actor)
-            item, instance = _task(repo, task_id)
+            held = roles_of(repo, actor)
+            item, instance = task_and_instance(repo, task_id)
             if expected_version is not None and instance.row_version != expected_version:
                 raise ConflictError(
                     "该任务已被他人处理，请刷新后重试 / Someone else changed this instance "
                     f"(version {instance.row_version}, you had {expected_version}); "
                     "reload and retry."
                 )
-            _check_may_work(actor, held, item)
+            check_may_work(actor, held, item)
             compiled = self._compiled(repo.connection, instance.definition_id)
             workflow = self._load(instance, compiled)
             task = workflow.get_task_from_id(UUID(task_id))
@@ -443,126 +343,7 @@ class Engine:
             instance.actors = {**instance.actors, item.element_id: sorted({*done_by, actor})}
             ready = self._save(repo, step, completed=item.element_id)
         self._remember(instance, workflow)
-        return _instance_view(instance, compiled, workflow, ready)
-
-    def get_instance(self, instance_id: int) -> InstanceView:
-        """Return an instance with its data and ready tasks."""
-        with self._repository(write=False) as repo:
-            instance = _instance(repo, instance_id)
-            compiled = self._compiled(repo.connection, instance.definition_id)
-            items = repo.work_items_of(instance_id)
-        workflow = self._load(instance, compiled, keep_cached=True)
-        ready = tuple(_task_of(i, instance) for i in items)
-        return _instance_view(instance, compiled, workflow, ready)
-
-    def list_instances(
-        self, process_id: str | None = None, status: str | None = None
-    ) -> list[InstanceView]:
-        """Return instances, newest first, without deserializing their state."""
-        with self._session(write=False) as session:
-            query = (
-                select(ProcessInstance, Definition.content_hash)
-                .join(Definition, Definition.id == ProcessInstance.definition_id)
-                .order_by(ProcessInstance.id.desc())
-            )
-            if process_id:
-                query = query.where(ProcessInstance.process_id == process_id)
-            if status:
-                query = query.where(ProcessInstance.status == status)
-            return [_instance_summary(_row_of(i), content) for i, content in session.execute(query)]
-
-    def history(self, instance_id: int) -> list[EventView]:
-        """Return the audit events of an instance in order."""
-        with self._repository(write=False) as repo:
-            _instance(repo, instance_id)
-            return [_event_view(e) for e in repo.events_of(instance_id)]
-
-    def verify_chain(self, instance_id: int) -> audit.ChainReport:
-        """Check that an instance's events form an unbroken hash chain."""
-        with self._repository(write=False) as repo:
-            instance = _instance(repo, instance_id)
-            return audit.verify_chain(instance, repo.events_of(instance_id))
-
-    def task_form(self, task_id: str, username: str) -> TaskFormView:
-        """Return a task with its form's current values, for a user who may work on it."""
-        with self._repository(write=False) as repo:
-            held = _roles_of(repo, username)
-            item, instance = _task(repo, task_id)
-            _check_may_work(username, held, item)
-            compiled = self._compiled(repo.connection, instance.definition_id)
-            events = repo.events_of(instance.id)
-        workflow = self._load(instance, compiled, keep_cached=True)
-        task = workflow.get_task_from_id(UUID(task_id))
-        data = _json_data(task.data)
-        schema = forms.form_schema(item.form)
-        opinions = forms.opinion_fields(item.form)
-        values = {
-            name: None if name in opinions else data.get(name, f.metadata.get("default"))
-            for name, f in schema.fields.items()
-        }
-        values |= {name: data.get(name) for name in schema.FILE_FIELDS}
-        returns = [e for e in events if e.type == "sent_back" and e.data["task_id"] == task_id]
-        view = _task_of(item, instance)
-        return TaskFormView(view, values, data, _event_view(returns[-1]) if returns else None)
-
-    # -- documents ------------------------------------------------------------------
-
-    def list_documents(self, status: str | None = None) -> list[DocumentView]:
-        """Return the catalogue of issued documents, newest first."""
-        query = select(Document.__table__).order_by(Document.issued_at.desc(), Document.id.desc())
-        if status:
-            query = query.where(Document.status == status)
-        with self._repository(write=False) as repo:
-            return [DocumentView(**row._mapping) for row in repo.connection.execute(query)]
-
-    def public_documents(self) -> list[DocumentView]:
-        """Return the published proactive documents (主动公开), for everyone to read."""
-        query = (
-            select(Document.__table__)
-            .where(Document.attribute == "proactive", Document.published_at.is_not(None))
-            .order_by(Document.published_at.desc(), Document.id.desc())
-        )
-        with self._repository(write=False) as repo:
-            return [DocumentView(**row._mapping) for row in repo.connection.execute(query)]
-
-    def get_document(self, document_id: int) -> DocumentView:
-        """Return one catalogue entry."""
-        with self._repository(write=False) as repo:
-            row = repo.connection.execute(
-                select(Document.__table__).where(Document.id == document_id)
-            ).first()
-        if row is None:
-            raise NotFoundError(f"无此公文 / No document {document_id}")
-        return DocumentView(**row._mapping)
-
-    def approval_sheet(self, instance_id: int) -> ApprovalSheet:
-        """Return the approval sheet (审签单): attribute, reasons, every opinion, name, time."""
-        with self._repository(write=False) as repo:
-            instance = _instance(repo, instance_id)
-            compiled = self._compiled(repo.connection, instance.definition_id)
-            events = repo.events_of(instance_id)
-            names = dict(repo.connection.execute(select(User.username, User.display_name)).all())
-            document = repo.connection.execute(
-                select(Document.__table__).where(Document.instance_id == instance_id)
-            ).first()
-        workflow = self._load(instance, compiled, keep_cached=True)
-        view = _instance_view(instance, compiled, workflow, ())
-        entries = tuple(
-            _sheet_entry(e, names) for e in events if e.type in ("task_completed", "sent_back")
-        )
-        doc = DocumentView(**document._mapping) if document is not None else None
-        return ApprovalSheet(instance_id, instance.status, view.data, doc, entries)
-
-    def attachment(self, attachment_id: int) -> AttachmentView:
-        """Return a stored attachment with its content."""
-        with self._repository(write=False) as repo:
-            row = repo.connection.execute(
-                select(Attachment.__table__).where(Attachment.id == attachment_id)
-            ).first()
-        if row is None:
-            raise NotFoundError(f"无此附件 / No attachment {attachment_id}")
-        fields_ = ("id", "instance_id", "filename", "content_type", "size", "sha256", "content")
-        return AttachmentView(*(row._mapping[f] for f in fields_))
+        return instance_view(instance, compiled, workflow, ready)
 
     # -- calendar -------------------------------------------------------------------
 
@@ -609,7 +390,7 @@ class Engine:
         """Take a task of one's role so that the other holders no longer see it (认领)."""
 
         def check(repo: Repository, held: set[str], item: WorkItemRow) -> str:
-            _check_may_work(username, held, item)
+            check_may_work(username, held, item)
             return username
 
         return self._change_claim(task_id, username, "task_claimed", check)
@@ -634,7 +415,7 @@ class Engine:
                     f"只有管理员可以改派 / Only an admin may reassign; {admin} is not one."
                 )
             unclaimed = dataclasses.replace(item, claimed_by=None)
-            _check_may_work(to_user, _roles_of(repo, to_user), unclaimed)
+            check_may_work(to_user, roles_of(repo, to_user), unclaimed)
             return to_user
 
         return self._change_claim(task_id, admin, "task_reassigned", check)
@@ -649,12 +430,12 @@ class Engine:
         """Set who has claimed a task once ``check`` allows it: one event, one new version."""
         _, now = self._now()
         with self._repository(write=True) as repo:
-            held = _roles_of(repo, actor)
-            item, instance = _task(repo, task_id)
+            held = roles_of(repo, actor)
+            item, instance = task_and_instance(repo, task_id)
             before = item.claimed_by
             item.claimed_by = check(repo, held, item)
             if item.claimed_by == before:
-                return _task_of(item, instance)
+                return task_of(item, instance)
             repo.mark_work_item(item)
             event = audit.chain_event(
                 instance,
@@ -675,7 +456,7 @@ class Engine:
             repo.update_instance(instance, read_version)
             repo.insert_events([event])
         self._retag(instance.id, read_version, instance.row_version)
-        return _task_of(item, instance)
+        return task_of(item, instance)
 
     # -- timers ---------------------------------------------------------------------
 
@@ -879,7 +660,7 @@ class Engine:
         if workflow.is_completed():
             instance.status = "completed"
             instance.completed_at = step.now
-            step.event("instance_completed", None, {"data": _json_data(workflow.data)})
+            step.event("instance_completed", None, {"data": json_data(workflow.data)})
         compact(workflow)
         instance.state = self._serializer.dumps(workflow)
         instance.serializer_version = self._serializer.version
@@ -891,7 +672,7 @@ class Engine:
         repo.update_instance(instance, read_version)
         repo.insert_events(step.events)
         ordered = sorted([*items, *new_items], key=lambda w: (w.created_at, w.task_id))
-        return tuple(_task_of(w, instance) for w in ordered)
+        return tuple(task_of(w, instance) for w in ordered)
 
     def _timer_fired(
         self, repo: Repository, step: _Step, timer: Task, items: list[WorkItemRow]
@@ -929,26 +710,6 @@ class Engine:
                 f"任务 {rules.element_id} 的期限无效 / The due time of {rules.element_id} "
                 f"('{rules.due_at}') is not a time: {exc}"
             ) from None
-
-
-def _sheet_entry(event: EventRow, names: dict[str, str]) -> SheetEntry:
-    data = event.data
-    submitted = data.get("data", {})
-    kind = event.type
-    if kind == "sent_back":
-        kind = "returned" if data.get("automatic") else "sent_back"
-    return SheetEntry(
-        at=event.at,
-        actor=event.actor,
-        actor_name=names.get(event.actor or "", event.actor),
-        step=data.get("name", ""),
-        element_id=data.get("element_id", ""),
-        kind=kind,
-        decision=submitted.get("decision") or submitted.get("review_conclusion"),
-        comment=submitted.get("comment") or submitted.get("review_basis") or data.get("comment"),
-        reasons=tuple(data.get("reasons", ())),
-        changes=data.get("changes", {}),
-    )
 
 
 def _store_attachment(
@@ -990,36 +751,6 @@ def _record_sent_back(step: _Step, task: Task, rules: UserTaskRules, completed: 
     step.event("sent_back", None if automatic else step.actor, data)
 
 
-def _user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        raise NotFoundError(f"无此用户 / No user '{username}'")
-    return user
-
-
-def _roles_of(repo: Repository, username: str) -> set[str]:
-    held = repo.roles(username)
-    if held is None:
-        raise NotFoundError(f"无此用户 / No user '{username}'")
-    return held
-
-
-def _task(repo: Repository, task_id: str) -> tuple[WorkItemRow, InstanceRow]:
-    found = repo.task_with_instance(task_id)
-    if found is None:
-        raise ConflictError(
-            "该任务不存在或已完成 / This task does not exist or has already been completed."
-        )
-    return found
-
-
-def _instance(repo: Repository, instance_id: int) -> InstanceRow:
-    instance = repo.instance(instance_id)
-    if instance is None:
-        raise NotFoundError(f"无此实例 / No instance {instance_id}")
-    return instance
-
-
 def _latest_definition(connection: Connection, process_id: str) -> tuple[int, str]:
     row = connection.execute(
         select(Definition.id, Definition.content_hash)
@@ -1044,43 +775,6 @@ def _ready_user_tasks(
     return ready
 
 
-def _may_see(username: str, item: WorkItemRow) -> bool:
-    """Tell whether a holder of the task's role may take it (claims, duties, assignment)."""
-    return (
-        username not in item.excluded_users
-        and (item.allowed_users is None or username in item.allowed_users)
-        and item.claimed_by in (None, username)
-    )
-
-
-def _check_may_work(username: str, held: set[str], item: WorkItemRow) -> None:
-    if item.role not in held:
-        raise PermissionDeniedError(
-            f"用户 {username} 无“{roles.ROLES[item.role][0]}”角色，不能办理此任务 / "
-            f"User {username} lacks the role '{item.role}' this task needs."
-        )
-    if username in item.excluded_users:
-        raise PermissionDeniedError(
-            f"不能审核本人起草的内容 / {username} may not take this task: "
-            "nobody reviews his own work (separation of duties)."
-        )
-    if item.allowed_users is not None and username not in item.allowed_users:
-        raise PermissionDeniedError(
-            f"此任务由 {'、'.join(item.allowed_users)} 办理 / Only "
-            f"{', '.join(item.allowed_users)} may take this task (谁起草、谁解读)."
-        )
-    if item.claimed_by not in (None, username):
-        raise PermissionDeniedError(
-            f"此任务已由 {item.claimed_by} 认领 / This task is claimed by {item.claimed_by}."
-        )
-
-
-def _json_data(data: dict[str, Any]) -> dict[str, Any]:
-    # Scripts may leave dates in task data; events and views hold JSON only.
-    public = {k: v for k, v in data.items() if not k.startswith("_")}
-    return json.loads(json.dumps(public, default=str))
-
-
 _TIMER_TYPES = frozenset(
     cls.__name__
     for cls in (TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition)
@@ -1098,31 +792,6 @@ def _next_timer(workflow: BpmnWorkflow) -> str | None:
     return min(due) if due else None
 
 
-def _row_of(instance: ProcessInstance) -> InstanceRow:
-    return InstanceRow(
-        instance.id,
-        instance.definition_id,
-        instance.process_id,
-        instance.status,
-        instance.row_version,
-        instance.serializer_version,
-        instance.state,
-        instance.actors,
-        instance.started_by,
-        instance.started_at,
-        instance.updated_at,
-        instance.completed_at,
-        instance.next_timer_at,
-        instance.event_count,
-        instance.last_event_hash,
-    )
-
-
-def _user_view(user: User) -> UserView:
-    held = tuple(sorted(r.role for r in user.roles))
-    return UserView(user.username, user.display_name, held, user.active)
-
-
 def _subject(workflow: BpmnWorkflow) -> str | None:
     """Return what the case is about, for inboxes: its ``title``, as far as it is known."""
     data = (
@@ -1132,69 +801,3 @@ def _subject(workflow: BpmnWorkflow) -> str | None:
     )
     title = data.get("title")
     return str(title)[:200] if title else None
-
-
-def _task_of(item: WorkItemRow, instance: InstanceRow) -> TaskView:
-    return _task_view(item, instance.process_id, instance.row_version, instance.subject)
-
-
-def _task_view(
-    item: WorkItemRow, process_id: str, version: int, subject: str | None = None
-) -> TaskView:
-    return TaskView(
-        item.task_id,
-        item.instance_id,
-        process_id,
-        item.element_id,
-        item.name,
-        item.role,
-        item.form,
-        item.claimed_by,
-        item.created_at,
-        item.due_at,
-        version,
-        item.overdue,
-        item.reminded_at,
-        subject,
-    )
-
-
-def _event_view(event: EventRow) -> EventView:
-    return EventView(
-        event.seq, event.type, event.actor, event.at, event.data, event.prev_hash, event.hash
-    )
-
-
-def _instance_view(
-    instance: InstanceRow,
-    compiled: CompiledDefinition,
-    workflow: BpmnWorkflow,
-    ready: tuple[TaskView, ...],
-) -> InstanceView:
-    if workflow.is_completed():
-        data = workflow.data
-    else:
-        data = (workflow.last_task or workflow.task_tree).data
-    return _instance_summary(instance, compiled.content_hash, _json_data(data), ready)
-
-
-def _instance_summary(
-    instance: InstanceRow,
-    content_hash: str,
-    data: dict[str, Any] | None = None,
-    ready: tuple[TaskView, ...] = (),
-) -> InstanceView:
-    return InstanceView(
-        instance.id,
-        instance.process_id,
-        instance.definition_id,
-        content_hash,
-        instance.status,
-        instance.row_version,
-        instance.started_by,
-        instance.started_at,
-        instance.updated_at,
-        instance.completed_at,
-        data or {},
-        ready,
-    )

@@ -1,0 +1,139 @@
+"""Views built from stored rows and live workflows, for the engine's callers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from .definitions import CompiledDefinition
+from .store.models import ProcessInstance, User
+from .store.repository import EventRow, InstanceRow, WorkItemRow
+from .views import EventView, InstanceView, SheetEntry, TaskView, UserView
+
+
+def json_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Return task or workflow data as plain JSON, without internal keys."""
+    # Scripts may leave dates in task data; events and views hold JSON only.
+    public = {k: v for k, v in data.items() if not k.startswith("_")}
+    return json.loads(json.dumps(public, default=str))
+
+
+def instance_row(instance: ProcessInstance) -> InstanceRow:
+    """Return the hot-path row of an ORM instance."""
+    return InstanceRow(
+        instance.id,
+        instance.definition_id,
+        instance.process_id,
+        instance.status,
+        instance.row_version,
+        instance.serializer_version,
+        instance.state,
+        instance.actors,
+        instance.started_by,
+        instance.started_at,
+        instance.updated_at,
+        instance.completed_at,
+        instance.next_timer_at,
+        instance.event_count,
+        instance.last_event_hash,
+    )
+
+
+def user_view(user: User) -> UserView:
+    """Return the view of a user."""
+    held = tuple(sorted(r.role for r in user.roles))
+    return UserView(user.username, user.display_name, held, user.active)
+
+
+def task_of(item: WorkItemRow, instance: InstanceRow) -> TaskView:
+    """Return the view of a work item of ``instance``."""
+    return task_view(item, instance.process_id, instance.row_version, instance.subject)
+
+
+def task_view(
+    item: WorkItemRow, process_id: str, version: int, subject: str | None = None
+) -> TaskView:
+    """Return the view of a work item."""
+    return TaskView(
+        item.task_id,
+        item.instance_id,
+        process_id,
+        item.element_id,
+        item.name,
+        item.role,
+        item.form,
+        item.claimed_by,
+        item.created_at,
+        item.due_at,
+        version,
+        item.overdue,
+        item.reminded_at,
+        subject,
+    )
+
+
+def event_view(event: EventRow) -> EventView:
+    """Return the view of an event."""
+    return EventView(
+        event.seq, event.type, event.actor, event.at, event.data, event.prev_hash, event.hash
+    )
+
+
+def instance_view(
+    instance: InstanceRow,
+    compiled: CompiledDefinition,
+    workflow: BpmnWorkflow,
+    ready: tuple[TaskView, ...],
+) -> InstanceView:
+    """Return the view of an instance with its current data and ready tasks."""
+    if workflow.is_completed():
+        data = workflow.data
+    else:
+        data = (workflow.last_task or workflow.task_tree).data
+    return instance_summary(instance, compiled.content_hash, json_data(data), ready)
+
+
+def instance_summary(
+    instance: InstanceRow,
+    content_hash: str,
+    data: dict[str, Any] | None = None,
+    ready: tuple[TaskView, ...] = (),
+) -> InstanceView:
+    """Return the view of an instance from its row alone."""
+    return InstanceView(
+        instance.id,
+        instance.process_id,
+        instance.definition_id,
+        content_hash,
+        instance.status,
+        instance.row_version,
+        instance.started_by,
+        instance.started_at,
+        instance.updated_at,
+        instance.completed_at,
+        data or {},
+        ready,
+    )
+
+
+def sheet_entry(event: EventRow, names: dict[str, str]) -> SheetEntry:
+    """Return an event as a line of the approval sheet."""
+    data = event.data
+    submitted = data.get("data", {})
+    kind = event.type
+    if kind == "sent_back":
+        kind = "returned" if data.get("automatic") else "sent_back"
+    return SheetEntry(
+        at=event.at,
+        actor=event.actor,
+        actor_name=names.get(event.actor or "", event.actor),
+        step=data.get("name", ""),
+        element_id=data.get("element_id", ""),
+        kind=kind,
+        decision=submitted.get("decision") or submitted.get("review_conclusion"),
+        comment=submitted.get("comment") or submitted.get("review_basis") or data.get("comment"),
+        reasons=tuple(data.get("reasons", ())),
+        changes=data.get("changes", {}),
+    )
