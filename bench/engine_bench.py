@@ -26,7 +26,6 @@ from SpiffWorkflow.util.task import TaskState
 from engine import Database, Engine
 from engine.clock import ManualClock
 from engine.definitions import compile_definition, read_files
-from engine.scripting import make_script_engine
 from engine.store import schema
 
 BPMN = Path(__file__).resolve().parent.parent / "workflows" / "simple_approval.bpmn"
@@ -46,7 +45,7 @@ def script(send_backs: int) -> list[dict]:
 def run_raw(send_backs: int) -> tuple[int, float]:
     """Drive the process on raw SpiffWorkflow in memory; return completions and seconds."""
     spec, subprocess_specs = compile_definition(read_files([BPMN])).spec("simple_approval")
-    workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=make_script_engine())
+    workflow = BpmnWorkflow(spec, subprocess_specs)  # SpiffWorkflow's own script engine
     workflow.do_engine_steps()
     steps = script(send_backs)
     started = time.perf_counter()
