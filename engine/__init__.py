@@ -11,6 +11,7 @@ from .errors import (
     FormValidationError,
     InvalidInputError,
     NotFoundError,
+    NotReviewedError,
     PermissionDeniedError,
     ScriptError,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "FormValidationError",
     "InvalidInputError",
     "NotFoundError",
+    "NotReviewedError",
     "PermissionDeniedError",
     "ScriptError",
 ]

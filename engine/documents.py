@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .errors import InvalidInputError
+from .review import clearance
 from .services import ServiceContext
 from .store.models import Document, NumberSequence
 from .workdays import CHINA
@@ -155,8 +156,13 @@ def issue_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, 
     if attribute == "proactive":
         due = _iso(ctx.calendar.due_at(ctx.moment, PUBLISH_WITHIN_DAYS))
         remind = _iso(ctx.calendar.remind_at(ctx.moment, PUBLISH_WITHIN_DAYS, before=3))
-    ctx.connection.execute(
-        Document.__table__.insert().values(
+    attachment = data.get("attachment")
+    attachments = (
+        [{key: attachment[key] for key in ("id", "filename", "sha256")}] if attachment else []
+    )
+    document_id = ctx.connection.execute(
+        Document.__table__.insert()
+        .values(
             instance_id=ctx.instance.id,
             number=number,
             prefix=prefix,
@@ -170,9 +176,12 @@ def issue_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, 
             drafter=ctx.instance.started_by,
             issued_at=ctx.now,
             publish_due_at=due,
+            attachments=attachments,
         )
-    )
+        .returning(Document.id)
+    ).scalar_one()
     return {
+        "document_id": document_id,
         "number": number,
         "issued_at": ctx.now,
         "official_text": text,
@@ -181,27 +190,42 @@ def issue_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, 
     }
 
 
-def record_confidentiality_review(
-    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
-) -> dict:
-    """Record the confidentiality review's conclusion against the document it covers."""
-    conclusion = data["review_conclusion"]
+def record_review_outcome(ctx: ServiceContext, document_id: int, record: dict[str, Any]) -> None:
+    """Show a confidentiality review's outcome in the catalogue entry of its document."""
+    status = {
+        "disclose": "awaiting_publication",
+        "disclose_redacted": "awaiting_publication",
+        "refer": "referred",
+    }.get(record["conclusion"], "withheld_after_review")
     _update_document(
         ctx,
         {
-            "review_conclusion": conclusion,
-            "reviewed_by": ctx.actor,
-            "reviewed_at": ctx.now,
-            "status": "awaiting_publication"
-            if conclusion == "disclose"
-            else "withheld_after_review",
+            "review_conclusion": record["conclusion"],
+            "reviewed_by": record["reviewer"],
+            "reviewed_at": record["reviewed_at"],
+            "status": status,
         },
+        document_id,
     )
-    return {"conclusion": conclusion, "reviewer": ctx.actor, "at": ctx.now}
 
 
 def publish_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
-    """Record the publication; a policy document's interpretation falls due from now."""
+    """Publish a reviewed document: its disclosed (de-identified) text, nothing unreviewed.
+
+    A policy document's interpretation falls due from now.
+    """
+    document = ctx.connection.execute(
+        select(Document.id, Document.official_text, Document.attachments).where(
+            Document.instance_id == ctx.instance.id
+        )
+    ).one()
+    record = clearance(
+        ctx,
+        "document",
+        str(document.id),
+        document.official_text,
+        [a["sha256"] for a in document.attachments or []],
+    )
     due = remind = None
     if data.get("doc_type") == "policy":
         due = _iso(ctx.calendar.due_at(ctx.moment, INTERPRET_WITHIN_DAYS))
@@ -210,6 +234,8 @@ def publish_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str
         ctx,
         {
             "status": "awaiting_interpretation" if due else "published",
+            "disclosed_text": record.disclosed_text,
+            "review_record_id": record.id,
             "published_at": ctx.now,
             "published_by": ctx.actor,
             "publication_channel": data.get("channel"),
@@ -240,11 +266,12 @@ def record_interpretation(
     return {"interpreted_at": ctx.now, "by": ctx.actor}
 
 
-def _update_document(ctx: ServiceContext, values: dict[str, Any]) -> None:
+def _update_document(
+    ctx: ServiceContext, values: dict[str, Any], document_id: int | None = None
+) -> None:
     table = Document.__table__
-    result = ctx.connection.execute(
-        update(table).where(table.c.instance_id == ctx.instance.id).values(**values)
-    )
+    which = table.c.id == document_id if document_id else table.c.instance_id == ctx.instance.id
+    result = ctx.connection.execute(update(table).where(which).values(**values))
     if result.rowcount != 1:
         raise InvalidInputError(
             f"实例 {ctx.instance.id} 没有已印发的公文 / Instance "

@@ -55,5 +55,9 @@ class InvalidInputError(EngineError):
     """An argument other than form data is invalid (unknown role, bad name, ...)."""
 
 
+class NotReviewedError(EngineError):
+    """Nothing is disclosed without a completed review of exactly that content (先审查后公开)."""
+
+
 class ScriptError(EngineError):
     """A BPMN script or condition failed or tried something not allowed."""

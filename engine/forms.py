@@ -14,6 +14,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from .documents import ATTRIBUTES, DOC_TYPES, WITHHELD_BASES
 from .errors import FormValidationError
+from .review import CONCLUSIONS, DISCLOSING, EXEMPTIONS
 
 _REQUIRED = {"required": "此项必填 / This field is required."}
 
@@ -29,6 +30,12 @@ class FormSchema(Schema):
 
     class Meta:  # noqa: D106
         unknown = EXCLUDE
+
+    def check_against_case(
+        self, data: dict[str, Any], case: dict[str, Any]
+    ) -> dict[str, list[str]]:
+        """Return errors that only the case's own data can reveal (none by default)."""
+        return {}
 
 
 class TrimmedString(fields.String):
@@ -200,23 +207,103 @@ class OfficeReviewForm(DocumentReviewForm):
 
 
 class ConfidentialityReviewForm(FormSchema):
-    """The confidentiality review before disclosure (保密审查，先审查后公开)."""
+    """One confidentiality review of one item (保密审查，先审查后公开，一事一审).
 
-    review_conclusion = choice(
-        "审查结论",
-        "Conclusion",
-        {
-            "disclose": ("同意公开", "Disclose"),
-            "withhold": ("不予公开", "Withhold"),
+    The reviewer confirms the personal information found (each finding by
+    id), may mark more passages by hand, or states why the item is exempt
+    from de-identification; then concludes, with a basis where needed.
+    """
+
+    review_conclusion = choice("审查结论", "Conclusion", CONCLUSIONS, opinion=True)
+    review_basis = optional_text("审查依据", "Basis", 2000, widget="textarea", opinion=True)
+    confirmed_findings = fields.List(
+        fields.String(),
+        load_default=list,
+        metadata={
+            "label": "确认去标识化的个人信息",
+            "label_en": "Personal information to de-identify",
+            "widget": "findings",
+            "opinion": True,
         },
+    )
+    manual_passages = optional_text(
+        "另行遮盖的内容（每行一处）",
+        "Further passages to hide (one per line)",
+        2000,
+        widget="textarea",
         opinion=True,
     )
-    review_basis = optional_text("审查依据", "Basis", 2000, widget="textarea", opinion=True)
+    exemption = choice(
+        "不作去标识化的情形",
+        "Exempt from de-identification",
+        EXEMPTIONS,
+        required=False,
+        blank=("（无）", "(none)"),
+        opinion=True,
+    )
+    exemption_reason = optional_text(
+        "豁免理由", "Why it is exempt", 2000, widget="textarea", opinion=True
+    )
+
+    @validates_schema(skip_on_field_errors=False)
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        conclusion = data.get("review_conclusion")
+        hides = bool(data.get("confirmed_findings") or (data.get("manual_passages") or "").strip())
+        if conclusion in ("withhold", "refer") and not data.get("review_basis"):
+            errors["review_basis"] = ["须写明依据或理由 / State the basis or the reason."]
+        if data.get("exemption") and not data.get("exemption_reason"):
+            errors["exemption_reason"] = ["豁免须说明理由 / Say why it is exempt."]
+        if data.get("exemption") and conclusion == "disclose_redacted":
+            errors["review_conclusion"] = [
+                "豁免去标识化的内容应原文公开 / An exempt item is disclosed as it is."
+            ]
+        elif conclusion == "disclose_redacted" and not hides:
+            errors["confirmed_findings"] = [
+                "去标识化后公开须至少遮盖一处 / Choose at least one thing to hide."
+            ]
+        elif conclusion == "disclose" and hides and not data.get("exemption"):
+            errors["review_conclusion"] = [
+                "确认的个人信息须去标识化：请选择“去标识化后公开” / Confirmed personal "
+                "information must be hidden: choose 'disclose after redaction'."
+            ]
+        if errors:
+            raise ValidationError(errors)
+
+    def check_against_case(
+        self, data: dict[str, Any], case: dict[str, Any]
+    ) -> dict[str, list[str]]:
+        """Refuse findings that are not in this item, and hand marks its text lacks."""
+        item = case.get("review_item") or {"findings": [], "text": ""}
+        errors: dict[str, list[str]] = {}
+        known = {f["id"] for f in item["findings"]}
+        unknown = [f for f in data.get("confirmed_findings") or [] if f not in known]
+        if unknown:
+            errors["confirmed_findings"] = [
+                f"不属于本件的项目 / Not found in this item: {', '.join(unknown)}"
+            ]
+        passages = [p.strip() for p in (data.get("manual_passages") or "").splitlines()]
+        absent = [p for p in passages if p and p not in item["text"]]
+        if absent:
+            errors["manual_passages"] = [f"原文中没有 / Not in the text: {'; '.join(absent)}"]
+        return errors
+
+
+class ReferralAnswerForm(FormSchema):
+    """The secrecy administration's answer to a referred review (条例第十七条)."""
+
+    referral_reference = non_blank("保密行政管理部门复函文号", "Reference of the answer", 64)
+    referral_conclusion = choice(
+        "确定意见", "Their conclusion", {k: CONCLUSIONS[k] for k in (*DISCLOSING, "withhold")}
+    )
+    referral_basis = optional_text("依据", "Basis", 2000, widget="textarea")
 
     @validates_schema(skip_on_field_errors=False)
     def _withhold_has_basis(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("review_conclusion") == "withhold" and not data.get("review_basis"):
-            raise ValidationError("不予公开须写明依据 / Withholding needs a basis.", "review_basis")
+        if data.get("referral_conclusion") == "withhold" and not data.get("referral_basis"):
+            raise ValidationError(
+                "不予公开须写明依据 / Withholding needs a basis.", "referral_basis"
+            )
 
 
 class PublishDocumentForm(FormSchema):
@@ -248,6 +335,7 @@ FORMS: dict[str, type[FormSchema]] = {
     "document_review": DocumentReviewForm,
     "office_review": OfficeReviewForm,
     "confidentiality_review": ConfidentialityReviewForm,
+    "referral_answer": ReferralAnswerForm,
     "publish_document": PublishDocumentForm,
     "publish_interpretation": PublishInterpretationForm,
 }
@@ -274,24 +362,27 @@ def form_schema(name: str) -> FormSchema:
     return FORMS[name]()
 
 
-def validate_form(name: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """Validate ``raw`` against form ``name`` and return JSON-ready task data.
+def validate_form(
+    name: str, raw: dict[str, Any], case: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Validate ``raw`` against form ``name`` (and the ``case`` data) into JSON-ready task data.
 
     Raises ``FormValidationError`` naming every invalid field.
     """
     schema = form_schema(name)
     if not isinstance(raw, dict):
         raise FormValidationError({"_schema": ["表单数据须为对象 / Form data must be an object."]})
+    errors: dict[str, list[str]] = {}
     try:
         loaded = schema.load(raw)
     except ValidationError as exc:
-        messages = exc.normalized_messages()
-        raise FormValidationError(
-            {
-                field: msgs if isinstance(msgs, list) else [str(msgs)]
-                for field, msgs in messages.items()
-            }
-        ) from None
+        loaded = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+        for field, msgs in exc.normalized_messages().items():
+            errors[field] = msgs if isinstance(msgs, list) else [str(msgs)]
+    for field, msgs in schema.check_against_case(loaded, case or {}).items():
+        errors.setdefault(field, []).extend(msgs)
+    if errors:
+        raise FormValidationError(errors)
     # Dumping back gives JSON primitives (ISO dates), so task data and the
     # audit log hold exactly what scripts see and what a replay feeds in.
     return schema.dump(loaded)

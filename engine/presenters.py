@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from .definitions import CompiledDefinition
 from .store.models import ProcessInstance, User
 from .store.repository import EventRow, InstanceRow, WorkItemRow
-from .views import EventView, InstanceView, SheetEntry, TaskView, UserView
+from .views import EventView, InstanceView, ReviewRecordView, SheetEntry, TaskView, UserView
 
 
 def json_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -136,4 +136,24 @@ def sheet_entry(event: EventRow, names: dict[str, str]) -> SheetEntry:
         comment=submitted.get("comment") or submitted.get("review_basis") or data.get("comment"),
         reasons=tuple(data.get("reasons", ())),
         changes=data.get("changes", {}),
+    )
+
+
+def review_record_view(row: Any, names: dict[str, str]) -> ReviewRecordView:
+    """Return the view of a review record row."""
+    return ReviewRecordView(
+        id=row.id,
+        item_kind=row.item_kind,
+        item_ref=row.item_ref,
+        conclusion=row.conclusion,
+        basis=row.basis,
+        exemption=row.exemption,
+        exemption_reason=row.exemption_reason,
+        reviewer=row.reviewer,
+        reviewer_name=names.get(row.reviewer, row.reviewer),
+        reviewed_at=row.reviewed_at,
+        content_hash=row.content_hash,
+        redactions=len(row.redactions),
+        follows_id=row.follows_id,
+        referral_reference=row.referral_reference,
     )

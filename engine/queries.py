@@ -15,11 +15,12 @@ from .presenters import (
     instance_summary,
     instance_view,
     json_data,
+    review_record_view,
     sheet_entry,
     task_of,
     task_view,
 )
-from .store.models import Attachment, Definition, Document, ProcessInstance, User
+from .store.models import Attachment, Definition, Document, ProcessInstance, ReviewRecord, User
 from .views import (
     ApprovalSheet,
     AttachmentView,
@@ -165,13 +166,19 @@ class Queries:
             document = repo.connection.execute(
                 select(Document.__table__).where(Document.instance_id == instance_id)
             ).first()
+            records = repo.connection.execute(
+                select(ReviewRecord.__table__)
+                .where(ReviewRecord.instance_id == instance_id)
+                .order_by(ReviewRecord.id)
+            ).all()
         workflow = self._load(instance, compiled, keep_cached=True)
         view = instance_view(instance, compiled, workflow, ())
         entries = tuple(
             sheet_entry(e, names) for e in events if e.type in ("task_completed", "sent_back")
         )
         doc = DocumentView(**document._mapping) if document is not None else None
-        return ApprovalSheet(instance_id, instance.status, view.data, doc, entries)
+        reviews = tuple(review_record_view(r, names) for r in records)
+        return ApprovalSheet(instance_id, instance.status, view.data, doc, entries, reviews)
 
     def attachment(self, attachment_id: int) -> AttachmentView:
         """Return a stored attachment with its content."""

@@ -542,7 +542,7 @@ class Engine(UserAdmin, Queries):
             if k in current and k not in opinions
         }
         try:
-            clean = forms.validate_form(form, {**kept, **data})
+            clean = forms.validate_form(form, {**kept, **data}, current)
         except FormValidationError as exc:
             errors.update(exc.errors)
         accepted = forms.form_schema(form).FILE_FIELDS

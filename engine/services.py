@@ -61,11 +61,13 @@ def serving(context: ServiceContext) -> Iterator[None]:
 
 def registry() -> dict[str, Service]:
     """Return every service by operation name."""
-    from . import documents
+    from . import documents, review
 
     return {
         "issue_document": documents.issue_document,
-        "record_confidentiality_review": documents.record_confidentiality_review,
+        "prepare_review": review.prepare_review,
+        "record_review": review.record_review,
+        "record_referral_answer": review.record_referral_answer,
         "publish_document": documents.publish_document,
         "record_interpretation": documents.record_interpretation,
     }

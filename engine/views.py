@@ -115,6 +115,9 @@ class DocumentView:
     review_conclusion: str | None
     reviewed_by: str | None
     reviewed_at: str | None
+    review_record_id: int | None = None
+    disclosed_text: str | None = None
+    attachments: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,26 @@ class SheetEntry:
 
 
 @dataclass(frozen=True)
+class ReviewRecordView:
+    """A confidentiality review record (审查记录) as the approval sheet shows it."""
+
+    id: int
+    item_kind: str
+    item_ref: str
+    conclusion: str
+    basis: str
+    exemption: str
+    exemption_reason: str
+    reviewer: str
+    reviewer_name: str
+    reviewed_at: str
+    content_hash: str
+    redactions: int
+    follows_id: int | None
+    referral_reference: str | None
+
+
+@dataclass(frozen=True)
 class ApprovalSheet:
     """The approval sheet (审签单) of a document instance."""
 
@@ -152,6 +175,7 @@ class ApprovalSheet:
     data: dict[str, Any]
     document: DocumentView | None
     entries: tuple[SheetEntry, ...]
+    reviews: tuple[ReviewRecordView, ...] = ()
 
 
 @dataclass(frozen=True)

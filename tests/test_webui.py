@@ -73,7 +73,8 @@ def task_link(html: str) -> str:
 def test_health_reports_current_schema(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "schema": "0002", "expected": "0002"}
+    head = schema.head_revision()
+    assert response.json == {"status": "ok", "schema": head, "expected": head}
 
 
 def test_health_reports_missing_schema(tmp_path) -> None:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from engine import Engine
 from engine.documents import ATTRIBUTES, DOC_TYPES, RETURN_REASONS, WITHHELD_BASES
+from engine.review import CONCLUSIONS, EXEMPTIONS
 
 bp = Blueprint("documents", __name__)
 
@@ -17,6 +18,7 @@ STATUSES = {
     "awaiting_review": ("待保密审查", "Awaiting confidentiality review"),
     "awaiting_publication": ("待发布", "Awaiting publication"),
     "withheld_after_review": ("审查后不予公开", "Withheld after review"),
+    "referred": ("已报保密行政管理部门确定", "Referred to the secrecy administration"),
     "awaiting_interpretation": ("已发布，待解读", "Published, awaiting interpretation"),
     "published": ("已发布", "Published"),
     "interpreted": ("已发布并解读", "Published and interpreted"),
@@ -35,6 +37,8 @@ def _vocabulary() -> dict[str, object]:
         "WITHHELD_BASES": WITHHELD_BASES,
         "RETURN_REASONS": RETURN_REASONS,
         "STATUSES": STATUSES,
+        "CONCLUSIONS": CONCLUSIONS,
+        "EXEMPTIONS": EXEMPTIONS,
     }
 
 

@@ -13,6 +13,7 @@ from engine import (
     EngineError,
     InvalidInputError,
     NotFoundError,
+    NotReviewedError,
     PermissionDeniedError,
     ScriptError,
 )
@@ -22,6 +23,7 @@ STATUS = {
     NotFoundError: 404,
     PermissionDeniedError: 403,
     ConflictError: 409,
+    NotReviewedError: 409,
     InvalidInputError: 400,
     ScriptError: 500,
 }
@@ -44,7 +46,8 @@ def init_app(app: Flask) -> None:
             409: _("已被处理"),
             400: _("输入有误"),
         }
-        return error_page(status, titles.get(status, _("出错了")), str(exc))
+        title = _("未经保密审查") if isinstance(exc, NotReviewedError) else titles.get(status)
+        return error_page(status, title or _("出错了"), str(exc))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> ResponseReturnValue:

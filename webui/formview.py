@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import fields
+from werkzeug.datastructures import MultiDict
 
 from engine.forms import form_schema
+from engine.privacy import KINDS
 
 from .i18n import pick, split_message
 
@@ -23,9 +25,15 @@ class FieldView:
     value: Any
     choices: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def build(form: str, values: dict[str, Any], errors: dict[str, list[str]]) -> list[FieldView]:
+def build(
+    form: str,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    case: dict[str, Any] | None = None,
+) -> list[FieldView]:
     """Return the inputs of ``form`` with their values and error messages."""
     schema = form_schema(form)
     views = []
@@ -49,6 +57,7 @@ def build(form: str, values: dict[str, Any], errors: dict[str, list[str]]) -> li
                 value=values.get(name),
                 choices=choices,
                 errors=[split_message(m) for m in errors.get(name, [])],
+                extra=_findings(case or {}) if widget == "findings" else {},
             )
         )
     for name, labels in schema.FILE_FIELDS.items():
@@ -65,15 +74,35 @@ def build(form: str, values: dict[str, Any], errors: dict[str, list[str]]) -> li
     return views
 
 
-def submitted(form: str, posted: dict[str, str]) -> dict[str, Any]:
+def submitted(form: str, posted: MultiDict[str, str]) -> dict[str, Any]:
     """Return the posted values of ``form``'s fields.
 
-    A browser leaves an unchecked box out of the post; it is sent as false,
-    since the engine keeps the current value of a field that is left out.
+    A browser leaves unchecked boxes out of the post; they are sent as false
+    (or an empty list), since the engine keeps the current value of a field
+    that is left out.
     """
     schema = form_schema(form)
-    values: dict[str, Any] = {name: posted[name] for name in schema.fields if name in posted}
+    values: dict[str, Any] = {}
     for name, spec in schema.fields.items():
-        if isinstance(spec, fields.Boolean) and name not in posted:
+        if isinstance(spec, fields.List):
+            values[name] = posted.getlist(name)
+        elif name in posted:
+            values[name] = posted[name]
+        elif isinstance(spec, fields.Boolean):
             values[name] = False
     return values
+
+
+def _findings(case: dict[str, Any]) -> dict[str, Any]:
+    """Return the review text cut into plain and highlighted pieces, and the findings."""
+    item = case.get("review_item") or {"text": "", "findings": []}
+    text, findings = item["text"], item["findings"]
+    segments: list[tuple[str, dict[str, Any] | None]] = []
+    position = 0
+    for finding in sorted(findings, key=lambda f: f["start"]):
+        segments.append((text[position : finding["start"]], None))
+        segments.append((text[finding["start"] : finding["end"]], finding))
+        position = finding["end"]
+    segments.append((text[position:], None))
+    labels = {kind: pick(*names) for kind, names in KINDS.items()}
+    return {"segments": segments, "findings": findings, "labels": labels}

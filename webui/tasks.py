@@ -46,7 +46,7 @@ def task(task_id: str) -> ResponseReturnValue:
     values = view.values
     status = 200
     if request.method == "POST":
-        data = formview.submitted(view.task.form, request.form.to_dict())
+        data = formview.submitted(view.task.form, request.form)
         files = {
             name: Upload(upload.filename or "", upload.read())
             for name in form_schema(view.task.form).FILE_FIELDS
@@ -62,7 +62,7 @@ def task(task_id: str) -> ResponseReturnValue:
         else:
             flash(_("已提交：%(name)s", name=i18n.name(view.task.name)))
             return redirect(url_for("tasks.inbox"))
-    fields_ = formview.build(view.task.form, values, errors)
+    fields_ = formview.build(view.task.form, values, errors, view.data)
     return render_template("task.html", view=view, fields=fields_, errors=errors), status
 
 

@@ -198,6 +198,9 @@ class Document(Base):
     review_conclusion: Mapped[str | None] = mapped_column(String(24))
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     reviewed_at: Mapped[str | None] = mapped_column(String(40))
+    review_record_id: Mapped[int | None] = mapped_column(ForeignKey("review_records.id"))
+    disclosed_text: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("prefix", "year", "sequence", name="uq_documents_prefix_year_sequence"),
@@ -225,3 +228,34 @@ class CalendarDay(Base):
     note: Mapped[str] = mapped_column(String(64))
     loaded_by: Mapped[str | None] = mapped_column(String(64))
     loaded_at: Mapped[str] = mapped_column(String(40))
+
+
+class ReviewRecord(Base):
+    """One confidentiality review of one item (审查记录), immutable once written.
+
+    谁审查谁负责: the reviewer, time, conclusion, basis, the exact content
+    reviewed (and its hash) and the redactions applied.  A correction is a
+    new record; database triggers refuse UPDATE and DELETE.
+    """
+
+    __tablename__ = "review_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    item_kind: Mapped[str] = mapped_column(String(24))
+    item_ref: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    disclosed_text: Mapped[str | None] = mapped_column(Text)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    redactions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    conclusion: Mapped[str] = mapped_column(String(24))
+    basis: Mapped[str] = mapped_column(Text)
+    exemption: Mapped[str] = mapped_column(String(24))
+    exemption_reason: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(64))
+    reviewed_at: Mapped[str] = mapped_column(String(40))
+    follows_id: Mapped[int | None] = mapped_column(ForeignKey("review_records.id"))
+    referral_reference: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_review_records_item", "item_kind", "item_ref"),)

@@ -1,0 +1,197 @@
+"""Confidentiality review (保密审查): review first, then disclose (先审查后公开).
+
+One review covers one item (一事一审): the exact text and attachments that
+are to be disclosed, identified by their hash.  The reviewer's conclusion,
+basis and redactions go into an immutable review record (谁审查谁负责), and
+nothing is published unless a record allows exactly that content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+
+from .audit import canonical_json
+from .errors import NotReviewedError
+from .privacy import Redaction, find_personal_information, manual_redactions, redact
+from .services import ServiceContext
+from .store.models import Document, ReviewRecord
+
+#: conclusion -> (Chinese, English)
+CONCLUSIONS: dict[str, tuple[str, str]] = {
+    "disclose": ("同意公开", "Disclose"),
+    "disclose_redacted": ("去标识化后公开", "Disclose after redaction"),
+    "withhold": ("不予公开", "Withhold"),
+    "refer": (
+        "无法确定，报保密行政管理部门确定（条例第十七条）",
+        "Cannot decide: refer to the secrecy administration (Art. 17)",
+    ),
+}
+#: conclusions that allow disclosure
+DISCLOSING = ("disclose", "disclose_redacted")
+
+#: exemption from de-identification -> (Chinese, English)
+EXEMPTIONS: dict[str, tuple[str, str]] = {
+    "disciplinary": ("惩戒公示", "Disciplinary publicity"),
+    "mandatory": ("强制性信息披露", "Mandatory disclosure"),
+}
+
+
+def content_hash(text: str, attachment_hashes: list[str]) -> str:
+    """Return the hash identifying one item's content: its text and its attachments."""
+    body = canonical_json({"text": text, "attachments": sorted(attachment_hashes)})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _document_content(ctx: ServiceContext, document_id: int) -> tuple[str, list[dict]]:
+    row = ctx.connection.execute(
+        select(Document.official_text, Document.attachments).where(Document.id == document_id)
+    ).one()
+    return row.official_text, list(row.attachments or [])
+
+
+def prepare_review(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
+    """Put one document before the reviewer: its exact content and the personal data found."""
+    document_id = int(data["issued"]["document_id"])
+    text, attachments = _document_content(ctx, document_id)
+    return {
+        "kind": "document",
+        "ref": str(document_id),
+        "text": text,
+        "attachments": attachments,
+        "content_hash": content_hash(text, [a["sha256"] for a in attachments]),
+        "findings": [asdict(f) for f in find_personal_information(text)],
+    }
+
+
+def planned_redactions(item: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the redactions a reviewer's answers call for: confirmed findings and hand marks."""
+    if data.get("exemption"):
+        return []
+    confirmed = set(data.get("confirmed_findings") or [])
+    chosen = [
+        {"start": f["start"], "end": f["end"], "replacement": f["masked"], "source": f["kind"]}
+        for f in item["findings"]
+        if f["id"] in confirmed
+    ]
+    passages = [p.strip() for p in (data.get("manual_passages") or "").splitlines() if p.strip()]
+    chosen += [
+        {"start": r.start, "end": r.end, "replacement": r.replacement, "source": "manual"}
+        for r in manual_redactions(item["text"], passages)
+    ]
+    return sorted(chosen, key=lambda r: (r["start"], r["end"]))
+
+
+def disclosed_text(item: dict[str, Any], redactions: list[dict[str, Any]]) -> str:
+    """Return the text as it may be disclosed: the original with every redaction applied."""
+    return redact(
+        item["text"], [Redaction(r["start"], r["end"], r["replacement"]) for r in redactions]
+    )
+
+
+def record_review(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
+    """Write the reviewer's immutable record; return its id and conclusion."""
+    item = data["review_item"]
+    conclusion = data["review_conclusion"]
+    redactions = planned_redactions(item, data)
+    return _insert_record(
+        ctx,
+        item,
+        {
+            "conclusion": conclusion,
+            "basis": data.get("review_basis", ""),
+            "exemption": data.get("exemption", ""),
+            "exemption_reason": data.get("exemption_reason", ""),
+            "redactions": redactions,
+            "disclosed_text": disclosed_text(item, redactions)
+            if conclusion in DISCLOSING
+            else None,
+        },
+    )
+
+
+def record_referral_answer(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> dict:
+    """Record the secrecy administration's answer as a further review step (条例 Art. 17)."""
+    item = data["review_item"]
+    first = data["review_record"]
+    conclusion = data["referral_conclusion"]
+    redactions = planned_redactions(item, data) if conclusion == "disclose_redacted" else []
+    return _insert_record(
+        ctx,
+        item,
+        {
+            "conclusion": conclusion,
+            "basis": data.get("referral_basis", ""),
+            "exemption": data.get("exemption", ""),
+            "exemption_reason": data.get("exemption_reason", ""),
+            "redactions": redactions,
+            "disclosed_text": disclosed_text(item, redactions)
+            if conclusion in DISCLOSING
+            else None,
+            "follows_id": first["id"],
+            "referral_reference": data.get("referral_reference"),
+        },
+    )
+
+
+def _insert_record(ctx: ServiceContext, item: dict[str, Any], values: dict[str, Any]) -> dict:
+    if not ctx.actor:
+        raise NotReviewedError("审查记录须有审查人 / A review record needs its reviewer.")
+    table = ReviewRecord.__table__
+    record_id = ctx.connection.execute(
+        table.insert()
+        .values(
+            instance_id=ctx.instance.id,
+            item_kind=item["kind"],
+            item_ref=item["ref"],
+            content_hash=item["content_hash"],
+            content={"text": item["text"], "attachments": item["attachments"]},
+            findings=item["findings"],
+            reviewer=ctx.actor,
+            reviewed_at=ctx.now,
+            **values,
+        )
+        .returning(table.c.id)
+    ).scalar_one()
+    record = {
+        "id": record_id,
+        "conclusion": values["conclusion"],
+        "reviewer": ctx.actor,
+        "reviewed_at": ctx.now,
+        "content_hash": item["content_hash"],
+    }
+    if item["kind"] == "document":
+        from .documents import record_review_outcome
+
+        record_review_outcome(ctx, int(item["ref"]), record)
+    return record
+
+
+def clearance(
+    ctx: ServiceContext, kind: str, ref: str, text: str, attachment_hashes: list[str]
+) -> Any:
+    """Return the review record that allows disclosing exactly this content, or refuse.
+
+    The newest record of the item decides; it must disclose and must have
+    reviewed exactly the content about to go out.
+    """
+    table = ReviewRecord.__table__
+    latest = ctx.connection.execute(
+        select(table)
+        .where(table.c.item_kind == kind, table.c.item_ref == ref)
+        .order_by(table.c.id.desc())
+        .limit(1)
+    ).first()
+    wanted = content_hash(text, attachment_hashes)
+    if latest is None or latest.conclusion not in DISCLOSING or latest.content_hash != wanted:
+        raise NotReviewedError(
+            "先审查后公开：此内容没有允许公开的保密审查记录，不能发布 / Review first, then "
+            "disclose: no completed confidentiality review allows exactly this content, so it "
+            "cannot be published."
+        )
+    return latest
