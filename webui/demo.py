@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import Engine
+from engine.privacy import id_check_char
 from engine.views import InstanceView
 
 #: demo user name -> (display name, roles); every password is ``demo``.
@@ -86,6 +87,26 @@ def seed(engine: Engine) -> list[str]:
             ),
             *to_issue,
             ("sunqi", {"review_conclusion": "disclose"}),
+        ],
+    )
+    to_review = engine.start("document_approval", "zhangsan")
+    resident_id = "37100219850312003" + id_check_char("37100219850312003")
+    _advance(
+        engine,
+        to_review,
+        [
+            (
+                "zhangsan",
+                _draft(
+                    "关于对违规占用道路行为的处理结果公示",
+                    "general",
+                    "proactive",
+                    body=f"经查，当事人王小明（身份证号{resident_id}，联系电话13912345678，"
+                    "电子邮箱wangxm@example.com）于2026年10月占用道路堆放物料。依据有关规定，"
+                    "责令限期改正。特此公示。",
+                ),
+            ),
+            *to_issue,
         ],
     )
     waiting = engine.start("document_approval", "zhangsan")
