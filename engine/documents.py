@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .errors import InvalidInputError
-from .review import clearance
+from .review import TITLE_BREAK, clearance, document_content
 from .services import ServiceContext
 from .store.models import Document, NumberSequence
 from .workdays import CHINA
@@ -214,18 +214,12 @@ def publish_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str
 
     A policy document's interpretation falls due from now.
     """
-    document = ctx.connection.execute(
-        select(Document.id, Document.official_text, Document.attachments).where(
-            Document.instance_id == ctx.instance.id
-        )
-    ).one()
-    record = clearance(
-        ctx,
-        "document",
-        str(document.id),
-        document.official_text,
-        [a["sha256"] for a in document.attachments or []],
-    )
+    document_id = ctx.connection.execute(
+        select(Document.id).where(Document.instance_id == ctx.instance.id)
+    ).scalar_one()
+    text, attachments = document_content(ctx.connection, document_id)
+    record = clearance(ctx, "document", str(document_id), text, [a["sha256"] for a in attachments])
+    title, body = record.disclosed_text.split(TITLE_BREAK, 1)
     due = remind = None
     if data.get("doc_type") == "policy":
         due = _iso(ctx.calendar.due_at(ctx.moment, INTERPRET_WITHIN_DAYS))
@@ -234,7 +228,8 @@ def publish_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str
         ctx,
         {
             "status": "awaiting_interpretation" if due else "published",
-            "disclosed_text": record.disclosed_text,
+            "disclosed_title": title,
+            "disclosed_text": body,
             "review_record_id": record.id,
             "published_at": ctx.now,
             "published_by": ctx.actor,

@@ -52,6 +52,11 @@ def non_blank(label: str, label_en: str, max_length: int, **metadata: Any) -> Tr
         validate=[
             validate.Length(min=1, error="不能为空 / Must not be empty."),
             validate.Length(max=max_length, error="不能超过 {max} 字 / At most {max} characters."),
+            *(
+                []
+                if metadata.get("widget") == "textarea"
+                else [validate.Regexp(r"^[^\r\n]*$", error="不能换行 / Must be one line.")]
+            ),
         ],
         error_messages=_REQUIRED,
         metadata={"label": label, "label_en": label_en, **metadata},
@@ -206,69 +211,57 @@ class OfficeReviewForm(DocumentReviewForm):
     number_prefix = non_blank("文号前缀", "Document number prefix", 32, default="威政办发")
 
 
-class ConfidentialityReviewForm(FormSchema):
-    """One confidentiality review of one item (保密审查，先审查后公开，一事一审).
-
-    The reviewer confirms the personal information found (each finding by
-    id), may mark more passages by hand, or states why the item is exempt
-    from de-identification; then concludes, with a basis where needed.
-    """
-
-    review_conclusion = choice("审查结论", "Conclusion", CONCLUSIONS, opinion=True)
-    review_basis = optional_text("审查依据", "Basis", 2000, widget="textarea", opinion=True)
-    confirmed_findings = fields.List(
+def findings_field(*, opinion: bool) -> fields.List:
+    """Return the field listing the found personal information to hide (finding ids)."""
+    return fields.List(
         fields.String(),
         load_default=list,
         metadata={
             "label": "确认去标识化的个人信息",
             "label_en": "Personal information to de-identify",
             "widget": "findings",
-            "opinion": True,
+            "opinion": opinion,
         },
     )
-    manual_passages = optional_text(
+
+
+def passages_field(*, opinion: bool) -> TrimmedString:
+    """Return the field of passages a reviewer hides by hand, one per line."""
+    return optional_text(
         "另行遮盖的内容（每行一处）",
         "Further passages to hide (one per line)",
         2000,
         widget="textarea",
-        opinion=True,
-    )
-    exemption = choice(
-        "不作去标识化的情形",
-        "Exempt from de-identification",
-        EXEMPTIONS,
-        required=False,
-        blank=("（无）", "(none)"),
-        opinion=True,
-    )
-    exemption_reason = optional_text(
-        "豁免理由", "Why it is exempt", 2000, widget="textarea", opinion=True
+        opinion=opinion,
     )
 
+
+class RedactionForm(FormSchema):
+    """A form that decides what of one item to hide (去标识化) and concludes on it."""
+
+    CONCLUSION_FIELD = ""
+
     @validates_schema(skip_on_field_errors=False)
-    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        conclusion = data.get("review_conclusion")
+    def _redactions_fit_the_conclusion(self, data: dict[str, Any], **_: Any) -> None:
+        conclusion = data.get(self.CONCLUSION_FIELD)
         hides = bool(data.get("confirmed_findings") or (data.get("manual_passages") or "").strip())
-        if conclusion in ("withhold", "refer") and not data.get("review_basis"):
-            errors["review_basis"] = ["须写明依据或理由 / State the basis or the reason."]
-        if data.get("exemption") and not data.get("exemption_reason"):
-            errors["exemption_reason"] = ["豁免须说明理由 / Say why it is exempt."]
-        if data.get("exemption") and conclusion == "disclose_redacted":
-            errors["review_conclusion"] = [
-                "豁免去标识化的内容应原文公开 / An exempt item is disclosed as it is."
-            ]
-        elif conclusion == "disclose_redacted" and not hides:
-            errors["confirmed_findings"] = [
-                "去标识化后公开须至少遮盖一处 / Choose at least one thing to hide."
-            ]
-        elif conclusion == "disclose" and hides and not data.get("exemption"):
-            errors["review_conclusion"] = [
+        exempt = bool(data.get("exemption"))
+        if exempt and conclusion == "disclose_redacted":
+            raise ValidationError(
+                "豁免去标识化的内容应原文公开 / An exempt item is disclosed as it is.",
+                self.CONCLUSION_FIELD,
+            )
+        if conclusion == "disclose_redacted" and not hides:
+            raise ValidationError(
+                "去标识化后公开须至少遮盖一处 / Choose at least one thing to hide.",
+                "confirmed_findings",
+            )
+        if conclusion == "disclose" and hides and not exempt:
+            raise ValidationError(
                 "确认的个人信息须去标识化：请选择“去标识化后公开” / Confirmed personal "
-                "information must be hidden: choose 'disclose after redaction'."
-            ]
-        if errors:
-            raise ValidationError(errors)
+                "information must be hidden: choose 'disclose after redaction'.",
+                self.CONCLUSION_FIELD,
+            )
 
     def check_against_case(
         self, data: dict[str, Any], case: dict[str, Any]
@@ -289,14 +282,59 @@ class ConfidentialityReviewForm(FormSchema):
         return errors
 
 
-class ReferralAnswerForm(FormSchema):
-    """The secrecy administration's answer to a referred review (条例第十七条)."""
+class ConfidentialityReviewForm(RedactionForm):
+    """One confidentiality review of one item (保密审查，先审查后公开，一事一审).
+
+    The reviewer confirms the personal information found (each finding by
+    id), may mark more passages by hand, or states why the item is exempt
+    from de-identification; then concludes, with a basis where needed.
+    """
+
+    CONCLUSION_FIELD = "review_conclusion"
+
+    review_conclusion = choice("审查结论", "Conclusion", CONCLUSIONS, opinion=True)
+    review_basis = optional_text("审查依据", "Basis", 2000, widget="textarea", opinion=True)
+    confirmed_findings = findings_field(opinion=True)
+    manual_passages = passages_field(opinion=True)
+    exemption = choice(
+        "不作去标识化的情形",
+        "Exempt from de-identification",
+        EXEMPTIONS,
+        required=False,
+        blank=("（无）", "(none)"),
+        opinion=True,
+    )
+    exemption_reason = optional_text(
+        "豁免理由", "Why it is exempt", 2000, widget="textarea", opinion=True
+    )
+
+    @validates_schema(skip_on_field_errors=False)
+    def _reasons_given(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        if data.get("review_conclusion") in ("withhold", "refer") and not data.get("review_basis"):
+            errors["review_basis"] = ["须写明依据或理由 / State the basis or the reason."]
+        if data.get("exemption") and not data.get("exemption_reason"):
+            errors["exemption_reason"] = ["豁免须说明理由 / Say why it is exempt."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReferralAnswerForm(RedactionForm):
+    """The secrecy administration's answer to a referred review (条例第十七条).
+
+    What to hide starts as the referring reviewer chose it (the fields are
+    the case's, not an opinion) and may be changed with the answer.
+    """
+
+    CONCLUSION_FIELD = "referral_conclusion"
 
     referral_reference = non_blank("保密行政管理部门复函文号", "Reference of the answer", 64)
     referral_conclusion = choice(
         "确定意见", "Their conclusion", {k: CONCLUSIONS[k] for k in (*DISCLOSING, "withhold")}
     )
     referral_basis = optional_text("依据", "Basis", 2000, widget="textarea")
+    confirmed_findings = findings_field(opinion=False)
+    manual_passages = passages_field(opinion=False)
 
     @validates_schema(skip_on_field_errors=False)
     def _withhold_has_basis(self, data: dict[str, Any], **_: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from uuid import UUID
 
 from sqlalchemy import select
@@ -144,7 +145,17 @@ class Queries:
             .order_by(Document.published_at.desc(), Document.id.desc())
         )
         with self._repository(write=False) as repo:
-            return [DocumentView(**row._mapping) for row in repo.connection.execute(query)]
+            rows = repo.connection.execute(query).all()
+        # The public sees the reviewed, de-identified title and text only: the
+        # original never leaves the engine through this door.
+        return [
+            dataclasses.replace(
+                DocumentView(**row._mapping),
+                title=row.disclosed_title or "",
+                official_text=row.disclosed_text or "",
+            )
+            for row in rows
+        ]
 
     def get_document(self, document_id: int) -> DocumentView:
         """Return one catalogue entry."""

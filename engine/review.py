@@ -12,13 +12,13 @@ import hashlib
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from .audit import canonical_json
 from .errors import NotReviewedError
 from .privacy import Redaction, find_personal_information, manual_redactions, redact
 from .services import ServiceContext
-from .store.models import Document, ReviewRecord
+from .store.models import Attachment, Document, ReviewRecord
 
 #: conclusion -> (Chinese, English)
 CONCLUSIONS: dict[str, tuple[str, str]] = {
@@ -46,17 +46,44 @@ def content_hash(text: str, attachment_hashes: list[str]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _document_content(ctx: ServiceContext, document_id: int) -> tuple[str, list[dict]]:
-    row = ctx.connection.execute(
-        select(Document.official_text, Document.attachments).where(Document.id == document_id)
+#: between a document's title and its text in the reviewed content
+TITLE_BREAK = "\n\n"
+
+
+def document_content(connection: Connection, document_id: int) -> tuple[str, list[dict]]:
+    """Return what disclosing a document discloses: title and text, and its attachments.
+
+    Attachments are hashed from their stored bytes, so that a file changed
+    after the review no longer matches it.
+    """
+    row = connection.execute(
+        select(Document.title, Document.official_text, Document.attachments).where(
+            Document.id == document_id
+        )
     ).one()
-    return row.official_text, list(row.attachments or [])
+    listed = list(row.attachments or [])
+    contents = dict(
+        connection.execute(
+            select(Attachment.id, Attachment.content).where(
+                Attachment.id.in_([a["id"] for a in listed])
+            )
+        ).all()
+    )
+    attachments = [
+        {
+            "id": a["id"],
+            "filename": a["filename"],
+            "sha256": hashlib.sha256(contents.get(a["id"], b"")).hexdigest(),
+        }
+        for a in listed
+    ]
+    return f"{row.title}{TITLE_BREAK}{row.official_text}", attachments
 
 
 def prepare_review(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
     """Put one document before the reviewer: its exact content and the personal data found."""
     document_id = int(data["issued"]["document_id"])
-    text, attachments = _document_content(ctx, document_id)
+    text, attachments = document_content(ctx.connection, document_id)
     return {
         "kind": "document",
         "ref": str(document_id),

@@ -116,6 +116,7 @@ class DocumentView:
     reviewed_by: str | None
     reviewed_at: str | None
     review_record_id: int | None = None
+    disclosed_title: str | None = None
     disclosed_text: str | None = None
     attachments: list[dict[str, Any]] | None = None
 

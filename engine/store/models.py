@@ -199,6 +199,7 @@ class Document(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     reviewed_at: Mapped[str | None] = mapped_column(String(40))
     review_record_id: Mapped[int | None] = mapped_column(ForeignKey("review_records.id"))
+    disclosed_title: Mapped[str | None] = mapped_column(String(200))
     disclosed_text: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 

@@ -62,6 +62,13 @@ def upgrade() -> None:
             FOR EACH ROW EXECUTE FUNCTION review_records_are_immutable()
         """)
     else:
+        # INSERT OR REPLACE deletes a row without firing DELETE triggers: refuse
+        # any insert that would take the place of an existing record.
+        op.execute("""
+            CREATE TRIGGER review_records_no_replace BEFORE INSERT ON review_records
+            WHEN EXISTS (SELECT 1 FROM review_records WHERE id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, 'review records cannot be changed or deleted'); END
+        """)
         for action in ("UPDATE", "DELETE"):
             op.execute(f"""
                 CREATE TRIGGER review_records_no_{action.lower()} BEFORE {action} ON review_records
@@ -70,6 +77,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("documents", schema=None) as batch_op:
         batch_op.add_column(sa.Column("review_record_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("disclosed_title", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("disclosed_text", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("attachments", sa.JSON(), nullable=True))
         batch_op.create_foreign_key(
@@ -82,6 +90,7 @@ def downgrade() -> None:
         batch_op.drop_constraint("fk_documents_review_record_id", type_="foreignkey")
         batch_op.drop_column("attachments")
         batch_op.drop_column("disclosed_text")
+        batch_op.drop_column("disclosed_title")
         batch_op.drop_column("review_record_id")
 
     with op.batch_alter_table("review_records", schema=None) as batch_op:
@@ -91,6 +100,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER review_records_immutable ON review_records")
         op.execute("DROP FUNCTION review_records_are_immutable()")
     else:
+        op.execute("DROP TRIGGER review_records_no_replace")
         op.execute("DROP TRIGGER review_records_no_update")
         op.execute("DROP TRIGGER review_records_no_delete")
     op.drop_table("review_records")
