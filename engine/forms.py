@@ -344,9 +344,31 @@ class ReferralAnswerForm(RedactionForm):
             )
 
 
-class PublishDocumentForm(FormSchema):
-    """The publisher's record of where the document was published."""
+_PUBLISH_ACTIONS = {
+    "publish": ("发布", "Publish"),
+    "review_again": (
+        "退回重新审查（内容已变动）",
+        "Send back for a new review (the content changed)",
+    ),
+}
 
+
+class PublishDocumentForm(FormSchema):
+    """The publisher's record of where the document was published, or a call for a new review."""
+
+    publish_action = fields.String(
+        load_default="publish",
+        validate=validate.OneOf(
+            list(_PUBLISH_ACTIONS),
+            error="须为 publish 或 review_again / Must be publish or review_again.",
+        ),
+        metadata={
+            "label": "办理方式",
+            "label_en": "Action",
+            "choices": _PUBLISH_ACTIONS,
+            "opinion": True,
+        },
+    )
     channel = choice(
         "发布渠道",
         "Channel",
@@ -355,8 +377,15 @@ class PublishDocumentForm(FormSchema):
             "gazette": ("政府公报", "Government gazette"),
             "both": ("网站和公报", "Website and gazette"),
         },
+        required=False,
+        blank=("请选择", "Please choose"),
     )
     url = optional_url("网址", "Web address")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _publishing_names_the_channel(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("publish_action", "publish") == "publish" and not data.get("channel"):
+            raise ValidationError("发布须选择渠道 / Choose where it is published.", "channel")
 
 
 class PublishInterpretationForm(FormSchema):

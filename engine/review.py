@@ -217,8 +217,9 @@ def clearance(
     wanted = content_hash(text, attachment_hashes)
     if latest is None or latest.conclusion not in DISCLOSING or latest.content_hash != wanted:
         raise NotReviewedError(
-            "先审查后公开：此内容没有允许公开的保密审查记录，不能发布 / Review first, then "
-            "disclose: no completed confidentiality review allows exactly this content, so it "
-            "cannot be published."
+            "先审查后公开：此内容没有允许公开的保密审查记录，不能发布；内容如已变动，请退回重新"
+            "审查 / Review first, then disclose: no completed confidentiality review allows "
+            "exactly this content, so it cannot be published; if it changed, send it back for "
+            "a new review."
         )
     return latest

@@ -50,6 +50,19 @@ Feature: Confidentiality review (保密审查)
     And zhou still has the publish task of it
     And the document is not in the public list
 
+  Scenario: The publisher sends a changed text back for a new review, after which it goes out
+    Given zhang has drafted a proactive document "关于发放慰问金的通知" with personal information of 张三
+    And the document has been issued
+    And sun has concluded the review with "disclose_redacted", confirming every finding
+    When an insider alters the official text in the database
+    And zhou sends the document back for a new review
+    Then sun has the confidentiality review of it
+    And nobody has a publish task for it
+    When sun concludes the review with "disclose_redacted", confirming every finding
+    And zhou publishes the document
+    Then the public text shows 3701**********1237, 139****5678, z*******@example.com and 6222********7894
+    And the approval sheet lists the review records "disclose_redacted, disclose_redacted", each covering the content as it was then
+
   Scenario: An attachment replaced in the database after its review is not published
     Given zhang has drafted a proactive document "关于公布资助对象名单的通知" with personal information of 张三 and the attachment "资助名单.pdf"
     And the document has been issued

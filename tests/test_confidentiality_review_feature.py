@@ -442,6 +442,26 @@ def tries_to_publish(engine: Engine, story: Story, user: str) -> None:
     attempt(engine, story, user, lambda: engine.complete_task(task.task_id, user, PUBLICATION))
 
 
+@when(parsers.parse("{user:w} sends the document back for a new review"))
+def sends_back_for_review(engine: Engine, story: Story, user: str) -> None:
+    task = task_of(engine, story.instance_id, PUBLISH, user)
+    engine.complete_task(task.task_id, user, {"publish_action": "review_again"})
+
+
+@then(
+    parsers.parse(
+        'the approval sheet lists the review records "{conclusions}", '
+        "each covering the content as it was then"
+    )
+)
+def records_each_cover_their_content(engine: Engine, story: Story, conclusions: str) -> None:
+    reviews = engine.approval_sheet(story.instance_id).reviews
+    assert [r.conclusion for r in reviews] == [c.strip() for c in conclusions.split(",")]
+    first, second = reviews[0], reviews[-1]
+    assert first.content_hash != second.content_hash  # the second saw the altered text
+    assert first.follows_id is None and second.follows_id is None
+
+
 # -- when: insiders at the database ---------------------------------------------------
 
 
