@@ -127,7 +127,7 @@ class Engine(UserAdmin, Queries):
         self._services = tuple(services.registry())
         self._calendar: tuple[tuple[Any, ...], WorkingCalendar] | None = None
         self._definitions: dict[int, CompiledDefinition] = {}
-        self._definitions_lock = Lock()
+        self._cache_lock = Lock()
         # Live workflows by instance id, tagged with the row version they match:
         # the next step of an instance skips deserializing it.  The database
         # row stays authoritative; a stale or failed copy is never reused.
@@ -204,14 +204,14 @@ class Engine(UserAdmin, Queries):
             session.add(definition)
             session.flush()
             definition_id = definition.id
-        with self._definitions_lock:
+        with self._cache_lock:
             self._definitions[definition_id] = compiled
         return DeploymentResult(
             definition_id, compiled.content_hash, tuple(compiled.processes), True
         )
 
     def _compiled(self, connection: Connection, definition_id: int) -> CompiledDefinition:
-        with self._definitions_lock:
+        with self._cache_lock:
             compiled = self._definitions.get(definition_id)
         if compiled is None:
             files = connection.execute(
@@ -220,7 +220,7 @@ class Engine(UserAdmin, Queries):
             if files is None:
                 raise NotFoundError(f"无此流程定义 / No definition {definition_id}")
             compiled = compile_definition(files, self._services)
-            with self._definitions_lock:
+            with self._cache_lock:
                 self._definitions[definition_id] = compiled
         return compiled
 
@@ -593,7 +593,7 @@ class Engine(UserAdmin, Queries):
                 )
             ).all()
         )
-        with self._definitions_lock:
+        with self._cache_lock:
             if self._calendar is None or self._calendar[0] != rows:
                 overrides = {date.fromisoformat(d): DayEntry(w, n) for d, w, n in rows}
                 self._calendar = (rows, WorkingCalendar(overrides))

@@ -137,20 +137,24 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
     return entries
 
 
+@lru_cache(maxsize=1)
+def _package_years() -> frozenset[int]:
+    """Return the years chinese_calendar holds official schedules for."""
+    return frozenset(day.year for day in (*chinese_calendar.holidays, *chinese_calendar.workdays))
+
+
 @lru_cache(maxsize=16384)
 def _package_entry(day: date) -> DayEntry | None:
     """Look a day up in chinese_calendar; return None if the package lacks its year."""
-    try:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
+    if day.year not in _package_years():
         return None
+    is_holiday, name = chinese_calendar.get_holiday_detail(day)
     return DayEntry(working=not is_holiday, note=name or "")
 
 
-@lru_cache(maxsize=256)
 def _package_covers(year: int) -> bool:
     """Tell whether chinese_calendar holds official data for the year."""
-    return _package_entry(date(year, 1, 1)) is not None
+    return year in _package_years()
 
 
 def _china_date(moment: datetime) -> date:
