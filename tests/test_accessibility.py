@@ -1,0 +1,125 @@
+"""Every page is usable with a keyboard and a screen reader: labelled controls, landmarks."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from flask import Flask
+
+from engine import Database, Engine
+from engine.store import schema
+from webui import create_app
+from webui.cli import BUNDLED_WORKFLOWS
+from webui.demo import seed
+
+from .test_webui import Browser, task_link
+
+
+class PageAudit(HTMLParser):
+    """Collect what a keyboard or screen-reader user depends on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.controls: list[dict[str, str]] = []
+        self.label_for: set[str] = set()
+        self.label_depth = 0
+        self.h1 = 0
+        self.skip_link = False
+        self.main = False
+        self.positive_tabindex: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.lang = a.get("lang", "")
+        if tag == "label":
+            self.label_depth += 1
+            if a.get("for"):
+                self.label_for.add(a["for"])
+        if tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+            self.controls.append({**a, "_tag": tag, "_wrapped": str(self.label_depth > 0)})
+        if tag == "h1":
+            self.h1 += 1
+        if tag == "a" and a.get("href") == "#main":
+            self.skip_link = True
+        if tag == "main" and a.get("id") == "main":
+            self.main = True
+        if a.get("tabindex", "0").lstrip("-").isdigit() and int(a.get("tabindex", "0")) > 0:
+            self.positive_tabindex.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.label_depth -= 1
+
+    def unlabelled(self) -> list[str]:
+        return [
+            f"{c['_tag']} name={c.get('name')}"
+            for c in self.controls
+            if c["_wrapped"] != "True"
+            and c.get("id") not in self.label_for
+            and not c.get("aria-label")
+        ]
+
+
+def audit(html: str) -> PageAudit:
+    page = PageAudit()
+    page.feed(html)
+    return page
+
+
+@pytest.fixture
+def app(tmp_path, clock) -> Flask:
+    engine = Engine(Database.connect(f"sqlite:///{tmp_path / 'a11y.sqlite3'}"), clock)
+    schema.upgrade(engine.db)
+    engine.deploy(sorted(BUNDLED_WORKFLOWS.glob("*.bpmn")))
+    seed(engine)
+    yield create_app({"TESTING": True, "ENGINE": engine})
+    engine.db.dispose()
+
+
+def pages(app: Flask) -> dict[str, str]:
+    """Return the HTML of every kind of page, in Chinese and in English."""
+    found: dict[str, str] = {}
+    anonymous = Browser(app.test_client())
+    found["login"] = anonymous.get("/login")
+    found["public list"] = anonymous.get("/public/")
+    found["public document"] = anonymous.get(
+        re.search(r'href="(/public/\d+)"', found["public list"]).group(1)
+    )
+    for user in ("zhangsan", "lisi", "sunqi", "zhouba"):
+        browser = Browser(app.test_client()).login(user)
+        found[f"inbox of {user}"] = inbox = browser.get("/")
+        found[f"task of {user}"] = browser.get(task_link(inbox))
+    auditor = Browser(app.test_client()).login("qianyi")
+    found["catalogue"] = catalogue = auditor.get("/documents")
+    found["sheet"] = auditor.get(re.search(r'href="(/instances/\d+/sheet)"', catalogue).group(1))
+    found["document"] = auditor.get(re.search(r'href="(/documents/\d+)"', catalogue).group(1))
+    admin = Browser(app.test_client()).login("admin")
+    found["admin tasks"] = admin.get("/admin/tasks")
+    found["admin calendar"] = admin.get("/admin/calendar")
+    admin.post("/language", {"lang": "en", "next": "/"})
+    found["admin tasks (English)"] = admin.get("/admin/tasks")
+    return found
+
+
+def test_every_page_has_labelled_controls_and_landmarks(app: Flask) -> None:
+    problems = []
+    found = pages(app)
+    # The audit must have something to look at: the forms of every kind of page.
+    assert sum(len(audit(html).controls) for html in found.values()) > 40
+    for name, html in found.items():
+        page = audit(html)
+        if page.unlabelled():
+            problems.append(f"{name}: controls without a label: {page.unlabelled()}")
+        if page.lang not in ("zh-CN", "en"):
+            problems.append(f"{name}: html lang is {page.lang!r}")
+        if page.h1 != 1:
+            problems.append(f"{name}: {page.h1} h1 headings")
+        if not (page.skip_link and page.main):
+            problems.append(f"{name}: no skip link to the main content")
+        if page.positive_tabindex:
+            problems.append(f"{name}: positive tabindex breaks the tab order")
+    assert not problems, "\n".join(problems)
