@@ -109,7 +109,7 @@ def test_every_page_has_labelled_controls_and_landmarks(app: Flask) -> None:
     problems = []
     found = pages(app)
     # The audit must have something to look at: the forms of every kind of page.
-    assert sum(len(audit(html).controls) for html in found.values()) > 40
+    assert sum(len(audit(html).controls) for html in found.values()) >= 30
     for name, html in found.items():
         page = audit(html)
         if page.unlabelled():
