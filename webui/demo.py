@@ -134,7 +134,8 @@ def seed(engine: Engine) -> list[str]:
         ],
     )
     done.append(
-        "4 documents: one published (public page), one waiting for the publisher "
-        "(周八), one for the department head (李四), one returned to the drafter (张三)"
+        "5 documents: one published (public page), one waiting for the publisher (周八), "
+        "one with personal data for the confidentiality reviewer (孙七), one for the "
+        "department head (李四), one returned to the drafter (张三)"
     )
     return done
