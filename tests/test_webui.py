@@ -226,3 +226,21 @@ def test_catalogue_sheet_and_public_page(app: Flask, client: FlaskClient) -> Non
     returned = get_engine(app).list_instances("document_approval")[0]  # newest: the returned draft
     sheet = browser.get(f"/instances/{returned.id}/sheet")
     assert "自动退文" in sheet and "未标明公开属性" in sheet
+
+
+def test_demo_seed_gives_every_role_a_user_and_is_idempotent(engine: Engine) -> None:
+    from engine import roles
+    from webui.demo import DEMO_USERS
+
+    engine.deploy(sorted(BUNDLED_WORKFLOWS.glob("*.bpmn")))
+    seed(engine)
+    seed(engine)
+    users = engine.list_users()
+    assert len(users) == len(DEMO_USERS)
+    assert {r for u in users for r in u.roles} == set(roles.ROLES)
+    assert len(engine.list_instances(process_id="document_approval")) == 5
+    assert [t.element_id for t in engine.list_tasks("lisi")] == ["dept_review"]
+    assert [t.element_id for t in engine.list_tasks("zhouba")] == ["publish"]
+    assert [t.element_id for t in engine.list_tasks("sunqi")] == ["confidentiality_review_task"]
+    assert [t.element_id for t in engine.list_tasks("zhangsan")] == ["draft"]
+    assert [d.title for d in engine.public_documents()] == ["关于印发2026年政务公开工作要点的通知"]
