@@ -28,9 +28,10 @@ The finder is built for precision: every kind is checked beyond its shape.
   Mastercard 51-55 (16), JCB 35 (16-19); not when the nearest label before it names another
   kind of number or an ID, nor when a unit follows.
 * ``email`` (电子邮箱): ASCII ``local@domain.tld``, trailing punctuation left out.
-* ``landline`` (固定电话): area code 010, 02n or 0nnn (n a digit, the first of nnn from 3) then a local number of 7-8
-  digits starting 2-8 (8 after a 3-digit code), written 0631-5288123, (0631)5288123 or
-  0631 5288123; run together (06315288123) only right after a telephone label.
+* ``landline`` (固定电话): area code 010, 02n or 0nnn (n a digit, the first of nnn
+  from 3) then a local number of 7-8 digits starting 2-8 (8 after a 3-digit code),
+  written 0631-5288123, (0631)5288123 or 0631 5288123; run together (06315288123)
+  only right after a telephone label.
 * ``passport`` (护照号码): E or G and 8 digits, or E, a letter and 7 digits, only within 16
   characters after 护照 or "passport".
 * ``license_plate`` (机动车号牌): province character, issuing-authority letter, optional
