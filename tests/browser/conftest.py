@@ -1,0 +1,128 @@
+"""Browser fixtures: gongkai served on a local port, Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine import Database, Engine
+from engine.store import schema
+from webui import create_app
+
+from ..conftest import WORKFLOWS
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "secret-pass"
+USERS = {
+    "zhang": ("张三", "drafter"),
+    "li": ("李四", "dept_head"),
+    "wang": ("王五", "office"),
+    "zhao": ("赵六", "leader"),
+    "sun": ("孙七", "secrecy_reviewer"),
+    "zhou": ("周八", "publisher"),
+}
+#: the review chain up to sign-off: (user, task name, extra fields by label)
+REVIEW_CHAIN = [
+    ("li", "处室审核", {}),
+    ("wang", "办公室审核（公开属性）", {"文号前缀": "威政办发"}),
+    ("zhao", "签发", {}),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve gongkai on a free local port over a fresh SQLite database."""
+    folder = tmp_path_factory.mktemp("browser")
+    engine = Engine(Database.connect(f"sqlite:///{folder / 'gongkai.sqlite3'}"))
+    schema.upgrade(engine.db)
+    engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
+    for username, (display_name, role) in USERS.items():
+        engine.add_user(username, [role], display_name, PASSWORD)
+    app = create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    engine.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Launch Debian's Chromium; skip without it, unless CI requires it."""
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        if os.environ.get("GONGKAI_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing; CI installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def sign_in(chromium: Any, server: str) -> Iterator[Callable[[str], Any]]:
+    """Open a fresh browser window signed in as a user, typing like a person with a keyboard."""
+    contexts = []
+
+    def open_as(username: str) -> Any:
+        context = chromium.new_context(locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server}/login")
+        # The user name field takes the focus on arrival (autofocus): type straight away.
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
+        page.keyboard.type(username)
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{server}/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def open_first_task(page: Any, name: str) -> None:
+    """Open the first task of that name from the inbox."""
+    page.get_by_role("link", name=name).first.click()
+    page.wait_for_selector("form[enctype]")
+
+
+def submit(page: Any) -> None:
+    """Submit the task form and wait for the inbox."""
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_selector("h1:has-text('待办事项')")
+
+
+def approve_up_to_issue(
+    sign_in: Callable[[str], Any], check: Callable[[Any], None] | None = None
+) -> None:
+    """Approve the newest draft as department head, office and leader, through the pages."""
+    for username, task_name, extra in REVIEW_CHAIN:
+        page = sign_in(username)
+        open_first_task(page, task_name)
+        if check is not None:
+            check(page)
+        page.get_by_label("审核意见").select_option("approve")
+        for label, value in extra.items():
+            page.get_by_label(label).fill(value)
+        submit(page)
