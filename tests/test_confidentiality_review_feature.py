@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -26,10 +26,10 @@ from engine.attachments import Upload
 from engine.clock import ManualClock
 from engine.review import TITLE_BREAK, content_hash
 from engine.store.models import Attachment, Document, ReviewRecord
-from engine.views import DocumentView, TaskView
-from engine.workdays import CHINA
+from engine.views import DocumentView
 
 from .conftest import WORKFLOWS
+from .helpers import beijing, task_of, waiting_task
 
 # pytest-bdd asks for fixtures as steps run; naming ``engine`` here puts its
 # database parameter in each scenario, so that every one runs on SQLite and PostgreSQL.
@@ -151,31 +151,6 @@ def story() -> Story:
 
 
 # -- helpers ----------------------------------------------------------------------
-
-
-def beijing(text: str) -> datetime:
-    """Return the UTC moment of ``YYYY-MM-DD HH:MM`` China Standard Time."""
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=CHINA).astimezone(UTC)
-
-
-def task_of(engine: Engine, instance_id: int, element: str, user: str) -> TaskView:
-    """Return the task ``element`` of an instance from ``user``'s inbox."""
-    tasks = [
-        t
-        for t in engine.list_tasks(user)
-        if t.instance_id == instance_id and t.element_id == element
-    ]
-    assert tasks, f"{user} has no '{element}' task of instance {instance_id}; inbox: " + str(
-        [(t.instance_id, t.element_id) for t in engine.list_tasks(user)]
-    )
-    return tasks[0]
-
-
-def waiting_task(engine: Engine, instance_id: int, element: str) -> TaskView:
-    """Return the waiting task ``element`` of an instance, whoever may take it."""
-    tasks = [t for t in engine.get_instance(instance_id).ready_tasks if t.element_id == element]
-    assert tasks, f"instance {instance_id} waits for no '{element}'"
-    return tasks[0]
 
 
 def review_item(engine: Engine, instance_id: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from engine.views import EventView, InstanceView, TaskView
 from engine.workdays import CHINA
 
 from .conftest import WORKFLOWS
+from .helpers import beijing, task_of, waiting_task
 
 # pytest-bdd asks for fixtures as steps run; naming ``engine`` here puts its
 # database parameter in each scenario, so that every one runs on SQLite and PostgreSQL.
@@ -110,11 +111,6 @@ def story() -> Story:
 # -- helpers ----------------------------------------------------------------------
 
 
-def beijing(text: str) -> datetime:
-    """Return the UTC moment of ``YYYY-MM-DD HH:MM`` China Standard Time."""
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=CHINA).astimezone(UTC)
-
-
 def draft_data(
     title: str, doc_type: str = "general", attribute: str = "proactive", **extra: Any
 ) -> dict[str, Any]:
@@ -128,26 +124,6 @@ def draft_data(
     if attribute == "withheld":
         data |= {"attribute_reason": "属于内部管理事务", "withheld_basis": "art16_internal_affairs"}
     return data | extra
-
-
-def task_of(engine: Engine, instance_id: int, element: str, user: str) -> TaskView:
-    """Return the task ``element`` of an instance from ``user``'s inbox."""
-    tasks = [
-        t
-        for t in engine.list_tasks(user)
-        if t.instance_id == instance_id and t.element_id == element
-    ]
-    assert tasks, f"{user} has no '{element}' task of instance {instance_id}; inbox: " + str(
-        [(t.instance_id, t.element_id) for t in engine.list_tasks(user)]
-    )
-    return tasks[0]
-
-
-def open_task(engine: Engine, instance_id: int, element: str) -> TaskView:
-    """Return the waiting task ``element`` of an instance, whoever may take it."""
-    tasks = [t for t in engine.get_instance(instance_id).ready_tasks if t.element_id == element]
-    assert tasks, f"instance {instance_id} waits for no '{element}'"
-    return tasks[0]
 
 
 def complete(
@@ -268,7 +244,7 @@ def drafted(
 @given(step("the document has reached the {element:Step}"))
 def reached(engine: Engine, story: Story, element: str) -> None:
     approve_until(engine, story.instance_id, element)
-    open_task(engine, story.instance_id, element)
+    waiting_task(engine, story.instance_id, element)
 
 
 @given("the document has been issued")
@@ -469,7 +445,7 @@ def post_again(engine: Engine, story: Story, user: str) -> None:
 
 @when(step("{user:w} tries to complete the {element:Step}"))
 def try_to_complete(engine: Engine, story: Story, user: str, element: str) -> None:
-    task = open_task(engine, story.instance_id, element)
+    task = waiting_task(engine, story.instance_id, element)
     data = {
         "interpret": {"interpretation_title": "解读"},
         "publish": {"channel": "website"},
@@ -520,23 +496,23 @@ def approved_and_signed(engine: Engine, story: Story) -> None:
 
 @when(step("{user:w} claims the {element:Step}"))
 def claims(engine: Engine, story: Story, user: str, element: str) -> None:
-    engine.claim(open_task(engine, story.instance_id, element).task_id, user)
+    engine.claim(waiting_task(engine, story.instance_id, element).task_id, user)
 
 
 @when(step("{user:w} releases the {element:Step}"))
 def releases(engine: Engine, story: Story, user: str, element: str) -> None:
-    engine.release(open_task(engine, story.instance_id, element).task_id, user)
+    engine.release(waiting_task(engine, story.instance_id, element).task_id, user)
 
 
 @when(step("{user:w} tries to reassign the {element:Step} to {other:w}"))
 def tries_to_reassign(engine: Engine, story: Story, user: str, element: str, other: str) -> None:
-    task_id = open_task(engine, story.instance_id, element).task_id
+    task_id = waiting_task(engine, story.instance_id, element).task_id
     attempt(engine, story, user, lambda: engine.reassign(task_id, user, other))
 
 
 @when(step("{user:w} reassigns the {element:Step} to {other:w}"))
 def reassigns(engine: Engine, story: Story, user: str, element: str, other: str) -> None:
-    engine.reassign(open_task(engine, story.instance_id, element).task_id, user, other)
+    engine.reassign(waiting_task(engine, story.instance_id, element).task_id, user, other)
 
 
 # -- when: review, publication, time ------------------------------------------------
