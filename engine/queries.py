@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
@@ -131,41 +132,31 @@ class Queries:
 
     def list_documents(self, status: str | None = None) -> list[DocumentView]:
         """Return the catalogue of issued documents, newest first."""
-        query = select(Document.__table__).order_by(Document.issued_at.desc(), Document.id.desc())
-        if status:
-            query = query.where(Document.status == status)
-        with self._repository(write=False) as repo:
-            return [DocumentView(**row._mapping) for row in repo.connection.execute(query)]
+        where = [Document.status == status] if status else []
+        return [DocumentView(**row._mapping) for row in self._documents(*where)]
 
     def public_documents(self) -> list[DocumentView]:
         """Return the published proactive documents (主动公开), for everyone to read."""
-        query = (
-            select(Document.__table__)
-            .where(Document.attribute == "proactive", Document.published_at.is_not(None))
-            .order_by(Document.published_at.desc(), Document.id.desc())
-        )
-        with self._repository(write=False) as repo:
-            rows = repo.connection.execute(query).all()
-        # The public sees the reviewed, de-identified title and text only: the
-        # original never leaves the engine through this door.
-        return [
-            dataclasses.replace(
-                DocumentView(**row._mapping),
-                title=row.disclosed_title or "",
-                official_text=row.disclosed_text or "",
-            )
-            for row in rows
-        ]
+        return [_public_view(row) for row in self._documents(*_PUBLIC, by=Document.published_at)]
+
+    def public_document(self, document_id: int) -> DocumentView:
+        """Return one published proactive document, as the public may read it."""
+        rows = self._documents(Document.id == document_id, *_PUBLIC)
+        if not rows:
+            raise NotFoundError(f"无此公开信息 / No published document {document_id}")
+        return _public_view(rows[0])
 
     def get_document(self, document_id: int) -> DocumentView:
         """Return one catalogue entry."""
-        with self._repository(write=False) as repo:
-            row = repo.connection.execute(
-                select(Document.__table__).where(Document.id == document_id)
-            ).first()
-        if row is None:
+        rows = self._documents(Document.id == document_id)
+        if not rows:
             raise NotFoundError(f"无此公文 / No document {document_id}")
-        return DocumentView(**row._mapping)
+        return DocumentView(**rows[0]._mapping)
+
+    def _documents(self, *where: Any, by: Any = Document.issued_at) -> list[Any]:
+        query = select(Document.__table__).where(*where).order_by(by.desc(), Document.id.desc())
+        with self._repository(write=False) as repo:
+            return repo.connection.execute(query).all()
 
     def approval_sheet(self, instance_id: int) -> ApprovalSheet:
         """Return the approval sheet (审签单): attribute, reasons, every opinion, name, time."""
@@ -201,3 +192,17 @@ class Queries:
             raise NotFoundError(f"无此附件 / No attachment {attachment_id}")
         fields_ = ("id", "instance_id", "filename", "content_type", "size", "sha256", "content")
         return AttachmentView(*(row._mapping[f] for f in fields_))
+
+
+#: what makes a catalogue entry public: proactive, and published
+_PUBLIC = (Document.attribute == "proactive", Document.published_at.is_not(None))
+
+
+def _public_view(row: Any) -> DocumentView:
+    # The public sees the reviewed, de-identified title and text only: the
+    # original never leaves the engine through this door.
+    return dataclasses.replace(
+        DocumentView(**row._mapping),
+        title=row.disclosed_title or "",
+        official_text=row.disclosed_text or "",
+    )

@@ -121,22 +121,12 @@ def disclosed_text(item: dict[str, Any], redactions: list[dict[str, Any]]) -> st
 
 def record_review(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
     """Write the reviewer's immutable record; return its id and conclusion."""
-    item = data["review_item"]
-    conclusion = data["review_conclusion"]
-    redactions = planned_redactions(item, data)
     return _insert_record(
         ctx,
-        item,
-        {
-            "conclusion": conclusion,
-            "basis": data.get("review_basis", ""),
-            "exemption": data.get("exemption", ""),
-            "exemption_reason": data.get("exemption_reason", ""),
-            "redactions": redactions,
-            "disclosed_text": disclosed_text(item, redactions)
-            if conclusion in DISCLOSING
-            else None,
-        },
+        data,
+        data["review_conclusion"],
+        data.get("review_basis", ""),
+        planned_redactions(data["review_item"], data),
     )
 
 
@@ -144,29 +134,39 @@ def record_referral_answer(
     ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
 ) -> dict:
     """Record the secrecy administration's answer as a further review step (条例 Art. 17)."""
-    item = data["review_item"]
-    first = data["review_record"]
     conclusion = data["referral_conclusion"]
-    redactions = planned_redactions(item, data) if conclusion == "disclose_redacted" else []
+    redactions = (
+        planned_redactions(data["review_item"], data) if conclusion == "disclose_redacted" else []
+    )
     return _insert_record(
         ctx,
-        item,
-        {
-            "conclusion": conclusion,
-            "basis": data.get("referral_basis", ""),
-            "exemption": data.get("exemption", ""),
-            "exemption_reason": data.get("exemption_reason", ""),
-            "redactions": redactions,
-            "disclosed_text": disclosed_text(item, redactions)
-            if conclusion in DISCLOSING
-            else None,
-            "follows_id": first["id"],
-            "referral_reference": data.get("referral_reference"),
-        },
+        data,
+        conclusion,
+        data.get("referral_basis", ""),
+        redactions,
+        follows_id=data["review_record"]["id"],
+        referral_reference=data.get("referral_reference"),
     )
 
 
-def _insert_record(ctx: ServiceContext, item: dict[str, Any], values: dict[str, Any]) -> dict:
+def _insert_record(
+    ctx: ServiceContext,
+    data: dict[str, Any],
+    conclusion: str,
+    basis: str,
+    redactions: list[dict[str, Any]],
+    **values: Any,
+) -> dict:
+    """Write one review record of the item before the reviewer; return its summary."""
+    item = data["review_item"]
+    values |= {
+        "conclusion": conclusion,
+        "basis": basis,
+        "exemption": data.get("exemption", ""),
+        "exemption_reason": data.get("exemption_reason", ""),
+        "redactions": redactions,
+        "disclosed_text": disclosed_text(item, redactions) if conclusion in DISCLOSING else None,
+    }
     if not ctx.actor:
         raise NotReviewedError("审查记录须有审查人 / A review record needs its reviewer.")
     table = ReviewRecord.__table__

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask.typing import ResponseReturnValue
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -18,8 +18,5 @@ def index() -> ResponseReturnValue:
 @bp.get("/<int:document_id>")
 def document(document_id: int) -> ResponseReturnValue:
     """Show one published proactive document."""
-    engine = current_app.extensions["gongkai.engine"]
-    found = next((d for d in engine.public_documents() if d.id == document_id), None)
-    if found is None:
-        abort(404)
-    return render_template("document.html", document=found, public=True)
+    document = current_app.extensions["gongkai.engine"].public_document(document_id)
+    return render_template("document.html", document=document, public=True)
