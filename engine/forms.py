@@ -408,6 +408,7 @@ FORMS: dict[str, type[FormSchema]] = {
 }
 
 
+@functools.cache
 def opinion_fields(name: str) -> frozenset[str]:
     """Return the fields of form ``name`` that hold its actor's own opinion.
 

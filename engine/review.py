@@ -193,6 +193,7 @@ def _insert_record(
         "content_hash": item["content_hash"],
     }
     if item["kind"] == "document":
+        # Imported here: documents needs this module's clearance() at import time.
         from .documents import record_review_outcome
 
         record_review_outcome(ctx, int(item["ref"]), record)

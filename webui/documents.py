@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from engine import Engine
 from engine.documents import ATTRIBUTES, DOC_TYPES, RETURN_REASONS, WITHHELD_BASES
 from engine.review import CONCLUSIONS, EXEMPTIONS
+from engine.roles import ROLES
 
 bp = Blueprint("documents", __name__)
 
@@ -37,6 +38,7 @@ def _vocabulary() -> dict[str, object]:
         "WITHHELD_BASES": WITHHELD_BASES,
         "RETURN_REASONS": RETURN_REASONS,
         "STATUSES": STATUSES,
+        "ROLES": ROLES,
         "CONCLUSIONS": CONCLUSIONS,
         "EXEMPTIONS": EXEMPTIONS,
     }
