@@ -28,7 +28,7 @@ def roles_of(repo: Repository, username: str) -> set[str]:
 
 
 def task_and_instance(repo: Repository, task_id: str) -> tuple[WorkItemRow, InstanceRow]:
-    """Return a ready task's work item and its (locked) instance, or raise a conflict."""
+    """Return a ready task's work item, read after locking its instance, or raise a conflict."""
     found = repo.task_with_instance(task_id)
     if found is None:
         raise ConflictError(

@@ -60,4 +60,8 @@ class NotReviewedError(EngineError):
 
 
 class ScriptError(EngineError):
-    """A BPMN script or condition failed or tried something not allowed."""
+    """A BPMN script or condition failed or tried something not allowed; nothing was changed."""
+
+    def __init__(self, message: str, element_id: str | None = None) -> None:
+        self.element_id = element_id
+        super().__init__(message)

@@ -32,7 +32,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from . import attachments, audit, clock, forms, roles, services
+from . import attachments, audit, clock, forms, roles, sandbox, services
 from .access import check_may_work, roles_of, task_and_instance
 from .definitions import CompiledDefinition, UserTaskRules, compile_definition, read_files
 from .errors import (
@@ -46,7 +46,7 @@ from .errors import (
 )
 from .presenters import instance_view, json_data, task_of
 from .queries import Queries
-from .scripting import make_script_engine
+from .scripting import make_script_engine, script_error
 from .state import StateSerializer, compact
 from .store.database import Database
 from .store.models import (
@@ -118,12 +118,15 @@ class Engine(UserAdmin, Queries):
         db: Database,
         clock_: clock.Clock = clock.system_clock,
         max_attachment_bytes: int = attachments.DEFAULT_MAX_BYTES,
+        script_time_limit: float = sandbox.DEFAULT_TIME_LIMIT,
+        script_memory_limit_mb: int = sandbox.DEFAULT_MEMORY_LIMIT_MB,
     ) -> None:
         self.db = db
         self.clock = clock_
         self.max_attachment_bytes = max_attachment_bytes
+        self.script_time_limit = script_time_limit
         self._serializer = StateSerializer()
-        self._script_engine = make_script_engine()
+        self._script_engine = make_script_engine(script_time_limit, script_memory_limit_mb)
         self._services = tuple(services.registry())
         self._calendar: tuple[tuple[Any, ...], WorkingCalendar] | None = None
         self._definitions: dict[int, CompiledDefinition] = {}
@@ -160,7 +163,8 @@ class Engine(UserAdmin, Queries):
     @contextmanager
     def _repository(self, *, write: bool) -> Iterator[Repository]:
         with self._errors_mapped(), self.db.transaction(write=write) as connection:
-            yield Repository(connection, row_locks=not self.db.is_sqlite)
+            # Only writers lock rows; a read never waits for one.
+            yield Repository(connection, row_locks=write and not self.db.is_sqlite)
 
     def _now(self) -> tuple[datetime, str]:
         moment = self.clock()
@@ -519,7 +523,7 @@ class Engine(UserAdmin, Queries):
             with clock.active(lambda: step.moment), services.serving(context):
                 yield
         except SpiffWorkflowException as exc:
-            raise ScriptError(f"流程执行出错 / The workflow failed: {exc}") from None
+            raise script_error(exc) from None
 
     def _validated(
         self,

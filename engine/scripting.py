@@ -1,30 +1,54 @@
 """Restricted evaluation of BPMN scripts and conditions.
 
-Scripts are short expressions and statements over task data.  They may not
-import, reach dunder attributes (the usual sandbox escape) or call anything
-but the whitelisted builtins and helpers below; there is no ``open``,
-``__import__``, ``eval`` or ``exec`` in their namespace.
+Scripts and conditions come from BPMN files, which are untrusted input.  They
+are compiled by RestrictedPython, whose policy refuses names and attributes
+beginning with ``_`` and the frame, generator and code attributes (the usual
+sandbox escapes), and they run with a whitelist of builtins and registered
+helpers and with guards that allow attribute access only on plain data (no
+``str.format`` attribute walking, no frames, functions or classes).  Nothing
+runs in the engine's own process: ``engine.sandbox`` runs the code in a worker
+process that is stopped when it runs too long or grows its memory without
+bound.
+
+This module holds the policy both sides share: the deploy-time check, the
+compiled code and the restricted globals.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import copy
 import functools
+import operator
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+)
+from RestrictedPython.PrintCollector import PrintCollector
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from . import sandbox
 from .errors import ScriptError
+
+#: the longest script or expression accepted, in characters.
+MAX_SOURCE_CHARS = 20_000
+#: the deepest nesting of expressions and statements accepted.
+MAX_NESTING = 100
 
 _SAFE_BUILTIN_NAMES = (
     "abs",
     "all",
     "any",
     "bool",
+    "chr",
     "dict",
     "divmod",
     "enumerate",
@@ -38,7 +62,9 @@ _SAFE_BUILTIN_NAMES = (
     "map",
     "max",
     "min",
+    "ord",
     "range",
+    "repr",
     "reversed",
     "round",
     "set",
@@ -50,26 +76,214 @@ _SAFE_BUILTIN_NAMES = (
     "True",
     "False",
     "None",
+    "ArithmeticError",
+    "Exception",
+    "IndexError",
+    "KeyError",
+    "LookupError",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
 )
 
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
 
-_FORBIDDEN_NODES = (
-    ast.Import,
-    ast.ImportFrom,
-    ast.Global,
-    ast.Nonlocal,
-    ast.ClassDef,
-    ast.AsyncFunctionDef,
-    ast.Await,
-    ast.Yield,
-    ast.YieldFrom,
-    ast.With,
-    ast.AsyncWith,
-    ast.Try,
-    ast.Raise,
-    ast.Delete,
+#: builtins that are never data names and only serve to break out: refused at deployment.
+_DENIED_NAMES = frozenset(
+    {
+        "breakpoint",
+        "compile",
+        "delattr",
+        "dir",
+        "eval",
+        "exec",
+        "exit",
+        "getattr",
+        "globals",
+        "hasattr",
+        "help",
+        "input",
+        "locals",
+        "memoryview",
+        "object",
+        "open",
+        "quit",
+        "setattr",
+        "super",
+        "type",
+        "vars",
+    }
 )
+
+#: constructs a script may not use, in Python's own words.
+_FORBIDDEN: dict[type[ast.AST], str] = {
+    ast.Import: "import",
+    ast.ImportFrom: "import",
+    ast.Global: "global",
+    ast.Nonlocal: "nonlocal",
+    ast.ClassDef: "class definitions",
+    ast.AsyncFunctionDef: "async functions",
+    ast.AsyncFor: "async for",
+    ast.AsyncWith: "async with",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield from",
+    ast.With: "with",
+}
+
+#: types whose (public) attributes a script may read: plain data only.
+ATTRIBUTE_TYPES = frozenset(
+    {str, int, float, bool, complex, list, tuple, dict, set, frozenset}
+    | {date, datetime, time, timedelta, Decimal}
+)
+
+#: attributes refused even on plain data: attribute walking through format
+#: strings, and the wall clock (time comes from the engine clock, so that a
+#: history replays exactly).
+_DENIED_ATTRIBUTES = frozenset(
+    {"format", "format_map", "now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp"}
+)
+
+
+class ScriptPolicyError(Exception):
+    """A script tried something the sandbox does not allow."""
+
+
+def check_source(source: str, mode: str) -> None:
+    """Refuse ``source`` if it does not compile or uses a forbidden construct.
+
+    ``mode`` is ``"eval"`` for conditions and expressions and ``"exec"`` for
+    scripts.  Raises ``ScriptError`` with the line and the reason.
+    """
+    compiled(source, mode)
+
+
+def names_used(source: str, mode: str) -> frozenset[str]:
+    """Return the names ``source`` reads (checking it first), to pass it only those."""
+    return compiled(source, mode)[1]
+
+
+@functools.lru_cache(maxsize=2048)
+def compiled(source: str, mode: str) -> tuple[Any, frozenset[str]]:
+    """Return the restricted code object of ``source`` and the names it reads."""
+    if mode not in ("eval", "exec"):
+        raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ScriptError(f"is too long ({len(source):,} characters; at most {MAX_SOURCE_CHARS:,})")
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        raise ScriptError(f"does not compile: {exc.msg} (line {exc.lineno})") from None
+    except (MemoryError, RecursionError):
+        raise ScriptError(f"is nested too deeply (at most {MAX_NESTING} levels)") from None
+    _check_tree(tree, mode)
+    compile_ = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    try:
+        result = compile_(source, "<bpmn script>")
+    except (MemoryError, RecursionError):
+        raise ScriptError(f"is nested too deeply (at most {MAX_NESTING} levels)") from None
+    if result.errors:
+        raise ScriptError("is not allowed in scripts: " + "; ".join(map(_reworded, result.errors)))
+    return result.code, frozenset(result.used_names)
+
+
+def _reworded(error: str) -> str:
+    """Turn RestrictedPython's ``Line 3: reason`` into ``reason (line 3)``."""
+    line, sep, reason = error.partition(": ")
+    return f"{reason} ({line.lower()})" if sep and line.startswith("Line ") else error
+
+
+def _check_tree(tree: ast.AST, mode: str) -> None:
+    """Refuse what RestrictedPython lets through but a BPMN script has no use for."""
+    stored: set[str] = set()
+    loaded: list[ast.Name] = []
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise ScriptError(f"is nested too deeply (at most {MAX_NESTING} levels)")
+        line = getattr(node, "lineno", "?")
+        if type(node) in _FORBIDDEN:
+            raise ScriptError(f"'{_FORBIDDEN[type(node)]}' is not allowed in scripts (line {line})")
+        if isinstance(node, ast.NamedExpr) and mode == "eval":
+            raise ScriptError(
+                f"':=' is not allowed in conditions: a condition only tests (line {line})"
+            )
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                loaded.append(node)
+            else:
+                stored.add(node.id)
+        elif isinstance(node, ast.arg):
+            stored.add(node.arg)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    for name in loaded:
+        if name.id in _DENIED_NAMES and name.id not in stored:
+            raise ScriptError(f"'{name.id}' is not available in scripts (line {name.lineno})")
+
+
+def guarded_getattr(obj: Any, name: str) -> Any:
+    """Read a public attribute of plain data; refuse everything else."""
+    if not isinstance(name, str) or name.startswith("_"):
+        raise ScriptPolicyError(f"attribute '{name}' is not allowed in scripts")
+    kind = type(obj)
+    if kind not in ATTRIBUTE_TYPES:
+        raise ScriptPolicyError(
+            f"attributes of {kind.__name__} values are not available in scripts ('{name}')"
+        )
+    if name in _DENIED_ATTRIBUTES:
+        raise ScriptPolicyError(f"'{kind.__name__}.{name}' is not available in scripts")
+    return getattr(obj, name)
+
+
+def _getitem(obj: Any, key: Any) -> Any:
+    return obj[key]
+
+
+def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return function(*args, **kwargs)
+
+
+_INPLACE: dict[str, Callable[[Any, Any], Any]] = {
+    "+=": operator.iadd,
+    "-=": operator.isub,
+    "*=": operator.imul,
+    "/=": operator.itruediv,
+    "//=": operator.ifloordiv,
+    "%=": operator.imod,
+    "**=": operator.ipow,
+    "<<=": operator.ilshift,
+    ">>=": operator.irshift,
+    "&=": operator.iand,
+    "|=": operator.ior,
+    "^=": operator.ixor,
+}
+
+
+def _inplace(op: str, target: Any, value: Any) -> Any:
+    return _INPLACE[op](target, value)
+
+
+class _SilentPrint(PrintCollector):
+    """``print`` in a script is harmless and goes nowhere."""
+
+
+def restricted_globals(helpers: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the globals every script runs with: safe builtins, guards, helpers."""
+    return {
+        "__builtins__": SAFE_BUILTINS,
+        "__name__": "bpmn_script",
+        "_getattr_": guarded_getattr,
+        "_getitem_": _getitem,
+        "_getiter_": iter,
+        "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+        "_unpack_sequence_": guarded_unpack_sequence,
+        "_write_": full_write_guard,
+        "_inplacevar_": _inplace,
+        "_apply_": _apply,
+        "_print_": _SilentPrint,
+        **helpers,
+    }
 
 
 def _parse_date(value: str) -> date:
@@ -88,66 +302,87 @@ HELPERS: dict[str, Callable[..., Any]] = {
 }
 
 
-def check_source(source: str, mode: str) -> None:
-    """Refuse ``source`` if it does not compile or uses a forbidden construct.
-
-    ``mode`` is ``"eval"`` for conditions and ``"exec"`` for scripts.  Raises
-    ``ScriptError`` with the line and the reason.
-    """
-    _checked(source, mode)
-
-
-@functools.lru_cache(maxsize=1024)
-def _checked(source: str, mode: str) -> Any:
-    try:
-        tree = ast.parse(source, mode=mode)
-    except SyntaxError as exc:
-        raise ScriptError(f"does not compile: {exc.msg} (line {exc.lineno})") from None
-    for node in ast.walk(tree):
-        line = getattr(node, "lineno", "?")
-        if isinstance(node, _FORBIDDEN_NODES):
-            raise ScriptError(f"'{type(node).__name__}' is not allowed in scripts (line {line})")
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            raise ScriptError(f"attribute '{node.attr}' is not allowed in scripts (line {line})")
-        if isinstance(node, ast.Name) and node.id.startswith("__"):
-            raise ScriptError(f"name '{node.id}' is not allowed in scripts (line {line})")
-    return compile(tree, "<bpmn script>", mode)
-
-
 class RestrictedEnvironment(TaskDataEnvironment):
-    """Task-data environment whose code is checked first and runs without builtins."""
+    """SpiffWorkflow's script environment, running every script in the sandbox.
 
-    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None) -> None:
+    A script sees only the task data it names (it has no ``globals()`` or
+    ``vars()`` to reach the rest), so only that crosses to the worker.
+    """
+
+    def __init__(
+        self,
+        helpers: Mapping[str, Callable[..., Any]] | None = None,
+        time_limit: float = sandbox.DEFAULT_TIME_LIMIT,
+        memory_limit_mb: int = sandbox.DEFAULT_MEMORY_LIMIT_MB,
+    ) -> None:
         super().__init__({**HELPERS, **(helpers or {})})
+        self.time_limit = time_limit
+        self.memory_limit_mb = memory_limit_mb
+
+    def _inputs(
+        self, source: str, mode: str, context: Mapping[str, Any], external: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        names = names_used(source, mode)
+        inputs = {name: external[name] for name in names if name in external}
+        inputs.update((name, context[name]) for name in names if name in context)
+        return inputs
+
+    def _sandbox(self) -> sandbox.Sandbox:
+        return sandbox.shared_sandbox(self.globals, self.memory_limit_mb)
 
     def evaluate(
         self, expression: str, context: dict[str, Any], external_context: dict | None = None
     ) -> Any:
         """Evaluate a condition or expression over ``context``."""
-        code = _checked(expression, "eval")
-        namespace = {**self.globals, **(external_context or {}), **context}
-        namespace["__builtins__"] = SAFE_BUILTINS
-        return eval(code, namespace)
+        inputs = self._inputs(expression, "eval", context, external_context or {})
+        return self._sandbox().evaluate(expression, inputs, self.time_limit)
 
     def execute(
         self, script: str, context: dict[str, Any], external_context: dict | None = None
     ) -> bool:
         """Run a script task, updating ``context`` (the task data) in place."""
-        code = _checked(script, "exec")
-        self.check_for_overwrite(context, external_context or {})
-        namespace = {**copy.copy(self.globals), **(external_context or {})}
-        context.update(namespace)
-        context["__builtins__"] = SAFE_BUILTINS
-        try:
-            exec(code, context)
-        finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
+        external = external_context or {}
+        self.check_for_overwrite(context, external)
+        inputs = self._inputs(script, "exec", context, external)
+        changed, deleted = self._sandbox().execute(script, inputs, self.time_limit)
+        for name, value in changed.items():
+            if name not in self.globals and name not in external:
+                context[name] = value
+        for name in deleted:
+            context.pop(name, None)
         return True
 
 
-def make_script_engine() -> PythonScriptEngine:
+def make_script_engine(
+    time_limit: float = sandbox.DEFAULT_TIME_LIMIT,
+    memory_limit_mb: int = sandbox.DEFAULT_MEMORY_LIMIT_MB,
+) -> PythonScriptEngine:
     """Build the script engine every workflow runs with: restricted scripts, gongkai's services."""
     from . import documents, services
 
-    environment = RestrictedEnvironment({"draft_return_reasons": documents.draft_return_reasons})
+    environment = RestrictedEnvironment(
+        {"draft_return_reasons": documents.draft_return_reasons}, time_limit, memory_limit_mb
+    )
     return services.ServiceScriptEngine(environment, services.registry())
+
+
+def script_error(exc: SpiffWorkflowException) -> ScriptError:
+    """Return the engine error for a failed step, naming the element and what went wrong."""
+    spec = getattr(exc, "task_spec", None)
+    element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+    name = getattr(spec, "bpmn_name", None)
+    where = f"'{element}'" + (f" ({name})" if name else "") if element else ""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, sandbox.SandboxError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, sandbox.SandboxError):
+        line = f" (line {cause.line})" if cause.line else ""
+        detail = f"{cause}{line}"
+    else:
+        inner = exc.__cause__ or exc.__context__
+        detail = f"failed: {exc}" + (f" ({type(inner).__name__}: {inner})" if inner else "")
+    return ScriptError(
+        f"流程元素 {where} 的脚本或条件出错，本次办理未作任何更改 / "
+        f"The script or condition of element {where} {detail}; nothing was changed.",
+        element,
+    )

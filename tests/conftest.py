@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,11 +34,11 @@ def _postgres_or_skip() -> None:
         pytest.skip(f"no PostgreSQL server at {POSTGRES_URL}: {exc.orig}")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def fresh_database_url(kind: str, directory: Path) -> Iterator[str]:
     """Yield the URL of an empty database: a SQLite file or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'gongkai.sqlite3'}"
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'gongkai.sqlite3'}"
         return
     _postgres_or_skip()
     name = f"t_{uuid.uuid4().hex[:16]}"
@@ -50,6 +51,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
         admin.dispose()
+
+
+#: the databases every database test runs on.
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database: a SQLite file or a fresh PostgreSQL schema."""
+    with fresh_database_url(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

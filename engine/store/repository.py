@@ -94,7 +94,10 @@ _TASK = (
     .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
     .where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
 )
-_TASK_FOR_UPDATE = _TASK.with_for_update(of=_INSTANCES)
+_INSTANCE_OF_TASK = select(_WORK_ITEMS.c.instance_id).where(
+    _WORK_ITEMS.c.task_id == bindparam("task_id")
+)
+_WORK_ITEM = select(*_WORK_ITEM_COLUMNS).where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
 _INSTANCE = select(*_INSTANCE_COLUMNS).where(_INSTANCES.c.id == bindparam("instance_id"))
 _INSTANCE_FOR_UPDATE = _INSTANCE.with_for_update()
 _INSTANCE_SKIP_LOCKED = _INSTANCE.with_for_update(skip_locked=True)
@@ -177,12 +180,27 @@ class Repository:
         return {role for (role,) in rows if role is not None}
 
     def task_with_instance(self, task_id: str) -> tuple[WorkItemRow, InstanceRow] | None:
-        """Return a work item and its instance, locking the instance for this transaction."""
-        query = _TASK_FOR_UPDATE if self.row_locks else _TASK
-        row = self.connection.execute(query, {"task_id": task_id}).first()
-        if row is None:
+        """Lock a work item's instance, then return the work item as it is now and the instance."""
+        params = {"task_id": task_id}
+        if not self.row_locks:
+            # A SQLite writer holds the database lock already: one read sees it all fresh.
+            row = self.connection.execute(_TASK, params).first()
+            if row is None:
+                return None
+            return WorkItemRow(*row[:_N_WORK_ITEM]), InstanceRow(*row[_N_WORK_ITEM:])
+        # PostgreSQL re-reads only the locked row of a statement that waited for the
+        # lock; the rest of it stays as it was when the statement began.  So lock the
+        # instance first, then read the work item in a new statement, which sees
+        # everything committed by whoever held the lock before.
+        instance_id = self.connection.execute(_INSTANCE_OF_TASK, params).scalar()
+        if instance_id is None:
             return None
-        return WorkItemRow(*row[:_N_WORK_ITEM]), InstanceRow(*row[_N_WORK_ITEM:])
+        instance = self.instance(instance_id, lock=True)
+        row = self.connection.execute(_WORK_ITEM, params).first()
+        if instance is None or row is None:
+            return None  # completed while we waited for the lock
+        item = WorkItemRow(*row)
+        return (item, instance) if item.instance_id == instance_id else None
 
     def instance(
         self, instance_id: int, *, lock: bool = False, skip_locked: bool = False
