@@ -14,6 +14,8 @@ from .errors import (
     NotReviewedError,
     PermissionDeniedError,
     ScriptError,
+    SignInFailedError,
+    SignInThrottledError,
 )
 from .runtime import Engine
 from .store.database import Database
@@ -31,4 +33,6 @@ __all__ = [
     "NotReviewedError",
     "PermissionDeniedError",
     "ScriptError",
+    "SignInFailedError",
+    "SignInThrottledError",
 ]

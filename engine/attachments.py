@@ -7,6 +7,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from .text import text_problem
+
 #: default upper limit of one attachment, in bytes (20 MiB).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -43,6 +45,9 @@ class Upload:
 def problems(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
     """Return what is wrong with an upload (empty if it is acceptable)."""
     found = []
+    if problem := text_problem(upload.filename):
+        zh, en = problem.split(" / ", 1)
+        found.append(f"文件名{zh} / The file name: {en}")
     kinds = "、".join(d for _, d in ACCEPTED.values())
     if upload.extension not in ACCEPTED:
         found.append(

@@ -10,6 +10,13 @@ from datetime import UTC, datetime, timedelta
 Clock = Callable[[], datetime]
 
 
+def iso(moment: datetime) -> str:
+    """Return the one text form of a time that the engine stores: UTC, microseconds."""
+    if moment.tzinfo is None:
+        raise ValueError("the engine clock must return timezone-aware times")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def system_clock() -> datetime:
     """Return the current time in UTC."""
     return datetime.now(UTC)

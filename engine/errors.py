@@ -65,3 +65,19 @@ class ScriptError(EngineError):
     def __init__(self, message: str, element_id: str | None = None) -> None:
         self.element_id = element_id
         super().__init__(message)
+
+
+class SignInFailedError(EngineError):
+    """The user name or the password is wrong (the answer does not say which)."""
+
+
+class SignInThrottledError(EngineError):
+    """Too many failed sign-ins; ``retry_after`` says in how many seconds to try again."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            f"登录失败次数过多，请 {minutes} 分钟后再试 / Too many failed sign-ins; "
+            f"try again in {minutes} minute{'s' if minutes > 1 else ''}."
+        )

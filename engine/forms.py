@@ -15,6 +15,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from .documents import ATTRIBUTES, DOC_TYPES, WITHHELD_BASES
 from .errors import FormValidationError
 from .review import CONCLUSIONS, DISCLOSING, EXEMPTIONS
+from .text import identifier, identifier_problem, text_problem
 
 _REQUIRED = {"required": "此项必填 / This field is required."}
 
@@ -39,10 +40,23 @@ class FormSchema(Schema):
 
 
 class TrimmedString(fields.String):
-    """A string field that strips surrounding whitespace before validating."""
+    """A string field that strips surrounding whitespace and refuses control characters."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if problem := text_problem(text, multiline=self.metadata.get("widget") == "textarea"):
+            raise ValidationError(problem)
+        return text
+
+
+class IdentifierString(fields.String):
+    """A string that identifies something (a number prefix): NFKC, nothing invisible."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = identifier(super()._deserialize(value, attr, data, **kwargs))
+        if problem := identifier_problem(text):
+            raise ValidationError(problem)
+        return text
 
 
 def non_blank(label: str, label_en: str, max_length: int, **metadata: Any) -> TrimmedString:
@@ -208,7 +222,15 @@ class DocumentReviewForm(FormSchema):
 class OfficeReviewForm(DocumentReviewForm):
     """The office's review: checks the attribute and sets the number prefix (文号前缀)."""
 
-    number_prefix = non_blank("文号前缀", "Document number prefix", 32, default="威政办发")
+    number_prefix = IdentifierString(
+        required=True,
+        validate=[
+            validate.Length(min=1, error="不能为空 / Must not be empty."),
+            validate.Length(max=32, error="不能超过 {max} 字 / At most {max} characters."),
+        ],
+        error_messages=_REQUIRED,
+        metadata={"label": "文号前缀", "label_en": "Document number prefix", "default": "威政办发"},
+    )
 
 
 def findings_field(*, opinion: bool) -> fields.List:

@@ -6,10 +6,21 @@ import dataclasses
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from . import audit, forms, roles
-from .access import check_may_work, existing_instance, may_see, roles_of, task_and_instance
+from .access import (
+    check_may_work,
+    existing_instance,
+    is_id,
+    may_read,
+    may_see,
+    readable_instance,
+    reads_everything,
+    refused,
+    roles_of,
+    task_and_instance,
+)
 from .errors import NotFoundError, PermissionDeniedError
 from .presenters import (
     event_view,
@@ -22,7 +33,17 @@ from .presenters import (
     task_of,
     task_view,
 )
-from .store.models import Attachment, Definition, Document, ProcessInstance, ReviewRecord, User
+from .store.models import (
+    Attachment,
+    Definition,
+    Document,
+    Participant,
+    ProcessInstance,
+    ReviewRecord,
+    User,
+    WorkItem,
+)
+from .store.repository import Repository
 from .views import (
     ApprovalSheet,
     AttachmentView,
@@ -130,38 +151,73 @@ class Queries:
 
     # -- documents ------------------------------------------------------------------
 
-    def list_documents(self, status: str | None = None) -> list[DocumentView]:
-        """Return the catalogue of issued documents, newest first."""
-        where = [Document.status == status] if status else []
-        return [DocumentView(**row._mapping) for row in self._documents(*where)]
+    def list_documents(self, reader: str, status: str | None = None) -> list[DocumentView]:
+        """Return the issued documents ``reader`` may see, newest first.
+
+        The office, auditors and admins see every one; anyone else those he
+        worked on or may work on now, and the published proactive ones as the
+        public sees them.
+        """
+        with self._repository(write=False) as repo:
+            held = roles_of(repo, reader)
+            where = [Document.status == status] if status else []
+            if reads_everything(held):
+                return [DocumentView(**row._mapping) for row in self._documents(repo, *where)]
+            mine = select(Participant.instance_id).where(Participant.username == reader)
+            tasks = select(WorkItem.instance_id).where(WorkItem.role.in_(sorted(held)))
+            rows = self._documents(
+                repo,
+                *where,
+                or_(
+                    Document.instance_id.in_(mine), Document.instance_id.in_(tasks), and_(*_PUBLIC)
+                ),
+            )
+            readable = {r.instance_id for r in rows if may_read(repo, reader, held, r.instance_id)}
+        return [
+            DocumentView(**row._mapping) if row.instance_id in readable else _public_view(row)
+            for row in rows
+        ]
 
     def public_documents(self) -> list[DocumentView]:
         """Return the published proactive documents (主动公开), for everyone to read."""
-        return [_public_view(row) for row in self._documents(*_PUBLIC, by=Document.published_at)]
+        with self._repository(write=False) as repo:
+            rows = self._documents(repo, *_PUBLIC, by=Document.published_at)
+        return [_public_view(row) for row in rows]
 
     def public_document(self, document_id: int) -> DocumentView:
         """Return one published proactive document, as the public may read it."""
-        rows = self._documents(Document.id == document_id, *_PUBLIC)
+        if not is_id(document_id):
+            raise NotFoundError(f"无此公开信息 / No published document {document_id}")
+        with self._repository(write=False) as repo:
+            rows = self._documents(repo, Document.id == document_id, *_PUBLIC)
         if not rows:
             raise NotFoundError(f"无此公开信息 / No published document {document_id}")
         return _public_view(rows[0])
 
-    def get_document(self, document_id: int) -> DocumentView:
-        """Return one catalogue entry."""
-        rows = self._documents(Document.id == document_id)
-        if not rows:
-            raise NotFoundError(f"无此公文 / No document {document_id}")
-        return DocumentView(**rows[0]._mapping)
+    def get_document(self, document_id: int, reader: str) -> DocumentView:
+        """Return one catalogue entry, whole if ``reader`` may read its instance.
 
-    def _documents(self, *where: Any, by: Any = Document.issued_at) -> list[Any]:
-        query = select(Document.__table__).where(*where).order_by(by.desc(), Document.id.desc())
+        A reader who may not gets the published, de-identified version of a
+        published proactive document, and a refusal for anything else.
+        """
         with self._repository(write=False) as repo:
-            return repo.connection.execute(query).all()
+            held = roles_of(repo, reader)
+            rows = self._documents(repo, Document.id == document_id) if is_id(document_id) else []
+            row = rows[0] if rows else None
+            if row is not None and may_read(repo, reader, held, row.instance_id):
+                return DocumentView(**row._mapping)
+        if row is not None and row.attribute == "proactive" and row.published_at is not None:
+            return _public_view(row)
+        raise refused(held, row is None)
 
-    def approval_sheet(self, instance_id: int) -> ApprovalSheet:
+    def _documents(self, repo: Repository, *where: Any, by: Any = Document.issued_at) -> list[Any]:
+        query = select(Document.__table__).where(*where).order_by(by.desc(), Document.id.desc())
+        return list(repo.connection.execute(query).all())
+
+    def approval_sheet(self, instance_id: int, reader: str) -> ApprovalSheet:
         """Return the approval sheet (审签单): attribute, reasons, every opinion, name, time."""
         with self._repository(write=False) as repo:
-            instance = existing_instance(repo, instance_id)
+            instance = readable_instance(repo, reader, instance_id)
             compiled = self._compiled(repo.connection, instance.definition_id)
             events = repo.events_of(instance_id)
             names = dict(repo.connection.execute(select(User.username, User.display_name)).all())
@@ -182,14 +238,19 @@ class Queries:
         reviews = tuple(review_record_view(r, names) for r in records)
         return ApprovalSheet(instance_id, instance.status, view.data, doc, entries, reviews)
 
-    def attachment(self, attachment_id: int) -> AttachmentView:
-        """Return a stored attachment with its content."""
+    def attachment(self, attachment_id: int, reader: str) -> AttachmentView:
+        """Return a stored attachment with its content, to a reader of its instance."""
         with self._repository(write=False) as repo:
-            row = repo.connection.execute(
-                select(Attachment.__table__).where(Attachment.id == attachment_id)
-            ).first()
-        if row is None:
-            raise NotFoundError(f"无此附件 / No attachment {attachment_id}")
+            held = roles_of(repo, reader)
+            row = (
+                repo.connection.execute(
+                    select(Attachment.__table__).where(Attachment.id == attachment_id)
+                ).first()
+                if is_id(attachment_id)
+                else None
+            )
+            if row is None or not may_read(repo, reader, held, row.instance_id):
+                raise refused(held, row is None)
         fields_ = ("id", "instance_id", "filename", "content_type", "size", "sha256", "content")
         return AttachmentView(*(row._mapping[f] for f in fields_))
 
@@ -205,4 +266,11 @@ def _public_view(row: Any) -> DocumentView:
         DocumentView(**row._mapping),
         title=row.disclosed_title or "",
         official_text=row.disclosed_text or "",
+        attachments=None,
+        drafter=None,
+        published_by=None,
+        reviewed_by=None,
+        review_conclusion=None,
+        review_record_id=None,
+        full=False,
     )

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from threading import Lock
 from typing import Any
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from . import attachments, audit, clock, forms, roles, sandbox, services
 from .access import check_may_work, roles_of, task_and_instance
+from .clock import iso
 from .definitions import CompiledDefinition, UserTaskRules, compile_definition, read_files
 from .errors import (
     ConflictError,
@@ -63,7 +64,7 @@ from .store.repository import (
     StaleInstanceError,
     WorkItemRow,
 )
-from .users import UserAdmin
+from .users import SignInPolicy, UserAdmin
 from .views import (
     DeploymentResult,
     InstanceView,
@@ -77,13 +78,6 @@ LIVE_CACHE_SIZE = 256
 _CHANGED_BY_OTHERS = (
     "该实例已被他人修改，请刷新后重试 / The instance was changed by someone else; reload and retry."
 )
-
-
-def iso(moment: datetime) -> str:
-    """Return the one text form of a time that the engine stores: UTC, microseconds."""
-    if moment.tzinfo is None:
-        raise ValueError("the engine clock must return timezone-aware times")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass
@@ -120,8 +114,10 @@ class Engine(UserAdmin, Queries):
         max_attachment_bytes: int = attachments.DEFAULT_MAX_BYTES,
         script_time_limit: float = sandbox.DEFAULT_TIME_LIMIT,
         script_memory_limit_mb: int = sandbox.DEFAULT_MEMORY_LIMIT_MB,
+        sign_in_policy: SignInPolicy | None = None,
     ) -> None:
         self.db = db
+        self.sign_in_policy = sign_in_policy or SignInPolicy()
         self.clock = clock_
         self.max_attachment_bytes = max_attachment_bytes
         self.script_time_limit = script_time_limit
@@ -265,6 +261,7 @@ class Engine(UserAdmin, Queries):
                 last_event_hash=audit.GENESIS_HASH,
             )
             instance.id = repo.insert_instance(instance)
+            repo.add_participant(instance.id, actor)
             workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine)
             step = _Step(instance, compiled, workflow, moment, now, actor)
             step.event(
@@ -343,6 +340,8 @@ class Engine(UserAdmin, Queries):
                     "changes": changes,
                 },
             )
+            if not any(actor in users for users in instance.actors.values()):
+                repo.add_participant(instance.id, actor)
             done_by = instance.actors.get(item.element_id, [])
             instance.actors = {**instance.actors, item.element_id: sorted({*done_by, actor})}
             ready = self._save(repo, step, completed=item.element_id)

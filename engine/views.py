@@ -88,7 +88,11 @@ class TickResult:
 
 @dataclass(frozen=True)
 class DocumentView:
-    """An issued document as the catalogue shows it."""
+    """An issued document as the catalogue shows it.
+
+    ``full`` is false for a reader who may see only what the public sees:
+    the published, de-identified title and text.
+    """
 
     id: int
     instance_id: int
@@ -119,6 +123,7 @@ class DocumentView:
     disclosed_title: str | None = None
     disclosed_text: str | None = None
     attachments: list[dict[str, Any]] | None = None
+    full: bool = True
 
 
 @dataclass(frozen=True)

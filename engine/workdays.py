@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from .text import text_problem
+
 CHINA = ZoneInfo("Asia/Shanghai")
 
 _ONE_DAY = timedelta(days=1)
@@ -100,6 +102,9 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
             )
         span, kind = parts[0], parts[1]
         note = parts[2].strip() if len(parts) > 2 else ""
+        if problem := text_problem(note):
+            zh, en = problem.split(" / ", 1)
+            raise ScheduleError(lineno, f"备注{zh}", f"the note: {en}")
         if kind not in _KINDS:
             raise ScheduleError(
                 lineno,

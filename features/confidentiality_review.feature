@@ -102,6 +102,7 @@ Feature: Confidentiality review (保密审查)
       | change the record's conclusion to "disclose"      |
       | delete the record                                 |
       | overwrite the record with a replacing insert      |
+      | empty the table of review records                 |
 
   # -- 一事一审: one review for one item -------------------------------------------------
 

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
+from flask import Flask
+from flask.testing import FlaskClient
 from pytest_bdd import given, parsers
 
 from engine import Database, Engine
 from engine.clock import ManualClock
 from engine.store import schema
+from webui import create_app
+from webui.demo import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"
@@ -79,10 +83,35 @@ def db(database_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+#: a user who may read every instance, as the tests' checks do (read-only: an auditor).
+AUDITOR = "auditor"
+
+
 @pytest.fixture
 def engine(db: Database, clock: ManualClock) -> Engine:
-    """The gongkai engine on the test database with the manual clock."""
-    return Engine(db, clock)
+    """The gongkai engine on the test database with the manual clock, and an auditor."""
+    engine = Engine(db, clock)
+    engine.add_user(AUDITOR, ["auditor"])
+    return engine
+
+
+@pytest.fixture
+def app(database_url: str, clock: ManualClock) -> Iterator[Flask]:
+    """The web application over the demo data (and a second department head, lisi2)."""
+    engine = Engine(Database.connect(database_url), clock, max_attachment_bytes=4096)
+    schema.upgrade(engine.db)
+    engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
+    seed(engine)
+    engine.add_user("lisi2", ["dept_head"], "李四二", "demo")
+    app = create_app({"TESTING": True, "ENGINE": engine, "MAX_ATTACHMENT_BYTES": 4096})
+    yield app
+    engine.db.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the web application."""
+    return app.test_client()
 
 
 @given(parsers.parse("the users"), target_fixture="users")

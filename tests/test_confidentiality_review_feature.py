@@ -28,7 +28,7 @@ from engine.review import TITLE_BREAK, content_hash
 from engine.store.models import Attachment, Document, ReviewRecord
 from engine.views import DocumentView
 
-from .conftest import WORKFLOWS
+from .conftest import AUDITOR, WORKFLOWS
 from .helpers import beijing, task_of, waiting_task
 
 # pytest-bdd asks for fixtures as steps run; naming ``engine`` here puts its
@@ -184,7 +184,7 @@ def attempt(engine: Engine, story: Story, actor: str, action: Callable[[], objec
 
 
 def document_of(engine: Engine, instance_id: int) -> DocumentView:
-    found = [d for d in engine.list_documents() if d.instance_id == instance_id]
+    found = [d for d in engine.list_documents(AUDITOR) if d.instance_id == instance_id]
     if not found:
         return DocumentView(**dict.fromkeys(DocumentView.__dataclass_fields__))  # not issued yet
     return found[0]
@@ -430,7 +430,7 @@ def sends_back_for_review(engine: Engine, story: Story, user: str) -> None:
     )
 )
 def records_each_cover_their_content(engine: Engine, story: Story, conclusions: str) -> None:
-    reviews = engine.approval_sheet(story.instance_id).reviews
+    reviews = engine.approval_sheet(story.instance_id, AUDITOR).reviews
     assert [r.conclusion for r in reviews] == [c.strip() for c in conclusions.split(",")]
     first, second = reviews[0], reviews[-1]
     assert first.content_hash != second.content_hash  # the second saw the altered text
@@ -467,7 +467,7 @@ def replace_attachment(engine: Engine, story: Story) -> None:
             )
         ).rowcount
     assert changed == 1
-    assert engine.attachment(reference["id"]).content == FORGED_PDF
+    assert engine.attachment(reference["id"], AUDITOR).content == FORGED_PDF
 
 
 @when(parsers.parse('a later review record of the document withholds it on the basis "{basis}"'))
@@ -517,6 +517,13 @@ INSIDER_SQL: dict[str, Callable[[sqlalchemy.Connection, dict[str, Any]], Any]] =
         ReviewRecord.__table__.delete().where(ReviewRecord.__table__.c.id == record["id"])
     ),
     "overwrite the record with a replacing insert": _replacing_insert,
+    # PostgreSQL's TRUNCATE fires no row trigger; SQLite has no TRUNCATE, and its
+    # whole-table DELETE goes through the DELETE trigger.
+    "empty the table of review records": lambda conn, record: conn.exec_driver_sql(
+        "TRUNCATE review_records CASCADE"
+        if conn.dialect.name == "postgresql"
+        else "DELETE FROM review_records"
+    ),
 }
 
 
@@ -657,7 +664,7 @@ def record_names(
     record = latest_record(engine, story.instance_id)
     assert (record["reviewer"], record["conclusion"], record["basis"]) == (user, conclusion, basis)
     assert datetime.fromisoformat(record["reviewed_at"]) == beijing(moment)
-    (view,) = engine.approval_sheet(story.instance_id).reviews
+    (view,) = engine.approval_sheet(story.instance_id, AUDITOR).reviews
     assert (view.id, view.reviewer, view.conclusion, view.basis) == (
         record["id"],
         user,
@@ -788,7 +795,7 @@ def no_email_redaction(engine: Engine, story: Story) -> None:
     )
 )
 def sheet_lists_records(engine: Engine, story: Story, conclusions: str, reference: str) -> None:
-    reviews = engine.approval_sheet(story.instance_id).reviews
+    reviews = engine.approval_sheet(story.instance_id, AUDITOR).reviews
     assert [r.conclusion for r in reviews] == [c.strip() for c in conclusions.split(",")]
     first, second = reviews
     assert first.id < second.id
@@ -889,7 +896,7 @@ def public_unredacted(engine: Engine, story: Story) -> None:
     )
 )
 def official_keeps(engine: Engine, story: Story, name: str, passage: str) -> None:
-    document = engine.get_document(document_of(engine, story.instance_id).id)
+    document = engine.get_document(document_of(engine, story.instance_id).id, AUDITOR)
     for value in (*PEOPLE[name].identifiers.values(), passage):
         assert value in document.official_text
     assert document.disclosed_text != document.official_text

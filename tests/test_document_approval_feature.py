@@ -25,7 +25,7 @@ from engine.clock import ManualClock
 from engine.views import EventView, InstanceView, TaskView
 from engine.workdays import CHINA
 
-from .conftest import WORKFLOWS
+from .conftest import AUDITOR, WORKFLOWS
 from .helpers import beijing, task_of, waiting_task
 
 # pytest-bdd asks for fixtures as steps run; naming ``engine`` here puts its
@@ -207,7 +207,7 @@ def events(engine: Engine, story: Story, type_: str) -> list[EventView]:
 
 def document_of(engine: Engine, story: Story, instance_id: int | None = None) -> Any:
     wanted = instance_id or story.instance_id
-    found = [d for d in engine.list_documents() if d.instance_id == wanted]
+    found = [d for d in engine.list_documents(AUDITOR) if d.instance_id == wanted]
     assert found, f"instance {wanted} has no document in the catalogue"
     return found[0]
 
@@ -732,7 +732,8 @@ def change_in_history(engine: Engine, story: Story, user: str, old: str, new: st
     )
 )
 def change_on_sheet(engine: Engine, story: Story, user: str, old: str, new: str) -> None:
-    entries = [e for e in engine.approval_sheet(story.instance_id).entries if e.actor == user]
+    sheet = engine.approval_sheet(story.instance_id, AUDITOR)
+    entries = [e for e in sheet.entries if e.actor == user]
     assert entries, f"the sheet has no entry of {user}"
     assert entries[-1].changes["attribute"] == [old, new]
     assert engine.get_instance(story.instance_id).data["attribute"] == new
@@ -741,7 +742,7 @@ def change_on_sheet(engine: Engine, story: Story, user: str, old: str, new: str)
 @then("the approval sheet reads")
 def sheet_reads(engine: Engine, story: Story, datatable: list[list[str]]) -> None:
     header, *rows = datatable
-    sheet = engine.approval_sheet(story.instance_id)
+    sheet = engine.approval_sheet(story.instance_id, AUDITOR)
 
     def row(entry: Any) -> list[str]:
         at = datetime.fromisoformat(entry.at).astimezone(CHINA).strftime("%H:%M")
@@ -762,7 +763,7 @@ def sheet_reads(engine: Engine, story: Story, datatable: list[list[str]]) -> Non
 
 @then(parsers.parse('the approval sheet shows the document "{number}" marked {attribute:w}'))
 def sheet_document(engine: Engine, story: Story, number: str, attribute: str) -> None:
-    sheet = engine.approval_sheet(story.instance_id)
+    sheet = engine.approval_sheet(story.instance_id, AUDITOR)
     assert sheet.document is not None
     assert (sheet.document.number, sheet.document.attribute) == (number, attribute)
     assert sheet.data["attribute"] == attribute
@@ -774,7 +775,7 @@ def sheet_document(engine: Engine, story: Story, number: str, attribute: str) ->
 @then("the catalogue numbers them")
 def catalogue_numbers(engine: Engine, story: Story, datatable: list[list[str]]) -> None:
     _, *rows = datatable
-    numbers = {d.title: d.number for d in engine.list_documents()}
+    numbers = {d.title: d.number for d in engine.list_documents(AUDITOR)}
     assert numbers == dict(rows)
 
 
@@ -783,7 +784,7 @@ def both_numbered(engine: Engine, story: Story, first: str, second: str) -> None
     failures = [o for o in story.outcomes if isinstance(o, Exception)]
     assert not failures, failures
     assert len(story.outcomes) == 2
-    numbers = sorted(d.number for d in engine.list_documents())
+    numbers = sorted(d.number for d in engine.list_documents(AUDITOR))
     assert numbers == sorted([first, second])
     issued_numbers = sorted(o.data["issued"]["number"] for o in story.outcomes)
     assert issued_numbers == numbers
@@ -915,11 +916,11 @@ def attachment_stored(engine: Engine, story: Story, filename: str) -> None:
     draft = next(e for e in events(engine, story, "task_completed") if e.actor == "zhang")
     reference = draft.data["data"]["attachment"]
     assert (reference["filename"], reference["size"]) == (filename, len(PDF))
-    stored = engine.attachment(reference["id"])
+    stored = engine.attachment(reference["id"], AUDITOR)
     assert (stored.instance_id, stored.filename) == (story.instance_id, filename)
     assert (stored.content_type, stored.content) == ("application/pdf", PDF)
     with pytest.raises(NotFoundError):
-        engine.attachment(reference["id"] + 1000)
+        engine.attachment(reference["id"] + 1000, AUDITOR)
 
 
 # -- then: steps that show engine bugs (see the assertion messages) -------------------
@@ -980,7 +981,7 @@ def refused_among(story: Story, field_name: str) -> None:
 
 @then(parsers.parse("the approval sheet records no change of the document by {who}"))
 def no_changes_on_sheet(engine: Engine, story: Story, who: str) -> None:
-    entries = engine.approval_sheet(story.instance_id).entries
+    entries = engine.approval_sheet(story.instance_id, AUDITOR).entries
     changes = {e.actor: e.changes for e in entries if e.actor in names(who) and e.changes}
     assert not changes, (
         f"BUG: the sheet shows changes nobody made to the document: {changes}; "

@@ -42,7 +42,7 @@ def tasks() -> ResponseReturnValue:
     return render_template("admin_tasks.html", tasks=open_tasks, holders=holders)
 
 
-@bp.post("/tasks/<task_id>/reassign")
+@bp.post("/tasks/<task:task_id>/reassign")
 @admin_required
 def reassign(task_id: str) -> ResponseReturnValue:
     """Hand a task to another holder of its role."""

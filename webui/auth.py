@@ -22,8 +22,7 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
-from engine import NotFoundError
-from engine.passwords import check_password
+from engine import NotFoundError, SignInFailedError, SignInThrottledError
 from engine.views import UserView
 
 from .i18n import LANGUAGES
@@ -92,20 +91,24 @@ def login() -> ResponseReturnValue:
     """Show the sign-in form; sign in with user name and password."""
     if current_user.is_authenticated:
         return redirect(url_for("tasks.inbox"))
-    error = None
+    error, status, headers = None, 200, {}
     username = request.form.get("username", "").strip()
     if request.method == "POST":
         engine = current_app.extensions["gongkai.engine"]
+        password = request.form.get("password", "")
         try:
-            stored = engine.password_hash(username)
-        except NotFoundError:
-            stored = None
-        if check_password(stored, request.form.get("password", "")):
-            login_user(WebUser(engine.get_user(username)))
+            user = engine.authenticate(username, password, request.remote_addr or "")
+        except SignInThrottledError as exc:
+            minutes = max(1, -(-exc.retry_after // 60))
+            error = _("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=minutes)
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
+        except SignInFailedError:
+            error, status = _("用户名或密码错误。"), 401
+        else:
+            login_user(WebUser(user))
             return redirect(_safe_next(request.args.get("next")))
-        error = _("用户名或密码错误。")
-    status = 401 if error else 200
-    return render_template("login.html", error=error, username=username), status
+    page = render_template("login.html", error=error, username=username)
+    return page, status, headers
 
 
 @bp.post("/logout")

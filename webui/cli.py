@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+from werkzeug.serving import WSGIRequestHandler
 
-from engine import Database, Engine, EngineError
+from engine import Engine, EngineError
 from engine.store import schema
 
 #: the BPMN files shipped with gongkai (a source checkout installed with ``pip install -e``).
@@ -18,7 +19,17 @@ BUNDLED_WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 
 
 def _engine(url: str | None) -> Engine:
-    return Engine(Database.connect(url))
+    from . import engine_from_environment
+
+    return engine_from_environment(url)
+
+
+class _RequestHandler(WSGIRequestHandler):
+    """The development server's handler, without naming its software and version."""
+
+    def version_string(self) -> str:
+        """Return what the Server header says: the product, no version."""
+        return "gongkai"
 
 
 def _bpmn_paths(paths: Iterable[str]) -> list[Path]:
@@ -81,6 +92,20 @@ def db_upgrade(ctx: _Context) -> None:
     """Upgrade the database schema to the newest revision."""
     schema.upgrade(ctx.engine.db)
     click.echo(f"database at revision {schema.current_revision(ctx.engine.db)}")
+
+
+@db.command("grant")
+@click.argument("role")
+@pass_context
+def db_grant(ctx: _Context, role: str) -> None:
+    """Give the PostgreSQL role the web workers run as what they need, and no more."""
+    try:
+        statements = schema.grant_app_role(ctx.engine.db, role)
+    except ValueError as exc:
+        click.echo(f"错误 / Error: {exc}", err=True)
+        sys.exit(1)
+    for statement in statements:
+        click.echo(f"{statement};")
 
 
 @main.command()
@@ -162,15 +187,25 @@ def serve(ctx: _Context, host: str, port: int, demo: bool) -> None:
     """Run the development server, after bringing the schema and bundled workflows up to date."""
     from . import create_app
     from .demo import seed
+    from .security import SecretKeyError
 
+    if demo:
+        click.echo(
+            "demo: sessions are signed with a throw-away secret key, made anew at every "
+            "start (set GONGKAI_SECRET_KEY for a real one)"
+        )
+    try:
+        app = create_app({"DATABASE_URL": ctx.url, "ENGINE": ctx.engine, "DEMO": demo})
+    except (SecretKeyError, ValueError) as exc:
+        click.echo(f"错误 / Error: {exc}", err=True)
+        sys.exit(1)
     schema.upgrade(ctx.engine.db)
     result = ctx.engine.deploy(_bpmn_paths([str(BUNDLED_WORKFLOWS)]), "gongkai serve")
     click.echo(f"workflows: definition {result.definition_id} ({', '.join(result.process_ids)})")
     if demo:
         for line in seed(ctx.engine):
             click.echo(f"demo: {line}")
-    app = create_app({"DATABASE_URL": ctx.url})
-    app.run(host=host, port=port, debug=False)
+    app.run(host=host, port=port, debug=False, request_handler=_RequestHandler)
 
 
 @main.group()

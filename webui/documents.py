@@ -56,30 +56,31 @@ def new() -> ResponseReturnValue:
 @login_required
 def catalogue() -> ResponseReturnValue:
     """List issued documents with number, attribute and status."""
-    return render_template("catalogue.html", documents=_engine().list_documents())
+    documents = _engine().list_documents(current_user.username)
+    return render_template("catalogue.html", documents=documents)
 
 
-@bp.get("/documents/<int:document_id>")
+@bp.get("/documents/<id:document_id>")
 @login_required
 def document(document_id: int) -> ResponseReturnValue:
     """Show an issued document's official text."""
-    return render_template(
-        "document.html", document=_engine().get_document(document_id), public=False
-    )
+    found = _engine().get_document(document_id, current_user.username)
+    return render_template("document.html", document=found, public=not found.full)
 
 
-@bp.get("/instances/<int:instance_id>/sheet")
+@bp.get("/instances/<id:instance_id>/sheet")
 @login_required
 def sheet(instance_id: int) -> ResponseReturnValue:
     """Show the printable approval sheet (审签单) of a document."""
-    return render_template("sheet.html", sheet=_engine().approval_sheet(instance_id))
+    sheet = _engine().approval_sheet(instance_id, current_user.username)
+    return render_template("sheet.html", sheet=sheet)
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/attachments/<id:attachment_id>")
 @login_required
 def attachment(attachment_id: int) -> ResponseReturnValue:
     """Send an attachment to the browser as a download."""
-    found = _engine().attachment(attachment_id)
+    found = _engine().attachment(attachment_id, current_user.username)
     return Response(
         found.content,
         mimetype=found.content_type,

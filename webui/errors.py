@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -25,7 +25,8 @@ STATUS = {
     ConflictError: 409,
     NotReviewedError: 409,
     InvalidInputError: 400,
-    ScriptError: 500,
+    # The step was refused and nothing changed: the workflow, not the server, failed.
+    ScriptError: 422,
 }
 
 
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
             403: _("无权办理"),
             409: _("已被处理"),
             400: _("输入有误"),
+            422: _("流程无法继续"),
         }
         title = _("未经保密审查") if isinstance(exc, NotReviewedError) else titles.get(status)
         return error_page(status, title or _("出错了"), str(exc))
@@ -55,10 +57,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
+        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024
         messages = {
             404: _("没有这个页面。"),
             403: _("您没有权限查看此页面。"),
-            413: _("上传的文件太大。"),
+            413: _("提交的内容太大：一次最多 %(limit).1f MB。请缩小附件后重试。", limit=limit),
             400: _("请求无效。"),
             405: _("不支持此操作。"),
         }

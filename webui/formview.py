@@ -24,6 +24,7 @@ class FieldView:
     required: bool
     value: Any
     choices: list[tuple[str, str]] = field(default_factory=list)
+    placeholder: bool = False
     errors: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -42,10 +43,14 @@ def build(
         choices = [(key, pick(*labels)) for key, labels in (meta.get("choices") or {}).items()]
         if meta.get("blank"):
             choices.insert(0, ("", pick(*meta["blank"])))
+        value = values.get(name)
+        placeholder = False
         if choices:
             widget = "select"
+            value, placeholder = _selected(spec, value, [key for key, _ in choices])
         elif isinstance(spec, fields.Boolean):
             widget = "checkbox"
+            value = _checked(value)
         else:
             widget = meta.get("widget", "text")
         views.append(
@@ -54,8 +59,9 @@ def build(
                 label=pick(meta.get("label"), meta.get("label_en")) or name,
                 widget=widget,
                 required=spec.required,
-                value=values.get(name),
+                value=value,
                 choices=choices,
+                placeholder=placeholder,
                 errors=[split_message(m) for m in errors.get(name, [])],
                 extra=_findings(case or {}) if widget == "findings" else {},
             )
@@ -72,6 +78,24 @@ def build(
             )
         )
     return views
+
+
+def _selected(spec: fields.Field, value: Any, keys: list[str]) -> tuple[str, bool]:
+    """Return the choice a select shows for ``value``, and whether it needs a placeholder.
+
+    Only a choice that was sent (or the field's own default when nothing was)
+    is selected: anything else shows the blank, since a browser would select
+    the first real option and a second submit would record it unasked.
+    """
+    if value is None and isinstance(spec.load_default, str):
+        value = spec.load_default
+    shown = value if value in keys else ""
+    return shown, shown == "" and "" not in keys
+
+
+def _checked(value: Any) -> bool:
+    """Tell whether a checkbox shows as ticked: only for what the engine reads as true."""
+    return isinstance(value, bool | int | str) and value in fields.Boolean.truthy
 
 
 def submitted(form: str, posted: MultiDict[str, str]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ def index() -> ResponseReturnValue:
     return render_template("public_list.html", documents=documents)
 
 
-@bp.get("/<int:document_id>")
+@bp.get("/<id:document_id>")
 def document(document_id: int) -> ResponseReturnValue:
     """Show one published proactive document."""
     document = current_app.extensions["gongkai.engine"].public_document(document_id)

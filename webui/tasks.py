@@ -36,7 +36,7 @@ def inbox() -> ResponseReturnValue:
     return render_template("inbox.html", tasks=tasks)
 
 
-@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+@bp.route("/tasks/<task:task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: str) -> ResponseReturnValue:
     """Show a task's form; complete the task with the submitted data."""
@@ -66,7 +66,7 @@ def task(task_id: str) -> ResponseReturnValue:
     return render_template("task.html", view=view, fields=fields_, errors=errors), status
 
 
-@bp.post("/tasks/<task_id>/claim")
+@bp.post("/tasks/<task:task_id>/claim")
 @login_required
 def claim(task_id: str) -> ResponseReturnValue:
     """Claim a task so that other holders of the role no longer see it."""
@@ -75,7 +75,7 @@ def claim(task_id: str) -> ResponseReturnValue:
     return redirect(url_for("tasks.task", task_id=task_id))
 
 
-@bp.post("/tasks/<task_id>/release")
+@bp.post("/tasks/<task:task_id>/release")
 @login_required
 def release(task_id: str) -> ResponseReturnValue:
     """Give a claimed task back to the role."""

@@ -12,16 +12,22 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_SQLITE_PATH = Path("instance") / "gongkai.sqlite3"
+SQLITE_FILE = "gongkai.sqlite3"
+
+
+def instance_path() -> Path:
+    """Return the folder of local state: ``GONGKAI_INSTANCE_PATH``, else ``./instance``."""
+    return Path(os.environ.get("GONGKAI_INSTANCE_PATH") or "instance").resolve()
 
 
 def default_database_url() -> str:
-    """Return ``GONGKAI_DATABASE_URL`` or the embedded SQLite file under ``instance/``."""
+    """Return ``GONGKAI_DATABASE_URL`` or the embedded SQLite file in the instance folder."""
     url = os.environ.get("GONGKAI_DATABASE_URL")
     if url:
         return url
-    DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{DEFAULT_SQLITE_PATH.resolve()}"
+    folder = instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / SQLITE_FILE}"
 
 
 def _normalise_url(url: str) -> str:

@@ -134,6 +134,29 @@ class WorkItem(Base):
     )
 
 
+class Participant(Base):
+    """Someone who started an instance or completed one of its tasks: he may read it."""
+
+    __tablename__ = "instance_participants"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_instance_participants_username", "username"),)
+
+
+class SignInFailure(Base):
+    """A failed sign-in, counted per user name and per address to throttle guessing."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+
+
 class Event(Base):
     """One entry of an instance's append-only, hash-chained audit log."""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from .models import Definition, Event, ProcessInstance, User, UserRole, WorkItem
+from .models import Definition, Event, Participant, ProcessInstance, User, UserRole, WorkItem
 
 _INSTANCES = ProcessInstance.__table__
 _WORK_ITEMS = WorkItem.__table__
@@ -155,6 +155,12 @@ _EVENTS_OF_INSTANCE = (
     .where(_EVENTS.c.instance_id == bindparam("instance_id"))
     .order_by(_EVENTS.c.seq)
 )
+_PARTICIPANTS = Participant.__table__
+_INSERT_PARTICIPANT = insert(_PARTICIPANTS)
+_IS_PARTICIPANT = select(_PARTICIPANTS.c.instance_id).where(
+    _PARTICIPANTS.c.instance_id == bindparam("instance_id"),
+    _PARTICIPANTS.c.username == bindparam("username"),
+)
 _CONTENT_HASH = select(Definition.content_hash).where(Definition.id == bindparam("definition_id"))
 
 _N_WORK_ITEM = len(_WORK_ITEM_COLUMNS)
@@ -275,6 +281,17 @@ class Repository:
         values = [asdict(i) for i in items]
         if values:
             self.connection.execute(_INSERT_WORK_ITEM, values)
+
+    def add_participant(self, instance_id: int, username: str) -> None:
+        """Record that ``username`` worked on the instance (he may read it from now on)."""
+        self.connection.execute(
+            _INSERT_PARTICIPANT, {"instance_id": instance_id, "username": username}
+        )
+
+    def is_participant(self, instance_id: int, username: str) -> bool:
+        """Tell whether ``username`` started the instance or completed one of its tasks."""
+        params = {"instance_id": instance_id, "username": username}
+        return self.connection.execute(_IS_PARTICIPANT, params).first() is not None
 
     def insert_events(self, events: Sequence[EventRow]) -> None:
         """Append events to the log."""

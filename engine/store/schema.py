@@ -37,3 +37,36 @@ def current_revision(db: Database) -> str | None:
 def head_revision() -> str | None:
     """Return the newest revision the migrations define."""
     return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def app_role_statements(db: Database, role: str) -> list[str]:
+    """Return the PostgreSQL statements that give ``role`` what the application needs, no more.
+
+    The tables belong to the role that runs the migrations.  The application's
+    role may read and write rows, but not alter, drop, truncate or disable the
+    triggers that keep review records immutable, nor change the schema
+    version; review records it may only read and add.
+    """
+    if db.is_sqlite:
+        raise ValueError("database roles exist on PostgreSQL only")
+    preparer = db.write_engine.dialect.identifier_preparer
+    with db.read_engine.connect() as connection:
+        current = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
+    schema, who = preparer.quote_identifier(current), preparer.quote_identifier(role)
+    return [
+        f"GRANT USAGE ON SCHEMA {schema} TO {who}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {who}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
+        f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA {schema} FROM {who}",
+        f"REVOKE UPDATE, DELETE ON {schema}.review_records FROM {who}",
+        f"REVOKE INSERT, UPDATE, DELETE ON {schema}.alembic_version FROM {who}",
+    ]
+
+
+def grant_app_role(db: Database, role: str) -> list[str]:
+    """Grant the application's role its privileges (see ``app_role_statements``)."""
+    statements = app_role_statements(db, role)
+    with db.write_engine.begin() as connection:
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+    return statements

@@ -45,8 +45,8 @@ REVIEW_CHAIN = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve gongkai on a free local port over a fresh SQLite database."""
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
+    """Serve gongkai on a free local port over a fresh SQLite database; yield URL and engine."""
     folder = tmp_path_factory.mktemp("browser")
     engine = Engine(Database.connect(f"sqlite:///{folder / 'gongkai.sqlite3'}"))
     schema.upgrade(engine.db)
@@ -57,9 +57,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
+    yield f"http://127.0.0.1:{http.server_port}", engine
     http.shutdown()
     engine.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(site: tuple[str, Engine]) -> str:
+    """The address gongkai is served at."""
+    return site[0]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,61 @@
+"""What text input may contain: nothing a database refuses, and nothing that fakes its look.
+
+Text fields refuse control characters (a NUL byte is an error on PostgreSQL)
+and the bidirectional controls that make text display in another order than
+it is stored.  Identifiers (a user name, a document number prefix) are
+compared by what they look like: they are normalised to NFKC and refuse
+every invisible or blank character, so that two different values can never
+display alike.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: characters that reorder how text is displayed (Trojan-source look-alikes).
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_LINE_BREAKS = frozenset("\n\r\t")
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+
+
+def _code(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def text_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Return what is wrong with free text, as an error message, or None."""
+    for char in text:
+        if char in BIDI_CONTROLS:
+            return (
+                f"不能含有改变文字方向的控制字符（{_code(char)}） / Must not contain "
+                f"characters that change the direction of text ({_code(char)})."
+            )
+        category = unicodedata.category(char)
+        if category == "Cc" and not (multiline and char in _LINE_BREAKS):
+            return (
+                f"不能含有控制字符（{_code(char)}） / Must not contain control characters "
+                f"({_code(char)})."
+            )
+        if category == "Cs" or char in "\ufffe\uffff":
+            return f"含有无效字符（{_code(char)}） / Contains an invalid character ({_code(char)})."
+    return None
+
+
+def identifier(text: str) -> str:
+    """Return an identifier in its one canonical form: NFKC, without outer spaces."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def identifier_problem(text: str) -> str | None:
+    """Return what makes ``text`` unfit as an identifier (invisible or blank characters)."""
+    if problem := text_problem(text):
+        return problem
+    for char in text:
+        if unicodedata.category(char) in _INVISIBLE:
+            return (
+                f"不能含有空白或不可见字符（{_code(char)}） / Must not contain blank or "
+                f"invisible characters ({_code(char)})."
+            )
+    return None

@@ -1,0 +1,300 @@
+"""The web UI as an attacker and a careless user try it, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import re
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from flask.testing import FlaskClient
+
+from engine import Engine, SignInFailedError, SignInThrottledError
+from engine.clock import ManualClock
+from webui import create_app, get_engine
+from webui.cli import _RequestHandler, main
+from webui.security import KEY_FILE, SecretKeyError
+
+from .web import Browser, task_link
+
+# -- the secret key -----------------------------------------------------------------------
+
+
+def forged_admin_session(key: str) -> str:
+    """Return a session cookie for 'admin', signed with ``key``."""
+    forger = Flask("forger")
+    forger.secret_key = key
+    serializer = SecureCookieSessionInterface().get_signing_serializer(forger)
+    return serializer.dumps({"_user_id": "admin", "_fresh": True})
+
+
+@pytest.fixture
+def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("GONGKAI_SECRET_KEY", raising=False)
+    monkeypatch.setenv("GONGKAI_INSTANCE_PATH", str(tmp_path / "instance"))
+    return tmp_path / "instance"
+
+
+def test_a_session_signed_with_dev_opens_nothing(app: Flask, instance: Path) -> None:
+    production = create_app({"ENGINE": get_engine(app)})  # neither testing nor demo
+    client = production.test_client()
+    client.set_cookie("session", forged_admin_session("dev"))
+    response = client.get("/admin/tasks")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert production.secret_key != "dev"
+
+
+def test_a_key_is_made_once_in_the_instance_folder_readable_by_its_owner_only(
+    app: Flask, instance: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = create_app({"ENGINE": get_engine(app)})
+    key_file = instance / KEY_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert "generated a new secret key" in caplog.text
+    second = create_app({"ENGINE": get_engine(app)})
+    assert first.secret_key == second.secret_key == key_file.read_text().strip()
+    assert len(first.secret_key) >= 32
+
+    key_file.chmod(0o644)
+    with pytest.raises(SecretKeyError, match="chmod 600"):
+        create_app({"ENGINE": get_engine(app)})
+
+
+@pytest.mark.parametrize("weak", ["dev", "secret", "a" * 40, "0123456789"])
+def test_a_weak_key_is_refused(
+    app: Flask, instance: Path, monkeypatch: pytest.MonkeyPatch, weak: str
+) -> None:
+    monkeypatch.setenv("GONGKAI_SECRET_KEY", weak)
+    with pytest.raises(SecretKeyError, match="too weak"):
+        create_app({"ENGINE": get_engine(app)})
+
+
+def test_a_strong_key_from_the_environment_is_used(
+    app: Flask, instance: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "kV3-8sQ_pz1XcL0mW9rT2yB7nF5hJ4dG6aE"
+    monkeypatch.setenv("GONGKAI_SECRET_KEY", key)
+    assert create_app({"ENGINE": get_engine(app)}).secret_key == key
+    assert not (instance / KEY_FILE).exists()
+
+
+def test_serve_refuses_a_weak_key_and_demo_says_its_key_is_thrown_away(
+    database_url: str, instance: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[dict] = []
+    monkeypatch.setattr(Flask, "run", lambda self, **options: ran.append(options))
+    runner = CliRunner(env={"GONGKAI_DATABASE_URL": database_url})
+    demo = runner.invoke(main, ["serve", "--demo"])
+    assert demo.exit_code == 0, demo.output
+    assert "throw-away secret key" in demo.output.splitlines()[0]
+    assert ran and ran[0]["request_handler"] is _RequestHandler
+
+    weak = CliRunner(env={"GONGKAI_DATABASE_URL": database_url, "GONGKAI_SECRET_KEY": "dev"})
+    refused = weak.invoke(main, ["serve"])
+    assert refused.exit_code == 1 and "too weak" in refused.output
+    assert len(ran) == 1
+
+
+def test_the_server_does_not_name_its_version() -> None:
+    assert _RequestHandler.version_string(object.__new__(_RequestHandler)) == "gongkai"
+
+
+def test_session_cookies_can_be_marked_secure(
+    app: Flask, instance: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGKAI_SECURE_COOKIES", "1")
+    secure = create_app({"ENGINE": get_engine(app), "TESTING": True})
+    browser = Browser(secure.test_client())
+    browser.get("/login")
+    response = browser.client.post(
+        "/login", data={"csrf_token": browser.token, "username": "lisi", "password": "demo"}
+    )
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+# -- request size and headers -------------------------------------------------------------
+
+
+def test_a_request_over_the_limit_is_refused_unread(app: Flask, client: FlaskClient) -> None:
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit == 4096 * 2 + 2**20
+    browser = Browser(client).login("zhangsan")
+    path = task_link(browser.get("/"))
+    browser.get(path)
+    huge = io.BytesIO(b"%PDF-1.7\n" + b"0" * (limit + 1))
+    html = browser.post(
+        path,
+        {"title": "大文件", "attachment": (huge, "big.pdf")},
+        status=413,
+        content_type="multipart/form-data",
+    )
+    assert "提交的内容太大" in html and "1.0 MB" in html
+
+    # No Content-Length (a chunked body): the limit holds while the body is read.
+    response = client.post(
+        path,
+        input_stream=io.BytesIO(b"title=" + b"x" * (limit + 10)),
+        content_type="application/x-www-form-urlencoded",
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+
+
+def test_every_page_carries_the_security_headers_and_no_inline_script(
+    app: Flask, client: FlaskClient
+) -> None:
+    responses = {page: client.get(page) for page in ("/login", "/public/", "/nowhere")}
+    Browser(client).login("admin")
+    sheet = re.search(r'href="(/instances/\d+/sheet)"', client.get("/documents").text).group(1)
+    for page in ("/", "/documents", "/admin/tasks", "/admin/calendar", sheet):
+        responses[page] = client.get(page)
+        assert responses[page].status_code == 200, page
+    for page, response in responses.items():
+        headers = response.headers
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "Server" not in headers
+        html = response.get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), page
+        assert not re.search(r"\son[a-z]+=", html), page
+        assert not re.search(r"\sstyle=", html), page
+
+
+# -- sign-in --------------------------------------------------------------------------------
+
+
+def sign_in(client: FlaskClient, username: str, password: str, address: str) -> tuple[int, str]:
+    browser = Browser(client)
+    browser.get("/login")
+    response = client.post(
+        "/login",
+        data={"csrf_token": browser.token, "username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_failed_sign_ins_are_throttled_per_user_and_per_address(app: Flask) -> None:
+    clock = get_engine(app).clock
+    assert isinstance(clock, ManualClock)
+    for attempt in range(5):
+        status, html = sign_in(app.test_client(), "lisi", f"guess{attempt}", f"10.0.0.{attempt}")
+        assert status == 401 and "用户名或密码错误" in html
+    status, html = sign_in(app.test_client(), "lisi", "demo", "10.0.0.9")  # right, but too late
+    assert status == 429 and "登录失败次数过多" in html and "15 分钟" in html
+    assert sign_in(app.test_client(), "wangwu", "demo", "10.0.0.9")[0] == 302  # others go on
+
+    clock.advance(minutes=15, seconds=1)
+    assert sign_in(app.test_client(), "lisi", "demo", "10.0.0.9")[0] == 302
+
+    for attempt in range(20):  # one address guessing many names
+        assert sign_in(app.test_client(), f"nobody{attempt}", "x", "10.9.9.9")[0] == 401
+    assert sign_in(app.test_client(), "zhaoliu", "demo", "10.9.9.9")[0] == 429
+    assert sign_in(app.test_client(), "zhaoliu", "demo", "10.9.9.8")[0] == 302
+
+
+def test_unknown_and_known_names_get_the_same_answer(app: Flask) -> None:
+    engine: Engine = get_engine(app)
+    answers = []
+    for name in ("lisi", "no-such-user", "li\x00si", "\u202eisil"):
+        with pytest.raises(SignInFailedError) as failed:
+            engine.authenticate(name, "wrong", "10.1.1.1")
+        answers.append(str(failed.value))
+    assert len(set(answers)) == 1
+    for _ in range(5):
+        with pytest.raises(SignInFailedError):
+            engine.authenticate("another-nobody", "wrong", "10.1.1.2")
+    with pytest.raises(SignInThrottledError) as throttled:
+        engine.authenticate("another-nobody", "wrong", "10.1.1.2")
+    assert 0 < throttled.value.retry_after <= timedelta(minutes=15).total_seconds()
+
+
+def test_a_full_width_user_name_signs_in_as_its_plain_form(app: Flask) -> None:
+    assert sign_in(app.test_client(), "ｌｉｓｉ", "demo", "10.2.2.2")[0] == 302
+
+
+# -- input that once made the server fail -------------------------------------------------
+
+BIG = str(2**63)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/documents/{BIG}",
+        f"/attachments/{BIG}",
+        f"/instances/{BIG}/sheet",
+        f"/public/{BIG}",
+        "/public/2147483648",
+        "/documents/0",
+        "/tasks/not-a-task",
+        "/tasks/%00",
+    ],
+)
+def test_ids_out_of_range_are_not_found(client: FlaskClient, path: str) -> None:
+    Browser(client).login("qianyi")
+    assert client.get(path).status_code == 404
+
+
+def test_control_characters_are_refused_field_by_field(app: Flask, client: FlaskClient) -> None:
+    engine = get_engine(app)
+    browser = Browser(client).login("zhangsan")
+    path = task_link(browser.get("/"))
+    browser.get(path)
+    html = browser.post(
+        path,
+        {
+            "title": "标题\x00",
+            "doc_type": "general",
+            "body": "正文\x00",
+            "attribute": "withheld",
+            "attribute_reason": "理由\x07",
+        },
+        status=422,
+    )
+    for field in ("title", "body", "attribute_reason"):
+        assert re.search(rf'id="{field}-error">不能含有控制字符', html), field
+    assert sign_in(app.test_client(), "zhang\x00san", "demo", "10.3.3.3")[0] == 401
+
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/calendar")
+    html = admin.post("/admin/calendar", {"schedule": "2027-01-01 holiday 元旦\x00"}, status=400)
+    assert "备注不能含有控制字符" in html
+    with pytest.raises(Exception, match="No user"):
+        engine.get_user("li\x00si")
+
+
+def test_a_look_alike_number_prefix_is_refused(app: Flask, client: FlaskClient) -> None:
+    engine = get_engine(app)
+    office = Browser(client).login("wangwu")
+    office.get("/")
+    lisi = Browser(app.test_client()).login("lisi")
+    review = task_link(lisi.get("/"))
+    lisi.get(review)
+    lisi.post(review, {"decision": "approve", "attribute": "on_request"})
+    path = task_link(office.get("/"))
+    for prefix, problem in (
+        ("威政办发\u200b", "不可见字符"),
+        ("\u200f威政办发", "改变文字方向"),
+        ("威政 办发", "不可见字符"),
+    ):
+        office.get(path)
+        html = office.post(
+            path, {"decision": "approve", "attribute": "on_request", "number_prefix": prefix}, 422
+        )
+        assert re.search(rf'id="number_prefix-error">[^<]*{problem}', html), (prefix, html[-800:])
+    office.get(path)
+    office.post(
+        path, {"decision": "approve", "attribute": "on_request", "number_prefix": "威政办发"}
+    )
+    assert engine.list_tasks("zhaoliu")

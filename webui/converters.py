@@ -1,0 +1,25 @@
+"""URL converters: an id or a task id that is not well-formed is a 404, not a database error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
+
+from engine.access import MAX_ID
+
+
+class IdConverter(IntegerConverter):
+    """A row id: a positive integer that fits the database's integer column."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+class TaskIdConverter(BaseConverter):
+    """A task id: a UUID in its canonical lower-case form."""
+
+    regex = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+CONVERTERS = {"id": IdConverter, "task": TaskIdConverter}

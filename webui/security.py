@@ -1,0 +1,111 @@
+"""The secret key that signs sessions, and the HTTP headers every response carries."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, Response
+
+#: shortest secret key accepted, in characters.
+MIN_KEY_LENGTH = 32
+#: fewest different characters a secret key must have (a 32-digit hex token has 16).
+MIN_KEY_DISTINCT = 10
+KEY_FILE = "secret_key"
+_HOW_TO = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+#: Content-Security-Policy: only our own files, no inline script, no framing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class SecretKeyError(RuntimeError):
+    """gongkai will not start with a missing or weak secret key."""
+
+
+def key_problem(key: str) -> str | None:
+    """Return why ``key`` is too weak to sign sessions, or None."""
+    if len(key) < MIN_KEY_LENGTH:
+        return f"it has {len(key)} characters; at least {MIN_KEY_LENGTH} are needed"
+    if len(set(key)) < MIN_KEY_DISTINCT:
+        return f"it uses only {len(set(key))} different characters"
+    return None
+
+
+def secret_key(instance_path: str | Path) -> tuple[str, str | None]:
+    """Return the secret key to sign sessions with, and a note to show when one was made.
+
+    ``GONGKAI_SECRET_KEY`` wins if set, and must be strong.  Otherwise the
+    key is read from the instance folder, or made there on first start, in a
+    file only its owner may read.
+    """
+    configured = os.environ.get("GONGKAI_SECRET_KEY")
+    if configured is not None:
+        if problem := key_problem(configured):
+            raise SecretKeyError(
+                f"GONGKAI_SECRET_KEY is too weak: {problem}. Make one with: {_HOW_TO}"
+            )
+        return configured, None
+    path = Path(instance_path) / KEY_FILE
+    if path.exists():
+        return _read_key(path), None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{KEY_FILE}.{secrets.token_hex(8)}")
+    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(48))
+    try:
+        # Linking fails if another worker made the key first: then everyone uses that one.
+        os.link(staged, path)
+        note = (
+            f"generated a new secret key in {path} (readable by its owner only); "
+            "set GONGKAI_SECRET_KEY to use your own, the same on every host"
+        )
+    except FileExistsError:
+        note = None
+    finally:
+        staged.unlink()
+    return _read_key(path), note
+
+
+def _read_key(path: Path) -> str:
+    if path.stat().st_mode & 0o077:
+        raise SecretKeyError(f"{path} may be read by others than its owner; run: chmod 600 {path}")
+    key = path.read_text(encoding="utf-8").strip()
+    if problem := key_problem(key):
+        raise SecretKeyError(f"the secret key in {path} is too weak: {problem}")
+    return key
+
+
+def throwaway_key() -> str:
+    """Return a random key that lives as long as the process (demo and tests)."""
+    return secrets.token_urlsafe(48)
+
+
+def init_app(app: Flask) -> None:
+    """Add the security headers to every response."""
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
