@@ -66,6 +66,8 @@ def existing_instance(repo: Repository, instance_id: int) -> InstanceRow:
 
 #: roles that read every instance: the disclosure office, auditors (read-only) and admins.
 READ_ALL_ROLES = frozenset({"office", "auditor", "admin"})
+#: the role that reads what the people of its department start (处室负责人).
+HEAD_ROLE = "dept_head"
 _NOT_YOURS = (
     "无权查看，或不存在 / You may not read this, or it does not exist "
     "(only the people who work on it, the office, auditors and admins may)."
@@ -78,12 +80,24 @@ def reads_everything(held: set[str]) -> bool:
 
 
 def may_read(repo: Repository, username: str, held: set[str], instance_id: int) -> bool:
-    """Tell whether a user may read an instance: he worked on it or may work on it now."""
+    """Tell whether a user may read an instance.
+
+    He may if he worked on it or may work on it now, if he heads the
+    department of whoever started it, or if he reads everything.
+    """
     if reads_everything(held) or repo.is_participant(instance_id, username):
         return True
-    return any(
+    if any(
         item.role in held and may_see(username, item) for item in repo.work_items_of(instance_id)
-    )
+    ):
+        return True
+    return HEAD_ROLE in held and heads_department_of(repo, username, instance_id)
+
+
+def heads_department_of(repo: Repository, username: str, instance_id: int) -> bool:
+    """Tell whether the user works in the department of the instance's starter."""
+    department = repo.department(username)
+    return department is not None and department == repo.starters_department(instance_id)
 
 
 def refused(held: set[str], missing: bool) -> PermissionDeniedError | NotFoundError:

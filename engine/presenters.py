@@ -44,7 +44,7 @@ def instance_row(instance: ProcessInstance) -> InstanceRow:
 def user_view(user: User) -> UserView:
     """Return the view of a user."""
     held = tuple(sorted(r.role for r in user.roles))
-    return UserView(user.username, user.display_name, held, user.active)
+    return UserView(user.username, user.display_name, held, user.active, user.department)
 
 
 def task_of(item: WorkItemRow, instance: InstanceRow) -> TaskView:

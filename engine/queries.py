@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 
 from . import audit, forms, roles
 from .access import (
+    HEAD_ROLE,
     check_may_work,
     existing_instance,
     is_id,
@@ -155,8 +156,8 @@ class Queries:
         """Return the issued documents ``reader`` may see, newest first.
 
         The office, auditors and admins see every one; anyone else those he
-        worked on or may work on now, and the published proactive ones as the
-        public sees them.
+        worked on or may work on now (a department head, those his department
+        started), and the published proactive ones as the public sees them.
         """
         with self._repository(write=False) as repo:
             held = roles_of(repo, reader)
@@ -165,17 +166,20 @@ class Queries:
                 return [DocumentView(**row._mapping) for row in self._documents(repo, *where)]
             mine = select(Participant.instance_id).where(Participant.username == reader)
             tasks = select(WorkItem.instance_id).where(WorkItem.role.in_(sorted(held)))
-            rows = self._documents(
-                repo,
-                *where,
-                or_(
-                    Document.instance_id.in_(mine), Document.instance_id.in_(tasks), and_(*_PUBLIC)
-                ),
-            )
+            involved = [Document.instance_id.in_(mine), Document.instance_id.in_(tasks)]
+            if HEAD_ROLE in held and (department := repo.department(reader)):
+                colleagues = (
+                    select(ProcessInstance.id)
+                    .join(User, User.username == ProcessInstance.started_by)
+                    .where(User.department == department)
+                )
+                involved.append(Document.instance_id.in_(colleagues))
+            rows = self._documents(repo, *where, or_(*involved, and_(*_PUBLIC)))
             readable = {r.instance_id for r in rows if may_read(repo, reader, held, r.instance_id)}
         return [
             DocumentView(**row._mapping) if row.instance_id in readable else _public_view(row)
             for row in rows
+            if row.instance_id in readable or _is_public(row)
         ]
 
     def public_documents(self) -> list[DocumentView]:
@@ -206,7 +210,7 @@ class Queries:
             row = rows[0] if rows else None
             if row is not None and may_read(repo, reader, held, row.instance_id):
                 return DocumentView(**row._mapping)
-        if row is not None and row.attribute == "proactive" and row.published_at is not None:
+        if row is not None and _is_public(row):
             return _public_view(row)
         raise refused(held, row is None)
 
@@ -257,6 +261,10 @@ class Queries:
 
 #: what makes a catalogue entry public: proactive, and published
 _PUBLIC = (Document.attribute == "proactive", Document.published_at.is_not(None))
+
+
+def _is_public(row: Any) -> bool:
+    return row.attribute == "proactive" and row.published_at is not None
 
 
 def _public_view(row: Any) -> DocumentView:

@@ -19,7 +19,7 @@ from .errors import InvalidInputError, SignInFailedError, SignInThrottledError
 from .passwords import check_password, hash_password
 from .presenters import user_view
 from .store.models import SignInFailure, User, UserRole
-from .text import text_problem
+from .text import identifier, identifier_problem, text_problem
 from .views import UserView
 
 
@@ -58,8 +58,9 @@ class UserAdmin:
         roles_: Iterable[str],
         display_name: str | None = None,
         password: str | None = None,
+        department: str | None = None,
     ) -> UserView:
-        """Create a user with roles, or add the roles to an existing one."""
+        """Create a user with roles, or add roles to an existing one; set his department."""
         username = normalised_username(username)
         if not USERNAME.match(username):
             raise InvalidInputError(
@@ -68,6 +69,12 @@ class UserAdmin:
             )
         if display_name and (problem := text_problem(display_name)):
             raise InvalidInputError(f"显示名 / Display name: {problem}")
+        if department:
+            department = identifier(department)
+            if problem := identifier_problem(department) or (
+                None if len(department) <= 64 else "至多 64 字 / At most 64 characters."
+            ):
+                raise InvalidInputError(f"处室 / Department: {problem}")
         wanted = list(dict.fromkeys(roles_))
         unknown = [r for r in wanted if not roles.is_known_role(r)]
         if unknown:
@@ -90,6 +97,8 @@ class UserAdmin:
                 user.display_name = display_name
             if password:
                 user.password_hash = hash_password(password)
+            if department:
+                user.department = department
             held = {r.role for r in user.roles}
             user.roles.extend(UserRole(role=r) for r in wanted if r not in held)
             session.flush()

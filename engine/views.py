@@ -24,6 +24,7 @@ class UserView:
     display_name: str
     roles: tuple[str, ...]
     active: bool
+    department: str | None = None
 
 
 @dataclass(frozen=True)

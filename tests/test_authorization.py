@@ -1,9 +1,10 @@
 """Who may read and do what: every route, every role and the anonymous public.
 
 The matrix is written out by hand from the rule (the people who worked on or
-may work on an instance, the office, auditors read-only and admins read it;
-anyone else gets a refusal that does not tell whether it exists), so that it
-checks the engine's access rules rather than repeating them.
+may work on an instance, the head of its starter's department, the office,
+auditors read-only and admins read it; anyone else gets a refusal that does
+not tell whether it exists), so that it checks the engine's access rules
+rather than repeating them.
 """
 
 from __future__ import annotations
@@ -47,14 +48,16 @@ READERS = {
     "to_review": {"zhangsan", "lisi", "zhaoliu", "sunqi"},
     # at the department heads: both may take it
     "at_dept_head": {"zhangsan", "lisi", "lisi2"},
-    # returned to its drafter
-    "returned": {"zhangsan"},
+    # returned to its drafter (lisi heads his department)
+    "returned": {"zhangsan", "lisi"},
     # issued, withheld (不予公开)
     "withheld": {"zhangsan", "lisi", "zhaoliu"},
     # another drafter's draft with an attachment, at the department heads
     "other_draft": {"drafter2", "lisi", "lisi2"},
-    # another drafter's draft, not yet submitted
+    # another drafter's draft, not yet submitted (his department has no head here)
     "unsubmitted": {"drafter2"},
+    # a draft of lisi's department, not yet submitted
+    "colleague_draft": {"zhangsan", "lisi"},
 }
 #: the one case the public may read (published proactively)
 PUBLIC = "published"
@@ -116,6 +119,7 @@ def build_cases(engine: Engine) -> Cases:
     )
     instances["other_draft"] = other
     instances["unsubmitted"] = engine.start("document_approval", "drafter2").id
+    instances["colleague_draft"] = engine.start("document_approval", "zhangsan").id
 
     case_of = {instance_id: name for name, instance_id in instances.items()}
     issued = [d for d in engine.list_documents("qianyi") if d.instance_id in case_of]

@@ -136,13 +136,19 @@ def users() -> None:
 @click.option("--role", "roles", multiple=True, required=True, help="Role id; repeat for several.")
 @click.option("--display-name", default=None, help="Name shown in the UI, e.g. 张三.")
 @click.option("--password", default=None, help="Sign-in password (omit for none).")
+@click.option("--department", default=None, help="The department (处室) the user works in.")
 @pass_context
 def users_add(
-    ctx: _Context, name: str, roles: tuple[str, ...], display_name: str | None, password: str | None
+    ctx: _Context,
+    name: str,
+    roles: tuple[str, ...],
+    display_name: str | None,
+    password: str | None,
+    department: str | None,
 ) -> None:
     """Add a user with roles, or add roles to an existing user."""
     try:
-        user = ctx.engine.add_user(name, roles, display_name, password)
+        user = ctx.engine.add_user(name, roles, display_name, password, department)
     except EngineError as exc:
         _fail(exc)
         return

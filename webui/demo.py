@@ -8,6 +8,8 @@ from engine import Engine
 from engine.privacy import id_check_char
 from engine.views import InstanceView
 
+#: the department of the demo's drafter and his head (处室)
+DEMO_DEPARTMENT = "综合处"
 #: demo user name -> (display name, roles); every password is ``demo``.
 DEMO_USERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "zhangsan": ("张三", ("drafter",)),
@@ -50,7 +52,8 @@ def _advance(engine: Engine, instance: InstanceView, steps: list[tuple[str, dict
 def seed(engine: Engine) -> list[str]:
     """Add the demo users and, on a database without documents, a few; return what was done."""
     for username, (display_name, user_roles) in DEMO_USERS.items():
-        engine.add_user(username, user_roles, display_name, DEMO_PASSWORD)
+        department = DEMO_DEPARTMENT if username in ("zhangsan", "lisi") else None
+        engine.add_user(username, user_roles, display_name, DEMO_PASSWORD, department)
     done = [f"{len(DEMO_USERS)} demo users, password '{DEMO_PASSWORD}'"]
     if engine.list_instances(process_id="document_approval"):
         return done

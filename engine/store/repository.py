@@ -161,6 +161,12 @@ _IS_PARTICIPANT = select(_PARTICIPANTS.c.instance_id).where(
     _PARTICIPANTS.c.instance_id == bindparam("instance_id"),
     _PARTICIPANTS.c.username == bindparam("username"),
 )
+_DEPARTMENT = select(User.department).where(User.username == bindparam("username"))
+_STARTERS_DEPARTMENT = (
+    select(User.department)
+    .select_from(_INSTANCES.join(User, User.username == _INSTANCES.c.started_by))
+    .where(_INSTANCES.c.id == bindparam("instance_id"))
+)
 _CONTENT_HASH = select(Definition.content_hash).where(Definition.id == bindparam("definition_id"))
 
 _N_WORK_ITEM = len(_WORK_ITEM_COLUMNS)
@@ -292,6 +298,15 @@ class Repository:
         """Tell whether ``username`` started the instance or completed one of its tasks."""
         params = {"instance_id": instance_id, "username": username}
         return self.connection.execute(_IS_PARTICIPANT, params).first() is not None
+
+    def department(self, username: str) -> str | None:
+        """Return the department a user works in, if any."""
+        return self.connection.execute(_DEPARTMENT, {"username": username}).scalar()
+
+    def starters_department(self, instance_id: int) -> str | None:
+        """Return the department of whoever started the instance, if any."""
+        params = {"instance_id": instance_id}
+        return self.connection.execute(_STARTERS_DEPARTMENT, params).scalar()
 
     def insert_events(self, events: Sequence[EventRow]) -> None:
         """Append events to the log."""

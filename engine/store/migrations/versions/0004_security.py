@@ -1,4 +1,5 @@
-"""security: participants for need-to-know reads, sign-in throttling, no TRUNCATE of reviews
+"""security: departments and participants for need-to-know reads, sign-in throttling, no
+TRUNCATE of review records
 
 Revision ID: 0004
 Revises: 0003
@@ -15,6 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("department", sa.String(length=64), nullable=True))
     op.create_table(
         "instance_participants",
         sa.Column("instance_id", sa.Integer(), nullable=False),
@@ -73,3 +76,5 @@ def downgrade() -> None:
     op.drop_table("sign_in_failures")
     op.drop_index("ix_instance_participants_username", table_name="instance_participants")
     op.drop_table("instance_participants")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("department")
