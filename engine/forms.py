@@ -133,10 +133,13 @@ def optional_url(label: str, label_en: str) -> TrimmedString:
     """Return an optional web address field."""
     return TrimmedString(
         load_default="",
-        validate=validate.Regexp(
-            r"^(https?://\S+)?$",
-            error="须为 http(s):// 开头的网址 / Must be an http(s):// address.",
-        ),
+        validate=[
+            validate.Regexp(
+                r"^(https?://\S+)?$",
+                error="须为 http(s):// 开头的网址 / Must be an http(s):// address.",
+            ),
+            validate.Length(max=500, error="不能超过 {max} 字 / At most {max} characters."),
+        ],
         metadata={"label": label, "label_en": label_en, "widget": "url"},
     )
 

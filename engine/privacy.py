@@ -426,11 +426,14 @@ def redact(text: str, redactions: Iterable[Redaction]) -> str:
         if not 0 <= r.start < r.end <= len(text):
             raise ValueError(f"redaction {r.start}-{r.end} outside text of length {len(text)}")
     groups: list[list[Redaction]] = []
+    group_end = -1
     for r in ordered:
-        if groups and r.start < max(g.end for g in groups[-1]):
+        if groups and r.start < group_end:
             groups[-1].append(r)
+            group_end = max(group_end, r.end)
         else:
             groups.append([r])
+            group_end = r.end
     out, pos = [], 0
     for group in groups:
         start, end = group[0].start, max(r.end for r in group)

@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.task import Task
 from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import EngineError
 from .store.repository import InstanceRow
@@ -92,6 +93,12 @@ class ServiceScriptEngine(PythonScriptEngine):
             result = service(_context.get(), task.data, params)
         except EngineError:
             raise
+        except SQLAlchemyError as exc:
+            # Say what failed, not the SQL: the message reaches the user's page.
+            kind = type(getattr(exc, "orig", None) or exc).__name__
+            raise WorkflowTaskException(
+                f"service '{operation_name}' failed: database error ({kind})", task=task
+            ) from exc
         except Exception as exc:
             raise WorkflowTaskException(
                 f"service '{operation_name}' failed: {exc}", task=task, exception=exc

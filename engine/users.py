@@ -67,7 +67,10 @@ class UserAdmin:
                 f"用户名无效 / Invalid user name '{username}': "
                 "use 1-64 letters, digits, '_', '.', '-'"
             )
-        if display_name and (problem := text_problem(display_name)):
+        if display_name and (
+            problem := text_problem(display_name)
+            or (None if len(display_name) <= 128 else "至多 128 字 / At most 128 characters.")
+        ):
             raise InvalidInputError(f"显示名 / Display name: {problem}")
         if department:
             department = identifier(department)

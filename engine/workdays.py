@@ -26,6 +26,8 @@ from .text import text_problem
 CHINA = ZoneInfo("Asia/Shanghai")
 
 _ONE_DAY = timedelta(days=1)
+#: the longest range one schedule line may give (a holiday is days, not years).
+MAX_RANGE_DAYS = 366
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = {"holiday": False, "workday": True}
 
@@ -121,11 +123,17 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
                     f"日期范围颠倒 '{span}'",
                     f"reversed range '{span}' (end before start)",
                 )
+            if (last - first).days >= MAX_RANGE_DAYS:
+                raise ScheduleError(
+                    lineno,
+                    f"日期范围 '{span}' 超过 {MAX_RANGE_DAYS} 天",
+                    f"the range '{span}' spans more than {MAX_RANGE_DAYS} days",
+                )
         else:
             first = last = _parse_date(span, lineno)
         entry = DayEntry(working=_KINDS[kind], note=note)
-        day = first
-        while day <= last:
+        for offset in range((last - first).days + 1):
+            day = first + timedelta(days=offset)
             previous = entries.get(day)
             if previous is None:
                 entries[day] = entry
@@ -138,7 +146,6 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
                     f"{day.isoformat()} conflicts with line {earlier} "
                     "(listed as both holiday and workday)",
                 )
-            day += _ONE_DAY
     return entries
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -79,10 +80,18 @@ def init_app(app: Flask) -> None:
     CSRFProtect(app)
 
 
+#: a local path: no scheme or host (an open redirect), no backslash, space or control character.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*\Z")
+
+
 def _safe_next(target: str | None) -> str:
     # Only local paths: an absolute URL would let a link send users elsewhere after sign-in.
-    if target and not urlsplit(target).netloc and target.startswith("/"):
-        return target
+    if target and _LOCAL_PATH.match(target):
+        try:
+            if not urlsplit(target).netloc:
+                return target
+        except ValueError:
+            pass
     return url_for("tasks.inbox")
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, Response, current_app, render_template
+from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -31,7 +32,9 @@ STATUS = {
 
 
 def error_page(status: int, title: str, message: str) -> ResponseReturnValue:
-    """Render the error page."""
+    """Render the error page (as plain text where no link can be built, e.g. for a bad Host)."""
+    if request_ctx.url_adapter is None:
+        return Response(f"{status} {title}\n{message}\n", status, mimetype="text/plain")
     return render_template("error.html", status=status, title=title, message=message), status
 
 

@@ -23,7 +23,10 @@ _BILINGUAL_NAME = re.compile(r"^(.*?[^\x00-\x7f])\s+([A-Za-z(].*)$")
 
 def select_locale() -> str:
     """Return the language chosen in this session, else Chinese."""
-    wanted = request.args.get("lang") or session.get("lang")
+    try:
+        wanted = request.args.get("lang") or session.get("lang")
+    except UnicodeDecodeError:  # a query string that is not UTF-8: refused elsewhere
+        wanted = None
     return wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
 
 

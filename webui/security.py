@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 #: shortest secret key accepted, in characters.
 MIN_KEY_LENGTH = 32
@@ -102,7 +102,16 @@ def throwaway_key() -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Refuse a query string that is not UTF-8; add the security headers to every response."""
+
+    @app.before_request
+    def _query_is_text() -> Response | None:
+        try:
+            request.query_string.decode("utf-8")
+        except UnicodeDecodeError:
+            # Plain text: every page reads the query string (the language, the address).
+            return Response("400: the query string is not UTF-8\n", 400, mimetype="text/plain")
+        return None
 
     @app.after_request
     def _headers(response: Response) -> Response:
