@@ -64,8 +64,8 @@ def new_engine(folder: str) -> Engine:
     db = Database.connect(f"sqlite:///{folder}/bench.sqlite3")
     schema.upgrade(db)
     engine = Engine(db, ManualClock(datetime(2026, 11, 30, 1, tzinfo=UTC)))
-    engine.add_user("drafter", ["drafter"])
-    engine.add_user("reviewer", ["dept_head"])
+    engine.users.add("drafter", ["drafter"])
+    engine.users.add("reviewer", ["dept_head"])
     engine.deploy([BPMN])
     return engine
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from string import Formatter
 
-from engine.privacy import KINDS, find_personal_information
+from engine.disclosure.privacy import KINDS, find_personal_information
 
 Span = tuple[int, int, str]
 

@@ -1,8 +1,12 @@
 """gongkai's workflow engine: BPMN deployment, execution, persistence and audit.
 
-Nothing here imports Flask; the web UI and the CLI call ``Engine``.
+``engine`` minus ``engine.disclosure`` is a general BPMN engine
+(``WorkflowEngine``); the disclosure domain plugs into it, and ``Engine`` is
+the two together.  Nothing here imports Flask; the web UI and the CLI call
+``Engine``.
 """
 
+from .domain import Domain
 from .errors import (
     ConflictError,
     DefinitionProblem,
@@ -13,11 +17,13 @@ from .errors import (
     NotFoundError,
     NotReviewedError,
     PermissionDeniedError,
+    Problem,
     ScriptError,
     SignInFailedError,
     SignInThrottledError,
 )
-from .runtime import Engine
+from .gongkai import Engine
+from .runtime import WorkflowEngine
 from .store.database import Database
 
 __all__ = [
@@ -25,6 +31,7 @@ __all__ = [
     "Database",
     "DefinitionProblem",
     "DeploymentError",
+    "Domain",
     "Engine",
     "EngineError",
     "FormValidationError",
@@ -32,7 +39,9 @@ __all__ = [
     "NotFoundError",
     "NotReviewedError",
     "PermissionDeniedError",
+    "Problem",
     "ScriptError",
     "SignInFailedError",
     "SignInThrottledError",
+    "WorkflowEngine",
 ]

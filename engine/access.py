@@ -1,51 +1,47 @@
-"""Who may do what and read what: users, roles, separation of duties, claims, need to know."""
+"""Who may do what and read what: groups, separation of duties, claims, need to know."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from . import roles
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
-from .store.models import User
 from .store.repository import InstanceRow, Repository, WorkItemRow
 
 #: what a user name may be: it is an identifier, so nothing invisible or look-alike.
-USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+USERNAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}\Z")
+#: the group of a task anyone may take (a user task outside every lane, by default).
+ANYONE = "*"
+#: the largest row id the databases store (PostgreSQL's ``integer``).
+MAX_ID = 2**31 - 1
 
 
-def active_user(session: Session, username: str) -> User:
-    """Return the active user of that name, or raise ``NotFoundError``."""
-    if not isinstance(username, str) or not USERNAME.match(username):
-        raise NotFoundError(f"无此用户 / No user {username!r}")
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
-        raise NotFoundError(f"无此用户 / No user '{username}'")
-    return user
+def is_id(value: object) -> bool:
+    """Tell whether ``value`` can be the id of a row (anything else names nothing)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def is_username(value: object) -> bool:
+    """Tell whether ``value`` can be a user name (anything else names nobody)."""
+    return isinstance(value, str) and USERNAME.match(value) is not None
 
 
 def roles_of(repo: Repository, username: str) -> set[str]:
-    """Return the roles of an active user, or raise ``NotFoundError``."""
-    if not isinstance(username, str) or not USERNAME.match(username):
-        raise NotFoundError(f"无此用户 / No user {username!r}")
-    held = repo.roles(username)
+    """Return the groups of an active user, or raise ``NotFoundError``."""
+    held = repo.roles(username) if is_username(username) else None
     if held is None:
-        raise NotFoundError(f"无此用户 / No user '{username}'")
+        raise NotFoundError("user.not_found", user=username)
     return held
 
 
 def task_and_instance(repo: Repository, task_id: str) -> tuple[WorkItemRow, InstanceRow]:
-    """Return a ready task's work item, read after locking its instance, or raise a conflict."""
+    """Return a ready task's work item, read after locking its instance, or raise."""
     if not _is_task_id(task_id):
-        raise NotFoundError(f"无此任务 / No task {task_id!r}")
+        raise NotFoundError("task.not_found", task=task_id)
     found = repo.task_with_instance(task_id)
     if found is None:
-        raise ConflictError(
-            "该任务不存在或已完成 / This task does not exist or has already been completed."
-        )
+        raise ConflictError("task.gone")
     return found
 
 
@@ -60,77 +56,17 @@ def existing_instance(repo: Repository, instance_id: int) -> InstanceRow:
     """Return an instance, or raise ``NotFoundError``."""
     instance = repo.instance(instance_id) if is_id(instance_id) else None
     if instance is None:
-        raise NotFoundError(f"无此实例 / No instance {instance_id}")
+        raise NotFoundError("instance.not_found", instance=instance_id)
     return instance
 
 
-#: roles that read every instance: the disclosure office, auditors (read-only) and admins.
-READ_ALL_ROLES = frozenset({"office", "auditor", "admin"})
-#: the role that reads what the people of its department start (处室负责人).
-HEAD_ROLE = "dept_head"
-_NOT_YOURS = (
-    "无权查看，或不存在 / You may not read this, or it does not exist "
-    "(only the people who work on it, the office, auditors and admins may)."
-)
-
-
-def reads_everything(held: set[str]) -> bool:
-    """Tell whether holders of these roles may read every instance."""
-    return bool(held & READ_ALL_ROLES)
-
-
-def may_read(repo: Repository, username: str, held: set[str], instance_id: int) -> bool:
-    """Tell whether a user may read an instance.
-
-    He may if he worked on it or may work on it now, if he heads the
-    department of whoever started it, or if he reads everything.
-    """
-    if reads_everything(held) or repo.is_participant(instance_id, username):
-        return True
-    if any(
-        item.role in held and may_see(username, item) for item in repo.work_items_of(instance_id)
-    ):
-        return True
-    return HEAD_ROLE in held and heads_department_of(repo, username, instance_id)
-
-
-def heads_department_of(repo: Repository, username: str, instance_id: int) -> bool:
-    """Tell whether the user works in the department of the instance's starter."""
-    department = repo.department(username)
-    return department is not None and department == repo.starters_department(instance_id)
-
-
-def refused(held: set[str], missing: bool) -> PermissionDeniedError | NotFoundError:
-    """Return the error for a read that is not allowed or finds nothing.
-
-    Only a user who may read everything learns that something does not exist;
-    anyone else gets the same refusal either way.
-    """
-    if missing and reads_everything(held):
-        return NotFoundError("找不到 / Not found.")
-    return PermissionDeniedError(_NOT_YOURS)
-
-
-#: the largest row id the databases store (PostgreSQL's ``integer``).
-MAX_ID = 2**31 - 1
-
-
-def is_id(value: object) -> bool:
-    """Tell whether ``value`` can be the id of a row (anything else names nothing)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
-
-
-def readable_instance(repo: Repository, username: str, instance_id: int) -> InstanceRow:
-    """Return an instance the user may read, or raise (without telling whether it exists)."""
-    held = roles_of(repo, username)
-    instance = repo.instance(instance_id) if is_id(instance_id) else None
-    if instance is None or not may_read(repo, username, held, instance_id):
-        raise refused(held, instance is None)
-    return instance
+def holds(held: set[str], item: WorkItemRow) -> bool:
+    """Tell whether someone with these groups belongs to the group the task is for."""
+    return item.role == ANYONE or item.role in held
 
 
 def may_see(username: str, item: WorkItemRow) -> bool:
-    """Tell whether a holder of the task's role may take it (claims, duties, assignment)."""
+    """Tell whether a member of the task's group may take it (claims, duties, assignment)."""
     return (
         username not in item.excluded_users
         and (item.allowed_users is None or username in item.allowed_users)
@@ -140,22 +76,65 @@ def may_see(username: str, item: WorkItemRow) -> bool:
 
 def check_may_work(username: str, held: set[str], item: WorkItemRow) -> None:
     """Raise ``PermissionDeniedError`` unless the user may take the task."""
-    if item.role not in held:
-        raise PermissionDeniedError(
-            f"用户 {username} 无“{roles.ROLES[item.role][0]}”角色，不能办理此任务 / "
-            f"User {username} lacks the role '{item.role}' this task needs."
-        )
+    if not holds(held, item):
+        raise PermissionDeniedError("task.not_your_group", user=username, group=item.role)
     if username in item.excluded_users:
-        raise PermissionDeniedError(
-            f"不能审核本人起草的内容 / {username} may not take this task: "
-            "nobody reviews his own work (separation of duties)."
-        )
+        raise PermissionDeniedError("task.own_work", user=username)
     if item.allowed_users is not None and username not in item.allowed_users:
-        raise PermissionDeniedError(
-            f"此任务由 {'、'.join(item.allowed_users)} 办理 / Only "
-            f"{', '.join(item.allowed_users)} may take this task (谁起草、谁解读)."
-        )
+        raise PermissionDeniedError("task.only_for", users=list(item.allowed_users))
     if item.claimed_by not in (None, username):
-        raise PermissionDeniedError(
-            f"此任务已由 {item.claimed_by} 认领 / This task is claimed by {item.claimed_by}."
-        )
+        raise PermissionDeniedError("task.claimed", user=item.claimed_by)
+
+
+class ReadPolicy:
+    """Who may read an instance: need to know, decided here and nowhere else.
+
+    Whoever started an instance or completed one of its tasks may read it,
+    and whoever may take one of its tasks now.  Members of ``read_all``
+    groups read every instance; members of ``heads`` groups read what anyone
+    of their department starts.
+    """
+
+    def __init__(self, read_all: Iterable[str] = (), heads: Iterable[str] = ()) -> None:
+        self.read_all = frozenset(read_all)
+        self.heads = frozenset(heads)
+
+    def reads_everything(self, held: set[str]) -> bool:
+        """Tell whether members of these groups may read every instance."""
+        return bool(held & self.read_all)
+
+    def heads_a_department(self, held: set[str]) -> bool:
+        """Tell whether members of these groups read what their department starts."""
+        return bool(held & self.heads)
+
+    def may_read(self, repo: Repository, username: str, held: set[str], instance_id: int) -> bool:
+        """Tell whether a user may read an instance."""
+        if self.reads_everything(held) or repo.is_participant(instance_id, username):
+            return True
+        if any(
+            holds(held, item) and may_see(username, item)
+            for item in repo.work_items_of(instance_id)
+        ):
+            return True
+        if not self.heads_a_department(held):
+            return False
+        department = repo.department(username)
+        return department is not None and department == repo.starters_department(instance_id)
+
+    def refused(self, held: set[str], missing: bool) -> PermissionDeniedError | NotFoundError:
+        """Return the error for a read that is not allowed or finds nothing.
+
+        Only a user who may read everything learns that something does not
+        exist; anyone else gets the same refusal either way.
+        """
+        if missing and self.reads_everything(held):
+            return NotFoundError("read.not_found")
+        return PermissionDeniedError("read.refused")
+
+    def readable_instance(self, repo: Repository, username: str, instance_id: int) -> InstanceRow:
+        """Return an instance the user may read, or raise (not telling whether it exists)."""
+        held = roles_of(repo, username)
+        instance = repo.instance(instance_id) if is_id(instance_id) else None
+        if instance is None or not self.may_read(repo, username, held, instance_id):
+            raise self.refused(held, instance is None)
+        return instance

@@ -7,6 +7,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from .errors import Problem
 from .text import text_problem
 
 #: default upper limit of one attachment, in bytes (20 MiB).
@@ -42,28 +43,26 @@ class Upload:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def problems(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
+def problems(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Problem]:
     """Return what is wrong with an upload (empty if it is acceptable)."""
     found = []
     if problem := text_problem(upload.filename):
-        zh, en = problem.split(" / ", 1)
-        found.append(f"文件名{zh} / The file name: {en}")
-    kinds = "、".join(d for _, d in ACCEPTED.values())
+        found.append(Problem("attachment.bad_name", {"problem": problem}))
+    kinds = [description for _, description in ACCEPTED.values()]
     if upload.extension not in ACCEPTED:
-        found.append(
-            f"只接受 {kinds} 文件 / Only {', '.join(d for _, d in ACCEPTED.values())} files "
-            f"are accepted (got '{upload.filename}')."
-        )
+        found.append(Problem("attachment.kind", {"kinds": kinds, "name": upload.filename}))
     elif not _content_matches(upload):
-        found.append(
-            f"文件内容不是 {ACCEPTED[upload.extension][1]} / The content of '{upload.filename}' "
-            f"is not a {ACCEPTED[upload.extension][1]} file."
-        )
+        kind = ACCEPTED[upload.extension][1]
+        found.append(Problem("attachment.content", {"kind": kind, "name": upload.filename}))
     if not upload.content:
-        found.append("文件为空 / The file is empty.")
+        found.append(Problem("attachment.empty"))
     if len(upload.content) > max_bytes:
-        limit, size = _size(max_bytes), _size(len(upload.content))
-        found.append(f"文件超过 {limit} 上限 / The file is larger than the {limit} limit ({size}).")
+        found.append(
+            Problem(
+                "attachment.too_large",
+                {"limit": _size(max_bytes), "size": _size(len(upload.content))},
+            )
+        )
     return found
 
 

@@ -9,7 +9,7 @@ a file in one pass.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,10 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
 
-from . import forms, roles
-from .errors import DefinitionProblem, DeploymentError, ScriptError
-from .scripting import check_source
+from .access import ANYONE
+from .errors import DefinitionProblem, DeploymentError
+from .forms import CONFIRM
+from .scripting import ScriptRefused, check_source
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -167,13 +168,31 @@ def read_files(paths: Iterable[str | Path]) -> dict[str, str]:
     return files
 
 
+@dataclass(frozen=True)
+class DeployRules:
+    """What a deployment is checked against: the engine's forms, services and groups.
+
+    A lane names a group; one the domain does not know is refused only with
+    ``strict_groups``.  A user task outside every lane is for
+    ``default_group`` (anyone, unless configured), and one that names no
+    form gets the generic confirmation form.
+    """
+
+    forms: frozenset[str] = frozenset({CONFIRM})
+    services: frozenset[str] = frozenset()
+    knows_group: Callable[[str], bool] = field(default=lambda group: True)
+    strict_groups: bool = False
+    default_group: str = ANYONE
+
+
 class _Checker:
     """Collects problems of one file beyond what SpiffWorkflow itself checks."""
 
-    def __init__(self, file: str, root: Any, services: Iterable[str]) -> None:
+    def __init__(self, file: str, root: Any, rules: DeployRules) -> None:
         self.file = file
         self.root = root
-        self.services = set(services)
+        self.rules = rules
+        self.services = set(rules.services)
         self.problems: list[DefinitionProblem] = []
         self.user_tasks: list[UserTaskRules] = []
         self.timers: list[TimerRule] = []
@@ -193,9 +212,9 @@ class _Checker:
         lane_of: dict[str, str] = {}
         for lane in process.iterfind(".//bpmn:lane", NS):
             lane_id = lane.get("id")
-            if lane.find("bpmn:childLaneSet", NS) is None and not roles.is_known_role(lane_id):
-                known = ", ".join(roles.ROLES)
-                self.problem(lane_id, f"lane names no known role (known roles: {known})")
+            leaf = lane.find("bpmn:childLaneSet", NS) is None
+            if leaf and self.rules.strict_groups and not self.rules.knows_group(lane_id):
+                self.problem(lane_id, "lane names no known group (deployed with strict groups)")
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 lane_of[(ref.text or "").strip()] = lane_id
         task_ids = {el.get("id") for el in process.iter() if el.get("id")}
@@ -204,8 +223,9 @@ class _Checker:
         for start in starts:
             if start.get("id") in lane_of:
                 self.start_roles[process_id] = lane_of[start.get("id")]
-        for task in process.iter(f"{{{BPMN}}}userTask"):
-            self._check_user_task(process_id, task, lane_of, task_ids)
+        for tag in ("userTask", "manualTask"):
+            for task in process.iter(f"{{{BPMN}}}{tag}"):
+                self._check_user_task(process_id, task, lane_of, task_ids)
         for event in process.iter(f"{{{BPMN}}}boundaryEvent"):
             self._check_boundary_timer(process_id, event)
         for task in process.iter(f"{{{BPMN}}}serviceTask"):
@@ -248,16 +268,11 @@ class _Checker:
     ) -> None:
         task_id = task.get("id")
         properties = _properties(task)
-        role = self._lane(task, lane_of)
-        if role is None:
-            self.problem(task_id, "user task is not in any lane, so no role may work on it")
-        form = properties.get(FORM_PROPERTY, "")
-        if not form:
-            self.problem(task_id, f"user task names no form (extension property '{FORM_PROPERTY}')")
-        elif not forms.is_known_form(form):
-            self.problem(
-                task_id, f"unknown form schema '{form}' (known: {', '.join(sorted(forms.FORMS))})"
-            )
+        role = self._lane(task, lane_of) or self.rules.default_group
+        form = properties.get(FORM_PROPERTY, "") or CONFIRM
+        if form not in self.rules.forms:
+            known = ", ".join(sorted(self.rules.forms))
+            self.problem(task_id, f"unknown form schema '{form}' (known: {known})")
         excluded = _id_list(properties.get(EXCLUDE_PROPERTY, ""))
         only = _id_list(properties.get(ONLY_PROPERTY, ""))
         for name, ids in ((EXCLUDE_PROPERTY, excluded), (ONLY_PROPERTY, only)):
@@ -268,9 +283,9 @@ class _Checker:
         if due is not None:
             try:
                 check_source(due, "eval")
-            except ScriptError as exc:
+            except ScriptRefused as exc:
                 self.problem(task_id, f"'{DUE_PROPERTY}' {exc}")
-        if role is not None and form and forms.is_known_form(form):
+        if form in self.rules.forms:
             name = task.get("name") or task_id
             self.user_tasks.append(
                 UserTaskRules(process_id, task_id, name, role, form, excluded, only, due)
@@ -301,7 +316,7 @@ class _Checker:
                 element = element.getparent()
             try:
                 check_source(source.strip() or "None", mode)
-            except ScriptError as exc:
+            except ScriptRefused as exc:
                 self.problem(element.get("id") if element is not None else None, f"script {exc}")
 
 
@@ -319,9 +334,9 @@ def _id_list(value: str) -> tuple[str, ...]:
 
 
 def compile_definition(
-    files: Mapping[str, str], services: Iterable[str] = ()
+    files: Mapping[str, str], deploy_rules: DeployRules | None = None
 ) -> CompiledDefinition:
-    """Validate BPMN ``files`` and build their specs.
+    """Validate BPMN ``files`` against ``deploy_rules`` and build their specs.
 
     Raises ``DeploymentError`` listing every problem found.
     """
@@ -352,7 +367,7 @@ def compile_definition(
                 )
             )
             continue
-        checker = _Checker(name, root, services)
+        checker = _Checker(name, root, deploy_rules or DeployRules())
         checker.check()
         problems.extend(checker.problems)
         for rules in checker.user_tasks:

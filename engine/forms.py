@@ -1,23 +1,25 @@
-"""Marshmallow schemas of user-task forms, named from the BPMN.
+"""Task forms: marshmallow schemas named from the BPMN, and the fields they are made of.
 
-A user task names its form with the extension property ``form``; deployment
-refuses a name that is not registered here.  Field ``metadata`` carries the
-label the web UI shows (``label`` in Chinese, ``label_en`` in English).
+A user task names its form with the extension property ``form``; the domain
+registers the schemas (see ``engine.domain``), and deployment refuses a name
+that is not registered.  A task that names no form gets the generic
+confirmation form.  Field ``metadata`` carries the label the web UI shows
+(``label`` in Chinese, ``label_en`` in English).
 """
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from .documents import ATTRIBUTES, DOC_TYPES, WITHHELD_BASES
-from .errors import FormValidationError
-from .review import CONCLUSIONS, DISCLOSING, EXEMPTIONS
+from .errors import FormValidationError, Problem
 from .text import identifier, identifier_problem, text_problem
 
-_REQUIRED = {"required": "此项必填 / This field is required."}
+#: what a required field says when it is left out
+REQUIRED = {"required": Problem("form.required")}
+TOO_LONG = Problem("form.too_long")
 
 
 class FormSchema(Schema):
@@ -34,7 +36,7 @@ class FormSchema(Schema):
 
     def check_against_case(
         self, data: dict[str, Any], case: dict[str, Any]
-    ) -> dict[str, list[str]]:
+    ) -> dict[str, list[Problem]]:
         """Return errors that only the case's own data can reveal (none by default)."""
         return {}
 
@@ -64,27 +66,16 @@ def non_blank(label: str, label_en: str, max_length: int, **metadata: Any) -> Tr
     return TrimmedString(
         required=True,
         validate=[
-            validate.Length(min=1, error="不能为空 / Must not be empty."),
-            validate.Length(max=max_length, error="不能超过 {max} 字 / At most {max} characters."),
+            validate.Length(min=1, error=Problem("form.empty")),
+            validate.Length(max=max_length, error=TOO_LONG),
             *(
                 []
                 if metadata.get("widget") == "textarea"
-                else [validate.Regexp(r"^[^\r\n]*$", error="不能换行 / Must be one line.")]
+                else [validate.Regexp(r"^[^\r\n]*$", error=Problem("form.one_line"))]
             ),
         ],
-        error_messages=_REQUIRED,
+        error_messages=REQUIRED,
         metadata={"label": label, "label_en": label_en, **metadata},
-    )
-
-
-class SimpleDraftForm(FormSchema):
-    """Draft of the simple approval process: a title and a text."""
-
-    title = non_blank("标题", "Title", 200)
-    body = TrimmedString(
-        load_default="",
-        validate=validate.Length(max=20000),
-        metadata={"label": "正文", "label_en": "Body", "widget": "textarea"},
     )
 
 
@@ -99,15 +90,11 @@ def choice(
 ) -> fields.String:
     """Return a field that takes one of ``choices`` (or '' when ``blank`` labels "none")."""
     allowed = list(choices) if blank is None else ["", *choices]
-    names = list(choices)
     extra: dict[str, Any] = {"required": True} if required else {"load_default": ""}
     return fields.String(
         **extra,
-        error_messages=_REQUIRED,
-        validate=validate.OneOf(
-            allowed,
-            error=f"须为 {'、'.join(names)} 之一 / Must be one of: {', '.join(names)}.",
-        ),
+        error_messages=REQUIRED,
+        validate=validate.OneOf(allowed, error=Problem("form.not_a_choice")),
         metadata={
             "label": label,
             "label_en": label_en,
@@ -122,9 +109,7 @@ def optional_text(label: str, label_en: str, max_length: int, **metadata: Any) -
     """Return an optional text field ('' when left empty)."""
     return TrimmedString(
         load_default="",
-        validate=validate.Length(
-            max=max_length, error="不能超过 {max} 字 / At most {max} characters."
-        ),
+        validate=validate.Length(max=max_length, error=TOO_LONG),
         metadata={"label": label, "label_en": label_en, **metadata},
     )
 
@@ -134,348 +119,88 @@ def optional_url(label: str, label_en: str) -> TrimmedString:
     return TrimmedString(
         load_default="",
         validate=[
-            validate.Regexp(
-                r"^(https?://\S+)?$",
-                error="须为 http(s):// 开头的网址 / Must be an http(s):// address.",
-            ),
-            validate.Length(max=500, error="不能超过 {max} 字 / At most {max} characters."),
+            validate.Regexp(r"^(https?://\S+)?$", error=Problem("form.web_address")),
+            validate.Length(max=500, error=TOO_LONG),
         ],
         metadata={"label": label, "label_en": label_en, "widget": "url"},
     )
 
 
-_DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")}
-_NO_ATTRIBUTE = ("（未定）", "(none yet)")
-_NO_BASIS = ("（不适用）", "(not applicable)")
+def _problems(messages: Any) -> list[Problem]:
+    """Return marshmallow's messages of one field as problems.
+
+    Our validators raise problems; marshmallow's own type checks ("Not a valid
+    string.") and a list field's per-item messages say only that the value is
+    not of the kind the field takes.
+    """
+    listed = messages if isinstance(messages, list) else [messages]
+    return [m if isinstance(m, Problem) else Problem("form.invalid_value") for m in listed] or [
+        Problem("form.invalid_value")
+    ]
 
 
-def reason_field() -> TrimmedString:
-    """Return the field giving the reason for a disclosure attribute."""
-    return optional_text("属性理由", "Reason for the attribute", 2000, widget="textarea")
+class ConfirmForm(FormSchema):
+    """The form of a task that names none: a confirmation, with an optional comment."""
+
+    comment = optional_text("说明", "Comment", 2000, widget="textarea", opinion=True)
 
 
-def basis_field() -> fields.String:
-    """Return the field naming the legal basis for withholding (条例 Art. 14-16)."""
-    return choice(
-        "不予公开的法律依据",
-        "Legal basis for withholding",
-        WITHHELD_BASES,
-        required=False,
-        blank=_NO_BASIS,
-    )
+#: the form every task without a form of its own gets
+CONFIRM = "confirm"
 
 
-class ReviewDecisionForm(FormSchema):
-    """A reviewer's decision: approve, or send back with a comment."""
+class FormRegistry:
+    """The form schemas an engine knows by name: a domain's, and the generic ones."""
 
-    decision = choice("审核意见", "Decision", _DECISIONS, opinion=True)
-    comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
+    def __init__(self, forms: Mapping[str, type[FormSchema]]) -> None:
+        self._schemas: dict[str, FormSchema] = {CONFIRM: ConfirmForm()}
+        self._schemas.update((name, form()) for name, form in forms.items())
+        self._opinions = {
+            name: frozenset(n for n, f in schema.fields.items() if f.metadata.get("opinion"))
+            for name, schema in self._schemas.items()
+        }
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._schemas
 
-class DocumentDraftForm(FormSchema):
-    """A draft document (公文) with its proposed disclosure attribute."""
+    def names(self) -> list[str]:
+        """Return the names of every form, sorted."""
+        return sorted(self._schemas)
 
-    FILE_FIELDS = {"attachment": ("附件（PDF、DOCX 或 OFD）", "Attachment (PDF, DOCX or OFD)")}  # noqa: RUF012
+    def schema(self, name: str) -> FormSchema:
+        """Return the (shared, stateless) schema of form ``name``."""
+        return self._schemas[name]
 
-    title = non_blank("标题", "Title", 200)
-    doc_type = choice("文件类型", "Document type", DOC_TYPES)
-    body = non_blank("正文", "Body", 50000, widget="textarea")
-    attribute = choice(
-        "公开属性", "Disclosure attribute", ATTRIBUTES, required=False, blank=_NO_ATTRIBUTE
-    )
-    attribute_reason = reason_field()
-    withheld_basis = basis_field()
-    government_draft = fields.Boolean(
-        load_default=False,
-        metadata={
-            "label": "政府政策性文件代拟稿",
-            "label_en": "Policy draft written on the government's behalf (代拟稿)",
-            "widget": "checkbox",
-        },
-    )
+    def opinion_fields(self, name: str) -> frozenset[str]:
+        """Return the fields of form ``name`` that hold its actor's own opinion.
 
+        An opinion (a decision, a comment) belongs to one task: it is neither
+        prefilled from nor kept from the case data, nor counted as a change to
+        the case; every other field is the case's, shared along the way.
+        """
+        return self._opinions[name]
 
-class DocumentReviewForm(FormSchema):
-    """A reviewer's opinion on a draft; he may change its attribute, with reasons."""
+    def validate(
+        self, name: str, raw: dict[str, Any], case: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Validate ``raw`` against form ``name`` (and the ``case`` data) into JSON-ready data.
 
-    decision = choice("审核意见", "Decision", _DECISIONS, opinion=True)
-    comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
-    attribute = choice("公开属性", "Disclosure attribute", ATTRIBUTES)
-    attribute_reason = reason_field()
-    withheld_basis = basis_field()
-
-    @validates_schema(skip_on_field_errors=False)
-    def _send_back_has_comment(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("decision") == "send_back" and not data.get("comment"):
-            raise ValidationError("退回时须写明意见 / Say why when sending back.", "comment")
-
-    @validates_schema(skip_on_field_errors=False)
-    def _withheld_has_reason(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("attribute") != "withheld":
-            return
-        errors = {}
-        if not data.get("attribute_reason"):
-            errors["attribute_reason"] = ["不予公开须说明理由 / Withholding needs a reason."]
-        if not data.get("withheld_basis"):
-            errors["withheld_basis"] = ["不予公开须写明依据 / Withholding needs a legal basis."]
+        Raises ``FormValidationError`` naming every invalid field.
+        """
+        schema = self.schema(name)
+        if not isinstance(raw, dict):
+            raise FormValidationError({"_schema": [Problem("form.not_an_object")]})
+        errors: dict[str, list[Problem]] = {}
+        try:
+            loaded = schema.load(raw)
+        except ValidationError as exc:
+            loaded = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+            for field, messages in exc.normalized_messages().items():
+                errors[field] = _problems(messages)
+        for field, msgs in schema.check_against_case(loaded, case or {}).items():
+            errors.setdefault(field, []).extend(msgs)
         if errors:
-            raise ValidationError(errors)
-
-
-class OfficeReviewForm(DocumentReviewForm):
-    """The office's review: checks the attribute and sets the number prefix (文号前缀)."""
-
-    number_prefix = IdentifierString(
-        required=True,
-        validate=[
-            validate.Length(min=1, error="不能为空 / Must not be empty."),
-            validate.Length(max=32, error="不能超过 {max} 字 / At most {max} characters."),
-        ],
-        error_messages=_REQUIRED,
-        metadata={"label": "文号前缀", "label_en": "Document number prefix", "default": "威政办发"},
-    )
-
-
-def findings_field(*, opinion: bool) -> fields.List:
-    """Return the field listing the found personal information to hide (finding ids)."""
-    return fields.List(
-        fields.String(),
-        load_default=list,
-        metadata={
-            "label": "确认去标识化的个人信息",
-            "label_en": "Personal information to de-identify",
-            "widget": "findings",
-            "opinion": opinion,
-        },
-    )
-
-
-def passages_field(*, opinion: bool) -> TrimmedString:
-    """Return the field of passages a reviewer hides by hand, one per line."""
-    return optional_text(
-        "另行遮盖的内容（每行一处）",
-        "Further passages to hide (one per line)",
-        2000,
-        widget="textarea",
-        opinion=opinion,
-    )
-
-
-class RedactionForm(FormSchema):
-    """A form that decides what of one item to hide (去标识化) and concludes on it."""
-
-    CONCLUSION_FIELD = ""
-
-    @validates_schema(skip_on_field_errors=False)
-    def _redactions_fit_the_conclusion(self, data: dict[str, Any], **_: Any) -> None:
-        conclusion = data.get(self.CONCLUSION_FIELD)
-        hides = bool(data.get("confirmed_findings") or (data.get("manual_passages") or "").strip())
-        exempt = bool(data.get("exemption"))
-        if exempt and conclusion == "disclose_redacted":
-            raise ValidationError(
-                "豁免去标识化的内容应原文公开 / An exempt item is disclosed as it is.",
-                self.CONCLUSION_FIELD,
-            )
-        if conclusion == "disclose_redacted" and not hides:
-            raise ValidationError(
-                "去标识化后公开须至少遮盖一处 / Choose at least one thing to hide.",
-                "confirmed_findings",
-            )
-        if conclusion == "disclose" and hides and not exempt:
-            raise ValidationError(
-                "确认的个人信息须去标识化：请选择“去标识化后公开” / Confirmed personal "
-                "information must be hidden: choose 'disclose after redaction'.",
-                self.CONCLUSION_FIELD,
-            )
-
-    def check_against_case(
-        self, data: dict[str, Any], case: dict[str, Any]
-    ) -> dict[str, list[str]]:
-        """Refuse findings that are not in this item, and hand marks its text lacks."""
-        item = case.get("review_item") or {"findings": [], "text": ""}
-        errors: dict[str, list[str]] = {}
-        known = {f["id"] for f in item["findings"]}
-        unknown = [f for f in data.get("confirmed_findings") or [] if f not in known]
-        if unknown:
-            errors["confirmed_findings"] = [
-                f"不属于本件的项目 / Not found in this item: {', '.join(unknown)}"
-            ]
-        passages = [p.strip() for p in (data.get("manual_passages") or "").splitlines()]
-        absent = [p for p in passages if p and p not in item["text"]]
-        if absent:
-            errors["manual_passages"] = [f"原文中没有 / Not in the text: {'; '.join(absent)}"]
-        return errors
-
-
-class ConfidentialityReviewForm(RedactionForm):
-    """One confidentiality review of one item (保密审查，先审查后公开，一事一审).
-
-    The reviewer confirms the personal information found (each finding by
-    id), may mark more passages by hand, or states why the item is exempt
-    from de-identification; then concludes, with a basis where needed.
-    """
-
-    CONCLUSION_FIELD = "review_conclusion"
-
-    review_conclusion = choice("审查结论", "Conclusion", CONCLUSIONS, opinion=True)
-    review_basis = optional_text("审查依据", "Basis", 2000, widget="textarea", opinion=True)
-    confirmed_findings = findings_field(opinion=True)
-    manual_passages = passages_field(opinion=True)
-    exemption = choice(
-        "不作去标识化的情形",
-        "Exempt from de-identification",
-        EXEMPTIONS,
-        required=False,
-        blank=("（无）", "(none)"),
-        opinion=True,
-    )
-    exemption_reason = optional_text(
-        "豁免理由", "Why it is exempt", 2000, widget="textarea", opinion=True
-    )
-
-    @validates_schema(skip_on_field_errors=False)
-    def _reasons_given(self, data: dict[str, Any], **_: Any) -> None:
-        errors: dict[str, list[str]] = {}
-        if data.get("review_conclusion") in ("withhold", "refer") and not data.get("review_basis"):
-            errors["review_basis"] = ["须写明依据或理由 / State the basis or the reason."]
-        if data.get("exemption") and not data.get("exemption_reason"):
-            errors["exemption_reason"] = ["豁免须说明理由 / Say why it is exempt."]
-        if errors:
-            raise ValidationError(errors)
-
-
-class ReferralAnswerForm(RedactionForm):
-    """The secrecy administration's answer to a referred review (条例第十七条).
-
-    What to hide starts as the referring reviewer chose it (the fields are
-    the case's, not an opinion) and may be changed with the answer.
-    """
-
-    CONCLUSION_FIELD = "referral_conclusion"
-
-    referral_reference = non_blank("保密行政管理部门复函文号", "Reference of the answer", 64)
-    referral_conclusion = choice(
-        "确定意见", "Their conclusion", {k: CONCLUSIONS[k] for k in (*DISCLOSING, "withhold")}
-    )
-    referral_basis = optional_text("依据", "Basis", 2000, widget="textarea")
-    confirmed_findings = findings_field(opinion=False)
-    manual_passages = passages_field(opinion=False)
-
-    @validates_schema(skip_on_field_errors=False)
-    def _withhold_has_basis(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("referral_conclusion") == "withhold" and not data.get("referral_basis"):
-            raise ValidationError(
-                "不予公开须写明依据 / Withholding needs a basis.", "referral_basis"
-            )
-
-
-_PUBLISH_ACTIONS = {
-    "publish": ("发布", "Publish"),
-    "review_again": (
-        "退回重新审查（内容已变动）",
-        "Send back for a new review (the content changed)",
-    ),
-}
-
-
-class PublishDocumentForm(FormSchema):
-    """The publisher's record of where the document was published, or a call for a new review."""
-
-    publish_action = fields.String(
-        load_default="publish",
-        validate=validate.OneOf(
-            list(_PUBLISH_ACTIONS),
-            error="须为 publish 或 review_again / Must be publish or review_again.",
-        ),
-        metadata={
-            "label": "办理方式",
-            "label_en": "Action",
-            "choices": _PUBLISH_ACTIONS,
-            "opinion": True,
-        },
-    )
-    channel = choice(
-        "发布渠道",
-        "Channel",
-        {
-            "website": ("政府网站", "Government website"),
-            "gazette": ("政府公报", "Government gazette"),
-            "both": ("网站和公报", "Website and gazette"),
-        },
-        required=False,
-        blank=("请选择", "Please choose"),
-    )
-    url = optional_url("网址", "Web address")
-
-    @validates_schema(skip_on_field_errors=False)
-    def _publishing_names_the_channel(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("publish_action", "publish") == "publish" and not data.get("channel"):
-            raise ValidationError("发布须选择渠道 / Choose where it is published.", "channel")
-
-
-class PublishInterpretationForm(FormSchema):
-    """The drafting department's published policy interpretation (政策解读)."""
-
-    interpretation_title = non_blank("解读标题", "Interpretation title", 200)
-    interpretation_url = optional_url("解读网址", "Interpretation web address")
-
-
-FORMS: dict[str, type[FormSchema]] = {
-    "simple_draft": SimpleDraftForm,
-    "review_decision": ReviewDecisionForm,
-    "document_draft": DocumentDraftForm,
-    "document_review": DocumentReviewForm,
-    "office_review": OfficeReviewForm,
-    "confidentiality_review": ConfidentialityReviewForm,
-    "referral_answer": ReferralAnswerForm,
-    "publish_document": PublishDocumentForm,
-    "publish_interpretation": PublishInterpretationForm,
-}
-
-
-@functools.cache
-def opinion_fields(name: str) -> frozenset[str]:
-    """Return the fields of form ``name`` that hold its actor's own opinion.
-
-    An opinion (a decision, a comment) belongs to one task: it is neither
-    prefilled from nor kept from the case data, nor counted as a change to
-    the document; every other field is the case's, shared along the way.
-    """
-    return frozenset(n for n, f in form_schema(name).fields.items() if f.metadata.get("opinion"))
-
-
-def is_known_form(name: str) -> bool:
-    """Tell whether a form schema of this name is registered."""
-    return name in FORMS
-
-
-@functools.cache
-def form_schema(name: str) -> FormSchema:
-    """Return the (shared, stateless) instance of the form schema registered under ``name``."""
-    return FORMS[name]()
-
-
-def validate_form(
-    name: str, raw: dict[str, Any], case: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Validate ``raw`` against form ``name`` (and the ``case`` data) into JSON-ready task data.
-
-    Raises ``FormValidationError`` naming every invalid field.
-    """
-    schema = form_schema(name)
-    if not isinstance(raw, dict):
-        raise FormValidationError({"_schema": ["表单数据须为对象 / Form data must be an object."]})
-    errors: dict[str, list[str]] = {}
-    try:
-        loaded = schema.load(raw)
-    except ValidationError as exc:
-        loaded = exc.valid_data if isinstance(exc.valid_data, dict) else {}
-        for field, msgs in exc.normalized_messages().items():
-            errors[field] = msgs if isinstance(msgs, list) else [str(msgs)]
-    for field, msgs in schema.check_against_case(loaded, case or {}).items():
-        errors.setdefault(field, []).extend(msgs)
-    if errors:
-        raise FormValidationError(errors)
-    # Dumping back gives JSON primitives (ISO dates), so task data and the
-    # audit log hold exactly what scripts see and what a replay feeds in.
-    return schema.dump(loaded)
+            raise FormValidationError(errors)
+        # Dumping back gives JSON primitives (ISO dates), so task data and the
+        # audit log hold exactly what scripts see and what a replay feeds in.
+        return dict(schema.dump(loaded))

@@ -8,9 +8,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from .definitions import CompiledDefinition
-from .store.models import ProcessInstance, User
 from .store.repository import EventRow, InstanceRow, WorkItemRow
-from .views import EventView, InstanceView, ReviewRecordView, SheetEntry, TaskView, UserView
+from .views import EventView, InstanceView, TaskView
 
 
 def json_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -18,33 +17,6 @@ def json_data(data: dict[str, Any]) -> dict[str, Any]:
     # Scripts may leave dates in task data; events and views hold JSON only.
     public = {k: v for k, v in data.items() if not k.startswith("_")}
     return json.loads(json.dumps(public, default=str))
-
-
-def instance_row(instance: ProcessInstance) -> InstanceRow:
-    """Return the hot-path row of an ORM instance."""
-    return InstanceRow(
-        instance.id,
-        instance.definition_id,
-        instance.process_id,
-        instance.status,
-        instance.row_version,
-        instance.serializer_version,
-        instance.state,
-        instance.actors,
-        instance.started_by,
-        instance.started_at,
-        instance.updated_at,
-        instance.completed_at,
-        instance.next_timer_at,
-        instance.event_count,
-        instance.last_event_hash,
-    )
-
-
-def user_view(user: User) -> UserView:
-    """Return the view of a user."""
-    held = tuple(sorted(r.role for r in user.roles))
-    return UserView(user.username, user.display_name, held, user.active, user.department)
 
 
 def task_of(item: WorkItemRow, instance: InstanceRow) -> TaskView:
@@ -115,45 +87,4 @@ def instance_summary(
         instance.completed_at,
         data or {},
         ready,
-    )
-
-
-def sheet_entry(event: EventRow, names: dict[str, str]) -> SheetEntry:
-    """Return an event as a line of the approval sheet."""
-    data = event.data
-    submitted = data.get("data", {})
-    kind = event.type
-    if kind == "sent_back":
-        kind = "returned" if data.get("automatic") else "sent_back"
-    return SheetEntry(
-        at=event.at,
-        actor=event.actor,
-        actor_name=names.get(event.actor or "", event.actor),
-        step=data.get("name", ""),
-        element_id=data.get("element_id", ""),
-        kind=kind,
-        decision=submitted.get("decision") or submitted.get("review_conclusion"),
-        comment=submitted.get("comment") or submitted.get("review_basis") or data.get("comment"),
-        reasons=tuple(data.get("reasons", ())),
-        changes=data.get("changes", {}),
-    )
-
-
-def review_record_view(row: Any, names: dict[str, str]) -> ReviewRecordView:
-    """Return the view of a review record row."""
-    return ReviewRecordView(
-        id=row.id,
-        item_kind=row.item_kind,
-        item_ref=row.item_ref,
-        conclusion=row.conclusion,
-        basis=row.basis,
-        exemption=row.exemption,
-        exemption_reason=row.exemption_reason,
-        reviewer=row.reviewer,
-        reviewer_name=names.get(row.reviewer, row.reviewer),
-        reviewed_at=row.reviewed_at,
-        content_hash=row.content_hash,
-        redactions=len(row.redactions),
-        follows_id=row.follows_id,
-        referral_reference=row.referral_reference,
     )

@@ -8,13 +8,15 @@ commits, or rolls everything back on any error.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from threading import Lock
+from types import TracebackType
 from typing import Any
 from uuid import UUID
 
@@ -24,60 +26,47 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins import NoneTaskMixin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
-from . import attachments, audit, clock, forms, roles, sandbox, services
-from .access import check_may_work, roles_of, task_and_instance
+from . import attachments, audit, clock, sandbox, services
+from .access import ANYONE, ReadPolicy, check_may_work, roles_of, task_and_instance
 from .clock import iso
-from .definitions import CompiledDefinition, UserTaskRules, compile_definition, read_files
+from .definitions import (
+    CompiledDefinition,
+    DeployRules,
+    UserTaskRules,
+    compile_definition,
+    read_files,
+)
+from .domain import Domain, ServiceContext
 from .errors import (
     ConflictError,
     EngineError,
     FormValidationError,
-    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
+    Problem,
     ScriptError,
 )
+from .forms import FormRegistry
 from .presenters import instance_view, json_data, task_of
 from .queries import Queries
-from .scripting import make_script_engine, script_error
+from .scripting import RestrictedEnvironment, script_error
 from .state import StateSerializer, compact
 from .store.database import Database
-from .store.models import (
-    Attachment,
-    CalendarDay,
-    Definition,
-    DeployedProcess,
-    ProcessInstance,
-)
-from .store.repository import (
-    EventRow,
-    InstanceRow,
-    Repository,
-    StaleInstanceError,
-    WorkItemRow,
-)
-from .users import SignInPolicy, UserAdmin
-from .views import (
-    DeploymentResult,
-    InstanceView,
-    TaskView,
-    TickResult,
-)
-from .workdays import DayEntry, ScheduleError, WorkingCalendar, parse_schedule
+from .store.repository import EventRow, InstanceRow, Repository, WorkItemRow
+from .store.unit import Store
+from .users import PASSWORD_METHOD, SignInPolicy, UserDirectory
+from .views import DeploymentResult, InstanceView, TaskView, TickResult
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
-_CHANGED_BY_OTHERS = (
-    "该实例已被他人修改，请刷新后重试 / The instance was changed by someone else; reload and retry."
-)
 
 
 @dataclass
@@ -104,27 +93,46 @@ class _Step:
         self.events.append(audit.chain_event(self.instance, type_, actor, self.now, data))
 
 
-class Engine(UserAdmin, Queries):
-    """Deploy BPMN definitions and run their instances on one database."""
+class WorkflowEngine:
+    """Deploy BPMN definitions and run their instances on one database.
+
+    The engine knows no domain: what a domain adds (forms, service tasks,
+    script helpers, groups, who reads everything) comes in one ``Domain``.
+    Its parts are composed objects: ``store`` (transactions), ``users``,
+    ``queries`` (the read side), ``forms`` and ``read_policy``.
+    """
 
     def __init__(
         self,
         db: Database,
         clock_: clock.Clock = clock.system_clock,
+        *,
+        domain: Domain | None = None,
         max_attachment_bytes: int = attachments.DEFAULT_MAX_BYTES,
         script_time_limit: float = sandbox.DEFAULT_TIME_LIMIT,
         script_memory_limit_mb: int = sandbox.DEFAULT_MEMORY_LIMIT_MB,
         sign_in_policy: SignInPolicy | None = None,
+        password_method: str = PASSWORD_METHOD,
+        default_group: str = ANYONE,
     ) -> None:
         self.db = db
-        self.sign_in_policy = sign_in_policy or SignInPolicy()
         self.clock = clock_
+        self.domain = domain or Domain()
         self.max_attachment_bytes = max_attachment_bytes
         self.script_time_limit = script_time_limit
+        self.store = Store(db)
+        self.forms = FormRegistry(self.domain.forms)
+        self.read_policy = ReadPolicy(self.domain.read_all_groups, self.domain.head_groups)
+        self.users = UserDirectory(
+            self.store, self._now, self.domain.knows_group, sign_in_policy, password_method
+        )
+        self.queries = Queries(self)
+        self.default_group = default_group
         self._serializer = StateSerializer()
-        self._script_engine = make_script_engine(script_time_limit, script_memory_limit_mb)
-        self._services = tuple(services.registry())
-        self._calendar: tuple[tuple[Any, ...], WorkingCalendar] | None = None
+        environment = RestrictedEnvironment(
+            self.domain.script_helpers, script_time_limit, script_memory_limit_mb
+        )
+        self._script_engine = services.ServiceScriptEngine(environment, self.domain.services)
         self._definitions: dict[int, CompiledDefinition] = {}
         self._cache_lock = Lock()
         # Live workflows by instance id, tagged with the row version they match:
@@ -134,92 +142,78 @@ class Engine(UserAdmin, Queries):
         self._live_lock = Lock()
         clock.install_in_spiffworkflow()
 
-    # -- transactions ---------------------------------------------------------------
-
-    @contextmanager
-    def _errors_mapped(self) -> Iterator[None]:
-        try:
-            yield
-        except StaleInstanceError:
-            raise ConflictError(_CHANGED_BY_OTHERS) from None
-        except IntegrityError as exc:
-            if "events" in str(exc.statement or "") or "work_items" in str(exc.statement or ""):
-                raise ConflictError(_CHANGED_BY_OTHERS) from None
-            raise
-        except OperationalError as exc:
-            if "locked" in str(exc).lower():
-                raise ConflictError("数据库忙，请重试 / The database is busy; try again.") from None
-            raise
-
-    @contextmanager
-    def _session(self, *, write: bool) -> Iterator[Session]:
-        with self._errors_mapped(), self.db.unit_of_work(write=write) as session:
-            yield session
-
-    @contextmanager
-    def _repository(self, *, write: bool) -> Iterator[Repository]:
-        with self._errors_mapped(), self.db.transaction(write=write) as connection:
-            # Only writers lock rows; a read never waits for one.
-            yield Repository(connection, row_locks=write and not self.db.is_sqlite)
-
     def _now(self) -> tuple[datetime, str]:
         moment = self.clock()
         return moment, iso(moment)
 
+    def now(self) -> str:
+        """Return the engine clock's time in the one text form the engine stores."""
+        return self._now()[1]
+
     # -- definitions ----------------------------------------------------------------
 
+    def deploy_rules(self, strict_groups: bool = False) -> DeployRules:
+        """Return what a deployment on this engine is checked against."""
+        return DeployRules(
+            forms=frozenset(self.forms.names()),
+            services=frozenset(self.domain.services),
+            knows_group=self.domain.knows_group,
+            strict_groups=strict_groups,
+            default_group=self.default_group,
+        )
+
     def deploy(
-        self, paths: Iterable[str | Path], deployed_by: str | None = None
+        self,
+        paths: Iterable[str | Path],
+        deployed_by: str | None = None,
+        *,
+        strict_groups: bool = False,
     ) -> DeploymentResult:
         """Validate and deploy BPMN files as one new definition version.
 
         Files whose content is already deployed give back that version.  Any
-        problem refuses the whole set and deploys nothing.
+        problem refuses the whole set and deploys nothing.  With
+        ``strict_groups`` a lane must name one of the domain's groups.
         """
-        return self.deploy_files(read_files(paths), deployed_by)
+        return self.deploy_files(read_files(paths), deployed_by, strict_groups=strict_groups)
 
     def deploy_files(
-        self, files: dict[str, str], deployed_by: str | None = None
+        self,
+        files: dict[str, str],
+        deployed_by: str | None = None,
+        *,
+        strict_groups: bool = False,
     ) -> DeploymentResult:
         """Deploy ``{file name: BPMN text}`` as one definition version."""
-        compiled = compile_definition(files, self._services)
+        compiled = compile_definition(files, self.deploy_rules(strict_groups))
         _, now = self._now()
-        with self._session(write=True) as session:
-            existing = session.scalar(
-                select(Definition).where(Definition.content_hash == compiled.content_hash)
-            )
+        with self.store.write() as repo:
+            existing = repo.definition_by_hash(compiled.content_hash)
             if existing is not None:
-                ids = tuple(p.process_id for p in existing.processes)
-                return DeploymentResult(existing.id, existing.content_hash, ids, False)
-            definition = Definition(
-                content_hash=compiled.content_hash,
-                files=compiled.files,
-                deployed_at=now,
-                deployed_by=deployed_by,
+                definition_id, process_ids = existing
+                return DeploymentResult(definition_id, compiled.content_hash, process_ids, False)
+            definition_id = repo.insert_definition(
+                compiled.content_hash,
+                compiled.files,
+                now,
+                deployed_by,
+                [(p.process_id, p.name, p.file) for p in compiled.processes.values()],
             )
-            definition.processes = [
-                DeployedProcess(process_id=p.process_id, name=p.name, file=p.file)
-                for p in compiled.processes.values()
-            ]
-            session.add(definition)
-            session.flush()
-            definition_id = definition.id
         with self._cache_lock:
             self._definitions[definition_id] = compiled
         return DeploymentResult(
             definition_id, compiled.content_hash, tuple(compiled.processes), True
         )
 
-    def _compiled(self, connection: Connection, definition_id: int) -> CompiledDefinition:
+    def compiled(self, connection: Connection, definition_id: int) -> CompiledDefinition:
+        """Return a deployed definition, compiled once per process and kept."""
         with self._cache_lock:
             compiled = self._definitions.get(definition_id)
         if compiled is None:
-            files = connection.execute(
-                select(Definition.files).where(Definition.id == definition_id)
-            ).scalar_one_or_none()
+            files = Repository(connection, row_locks=False).definition_files(definition_id)
             if files is None:
-                raise NotFoundError(f"无此流程定义 / No definition {definition_id}")
-            compiled = compile_definition(files, self._services)
+                raise NotFoundError("definition.not_found", definition=definition_id)
+            compiled = compile_definition(files, self.deploy_rules())
             with self._cache_lock:
                 self._definitions[definition_id] = compiled
         return compiled
@@ -232,16 +226,16 @@ class Engine(UserAdmin, Queries):
         """Start an instance of the newest deployed version of ``process_id``."""
         moment, now = self._now()
         initial = dict(data or {})
-        with self._repository(write=True) as repo:
+        with self.store.write() as repo:
             held = roles_of(repo, actor)
-            definition_id, content_hash = _latest_definition(repo.connection, process_id)
-            compiled = self._compiled(repo.connection, definition_id)
+            latest = repo.latest_definition(process_id)
+            if latest is None:
+                raise NotFoundError("process.not_deployed", process=process_id)
+            definition_id, content_hash = latest
+            compiled = self.compiled(repo.connection, definition_id)
             starter = compiled.start_roles.get(process_id)
-            if starter is not None and starter not in held:
-                raise PermissionDeniedError(
-                    f"用户 {actor} 无“{roles.ROLES[starter][0]}”角色，不能发起此流程 / "
-                    f"User {actor} lacks the role '{starter}' that starts this process."
-                )
+            if starter is not None and starter != ANYONE and starter not in held:
+                raise PermissionDeniedError("process.not_your_group", user=actor, group=starter)
             spec, subprocess_specs = compiled.spec(process_id)
             instance = InstanceRow(
                 id=0,
@@ -278,7 +272,7 @@ class Engine(UserAdmin, Queries):
                 workflow.task_tree.data.update(initial)
                 for task in workflow.get_tasks(state=TaskState.READY):
                     task.data.update(initial)
-                workflow.do_engine_steps(did_complete_task=step.record)
+                _advance(workflow, step)
             ready = self._save(repo, step)
         self._remember(instance, workflow)
         return instance_view(instance, compiled, workflow, ready)
@@ -298,27 +292,25 @@ class Engine(UserAdmin, Queries):
         since ``expected_version``, raises ``ConflictError``.
         """
         moment, now = self._now()
-        with self._repository(write=True) as repo:
+        with self.store.write() as repo:
             held = roles_of(repo, actor)
             item, instance = task_and_instance(repo, task_id)
             if expected_version is not None and instance.row_version != expected_version:
                 raise ConflictError(
-                    "该任务已被他人处理，请刷新后重试 / Someone else changed this instance "
-                    f"(version {instance.row_version}, you had {expected_version}); "
-                    "reload and retry."
+                    "instance.version", current=instance.row_version, expected=expected_version
                 )
             check_may_work(actor, held, item)
-            compiled = self._compiled(repo.connection, instance.definition_id)
-            workflow = self._load(instance, compiled)
+            compiled = self.compiled(repo.connection, instance.definition_id)
+            workflow = self.live_workflow(instance, compiled)
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or task.state != TaskState.READY:
-                raise ConflictError("该任务已完成 / This task has already been completed.")
+                raise ConflictError("task.gone")
             clean = self._validated(item.form, data, files or {}, task.data)
             step = _Step(instance, compiled, workflow, moment, now, actor)
             step.ready_before = _ready_user_tasks(workflow, compiled)
             for name, upload in (files or {}).items():
                 clean[name] = _store_attachment(repo, instance.id, upload, actor, now)
-            opinions = forms.opinion_fields(item.form)
+            opinions = self.forms.opinion_fields(item.form)
             changes = {
                 key: [task.data[key], value]
                 for key, value in clean.items()
@@ -327,7 +319,7 @@ class Engine(UserAdmin, Queries):
             with self._running(step, repo):
                 task.data.update(clean)
                 task.run()
-                workflow.do_engine_steps(did_complete_task=step.record)
+                _advance(workflow, step)
             step.event(
                 "task_completed",
                 actor,
@@ -348,45 +340,6 @@ class Engine(UserAdmin, Queries):
         self._remember(instance, workflow)
         return instance_view(instance, compiled, workflow, ready)
 
-    # -- calendar -------------------------------------------------------------------
-
-    def load_calendar(self, text: str, loaded_by: str | None = None) -> int:
-        """Load an official holiday schedule (State Council format); return the days loaded.
-
-        Days already loaded are replaced; a malformed schedule raises
-        ``InvalidInputError`` naming the line and loads nothing.
-        """
-        try:
-            days = parse_schedule(text)
-        except ScheduleError as exc:
-            raise InvalidInputError(str(exc)) from None
-        if not days:
-            raise InvalidInputError("日程为空 / The schedule lists no day.")
-        _, now = self._now()
-        table = CalendarDay.__table__
-        with self._repository(write=True) as repo:
-            keys = [d.isoformat() for d in days]
-            repo.connection.execute(table.delete().where(table.c.day.in_(keys)))
-            repo.connection.execute(
-                table.insert(),
-                [
-                    {
-                        "day": d.isoformat(),
-                        "working": e.working,
-                        "note": e.note[:64],
-                        "loaded_by": loaded_by,
-                        "loaded_at": now,
-                    }
-                    for d, e in sorted(days.items())
-                ],
-            )
-        return len(days)
-
-    def is_working_day(self, day: date) -> bool:
-        """Tell whether ``day`` is a working day by the official calendar."""
-        with self._repository(write=False) as repo:
-            return self._working_calendar(repo.connection).is_working_day(day)
-
     # -- claims ---------------------------------------------------------------------
 
     def claim(self, task_id: str, username: str) -> TaskView:
@@ -403,20 +356,16 @@ class Engine(UserAdmin, Queries):
 
         def check(repo: Repository, held: set[str], item: WorkItemRow) -> None:
             if item.claimed_by != username:
-                raise PermissionDeniedError(
-                    f"只能释放本人认领的任务 / {username} has not claimed this task."
-                )
+                raise PermissionDeniedError("task.not_claimed_by_you", user=username)
 
         return self._change_claim(task_id, username, "task_released", check)
 
     def reassign(self, task_id: str, admin: str, to_user: str) -> TaskView:
-        """Hand a task to another holder of its role (administrators only)."""
+        """Hand a task to another member of its group (administrators only)."""
 
         def check(repo: Repository, held: set[str], item: WorkItemRow) -> str:
-            if "admin" not in held:
-                raise PermissionDeniedError(
-                    f"只有管理员可以改派 / Only an admin may reassign; {admin} is not one."
-                )
+            if not held & self.domain.admin_groups:
+                raise PermissionDeniedError("admin.only", user=admin)
             unclaimed = dataclasses.replace(item, claimed_by=None)
             check_may_work(to_user, roles_of(repo, to_user), unclaimed)
             return to_user
@@ -432,7 +381,7 @@ class Engine(UserAdmin, Queries):
     ) -> TaskView:
         """Set who has claimed a task once ``check`` allows it: one event, one new version."""
         _, now = self._now()
-        with self._repository(write=True) as repo:
+        with self.store.write() as repo:
             held = roles_of(repo, actor)
             item, instance = task_and_instance(repo, task_id)
             before = item.claimed_by
@@ -466,17 +415,8 @@ class Engine(UserAdmin, Queries):
     def tick(self, limit: int = 100) -> TickResult:
         """Fire the timers that are due by the engine clock; one transaction per instance."""
         moment, now = self._now()
-        with self._repository(write=False) as repo:
-            due = list(
-                repo.connection.scalars(
-                    select(ProcessInstance.id)
-                    .where(
-                        ProcessInstance.status == "running", ProcessInstance.next_timer_at <= now
-                    )
-                    .order_by(ProcessInstance.next_timer_at)
-                    .limit(limit)
-                )
-            )
+        with self.store.read() as repo:
+            due = repo.due_instances(now, limit)
         fired = 0
         failures: list[str] = []
         for instance_id in due:
@@ -488,19 +428,19 @@ class Engine(UserAdmin, Queries):
         return TickResult(len(due), fired, tuple(failures))
 
     def _fire_timers(self, instance_id: int, moment: datetime, now: str) -> int:
-        with self._repository(write=True) as repo:
+        with self.store.write() as repo:
             instance = repo.instance(instance_id, lock=True, skip_locked=True)
             if instance is None or instance.status != "running":
                 return 0  # finished meanwhile, or another tick worker has it
             if instance.next_timer_at is None or instance.next_timer_at > now:
                 return 0
-            compiled = self._compiled(repo.connection, instance.definition_id)
-            workflow = self._load(instance, compiled)
+            compiled = self.compiled(repo.connection, instance.definition_id)
+            workflow = self.live_workflow(instance, compiled)
             step = _Step(instance, compiled, workflow, moment, now, None)
             step.ready_before = _ready_user_tasks(workflow, compiled)
             with self._running(step, repo):
                 workflow.refresh_timers()
-                workflow.do_engine_steps(did_complete_task=step.record)
+                _advance(workflow, step)
             self._save(repo, step)
         self._remember(instance, workflow)
         return len(step.timers_fired)
@@ -509,20 +449,31 @@ class Engine(UserAdmin, Queries):
 
     @contextmanager
     def _running(self, step: _Step, repo: Repository) -> Iterator[None]:
-        """Run SpiffWorkflow at the step's time, with services bound to this transaction."""
-        context = services.ServiceContext(
-            repo.connection,
-            step.instance,
-            step.moment,
-            step.now,
-            step.actor,
-            self._working_calendar,
-        )
+        """Run SpiffWorkflow at the step's time, with services bound to this transaction.
+
+        No error of SpiffWorkflow's leaves the engine as it is: each becomes a
+        ``ScriptError`` naming the element that failed.
+        """
+        context = ServiceContext(repo.connection, step.instance, step.moment, step.now, step.actor)
         try:
             with clock.active(lambda: step.moment), services.serving(context):
                 yield
         except SpiffWorkflowException as exc:
             raise script_error(exc) from None
+        except (EngineError, SQLAlchemyError):
+            raise
+        except Exception as exc:
+            # SpiffWorkflow lets some errors of a process through as they are (a
+            # multi-instance task with no input raises TypeError).
+            element, name = _failing_element(sys.exc_info()[2])
+            raise ScriptError(
+                "script.failed",
+                element=element,
+                name=name,
+                reason=type(exc).__name__,
+                detail=f"{type(exc).__name__}: {exc}",
+                line=None,
+            ) from None
 
     def _validated(
         self,
@@ -536,35 +487,32 @@ class Engine(UserAdmin, Queries):
         A field left out of ``data`` keeps its ``current`` value: a reviewer
         who does not touch the drafter's reason does not erase it.
         """
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Problem]] = {}
         clean: dict[str, Any] = {}
-        opinions = forms.opinion_fields(form)
-        kept = {
-            k: current[k]
-            for k in forms.form_schema(form).fields
-            if k in current and k not in opinions
-        }
+        schema = self.forms.schema(form)
+        opinions = self.forms.opinion_fields(form)
+        kept = {k: current[k] for k in schema.fields if k in current and k not in opinions}
         try:
-            clean = forms.validate_form(form, {**kept, **data}, current)
+            clean = self.forms.validate(form, {**kept, **data}, current)
         except FormValidationError as exc:
             errors.update(exc.errors)
-        accepted = forms.form_schema(form).FILE_FIELDS
         for name, upload in files.items():
-            if name not in accepted:
-                errors[name] = ["此表单不接受该文件 / This form takes no such file."]
+            if name not in schema.FILE_FIELDS:
+                errors[name] = [Problem("attachment.not_taken")]
             elif found := attachments.problems(upload, self.max_attachment_bytes):
                 errors[name] = found
         if errors:
             raise FormValidationError(errors)
         return clean
 
-    def _load(
+    def live_workflow(
         self, instance: InstanceRow, compiled: CompiledDefinition, keep_cached: bool = False
     ) -> BpmnWorkflow:
         """Return the live workflow of ``instance``, from the cache when it is current.
 
         A workflow about to be changed is taken out of the cache, so that no
-        other thread sees it half-changed and a failed step leaves nothing behind.
+        other thread sees it half-changed and a failed step leaves nothing
+        behind; a reader passes ``keep_cached`` and must not change it.
         """
         if not keep_cached:
             with self._live_lock:
@@ -582,25 +530,6 @@ class Engine(UserAdmin, Queries):
             cached = self._live.get(instance_id)
             if cached is not None and cached[0] == old_version:
                 self._live[instance_id] = (new_version, cached[1])
-
-    def _working_calendar(self, connection: Connection) -> WorkingCalendar:
-        """Return the calendar with the schedules loaded in the database as they are now.
-
-        The loaded days are read on every use (a few dozen rows a year), so a
-        schedule an admin loads counts at once in every process, tick workers too.
-        """
-        rows = tuple(
-            connection.execute(
-                select(CalendarDay.day, CalendarDay.working, CalendarDay.note).order_by(
-                    CalendarDay.day
-                )
-            ).all()
-        )
-        with self._cache_lock:
-            if self._calendar is None or self._calendar[0] != rows:
-                overrides = {date.fromisoformat(d): DayEntry(w, n) for d, w, n in rows}
-                self._calendar = (rows, WorkingCalendar(overrides))
-            return self._calendar[1]
 
     def _remember(self, instance: InstanceRow, workflow: BpmnWorkflow) -> None:
         """Cache a workflow whose state has just been committed."""
@@ -715,6 +644,34 @@ class Engine(UserAdmin, Queries):
             ) from None
 
 
+def _advance(workflow: BpmnWorkflow, step: _Step) -> None:
+    """Run the engine steps; a plain task (``bpmn:task``) does nothing and passes straight on."""
+    while True:
+        workflow.do_engine_steps(did_complete_task=step.record)
+        plain = [
+            task
+            for task in workflow.get_tasks(state=TaskState.READY)
+            if isinstance(task.task_spec, NoneTaskMixin)
+        ]
+        if not plain:
+            return
+        for task in plain:
+            task.run()
+
+
+def _failing_element(trace: TracebackType | None) -> tuple[str | None, str | None]:
+    """Return the BPMN element (id, name) of the innermost task a traceback went through."""
+    found: Task | None = None
+    while trace is not None:
+        for name in ("my_task", "task"):
+            value = trace.tb_frame.f_locals.get(name)
+            if isinstance(value, Task):
+                found = value
+        trace = trace.tb_next
+    spec = found.task_spec if found is not None else None
+    return getattr(spec, "bpmn_id", None), getattr(spec, "bpmn_name", None)
+
+
 def _store_attachment(
     repo: Repository, instance_id: int, upload: attachments.Upload, actor: str, now: str
 ) -> dict[str, Any]:
@@ -729,9 +686,7 @@ def _store_attachment(
         "uploaded_by": actor,
         "uploaded_at": now,
     }
-    attachment_id = repo.connection.execute(
-        Attachment.__table__.insert().values(**row).returning(Attachment.id)
-    ).scalar_one()
+    attachment_id = repo.insert_attachment(row)
     return {key: row[key] for key in ("filename", "content_type", "size", "sha256")} | {
         "id": attachment_id
     }
@@ -752,19 +707,6 @@ def _record_sent_back(step: _Step, task: Task, rules: UserTaskRules, completed: 
     else:
         data["comment"] = task.data.get("comment", "")
     step.event("sent_back", None if automatic else step.actor, data)
-
-
-def _latest_definition(connection: Connection, process_id: str) -> tuple[int, str]:
-    row = connection.execute(
-        select(Definition.id, Definition.content_hash)
-        .join(DeployedProcess)
-        .where(DeployedProcess.process_id == process_id)
-        .order_by(Definition.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        raise NotFoundError(f"未部署流程 / No deployed process '{process_id}'")
-    return row[0], row[1]
 
 
 def _ready_user_tasks(

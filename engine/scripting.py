@@ -32,7 +32,7 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
 )
 from RestrictedPython.PrintCollector import PrintCollector
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import sandbox
@@ -149,11 +149,15 @@ class ScriptPolicyError(Exception):
     """A script tried something the sandbox does not allow."""
 
 
+class ScriptRefused(ValueError):
+    """A script or condition is refused at deployment; the message says why (in English)."""
+
+
 def check_source(source: str, mode: str) -> None:
     """Refuse ``source`` if it does not compile or uses a forbidden construct.
 
     ``mode`` is ``"eval"`` for conditions and expressions and ``"exec"`` for
-    scripts.  Raises ``ScriptError`` with the line and the reason.
+    scripts.  Raises ``ScriptRefused`` with the line and the reason.
     """
     compiled(source, mode)
 
@@ -169,21 +173,25 @@ def compiled(source: str, mode: str) -> tuple[Any, frozenset[str]]:
     if mode not in ("eval", "exec"):
         raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
     if len(source) > MAX_SOURCE_CHARS:
-        raise ScriptError(f"is too long ({len(source):,} characters; at most {MAX_SOURCE_CHARS:,})")
+        raise ScriptRefused(
+            f"is too long ({len(source):,} characters; at most {MAX_SOURCE_CHARS:,})"
+        )
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
-        raise ScriptError(f"does not compile: {exc.msg} (line {exc.lineno})") from None
+        raise ScriptRefused(f"does not compile: {exc.msg} (line {exc.lineno})") from None
     except (MemoryError, RecursionError):
-        raise ScriptError(f"is nested too deeply (at most {MAX_NESTING} levels)") from None
+        raise ScriptRefused(f"is nested too deeply (at most {MAX_NESTING} levels)") from None
     _check_tree(tree, mode)
     compile_ = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     try:
         result = compile_(source, "<bpmn script>")
     except (MemoryError, RecursionError):
-        raise ScriptError(f"is nested too deeply (at most {MAX_NESTING} levels)") from None
+        raise ScriptRefused(f"is nested too deeply (at most {MAX_NESTING} levels)") from None
     if result.errors:
-        raise ScriptError("is not allowed in scripts: " + "; ".join(map(_reworded, result.errors)))
+        raise ScriptRefused(
+            "is not allowed in scripts: " + "; ".join(map(_reworded, result.errors))
+        )
     return result.code, frozenset(result.used_names)
 
 
@@ -201,12 +209,14 @@ def _check_tree(tree: ast.AST, mode: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_NESTING:
-            raise ScriptError(f"is nested too deeply (at most {MAX_NESTING} levels)")
+            raise ScriptRefused(f"is nested too deeply (at most {MAX_NESTING} levels)")
         line = getattr(node, "lineno", "?")
         if type(node) in _FORBIDDEN:
-            raise ScriptError(f"'{_FORBIDDEN[type(node)]}' is not allowed in scripts (line {line})")
+            raise ScriptRefused(
+                f"'{_FORBIDDEN[type(node)]}' is not allowed in scripts (line {line})"
+            )
         if isinstance(node, ast.NamedExpr) and mode == "eval":
-            raise ScriptError(
+            raise ScriptRefused(
                 f"':=' is not allowed in conditions: a condition only tests (line {line})"
             )
         if isinstance(node, ast.Name):
@@ -219,7 +229,7 @@ def _check_tree(tree: ast.AST, mode: str) -> None:
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     for name in loaded:
         if name.id in _DENIED_NAMES and name.id not in stored:
-            raise ScriptError(f"'{name.id}' is not available in scripts (line {name.lineno})")
+            raise ScriptRefused(f"'{name.id}' is not available in scripts (line {name.lineno})")
 
 
 def guarded_getattr(obj: Any, name: str) -> Any:
@@ -353,36 +363,20 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return True
 
 
-def make_script_engine(
-    time_limit: float = sandbox.DEFAULT_TIME_LIMIT,
-    memory_limit_mb: int = sandbox.DEFAULT_MEMORY_LIMIT_MB,
-) -> PythonScriptEngine:
-    """Build the script engine every workflow runs with: restricted scripts, gongkai's services."""
-    from . import documents, services
-
-    environment = RestrictedEnvironment(
-        {"draft_return_reasons": documents.draft_return_reasons}, time_limit, memory_limit_mb
-    )
-    return services.ServiceScriptEngine(environment, services.registry())
-
-
 def script_error(exc: SpiffWorkflowException) -> ScriptError:
     """Return the engine error for a failed step, naming the element and what went wrong."""
     spec = getattr(exc, "task_spec", None)
     element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
     name = getattr(spec, "bpmn_name", None)
-    where = f"'{element}'" + (f" ({name})" if name else "") if element else ""
     cause: BaseException | None = exc
     while cause is not None and not isinstance(cause, sandbox.SandboxError):
         cause = cause.__cause__ or cause.__context__
     if isinstance(cause, sandbox.SandboxError):
-        line = f" (line {cause.line})" if cause.line else ""
-        detail = f"{cause}{line}"
+        reason, detail, line = cause.reason, str(cause), cause.line
     else:
         inner = exc.__cause__ or exc.__context__
-        detail = f"failed: {exc}" + (f" ({type(inner).__name__}: {inner})" if inner else "")
+        reason, line = "failed", None
+        detail = str(exc) + (f" ({type(inner).__name__}: {inner})" if inner else "")
     return ScriptError(
-        f"流程元素 {where} 的脚本或条件出错，本次办理未作任何更改 / "
-        f"The script or condition of element {where} {detail}; nothing was changed.",
-        element,
+        "script.failed", element=element, name=name, reason=reason, detail=detail, line=line
     )

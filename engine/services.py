@@ -1,10 +1,10 @@
 """Service tasks: named operations a BPMN ``serviceTask`` may call.
 
 A service runs inside the engine call that reached it, in the same database
-transaction, so that what it writes (a document number, a catalogue entry)
-commits or rolls back together with the workflow step.  BPMN names the
-operation with ``spiffworkflow:serviceTaskOperator id="..."``; deployment
-refuses unknown names.
+transaction, so that what it writes commits or rolls back together with the
+workflow step.  BPMN names the operation with
+``spiffworkflow:serviceTaskOperator id="..."``; the domain registers the
+operations (see ``engine.domain``) and deployment refuses unknown names.
 """
 
 from __future__ import annotations
@@ -12,40 +12,16 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.task import Task
-from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from .domain import Service, ServiceContext
 from .errors import EngineError
-from .store.repository import InstanceRow
-from .workdays import WorkingCalendar
-
-
-@dataclass(frozen=True)
-class ServiceContext:
-    """What a service may use: the transaction, the instance, the step's time and actor."""
-
-    connection: Connection
-    instance: InstanceRow
-    moment: datetime
-    now: str
-    actor: str | None
-    calendar_source: Callable[[Connection], WorkingCalendar]
-
-    @property
-    def calendar(self) -> WorkingCalendar:
-        """Return the official working-day calendar as it stands in this transaction."""
-        return self.calendar_source(self.connection)
-
-
-Service = Callable[[ServiceContext, dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 _context: contextvars.ContextVar[ServiceContext] = contextvars.ContextVar("gongkai_service_context")
 
@@ -60,24 +36,10 @@ def serving(context: ServiceContext) -> Iterator[None]:
         _context.reset(token)
 
 
-def registry() -> dict[str, Service]:
-    """Return every service by operation name."""
-    from . import documents, review
-
-    return {
-        "issue_document": documents.issue_document,
-        "prepare_review": review.prepare_review,
-        "record_review": review.record_review,
-        "record_referral_answer": review.record_referral_answer,
-        "publish_document": documents.publish_document,
-        "record_interpretation": documents.record_interpretation,
-    }
-
-
 class ServiceScriptEngine(PythonScriptEngine):
     """Script engine that runs gongkai's services for BPMN service tasks."""
 
-    def __init__(self, environment: Any, services: dict[str, Service]) -> None:
+    def __init__(self, environment: Any, services: Mapping[str, Service]) -> None:
         super().__init__(environment=environment)
         self.services = services
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .errors import Problem
+
 #: characters that reorder how text is displayed (Trojan-source look-alikes).
 BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -20,26 +22,20 @@ _LINE_BREAKS = frozenset("\n\r\t")
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
 
 
-def _code(char: str) -> str:
-    return f"U+{ord(char):04X}"
+def _code(char: str) -> dict[str, str]:
+    return {"char": f"U+{ord(char):04X}"}
 
 
-def text_problem(text: str, *, multiline: bool = False) -> str | None:
-    """Return what is wrong with free text, as an error message, or None."""
+def text_problem(text: str, *, multiline: bool = False) -> Problem | None:
+    """Return what is wrong with free text, or None."""
     for char in text:
         if char in BIDI_CONTROLS:
-            return (
-                f"不能含有改变文字方向的控制字符（{_code(char)}） / Must not contain "
-                f"characters that change the direction of text ({_code(char)})."
-            )
+            return Problem("text.direction_character", _code(char))
         category = unicodedata.category(char)
         if category == "Cc" and not (multiline and char in _LINE_BREAKS):
-            return (
-                f"不能含有控制字符（{_code(char)}） / Must not contain control characters "
-                f"({_code(char)})."
-            )
+            return Problem("text.control_character", _code(char))
         if category == "Cs" or char in "\ufffe\uffff":
-            return f"含有无效字符（{_code(char)}） / Contains an invalid character ({_code(char)})."
+            return Problem("text.invalid_character", _code(char))
     return None
 
 
@@ -48,14 +44,11 @@ def identifier(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def identifier_problem(text: str) -> str | None:
+def identifier_problem(text: str) -> Problem | None:
     """Return what makes ``text`` unfit as an identifier (invisible or blank characters)."""
     if problem := text_problem(text):
         return problem
     for char in text:
         if unicodedata.category(char) in _INVISIBLE:
-            return (
-                f"不能含有空白或不可见字符（{_code(char)}） / Must not contain blank or "
-                f"invisible characters ({_code(char)})."
-            )
+            return Problem("text.invisible_character", _code(char))
     return None

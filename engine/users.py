@@ -1,26 +1,44 @@
-"""User administration: users, their roles and passwords."""
+"""Users: who they are, the groups they belong to, their department, and signing in."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import roles
-from .access import USERNAME, active_user
+from .access import USERNAME, is_username
 from .clock import iso
-from .errors import InvalidInputError, SignInFailedError, SignInThrottledError
-from .passwords import check_password, hash_password
-from .presenters import user_view
+from .errors import (
+    InvalidInputError,
+    NotFoundError,
+    Problem,
+    SignInFailedError,
+    SignInThrottledError,
+)
 from .store.models import SignInFailure, User, UserRole
+from .store.unit import Store
 from .text import identifier, identifier_problem, text_problem
 from .views import UserView
+
+#: how passwords are hashed (werkzeug's scrypt); tests may choose a cheaper method.
+PASSWORD_METHOD = "scrypt"
+
+_USERS = User.__table__
+_ROLES = UserRole.__table__
+_FAILURES = SignInFailure.__table__
+_USER = select(_USERS).where(_USERS.c.username == bindparam("username"))
+_ROLES_OF = select(_ROLES.c.user_id, _ROLES.c.role)
+_INSERT_USER = insert(_USERS).returning(_USERS.c.id)
+_INSERT_ROLE = insert(_ROLES)
+_ALL_USERS = select(_USERS).order_by(_USERS.c.username)
 
 
 @dataclass(frozen=True)
@@ -37,109 +55,168 @@ def normalised_username(username: str) -> str:
     return unicodedata.normalize("NFKC", username or "").strip()
 
 
-@functools.cache
-def _stand_in_hash() -> str:
-    # Checked against when the user does not exist, so that a wrong name costs
-    # the same work as a wrong password and tells nothing.
-    return hash_password("no user has this password")
-
-
 def _throttle_key(kind: str, value: str) -> str:
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{kind}:{digest}"
 
 
-class UserAdmin:
-    """The engine's user administration (mixed into ``Engine``)."""
+def _problem(field: str, problem: Problem | None) -> None:
+    if problem is not None:
+        raise InvalidInputError("user.bad_field", field=field, problem=problem)
 
-    def add_user(
+
+class UserDirectory:
+    """The users of one engine: add them, find them, sign them in."""
+
+    def __init__(
+        self,
+        store: Store,
+        now: Callable[[], tuple[datetime, str]],
+        knows_group: Callable[[str], bool],
+        sign_in: SignInPolicy | None = None,
+        password_method: str = PASSWORD_METHOD,
+    ) -> None:
+        self._store = store
+        self._now = now
+        self._knows_group = knows_group
+        self.sign_in_policy = sign_in or SignInPolicy()
+        self._password_method = password_method
+
+    @cached_property
+    def _stand_in_hash(self) -> str:
+        # Checked against when the user does not exist, so that a wrong name
+        # costs the same work as a wrong password and tells nothing.
+        return generate_password_hash("no user has this password", self._password_method)
+
+    def add(
         self,
         username: str,
-        roles_: Iterable[str],
+        roles: Iterable[str],
         display_name: str | None = None,
         password: str | None = None,
         department: str | None = None,
+        *,
+        new_groups: bool = False,
     ) -> UserView:
-        """Create a user with roles, or add roles to an existing one; set his department."""
+        """Create a user with groups, or add groups to an existing one; set his department.
+
+        A group the domain does not know is refused (a typing error, most
+        likely) unless ``new_groups`` says it is meant: the group of a lane in
+        a third-party process, say.
+        """
         username = normalised_username(username)
         if not USERNAME.match(username):
-            raise InvalidInputError(
-                f"用户名无效 / Invalid user name '{username}': "
-                "use 1-64 letters, digits, '_', '.', '-'"
-            )
-        if display_name and (
-            problem := text_problem(display_name)
-            or (None if len(display_name) <= 128 else "至多 128 字 / At most 128 characters.")
-        ):
-            raise InvalidInputError(f"显示名 / Display name: {problem}")
+            raise InvalidInputError("user.bad_name", name=username)
+        if display_name:
+            _problem("display_name", text_problem(display_name))
+            if len(display_name) > 128:
+                _problem("display_name", Problem("form.too_long", {"max": 128}))
         if department:
             department = identifier(department)
-            if problem := identifier_problem(department) or (
-                None if len(department) <= 64 else "至多 64 字 / At most 64 characters."
-            ):
-                raise InvalidInputError(f"处室 / Department: {problem}")
-        wanted = list(dict.fromkeys(roles_))
-        unknown = [r for r in wanted if not roles.is_known_role(r)]
+            _problem("department", identifier_problem(department))
+            if len(department) > 64:
+                _problem("department", Problem("form.too_long", {"max": 64}))
+        wanted = list(dict.fromkeys(roles))
+        unknown = [
+            r for r in wanted if not is_username(r) or not (new_groups or self._knows_group(r))
+        ]
         if unknown:
-            raise InvalidInputError(
-                f"未知角色 / Unknown role(s) {', '.join(unknown)}; known: {', '.join(roles.ROLES)}"
-            )
+            raise InvalidInputError("user.unknown_groups", groups=unknown)
         _, now = self._now()
-        with self._session(write=True) as session:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None:
-                user = User(
-                    username=username,
-                    display_name=display_name or username,
-                    password_hash=None,
-                    active=True,
-                    created_at=now,
-                )
-                session.add(user)
-            elif display_name:
-                user.display_name = display_name
-            if password:
-                user.password_hash = hash_password(password)
-            if department:
-                user.department = department
-            held = {r.role for r in user.roles}
-            user.roles.extend(UserRole(role=r) for r in wanted if r not in held)
-            session.flush()
-            return user_view(user)
+        changes: dict[str, Any] = {}
+        if display_name:
+            changes["display_name"] = display_name
+        if password:
+            changes["password_hash"] = generate_password_hash(password, self._password_method)
+        if department:
+            changes["department"] = department
+        with self._store.write() as repo:
+            conn = repo.connection
+            row = conn.execute(_USER, {"username": username}).first()
+            if row is None:
+                user_id = conn.execute(
+                    _INSERT_USER,
+                    {
+                        "username": username,
+                        "display_name": username,
+                        "password_hash": None,
+                        "active": True,
+                        "created_at": now,
+                        **changes,
+                    },
+                ).scalar_one()
+            else:
+                user_id = row.id
+                if changes:
+                    conn.execute(update(_USERS).where(_USERS.c.id == user_id).values(**changes))
+            held = set(
+                conn.execute(select(_ROLES.c.role).where(_ROLES.c.user_id == user_id)).scalars()
+            )
+            new = [{"user_id": user_id, "role": r} for r in wanted if r not in held]
+            if new:
+                conn.execute(_INSERT_ROLE, new)
+            return self._view(conn, username)
 
-    def get_user(self, username: str) -> UserView:
-        """Return a user by name."""
-        with self._session(write=False) as session:
-            return user_view(active_user(session, username))
+    def get(self, username: str) -> UserView:
+        """Return an active user by name, or raise ``NotFoundError``."""
+        with self._store.read() as repo:
+            return self._view(repo.connection, username)
 
-    def list_users(self) -> list[UserView]:
+    def list(self) -> list[UserView]:
         """Return every user, by name."""
-        with self._session(write=False) as session:
-            return [user_view(u) for u in session.scalars(select(User).order_by(User.username))]
+        with self._store.read() as repo:
+            conn = repo.connection
+            groups: dict[int, list[str]] = {}
+            for user_id, role in conn.execute(_ROLES_OF):
+                groups.setdefault(user_id, []).append(role)
+            return [_user_view(row, groups.get(row.id, [])) for row in conn.execute(_ALL_USERS)]
+
+    def with_role(self, role: str) -> list[UserView]:
+        """Return the active users who belong to group ``role``."""
+        return [u for u in self.list() if role in u.roles and u.active]
+
+    def display_names(self, connection: Connection) -> dict[str, str]:
+        """Return every user's display name by user name, in a caller's transaction."""
+        return dict(connection.execute(select(_USERS.c.username, _USERS.c.display_name)).all())
+
+    def _view(self, connection: Connection, username: str) -> UserView:
+        row = (
+            connection.execute(_USER, {"username": username}).first()
+            if (is_username(username))
+            else None
+        )
+        if row is None or not row.active:
+            raise NotFoundError("user.not_found", user=username)
+        held = connection.execute(select(_ROLES.c.role).where(_ROLES.c.user_id == row.id))
+        return _user_view(row, list(held.scalars()))
 
     def authenticate(self, username: str, password: str, address: str) -> UserView:
         """Return the user whose name and password these are; count and throttle failures.
 
         After too many failures for one user name, or from one address, within
-        the policy's window, every attempt is refused until the window has
-        passed (``SignInThrottledError``), whether the password is right or not.
-        A wrong name and a wrong password take the same work and the same answer
-        (``SignInFailedError``).
+        the policy's window, every attempt is refused until enough of them
+        have left the window (``SignInThrottledError``), whether the password
+        is right or not.  A wrong name and a wrong password take the same work
+        and get the same answer (``SignInFailedError``).
         """
-        policy: SignInPolicy = self.sign_in_policy
+        policy = self.sign_in_policy
         moment, now = self._now()
         since = iso(moment - policy.window)
         name = normalised_username(username)
         user_key = _throttle_key("user", name.casefold())
         limits = {user_key: policy.failures_per_user}
         limits[_throttle_key("address", address or "")] = policy.failures_per_address
-        table = SignInFailure.__table__
-        with self._repository(write=True) as repo:
+        signed_in = None
+        with self._store.write() as repo:
             conn = repo.connection
-            conn.execute(delete(table).where(table.c.key.in_(limits), table.c.at < since))
+            conn.execute(
+                delete(_FAILURES).where(_FAILURES.c.key.in_(limits), _FAILURES.c.at < since)
+            )
             failed: dict[str, list[str]] = {key: [] for key in limits}
             for key, at in conn.execute(
-                select(table.c.key, table.c.at).where(table.c.key.in_(limits)).order_by(table.c.at)
+                select(_FAILURES.c.key, _FAILURES.c.at)
+                .where(_FAILURES.c.key.in_(limits))
+                .order_by(_FAILURES.c.at)
             ):
                 failed[key].append(at)
             # A key is free again once enough of its failures have left the window.
@@ -150,26 +227,33 @@ class UserAdmin:
             ]
             retry = math.ceil((max(free_at) - moment).total_seconds()) if free_at else 0
             if not retry:
-                user = None
-                if USERNAME.match(name):  # anything else cannot be a user, nor go to the database
-                    user = conn.execute(
-                        select(User.username, User.password_hash).where(
-                            User.username == name, User.active.is_(True)
-                        )
-                    ).first()
-                stored = user.password_hash if user is not None else None
-                if check_password(stored or _stand_in_hash(), password) and stored:
-                    conn.execute(delete(table).where(table.c.key == user_key))
-                    signed_in = user.username
+                # Anything but a well-formed name cannot be a user, nor go to the database.
+                row = (
+                    conn.execute(_USER, {"username": name}).first()
+                    if (USERNAME.match(name))
+                    else None
+                )
+                stored = row.password_hash if row is not None and row.active else None
+                if _password_matches(stored or self._stand_in_hash, password) and stored:
+                    conn.execute(delete(_FAILURES).where(_FAILURES.c.key == user_key))
+                    signed_in = row.username
                 else:
-                    signed_in = None
-                    conn.execute(insert(table), [{"key": k, "at": now} for k in limits])
+                    conn.execute(insert(_FAILURES), [{"key": k, "at": now} for k in limits])
         if retry:
             raise SignInThrottledError(retry)
         if signed_in is None:
-            raise SignInFailedError("用户名或密码错误 / Wrong user name or password.")
-        return self.get_user(signed_in)
+            raise SignInFailedError()
+        return self.get(signed_in)
 
-    def users_with_role(self, role: str) -> list[UserView]:
-        """Return the active users who hold ``role``."""
-        return [u for u in self.list_users() if role in u.roles and u.active]
+
+def _password_matches(stored: str, password: str) -> bool:
+    try:
+        return check_password_hash(stored, password)
+    except (ValueError, TypeError, UnicodeEncodeError):
+        return False
+
+
+def _user_view(row: Any, groups: Iterable[str]) -> UserView:
+    return UserView(
+        row.username, row.display_name, tuple(sorted(groups)), bool(row.active), row.department
+    )

@@ -27,10 +27,14 @@ Feature: Workflow engine
       | defect                          | element        | problem                     |
       | broken XML                      | (whole file)   | bad XML                     |
       | an unknown form schema          | draft          | unknown form schema 'memo'  |
-      | a user task outside every lane  | draft          | not in any lane             |
-      | a lane that names no known role | boss           | names no known role         |
+      | a lane naming no known group, deployed strictly | boss | names no known group |
       | a condition that does not compile | flow_approved | does not compile           |
       | a condition that imports a module | flow_approved | not allowed in scripts     |
+
+  Scenario: A lane naming a group gongkai does not know is a group of its own
+    When someone deploys a simple approval file with a lane naming no known group
+    Then the deployment is accepted
+    And the review task of a new instance is for the group "boss"
 
   Scenario: Invalid form data is refused and changes nothing
     Given alice has started a simple approval

@@ -91,7 +91,7 @@ AUDITOR = "auditor"
 def engine(db: Database, clock: ManualClock) -> Engine:
     """The gongkai engine on the test database with the manual clock, and an auditor."""
     engine = Engine(db, clock)
-    engine.add_user(AUDITOR, ["auditor"])
+    engine.users.add(AUDITOR, ["auditor"])
     return engine
 
 
@@ -102,7 +102,7 @@ def app(database_url: str, clock: ManualClock) -> Iterator[Flask]:
     schema.upgrade(engine.db)
     engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
     seed(engine)
-    engine.add_user("lisi2", ["dept_head"], "李四二", "demo")
+    engine.users.add("lisi2", ["dept_head"], "李四二", "demo")
     app = create_app({"TESTING": True, "ENGINE": engine, "MAX_ATTACHMENT_BYTES": 4096})
     yield app
     engine.db.dispose()
@@ -121,7 +121,7 @@ def given_users(engine: Engine, datatable: list[list[str]]) -> dict[str, list[st
     for row in rows:
         record = dict(zip(header, row, strict=True))
         roles = [r.strip() for r in record["roles"].split(",")]
-        engine.add_user(record["name"], roles)
+        engine.users.add(record["name"], roles)
         users[record["name"]] = roles
     return users
 

@@ -77,14 +77,16 @@ class Cases:
 
 
 def _complete(engine: Engine, instance_id: int, user: str, data: dict, **files: Upload) -> None:
-    task = next(t for t in engine.get_instance(instance_id).ready_tasks)
+    task = next(t for t in engine.queries.get_instance(instance_id).ready_tasks)
     engine.complete_task(task.task_id, user, data, files=files or None)
 
 
 def build_cases(engine: Engine) -> Cases:
-    engine.add_user("drafter2", ["drafter"], "起草人二", "demo")
+    engine.users.add("drafter2", ["drafter"], "起草人二", "demo")
     # The demo started five documents, newest last.
-    seeded = sorted(engine.list_instances("document_approval"), key=lambda instance: instance.id)
+    seeded = sorted(
+        engine.queries.list_instances("document_approval"), key=lambda instance: instance.id
+    )
     names = ["published", "to_publish", "to_review", "at_dept_head", "returned"]
     instances = {name: instance.id for name, instance in zip(names, seeded, strict=True)}
 
@@ -122,11 +124,11 @@ def build_cases(engine: Engine) -> Cases:
     instances["colleague_draft"] = engine.start("document_approval", "zhangsan").id
 
     case_of = {instance_id: name for name, instance_id in instances.items()}
-    issued = [d for d in engine.list_documents("qianyi") if d.instance_id in case_of]
+    issued = [d for d in engine.catalogue.list_documents("qianyi") if d.instance_id in case_of]
     documents = {case_of[d.instance_id]: d.id for d in issued}
     titles = {case_of[d.instance_id]: d.title for d in issued}
-    attachment = engine.get_instance(other).data["attachment"]["id"]
-    (dept_task,) = engine.get_instance(instances["at_dept_head"]).ready_tasks
+    attachment = engine.queries.get_instance(other).data["attachment"]["id"]
+    (dept_task,) = engine.queries.get_instance(instances["at_dept_head"]).ready_tasks
     return Cases(instances, documents, attachment, dept_task.task_id, titles)
 
 
@@ -201,7 +203,7 @@ def test_the_catalogue_lists_what_each_reader_may_read(app: Flask) -> None:
     engine = get_engine(app)
     cases = build_cases(engine)
     for user in EVERYONE:
-        listed = {d.id: d for d in engine.list_documents(user)}
+        listed = {d.id: d for d in engine.catalogue.list_documents(user)}
         for case, document_id in cases.documents.items():
             whole = user in READ_ALL or user in READERS[case]
             if whole:

@@ -63,14 +63,14 @@ def test_tick_fires_due_timers(runner: CliRunner, database_url: str) -> None:
     # Start an instance whose timer fell due a day ago; the CLI's tick uses the real clock.
     clock = ManualClock(datetime.now(UTC) - timedelta(days=2))
     engine = Engine(Database.connect(database_url), clock)
-    engine.add_user("hana", ["handler"])
+    engine.users.add("hana", ["handler"])
     engine.deploy([TEST_BPMN / "timed_handling.bpmn"])
     engine.start("timed_handling", "hana")
 
     result = runner.invoke(main, ["tick"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "tick: 1 instance(s), 1 timer(s) fired"
-    assert [t.element_id for t in engine.list_tasks("hana")] == ["handle"]
+    assert [t.element_id for t in engine.queries.list_tasks("hana")] == ["handle"]
     engine.db.dispose()
 
 
@@ -87,8 +87,8 @@ def test_calendar_load_makes_a_new_year_computable(
     result = runner.invoke(main, ["calendar", "load", str(schedule)])
     assert result.exit_code == 0 and result.output.strip() == "loaded 4 day(s)"
     engine = Engine(Database.connect(database_url))
-    assert engine.is_working_day(date(2099, 1, 4)) is True  # a Sunday worked
-    assert engine.is_working_day(date(2099, 1, 2)) is False
+    assert engine.calendar.is_working_day(date(2099, 1, 4)) is True  # a Sunday worked
+    assert engine.calendar.is_working_day(date(2099, 1, 2)) is False
     engine.db.dispose()
 
     schedule.write_text("2099-13-01 holiday 错\n", encoding="utf-8")

@@ -61,7 +61,7 @@ def test_the_application_role_works_but_cannot_touch_the_review_triggers(
 
     app = Engine(Database.connect(as_role(owner_url, app_role)))
     app.deploy([WORKFLOWS / "simple_approval.bpmn"])
-    app.add_user("alice", ["drafter"])
+    app.users.add("alice", ["drafter"])
     instance = app.start("simple_approval", "alice")
     app.complete_task(instance.ready_tasks[0].task_id, "alice", {"title": "稿"})
     assert schema.current_revision(app.db) == schema.head_revision()

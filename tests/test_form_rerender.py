@@ -28,9 +28,9 @@ class Task:
 
     def state(self) -> tuple[int, int, list[str]]:
         """Return the instance version, the length of its history and its waiting tasks."""
-        instance = self.engine.get_instance(self.instance_id)
+        instance = self.engine.queries.get_instance(self.instance_id)
         waiting = [t.task_id for t in instance.ready_tasks]
-        return instance.version, len(self.engine.history(self.instance_id)), waiting
+        return instance.version, len(self.engine.queries.history(self.instance_id)), waiting
 
     def refused(self, data: MultiDict | dict) -> lxml.html.FormElement:
         """Post ``data``, check it is refused and changed nothing, and return the form back."""

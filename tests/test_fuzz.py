@@ -51,9 +51,10 @@ from werkzeug.test import TestResponse
 
 from engine import Engine
 from engine.access import MAX_ID
-from engine.forms import FORMS, IdentifierString, TrimmedString, form_schema
-from engine.privacy import id_check_char
-from engine.store.models import CalendarDay
+from engine.disclosure.forms import FORMS
+from engine.disclosure.models import CalendarDay
+from engine.disclosure.privacy import id_check_char
+from engine.forms import IdentifierString, TrimmedString
 from engine.text import BIDI_CONTROLS, text_problem
 from engine.users import normalised_username
 from webui import get_engine
@@ -160,7 +161,7 @@ ACCEPTED_TEXT = st.lists(mostly(ACCEPTED_CHARACTERS, PERSONAL), max_size=12).map
 
 #: names a form might be sent besides its own fields: other forms' fields, case data.
 FIELD_NAMES = sorted(
-    {name for form in FORMS for name in form_schema(form).fields}
+    {name for form in FORMS for name in FORMS[form]().fields}
     | {"attachment", "review_item", "review_record", "return_reasons", "actors", "_schema"}
     | {"task_id", "instance_id", "issued", "__class__", "__proto__", ""}
 )
@@ -365,7 +366,7 @@ class Site:
         """
         newest: dict[str, tuple[int, str, str]] = {}
         for user in WORKER.values():
-            for task in self.engine.list_tasks(user):
+            for task in self.engine.queries.list_tasks(user):
                 if (task.instance_id, task.task_id) > newest.get(task.form, (0, ""))[:2]:
                     newest[task.form] = (task.instance_id, task.task_id, user)
         self.tasks = {form: (user, task_id) for form, (_, task_id, user) in newest.items()}
@@ -386,11 +387,11 @@ class Site:
     def version(self, form: str) -> int:
         """Return the version of the instance the open task of ``form`` is in."""
         user, task_id = self.tasks[form]
-        return self.engine.task_form(task_id, user).task.instance_version
+        return self.engine.queries.task_form(task_id, user).task.instance_version
 
     def show(self, instance_id: int, lang: str) -> None:
         """Read back every page that shows what an instance holds: all must answer 200."""
-        instance = self.engine.get_instance(instance_id)
+        instance = self.engine.queries.get_instance(instance_id)
         reader, _ = self.client(READER)
         pages = [f"/instances/{instance_id}/sheet", "/documents", "/public/"]
         if issued := instance.data.get("issued"):
@@ -495,7 +496,7 @@ def posts(draw: st.DrawFn, form: str, case: dict[str, Any]) -> list[tuple[str, A
     """Return the fields of a post to a task of ``form``: a valid post, mutated."""
     valid = baseline(form, case)
     items: list[tuple[str, Any]] = []
-    for name, spec in form_schema(form).fields.items():
+    for name, spec in FORMS[form]().fields.items():
         how = draw(
             st.sampled_from(["keep", "keep", "keep", "drop", "hostile", "odd", "odd", "more"])
         )
@@ -512,7 +513,7 @@ def posts(draw: st.DrawFn, form: str, case: dict[str, Any]) -> list[tuple[str, A
             values = kept + draw(st.lists(acceptable_values(spec, case), min_size=1, max_size=2))
         items += [(name, v) for v in values]
     items += draw(EXTRA_FIELDS)
-    for name in form_schema(form).FILE_FIELDS:
+    for name in FORMS[form]().FILE_FIELDS:
         if draw(st.booleans()):
             content = draw(
                 st.one_of(
@@ -534,7 +535,7 @@ def posts(draw: st.DrawFn, form: str, case: dict[str, Any]) -> list[tuple[str, A
 def test_task_forms_answer_hostile_posts_without_a_server_error(site: Site, data: Any) -> None:
     for form in sorted(FORMS):
         user, task_id = site.tasks[form]
-        view = site.engine.task_form(task_id, user)
+        view = site.engine.queries.task_form(task_id, user)
         current = view.task.instance_version
         fields = data.draw(posts(form, view.data), label=f"{form} fields")
         version = data.draw(
@@ -668,13 +669,13 @@ def test_the_holiday_schedule_answers_hostile_input_without_a_server_error(
 def test_claims_and_reassignment_answer_hostile_input_without_a_server_error(
     site: Site, data: Any
 ) -> None:
-    open_tasks = {t.task_id: t for t in site.engine.all_open_tasks("admin")}
+    open_tasks = {t.task_id: t for t in site.engine.queries.all_open_tasks("admin")}
     real_task = data.draw(st.sampled_from([True, True, False]), label="an open task")
     task_id = pick(data.draw, sorted(open_tasks))
     segment = data.draw(segments(), label="or this path segment")
     task_id = task_id if real_task else segment
     task = open_tasks.get(task_id)
-    holders = sorted(u.username for u in site.engine.users_with_role(task.role)) if task else []
+    holders = sorted(u.username for u in site.engine.users.with_role(task.role)) if task else []
     action = data.draw(st.sampled_from(["claim", "release", "reassign"]), label="action")
     holder = data.draw(st.booleans(), label="a holder of the role")
     user = pick(data.draw, holders if holder and holders else USERS)
@@ -685,13 +686,13 @@ def test_claims_and_reassignment_answer_hostile_input_without_a_server_error(
         fields.add("to_user", to_user)
     client, token = site.client(user)
     fields.add("csrf_token", token)
-    before = site.engine.get_task(task_id) if task else None
+    before = site.engine.queries.get_task(task_id) if task else None
     prefix = "/admin" if action == "reassign" else ""
     response = client.post(f"{prefix}/tasks/{task_id}/{action}", data=fields)
     allowed(response, {302, 400, 403, 404, 409, 413}, (action, task_id, user, to_user))
     event(f"{action}: {response.status_code}")
     if before is not None and response.status_code != 302:
-        assert site.engine.get_task(task_id) == before
+        assert site.engine.queries.get_task(task_id) == before
     elif before is not None:
         allowed(client.get(response.headers["Location"]), {200, 403})
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from engine.privacy import (
+from engine.disclosure.privacy import (
     KINDS,
     Finding,
     Redaction,

@@ -80,7 +80,7 @@ def worker(
     engine = None
     try:
         engine = Engine(Database.connect(url))
-        engine.get_instance(warm_up_instance)  # connect and compile before the first round
+        engine.queries.get_instance(warm_up_instance)  # connect and compile before the first round
         for task_id, (op, user, to_user) in zip(tasks, ops, strict=True):
             barrier.wait(WAIT)
             try:
@@ -107,11 +107,11 @@ def worker(
 def set_up(engine: Engine, holders: list[str | None]) -> tuple[list[int], list[str], list[int]]:
     """Start one instance per round up to its review; return instances, tasks, events so far."""
     engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
-    engine.add_user(DRAFTER, ["drafter"])
+    engine.users.add(DRAFTER, ["drafter"])
     for user in (*[head(w) for w in range(WORKERS)], *TARGETS):
-        engine.add_user(user, ["dept_head"])
+        engine.users.add(user, ["dept_head"])
     for admin in ADMINS:
-        engine.add_user(admin, ["admin"])
+        engine.users.add(admin, ["admin"])
     instances, tasks, seen = [], [], []
     for holder in holders:
         started = engine.start("simple_approval", DRAFTER)
@@ -122,7 +122,7 @@ def set_up(engine: Engine, holders: list[str | None]) -> tuple[list[int], list[s
             engine.claim(review.task_id, holder)
         instances.append(started.id)
         tasks.append(review.task_id)
-        seen.append(len(engine.history(started.id)))
+        seen.append(len(engine.queries.history(started.id)))
     return instances, tasks, seen
 
 
@@ -230,7 +230,7 @@ def test_sixteen_processes_race_for_one_task(database_url: str, db: Database) ->
         wins = sum(outcome == "ok" for _, outcome in reports)
         if contention[round_] and wins != 1:
             problems.append(f"{wins} winners on an unclaimed task")
-        events = engine.history(instances[round_])[seen[round_] :]
+        events = engine.queries.history(instances[round_])[seen[round_] :]
         problems += replay(events, tasks[round_], holders[round_], reports)
         if problems:
             failures.append(f"round {round_}: " + "; ".join(problems))

@@ -139,7 +139,7 @@ def probe_db(
 def _engine(db: Database, time_limit: float = 1.0) -> Engine:
     clock = ManualClock(datetime(2026, 11, 30, 4, 0, tzinfo=UTC))
     engine = Engine(db, clock, script_time_limit=time_limit)
-    engine.add_user("drafter", ["drafter"])
+    engine.users.add("drafter", ["drafter"])
     return engine
 
 
@@ -154,13 +154,13 @@ def run_probe(engine: Engine, script: str, condition: str) -> tuple[str, str]:
         return "refused", str(exc)
     instance = engine.start("script_probe", "drafter")
     task = instance.ready_tasks[0]
-    before = engine.get_instance(instance.id)
-    events = len(engine.history(instance.id))
+    before = engine.queries.get_instance(instance.id)
+    events = len(engine.queries.history(instance.id))
     with pytest.raises(ScriptError) as stopped:
         engine.complete_task(task.task_id, "drafter", {"title": "标题"})
-    after = engine.get_instance(instance.id)
+    after = engine.queries.get_instance(instance.id)
     assert (after.version, after.status, after.data) == (before.version, "running", before.data)
-    assert len(engine.history(instance.id)) == events
+    assert len(engine.queries.history(instance.id)) == events
     assert [t.task_id for t in after.ready_tasks] == [task.task_id]
     return "stopped", str(stopped.value)
 
@@ -202,13 +202,13 @@ def test_a_harmless_script_still_runs(probe_db: Database) -> None:
 
 
 RUNAWAYS: dict[str, tuple[str, str, str]] = {
-    "endless loop": (SCRIPT, "while True:\n    pass", "time limit"),
-    "sum over a huge range": (SCRIPT, "x = sum(range(10**13))", "time limit"),
-    "huge power": (SCRIPT, "x = 10**(10**8)", "time limit"),
+    "endless loop": (SCRIPT, "while True:\n    pass", "timeout"),
+    "sum over a huge range": (SCRIPT, "x = sum(range(10**13))", "timeout"),
+    "huge power": (SCRIPT, "x = 10**(10**8)", "timeout"),
     "huge string": (SCRIPT, "x = 'a' * (10**10)", "memory"),
     "huge list": (SCRIPT, "x = [0] * (10**10)", "memory"),
     "growing list": (SCRIPT, "x = []\nwhile True:\n    x.append(str(len(x)) * 1000)", "memory"),
-    "endless condition": (CONDITION, "sum(range(10**13)) > 0", "time limit"),
+    "endless condition": (CONDITION, "sum(range(10**13)) > 0", "timeout"),
 }
 
 
@@ -222,7 +222,7 @@ def test_a_runaway_script_is_stopped_naming_its_element(probe_db: Database, name
     assert outcome == "stopped"
     assert time.monotonic() - started < 8
     assert ("'probe'" if kind == SCRIPT else "'check'") in message
-    assert reason in message and "nothing was changed" in message
+    assert f"reason={reason!r}" in message
 
 
 def test_other_work_goes_on_while_a_script_runs_away(probe_db: Database) -> None:
@@ -249,7 +249,7 @@ def test_other_work_goes_on_while_a_script_runs_away(probe_db: Database) -> None
     thread.join(timeout=10)
     assert not thread.is_alive() and not failures
     assert waited < 5
-    assert engine.get_instance(runaway.id).version == runaway.version
+    assert engine.queries.get_instance(runaway.id).version == runaway.version
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ CATALOGUE = ROOT / "webui" / "translations" / "en" / "LC_MESSAGES"
 
 def source_messages() -> set[str]:
     method_map = [("webui/**.py", "python"), ("webui/templates/**.html", "jinja2")]
-    found = extract_from_dir(str(ROOT), method_map, keywords={"_": None, "gettext": None})
+    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+    found = extract_from_dir(str(ROOT), method_map, keywords=keywords)
     return {message for _, _, message, _, _ in found}
 
 

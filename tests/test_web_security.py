@@ -14,7 +14,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 
-from engine import Engine, SignInFailedError, SignInThrottledError
+from engine import Engine, NotFoundError, SignInFailedError, SignInThrottledError
 from engine.clock import ManualClock
 from webui import create_app, get_engine
 from webui.cli import _RequestHandler, main
@@ -208,14 +208,14 @@ def test_unknown_and_known_names_get_the_same_answer(app: Flask) -> None:
     answers = []
     for name in ("lisi", "no-such-user", "li\x00si", "\u202eisil"):
         with pytest.raises(SignInFailedError) as failed:
-            engine.authenticate(name, "wrong", "10.1.1.1")
+            engine.users.authenticate(name, "wrong", "10.1.1.1")
         answers.append(str(failed.value))
     assert len(set(answers)) == 1
     for _ in range(5):
         with pytest.raises(SignInFailedError):
-            engine.authenticate("another-nobody", "wrong", "10.1.1.2")
+            engine.users.authenticate("another-nobody", "wrong", "10.1.1.2")
     with pytest.raises(SignInThrottledError) as throttled:
-        engine.authenticate("another-nobody", "wrong", "10.1.1.2")
+        engine.users.authenticate("another-nobody", "wrong", "10.1.1.2")
     assert 0 < throttled.value.retry_after <= timedelta(minutes=15).total_seconds()
 
 
@@ -270,8 +270,8 @@ def test_control_characters_are_refused_field_by_field(app: Flask, client: Flask
     admin.get("/admin/calendar")
     html = admin.post("/admin/calendar", {"schedule": "2027-01-01 holiday 元旦\x00"}, status=400)
     assert "备注不能含有控制字符" in html
-    with pytest.raises(Exception, match="No user"):
-        engine.get_user("li\x00si")
+    with pytest.raises(NotFoundError, match=r"user\.not_found"):
+        engine.users.get("li\x00si")
 
 
 def test_a_look_alike_number_prefix_is_refused(app: Flask, client: FlaskClient) -> None:
@@ -297,4 +297,4 @@ def test_a_look_alike_number_prefix_is_refused(app: Flask, client: FlaskClient) 
     office.post(
         path, {"decision": "approve", "attribute": "on_request", "number_prefix": "威政办发"}
     )
-    assert engine.list_tasks("zhaoliu")
+    assert engine.queries.list_tasks("zhaoliu")

@@ -64,7 +64,10 @@ def test_draft_errors_appear_next_to_the_fields_and_change_nothing(app: Flask, c
     browser = Browser(client).login("zhangsan")
     draft = browser.get(task_link(browser.get("/")))
     instance_id = int(re.search(r"<small>#(\d+)</small>", draft).group(1))
-    before = (engine.get_instance(instance_id).version, len(engine.history(instance_id)))
+    before = (
+        engine.queries.get_instance(instance_id).version,
+        len(engine.queries.history(instance_id)),
+    )
     path = task_link(browser.get("/"))
     version = re.search(r'name="version" value="(\d+)"', browser.get(path)).group(1)
     html = browser.post(
@@ -79,9 +82,12 @@ def test_draft_errors_appear_next_to_the_fields_and_change_nothing(app: Flask, c
         status=422,
     )
     assert re.search(r'id="title-error">不能为空', html)
-    assert re.search(r'id="attribute-error">须为 proactive、on_request、withheld 之一', html)
+    assert re.search(r"id=\"attribute-error\">请从所列选项中选择", html)
     assert 'aria-invalid="true"' in html
-    assert (engine.get_instance(instance_id).version, len(engine.history(instance_id))) == before
+    assert (
+        engine.queries.get_instance(instance_id).version,
+        len(engine.queries.history(instance_id)),
+    ) == before
 
 
 def test_an_oversized_or_wrong_attachment_is_refused(app: Flask, client) -> None:
@@ -105,8 +111,8 @@ def test_an_oversized_or_wrong_attachment_is_refused(app: Flask, client) -> None
         content_type="multipart/form-data",
     )
     assert "只接受 PDF、DOCX、OFD 文件" in html
-    assert engine.list_tasks("lisi")[0].element_id == "dept_review"  # only the seeded one
-    assert len(engine.list_tasks("lisi")) == 1
+    assert engine.queries.list_tasks("lisi")[0].element_id == "dept_review"  # only the seeded one
+    assert len(engine.queries.list_tasks("lisi")) == 1
 
 
 def _io(content: bytes):
@@ -128,7 +134,7 @@ def test_a_task_posted_twice_is_a_conflict(client: FlaskClient) -> None:
     }
     assert browser.post(path, decision) == "/"
     html = browser.post(path, decision, status=409)
-    assert "已完成" in html
+    assert "已办理完毕" in html
 
 
 def test_someone_without_the_role_cannot_take_the_task(client: FlaskClient) -> None:
@@ -138,7 +144,7 @@ def test_someone_without_the_role_cannot_take_the_task(client: FlaskClient) -> N
     )
     browser = Browser(client).login("zhouba")
     html = browser.get(path, status=403)
-    assert "无“处室负责人”角色" in html
+    assert "周八 不属于“处室负责人”" in html
 
 
 def test_claim_hides_the_task_from_colleagues_and_admin_can_reassign(app, client) -> None:
@@ -170,24 +176,30 @@ def test_catalogue_sheet_and_public_page(app: Flask, client: FlaskClient) -> Non
     sheet = browser.get(re.search(r'href="(/instances/\d+/sheet)"', catalogue).group(1))
     for expected in ("审签单", "李四", "王五", "赵六", "同意印发。", "主动公开"):
         assert expected in sheet
-    returned = get_engine(app).list_instances("document_approval")[0]  # newest: the returned draft
+    returned = get_engine(app).queries.list_instances("document_approval")[
+        0
+    ]  # newest: the returned draft
     sheet = browser.get(f"/instances/{returned.id}/sheet")
     assert "自动退文" in sheet and "未标明公开属性" in sheet
 
 
 def test_demo_seed_gives_every_role_a_user_and_is_idempotent(engine: Engine) -> None:
-    from engine import roles
+    from engine.disclosure import roles
     from webui.demo import DEMO_USERS
 
     engine.deploy(sorted(BUNDLED_WORKFLOWS.glob("*.bpmn")))
     seed(engine)
     seed(engine)
-    users = [u for u in engine.list_users() if u.username != AUDITOR]
+    users = [u for u in engine.users.list() if u.username != AUDITOR]
     assert len(users) == len(DEMO_USERS)
     assert {r for u in users for r in u.roles} == set(roles.ROLES)
-    assert len(engine.list_instances(process_id="document_approval")) == 5
-    assert [t.element_id for t in engine.list_tasks("lisi")] == ["dept_review"]
-    assert [t.element_id for t in engine.list_tasks("zhouba")] == ["publish"]
-    assert [t.element_id for t in engine.list_tasks("sunqi")] == ["confidentiality_review_task"]
-    assert [t.element_id for t in engine.list_tasks("zhangsan")] == ["draft"]
-    assert [d.title for d in engine.public_documents()] == ["关于印发2026年政务公开工作要点的通知"]
+    assert len(engine.queries.list_instances(process_id="document_approval")) == 5
+    assert [t.element_id for t in engine.queries.list_tasks("lisi")] == ["dept_review"]
+    assert [t.element_id for t in engine.queries.list_tasks("zhouba")] == ["publish"]
+    assert [t.element_id for t in engine.queries.list_tasks("sunqi")] == [
+        "confidentiality_review_task"
+    ]
+    assert [t.element_id for t in engine.queries.list_tasks("zhangsan")] == ["draft"]
+    assert [d.title for d in engine.catalogue.public_documents()] == [
+        "关于印发2026年政务公开工作要点的通知"
+    ]

@@ -12,6 +12,8 @@ from flask_login import current_user, login_required
 
 from engine import Engine, InvalidInputError
 
+from .messages import error_message
+
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
@@ -37,8 +39,8 @@ def admin_required(view: Any) -> Any:
 def tasks() -> ResponseReturnValue:
     """List every open task with the users it may be reassigned to."""
     engine = _engine()
-    open_tasks = engine.all_open_tasks(current_user.username)
-    holders = {t.role: engine.users_with_role(t.role) for t in open_tasks}
+    open_tasks = engine.queries.all_open_tasks(current_user.username)
+    holders = {t.role: engine.users.with_role(t.role) for t in open_tasks}
     return render_template("admin_tasks.html", tasks=open_tasks, holders=holders)
 
 
@@ -60,9 +62,9 @@ def calendar() -> ResponseReturnValue:
     text = request.form.get("schedule", "")
     if request.method == "POST":
         try:
-            count = _engine().load_calendar(text, current_user.username)
+            count = _engine().calendar.load(text, current_user.username)
         except InvalidInputError as exc:
-            error = str(exc)
+            error = error_message(exc)
         else:
             flash(_("已载入 %(count)d 天。", count=count))
             return redirect(url_for("admin.calendar"))

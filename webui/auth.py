@@ -27,6 +27,7 @@ from engine import NotFoundError, SignInFailedError, SignInThrottledError
 from engine.views import UserView
 
 from .i18n import LANGUAGES
+from .messages import error_message
 
 bp = Blueprint("auth", __name__)
 
@@ -73,7 +74,7 @@ def init_app(app: Flask) -> None:
     @manager.user_loader
     def _load(username: str) -> WebUser | None:
         try:
-            return WebUser(current_app.extensions["gongkai.engine"].get_user(username))
+            return WebUser(current_app.extensions["gongkai.engine"].users.get(username))
         except NotFoundError:
             return None
 
@@ -106,13 +107,12 @@ def login() -> ResponseReturnValue:
         engine = current_app.extensions["gongkai.engine"]
         password = request.form.get("password", "")
         try:
-            user = engine.authenticate(username, password, request.remote_addr or "")
+            user = engine.users.authenticate(username, password, request.remote_addr or "")
         except SignInThrottledError as exc:
-            minutes = max(1, -(-exc.retry_after // 60))
-            error = _("登录失败次数过多，请 %(minutes)d 分钟后再试。", minutes=minutes)
+            error = error_message(exc)
             status, headers = 429, {"Retry-After": str(exc.retry_after)}
-        except SignInFailedError:
-            error, status = _("用户名或密码错误。"), 401
+        except SignInFailedError as exc:
+            error, status = error_message(exc), 401
         else:
             login_user(WebUser(user))
             return redirect(_safe_next(request.args.get("next")))

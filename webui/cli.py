@@ -11,8 +11,10 @@ from typing import Any
 import click
 from werkzeug.serving import WSGIRequestHandler
 
-from engine import Engine, EngineError
+from engine import DeploymentError, Engine, EngineError
 from engine.store import schema
+
+from .messages import error_message
 
 #: the BPMN files shipped with gongkai (a source checkout installed with ``pip install -e``).
 BUNDLED_WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
@@ -69,7 +71,9 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _fail(exc: EngineError) -> None:
-    click.echo(f"错误 / Error: {exc}", err=True)
+    # A deployment's problems are for whoever wrote the files: say them as they are.
+    said = str(exc) if isinstance(exc, DeploymentError) else f"{error_message(exc)} [{exc}]"
+    click.echo(f"错误 / Error: {said}", err=True)
     sys.exit(1)
 
 
@@ -111,11 +115,18 @@ def db_grant(ctx: _Context, role: str) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--by", "deployed_by", default=None, help="Who deploys (recorded).")
+@click.option(
+    "--strict-groups",
+    is_flag=True,
+    help="Refuse lanes that name none of gongkai's roles (e.g. a typing error in a lane id).",
+)
 @pass_context
-def deploy(ctx: _Context, paths: tuple[str, ...], deployed_by: str | None) -> None:
+def deploy(
+    ctx: _Context, paths: tuple[str, ...], deployed_by: str | None, strict_groups: bool
+) -> None:
     """Validate and deploy BPMN files (or folders of them) as one definition version."""
     try:
-        result = ctx.engine.deploy(_bpmn_paths(paths), deployed_by)
+        result = ctx.engine.deploy(_bpmn_paths(paths), deployed_by, strict_groups=strict_groups)
     except EngineError as exc:
         _fail(exc)
         return
@@ -137,6 +148,9 @@ def users() -> None:
 @click.option("--display-name", default=None, help="Name shown in the UI, e.g. 张三.")
 @click.option("--password", default=None, help="Sign-in password (omit for none).")
 @click.option("--department", default=None, help="The department (处室) the user works in.")
+@click.option(
+    "--new-group", is_flag=True, help="Accept a group gongkai does not know (a third-party lane)."
+)
 @pass_context
 def users_add(
     ctx: _Context,
@@ -145,10 +159,13 @@ def users_add(
     display_name: str | None,
     password: str | None,
     department: str | None,
+    new_group: bool,
 ) -> None:
     """Add a user with roles, or add roles to an existing user."""
     try:
-        user = ctx.engine.add_user(name, roles, display_name, password, department)
+        user = ctx.engine.users.add(
+            name, roles, display_name, password, department, new_groups=new_group
+        )
     except EngineError as exc:
         _fail(exc)
         return
@@ -159,7 +176,7 @@ def users_add(
 @pass_context
 def users_list(ctx: _Context) -> None:
     """List users and their roles."""
-    for user in ctx.engine.list_users():
+    for user in ctx.engine.users.list():
         click.echo(f"{user.username}\t{user.display_name}\t{', '.join(user.roles)}")
 
 
@@ -226,7 +243,7 @@ def calendar() -> None:
 def calendar_load(ctx: _Context, schedule: Any, loaded_by: str | None) -> None:
     """Load the State Council's holiday schedule from a file (or - for standard input)."""
     try:
-        count = ctx.engine.load_calendar(schedule.read(), loaded_by)
+        count = ctx.engine.calendar.load(schedule.read(), loaded_by)
     except EngineError as exc:
         _fail(exc)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import Engine
-from engine.privacy import id_check_char
+from engine.disclosure.privacy import id_check_char
 from engine.views import InstanceView
 
 #: the department of the demo's drafter and his head (处室)
@@ -53,9 +53,9 @@ def seed(engine: Engine) -> list[str]:
     """Add the demo users and, on a database without documents, a few; return what was done."""
     for username, (display_name, user_roles) in DEMO_USERS.items():
         department = DEMO_DEPARTMENT if username in ("zhangsan", "lisi") else None
-        engine.add_user(username, user_roles, display_name, DEMO_PASSWORD, department)
+        engine.users.add(username, user_roles, display_name, DEMO_PASSWORD, department)
     done = [f"{len(DEMO_USERS)} demo users, password '{DEMO_PASSWORD}'"]
-    if engine.list_instances(process_id="document_approval"):
+    if engine.queries.list_instances(process_id="document_approval"):
         return done
     review = {"decision": "approve", "attribute": "proactive", "comment": "同意。"}
     to_issue = [

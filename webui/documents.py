@@ -7,9 +7,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from engine import Engine
-from engine.documents import ATTRIBUTES, DOC_TYPES, RETURN_REASONS, WITHHELD_BASES
-from engine.review import CONCLUSIONS, EXEMPTIONS
-from engine.roles import ROLES
+from engine.disclosure.documents import ATTRIBUTES, DOC_TYPES, RETURN_REASONS, WITHHELD_BASES
+from engine.disclosure.review import CONCLUSIONS, EXEMPTIONS
+from engine.disclosure.roles import ROLES
 
 bp = Blueprint("documents", __name__)
 
@@ -56,7 +56,7 @@ def new() -> ResponseReturnValue:
 @login_required
 def catalogue() -> ResponseReturnValue:
     """List issued documents with number, attribute and status."""
-    documents = _engine().list_documents(current_user.username)
+    documents = _engine().catalogue.list_documents(current_user.username)
     return render_template("catalogue.html", documents=documents)
 
 
@@ -64,7 +64,7 @@ def catalogue() -> ResponseReturnValue:
 @login_required
 def document(document_id: int) -> ResponseReturnValue:
     """Show an issued document's official text."""
-    found = _engine().get_document(document_id, current_user.username)
+    found = _engine().catalogue.get_document(document_id, current_user.username)
     return render_template("document.html", document=found, public=not found.full)
 
 
@@ -72,7 +72,7 @@ def document(document_id: int) -> ResponseReturnValue:
 @login_required
 def sheet(instance_id: int) -> ResponseReturnValue:
     """Show the printable approval sheet (审签单) of a document."""
-    sheet = _engine().approval_sheet(instance_id, current_user.username)
+    sheet = _engine().catalogue.approval_sheet(instance_id, current_user.username)
     return render_template("sheet.html", sheet=sheet)
 
 
@@ -80,7 +80,7 @@ def sheet(instance_id: int) -> ResponseReturnValue:
 @login_required
 def attachment(attachment_id: int) -> ResponseReturnValue:
     """Send an attachment to the browser as a download."""
-    found = _engine().attachment(attachment_id, current_user.username)
+    found = _engine().queries.attachment(attachment_id, current_user.username)
     return Response(
         found.content,
         mimetype=found.content_type,

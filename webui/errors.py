@@ -19,6 +19,8 @@ from engine import (
     ScriptError,
 )
 
+from .messages import error_message
+
 #: engine error -> HTTP status
 STATUS = {
     NotFoundError: 404,
@@ -52,7 +54,7 @@ def init_app(app: Flask) -> None:
             422: _("流程无法继续"),
         }
         title = _("未经保密审查") if isinstance(exc, NotReviewedError) else titles.get(status)
-        return error_page(status, title or _("出错了"), str(exc))
+        return error_page(status, title or _("出错了"), error_message(exc))
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> ResponseReturnValue:

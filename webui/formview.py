@@ -8,10 +8,12 @@ from typing import Any
 from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
-from engine.forms import form_schema
-from engine.privacy import KINDS
+from engine.disclosure.privacy import KINDS
+from engine.errors import Problem
+from engine.forms import FormSchema
 
-from .i18n import pick, split_message
+from .i18n import pick
+from .messages import error_message
 
 
 @dataclass
@@ -30,13 +32,12 @@ class FieldView:
 
 
 def build(
-    form: str,
+    schema: FormSchema,
     values: dict[str, Any],
-    errors: dict[str, list[str]],
+    errors: dict[str, list[Problem]],
     case: dict[str, Any] | None = None,
 ) -> list[FieldView]:
-    """Return the inputs of ``form`` with their values and error messages."""
-    schema = form_schema(form)
+    """Return the inputs of a form with their values and error messages."""
     views = []
     for name, spec in schema.fields.items():
         meta = spec.metadata
@@ -62,7 +63,7 @@ def build(
                 value=value,
                 choices=choices,
                 placeholder=placeholder,
-                errors=[split_message(m) for m in errors.get(name, [])],
+                errors=[error_message(m) for m in errors.get(name, [])],
                 extra=_findings(case or {}) if widget == "findings" else {},
             )
         )
@@ -74,7 +75,7 @@ def build(
                 widget="file",
                 required=False,
                 value=values.get(name),
-                errors=[split_message(m) for m in errors.get(name, [])],
+                errors=[error_message(m) for m in errors.get(name, [])],
             )
         )
     return views
@@ -98,14 +99,13 @@ def _checked(value: Any) -> bool:
     return isinstance(value, bool | int | str) and value in fields.Boolean.truthy
 
 
-def submitted(form: str, posted: MultiDict[str, str]) -> dict[str, Any]:
-    """Return the posted values of ``form``'s fields.
+def submitted(schema: FormSchema, posted: MultiDict[str, str]) -> dict[str, Any]:
+    """Return the posted values of a form's fields.
 
     A browser leaves unchecked boxes out of the post; they are sent as false
     (or an empty list), since the engine keeps the current value of a field
     that is left out.
     """
-    schema = form_schema(form)
     values: dict[str, Any] = {}
     for name, spec in schema.fields.items():
         if isinstance(spec, fields.List):

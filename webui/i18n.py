@@ -1,8 +1,9 @@
 """Languages: Simplified Chinese by default, English on request (Flask-Babel).
 
-Interface strings are written in Chinese and translated through gettext.
-Texts that come from the engine (form labels, BPMN names, error messages)
-carry both languages; the helpers here pick the one the reader asked for.
+Interface strings are written in Chinese and translated through gettext;
+engine errors come as codes that ``webui.messages`` translates.  Form labels
+and group names carry both languages; the helpers here pick the one the
+reader asked for.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 
-from engine.workdays import CHINA
+from engine.disclosure.workdays import CHINA
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -38,14 +39,6 @@ def is_english() -> bool:
 def pick(zh: str | None, en: str | None) -> str:
     """Return the text in the reader's language."""
     return (en if is_english() else zh) or zh or en or ""
-
-
-def split_message(text: str) -> str:
-    """Return one language of an engine message written as '中文 / English'."""
-    if " / " not in text:
-        return text
-    zh, en = text.split(" / ", 1)
-    return pick(zh, en)
 
 
 def name(text: str | None) -> str:
@@ -76,9 +69,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(
-        msg=split_message, bpmn_name=name, local_time=local_time, due_date=due_date
-    )
+    app.jinja_env.filters.update(bpmn_name=name, local_time=local_time, due_date=due_date)
 
     @app.context_processor
     def _language() -> dict[str, Any]:

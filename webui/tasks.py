@@ -15,9 +15,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine, FormValidationError
+from engine import Engine, FormValidationError, Problem
 from engine.attachments import Upload
-from engine.forms import form_schema
 
 from . import formview, i18n
 
@@ -32,7 +31,7 @@ def _engine() -> Engine:
 @login_required
 def inbox() -> ResponseReturnValue:
     """List the tasks the user may take, claimed ones first, with due dates."""
-    tasks = _engine().list_tasks(current_user.username)
+    tasks = _engine().queries.list_tasks(current_user.username)
     return render_template("inbox.html", tasks=tasks)
 
 
@@ -41,15 +40,16 @@ def inbox() -> ResponseReturnValue:
 def task(task_id: str) -> ResponseReturnValue:
     """Show a task's form; complete the task with the submitted data."""
     engine = _engine()
-    view = engine.task_form(task_id, current_user.username)
-    errors: dict[str, list[str]] = {}
+    view = engine.queries.task_form(task_id, current_user.username)
+    errors: dict[str, list[Problem]] = {}
     values = view.values
     status = 200
     if request.method == "POST":
-        data = formview.submitted(view.task.form, request.form)
+        schema = engine.forms.schema(view.task.form)
+        data = formview.submitted(schema, request.form)
         files = {
             name: Upload(upload.filename or "", upload.read())
-            for name in form_schema(view.task.form).FILE_FIELDS
+            for name in schema.FILE_FIELDS
             if (upload := request.files.get(name)) is not None and upload.filename
         }
         version = request.form.get("version", type=int)
@@ -62,7 +62,7 @@ def task(task_id: str) -> ResponseReturnValue:
         else:
             flash(_("已提交：%(name)s", name=i18n.name(view.task.name)))
             return redirect(url_for("tasks.inbox"))
-    fields_ = formview.build(view.task.form, values, errors, view.data)
+    fields_ = formview.build(engine.forms.schema(view.task.form), values, errors, view.data)
     return render_template("task.html", view=view, fields=fields_, errors=errors), status
 
 

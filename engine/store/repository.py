@@ -13,7 +13,17 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from .models import Definition, Event, Participant, ProcessInstance, User, UserRole, WorkItem
+from .models import (
+    Attachment,
+    Definition,
+    DeployedProcess,
+    Event,
+    Participant,
+    ProcessInstance,
+    User,
+    UserRole,
+    WorkItem,
+)
 
 _INSTANCES = ProcessInstance.__table__
 _WORK_ITEMS = WorkItem.__table__
@@ -127,6 +137,31 @@ _WORK_ITEMS_OF_INSTANCE = (
     .where(_WORK_ITEMS.c.instance_id == bindparam("instance_id"))
     .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
 )
+_ALL_WORK_ITEMS = (
+    select(
+        *_WORK_ITEM_COLUMNS,
+        _INSTANCES.c.process_id,
+        _INSTANCES.c.row_version,
+        _INSTANCES.c.subject,
+    )
+    .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
+    .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
+)
+_LAST_RETURN = (
+    select(*_EVENT_COLUMNS)
+    .where(
+        _EVENTS.c.instance_id == bindparam("instance_id"),
+        _EVENTS.c.type == "sent_back",
+        _EVENTS.c.data["task_id"].as_string() == bindparam("task_id"),
+    )
+    .order_by(_EVENTS.c.seq.desc())
+    .limit(1)
+)
+_INSTANCES_WITH_HASH = (
+    select(*_INSTANCE_COLUMNS, Definition.content_hash)
+    .join(Definition, Definition.id == _INSTANCES.c.definition_id)
+    .order_by(_INSTANCES.c.id.desc())
+)
 _WORK_ITEMS_FOR_ROLES = (
     select(
         *_WORK_ITEM_COLUMNS,
@@ -167,6 +202,33 @@ _STARTERS_DEPARTMENT = (
     .select_from(_INSTANCES.join(User, User.username == _INSTANCES.c.started_by))
     .where(_INSTANCES.c.id == bindparam("instance_id"))
 )
+_DEFINITIONS = Definition.__table__
+_DEPLOYED = DeployedProcess.__table__
+_DEFINITION_BY_HASH = select(_DEFINITIONS.c.id).where(
+    _DEFINITIONS.c.content_hash == bindparam("content_hash")
+)
+_PROCESSES_OF = select(_DEPLOYED.c.process_id).where(
+    _DEPLOYED.c.definition_id == bindparam("definition_id")
+)
+_INSERT_DEFINITION = insert(_DEFINITIONS).returning(_DEFINITIONS.c.id)
+_INSERT_DEPLOYED = insert(_DEPLOYED)
+_DEFINITION_FILES = select(_DEFINITIONS.c.files).where(
+    _DEFINITIONS.c.id == bindparam("definition_id")
+)
+_LATEST_DEFINITION = (
+    select(_DEFINITIONS.c.id, _DEFINITIONS.c.content_hash)
+    .join(_DEPLOYED, _DEPLOYED.c.definition_id == _DEFINITIONS.c.id)
+    .where(_DEPLOYED.c.process_id == bindparam("process_id"))
+    .order_by(_DEFINITIONS.c.id.desc())
+    .limit(1)
+)
+_DUE_INSTANCES = (
+    select(_INSTANCES.c.id)
+    .where(_INSTANCES.c.status == "running", _INSTANCES.c.next_timer_at <= bindparam("now"))
+    .order_by(_INSTANCES.c.next_timer_at)
+    .limit(bindparam("limit"))
+)
+_INSERT_ATTACHMENT = insert(Attachment.__table__).returning(Attachment.__table__.c.id)
 _CONTENT_HASH = select(Definition.content_hash).where(Definition.id == bindparam("definition_id"))
 
 _N_WORK_ITEM = len(_WORK_ITEM_COLUMNS)
@@ -224,6 +286,61 @@ class Repository:
         row = self.connection.execute(query, {"instance_id": instance_id}).first()
         return InstanceRow(*row) if row is not None else None
 
+    def definition_by_hash(self, content_hash: str) -> tuple[int, tuple[str, ...]] | None:
+        """Return the id and process ids of the definition with this content, if deployed."""
+        found = self.connection.execute(_DEFINITION_BY_HASH, {"content_hash": content_hash})
+        definition_id = found.scalar()
+        if definition_id is None:
+            return None
+        processes = self.connection.execute(_PROCESSES_OF, {"definition_id": definition_id})
+        return definition_id, tuple(processes.scalars())
+
+    def insert_definition(
+        self,
+        content_hash: str,
+        files: dict[str, str],
+        deployed_at: str,
+        deployed_by: str | None,
+        processes: list[tuple[str, str, str]],
+    ) -> int:
+        """Store a new definition version with its processes (id, name, file); return its id."""
+        definition_id = self.connection.execute(
+            _INSERT_DEFINITION,
+            {
+                "content_hash": content_hash,
+                "files": files,
+                "deployed_at": deployed_at,
+                "deployed_by": deployed_by,
+            },
+        ).scalar_one()
+        self.connection.execute(
+            _INSERT_DEPLOYED,
+            [
+                {"definition_id": definition_id, "process_id": p, "name": n, "file": f}
+                for p, n, f in processes
+            ],
+        )
+        return int(definition_id)
+
+    def definition_files(self, definition_id: int) -> dict[str, str] | None:
+        """Return the files of a deployed definition, or None."""
+        found = self.connection.execute(_DEFINITION_FILES, {"definition_id": definition_id})
+        return found.scalar_one_or_none()
+
+    def latest_definition(self, process_id: str) -> tuple[int, str] | None:
+        """Return the id and content hash of the newest definition holding a process."""
+        row = self.connection.execute(_LATEST_DEFINITION, {"process_id": process_id}).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def due_instances(self, now: str, limit: int) -> list[int]:
+        """Return running instances whose next timer is due, soonest first."""
+        result = self.connection.execute(_DUE_INSTANCES, {"now": now, "limit": limit})
+        return list(result.scalars())
+
+    def insert_attachment(self, values: dict[str, Any]) -> int:
+        """Store an uploaded file; return its id."""
+        return int(self.connection.execute(_INSERT_ATTACHMENT, values).scalar_one())
+
     def content_hash(self, definition_id: int) -> str:
         """Return the content hash of a deployed definition."""
         return self.connection.execute(_CONTENT_HASH, {"definition_id": definition_id}).scalar_one()
@@ -264,6 +381,28 @@ class Repository:
             return []
         result = self.connection.execute(_WORK_ITEMS_FOR_ROLES, {"roles": wanted})
         return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1]) for r in result]
+
+    def all_work_items(self) -> list[tuple[WorkItemRow, str, int, str | None]]:
+        """Return every work item with its process id, row version and subject."""
+        result = self.connection.execute(_ALL_WORK_ITEMS)
+        return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1]) for r in result]
+
+    def instances(
+        self, process_id: str | None = None, status: str | None = None
+    ) -> list[tuple[InstanceRow, str]]:
+        """Return instances, newest first, each with its definition's content hash."""
+        query = _INSTANCES_WITH_HASH
+        if process_id:
+            query = query.where(_INSTANCES.c.process_id == process_id)
+        if status:
+            query = query.where(_INSTANCES.c.status == status)
+        return [(InstanceRow(*r[:-1]), r[-1]) for r in self.connection.execute(query)]
+
+    def last_return_of(self, instance_id: int, task_id: str) -> EventRow | None:
+        """Return the newest event that sent a task back, if any."""
+        params = {"instance_id": instance_id, "task_id": task_id}
+        row = self.connection.execute(_LAST_RETURN, params).first()
+        return EventRow(*row) if row is not None else None
 
     def mark_work_item(self, item: WorkItemRow) -> None:
         """Write a work item's claim, overdue mark and reminder time."""

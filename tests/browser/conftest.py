@@ -52,7 +52,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine
     schema.upgrade(engine.db)
     engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
     for username, (display_name, role) in USERS.items():
-        engine.add_user(username, [role], display_name, PASSWORD)
+        engine.users.add(username, [role], display_name, PASSWORD)
     app = create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)

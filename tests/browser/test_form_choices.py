@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from engine import Engine
-from engine.privacy import id_check_char
+from engine.disclosure.privacy import id_check_char
 
 RESIDENT_ID = "37100219900101123" + id_check_char("37100219900101123")
 DRAFT = {
@@ -122,9 +122,9 @@ CASES = {
 
 def _state(engine: Engine, instance_id: int) -> tuple[int, int, list[str]]:
     """Return the instance version, the length of its history and its waiting tasks."""
-    instance = engine.get_instance(instance_id)
+    instance = engine.queries.get_instance(instance_id)
     waiting = [t.task_id for t in instance.ready_tasks]
-    return instance.version, len(engine.history(instance_id)), waiting
+    return instance.version, len(engine.queries.history(instance_id)), waiting
 
 
 def _submit(page: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.privacy import id_check_char
+from engine.disclosure.privacy import id_check_char
 
 from .conftest import approve_up_to_issue, open_first_task, submit
 

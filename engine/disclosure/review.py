@@ -12,13 +12,13 @@ import hashlib
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Row
 
-from .audit import canonical_json
-from .errors import NotReviewedError
+from ..audit import canonical_json
+from ..domain import ServiceContext
+from ..errors import NotReviewedError
 from .privacy import Redaction, find_personal_information, manual_redactions, redact
-from .services import ServiceContext
-from .store.models import Attachment, Document, ReviewRecord
+from .store import DisclosureStore
 
 #: conclusion -> (Chinese, English)
 CONCLUSIONS: dict[str, tuple[str, str]] = {
@@ -50,40 +50,18 @@ def content_hash(text: str, attachment_hashes: list[str]) -> str:
 TITLE_BREAK = "\n\n"
 
 
-def document_content(connection: Connection, document_id: int) -> tuple[str, list[dict]]:
-    """Return what disclosing a document discloses: title and text, and its attachments.
-
-    Attachments are hashed from their stored bytes, so that a file changed
-    after the review no longer matches it.
-    """
-    row = connection.execute(
-        select(Document.title, Document.official_text, Document.attachments).where(
-            Document.id == document_id
-        )
-    ).one()
-    listed = list(row.attachments or [])
-    contents = dict(
-        connection.execute(
-            select(Attachment.id, Attachment.content).where(
-                Attachment.id.in_([a["id"] for a in listed])
-            )
-        ).all()
-    )
-    attachments = [
-        {
-            "id": a["id"],
-            "filename": a["filename"],
-            "sha256": hashlib.sha256(contents.get(a["id"], b"")).hexdigest(),
-        }
-        for a in listed
-    ]
-    return f"{row.title}{TITLE_BREAK}{row.official_text}", attachments
+def document_content(store: DisclosureStore, document_id: int) -> tuple[str, list[dict[str, Any]]]:
+    """Return what disclosing a document discloses: title and text, and its attachments."""
+    title, text, attachments = store.document_content(document_id)
+    return f"{title}{TITLE_BREAK}{text}", attachments
 
 
-def prepare_review(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
+def prepare_review(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
     """Put one document before the reviewer: its exact content and the personal data found."""
     document_id = int(data["issued"]["document_id"])
-    text, attachments = document_content(ctx.connection, document_id)
+    text, attachments = document_content(DisclosureStore(ctx.connection), document_id)
     return {
         "kind": "document",
         "ref": str(document_id),
@@ -119,7 +97,9 @@ def disclosed_text(item: dict[str, Any], redactions: list[dict[str, Any]]) -> st
     )
 
 
-def record_review(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
+def record_review(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
     """Write the reviewer's immutable record; return its id and conclusion."""
     return _insert_record(
         ctx,
@@ -132,7 +112,7 @@ def record_review(ctx: ServiceContext, data: dict[str, Any], params: dict[str, A
 
 def record_referral_answer(
     ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
-) -> dict:
+) -> dict[str, Any]:
     """Record the secrecy administration's answer as a further review step (条例 Art. 17)."""
     conclusion = data["referral_conclusion"]
     redactions = (
@@ -156,7 +136,7 @@ def _insert_record(
     basis: str,
     redactions: list[dict[str, Any]],
     **values: Any,
-) -> dict:
+) -> dict[str, Any]:
     """Write one review record of the item before the reviewer; return its summary."""
     item = data["review_item"]
     values |= {
@@ -168,59 +148,39 @@ def _insert_record(
         "disclosed_text": disclosed_text(item, redactions) if conclusion in DISCLOSING else None,
     }
     if not ctx.actor:
-        raise NotReviewedError("审查记录须有审查人 / A review record needs its reviewer.")
-    table = ReviewRecord.__table__
-    record_id = ctx.connection.execute(
-        table.insert()
-        .values(
-            instance_id=ctx.instance.id,
-            item_kind=item["kind"],
-            item_ref=item["ref"],
-            content_hash=item["content_hash"],
-            content={"text": item["text"], "attachments": item["attachments"]},
-            findings=item["findings"],
-            reviewer=ctx.actor,
-            reviewed_at=ctx.now,
+        raise NotReviewedError("review.needs_reviewer")
+    record_id = DisclosureStore(ctx.connection).insert_review_record(
+        {
+            "instance_id": ctx.instance.id,
+            "item_kind": item["kind"],
+            "item_ref": item["ref"],
+            "content_hash": item["content_hash"],
+            "content": {"text": item["text"], "attachments": item["attachments"]},
+            "findings": item["findings"],
+            "reviewer": ctx.actor,
+            "reviewed_at": ctx.now,
             **values,
-        )
-        .returning(table.c.id)
-    ).scalar_one()
-    record = {
+        }
+    )
+    return {
         "id": record_id,
         "conclusion": values["conclusion"],
         "reviewer": ctx.actor,
         "reviewed_at": ctx.now,
         "content_hash": item["content_hash"],
     }
-    if item["kind"] == "document":
-        # Imported here: documents needs this module's clearance() at import time.
-        from .documents import record_review_outcome
-
-        record_review_outcome(ctx, int(item["ref"]), record)
-    return record
 
 
 def clearance(
-    ctx: ServiceContext, kind: str, ref: str, text: str, attachment_hashes: list[str]
-) -> Any:
+    store: DisclosureStore, kind: str, ref: str, text: str, attachment_hashes: list[str]
+) -> Row[Any]:
     """Return the review record that allows disclosing exactly this content, or refuse.
 
     The newest record of the item decides; it must disclose and must have
     reviewed exactly the content about to go out.
     """
-    table = ReviewRecord.__table__
-    latest = ctx.connection.execute(
-        select(table)
-        .where(table.c.item_kind == kind, table.c.item_ref == ref)
-        .order_by(table.c.id.desc())
-        .limit(1)
-    ).first()
+    latest = store.latest_review_record(kind, ref)
     wanted = content_hash(text, attachment_hashes)
     if latest is None or latest.conclusion not in DISCLOSING or latest.content_hash != wanted:
-        raise NotReviewedError(
-            "先审查后公开：此内容没有允许公开的保密审查记录，不能发布；内容如已变动，请退回重新"
-            "审查 / Review first, then disclose: no completed confidentiality review allows "
-            "exactly this content, so it cannot be published; if it changed, send it back for "
-            "a new review."
-        )
+        raise NotReviewedError("review.not_cleared")
     return latest

@@ -17,11 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from .text import text_problem
+from ..errors import Problem
+from ..text import text_problem
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -38,20 +40,17 @@ class CalendarNotLoadedError(Exception):
     def __init__(self, year: int) -> None:
         """Name the year whose schedule is missing."""
         self.year = year
-        super().__init__(
-            f"未载入{year}年节假日安排 / No official holiday schedule loaded for {year}; "
-            "load the State Council's schedule (gongkai calendar load)"
-        )
+        super().__init__(f"no official holiday schedule loaded for {year}")
 
 
 class ScheduleError(ValueError):
-    """A holiday schedule text is malformed."""
+    """A holiday schedule text is malformed: the line and what is wrong with it."""
 
-    def __init__(self, line: int, problem_zh: str, problem_en: str) -> None:
+    def __init__(self, line: int, code: str, **params: Any) -> None:
         """Name the line number and what is wrong with it."""
         self.line = line
-        self.problem = problem_en
-        super().__init__(f"第{line}行：{problem_zh} / line {line}: {problem_en}")
+        self.problem = Problem(code, params)
+        super().__init__(f"line {line}: {self.problem}")
 
 
 @dataclass(frozen=True)
@@ -69,11 +68,7 @@ def _parse_date(text: str, line: int) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise ScheduleError(
-        line,
-        f"日期无效 '{text}'（应为 YYYY-MM-DD）",
-        f"bad date '{text}' (expected YYYY-MM-DD)",
-    )
+    raise ScheduleError(line, "calendar.bad_date", text=text)
 
 
 def parse_schedule(text: str) -> dict[date, DayEntry]:
@@ -97,37 +92,22 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
             continue
         parts = line.split(maxsplit=2)
         if len(parts) < 2:
-            raise ScheduleError(
-                lineno,
-                "缺少类型（holiday 或 workday）",
-                "missing kind (expected 'holiday' or 'workday')",
-            )
+            raise ScheduleError(lineno, "calendar.missing_kind")
         span, kind = parts[0], parts[1]
         note = parts[2].strip() if len(parts) > 2 else ""
         if problem := text_problem(note):
-            zh, en = problem.split(" / ", 1)
-            raise ScheduleError(lineno, f"备注{zh}", f"the note: {en}")
+            raise ScheduleError(lineno, "calendar.bad_note", problem=problem)
         if kind not in _KINDS:
-            raise ScheduleError(
-                lineno,
-                f"未知类型 '{kind}'（应为 holiday 或 workday）",
-                f"unknown kind '{kind}' (expected 'holiday' or 'workday')",
-            )
+            raise ScheduleError(lineno, "calendar.unknown_kind", kind=kind)
         if ".." in span:
             first_text, _, last_text = span.partition("..")
             first = _parse_date(first_text, lineno)
             last = _parse_date(last_text, lineno)
             if last < first:
-                raise ScheduleError(
-                    lineno,
-                    f"日期范围颠倒 '{span}'",
-                    f"reversed range '{span}' (end before start)",
-                )
+                raise ScheduleError(lineno, "calendar.reversed_range", span=span)
             if (last - first).days >= MAX_RANGE_DAYS:
                 raise ScheduleError(
-                    lineno,
-                    f"日期范围 '{span}' 超过 {MAX_RANGE_DAYS} 天",
-                    f"the range '{span}' spans more than {MAX_RANGE_DAYS} days",
+                    lineno, "calendar.range_too_long", span=span, days=MAX_RANGE_DAYS
                 )
         else:
             first = last = _parse_date(span, lineno)
@@ -141,10 +121,7 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
             elif previous.working != entry.working:
                 earlier = first_line[day]
                 raise ScheduleError(
-                    lineno,
-                    f"{day.isoformat()} 与第{earlier}行冲突（一处为假日，一处为工作日）",
-                    f"{day.isoformat()} conflicts with line {earlier} "
-                    "(listed as both holiday and workday)",
+                    lineno, "calendar.conflict", day=day.isoformat(), other_line=earlier
                 )
     return entries
 

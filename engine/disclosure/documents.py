@@ -11,13 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
-
-from .errors import InvalidInputError
+from ..domain import ServiceContext
+from ..errors import InvalidInputError
+from .calendar import WorkingDays
 from .review import TITLE_BREAK, clearance, document_content
-from .services import ServiceContext
-from .store.models import Document, NumberSequence
+from .store import DisclosureStore
 from .workdays import CHINA
 
 #: attribute -> (Chinese, English, mark on the official text)
@@ -123,63 +121,46 @@ def official_text(body: str, attribute: str) -> str:
     return f"{body.rstrip()}\n\n{mark(attribute)}"
 
 
-def next_sequence(ctx: ServiceContext, prefix: str, year: int) -> int:
-    """Take the next number of ``prefix`` and ``year`` in the caller's transaction.
-
-    An upsert that increments and returns in one statement: concurrent
-    issues queue on the row, and a rolled-back issue leaves no gap.
-    """
-    dialect = postgresql if ctx.connection.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(NumberSequence)
-        .values(prefix=prefix, year=year, last_value=1)
-        .on_conflict_do_update(
-            index_elements=["prefix", "year"],
-            set_={"last_value": NumberSequence.last_value + 1},
-        )
-        .returning(NumberSequence.last_value)
-    )
-    return ctx.connection.execute(statement).scalar_one()
-
-
-def issue_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
+def issue_document(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
     """Issue (印发): number the document, mark its text, enter it in the catalogue."""
     prefix = str(params.get("prefix") or "").strip()
     if not prefix:
-        raise InvalidInputError("缺少文号前缀 / The document number prefix is missing.")
+        raise InvalidInputError("document.no_prefix")
+    store = DisclosureStore(ctx.connection)
     attribute = data["attribute"]
     year = ctx.moment.astimezone(CHINA).year
-    sequence = next_sequence(ctx, prefix, year)
+    sequence = store.next_sequence(prefix, year)
     number = format_number(prefix, year, sequence)
     text = official_text(data.get("body", ""), attribute)
     due = remind = None
     if attribute == "proactive":
-        due = _iso(ctx.calendar.due_at(ctx.moment, PUBLISH_WITHIN_DAYS))
-        remind = _iso(ctx.calendar.remind_at(ctx.moment, PUBLISH_WITHIN_DAYS, before=3))
+        calendar = days.calendar(ctx.connection)
+        due = _iso(calendar.due_at(ctx.moment, PUBLISH_WITHIN_DAYS))
+        remind = _iso(calendar.remind_at(ctx.moment, PUBLISH_WITHIN_DAYS, before=3))
     attachment = data.get("attachment")
     attachments = (
         [{key: attachment[key] for key in ("id", "filename", "sha256")}] if attachment else []
     )
-    document_id = ctx.connection.execute(
-        Document.__table__.insert()
-        .values(
-            instance_id=ctx.instance.id,
-            number=number,
-            prefix=prefix,
-            year=year,
-            sequence=sequence,
-            title=data["title"],
-            doc_type=data["doc_type"],
-            attribute=attribute,
-            official_text=text,
-            status="awaiting_review" if attribute == "proactive" else "issued",
-            drafter=ctx.instance.started_by,
-            issued_at=ctx.now,
-            publish_due_at=due,
-            attachments=attachments,
-        )
-        .returning(Document.id)
-    ).scalar_one()
+    document_id = store.insert_document(
+        {
+            "instance_id": ctx.instance.id,
+            "number": number,
+            "prefix": prefix,
+            "year": year,
+            "sequence": sequence,
+            "title": data["title"],
+            "doc_type": data["doc_type"],
+            "attribute": attribute,
+            "official_text": text,
+            "status": "awaiting_review" if attribute == "proactive" else "issued",
+            "drafter": ctx.instance.started_by,
+            "issued_at": ctx.now,
+            "publish_due_at": due,
+            "attachments": attachments,
+        }
+    )
     return {
         "document_id": document_id,
         "number": number,
@@ -209,21 +190,26 @@ def record_review_outcome(ctx: ServiceContext, document_id: int, record: dict[st
     )
 
 
-def publish_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]) -> dict:
+def publish_document(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
     """Publish a reviewed document: its disclosed (de-identified) text, nothing unreviewed.
 
     A policy document's interpretation falls due from now.
     """
-    document_id = ctx.connection.execute(
-        select(Document.id).where(Document.instance_id == ctx.instance.id)
-    ).scalar_one()
-    text, attachments = document_content(ctx.connection, document_id)
-    record = clearance(ctx, "document", str(document_id), text, [a["sha256"] for a in attachments])
+    store = DisclosureStore(ctx.connection)
+    document_id = store.document_of(ctx.instance.id)
+    if document_id is None:
+        raise InvalidInputError("document.not_issued", instance=ctx.instance.id)
+    text, attachments = document_content(store, document_id)
+    hashes = [a["sha256"] for a in attachments]
+    record = clearance(store, "document", str(document_id), text, hashes)
     title, body = record.disclosed_text.split(TITLE_BREAK, 1)
     due = remind = None
     if data.get("doc_type") == "policy":
-        due = _iso(ctx.calendar.due_at(ctx.moment, INTERPRET_WITHIN_DAYS))
-        remind = _iso(ctx.calendar.remind_at(ctx.moment, INTERPRET_WITHIN_DAYS, before=1))
+        calendar = days.calendar(ctx.connection)
+        due = _iso(calendar.due_at(ctx.moment, INTERPRET_WITHIN_DAYS))
+        remind = _iso(calendar.remind_at(ctx.moment, INTERPRET_WITHIN_DAYS, before=1))
     _update_document(
         ctx,
         {
@@ -247,7 +233,7 @@ def publish_document(ctx: ServiceContext, data: dict[str, Any], params: dict[str
 
 def record_interpretation(
     ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
-) -> dict:
+) -> dict[str, Any]:
     """Record the published policy interpretation (政策解读)."""
     _update_document(
         ctx,
@@ -264,14 +250,10 @@ def record_interpretation(
 def _update_document(
     ctx: ServiceContext, values: dict[str, Any], document_id: int | None = None
 ) -> None:
-    table = Document.__table__
-    which = table.c.id == document_id if document_id else table.c.instance_id == ctx.instance.id
-    result = ctx.connection.execute(update(table).where(which).values(**values))
-    if result.rowcount != 1:
-        raise InvalidInputError(
-            f"实例 {ctx.instance.id} 没有已印发的公文 / Instance "
-            f"{ctx.instance.id} has no issued document."
-        )
+    store = DisclosureStore(ctx.connection)
+    which = document_id if document_id else store.document_of(ctx.instance.id)
+    if which is None or not store.update_document(which, values):
+        raise InvalidInputError("document.not_issued", instance=ctx.instance.id)
 
 
 def _iso(moment: datetime) -> str:

@@ -1,0 +1,31 @@
+"""The disclosure domain (政务公开): documents, confidentiality review, the working-day calendar.
+
+It plugs into the core engine through one ``Domain`` registration (see
+``disclosure_domain``); the core imports nothing from here.
+"""
+
+from __future__ import annotations
+
+from ..domain import Domain
+from .calendar import CalendarAdmin, WorkingDays
+from .catalogue import Catalogue
+from .documents import draft_return_reasons
+from .forms import FORMS
+from .roles import ADMINS, HEADS, READ_ALL, ROLES
+from .services import services
+
+__all__ = ["CalendarAdmin", "Catalogue", "WorkingDays", "disclosure_domain"]
+
+
+def disclosure_domain(days: WorkingDays) -> Domain:
+    """Return the registration of the disclosure domain, its deadlines counted on ``days``."""
+    return Domain(
+        name="disclosure",
+        forms=FORMS,
+        services=services(days),
+        script_helpers={"draft_return_reasons": draft_return_reasons},
+        groups=ROLES,
+        read_all_groups=READ_ALL,
+        head_groups=HEADS,
+        admin_groups=ADMINS,
+    )

@@ -1,0 +1,104 @@
+"""The disclosure domain's tables: the catalogue of documents, their numbers, reviews, calendar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..store.models import Base
+
+
+class Document(Base):
+    """An issued document (公文) in the catalogue: number, attribute, status."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    doc_type: Mapped[str] = mapped_column(String(16))
+    attribute: Mapped[str] = mapped_column(String(16))
+    official_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(24))
+    drafter: Mapped[str | None] = mapped_column(String(64))
+    issued_at: Mapped[str] = mapped_column(String(40))
+    publish_due_at: Mapped[str | None] = mapped_column(String(40))
+    published_at: Mapped[str | None] = mapped_column(String(40))
+    published_by: Mapped[str | None] = mapped_column(String(64))
+    publication_channel: Mapped[str | None] = mapped_column(String(32))
+    publication_url: Mapped[str | None] = mapped_column(String(500))
+    interpretation_due_at: Mapped[str | None] = mapped_column(String(40))
+    interpretation_at: Mapped[str | None] = mapped_column(String(40))
+    interpretation_title: Mapped[str | None] = mapped_column(String(200))
+    interpretation_url: Mapped[str | None] = mapped_column(String(500))
+    review_conclusion: Mapped[str | None] = mapped_column(String(24))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[str | None] = mapped_column(String(40))
+    review_record_id: Mapped[int | None] = mapped_column(ForeignKey("review_records.id"))
+    disclosed_title: Mapped[str | None] = mapped_column(String(200))
+    disclosed_text: Mapped[str | None] = mapped_column(Text)
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        UniqueConstraint("prefix", "year", "sequence", name="uq_documents_prefix_year_sequence"),
+        Index("ix_documents_status", "status"),
+    )
+
+
+class NumberSequence(Base):
+    """The last document number used per prefix and year (文号), never reused or skipped."""
+
+    __tablename__ = "number_sequences"
+
+    prefix: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class CalendarDay(Base):
+    """An official holiday or adjusted working day loaded by the admin (节假日安排)."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    working: Mapped[bool] = mapped_column()
+    note: Mapped[str] = mapped_column(String(64))
+    loaded_by: Mapped[str | None] = mapped_column(String(64))
+    loaded_at: Mapped[str] = mapped_column(String(40))
+
+
+class ReviewRecord(Base):
+    """One confidentiality review of one item (审查记录), immutable once written.
+
+    谁审查谁负责: the reviewer, time, conclusion, basis, the exact content
+    reviewed (and its hash) and the redactions applied.  A correction is a
+    new record; database triggers refuse UPDATE and DELETE.
+    """
+
+    __tablename__ = "review_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    item_kind: Mapped[str] = mapped_column(String(24))
+    item_ref: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    disclosed_text: Mapped[str | None] = mapped_column(Text)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    redactions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    conclusion: Mapped[str] = mapped_column(String(24))
+    basis: Mapped[str] = mapped_column(Text)
+    exemption: Mapped[str] = mapped_column(String(24))
+    exemption_reason: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(64))
+    reviewed_at: Mapped[str] = mapped_column(String(40))
+    follows_id: Mapped[int | None] = mapped_column(ForeignKey("review_records.id"))
+    referral_reference: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_review_records_item", "item_kind", "item_ref"),)

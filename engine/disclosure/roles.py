@@ -1,0 +1,25 @@
+"""The groups of gongkai's people (roles); the disclosure workflows' lanes name them by id."""
+
+from __future__ import annotations
+
+from ..domain import Group
+
+#: role id -> its names; see DESIGN.md section 1.
+ROLES: dict[str, Group] = {
+    "drafter": Group("起草人", "Drafter"),
+    "dept_head": Group("处室负责人", "Department head"),
+    "office": Group("办公室", "Office"),
+    "leader": Group("签发领导", "Signing leader"),
+    "secrecy_reviewer": Group("保密审查员", "Confidentiality reviewer"),
+    "publisher": Group("公开专员", "Publisher"),
+    "registrar": Group("登记员", "Registrar"),
+    "handler": Group("承办人", "Handler"),
+    "auditor": Group("审计员", "Auditor"),
+    "admin": Group("管理员", "Administrator"),
+}
+#: who reads every instance: the disclosure office, auditors (read-only) and admins
+READ_ALL = frozenset({"office", "auditor", "admin"})
+#: who reads what the people of his department start (处室负责人)
+HEADS = frozenset({"dept_head"})
+#: who oversees and reassigns every task
+ADMINS = frozenset({"admin"})

@@ -1,0 +1,33 @@
+"""The service tasks the disclosure workflows call, by the name their BPMN gives."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from ..domain import Service, ServiceContext
+from . import documents, review
+from .calendar import WorkingDays
+
+
+def _reviewed(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, write: Service
+) -> dict[str, Any]:
+    """Write a review record; a document's catalogue entry shows its outcome."""
+    record = write(ctx, data, params)
+    item = data["review_item"]
+    if item["kind"] == "document":
+        documents.record_review_outcome(ctx, int(item["ref"]), record)
+    return record
+
+
+def services(days: WorkingDays) -> dict[str, Service]:
+    """Return every service by operation name, those that count working days on ``days``."""
+    return {
+        "issue_document": partial(documents.issue_document, days=days),
+        "prepare_review": review.prepare_review,
+        "record_review": partial(_reviewed, write=review.record_review),
+        "record_referral_answer": partial(_reviewed, write=review.record_referral_answer),
+        "publish_document": partial(documents.publish_document, days=days),
+        "record_interpretation": documents.record_interpretation,
+    }

@@ -1,0 +1,129 @@
+"""The disclosure domain's reads and writes, in SQLAlchemy Core on the step's connection.
+
+Like the core's repository, every statement is built once at import and run
+with bound parameters inside the engine call's transaction, so what a
+service writes commits or rolls back with the workflow step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..store.models import Attachment
+from .models import CalendarDay, Document, NumberSequence, ReviewRecord
+
+_DOCUMENTS = Document.__table__
+_RECORDS = ReviewRecord.__table__
+_DAYS = CalendarDay.__table__
+_ATTACHMENTS = Attachment.__table__
+
+_INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
+_DOCUMENT_OF_INSTANCE = select(_DOCUMENTS.c.id).where(
+    _DOCUMENTS.c.instance_id == bindparam("instance_id")
+)
+_DOCUMENT_CONTENT = select(
+    _DOCUMENTS.c.title, _DOCUMENTS.c.official_text, _DOCUMENTS.c.attachments
+).where(_DOCUMENTS.c.id == bindparam("document_id"))
+_ATTACHMENT_BYTES = select(_ATTACHMENTS.c.id, _ATTACHMENTS.c.content).where(
+    _ATTACHMENTS.c.id.in_(bindparam("ids", expanding=True))
+)
+_INSERT_RECORD = insert(_RECORDS).returning(_RECORDS.c.id)
+_LATEST_RECORD = (
+    select(_RECORDS)
+    .where(_RECORDS.c.item_kind == bindparam("kind"), _RECORDS.c.item_ref == bindparam("ref"))
+    .order_by(_RECORDS.c.id.desc())
+    .limit(1)
+)
+_CALENDAR = select(_DAYS.c.day, _DAYS.c.working, _DAYS.c.note).order_by(_DAYS.c.day)
+_DELETE_DAYS = delete(_DAYS).where(_DAYS.c.day.in_(bindparam("days", expanding=True)))
+_INSERT_DAYS = insert(_DAYS)
+
+
+class DisclosureStore:
+    """Reads and writes of documents, numbers, review records and the calendar."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # -- numbers and documents ------------------------------------------------------
+
+    def next_sequence(self, prefix: str, year: int) -> int:
+        """Take the next number of ``prefix`` and ``year`` in this transaction.
+
+        An upsert that increments and returns in one statement: concurrent
+        issues queue on the row, and a rolled-back issue leaves no gap.
+        """
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(NumberSequence)
+            .values(prefix=prefix, year=year, last_value=1)
+            .on_conflict_do_update(
+                index_elements=["prefix", "year"],
+                set_={"last_value": NumberSequence.last_value + 1},
+            )
+            .returning(NumberSequence.last_value)
+        )
+        return int(self.connection.execute(statement).scalar_one())
+
+    def insert_document(self, values: Mapping[str, Any]) -> int:
+        """Enter an issued document in the catalogue; return its id."""
+        return int(self.connection.execute(_INSERT_DOCUMENT, dict(values)).scalar_one())
+
+    def document_of(self, instance_id: int) -> int | None:
+        """Return the id of the document an instance issued, if any."""
+        found = self.connection.execute(_DOCUMENT_OF_INSTANCE, {"instance_id": instance_id})
+        return found.scalar()
+
+    def update_document(self, document_id: int, values: Mapping[str, Any]) -> bool:
+        """Change a catalogue entry; tell whether it exists."""
+        statement = update(_DOCUMENTS).where(_DOCUMENTS.c.id == document_id).values(**values)
+        return bool(self.connection.execute(statement).rowcount == 1)
+
+    def document_content(self, document_id: int) -> tuple[str, str, list[dict[str, Any]]]:
+        """Return a document's title, official text and attachments hashed from their bytes.
+
+        Hashing the stored bytes means a file changed after its review no
+        longer matches the review.
+        """
+        row = self.connection.execute(_DOCUMENT_CONTENT, {"document_id": document_id}).one()
+        listed = list(row.attachments or [])
+        contents = dict(
+            self.connection.execute(_ATTACHMENT_BYTES, {"ids": [a["id"] for a in listed]}).all()
+        )
+        attachments = [
+            {
+                "id": a["id"],
+                "filename": a["filename"],
+                "sha256": hashlib.sha256(contents.get(a["id"], b"")).hexdigest(),
+            }
+            for a in listed
+        ]
+        return row.title, row.official_text, attachments
+
+    # -- review records -------------------------------------------------------------
+
+    def insert_review_record(self, values: Mapping[str, Any]) -> int:
+        """Write an immutable review record; return its id."""
+        return int(self.connection.execute(_INSERT_RECORD, dict(values)).scalar_one())
+
+    def latest_review_record(self, kind: str, ref: str) -> Row[Any] | None:
+        """Return the newest review record of an item, which decides its disclosure."""
+        return self.connection.execute(_LATEST_RECORD, {"kind": kind, "ref": ref}).first()
+
+    # -- the calendar ----------------------------------------------------------------
+
+    def calendar_days(self) -> tuple[tuple[str, bool, str], ...]:
+        """Return the loaded official days: (ISO day, working, note), in order."""
+        return tuple(
+            (day, bool(working), note) for day, working, note in self.connection.execute(_CALENDAR)
+        )
+
+    def replace_calendar_days(self, days: Sequence[Mapping[str, Any]]) -> None:
+        """Load official days, replacing those already loaded for the same dates."""
+        self.connection.execute(_DELETE_DAYS, {"days": [d["day"] for d in days]})
+        self.connection.execute(_INSERT_DAYS, [dict(d) for d in days])

@@ -1,0 +1,27 @@
+"""gongkai's engine: the general workflow core with the disclosure domain plugged in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import clock
+from .disclosure import CalendarAdmin, Catalogue, WorkingDays, disclosure_domain
+from .runtime import WorkflowEngine
+from .store.database import Database
+
+
+class Engine(WorkflowEngine):
+    """The workflow engine running the disclosure workflows.
+
+    Besides the core's parts it has the domain's: ``catalogue`` (issued
+    documents, the public list, approval sheets) and ``calendar`` (the
+    official working days an admin loads).
+    """
+
+    def __init__(
+        self, db: Database, clock_: clock.Clock = clock.system_clock, **options: Any
+    ) -> None:
+        days = WorkingDays()
+        super().__init__(db, clock_, domain=disclosure_domain(days), **options)
+        self.catalogue = Catalogue(self)
+        self.calendar = CalendarAdmin(self, days)

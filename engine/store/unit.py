@@ -1,0 +1,51 @@
+"""The unit of work: one engine call, one transaction, rolled back unless it completes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..errors import ConflictError
+from .database import Database
+from .repository import Repository, StaleInstanceError
+
+
+class Store:
+    """Transactions on one database, with the database's refusals turned into engine errors."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def write(self) -> Iterator[Repository]:
+        """Yield a repository in a write transaction; commit on success, else roll back.
+
+        Writers serialize per instance: SQLite's writer begins with ``BEGIN
+        IMMEDIATE``; on PostgreSQL the repository locks the rows it changes.
+        """
+        with self._errors_mapped(), self.db.transaction(write=True) as connection:
+            yield Repository(connection, row_locks=not self.db.is_sqlite)
+
+    @contextmanager
+    def read(self) -> Iterator[Repository]:
+        """Yield a repository in a read transaction; it takes no row locks."""
+        with self._errors_mapped(), self.db.transaction(write=False) as connection:
+            yield Repository(connection, row_locks=False)
+
+    @contextmanager
+    def _errors_mapped(self) -> Iterator[None]:
+        try:
+            yield
+        except StaleInstanceError:
+            raise ConflictError("instance.changed") from None
+        except IntegrityError as exc:
+            statement = str(exc.statement or "")
+            if "events" in statement or "work_items" in statement:
+                raise ConflictError("instance.changed") from None
+            raise
+        except OperationalError as exc:
+            if "locked" in str(exc).lower():
+                raise ConflictError("database.busy") from None
+            raise

@@ -1,0 +1,175 @@
+"""What the engine's error codes say, in the reader's language (Flask-Babel).
+
+The engine names what happened with a code and its parameters; this is the
+one place that turns them into words.  Messages are written in Chinese and
+translated to English through the catalogue like every other string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, has_app_context, has_request_context
+from flask_babel import lazy_gettext as _l
+
+from engine import EngineError, Problem
+
+MESSAGES: dict[str, Any] = {
+    # the form as a whole and its fields
+    "form.invalid": _l("请更正下列标出的问题后再提交。"),
+    "form.required": _l("此项必填。"),
+    "form.empty": _l("不能为空。"),
+    "form.too_long": _l("不能超过 %(max)s 字。"),
+    "form.one_line": _l("不能换行。"),
+    "form.not_a_choice": _l("请从所列选项中选择。"),
+    "form.invalid_value": _l("格式不正确。"),
+    "form.not_an_object": _l("表单数据无效。"),
+    "form.web_address": _l("须为 http:// 或 https:// 开头的网址。"),
+    "text.control_character": _l("不能含有控制字符（%(char)s）。"),
+    "text.direction_character": _l("不能含有改变文字方向的控制字符（%(char)s）。"),
+    "text.invalid_character": _l("含有无效字符（%(char)s）。"),
+    "text.invisible_character": _l("不能含有空白或不可见字符（%(char)s）。"),
+    "attachment.not_taken": _l("此表单不接受该文件。"),
+    "attachment.bad_name": _l("文件名%(problem)s"),
+    "attachment.kind": _l("只接受 %(kinds)s 文件（收到“%(name)s”）。"),
+    "attachment.content": _l("“%(name)s”的内容不是 %(kind)s 文件。"),
+    "attachment.empty": _l("文件为空。"),
+    "attachment.too_large": _l("文件超过 %(limit)s 上限（%(size)s）。"),
+    # tasks and instances
+    "task.not_found": _l("没有这个任务。"),
+    "task.gone": _l("该任务不存在或已办理完毕。"),
+    "task.not_your_group": _l("%(user)s 不属于“%(group)s”，不能办理此任务。"),
+    "task.own_work": _l("不能审核本人经办的内容。"),
+    "task.only_for": _l("此任务只能由 %(users)s 办理。"),
+    "task.claimed": _l("此任务已由 %(user)s 认领。"),
+    "task.not_claimed_by_you": _l("只能释放本人认领的任务。"),
+    "instance.changed": _l("该事项已被他人修改，请刷新后重试。"),
+    "instance.version": _l("该事项已被他人处理，请刷新后重试。"),
+    "instance.not_found": _l("没有这个事项。"),
+    "database.busy": _l("系统繁忙，请稍后重试。"),
+    "process.not_deployed": _l("流程“%(process)s”尚未部署。"),
+    "process.not_your_group": _l("%(user)s 不属于“%(group)s”，不能发起此流程。"),
+    "definition.not_found": _l("没有这个流程版本。"),
+    "definition.refused": _l("流程文件未通过检查：%(problems)s"),
+    "script.failed": _l(
+        "流程环节“%(name)s”（%(element)s）执行出错，本次办理未作任何更改：%(detail)s"
+    ),
+    "admin.only": _l("只有管理员可以这样做。"),
+    # reading
+    "read.refused": _l("无权查看，或不存在。"),
+    "read.not_found": _l("找不到。"),
+    # users and signing in
+    "user.not_found": _l("没有用户“%(user)s”。"),
+    "user.bad_name": _l("用户名“%(name)s”无效：只能用 1-64 个字母、数字、“_”、“.”、“-”。"),
+    "user.bad_field": _l("%(field)s：%(problem)s"),
+    "user.unknown_groups": _l("未知角色：%(groups)s。"),
+    "signin.failed": _l("用户名或密码错误。"),
+    "signin.throttled": _l("登录失败次数过多，请 %(minutes)d 分钟后再试。"),
+    # documents and their review (the disclosure domain)
+    "document.no_prefix": _l("缺少文号前缀。"),
+    "document.not_issued": _l("该事项没有已印发的公文。"),
+    "document.not_published": _l("没有这条公开信息。"),
+    "document.withheld_needs_reason": _l("不予公开须说明理由。"),
+    "document.withheld_needs_basis": _l("不予公开须写明法律依据。"),
+    "review.send_back_needs_comment": _l("退回时须写明意见。"),
+    "review.exempt_disclosed_whole": _l("豁免去标识化的内容应原文公开。"),
+    "review.nothing_hidden": _l("去标识化后公开须至少遮盖一处。"),
+    "review.confirmed_must_be_hidden": _l("确认的个人信息须去标识化：请选择“去标识化后公开”。"),
+    "review.not_in_item": _l("不属于本件的项目：%(ids)s"),
+    "review.not_in_text": _l("原文中没有：%(passages)s"),
+    "review.needs_basis": _l("须写明依据或理由。"),
+    "review.exemption_needs_reason": _l("豁免须说明理由。"),
+    "review.needs_reviewer": _l("审查记录须有审查人。"),
+    "review.not_cleared": _l(
+        "先审查后公开：此内容没有允许公开的保密审查记录，不能发布；内容如已变动，请退回重新审查。"
+    ),
+    "publication.needs_channel": _l("发布须选择渠道。"),
+    # the calendar
+    "calendar.empty": _l("日程为空。"),
+    "calendar.bad_line": _l("第 %(line)s 行：%(problem)s"),
+    "calendar.bad_date": _l("日期“%(text)s”无效（应为 YYYY-MM-DD）。"),
+    "calendar.missing_kind": _l("缺少类型（holiday 或 workday）。"),
+    "calendar.unknown_kind": _l("未知类型“%(kind)s”（应为 holiday 或 workday）。"),
+    "calendar.reversed_range": _l("日期范围“%(span)s”颠倒。"),
+    "calendar.range_too_long": _l("日期范围“%(span)s”超过 %(days)s 天。"),
+    "calendar.conflict": _l("%(day)s 与第 %(other_line)s 行冲突（一处为假日，一处为工作日）。"),
+    "calendar.bad_note": _l("备注%(problem)s"),
+}
+#: what an unknown code says
+_UNKNOWN = _l("出错了（%(code)s）。")
+#: what a field's name says in a message, by the field
+_FIELDS = {"display_name": _l("显示名"), "department": _l("处室")}
+
+
+class _Values(dict[str, Any]):
+    """Parameters for ``%`` formatting: a missing one shows as '?' instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """Return what ``code`` with ``params`` says, in the reader's language."""
+    values = _Values({name: _shown(name, value) for name, value in (params or {}).items()})
+    template = MESSAGES.get(code)
+    if template is None:
+        return str(_UNKNOWN) % {"code": code}
+    try:
+        return str(template) % values
+    except (TypeError, ValueError):
+        return str(template)
+
+
+def error_message(error: EngineError | Problem) -> str:
+    """Return what an engine error or a field's problem says."""
+    return describe(error.code, error.params)
+
+
+def _shown(name: str, value: Any) -> Any:
+    """Return a parameter as the reader should see it."""
+    if isinstance(value, Problem):
+        return error_message(value)
+    if name in ("group", "groups"):
+        groups = [value] if isinstance(value, str) else list(value)
+        shown = "、".join(_group_name(g) for g in groups)
+        return shown
+    if name in ("user", "users"):
+        users = [value] if isinstance(value, str) else list(value)
+        return "、".join(_display_name(u) for u in users)
+    if name == "field":
+        return str(_FIELDS.get(value, value))
+    if name in ("minutes", "max", "line", "days", "other_line") and isinstance(value, int):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(str(v) for v in value)
+    if name == "name" and not value:
+        return ""
+    return "" if value is None else value
+
+
+def _display_name(username: str) -> str:
+    """Return the name a person is known by, not his login name (unknown ones as given)."""
+    if has_app_context():
+        engine = current_app.extensions.get("gongkai.engine")
+        if engine is not None:
+            try:
+                return str(engine.users.get(username).display_name)
+            except EngineError:
+                pass
+    return username
+
+
+def _group_name(group: str) -> str:
+    if group == "*":
+        return str(_l("所有人"))
+    if has_app_context():
+        from .i18n import pick
+
+        engine = current_app.extensions.get("gongkai.engine")
+        found = engine.domain.groups.get(group) if engine is not None else None
+        if found is not None and has_request_context():
+            return pick(found.zh, found.en)
+        if found is not None:
+            return found.zh
+    return group
