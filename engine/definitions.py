@@ -20,10 +20,11 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
 
+from . import jsonforms
 from .access import ANYONE
 from .errors import DefinitionProblem, DeploymentError
-from .forms import CONFIRM
-from .scripting import ScriptRefused, check_source
+from .forms import CONFIRM, FormSchema
+from .restricted import ScriptRefused, check_source
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -88,6 +89,8 @@ class CompiledDefinition:
     start_roles: dict[str, str]
     start_events: dict[str, tuple[str, ...]]
     _specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = field(repr=False)
+    start_messages: dict[str, frozenset[str]] = field(default_factory=dict)
+    json_forms: dict[str, FormSchema] = field(default_factory=dict, repr=False)
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def spec(self, process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
@@ -198,6 +201,11 @@ class _Checker:
         self.timers: list[TimerRule] = []
         self.start_roles: dict[str, str] = {}
         self.start_events: dict[str, tuple[str, ...]] = {}
+        self.start_messages: dict[str, frozenset[str]] = {}
+        self.calls: dict[str, list[tuple[str, str, str]]] = {}
+        self.message_names = {
+            m.get("id"): m.get("name") or m.get("id") for m in root.iterfind("bpmn:message", NS)
+        }
 
     def problem(self, element_id: str | None, message: str) -> None:
         self.problems.append(DefinitionProblem(self.file, element_id, message))
@@ -223,6 +231,16 @@ class _Checker:
         for start in starts:
             if start.get("id") in lane_of:
                 self.start_roles[process_id] = lane_of[start.get("id")]
+        self.start_messages[process_id] = frozenset(
+            self.message_names.get(m.get("messageRef"), m.get("messageRef"))
+            for start in starts
+            for m in start.iterfind("bpmn:messageEventDefinition", NS)
+        )
+        self.calls[process_id] = [
+            (call.get("id"), call.get("calledElement"), self.file)
+            for call in process.iter(f"{{{BPMN}}}callActivity")
+            if call.get("calledElement")
+        ]
         for tag in ("userTask", "manualTask"):
             for task in process.iter(f"{{{BPMN}}}{tag}"):
                 self._check_user_task(process_id, task, lane_of, task_ids)
@@ -269,7 +287,9 @@ class _Checker:
         task_id = task.get("id")
         properties = _properties(task)
         role = self._lane(task, lane_of) or self.rules.default_group
-        form = properties.get(FORM_PROPERTY, "") or CONFIRM
+        schema_file = properties.get(jsonforms.FORM_FILE_PROPERTY)
+        named = jsonforms.PREFIX + schema_file if schema_file else ""
+        form = properties.get(FORM_PROPERTY, "") or named or CONFIRM
         if form not in self.rules.forms:
             known = ", ".join(sorted(self.rules.forms))
             self.problem(task_id, f"unknown form schema '{form}' (known: {known})")
@@ -333,49 +353,87 @@ def _id_list(value: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in value.split(",") if x.strip())
 
 
+DMN_NAMESPACES = frozenset(
+    {
+        "https://www.omg.org/spec/DMN/20191111/MODEL/",
+        "http://www.omg.org/spec/DMN/20180521/MODEL/",
+        "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+    }
+)
+_XML = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
 def compile_definition(
     files: Mapping[str, str], deploy_rules: DeployRules | None = None
 ) -> CompiledDefinition:
-    """Validate BPMN ``files`` against ``deploy_rules`` and build their specs.
+    """Validate BPMN ``files`` (with their DMN tables and JSON form schemas) and build specs.
 
     Raises ``DeploymentError`` listing every problem found.
     """
     if not files:
         raise DeploymentError([DefinitionProblem("(none)", None, "no BPMN file was given")])
+    rules = deploy_rules or DeployRules()
     problems: list[DefinitionProblem] = []
     parser = SpiffBpmnParser(validator=BpmnValidator())
+    json_forms: dict[str, FormSchema] = {}
+    for name, text in sorted(files.items()):
+        if name.endswith(".json"):
+            try:
+                json_forms[jsonforms.PREFIX + name] = jsonforms.form_from_schema(
+                    jsonforms.load_schema(text)
+                )
+            except jsonforms.JsonSchemaError as exc:
+                problems.append(DefinitionProblem(name, None, f"form schema: {exc}"))
+    known = DeployRules(
+        forms=rules.forms | frozenset(json_forms),
+        services=rules.services,
+        knows_group=rules.knows_group,
+        strict_groups=rules.strict_groups,
+        default_group=rules.default_group,
+    )
     user_tasks: dict[tuple[str, str], UserTaskRules] = {}
     timers: dict[tuple[str, str], TimerRule] = {}
     start_roles: dict[str, str] = {}
     start_events: dict[str, tuple[str, ...]] = {}
+    start_messages: dict[str, frozenset[str]] = {}
+    calls: dict[str, list[tuple[str, str, str]]] = {}
     processes: dict[str, ProcessInfo] = {}
     for name, text in sorted(files.items()):
+        if name.endswith(".json"):
+            continue
         try:
-            root = etree.fromstring(
-                text.encode("utf-8"),
-                parser=etree.XMLParser(resolve_entities=False, no_network=True),
-            )
+            root = etree.fromstring(text.encode("utf-8"), parser=_XML)
         except etree.XMLSyntaxError as exc:
             problems.append(DefinitionProblem(name, None, f"bad XML: {exc}"))
+            continue
+        namespace = etree.QName(root).namespace
+        if etree.QName(root).localname == "definitions" and namespace in DMN_NAMESPACES:
+            try:
+                parser.add_dmn_xml(root, filename=name)
+            except (ValidationException, SpiffWorkflowException) as exc:
+                problems.append(DefinitionProblem(name, None, f"decision table: {exc}"))
             continue
         if root.tag != f"{{{BPMN}}}definitions":
             problems.append(
                 DefinitionProblem(
                     name,
                     root.get("id"),
-                    "not a BPMN 2.0 file (root element is not bpmn:definitions)",
+                    "not a BPMN 2.0 or DMN file (root element is not definitions)",
                 )
             )
             continue
-        checker = _Checker(name, root, deploy_rules or DeployRules())
+        checker = _Checker(name, root, known)
         checker.check()
         problems.extend(checker.problems)
-        for rules in checker.user_tasks:
-            user_tasks[(rules.process_id, rules.element_id)] = rules
+        for task_rules in checker.user_tasks:
+            user_tasks[(task_rules.process_id, task_rules.element_id)] = task_rules
         for timer in checker.timers:
             timers[(timer.process_id, timer.element_id)] = timer
         start_roles.update(checker.start_roles)
         start_events.update(checker.start_events)
+        start_messages.update(checker.start_messages)
+        for process, called in checker.calls.items():
+            calls.setdefault(process, []).extend(called)
         for process in root.iterfind("bpmn:process", NS):
             pid = process.get("id")
             if pid in processes:
@@ -391,6 +449,7 @@ def compile_definition(
             problems.append(_from_spiff(exc, name))
         except SpiffWorkflowException as exc:
             problems.append(DefinitionProblem(name, None, str(exc)))
+    problems.extend(_recursive_calls(calls))
     if not problems and not processes:
         problems.append(DefinitionProblem(", ".join(sorted(files)), None, "contains no process"))
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
@@ -413,7 +472,35 @@ def compile_definition(
         start_roles,
         start_events,
         specs,
+        start_messages=start_messages,
+        json_forms=json_forms,
     )
+
+
+def _recursive_calls(calls: dict[str, list[tuple[str, str, str]]]) -> list[DefinitionProblem]:
+    """Return a problem for every call activity that leads back to its own process.
+
+    A process that calls itself, directly or through others, would open a new
+    copy of itself without end while holding the database's write lock.
+    """
+    problems = []
+    for process, called in calls.items():
+        for element, target, file in called:
+            stack, seen = [(target, [process, target])], {target}
+            while stack:
+                current, path = stack.pop()
+                if current == process:
+                    problems.append(
+                        DefinitionProblem(
+                            file, element, f"calls itself: {' -> '.join(path)} (recursion)"
+                        )
+                    )
+                    break
+                for _, nxt, _ in calls.get(current, []):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append((nxt, [*path, nxt]))
+    return problems
 
 
 def _from_spiff(exc: ValidationException, default_file: str) -> DefinitionProblem:

@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import (
+    EXCLUDE,
+    INCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
 
 from .errors import FormValidationError, Problem
 from .text import identifier, identifier_problem, text_problem
@@ -139,10 +147,77 @@ def _problems(messages: Any) -> list[Problem]:
     ]
 
 
+#: the deepest nesting of data a generic form takes (lists and objects)
+MAX_DATA_DEPTH = 8
+#: the most values (items, keys and scalars together) of data a generic form takes
+MAX_DATA_ITEMS = 2000
+
+
+def data_problem(value: Any) -> Problem | None:
+    """Return what makes ``value`` unfit as task data, or None.
+
+    Task data is JSON: text (no control characters), numbers, yes/no, null,
+    lists and objects with names for keys, nested a few levels at most.
+    """
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    count = 0
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > MAX_DATA_ITEMS or depth > MAX_DATA_DEPTH:
+            return Problem("form.data_too_large")
+        if isinstance(item, str):
+            if len(item) > 50_000:
+                return Problem("form.too_long", {"max": 50_000})
+            if problem := text_problem(item, multiline=True):
+                return problem
+        elif isinstance(item, bool | int | None):
+            continue
+        elif isinstance(item, float):
+            if item != item or item in (float("inf"), float("-inf")):
+                return Problem("form.invalid_value")
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, dict):
+            for key, v in item.items():
+                if not isinstance(key, str) or not is_data_name(key):
+                    return Problem("form.bad_field_name")
+                stack.append((v, depth + 1))
+        else:
+            return Problem("form.invalid_value")
+    return None
+
+
+def is_data_name(name: str) -> bool:
+    """Tell whether ``name`` may name a data field: an identifier not beginning with '_'."""
+    return name.isidentifier() and not name.startswith("_") and len(name) <= 64
+
+
 class ConfirmForm(FormSchema):
-    """The form of a task that names none: a confirmation, with an optional comment."""
+    """The form of a task that names none: a confirmation, with an optional comment.
+
+    Data fields the caller adds (through the engine's API) are kept as task
+    data, so that a process whose later steps read them runs on: a general
+    engine does not know a third party's fields, but each must be plain data.
+    """
+
+    class Meta:  # noqa: D106
+        unknown = INCLUDE
 
     comment = optional_text("说明", "Comment", 2000, widget="textarea", opinion=True)
+
+    @validates_schema
+    def _added_fields_are_data(self, data: dict[str, Any], **_: Any) -> None:
+        problems = {}
+        for name, value in data.items():
+            if name in self.fields:
+                continue
+            if not is_data_name(name):
+                problems[name] = [Problem("form.bad_field_name")]
+            elif problem := data_problem(value):
+                problems[name] = [problem]
+        if problems:
+            raise ValidationError(problems)
 
 
 #: the form every task without a form of its own gets
@@ -167,8 +242,13 @@ class FormRegistry:
         """Return the names of every form, sorted."""
         return sorted(self._schemas)
 
-    def schema(self, name: str) -> FormSchema:
-        """Return the (shared, stateless) schema of form ``name``."""
+    def schema(self, name: str, extra: Mapping[str, FormSchema] | None = None) -> FormSchema:
+        """Return the (shared, stateless) schema of form ``name``.
+
+        ``extra`` are the forms a deployed definition brings (JSON Schema forms).
+        """
+        if extra and name in extra:
+            return extra[name]
         return self._schemas[name]
 
     def opinion_fields(self, name: str) -> frozenset[str]:
@@ -178,16 +258,20 @@ class FormRegistry:
         prefilled from nor kept from the case data, nor counted as a change to
         the case; every other field is the case's, shared along the way.
         """
-        return self._opinions[name]
+        return self._opinions.get(name, frozenset())
 
     def validate(
-        self, name: str, raw: dict[str, Any], case: dict[str, Any] | None = None
+        self,
+        name: str,
+        raw: dict[str, Any],
+        case: dict[str, Any] | None = None,
+        extra: Mapping[str, FormSchema] | None = None,
     ) -> dict[str, Any]:
         """Validate ``raw`` against form ``name`` (and the ``case`` data) into JSON-ready data.
 
         Raises ``FormValidationError`` naming every invalid field.
         """
-        schema = self.schema(name)
+        schema = self.schema(name, extra)
         if not isinstance(raw, dict):
             raise FormValidationError({"_schema": [Problem("form.not_an_object")]})
         errors: dict[str, list[Problem]] = {}
@@ -203,4 +287,7 @@ class FormRegistry:
             raise FormValidationError(errors)
         # Dumping back gives JSON primitives (ISO dates), so task data and the
         # audit log hold exactly what scripts see and what a replay feeds in.
-        return dict(schema.dump(loaded))
+        clean = dict(schema.dump(loaded))
+        # A generic form keeps the data fields it was given beside its own.
+        clean.update((k, v) for k, v in loaded.items() if k not in schema.fields)
+        return clean

@@ -103,7 +103,7 @@ class Queries:
         workflow = self._engine.live_workflow(instance, compiled, keep_cached=True)
         task = workflow.get_task_from_id(UUID(task_id))
         data = json_data(task.data)
-        schema = forms.schema(item.form)
+        schema = forms.schema(item.form, compiled.json_forms)
         opinions = forms.opinion_fields(item.form)
         values: dict[str, Any] = {
             name: None if name in opinions else data.get(name, f.metadata.get("default"))
@@ -111,7 +111,8 @@ class Queries:
         }
         values |= {name: data.get(name) for name in schema.FILE_FIELDS}
         view = task_of(item, instance)
-        return TaskFormView(view, values, data, event_view(returned) if returned else None)
+        last_return = event_view(returned) if returned else None
+        return TaskFormView(view, values, data, last_return, schema)
 
     def attachment(self, attachment_id: int, reader: str) -> AttachmentView:
         """Return a stored attachment with its content, to a reader of its instance."""

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -28,7 +29,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins import NoneTaskMixin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection
@@ -54,7 +55,7 @@ from .errors import (
     Problem,
     ScriptError,
 )
-from .forms import FormRegistry
+from .forms import FormRegistry, data_problem
 from .presenters import instance_view, json_data, task_of
 from .queries import Queries
 from .scripting import RestrictedEnvironment, script_error
@@ -63,7 +64,7 @@ from .store.database import Database
 from .store.repository import EventRow, InstanceRow, Repository, WorkItemRow
 from .store.unit import Store
 from .users import PASSWORD_METHOD, SignInPolicy, UserDirectory
-from .views import DeploymentResult, InstanceView, TaskView, TickResult
+from .views import DeliveryResult, DeploymentResult, InstanceView, TaskView, TickResult
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
@@ -80,6 +81,7 @@ class _Step:
     now: str
     actor: str | None
     ready_before: dict[str, tuple[Task, UserTaskRules]] = field(default_factory=dict)
+    waiting_before: frozenset[tuple[str, str]] = frozenset()
     timers_fired: list[Task] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
 
@@ -225,57 +227,172 @@ class WorkflowEngine:
     ) -> InstanceView:
         """Start an instance of the newest deployed version of ``process_id``."""
         moment, now = self._now()
-        initial = dict(data or {})
+        initial = self._start_data(data)
         with self.store.write() as repo:
             held = roles_of(repo, actor)
-            latest = repo.latest_definition(process_id)
-            if latest is None:
-                raise NotFoundError("process.not_deployed", process=process_id)
-            definition_id, content_hash = latest
-            compiled = self.compiled(repo.connection, definition_id)
-            starter = compiled.start_roles.get(process_id)
+            step = self._new_instance(repo, process_id, actor, initial, moment, now)
+            starter = step.compiled.start_roles.get(process_id)
             if starter is not None and starter != ANYONE and starter not in held:
                 raise PermissionDeniedError("process.not_your_group", user=actor, group=starter)
-            spec, subprocess_specs = compiled.spec(process_id)
-            instance = InstanceRow(
-                id=0,
-                definition_id=definition_id,
-                process_id=process_id,
-                status="running",
-                row_version=1,
-                serializer_version=self._serializer.version,
-                state="{}",
-                actors={event: [actor] for event in compiled.start_events.get(process_id, ())},
-                started_by=actor,
-                started_at=now,
-                updated_at=now,
-                completed_at=None,
-                next_timer_at=None,
-                event_count=0,
-                last_event_hash=audit.GENESIS_HASH,
-            )
-            instance.id = repo.insert_instance(instance)
-            repo.add_participant(instance.id, actor)
-            workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine)
-            step = _Step(instance, compiled, workflow, moment, now, actor)
-            step.event(
-                "instance_started",
-                actor,
-                {
-                    "process_id": process_id,
-                    "definition_id": definition_id,
-                    "content_hash": content_hash,
-                    "data": initial,
-                },
-            )
             with self._running(step, repo):
-                workflow.task_tree.data.update(initial)
-                for task in workflow.get_tasks(state=TaskState.READY):
-                    task.data.update(initial)
-                _advance(workflow, step)
+                _advance(step.workflow, step)
             ready = self._save(repo, step)
-        self._remember(instance, workflow)
-        return instance_view(instance, compiled, workflow, ready)
+        self._remember(step.instance, step.workflow)
+        return instance_view(step.instance, step.compiled, step.workflow, ready)
+
+    def _start_data(self, data: dict[str, Any] | None) -> dict[str, Any]:
+        initial = dict(data or {})
+        problems = {k: [p] for k, v in initial.items() if (p := data_problem({k: v}))}
+        if problems:
+            raise FormValidationError(problems)
+        return initial
+
+    def _new_instance(
+        self,
+        repo: Repository,
+        process_id: str,
+        actor: str | None,
+        initial: dict[str, Any],
+        moment: datetime,
+        now: str,
+    ) -> _Step:
+        """Insert a new instance of ``process_id`` with its start data; return its first step."""
+        latest = repo.latest_definition(process_id)
+        if latest is None:
+            raise NotFoundError("process.not_deployed", process=process_id)
+        definition_id, content_hash = latest
+        compiled = self.compiled(repo.connection, definition_id)
+        spec, subprocess_specs = compiled.spec(process_id)
+        starts = compiled.start_events.get(process_id, ())
+        instance = InstanceRow(
+            id=0,
+            definition_id=definition_id,
+            process_id=process_id,
+            status="running",
+            row_version=1,
+            serializer_version=self._serializer.version,
+            state="{}",
+            actors={event: [actor] for event in starts} if actor else {},
+            started_by=actor,
+            started_at=now,
+            updated_at=now,
+            completed_at=None,
+            next_timer_at=None,
+            event_count=0,
+            last_event_hash=audit.GENESIS_HASH,
+        )
+        instance.id = repo.insert_instance(instance)
+        if actor:
+            repo.add_participant(instance.id, actor)
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine)
+        step = _Step(instance, compiled, workflow, moment, now, actor)
+        step.event(
+            "instance_started",
+            actor,
+            {
+                "process_id": process_id,
+                "definition_id": definition_id,
+                "content_hash": content_hash,
+                "data": initial,
+            },
+        )
+        workflow.task_tree.data.update(initial)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(initial)
+        return step
+
+    # -- messages and signals -------------------------------------------------------
+
+    def send_message(
+        self, name: str, payload: dict[str, Any] | None = None, actor: str | None = None
+    ) -> DeliveryResult:
+        """Deliver a message to every instance waiting for it, as the BPMN correlates it.
+
+        A process whose start event waits for the message is started by it.
+        Each instance takes the message in a transaction of its own; one that
+        does not match its correlation is left as it was.
+        """
+        return self._send(MESSAGE, name, payload, actor)
+
+    def send_signal(
+        self, name: str, payload: dict[str, Any] | None = None, actor: str | None = None
+    ) -> DeliveryResult:
+        """Broadcast a signal to every instance waiting for it."""
+        return self._send(SIGNAL, name, payload, actor)
+
+    def _send(
+        self, kind: str, name: str, payload: dict[str, Any] | None, actor: str | None
+    ) -> DeliveryResult:
+        moment, now = self._now()
+        data = self._start_data(payload)
+        with self.store.read() as repo:
+            if actor is not None:
+                roles_of(repo, actor)
+            waiting = repo.waiting_for(kind, name)
+            starters = [
+                pid
+                for pid in repo.process_ids()
+                if kind == MESSAGE and name in self._start_messages(repo, pid)
+            ]
+        reached = tuple(
+            iid for iid in waiting if self._deliver(iid, kind, name, data, actor, moment, now)
+        )
+        started = []
+        for process_id in starters:
+            with self.store.write() as repo:
+                step = self._new_instance(repo, process_id, actor, {}, moment, now)
+                with self._running(step, repo):
+                    _advance(step.workflow, step)
+                self._take_event(repo, step, kind, name, data)
+            self._remember(step.instance, step.workflow)
+            started.append(step.instance.id)
+        return DeliveryResult(tuple(started), reached)
+
+    def _start_messages(self, repo: Repository, process_id: str) -> frozenset[str]:
+        latest = repo.latest_definition(process_id)
+        if latest is None:
+            return frozenset()
+        return self.compiled(repo.connection, latest[0]).start_messages.get(process_id, frozenset())
+
+    def _deliver(
+        self,
+        instance_id: int,
+        kind: str,
+        name: str,
+        data: dict[str, Any],
+        actor: str | None,
+        moment: datetime,
+        now: str,
+    ) -> bool:
+        """Deliver an event to one waiting instance; tell whether it took it."""
+        try:
+            with self.store.write() as repo:
+                instance = repo.instance(instance_id, lock=True)
+                if instance is None or instance.status != "running":
+                    return False
+                compiled = self.compiled(repo.connection, instance.definition_id)
+                workflow = self.live_workflow(instance, compiled)
+                step = _Step(instance, compiled, workflow, moment, now, actor)
+                step.ready_before = _ready_user_tasks(workflow, compiled)
+                step.waiting_before = _waiting(workflow)
+                self._take_event(repo, step, kind, name, data)
+        except _NotWaiting:
+            return False
+        self._remember(step.instance, step.workflow)
+        return True
+
+    def _take_event(
+        self, repo: Repository, step: _Step, kind: str, name: str, data: dict[str, Any]
+    ) -> None:
+        """Let the step's workflow catch a message or signal, run on, and save it."""
+        with self._running(step, repo):
+            taken = _catch(step.workflow, kind, name, data)
+            if taken:
+                _advance(step.workflow, step)
+        if not taken:
+            raise _NotWaiting
+        step.event(f"{kind}_received", step.actor, {"name": name, "payload": data})
+        self._save(repo, step)
 
     def complete_task(
         self,
@@ -305,9 +422,10 @@ class WorkflowEngine:
             task = workflow.get_task_from_id(UUID(task_id))
             if task is None or task.state != TaskState.READY:
                 raise ConflictError("task.gone")
-            clean = self._validated(item.form, data, files or {}, task.data)
+            clean = self._validated(compiled, item.form, data, files or {}, task.data)
             step = _Step(instance, compiled, workflow, moment, now, actor)
             step.ready_before = _ready_user_tasks(workflow, compiled)
+            step.waiting_before = _waiting(workflow)
             for name, upload in (files or {}).items():
                 clean[name] = _store_attachment(repo, instance.id, upload, actor, now)
             opinions = self.forms.opinion_fields(item.form)
@@ -438,6 +556,7 @@ class WorkflowEngine:
             workflow = self.live_workflow(instance, compiled)
             step = _Step(instance, compiled, workflow, moment, now, None)
             step.ready_before = _ready_user_tasks(workflow, compiled)
+            step.waiting_before = _waiting(workflow)
             with self._running(step, repo):
                 workflow.refresh_timers()
                 _advance(workflow, step)
@@ -477,6 +596,7 @@ class WorkflowEngine:
 
     def _validated(
         self,
+        compiled: CompiledDefinition,
         form: str,
         data: dict[str, Any],
         files: dict[str, attachments.Upload],
@@ -489,11 +609,11 @@ class WorkflowEngine:
         """
         errors: dict[str, list[Problem]] = {}
         clean: dict[str, Any] = {}
-        schema = self.forms.schema(form)
+        schema = self.forms.schema(form, compiled.json_forms)
         opinions = self.forms.opinion_fields(form)
         kept = {k: current[k] for k in schema.fields if k in current and k not in opinions}
         try:
-            clean = self.forms.validate(form, {**kept, **data}, current)
+            clean = self.forms.validate(form, {**kept, **data}, current, compiled.json_forms)
         except FormValidationError as exc:
             errors.update(exc.errors)
         for name, upload in files.items():
@@ -597,6 +717,9 @@ class WorkflowEngine:
         instance.state = self._serializer.dumps(workflow)
         instance.serializer_version = self._serializer.version
         instance.next_timer_at = _next_timer(workflow)
+        waiting = _waiting(workflow)
+        if waiting != step.waiting_before:
+            repo.set_waiting_events(instance.id, waiting)
         instance.updated_at = step.now
         instance.subject = _subject(workflow) or instance.subject
         read_version = instance.row_version
@@ -642,6 +765,61 @@ class WorkflowEngine:
                 f"任务 {rules.element_id} 的期限无效 / The due time of {rules.element_id} "
                 f"('{rules.due_at}') is not a time: {exc}"
             ) from None
+
+
+class _NotWaiting(Exception):
+    """The instance does not wait for this event (or its correlation does not match)."""
+
+
+#: the kinds of events an instance waits for and the engine delivers
+MESSAGE, SIGNAL = "message", "signal"
+
+
+def _catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]) -> bool:
+    """Hand the workflow a message or signal its waiting tasks expect; tell whether one took it.
+
+    A message carries the correlations each waiting event computes from the
+    payload, so that only the instance the BPMN correlates takes it.
+    """
+    taken = False
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if definition is None or getattr(definition, "name", None) != name:
+            continue
+        if _event_kind(type(definition).__name__) != kind:
+            continue
+        correlations = {}
+        properties = getattr(definition, "correlation_properties", None)
+        if properties:
+            correlations = definition.calculate_correlations(
+                workflow.script_engine, properties, payload
+            )
+        event = BpmnEvent(type(definition)(name), payload, correlations=correlations)
+        try:
+            workflow.send_event(event)
+        except WorkflowException:
+            continue
+        taken = True
+        if kind == MESSAGE:
+            break  # one message, one receiver
+    return taken
+
+
+def _waiting(workflow: BpmnWorkflow) -> frozenset[tuple[str, str]]:
+    """Return the (kind, name) of every message and signal the workflow waits for."""
+    return frozenset(
+        (kind, str(pending.name))
+        for pending in workflow.waiting_events()
+        if (kind := _event_kind(pending.event_type)) and pending.name
+    )
+
+
+def _event_kind(event_type: str) -> str | None:
+    if "Message" in event_type:
+        return MESSAGE
+    if "Signal" in event_type:
+        return SIGNAL
+    return None
 
 
 def _advance(workflow: BpmnWorkflow, step: _Step) -> None:

@@ -33,6 +33,8 @@ from datetime import time as time_of_day
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from .restricted import ScriptPolicyError, compiled, restricted_globals
+
 #: default wall-clock limit of one script or condition, in seconds.
 DEFAULT_TIME_LIMIT = 2.0
 #: default memory a worker may grow by, beyond what it needs to start, in MiB.
@@ -334,8 +336,6 @@ def _error_line(exc: BaseException) -> int | None:
 
 
 def _answer(request: tuple[str, str, dict[str, Any]], globals_: dict[str, Any]) -> tuple:
-    from .scripting import ScriptPolicyError, compiled
-
     mode, source, names = request
     code = compiled(source, mode)[0]
     namespace = {**globals_, **names}
@@ -373,8 +373,6 @@ def _answer(request: tuple[str, str, dict[str, Any]], globals_: dict[str, Any]) 
 
 
 def _serve(requests: BinaryIO, answers: BinaryIO) -> None:
-    from .scripting import restricted_globals
-
     helpers, memory_limit_mb = _read_request(requests)
     _limit_memory(memory_limit_mb)
     sys.setrecursionlimit(500)

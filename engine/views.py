@@ -88,13 +88,22 @@ class TickResult:
 
 
 @dataclass(frozen=True)
+class DeliveryResult:
+    """What a message or signal reached: the instances it started and those it moved on."""
+
+    started: tuple[int, ...]
+    reached: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class TaskFormView:
-    """What a task page needs: the task, its form's current values and the case data."""
+    """What a task page needs: the task, its form (schema and values) and the case data."""
 
     task: TaskView
     values: dict[str, Any]
     data: dict[str, Any]
     last_return: EventView | None
+    form: Any = None
 
 
 @dataclass(frozen=True)

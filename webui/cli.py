@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Iterable
@@ -34,11 +35,18 @@ class _RequestHandler(WSGIRequestHandler):
         return "gongkai"
 
 
+#: the files a deployment takes from a folder: processes, decision tables, form schemas
+DEPLOYED_SUFFIXES = (".bpmn", ".dmn", ".json")
+
+
 def _bpmn_paths(paths: Iterable[str]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        found.extend(sorted(path.glob("*.bpmn")) if path.is_dir() else [path])
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in DEPLOYED_SUFFIXES))
+        else:
+            found.append(path)
     return found
 
 
@@ -178,6 +186,58 @@ def users_list(ctx: _Context) -> None:
     """List users and their roles."""
     for user in ctx.engine.users.list():
         click.echo(f"{user.username}\t{user.display_name}\t{', '.join(user.roles)}")
+
+
+@main.group()
+def send() -> None:
+    """Deliver a message or a signal to the instances waiting for it."""
+
+
+def _payload(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise click.BadParameter(f"not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise click.BadParameter("the payload must be a JSON object")
+    return value
+
+
+def _sent(kind: str, name: str, payload: str | None, by: str | None, ctx: _Context) -> None:
+    data = _payload(payload)
+    deliver = ctx.engine.send_message if kind == "message" else ctx.engine.send_signal
+    try:
+        result = deliver(name, data, by)
+    except EngineError as exc:
+        _fail(exc)
+        return
+    click.echo(
+        f"{kind} {name}: {len(result.reached)} instance(s) reached"
+        + (f" ({', '.join(map(str, result.reached))})" if result.reached else "")
+        + (f", started {', '.join(map(str, result.started))}" if result.started else "")
+    )
+
+
+@send.command("message")
+@click.argument("name")
+@click.option("--payload", default=None, help="The message's data as JSON, e.g. '{\"paid\": 100}'.")
+@click.option("--by", default=None, help="The user who sends it (recorded).")
+@pass_context
+def send_message(ctx: _Context, name: str, payload: str | None, by: str | None) -> None:
+    """Send message NAME; processes started by it start, waiting instances take it."""
+    _sent("message", name, payload, by, ctx)
+
+
+@send.command("signal")
+@click.argument("name")
+@click.option("--payload", default=None, help="The signal's data as JSON.")
+@click.option("--by", default=None, help="The user who sends it (recorded).")
+@pass_context
+def send_signal(ctx: _Context, name: str, payload: str | None, by: str | None) -> None:
+    """Broadcast signal NAME to every instance waiting for it."""
+    _sent("signal", name, payload, by, ctx)
 
 
 @main.command()

@@ -45,7 +45,7 @@ def task(task_id: str) -> ResponseReturnValue:
     values = view.values
     status = 200
     if request.method == "POST":
-        schema = engine.forms.schema(view.task.form)
+        schema = view.form
         data = formview.submitted(schema, request.form)
         files = {
             name: Upload(upload.filename or "", upload.read())
@@ -62,7 +62,7 @@ def task(task_id: str) -> ResponseReturnValue:
         else:
             flash(_("已提交：%(name)s", name=i18n.name(view.task.name)))
             return redirect(url_for("tasks.inbox"))
-    fields_ = formview.build(engine.forms.schema(view.task.form), values, errors, view.data)
+    fields_ = formview.build(view.form, values, errors, view.data)
     return render_template("task.html", view=view, fields=fields_, errors=errors), status
 
 

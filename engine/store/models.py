@@ -146,6 +146,18 @@ class Participant(Base):
     __table_args__ = (Index("ix_instance_participants_username", "username"),)
 
 
+class WaitingEvent(Base):
+    """A message or signal an instance waits for, so that sending one finds its receivers."""
+
+    __tablename__ = "waiting_events"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(256), primary_key=True)
+
+    __table_args__ = (Index("ix_waiting_events_kind_name", "kind", "name"),)
+
+
 class SignInFailure(Base):
     """A failed sign-in, counted per user name and per address to throttle guessing."""
 

@@ -22,6 +22,7 @@ from .models import (
     ProcessInstance,
     User,
     UserRole,
+    WaitingEvent,
     WorkItem,
 )
 
@@ -229,6 +230,15 @@ _DUE_INSTANCES = (
     .limit(bindparam("limit"))
 )
 _INSERT_ATTACHMENT = insert(Attachment.__table__).returning(Attachment.__table__.c.id)
+_WAITING = WaitingEvent.__table__
+_DELETE_WAITING = delete(_WAITING).where(_WAITING.c.instance_id == bindparam("instance_id"))
+_INSERT_WAITING = insert(_WAITING)
+_WAITING_FOR = (
+    select(_WAITING.c.instance_id)
+    .where(_WAITING.c.kind == bindparam("kind"), _WAITING.c.name == bindparam("name"))
+    .order_by(_WAITING.c.instance_id)
+)
+_PROCESS_IDS = select(_DEPLOYED.c.process_id).distinct()
 _CONTENT_HASH = select(Definition.content_hash).where(Definition.id == bindparam("definition_id"))
 
 _N_WORK_ITEM = len(_WORK_ITEM_COLUMNS)
@@ -340,6 +350,22 @@ class Repository:
     def insert_attachment(self, values: dict[str, Any]) -> int:
         """Store an uploaded file; return its id."""
         return int(self.connection.execute(_INSERT_ATTACHMENT, values).scalar_one())
+
+    def set_waiting_events(self, instance_id: int, events: Iterable[tuple[str, str]]) -> None:
+        """Record the (kind, name) of every message and signal an instance now waits for."""
+        self.connection.execute(_DELETE_WAITING, {"instance_id": instance_id})
+        rows = [{"instance_id": instance_id, "kind": k, "name": n} for k, n in sorted(set(events))]
+        if rows:
+            self.connection.execute(_INSERT_WAITING, rows)
+
+    def waiting_for(self, kind: str, name: str) -> list[int]:
+        """Return the instances waiting for a message or signal of that name."""
+        found = self.connection.execute(_WAITING_FOR, {"kind": kind, "name": name})
+        return list(found.scalars())
+
+    def process_ids(self) -> list[str]:
+        """Return every process id ever deployed."""
+        return sorted(self.connection.execute(_PROCESS_IDS).scalars())
 
     def content_hash(self, definition_id: int) -> str:
         """Return the content hash of a deployed definition."""

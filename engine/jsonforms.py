@@ -1,0 +1,95 @@
+"""Forms from JSON Schema: the form of a user task that SpiffWorkflow's form extension describes.
+
+A user task of SpiffWorkflow's tools names its form with the extension
+property ``formJsonSchemaFilename``; the JSON file is deployed beside the
+BPMN.  Its ``properties`` become the form's fields (text, whole and decimal
+numbers, yes/no, a choice of ``enum`` values, a list of choices), ``required``
+says which must be given, ``title`` labels them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from marshmallow import fields, validate
+
+from .errors import Problem
+from .forms import REQUIRED, TOO_LONG, FormSchema, TrimmedString
+
+#: the extension property that names a user task's JSON Schema file
+FORM_FILE_PROPERTY = "formJsonSchemaFilename"
+#: the prefix of the form name a JSON Schema form is known by
+PREFIX = "json:"
+
+
+class JsonSchemaError(ValueError):
+    """A JSON Schema that gongkai cannot make a form of; the message says why."""
+
+
+def load_schema(text: str) -> dict[str, Any]:
+    """Parse a JSON Schema document, refusing what is not an object schema."""
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise JsonSchemaError(f"not JSON: {exc}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
+        raise JsonSchemaError("not an object schema with 'properties'")
+    return document
+
+
+def form_from_schema(document: dict[str, Any]) -> FormSchema:
+    """Return a form schema with a field for every property of the JSON Schema."""
+    required = set(document.get("required") or [])
+    made: dict[str, fields.Field] = {}
+    for name, spec in (document.get("properties") or {}).items():
+        if not isinstance(name, str) or name.startswith("_") or not isinstance(spec, dict):
+            raise JsonSchemaError(f"property {name!r} cannot be a form field")
+        made[name] = _field(spec, name in required)
+    return FormSchema.from_dict(made, name="JsonSchemaForm")()
+
+
+def _field(spec: dict[str, Any], required: bool) -> fields.Field:
+    label = str(spec.get("title") or "")
+    metadata: dict[str, Any] = {"label": label, "label_en": label}
+    given: dict[str, Any] = (
+        {"required": True} if required else {"load_default": spec.get("default")}
+    )
+    messages = {**REQUIRED, "invalid": Problem("form.invalid_value")}
+    kind = spec.get("type")
+    if "enum" in spec and isinstance(spec["enum"], list):
+        choices = {str(v): (str(v), str(v)) for v in spec["enum"]}
+        metadata["choices"] = choices
+        return fields.String(
+            **given,
+            error_messages=messages,
+            validate=validate.OneOf(list(choices), error=Problem("form.not_a_choice")),
+            metadata=metadata,
+        )
+    if kind == "integer":
+        return fields.Integer(**given, strict=False, error_messages=messages, metadata=metadata)
+    if kind == "number":
+        return fields.Float(**given, allow_nan=False, error_messages=messages, metadata=metadata)
+    if kind == "boolean":
+        return fields.Boolean(
+            **given, error_messages=messages, metadata={**metadata, "widget": "checkbox"}
+        )
+    if kind == "array" and isinstance(spec.get("items"), dict) and "enum" in spec["items"]:
+        allowed = [str(v) for v in spec["items"]["enum"]]
+        return fields.List(
+            fields.String(validate=validate.OneOf(allowed, error=Problem("form.not_a_choice"))),
+            **given,
+            error_messages=messages,
+            metadata=metadata,
+        )
+    if kind in (None, "string"):
+        length = spec.get("maxLength")
+        limit = length if isinstance(length, int) and 0 < length <= 50_000 else 50_000
+        widget = "textarea" if limit > 200 else "text"
+        return TrimmedString(
+            **given,
+            error_messages=messages,
+            validate=validate.Length(max=limit, error=TOO_LONG),
+            metadata={**metadata, "widget": widget},
+        )
+    raise JsonSchemaError(f"the type {kind!r} cannot be a form field")

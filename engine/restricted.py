@@ -1,0 +1,302 @@
+"""The policy BPMN scripts and conditions run under: what compiles, what they may touch.
+
+Scripts and conditions come from BPMN files, which are untrusted input.  They
+are compiled by RestrictedPython, whose policy refuses names and attributes
+beginning with ``_`` and the frame, generator and code attributes (the usual
+sandbox escapes), and they run with a whitelist of builtins and registered
+helpers and with guards that allow attribute access only on plain data (no
+``str.format`` attribute walking, no frames, functions or classes).  Both the
+deploy-time check and the sandbox's worker processes use this module.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import operator
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+)
+from RestrictedPython.PrintCollector import PrintCollector
+
+#: the longest script or expression accepted, in characters.
+MAX_SOURCE_CHARS = 20_000
+#: the deepest nesting of expressions and statements accepted.
+MAX_NESTING = 100
+
+_SAFE_BUILTIN_NAMES = (
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "chr",
+    "dict",
+    "divmod",
+    "enumerate",
+    "filter",
+    "float",
+    "frozenset",
+    "int",
+    "isinstance",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "ord",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "sorted",
+    "str",
+    "sum",
+    "tuple",
+    "zip",
+    "True",
+    "False",
+    "None",
+    "ArithmeticError",
+    "Exception",
+    "IndexError",
+    "KeyError",
+    "LookupError",
+    "TypeError",
+    "ValueError",
+    "ZeroDivisionError",
+)
+
+SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
+
+#: builtins that are never data names and only serve to break out: refused at deployment.
+_DENIED_NAMES = frozenset(
+    {
+        "breakpoint",
+        "compile",
+        "delattr",
+        "dir",
+        "eval",
+        "exec",
+        "exit",
+        "getattr",
+        "globals",
+        "hasattr",
+        "help",
+        "input",
+        "locals",
+        "memoryview",
+        "object",
+        "open",
+        "quit",
+        "setattr",
+        "super",
+        "type",
+        "vars",
+    }
+)
+
+#: constructs a script may not use, in Python's own words.
+_FORBIDDEN: dict[type[ast.AST], str] = {
+    ast.Import: "import",
+    ast.ImportFrom: "import",
+    ast.Global: "global",
+    ast.Nonlocal: "nonlocal",
+    ast.ClassDef: "class definitions",
+    ast.AsyncFunctionDef: "async functions",
+    ast.AsyncFor: "async for",
+    ast.AsyncWith: "async with",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield from",
+    ast.With: "with",
+}
+
+#: types whose (public) attributes a script may read: plain data only.
+ATTRIBUTE_TYPES = frozenset(
+    {str, int, float, bool, complex, list, tuple, dict, set, frozenset}
+    | {date, datetime, time, timedelta, Decimal}
+)
+
+#: attributes refused even on plain data: attribute walking through format
+#: strings, and the wall clock (time comes from the engine clock, so that a
+#: history replays exactly).
+_DENIED_ATTRIBUTES = frozenset(
+    {"format", "format_map", "now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp"}
+)
+
+
+class ScriptPolicyError(Exception):
+    """A script tried something the sandbox does not allow."""
+
+
+class ScriptRefused(ValueError):
+    """A script or condition is refused at deployment; the message says why (in English)."""
+
+
+def check_source(source: str, mode: str) -> None:
+    """Refuse ``source`` if it does not compile or uses a forbidden construct.
+
+    ``mode`` is ``"eval"`` for conditions and expressions and ``"exec"`` for
+    scripts.  Raises ``ScriptRefused`` with the line and the reason.
+    """
+    compiled(source, mode)
+
+
+def names_used(source: str, mode: str) -> frozenset[str]:
+    """Return the names ``source`` reads (checking it first), to pass it only those."""
+    return compiled(source, mode)[1]
+
+
+@functools.lru_cache(maxsize=2048)
+def compiled(source: str, mode: str) -> tuple[Any, frozenset[str]]:
+    """Return the restricted code object of ``source`` and the names it reads."""
+    if mode not in ("eval", "exec"):
+        raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ScriptRefused(
+            f"is too long ({len(source):,} characters; at most {MAX_SOURCE_CHARS:,})"
+        )
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        raise ScriptRefused(f"does not compile: {exc.msg} (line {exc.lineno})") from None
+    except (MemoryError, RecursionError):
+        raise ScriptRefused(f"is nested too deeply (at most {MAX_NESTING} levels)") from None
+    _check_tree(tree, mode)
+    compile_ = compile_restricted_eval if mode == "eval" else compile_restricted_exec
+    try:
+        result = compile_(source, "<bpmn script>")
+    except (MemoryError, RecursionError):
+        raise ScriptRefused(f"is nested too deeply (at most {MAX_NESTING} levels)") from None
+    if result.errors:
+        raise ScriptRefused(
+            "is not allowed in scripts: " + "; ".join(map(_reworded, result.errors))
+        )
+    return result.code, frozenset(result.used_names)
+
+
+def _reworded(error: str) -> str:
+    """Turn RestrictedPython's ``Line 3: reason`` into ``reason (line 3)``."""
+    line, sep, reason = error.partition(": ")
+    return f"{reason} ({line.lower()})" if sep and line.startswith("Line ") else error
+
+
+def _check_tree(tree: ast.AST, mode: str) -> None:
+    """Refuse what RestrictedPython lets through but a BPMN script has no use for."""
+    stored: set[str] = set()
+    loaded: list[ast.Name] = []
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise ScriptRefused(f"is nested too deeply (at most {MAX_NESTING} levels)")
+        line = getattr(node, "lineno", "?")
+        if type(node) in _FORBIDDEN:
+            raise ScriptRefused(
+                f"'{_FORBIDDEN[type(node)]}' is not allowed in scripts (line {line})"
+            )
+        if isinstance(node, ast.NamedExpr) and mode == "eval":
+            raise ScriptRefused(
+                f"':=' is not allowed in conditions: a condition only tests (line {line})"
+            )
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                loaded.append(node)
+            else:
+                stored.add(node.id)
+        elif isinstance(node, ast.arg):
+            stored.add(node.arg)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    for name in loaded:
+        if name.id in _DENIED_NAMES and name.id not in stored:
+            raise ScriptRefused(f"'{name.id}' is not available in scripts (line {name.lineno})")
+
+
+def guarded_getattr(obj: Any, name: str) -> Any:
+    """Read a public attribute of plain data; refuse everything else."""
+    if not isinstance(name, str) or name.startswith("_"):
+        raise ScriptPolicyError(f"attribute '{name}' is not allowed in scripts")
+    kind = type(obj)
+    if kind not in ATTRIBUTE_TYPES:
+        raise ScriptPolicyError(
+            f"attributes of {kind.__name__} values are not available in scripts ('{name}')"
+        )
+    if name in _DENIED_ATTRIBUTES:
+        raise ScriptPolicyError(f"'{kind.__name__}.{name}' is not available in scripts")
+    return getattr(obj, name)
+
+
+def _getitem(obj: Any, key: Any) -> Any:
+    return obj[key]
+
+
+def _apply(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return function(*args, **kwargs)
+
+
+_INPLACE: dict[str, Callable[[Any, Any], Any]] = {
+    "+=": operator.iadd,
+    "-=": operator.isub,
+    "*=": operator.imul,
+    "/=": operator.itruediv,
+    "//=": operator.ifloordiv,
+    "%=": operator.imod,
+    "**=": operator.ipow,
+    "<<=": operator.ilshift,
+    ">>=": operator.irshift,
+    "&=": operator.iand,
+    "|=": operator.ior,
+    "^=": operator.ixor,
+}
+
+
+def _inplace(op: str, target: Any, value: Any) -> Any:
+    return _INPLACE[op](target, value)
+
+
+class _SilentPrint(PrintCollector):
+    """``print`` in a script is harmless and goes nowhere."""
+
+
+def restricted_globals(helpers: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the globals every script runs with: safe builtins, guards, helpers."""
+    return {
+        "__builtins__": SAFE_BUILTINS,
+        "__name__": "bpmn_script",
+        "_getattr_": guarded_getattr,
+        "_getitem_": _getitem,
+        "_getiter_": iter,
+        "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+        "_unpack_sequence_": guarded_unpack_sequence,
+        "_write_": full_write_guard,
+        "_inplacevar_": _inplace,
+        "_apply_": _apply,
+        "_print_": _SilentPrint,
+        **helpers,
+    }
+
+
+def _parse_date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def _parse_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+#: helpers available to every script, besides the safe builtins.
+HELPERS: dict[str, Callable[..., Any]] = {
+    "parse_date": _parse_date,
+    "parse_datetime": _parse_datetime,
+    "timedelta": timedelta,
+}

@@ -1,0 +1,236 @@
+"""The core engine with no domain at all runs BPMN processes of any kind.
+
+Each test deploys one small BPMN file of ``tests/bpmn/elements`` (one element
+each) on a ``WorkflowEngine`` built with no domain, and drives it as a user
+and the clock would, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine import Database, DeploymentError, ScriptError, WorkflowEngine
+from engine.clock import ManualClock
+from engine.views import InstanceView
+from webui.cli import main
+
+from .conftest import TEST_BPMN
+
+ELEMENTS = TEST_BPMN / "elements"
+
+
+def files(*names: str) -> dict[str, str]:
+    return {name: (ELEMENTS / name).read_text(encoding="utf-8") for name in names}
+
+
+@pytest.fixture
+def core(db: Database, clock: ManualClock) -> Iterator[WorkflowEngine]:
+    """An engine without any domain: lanes name groups, tasks get the generic form."""
+    engine = WorkflowEngine(db, clock)
+    engine.users.add("clara", ["clerk"])
+    engine.users.add("rita", ["reviewer"])
+    engine.users.add("nobody_special", ["visitor"])
+    yield engine
+
+
+def do(engine: WorkflowEngine, user: str, element: str, data: dict | None = None) -> InstanceView:
+    """Complete the one task ``element`` in the user's inbox."""
+    tasks = [t for t in engine.queries.list_tasks(user) if t.element_id == element]
+    assert tasks, f"{user} has no {element}: {engine.queries.list_tasks(user)}"
+    return engine.complete_task(tasks[0].task_id, user, data or {})
+
+
+def test_a_process_with_user_tasks_a_gateway_and_a_timer_runs_without_a_domain(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    assert core.domain.name == "core" and not core.domain.forms
+    core.deploy_files(files("parallel_and_inclusive.bpmn"))
+    instance = core.start("parallel_and_inclusive", "clara")
+    do(core, "clara", "clerk_part", {"amount": 500})
+    done = do(core, "rita", "reviewer_part", {"urgent": True})
+    assert done.status == "completed"
+    assert (done.data["big"], done.data["rushed"]) == (True, True)
+
+    core.deploy_files(files("boundary_events.bpmn"))
+    timed = core.start("boundary_events", "clara")
+    clock.advance(hours=1, minutes=1)
+    assert core.tick().timers_fired == 1
+    assert core.queries.get_instance(timed.id).data["reminded"] is True
+    finished = do(core, "clara", "handle", {"result": "ok"})
+    assert finished.status == "completed" and finished.data["result"] == "ok"
+    assert core.queries.verify_chain(instance.id).ok
+
+
+def test_a_user_task_outside_every_lane_is_for_anyone(core: WorkflowEngine) -> None:
+    core.deploy_files(files("lane_less_user_task.bpmn"))
+    instance = core.start("lane_less_user_task", "nobody_special")
+    assert [t.role for t in instance.ready_tasks] == ["*"]
+    assert [t.element_id for t in core.queries.list_tasks("rita")] == ["fill_in"]
+    done = do(core, "rita", "fill_in", {"comment": "已填", "text": "hello"})
+    assert done.status == "completed" and done.data["text"] == "hello"
+
+
+def test_a_manual_task_is_a_confirmation_for_its_lane(core: WorkflowEngine) -> None:
+    core.deploy_files(files("manual_task.bpmn"))
+    instance = core.start("manual_task", "clara")
+    (task,) = instance.ready_tasks
+    assert (task.element_id, task.role, task.form) == ("check_paper", "clerk", "confirm")
+    assert core.queries.list_tasks("rita") == []
+    assert do(core, "clara", "check_paper", {"comment": "核对无误"}).status == "completed"
+
+
+def test_a_plain_task_passes_straight_through(core: WorkflowEngine) -> None:
+    core.deploy_files(files("plain_task.bpmn"))
+    instance = core.start("plain_task", "clara")
+    assert [t.element_id for t in instance.ready_tasks] == ["confirm"]
+    assert do(core, "clara", "confirm").status == "completed"
+
+
+@pytest.mark.parametrize(("amount", "level"), [(50, "low"), (500, "high")])
+def test_a_decision_table_deploys_and_runs_with_its_process(
+    core: WorkflowEngine, amount: int, level: str
+) -> None:
+    core.deploy_files(files("decision_table.bpmn", "decision_table.dmn"))
+    core.start("decision_table", "clara")
+    after = do(core, "clara", "enter_amount", {"amount": amount})
+    assert after.data["level"] == level
+    if level == "high":
+        assert after.status == "running"
+        after = do(core, "rita", "review_high", {"checked": True})
+    assert after.status == "completed"
+
+
+def test_a_message_reaches_the_instance_it_correlates_with(core: WorkflowEngine) -> None:
+    core.deploy_files(files("message_wait.bpmn"))
+    first = core.start("message_wait", "clara", {"request_no": "R-1"})
+    second = core.start("message_wait", "clara", {"request_no": "R-2"})
+    result = core.send_message("payment_received", {"request_no": "R-2", "paid": 100})
+    assert (result.reached, result.started) == ((second.id,), ())
+    assert core.queries.get_instance(first.id).ready_tasks == ()
+    moved = core.queries.get_instance(second.id)
+    assert [t.element_id for t in moved.ready_tasks] == ["deliver"]
+    assert moved.data["payment"] == {"request_no": "R-2", "paid": 100}
+    assert core.send_message("payment_received", {"request_no": "R-9"}).reached == ()
+    history = core.queries.history(second.id)
+    assert history[-1].type == "message_received"
+    assert history[-1].data == {
+        "name": "payment_received",
+        "payload": {"request_no": "R-2", "paid": 100},
+    }
+
+
+def test_a_message_starts_the_process_that_waits_for_it(core: WorkflowEngine) -> None:
+    core.deploy_files(files("message_start.bpmn"))
+    result = core.send_message("request_filed", {"applicant": "张三"})
+    (started,) = result.started
+    instance = core.queries.get_instance(started)
+    assert [t.element_id for t in instance.ready_tasks] == ["register"]
+    assert instance.data["request"] == {"applicant": "张三"}
+
+
+def test_a_signal_reaches_every_waiting_instance_and_the_command_line_sends_it(
+    core: WorkflowEngine, database_url: str
+) -> None:
+    core.deploy_files(files("signal_wait.bpmn"))
+    waiting = [core.start("signal_wait", "clara").id for _ in range(2)]
+    result = CliRunner(env={"GONGKAI_DATABASE_URL": database_url}).invoke(
+        main, ["send", "signal", "office_closed"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 instance(s) reached" in result.output
+    for instance_id in waiting:
+        ready = core.queries.get_instance(instance_id).ready_tasks
+        assert [t.element_id for t in ready] == ["after_signal"]
+
+
+def test_a_multi_instance_task_gives_one_task_per_item(core: WorkflowEngine) -> None:
+    core.deploy_files(files("multi_instance.bpmn"))
+    instance = core.start("multi_instance", "rita")
+    assert [t.element_id for t in instance.ready_tasks] == ["opinion"] * 3
+    for opinion in ("同意", "不同意", "再议"):
+        done = do(core, "rita", "opinion", {"opinion_text": opinion})
+    assert done.status == "completed"
+    assert sorted(done.data["opinions"]) == sorted(["同意", "不同意", "再议"])
+
+
+def test_a_multi_instance_task_with_no_input_is_an_error_naming_it(core: WorkflowEngine) -> None:
+    core.deploy_files(files("multi_instance_no_input.bpmn"))
+    before = len(core.queries.list_instances())
+    with pytest.raises(ScriptError) as failed:
+        core.start("multi_instance_no_input", "rita")
+    assert failed.value.element_id == "opinion"
+    assert "TypeError" in failed.value.params["detail"]
+    assert len(core.queries.list_instances()) == before
+
+
+def test_an_event_subprocess_starts_on_its_timer(core: WorkflowEngine, clock: ManualClock) -> None:
+    core.deploy_files(files("event_subprocess.bpmn"))
+    instance = core.start("event_subprocess", "clara")
+    clock.advance(hours=2, minutes=1)
+    core.tick()
+    assert core.queries.get_instance(instance.id).data["escalated"] is True
+
+
+def test_an_interrupting_boundary_timer_cancels_its_task(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy_files(files("boundary_events.bpmn"))
+    instance = core.start("boundary_events", "clara")
+    clock.advance(days=1, minutes=1)
+    core.tick()
+    done = core.queries.get_instance(instance.id)
+    assert done.status == "completed" and done.data["timed_out"] is True
+    assert core.queries.list_tasks("clara") == []
+
+
+def test_a_call_activity_runs_the_called_process(core: WorkflowEngine) -> None:
+    core.deploy_files(files("call_activity.bpmn", "called_process.bpmn"))
+    core.start("call_activity", "clara")
+    done = do(core, "clara", "inner_step", {"inner_note": "已办"})
+    assert done.status == "completed"
+    assert (done.data["case_no"], done.data["inner_note"]) == (7, "已办")
+
+
+def test_a_process_that_calls_itself_is_refused_at_deployment(core: WorkflowEngine) -> None:
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files(files("recursive_call.bpmn"))
+    (problem,) = refused.value.problems
+    assert problem.element_id == "call_self" and "calls itself" in problem.message
+
+
+def test_a_json_schema_form_is_the_form_of_its_task(core: WorkflowEngine, tmp_path: Path) -> None:
+    bpmn = (ELEMENTS / "manual_task.bpmn").read_text(encoding="utf-8")
+    with_form = bpmn.replace(
+        '<bpmn:manualTask id="check_paper"',
+        '<bpmn:manualTask id="check_paper"',
+    ).replace(
+        "<bpmn:incoming>flow_start_check</bpmn:incoming>",
+        "<bpmn:extensionElements><spiffworkflow:properties>"
+        '<spiffworkflow:property name="formJsonSchemaFilename" value="check-schema.json" />'
+        "</spiffworkflow:properties></bpmn:extensionElements>"
+        "<bpmn:incoming>flow_start_check</bpmn:incoming>",
+    )
+    assert with_form != bpmn
+    schema = (
+        '{"title": "核对", "type": "object", "required": ["pages"], "properties": {'
+        '"pages": {"type": "integer", "title": "页数"},'
+        '"complete": {"type": "boolean", "title": "材料齐全"},'
+        '"kind": {"type": "string", "enum": ["原件", "复印件"]}}}'
+    )
+    core.deploy_files({"manual_task.bpmn": with_form, "check-schema.json": schema})
+    instance = core.start("manual_task", "clara")
+    (task,) = instance.ready_tasks
+    assert task.form == "json:check-schema.json"
+    form = core.queries.task_form(task.task_id, "clara")
+    assert list(form.form.fields) == ["pages", "complete", "kind"]
+    from engine import FormValidationError
+
+    with pytest.raises(FormValidationError) as refused:
+        core.complete_task(task.task_id, "clara", {"kind": "草稿"})
+    assert sorted(refused.value.errors) == ["kind", "pages"]
+    done = core.complete_task(task.task_id, "clara", {"pages": "12", "kind": "原件"})
+    assert (done.status, done.data["pages"], done.data["kind"]) == ("completed", 12, "原件")
