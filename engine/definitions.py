@@ -56,6 +56,7 @@ class UserTaskRules:
     exclude_actors_of: tuple[str, ...] = ()
     only_actors_of: tuple[str, ...] = ()
     due_at: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,9 @@ class _Checker:
         if form in self.rules.forms:
             name = task.get("name") or task_id
             self.user_tasks.append(
-                UserTaskRules(process_id, task_id, name, role, form, excluded, only, due)
+                UserTaskRules(
+                    process_id, task_id, name, role, form, excluded, only, due, labels(task)
+                )
             )
 
     def _check_scripts(self) -> None:
@@ -338,6 +341,21 @@ class _Checker:
                 check_source(source.strip() or "None", mode)
             except ScriptRefused as exc:
                 self.problem(element.get("id") if element is not None else None, f"script {exc}")
+
+
+#: the extension property giving an element's name in another language: ``name:en``
+LABEL_PREFIX = "name:"
+
+
+def labels(element: Any) -> tuple[tuple[str, str], ...]:
+    """Return an element's names in other languages, from its ``name:<language>`` properties."""
+    return tuple(
+        sorted(
+            (key[len(LABEL_PREFIX) :], value)
+            for key, value in _properties(element).items()
+            if key.startswith(LABEL_PREFIX) and value
+        )
+    )
 
 
 def _properties(element: Any) -> dict[str, str]:

@@ -43,6 +43,7 @@ def task_view(
         item.overdue,
         item.reminded_at,
         subject,
+        item.labels,
     )
 
 

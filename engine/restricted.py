@@ -78,31 +78,18 @@ _SAFE_BUILTIN_NAMES = (
 
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
 
-#: builtins that are never data names and only serve to break out: refused at deployment.
-_DENIED_NAMES = frozenset(
-    {
-        "breakpoint",
-        "compile",
-        "delattr",
-        "dir",
-        "eval",
-        "exec",
-        "exit",
-        "getattr",
-        "globals",
-        "hasattr",
-        "help",
-        "input",
-        "locals",
-        "memoryview",
-        "object",
-        "open",
-        "quit",
-        "setattr",
-        "super",
-        "type",
-        "vars",
-    }
+#: names of Python builtins a process may well use for its own data: a script may read
+#: them (as data), though the builtins themselves are not provided.
+_DATA_LIKE_NAMES = frozenset(
+    {"id", "type", "input", "format", "hash", "object", "property", "next", "iter", "bytes"}
+)
+#: builtins a script does not have (and that are no data names): refused at deployment,
+#: so that a script fails when it is deployed rather than when it runs.
+_DENIED_NAMES = (
+    frozenset(name for name in dir(builtins) if not name.startswith("_"))
+    - frozenset(_SAFE_BUILTIN_NAMES)
+    - _DATA_LIKE_NAMES
+    - {"print"}  # RestrictedPython turns print() into a harmless collector
 )
 
 #: constructs a script may not use, in Python's own words.

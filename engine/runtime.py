@@ -445,6 +445,7 @@ class WorkflowEngine:
                     "task_id": task_id,
                     "element_id": item.element_id,
                     "name": item.name,
+                    **({"labels": item.labels} if item.labels else {}),
                     "role": item.role,
                     "data": clean,
                     "changes": changes,
@@ -516,6 +517,7 @@ class WorkflowEngine:
                     "task_id": task_id,
                     "element_id": item.element_id,
                     "name": item.name,
+                    **({"labels": item.labels} if item.labels else {}),
                     "from": before,
                     "to": item.claimed_by,
                 },
@@ -706,6 +708,7 @@ class WorkflowEngine:
                     created_at=step.now,
                     due_at=self._due_at(task, rules),
                     allowed_users=allowed,
+                    labels=dict(rules.labels) or None,
                 )
             )
         repo.insert_work_items(new_items)
@@ -877,6 +880,7 @@ def _record_sent_back(step: _Step, task: Task, rules: UserTaskRules, completed: 
         "task_id": str(task.id),
         "element_id": rules.element_id,
         "name": rules.name,
+        **({"labels": dict(rules.labels)} if rules.labels else {}),
         "from_element_id": completed,
         "automatic": automatic,
     }

@@ -45,6 +45,7 @@ class TaskView:
     overdue: bool = False
     reminded_at: str | None = None
     subject: str | None = None
+    labels: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

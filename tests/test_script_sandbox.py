@@ -277,3 +277,21 @@ def test_a_script_may_leave_only_data_behind(probe_db: Database) -> None:
     engine = _engine(probe_db)
     outcome, message = run_probe(engine, "g = (c for c in title)", "checked")
     assert outcome == "stopped" and "generator, which is not data" in message
+
+
+@pytest.mark.parametrize(
+    ("script", "said"),
+    [
+        ("x = locals()", "'locals' is not available in scripts"),
+        ("x = hex(255)", "'hex' is not available in scripts"),
+        ("import os", "'import' is not allowed in scripts"),
+        ("class A:\n    pass", "'class definitions' is not allowed in scripts"),
+    ],
+)
+def test_a_name_or_statement_a_script_cannot_have_is_refused_at_deployment(
+    probe_db: Database, script: str, said: str
+) -> None:
+    with pytest.raises(DeploymentError) as refused:
+        _engine(probe_db).deploy_files(probe_files(script))
+    (problem,) = refused.value.problems
+    assert problem.element_id == "probe" and said in problem.message

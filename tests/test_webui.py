@@ -54,6 +54,7 @@ def test_english_on_request(client: FlaskClient) -> None:
     browser.post("/language", {"lang": "en", "next": "/"})
     html = browser.get("/")
     assert "My inbox" in html and "Draft a new document" in html and 'lang="en"' in html
+    assert re.search(r'href="/tasks/[0-9a-f-]+">Draft</a>', html)  # the task's English name
     html = browser.get(task_link(html))
     assert "Disclosure attribute" in html and "Returned: the draft does not meet the rules" in html
     assert "The draft states no disclosure attribute." in html

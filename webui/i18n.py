@@ -8,7 +8,6 @@ reader asked for.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +18,6 @@ from engine.disclosure.workdays import CHINA
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
-_BILINGUAL_NAME = re.compile(r"^(.*?[^\x00-\x7f])\s+([A-Za-z(].*)$")
 
 
 def select_locale() -> str:
@@ -41,12 +39,9 @@ def pick(zh: str | None, en: str | None) -> str:
     return (en if is_english() else zh) or zh or en or ""
 
 
-def name(text: str | None) -> str:
-    """Return one language of a BPMN name written as '中文 English'."""
-    if not text:
-        return ""
-    match = _BILINGUAL_NAME.match(text)
-    return pick(match.group(1), match.group(2)) if match else text
+def label(name: str | None, labels: dict[str, str] | None = None) -> str:
+    """Return a BPMN element's name in the reader's language, when the BPMN gives it."""
+    return (labels or {}).get(str(get_locale())) or name or ""
 
 
 def local_time(value: str | None) -> str:
@@ -69,8 +64,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(bpmn_name=name, local_time=local_time, due_date=due_date)
+    app.jinja_env.filters.update(local_time=local_time, due_date=due_date)
 
     @app.context_processor
     def _language() -> dict[str, Any]:
-        return {"pick": pick, "languages": LANGUAGES, "current_language": str(get_locale())}
+        return {
+            "pick": pick,
+            "label": label,
+            "languages": LANGUAGES,
+            "current_language": str(get_locale()),
+        }

@@ -60,7 +60,7 @@ def task(task_id: str) -> ResponseReturnValue:
             values = {**values, **data}
             status = 422
         else:
-            flash(_("已提交：%(name)s", name=i18n.name(view.task.name)))
+            flash(_("已提交：%(name)s", name=i18n.label(view.task.name, view.task.labels)))
             return redirect(url_for("tasks.inbox"))
     fields_ = formview.build(view.form, values, errors, view.data)
     return render_template("task.html", view=view, fields=fields_, errors=errors), status

@@ -166,6 +166,7 @@ def sheet_entry(
         comment=submitted.get("comment") or submitted.get("review_basis") or data.get("comment"),
         reasons=tuple(data.get("reasons", ())),
         changes=data.get("changes", {}),
+        step_labels=data.get("labels"),
     )
 
 

@@ -60,6 +60,7 @@ class SheetEntry:
     comment: str | None
     reasons: tuple[str, ...]
     changes: dict[str, list[Any]]
+    step_labels: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ class WorkItem(Base):
     allowed_users: Mapped[list[str] | None] = mapped_column(JSON)
     overdue: Mapped[bool] = mapped_column(default=False)
     reminded_at: Mapped[str | None] = mapped_column(String(40))
+    labels: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     __table_args__ = (
         Index("ix_work_items_role", "role"),

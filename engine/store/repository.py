@@ -70,6 +70,7 @@ class WorkItemRow:
     allowed_users: list[str] | None = None
     overdue: bool = False
     reminded_at: str | None = None
+    labels: dict[str, str] | None = None
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""messages and signals that instances wait for
+"""messages and signals that instances wait for; task names in other languages
 
 Revision ID: 0005
 Revises: 0004
@@ -24,8 +24,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("instance_id", "kind", "name"),
     )
     op.create_index("ix_waiting_events_kind_name", "waiting_events", ["kind", "name"])
+    with op.batch_alter_table("work_items", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("labels", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("work_items", schema=None) as batch_op:
+        batch_op.drop_column("labels")
     op.drop_index("ix_waiting_events_kind_name", table_name="waiting_events")
     op.drop_table("waiting_events")
