@@ -63,7 +63,7 @@ def install_in_spiffworkflow() -> None:
     """
     from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
-    timer.datetime = _ClockedDatetime  # type: ignore[misc]
+    timer.datetime = _ClockedDatetime
 
 
 @contextlib.contextmanager

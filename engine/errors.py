@@ -39,7 +39,7 @@ class Problem(str):
         problem.params = dict(params or {})
         return problem
 
-    def format(self, *args: Any, **values: Any) -> Problem:  # type: ignore[override]
+    def format(self, *args: Any, **values: Any) -> Problem:
         """Return this problem with marshmallow's bounds (``min``, ``max``) as parameters."""
         added = {k: v for k, v in values.items() if k in ("min", "max", "equal") and v is not None}
         return Problem(self.code, {**self.params, **added})

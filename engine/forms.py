@@ -25,8 +25,10 @@ from marshmallow import (
 from .errors import FormValidationError, Problem
 from .text import identifier, identifier_problem, text_problem
 
+#: marshmallow's type of a field's messages
+ErrorMessages = dict[str, str | list[Any] | dict[Any, Any]]
 #: what a required field says when it is left out
-REQUIRED = {"required": Problem("form.required")}
+REQUIRED: ErrorMessages = {"required": Problem("form.required")}
 TOO_LONG = Problem("form.too_long")
 
 
@@ -90,7 +92,7 @@ def non_blank(label: str, label_en: str, max_length: int, **metadata: Any) -> Tr
 def choice(
     label: str,
     label_en: str,
-    choices: dict[str, tuple[str, ...]],
+    choices: Mapping[str, tuple[str, ...]],
     *,
     required: bool = True,
     blank: tuple[str, str] | None = None,
@@ -279,7 +281,8 @@ class FormRegistry:
             loaded = schema.load(raw)
         except ValidationError as exc:
             loaded = exc.valid_data if isinstance(exc.valid_data, dict) else {}
-            for field, messages in exc.normalized_messages().items():
+            normalized: dict[str, Any] = exc.normalized_messages()  # type: ignore[no-untyped-call]
+            for field, messages in normalized.items():
                 errors[field] = _problems(messages)
         for field, msgs in schema.check_against_case(loaded, case or {}).items():
             errors.setdefault(field, []).extend(msgs)

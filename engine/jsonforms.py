@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from .errors import Problem
-from .forms import REQUIRED, TOO_LONG, FormSchema, TrimmedString
+from .forms import REQUIRED, TOO_LONG, ErrorMessages, FormSchema, TrimmedString
 
 #: the extension property that names a user task's JSON Schema file
 FORM_FILE_PROPERTY = "formJsonSchemaFilename"
@@ -41,21 +41,23 @@ def load_schema(text: str) -> dict[str, Any]:
 def form_from_schema(document: dict[str, Any]) -> FormSchema:
     """Return a form schema with a field for every property of the JSON Schema."""
     required = set(document.get("required") or [])
-    made: dict[str, fields.Field] = {}
+    made: dict[str, fields.Field[Any]] = {}
     for name, spec in (document.get("properties") or {}).items():
         if not isinstance(name, str) or name.startswith("_") or not isinstance(spec, dict):
             raise JsonSchemaError(f"property {name!r} cannot be a form field")
         made[name] = _field(spec, name in required)
-    return FormSchema.from_dict(made, name="JsonSchemaForm")()
+    form = FormSchema.from_dict(made, name="JsonSchemaForm")()
+    assert isinstance(form, FormSchema)
+    return form
 
 
-def _field(spec: dict[str, Any], required: bool) -> fields.Field:
+def _field(spec: dict[str, Any], required: bool) -> fields.Field[Any]:
     label = str(spec.get("title") or "")
     metadata: dict[str, Any] = {"label": label, "label_en": label}
     given: dict[str, Any] = (
         {"required": True} if required else {"load_default": spec.get("default")}
     )
-    messages = {**REQUIRED, "invalid": Problem("form.invalid_value")}
+    messages: ErrorMessages = {**REQUIRED, "invalid": Problem("form.invalid_value")}
     kind = spec.get("type")
     if "enum" in spec and isinstance(spec["enum"], list):
         choices = {str(v): (str(v), str(v)) for v in spec["enum"]}

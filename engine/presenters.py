@@ -16,7 +16,8 @@ def json_data(data: dict[str, Any]) -> dict[str, Any]:
     """Return task or workflow data as plain JSON, without internal keys."""
     # Scripts may leave dates in task data; events and views hold JSON only.
     public = {k: v for k, v in data.items() if not k.startswith("_")}
-    return json.loads(json.dumps(public, default=str))
+    plain: dict[str, Any] = json.loads(json.dumps(public, default=str))
+    return plain
 
 
 def task_of(item: WorkItemRow, instance: InstanceRow) -> TaskView:

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from .restricted import ScriptPolicyError, compiled, restricted_globals
 
@@ -112,7 +112,7 @@ def _load_data(payload: bytes) -> Any:
     return _DataUnpickler(io.BytesIO(payload)).load()
 
 
-def _write(stream: BinaryIO, obj: Any) -> None:
+def _write(stream: IO[bytes], obj: Any) -> None:
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(payload)) + payload)
     stream.flush()
@@ -223,7 +223,8 @@ class Sandbox:
         self, source: str, names: dict[str, Any], time_limit: float
     ) -> tuple[dict[str, Any], list[str]]:
         """Run script ``source`` over ``names``; return the names it set and those it deleted."""
-        return self._run(("exec", source, names), time_limit)
+        changed, deleted = self._run(("exec", source, names), time_limit)
+        return dict(changed), list(deleted)
 
     def _run(self, request: tuple[str, str, dict[str, Any]], time_limit: float) -> Any:
         worker = self._take()
@@ -335,7 +336,7 @@ def _error_line(exc: BaseException) -> int | None:
     return line
 
 
-def _answer(request: tuple[str, str, dict[str, Any]], globals_: dict[str, Any]) -> tuple:
+def _answer(request: tuple[str, str, dict[str, Any]], globals_: dict[str, Any]) -> tuple[Any, ...]:
     mode, source, names = request
     code = compiled(source, mode)[0]
     namespace = {**globals_, **names}

@@ -47,14 +47,20 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return sandbox.shared_sandbox(self.globals, self.memory_limit_mb)
 
     def evaluate(
-        self, expression: str, context: dict[str, Any], external_context: dict | None = None
+        self,
+        expression: str,
+        context: dict[str, Any],
+        external_context: dict[str, Any] | None = None,
     ) -> Any:
         """Evaluate a condition or expression over ``context``."""
         inputs = self._inputs(expression, "eval", context, external_context or {})
         return self._sandbox().evaluate(expression, inputs, self.time_limit)
 
     def execute(
-        self, script: str, context: dict[str, Any], external_context: dict | None = None
+        self,
+        script: str,
+        context: dict[str, Any],
+        external_context: dict[str, Any] | None = None,
     ) -> bool:
         """Run a script task, updating ``context`` (the task data) in place."""
         external = external_context or {}

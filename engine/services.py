@@ -44,7 +44,11 @@ class ServiceScriptEngine(PythonScriptEngine):
         self.services = services
 
     def call_service(
-        self, task: Task, operation_name: str = "", operation_params: dict | None = None, **_: Any
+        self,
+        task: Task,
+        operation_name: str = "",
+        operation_params: dict[str, Any] | None = None,
+        **_: Any,
     ) -> str:
         """Run service ``operation_name`` with the evaluated parameters; return its JSON result."""
         service = self.services.get(operation_name)

@@ -35,9 +35,9 @@ class _StateConverter(BpmnWorkflowConverter):
         dct = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
+        return dict(dct)
 
-    def from_dict(  # type: ignore[override]
+    def from_dict(
         self,
         dct: dict[str, Any],
         spec: BpmnProcessSpec,
@@ -63,7 +63,7 @@ class StateSerializer:
     @property
     def version(self) -> str:
         """Return the SpiffWorkflow serializer version, stored beside each state."""
-        return self._serializer.VERSION
+        return str(self._serializer.VERSION)
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         """Return the JSON text of ``workflow``'s state."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import math
 import unicodedata
@@ -23,7 +24,7 @@ from .errors import (
     SignInFailedError,
     SignInThrottledError,
 )
-from .store.models import SignInFailure, User, UserRole
+from .store.models import SignInFailure, User, UserRole, table_of
 from .store.unit import Store
 from .text import identifier, identifier_problem, text_problem
 from .views import UserView
@@ -31,9 +32,9 @@ from .views import UserView
 #: how passwords are hashed (werkzeug's scrypt); tests may choose a cheaper method.
 PASSWORD_METHOD = "scrypt"
 
-_USERS = User.__table__
-_ROLES = UserRole.__table__
-_FAILURES = SignInFailure.__table__
+_USERS = table_of(User)
+_ROLES = table_of(UserRole)
+_FAILURES = table_of(SignInFailure)
 _USER = select(_USERS).where(_USERS.c.username == bindparam("username"))
 _ROLES_OF = select(_ROLES.c.user_id, _ROLES.c.role)
 _INSERT_USER = insert(_USERS).returning(_USERS.c.id)
@@ -171,7 +172,7 @@ class UserDirectory:
                 groups.setdefault(user_id, []).append(role)
             return [_user_view(row, groups.get(row.id, [])) for row in conn.execute(_ALL_USERS)]
 
-    def with_role(self, role: str) -> list[UserView]:
+    def with_role(self, role: str) -> builtins.list[UserView]:
         """Return the active users who belong to group ``role``."""
         return [u for u in self.list() if role in u.roles and u.active]
 
@@ -234,7 +235,9 @@ class UserDirectory:
                     else None
                 )
                 stored = row.password_hash if row is not None and row.active else None
-                if _password_matches(stored or self._stand_in_hash, password) and stored:
+                # The stand-in hash is checked when there is no such user: the same work.
+                matches = _password_matches(stored or self._stand_in_hash, password)
+                if row is not None and stored and matches:
                     conn.execute(delete(_FAILURES).where(_FAILURES.c.key == user_key))
                     signed_in = row.username
                 else:

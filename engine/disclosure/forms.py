@@ -125,7 +125,7 @@ class OfficeReviewForm(DocumentReviewForm):
     )
 
 
-def findings_field(*, opinion: bool) -> fields.List:
+def findings_field(*, opinion: bool) -> fields.List[str]:
     """Return the field listing the found personal information to hide (finding ids)."""
     return fields.List(
         fields.String(),

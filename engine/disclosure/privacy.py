@@ -405,8 +405,8 @@ def mask(kind: str, value: str) -> str:
         local, _, domain = value.rpartition("@")
         return local[:1] + "*" * (len(local) - 1) + "@" + domain
     if kind == "landline":
-        digits = "".join(ch for ch in value if ch.isdigit())
-        return _star(value, 3 if digits[:2] in ("01", "02") else 4, 2, str.isdigit)
+        number = "".join(ch for ch in value if ch.isdigit())
+        return _star(value, 3 if number[:2] in ("01", "02") else 4, 2, str.isdigit)
     if len(value) <= 2:
         return value[:1] + "*" * (len(value) - 1)
     return value[0] + "".join("*" if ch.isalnum() else ch for ch in value[1:-1]) + value[-1]

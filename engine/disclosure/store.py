@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..store.models import Attachment
+from ..store.models import Attachment, table_of
 from .models import CalendarDay, Document, NumberSequence, ReviewRecord
 
-_DOCUMENTS = Document.__table__
-_RECORDS = ReviewRecord.__table__
-_DAYS = CalendarDay.__table__
-_ATTACHMENTS = Attachment.__table__
+_DOCUMENTS = table_of(Document)
+_RECORDS = table_of(ReviewRecord)
+_DAYS = table_of(CalendarDay)
+_ATTACHMENTS = table_of(Attachment)
 
 _INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
 _DOCUMENT_OF_INSTANCE = select(_DOCUMENTS.c.id).where(

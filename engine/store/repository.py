@@ -24,11 +24,12 @@ from .models import (
     UserRole,
     WaitingEvent,
     WorkItem,
+    table_of,
 )
 
-_INSTANCES = ProcessInstance.__table__
-_WORK_ITEMS = WorkItem.__table__
-_EVENTS = Event.__table__
+_INSTANCES = table_of(ProcessInstance)
+_WORK_ITEMS = table_of(WorkItem)
+_EVENTS = table_of(Event)
 
 
 @dataclass
@@ -192,7 +193,7 @@ _EVENTS_OF_INSTANCE = (
     .where(_EVENTS.c.instance_id == bindparam("instance_id"))
     .order_by(_EVENTS.c.seq)
 )
-_PARTICIPANTS = Participant.__table__
+_PARTICIPANTS = table_of(Participant)
 _INSERT_PARTICIPANT = insert(_PARTICIPANTS)
 _IS_PARTICIPANT = select(_PARTICIPANTS.c.instance_id).where(
     _PARTICIPANTS.c.instance_id == bindparam("instance_id"),
@@ -204,8 +205,8 @@ _STARTERS_DEPARTMENT = (
     .select_from(_INSTANCES.join(User, User.username == _INSTANCES.c.started_by))
     .where(_INSTANCES.c.id == bindparam("instance_id"))
 )
-_DEFINITIONS = Definition.__table__
-_DEPLOYED = DeployedProcess.__table__
+_DEFINITIONS = table_of(Definition)
+_DEPLOYED = table_of(DeployedProcess)
 _DEFINITION_BY_HASH = select(_DEFINITIONS.c.id).where(
     _DEFINITIONS.c.content_hash == bindparam("content_hash")
 )
@@ -230,8 +231,8 @@ _DUE_INSTANCES = (
     .order_by(_INSTANCES.c.next_timer_at)
     .limit(bindparam("limit"))
 )
-_INSERT_ATTACHMENT = insert(Attachment.__table__).returning(Attachment.__table__.c.id)
-_WAITING = WaitingEvent.__table__
+_INSERT_ATTACHMENT = insert(table_of(Attachment)).returning(table_of(Attachment).c.id)
+_WAITING = table_of(WaitingEvent)
 _DELETE_WAITING = delete(_WAITING).where(_WAITING.c.instance_id == bindparam("instance_id"))
 _INSERT_WAITING = insert(_WAITING)
 _WAITING_FOR = (
@@ -375,7 +376,7 @@ class Repository:
     def insert_instance(self, row: InstanceRow) -> int:
         """Insert a new instance and return its id."""
         values = {k: v for k, v in asdict(row).items() if k != "id"}
-        return self.connection.execute(_INSERT_INSTANCE, values).scalar_one()
+        return int(self.connection.execute(_INSERT_INSTANCE, values).scalar_one())
 
     def update_instance(self, row: InstanceRow, read_version: int) -> None:
         """Write ``row`` back if nobody changed it since ``read_version``; else raise."""
