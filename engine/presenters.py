@@ -45,6 +45,7 @@ def task_view(
         item.reminded_at,
         subject,
         item.labels,
+        item.due_provisional,
     )
 
 

@@ -7,6 +7,7 @@ commits, or rolls everything back on any error.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import sys
 from collections import OrderedDict
@@ -36,7 +37,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import attachments, audit, clock, sandbox, services
-from .access import ANYONE, ReadPolicy, check_may_work, roles_of, task_and_instance
+from .access import ANYONE, ReadPolicy, check_may_work, is_id, roles_of, task_and_instance
 from .clock import iso
 from .definitions import (
     CompiledDefinition,
@@ -300,6 +301,57 @@ class WorkflowEngine:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(initial)
         return step
+
+    # -- changing a running instance's data ---------------------------------------
+
+    def update_data(
+        self,
+        instance_id: int,
+        updates: dict[str, Any],
+        reason: str,
+        actor: str | None = None,
+    ) -> InstanceView:
+        """Change case data of a running instance; timers and due dates that read it follow.
+
+        Each key of ``updates`` replaces that data in every unfinished task
+        holding it; an object takes the given fields over its own
+        (``{"issued": {"publish_due_at": ...}}``).  Time-date timers of the
+        tasks it changed are evaluated anew, and so are the due dates of their
+        ready user tasks.  The change is an event of the instance's history,
+        with the old and new values and ``reason``.
+        """
+        moment, now = self._now()
+        self._start_data(updates)
+        with self.store.write() as repo:
+            instance = repo.instance(instance_id, lock=True) if is_id(instance_id) else None
+            if instance is None:
+                raise NotFoundError("instance.not_found", instance=instance_id)
+            if instance.status != "running":
+                raise ConflictError("instance.finished", instance=instance_id)
+            compiled = self.compiled(repo.connection, instance.definition_id)
+            workflow = self.live_workflow(instance, compiled)
+            step = _Step(instance, compiled, workflow, moment, now, actor)
+            step.ready_before = _ready_user_tasks(workflow, compiled)
+            step.waiting_before = _waiting(workflow)
+            changes, touched = _changed_data(workflow, updates)
+            if not changes:
+                self._remember(instance, workflow)
+                return instance_view(instance, compiled, workflow, ())
+            with self._running(step, repo):
+                for task in touched:
+                    definition = getattr(task.task_spec, "event_definition", None)
+                    if isinstance(definition, TimeDateEventDefinition):
+                        # Evaluated when the timer was armed: evaluate it again.
+                        task.internal_data.pop("event_value", None)
+                workflow.refresh_timers()
+                _advance(workflow, step)
+            for task_id, (task, rules) in _ready_user_tasks(workflow, compiled).items():
+                if task_id in step.ready_before and task in touched and rules.due_at:
+                    repo.set_due(task_id, *self._due_at(task, rules))
+            step.event("data_changed", actor, {"changes": changes, "reason": reason})
+            ready = self._save(repo, step)
+        self._remember(instance, workflow)
+        return instance_view(instance, compiled, workflow, ready)
 
     # -- messages and signals -------------------------------------------------------
 
@@ -695,6 +747,7 @@ class WorkflowEngine:
                 if rules.only_actors_of
                 else None
             )
+            due_at, due_provisional = self._due_at(task, rules)
             new_items.append(
                 WorkItemRow(
                     task_id=tid,
@@ -706,9 +759,10 @@ class WorkflowEngine:
                     excluded_users=sorted(excluded),
                     claimed_by=None,
                     created_at=step.now,
-                    due_at=self._due_at(task, rules),
+                    due_at=due_at,
                     allowed_users=allowed,
                     labels=dict(rules.labels) or None,
+                    due_provisional=due_provisional,
                 )
             )
         repo.insert_work_items(new_items)
@@ -756,17 +810,34 @@ class WorkflowEngine:
             step.event("task_reminded", None, data)
         repo.mark_work_item(target)
 
-    def _due_at(self, task: Task, rules: UserTaskRules) -> str | None:
-        """Evaluate a user task's ``dueAt`` expression into the stored time format."""
+    def _due_at(self, task: Task, rules: UserTaskRules) -> tuple[str | None, bool]:
+        """Evaluate a user task's ``dueAt`` into (the stored time, whether it is provisional).
+
+        The expression gives a time (ISO 8601), or ``{"at": time, "provisional":
+        true}`` for a due date that may still move (a year without its calendar).
+        """
         if rules.due_at is None:
-            return None
+            return None, False
         try:
             value = self._script_engine.evaluate(task, rules.due_at)
-            return iso(datetime.fromisoformat(str(value))) if value else None
-        except (SpiffWorkflowException, ValueError) as exc:
+        except SpiffWorkflowException as exc:
+            raise script_error(exc) from None
+        provisional = False
+        if isinstance(value, dict):
+            provisional = bool(value.get("provisional"))
+            value = value.get("at")
+        if not value:
+            return None, provisional
+        try:
+            return iso(datetime.fromisoformat(str(value))), provisional
+        except ValueError:
             raise ScriptError(
-                f"任务 {rules.element_id} 的期限无效 / The due time of {rules.element_id} "
-                f"('{rules.due_at}') is not a time: {exc}"
+                "script.failed",
+                element=rules.element_id,
+                name=rules.name,
+                reason="due_time",
+                detail=f"'{rules.due_at}' is not a time: {value!r}",
+                line=None,
             ) from None
 
 
@@ -806,6 +877,34 @@ def _catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]
         if kind == MESSAGE:
             break  # one message, one receiver
     return taken
+
+
+def _changed_data(
+    workflow: BpmnWorkflow, updates: dict[str, Any]
+) -> tuple[dict[str, list[Any]], list[Task]]:
+    """Apply ``updates`` to the unfinished tasks holding each key; return changes and tasks.
+
+    A waiting task takes its data from its parent again whenever it is updated
+    (a timer, for one): the parents of unfinished tasks change with them.
+    """
+    changes: dict[str, list[Any]] = {}
+    touched: list[Task] = []
+    unfinished = workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK)
+    parents = {t.parent.id: t.parent for t in unfinished if t.parent is not None}
+    for task in [*unfinished, *parents.values()]:
+        changed = False
+        for key, value in updates.items():
+            if key not in task.data:
+                continue
+            old = task.data[key]
+            new = {**old, **value} if isinstance(old, dict) and isinstance(value, dict) else value
+            if old != new:
+                changes.setdefault(key, [copy.deepcopy(old), copy.deepcopy(new)])
+                task.data[key] = copy.deepcopy(new)
+                changed = True
+        if changed:
+            touched.append(task)
+    return changes, touched
 
 
 def _waiting(workflow: BpmnWorkflow) -> frozenset[tuple[str, str]]:

@@ -46,6 +46,7 @@ class TaskView:
     reminded_at: str | None = None
     subject: str | None = None
     labels: dict[str, str] | None = None
+    due_provisional: bool = False
 
 
 @dataclass(frozen=True)

@@ -188,27 +188,37 @@ Feature: Document approval (公文办理)
       | 2026-09-18 10:00 | no further holiday schedule is loaded  | 2026-10-22T16:00:00.000000+00:00 |
       | 2026-12-21 09:00 | the 2027 holiday schedule is loaded    | 2027-01-19T16:00:00.000000+00:00 |
 
-  Scenario: A deadline in a year without an official holiday schedule is not guessed
+  Scenario: A deadline in a year without an official schedule is provisional until it is loaded
     Given it is 2026-12-21 09:00 Beijing time
     And zhang has drafted a general document "关于元旦春节期间工作安排的通知" marked proactive
-    And the document has reached the sign-off
-    When zhao tries to complete the sign-off
-    Then zhao is told that the holiday schedule for 2027 is not loaded
-    And the instance version and history are unchanged
+    When the document is approved and signed off
+    And sun concludes the confidentiality review with "disclose"
+    Then zhou has the publish task of it, due at "2027-01-19T16:00:00.000000+00:00", provisionally
+    And the catalogue shows the publishing deadline "2027-01-19T16:00:00.000000+00:00" as provisional
+    And the administrators are told that the holiday schedule of 2027 is missing
     When the 2027 holiday schedule is loaded
-    And zhao approves the sign-off
-    Then "关于元旦春节期间工作安排的通知" is numbered "威政办发〔2026〕1号"
+    Then zhou has the publish task of it, due at "2027-01-19T16:00:00.000000+00:00"
+    And the catalogue shows the publishing deadline "2027-01-19T16:00:00.000000+00:00" as official
+    And the history records that the publishing deadline was computed again on the official calendar
+    And the administrators are told of no missing holiday schedule
+    And the event chain verifies
 
-  Scenario: A holiday schedule loaded on the admin page counts at once in every server process
+  Scenario: A schedule loaded in another server process moves a provisional deadline, and its timers follow
     Given it is 2026-12-21 09:00 Beijing time
     And zhang has drafted a general document "关于元旦值班安排的通知" marked proactive
-    And the document has reached the sign-off
-    When zhao tries to complete the sign-off
-    Then zhao is told that the holiday schedule for 2027 is not loaded
-    When the administrator loads the 2027 holiday schedule in another server process
-    And zhao tries to complete the sign-off
-    Then the sign-off is accepted
-    And "关于元旦值班安排的通知" is numbered "威政办发〔2026〕1号"
+    When the document is approved and signed off
+    And sun concludes the confidentiality review with "disclose"
+    Then zhou has the publish task of it, due at "2027-01-19T16:00:00.000000+00:00", provisionally
+    When the administrator loads, in another server process, a 2027 schedule with 2027-01-04..2027-01-05 off
+    Then zhou has the publish task of it, due at "2027-01-21T16:00:00.000000+00:00"
+    And the catalogue shows the publishing deadline "2027-01-21T16:00:00.000000+00:00" as official
+    When the clock reaches 2027-01-14 10:00 Beijing time and the timers run
+    Then the publish task is neither reminded nor overdue
+    When the clock reaches 2027-01-18 09:00 Beijing time and the timers run
+    Then the publish task was reminded at 2027-01-18 09:00 Beijing time but is not overdue
+    When the clock reaches 2027-01-22 09:00 Beijing time and the timers run
+    Then the publish task is overdue
+    And the event chain verifies
 
   # -- 保密审查: the confidentiality review ------------------------------------------------
 

@@ -568,12 +568,6 @@ def timers_run(engine: Engine, clock: ManualClock, moment: str) -> None:
     assert not result.failures, result.failures
 
 
-@when("the administrator loads the 2027 holiday schedule in another server process")
-def schedule_2027_elsewhere(engine: Engine, clock: ManualClock) -> None:
-    admin_page = Engine(engine.db, clock)  # the web server; ``engine`` is the other process
-    assert admin_page.calendar.load(SCHEDULE_2027, loaded_by="admin") == 9
-
-
 @when(step("{user:w} posts the {element:Step} form with nothing filled in"))
 def post_empty(engine: Engine, story: Story, user: str, element: str) -> None:
     task = task_of(engine, story.instance_id, element, user)
@@ -860,11 +854,49 @@ def finished_unpublished(engine: Engine, story: Story) -> None:
     assert tasks_of_instance(engine, "zhou", story.instance_id) == []
 
 
-@then(parsers.parse("{user:w} is told that the holiday schedule for {year:d} is not loaded"))
-def told_schedule_missing(story: Story, user: str, year: int) -> None:
-    assert story.actor == user
-    assert isinstance(story.error, ScriptError), f"not refused: {story.error!r}"
-    assert f"no official holiday schedule loaded for {year}" in story.error.params["detail"]
+@then(step('{user:w} has the {element:Step} of it, due at "{due}", provisionally'))
+def has_task_due_provisionally(
+    engine: Engine, story: Story, user: str, element: str, due: str
+) -> None:
+    task = task_of(engine, story.instance_id, element, user)
+    assert (task.due_at, task.due_provisional) == (due, True)
+
+
+@then(parsers.parse('the catalogue shows the publishing deadline "{due}" as {how:w}'))
+def catalogue_deadline(engine: Engine, story: Story, due: str, how: str) -> None:
+    document = document_of(engine, story)
+    assert document.publish_due_at == due
+    assert document.publish_due_provisional is (how == "provisional")
+
+
+@then(parsers.parse("the administrators are told that the holiday schedule of {year:d} is missing"))
+def told_missing(engine: Engine, year: int) -> None:
+    assert year in engine.calendar.missing_years()
+
+
+@then("the administrators are told of no missing holiday schedule")
+def told_nothing_missing(engine: Engine, clock: ManualClock) -> None:
+    assert engine.calendar.missing_years() == []
+
+
+@then(
+    "the history records that the publishing deadline was computed again on the official calendar"
+)
+def recomputed_in_history(engine: Engine, story: Story) -> None:
+    (changed,) = events(engine, story, "data_changed")
+    assert changed.data["reason"] == "calendar.loaded"
+    old, new = changed.data["changes"]["issued"]
+    assert (old["publish_due_provisional"], new["publish_due_provisional"]) == (True, False)
+
+
+@when(
+    parsers.parse(
+        "the administrator loads, in another server process, a 2027 schedule with {span} off"
+    )
+)
+def schedule_elsewhere(engine: Engine, clock: ManualClock, span: str) -> None:
+    admin_page = Engine(engine.db, clock)  # the web server; ``engine`` is the other process
+    admin_page.calendar.load(f"{SCHEDULE_2027}{span} holiday 测试假日\n", loaded_by="admin")
 
 
 # -- then: timers -------------------------------------------------------------------

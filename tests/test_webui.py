@@ -204,3 +204,38 @@ def test_demo_seed_gives_every_role_a_user_and_is_idempotent(engine: Engine) -> 
     assert [d.title for d in engine.catalogue.public_documents()] == [
         "关于印发2026年政务公开工作要点的通知"
     ]
+
+
+def test_a_provisional_due_date_is_marked_and_the_admin_is_told_until_the_schedule_comes(
+    app: Flask, client: FlaskClient
+) -> None:
+    from engine.clock import ManualClock
+
+    from .helpers import beijing
+
+    engine = get_engine(app)
+    assert isinstance(engine.clock, ManualClock)
+    engine.clock.now = beijing("2026-12-21 09:00")
+    instance = engine.start("document_approval", "zhangsan")
+    draft = {
+        "title": "关于元旦值班的通知",
+        "doc_type": "general",
+        "body": "正文",
+        "attribute": "proactive",
+    }
+    engine.complete_task(instance.ready_tasks[0].task_id, "zhangsan", draft)
+    review = {"decision": "approve", "attribute": "proactive"}
+    for user, extra in (("lisi", {}), ("wangwu", {"number_prefix": "威政办发"}), ("zhaoliu", {})):
+        (task,) = engine.queries.get_instance(instance.id).ready_tasks
+        engine.complete_task(task.task_id, user, {**review, **extra})
+    (task,) = engine.queries.get_instance(instance.id).ready_tasks
+    engine.complete_task(task.task_id, "sunqi", {"review_conclusion": "disclose"})
+
+    publisher = Browser(app.test_client()).login("zhouba")
+    assert "2027-01-19" in publisher.get("/") and "待确认" in publisher.get("/")
+    admin = Browser(client).login("admin")
+    assert "节假日安排尚未载入" in admin.get("/admin/tasks") and "2027" in admin.get("/admin/tasks")
+    admin.get("/admin/calendar")
+    admin.post("/admin/calendar", {"schedule": "2027-01-01 holiday 元旦\n"})
+    assert "节假日安排尚未载入" not in admin.get("/admin/tasks")
+    assert "待确认" not in publisher.get("/")

@@ -21,6 +21,12 @@ def _engine() -> Engine:
     return current_app.extensions["gongkai.engine"]
 
 
+@bp.context_processor
+def _calendar_notice() -> dict[str, Any]:
+    # Only the admin's pages tell of schedules that are missing.
+    return {"missing_years": _engine().calendar.missing_years()}
+
+
 def admin_required(view: Any) -> Any:
     """Let only administrators through."""
 

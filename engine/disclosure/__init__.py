@@ -7,10 +7,11 @@ It plugs into the core engine through one ``Domain`` registration (see
 from __future__ import annotations
 
 from ..domain import Domain
-from .calendar import CalendarAdmin, WorkingDays
+from .calendar import CalendarAdmin
 from .catalogue import Catalogue
 from .documents import draft_return_reasons
 from .forms import FORMS
+from .official_days import WorkingDays
 from .roles import ADMINS, HEADS, READ_ALL, ROLES
 from .services import services
 

@@ -1,40 +1,18 @@
-"""The official working-day calendar as the database holds it, and loading a year's schedule."""
+"""The admin's side of the working-day calendar: load a year's schedule, recompute deadlines."""
 
 from __future__ import annotations
 
-from datetime import date
-from threading import Lock
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
-
-from ..errors import InvalidInputError
+from ..errors import ConflictError, InvalidInputError, NotFoundError
+from .documents import DEADLINES
+from .official_days import WorkingDays
 from .store import DisclosureStore
-from .workdays import DayEntry, ScheduleError, WorkingCalendar, parse_schedule
+from .workdays import CHINA, ScheduleError, parse_schedule
 
 if TYPE_CHECKING:
     from ..runtime import WorkflowEngine
-
-
-class WorkingDays:
-    """The calendar with the schedules loaded in the database, rebuilt when they change.
-
-    The loaded days are read on every use (a few dozen rows a year), so a
-    schedule an admin loads counts at once in every process, tick workers too.
-    """
-
-    def __init__(self) -> None:
-        self._cached: tuple[tuple[tuple[str, bool, str], ...], WorkingCalendar] | None = None
-        self._lock = Lock()
-
-    def calendar(self, connection: Connection) -> WorkingCalendar:
-        """Return the calendar as it stands in the transaction of ``connection``."""
-        rows = DisclosureStore(connection).calendar_days()
-        with self._lock:
-            if self._cached is None or self._cached[0] != rows:
-                overrides = {date.fromisoformat(d): DayEntry(w, n) for d, w, n in rows}
-                self._cached = (rows, WorkingCalendar(overrides))
-            return self._cached[1]
 
 
 class CalendarAdmin:
@@ -48,7 +26,9 @@ class CalendarAdmin:
         """Load an official holiday schedule (State Council format); return the days loaded.
 
         Days already loaded are replaced; a malformed schedule raises
-        ``InvalidInputError`` naming the line and loads nothing.
+        ``InvalidInputError`` naming the line and loads nothing.  Every
+        provisional deadline is then computed again on the official days: its
+        instance's data, due dates and timers follow, and its history says so.
         """
         try:
             days = parse_schedule(text)
@@ -72,7 +52,53 @@ class CalendarAdmin:
                     for day, entry in sorted(days.items())
                 ]
             )
+        self.recompute_provisional(loaded_by)
         return len(days)
+
+    def recompute_provisional(self, actor: str | None = None) -> int:
+        """Compute every provisional deadline again; return how many became official."""
+        with self._engine.store.read() as repo:
+            rows = DisclosureStore(repo.connection).provisional_deadlines()
+        settled = 0
+        for row in rows:
+            kind = DEADLINES[row.kind]
+            with self._engine.store.read() as repo:
+                calendar = self._days.calendar(repo.connection)
+            deadline = calendar.deadline(
+                datetime.fromisoformat(row.starts_at), kind.days, kind.remind_before
+            )
+            try:
+                self._engine.update_data(
+                    row.instance_id,
+                    {kind.data_key: kind.data(deadline)},
+                    "calendar.loaded",
+                    actor,
+                )
+                ended = False
+            except (ConflictError, NotFoundError):
+                ended = True  # the instance has finished: its deadlines no longer count
+            with self._engine.store.write() as repo:
+                store = DisclosureStore(repo.connection)
+                if row.document_id is not None:
+                    store.update_document(row.document_id, kind.columns(deadline))
+                if ended or not deadline.provisional:
+                    store.drop_provisional(row.id)
+                    settled += 1
+        return settled
+
+    def missing_years(self) -> list[int]:
+        """Return the years deadlines fall in, or that have begun, without an official schedule."""
+        today = self._engine.clock().astimezone(CHINA).date()
+        with self._engine.store.read() as repo:
+            calendar = self._days.calendar(repo.connection)
+            rows = DisclosureStore(repo.connection).provisional_deadlines()
+        years = {today.year}
+        for row in rows:
+            kind = DEADLINES[row.kind]
+            start = datetime.fromisoformat(row.starts_at)
+            years.add(calendar.deadline(start, kind.days, kind.remind_before).due_at.year)
+            years.add(start.astimezone(CHINA).year)
+        return sorted(year for year in years if not calendar.covers(year))
 
     def is_working_day(self, day: date) -> bool:
         """Tell whether ``day`` is a working day by the official calendar."""

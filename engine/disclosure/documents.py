@@ -8,15 +8,16 @@ on the official text.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ..domain import ServiceContext
 from ..errors import InvalidInputError
-from .calendar import WorkingDays
+from .official_days import WorkingDays
 from .review import TITLE_BREAK, clearance, document_content
 from .store import DisclosureStore
-from .workdays import CHINA
+from .workdays import CHINA, Deadline
 
 #: attribute -> (Chinese, English, mark on the official text)
 ATTRIBUTES: dict[str, tuple[str, str, str]] = {
@@ -81,6 +82,52 @@ PUBLISH_WITHIN_DAYS = 20
 INTERPRET_WITHIN_DAYS = 3
 
 
+@dataclass(frozen=True)
+class DeadlineKind:
+    """A deadline the document approval keeps: its working days, reminder, where it is kept.
+
+    The process holds it under ``data_key`` (``issued["publish_due_at"]``),
+    the catalogue in the document's ``<name>_due_at`` column.
+    """
+
+    name: str
+    data_key: str
+    days: int
+    remind_before: int
+
+    def data(self, deadline: Deadline) -> dict[str, Any]:
+        """Return the fields the process reads the deadline from."""
+        return {
+            f"{self.name}_due_at": _iso(deadline.due_at),
+            f"{self.name}_remind_at": _iso(deadline.remind_at),
+            f"{self.name}_due_provisional": deadline.provisional,
+        }
+
+    def columns(self, deadline: Deadline) -> dict[str, Any]:
+        """Return the catalogue columns that show the deadline."""
+        return {
+            f"{self.name}_due_at": _iso(deadline.due_at),
+            f"{self.name}_due_provisional": deadline.provisional,
+        }
+
+
+PUBLICATION = DeadlineKind("publish", "issued", PUBLISH_WITHIN_DAYS, 3)
+INTERPRETATION = DeadlineKind("interpretation", "published", INTERPRET_WITHIN_DAYS, 1)
+DEADLINES = {kind.name: kind for kind in (PUBLICATION, INTERPRETATION)}
+
+
+def _deadline(
+    ctx: ServiceContext, days: WorkingDays, kind: DeadlineKind, document_id: int
+) -> Deadline:
+    """Compute a deadline from now; one computed without its year's schedule is noted."""
+    deadline = days.calendar(ctx.connection).deadline(ctx.moment, kind.days, kind.remind_before)
+    if deadline.provisional:
+        DisclosureStore(ctx.connection).note_provisional(
+            ctx.instance.id, document_id, kind.name, ctx.now
+        )
+    return deadline
+
+
 def draft_return_reasons(
     attribute: str | None,
     attribute_reason: str | None,
@@ -134,11 +181,6 @@ def issue_document(
     sequence = store.next_sequence(prefix, year)
     number = format_number(prefix, year, sequence)
     text = official_text(data.get("body", ""), attribute)
-    due = remind = None
-    if attribute == "proactive":
-        calendar = days.calendar(ctx.connection)
-        due = _iso(calendar.due_at(ctx.moment, PUBLISH_WITHIN_DAYS))
-        remind = _iso(calendar.remind_at(ctx.moment, PUBLISH_WITHIN_DAYS, before=3))
     attachment = data.get("attachment")
     attachments = (
         [{key: attachment[key] for key in ("id", "filename", "sha256")}] if attachment else []
@@ -157,18 +199,23 @@ def issue_document(
             "status": "awaiting_review" if attribute == "proactive" else "issued",
             "drafter": ctx.instance.started_by,
             "issued_at": ctx.now,
-            "publish_due_at": due,
             "attachments": attachments,
         }
     )
-    return {
+    issued: dict[str, Any] = {
         "document_id": document_id,
         "number": number,
         "issued_at": ctx.now,
         "official_text": text,
-        "publish_due_at": due,
-        "publish_remind_at": remind,
+        "publish_due_at": None,
+        "publish_remind_at": None,
+        "publish_due_provisional": False,
     }
+    if attribute == "proactive":
+        deadline = _deadline(ctx, days, PUBLICATION, document_id)
+        store.update_document(document_id, PUBLICATION.columns(deadline))
+        issued |= PUBLICATION.data(deadline)
+    return issued
 
 
 def record_review_outcome(ctx: ServiceContext, document_id: int, record: dict[str, Any]) -> None:
@@ -205,15 +252,22 @@ def publish_document(
     hashes = [a["sha256"] for a in attachments]
     record = clearance(store, "document", str(document_id), text, hashes)
     title, body = record.disclosed_text.split(TITLE_BREAK, 1)
-    due = remind = None
+    published: dict[str, Any] = {
+        "published_at": ctx.now,
+        "interpretation_due_at": None,
+        "interpretation_remind_at": None,
+        "interpretation_due_provisional": False,
+    }
+    columns: dict[str, Any] = {}
     if data.get("doc_type") == "policy":
-        calendar = days.calendar(ctx.connection)
-        due = _iso(calendar.due_at(ctx.moment, INTERPRET_WITHIN_DAYS))
-        remind = _iso(calendar.remind_at(ctx.moment, INTERPRET_WITHIN_DAYS, before=1))
+        deadline = _deadline(ctx, days, INTERPRETATION, document_id)
+        published |= INTERPRETATION.data(deadline)
+        columns = INTERPRETATION.columns(deadline)
     _update_document(
         ctx,
         {
-            "status": "awaiting_interpretation" if due else "published",
+            **columns,
+            "status": "awaiting_interpretation" if columns else "published",
             "disclosed_title": title,
             "disclosed_text": body,
             "review_record_id": record.id,
@@ -221,14 +275,9 @@ def publish_document(
             "published_by": ctx.actor,
             "publication_channel": data.get("channel"),
             "publication_url": data.get("url") or None,
-            "interpretation_due_at": due,
         },
     )
-    return {
-        "published_at": ctx.now,
-        "interpretation_due_at": due,
-        "interpretation_remind_at": remind,
-    }
+    return published
 
 
 def record_interpretation(

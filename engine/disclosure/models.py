@@ -44,10 +44,29 @@ class Document(Base):
     disclosed_title: Mapped[str | None] = mapped_column(String(200))
     disclosed_text: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    publish_due_provisional: Mapped[bool] = mapped_column(default=False)
+    interpretation_due_provisional: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
         UniqueConstraint("prefix", "year", "sequence", name="uq_documents_prefix_year_sequence"),
         Index("ix_documents_status", "status"),
+    )
+
+
+class ProvisionalDeadline(Base):
+    """A deadline computed without the official schedule of its year, to recompute later."""
+
+    __tablename__ = "provisional_deadlines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    document_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        UniqueConstraint("instance_id", "kind", name="uq_provisional_deadlines_instance_kind"),
     )
 
 

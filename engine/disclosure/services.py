@@ -7,7 +7,7 @@ from typing import Any
 
 from ..domain import Service, ServiceContext
 from . import documents, review
-from .calendar import WorkingDays
+from .official_days import WorkingDays
 
 
 def _reviewed(

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Row, bindparam, delete, insert, select, updat
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..store.models import Attachment, table_of
-from .models import CalendarDay, Document, NumberSequence, ReviewRecord
+from .models import CalendarDay, Document, NumberSequence, ProvisionalDeadline, ReviewRecord
 
 _DOCUMENTS = table_of(Document)
 _RECORDS = table_of(ReviewRecord)
@@ -39,6 +39,10 @@ _LATEST_RECORD = (
     .order_by(_RECORDS.c.id.desc())
     .limit(1)
 )
+_PROVISIONAL = table_of(ProvisionalDeadline)
+_NOTE_PROVISIONAL = insert(_PROVISIONAL)
+_PROVISIONAL_ROWS = select(_PROVISIONAL).order_by(_PROVISIONAL.c.id)
+_DROP_PROVISIONAL = delete(_PROVISIONAL).where(_PROVISIONAL.c.id == bindparam("row_id"))
 _CALENDAR = select(_DAYS.c.day, _DAYS.c.working, _DAYS.c.note).order_by(_DAYS.c.day)
 _DELETE_DAYS = delete(_DAYS).where(_DAYS.c.day.in_(bindparam("days", expanding=True)))
 _INSERT_DAYS = insert(_DAYS)
@@ -114,6 +118,31 @@ class DisclosureStore:
     def latest_review_record(self, kind: str, ref: str) -> Row[Any] | None:
         """Return the newest review record of an item, which decides its disclosure."""
         return self.connection.execute(_LATEST_RECORD, {"kind": kind, "ref": ref}).first()
+
+    # -- provisional deadlines --------------------------------------------------------
+
+    def note_provisional(
+        self, instance_id: int, document_id: int | None, kind: str, starts_at: str
+    ) -> None:
+        """Note a deadline computed without its year's schedule, to compute it again later."""
+        self.connection.execute(
+            _NOTE_PROVISIONAL,
+            {
+                "instance_id": instance_id,
+                "document_id": document_id,
+                "kind": kind,
+                "starts_at": starts_at,
+                "created_at": starts_at,
+            },
+        )
+
+    def provisional_deadlines(self) -> list[Row[Any]]:
+        """Return the noted provisional deadlines, oldest first."""
+        return list(self.connection.execute(_PROVISIONAL_ROWS).all())
+
+    def drop_provisional(self, row_id: int) -> None:
+        """Forget a noted deadline: it is official now, or its instance has ended."""
+        self.connection.execute(_DROP_PROVISIONAL, {"row_id": row_id})
 
     # -- the calendar ----------------------------------------------------------------
 

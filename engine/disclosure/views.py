@@ -43,6 +43,8 @@ class DocumentView:
     disclosed_title: str | None = None
     disclosed_text: str | None = None
     attachments: list[dict[str, Any]] | None = None
+    publish_due_provisional: bool = False
+    interpretation_due_provisional: bool = False
     full: bool = True
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+import holidays
 
 from ..errors import Problem
 from ..text import text_problem
@@ -51,6 +52,26 @@ class ScheduleError(ValueError):
         self.line = line
         self.problem = Problem(code, params)
         super().__init__(f"line {line}: {self.problem}")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline, its reminder, and whether a year it spans has no official schedule yet.
+
+    A provisional (暂定) deadline counts weekends and the public holidays the
+    ``holidays`` package projects; it is recomputed once the State Council's
+    schedule of that year is loaded.
+    """
+
+    due_at: datetime
+    remind_at: datetime
+    provisional: bool
+
+
+@lru_cache(maxsize=64)
+def _projected_holidays(year: int) -> frozenset[date]:
+    """Return the public holidays the ``holidays`` package projects for a year in China."""
+    return frozenset(holidays.country_holidays("CN", years=year))
 
 
 @dataclass(frozen=True)
@@ -186,6 +207,41 @@ class WorkingCalendar:
         if day.year in self._override_years:
             return day.weekday() < 5
         raise CalendarNotLoadedError(day.year)
+
+    def working(self, day: date) -> tuple[bool, bool]:
+        """Return whether a day is worked, and whether that is official (not projected)."""
+        entry = self._overrides.get(day) or _package_entry(day)
+        if entry is not None:
+            return entry.working, True
+        if day.year in self._override_years:
+            return day.weekday() < 5, True
+        return day.weekday() < 5 and day not in _projected_holidays(day.year), False
+
+    def deadline(self, start: datetime, days: int, remind_before: int) -> Deadline:
+        """Return the deadline ``days`` working days after ``start`` and its reminder.
+
+        Where the official schedule of a year is missing, the days of that year
+        are projected, and the deadline says it is provisional.
+        """
+        if days < 0 or remind_before < 0:
+            raise ValueError("days and remind_before must be >= 0")
+        start_day = _china_date(start)
+        counted: list[date] = []
+        official = True
+        day = start_day
+        while len(counted) < days:
+            day += _ONE_DAY
+            working, known = self.working(day)
+            official = official and known
+            if working:
+                counted.append(day)
+        due_day = counted[-1] if counted else start_day
+        remind_day = counted[-1 - remind_before] if len(counted) > remind_before else start_day
+        return Deadline(
+            _china_midnight(due_day + _ONE_DAY),
+            max(_china_midnight(remind_day), start.astimezone(UTC)),
+            not official,
+        )
 
     def add_working_days(self, start: date, days: int) -> date:
         """Return the Nth working day after start (start itself not counted)."""

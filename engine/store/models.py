@@ -135,6 +135,7 @@ class WorkItem(Base):
     overdue: Mapped[bool] = mapped_column(default=False)
     reminded_at: Mapped[str | None] = mapped_column(String(40))
     labels: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    due_provisional: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
         Index("ix_work_items_role", "role"),

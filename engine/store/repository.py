@@ -72,6 +72,7 @@ class WorkItemRow:
     overdue: bool = False
     reminded_at: str | None = None
     labels: dict[str, str] | None = None
+    due_provisional: bool = False
 
 
 @dataclass
@@ -184,6 +185,11 @@ _MARK_WORK_ITEM = (
         overdue=bindparam("overdue"),
         reminded_at=bindparam("reminded_at"),
     )
+)
+_SET_DUE = (
+    update(_WORK_ITEMS)
+    .where(_WORK_ITEMS.c.task_id == bindparam("b_task_id"))
+    .values(due_at=bindparam("due_at"), due_provisional=bindparam("due_provisional"))
 )
 _DELETE_WORK_ITEM = delete(_WORK_ITEMS).where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
 _INSERT_WORK_ITEM = insert(_WORK_ITEMS)
@@ -442,6 +448,12 @@ class Repository:
                 "overdue": item.overdue,
                 "reminded_at": item.reminded_at,
             },
+        )
+
+    def set_due(self, task_id: str, due_at: str | None, provisional: bool) -> None:
+        """Change when a ready task is due, and whether that may still move."""
+        self.connection.execute(
+            _SET_DUE, {"b_task_id": task_id, "due_at": due_at, "due_provisional": provisional}
         )
 
     def delete_work_items(self, task_ids: Sequence[str]) -> None:

@@ -1,4 +1,5 @@
-"""messages and signals that instances wait for; task names in other languages
+"""messages and signals that instances wait for; task names in other languages; provisional
+due dates
 
 Revision ID: 0005
 Revises: 0004
@@ -26,10 +27,14 @@ def upgrade() -> None:
     op.create_index("ix_waiting_events_kind_name", "waiting_events", ["kind", "name"])
     with op.batch_alter_table("work_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("labels", sa.JSON(), nullable=True))
+        batch_op.add_column(
+            sa.Column("due_provisional", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("work_items", schema=None) as batch_op:
+        batch_op.drop_column("due_provisional")
         batch_op.drop_column("labels")
     op.drop_index("ix_waiting_events_kind_name", table_name="waiting_events")
     op.drop_table("waiting_events")
