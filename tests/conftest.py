@@ -17,13 +17,18 @@ from pytest_bdd import given, parsers
 
 from engine import Database, Engine
 from engine.clock import ManualClock
-from engine.store import schema
 from webui import create_app
 from webui.demo import seed
+
+from .templates import Templates
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "workflows"
 TEST_BPMN = Path(__file__).resolve().parent / "bpmn"
+#: tests hash passwords cheaply: the product's scrypt costs a tenth of a second a user
+CHEAP_PASSWORDS = "pbkdf2:sha256:1"
+#: when every test's clock starts: a Monday morning in Beijing.
+MONDAY_MORNING = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get(
     "GONGKAI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -71,14 +76,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def clock() -> ManualClock:
     """A clock standing at a Monday morning in Beijing, moved by the tests."""
-    return ManualClock(datetime(2026, 11, 30, 1, 0, tzinfo=UTC))
+    return ManualClock(MONDAY_MORNING)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    """Databases built once per session (migrated; with the demo), copied for each test."""
+    return Templates(
+        tmp_path_factory.mktemp("templates"), lambda: fresh_database_url("postgres", Path("."))
+    )
 
 
 @pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    """The test database, migrated to the newest schema."""
-    database = Database.connect(database_url)
-    schema.upgrade(database)
+def db(database_url: str, templates: Templates) -> Iterator[Database]:
+    """The test database, at the newest schema."""
+    database = templates.copy("migrated", lambda _: None, database_url)
     yield database
     database.dispose()
 
@@ -90,19 +102,27 @@ AUDITOR = "auditor"
 @pytest.fixture
 def engine(db: Database, clock: ManualClock) -> Engine:
     """The gongkai engine on the test database with the manual clock, and an auditor."""
-    engine = Engine(db, clock)
+    engine = Engine(db, clock, password_method=CHEAP_PASSWORDS)
     engine.users.add(AUDITOR, ["auditor"])
     return engine
 
 
-@pytest.fixture
-def app(database_url: str, clock: ManualClock) -> Iterator[Flask]:
-    """The web application over the demo data (and a second department head, lisi2)."""
-    engine = Engine(Database.connect(database_url), clock, max_attachment_bytes=4096)
-    schema.upgrade(engine.db)
+def _app_engine(db: Database, clock: ManualClock) -> Engine:
+    return Engine(db, clock, max_attachment_bytes=4096, password_method=CHEAP_PASSWORDS)
+
+
+def _demo(db: Database) -> None:
+    """Deploy the bundled workflows and seed the demo, with a second department head."""
+    engine = _app_engine(db, ManualClock(MONDAY_MORNING))
     engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
     seed(engine)
     engine.users.add("lisi2", ["dept_head"], "李四二", "demo")
+
+
+@pytest.fixture
+def app(database_url: str, clock: ManualClock, templates: Templates) -> Iterator[Flask]:
+    """The web application over the demo data (and a second department head, lisi2)."""
+    engine = _app_engine(templates.copy("demo", _demo, database_url), clock)
     app = create_app({"TESTING": True, "ENGINE": engine, "MAX_ATTACHMENT_BYTES": 4096})
     yield app
     engine.db.dispose()

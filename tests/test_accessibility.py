@@ -14,6 +14,7 @@ from webui import create_app
 from webui.cli import BUNDLED_WORKFLOWS
 from webui.demo import seed
 
+from .conftest import CHEAP_PASSWORDS
 from .test_webui import Browser, task_link
 
 
@@ -72,7 +73,11 @@ def audit(html: str) -> PageAudit:
 
 @pytest.fixture
 def app(tmp_path, clock) -> Flask:
-    engine = Engine(Database.connect(f"sqlite:///{tmp_path / 'a11y.sqlite3'}"), clock)
+    engine = Engine(
+        Database.connect(f"sqlite:///{tmp_path / 'a11y.sqlite3'}"),
+        clock,
+        password_method=CHEAP_PASSWORDS,
+    )
     schema.upgrade(engine.db)
     engine.deploy(sorted(BUNDLED_WORKFLOWS.glob("*.bpmn")))
     seed(engine)

@@ -16,7 +16,7 @@ from typing import Any
 
 from engine import ConflictError, Database, Engine, PermissionDeniedError
 
-from .conftest import WORKFLOWS
+from .conftest import CHEAP_PASSWORDS, WORKFLOWS
 
 WORKERS = 16
 ROUNDS = 200
@@ -168,7 +168,7 @@ def replay(
 
 def test_sixteen_processes_race_for_one_task(database_url: str, db: Database) -> None:
     contention, holders, ops = plan_rounds()
-    instances, tasks, seen = set_up(Engine(db), holders)
+    instances, tasks, seen = set_up(Engine(db, password_method=CHEAP_PASSWORDS), holders)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["engine"])
     barrier = context.Barrier(WORKERS)

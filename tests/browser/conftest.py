@@ -16,7 +16,7 @@ from engine import Database, Engine
 from engine.store import schema
 from webui import create_app
 
-from ..conftest import WORKFLOWS
+from ..conftest import CHEAP_PASSWORDS, WORKFLOWS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,7 +48,10 @@ REVIEW_CHAIN = [
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
     """Serve gongkai on a free local port over a fresh SQLite database; yield URL and engine."""
     folder = tmp_path_factory.mktemp("browser")
-    engine = Engine(Database.connect(f"sqlite:///{folder / 'gongkai.sqlite3'}"))
+    engine = Engine(
+        Database.connect(f"sqlite:///{folder / 'gongkai.sqlite3'}"),
+        password_method=CHEAP_PASSWORDS,
+    )
     schema.upgrade(engine.db)
     engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
     for username, (display_name, role) in USERS.items():
