@@ -13,13 +13,21 @@ import pytest
 import sqlalchemy
 from flask import Flask
 from flask.testing import FlaskClient
-from pytest_bdd import given, parsers
+from pytest_bdd import given, parsers, then, when
 
-from engine import Database, Engine
+from engine import Database, Engine, FormValidationError
 from engine.clock import ManualClock
 from webui import create_app
 from webui.demo import seed
 
+from .helpers import (
+    AUDITOR,
+    Story,
+    approve_until,
+    beijing,
+    catalogue_entry,
+    document_of,
+)
 from .templates import Templates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +104,6 @@ def db(database_url: str, templates: Templates) -> Iterator[Database]:
 
 
 #: a user who may read every instance, as the tests' checks do (read-only: an auditor).
-AUDITOR = "auditor"
 
 
 @pytest.fixture
@@ -149,3 +156,57 @@ def given_users(engine: Engine, datatable: list[list[str]]) -> dict[str, list[st
 @given("the simple approval workflow is deployed", target_fixture="first_version")
 def given_simple_approval(engine: Engine) -> int:
     return engine.deploy([WORKFLOWS / "simple_approval.bpmn"]).definition_id
+
+
+# -- steps the feature modules share ----------------------------------------------------
+
+
+@pytest.fixture
+def story() -> Story:
+    """What a scenario's steps hand each other."""
+    return Story()
+
+
+@given(parsers.parse("it is {moment} Beijing time"))
+def it_is(clock: ManualClock, moment: str) -> None:
+    clock.now = beijing(moment)
+
+
+@given("the document has been issued")
+@when("the document is approved and signed off")
+def issued(engine: Engine, story: Story) -> None:
+    approve_until(engine, story.instance_id)
+    document_of(engine, story.instance_id)
+
+
+@then(parsers.parse('the catalogue shows the document as "{status:w}"'))
+def catalogue_status(engine: Engine, story: Story, status: str) -> None:
+    assert document_of(engine, story.instance_id).status == status
+
+
+@then("the document is not in the public list")
+def not_public(engine: Engine, story: Story) -> None:
+    assert story.instance_id not in [d.instance_id for d in engine.catalogue.public_documents()]
+    entry = catalogue_entry(engine, story.instance_id)
+    assert entry is None or entry.disclosed_text is None
+
+
+@then(parsers.parse('the form is refused naming "{fields}"'))
+def refused_naming(story: Story, fields: str) -> None:
+    assert isinstance(story.error, FormValidationError), f"not refused: {story.error!r}"
+    assert sorted(story.error.errors) == sorted(f.strip() for f in fields.split(","))
+
+
+@then("the instance version and history are unchanged")
+def unchanged(engine: Engine, story: Story) -> None:
+    assert story.error is not None, "the attempt was not refused"
+    assert engine.queries.get_instance(story.instance_id).version == story.version_before
+    assert len(engine.queries.history(story.instance_id)) == story.history_before
+    entry = catalogue_entry(engine, story.instance_id)
+    assert (entry.status if entry else None) == story.status_before
+
+
+@then("the event chain verifies")
+def chain_verifies(engine: Engine, story: Story) -> None:
+    report = engine.queries.verify_chain(story.instance_id)
+    assert report.ok, report.problem

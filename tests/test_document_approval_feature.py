@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,15 +17,25 @@ from engine import (
     FormValidationError,
     NotFoundError,
     PermissionDeniedError,
-    ScriptError,
 )
 from engine.attachments import Upload
 from engine.clock import ManualClock
 from engine.disclosure.workdays import CHINA
 from engine.views import EventView, InstanceView, TaskView
 
-from .conftest import AUDITOR, WORKFLOWS
-from .helpers import beijing, task_of, waiting_task
+from .conftest import WORKFLOWS
+from .helpers import (
+    AUDITOR,
+    Story,
+    approve_until,
+    attempt,
+    beijing,
+    document_of,
+    review,
+    review_data,
+    task_of,
+    waiting_task,
+)
 
 # pytest-bdd asks for fixtures as steps run; naming ``engine`` here puts its
 # database parameter in each scenario, so that every one runs on SQLite and PostgreSQL.
@@ -48,7 +56,6 @@ STEPS = {
     "interpretation task": "interpret",
 }
 #: the review steps in order, with who takes each unless a scenario says otherwise
-REVIEWERS = {"dept_review": "li", "office_review": "wang", "sign_off": "zhao"}
 
 #: a schedule the administrator loads for 2027 (State Council format)
 SCHEDULE_2027 = """\
@@ -91,25 +98,6 @@ def step(pattern: str) -> parsers.parse:
     return parsers.parse(pattern, extra_types=TYPES)
 
 
-@dataclass
-class Story:
-    """What the scenario's steps hand each other."""
-
-    instance_id: int = 0
-    by_title: dict[str, int] = field(default_factory=dict)
-    error: Exception | None = None
-    actor: str | None = None
-    version_before: int | None = None
-    history_before: int | None = None
-    last_post: tuple[str, str, dict[str, Any]] | None = None
-    outcomes: list[Any] = field(default_factory=list)
-
-
-@pytest.fixture
-def story() -> Story:
-    return Story()
-
-
 # -- helpers ----------------------------------------------------------------------
 
 
@@ -136,55 +124,6 @@ def complete(
     return engine.complete_task(task.task_id, user, data, **kw)
 
 
-def review_data(
-    engine: Engine, task: TaskView, user: str, decision: str = "approve", **changes: Any
-) -> dict[str, Any]:
-    """Return a review form as the reviewer sees it, with his decision and changes."""
-    values = engine.queries.task_form(task.task_id, user).values
-    kept = {k: v for k, v in values.items() if v is not None}
-    return kept | {"decision": decision, "comment": ""} | changes
-
-
-def review(
-    engine: Engine,
-    instance_id: int,
-    element: str,
-    user: str | None = None,
-    decision: str = "approve",
-    **changes: Any,
-) -> InstanceView:
-    """Complete a review step (by its usual reviewer unless ``user`` is given)."""
-    user = user or REVIEWERS[element]
-    task = task_of(engine, instance_id, element, user)
-    data = review_data(engine, task, user, decision, **changes)
-    return engine.complete_task(task.task_id, user, data)
-
-
-def approve_until(engine: Engine, instance_id: int, stop: str | None = None) -> None:
-    """Approve the review steps in order until the step ``stop`` (or all of them)."""
-    for element in REVIEWERS:
-        if element == stop:
-            return
-        review(engine, instance_id, element)
-
-
-def snapshot(engine: Engine, story: Story) -> None:
-    """Note the instance version and history length before an attempt."""
-    story.version_before = engine.queries.get_instance(story.instance_id).version
-    story.history_before = len(engine.queries.history(story.instance_id))
-
-
-def attempt(engine: Engine, story: Story, actor: str, action: Callable[[], object]) -> None:
-    """Try an action that may be refused; keep the refusal for the Then steps."""
-    snapshot(engine, story)
-    story.actor = actor
-    story.error = None
-    try:
-        action()
-    except (FormValidationError, PermissionDeniedError, ConflictError, ScriptError) as exc:
-        story.error = exc
-
-
 def start_document(engine: Engine, story: Story, user: str) -> int:
     story.instance_id = engine.start(PROCESS, user).id
     return story.instance_id
@@ -205,13 +144,6 @@ def draft_document(
 
 def events(engine: Engine, story: Story, type_: str) -> list[EventView]:
     return [e for e in engine.queries.history(story.instance_id) if e.type == type_]
-
-
-def document_of(engine: Engine, story: Story, instance_id: int | None = None) -> Any:
-    wanted = instance_id or story.instance_id
-    found = [d for d in engine.catalogue.list_documents(AUDITOR) if d.instance_id == wanted]
-    assert found, f"instance {wanted} has no document in the catalogue"
-    return found[0]
 
 
 def names(text: str) -> list[str]:
@@ -249,15 +181,9 @@ def reached(engine: Engine, story: Story, element: str) -> None:
     waiting_task(engine, story.instance_id, element)
 
 
-@given("the document has been issued")
-def issued(engine: Engine, story: Story) -> None:
-    approve_until(engine, story.instance_id)
-    document_of(engine, story)
-
-
 @given("the document has been issued and cleared for publication")
 def cleared(engine: Engine, story: Story) -> None:
-    issued(engine, story)
+    approve_until(engine, story.instance_id)
     complete(
         engine,
         story.instance_id,
@@ -272,11 +198,6 @@ def awaits_sign_off(engine: Engine, story: Story, title: str, prefix: str) -> No
     instance_id = draft_document(engine, story, "zhang", title, "general", "on_request")
     review(engine, instance_id, "dept_review")
     review(engine, instance_id, "office_review", number_prefix=prefix)
-
-
-@given(parsers.parse("it is {moment} Beijing time"))
-def it_is(clock: ManualClock, moment: str) -> None:
-    clock.now = beijing(moment)
 
 
 @given("no further holiday schedule is loaded")
@@ -488,11 +409,6 @@ def sign_off_together(engine: Engine, story: Story, user: str, first: str, secon
         t.join(timeout=60)
 
 
-@when("the document is approved and signed off")
-def approved_and_signed(engine: Engine, story: Story) -> None:
-    approve_until(engine, story.instance_id)
-
-
 # -- when: claims -----------------------------------------------------------------
 
 
@@ -621,28 +537,9 @@ def back_with_comment(
     assert back.data["from_element_id"] == story.outcomes[-1]
 
 
-@then(parsers.parse('the form is refused naming "{fields}"'))
-def refused_naming(story: Story, fields: str) -> None:
-    assert isinstance(story.error, FormValidationError), f"not refused: {story.error!r}"
-    assert sorted(story.error.errors) == sorted(f.strip() for f in fields.split(","))
-
-
-@then("the instance version and history are unchanged")
-def unchanged(engine: Engine, story: Story) -> None:
-    assert story.error is not None, "the attempt was not refused"
-    assert engine.queries.get_instance(story.instance_id).version == story.version_before
-    assert len(engine.queries.history(story.instance_id)) == story.history_before
-
-
 @then(parsers.parse("the draft task is still waiting for {user:w}"))
 def draft_waiting(engine: Engine, story: Story, user: str) -> None:
     task_of(engine, story.instance_id, "draft", user)
-
-
-@then("the event chain verifies")
-def chain_verifies(engine: Engine, story: Story) -> None:
-    report = engine.queries.verify_chain(story.instance_id)
-    assert report.ok, report.problem
 
 
 # -- then: tasks and who sees them -------------------------------------------------
@@ -793,30 +690,25 @@ def both_numbered(engine: Engine, story: Story, first: str, second: str) -> None
 
 @then(parsers.parse('"{title}" is numbered "{number}"'))
 def numbered(engine: Engine, story: Story, title: str, number: str) -> None:
-    assert document_of(engine, story, story.by_title[title]).number == number
+    assert document_of(engine, story.by_title[title]).number == number
 
 
 @then(parsers.parse('the official text ends with "{mark}"'))
 def text_marked(engine: Engine, story: Story, mark: str) -> None:
-    document = document_of(engine, story)
+    document = document_of(engine, story.instance_id)
     assert document.official_text.endswith(mark), document.official_text
     assert document.official_text.startswith(document.title)
 
 
-@then(parsers.parse('the catalogue shows the document as "{status:w}"'))
-def catalogue_status(engine: Engine, story: Story, status: str) -> None:
-    assert document_of(engine, story).status == status
-
-
 @then(parsers.parse('the catalogue shows the document as "{status:w}", to be published by "{due}"'))
 def catalogue_due(engine: Engine, story: Story, status: str, due: str) -> None:
-    document = document_of(engine, story)
+    document = document_of(engine, story.instance_id)
     assert (document.status, document.publish_due_at) == (status, due)
 
 
 @then(parsers.parse('the catalogue shows the document as "{status:w}" at {moment} Beijing time'))
 def catalogue_published(engine: Engine, story: Story, status: str, moment: str) -> None:
-    document = document_of(engine, story)
+    document = document_of(engine, story.instance_id)
     assert document.status == status
     assert document.published_at is not None
     assert datetime.fromisoformat(document.published_at) == beijing(moment)
@@ -825,18 +717,13 @@ def catalogue_published(engine: Engine, story: Story, status: str, moment: str) 
 
 @then(parsers.parse('the catalogue records the conclusion "{conclusion:w}" by {user:w}'))
 def catalogue_conclusion(engine: Engine, story: Story, conclusion: str, user: str) -> None:
-    document = document_of(engine, story)
+    document = document_of(engine, story.instance_id)
     assert (document.review_conclusion, document.reviewed_by) == (conclusion, user)
 
 
 @then("the document is in the public list")
 def in_public_list(engine: Engine, story: Story) -> None:
     assert story.instance_id in [d.instance_id for d in engine.catalogue.public_documents()]
-
-
-@then("the document is not in the public list")
-def not_in_public_list(engine: Engine, story: Story) -> None:
-    assert story.instance_id not in [d.instance_id for d in engine.catalogue.public_documents()]
 
 
 @then("the document is finished")
@@ -850,7 +737,7 @@ def finished_unpublished(engine: Engine, story: Story) -> None:
     finished(engine, story)
     reached = {e.data.get("element_id") for e in engine.queries.history(story.instance_id)}
     assert not reached & {"confidentiality_review_task", "publish"}
-    assert document_of(engine, story).publish_due_at is None
+    assert document_of(engine, story.instance_id).publish_due_at is None
     assert tasks_of_instance(engine, "zhou", story.instance_id) == []
 
 
@@ -864,7 +751,7 @@ def has_task_due_provisionally(
 
 @then(parsers.parse('the catalogue shows the publishing deadline "{due}" as {how:w}'))
 def catalogue_deadline(engine: Engine, story: Story, due: str, how: str) -> None:
-    document = document_of(engine, story)
+    document = document_of(engine, story.instance_id)
     assert document.publish_due_at == due
     assert document.publish_due_provisional is (how == "provisional")
 
