@@ -25,7 +25,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import Database, Engine
 from engine.clock import ManualClock
-from engine.definitions import compile_definition, read_files
+from engine.definitions import DeployRules, compile_definition, read_files
 from engine.store import schema
 
 BPMN = Path(__file__).resolve().parent.parent / "workflows" / "simple_approval.bpmn"
@@ -42,9 +42,10 @@ def script(send_backs: int) -> list[dict]:
     return [*steps, DRAFT, APPROVE]
 
 
-def run_raw(send_backs: int) -> tuple[int, float]:
+def run_raw(send_backs: int, rules: DeployRules) -> tuple[int, float]:
     """Drive the process on raw SpiffWorkflow in memory; return completions and seconds."""
-    spec, subprocess_specs = compile_definition(read_files([BPMN])).spec("simple_approval")
+    compiled = compile_definition(read_files([BPMN]), rules)
+    spec, subprocess_specs = compiled.spec("simple_approval")
     workflow = BpmnWorkflow(spec, subprocess_specs)  # SpiffWorkflow's own script engine
     workflow.do_engine_steps()
     steps = script(send_backs)
@@ -127,7 +128,7 @@ def main() -> None:
         engine = new_engine(folder)
         run_engine(engine, 5)  # warm up: parse caches, connection pool
         for _ in range(3):
-            raw_runs.append(run_raw(send_backs))
+            raw_runs.append(run_raw(send_backs, engine.deploy_rules()))
             engine_runs.append(run_engine(engine, send_backs))
         fresh, late = growth(engine, samples)
         engine.db.dispose()
