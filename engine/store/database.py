@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +62,45 @@ def _sqlite_engine(url: str, *, begin: str) -> Engine:
     return engine
 
 
+class WriterGate:
+    """An exclusive lock on a file beside a SQLite database, held by its one writer.
+
+    SQLite lets one writer in at a time, and a writer that finds the database
+    locked polls it, sleeping longer each time (up to 100 ms a try).  Under
+    contention that sleeping, not the work, is what a step costs.  Writers that
+    queue on this lock first are woken the moment the holder lets go, in this
+    process and in every other on the host.  A process that dies lets go too.
+    """
+
+    #: the gates each thread holds, by path, whichever ``Database`` object took them
+    _held = threading.local()
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path.resolve())
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the gate for the duration of the block (re-entrant within a thread)."""
+        held: set[str] = self._held.__dict__.setdefault("paths", set())
+        if self.path in held:
+            # This thread already writes; SQLite's own busy timeout refuses a second writer.
+            yield
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held.add(self.path)
+            yield
+        finally:
+            held.discard(self.path)
+            os.close(fd)  # closing the file releases the lock
+
+
+def _sqlite_file(url: str) -> Path | None:
+    path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
+    return Path(path) if path and path != ":memory:" else None
+
+
 @dataclass
 class Database:
     """The engines and session factories of one database.
@@ -75,10 +116,22 @@ class Database:
     write_engine: Engine
     _readers: sessionmaker[Session] = field(init=False, repr=False)
     _writers: sessionmaker[Session] = field(init=False, repr=False)
+    _gate: WriterGate | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self._readers = sessionmaker(bind=self.read_engine, expire_on_commit=False)
         self._writers = sessionmaker(bind=self.write_engine, expire_on_commit=False)
+        database_file = _sqlite_file(self.url) if self.is_sqlite else None
+        if database_file is not None:
+            self._gate = WriterGate(database_file.with_name(database_file.name + "-writer"))
+
+    @contextmanager
+    def _writing(self, write: bool) -> Iterator[None]:
+        if write and self._gate is not None:
+            with self._gate.held():
+                yield
+        else:
+            yield
 
     @classmethod
     def connect(cls, url: str | None = None) -> Database:
@@ -101,17 +154,21 @@ class Database:
     @contextmanager
     def unit_of_work(self, *, write: bool) -> Iterator[Session]:
         """Yield a session whose work is committed on success and rolled back otherwise."""
-        session = (self._writers if write else self._readers)()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
+        with self._writing(write):
+            session = (self._writers if write else self._readers)()
+            try:
+                with session.begin():
+                    yield session
+            finally:
+                session.close()
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Connection]:
         """Yield a Core connection whose work is committed on success, rolled back otherwise."""
-        with (self.write_engine if write else self.read_engine).begin() as connection:
+        with (
+            self._writing(write),
+            (self.write_engine if write else self.read_engine).begin() as connection,
+        ):
             yield connection
 
     def dispose(self) -> None:
