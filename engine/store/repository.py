@@ -8,7 +8,7 @@ and each task completion runs about seven of them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
@@ -31,6 +31,15 @@ _INSTANCES = table_of(ProcessInstance)
 _WORK_ITEMS = table_of(WorkItem)
 _EVENTS = table_of(Event)
 
+
+
+def _values(row: object) -> dict[str, Any]:
+    """Return a row's fields as statement parameters.
+
+    Not ``dataclasses.asdict``: that deep-copies every nested value (an
+    instance's whole state, an event's data) only for the driver to read it.
+    """
+    return dict(vars(row))
 
 @dataclass
 class InstanceRow:
@@ -381,12 +390,12 @@ class Repository:
 
     def insert_instance(self, row: InstanceRow) -> int:
         """Insert a new instance and return its id."""
-        values = {k: v for k, v in asdict(row).items() if k != "id"}
+        values = {k: v for k, v in _values(row).items() if k != "id"}
         return int(self.connection.execute(_INSERT_INSTANCE, values).scalar_one())
 
     def update_instance(self, row: InstanceRow, read_version: int) -> None:
         """Write ``row`` back if nobody changed it since ``read_version``; else raise."""
-        values = asdict(row)
+        values = _values(row)
         values["b_id"] = values.pop("id")
         values["b_version"] = read_version
         for key in ("definition_id", "process_id", "started_by", "started_at"):
@@ -463,7 +472,7 @@ class Repository:
 
     def insert_work_items(self, items: Iterable[WorkItemRow]) -> None:
         """Insert work items for newly ready tasks."""
-        values = [asdict(i) for i in items]
+        values = [_values(i) for i in items]
         if values:
             self.connection.execute(_INSERT_WORK_ITEM, values)
 
@@ -490,7 +499,7 @@ class Repository:
     def insert_events(self, events: Sequence[EventRow]) -> None:
         """Append events to the log."""
         if events:
-            self.connection.execute(_INSERT_EVENT, [asdict(e) for e in events])
+            self.connection.execute(_INSERT_EVENT, [_values(e) for e in events])
 
     def events_of(self, instance_id: int) -> list[EventRow]:
         """Return the events of an instance in chain order."""
