@@ -65,19 +65,22 @@ def holds(held: set[str], item: WorkItemRow) -> bool:
     return item.role == ANYONE or item.role in held
 
 
-def may_see(username: str, item: WorkItemRow) -> bool:
-    """Tell whether a member of the task's group may take it (claims, duties, assignment)."""
+def may_see(username: str, item: WorkItemRow, department: str | None) -> bool:
+    """Tell whether a member of the task's group may take it (claims, duties, department)."""
     return (
         username not in item.excluded_users
         and (item.allowed_users is None or username in item.allowed_users)
         and item.claimed_by in (None, username)
+        and item.department in (None, department)
     )
 
 
-def check_may_work(username: str, held: set[str], item: WorkItemRow) -> None:
+def check_may_work(repo: Repository, username: str, held: set[str], item: WorkItemRow) -> None:
     """Raise ``PermissionDeniedError`` unless the user may take the task."""
     if not holds(held, item):
         raise PermissionDeniedError("task.not_your_group", user=username, group=item.role)
+    if item.department is not None and repo.department(username) != item.department:
+        raise PermissionDeniedError("task.other_department", department=item.department)
     if username in item.excluded_users:
         raise PermissionDeniedError("task.own_work", user=username)
     if item.allowed_users is not None and username not in item.allowed_users:
@@ -111,14 +114,14 @@ class ReadPolicy:
         """Tell whether a user may read an instance."""
         if self.reads_everything(held) or repo.is_participant(instance_id, username):
             return True
+        department = repo.department(username)
         if any(
-            holds(held, item) and may_see(username, item)
+            holds(held, item) and may_see(username, item, department)
             for item in repo.work_items_of(instance_id)
         ):
             return True
         if not self.heads_a_department(held):
             return False
-        department = repo.department(username)
         return department is not None and department == repo.starters_department(instance_id)
 
     def refused(self, held: set[str], missing: bool) -> PermissionDeniedError | NotFoundError:

@@ -39,6 +39,9 @@ EXCLUDE_PROPERTY = "excludeActorsOf"
 ONLY_PROPERTY = "onlyActorsOf"
 #: extension property: an expression over task data giving the task's due time (ISO 8601).
 DUE_PROPERTY = "dueAt"
+#: extension property: an expression over task data naming the department whose members
+#: alone may take the task (a request's handling department).
+DEPARTMENT_PROPERTY = "department"
 #: extension property of a boundary timer: what its firing means for the task it sits on.
 TIMER_KIND_PROPERTY = "timerKind"
 TIMER_KINDS = ("reminder", "overdue")
@@ -57,6 +60,7 @@ class UserTaskRules:
     only_actors_of: tuple[str, ...] = ()
     due_at: str | None = None
     labels: tuple[tuple[str, str], ...] = ()
+    department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -301,16 +305,27 @@ class _Checker:
                 if other not in task_ids:
                     self.problem(task_id, f"'{name}' names '{other}', which is not in this process")
         due = properties.get(DUE_PROPERTY) or None
-        if due is not None:
-            try:
-                check_source(due, "eval")
-            except ScriptRefused as exc:
-                self.problem(task_id, f"'{DUE_PROPERTY}' {exc}")
+        department = properties.get(DEPARTMENT_PROPERTY) or None
+        for name, source in ((DUE_PROPERTY, due), (DEPARTMENT_PROPERTY, department)):
+            if source is not None:
+                try:
+                    check_source(source, "eval")
+                except ScriptRefused as exc:
+                    self.problem(task_id, f"'{name}' {exc}")
         if form in self.rules.forms:
             name = task.get("name") or task_id
             self.user_tasks.append(
                 UserTaskRules(
-                    process_id, task_id, name, role, form, excluded, only, due, labels(task)
+                    process_id,
+                    task_id,
+                    name,
+                    role,
+                    form,
+                    excluded,
+                    only,
+                    due,
+                    labels(task),
+                    department,
                 )
             )
 

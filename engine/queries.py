@@ -37,10 +37,11 @@ class Queries:
         with self._engine.store.read() as repo:
             held = roles_of(repo, username)
             rows = repo.work_items_for_roles(held | {ANYONE})
+            department = repo.department(username)
         tasks = [
             task_view(item, process_id, version, subject)
             for item, process_id, version, subject in rows
-            if may_see(username, item)
+            if may_see(username, item, department)
         ]
         return sorted(tasks, key=lambda t: t.claimed_by is None)
 
@@ -97,7 +98,7 @@ class Queries:
         with self._engine.store.read() as repo:
             held = roles_of(repo, username)
             item, instance = task_and_instance(repo, task_id)
-            check_may_work(username, held, item)
+            check_may_work(repo, username, held, item)
             compiled = self._engine.compiled(repo.connection, instance.definition_id)
             returned = repo.last_return_of(instance.id, task_id)
         workflow = self._engine.live_workflow(instance, compiled, keep_cached=True)

@@ -468,7 +468,7 @@ class WorkflowEngine:
                 raise ConflictError(
                     "instance.version", current=instance.row_version, expected=expected_version
                 )
-            check_may_work(actor, held, item)
+            check_may_work(repo, actor, held, item)
             compiled = self.compiled(repo.connection, instance.definition_id)
             workflow = self.live_workflow(instance, compiled)
             task = workflow.get_task_from_id(UUID(task_id))
@@ -517,7 +517,7 @@ class WorkflowEngine:
         """Take a task of one's role so that the other holders no longer see it (认领)."""
 
         def check(repo: Repository, held: set[str], item: WorkItemRow) -> str:
-            check_may_work(username, held, item)
+            check_may_work(repo, username, held, item)
             return username
 
         return self._change_claim(task_id, username, "task_claimed", check)
@@ -538,7 +538,7 @@ class WorkflowEngine:
             if not held & self.domain.admin_groups:
                 raise PermissionDeniedError("admin.only", user=admin)
             unclaimed = dataclasses.replace(item, claimed_by=None)
-            check_may_work(to_user, roles_of(repo, to_user), unclaimed)
+            check_may_work(repo, to_user, roles_of(repo, to_user), unclaimed)
             return to_user
 
         return self._change_claim(task_id, admin, "task_reassigned", check)
@@ -763,6 +763,7 @@ class WorkflowEngine:
                     allowed_users=allowed,
                     labels=dict(rules.labels) or None,
                     due_provisional=due_provisional,
+                    department=self._department(task, rules),
                 )
             )
         repo.insert_work_items(new_items)
@@ -809,6 +810,16 @@ class WorkflowEngine:
             target.reminded_at = step.now
             step.event("task_reminded", None, data)
         repo.mark_work_item(target)
+
+    def _department(self, task: Task, rules: UserTaskRules) -> str | None:
+        """Evaluate a user task's ``department`` into the department that alone may take it."""
+        if rules.department is None:
+            return None
+        try:
+            value = self._script_engine.evaluate(task, rules.department)
+        except SpiffWorkflowException as exc:
+            raise script_error(exc) from None
+        return str(value) if value else None
 
     def _due_at(self, task: Task, rules: UserTaskRules) -> tuple[str | None, bool]:
         """Evaluate a user task's ``dueAt`` into (the stored time, whether it is provisional).

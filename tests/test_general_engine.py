@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine import Database, DeploymentError, ScriptError, WorkflowEngine
+from engine import Database, DeploymentError, PermissionDeniedError, ScriptError, WorkflowEngine
 from engine.clock import ManualClock
 from engine.views import InstanceView
 from webui.cli import main
@@ -234,3 +234,19 @@ def test_a_json_schema_form_is_the_form_of_its_task(core: WorkflowEngine, tmp_pa
     assert sorted(refused.value.errors) == ["kind", "pages"]
     done = core.complete_task(task.task_id, "clara", {"pages": "12", "kind": "原件"})
     assert (done.status, done.data["pages"], done.data["kind"]) == ("completed", 12, "原件")
+
+
+def test_a_task_for_a_department_is_for_its_members_only(core: WorkflowEngine) -> None:
+    core.users.add("clara", ["clerk"], department="综合处")
+    core.users.add("carl", ["clerk"], department="法规处")
+    core.deploy_files(files("department_task.bpmn"))
+    instance = core.start("department_task", "clara", {"assigned_to": "法规处"})
+    assert [t.element_id for t in core.queries.list_tasks("clara")] == []
+    (task,) = core.queries.list_tasks("carl")
+    with pytest.raises(PermissionDeniedError) as refused:
+        core.complete_task(task.task_id, "clara", {})
+    assert refused.value.code == "task.other_department"
+    with pytest.raises(PermissionDeniedError):
+        core.claim(task.task_id, "clara")
+    assert core.complete_task(task.task_id, "carl", {}).status == "completed"
+    assert core.queries.verify_chain(instance.id).ok

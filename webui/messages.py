@@ -42,6 +42,7 @@ MESSAGES: dict[str, Any] = {
     "task.not_your_group": _l("%(user)s 不属于“%(group)s”，不能办理此任务。"),
     "task.own_work": _l("不能审核本人经办的内容。"),
     "task.only_for": _l("此任务只能由 %(users)s 办理。"),
+    "task.other_department": _l("此任务只由“%(department)s”的人员办理。"),
     "task.claimed": _l("此任务已由 %(user)s 认领。"),
     "task.not_claimed_by_you": _l("只能释放本人认领的任务。"),
     "instance.changed": _l("该事项已被他人修改，请刷新后重试。"),

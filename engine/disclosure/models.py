@@ -121,3 +121,65 @@ class ReviewRecord(Base):
     referral_reference: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_review_records_item", "item_kind", "item_ref"),)
+
+
+class DisclosureRequest(Base):
+    """A request for information (依申请公开): who asks, for what, and where it stands.
+
+    The applicant's personal data lives here and nowhere else: the workflow's
+    data, its history and the catalogue hold only the request's id, so that
+    only the registrar and the request's handlers read who the applicant is.
+    """
+
+    __tablename__ = "disclosure_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), unique=True)
+    #: what the applicant quotes on the status page: random, so it cannot be guessed
+    tracking_number: Mapped[str] = mapped_column(String(32), unique=True)
+    #: the office's own running number (受理编号), printed on the reply letter
+    file_number: Mapped[str] = mapped_column(String(64), unique=True)
+    query_code_hash: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(16))
+    received_on: Mapped[str] = mapped_column(String(10))
+    received_by: Mapped[str | None] = mapped_column(String(64))
+    applicant_type: Mapped[str] = mapped_column(String(16))
+    organisation_kind: Mapped[str | None] = mapped_column(String(24))
+    applicant_name: Mapped[str] = mapped_column(String(200))
+    id_type: Mapped[str] = mapped_column(String(32))
+    id_number: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    document_hint: Mapped[str] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(Text)
+    preferred_form: Mapped[str] = mapped_column(String(24))
+    delivery: Mapped[str] = mapped_column(String(24))
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    status: Mapped[str] = mapped_column(String(24))
+    department: Mapped[str | None] = mapped_column(String(64))
+    due_on: Mapped[str | None] = mapped_column(String(10))
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+    paused: Mapped[str | None] = mapped_column(String(24))
+    reply_type: Mapped[str | None] = mapped_column(String(48))
+    reply_letter: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    replied_at: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        Index("ix_disclosure_requests_status", "status"),
+        Index("ix_disclosure_requests_applicant", "id_type", "id_number", "received_on"),
+    )
+
+
+class StatusLookupFailure(Base):
+    """A wrong tracking number or query code on the public status page, counted to throttle."""
+
+    __tablename__ = "status_lookup_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_status_lookup_failures_key_at", "key", "at"),)

@@ -136,6 +136,8 @@ class WorkItem(Base):
     reminded_at: Mapped[str | None] = mapped_column(String(40))
     labels: Mapped[dict[str, str] | None] = mapped_column(JSON)
     due_provisional: Mapped[bool] = mapped_column(default=False)
+    #: the department (处室) whose members alone may take the task, if the BPMN names one
+    department: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_work_items_role", "role"),

@@ -82,6 +82,7 @@ class WorkItemRow:
     reminded_at: str | None = None
     labels: dict[str, str] | None = None
     due_provisional: bool = False
+    department: str | None = None
 
 
 @dataclass
