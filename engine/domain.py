@@ -32,6 +32,8 @@ class ServiceContext:
     moment: datetime
     now: str
     actor: str | None
+    #: append an event of the domain's own to the instance's history: (type, data)
+    record: Callable[[str, dict[str, Any]], None]
 
 
 #: a service task: (context, task data, evaluated parameters) -> result merged into the data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import clock
-from .disclosure import CalendarAdmin, Catalogue, WorkingDays, disclosure_domain
+from .disclosure import CalendarAdmin, Catalogue, RequestDesk, WorkingDays, disclosure_domain
 from .runtime import WorkflowEngine
 from .store.database import Database
 
@@ -14,8 +14,9 @@ class Engine(WorkflowEngine):
     """The workflow engine running the disclosure workflows.
 
     Besides the core's parts it has the domain's: ``catalogue`` (issued
-    documents, the public list, approval sheets) and ``calendar`` (the
-    official working days an admin loads).
+    documents, the public list, approval sheets), ``calendar`` (the
+    official working days an admin loads) and ``requests`` (disclosure
+    requests: submitting, the status page, the applicant for his handlers).
     """
 
     def __init__(
@@ -25,3 +26,4 @@ class Engine(WorkflowEngine):
         super().__init__(db, clock_, domain=disclosure_domain(days), **options)
         self.catalogue = Catalogue(self)
         self.calendar = CalendarAdmin(self, days)
+        self.requests = RequestDesk(self, days)

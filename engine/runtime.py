@@ -227,13 +227,38 @@ class WorkflowEngine:
         self, process_id: str, actor: str, data: dict[str, Any] | None = None
     ) -> InstanceView:
         """Start an instance of the newest deployed version of ``process_id``."""
+        return self._start(process_id, actor, data, None)
+
+    def start_unattended(
+        self,
+        process_id: str,
+        data: dict[str, Any] | None = None,
+        prepare: Callable[[Connection], dict[str, Any]] | None = None,
+    ) -> InstanceView:
+        """Start an instance for someone without an account (a citizen, another system).
+
+        Nobody's groups are checked: the caller, a domain's own entry point,
+        decides who may.  ``prepare`` runs first in the same transaction (to
+        write the domain's own record) and returns more start data.
+        """
+        return self._start(process_id, None, data, prepare)
+
+    def _start(
+        self,
+        process_id: str,
+        actor: str | None,
+        data: dict[str, Any] | None,
+        prepare: Callable[[Connection], dict[str, Any]] | None,
+    ) -> InstanceView:
         moment, now = self._now()
         initial = self._start_data(data)
         with self.store.write() as repo:
-            held = roles_of(repo, actor)
+            held = roles_of(repo, actor) if actor is not None else None
+            if prepare is not None:
+                initial |= self._start_data(prepare(repo.connection))
             step = self._new_instance(repo, process_id, actor, initial, moment, now)
             starter = step.compiled.start_roles.get(process_id)
-            if starter is not None and starter != ANYONE and starter not in held:
+            if held is not None and starter not in (None, ANYONE) and starter not in held:
                 raise PermissionDeniedError("process.not_your_group", user=actor, group=starter)
             with self._running(step, repo):
                 _advance(step.workflow, step)
@@ -627,7 +652,14 @@ class WorkflowEngine:
         No error of SpiffWorkflow's leaves the engine as it is: each becomes a
         ``ScriptError`` naming the element that failed.
         """
-        context = ServiceContext(repo.connection, step.instance, step.moment, step.now, step.actor)
+        context = ServiceContext(
+            repo.connection,
+            step.instance,
+            step.moment,
+            step.now,
+            step.actor,
+            lambda type_, data: step.event(type_, step.actor, data),
+        )
         try:
             with clock.active(lambda: step.moment), services.serving(context):
                 yield

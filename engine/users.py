@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import hashlib
-import math
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,11 +10,10 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .access import USERNAME, is_username
-from .clock import iso
 from .errors import (
     InvalidInputError,
     NotFoundError,
@@ -27,6 +24,7 @@ from .errors import (
 from .store.models import SignInFailure, User, UserRole, table_of
 from .store.unit import Store
 from .text import identifier, identifier_problem, text_problem
+from .throttle import Throttle, throttle_key
 from .views import UserView
 
 #: how passwords are hashed (werkzeug's scrypt); tests may choose a cheaper method.
@@ -54,11 +52,6 @@ class SignInPolicy:
 def normalised_username(username: str) -> str:
     """Return a user name as typed, in its one canonical form (NFKC, no outer spaces)."""
     return unicodedata.normalize("NFKC", username or "").strip()
-
-
-def _throttle_key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"{kind}:{digest}"
 
 
 def _problem(field: str, problem: Problem | None) -> None:
@@ -202,31 +195,15 @@ class UserDirectory:
         """
         policy = self.sign_in_policy
         moment, now = self._now()
-        since = iso(moment - policy.window)
         name = normalised_username(username)
-        user_key = _throttle_key("user", name.casefold())
+        user_key = throttle_key("user", name.casefold())
         limits = {user_key: policy.failures_per_user}
-        limits[_throttle_key("address", address or "")] = policy.failures_per_address
+        limits[throttle_key("address", address or "")] = policy.failures_per_address
+        throttle = Throttle(_FAILURES, policy.window)
         signed_in = None
         with self._store.write() as repo:
             conn = repo.connection
-            conn.execute(
-                delete(_FAILURES).where(_FAILURES.c.key.in_(limits), _FAILURES.c.at < since)
-            )
-            failed: dict[str, list[str]] = {key: [] for key in limits}
-            for key, at in conn.execute(
-                select(_FAILURES.c.key, _FAILURES.c.at)
-                .where(_FAILURES.c.key.in_(limits))
-                .order_by(_FAILURES.c.at)
-            ):
-                failed[key].append(at)
-            # A key is free again once enough of its failures have left the window.
-            free_at = [
-                datetime.fromisoformat(ats[len(ats) - limits[key]]) + policy.window
-                for key, ats in failed.items()
-                if len(ats) >= limits[key]
-            ]
-            retry = math.ceil((max(free_at) - moment).total_seconds()) if free_at else 0
+            retry = throttle.retry_after(conn, limits, moment)
             if not retry:
                 # Anything but a well-formed name cannot be a user, nor go to the database.
                 row = (
@@ -238,10 +215,10 @@ class UserDirectory:
                 # The stand-in hash is checked when there is no such user: the same work.
                 matches = _password_matches(stored or self._stand_in_hash, password)
                 if row is not None and stored and matches:
-                    conn.execute(delete(_FAILURES).where(_FAILURES.c.key == user_key))
+                    throttle.forget(conn, user_key)
                     signed_in = row.username
                 else:
-                    conn.execute(insert(_FAILURES), [{"key": k, "at": now} for k in limits])
+                    throttle.fail(conn, limits, now)
         if retry:
             raise SignInThrottledError(retry)
         if signed_in is None:

@@ -148,7 +148,7 @@ def given_users(engine: Engine, datatable: list[list[str]]) -> dict[str, list[st
     for row in rows:
         record = dict(zip(header, row, strict=True))
         roles = [r.strip() for r in record["roles"].split(",")]
-        engine.users.add(record["name"], roles)
+        engine.users.add(record["name"], roles, department=record.get("department") or None)
         users[record["name"]] = roles
     return users
 
@@ -168,8 +168,17 @@ def story() -> Story:
 
 
 @given(parsers.parse("it is {moment} Beijing time"))
+@when(parsers.parse("it is {moment} Beijing time"))
 def it_is(clock: ManualClock, moment: str) -> None:
     clock.now = beijing(moment)
+
+
+@given(parsers.parse("the clock reaches {moment} Beijing time and the timers run"))
+@when(parsers.parse("the clock reaches {moment} Beijing time and the timers run"))
+def timers_run(engine: Engine, clock: ManualClock, moment: str) -> None:
+    clock.now = beijing(moment)
+    result = engine.tick()
+    assert not result.failures, result.failures
 
 
 @given("the document has been issued")

@@ -477,13 +477,6 @@ def interprets(engine: Engine, story: Story, user: str, title: str) -> None:
     complete(engine, story.instance_id, "interpret", user, data)
 
 
-@when(parsers.parse("the clock reaches {moment} Beijing time and the timers run"))
-def timers_run(engine: Engine, clock: ManualClock, moment: str) -> None:
-    clock.now = beijing(moment)
-    result = engine.tick()
-    assert not result.failures, result.failures
-
-
 @when(step("{user:w} posts the {element:Step} form with nothing filled in"))
 def post_empty(engine: Engine, story: Story, user: str, element: str) -> None:
     task = task_of(engine, story.instance_id, element, user)

@@ -282,7 +282,7 @@ def test_a_look_alike_number_prefix_is_refused(app: Flask, client: FlaskClient) 
     review = task_link(lisi.get("/"))
     lisi.get(review)
     lisi.post(review, {"decision": "approve", "attribute": "on_request"})
-    path = task_link(office.get("/"))
+    path = task_link(office.get("/"), "办公室审核（公开属性）")
     for prefix, problem in (
         ("威政办发\u200b", "不可见字符"),
         ("\u200f威政办发", "改变文字方向"),

@@ -47,5 +47,7 @@ class Browser:
         return self
 
 
-def task_link(html: str) -> str:
-    return re.search(r'href="(/tasks/[0-9a-f-]+)"', html).group(1)
+def task_link(html: str, name: str | None = None) -> str:
+    """Return the first task link of an inbox page (of the task called ``name``, if given)."""
+    text = re.escape(name) if name else "[^<]*"
+    return re.search(rf'href="(/tasks/[0-9a-f-]+)">{text}</a>', html).group(1)

@@ -98,7 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["gongkai.engine"] = engine
 
-    from . import admin, auth, documents, errors, health, public, tasks
+    from . import admin, auth, documents, errors, health, public, requests, tasks
     from .converters import CONVERTERS
 
     app.url_map.converters.update(CONVERTERS)
@@ -106,7 +106,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
-    for blueprint in (health.bp, auth.bp, tasks.bp, documents.bp, public.bp, admin.bp):
+    for blueprint in (
+        health.bp,
+        auth.bp,
+        tasks.bp,
+        documents.bp,
+        public.bp,
+        requests.bp,
+        admin.bp,
+    ):
         app.register_blueprint(blueprint)
     return app
 

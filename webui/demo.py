@@ -10,6 +10,14 @@ from engine.views import InstanceView
 
 #: the department of the demo's drafter and his head (处室)
 DEMO_DEPARTMENT = "综合处"
+#: who works in which department
+DEMO_DEPARTMENTS = {
+    "zhangsan": DEMO_DEPARTMENT,
+    "lisi": DEMO_DEPARTMENT,
+    "zhengshi": DEMO_DEPARTMENT,
+    "wujiu": "办公室",
+    "wangwu": "办公室",
+}
 #: demo user name -> (display name, roles); every password is ``demo``.
 DEMO_USERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "zhangsan": ("张三", ("drafter",)),
@@ -52,7 +60,7 @@ def _advance(engine: Engine, instance: InstanceView, steps: list[tuple[str, dict
 def seed(engine: Engine) -> list[str]:
     """Add the demo users and, on a database without documents, a few; return what was done."""
     for username, (display_name, user_roles) in DEMO_USERS.items():
-        department = DEMO_DEPARTMENT if username in ("zhangsan", "lisi") else None
+        department = DEMO_DEPARTMENTS.get(username)
         engine.users.add(username, user_roles, display_name, DEMO_PASSWORD, department)
     done = [f"{len(DEMO_USERS)} demo users, password '{DEMO_PASSWORD}'"]
     if engine.queries.list_instances(process_id="document_approval"):
@@ -141,4 +149,90 @@ def seed(engine: Engine) -> list[str]:
         "one with personal data for the confidentiality reviewer (孙七), one for the "
         "department head (李四), one returned to the drafter (张三)"
     )
-    return done
+    return done + _requests(engine)
+
+
+def _applicant(what: str, name: str, serial: str) -> dict[str, str]:
+    first17 = "371002198001010" + serial
+    return {
+        "applicant_type": "natural_person",
+        "applicant_name": name,
+        "id_type": "resident_id",
+        "id_number": first17 + id_check_char(first17),
+        "phone": "139" + serial * 2 + "00",
+        "address": "威海市环翠区新威路1号",
+        "description": what,
+        "preferred_form": "electronic_data",
+        "delivery": "mail",
+    }
+
+
+def _requests(engine: Engine) -> list[str]:
+    """Add disclosure requests in every state; return what was done, with one query code."""
+    if engine.queries.list_instances(process_id="disclosure_request"):
+        return []
+    accept = ("wujiu", {"intake_decision": "accept", "department": DEMO_DEPARTMENT})
+    plans: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
+        ("2026年城区道路改造计划", "李明", []),
+        (
+            "有关文件",
+            "赵丽",
+            [("wujiu", {"intake_decision": "correct", "correction_notice": "请写明文件名称。"})],
+        ),
+        ("市区公交线路调整方案", "孙强", [accept]),
+        (
+            "某企业环境影响评价报告",
+            "周敏",
+            [accept, ("zhengshi", {"action": "consult_third_party", "consulted": "该企业"})],
+        ),
+        (
+            "2025年全部会议纪要",
+            "吴刚",
+            [
+                accept,
+                ("zhengshi", {"action": "fee_notice", "fee_method": "volume", "fee_pages": 120}),
+            ],
+        ),
+        (
+            "2026年政务公开工作要点",
+            "郑华",
+            [
+                accept,
+                (
+                    "zhengshi",
+                    {
+                        "action": "reply",
+                        "reply_type": "already_disclosed",
+                        "reply_text": "该信息已主动公开，可在本机关网站“政府信息公开”栏目查阅。",
+                    },
+                ),
+            ],
+        ),
+        (
+            "某涉密会议的纪要",
+            "冯军",
+            [
+                accept,
+                (
+                    "zhengshi",
+                    {
+                        "action": "reply",
+                        "reply_type": "withhold.state_secret",
+                        "reply_text": "您申请的信息属于国家秘密，依法不予公开。",
+                    },
+                ),
+                ("wangwu", {"decision": "approve", "comment": "同意。"}),
+            ],
+        ),
+    ]
+    receipts = []
+    for serial, (what, name, steps) in enumerate(plans, start=10):
+        receipt = engine.requests.submit(_applicant(what, name, str(serial)), address="demo")
+        instance = engine.queries.get_instance(receipt.instance_id)
+        _advance(engine, instance, steps)
+        receipts.append(receipt)
+    replied = receipts[-1]
+    return [
+        f"{len(plans)} disclosure requests in every state; the replied one: tracking number "
+        f"{replied.tracking_number}, query code {replied.query_code} (/public/status)"
+    ]

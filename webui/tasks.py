@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from engine import Engine, FormValidationError, Problem
 from engine.attachments import Upload
 
-from . import formview, i18n
+from . import formview, i18n, requests
 
 bp = Blueprint("tasks", __name__)
 
@@ -63,7 +63,20 @@ def task(task_id: str) -> ResponseReturnValue:
             flash(_("已提交：%(name)s", name=i18n.label(view.task.name, view.task.labels)))
             return redirect(url_for("tasks.inbox"))
     fields_ = formview.build(view.form, values, errors, view.data)
-    return render_template("task.html", view=view, fields=fields_, errors=errors), status
+    request_view = (
+        engine.requests.of_instance(view.task.instance_id, current_user.username)
+        if view.data.get("request_id")
+        else None
+    )
+    page = render_template(
+        "task.html",
+        view=view,
+        fields=fields_,
+        errors=errors,
+        request_view=request_view,
+        **(requests.request_labels(request_view) if request_view else {}),
+    )
+    return page, status
 
 
 @bp.post("/tasks/<task:task_id>/claim")

@@ -1,4 +1,4 @@
-"""The disclosure domain (政务公开): documents, confidentiality review, the working-day calendar.
+"""The disclosure domain (政务公开): documents, review, requests, the working-day calendar.
 
 It plugs into the core engine through one ``Domain`` registration (see
 ``disclosure_domain``); the core imports nothing from here.
@@ -12,17 +12,19 @@ from .catalogue import Catalogue
 from .documents import draft_return_reasons
 from .forms import FORMS
 from .official_days import WorkingDays
+from .requests.desk import RequestDesk
+from .requests.forms import FORMS as REQUEST_FORMS
 from .roles import ADMINS, HEADS, READ_ALL, ROLES
 from .services import services
 
-__all__ = ["CalendarAdmin", "Catalogue", "WorkingDays", "disclosure_domain"]
+__all__ = ["CalendarAdmin", "Catalogue", "RequestDesk", "WorkingDays", "disclosure_domain"]
 
 
 def disclosure_domain(days: WorkingDays) -> Domain:
     """Return the registration of the disclosure domain, its deadlines counted on ``days``."""
     return Domain(
         name="disclosure",
-        forms=FORMS,
+        forms={**FORMS, **REQUEST_FORMS},
         services=services(days),
         script_helpers={"draft_return_reasons": draft_return_reasons},
         groups=ROLES,

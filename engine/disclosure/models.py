@@ -162,6 +162,8 @@ class DisclosureRequest(Base):
     due_on: Mapped[str | None] = mapped_column(String(10))
     due_provisional: Mapped[bool] = mapped_column(default=False)
     paused: Mapped[str | None] = mapped_column(String(24))
+    fee_method: Mapped[str | None] = mapped_column(String(16))
+    fee_yuan: Mapped[int | None] = mapped_column(Integer)
     reply_type: Mapped[str | None] = mapped_column(String(48))
     reply_letter: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     replied_at: Mapped[str | None] = mapped_column(String(40))
@@ -173,13 +175,13 @@ class DisclosureRequest(Base):
     )
 
 
-class StatusLookupFailure(Base):
-    """A wrong tracking number or query code on the public status page, counted to throttle."""
+class PublicAttempt(Base):
+    """A counted attempt on the public pages (a request sent, a wrong query code): throttling."""
 
-    __tablename__ = "status_lookup_failures"
+    __tablename__ = "public_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[str] = mapped_column(String(40))
 
-    __table_args__ = (Index("ix_status_lookup_failures_key_at", "key", "at"),)
+    __table_args__ = (Index("ix_public_attempts_key_at", "key", "at"),)

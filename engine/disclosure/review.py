@@ -59,12 +59,22 @@ def document_content(store: DisclosureStore, document_id: int) -> tuple[str, lis
 def prepare_review(
     ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
 ) -> dict[str, Any]:
-    """Put one document before the reviewer: its exact content and the personal data found."""
-    document_id = int(data["issued"]["document_id"])
-    text, attachments = document_content(DisclosureStore(ctx.connection), document_id)
+    """Put one item before the reviewer: its exact content and the personal data found.
+
+    The item is a request's reply material when the process prepared one,
+    else the issued document.
+    """
+    material = data.get("reply_material")
+    attachments: list[dict[str, Any]]
+    if material:
+        kind, ref = "request_reply", str(material["request_id"])
+        text, attachments = str(material["text"]), []
+    else:
+        kind, ref = "document", str(data["issued"]["document_id"])
+        text, attachments = document_content(DisclosureStore(ctx.connection), int(ref))
     return {
-        "kind": "document",
-        "ref": str(document_id),
+        "kind": kind,
+        "ref": ref,
         "text": text,
         "attachments": attachments,
         "content_hash": content_hash(text, [a["sha256"] for a in attachments]),

@@ -8,6 +8,7 @@ from typing import Any
 from ..domain import Service, ServiceContext
 from . import documents, review
 from .official_days import WorkingDays
+from .requests import handling
 
 
 def _reviewed(
@@ -30,4 +31,14 @@ def services(days: WorkingDays) -> dict[str, Service]:
         "record_referral_answer": partial(_reviewed, write=review.record_referral_answer),
         "publish_document": partial(documents.publish_document, days=days),
         "record_interpretation": documents.record_interpretation,
+        "register_request": partial(handling.register_request, days=days),
+        "open_correction": partial(handling.ask_correction, days=days),
+        "restart_request_clock": partial(handling.restart_clock, days=days),
+        "assign_department": partial(handling.assign_department, days=days),
+        "pause_clock": partial(handling.pause_clock, days=days),
+        "resume_clock": partial(handling.resume_clock, days=days),
+        "extend_request_clock": partial(handling.extend_clock, days=days),
+        "close_request": partial(handling.close_request, days=days),
+        "prepare_reply_material": handling.prepare_reply_material,
+        "record_reply": partial(handling.send_reply, days=days),
     }

@@ -13,7 +13,7 @@ Counting rule: the day of receipt is not counted; a period of N working days end
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -226,15 +226,7 @@ class WorkingCalendar:
         if days < 0 or remind_before < 0:
             raise ValueError("days and remind_before must be >= 0")
         start_day = _china_date(start)
-        counted: list[date] = []
-        official = True
-        day = start_day
-        while len(counted) < days:
-            day += _ONE_DAY
-            working, known = self.working(day)
-            official = official and known
-            if working:
-                counted.append(day)
+        counted, official = self.working_days_after(start_day, days)
         due_day = counted[-1] if counted else start_day
         remind_day = counted[-1 - remind_before] if len(counted) > remind_before else start_day
         return Deadline(
@@ -242,6 +234,25 @@ class WorkingCalendar:
             max(_china_midnight(remind_day), start.astimezone(UTC)),
             not official,
         )
+
+    def working_days_after(
+        self, start: date, days: int, skip: Callable[[date], bool] | None = None
+    ) -> tuple[list[date], bool]:
+        """Return the first ``days`` working days after ``start`` (not ``skip``ped ones).
+
+        Also tell whether every day passed is official: where a year's schedule
+        is missing, its days are projected (weekends and expected holidays).
+        """
+        counted: list[date] = []
+        official = True
+        day = start
+        while len(counted) < days:
+            day += _ONE_DAY
+            working, known = self.working(day)
+            official = official and known
+            if working and not (skip and skip(day)):
+                counted.append(day)
+        return counted, official
 
     def add_working_days(self, start: date, days: int) -> date:
         """Return the Nth working day after start (start itself not counted)."""

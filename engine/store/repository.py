@@ -32,7 +32,6 @@ _WORK_ITEMS = table_of(WorkItem)
 _EVENTS = table_of(Event)
 
 
-
 def _values(row: object) -> dict[str, Any]:
     """Return a row's fields as statement parameters.
 
@@ -40,6 +39,7 @@ def _values(row: object) -> dict[str, Any]:
     instance's whole state, an event's data) only for the driver to read it.
     """
     return dict(vars(row))
+
 
 @dataclass
 class InstanceRow:

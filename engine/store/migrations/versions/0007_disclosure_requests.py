@@ -46,6 +46,8 @@ def upgrade() -> None:
         sa.Column("due_on", sa.String(length=10), nullable=True),
         sa.Column("due_provisional", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("paused", sa.String(length=24), nullable=True),
+        sa.Column("fee_method", sa.String(length=16), nullable=True),
+        sa.Column("fee_yuan", sa.Integer(), nullable=True),
         sa.Column("reply_type", sa.String(length=48), nullable=True),
         sa.Column("reply_letter", sa.JSON(), nullable=True),
         sa.Column("replied_at", sa.String(length=40), nullable=True),
@@ -64,18 +66,18 @@ def upgrade() -> None:
         ["id_type", "id_number", "received_on"],
     )
     op.create_table(
-        "status_lookup_failures",
+        "public_attempts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("at", sa.String(length=40), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_status_lookup_failures_key_at", "status_lookup_failures", ["key", "at"])
+    op.create_index("ix_public_attempts_key_at", "public_attempts", ["key", "at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_status_lookup_failures_key_at", table_name="status_lookup_failures")
-    op.drop_table("status_lookup_failures")
+    op.drop_index("ix_public_attempts_key_at", table_name="public_attempts")
+    op.drop_table("public_attempts")
     op.drop_index("ix_disclosure_requests_applicant", table_name="disclosure_requests")
     op.drop_index("ix_disclosure_requests_status", table_name="disclosure_requests")
     op.drop_table("disclosure_requests")

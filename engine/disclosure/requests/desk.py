@@ -1,0 +1,327 @@
+"""The request desk: what the public, the registrar and the handlers ask of requests.
+
+``engine.requests`` is the one entry point.  A request's personal data is
+read here, and only by those who need it: the registrars, and the handlers
+of the department the request was given to.  The public side sees a
+request by its tracking number and query code, never the applicant.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ...access import is_id, roles_of
+from ...errors import FormValidationError, NotFoundError, PermissionDeniedError, Problem
+from ...forms import FormSchema
+from ...store.models import table_of
+from ...throttle import Throttle, throttle_key
+from ..models import PublicAttempt
+from ..official_days import WorkingDays
+from ..store import DisclosureStore
+from ..workdays import CHINA
+from .forms import RegistrarEntryForm, RequestForm
+from .handling import STATUSES
+from .replies import reply_type
+from .store import RequestStore
+
+if TYPE_CHECKING:
+    from ...runtime import WorkflowEngine
+
+PROCESS = "disclosure_request"
+#: the prefix of the office's running numbers of requests (受理编号)
+FILE_PREFIX = "依申请"
+#: letters and digits nobody misreads (no 0/O, 1/I/L)
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_ATTEMPTS = table_of(PublicAttempt)
+#: the forms of a new request: the applicant's, and the registrar's entry of a paper one
+_INTAKE_FORMS: dict[str, FormSchema] = {
+    "request": RequestForm(),
+    "request_entry": RegistrarEntryForm(),
+}
+
+
+@dataclass(frozen=True)
+class PublicLimits:
+    """How often the public pages may be used from one address, and codes tried."""
+
+    requests_per_address: int = 10
+    lookups_per_address: int = 20
+    wrong_codes_per_number: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the applicant is given on registration: the numbers to ask after it with."""
+
+    tracking_number: str
+    query_code: str
+    file_number: str
+    received_on: str
+    due_on: str | None
+    due_provisional: bool
+    instance_id: int
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """Where a request stands, as its applicant may see it: no personal data."""
+
+    tracking_number: str
+    file_number: str
+    status: str
+    received_on: str
+    due_on: str | None
+    due_provisional: bool
+    days_left: int | None
+    paused: str | None
+    letter: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request with its applicant, for the registrar and its handlers."""
+
+    id: int
+    instance_id: int | None
+    tracking_number: str
+    file_number: str
+    channel: str
+    received_on: str
+    applicant_type: str
+    organisation_kind: str | None
+    applicant_name: str
+    id_type: str
+    id_number: str
+    phone: str
+    address: str
+    email: str
+    description: str
+    document_hint: str
+    purpose: str
+    preferred_form: str
+    delivery: str
+    status: str
+    department: str | None
+    due_on: str | None
+    due_provisional: bool
+    paused: str | None
+    fee_method: str | None
+    fee_yuan: int | None
+    reply_type: str | None
+    reply_letter: dict[str, Any] | None
+    replied_at: str | None
+    earlier: tuple[dict[str, Any], ...] = ()
+
+
+class RequestThrottledError(PermissionDeniedError):
+    """Too many requests or wrong codes from one place; try again in ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__("request.throttled", minutes=max(1, -(-retry_after // 60)))
+
+
+class RequestDesk:
+    """Submitting, looking up and reading disclosure requests."""
+
+    def __init__(
+        self, engine: WorkflowEngine, days: WorkingDays, limits: PublicLimits | None = None
+    ) -> None:
+        self._engine = engine
+        self._days = days
+        self.limits = limits or PublicLimits()
+        self._throttle = Throttle(_ATTEMPTS, self.limits.window)
+
+    # -- submitting -------------------------------------------------------------------
+
+    def submit(
+        self, form: Mapping[str, Any], *, address: str = "", registrar: str | None = None
+    ) -> Receipt:
+        """Register a request from the public page, or one a registrar enters from paper.
+
+        The request is received today on the public page; a registrar gives the
+        day a letter or fax arrived.  Either way the instance starts at once,
+        and the receipt holds the query code, which is kept only as a hash.
+        """
+        moment, now = self._engine._now()
+        today = moment.astimezone(CHINA).date()
+        if registrar is not None:
+            self.check_registrar(registrar)
+        name = "request_entry" if registrar else "request"
+        values = self._engine.forms.validate(name, dict(form), extra=_INTAKE_FORMS)
+        if registrar is None:
+            values |= {"channel": "web", "received_on": today.isoformat()}
+        elif date.fromisoformat(values["received_on"]) > today:
+            raise FormValidationError({"received_on": [Problem("request.future_day")]})
+        key = throttle_key("submit", address)
+        limits = {key: self.limits.requests_per_address}
+        if registrar is None:
+            with self._engine.store.write() as repo:
+                retry = self._throttle.retry_after(repo.connection, limits, moment)
+                if not retry:
+                    self._throttle.fail(repo.connection, limits, now)
+            if retry:
+                raise RequestThrottledError(retry)
+        code = _random(10)
+        tracking = "GK" + _random(10)
+        year = date.fromisoformat(values["received_on"]).year
+        method = self._engine.users._password_method
+        filed: dict[str, Any] = {}
+
+        def insert(connection: Connection) -> dict[str, Any]:
+            sequence = DisclosureStore(connection).next_sequence(FILE_PREFIX, year)
+            file_number = f"{FILE_PREFIX}〔{year}〕{sequence}号"
+            row = values | {
+                "tracking_number": tracking,
+                "file_number": file_number,
+                "query_code_hash": generate_password_hash(code, method),
+                "received_by": registrar,
+                "status": "registered",
+                "created_at": now,
+            }
+            request_id = RequestStore(connection).insert(row)
+            filed.update(file_number=file_number, request_id=request_id)
+            return {
+                "request_id": request_id,
+                "file_number": file_number,
+                "received_on": values["received_on"],
+                "channel": values["channel"],
+                "applicant_type": values["applicant_type"],
+                "organisation_kind": values.get("organisation_kind") or "",
+                "title": f"{file_number} {values['description'][:40]}",
+            }
+
+        started = self._engine.start_unattended(PROCESS, prepare=insert)
+        clock = started.data.get("clock") or {}
+        return Receipt(
+            tracking,
+            code,
+            filed["file_number"],
+            values["received_on"],
+            clock.get("due_on"),
+            bool(clock.get("provisional")),
+            started.id,
+        )
+
+    def check_registrar(self, username: str) -> None:
+        """Raise ``PermissionDeniedError`` unless the user registers requests."""
+        with self._engine.store.read() as repo:
+            if "registrar" not in roles_of(repo, username):
+                raise PermissionDeniedError("request.registrar_only", user=username)
+
+    # -- the public status page ---------------------------------------------------------
+
+    def status(self, tracking_number: str, query_code: str, address: str = "") -> PublicStatus:
+        """Return where a request stands, for the right tracking number and query code.
+
+        A wrong pair counts against the address and the number; too many, and
+        every lookup waits, right or wrong, so that codes cannot be guessed.
+        The answer is the same whether the number exists or not.
+        """
+        moment, now = self._engine._now()
+        number = str(tracking_number or "").strip().upper()[:40]
+        limits = {
+            throttle_key("lookup", address): self.limits.lookups_per_address,
+            throttle_key("number", number): self.limits.wrong_codes_per_number,
+        }
+        found = None
+        with self._engine.store.write() as repo:
+            retry = self._throttle.retry_after(repo.connection, limits, moment)
+            if not retry:
+                row = RequestStore(repo.connection).by_tracking_number(number)
+                stored = row.query_code_hash if row is not None else _STAND_IN
+                matches = check_password_hash(stored, str(query_code or "").strip().upper())
+                if row is not None and matches:
+                    found = row
+                else:
+                    self._throttle.fail(repo.connection, limits, now)
+            if found is not None:
+                calendar = self._days.calendar(repo.connection)
+        if retry:
+            raise RequestThrottledError(retry)
+        if found is None:
+            raise NotFoundError("request.no_such_code")
+        days_left = None
+        if found.due_on and found.status not in _CLOSED and not found.paused:
+            days_left = _days_between(calendar, moment.astimezone(CHINA).date(), found.due_on)
+        return PublicStatus(
+            found.tracking_number,
+            found.file_number,
+            found.status,
+            found.received_on,
+            found.due_on,
+            bool(found.due_provisional),
+            days_left,
+            found.paused,
+            found.reply_letter,
+        )
+
+    # -- the staff's view -----------------------------------------------------------------
+
+    def get(self, request_id: int, reader: str) -> RequestView:
+        """Return a request with its applicant, for a registrar or a handler of it."""
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+            store = RequestStore(repo.connection)
+            row = store.get(request_id) if is_id(request_id) else None
+            if row is None or not _may_read_applicant(repo.department(reader), held, row):
+                raise self._engine.read_policy.refused(held, row is None)
+            earlier = store.earlier_of_applicant(row.id_type, row.id_number, row.id)
+        fields = {k: v for k, v in row._mapping.items() if k in RequestView.__dataclass_fields__}
+        return RequestView(**fields, earlier=tuple(dict(r._mapping) for r in earlier))
+
+    def of_instance(self, instance_id: int, reader: str) -> RequestView | None:
+        """Return the request an instance handles, if the reader may see its applicant."""
+        with self._engine.store.read() as repo:
+            store = RequestStore(repo.connection)
+            row = store.by_instance(instance_id) if is_id(instance_id) else None
+        if row is None:
+            return None
+        try:
+            return self.get(row.id, reader)
+        except (PermissionDeniedError, NotFoundError):
+            return None
+
+
+_CLOSED = ("replied", "abandoned", "fee_unpaid")
+#: checked when no request has the number: the same work as a real check
+_STAND_IN = generate_password_hash("no request has this code", "pbkdf2:sha256:1")
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def _days_between(calendar: Any, today: date, due_on: str) -> int:
+    due = date.fromisoformat(due_on)
+    if due >= today:
+        return int(calendar.working_days_between(today, due))
+    return -int(calendar.working_days_between(due, today))
+
+
+def _may_read_applicant(department: str | None, held: set[str], row: Any) -> bool:
+    """Tell whether someone may read who applied: registrars, and the request's handlers."""
+    if "registrar" in held:
+        return True
+    return "handler" in held and department is not None and department == row.department
+
+
+def status_label(status: str) -> tuple[str, str]:
+    """Return a request status's names in Chinese and English."""
+    return STATUSES.get(status, (status, status))
+
+
+def reply_label(key: str | None) -> tuple[str, str] | None:
+    """Return a reply type's names, or None."""
+    if not key:
+        return None
+    chosen = reply_type(key)
+    return chosen.zh, chosen.en

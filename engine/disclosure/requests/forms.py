@@ -1,0 +1,255 @@
+"""The forms of disclosure requests: the applicant's request and each step's task form."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from ...errors import Problem
+from ...forms import REQUIRED, FormSchema, TrimmedString, choice, non_blank, optional_text
+from .applicants import (
+    APPLICANT_TYPES,
+    DELIVERY_FORMS,
+    DELIVERY_METHODS,
+    ID_DOCUMENT_TYPES,
+    ORGANISATION_KINDS,
+    check_id_number,
+    normalise_id_number,
+)
+from .fees import FEE_METHODS
+from .replies import REPLY_TYPES
+
+_DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")}
+_NONE = ("请选择", "Please choose")
+
+
+def _days(label: str, label_en: str, low: int, high: int, default: int | None) -> fields.Integer:
+    given: dict[str, Any] = {"load_default": default} if default is not None else {}
+    return fields.Integer(
+        **given,
+        strict=False,
+        error_messages={**REQUIRED, "invalid": Problem("form.whole_number")},
+        validate=validate.Range(low, high, error=Problem("form.range")),
+        metadata={"label": label, "label_en": label_en},
+    )
+
+
+class DayField(TrimmedString):
+    """A calendar day written ``YYYY-MM-DD``."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValidationError(Problem("form.day")) from None
+
+
+def day_field(label: str, label_en: str, *, required: bool = True) -> DayField:
+    """Return a field taking a day (``YYYY-MM-DD``)."""
+    extra: dict[str, Any] = {"required": True} if required else {"load_default": ""}
+    return DayField(
+        **extra,
+        error_messages=REQUIRED,
+        metadata={"label": label, "label_en": label_en, "widget": "date"},
+    )
+
+
+class RequestForm(FormSchema):
+    """What an applicant asks for, and who he is (政府信息公开申请表)."""
+
+    applicant_type = choice("申请人类型", "Applicant", APPLICANT_TYPES)
+    organisation_kind = choice(
+        "组织类型", "Kind of organisation", ORGANISATION_KINDS, required=False, blank=_NONE
+    )
+    applicant_name = non_blank("姓名或名称", "Name", 200)
+    id_type = choice("证件类型", "Identity document", ID_DOCUMENT_TYPES)
+    id_number = non_blank("证件号码", "Document number", 64)
+    phone = non_blank("联系电话", "Phone", 40)
+    address = optional_text("通信地址", "Postal address", 300)
+    email = optional_text("电子邮箱", "E-mail", 200)
+    description = non_blank("所需信息的内容描述", "The information wanted", 4000, widget="textarea")
+    document_hint = optional_text("文件名称或文号（如知道）", "Document title or number", 300)
+    purpose = optional_text("用途（选填）", "Purpose (optional)", 2000, widget="textarea")
+    preferred_form = choice("获取信息的载体形式", "Form of the information", DELIVERY_FORMS)
+    delivery = choice("获取方式", "Delivery", DELIVERY_METHODS)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _applicant_is_consistent(self, data: dict[str, Any], **_: Any) -> None:
+        # Run beside the fields' own checks, so one post names every problem.
+        errors: dict[str, list[Problem]] = {}
+        kind = data.get("applicant_type")
+        if kind == "organisation" and not data.get("organisation_kind"):
+            errors["organisation_kind"] = [Problem("request.organisation_kind")]
+        if data.get("id_type") and data.get("id_number"):
+            data["id_number"] = normalise_id_number(data["id_type"], data["id_number"])
+            code = check_id_number(data["id_type"], data["id_number"], applicant_type=kind)
+            if code:
+                errors["id_number"] = [Problem(code)]
+        if data.get("delivery") == "email" and not data.get("email"):
+            errors["email"] = [Problem("request.email_needed")]
+        if data.get("delivery") == "mail" and not data.get("address"):
+            errors["address"] = [Problem("request.address_needed")]
+        if errors:
+            raise ValidationError(errors)
+        if kind != "organisation":
+            data["organisation_kind"] = ""
+
+
+class RegistrarEntryForm(RequestForm):
+    """A request that came on paper, by mail or fax, entered by the registrar with its day."""
+
+    channel = choice(
+        "收到方式",
+        "Received by",
+        {"paper": ("当面提交", "In person"), "mail": ("信函", "Mail"), "fax": ("传真", "Fax")},
+    )
+    received_on = day_field("收到日期", "Received on")
+
+
+_INTAKE = {
+    "accept": ("受理，交承办处室办理", "Accept and assign to a department"),
+    "correct": ("申请内容不明确，告知补正", "Unclear: ask for a correction"),
+}
+
+
+class RequestCheckForm(FormSchema):
+    """The registrar's check of a new request: accept and assign, or ask for a correction."""
+
+    intake_decision = choice("受理意见", "Decision", _INTAKE, opinion=True)
+    department = optional_text("承办处室", "Handling department", 64)
+    correction_notice = optional_text(
+        "补正告知内容", "What the applicant must make clear", 2000, widget="textarea"
+    )
+    correction_days = _days("补正期限（工作日）", "Period to answer (working days)", 1, 30, 15)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _decision_has_what_it_needs(self, data: dict[str, Any], **_: Any) -> None:
+        if data["intake_decision"] == "accept" and not data.get("department"):
+            raise ValidationError(Problem("request.department_needed"), "department")
+        if data["intake_decision"] == "correct" and not data.get("correction_notice"):
+            raise ValidationError(Problem("request.notice_needed"), "correction_notice")
+
+
+class CorrectionReceivedForm(FormSchema):
+    """The applicant's correction, as it arrived."""
+
+    corrected_description = non_blank(
+        "补正后的内容描述", "The corrected description", 4000, widget="textarea"
+    )
+    corrected_on = day_field("补正收到日期", "Correction received on")
+
+
+_ACTIONS = {
+    "reply": ("拟定答复", "Draft the reply"),
+    "consult_third_party": ("征求第三方意见（第三十二条）", "Consult a third party (Art. 32)"),
+    "consult_agency": ("征求其他机关意见", "Ask other agencies"),
+    "extend": ("申请延期答复（第三十三条）", "Ask to extend the period (Art. 33)"),
+    "fee_notice": ("发出收费通知", "Send a fee notice"),
+}
+
+
+class RequestHandlingForm(FormSchema):
+    """The handler's work on a request: investigate, then reply or pause or extend."""
+
+    findings = optional_text("调查情况", "Findings", 4000, widget="textarea")
+    action = choice("办理方式", "Action", _ACTIONS, opinion=True)
+    reply_type = choice(
+        "答复类型",
+        "Reply type",
+        {key: (t.zh, t.en) for key, t in REPLY_TYPES.items()},
+        required=False,
+        blank=_NONE,
+    )
+    reply_text = optional_text(
+        "答复内容（提供的信息、获取途径或理由）",
+        "The reply (the information, where to find it, or the reasons)",
+        20000,
+        widget="textarea",
+    )
+    consulted = optional_text("征求意见对象", "Whom to consult", 300)
+    extension_days = _days("延长期限（工作日）", "Extension (working days)", 1, 20, 20)
+    extension_reason = optional_text("延期理由", "Reason for the extension", 2000)
+    fee_method = choice(
+        "收费方式", "Fee method", FEE_METHODS, required=False, blank=("（不适用）", "(n/a)")
+    )
+    fee_pages = _days("页数（按量计收）", "Pages (by volume)", 1, 100000, 1)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _action_has_what_it_needs(self, data: dict[str, Any], **_: Any) -> None:
+        action = data["action"]
+        if action == "reply":
+            if not data.get("reply_type"):
+                raise ValidationError(Problem("request.reply_type_needed"), "reply_type")
+            if not data.get("reply_text"):
+                raise ValidationError(Problem("request.reply_text_needed"), "reply_text")
+        if action.startswith("consult") and not data.get("consulted"):
+            raise ValidationError(Problem("request.consulted_needed"), "consulted")
+        if action == "extend" and not data.get("extension_reason"):
+            raise ValidationError(Problem("request.extension_reason"), "extension_reason")
+        if action == "fee_notice" and not data.get("fee_method"):
+            raise ValidationError(Problem("request.fee_method_needed"), "fee_method")
+
+    def check_against_case(
+        self, data: dict[str, Any], case: dict[str, Any]
+    ) -> dict[str, list[Problem]]:
+        """Refuse a second extension at once: the period is extended once only (Art. 33)."""
+        if data.get("action") == "extend" and (case.get("clock") or {}).get("extension_days"):
+            return {"action": [Problem("clock.extension_used")]}
+        return {}
+
+
+class OpinionReceivedForm(FormSchema):
+    """The opinion of the third party or agency consulted, as it arrived."""
+
+    opinion = non_blank("意见内容", "The opinion", 4000, widget="textarea")
+    opinion_on = day_field("收到日期", "Received on")
+
+
+class ExtensionDecisionForm(FormSchema):
+    """The office head's decision on extending the reply period (Art. 33)."""
+
+    extension_decision = choice(
+        "延期审批",
+        "Decision",
+        {"approve": ("同意延期", "Approve"), "refuse": ("不同意", "Refuse")},
+        opinion=True,
+    )
+    comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
+
+
+class FeePaymentForm(FormSchema):
+    """Whether the applicant paid the fee, or the office waived it (with the reason)."""
+
+    payment = choice(
+        "缴费情况",
+        "Payment",
+        {"paid": ("已缴费", "Paid"), "waived": ("减免（须说明理由）", "Waived (give the reason)")},
+        opinion=True,
+    )
+    waiver_reason = optional_text("减免理由", "Reason for the waiver", 2000, opinion=True)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _waiver_has_reason(self, data: dict[str, Any], **_: Any) -> None:
+        if data["payment"] == "waived" and not data.get("waiver_reason"):
+            raise ValidationError(Problem("request.waiver_reason"), "waiver_reason")
+
+
+class ReplySignOffForm(FormSchema):
+    """The office head signs the reply, or sends it back to the handler."""
+
+    decision = choice("签发意见", "Decision", _DECISIONS, opinion=True)
+    comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
+
+
+FORMS: dict[str, type[FormSchema]] = {
+    "request_check": RequestCheckForm,
+    "correction_received": CorrectionReceivedForm,
+    "request_handling": RequestHandlingForm,
+    "opinion_received": OpinionReceivedForm,
+    "extension_decision": ExtensionDecisionForm,
+    "fee_payment": FeePaymentForm,
+    "reply_sign_off": ReplySignOffForm,
+}

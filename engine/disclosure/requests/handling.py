@@ -1,0 +1,235 @@
+"""The service tasks of ``disclosure_request.bpmn``: registration, the clock, the reply.
+
+Each runs inside the workflow step's transaction.  The clock lives in the
+workflow data as ``clock`` (what timers and pages read, with its full state
+under ``clock["state"]``); the request's row mirrors the due date and status
+for the status page and lists.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ...domain import ServiceContext
+from ...errors import InvalidInputError
+from ..official_days import WorkingDays
+from ..review import clearance
+from ..store import DisclosureStore
+from ..workdays import CHINA
+from .clock import RequestClock, clock_data
+from .fees import fee
+from .replies import DISCLOSING, FAMILIES, reply_type
+from .store import RequestStore
+
+#: request status -> (Chinese, English), as the status page and lists show it
+STATUSES: dict[str, tuple[str, str]] = {
+    "registered": ("已登记，待受理审查", "Registered, being checked"),
+    "correction": ("待申请人补正", "Waiting for the applicant's correction"),
+    "handling": ("办理中", "Being handled"),
+    "consultation": ("征求意见中（不计入答复期限）", "Consulting (not counted)"),
+    "fee": ("待缴纳信息处理费（不计入答复期限）", "Waiting for the fee (not counted)"),
+    "replied": ("已答复", "Replied"),
+    "abandoned": ("逾期未补正，视为放弃申请", "Abandoned: no correction in time"),
+    "fee_unpaid": ("逾期未缴费，视为撤回申请", "Withdrawn: fee not paid in time"),
+}
+#: how a request that ends without a reply is recorded (reply type key)
+CLOSING_REPLIES = {"abandoned": "other.correction_overdue", "fee_unpaid": "other.fee_unpaid"}
+
+
+def today(ctx: ServiceContext) -> date:
+    """Return the step's day in China."""
+    return ctx.moment.astimezone(CHINA).date()
+
+
+def _clock(data: dict[str, Any]) -> RequestClock:
+    return RequestClock.from_data(data["clock"]["state"])
+
+
+def _save_clock(
+    ctx: ServiceContext,
+    days: WorkingDays,
+    data: dict[str, Any],
+    clock: RequestClock,
+    event: str,
+    **row: Any,
+) -> dict[str, Any]:
+    """Return the clock as workflow data, mirrored on the request's row and in the history.
+
+    Every start, pause, restart and extension of the clock is an event of its
+    own, with the due day it leads to.
+    """
+    calendar = days.calendar(ctx.connection)
+    shown = clock_data(clock, calendar, today(ctx)) | {"state": clock.to_data()}
+    ctx.record(
+        event,
+        {
+            key: shown[key]
+            for key in ("due_on", "pause_kind", "pause_due_on", "extension_days", "paused_days")
+        }
+        | {"on": today(ctx).isoformat()},
+    )
+    RequestStore(ctx.connection).update(
+        int(data["request_id"]),
+        {
+            "due_on": shown["due_on"],
+            "due_provisional": bool(shown["provisional"]),
+            "paused": shown["pause_kind"],
+            **row,
+        },
+    )
+    return shown
+
+
+def register_request(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Bind the request to its instance and start the reply clock from its receipt day."""
+    store = RequestStore(ctx.connection)
+    request_id = int(data["request_id"])
+    store.update(request_id, {"instance_id": ctx.instance.id})
+    received = date.fromisoformat(str(data["received_on"]))
+    return _save_clock(
+        ctx, days, data, RequestClock(received), "clock_started", status="registered"
+    )
+
+
+def ask_correction(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Stop the clock for the applicant's correction (补正, Art. 30), once, in time."""
+    calendar = days.calendar(ctx.connection)
+    period = int(data.get("correction_days") or 15)
+    clock = _clock(data).ask_correction(calendar, today(ctx), period)
+    return _save_clock(ctx, days, data, clock, "correction_asked", status="correction")
+
+
+def restart_clock(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Restart the clock from the day the corrected request arrived."""
+    arrived = date.fromisoformat(str(data["corrected_on"]))
+    clock = _clock(data).corrected_on(arrived)
+    description = str(data.get("corrected_description") or "").strip()
+    extra = {"description": description} if description else {}
+    return _save_clock(ctx, days, data, clock, "clock_restarted", status="registered", **extra)
+
+
+def assign_department(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Hand the request to its handling department (the handle task follows it)."""
+    department = str(data.get("department") or "")
+    RequestStore(ctx.connection).update(
+        int(data["request_id"]), {"department": department, "status": "handling"}
+    )
+    return {"department": department}
+
+
+def pause_clock(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Stop the clock for a consultation (Art. 32) or a fee notice (Art. 42)."""
+    kind = {"consult_third_party": "third_party", "consult_agency": "agency"}.get(
+        str(params.get("kind")), str(params.get("kind"))
+    )
+    clock = _clock(data).pause(kind, today(ctx))
+    if kind != "fee":
+        return _save_clock(ctx, days, data, clock, "clock_paused", status="consultation")
+    charged = _fee(ctx, data)
+    row = {"status": "fee", "fee_method": charged["method"], "fee_yuan": charged["yuan"]}
+    return _save_clock(ctx, days, data, clock, "clock_paused", **row) | {"fee": charged}
+
+
+def _fee(ctx: ServiceContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Return the fee of this request by the handler's chosen method (never both)."""
+    store = RequestStore(ctx.connection)
+    request_id = int(data["request_id"])
+    method = str(data.get("fee_method") or "")
+    if method == "count":
+        row = store.get(request_id)
+        if row is None:
+            raise InvalidInputError("request.not_found", request=request_id)
+        nth = store.count_in_month(row.id_type, row.id_number, row.received_on[:7], request_id)
+        return {"method": method, "nth_in_month": nth, "yuan": fee(method, nth_in_month=nth)}
+    pages = int(data.get("fee_pages") or 0)
+    return {"method": method, "pages": pages, "yuan": fee(method, pages=pages)}
+
+
+def resume_clock(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Let the clock run again: the opinion arrived, its period ended, or the fee was settled."""
+    clock = _clock(data)
+    if clock.paused:
+        clock = clock.resume(today(ctx))
+    return _save_clock(ctx, days, data, clock, "clock_resumed", status="handling")
+
+
+def extend_clock(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Extend the reply period once (Art. 33) when the office head approved it."""
+    clock = _clock(data)
+    if data.get("extension_decision") != "approve":
+        return dict(data["clock"])
+    clock = clock.extend(int(data.get("extension_days") or 0))
+    return _save_clock(ctx, days, data, clock, "clock_extended", status="handling")
+
+
+def close_request(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Close a request that ends without a reply: no correction, or no payment, in time."""
+    outcome = str(params.get("outcome"))
+    RequestStore(ctx.connection).update(
+        int(data["request_id"]),
+        {"status": outcome, "reply_type": CLOSING_REPLIES[outcome], "replied_at": ctx.now},
+    )
+    return {"outcome": outcome, "closed_at": ctx.now}
+
+
+def prepare_reply_material(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
+    """Return what the reply gives out, for the confidentiality review of exactly that."""
+    return {"request_id": int(data["request_id"]), "text": str(data.get("reply_text") or "")}
+
+
+def send_reply(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+) -> dict[str, Any]:
+    """Record the signed reply: its type, the letter the applicant reads, the time."""
+    chosen = reply_type(str(data["reply_type"]))
+    request_id = int(data["request_id"])
+    body = str(data.get("reply_text") or "")
+    if chosen.family in DISCLOSING:
+        # 先审查后公开: what goes out is what the newest review of exactly this text let out.
+        cleared = clearance(
+            DisclosureStore(ctx.connection), "request_reply", str(request_id), body, []
+        )
+        body = str(cleared.disclosed_text)
+    store = RequestStore(ctx.connection)
+    row = store.get(request_id)
+    waived = data.get("payment") == "waived"
+    family = FAMILIES[chosen.family][0]
+    letter = {
+        "reply_type": chosen.key,
+        "decision": family if chosen.reason is None else f"{family}（{chosen.zh}）",
+        "basis": chosen.basis,
+        "body": body,
+        "fee_yuan": 0 if waived or row is None else int(row.fee_yuan or 0),
+        "fee_method": "" if waived or row is None else str(row.fee_method or ""),
+        "signed_on": today(ctx).isoformat(),
+    }
+    store.update(
+        request_id,
+        {
+            "status": "replied",
+            "reply_type": chosen.key,
+            "reply_letter": letter,
+            "replied_at": ctx.now,
+            "paused": None,
+        },
+    )
+    return {"replied_at": ctx.now, "reply_type": chosen.key}

@@ -1,0 +1,76 @@
+"""The write path of disclosure requests: prebuilt statements on the step's connection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select, update
+
+from ...store.models import table_of
+from ..models import DisclosureRequest
+
+_REQUESTS = table_of(DisclosureRequest)
+_INSERT = insert(_REQUESTS).returning(_REQUESTS.c.id)
+
+
+class RequestStore:
+    """Reads and writes of ``disclosure_requests`` inside one transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def insert(self, values: Mapping[str, Any]) -> int:
+        """Insert a request and return its id."""
+        return int(self.connection.execute(_INSERT, dict(values)).scalar_one())
+
+    def get(self, request_id: int) -> Row[Any] | None:
+        """Return one request."""
+        query = select(_REQUESTS).where(_REQUESTS.c.id == request_id)
+        return self.connection.execute(query).first()
+
+    def by_instance(self, instance_id: int) -> Row[Any] | None:
+        """Return the request an instance handles."""
+        query = select(_REQUESTS).where(_REQUESTS.c.instance_id == instance_id)
+        return self.connection.execute(query).first()
+
+    def by_tracking_number(self, tracking_number: str) -> Row[Any] | None:
+        """Return the request with this tracking number."""
+        query = select(_REQUESTS).where(_REQUESTS.c.tracking_number == tracking_number)
+        return self.connection.execute(query).first()
+
+    def update(self, request_id: int, values: Mapping[str, Any]) -> None:
+        """Change fields of one request."""
+        query = update(_REQUESTS).where(_REQUESTS.c.id == request_id).values(**values)
+        self.connection.execute(query)
+
+    def count_in_month(self, id_type: str, id_number: str, month: str, up_to_id: int) -> int:
+        """Count an applicant's requests received in a month (``YYYY-MM``), up to this one."""
+        query = select(func.count()).where(
+            _REQUESTS.c.id_type == id_type,
+            _REQUESTS.c.id_number == id_number,
+            _REQUESTS.c.received_on.like(f"{month}-%"),
+            _REQUESTS.c.id <= up_to_id,
+        )
+        return int(self.connection.execute(query).scalar_one())
+
+    def earlier_of_applicant(self, id_type: str, id_number: str, before_id: int) -> list[Row[Any]]:
+        """Return an applicant's earlier requests, newest first (at most 20)."""
+        query = (
+            select(
+                _REQUESTS.c.id,
+                _REQUESTS.c.file_number,
+                _REQUESTS.c.received_on,
+                _REQUESTS.c.description,
+                _REQUESTS.c.status,
+                _REQUESTS.c.reply_type,
+            )
+            .where(
+                _REQUESTS.c.id_type == id_type,
+                _REQUESTS.c.id_number == id_number,
+                _REQUESTS.c.id < before_id,
+            )
+            .order_by(_REQUESTS.c.id.desc())
+            .limit(20)
+        )
+        return list(self.connection.execute(query))

@@ -1,0 +1,53 @@
+"""Counting failures per key in a time window, to slow down guessing (sign-ins, codes)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Table, delete, insert, select
+
+from .clock import iso
+
+
+def throttle_key(kind: str, value: str) -> str:
+    """Return the key failures of ``value`` are counted under (hashed: no addresses stored)."""
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{kind}:{digest}"
+
+
+class Throttle:
+    """Failures in a table of (key, at) rows: too many of a key in the window, and it waits."""
+
+    def __init__(self, table: Table, window: timedelta) -> None:
+        self.table = table
+        self.window = window
+
+    def retry_after(self, conn: Connection, limits: Mapping[str, int], moment: datetime) -> int:
+        """Return the seconds until every key is under its limit again (0: go ahead).
+
+        Failures older than the window are forgotten on the way.
+        """
+        table, since = self.table, iso(moment - self.window)
+        conn.execute(delete(table).where(table.c.key.in_(limits), table.c.at < since))
+        failed: dict[str, list[str]] = {key: [] for key in limits}
+        query = select(table.c.key, table.c.at).where(table.c.key.in_(limits))
+        for key, at in conn.execute(query.order_by(table.c.at)):
+            failed[key].append(at)
+        # A key is free again once enough of its failures have left the window.
+        free_at = [
+            datetime.fromisoformat(ats[len(ats) - limits[key]]) + self.window
+            for key, ats in failed.items()
+            if len(ats) >= limits[key]
+        ]
+        return math.ceil((max(free_at) - moment).total_seconds()) if free_at else 0
+
+    def fail(self, conn: Connection, keys: Mapping[str, int], now: str) -> None:
+        """Count one failure under each key."""
+        conn.execute(insert(self.table), [{"key": key, "at": now} for key in keys])
+
+    def forget(self, conn: Connection, key: str) -> None:
+        """Forget a key's failures (it succeeded)."""
+        conn.execute(delete(self.table).where(self.table.c.key == key))

@@ -1,0 +1,135 @@
+Feature: Disclosure requests (依申请公开)
+  Anyone may ask the agency for government information, on the public page or
+  on paper. The registrar checks the request and gives it to a handling
+  department, or asks the applicant once to make it clear (补正). The handler
+  investigates and replies; material to be disclosed passes the
+  confidentiality review first, and the office head signs every reply. The
+  reply is due 20 working days after receipt (the day of receipt not counted);
+  consultations and fee notices stop the clock, a correction restarts it, and
+  the office head may extend it once by at most 20 working days. The applicant
+  follows the request with its tracking number and query code.
+
+  Background:
+    Given the users
+      | name  | roles            | department |
+      | reg   | registrar        | 办公室     |
+      | han   | handler          | 法规处     |
+      | hu    | handler          | 综合处     |
+      | boss  | office           | 办公室     |
+      | sun   | secrecy_reviewer | 保密办     |
+    And the disclosure request workflow is deployed
+
+  Scenario: A request on the public page is registered and due 20 working days after receipt
+    Given it is 2026-09-18 10:00 Beijing time
+    When an applicant asks on the public page for "2026年城区道路改造计划"
+    Then the applicant gets a tracking number and a query code
+    And the reply is due on 2026-10-22
+    And reg has the check of it
+
+  Scenario: The status page answers the right code and refuses a wrong one
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "2026年城区道路改造计划"
+    When the applicant looks the request up with its query code
+    Then the status page shows "已登记，待受理审查" due on 2026-10-22
+    And the status page shows no personal data of the applicant
+    When someone looks the request up with a wrong query code
+    Then the lookup is refused without saying whether the number exists
+
+  Scenario: Wrong query codes are throttled, the right one too
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "2026年城区道路改造计划"
+    When someone tries 5 wrong query codes for the request
+    Then even the right query code must wait
+
+  Scenario: A paper request counts from the day it arrived
+    Given it is 2026-09-21 09:00 Beijing time
+    When reg enters a paper request for "农村公路养护资金使用情况" received on 2026-09-18
+    Then the reply is due on 2026-10-22
+
+  Scenario: The handler's task is for the handlers of the department it was given to
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "2026年城区道路改造计划"
+    When reg accepts the request for 法规处
+    Then han has the handling of it
+    And hu has nothing of it
+
+  Scenario: Only the registrar and the request's handlers read who applied
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "2026年城区道路改造计划"
+    When reg accepts the request for 法规处
+    Then reg and han can read the applicant's name
+    And boss and hu cannot read the applicant's name
+    And the instance's history holds no personal data of the applicant
+
+  Scenario: A correction restarts the clock from the day the corrected request arrives (Art. 30)
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "有关文件"
+    And it is 2026-09-29 10:00 Beijing time
+    When reg asks the applicant to make the request clear within 15 working days
+    Then the status page shows "待申请人补正"
+    When the corrected request arrives on 2026-10-12
+    Then the reply is due on 2026-11-09
+
+  Scenario: A correction cannot be asked after 7 working days of receipt
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "有关文件"
+    And it is 2026-09-30 10:00 Beijing time
+    When reg tries to ask the applicant to make the request clear within 15 working days
+    Then it is refused because "clock.correction_too_late"
+
+  Scenario: No correction within the period closes the request as abandoned
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "有关文件"
+    When reg asks the applicant to make the request clear within 5 working days
+    And the clock reaches 2026-09-26 00:30 Beijing time and the timers run
+    Then the status page shows "逾期未补正，视为放弃申请"
+
+  Scenario: A third-party consultation stops the clock while it runs (Art. 32)
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "某企业环评报告"
+    And reg has accepted the request for 法规处
+    And it is 2026-09-21 10:00 Beijing time
+    When han consults a third party
+    Then the status page shows "征求意见中（不计入答复期限）"
+    When it is 2026-10-12 10:00 Beijing time
+    And han records the opinion received on 2026-10-12
+    Then the reply is due on 2026-11-05
+    And the history records the pause and the restart
+
+  Scenario: The office head extends the period once by at most 20 working days (Art. 33)
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "某企业环评报告"
+    And reg has accepted the request for 法规处
+    When han asks to extend the period by 20 working days
+    And boss approves the extension
+    Then the reply is due on 2026-11-19
+    When han tries to ask to extend the period by 5 working days
+    Then it is refused because "clock.extension_used"
+
+  Scenario: An unpaid fee withdraws the request after 20 working days
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "全部会议纪要"
+    And reg has accepted the request for 法规处
+    When han sends a fee notice by volume for 120 pages
+    Then the fee is 1100 yuan
+    When the clock reaches 2026-10-23 00:30 Beijing time and the timers run
+    Then the status page shows "逾期未缴费，视为撤回申请"
+
+  Scenario: A withholding reply is signed by the office head and read with the query code
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "某涉密文件"
+    And reg has accepted the request for 法规处
+    When han replies "withhold.state_secret" with "所申请信息属于国家秘密。"
+    And boss signs the reply
+    Then the status page shows "已答复"
+    And the reply letter reads "不予公开" with the basis "第十四条"
+
+  Scenario: Disclosed material passes the confidentiality review before the reply is signed
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "道路改造计划"
+    And reg has accepted the request for 法规处
+    When han replies "disclose" with "计划如下：联系人张三，电话13812345678。"
+    Then sun has the confidentiality review of it
+    When sun concludes the review with "disclose_redacted"
+    And boss signs the reply
+    Then the reply letter hides "13812345678"

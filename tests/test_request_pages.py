@@ -1,0 +1,136 @@
+"""The request pages as their users meet them: the public, the registrar, the handlers."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine.disclosure.privacy import id_check_char
+
+from .web import Browser
+
+NAME = "林小红"
+FIRST17 = "37100219900101001"
+RESIDENT_ID = FIRST17 + id_check_char(FIRST17)
+
+
+def request_form(**changes: str) -> dict[str, str]:
+    return {
+        "applicant_type": "natural_person",
+        "applicant_name": NAME,
+        "id_type": "resident_id",
+        "id_number": RESIDENT_ID,
+        "phone": "13900002222",
+        "address": "威海市环翠区海滨路2号",
+        "email": "",
+        "description": "2026年老旧小区改造名单",
+        "document_hint": "",
+        "purpose": "",
+        "preferred_form": "paper",
+        "delivery": "mail",
+        **changes,
+    }
+
+
+def submit(client: FlaskClient, **changes: str) -> tuple[str, str]:
+    """Ask on the public page; return the tracking number and query code it gives."""
+    public = Browser(client)
+    public.get("/public/request")
+    page = public.post("/public/request", request_form(**changes), status=200)
+    number, code = re.findall(r'<code class="big">(\w+)</code>', page)
+    assert number.startswith("GK") and len(code) == 10
+    return number, code
+
+
+def test_anyone_can_ask_and_follow_the_request_with_its_code(client: FlaskClient) -> None:
+    number, code = submit(client)
+    public = Browser(client)
+    public.get("/public/status")
+    page = public.post(
+        "/public/status", {"tracking_number": number, "query_code": code}, status=200
+    )
+    assert "已登记，待受理审查" in page and "答复期限" in page
+    assert NAME not in page and RESIDENT_ID not in page
+    wrong = public.post(
+        "/public/status", {"tracking_number": number, "query_code": "WRONGWRONG"}, status=404
+    )
+    assert "受理编号或查询码不正确" in wrong
+
+
+def test_a_bad_request_names_each_field_and_registers_nothing(
+    app: Flask, client: FlaskClient
+) -> None:
+    engine = app.extensions["gongkai.engine"]
+    before = len(engine.queries.list_instances(process_id="disclosure_request"))
+    public = Browser(client)
+    public.get("/public/request")
+    page = public.post(
+        "/public/request",
+        request_form(
+            id_number=RESIDENT_ID[:-1] + "0" if RESIDENT_ID[-1] != "0" else "1",
+            delivery="email",
+            applicant_name="",
+        ),
+        status=422,
+    )
+    assert "居民身份证号码无效" in page
+    assert "须填写电子邮箱" in page
+    assert "此项必填" in page or "不能为空" in page
+    assert len(engine.queries.list_instances(process_id="disclosure_request")) == before
+
+
+def test_too_many_requests_from_one_address_are_refused_with_a_clear_message(
+    client: FlaskClient,
+) -> None:
+    for _ in range(10):
+        submit(client)
+    public = Browser(client)
+    public.get("/public/request")
+    response = client.post("/public/request", data={"csrf_token": public.token, **request_form()})
+    assert response.status_code == 429 and response.headers["Retry-After"]
+    assert "操作过于频繁" in response.get_data(as_text=True)
+
+
+def test_the_handler_sees_the_applicant_and_the_office_head_does_not(
+    app: Flask, client: FlaskClient
+) -> None:
+    engine = app.extensions["gongkai.engine"]
+    submit(client, description="某街道拆迁补偿方案")
+
+    def task_of(user: str, element: str) -> str:
+        (task,) = [
+            t
+            for t in engine.queries.list_tasks(user)
+            if t.element_id == element and "某街道拆迁补偿方案" in (t.subject or "")
+        ]
+        return f"/tasks/{task.task_id}"
+
+    registrar = Browser(app.test_client()).login("wujiu")
+    check = task_of("wujiu", "check_request")
+    page = registrar.get(check)
+    assert NAME in page and RESIDENT_ID in page
+    registrar.post(check, {"intake_decision": "accept", "department": "综合处"})
+    handler = Browser(app.test_client()).login("zhengshi")
+    handling = handler.get(task_of("zhengshi", "handle"))
+    assert NAME in handling and "该申请人此前的申请" not in handling
+    request_page = re.search(r'href="(/requests/\d+)"', handling)
+    assert request_page is None or NAME in handler.get(request_page.group(1))
+    office = Browser(app.test_client()).login("wangwu")
+    task = engine.queries.get_task(task_of("zhengshi", "handle").removeprefix("/tasks/"))
+    view = engine.requests.of_instance(task.instance_id, "zhengshi")
+    office.get(f"/requests/{view.id}", status=403)
+    assert NAME in handler.get(f"/requests/{view.id}")
+
+
+def test_the_registrar_enters_a_paper_request_and_others_may_not(app: Flask) -> None:
+    registrar = Browser(app.test_client()).login("wujiu")
+    assert "登记纸质申请" in registrar.get("/requests/new")
+    page = registrar.post(
+        "/requests/new",
+        request_form(channel="mail", received_on="2026-11-27", description="纸质申请的内容"),
+        status=200,
+    )
+    assert "申请已登记" in page and "2026-11-27" in page
+    Browser(app.test_client()).login("zhangsan").get("/requests/new", status=403)
