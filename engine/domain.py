@@ -34,6 +34,8 @@ class ServiceContext:
     actor: str | None
     #: append an event of the domain's own to the instance's history: (type, data)
     record: Callable[[str, dict[str, Any]], None]
+    #: start another process in the same transaction, once this step is saved: (id, data)
+    start: Callable[[str, dict[str, Any]], None]
 
 
 #: a service task: (context, task data, evaluated parameters) -> result merged into the data

@@ -6,6 +6,8 @@ from typing import Any
 
 from . import clock
 from .disclosure import CalendarAdmin, Catalogue, RequestDesk, WorkingDays, disclosure_domain
+from .disclosure.agency import AgencyDesk
+from .disclosure.requests.handling import PROACTIVE_AFTER
 from .runtime import WorkflowEngine
 from .store.database import Database
 
@@ -20,10 +22,17 @@ class Engine(WorkflowEngine):
     """
 
     def __init__(
-        self, db: Database, clock_: clock.Clock = clock.system_clock, **options: Any
+        self,
+        db: Database,
+        clock_: clock.Clock = clock.system_clock,
+        *,
+        proactive_after: int = PROACTIVE_AFTER,
+        **options: Any,
     ) -> None:
         days = WorkingDays()
-        super().__init__(db, clock_, domain=disclosure_domain(days), **options)
+        domain = disclosure_domain(days, proactive_after)
+        super().__init__(db, clock_, domain=domain, **options)
         self.catalogue = Catalogue(self)
         self.calendar = CalendarAdmin(self, days)
         self.requests = RequestDesk(self, days)
+        self.agency = AgencyDesk(self)

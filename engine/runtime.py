@@ -85,6 +85,8 @@ class _Step:
     waiting_before: frozenset[tuple[str, str]] = frozenset()
     timers_fired: list[Task] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
+    #: processes a service task asked to start in this transaction: (process id, data)
+    starts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def record(self, task: Task) -> None:
         """Note a task SpiffWorkflow completed on its own (passed as its callback)."""
@@ -127,7 +129,12 @@ class WorkflowEngine:
         self.forms = FormRegistry(self.domain.forms)
         self.read_policy = ReadPolicy(self.domain.read_all_groups, self.domain.head_groups)
         self.users = UserDirectory(
-            self.store, self._now, self.domain.knows_group, sign_in_policy, password_method
+            self.store,
+            self._now,
+            self.domain.knows_group,
+            sign_in_policy,
+            password_method,
+            admin_groups=self.domain.admin_groups,
         )
         self.queries = Queries(self)
         self.default_group = default_group
@@ -659,6 +666,7 @@ class WorkflowEngine:
             step.now,
             step.actor,
             lambda type_, data: step.event(type_, step.actor, data),
+            lambda process_id, data: step.starts.append((process_id, data)),
         )
         try:
             with clock.active(lambda: step.moment), services.serving(context):
@@ -816,8 +824,25 @@ class WorkflowEngine:
         instance.row_version += 1
         repo.update_instance(instance, read_version)
         repo.insert_events(step.events)
+        for process_id, data in step.starts:
+            self._spawn(repo, step, process_id, data)
         ordered = sorted([*items, *new_items], key=lambda w: (w.created_at, w.task_id))
         return tuple(task_of(w, instance) for w in ordered)
+
+    def _spawn(
+        self, repo: Repository, parent: _Step, process_id: str, data: dict[str, Any]
+    ) -> None:
+        """Start a process a service task asked for, in the parent step's transaction.
+
+        It is started by nobody (the history names the instance that asked),
+        and it is not kept in memory: should the transaction roll back, its id
+        may be taken again.
+        """
+        initial = self._start_data(data | {"started_by_instance": parent.instance.id})
+        child = self._new_instance(repo, process_id, None, initial, parent.moment, parent.now)
+        with self._running(child, repo):
+            _advance(child.workflow, child)
+        self._save(repo, child)
 
     def _timer_fired(
         self, repo: Repository, step: _Step, timer: Task, items: list[WorkItemRow]

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import builtins
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .access import USERNAME, is_username
+from .access import USERNAME, is_username, roles_of
 from .errors import (
     InvalidInputError,
     NotFoundError,
+    PermissionDeniedError,
     Problem,
     SignInFailedError,
     SignInThrottledError,
 )
-from .store.models import SignInFailure, User, UserRole, table_of
+from .store.models import Department, SignInFailure, User, UserRole, table_of
+from .store.repository import Repository
 from .store.unit import Store
 from .text import identifier, identifier_problem, text_problem
 from .throttle import Throttle, throttle_key
@@ -38,6 +41,22 @@ _ROLES_OF = select(_ROLES.c.user_id, _ROLES.c.role)
 _INSERT_USER = insert(_USERS).returning(_USERS.c.id)
 _INSERT_ROLE = insert(_ROLES)
 _ALL_USERS = select(_USERS).order_by(_USERS.c.username)
+_DEPARTMENTS = table_of(Department)
+_DEPARTMENT = select(_DEPARTMENTS).where(_DEPARTMENTS.c.name == bindparam("name"))
+_ACTIVE_DEPARTMENTS = select(_DEPARTMENTS.c.name).where(_DEPARTMENTS.c.active)
+_ALL_DEPARTMENTS = select(_DEPARTMENTS.c.name, _DEPARTMENTS.c.active)
+# Once an admin has added or retired a department, the list is his: no more names join it
+# on their own from the users' departments.
+_LIST_IS_KEPT = (
+    select(_DEPARTMENTS.c.id)
+    .where(or_(_DEPARTMENTS.c.created_by.is_not(None), ~_DEPARTMENTS.c.active))
+    .limit(1)
+)
+_MEMBERS = (
+    select(_USERS.c.department, func.count())
+    .where(_USERS.c.active, _USERS.c.department.is_not(None))
+    .group_by(_USERS.c.department)
+)
 
 
 @dataclass(frozen=True)
@@ -54,9 +73,43 @@ def normalised_username(username: str) -> str:
     return unicodedata.normalize("NFKC", username or "").strip()
 
 
+@dataclass(frozen=True)
+class DepartmentView:
+    """A department (处室) as the admin sees it: open or retired, and how many belong to it."""
+
+    name: str
+    active: bool
+    members: int
+
+
 def _problem(field: str, problem: Problem | None) -> None:
     if problem is not None:
         raise InvalidInputError("user.bad_field", field=field, problem=problem)
+
+
+def department_name(name: str) -> str:
+    """Return a department's name in its one canonical form, or raise ``InvalidInputError``."""
+    name = identifier(name or "")
+    problem = identifier_problem(name)
+    if not name:
+        problem = Problem("form.empty")
+    elif len(name) > 64:
+        problem = Problem("form.too_long", {"max": 64})
+    if problem is not None:
+        raise InvalidInputError("department.bad_name", name=name, problem=problem)
+    return name
+
+
+def _insert_new(connection: Connection, values: dict[str, Any]) -> bool:
+    """Insert a department unless its name is taken; tell whether it was inserted."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(_DEPARTMENTS)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(_DEPARTMENTS.c.id)
+    )
+    return connection.execute(statement).first() is not None
 
 
 class UserDirectory:
@@ -69,8 +122,11 @@ class UserDirectory:
         knows_group: Callable[[str], bool],
         sign_in: SignInPolicy | None = None,
         password_method: str = PASSWORD_METHOD,
+        *,
+        admin_groups: Collection[str] = frozenset(),
     ) -> None:
         self._store = store
+        self._admin_groups = frozenset(admin_groups)
         self._now = now
         self._knows_group = knows_group
         self.sign_in_policy = sign_in or SignInPolicy()
@@ -97,6 +153,11 @@ class UserDirectory:
         A group the domain does not know is refused (a typing error, most
         likely) unless ``new_groups`` says it is meant: the group of a lane in
         a third-party process, say.
+
+        The department must be one of the list (``departments``) once an
+        admin keeps it (has added or retired one); until then, a department
+        no one named before joins the list, so that it fills itself from
+        the users.  A user keeping the department he has is not checked.
         """
         username = normalised_username(username)
         if not USERNAME.match(username):
@@ -127,6 +188,8 @@ class UserDirectory:
         with self._store.write() as repo:
             conn = repo.connection
             row = conn.execute(_USER, {"username": username}).first()
+            if department and (row is None or row.department != department):
+                _check_department(conn, department, now)
             if row is None:
                 user_id = conn.execute(
                     _INSERT_USER,
@@ -172,6 +235,63 @@ class UserDirectory:
     def display_names(self, connection: Connection) -> dict[str, str]:
         """Return every user's display name by user name, in a caller's transaction."""
         return dict(connection.execute(select(_USERS.c.username, _USERS.c.display_name)).all())
+
+    # -- departments (处室) ------------------------------------------------------------
+
+    def departments(self) -> builtins.list[str]:
+        """Return the names of the departments users may join, sorted."""
+        with self._store.read() as repo:
+            return sorted(repo.connection.execute(_ACTIVE_DEPARTMENTS).scalars())
+
+    def department_list(self) -> builtins.list[DepartmentView]:
+        """Return every department, open ones first, each with how many active users it has."""
+        with self._store.read() as repo:
+            conn = repo.connection
+            members = {name: int(count) for name, count in conn.execute(_MEMBERS)}
+            rows = conn.execute(_ALL_DEPARTMENTS).all()
+        views = [DepartmentView(name, bool(active), members.get(name, 0)) for name, active in rows]
+        return sorted(views, key=lambda d: (not d.active, d.name))
+
+    def add_department(self, admin: str, name: str) -> str:
+        """Add a department to the list, or open a retired one again (admins only)."""
+        name = department_name(name)
+        _, now = self._now()
+        with self._store.write() as repo:
+            self._check_admin(repo, admin)
+            conn = repo.connection
+            found = conn.execute(_DEPARTMENT, {"name": name}).first()
+            if found is not None and found.active:
+                raise InvalidInputError("department.exists", department=name)
+            if found is not None:
+                conn.execute(
+                    update(_DEPARTMENTS).where(_DEPARTMENTS.c.id == found.id).values(active=True)
+                )
+            elif not _insert_new(
+                conn, {"name": name, "active": True, "created_at": now, "created_by": admin}
+            ):
+                raise InvalidInputError("department.exists", department=name)
+        return name
+
+    def retire_department(self, admin: str, name: str) -> str:
+        """Take a department off the list: no one joins it any more (admins only).
+
+        Its members keep it, and the tasks meant for it stay theirs.
+        """
+        name = identifier(name or "")
+        with self._store.write() as repo:
+            self._check_admin(repo, admin)
+            retired = repo.connection.execute(
+                update(_DEPARTMENTS)
+                .where(_DEPARTMENTS.c.name == name, _DEPARTMENTS.c.active)
+                .values(active=False)
+            )
+            if retired.rowcount != 1:
+                raise NotFoundError("department.not_found", department=name)
+        return name
+
+    def _check_admin(self, repo: Repository, username: str) -> None:
+        if not roles_of(repo, username) & self._admin_groups:
+            raise PermissionDeniedError("admin.only", user=username)
 
     def _view(self, connection: Connection, username: str) -> UserView:
         row = (
@@ -224,6 +344,17 @@ class UserDirectory:
         if signed_in is None:
             raise SignInFailedError()
         return self.get(signed_in)
+
+
+def _check_department(connection: Connection, name: str, now: str) -> None:
+    """Let a user join ``name`` if it is on the list, or add it while no admin keeps the list."""
+    found = connection.execute(_DEPARTMENT, {"name": name}).first()
+    if found is not None and found.active:
+        return
+    if found is None and connection.execute(_LIST_IS_KEPT).first() is None:
+        _insert_new(connection, {"name": name, "active": True, "created_at": now})
+        return
+    raise InvalidInputError("user.unknown_department", department=name)
 
 
 def _password_matches(stored: str, password: str) -> bool:

@@ -46,12 +46,38 @@ Feature: Disclosure requests (依申请公开)
     When reg enters a paper request for "农村公路养护资金使用情况" received on 2026-09-18
     Then the reply is due on 2026-10-22
 
+  Scenario Outline: The reply is due 20 working days after receipt, across the holidays
+    Given it is <received> 09:00 Beijing time
+    When reg enters a paper request for "有关信息" received on <received>
+    Then the reply is due on <due>
+    When reg accepts the request for 法规处
+    And han asks to extend the period by 20 working days
+    And boss approves the extension
+    Then the reply is due on <extended>
+
+    Examples:
+      | received   | due        | extended   | holidays on the way                              |
+      | 2025-01-24 | 2025-02-27 | 2025-03-27 | Spring Festival 2025; Sun 01-26, Sat 02-08 worked |
+      | 2026-02-13 | 2026-03-19 | 2026-04-17 | Spring Festival 2026; Sat 02-14, Sat 02-28 worked |
+      | 2025-04-03 | 2025-05-06 | 2025-06-04 | Qingming and Labour Day 2025; Sun 04-27 worked    |
+      | 2025-04-30 | 2025-06-03 | 2025-07-01 | Labour Day and Dragon Boat 2025                   |
+      | 2026-04-30 | 2026-06-01 | 2026-06-30 | Labour Day 2026; Sat 05-09 worked                 |
+      | 2025-09-30 | 2025-11-04 | 2025-12-02 | National Day 2025; Sat 10-11 worked               |
+      | 2026-09-30 | 2026-11-03 | 2026-12-01 | National Day 2026; Sat 10-10 worked               |
+
   Scenario: The handler's task is for the handlers of the department it was given to
     Given it is 2026-09-18 10:00 Beijing time
     And an applicant has asked on the public page for "2026年城区道路改造计划"
     When reg accepts the request for 法规处
     Then han has the handling of it
     And hu has nothing of it
+
+  Scenario: A request cannot be given to a department without handlers
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "2026年城区道路改造计划"
+    When reg tries to accept the request for 人事处
+    Then it is refused because "request.no_handlers"
+    And reg has the check of it
 
   Scenario: Only the registrar and the request's handlers read who applied
     Given it is 2026-09-18 10:00 Beijing time
@@ -133,3 +159,19 @@ Feature: Disclosure requests (依申请公开)
     When sun concludes the review with "disclose_redacted"
     And boss signs the reply
     Then the reply letter hides "13812345678"
+
+  Scenario: What three applicants were given is proposed for proactive disclosure (Art. 44)
+    Given it is 2026-09-18 10:00 Beijing time
+    And an issued document "关于城区停车收费标准的批复" disclosed only on request
+    When 3 different applicants are each given "关于城区停车收费标准的批复"
+    Then boss has the proposal to disclose "关于城区停车收费标准的批复" proactively
+    When boss accepts the proposal
+    And sun concludes the review with "disclose"
+    And zhou publishes the document
+    Then "关于城区停车收费标准的批复" is in the public list
+
+  Scenario: Two applicants are not yet enough to propose proactive disclosure
+    Given it is 2026-09-18 10:00 Beijing time
+    And an issued document "关于城区停车收费标准的批复" disclosed only on request
+    When 2 different applicants are each given "关于城区停车收费标准的批复"
+    Then nobody has a proposal to disclose it proactively

@@ -23,7 +23,7 @@ from engine.disclosure.requests.desk import PublicStatus, Receipt, RequestThrott
 
 from .conftest import WORKFLOWS
 from .helpers import Story as BaseStory
-from .helpers import task_of, waiting_task
+from .helpers import approve_until, document_of, task_of, waiting_task
 
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -118,6 +118,11 @@ def accepts(engine: Engine, story: Story, department: str) -> None:
 
 
 # -- when -----------------------------------------------------------------------------------
+
+
+@when(parsers.parse("reg tries to accept the request for {department}"))
+def tries_to_accept(engine: Engine, story: Story, department: str) -> None:
+    attempt(story, lambda: accepts(engine, story, department))
 
 
 @when(parsers.parse('reg enters a paper request for "{what}" received on {day}'))
@@ -407,3 +412,92 @@ def letter_reads(engine: Engine, story: Story, decision: str, fragment: str) -> 
 def letter_hides(engine: Engine, story: Story, text: str) -> None:
     letter = look_up(engine, story).letter
     assert letter is not None and text not in letter["body"]
+
+
+# -- 依申请转主动 (Art. 44) -------------------------------------------------------------------
+
+
+@given(parsers.parse('an issued document "{title}" disclosed only on request'))
+def on_request_document(engine: Engine, story: Story, title: str) -> None:
+    for name, role in (("zhang", "drafter"), ("li", "dept_head"), ("wang", "office")):
+        engine.users.add(name, [role])
+    engine.users.add("zhao", ["leader"])
+    engine.users.add("zhou", ["publisher"])
+    engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
+    instance = engine.start("document_approval", "zhang")
+    draft = {
+        "title": title,
+        "doc_type": "general",
+        "body": f"{title}\n市发展改革委：你委关于停车收费标准的请示收悉。",
+        "attribute": "on_request",
+        "attribute_reason": "涉及特定主体，依申请公开。",
+    }
+    engine.complete_task(instance.ready_tasks[0].task_id, "zhang", draft)
+    approve_until(engine, instance.id)
+    story.by_title[title] = instance.id
+
+
+def _document_number(engine: Engine, story: Story, title: str) -> str:
+    return document_of(engine, story.by_title[title]).number
+
+
+@when(parsers.parse('{count:d} different applicants are each given "{title}"'))
+def given_to_applicants(engine: Engine, story: Story, count: int, title: str) -> None:
+    number = _document_number(engine, story, title)
+    for n in range(count):
+        first17 = f"37100219800101{n:03d}"
+        form = request_form(title) | {"id_number": first17 + id_check_char(first17)}
+        receipt = engine.requests.submit(form, address=f"198.51.100.{n}")
+        story.instance_id = receipt.instance_id
+        accepts(engine, story, "法规处")
+        complete(
+            engine,
+            story,
+            "han",
+            "handle",
+            {
+                "action": "reply",
+                "reply_type": "disclose",
+                "reply_text": "现将该批复提供给您。",
+                "disclosed_document": number,
+            },
+        )
+        concludes(engine, story, "disclose")
+        signs(engine, story)
+
+
+def _proposals(engine: Engine, user: str) -> list[Any]:
+    return [t for t in engine.queries.list_tasks(user) if t.element_id == "consider_proposal"]
+
+
+@then(parsers.parse('{user} has the proposal to disclose "{title}" proactively'))
+def has_proposal(engine: Engine, story: Story, user: str, title: str) -> None:
+    (proposal,) = _proposals(engine, user)
+    assert engine.queries.get_instance(proposal.instance_id).data["title"] == title
+    story.instance_id = proposal.instance_id
+
+
+@then("nobody has a proposal to disclose it proactively")
+def no_proposal(engine: Engine) -> None:
+    assert not _proposals(engine, "boss")
+
+
+@when("boss accepts the proposal")
+def accepts_proposal(engine: Engine, story: Story) -> None:
+    complete(engine, story, "boss", "consider_proposal", {"proposal_decision": "accept"})
+
+
+@when("zhou publishes the document")
+def zhou_publishes(engine: Engine, story: Story) -> None:
+    complete(
+        engine,
+        story,
+        "zhou",
+        "publish",
+        {"publish_action": "publish", "channel": "website", "url": "https://www.example.gov.cn/1"},
+    )
+
+
+@then(parsers.parse('"{title}" is in the public list'))
+def in_public_list(engine: Engine, title: str) -> None:
+    assert title in [d.title for d in engine.catalogue.public_documents()]

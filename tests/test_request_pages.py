@@ -134,3 +134,108 @@ def test_the_registrar_enters_a_paper_request_and_others_may_not(app: Flask) -> 
     )
     assert "申请已登记" in page and "2026-11-27" in page
     Browser(app.test_client()).login("zhangsan").get("/requests/new", status=403)
+
+
+def test_the_handler_finds_the_published_document_in_the_catalogue_first(app: Flask) -> None:
+    engine = app.extensions["gongkai.engine"]
+    submit(app.test_client(), description="贵单位2026年政务公开工作要点的文件")
+    (check,) = [
+        t
+        for t in engine.queries.list_tasks("wujiu")
+        if t.element_id == "check_request" and "政务公开工作要点" in (t.subject or "")
+    ]
+    engine.complete_task(
+        check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
+    )
+    (handle,) = [
+        t
+        for t in engine.queries.list_tasks("zhengshi")
+        if t.element_id == "handle" and t.instance_id == check.instance_id
+    ]
+    page = Browser(app.test_client()).login("zhengshi").get(f"/tasks/{handle.task_id}")
+    hits = page.split("公文目录中可能相关的公文", 1)[1]
+    assert "关于印发2026年政务公开工作要点的通知" in hits and "已主动公开" in hits
+
+
+def test_a_query_is_cut_into_the_pieces_chinese_text_is_found_by() -> None:
+    from engine.disclosure.catalogue import search_pieces
+
+    assert search_pieces("城区道路") == ["城区", "区道", "道路"]
+    assert search_pieces("2026年 停车（威政办发）") == [
+        "2026",
+        "年",
+        "停车",
+        "威政",
+        "政办",
+        "办发",
+    ]
+    assert search_pieces("  ，。  ") == []
+
+
+def test_the_reply_letter_prints_and_downloads_for_its_readers(
+    app: Flask, client: FlaskClient
+) -> None:
+    engine = app.extensions["gongkai.engine"]
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/agency")
+    admin.post(
+        "/admin/agency",
+        {
+            "name": "威海市人民政府办公室",
+            "address": "威海市统一路1号",
+            "court": "环翠区人民法院",
+            "reconsideration_body": "威海市人民政府",
+            "reconsideration_days": "60",
+            "litigation_months": "6",
+            "postcode": "",
+            "phone": "",
+        },
+    )
+    number, code = submit(client, description="某涉密会议的纪要全文")
+    (check,) = [
+        t
+        for t in engine.queries.list_tasks("wujiu")
+        if t.element_id == "check_request" and "某涉密会议" in (t.subject or "")
+    ]
+    instance = check.instance_id
+    engine.complete_task(
+        check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
+    )
+    for user, element, data in (
+        (
+            "zhengshi",
+            "handle",
+            {
+                "action": "reply",
+                "reply_type": "withhold.state_secret",
+                "reply_text": "该信息属于国家秘密，不予公开。",
+            },
+        ),
+        ("wangwu", "sign_reply", {"decision": "approve"}),
+    ):
+        (task,) = [
+            t
+            for t in engine.queries.list_tasks(user)
+            if t.element_id == element and t.instance_id == instance
+        ]
+        engine.complete_task(task.task_id, user, data)
+    public = Browser(client)
+    public.get("/public/status")
+    page = public.post(
+        "/public/status", {"tracking_number": number, "query_code": code}, status=200
+    )
+    assert "政府信息公开申请答复书" in page and "不予公开（属于国家秘密）" in page
+    assert "60日内向威海市人民政府申请行政复议" in page and NAME not in page
+    pdf = client.post(
+        "/public/status/letter.pdf",
+        data={"csrf_token": public.token, "tracking_number": number, "query_code": code},
+    )
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.mimetype == "application/pdf"
+    view = engine.requests.of_instance(instance, "wujiu")
+    registrar = Browser(app.test_client()).login("wujiu")
+    letter = registrar.get(f"/requests/{view.id}/letter")
+    assert NAME in letter and "威海市人民政府办公室" in letter
+    staff_pdf = registrar.client.get(f"/requests/{view.id}/letter.pdf")
+    assert staff_pdf.status_code == 200 and staff_pdf.data.startswith(b"%PDF")
+    Browser(app.test_client()).login("qianyi").get(f"/requests/{view.id}/letter", status=403)

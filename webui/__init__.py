@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine import Database, Engine
 from engine.attachments import DEFAULT_MAX_BYTES
+from engine.disclosure.requests.handling import PROACTIVE_AFTER
 from engine.sandbox import DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT
 from engine.store.database import instance_path
 
@@ -49,6 +50,7 @@ def engine_from_environment(
         max_attachment_bytes=max_attachment_bytes or attachment_limit,
         script_time_limit=setting("GONGKAI_SCRIPT_TIME_LIMIT", DEFAULT_TIME_LIMIT, float),
         script_memory_limit_mb=setting("GONGKAI_SCRIPT_MEMORY_MB", DEFAULT_MEMORY_LIMIT_MB, int),
+        proactive_after=setting("GONGKAI_PROACTIVE_AFTER", PROACTIVE_AFTER, int),
     )
 
 

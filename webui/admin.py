@@ -1,7 +1,8 @@
-"""Administration: oversee and reassign tasks, load the holiday schedule."""
+"""Administration: tasks, the holiday schedule, the departments and the agency profile."""
 
 from __future__ import annotations
 
+import dataclasses
 from functools import wraps
 from typing import Any
 
@@ -10,8 +11,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine, InvalidInputError
+from engine import Engine, FormValidationError, InvalidInputError, Problem
+from engine.disclosure.agency import AgencyForm
 
+from . import formview
 from .messages import error_message
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -76,3 +79,58 @@ def calendar() -> ResponseReturnValue:
             return redirect(url_for("admin.calendar"))
     status = 400 if error else 200
     return render_template("admin_calendar.html", error=error, schedule=text), status
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+@admin_required
+def departments() -> ResponseReturnValue:
+    """List the departments with how many users each has; add one."""
+    engine = _engine()
+    error = None
+    name = request.form.get("name", "")
+    if request.method == "POST":
+        try:
+            added = engine.users.add_department(current_user.username, name)
+        except InvalidInputError as exc:
+            error = error_message(exc)
+        else:
+            flash(_("已添加处室“%(name)s”。", name=added))
+            return redirect(url_for("admin.departments"))
+    listed = engine.users.department_list()
+    page = render_template("admin_departments.html", departments=listed, error=error, name=name)
+    return page, 400 if error else 200
+
+
+@bp.post("/departments/retire")
+@admin_required
+def retire_department() -> ResponseReturnValue:
+    """Take a department off the list: its members keep it, no one new joins it."""
+    retired = _engine().users.retire_department(current_user.username, request.form.get("name", ""))
+    flash(_("已撤销处室“%(name)s”。", name=retired))
+    return redirect(url_for("admin.departments"))
+
+
+@bp.route("/agency", methods=["GET", "POST"])
+@admin_required
+def agency() -> ResponseReturnValue:
+    """Show the agency profile every reply letter states, and save it."""
+    engine = _engine()
+    schema = AgencyForm()
+    errors: dict[str, list[Problem]] = {}
+    status = 200
+    if request.method == "POST":
+        values = formview.submitted(schema, request.form)
+        try:
+            engine.agency.save(current_user.username, values)
+        except FormValidationError as exc:
+            errors, status = exc.errors, 422
+        else:
+            flash(_("机关信息已保存。"))
+            return redirect(url_for("admin.agency"))
+    profile = engine.agency.get()
+    if request.method == "GET":
+        values = dataclasses.asdict(profile)
+    fields = formview.build(schema, values, errors)
+    complete = engine.agency.is_complete(profile)
+    page = render_template("admin_agency.html", fields=fields, errors=errors, complete=complete)
+    return page, status

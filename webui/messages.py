@@ -116,6 +116,10 @@ MESSAGES: dict[str, Any] = {
     "request.throttled": _l("操作过于频繁，请 %(minutes)s 分钟后再试。"),
     "request.no_such_code": _l("受理编号或查询码不正确。"),
     "request.not_found": _l("没有这件申请。"),
+    "request.unknown_document": _l("公文目录中没有文号为“%(number)s”的公文。"),
+    "request.decline_reason": _l("不转为主动公开须说明理由。"),
+    "request.no_letter_yet": _l("尚未答复。"),
+    "request.no_handlers": _l("“%(department)s”没有承办人，请交给有承办人的处室。"),
     "clock.already_paused": _l("答复期限已在暂停中（%(kind)s）。"),
     "clock.not_paused": _l("答复期限没有暂停。"),
     "clock.extension_used": _l("已延期过一次，不能再延期（条例第三十三条）。"),
@@ -148,6 +152,12 @@ MESSAGES: dict[str, Any] = {
     "applicant.bad_credit_code": _l("统一社会信用代码无效（18 位，最后一位为校验码）。"),
     "applicant.bad_permanent_residence_id": _l("外国人永久居留身份证号码无效。"),
     "applicant.bad_id_number": _l("证件号码格式不正确。"),
+    # departments and the agency profile (the admin's)
+    "user.unknown_department": _l("没有在用的处室“%(department)s”：请先在部门管理中添加。"),
+    "department.bad_name": _l("处室名称%(problem)s"),
+    "department.exists": _l("处室“%(department)s”已经存在。"),
+    "department.not_found": _l("没有在用的处室“%(department)s”。"),
+    "agency.postcode": _l("邮政编码应为 6 位数字。"),
 }
 #: what an unknown code says
 _UNKNOWN = _l("出错了（%(code)s）。")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from engine import Engine, FormValidationError, NotFoundError, Problem
+from engine.disclosure.letter import ReplyLetter, letter_paragraphs, render_pdf
 from engine.disclosure.requests.applicants import (
     APPLICANT_TYPES,
     DELIVERY_FORMS,
@@ -95,12 +97,41 @@ def public_status() -> ResponseReturnValue:
             "request_status.html", found=None, message=error_message(exc), number=number
         )
         return page, 404
+    letter = (
+        _engine().requests.public_letter(number, code, _address(), _engine().agency.get())
+        if found.letter
+        else None
+    )
     return render_template(
         "request_status.html",
         found=found,
         message=None,
+        code=code,
         status=status_label(found.status),
-        reply=reply_label(found.letter["reply_type"] if found.letter else None),
+        paragraphs=letter_paragraphs(letter) if letter else None,
+    )
+
+
+@bp.post("/public/status/letter.pdf")
+def public_letter_pdf() -> ResponseReturnValue:
+    """Send the reply letter as a PDF to whoever has the tracking number and query code."""
+    letter = _engine().requests.public_letter(
+        request.form.get("tracking_number", ""),
+        request.form.get("query_code", ""),
+        _address(),
+        _engine().agency.get(),
+    )
+    if letter is None:
+        raise NotFoundError("request.no_letter_yet")
+    return _pdf(letter, "答复书")
+
+
+def _pdf(letter: ReplyLetter, name: str) -> ResponseReturnValue:
+    filename = f"{name}-{letter.tracking_number}.pdf"
+    return Response(
+        render_pdf(letter),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
 
 
@@ -119,6 +150,35 @@ def request_labels(view: RequestView) -> dict[str, Any]:
         "status": status_label(view.status),
         "reply": reply_label(view.reply_type),
     }
+
+
+@bp.get("/requests/<id:request_id>/letter")
+@login_required
+def staff_letter(request_id: int) -> ResponseReturnValue:
+    """Show the reply letter to print, to a registrar or a handler of the request."""
+    engine = _engine()
+    view = engine.requests.get(request_id, current_user.username)
+    agency = engine.agency.get()
+    letter = engine.requests.staff_letter(request_id, current_user.username, agency)
+    if letter is None:
+        raise NotFoundError("request.no_letter_yet")
+    return render_template(
+        "request_letter.html",
+        view=view,
+        paragraphs=letter_paragraphs(letter),
+        agency_complete=engine.agency.is_complete(agency),
+    )
+
+
+@bp.get("/requests/<id:request_id>/letter.pdf")
+@login_required
+def staff_letter_pdf(request_id: int) -> ResponseReturnValue:
+    """Send the reply letter as a PDF, to a registrar or a handler of the request."""
+    engine = _engine()
+    letter = engine.requests.staff_letter(request_id, current_user.username, engine.agency.get())
+    if letter is None:
+        raise NotFoundError("request.no_letter_yet")
+    return _pdf(letter, "答复书")
 
 
 @bp.get("/requests/<id:request_id>")

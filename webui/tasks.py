@@ -68,12 +68,18 @@ def task(task_id: str) -> ResponseReturnValue:
         if view.data.get("request_id")
         else None
     )
+    hits = (
+        engine.catalogue.search_for_request(request_view.description, current_user.username)
+        if request_view is not None and view.task.element_id == "handle"
+        else []
+    )
     page = render_template(
         "task.html",
         view=view,
         fields=fields_,
         errors=errors,
         request_view=request_view,
+        hits=hits,
         **(requests.request_labels(request_view) if request_view else {}),
     )
     return page, status

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, literal, or_, select
 
 from ..access import is_id, roles_of
-from ..errors import NotFoundError
+from ..errors import NotFoundError, PermissionDeniedError
 from ..presenters import instance_view
 from ..store.models import Participant, ProcessInstance, User, WorkItem
 from ..store.repository import Repository
 from .models import Document, ReviewRecord
-from .views import ApprovalSheet, DocumentView, ReviewRecordView, SheetEntry
+from .views import ApprovalSheet, DocumentView, ReviewRecordView, SearchHit, SheetEntry
 
 if TYPE_CHECKING:
     from ..runtime import WorkflowEngine
@@ -60,6 +61,46 @@ class Catalogue:
             for row in rows
             if row.instance_id in readable or _is_public(row)
         ]
+
+    def search_for_request(self, text: str, reader: str, limit: int = 10) -> list[SearchHit]:
+        """Return the issued documents that match a request's words best (the first place to look).
+
+        For a request's handlers, the registrars and those who read every
+        instance: number, title, attribute and whether and where it is
+        published; never the text of a document that is not public.
+        """
+        policy = self._engine.read_policy
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+            if not (held & {"handler", "registrar"} or policy.reads_everything(held)):
+                raise PermissionDeniedError("read.refused")
+            pieces = search_pieces(text)
+            if not pieces:
+                return []
+            score = sum(
+                (
+                    case((Document.title.contains(p, autoescape=True), 3), else_=0)
+                    + case((Document.official_text.contains(p, autoescape=True), 1), else_=0)
+                    for p in pieces
+                ),
+                start=literal(0),
+            )
+            query = (
+                select(
+                    Document.id,
+                    Document.number,
+                    Document.title,
+                    Document.attribute,
+                    Document.published_at,
+                    Document.publication_url,
+                    score.label("score"),
+                )
+                .where(score > 0)
+                .order_by(score.desc(), Document.issued_at.desc())
+                .limit(limit)
+            )
+            rows = repo.connection.execute(query).all()
+        return [SearchHit(*row) for row in rows]
 
     def public_documents(self) -> list[DocumentView]:
         """Return the published proactive documents (主动公开), for everyone to read."""
@@ -120,6 +161,29 @@ class Catalogue:
         doc = DocumentView(**document._mapping) if document is not None else None
         reviews = tuple(review_record_view(r, names) for r in records)
         return ApprovalSheet(instance_id, instance.status, view.data, doc, entries, reviews)
+
+
+#: the most two-character pieces of a query that are looked for
+_MAX_PIECES = 12
+
+
+def search_pieces(text: str) -> list[str]:
+    """Cut a query into the pieces a Chinese text is matched by.
+
+    Chinese has no spaces between words, so a run of Chinese characters is
+    found by its overlapping pairs (bigrams), as trigram indexes do; a run of
+    Latin letters or digits (a year, a number) is one piece.
+    """
+    pieces: list[str] = []
+    for run in _RUNS.findall(text):
+        chinese = not run.isascii()
+        grams = [run[i : i + 2] for i in range(len(run) - 1)] if chinese and len(run) > 2 else [run]
+        pieces += [g for g in grams if g not in pieces and (chinese or len(g) > 1)]
+    return pieces[:_MAX_PIECES]
+
+
+#: runs of Chinese characters, and of Latin letters and digits
+_RUNS = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")
 
 
 def _documents(repo: Repository, *where: Any, by: Any = Document.issued_at) -> list[Any]:

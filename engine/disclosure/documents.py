@@ -245,9 +245,7 @@ def publish_document(
     A policy document's interpretation falls due from now.
     """
     store = DisclosureStore(ctx.connection)
-    document_id = store.document_of(ctx.instance.id)
-    if document_id is None:
-        raise InvalidInputError("document.not_issued", instance=ctx.instance.id)
+    document_id = _document_id(ctx, data)
     text, attachments = document_content(store, document_id)
     hashes = [a["sha256"] for a in attachments]
     record = clearance(store, "document", str(document_id), text, hashes)
@@ -276,6 +274,7 @@ def publish_document(
             "publication_channel": data.get("channel"),
             "publication_url": data.get("url") or None,
         },
+        document_id,
     )
     return published
 
@@ -294,6 +293,34 @@ def record_interpretation(
         },
     )
     return {"interpreted_at": ctx.now, "by": ctx.actor}
+
+
+def _document_id(ctx: ServiceContext, data: dict[str, Any]) -> int:
+    """Return the document a step works on: the one its instance issued, or the one it names.
+
+    A proposal to disclose proactively (依申请转主动) works on a document
+    another instance issued.
+    """
+    found = DisclosureStore(ctx.connection).document_of(ctx.instance.id)
+    if found is not None:
+        return found
+    named = (data.get("issued") or {}).get("document_id")
+    if named is None:
+        raise InvalidInputError("document.not_issued", instance=ctx.instance.id)
+    return int(named)
+
+
+def convert_to_proactive(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
+    """Make a document given out on request a proactive one (依申请转主动, Art. 44).
+
+    It then goes the way of every proactive document: reviewed, then published.
+    """
+    document_id = _document_id(ctx, data)
+    _update_document(ctx, {"attribute": "proactive", "status": "awaiting_review"}, document_id)
+    ctx.record("attribute_changed", {"document_id": document_id, "to": "proactive"})
+    return {"document_id": document_id, "converted_at": ctx.now}
 
 
 def _update_document(

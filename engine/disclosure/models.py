@@ -165,6 +165,8 @@ class DisclosureRequest(Base):
     fee_method: Mapped[str | None] = mapped_column(String(16))
     fee_yuan: Mapped[int | None] = mapped_column(Integer)
     reply_type: Mapped[str | None] = mapped_column(String(48))
+    #: the information item the reply gave out ("document:<id>"), counted for Art. 44
+    reply_item: Mapped[str | None] = mapped_column(String(100))
     reply_letter: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     replied_at: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[str] = mapped_column(String(40))
@@ -172,7 +174,19 @@ class DisclosureRequest(Base):
     __table_args__ = (
         Index("ix_disclosure_requests_status", "status"),
         Index("ix_disclosure_requests_applicant", "id_type", "id_number", "received_on"),
+        Index("ix_disclosure_requests_reply_item", "reply_item"),
     )
+
+
+class ProactiveProposal(Base):
+    """A proposal to disclose proactively what several applicants were given (Art. 44)."""
+
+    __tablename__ = "proactive_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item: Mapped[str] = mapped_column(String(100), unique=True)
+    applicants: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(40))
 
 
 class PublicAttempt(Base):
@@ -185,3 +199,21 @@ class PublicAttempt(Base):
     at: Mapped[str] = mapped_column(String(40))
 
     __table_args__ = (Index("ix_public_attempts_key_at", "key", "at"),)
+
+
+class AgencyRecord(Base):
+    """The agency profile every reply letter states (机关信息): one row, kept by the admin."""
+
+    __tablename__ = "agency_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    postcode: Mapped[str] = mapped_column(String(6))
+    phone: Mapped[str] = mapped_column(String(40))
+    reconsideration_body: Mapped[str] = mapped_column(String(200))
+    court: Mapped[str] = mapped_column(String(200))
+    reconsideration_days: Mapped[int] = mapped_column(Integer)
+    litigation_months: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[str] = mapped_column(String(40))

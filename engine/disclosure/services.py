@@ -9,6 +9,7 @@ from ..domain import Service, ServiceContext
 from . import documents, review
 from .official_days import WorkingDays
 from .requests import handling
+from .requests.handling import PROACTIVE_AFTER
 
 
 def _reviewed(
@@ -22,8 +23,12 @@ def _reviewed(
     return record
 
 
-def services(days: WorkingDays) -> dict[str, Service]:
-    """Return every service by operation name, those that count working days on ``days``."""
+def services(days: WorkingDays, proactive_after: int = PROACTIVE_AFTER) -> dict[str, Service]:
+    """Return every service by operation name, those that count working days on ``days``.
+
+    ``proactive_after`` different applicants given one document make the office
+    consider disclosing it proactively (Art. 44).
+    """
     return {
         "issue_document": partial(documents.issue_document, days=days),
         "prepare_review": review.prepare_review,
@@ -40,5 +45,6 @@ def services(days: WorkingDays) -> dict[str, Service]:
         "extend_request_clock": partial(handling.extend_clock, days=days),
         "close_request": partial(handling.close_request, days=days),
         "prepare_reply_material": handling.prepare_reply_material,
-        "record_reply": partial(handling.send_reply, days=days),
+        "record_reply": partial(handling.send_reply, days=days, proactive_after=proactive_after),
+        "convert_to_proactive": documents.convert_to_proactive,
     }

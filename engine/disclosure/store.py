@@ -83,6 +83,11 @@ class DisclosureStore:
         found = self.connection.execute(_DOCUMENT_OF_INSTANCE, {"instance_id": instance_id})
         return found.scalar()
 
+    def document_by_number(self, number: str) -> Row[Any] | None:
+        """Return the catalogue entry with this document number (文号)."""
+        query = select(_DOCUMENTS).where(_DOCUMENTS.c.number == number)
+        return self.connection.execute(query).first()
+
     def update_document(self, document_id: int, values: Mapping[str, Any]) -> bool:
         """Change a catalogue entry; tell whether it exists."""
         statement = update(_DOCUMENTS).where(_DOCUMENTS.c.id == document_id).values(**values)

@@ -86,6 +86,19 @@ class ReviewRecordView:
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """A catalogue document that matches a search: enough to cite it, no text."""
+
+    id: int
+    number: str
+    title: str
+    attribute: str
+    published_at: str | None
+    publication_url: str | None
+    score: int
+
+
+@dataclass(frozen=True)
 class ApprovalSheet:
     """The approval sheet (审签单) of a document instance."""
 

@@ -44,6 +44,19 @@ class User(Base):
     )
 
 
+class Department(Base):
+    """A department (处室) users belong to; a retired one takes no new members."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    #: the admin who added it; None when it was recorded from a user's department
+    created_by: Mapped[str | None] = mapped_column(String(64))
+
+
 class UserRole(Base):
     """One role held by one user."""
 

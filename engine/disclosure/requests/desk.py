@@ -22,10 +22,12 @@ from ...errors import FormValidationError, NotFoundError, PermissionDeniedError,
 from ...forms import FormSchema
 from ...store.models import table_of
 from ...throttle import Throttle, throttle_key
+from ..letter import AgencyProfile, ReplyLetter
 from ..models import PublicAttempt
 from ..official_days import WorkingDays
 from ..store import DisclosureStore
 from ..workdays import CHINA
+from .fees import FEE_METHODS
 from .forms import RegistrarEntryForm, RequestForm
 from .handling import STATUSES
 from .replies import reply_type
@@ -289,6 +291,51 @@ class RequestDesk:
             return self.get(row.id, reader)
         except (PermissionDeniedError, NotFoundError):
             return None
+
+    # -- the reply letter ----------------------------------------------------------------
+
+    def public_letter(
+        self, tracking_number: str, query_code: str, address: str, agency: AgencyProfile
+    ) -> ReplyLetter | None:
+        """Return the reply letter as the applicant reads it with his code (None before it).
+
+        Checked and throttled like the status page; the letter there greets
+        "申请人", not the name, since a code may be passed on.
+        """
+        found = self.status(tracking_number, query_code, address)
+        with self._engine.store.read() as repo:
+            row = RequestStore(repo.connection).by_tracking_number(found.tracking_number)
+        return _letter(row, agency, "申请人") if row is not None else None
+
+    def staff_letter(
+        self, request_id: int, reader: str, agency: AgencyProfile
+    ) -> ReplyLetter | None:
+        """Return the reply letter to print and send, for a registrar or a handler of it."""
+        view = self.get(request_id, reader)
+        with self._engine.store.read() as repo:
+            row = RequestStore(repo.connection).get(view.id)
+        return _letter(row, agency, view.applicant_name)
+
+
+def _letter(row: Any, agency: AgencyProfile, addressee: str) -> ReplyLetter | None:
+    """Return the letter of a replied request, from what was signed."""
+    stored = row.reply_letter
+    if not stored:
+        return None
+    fee_method = FEE_METHODS.get(stored.get("fee_method") or "", ("", ""))[0]
+    return ReplyLetter(
+        tracking_number=row.file_number,
+        applicant_name=addressee,
+        received_on=date.fromisoformat(row.received_on),
+        request_summary=row.description,
+        decision_zh=stored["decision"],
+        basis=stored["basis"],
+        body=stored["body"],
+        fee_yuan=int(stored.get("fee_yuan") or 0),
+        fee_method_zh=fee_method,
+        signed_on=date.fromisoformat(stored["signed_on"]),
+        agency=agency,
+    )
 
 
 _CLOSED = ("replied", "abandoned", "fee_unpaid")

@@ -25,14 +25,24 @@ _DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send ba
 _NONE = ("请选择", "Please choose")
 
 
-def _days(label: str, label_en: str, low: int, high: int, default: int | None) -> fields.Integer:
+class DaysField(fields.Integer):
+    """A whole number of days; a box left empty means the field's default."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if value in ("", None) and self.metadata.get("default") is not None:
+            return self.metadata["default"]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _days(label: str, label_en: str, low: int, high: int, default: int | None) -> DaysField:
     given: dict[str, Any] = {"load_default": default} if default is not None else {}
-    return fields.Integer(
+    return DaysField(
         **given,
         strict=False,
         error_messages={**REQUIRED, "invalid": Problem("form.whole_number")},
         validate=validate.Range(low, high, error=Problem("form.range")),
-        metadata={"label": label, "label_en": label_en},
+        # The page shows the default, so that a form sent untouched takes it.
+        metadata={"label": label, "label_en": label_en, "default": default},
     )
 
 
@@ -169,6 +179,11 @@ class RequestHandlingForm(FormSchema):
         20000,
         widget="textarea",
     )
+    disclosed_document = optional_text(
+        "所提供公文的文号（如答复提供了公文目录中的公文）",
+        "Number of the catalogue document given out, if any",
+        64,
+    )
     consulted = optional_text("征求意见对象", "Whom to consult", 300)
     extension_days = _days("延长期限（工作日）", "Extension (working days)", 1, 20, 20)
     extension_reason = optional_text("延期理由", "Reason for the extension", 2000)
@@ -244,6 +259,26 @@ class ReplySignOffForm(FormSchema):
     comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
 
 
+class ProactiveProposalForm(FormSchema):
+    """The office's decision on disclosing proactively what several applicants asked for."""
+
+    proposal_decision = choice(
+        "是否转为主动公开",
+        "Disclose proactively?",
+        {
+            "accept": ("转为主动公开（经保密审查后发布）", "Yes: review, then publish"),
+            "decline": ("不转为主动公开", "No"),
+        },
+        opinion=True,
+    )
+    comment = optional_text("理由", "Reason", 2000, widget="textarea", opinion=True)
+
+    @validates_schema(skip_on_field_errors=True)
+    def _declining_says_why(self, data: dict[str, Any], **_: Any) -> None:
+        if data["proposal_decision"] == "decline" and not data.get("comment"):
+            raise ValidationError(Problem("request.decline_reason"), "comment")
+
+
 FORMS: dict[str, type[FormSchema]] = {
     "request_check": RequestCheckForm,
     "correction_received": CorrectionReceivedForm,
@@ -252,4 +287,5 @@ FORMS: dict[str, type[FormSchema]] = {
     "extension_decision": ExtensionDecisionForm,
     "fee_payment": FeePaymentForm,
     "reply_sign_off": ReplySignOffForm,
+    "proactive_proposal": ProactiveProposalForm,
 }

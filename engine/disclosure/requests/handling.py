@@ -33,6 +33,11 @@ STATUSES: dict[str, tuple[str, str]] = {
     "abandoned": ("逾期未补正，视为放弃申请", "Abandoned: no correction in time"),
     "fee_unpaid": ("逾期未缴费，视为撤回申请", "Withdrawn: fee not paid in time"),
 }
+#: how many different applicants given the same item make it a candidate for proactive
+#: disclosure (依申请转主动, Art. 44)
+PROACTIVE_AFTER = 3
+#: the process that puts such a proposal before the office
+PROPOSAL_PROCESS = "proactive_proposal"
 #: how a request that ends without a reply is recorded (reply type key)
 CLOSING_REPLIES = {"abandoned": "other.correction_overdue", "fee_unpaid": "other.fee_unpaid"}
 
@@ -120,6 +125,9 @@ def assign_department(
 ) -> dict[str, Any]:
     """Hand the request to its handling department (the handle task follows it)."""
     department = str(data.get("department") or "")
+    if not RequestStore(ctx.connection).has_handlers(department):
+        # A task for nobody would wait forever: the registrar must name a real department.
+        raise InvalidInputError("request.no_handlers", department=department)
     RequestStore(ctx.connection).update(
         int(data["request_id"]), {"department": department, "status": "handling"}
     )
@@ -197,7 +205,12 @@ def prepare_reply_material(
 
 
 def send_reply(
-    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
+    ctx: ServiceContext,
+    data: dict[str, Any],
+    params: dict[str, Any],
+    *,
+    days: WorkingDays,
+    proactive_after: int = PROACTIVE_AFTER,
 ) -> dict[str, Any]:
     """Record the signed reply: its type, the letter the applicant reads, the time."""
     chosen = reply_type(str(data["reply_type"]))
@@ -222,14 +235,49 @@ def send_reply(
         "fee_method": "" if waived or row is None else str(row.fee_method or ""),
         "signed_on": today(ctx).isoformat(),
     }
+    item = _given_item(ctx, data, chosen.family)
     store.update(
         request_id,
         {
             "status": "replied",
+            "reply_item": item,
             "reply_type": chosen.key,
             "reply_letter": letter,
             "replied_at": ctx.now,
             "paused": None,
         },
     )
-    return {"replied_at": ctx.now, "reply_type": chosen.key}
+    if item is not None:
+        _propose_if_asked_often(ctx, store, item, proactive_after)
+    return {"replied_at": ctx.now, "reply_type": chosen.key, "item": item}
+
+
+def _given_item(ctx: ServiceContext, data: dict[str, Any], family: str) -> str | None:
+    """Return the catalogue document a disclosing reply gave out, as an item key."""
+    number = str(data.get("disclosed_document") or "").strip()
+    if not number or family not in DISCLOSING:
+        return None
+    document = DisclosureStore(ctx.connection).document_by_number(number)
+    if document is None:
+        raise InvalidInputError("request.unknown_document", number=number)
+    return f"document:{document.id}"
+
+
+def _propose_if_asked_often(
+    ctx: ServiceContext, store: RequestStore, item: str, proactive_after: int
+) -> None:
+    """Propose proactive disclosure once enough different applicants got the item (Art. 44)."""
+    applicants = store.applicants_given(item)
+    if applicants < proactive_after or not store.propose(item, applicants, ctx.now):
+        return
+    document_id = int(item.split(":", 1)[1])
+    title, _, _ = DisclosureStore(ctx.connection).document_content(document_id)
+    ctx.start(
+        PROPOSAL_PROCESS,
+        {
+            "issued": {"document_id": document_id},
+            "title": title,
+            "attribute": "proactive",
+            "applicants": applicants,
+        },
+    )

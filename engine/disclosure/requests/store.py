@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
-from ...store.models import table_of
-from ..models import DisclosureRequest
+from ...store.models import User, UserRole, table_of
+from ..models import DisclosureRequest, ProactiveProposal
 
 _REQUESTS = table_of(DisclosureRequest)
+_PROPOSALS = table_of(ProactiveProposal)
 _INSERT = insert(_REQUESTS).returning(_REQUESTS.c.id)
 
 
@@ -53,6 +54,34 @@ class RequestStore:
             _REQUESTS.c.id <= up_to_id,
         )
         return int(self.connection.execute(query).scalar_one())
+
+    def has_handlers(self, department: str) -> bool:
+        """Tell whether an active handler works in the department."""
+        query = (
+            select(User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(User.department == department, User.active, UserRole.role == "handler")
+            .limit(1)
+        )
+        return self.connection.execute(query).first() is not None
+
+    def applicants_given(self, item: str) -> int:
+        """Count the different applicants whose replies gave out this item."""
+        applicant = _REQUESTS.c.id_type + ":" + _REQUESTS.c.id_number
+        query = select(func.count(func.distinct(applicant))).where(
+            _REQUESTS.c.reply_item == item, _REQUESTS.c.status == "replied"
+        )
+        return int(self.connection.execute(query).scalar_one())
+
+    def propose(self, item: str, applicants: int, now: str) -> bool:
+        """Note a proposal to disclose an item proactively; tell whether it is the first."""
+        if self.connection.execute(
+            select(_PROPOSALS.c.id).where(_PROPOSALS.c.item == item)
+        ).first():
+            return False
+        values = {"item": item, "applicants": applicants, "created_at": now}
+        self.connection.execute(insert(_PROPOSALS), values)
+        return True
 
     def earlier_of_applicant(self, id_type: str, id_number: str, before_id: int) -> list[Row[Any]]:
         """Return an applicant's earlier requests, newest first (at most 20)."""

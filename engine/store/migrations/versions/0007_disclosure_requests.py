@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("fee_method", sa.String(length=16), nullable=True),
         sa.Column("fee_yuan", sa.Integer(), nullable=True),
         sa.Column("reply_type", sa.String(length=48), nullable=True),
+        sa.Column("reply_item", sa.String(length=100), nullable=True),
         sa.Column("reply_letter", sa.JSON(), nullable=True),
         sa.Column("replied_at", sa.String(length=40), nullable=True),
         sa.Column("created_at", sa.String(length=40), nullable=False),
@@ -65,6 +66,16 @@ def upgrade() -> None:
         "disclosure_requests",
         ["id_type", "id_number", "received_on"],
     )
+    op.create_index("ix_disclosure_requests_reply_item", "disclosure_requests", ["reply_item"])
+    op.create_table(
+        "proactive_proposals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item", sa.String(length=100), nullable=False),
+        sa.Column("applicants", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("item"),
+    )
     op.create_table(
         "public_attempts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -78,6 +89,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_public_attempts_key_at", table_name="public_attempts")
     op.drop_table("public_attempts")
+    op.drop_table("proactive_proposals")
+    op.drop_index("ix_disclosure_requests_reply_item", table_name="disclosure_requests")
     op.drop_index("ix_disclosure_requests_applicant", table_name="disclosure_requests")
     op.drop_index("ix_disclosure_requests_status", table_name="disclosure_requests")
     op.drop_table("disclosure_requests")
