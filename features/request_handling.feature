@@ -129,6 +129,7 @@ Feature: Disclosure requests (依申请公开)
     When han asks to extend the period by 20 working days
     And boss approves the extension
     Then the reply is due on 2026-11-19
+    And the status page tells the applicant of the 20-day extension
     When han tries to ask to extend the period by 5 working days
     Then it is refused because "clock.extension_used"
 
@@ -150,15 +151,41 @@ Feature: Disclosure requests (依申请公开)
     Then the status page shows "已答复"
     And the reply letter reads "不予公开" with the basis "第十四条"
 
-  Scenario: Disclosed material passes the confidentiality review before the reply is signed
+  Scenario Outline: Each kind of reply states its decision and its legal basis (Art. 36-39)
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "有关信息"
+    And reg has accepted the request for 法规处
+    When han replies "<reply type>" with "<reply>"
+    And boss signs the reply
+    Then the status page shows "已答复"
+    And the reply letter reads "<decision>" with the basis "<basis>"
+
+    Examples:
+      | reply type                      | decision                   | basis          | reply                                   |
+      | already_disclosed               | 已主动公开                 | 第三十六条第（一）项 | 该信息已在本机关网站主动公开。          |
+      | withhold.third_party_rights     | 不予公开（保护第三方合法权益） | 第十五条       | 公开会损害第三方合法权益。              |
+      | withhold.internal_affairs       | 不予公开（属于三类内部事务信息） | 第十六条第一款 | 所申请信息属于内部事务信息。            |
+      | cannot_provide.not_held         | 无法提供（本机关不掌握相关政府信息） | 第三十六条第（四）项 | 经检索，本机关没有该信息。        |
+      | cannot_provide.needs_production | 无法提供（没有现成信息需要另行制作） | 第三十八条 | 需要另行加工制作。                      |
+      | not_processed.repeat            | 不予处理（重复申请）       | 第三十六条第（六）项 | 您已就同一内容提出申请并获答复。    |
+      | not_processed.petition          | 不予处理（信访举报投诉类申请） | 第三十九条第一款 | 请通过信访渠道反映。               |
+      | other.not_responsible           | 其他处理（不属于本机关负责公开） | 第三十六条第（五）项 | 请向市自然资源局申请。          |
+
+  Scenario Outline: Disclosed material passes the confidentiality review before the reply is signed
     Given it is 2026-09-18 10:00 Beijing time
     And an applicant has asked on the public page for "道路改造计划"
     And reg has accepted the request for 法规处
-    When han replies "disclose" with "计划如下：联系人张三，电话13812345678。"
+    When han replies "<reply type>" with "计划如下：联系人张三，电话13812345678。"
     Then sun has the confidentiality review of it
     When sun concludes the review with "disclose_redacted"
     And boss signs the reply
-    Then the reply letter hides "13812345678"
+    Then the reply letter reads "<decision>" with the basis "<basis>"
+    And the reply letter hides "13812345678"
+
+    Examples:
+      | reply type | decision | basis               |
+      | disclose   | 予以公开 | 第三十六条第（二）项 |
+      | partial    | 部分公开 | 第三十七条          |
 
   Scenario: What three applicants were given is proposed for proactive disclosure (Art. 44)
     Given it is 2026-09-18 10:00 Beijing time

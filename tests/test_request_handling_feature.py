@@ -396,6 +396,12 @@ def pause_recorded(engine: Engine, story: Story) -> None:
     assert types.index("clock_paused") < types.index("clock_resumed")
 
 
+@then(parsers.parse("the status page tells the applicant of the {days:d}-day extension"))
+def extension_told(engine: Engine, story: Story, days: int) -> None:
+    shown = look_up(engine, story)
+    assert shown.extension_days == days and shown.extension_reason
+
+
 @then(parsers.parse("the fee is {yuan:d} yuan"))
 def fee_is(story: Story, yuan: int) -> None:
     assert story.fee["yuan"] == yuan

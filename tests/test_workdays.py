@@ -233,3 +233,14 @@ def test_remind_at_never_before_start():
     assert remind == received
     assert remind.tzinfo is UTC
     assert cal.remind_at(received, 0) == received
+
+
+def test_working_days_left_count_today_and_turn_negative_when_overdue() -> None:
+    calendar = WorkingCalendar()
+    received, due = date(2026, 9, 18), date(2026, 10, 22)
+    assert calendar.days_left(received, due) == 21  # the Friday itself, then the 20 counted
+    assert calendar.days_left(due, due) == 1
+    assert calendar.days_left(date(2026, 10, 23), due) == -1
+    # Saturday 24 and Sunday 25 October are off: still one day overdue on Monday's eve
+    assert calendar.days_left(date(2026, 10, 25), due) == -1
+    assert calendar.days_left(date(2026, 10, 26), due) == -2

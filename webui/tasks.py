@@ -31,8 +31,10 @@ def _engine() -> Engine:
 @login_required
 def inbox() -> ResponseReturnValue:
     """List the tasks the user may take, claimed ones first, with due dates."""
-    tasks = _engine().queries.list_tasks(current_user.username)
-    return render_template("inbox.html", tasks=tasks)
+    engine = _engine()
+    tasks = engine.queries.list_tasks(current_user.username)
+    days_left = engine.calendar.working_days_left(t.due_at for t in tasks)
+    return render_template("inbox.html", tasks=tasks, days_left=days_left)
 
 
 @bp.route("/tasks/<task:task_id>", methods=["GET", "POST"])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, InvalidInputError, NotFoundError
@@ -13,6 +14,8 @@ from .workdays import CHINA, ScheduleError, parse_schedule
 
 if TYPE_CHECKING:
     from ..runtime import WorkflowEngine
+
+_ONE_DAY = timedelta(days=1)
 
 
 class CalendarAdmin:
@@ -54,6 +57,22 @@ class CalendarAdmin:
             )
         self.recompute_provisional(loaded_by)
         return len(days)
+
+    def working_days_left(self, due_ats: Iterable[str | None]) -> dict[str, int]:
+        """Return, for each due time, the working days left until it (negative: overdue).
+
+        Today counts when it is a working day: a task due at the end of today
+        has 1 day left.  One read of the calendar serves every due time.
+        """
+        today = datetime.fromisoformat(self._engine.now()).astimezone(CHINA).date()
+        with self._engine.store.read() as repo:
+            calendar = self._days.calendar(repo.connection)
+        left: dict[str, int] = {}
+        for due_at in {d for d in due_ats if d}:
+            # A due time is the end of its last day: China midnight of the next day.
+            due_day = datetime.fromisoformat(due_at).astimezone(CHINA).date() - _ONE_DAY
+            left[due_at] = calendar.days_left(today, due_day)
+        return left
 
     def recompute_provisional(self, actor: str | None = None) -> int:
         """Compute every provisional deadline again; return how many became official."""

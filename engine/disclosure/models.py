@@ -162,6 +162,9 @@ class DisclosureRequest(Base):
     due_on: Mapped[str | None] = mapped_column(String(10))
     due_provisional: Mapped[bool] = mapped_column(default=False)
     paused: Mapped[str | None] = mapped_column(String(24))
+    #: the one extension (Art. 33), told to the applicant on the status page
+    extension_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    extension_reason: Mapped[str | None] = mapped_column(Text)
     fee_method: Mapped[str | None] = mapped_column(String(16))
     fee_yuan: Mapped[int | None] = mapped_column(Integer)
     reply_type: Mapped[str | None] = mapped_column(String(48))

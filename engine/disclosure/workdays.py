@@ -254,6 +254,23 @@ class WorkingCalendar:
                 counted.append(day)
         return counted, official
 
+    def days_left(self, today: date, due_day: date) -> int:
+        """Return the working days left until the end of ``due_day``, today included.
+
+        Negative when the due day has passed: the working days overdue, today
+        included.  A year without its schedule counts its projected days.
+        """
+        if due_day >= today:
+            return self._worked_between(today - _ONE_DAY, due_day)
+        return -self._worked_between(due_day, today)
+
+    def _worked_between(self, after: date, until: date) -> int:
+        count, day = 0, after
+        while day < until:
+            day += _ONE_DAY
+            count += self.working(day)[0]
+        return count
+
     def add_working_days(self, start: date, days: int) -> date:
         """Return the Nth working day after start (start itself not counted)."""
         if days < 0:

@@ -85,6 +85,8 @@ class PublicStatus:
     days_left: int | None
     paused: str | None
     letter: dict[str, Any] | None
+    extension_days: int = 0
+    extension_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,8 @@ class RequestDesk:
             raise NotFoundError("request.no_such_code")
         days_left = None
         if found.due_on and found.status not in _CLOSED and not found.paused:
-            days_left = _days_between(calendar, moment.astimezone(CHINA).date(), found.due_on)
+            today = moment.astimezone(CHINA).date()
+            days_left = calendar.days_left(today, date.fromisoformat(found.due_on))
         return PublicStatus(
             found.tracking_number,
             found.file_number,
@@ -264,6 +267,8 @@ class RequestDesk:
             days_left,
             found.paused,
             found.reply_letter,
+            int(found.extension_days or 0),
+            found.extension_reason,
         )
 
     # -- the staff's view -----------------------------------------------------------------
@@ -345,13 +350,6 @@ _STAND_IN = generate_password_hash("no request has this code", "pbkdf2:sha256:1"
 
 def _random(length: int) -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
-
-
-def _days_between(calendar: Any, today: date, due_on: str) -> int:
-    due = date.fromisoformat(due_on)
-    if due >= today:
-        return int(calendar.working_days_between(today, due))
-    return -int(calendar.working_days_between(due, today))
 
 
 def _may_read_applicant(department: str | None, held: set[str], row: Any) -> bool:

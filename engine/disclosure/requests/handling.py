@@ -182,7 +182,12 @@ def extend_clock(
     if data.get("extension_decision") != "approve":
         return dict(data["clock"])
     clock = clock.extend(int(data.get("extension_days") or 0))
-    return _save_clock(ctx, days, data, clock, "clock_extended", status="handling")
+    row = {
+        "status": "handling",
+        "extension_days": clock.extension_days,
+        "extension_reason": str(data.get("extension_reason") or ""),
+    }
+    return _save_clock(ctx, days, data, clock, "clock_extended", **row)
 
 
 def close_request(
