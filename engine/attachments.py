@@ -22,6 +22,20 @@ ACCEPTED: dict[str, tuple[str, str]] = {
     ),
     ".ofd": ("application/ofd", "OFD"),
 }
+#: what a scan of an identity document may be: PDF or a photograph
+SCANS: dict[str, tuple[str, str]] = {
+    ".pdf": ACCEPTED[".pdf"],
+    ".jpg": ("image/jpeg", "JPEG"),
+    ".jpeg": ("image/jpeg", "JPEG"),
+    ".png": ("image/png", "PNG"),
+}
+#: what a file of each kind starts with
+_MAGIC = {
+    ".pdf": b"%PDF-",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG\r\n\x1a\n",
+}
 
 
 @dataclass(frozen=True)
@@ -43,16 +57,20 @@ class Upload:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def problems(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Problem]:
+def problems(
+    upload: Upload,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    accepted: dict[str, tuple[str, str]] = ACCEPTED,
+) -> list[Problem]:
     """Return what is wrong with an upload (empty if it is acceptable)."""
     found = []
     if problem := text_problem(upload.filename):
         found.append(Problem("attachment.bad_name", {"problem": problem}))
-    kinds = [description for _, description in ACCEPTED.values()]
-    if upload.extension not in ACCEPTED:
+    kinds = list(dict.fromkeys(description for _, description in accepted.values()))
+    if upload.extension not in accepted:
         found.append(Problem("attachment.kind", {"kinds": kinds, "name": upload.filename}))
     elif not _content_matches(upload):
-        kind = ACCEPTED[upload.extension][1]
+        kind = accepted[upload.extension][1]
         found.append(Problem("attachment.content", {"kind": kind, "name": upload.filename}))
     if not upload.content:
         found.append(Problem("attachment.empty"))
@@ -72,16 +90,16 @@ def _size(count: int) -> str:
     return f"{count / 1024:.1f} KB"
 
 
-def content_type(upload: Upload) -> str:
+def content_type(upload: Upload, accepted: dict[str, tuple[str, str]] = ACCEPTED) -> str:
     """Return the content type that an accepted upload is stored and served with."""
-    return ACCEPTED[upload.extension][0]
+    return accepted[upload.extension][0]
 
 
 def _content_matches(upload: Upload) -> bool:
     # Checking the bytes, not only the name, keeps a renamed executable out.
     data = upload.content
-    if upload.extension == ".pdf":
-        return data.startswith(b"%PDF-")
+    if upload.extension in _MAGIC:
+        return data.startswith(_MAGIC[upload.extension])
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())

@@ -40,6 +40,8 @@ class FormSchema(Schema):
     """
 
     FILE_FIELDS: dict[str, tuple[str, str]] = {}  # noqa: RUF012
+    #: the file name endings a file field takes, when not the attachments' (PDF, DOCX, OFD)
+    FILE_TYPES: dict[str, tuple[str, ...]] = {}  # noqa: RUF012
 
     class Meta:  # noqa: D106
         unknown = EXCLUDE

@@ -239,3 +239,39 @@ def test_the_reply_letter_prints_and_downloads_for_its_readers(
     staff_pdf = registrar.client.get(f"/requests/{view.id}/letter.pdf")
     assert staff_pdf.status_code == 200 and staff_pdf.data.startswith(b"%PDF")
     Browser(app.test_client()).login("qianyi").get(f"/requests/{view.id}/letter", status=403)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_an_id_scan_is_checked_and_read_only_by_those_who_read_the_applicant(
+    app: Flask, client: FlaskClient
+) -> None:
+    import io
+
+    engine = app.extensions["gongkai.engine"]
+    public = Browser(client)
+    public.get("/public/request")
+    fake = request_form() | {"id_scan": (io.BytesIO(b"MZ\x90\x00 not a picture"), "scan.png")}
+    refused = public.post("/public/request", fake, status=422, content_type="multipart/form-data")
+    assert "scan.png" in refused and "PNG" in refused
+    # The test app takes attachments of at most 4 KB; a scan is held to that too.
+    big = request_form() | {"id_scan": (io.BytesIO(PNG + b"\x00" * 5000), "big.png")}
+    assert "超过" in public.post(
+        "/public/request", big, status=422, content_type="multipart/form-data"
+    )
+    good = request_form(description="带扫描件的申请") | {"id_scan": (io.BytesIO(PNG), "身份证.png")}
+    receipt = public.post("/public/request", good, status=200, content_type="multipart/form-data")
+    assert "申请已登记" in receipt
+    (check,) = [
+        t
+        for t in engine.queries.list_tasks("wujiu")
+        if t.element_id == "check_request" and "带扫描件的申请" in (t.subject or "")
+    ]
+    view = engine.requests.of_instance(check.instance_id, "wujiu")
+    registrar = Browser(app.test_client()).login("wujiu")
+    assert f"/requests/{view.id}/id-scan" in registrar.get(f"/tasks/{check.task_id}")
+    scan = registrar.client.get(f"/requests/{view.id}/id-scan")
+    assert scan.status_code == 200 and scan.data == PNG and scan.mimetype == "image/png"
+    office = Browser(app.test_client()).login("wangwu")
+    office.get(f"/requests/{view.id}/id-scan", status=403)

@@ -76,6 +76,7 @@ def build(
                 required=False,
                 value=values.get(name),
                 errors=[error_message(m) for m in errors.get(name, [])],
+                extra={"accept": ",".join(schema.FILE_TYPES.get(name, ()))},
             )
         )
     return views

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from engine import Engine, FormValidationError, NotFoundError, Problem
+from engine.attachments import Upload
 from engine.disclosure.letter import ReplyLetter, letter_paragraphs, render_pdf
 from engine.disclosure.requests.applicants import (
     APPLICANT_TYPES,
@@ -56,8 +57,12 @@ def _request_form(registrar: str | None) -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         values = formview.submitted(schema, request.form)
+        scan = request.files.get("id_scan")
+        upload = Upload(scan.filename or "", scan.read()) if scan and scan.filename else None
         try:
-            receipt = _engine().requests.submit(values, address=_address(), registrar=registrar)
+            receipt = _engine().requests.submit(
+                values, address=_address(), registrar=registrar, id_scan=upload
+            )
         except FormValidationError as exc:
             errors, status = exc.errors, 422
         except RequestThrottledError as exc:
@@ -179,6 +184,24 @@ def staff_letter_pdf(request_id: int) -> ResponseReturnValue:
     if letter is None:
         raise NotFoundError("request.no_letter_yet")
     return _pdf(letter, "答复书")
+
+
+@bp.get("/requests/<id:request_id>/id-scan")
+@login_required
+def id_scan(request_id: int) -> ResponseReturnValue:
+    """Send the applicant's scan of his identity document, to those who read the applicant."""
+    found = _engine().requests.id_scan(request_id, current_user.username)
+    if found is None:
+        raise NotFoundError("request.no_id_scan")
+    name, content_type, content = found
+    return Response(
+        content,
+        mimetype=content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.get("/requests/<id:request_id>")

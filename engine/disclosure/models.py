@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..store.models import Base
@@ -165,6 +174,11 @@ class DisclosureRequest(Base):
     #: the one extension (Art. 33), told to the applicant on the status page
     extension_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     extension_reason: Mapped[str | None] = mapped_column(Text)
+    #: a scan of the identity document, kept here with the rest of the personal data
+    #: (not among the workflow's attachments, which whoever reads the instance may open)
+    id_scan: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_scan_name: Mapped[str | None] = mapped_column(String(255))
+    id_scan_type: Mapped[str | None] = mapped_column(String(64))
     fee_method: Mapped[str | None] = mapped_column(String(16))
     fee_yuan: Mapped[int | None] = mapped_column(Integer)
     reply_type: Mapped[str | None] = mapped_column(String(48))

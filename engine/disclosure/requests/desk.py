@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...access import is_id, roles_of
+from ...attachments import SCANS, Upload, content_type, problems
 from ...errors import FormValidationError, NotFoundError, PermissionDeniedError, Problem
 from ...forms import FormSchema
 from ...store.models import table_of
@@ -57,6 +58,8 @@ class PublicLimits:
     lookups_per_address: int = 20
     wrong_codes_per_number: int = 5
     window: timedelta = timedelta(minutes=15)
+    #: the largest scan of an identity document
+    id_scan_bytes: int = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class RequestView:
     reply_type: str | None
     reply_letter: dict[str, Any] | None
     replied_at: str | None
+    id_scan_name: str | None = None
     earlier: tuple[dict[str, Any], ...] = ()
 
 
@@ -147,7 +151,12 @@ class RequestDesk:
     # -- submitting -------------------------------------------------------------------
 
     def submit(
-        self, form: Mapping[str, Any], *, address: str = "", registrar: str | None = None
+        self,
+        form: Mapping[str, Any],
+        *,
+        address: str = "",
+        registrar: str | None = None,
+        id_scan: Upload | None = None,
     ) -> Receipt:
         """Register a request from the public page, or one a registrar enters from paper.
 
@@ -160,7 +169,7 @@ class RequestDesk:
         if registrar is not None:
             self.check_registrar(registrar)
         name = "request_entry" if registrar else "request"
-        values = self._engine.forms.validate(name, dict(form), extra=_INTAKE_FORMS)
+        values = self._validated(name, form, id_scan)
         if registrar is None:
             values |= {"channel": "web", "received_on": today.isoformat()}
         elif date.fromisoformat(values["received_on"]) > today:
@@ -183,14 +192,27 @@ class RequestDesk:
         def insert(connection: Connection) -> dict[str, Any]:
             sequence = DisclosureStore(connection).next_sequence(FILE_PREFIX, year)
             file_number = f"{FILE_PREFIX}〔{year}〕{sequence}号"
-            row = values | {
-                "tracking_number": tracking,
-                "file_number": file_number,
-                "query_code_hash": generate_password_hash(code, method),
-                "received_by": registrar,
-                "status": "registered",
-                "created_at": now,
-            }
+            scan = (
+                {
+                    "id_scan": id_scan.content,
+                    "id_scan_name": id_scan.filename[-255:],
+                    "id_scan_type": content_type(id_scan, SCANS),
+                }
+                if id_scan is not None
+                else {}
+            )
+            row = (
+                values
+                | scan
+                | {
+                    "tracking_number": tracking,
+                    "file_number": file_number,
+                    "query_code_hash": generate_password_hash(code, method),
+                    "received_by": registrar,
+                    "status": "registered",
+                    "created_at": now,
+                }
+            )
             request_id = RequestStore(connection).insert(row)
             filed.update(file_number=file_number, request_id=request_id)
             return {
@@ -214,6 +236,33 @@ class RequestDesk:
             bool(clock.get("provisional")),
             started.id,
         )
+
+    def _validated(
+        self, name: str, form: Mapping[str, Any], id_scan: Upload | None
+    ) -> dict[str, Any]:
+        """Validate a request and its scan together, so that one answer names every problem."""
+        errors: dict[str, list[Problem]] = {}
+        values: dict[str, Any] = {}
+        try:
+            values = self._engine.forms.validate(name, dict(form), extra=_INTAKE_FORMS)
+        except FormValidationError as exc:
+            errors = dict(exc.errors)
+        if id_scan is not None:
+            limit = min(self.limits.id_scan_bytes, self._engine.max_attachment_bytes)
+            if found := problems(id_scan, limit, SCANS):
+                errors["id_scan"] = found
+        if errors:
+            raise FormValidationError(errors)
+        return values
+
+    def id_scan(self, request_id: int, reader: str) -> tuple[str, str, bytes] | None:
+        """Return the applicant's scan (name, content type, bytes), for those who read him."""
+        view = self.get(request_id, reader)
+        with self._engine.store.read() as repo:
+            row = RequestStore(repo.connection).get(view.id)
+        if row is None or row.id_scan is None:
+            return None
+        return row.id_scan_name, row.id_scan_type, bytes(row.id_scan)
 
     def check_registrar(self, username: str) -> None:
         """Raise ``PermissionDeniedError`` unless the user registers requests."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from ...attachments import SCANS
 from ...errors import Problem
 from ...forms import REQUIRED, FormSchema, TrimmedString, choice, non_blank, optional_text
 from .applicants import (
@@ -69,6 +70,14 @@ def day_field(label: str, label_en: str, *, required: bool = True) -> DayField:
 
 class RequestForm(FormSchema):
     """What an applicant asks for, and who he is (政府信息公开申请表)."""
+
+    FILE_FIELDS = {  # noqa: RUF012
+        "id_scan": (
+            "身份证明扫描件（选填；PDF、JPG 或 PNG，不超过 5 MB）",
+            "Scan of the identity document (optional; PDF, JPG or PNG, up to 5 MB)",
+        )
+    }
+    FILE_TYPES = {"id_scan": tuple(SCANS)}  # noqa: RUF012
 
     applicant_type = choice("申请人类型", "Applicant", APPLICANT_TYPES)
     organisation_kind = choice(

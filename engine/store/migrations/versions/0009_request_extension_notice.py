@@ -1,4 +1,5 @@
-"""the extension of a request's reply period, as the applicant is told of it
+"""the extension of a request's reply period, as the applicant is told of it; the scan of
+the applicant's identity document, kept with his other personal data
 
 Revision ID: 0009
 Revises: 0008
@@ -20,9 +21,15 @@ def upgrade() -> None:
             sa.Column("extension_days", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.add_column(sa.Column("extension_reason", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("id_scan", sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column("id_scan_name", sa.String(length=255), nullable=True))
+        batch_op.add_column(sa.Column("id_scan_type", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("disclosure_requests", schema=None) as batch_op:
+        batch_op.drop_column("id_scan_type")
+        batch_op.drop_column("id_scan_name")
+        batch_op.drop_column("id_scan")
         batch_op.drop_column("extension_reason")
         batch_op.drop_column("extension_days")
