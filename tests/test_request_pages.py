@@ -275,3 +275,10 @@ def test_an_id_scan_is_checked_and_read_only_by_those_who_read_the_applicant(
     assert scan.status_code == 200 and scan.data == PNG and scan.mimetype == "image/png"
     office = Browser(app.test_client()).login("wangwu")
     office.get(f"/requests/{view.id}/id-scan", status=403)
+
+
+def test_looking_at_the_status_page_is_not_a_lookup(client: FlaskClient) -> None:
+    # Only a posted number and code count against the address; opening the page never does.
+    for _ in range(25):
+        assert client.head("/public/status").status_code == 200
+        assert client.get("/public/status").status_code == 200

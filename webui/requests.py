@@ -86,7 +86,7 @@ def public_request() -> ResponseReturnValue:
 @bp.route("/public/status", methods=["GET", "POST"])
 def public_status() -> ResponseReturnValue:
     """Show where a request stands to whoever has its tracking number and query code."""
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("request_status.html", found=None, message=None)
     number = request.form.get("tracking_number", "")
     code = request.form.get("query_code", "")
