@@ -79,6 +79,18 @@ Feature: Disclosure requests (依申请公开)
     Then it is refused because "request.no_handlers"
     And reg has the check of it
 
+  Scenario: The handler is reminded before the due day and the request is marked overdue after it
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "2026年城区道路改造计划"
+    And reg has accepted the request for 法规处
+    When the clock reaches 2026-10-16 12:00 Beijing time and the timers run
+    Then han's handling of it is neither reminded nor overdue
+    When the clock reaches 2026-10-19 00:30 Beijing time and the timers run
+    Then han's handling of it is reminded
+    When the clock reaches 2026-10-23 00:30 Beijing time and the timers run
+    Then han's handling of it is overdue
+    And the status page shows the request 1 working day overdue
+
   Scenario: Only the registrar and the request's handlers read who applied
     Given it is 2026-09-18 10:00 Beijing time
     And an applicant has asked on the public page for "2026年城区道路改造计划"

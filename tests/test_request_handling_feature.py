@@ -402,6 +402,34 @@ def extension_told(engine: Engine, story: Story, days: int) -> None:
     assert shown.extension_days == days and shown.extension_reason
 
 
+def _handling(engine: Engine, story: Story) -> Any:
+    return task_of(engine, story.instance_id, "handle", "han")
+
+
+@then("han's handling of it is neither reminded nor overdue")
+def not_yet(engine: Engine, story: Story) -> None:
+    task = _handling(engine, story)
+    assert task.reminded_at is None and not task.overdue
+
+
+@then("han's handling of it is reminded")
+def reminded(engine: Engine, story: Story) -> None:
+    task = _handling(engine, story)
+    assert task.reminded_at is not None and not task.overdue
+
+
+@then("han's handling of it is overdue")
+def overdue(engine: Engine, story: Story) -> None:
+    assert _handling(engine, story).overdue
+    types = [e.type for e in engine.queries.history(story.instance_id)]
+    assert types.index("task_reminded") < types.index("task_overdue")
+
+
+@then(parsers.parse("the status page shows the request {days:d} working day overdue"))
+def days_overdue(engine: Engine, story: Story, days: int) -> None:
+    assert look_up(engine, story).days_left == -days
+
+
 @then(parsers.parse("the fee is {yuan:d} yuan"))
 def fee_is(story: Story, yuan: int) -> None:
     assert story.fee["yuan"] == yuan

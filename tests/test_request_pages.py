@@ -111,6 +111,7 @@ def test_the_handler_sees_the_applicant_and_the_office_head_does_not(
     check = task_of("wujiu", "check_request")
     page = registrar.get(check)
     assert NAME in page and RESIDENT_ID in page
+    assert '<option value="综合处">' in page  # the departments are offered
     registrar.post(check, {"intake_decision": "accept", "department": "综合处"})
     handler = Browser(app.test_client()).login("zhengshi")
     handling = handler.get(task_of("zhengshi", "handle"))

@@ -36,8 +36,12 @@ def build(
     values: dict[str, Any],
     errors: dict[str, list[Problem]],
     case: dict[str, Any] | None = None,
+    suggestions: dict[str, list[str]] | None = None,
 ) -> list[FieldView]:
-    """Return the inputs of a form with their values and error messages."""
+    """Return the inputs of a form with their values and error messages.
+
+    ``suggestions`` offer values for text fields (a browser's list under the box).
+    """
     views = []
     for name, spec in schema.fields.items():
         meta = spec.metadata
@@ -64,7 +68,11 @@ def build(
                 choices=choices,
                 placeholder=placeholder,
                 errors=[error_message(m) for m in errors.get(name, [])],
-                extra=_findings(case or {}) if widget == "findings" else {},
+                extra=(
+                    _findings(case or {})
+                    if widget == "findings"
+                    else {"suggestions": (suggestions or {}).get(name, [])}
+                ),
             )
         )
     for name, labels in schema.FILE_FIELDS.items():

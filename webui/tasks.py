@@ -64,7 +64,9 @@ def task(task_id: str) -> ResponseReturnValue:
         else:
             flash(_("已提交：%(name)s", name=i18n.label(view.task.name, view.task.labels)))
             return redirect(url_for("tasks.inbox"))
-    fields_ = formview.build(view.form, values, errors, view.data)
+    # The registrar gives a request to one of the departments the admin keeps.
+    suggestions = {"department": engine.users.departments()} if view.data.get("request_id") else {}
+    fields_ = formview.build(view.form, values, errors, view.data, suggestions)
     request_view = (
         engine.requests.of_instance(view.task.instance_id, current_user.username)
         if view.data.get("request_id")
