@@ -154,6 +154,22 @@ Feature: Disclosure requests (依申请公开)
     When the clock reaches 2026-10-23 00:30 Beijing time and the timers run
     Then the status page shows "逾期未缴费，视为撤回申请"
 
+  Scenario: The handler sees the applicant's earlier requests, the similar ones marked (重复申请)
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "2026年城区道路改造计划"
+    And an applicant has asked on the public page for "农村低保名单"
+    And an applicant has asked on the public page for "城区道路改造计划的全文"
+    When reg accepts the request for 法规处
+    Then han sees 2 earlier requests of the applicant, "2026年城区道路改造计划" marked similar
+
+  Scenario: The eleventh request of an applicant in a month costs 100 yuan by count
+    Given it is 2026-09-18 10:00 Beijing time
+    And the applicant has made 10 requests this month
+    And an applicant has asked on the public page for "第十一件申请的内容"
+    And reg has accepted the request for 法规处
+    When han sends a fee notice by count
+    Then the fee is 100 yuan
+
   Scenario: A withholding reply is signed by the office head and read with the query code
     Given it is 2026-09-18 10:00 Beijing time
     And an applicant has asked on the public page for "某涉密文件"

@@ -240,6 +240,18 @@ def approves_extension(engine: Engine, story: Story) -> None:
     complete(engine, story, "boss", "approve_extension", {"extension_decision": "approve"})
 
 
+@given(parsers.parse("the applicant has made {count:d} requests this month"))
+def earlier_requests(engine: Engine, count: int) -> None:
+    for n in range(count):
+        engine.requests.submit(request_form(f"第{n + 1}件申请"), address=f"203.0.113.{n}")
+
+
+@when("han sends a fee notice by count")
+def fee_by_count(engine: Engine, story: Story) -> None:
+    complete(engine, story, "han", "handle", {"action": "fee_notice", "fee_method": "count"})
+    story.fee = engine.queries.get_instance(story.instance_id).data["clock"]["fee"]
+
+
 @when(parsers.parse("han sends a fee notice by volume for {pages:d} pages"))
 def fee_notice(engine: Engine, story: Story, pages: int) -> None:
     complete(
@@ -428,6 +440,15 @@ def overdue(engine: Engine, story: Story) -> None:
 @then(parsers.parse("the status page shows the request {days:d} working day overdue"))
 def days_overdue(engine: Engine, story: Story, days: int) -> None:
     assert look_up(engine, story).days_left == -days
+
+
+@then(
+    parsers.parse('han sees {count:d} earlier requests of the applicant, "{what}" marked similar')
+)
+def earlier_seen(engine: Engine, story: Story, count: int, what: str) -> None:
+    view = engine.requests.of_instance(story.instance_id, "han")
+    assert view is not None and len(view.earlier) == count
+    assert [e["description"] for e in view.earlier if e["similar"]] == [what]
 
 
 @then(parsers.parse("the fee is {yuan:d} yuan"))

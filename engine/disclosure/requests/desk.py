@@ -23,6 +23,7 @@ from ...errors import FormValidationError, NotFoundError, PermissionDeniedError,
 from ...forms import FormSchema
 from ...store.models import table_of
 from ...throttle import Throttle, throttle_key
+from ..catalogue import search_pieces
 from ..letter import AgencyProfile, ReplyLetter
 from ..models import PublicAttempt
 from ..official_days import WorkingDays
@@ -332,7 +333,13 @@ class RequestDesk:
                 raise self._engine.read_policy.refused(held, row is None)
             earlier = store.earlier_of_applicant(row.id_type, row.id_number, row.id)
         fields = {k: v for k, v in row._mapping.items() if k in RequestView.__dataclass_fields__}
-        return RequestView(**fields, earlier=tuple(dict(r._mapping) for r in earlier))
+        wanted = set(search_pieces(row.description))
+        marked = tuple(
+            # 重复申请: an earlier request that shares words with this one is flagged similar.
+            dict(r._mapping) | {"similar": len(wanted & set(search_pieces(r.description))) >= 2}
+            for r in earlier
+        )
+        return RequestView(**fields, earlier=marked)
 
     def of_instance(self, instance_id: int, reader: str) -> RequestView | None:
         """Return the request an instance handles, if the reader may see its applicant."""
