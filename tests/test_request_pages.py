@@ -283,3 +283,79 @@ def test_looking_at_the_status_page_is_not_a_lookup(client: FlaskClient) -> None
     for _ in range(25):
         assert client.head("/public/status").status_code == 200
         assert client.get("/public/status").status_code == 200
+
+
+def test_a_file_given_out_is_reviewed_with_the_reply_and_downloaded_with_the_code(
+    app: Flask, client: FlaskClient
+) -> None:
+    import io
+
+    engine = app.extensions["gongkai.engine"]
+    number, code = submit(client, description="道路改造的设计图纸")
+    (check,) = [
+        t
+        for t in engine.queries.list_tasks("wujiu")
+        if t.element_id == "check_request" and "设计图纸" in (t.subject or "")
+    ]
+    instance = check.instance_id
+    engine.complete_task(
+        check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
+    )
+
+    def task(user: str, element: str) -> str:
+        (found,) = [
+            t
+            for t in engine.queries.list_tasks(user)
+            if t.element_id == element and t.instance_id == instance
+        ]
+        return f"/tasks/{found.task_id}"
+
+    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    handler = Browser(app.test_client()).login("zhengshi")
+    path = task("zhengshi", "handle")
+    handler.get(path)
+    handler.post(
+        path,
+        {
+            "action": "reply",
+            "reply_type": "disclose",
+            "reply_text": "所申请的图纸见附件。",
+            "reply_attachment": (io.BytesIO(pdf), "设计图纸.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    reviewer = Browser(app.test_client()).login("sunqi")
+    review = reviewer.get(task("sunqi", "confidentiality_review_task"))
+    assert "设计图纸.pdf" in review
+    reviewer.post(
+        task("sunqi", "confidentiality_review_task"),
+        {"review_conclusion": "disclose", "review_basis": "不涉及国家秘密和个人信息"},
+    )
+    office = Browser(app.test_client()).login("wangwu")
+    office.get(task("wangwu", "sign_reply"))
+    office.post(task("wangwu", "sign_reply"), {"decision": "approve"})
+    public = Browser(client)
+    public.get("/public/status")
+    page = public.post("/public/status", {"tracking_number": number, "query_code": code}, 200)
+    assert "附件：设计图纸.pdf" in page
+    attachment_id = re.search(r'name="attachment" value="(\d+)"', page).group(1)
+    got = client.post(
+        "/public/status/attachment",
+        data={
+            "csrf_token": public.token,
+            "tracking_number": number,
+            "query_code": code,
+            "attachment": attachment_id,
+        },
+    )
+    assert got.status_code == 200 and got.data == pdf
+    other = client.post(
+        "/public/status/attachment",
+        data={
+            "csrf_token": public.token,
+            "tracking_number": number,
+            "query_code": code,
+            "attachment": str(int(attachment_id) + 1000),
+        },
+    )
+    assert other.status_code == 404  # only what the reply gave out

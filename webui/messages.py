@@ -120,6 +120,7 @@ MESSAGES: dict[str, Any] = {
     "request.decline_reason": _l("不转为主动公开须说明理由。"),
     "request.no_letter_yet": _l("尚未答复。"),
     "request.no_id_scan": _l("申请人没有提交证件扫描件。"),
+    "request.no_such_attachment": _l("答复没有这个附件。"),
     "request.no_handlers": _l("“%(department)s”没有承办人，请交给有承办人的处室。"),
     "clock.already_paused": _l("答复期限已在暂停中（%(kind)s）。"),
     "clock.not_paused": _l("答复期限没有暂停。"),

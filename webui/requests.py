@@ -131,13 +131,31 @@ def public_letter_pdf() -> ResponseReturnValue:
     return _pdf(letter, "答复书")
 
 
-def _pdf(letter: ReplyLetter, name: str) -> ResponseReturnValue:
-    filename = f"{name}-{letter.tracking_number}.pdf"
-    return Response(
-        render_pdf(letter),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+@bp.post("/public/status/attachment")
+def public_attachment() -> ResponseReturnValue:
+    """Send a file the reply gave out to whoever has the tracking number and query code."""
+    name, content_type, content = _engine().requests.public_attachment(
+        request.form.get("tracking_number", ""),
+        request.form.get("query_code", ""),
+        _address(),
+        request.form.get("attachment", type=int) or 0,
     )
+    return _download(content, content_type, name)
+
+
+def _download(content: bytes, content_type: str, name: str) -> ResponseReturnValue:
+    return Response(
+        content,
+        mimetype=content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _pdf(letter: ReplyLetter, name: str) -> ResponseReturnValue:
+    return _download(render_pdf(letter), "application/pdf", f"{name}-{letter.tracking_number}.pdf")
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -194,14 +212,7 @@ def id_scan(request_id: int) -> ResponseReturnValue:
     if found is None:
         raise NotFoundError("request.no_id_scan")
     name, content_type, content = found
-    return Response(
-        content,
-        mimetype=content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return _download(content, content_type, name)
 
 
 @bp.get("/requests/<id:request_id>")

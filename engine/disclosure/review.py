@@ -68,7 +68,7 @@ def prepare_review(
     attachments: list[dict[str, Any]]
     if material:
         kind, ref = "request_reply", str(material["request_id"])
-        text, attachments = str(material["text"]), []
+        text, attachments = str(material["text"]), list(material.get("attachments") or [])
     else:
         kind, ref = "document", str(data["issued"]["document_id"])
         text, attachments = document_content(DisclosureStore(ctx.connection), int(ref))

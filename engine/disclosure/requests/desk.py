@@ -368,6 +368,20 @@ class RequestDesk:
             row = RequestStore(repo.connection).by_tracking_number(found.tracking_number)
         return _letter(row, agency, "申请人") if row is not None else None
 
+    def public_attachment(
+        self, tracking_number: str, query_code: str, address: str, attachment_id: int
+    ) -> tuple[str, str, bytes]:
+        """Return a file the reply gave out (name, type, bytes), to whoever holds the code."""
+        found = self.status(tracking_number, query_code, address)
+        given = {a["id"] for a in (found.letter or {}).get("attachments") or ()}
+        if attachment_id not in given:
+            raise NotFoundError("request.no_such_attachment")
+        with self._engine.store.read() as repo:
+            row = RequestStore(repo.connection).attachment(attachment_id)
+        if row is None:
+            raise NotFoundError("request.no_such_attachment")
+        return row.filename, row.content_type, bytes(row.content)
+
     def staff_letter(
         self, request_id: int, reader: str, agency: AgencyProfile
     ) -> ReplyLetter | None:
@@ -394,6 +408,7 @@ def _letter(row: Any, agency: AgencyProfile, addressee: str) -> ReplyLetter | No
         body=stored["body"],
         fee_yuan=int(stored.get("fee_yuan") or 0),
         fee_method_zh=fee_method,
+        attachments=tuple(a["filename"] for a in stored.get("attachments") or ()),
         signed_on=date.fromisoformat(stored["signed_on"]),
         agency=agency,
     )

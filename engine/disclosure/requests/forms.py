@@ -173,6 +173,13 @@ _ACTIONS = {
 class RequestHandlingForm(FormSchema):
     """The handler's work on a request: investigate, then reply or pause or extend."""
 
+    FILE_FIELDS = {  # noqa: RUF012
+        "reply_attachment": (
+            "提供的信息（附件：PDF、DOCX 或 OFD，选填）",
+            "The information given out (attachment: PDF, DOCX or OFD, optional)",
+        )
+    }
+
     findings = optional_text("调查情况", "Findings", 4000, widget="textarea")
     action = choice("办理方式", "Action", _ACTIONS, opinion=True)
     reply_type = choice(

@@ -206,7 +206,19 @@ def prepare_reply_material(
     ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
 ) -> dict[str, Any]:
     """Return what the reply gives out, for the confidentiality review of exactly that."""
-    return {"request_id": int(data["request_id"]), "text": str(data.get("reply_text") or "")}
+    return {
+        "request_id": int(data["request_id"]),
+        "text": str(data.get("reply_text") or ""),
+        "attachments": _reply_attachments(data),
+    }
+
+
+def _reply_attachments(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the file the reply gives out, as the review and the letter cite it."""
+    found = data.get("reply_attachment")
+    if not found:
+        return []
+    return [{key: found[key] for key in ("id", "filename", "sha256")}]
 
 
 def send_reply(
@@ -221,12 +233,15 @@ def send_reply(
     chosen = reply_type(str(data["reply_type"]))
     request_id = int(data["request_id"])
     body = str(data.get("reply_text") or "")
+    attachments = _reply_attachments(data)
     if chosen.family in DISCLOSING:
-        # 先审查后公开: what goes out is what the newest review of exactly this text let out.
-        cleared = clearance(
-            DisclosureStore(ctx.connection), "request_reply", str(request_id), body, []
-        )
+        # 先审查后公开: what goes out is what the newest review of exactly this content let out.
+        hashes = [a["sha256"] for a in attachments]
+        store_ = DisclosureStore(ctx.connection)
+        cleared = clearance(store_, "request_reply", str(request_id), body, hashes)
         body = str(cleared.disclosed_text)
+    else:
+        attachments = []  # only a disclosing reply gives out a file
     store = RequestStore(ctx.connection)
     row = store.get(request_id)
     waived = data.get("payment") == "waived"
@@ -239,6 +254,7 @@ def send_reply(
         "fee_yuan": 0 if waived or row is None else int(row.fee_yuan or 0),
         "fee_method": "" if waived or row is None else str(row.fee_method or ""),
         "signed_on": today(ctx).isoformat(),
+        "attachments": attachments,
     }
     item = _given_item(ctx, data, chosen.family)
     store.update(

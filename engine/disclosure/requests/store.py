@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
-from ...store.models import User, UserRole, table_of
+from ...store.models import Attachment, User, UserRole, table_of
 from ..models import DisclosureRequest, ProactiveProposal
 
 _REQUESTS = table_of(DisclosureRequest)
 _PROPOSALS = table_of(ProactiveProposal)
+_ATTACHMENTS = table_of(Attachment)
 _INSERT = insert(_REQUESTS).returning(_REQUESTS.c.id)
 
 
@@ -54,6 +55,11 @@ class RequestStore:
             _REQUESTS.c.id <= up_to_id,
         )
         return int(self.connection.execute(query).scalar_one())
+
+    def attachment(self, attachment_id: int) -> Row[Any] | None:
+        """Return one stored file (the caller has checked who may have it)."""
+        query = select(_ATTACHMENTS).where(_ATTACHMENTS.c.id == attachment_id)
+        return self.connection.execute(query).first()
 
     def has_handlers(self, department: str) -> bool:
         """Tell whether an active handler works in the department."""
