@@ -230,3 +230,12 @@ Feature: Disclosure requests (依申请公开)
     And an issued document "关于城区停车收费标准的批复" disclosed only on request
     When 2 different applicants are each given "关于城区停车收费标准的批复"
     Then nobody has a proposal to disclose it proactively
+
+  Scenario: A file given out to three applicants becomes proactive information (Art. 44)
+    Given it is 2026-09-18 10:00 Beijing time
+    When 3 different applicants are each given the file "2026年停车场规划图.pdf"
+    Then boss has the proposal to disclose "2026年停车场规划图" proactively
+    When boss accepts the proposal
+    And sun concludes the review with "disclose"
+    And zhou publishes the document
+    Then "2026年停车场规划图" is in the public list

@@ -18,6 +18,7 @@ from engine import (
     NotFoundError,
     PermissionDeniedError,
 )
+from engine.attachments import Upload
 from engine.disclosure.privacy import id_check_char
 from engine.disclosure.requests.desk import PublicStatus, Receipt, RequestThrottledError
 
@@ -94,9 +95,8 @@ def started(engine: Engine, story: Story, receipt: Receipt) -> None:
 
 @given("the disclosure request workflow is deployed")
 def deployed(engine: Engine) -> None:
-    engine.deploy(
-        [WORKFLOWS / "disclosure_request.bpmn", WORKFLOWS / "confidentiality_review.bpmn"]
-    )
+    names = ("disclosure_request", "confidentiality_review", "proactive_proposal")
+    engine.deploy([WORKFLOWS / f"{name}.bpmn" for name in names])
 
 
 @given(parsers.parse('an applicant has asked on the public page for "{what}"'))
@@ -517,6 +517,23 @@ def given_to_applicants(engine: Engine, story: Story, count: int, title: str) ->
                 "disclosed_document": number,
             },
         )
+        concludes(engine, story, "disclose")
+        signs(engine, story)
+
+
+@when(parsers.parse('{count:d} different applicants are each given the file "{filename}"'))
+def file_to_applicants(engine: Engine, story: Story, count: int, filename: str) -> None:
+    engine.users.add("zhou", ["publisher"])
+    content = b"%PDF-1.7\n% the same plan for everyone\n%%EOF\n"
+    for n in range(count):
+        first17 = f"37100219800101{n:03d}"
+        form = request_form(filename) | {"id_number": first17 + id_check_char(first17)}
+        story.instance_id = engine.requests.submit(form, address=f"198.51.100.{n}").instance_id
+        accepts(engine, story, "法规处")
+        task = task_of(engine, story.instance_id, "handle", "han")
+        reply = {"action": "reply", "reply_type": "disclose", "reply_text": "见附件。"}
+        files = {"reply_attachment": Upload(filename, content)}
+        engine.complete_task(task.task_id, "han", reply, files=files)
         concludes(engine, story, "disclose")
         signs(engine, story)
 

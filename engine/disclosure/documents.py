@@ -317,10 +317,42 @@ def convert_to_proactive(
 
     It then goes the way of every proactive document: reviewed, then published.
     """
-    document_id = _document_id(ctx, data)
-    _update_document(ctx, {"attribute": "proactive", "status": "awaiting_review"}, document_id)
+    given = data.get("file")
+    if given and not data.get("issued"):
+        document_id = _enter_file(ctx, data["title"], given)
+    else:
+        document_id = _document_id(ctx, data)
+        _update_document(ctx, {"attribute": "proactive", "status": "awaiting_review"}, document_id)
     ctx.record("attribute_changed", {"document_id": document_id, "to": "proactive"})
     return {"document_id": document_id, "converted_at": ctx.now}
+
+
+#: the number prefix of information entered in the catalogue because it was often asked for
+PROACTIVE_PREFIX = "依申请转主动"
+
+
+def _enter_file(ctx: ServiceContext, title: str, given: dict[str, Any]) -> int:
+    """Enter a file given out on request in the catalogue, to be reviewed and published."""
+    store = DisclosureStore(ctx.connection)
+    year = ctx.moment.astimezone(CHINA).year
+    sequence = store.next_sequence(PROACTIVE_PREFIX, year)
+    return store.insert_document(
+        {
+            "instance_id": ctx.instance.id,
+            "number": format_number(PROACTIVE_PREFIX, year, sequence),
+            "prefix": PROACTIVE_PREFIX,
+            "year": year,
+            "sequence": sequence,
+            "title": title,
+            "doc_type": "general",
+            "attribute": "proactive",
+            "official_text": f"{title}\n（见附件：{given['filename']}）",
+            "status": "awaiting_review",
+            "drafter": None,
+            "issued_at": ctx.now,
+            "attachments": [{key: given[key] for key in ("id", "filename", "sha256")}],
+        }
+    )
 
 
 def _update_document(

@@ -256,7 +256,7 @@ def send_reply(
         "signed_on": today(ctx).isoformat(),
         "attachments": attachments,
     }
-    item = _given_item(ctx, data, chosen.family)
+    item = _given_item(ctx, data, chosen.family, attachments)
     store.update(
         request_id,
         {
@@ -269,36 +269,48 @@ def send_reply(
         },
     )
     if item is not None:
-        _propose_if_asked_often(ctx, store, item, proactive_after)
+        _propose_if_asked_often(ctx, store, item, attachments, proactive_after)
     return {"replied_at": ctx.now, "reply_type": chosen.key, "item": item}
 
 
-def _given_item(ctx: ServiceContext, data: dict[str, Any], family: str) -> str | None:
-    """Return the catalogue document a disclosing reply gave out, as an item key."""
-    number = str(data.get("disclosed_document") or "").strip()
-    if not number or family not in DISCLOSING:
+def _given_item(
+    ctx: ServiceContext, data: dict[str, Any], family: str, attachments: list[dict[str, Any]]
+) -> str | None:
+    """Return what a disclosing reply gave out, as an item key.
+
+    The catalogue document it names (``document:<id>``), else the file it
+    gave, by content (``file:<sha256>``): the same file given to several
+    applicants is one item, whatever its name.
+    """
+    if family not in DISCLOSING:
         return None
-    document = DisclosureStore(ctx.connection).document_by_number(number)
-    if document is None:
-        raise InvalidInputError("request.unknown_document", number=number)
-    return f"document:{document.id}"
+    number = str(data.get("disclosed_document") or "").strip()
+    if number:
+        document = DisclosureStore(ctx.connection).document_by_number(number)
+        if document is None:
+            raise InvalidInputError("request.unknown_document", number=number)
+        return f"document:{document.id}"
+    return f"file:{attachments[0]['sha256']}" if attachments else None
 
 
 def _propose_if_asked_often(
-    ctx: ServiceContext, store: RequestStore, item: str, proactive_after: int
+    ctx: ServiceContext,
+    store: RequestStore,
+    item: str,
+    attachments: list[dict[str, Any]],
+    proactive_after: int,
 ) -> None:
     """Propose proactive disclosure once enough different applicants got the item (Art. 44)."""
     applicants = store.applicants_given(item)
     if applicants < proactive_after or not store.propose(item, applicants, ctx.now):
         return
-    document_id = int(item.split(":", 1)[1])
-    title, _, _ = DisclosureStore(ctx.connection).document_content(document_id)
-    ctx.start(
-        PROPOSAL_PROCESS,
-        {
-            "issued": {"document_id": document_id},
-            "title": title,
-            "attribute": "proactive",
-            "applicants": applicants,
-        },
-    )
+    kind, key = item.split(":", 1)
+    proposal: dict[str, Any] = {"attribute": "proactive", "applicants": applicants}
+    if kind == "document":
+        title, _, _ = DisclosureStore(ctx.connection).document_content(int(key))
+        proposal |= {"issued": {"document_id": int(key)}, "title": title}
+    else:
+        given = attachments[0]
+        title = given["filename"].rsplit(".", 1)[0]
+        proposal |= {"file": given, "title": title}
+    ctx.start(PROPOSAL_PROCESS, proposal)
