@@ -42,6 +42,9 @@ DUE_PROPERTY = "dueAt"
 #: extension property: an expression over task data naming the department whose members
 #: alone may take the task (a request's handling department).
 DEPARTMENT_PROPERTY = "department"
+#: extension property ("true"): finishing this task resumes earlier work (an opinion
+#: arrived, a fee was paid), so the earlier task ready again was not sent back.
+RESUMES_PROPERTY = "resumes"
 #: extension property of a boundary timer: what its firing means for the task it sits on.
 TIMER_KIND_PROPERTY = "timerKind"
 TIMER_KINDS = ("reminder", "overdue")
@@ -61,6 +64,7 @@ class UserTaskRules:
     due_at: str | None = None
     labels: tuple[tuple[str, str], ...] = ()
     department: str | None = None
+    resumes: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,9 @@ class CompiledDefinition:
         that becomes ready again no further from the start than the task just
         completed was returned to (sent back), not reached anew.
         """
+        finished = self.user_task(process_id, source)
+        if finished is not None and finished.resumes:
+            return False
         if process_id not in self._distances:
             self._distances[process_id] = _distances_from_start(self._process_spec(process_id))
         distance = self._distances[process_id]
@@ -326,6 +333,7 @@ class _Checker:
                     due,
                     labels(task),
                     department,
+                    properties.get(RESUMES_PROPERTY, "").strip().lower() == "true",
                 )
             )
 

@@ -406,6 +406,8 @@ def pause_recorded(engine: Engine, story: Story) -> None:
     types = [e.type for e in engine.queries.history(story.instance_id)]
     assert "clock_paused" in types and "clock_resumed" in types
     assert types.index("clock_paused") < types.index("clock_resumed")
+    # The opinion arriving resumed the handling: nobody sent the request back.
+    assert "sent_back" not in types
 
 
 @then(parsers.parse("the status page tells the applicant of the {days:d}-day extension"))
