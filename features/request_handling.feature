@@ -145,14 +145,14 @@ Feature: Disclosure requests (依申请公开)
     When han tries to ask to extend the period by 5 working days
     Then it is refused because "clock.extension_used"
 
-  Scenario: An unpaid fee withdraws the request after 20 working days
+  Scenario: An unpaid fee ends the request as abandoned after 20 working days
     Given it is 2026-09-18 10:00 Beijing time
     And an applicant has asked on the public page for "全部会议纪要"
     And reg has accepted the request for 法规处
     When han sends a fee notice by volume for 120 pages
     Then the fee is 1100 yuan
     When the clock reaches 2026-10-23 00:30 Beijing time and the timers run
-    Then the status page shows "逾期未缴费，视为撤回申请"
+    Then the status page shows "逾期未缴费，视为放弃申请"
 
   Scenario: The handler sees the applicant's earlier requests, the similar ones marked (重复申请)
     Given it is 2026-09-18 10:00 Beijing time

@@ -31,7 +31,7 @@ STATUSES: dict[str, tuple[str, str]] = {
     "fee": ("待缴纳信息处理费（不计入答复期限）", "Waiting for the fee (not counted)"),
     "replied": ("已答复", "Replied"),
     "abandoned": ("逾期未补正，视为放弃申请", "Abandoned: no correction in time"),
-    "fee_unpaid": ("逾期未缴费，视为撤回申请", "Withdrawn: fee not paid in time"),
+    "fee_unpaid": ("逾期未缴费，视为放弃申请", "Abandoned: fee not paid in time"),
 }
 #: how many different applicants given the same item make it a candidate for proactive
 #: disclosure (依申请转主动, Art. 44)
