@@ -20,6 +20,7 @@ from engine import (
 )
 from engine.disclosure.agency import ADDRESS_VARIABLE, NAME_VARIABLE
 from engine.disclosure.letter import AgencyProfile
+from engine.disclosure.models import AgencyRecord
 from engine.store import schema
 from engine.store.models import User, table_of
 from engine.users import DepartmentView
@@ -337,7 +338,19 @@ def test_an_unknown_department_is_refused_on_the_command_line(app: Flask) -> Non
     assert ok.exit_code == 0, ok.output
 
 
-def test_the_agency_page_says_when_the_profile_is_incomplete_and_saves_it(app: Flask) -> None:
+@pytest.fixture
+def unconfigured(app: Flask) -> Flask:
+    """The demo application as a fresh install finds it: no agency profile saved yet."""
+    engine: Engine = app.extensions["gongkai.engine"]
+    with engine.store.write() as repo:
+        repo.connection.execute(sqlalchemy.delete(AgencyRecord.__table__))
+    return app
+
+
+def test_the_agency_page_says_when_the_profile_is_incomplete_and_saves_it(
+    unconfigured: Flask,
+) -> None:
+    app = unconfigured
     admin = Browser(app.test_client()).login("admin")
     html = admin.get("/admin/agency")
     assert "答复书须载明机关名称、地址和救济途径，请填写完整" in html
@@ -352,7 +365,8 @@ def test_the_agency_page_says_when_the_profile_is_incomplete_and_saves_it(app: F
     assert app.extensions["gongkai.engine"].agency.get() == SAVED
 
 
-def test_invalid_agency_input_is_shown_per_field_and_saves_nothing(app: Flask) -> None:
+def test_invalid_agency_input_is_shown_per_field_and_saves_nothing(unconfigured: Flask) -> None:
+    app = unconfigured
     admin = Browser(app.test_client()).login("admin")
     admin.get("/admin/agency")
     bad = {**PROFILE, "name": "", "postcode": "ABC", "reconsideration_days": "400"}
@@ -372,7 +386,8 @@ def test_invalid_agency_input_is_shown_per_field_and_saves_nothing(app: Flask) -
     assert app.extensions["gongkai.engine"].agency.get() == AgencyProfile("", "")
 
 
-def test_only_admins_reach_the_pages(app: Flask) -> None:
+def test_only_admins_reach_the_pages(unconfigured: Flask) -> None:
+    app = unconfigured
     office = Browser(app.test_client()).login("wangwu")
     office.get("/admin/departments", status=403)
     office.get("/admin/agency", status=403)
@@ -387,7 +402,8 @@ def test_only_admins_reach_the_pages(app: Flask) -> None:
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
 
-def test_the_pages_are_labelled_and_translated(app: Flask) -> None:
+def test_the_pages_are_labelled_and_translated(unconfigured: Flask) -> None:
+    app = unconfigured
     admin = Browser(app.test_client()).login("admin")
     for language in ("zh", "en"):
         if language == "en":

@@ -167,10 +167,25 @@ def _applicant(what: str, name: str, serial: str) -> dict[str, str]:
     }
 
 
+#: the demo agency, as its reply letters name it
+DEMO_AGENCY = {
+    "name": "威海市人民政府办公室",
+    "address": "山东省威海市环翠区统一路1号",
+    "postcode": "264200",
+    "phone": "0631-5287000",
+    "reconsideration_body": "威海市人民政府",
+    "court": "威海市环翠区人民法院",
+    "reconsideration_days": 60,
+    "litigation_months": 6,
+}
+
+
 def _requests(engine: Engine) -> list[str]:
     """Add disclosure requests in every state; return what was done, with one query code."""
     if engine.queries.list_instances(process_id="disclosure_request"):
         return []
+    if not engine.agency.is_complete(engine.agency.get()):
+        engine.agency.save("admin", DEMO_AGENCY)
     accept = ("wujiu", {"intake_decision": "accept", "department": DEMO_DEPARTMENT})
     plans: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
         ("2026年城区道路改造计划", "李明", []),
