@@ -94,7 +94,9 @@ def pages(app: Flask) -> dict[str, str]:
     found["public document"] = anonymous.get(
         re.search(r'href="(/public/\d+)"', found["public list"]).group(1)
     )
-    for user in ("zhangsan", "lisi", "sunqi", "zhouba"):
+    found["public request"] = anonymous.get("/public/request")
+    found["public status"] = anonymous.get("/public/status")
+    for user in ("zhangsan", "lisi", "sunqi", "zhouba", "wujiu", "zhengshi", "wangwu"):
         browser = Browser(app.test_client()).login(user)
         found[f"inbox of {user}"] = inbox = browser.get("/")
         found[f"task of {user}"] = browser.get(task_link(inbox))
@@ -102,6 +104,11 @@ def pages(app: Flask) -> dict[str, str]:
     found["catalogue"] = catalogue = auditor.get("/documents")
     found["sheet"] = auditor.get(re.search(r'href="(/instances/\d+/sheet)"', catalogue).group(1))
     found["document"] = auditor.get(re.search(r'href="(/documents/\d+)"', catalogue).group(1))
+    registrar = Browser(app.test_client()).login("wujiu")
+    found["request entry"] = registrar.get("/requests/new")
+    request_page = re.search(r'href="(/requests/\d+)"', found["task of wujiu"])
+    if request_page:
+        found["request"] = registrar.get(request_page.group(1))
     admin = Browser(app.test_client()).login("admin")
     found["admin tasks"] = admin.get("/admin/tasks")
     found["admin calendar"] = admin.get("/admin/calendar")
