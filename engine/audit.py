@@ -53,55 +53,106 @@ def chain_event(
     return event
 
 
+#: the kinds of damage a chain check names
+EDITED, REMOVED, INSERTED, REORDERED = "edited", "removed", "inserted", "reordered"
+
+
 @dataclass(frozen=True)
 class ChainReport:
-    """The outcome of checking an instance's event chain."""
+    """The outcome of checking an instance's event chain.
+
+    ``kind`` says what was done where it can be told: ``edited``, ``removed``,
+    ``inserted`` or ``reordered`` (None when the chain is whole).
+    """
 
     instance_id: int
     events: int
     ok: bool
     problem: str | None = None
     first_bad_seq: int | None = None
+    kind: str | None = None
 
 
 def verify_chain(instance: InstanceRow, events: Sequence[EventRow]) -> ChainReport:
     """Check that ``events`` form an unbroken chain ending at the instance's head."""
+    return verify_events(instance.id, instance.event_count, instance.last_event_hash, events)
+
+
+def _own_hash(instance_id: int, event: EventRow) -> str:
+    return event_hash(
+        instance_id, event.seq, event.type, event.actor, event.at, event.data, event.prev_hash
+    )
+
+
+def _broken_link(instance_id: int, events: Sequence[EventRow], index: int) -> tuple[str, int, str]:
+    """Tell why event ``index`` does not follow the one before: (problem, seq, kind)."""
+    event = events[index]
+    later = {e.hash for e in events[index + 1 :]}
+    if event.prev_hash in later:
+        return f"event {event.seq} was moved out of its order", event.seq, REORDERED
+    if index >= 2 and event.prev_hash == events[index - 2].hash:
+        before = events[index - 1].seq
+        return f"event {before} was inserted into the chain", before, INSERTED
+    if index >= 1 and _own_hash(instance_id, event) == event.hash:
+        # The event is as it was written: the one before it was rewritten and rehashed.
+        before = events[index - 1].seq
+        return (
+            f"event {before} was altered after it was written (its hash recomputed); "
+            f"event {event.seq} does not follow event {before}",
+            before,
+            EDITED,
+        )
+    return f"event {event.seq} does not follow event {event.seq - 1}", event.seq, EDITED
+
+
+def verify_events(
+    instance_id: int, event_count: int, last_event_hash: str, events: Sequence[EventRow]
+) -> ChainReport:
+    """Check that ``events`` form an unbroken chain ending at the head (count, last hash)."""
     prev = GENESIS_HASH
-    for expected_seq, event in enumerate(events, start=1):
+    for index, event in enumerate(events):
+        expected_seq = index + 1
         if event.seq != expected_seq:
             return ChainReport(
-                instance.id,
+                instance_id,
                 len(events),
                 False,
                 f"event {expected_seq} is missing (found {event.seq})",
                 expected_seq,
+                REMOVED,
             )
         if event.prev_hash != prev:
-            return ChainReport(
-                instance.id,
-                len(events),
-                False,
-                f"event {event.seq} does not follow event {event.seq - 1}",
-                event.seq,
-            )
+            problem, seq, kind = _broken_link(instance_id, events, index)
+            return ChainReport(instance_id, len(events), False, problem, seq, kind)
         digest = event_hash(
-            instance.id, event.seq, event.type, event.actor, event.at, event.data, prev
+            instance_id, event.seq, event.type, event.actor, event.at, event.data, prev
         )
         if digest != event.hash:
             return ChainReport(
-                instance.id,
+                instance_id,
                 len(events),
                 False,
                 f"event {event.seq} was altered after it was written",
                 event.seq,
+                EDITED,
             )
         prev = digest
-    if len(events) != instance.event_count or prev != instance.last_event_hash:
+    if len(events) > event_count:
         return ChainReport(
-            instance.id,
+            instance_id,
+            len(events),
+            False,
+            f"event {event_count + 1} was inserted after the chain's head",
+            event_count + 1,
+            INSERTED,
+        )
+    if len(events) != event_count or prev != last_event_hash:
+        return ChainReport(
+            instance_id,
             len(events),
             False,
             "the last events of the chain are missing",
             len(events) + 1,
+            REMOVED if len(events) < event_count else EDITED,
         )
-    return ChainReport(instance.id, len(events), True)
+    return ChainReport(instance_id, len(events), True)

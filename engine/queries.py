@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -17,10 +18,21 @@ from .access import (
     roles_of,
     task_and_instance,
 )
+from .clock import iso
 from .errors import PermissionDeniedError
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
-from .store.models import Attachment
-from .views import AttachmentView, EventView, InstanceView, TaskFormView, TaskView
+from .store.models import Attachment, Participant, ProcessInstance, WorkItem
+from .views import (
+    AttachmentView,
+    EventView,
+    InstanceFilter,
+    InstancePage,
+    InstanceRowView,
+    InstanceView,
+    TaskFormView,
+    TaskView,
+    TimelinePage,
+)
 
 if TYPE_CHECKING:
     from .runtime import WorkflowEngine
@@ -86,6 +98,50 @@ class Queries:
             self._instance(repo, instance_id, reader)
             return [event_view(e) for e in repo.events_of(instance_id)]
 
+    def browse_instances(
+        self,
+        reader: str,
+        filters: InstanceFilter | None = None,
+        before_id: int | None = None,
+        limit: int = 50,
+    ) -> InstancePage:
+        """Return a page of instances for those who read every one (auditors, the office).
+
+        Filtered and paged in SQL by id (keyset), so a page costs the same with
+        ten instances or a hundred thousand.
+        """
+        chosen = filters or InstanceFilter()
+        limit = max(1, min(limit, 200))
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+            if not self._engine.read_policy.reads_everything(held):
+                raise PermissionDeniedError("read.refused")
+            where = _instance_conditions(chosen)
+            before = before_id if is_id(before_id) else None
+            rows = repo.browse_instances(where, before, limit + 1)
+            names = repo.display_names_of(r.started_by for r in rows[:limit] if r.started_by)
+        items = tuple(_row_view(r) for r in rows[:limit])
+        next_before = items[-1].id if len(rows) > limit else None
+        return InstancePage(items, next_before, names)
+
+    def process_ids(self) -> list[str]:
+        """Return every process id ever deployed."""
+        with self._engine.store.read() as repo:
+            return repo.process_ids()
+
+    def timeline(
+        self, instance_id: int, reader: str, from_seq: int = 1, limit: int = 100
+    ) -> TimelinePage:
+        """Return a bounded page of an instance's history, to a reader of the instance."""
+        limit = max(1, min(limit, 500))
+        with self._engine.store.read() as repo:
+            instance = self._instance(repo, instance_id, reader)
+            events = repo.events_page(instance_id, max(1, from_seq), limit + 1)
+            names = repo.display_names_of(e.actor for e in events if e.actor)
+        shown = tuple(event_view(e) for e in events[:limit])
+        next_seq = shown[-1].seq + 1 if len(events) > limit else None
+        return TimelinePage(_row_view(instance), shown, next_seq, names)
+
     def verify_chain(self, instance_id: int) -> audit.ChainReport:
         """Check that an instance's events form an unbroken hash chain."""
         with self._engine.store.read() as repo:
@@ -136,3 +192,48 @@ class Queries:
         if reader is None:
             return existing_instance(repo, instance_id)
         return self._engine.read_policy.readable_instance(repo, reader, instance_id)
+
+
+def _row_view(row: Any) -> InstanceRowView:
+    return InstanceRowView(
+        row.id,
+        row.process_id,
+        row.status,
+        row.subject,
+        row.started_by,
+        row.started_at,
+        row.updated_at,
+        row.completed_at,
+        row.event_count,
+    )
+
+
+def _china_midnight_iso(day: str, after: int = 0) -> str:
+    """Return the UTC time of China midnight of ``day`` (plus ``after`` days), as stored."""
+    start = datetime.combine(date.fromisoformat(day), time(), tzinfo=_CHINA)
+    return iso((start + timedelta(days=after)).astimezone(UTC))
+
+
+#: China Standard Time: the days an auditor filters by
+_CHINA = timezone(timedelta(hours=8))
+
+
+def _instance_conditions(chosen: InstanceFilter) -> list[Any]:
+    """Return the SQL conditions of a filter (invalid days are refused by the caller's form)."""
+    table = ProcessInstance.__table__
+    where: list[Any] = []
+    if chosen.process_id:
+        where.append(table.c.process_id == chosen.process_id)
+    if chosen.status:
+        where.append(table.c.status == chosen.status)
+    if chosen.started_from:
+        where.append(table.c.started_at >= _china_midnight_iso(chosen.started_from))
+    if chosen.started_to:
+        where.append(table.c.started_at < _china_midnight_iso(chosen.started_to, after=1))
+    if chosen.actor:
+        took_part = select(Participant.instance_id).where(Participant.username == chosen.actor)
+        where.append(table.c.id.in_(took_part))
+    if chosen.overdue:
+        late = select(WorkItem.instance_id).where(WorkItem.overdue.is_(True))
+        where.append(table.c.id.in_(late))
+    return where

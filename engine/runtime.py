@@ -38,6 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import attachments, audit, clock, sandbox, services
 from .access import ANYONE, ReadPolicy, check_may_work, is_id, roles_of, task_and_instance
+from .checkpoints import Checkpoints
 from .clock import iso
 from .definitions import (
     CompiledDefinition,
@@ -137,6 +138,7 @@ class WorkflowEngine:
             admin_groups=self.domain.admin_groups,
         )
         self.queries = Queries(self)
+        self.checkpoints = Checkpoints(self)
         self.default_group = default_group
         self._serializer = StateSerializer()
         environment = RestrictedEnvironment(

@@ -119,3 +119,52 @@ class AttachmentView:
     size: int
     sha256: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class InstanceFilter:
+    """What an auditor narrows the instances to; every field is optional."""
+
+    process_id: str | None = None
+    status: str | None = None
+    #: started on or after / on or before these China days (YYYY-MM-DD)
+    started_from: str | None = None
+    started_to: str | None = None
+    #: someone who started it or completed one of its tasks
+    actor: str | None = None
+    #: only instances with a task past its due time
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class InstanceRowView:
+    """One instance in a list: what it is and where it stands, without its state."""
+
+    id: int
+    process_id: str
+    status: str
+    subject: str | None
+    started_by: str | None
+    started_at: str
+    updated_at: str
+    completed_at: str | None
+    event_count: int
+
+
+@dataclass(frozen=True)
+class InstancePage:
+    """A page of instances, newest first; ``next_before`` asks for the next page."""
+
+    items: tuple[InstanceRowView, ...]
+    next_before: int | None
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """A bounded page of an instance's history; ``next_seq`` asks for the rest."""
+
+    instance: InstanceRowView
+    events: tuple[EventView, ...]
+    next_seq: int | None
+    names: dict[str, str]

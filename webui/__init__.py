@@ -100,7 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["gongkai.engine"] = engine
 
-    from . import admin, auth, documents, errors, health, public, requests, tasks
+    from . import admin, audit, auth, documents, errors, health, public, report, requests, tasks
     from .converters import CONVERTERS
 
     app.url_map.converters.update(CONVERTERS)
@@ -116,6 +116,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         public.bp,
         requests.bp,
         admin.bp,
+        report.bp,
+        audit.bp,
     ):
         app.register_blueprint(blueprint)
     return app

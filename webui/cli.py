@@ -308,3 +308,158 @@ def calendar_load(ctx: _Context, schedule: Any, loaded_by: str | None) -> None:
         _fail(exc)
         return
     click.echo(f"loaded {count} day(s)")
+
+
+@main.group()
+def report() -> None:
+    """Report on a year of disclosure work (政府信息公开工作年度报告)."""
+
+
+@report.command("annual")
+@click.option("--year", type=int, required=True, help="The calendar year reported on.")
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Also write the table as an XLSX workbook to this file.",
+)
+@pass_context
+def report_annual(ctx: _Context, year: int, xlsx_path: Path | None) -> None:
+    """Print the year's table of requests (收到和处理政府信息公开申请情况)."""
+    from engine.disclosure.report import balance_note, tabulate_requests, to_xlsx
+
+    try:
+        table = tabulate_requests(ctx.engine, year)
+    except EngineError as exc:
+        _fail(exc)
+        return
+    click.echo(f"{year}年 收到和处理政府信息公开申请情况")
+    click.echo("\t".join(["", *(c.zh for c in table.columns)]))
+    for row in table.rows:
+        label = "  " * row.level + row.number + row.zh
+        click.echo("\t".join([label, *(str(n) for n in row.counts or ())]))
+    click.echo(balance_note(table))
+    if xlsx_path is not None:
+        xlsx_path.write_bytes(to_xlsx(table))
+        click.echo(f"written: {xlsx_path}")
+
+
+@main.group()
+def audit() -> None:
+    """Signed checkpoints of the audit log: keys, checkpoints, verification, exports."""
+
+
+@audit.command("keygen")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def audit_keygen(path: str) -> None:
+    """Write a new checkpoint signing key to PATH (mode 0600) and print its public key."""
+    from engine.checkpoints import generate_key
+
+    try:
+        public = generate_key(path)
+    except FileExistsError:
+        click.echo(f"错误 / Error: {path} exists; a key is never overwritten", err=True)
+        sys.exit(1)
+    click.echo(public)
+
+
+@audit.command("checkpoint")
+@pass_context
+def audit_checkpoint(ctx: _Context) -> None:
+    """Sign a checkpoint of every chain's head with the key GONGKAI_CHECKPOINT_KEY names."""
+    try:
+        made = ctx.engine.checkpoints.create()
+    except EngineError as exc:
+        _fail(exc)
+        return
+    click.echo(f"checkpoint {made.seq}: {len(made.leaves)} instance(s), root {made.root}")
+
+
+def _public_key(given: str | None) -> str:
+    import os
+
+    from engine.checkpoints import KEY_VARIABLE, load_private_key, public_hex
+
+    if given:
+        return given
+    if os.environ.get("GONGKAI_CHECKPOINT_PUBLIC_KEY"):
+        return os.environ["GONGKAI_CHECKPOINT_PUBLIC_KEY"]
+    if os.environ.get(KEY_VARIABLE):
+        return public_hex(load_private_key(os.environ[KEY_VARIABLE]).public_key())
+    click.echo(
+        "错误 / Error: name the public key with --public-key or GONGKAI_CHECKPOINT_PUBLIC_KEY",
+        err=True,
+    )
+    sys.exit(1)
+
+
+#: how many instances make a verification long enough for a progress bar
+PROGRESS_FROM = 200
+_DATES = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"])
+
+
+@audit.command("verify")
+@click.option("--instance", "instance_id", type=int, default=None, help="Only this instance.")
+@click.option("--since", type=_DATES, default=None, help="Only instances started since (UTC).")
+@click.option(
+    "--file",
+    "export",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Verify an export instead of the database.",
+)
+@click.option("--public-key", default=None, help="The public key: 64 hex digits or a file.")
+@pass_context
+def audit_verify(
+    ctx: _Context,
+    instance_id: int | None,
+    since: Any,
+    export: Any,
+    public_key: str | None,
+) -> None:
+    """Verify the event chains against the signed checkpoint log (or an export)."""
+    from engine.checkpoints import verify_export
+
+    key = _public_key(public_key)
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= PROGRESS_FROM:
+            bar = click.progressbar(length=total, label="verifying", file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        if export is not None:
+            report = verify_export(export, key)
+        else:
+            report = ctx.engine.checkpoints.verify(key, instance_id, since, progress)
+    except EngineError as exc:
+        _fail(exc)
+        return
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for problem in report.problems:
+        click.echo(str(problem))
+    if report.problems:
+        click.echo(f"verified {report.instances} instances, {len(report.problems)} problems")
+        sys.exit(1)
+    click.echo(f"verified {report.instances} instances, 0 problems")
+
+
+@audit.command("export")
+@click.option("--instance", "instance_ids", type=int, multiple=True, help="Repeat for several.")
+@click.option("--since", type=_DATES, default=None, help="Instances started since (UTC).")
+@click.option("--out", type=click.File("w", encoding="utf-8"), required=True)
+@pass_context
+def audit_export(ctx: _Context, instance_ids: tuple[int, ...], since: Any, out: Any) -> None:
+    """Write instances, their events and the newest checkpoint as JSON Lines."""
+    lines = 0
+    for line in ctx.engine.checkpoints.export(instance_ids or None, since):
+        out.write(line + "\n")
+        lines += 1
+    click.echo(f"exported {lines} line(s)")

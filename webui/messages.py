@@ -96,6 +96,12 @@ MESSAGES: dict[str, Any] = {
     "calendar.range_too_long": _l("日期范围“%(span)s”超过 %(days)s 天。"),
     "calendar.conflict": _l("%(day)s 与第 %(other_line)s 行冲突（一处为假日，一处为工作日）。"),
     "calendar.bad_note": _l("备注%(problem)s"),
+    "report.bad_year": _l("年度无效：%(year)s。"),
+    "checkpoint.bad_key": _l("签名密钥“%(path)s”无法读取或格式不对。"),
+    "checkpoint.no_key": _l("没有签名密钥：请用环境变量 %(variable)s 指定密钥文件。"),
+    "checkpoint.log_mismatch": _l(
+        "数据库中最新的检查点（%(database)s）与检查点文件（%(log)s）不一致，不能再签新的检查点，请先核验。"
+    ),
     # disclosure requests
     "form.whole_number": _l("须为整数。"),
     "form.range": _l("须在 %(min)s 到 %(max)s 之间。"),

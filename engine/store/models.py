@@ -225,3 +225,20 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[str] = mapped_column(String(40))
+
+
+class Checkpoint(Base):
+    """A signed checkpoint of every chain's head; the append-only log file is the trusted copy."""
+
+    __tablename__ = "checkpoints"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    root: Mapped[str] = mapped_column(String(64))
+    leaf_count: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    signature: Mapped[str] = mapped_column(String(128))
+    public_key: Mapped[str] = mapped_column(String(64))
+    #: the heads it covered: [instance id, event count, last event hash], ordered by id
+    leaves: Mapped[list[list[Any]]] = mapped_column(JSON)

@@ -502,6 +502,34 @@ class Repository:
         if events:
             self.connection.execute(_INSERT_EVENT, [_values(e) for e in events])
 
+    def events_page(self, instance_id: int, from_seq: int, limit: int) -> list[EventRow]:
+        """Return at most ``limit`` events of an instance from event ``from_seq`` on."""
+        query = (
+            select(*_EVENT_COLUMNS)
+            .where(_EVENTS.c.instance_id == instance_id, _EVENTS.c.seq >= from_seq)
+            .order_by(_EVENTS.c.seq)
+            .limit(limit)
+        )
+        return [EventRow(*r) for r in self.connection.execute(query)]
+
+    def display_names_of(self, usernames: Iterable[str]) -> dict[str, str]:
+        """Return the display names of these users (those that exist)."""
+        wanted = sorted(set(usernames))
+        if not wanted:
+            return {}
+        query = select(User.username, User.display_name).where(User.username.in_(wanted))
+        return dict(self.connection.execute(query).all())
+
+    def browse_instances(
+        self, where: Sequence[Any], before_id: int | None, limit: int
+    ) -> list[InstanceRow]:
+        """Return at most ``limit`` instances matching ``where``, newest first, below an id."""
+        query = select(*_INSTANCE_COLUMNS).where(*where)
+        if before_id is not None:
+            query = query.where(_INSTANCES.c.id < before_id)
+        query = query.order_by(_INSTANCES.c.id.desc()).limit(limit)
+        return [InstanceRow(*r) for r in self.connection.execute(query)]
+
     def events_of(self, instance_id: int) -> list[EventRow]:
         """Return the events of an instance in chain order."""
         result = self.connection.execute(_EVENTS_OF_INSTANCE, {"instance_id": instance_id})

@@ -1,0 +1,79 @@
+"""The auditor browses every instance, filtered and paged in SQL, and reads each timeline."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from engine import Engine, PermissionDeniedError
+from engine.views import InstanceFilter
+
+from .web import Browser
+
+
+def engine_of(app: Flask) -> Engine:
+    return app.extensions["gongkai.engine"]
+
+
+def test_instances_are_filtered_and_paged(app: Flask) -> None:
+    engine = engine_of(app)
+    everything = engine.queries.list_instances()
+    first = engine.queries.browse_instances("qianyi", limit=5)
+    assert [i.id for i in first.items] == [i.id for i in everything[:5]]
+    assert first.next_before == first.items[-1].id
+    rest = engine.queries.browse_instances("qianyi", before_id=first.next_before, limit=500)
+    assert [i.id for i in first.items + rest.items] == [i.id for i in everything]
+    assert rest.next_before is None
+
+    requests = engine.queries.browse_instances(
+        "qianyi", InstanceFilter(process_id="disclosure_request")
+    )
+    assert {i.process_id for i in requests.items} == {"disclosure_request"}
+    assert len(requests.items) == 7
+    by_zhangsan = engine.queries.browse_instances("qianyi", InstanceFilter(actor="zhangsan"))
+    assert {i.process_id for i in by_zhangsan.items} == {"document_approval"}
+    assert by_zhangsan.names["zhangsan"] == "张三"
+    done = engine.queries.browse_instances("qianyi", InstanceFilter(status="completed"))
+    assert done.items and {i.status for i in done.items} == {"completed"}
+    # The demo starts everything on the test clock's Monday, 2026-11-30 in Beijing.
+    that_day = InstanceFilter(started_from="2026-11-30", started_to="2026-11-30")
+    assert len(engine.queries.browse_instances("qianyi", that_day).items) == len(everything)
+    assert not engine.queries.browse_instances(
+        "qianyi", InstanceFilter(started_to="2026-11-29")
+    ).items
+    assert not engine.queries.browse_instances("qianyi", InstanceFilter(overdue=True)).items
+
+
+def test_only_those_who_read_everything_browse(app: Flask) -> None:
+    with pytest.raises(PermissionDeniedError):
+        engine_of(app).queries.browse_instances("zhangsan")
+    Browser(app.test_client()).login("zhangsan").get("/audit/instances", status=403)
+
+
+def test_the_timeline_reads_a_bounded_page_with_names_and_times(app: Flask) -> None:
+    engine = engine_of(app)
+    (published,) = [
+        i
+        for i in engine.queries.list_instances(process_id="document_approval")
+        if i.status == "completed"
+    ][:1]
+    history = engine.queries.history(published.id)
+    page = engine.queries.timeline(published.id, "qianyi", limit=3)
+    assert [e.seq for e in page.events] == [1, 2, 3] and page.next_seq == 4
+    last = engine.queries.timeline(published.id, "qianyi", from_seq=4, limit=500)
+    assert [e.seq for e in last.events] == [e.seq for e in history[3:]]
+    assert last.next_seq is None
+
+    auditor = Browser(app.test_client()).login("qianyi")
+    listing = auditor.get("/audit/instances?process=document_approval&status=completed")
+    assert f'href="/audit/instances/{published.id}"' in listing
+    html = auditor.get(f"/audit/instances/{published.id}")
+    assert "发起" in html and "张三" in html and "办结" in html
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", html)  # Beijing time
+    bad = auditor.get("/audit/instances?from=2026-13-40")
+    assert "日期格式应为 YYYY-MM-DD" in bad
+    Browser(app.test_client()).login("zhangsan").get(
+        f"/audit/instances/{published.id}", status=200
+    )  # he drafted it: he reads its history too

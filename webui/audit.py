@@ -1,0 +1,107 @@
+"""The auditor's pages: every instance, filtered and paged, and each one's timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from engine import Engine
+from engine.views import InstanceFilter
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+#: status -> label
+STATUSES = {"running": _l("办理中"), "completed": _l("已办结")}
+#: event type -> what the timeline calls it
+EVENTS = {
+    "instance_started": _l("发起"),
+    "task_completed": _l("办理"),
+    "sent_back": _l("退回"),
+    "task_claimed": _l("认领"),
+    "task_released": _l("释放"),
+    "task_reassigned": _l("改派"),
+    "timer_fired": _l("计时器到期"),
+    "task_reminded": _l("临期提醒"),
+    "task_overdue": _l("超期"),
+    "message_received": _l("收到消息"),
+    "signal_received": _l("收到信号"),
+    "data_changed": _l("数据变更"),
+    "clock_started": _l("开始计时"),
+    "clock_paused": _l("暂停计时"),
+    "clock_resumed": _l("恢复计时"),
+    "clock_restarted": _l("重新计时"),
+    "clock_extended": _l("延期"),
+    "correction_asked": _l("告知补正"),
+    "attribute_changed": _l("公开属性变更"),
+    "instance_completed": _l("办结"),
+}
+
+
+def _engine() -> Engine:
+    return current_app.extensions["gongkai.engine"]
+
+
+def _day(name: str, problems: list[str]) -> str | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        problems.append(name)
+        return None
+
+
+@bp.get("/instances")
+@login_required
+def instances() -> ResponseReturnValue:
+    """List the instances, newest first, filtered by process, status, dates, actor, overdue."""
+    problems: list[str] = []
+    chosen = InstanceFilter(
+        process_id=request.args.get("process", "").strip() or None,
+        status=request.args.get("status", "").strip() or None,
+        started_from=_day("from", problems),
+        started_to=_day("to", problems),
+        actor=request.args.get("actor", "").strip() or None,
+        overdue=request.args.get("overdue") == "1",
+    )
+    engine = _engine()
+    page = engine.queries.browse_instances(
+        current_user.username, chosen, request.args.get("before", type=int)
+    )
+    processes = engine.queries.process_ids()
+    next_url = (
+        url_for("audit.instances", **(request.args.to_dict() | {"before": page.next_before}))
+        if page.next_before
+        else None
+    )
+    return render_template(
+        "audit_instances.html",
+        page=page,
+        next_url=next_url,
+        chosen=chosen,
+        problems=problems,
+        processes=processes,
+        statuses=STATUSES,
+    )
+
+
+@bp.get("/instances/<id:instance_id>")
+@login_required
+def timeline(instance_id: int) -> ResponseReturnValue:
+    """Show a bounded page of one instance's history: who did what, when, what changed."""
+    page = _engine().queries.timeline(
+        instance_id, current_user.username, request.args.get("from", 1, type=int)
+    )
+    more_url = (
+        url_for("audit.timeline", instance_id=instance_id, **{"from": page.next_seq})
+        if page.next_seq
+        else None
+    )
+    return render_template(
+        "audit_timeline.html", page=page, events=EVENTS, statuses=STATUSES, more_url=more_url
+    )
