@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 #: the environment variables naming the private key file and the log file
 KEY_VARIABLE = "GONGKAI_CHECKPOINT_KEY"
 LOG_VARIABLE = "GONGKAI_CHECKPOINT_LOG"
+PUBLIC_KEY_VARIABLE = "GONGKAI_CHECKPOINT_PUBLIC_KEY"
 LOG_FILE = "checkpoints.jsonl"
 GENESIS = audit.GENESIS_HASH
 
@@ -116,6 +117,19 @@ def load_public_key(text: str) -> Ed25519PublicKey:
 def public_hex(key: Ed25519PublicKey) -> str:
     """Return a public key as 64 hex digits."""
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+
+
+def configured_public_key() -> str | None:
+    """Return the public key checkpoints are verified with, as configured, or None.
+
+    ``GONGKAI_CHECKPOINT_PUBLIC_KEY`` names it; else it is derived from the
+    signing key of ``GONGKAI_CHECKPOINT_KEY``.
+    """
+    if os.environ.get(PUBLIC_KEY_VARIABLE):
+        return os.environ[PUBLIC_KEY_VARIABLE]
+    if os.environ.get(KEY_VARIABLE):
+        return public_hex(load_private_key(os.environ[KEY_VARIABLE]).public_key())
+    return None
 
 
 def _is_hex(text: str) -> bool:

@@ -18,6 +18,7 @@ from .access import (
     roles_of,
     task_and_instance,
 )
+from .checkpoints import configured_public_key
 from .clock import iso
 from .errors import PermissionDeniedError
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
@@ -141,6 +142,24 @@ class Queries:
         shown = tuple(event_view(e) for e in events[:limit])
         next_seq = shown[-1].seq + 1 if len(events) > limit else None
         return TimelinePage(_row_view(instance), shown, next_seq, names)
+
+    def verify_instance(self, instance_id: int, reader: str) -> tuple[bool, list[str], bool]:
+        """Verify one instance for an auditor: (all well?, problems, checked against checkpoints?).
+
+        With a configured checkpoint key the chain is checked against the
+        signed checkpoint file too; without one, only the chain itself.
+        """
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+            if not self._engine.read_policy.reads_everything(held):
+                raise PermissionDeniedError("read.refused")
+            instance = existing_instance(repo, instance_id)
+        key = configured_public_key()
+        if key is None:
+            chain = self.verify_chain(instance.id)
+            return chain.ok, [] if chain.ok else [str(chain.problem)], False
+        report = self._engine.checkpoints.verify(key, instance_id=instance.id)
+        return report.ok, [str(p) for p in report.problems], True
 
     def verify_chain(self, instance_id: int) -> audit.ChainReport:
         """Check that an instance's events form an unbroken hash chain."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy
 from flask import Flask
 
 from engine import Engine, PermissionDeniedError
@@ -77,3 +78,38 @@ def test_the_timeline_reads_a_bounded_page_with_names_and_times(app: Flask) -> N
     Browser(app.test_client()).login("zhangsan").get(
         f"/audit/instances/{published.id}", status=200
     )  # he drafted it: he reads its history too
+
+
+def test_the_auditor_verifies_one_instance_on_its_page(
+    app: Flask, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engine.checkpoints import generate_key
+
+    engine = engine_of(app)
+    (instance,) = engine.queries.list_instances(process_id="document_approval")[:1]
+    auditor = Browser(app.test_client()).login("qianyi")
+    monkeypatch.delenv("GONGKAI_CHECKPOINT_KEY", raising=False)
+    monkeypatch.delenv("GONGKAI_CHECKPOINT_PUBLIC_KEY", raising=False)
+    page = auditor.get(f"/audit/instances/{instance.id}/verify")
+    assert "核验通过" in page and "只核验了哈希链" in page
+
+    key = tmp_path / "checkpoint.pem"
+    generate_key(key)
+    monkeypatch.setenv("GONGKAI_CHECKPOINT_KEY", str(key))
+    monkeypatch.setenv("GONGKAI_CHECKPOINT_LOG", str(tmp_path / "checkpoints.jsonl"))
+    engine.checkpoints.create()
+    page = auditor.get(f"/audit/instances/{instance.id}/verify")
+    assert "核验通过" in page and "与已签名的检查点一致" in page
+
+    with engine.db.write_engine.begin() as conn:
+        conn.execute(
+            sqlalchemy.text(
+                "UPDATE events SET actor = 'somebody' WHERE instance_id = :i AND seq = 2"
+            ),
+            {"i": instance.id},
+        )
+    page = auditor.get(f"/audit/instances/{instance.id}/verify")
+    assert "核验未通过" in page and f"instance {instance.id} event 2" in page
+    Browser(app.test_client()).login("zhangsan").get(
+        f"/audit/instances/{instance.id}/verify", status=403
+    )

@@ -90,6 +90,18 @@ def instances() -> ResponseReturnValue:
     )
 
 
+@bp.get("/instances/<id:instance_id>/verify")
+@login_required
+def verify(instance_id: int) -> ResponseReturnValue:
+    """Verify one instance's history, as `gongkai audit verify --instance` does, and say how."""
+    engine = _engine()
+    ok, problems, signed = engine.queries.verify_instance(instance_id, current_user.username)
+    page = engine.queries.timeline(instance_id, current_user.username, 1, 1)
+    return render_template(
+        "audit_verify.html", instance=page.instance, ok=ok, problems=problems, signed=signed
+    )
+
+
 @bp.get("/instances/<id:instance_id>")
 @login_required
 def timeline(instance_id: int) -> ResponseReturnValue:

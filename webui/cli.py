@@ -377,16 +377,11 @@ def audit_checkpoint(ctx: _Context) -> None:
 
 
 def _public_key(given: str | None) -> str:
-    import os
+    from engine.checkpoints import configured_public_key
 
-    from engine.checkpoints import KEY_VARIABLE, load_private_key, public_hex
-
-    if given:
-        return given
-    if os.environ.get("GONGKAI_CHECKPOINT_PUBLIC_KEY"):
-        return os.environ["GONGKAI_CHECKPOINT_PUBLIC_KEY"]
-    if os.environ.get(KEY_VARIABLE):
-        return public_hex(load_private_key(os.environ[KEY_VARIABLE]).public_key())
+    found = given or configured_public_key()
+    if found:
+        return found
     click.echo(
         "错误 / Error: name the public key with --public-key or GONGKAI_CHECKPOINT_PUBLIC_KEY",
         err=True,
