@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer samples, under 30 seconds")
     parser.add_argument("--send-backs", type=int, default=None, help="send-backs per run")
     args = parser.parse_args()
-    send_backs = args.send_backs or 100
+    send_backs = 100 if args.send_backs is None else args.send_backs
     samples = 20 if args.quick else 100
 
     # Best of three runs each, interleaved, so that a busy moment on the
