@@ -7,6 +7,7 @@ from typing import Any
 from . import clock
 from .disclosure import CalendarAdmin, Catalogue, RequestDesk, WorkingDays, disclosure_domain
 from .disclosure.agency import AgencyDesk
+from .disclosure.appeals import AppealDesk
 from .disclosure.requests.handling import PROACTIVE_AFTER
 from .runtime import WorkflowEngine
 from .store.database import Database
@@ -36,3 +37,4 @@ class Engine(WorkflowEngine):
         self.calendar = CalendarAdmin(self, days)
         self.requests = RequestDesk(self, days)
         self.agency = AgencyDesk(self)
+        self.appeals = AppealDesk(self)

@@ -102,6 +102,11 @@ MESSAGES: dict[str, Any] = {
     "checkpoint.log_mismatch": _l(
         "数据库中最新的检查点（%(database)s）与检查点文件（%(log)s）不一致，不能再签新的检查点，请先核验。"
     ),
+    "appeal.decided_on_needed": _l("已审结的案件须填写审结日期。"),
+    "appeal.result_needed": _l("填写审结日期时须选择结果。"),
+    "appeal.decided_before_filed": _l("审结日期不能早于立案（申请）日期。"),
+    "appeal.not_found": _l("没有案件 %(case)s。"),
+    "appeal.already_decided": _l("案件 %(case)s 已审结。"),
     # disclosure requests
     "form.whole_number": _l("须为整数。"),
     "form.range": _l("须在 %(min)s 到 %(max)s 之间。"),

@@ -1,16 +1,43 @@
-"""The annual report (政府信息公开工作年度报告): its table of requests, printable and as XLSX."""
+"""The annual report (政府信息公开工作年度报告): its tables, printable and as XLSX.
+
+Part three counts the requests; part four the appeals (行政复议、行政诉讼), which the office
+records on ``/report/appeals``.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine
+from engine import Engine, FormValidationError, Problem
+from engine.disclosure.appeals import (
+    DECIDED,
+    KINDS,
+    RESULTS,
+    AppealForm,
+    appeal_table,
+    with_appeal_sheet,
+)
 from engine.disclosure.report import COLUMN_GROUPS, request_table, to_xlsx
 from engine.disclosure.workdays import CHINA
+
+from . import formview
+from .messages import error_message
 
 bp = Blueprint("report", __name__)
 
@@ -34,7 +61,10 @@ def _year() -> int:
 def annual() -> ResponseReturnValue:
     """Show the year's table of requests, printable, with the balance check."""
     table = request_table(_engine(), _year(), current_user.username)
-    return render_template("report_annual.html", table=table, COLUMN_GROUPS=COLUMN_GROUPS)
+    appeals = appeal_table(_engine(), table.year, current_user.username)
+    return render_template(
+        "report_annual.html", table=table, appeals=appeals, COLUMN_GROUPS=COLUMN_GROUPS
+    )
 
 
 @bp.get("/report/annual.xlsx")
@@ -42,11 +72,82 @@ def annual() -> ResponseReturnValue:
 def annual_xlsx() -> ResponseReturnValue:
     """Download the year's table of requests as an XLSX workbook."""
     table = request_table(_engine(), _year(), current_user.username)
+    appeals = appeal_table(_engine(), table.year, current_user.username)
     return Response(
-        to_xlsx(table),
+        with_appeal_sheet(to_xlsx(table), appeals),
         mimetype=XLSX,
         headers={
             "Content-Disposition": f'attachment; filename="annual-report-{table.year}.xlsx"',
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def _keeps_appeals() -> bool:
+    return bool(current_user.has_role("office") or current_user.has_role("admin"))
+
+
+def _appeals_page(
+    values: dict[str, Any], errors: dict[str, list[Problem]], status: int = 200
+) -> ResponseReturnValue:
+    """Render the list of appeals (and, for the office, the forms to record and decide)."""
+    year = request.args.get("year", type=int)
+    cases = _engine().appeals.cases(current_user.username, year)
+    keeper = _keeps_appeals()
+    fields = formview.build(AppealForm(), values, errors) if keeper else []
+    page = render_template(
+        "report_appeals.html",
+        cases=cases,
+        year=year,
+        keeper=keeper,
+        fields=fields,
+        errors=errors,
+        KINDS=KINDS,
+        RESULTS=RESULTS,
+        DECIDED=DECIDED,
+    )
+    return page, status
+
+
+@bp.get("/report/appeals")
+@login_required
+def appeals() -> ResponseReturnValue:
+    """List the appeals the office is party to; the office records and decides them here."""
+    return _appeals_page({}, {})
+
+
+@bp.post("/report/appeals")
+@login_required
+def record_appeal() -> ResponseReturnValue:
+    """Record a case (the office)."""
+    if not _keeps_appeals():
+        abort(403)
+    values = formview.submitted(AppealForm(), request.form)
+    try:
+        _engine().appeals.record(current_user.username, values)
+    except FormValidationError as exc:
+        return _appeals_page(values, exc.errors, 422)
+    flash(_("已登记复议诉讼案件。"))
+    return redirect(url_for("report.appeals"))
+
+
+@bp.post("/report/appeals/<int:case_id>/decide")
+@login_required
+def decide_appeal(case_id: int) -> ResponseReturnValue:
+    """Record the result of a pending case (the office)."""
+    if not _keeps_appeals():
+        abort(403)
+    try:
+        _engine().appeals.decide(
+            current_user.username,
+            case_id,
+            request.form.get("result", ""),
+            request.form.get("decided_on", ""),
+        )
+    except FormValidationError as exc:
+        for problems in exc.errors.values():
+            for problem in problems:
+                flash(error_message(problem), "error")
+        return redirect(url_for("report.appeals"))
+    flash(_("已登记审结结果。"))
+    return redirect(url_for("report.appeals"))

@@ -234,3 +234,23 @@ class AgencyRecord(Base):
     litigation_months: Mapped[int] = mapped_column(Integer)
     updated_by: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[str] = mapped_column(String(40))
+
+
+class AppealCase(Base):
+    """A 行政复议 or 行政诉讼 case the office is party to, counted in the annual report."""
+
+    __tablename__ = "appeal_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    #: the China day it was filed (YYYY-MM-DD)
+    filed_on: Mapped[str] = mapped_column(String(10))
+    #: upheld, corrected or other; None while pending
+    result: Mapped[str | None] = mapped_column(String(16))
+    decided_on: Mapped[str | None] = mapped_column(String(10))
+    request_file_number: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_appeal_cases_filed_on", "filed_on"),)
