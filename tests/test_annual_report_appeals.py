@@ -218,7 +218,7 @@ def test_the_office_records_on_the_page_auditors_read_drafters_do_not(
     )
     annual = office.get("/report/annual?year=2026")
     assert 'href="/report/appeals?year=2026"' in annual
-    assert "政府信息公开行政复议、行政诉讼情况" in annual and annual.count("<caption>") == 2
+    assert "政府信息公开行政复议、行政诉讼情况" in annual and annual.count("<caption>") == 3
     client.post("/logout", data={"csrf_token": office.token})
 
     auditor = Browser(client).login("qianyi")
@@ -230,7 +230,7 @@ def test_the_office_records_on_the_page_auditors_read_drafters_do_not(
     response = client.get("/report/annual.xlsx?year=2026")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["2026", "2026 复议诉讼"]
+    assert book.sheetnames == ["2026", "2026 复议诉讼", "2026 主动公开"]
     second = book["2026 复议诉讼"]
     assert second["A1"].value == "2026年 政府信息公开行政复议、行政诉讼情况"
     assert [second.cell(APPEAL_BODY_ROW, c).value for c in range(6, 11)] == [0, 0, 1, 0, 1]

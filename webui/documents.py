@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine
+from engine import Engine, FormValidationError
 from engine.disclosure.documents import ATTRIBUTES, DOC_TYPES, RETURN_REASONS, WITHHELD_BASES
+from engine.disclosure.repeal import KEEPERS, NORMATIVE, repeal
 from engine.disclosure.review import CONCLUSIONS, EXEMPTIONS
 from engine.disclosure.roles import ROLES
+
+from .messages import error_message
 
 bp = Blueprint("documents", __name__)
 
@@ -65,7 +79,37 @@ def catalogue() -> ResponseReturnValue:
 def document(document_id: int) -> ResponseReturnValue:
     """Show an issued document's official text."""
     found = _engine().catalogue.get_document(document_id, current_user.username)
-    return render_template("document.html", document=found, public=not found.full)
+    repealer = found.full and found.doc_type == NORMATIVE and _repeals()
+    return render_template(
+        "document.html", document=found, public=not found.full, repealer=repealer
+    )
+
+
+def _repeals() -> bool:
+    return any(current_user.has_role(role) for role in KEEPERS)
+
+
+@bp.post("/documents/<id:document_id>/repeal")
+@login_required
+def repeal_document(document_id: int) -> ResponseReturnValue:
+    """Repeal an issued normative document (废止; the office)."""
+    if not _repeals():
+        abort(403)
+    try:
+        repeal(
+            _engine(),
+            document_id,
+            current_user.username,
+            request.form.get("repealed_on", ""),
+            request.form.get("repeal_reason", ""),
+        )
+    except FormValidationError as exc:
+        for problems in exc.errors.values():
+            for problem in problems:
+                flash(error_message(problem), "error")
+    else:
+        flash(_("已废止该文件。"))
+    return redirect(url_for("documents.document", document_id=document_id))
 
 
 @bp.get("/instances/<id:instance_id>/sheet")

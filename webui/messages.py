@@ -107,6 +107,9 @@ MESSAGES: dict[str, Any] = {
     "appeal.decided_before_filed": _l("审结日期不能早于立案（申请）日期。"),
     "appeal.not_found": _l("没有案件 %(case)s。"),
     "appeal.already_decided": _l("案件 %(case)s 已审结。"),
+    "document.not_normative": _l("只有行政规范性文件可以废止。"),
+    "document.already_repealed": _l("该文件已废止。"),
+    "document.repealed_before_issued": _l("废止日期不能早于印发日期。"),
     # disclosure requests
     "form.whole_number": _l("须为整数。"),
     "form.range": _l("须在 %(min)s 到 %(max)s 之间。"),

@@ -1,7 +1,8 @@
 """The annual report (政府信息公开工作年度报告): its tables, printable and as XLSX.
 
-Part three counts the requests; part four the appeals (行政复议、行政诉讼), which the office
-records on ``/report/appeals``.
+Part two's rows of normative documents (主动公开政府信息情况: 规章 is not tracked); part three
+counts the requests; part four the appeals (行政复议、行政诉讼), which the office records on
+``/report/appeals``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ from engine.disclosure.appeals import (
     appeal_table,
     with_appeal_sheet,
 )
+from engine.disclosure.repeal import (
+    NORMATIVE_COLUMNS,
+    NORMATIVE_LABEL,
+    NOT_TRACKED,
+    RULES_LABEL,
+    normative_table,
+    with_normative_sheet,
+)
 from engine.disclosure.report import COLUMN_GROUPS, request_table, to_xlsx
 from engine.disclosure.workdays import CHINA
 
@@ -62,8 +71,17 @@ def annual() -> ResponseReturnValue:
     """Show the year's table of requests, printable, with the balance check."""
     table = request_table(_engine(), _year(), current_user.username)
     appeals = appeal_table(_engine(), table.year, current_user.username)
+    normative = normative_table(_engine(), table.year, current_user.username)
     return render_template(
-        "report_annual.html", table=table, appeals=appeals, COLUMN_GROUPS=COLUMN_GROUPS
+        "report_annual.html",
+        table=table,
+        appeals=appeals,
+        normative=normative,
+        COLUMN_GROUPS=COLUMN_GROUPS,
+        NORMATIVE_COLUMNS=NORMATIVE_COLUMNS,
+        NORMATIVE_LABEL=NORMATIVE_LABEL,
+        RULES_LABEL=RULES_LABEL,
+        NOT_TRACKED=NOT_TRACKED,
     )
 
 
@@ -73,8 +91,9 @@ def annual_xlsx() -> ResponseReturnValue:
     """Download the year's table of requests as an XLSX workbook."""
     table = request_table(_engine(), _year(), current_user.username)
     appeals = appeal_table(_engine(), table.year, current_user.username)
+    normative = normative_table(_engine(), table.year, current_user.username)
     return Response(
-        with_appeal_sheet(to_xlsx(table), appeals),
+        with_normative_sheet(with_appeal_sheet(to_xlsx(table), appeals), normative),
         mimetype=XLSX,
         headers={
             "Content-Disposition": f'attachment; filename="annual-report-{table.year}.xlsx"',

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError, validates_schema
@@ -28,7 +27,7 @@ from ..errors import (
 from ..forms import FormSchema, choice, optional_text
 from ..store.models import table_of
 from .models import AppealCase
-from .report import READERS, _year_bounds
+from .report import READERS, add_sheet, frame, year_bounds
 from .requests.forms import day_field
 
 if TYPE_CHECKING:
@@ -209,7 +208,7 @@ class AppealDesk:
 
 
 def _in_year(query: Any, year: int) -> Any:
-    first, last = (day.isoformat() for day in _year_bounds(year))
+    first, last = (day.isoformat() for day in year_bounds(year))
     return query.where(
         _CASES.c.filed_on <= last,
         or_(_CASES.c.decided_on.is_(None), _CASES.c.decided_on >= first),
@@ -262,7 +261,7 @@ class AppealTable:
 
 def appeal_table(engine: WorkflowEngine, year: int, reader: str) -> AppealTable:
     """Return the year's table for an auditor, the office or an admin; refuse anyone else."""
-    last = _year_bounds(year)[1].isoformat()
+    last = year_bounds(year)[1].isoformat()
     decided = _CASES.c.decided_on.is_not(None) & (_CASES.c.decided_on <= last)
     bucket = case((decided, _CASES.c.result), else_=PENDING).label("bucket")
     query = _in_year(select(_CASES.c.kind, bucket, func.count()), year).group_by(
@@ -290,7 +289,7 @@ APPEAL_BODY_ROW = 5
 
 def appeal_sheet(workbook: Any, table: AppealTable) -> Any:
     """Add the year's table of appeals to an openpyxl workbook as a sheet; return the sheet."""
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Font
 
     sheet = workbook.create_sheet(f"{table.year} 复议诉讼")
     width = len(table.columns)
@@ -321,20 +320,10 @@ def appeal_sheet(workbook: Any, table: AppealTable) -> Any:
             sheet.merge_cells(
                 start_row=2, start_column=starts[0], end_row=2, end_column=starts[-1] + width - 1
             )
-    thin = Side(style="thin")
-    for line in sheet.iter_rows(min_row=2, max_row=APPEAL_BODY_ROW, max_col=last_column):
-        for cell in line:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    frame(sheet, APPEAL_BODY_ROW, last_column)
     return sheet
 
 
 def with_appeal_sheet(xlsx: bytes, table: AppealTable) -> bytes:
     """Return an XLSX workbook with the table of appeals added as a sheet."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(BytesIO(xlsx))
-    appeal_sheet(book, table)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return add_sheet(xlsx, lambda book: appeal_sheet(book, table))

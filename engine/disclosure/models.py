@@ -55,6 +55,9 @@ class Document(Base):
     attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     publish_due_provisional: Mapped[bool] = mapped_column(default=False)
     interpretation_due_provisional: Mapped[bool] = mapped_column(default=False)
+    #: the China day a normative document was repealed (废止), and why
+    repealed_on: Mapped[str | None] = mapped_column(String(10))
+    repeal_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("prefix", "year", "sequence", name="uq_documents_prefix_year_sequence"),

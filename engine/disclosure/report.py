@@ -10,7 +10,7 @@ rule 一 + 二 = 三（七）+ 四, column by column.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from io import BytesIO
@@ -117,7 +117,8 @@ class RequestFacts:
     replied_at: str | None
 
 
-def _year_bounds(year: int) -> tuple[date, date]:
+def year_bounds(year: int) -> tuple[date, date]:
+    """Return the first and last day of a report year, or refuse a year out of range."""
     if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= LAST_YEAR:
         raise InvalidInputError("report.bad_year", year=year)
     return date(year, 1, 1), date(year, 12, 31)
@@ -144,7 +145,7 @@ def _result_row(facts: RequestFacts) -> str:
 
 def tabulate(year: int, requests: Iterable[RequestFacts]) -> RequestTable:
     """Return the year's table from the facts of requests (others than the year's are ignored)."""
-    first, last = _year_bounds(year)
+    first, last = year_bounds(year)
     width = len(COLUMNS) - 1
     counts: dict[str, list[int]] = {}
 
@@ -216,7 +217,7 @@ def _table(year: int, counts: dict[str, list[int]]) -> RequestTable:
 
 
 def _query(year: int) -> Any:
-    first, last = _year_bounds(year)
+    first, last = year_bounds(year)
     started = iso(datetime.combine(first, time(0), tzinfo=CHINA))
     return select(
         _REQUESTS.c.received_on,
@@ -266,7 +267,7 @@ def balance_note(table: RequestTable) -> str:
 def to_xlsx(table: RequestTable) -> bytes:
     """Return the table as an XLSX workbook laid out like the official table."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
@@ -300,11 +301,7 @@ def to_xlsx(table: RequestTable) -> bytes:
     note_row = _write_body(sheet, table)
     sheet.cell(note_row, 1, balance_note(table))
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=last_column)
-    thin = Side(style="thin")
-    for line in sheet.iter_rows(min_row=2, max_row=note_row - 1, max_col=last_column):
-        for cell in line:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    frame(sheet, note_row - 1, last_column, centred=False)
     sheet.column_dimensions["A"].width = 12
     sheet.column_dimensions["B"].width = 14
     sheet.column_dimensions["C"].width = 36
@@ -363,3 +360,27 @@ def _write_body(sheet: Any, table: RequestTable) -> int:
             sheet.cell(at, 2, table.row(family).number + table.row(family).zh)
             sheet.merge_cells(start_row=at, start_column=2, end_row=reasons[-1], end_column=2)
     return FIRST_BODY_ROW + len(rows)
+
+
+def frame(sheet: Any, last_row: int, last_column: int, *, centred: bool = True) -> None:
+    """Draw the thin lines of an official table from row 2 down, text wrapped in its cells."""
+    from openpyxl.styles import Alignment, Border, Side
+
+    thin = Side(style="thin")
+    for line in sheet.iter_rows(min_row=2, max_row=last_row, max_col=last_column):
+        for cell in line:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(
+                wrap_text=True, vertical="center", horizontal="center" if centred else None
+            )
+
+
+def add_sheet(xlsx: bytes, build: Callable[[Any], object]) -> bytes:
+    """Return an XLSX workbook with one more sheet, drawn by ``build`` on the workbook."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(xlsx))
+    build(book)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

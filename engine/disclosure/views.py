@@ -45,6 +45,8 @@ class DocumentView:
     attachments: list[dict[str, Any]] | None = None
     publish_due_provisional: bool = False
     interpretation_due_provisional: bool = False
+    repealed_on: str | None = None
+    repeal_reason: str | None = None
     full: bool = True
 
 
