@@ -359,3 +359,26 @@ def test_a_file_given_out_is_reviewed_with_the_reply_and_downloaded_with_the_cod
         },
     )
     assert other.status_code == 404  # only what the reply gave out
+
+
+def test_the_request_list_shows_each_reader_what_he_may_see(app: Flask) -> None:
+    engine = app.extensions["gongkai.engine"]
+    everything = engine.requests.list_page("wujiu")
+    assert len(everything.items) == 7 and everything.opens_applicant
+    page = engine.requests.list_page("wujiu", limit=3)
+    rest = engine.requests.list_page("wujiu", before_id=page.next_before)
+    assert [r["id"] for r in page.items + rest.items] == [r["id"] for r in everything.items]
+    handled = engine.requests.list_page("zhengshi")
+    assert handled.items and {r["department"] for r in handled.items} == {"综合处"}
+    assert len(handled.items) == 5  # the two not yet accepted have no department
+    office = engine.requests.list_page("wangwu")
+    assert len(office.items) == 7 and not office.opens_applicant
+    assert len(engine.requests.list_page("wujiu", status="replied").items) == 1
+
+    registrar = Browser(app.test_client()).login("wujiu")
+    html = registrar.get("/requests")
+    assert "依申请〔2026〕" in html and 'href="/requests/' in html
+    assert "李明" not in html  # no applicant names in the list
+    listed = Browser(app.test_client()).login("wangwu").get("/requests")
+    assert "依申请〔2026〕" in listed and 'href="/requests/1"' not in listed
+    Browser(app.test_client()).login("zhangsan").get("/requests", status=403)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -26,6 +26,7 @@ from engine.disclosure.requests.desk import (
     status_label,
 )
 from engine.disclosure.requests.forms import RegistrarEntryForm, RequestForm
+from engine.disclosure.requests.handling import STATUSES
 
 from . import formview
 from .messages import error_message
@@ -202,6 +203,24 @@ def staff_letter_pdf(request_id: int) -> ResponseReturnValue:
     if letter is None:
         raise NotFoundError("request.no_letter_yet")
     return _pdf(letter, "答复书")
+
+
+@bp.get("/requests")
+@login_required
+def listing() -> ResponseReturnValue:
+    """List the requests, newest first, by status; a handler sees his department's."""
+    status = request.args.get("status", "").strip() or None
+    page = _engine().requests.list_page(
+        current_user.username, status, request.args.get("before", type=int)
+    )
+    next_url = (
+        url_for("requests.listing", **(request.args.to_dict() | {"before": page.next_before}))
+        if page.next_before
+        else None
+    )
+    return render_template(
+        "request_list.html", page=page, status=status, statuses=STATUSES, next_url=next_url
+    )
 
 
 @bp.get("/requests/<id:request_id>/id-scan")

@@ -25,7 +25,7 @@ from ...store.models import table_of
 from ...throttle import Throttle, throttle_key
 from ..catalogue import search_pieces
 from ..letter import AgencyProfile, ReplyLetter
-from ..models import PublicAttempt
+from ..models import DisclosureRequest, PublicAttempt
 from ..official_days import WorkingDays
 from ..store import DisclosureStore
 from ..workdays import CHINA
@@ -128,6 +128,15 @@ class RequestView:
     replied_at: str | None
     id_scan_name: str | None = None
     earlier: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """A page of requests; ``opens_applicant`` says whether the reader may open each one."""
+
+    items: tuple[dict[str, Any], ...]
+    next_before: int | None
+    opens_applicant: bool
 
 
 class RequestThrottledError(PermissionDeniedError):
@@ -352,6 +361,38 @@ class RequestDesk:
             return self.get(row.id, reader)
         except (PermissionDeniedError, NotFoundError):
             return None
+
+    # -- the list -----------------------------------------------------------------------
+
+    def list_page(
+        self,
+        reader: str,
+        status: str | None = None,
+        before_id: int | None = None,
+        limit: int = 50,
+    ) -> RequestPage:
+        """Return a page of requests, newest first, without any applicant's personal data.
+
+        Registrars and those who read every instance see every request; a
+        handler sees his department's.  Filtered and paged in SQL.
+        """
+        limit = max(1, min(limit, 200))
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+            table = DisclosureRequest.__table__
+            where: list[Any] = [table.c.status == status] if status else []
+            opens_applicant = "registrar" in held
+            if not (opens_applicant or self._engine.read_policy.reads_everything(held)):
+                department = repo.department(reader)
+                if "handler" not in held or department is None:
+                    raise PermissionDeniedError("read.refused")
+                where.append(table.c.department == department)
+                opens_applicant = True
+            before = before_id if is_id(before_id) else None
+            rows = RequestStore(repo.connection).page(where, before, limit + 1)
+        items = tuple(dict(r._mapping) for r in rows[:limit])
+        next_before = int(items[-1]["id"]) if len(rows) > limit else None
+        return RequestPage(items, next_before, opens_applicant)
 
     # -- the reply letter ----------------------------------------------------------------
 

@@ -61,6 +61,28 @@ class RequestStore:
         query = select(_ATTACHMENTS).where(_ATTACHMENTS.c.id == attachment_id)
         return self.connection.execute(query).first()
 
+    def page(self, where: list[Any], before_id: int | None, limit: int) -> list[Row[Any]]:
+        """Return at most ``limit`` requests matching ``where``, newest first, below an id."""
+        columns = [
+            _REQUESTS.c[name]
+            for name in (
+                "id",
+                "file_number",
+                "received_on",
+                "description",
+                "status",
+                "department",
+                "due_on",
+                "due_provisional",
+                "paused",
+                "reply_type",
+            )
+        ]
+        query = select(*columns).where(*where)
+        if before_id is not None:
+            query = query.where(_REQUESTS.c.id < before_id)
+        return list(self.connection.execute(query.order_by(_REQUESTS.c.id.desc()).limit(limit)))
+
     def has_handlers(self, department: str) -> bool:
         """Tell whether an active handler works in the department."""
         query = (
