@@ -132,6 +132,18 @@ class UserDirectory:
         self.sign_in_policy = sign_in or SignInPolicy()
         self._password_method = password_method
 
+    def hash_secret(self, secret: str) -> str:
+        """Return the hash a secret is kept as (a password, a request's query code)."""
+        return generate_password_hash(secret, self._password_method)
+
+    def secret_matches(self, stored: str | None, secret: str) -> bool:
+        """Tell whether ``secret`` matches a stored hash, with the same work when none is stored.
+
+        Checking against a stand-in hash when there is nothing to check keeps
+        the answer's timing from telling whether a user or a request exists.
+        """
+        return _password_matches(stored or self._stand_in_hash, secret) and bool(stored)
+
     @cached_property
     def _stand_in_hash(self) -> str:
         # Checked against when the user does not exist, so that a wrong name
@@ -182,7 +194,7 @@ class UserDirectory:
         if display_name:
             changes["display_name"] = display_name
         if password:
-            changes["password_hash"] = generate_password_hash(password, self._password_method)
+            changes["password_hash"] = self.hash_secret(password)
         if department:
             changes["department"] = department
         with self._store.write() as repo:
@@ -332,9 +344,7 @@ class UserDirectory:
                     else None
                 )
                 stored = row.password_hash if row is not None and row.active else None
-                # The stand-in hash is checked when there is no such user: the same work.
-                matches = _password_matches(stored or self._stand_in_hash, password)
-                if row is not None and stored and matches:
+                if row is not None and self.secret_matches(stored, password):
                     throttle.forget(conn, user_key)
                     signed_in = row.username
                 else:

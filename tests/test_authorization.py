@@ -237,3 +237,30 @@ def test_attachments_download_only_for_readers(app: Flask) -> None:
     assert response.status_code == 200 and response.data == PDF
     stranger = Browser(app.test_client()).login("zhaoliu")
     assert stranger.client.get(f"/attachments/{cases.attachment}").status_code == 403
+
+
+#: the staff pages of requests, auditing and reports: who reads each (200); others get 403
+STAFF_PAGES = {
+    "/requests": {"wujiu", "zhengshi", "wangwu", "qianyi", "admin"},
+    "/requests/new": {"wujiu"},
+    "/audit/instances": {"wangwu", "qianyi", "admin"},
+    "/report/annual?year=2026": {"wangwu", "qianyi", "admin"},
+    "/report/annual.xlsx?year=2026": {"wangwu", "qianyi", "admin"},
+    "/report/appeals?year=2026": {"wangwu", "qianyi", "admin"},
+    "/admin/departments": {"admin"},
+    "/admin/agency": {"admin"},
+}
+
+
+def test_the_new_staff_pages_answer_only_their_readers(app: Flask) -> None:
+    from .web import Browser
+
+    people = ("zhangsan", "lisi", "wangwu", "sunqi", "wujiu", "zhengshi", "qianyi", "admin")
+    browsers = {name: Browser(app.test_client()).login(name) for name in people}
+    anonymous = app.test_client()
+    for path, readers in STAFF_PAGES.items():
+        response = anonymous.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+        for name, browser in browsers.items():
+            status = browser.client.get(path).status_code
+            assert status == (200 if name in readers else 403), (path, name, status)

@@ -83,6 +83,11 @@ class DisclosureStore:
         found = self.connection.execute(_DOCUMENT_OF_INSTANCE, {"instance_id": instance_id})
         return found.scalar()
 
+    def document_title(self, document_id: int) -> str:
+        """Return a document's title (without reading its attachments)."""
+        query = select(_DOCUMENTS.c.title).where(_DOCUMENTS.c.id == document_id)
+        return str(self.connection.execute(query).scalar_one())
+
     def document_by_number(self, number: str) -> Row[Any] | None:
         """Return the catalogue entry with this document number (文号)."""
         query = select(_DOCUMENTS).where(_DOCUMENTS.c.number == number)

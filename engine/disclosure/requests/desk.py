@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...access import is_id, roles_of
 from ...attachments import SCANS, Upload, content_type, problems
@@ -196,7 +195,6 @@ class RequestDesk:
         code = _random(10)
         tracking = "GK" + _random(10)
         year = date.fromisoformat(values["received_on"]).year
-        method = self._engine.users._password_method
         filed: dict[str, Any] = {}
 
         def insert(connection: Connection) -> dict[str, Any]:
@@ -217,7 +215,7 @@ class RequestDesk:
                 | {
                     "tracking_number": tracking,
                     "file_number": file_number,
-                    "query_code_hash": generate_password_hash(code, method),
+                    "query_code_hash": self._engine.users.hash_secret(code),
                     "received_by": registrar,
                     "status": "registered",
                     "created_at": now,
@@ -300,9 +298,9 @@ class RequestDesk:
             retry = self._throttle.retry_after(repo.connection, limits, moment)
             if not retry:
                 row = RequestStore(repo.connection).by_tracking_number(number)
-                stored = row.query_code_hash if row is not None else _STAND_IN
-                matches = check_password_hash(stored, str(query_code or "").strip().upper())
-                if row is not None and matches:
+                stored = row.query_code_hash if row is not None else None
+                code = str(query_code or "").strip().upper()
+                if row is not None and self._engine.users.secret_matches(stored, code):
                     found = row
                 else:
                     self._throttle.fail(repo.connection, limits, now)
@@ -456,8 +454,6 @@ def _letter(row: Any, agency: AgencyProfile, addressee: str) -> ReplyLetter | No
 
 
 _CLOSED = ("replied", "abandoned", "fee_unpaid")
-#: checked when no request has the number: the same work as a real check
-_STAND_IN = generate_password_hash("no request has this code", "pbkdf2:sha256:1")
 
 
 def _random(length: int) -> str:

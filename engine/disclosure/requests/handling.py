@@ -307,7 +307,7 @@ def _propose_if_asked_often(
     kind, key = item.split(":", 1)
     proposal: dict[str, Any] = {"attribute": "proactive", "applicants": applicants}
     if kind == "document":
-        title, _, _ = DisclosureStore(ctx.connection).document_content(int(key))
+        title = DisclosureStore(ctx.connection).document_title(int(key))
         proposal |= {"issued": {"document_id": int(key)}, "title": title}
     else:
         given = attachments[0]
