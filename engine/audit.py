@@ -156,3 +156,19 @@ def verify_events(
             REMOVED if len(events) < event_count else EDITED,
         )
     return ChainReport(instance_id, len(events), True)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong: the instance and event it concerns (if any), its kind and why."""
+
+    instance_id: int | None
+    seq: int | None
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"instance {self.instance_id}" if self.instance_id is not None else "checkpoints"
+        if self.seq is not None:
+            where += f" event {self.seq}"
+        return f"{where}: {self.kind}: {self.detail}"

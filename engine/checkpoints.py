@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import Connection, select
 
 from . import audit
+from .audit import Problem
 from .clock import iso
 from .errors import EngineError
 from .store.database import instance_path
@@ -259,22 +260,6 @@ def sign(
 
 
 # -- verification -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong: the instance and event it concerns (if any), its kind and why."""
-
-    instance_id: int | None
-    seq: int | None
-    kind: str
-    detail: str
-
-    def __str__(self) -> str:
-        where = f"instance {self.instance_id}" if self.instance_id is not None else "checkpoints"
-        if self.seq is not None:
-            where += f" event {self.seq}"
-        return f"{where}: {self.kind}: {self.detail}"
 
 
 @dataclass
@@ -563,9 +548,10 @@ class Checkpoints:
     ) -> VerifyReport:
         """Check the chains of every instance (or one, or those started since a date).
 
-        Each chain must be whole and must extend the heads the checkpoint log
-        signed; instances the log names must still exist; the log must verify
-        and the database must hold its newest checkpoint.
+        Each chain must be whole, must extend the heads the checkpoint log
+        signed and must replay to its events and stored state; instances the
+        log names must still exist; the log must verify and the database must
+        hold its newest checkpoint.
         """
         key = (
             public_key if isinstance(public_key, Ed25519PublicKey) else load_public_key(public_key)
@@ -598,8 +584,13 @@ class Checkpoints:
         total = len(found)
         for done, (owner, (count, head)) in enumerate(sorted(found.items()), start=1):
             chain_events = grouped.get(owner, [])
-            _chain_problem(report, audit.verify_events(owner, count, head, chain_events))
+            chain = audit.verify_events(owner, count, head, chain_events)
+            _chain_problem(report, chain)
             check_against(owner, chain_events, heads.get(owner, []), report)
+            if chain.ok:
+                # A whole chain may still be rewritten consistently: re-execute it.
+                replayed = self._engine.replayer.replay_stored(owner, chain_events)
+                report.problems.extend(replayed.problems)
             if progress is not None:
                 progress(done, total)
         if instance_id is None:

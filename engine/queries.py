@@ -22,6 +22,7 @@ from .checkpoints import configured_public_key
 from .clock import iso
 from .errors import PermissionDeniedError
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
+from .replay import ReplayPage
 from .store.models import Attachment, Participant, ProcessInstance, WorkItem
 from .views import (
     AttachmentView,
@@ -146,8 +147,8 @@ class Queries:
     def verify_instance(self, instance_id: int, reader: str) -> tuple[bool, list[str], bool]:
         """Verify one instance for an auditor: (all well?, problems, checked against checkpoints?).
 
-        With a configured checkpoint key the chain is checked against the
-        signed checkpoint file too; without one, only the chain itself.
+        The chain is checked and re-executed; with a configured checkpoint
+        key it is checked against the signed checkpoint file too.
         """
         with self._engine.store.read() as repo:
             held = roles_of(repo, reader)
@@ -157,9 +158,24 @@ class Queries:
         key = configured_public_key()
         if key is None:
             chain = self.verify_chain(instance.id)
-            return chain.ok, [] if chain.ok else [str(chain.problem)], False
+            if not chain.ok:
+                return False, [str(chain.problem)], False
+            replayed = self._engine.replayer.replay_stored(instance.id)
+            return replayed.ok, [str(p) for p in replayed.problems], False
         report = self._engine.checkpoints.verify(key, instance_id=instance.id)
         return report.ok, [str(p) for p in report.problems], True
+
+    def replay(self, instance_id: int, reader: str) -> ReplayPage:
+        """Re-execute one instance's history for an auditor: each step, and what it found."""
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+            if not self._engine.read_policy.reads_everything(held):
+                raise PermissionDeniedError("read.refused")
+            instance = existing_instance(repo, instance_id)
+            events = repo.events_of(instance.id)
+            names = repo.display_names_of(e.actor for e in events if e.actor)
+            report = self._engine.replayer.replay_read(repo, instance, events)
+        return ReplayPage(_row_view(instance), instance.definition_id, report, names)
 
     def verify_chain(self, instance_id: int) -> audit.ChainReport:
         """Check that an instance's events form an unbroken hash chain."""

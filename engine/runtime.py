@@ -7,13 +7,11 @@ commits, or rolls everything back on any error.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from threading import Lock
@@ -21,16 +19,9 @@ from types import TracebackType
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnEvent
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    DurationTimerEventDefinition,
-    TimeDateEventDefinition,
-    TimerEventDefinition,
-)
-from SpiffWorkflow.bpmn.specs.mixins import NoneTaskMixin
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection
@@ -47,6 +38,7 @@ from .definitions import (
     compile_definition,
     read_files,
 )
+from .diagrams import Diagrams
 from .domain import Domain, ServiceContext
 from .errors import (
     ConflictError,
@@ -60,43 +52,30 @@ from .errors import (
 from .forms import FormRegistry, data_problem
 from .presenters import instance_view, json_data, task_of
 from .queries import Queries
+from .replay import Replayer
 from .scripting import RestrictedEnvironment, script_error
 from .state import StateSerializer, compact
+from .steps import (
+    MESSAGE,
+    SIGNAL,
+    Step,
+    advance,
+    catch,
+    changed_data,
+    claim_data,
+    next_timer,
+    ready_user_tasks,
+    rearm,
+    waiting_events,
+)
 from .store.database import Database
-from .store.repository import EventRow, InstanceRow, Repository, WorkItemRow
+from .store.repository import InstanceRow, Repository, WorkItemRow
 from .store.unit import Store
 from .users import PASSWORD_METHOD, SignInPolicy, UserDirectory
 from .views import DeliveryResult, DeploymentResult, InstanceView, TaskView, TickResult
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
-
-
-@dataclass
-class _Step:
-    """One engine call on one instance: its time, what it changed, the events it wrote."""
-
-    instance: InstanceRow
-    compiled: CompiledDefinition
-    workflow: BpmnWorkflow
-    moment: datetime
-    now: str
-    actor: str | None
-    ready_before: dict[str, tuple[Task, UserTaskRules]] = field(default_factory=dict)
-    waiting_before: frozenset[tuple[str, str]] = frozenset()
-    timers_fired: list[Task] = field(default_factory=list)
-    events: list[EventRow] = field(default_factory=list)
-    #: processes a service task asked to start in this transaction: (process id, data)
-    starts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def record(self, task: Task) -> None:
-        """Note a task SpiffWorkflow completed on its own (passed as its callback)."""
-        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
-            self.timers_fired.append(task)
-
-    def event(self, type_: str, actor: str | None, data: dict[str, Any]) -> None:
-        """Append an event to the instance's chain, to be written with the state."""
-        self.events.append(audit.chain_event(self.instance, type_, actor, self.now, data))
 
 
 class WorkflowEngine:
@@ -138,7 +117,9 @@ class WorkflowEngine:
             admin_groups=self.domain.admin_groups,
         )
         self.queries = Queries(self)
+        self.diagrams = Diagrams(self)
         self.checkpoints = Checkpoints(self)
+        self.replayer = Replayer(self)
         self.default_group = default_group
         self._serializer = StateSerializer()
         environment = RestrictedEnvironment(
@@ -270,7 +251,7 @@ class WorkflowEngine:
             if held is not None and starter not in (None, ANYONE) and starter not in held:
                 raise PermissionDeniedError("process.not_your_group", user=actor, group=starter)
             with self._running(step, repo):
-                _advance(step.workflow, step)
+                advance(step.workflow, step)
             ready = self._save(repo, step)
         self._remember(step.instance, step.workflow)
         return instance_view(step.instance, step.compiled, step.workflow, ready)
@@ -290,14 +271,13 @@ class WorkflowEngine:
         initial: dict[str, Any],
         moment: datetime,
         now: str,
-    ) -> _Step:
+    ) -> Step:
         """Insert a new instance of ``process_id`` with its start data; return its first step."""
         latest = repo.latest_definition(process_id)
         if latest is None:
             raise NotFoundError("process.not_deployed", process=process_id)
         definition_id, content_hash = latest
         compiled = self.compiled(repo.connection, definition_id)
-        spec, subprocess_specs = compiled.spec(process_id)
         starts = compiled.start_events.get(process_id, ())
         instance = InstanceRow(
             id=0,
@@ -319,14 +299,29 @@ class WorkflowEngine:
         instance.id = repo.insert_instance(instance)
         if actor:
             repo.add_participant(instance.id, actor)
-        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine)
-        step = _Step(instance, compiled, workflow, moment, now, actor)
+        return self.first_step(instance, compiled, content_hash, initial, moment)
+
+    def first_step(
+        self,
+        instance: InstanceRow,
+        compiled: CompiledDefinition,
+        content_hash: str,
+        initial: dict[str, Any],
+        moment: datetime,
+        script_engine: PythonScriptEngine | None = None,
+    ) -> Step:
+        """Return the step that starts ``instance``: its workflow and first event, not yet run."""
+        spec, subprocess_specs = compiled.spec(instance.process_id)
+        workflow = BpmnWorkflow(
+            spec, subprocess_specs, script_engine=script_engine or self._script_engine
+        )
+        step = Step(instance, compiled, workflow, moment, iso(moment), instance.started_by)
         step.event(
             "instance_started",
-            actor,
+            instance.started_by,
             {
-                "process_id": process_id,
-                "definition_id": definition_id,
+                "process_id": instance.process_id,
+                "definition_id": instance.definition_id,
                 "content_hash": content_hash,
                 "data": initial,
             },
@@ -364,28 +359,29 @@ class WorkflowEngine:
                 raise ConflictError("instance.finished", instance=instance_id)
             compiled = self.compiled(repo.connection, instance.definition_id)
             workflow = self.live_workflow(instance, compiled)
-            step = _Step(instance, compiled, workflow, moment, now, actor)
-            step.ready_before = _ready_user_tasks(workflow, compiled)
-            step.waiting_before = _waiting(workflow)
-            changes, touched = _changed_data(workflow, updates)
+            step = Step(instance, compiled, workflow, moment, now, actor)
+            step.ready_before = ready_user_tasks(workflow, compiled)
+            step.waiting_before = waiting_events(workflow)
+            changes, touched = changed_data(workflow, updates)
             if not changes:
                 self._remember(instance, workflow)
                 return instance_view(instance, compiled, workflow, ())
-            with self._running(step, repo):
-                for task in touched:
-                    definition = getattr(task.task_spec, "event_definition", None)
-                    if isinstance(definition, TimeDateEventDefinition):
-                        # Evaluated when the timer was armed: evaluate it again.
-                        task.internal_data.pop("event_value", None)
-                workflow.refresh_timers()
-                _advance(workflow, step)
-            for task_id, (task, rules) in _ready_user_tasks(workflow, compiled).items():
-                if task_id in step.ready_before and task in touched and rules.due_at:
-                    repo.set_due(task_id, *self._due_at(task, rules))
             step.event("data_changed", actor, {"changes": changes, "reason": reason})
+            with self._running(step, repo):
+                rearm(workflow, touched, step)
+            for task_id, due in self.new_due_dates(step, touched).items():
+                repo.set_due(task_id, *due)
             ready = self._save(repo, step)
         self._remember(instance, workflow)
         return instance_view(instance, compiled, workflow, ready)
+
+    def new_due_dates(self, step: Step, touched: list[Task]) -> dict[str, tuple[str | None, bool]]:
+        """Return the due dates, evaluated anew, of ready user tasks whose data changed."""
+        return {
+            task_id: self._due_at(task, rules)
+            for task_id, (task, rules) in ready_user_tasks(step.workflow, step.compiled).items()
+            if task_id in step.ready_before and task in touched and rules.due_at
+        }
 
     # -- messages and signals -------------------------------------------------------
 
@@ -428,7 +424,7 @@ class WorkflowEngine:
             with self.store.write() as repo:
                 step = self._new_instance(repo, process_id, actor, {}, moment, now)
                 with self._running(step, repo):
-                    _advance(step.workflow, step)
+                    advance(step.workflow, step)
                 self._take_event(repo, step, kind, name, data)
             self._remember(step.instance, step.workflow)
             started.append(step.instance.id)
@@ -458,9 +454,9 @@ class WorkflowEngine:
                     return False
                 compiled = self.compiled(repo.connection, instance.definition_id)
                 workflow = self.live_workflow(instance, compiled)
-                step = _Step(instance, compiled, workflow, moment, now, actor)
-                step.ready_before = _ready_user_tasks(workflow, compiled)
-                step.waiting_before = _waiting(workflow)
+                step = Step(instance, compiled, workflow, moment, now, actor)
+                step.ready_before = ready_user_tasks(workflow, compiled)
+                step.waiting_before = waiting_events(workflow)
                 self._take_event(repo, step, kind, name, data)
         except _NotWaiting:
             return False
@@ -468,16 +464,16 @@ class WorkflowEngine:
         return True
 
     def _take_event(
-        self, repo: Repository, step: _Step, kind: str, name: str, data: dict[str, Any]
+        self, repo: Repository, step: Step, kind: str, name: str, data: dict[str, Any]
     ) -> None:
         """Let the step's workflow catch a message or signal, run on, and save it."""
+        step.event(f"{kind}_received", step.actor, {"name": name, "payload": data})
         with self._running(step, repo):
-            taken = _catch(step.workflow, kind, name, data)
+            taken = catch(step.workflow, kind, name, data)
             if taken:
-                _advance(step.workflow, step)
+                advance(step.workflow, step)
         if not taken:
             raise _NotWaiting
-        step.event(f"{kind}_received", step.actor, {"name": name, "payload": data})
         self._save(repo, step)
 
     def complete_task(
@@ -509,41 +505,46 @@ class WorkflowEngine:
             if task is None or task.state != TaskState.READY:
                 raise ConflictError("task.gone")
             clean = self._validated(compiled, item.form, data, files or {}, task.data)
-            step = _Step(instance, compiled, workflow, moment, now, actor)
-            step.ready_before = _ready_user_tasks(workflow, compiled)
-            step.waiting_before = _waiting(workflow)
+            step = Step(instance, compiled, workflow, moment, now, actor)
+            step.ready_before = ready_user_tasks(workflow, compiled)
+            step.waiting_before = waiting_events(workflow)
             for name, upload in (files or {}).items():
                 clean[name] = _store_attachment(repo, instance.id, upload, actor, now)
-            opinions = self.forms.opinion_fields(item.form)
-            changes = {
-                key: [task.data[key], value]
-                for key, value in clean.items()
-                if key in task.data and task.data[key] != value and key not in opinions
-            }
-            with self._running(step, repo):
-                task.data.update(clean)
-                task.run()
-                _advance(workflow, step)
-            step.event(
-                "task_completed",
-                actor,
-                {
-                    "task_id": task_id,
-                    "element_id": item.element_id,
-                    "name": item.name,
-                    **({"labels": item.labels} if item.labels else {}),
-                    "role": item.role,
-                    "data": clean,
-                    "changes": changes,
-                },
-            )
             if not any(actor in users for users in instance.actors.values()):
                 repo.add_participant(instance.id, actor)
-            done_by = instance.actors.get(item.element_id, [])
-            instance.actors = {**instance.actors, item.element_id: sorted({*done_by, actor})}
+            with self._running(step, repo):
+                self.complete(step, item, task, clean)
             ready = self._save(repo, step, completed=item.element_id)
         self._remember(instance, workflow)
         return instance_view(instance, compiled, workflow, ready)
+
+    def complete(self, step: Step, item: WorkItemRow, task: Task, clean: dict[str, Any]) -> None:
+        """Record a user task's completion with ``clean`` data, run it and what follows."""
+        opinions = self.forms.opinion_fields(item.form)
+        changes = {
+            key: [task.data[key], value]
+            for key, value in clean.items()
+            if key in task.data and task.data[key] != value and key not in opinions
+        }
+        step.event(
+            "task_completed",
+            step.actor,
+            {
+                "task_id": item.task_id,
+                "element_id": item.element_id,
+                "name": item.name,
+                **({"labels": item.labels} if item.labels else {}),
+                "role": item.role,
+                "data": clean,
+                "changes": changes,
+            },
+        )
+        instance, actor = step.instance, str(step.actor)
+        done_by = instance.actors.get(item.element_id, [])
+        instance.actors = {**instance.actors, item.element_id: sorted({*done_by, actor})}
+        task.data.update(clean)
+        task.run()
+        advance(step.workflow, step)
 
     # -- claims ---------------------------------------------------------------------
 
@@ -594,20 +595,7 @@ class WorkflowEngine:
             if item.claimed_by == before:
                 return task_of(item, instance)
             repo.mark_work_item(item)
-            event = audit.chain_event(
-                instance,
-                event_type,
-                actor,
-                now,
-                {
-                    "task_id": task_id,
-                    "element_id": item.element_id,
-                    "name": item.name,
-                    **({"labels": item.labels} if item.labels else {}),
-                    "from": before,
-                    "to": item.claimed_by,
-                },
-            )
+            event = audit.chain_event(instance, event_type, actor, now, claim_data(item, before))
             read_version = instance.row_version
             instance.row_version += 1
             instance.updated_at = now
@@ -642,12 +630,11 @@ class WorkflowEngine:
                 return 0
             compiled = self.compiled(repo.connection, instance.definition_id)
             workflow = self.live_workflow(instance, compiled)
-            step = _Step(instance, compiled, workflow, moment, now, None)
-            step.ready_before = _ready_user_tasks(workflow, compiled)
-            step.waiting_before = _waiting(workflow)
+            step = Step(instance, compiled, workflow, moment, now, None)
+            step.ready_before = ready_user_tasks(workflow, compiled)
+            step.waiting_before = waiting_events(workflow)
             with self._running(step, repo):
-                workflow.refresh_timers()
-                _advance(workflow, step)
+                rearm(workflow, [], step)
             self._save(repo, step)
         self._remember(instance, workflow)
         return len(step.timers_fired)
@@ -655,7 +642,7 @@ class WorkflowEngine:
     # -- internals ------------------------------------------------------------------
 
     @contextmanager
-    def _running(self, step: _Step, repo: Repository) -> Iterator[None]:
+    def _running(self, step: Step, repo: Repository) -> Iterator[None]:
         """Run SpiffWorkflow at the step's time, with services bound to this transaction.
 
         No error of SpiffWorkflow's leaves the engine as it is: each becomes a
@@ -758,21 +745,56 @@ class WorkflowEngine:
                 self._live.popitem(last=False)
 
     def _save(
-        self, repo: Repository, step: _Step, completed: str | None = None
+        self, repo: Repository, step: Step, completed: str | None = None
     ) -> tuple[TaskView, ...]:
         """Record what the step did, sync the work items, store the state; return ready tasks.
 
         ``completed`` is the element id of the user task the step completed;
         a task it leads back to is recorded as sent back.
         """
-        instance, compiled, workflow = step.instance, step.compiled, step.workflow
-        ready = _ready_user_tasks(workflow, compiled)
+        instance, workflow = step.instance, step.workflow
+        ready = ready_user_tasks(workflow, step.compiled)
         # Work items mirror the ready user tasks, so the tasks ready before
         # the step say which rows exist without reading them back.
         repo.delete_work_items([tid for tid in step.ready_before if tid not in ready])
         items = repo.work_items([tid for tid in step.ready_before if tid in ready])
-        for timer in step.timers_fired:
-            self._timer_fired(repo, step, timer, items)
+        new_items, marked = self.settle(step, ready, items, completed)
+        for item in marked:
+            repo.mark_work_item(item)
+        repo.insert_work_items(new_items)
+        compact(workflow)
+        instance.state = self._serializer.dumps(workflow)
+        instance.serializer_version = self._serializer.version
+        instance.next_timer_at = next_timer(workflow)
+        waiting = waiting_events(workflow)
+        if waiting != step.waiting_before:
+            repo.set_waiting_events(instance.id, waiting)
+        instance.updated_at = step.now
+        instance.subject = _subject(workflow) or instance.subject
+        read_version = instance.row_version
+        instance.row_version += 1
+        repo.update_instance(instance, read_version)
+        repo.insert_events(step.events)
+        for process_id, data in step.starts:
+            self._spawn(repo, step, process_id, data)
+        ordered = sorted([*items, *new_items], key=lambda w: (w.created_at, w.task_id))
+        return tuple(task_of(w, instance) for w in ordered)
+
+    def settle(
+        self,
+        step: Step,
+        ready: dict[str, tuple[Task, UserTaskRules]],
+        items: list[WorkItemRow],
+        completed: str | None,
+    ) -> tuple[list[WorkItemRow], list[WorkItemRow]]:
+        """Record what a step led to: fired timers, tasks sent back, new tasks, the end.
+
+        ``items`` are the work items of tasks still ready from before the
+        step.  Returns the new work items and the existing ones a timer marked;
+        writes nothing, so that a replay settles each step the same way.
+        """
+        instance, compiled, workflow = step.instance, step.compiled, step.workflow
+        marked = [m for t in step.timers_fired if (m := self._timer_fired(step, t, items))]
         new_items = []
         for tid, (task, rules) in ready.items():
             if tid in step.ready_before:
@@ -808,32 +830,13 @@ class WorkflowEngine:
                     department=self._department(task, rules),
                 )
             )
-        repo.insert_work_items(new_items)
         if workflow.is_completed():
             instance.status = "completed"
             instance.completed_at = step.now
             step.event("instance_completed", None, {"data": json_data(workflow.data)})
-        compact(workflow)
-        instance.state = self._serializer.dumps(workflow)
-        instance.serializer_version = self._serializer.version
-        instance.next_timer_at = _next_timer(workflow)
-        waiting = _waiting(workflow)
-        if waiting != step.waiting_before:
-            repo.set_waiting_events(instance.id, waiting)
-        instance.updated_at = step.now
-        instance.subject = _subject(workflow) or instance.subject
-        read_version = instance.row_version
-        instance.row_version += 1
-        repo.update_instance(instance, read_version)
-        repo.insert_events(step.events)
-        for process_id, data in step.starts:
-            self._spawn(repo, step, process_id, data)
-        ordered = sorted([*items, *new_items], key=lambda w: (w.created_at, w.task_id))
-        return tuple(task_of(w, instance) for w in ordered)
+        return new_items, marked
 
-    def _spawn(
-        self, repo: Repository, parent: _Step, process_id: str, data: dict[str, Any]
-    ) -> None:
+    def _spawn(self, repo: Repository, parent: Step, process_id: str, data: dict[str, Any]) -> None:
         """Start a process a service task asked for, in the parent step's transaction.
 
         It is started by nobody (the history names the instance that asked),
@@ -843,20 +846,19 @@ class WorkflowEngine:
         initial = self._start_data(data | {"started_by_instance": parent.instance.id})
         child = self._new_instance(repo, process_id, None, initial, parent.moment, parent.now)
         with self._running(child, repo):
-            _advance(child.workflow, child)
+            advance(child.workflow, child)
         self._save(repo, child)
 
-    def _timer_fired(
-        self, repo: Repository, step: _Step, timer: Task, items: list[WorkItemRow]
-    ) -> None:
-        """Record a fired timer; a reminder or overdue timer also marks its task."""
+    @staticmethod
+    def _timer_fired(step: Step, timer: Task, items: list[WorkItemRow]) -> WorkItemRow | None:
+        """Record a fired timer; a reminder or overdue timer also marks its task (returned)."""
         element = timer.task_spec.bpmn_id
         data = {"element_id": element, "name": timer.task_spec.bpmn_name}
         rule = step.compiled.timers.get((timer.workflow.spec.name, element))
         target = next((i for i in items if rule and i.element_id == rule.attached_to), None)
         if rule is None or target is None:
             step.event("timer_fired", None, data)
-            return
+            return None
         data |= {
             "task_id": target.task_id,
             "task_element_id": target.element_id,
@@ -868,7 +870,7 @@ class WorkflowEngine:
         else:
             target.reminded_at = step.now
             step.event("task_reminded", None, data)
-        repo.mark_work_item(target)
+        return target
 
     def _department(self, task: Task, rules: UserTaskRules) -> str | None:
         """Evaluate a user task's ``department`` into the department that alone may take it."""
@@ -915,100 +917,6 @@ class _NotWaiting(Exception):
     """The instance does not wait for this event (or its correlation does not match)."""
 
 
-#: the kinds of events an instance waits for and the engine delivers
-MESSAGE, SIGNAL = "message", "signal"
-
-
-def _catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]) -> bool:
-    """Hand the workflow a message or signal its waiting tasks expect; tell whether one took it.
-
-    A message carries the correlations each waiting event computes from the
-    payload, so that only the instance the BPMN correlates takes it.
-    """
-    taken = False
-    for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if definition is None or getattr(definition, "name", None) != name:
-            continue
-        if _event_kind(type(definition).__name__) != kind:
-            continue
-        correlations = {}
-        properties = getattr(definition, "correlation_properties", None)
-        if properties:
-            correlations = definition.calculate_correlations(
-                workflow.script_engine, properties, payload
-            )
-        event = BpmnEvent(type(definition)(name), payload, correlations=correlations)
-        try:
-            workflow.send_event(event)
-        except WorkflowException:
-            continue
-        taken = True
-        if kind == MESSAGE:
-            break  # one message, one receiver
-    return taken
-
-
-def _changed_data(
-    workflow: BpmnWorkflow, updates: dict[str, Any]
-) -> tuple[dict[str, list[Any]], list[Task]]:
-    """Apply ``updates`` to the unfinished tasks holding each key; return changes and tasks.
-
-    A waiting task takes its data from its parent again whenever it is updated
-    (a timer, for one): the parents of unfinished tasks change with them.
-    """
-    changes: dict[str, list[Any]] = {}
-    touched: list[Task] = []
-    unfinished = workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK)
-    parents = {t.parent.id: t.parent for t in unfinished if t.parent is not None}
-    for task in [*unfinished, *parents.values()]:
-        changed = False
-        for key, value in updates.items():
-            if key not in task.data:
-                continue
-            old = task.data[key]
-            new = {**old, **value} if isinstance(old, dict) and isinstance(value, dict) else value
-            if old != new:
-                changes.setdefault(key, [copy.deepcopy(old), copy.deepcopy(new)])
-                task.data[key] = copy.deepcopy(new)
-                changed = True
-        if changed:
-            touched.append(task)
-    return changes, touched
-
-
-def _waiting(workflow: BpmnWorkflow) -> frozenset[tuple[str, str]]:
-    """Return the (kind, name) of every message and signal the workflow waits for."""
-    return frozenset(
-        (kind, str(pending.name))
-        for pending in workflow.waiting_events()
-        if (kind := _event_kind(pending.event_type)) and pending.name
-    )
-
-
-def _event_kind(event_type: str) -> str | None:
-    if "Message" in event_type:
-        return MESSAGE
-    if "Signal" in event_type:
-        return SIGNAL
-    return None
-
-
-def _advance(workflow: BpmnWorkflow, step: _Step) -> None:
-    """Run the engine steps; a plain task (``bpmn:task``) does nothing and passes straight on."""
-    while True:
-        workflow.do_engine_steps(did_complete_task=step.record)
-        plain = [
-            task
-            for task in workflow.get_tasks(state=TaskState.READY)
-            if isinstance(task.task_spec, NoneTaskMixin)
-        ]
-        if not plain:
-            return
-        for task in plain:
-            task.run()
-
-
 def _failing_element(trace: TracebackType | None) -> tuple[str | None, str | None]:
     """Return the BPMN element (id, name) of the innermost task a traceback went through."""
     found: Task | None = None
@@ -1042,7 +950,7 @@ def _store_attachment(
     }
 
 
-def _record_sent_back(step: _Step, task: Task, rules: UserTaskRules, completed: str) -> None:
+def _record_sent_back(step: Step, task: Task, rules: UserTaskRules, completed: str) -> None:
     """Record a task that became ready again: returned automatically or sent back by a person."""
     automatic = completed == rules.element_id  # nobody else touched it: 退文 by the rules
     data = {
@@ -1058,34 +966,6 @@ def _record_sent_back(step: _Step, task: Task, rules: UserTaskRules, completed: 
     else:
         data["comment"] = task.data.get("comment", "")
     step.event("sent_back", None if automatic else step.actor, data)
-
-
-def _ready_user_tasks(
-    workflow: BpmnWorkflow, compiled: CompiledDefinition
-) -> dict[str, tuple[Task, UserTaskRules]]:
-    ready: dict[str, tuple[Task, UserTaskRules]] = {}
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-        rules = compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
-        if rules is not None:
-            ready[str(task.id)] = (task, rules)
-    return ready
-
-
-_TIMER_TYPES = frozenset(
-    cls.__name__
-    for cls in (TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition)
-)
-
-
-def _next_timer(workflow: BpmnWorkflow) -> str | None:
-    due: list[str] = []
-    for pending in workflow.waiting_events():
-        if pending.event_type in _TIMER_TYPES and pending.value:
-            try:
-                due.append(iso(datetime.fromisoformat(str(pending.value))))
-            except ValueError:
-                continue
-    return min(due) if due else None
 
 
 def _subject(workflow: BpmnWorkflow) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -24,6 +24,25 @@ from .domain import Service, ServiceContext
 from .errors import EngineError
 
 _context: contextvars.ContextVar[ServiceContext] = contextvars.ContextVar("gongkai_service_context")
+
+#: a replay's source of recorded results: (task, operation) -> the result recorded for it
+RecordedResults = Callable[[Task, str], Any]
+_recorded: contextvars.ContextVar[RecordedResults | None] = contextvars.ContextVar(
+    "gongkai_recorded_results", default=None
+)
+
+#: the history event that records a service task's result, for replays
+SERVICE_COMPLETED = "service_completed"
+
+
+@contextlib.contextmanager
+def replaying(results: RecordedResults) -> Iterator[None]:
+    """Answer every service task in the enclosed block from ``results``, calling none."""
+    token = _recorded.set(results)
+    try:
+        yield
+    finally:
+        _recorded.reset(token)
 
 
 @contextlib.contextmanager
@@ -50,7 +69,14 @@ class ServiceScriptEngine(PythonScriptEngine):
         operation_params: dict[str, Any] | None = None,
         **_: Any,
     ) -> str:
-        """Run service ``operation_name`` with the evaluated parameters; return its JSON result."""
+        """Run service ``operation_name`` with the evaluated parameters; return its JSON result.
+
+        The result is recorded in the instance's history, so that a replay
+        uses it instead of running the service again.
+        """
+        recorded = _recorded.get()
+        if recorded is not None:
+            return json.dumps(recorded(task, operation_name))
         service = self.services.get(operation_name)
         if service is None:
             raise WorkflowTaskException(f"unknown service '{operation_name}'", task=task)
@@ -69,4 +95,13 @@ class ServiceScriptEngine(PythonScriptEngine):
             raise WorkflowTaskException(
                 f"service '{operation_name}' failed: {exc}", task=task, exception=exc
             ) from exc
-        return json.dumps(result)
+        text = json.dumps(result)
+        _context.get().record(
+            SERVICE_COMPLETED,
+            {
+                "element_id": task.task_spec.bpmn_id,
+                "operation": operation_name,
+                "result": json.loads(text),
+            },
+        )
+        return text

@@ -1,10 +1,12 @@
 Feature: Auditors verify workflow histories (审计)
   Every step of an approval is recorded in a hash-chained history, and the
   agency signs checkpoints of every history's head with a key kept apart from
-  the database.  An auditor verifies the histories against the checkpoint
-  file: whoever edits, removes, inserts or reorders a recorded step, rewrites
-  a whole history, deletes an instance or rolls the database back is found,
-  and a history handed out as an export is checked without the database.
+  the database.  An auditor re-executes each history's recorded inputs on the
+  exact deployed BPMN and verifies the histories against the checkpoint file:
+  whoever edits, removes, inserts or reorders a recorded step, rewrites a
+  whole history, edits an instance's state, changes a deployed BPMN, deletes
+  an instance or rolls the database back is found, and a history handed out
+  as an export is checked without the database.
 
   Background:
     Given the users
@@ -91,3 +93,47 @@ Feature: Auditors verify workflow histories (审计)
     Then the verification reports
       | instance | event | kind   |
       | 通知一   | 2     | edited |
+
+  Scenario Outline: Each workflow's history replays to exactly what was recorded
+    Given the agency's demo cases
+    When the auditor replays the <case>
+    Then the replay gives every recorded event in order and ends in the stored state
+    And the replay passed through <elements>
+    And replaying wrote nothing to the database
+
+    Examples:
+      | case                                   | elements                                                         |
+      | published document                     | draft, dept_review, office_review, sign_off, secrecy_review, publish |
+      | document waiting for the publisher     | sign_off, confidentiality_review_task, secrecy_review            |
+      | replied request                        | check_request, handle, sign_reply                                |
+
+  Scenario: A history rewritten consistently, after no checkpoint, does not replay
+    When someone turns bob's approval of "通知二" into a send-back and recomputes its whole chain
+    And the auditor verifies the histories
+    Then the verification reports
+      | instance | event | kind           |
+      | 通知二   | 4     | not_reproduced |
+
+  Scenario: An edited instance state is found
+    When someone changes the title in the stored state of "通知二"
+    And the auditor verifies the histories
+    Then the verification reports
+      | instance | event | kind         |
+      | 通知二   |       | state_edited |
+
+  Scenario: A task handed to its own drafter behind the engine's back is found
+    When alice starts the approval "通知三" and the agency signs another checkpoint
+    And alice submits her draft of "通知三"
+    And someone lets alice review her own draft of "通知三" in the database
+    And the auditor verifies the histories
+    Then the verification reports
+      | instance | event | kind         |
+      | 通知三   |       | state_edited |
+
+  Scenario: A changed deployed BPMN is found
+    When someone renames a task in the deployed simple approval
+    And the auditor verifies the histories
+    Then the verification reports
+      | instance | event | kind         |
+      | 通知一   | 1     | bpmn_changed |
+      | 通知二   | 1     | bpmn_changed |

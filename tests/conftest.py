@@ -107,11 +107,29 @@ def db(database_url: str, templates: Templates) -> Iterator[Database]:
 
 
 @pytest.fixture
-def engine(db: Database, clock: ManualClock) -> Engine:
-    """The gongkai engine on the test database with the manual clock, and an auditor."""
+def engine(db: Database, clock: ManualClock, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """The gongkai engine on the test database with the manual clock, and an auditor.
+
+    When the test is done, every history it made must replay (engine/replay.py).
+    """
     engine = Engine(db, clock, password_method=CHEAP_PASSWORDS)
     engine.users.add(AUDITOR, ["auditor"])
-    return engine
+    yield engine
+    _replay_everything(engine, request)
+
+
+def _replay_everything(engine: Engine, request: pytest.FixtureRequest) -> None:
+    """Check that every history the test made re-executes to its events and state."""
+    if request.node.get_closest_marker("tampers"):
+        return
+    with engine.store.read() as repo:
+        ids = list(repo.connection.execute(sqlalchemy.text("SELECT id FROM process_instances")))
+    problems = [
+        str(problem)
+        for (instance_id,) in ids
+        for problem in engine.replayer.replay_stored(instance_id).problems
+    ]
+    assert not problems, f"histories that do not replay: {problems}"
 
 
 def _app_engine(db: Database, clock: ManualClock) -> Engine:

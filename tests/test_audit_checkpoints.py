@@ -25,6 +25,8 @@ from webui.cli import main
 
 from .conftest import WORKFLOWS
 
+pytestmark = pytest.mark.tampers
+
 EVENTS = table_of(Event)
 INSTANCES = table_of(ProcessInstance)
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
-from sqlalchemy import MetaData, delete, text, update
+from sqlalchemy import MetaData, delete, select, text, update
 
 from engine import Engine, audit
 from engine.checkpoints import VerifyReport, generate_key, verify_export
+from engine.replay import ReplayReport
+from engine.store.models import Definition, WorkItem, table_of
+from webui.demo import seed
 
+from .conftest import WORKFLOWS
 from .helpers import Story as BaseStory
 from .test_audit_checkpoints import (
     EVENTS,
@@ -25,17 +30,19 @@ from .test_audit_checkpoints import (
 )
 
 # naming ``engine`` puts its database parameter in each scenario: SQLite and PostgreSQL.
-pytestmark = pytest.mark.usefixtures("engine")
+pytestmark = [pytest.mark.usefixtures("engine"), pytest.mark.tampers]
 
 scenarios("audit.feature")
 
 
 @dataclass
 class Story(BaseStory):
-    """What the scenario's steps hand each other: the export and the last report."""
+    """What the scenario's steps hand each other: the export, the last report, a replay."""
 
     export: list[str] = field(default_factory=list)
     report: VerifyReport | None = None
+    replay: ReplayReport | None = None
+    rows_before: dict[str, list[tuple[object, ...]]] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -67,6 +74,12 @@ def signed_checkpoint(engine: Engine) -> None:
 @given("the agency has signed two checkpoints")
 def signed_two_checkpoints(engine: Engine) -> None:
     assert [engine.checkpoints.create().seq for _ in range(2)] == [1, 2]
+
+
+@given("the agency's demo cases")
+def demo_cases(engine: Engine) -> None:
+    engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
+    seed(engine)
 
 
 # -- when: honest work ------------------------------------------------------------
@@ -189,6 +202,74 @@ def edit_export(story: Story, actor: str, seq: int) -> None:
     story.export = [json.dumps(r, ensure_ascii=False) for r in records]
 
 
+@when(
+    parsers.parse(
+        'someone turns {actor}\'s approval of "{title}" into a send-back '
+        "and recomputes its whole chain"
+    )
+)
+def forge_decision(engine: Engine, story: Story, actor: str, title: str) -> None:
+    instance_id = story.by_title[title]
+    with engine.db.write_engine.begin() as conn:
+        event = next(e for e in events_of(conn, instance_id) if e.actor == actor)
+        data = {**event.data, "data": {**event.data["data"], "decision": "send_back"}}
+        conn.execute(
+            update(EVENTS)
+            .where(EVENTS.c.instance_id == instance_id, EVENTS.c.seq == event.seq)
+            .values(data=data)
+        )
+        rehash(conn, instance_id)
+
+
+@when(parsers.parse('someone changes the title in the stored state of "{title}"'))
+def edit_state(engine: Engine, story: Story, title: str) -> None:
+    instance_id = story.by_title[title]
+    with engine.db.write_engine.begin() as conn:
+        state = conn.execute(select(INSTANCES.c.state).where(INSTANCES.c.id == instance_id))
+        text_ = state.scalar_one()
+        assert json.dumps(title)[1:-1] in text_ or title in text_
+        forged = text_.replace(title, title + "（改）").replace(
+            json.dumps(title)[1:-1], json.dumps(title + "（改）")[1:-1]
+        )
+        conn.execute(update(INSTANCES).where(INSTANCES.c.id == instance_id).values(state=forged))
+
+
+@when(parsers.parse('someone lets {user} review her own draft of "{title}" in the database'))
+def lift_exclusion(engine: Engine, story: Story, user: str, title: str) -> None:
+    items = table_of(WorkItem)
+    with engine.db.write_engine.begin() as conn:
+        changed = conn.execute(
+            update(items)
+            .where(items.c.instance_id == story.by_title[title])
+            .values(excluded_users=[], claimed_by=user)
+        )
+        assert changed.rowcount == 1
+
+
+@when("someone renames a task in the deployed simple approval")
+def edit_bpmn(engine: Engine) -> None:
+    definitions = table_of(Definition)
+    with engine.db.write_engine.begin() as conn:
+        row = conn.execute(select(definitions.c.id, definitions.c.files)).one()
+        files = {
+            name: text_.replace('name="审核"', 'name="审阅"') for name, text_ in row.files.items()
+        }
+        assert files != row.files
+        conn.execute(update(definitions).where(definitions.c.id == row.id).values(files=files))
+
+
+@when(parsers.parse("the auditor replays the {case}"))
+def replay_case(engine: Engine, story: Story, case: str) -> None:
+    wanted = {
+        "published document": ("document_approval", "completed", None),
+        "document waiting for the publisher": ("document_approval", "running", "publish"),
+        "replied request": ("disclosure_request", "completed", None),
+    }[case]
+    story.instance_id = _demo_instance(engine, *wanted)
+    story.rows_before = _all_rows(engine)
+    story.replay = engine.replayer.replay_stored(story.instance_id)
+
+
 # -- when: the auditor ------------------------------------------------------------
 
 
@@ -230,6 +311,55 @@ def reports(story: Story, datatable: list[list[str]]) -> None:
     assert found == rows, [str(p) for p in story.report.problems]
 
 
+@then("the replay gives every recorded event in order and ends in the stored state")
+def replay_whole(engine: Engine, story: Story) -> None:
+    replay = story.replay
+    assert replay is not None
+    assert replay.ok, [str(p) for p in replay.problems]
+    assert replay.events == len(engine.queries.history(story.instance_id)) > 2
+    seqs = [(s.seq_from, s.seq_to) for s in replay.steps]
+    assert seqs[0][0] == 1 and seqs[-1][1] == replay.events
+    assert all(a[1] + 1 == b[0] for a, b in itertools.pairwise(seqs)), seqs
+
+
+@then(parsers.parse("the replay passed through {elements}"))
+def replay_passed(story: Story, elements: str) -> None:
+    assert story.replay is not None
+    done = set(story.replay.steps[-1].completed)
+    assert {e.strip() for e in elements.split(",")} <= done, sorted(done)
+
+
+@then("replaying wrote nothing to the database")
+def replay_wrote_nothing(engine: Engine, story: Story) -> None:
+    assert _all_rows(engine) == story.rows_before
+
+
 @then(parsers.parse('the history of "{title}" alone looks whole'))
 def chain_alone_whole(engine: Engine, story: Story, title: str) -> None:
     assert engine.queries.verify_chain(story.by_title[title]).ok
+
+
+def _demo_instance(engine: Engine, process: str, status: str, waiting_at: str | None) -> int:
+    items = table_of(WorkItem)
+    with engine.db.write_engine.connect() as conn:
+        query = select(INSTANCES.c.id).where(
+            INSTANCES.c.process_id == process, INSTANCES.c.status == status
+        )
+        if waiting_at is not None:
+            query = query.where(
+                INSTANCES.c.id.in_(
+                    select(items.c.instance_id).where(items.c.element_id == waiting_at)
+                )
+            )
+        return int(conn.execute(query.order_by(INSTANCES.c.id)).scalars().first())
+
+
+def _all_rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Return every row of every table, to show that nothing was written."""
+    tables = MetaData()
+    with engine.db.write_engine.connect() as conn:
+        tables.reflect(conn)
+        return {
+            name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
+            for name, table in tables.tables.items()
+        }

@@ -21,6 +21,11 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
             r"engine_bench: ratio=\S+ growth=\S+",
         ),
         (
+            "audit_bench.py",
+            ["--instances", "5"],
+            r"audit_bench: verify_per_s=\S+ replay_vs_live=\S+",
+        ),
+        (
             "privacy_bench.py",
             ["--paragraphs", "40"],
             r"privacy_bench: recall=[01]\.\d+ precision=[01]\.\d+",

@@ -151,6 +151,7 @@ def test_a_failing_condition_names_its_element_and_changes_nothing(people: Engin
     assert [t.element_id for t in engine.queries.list_tasks("bob")] == ["review"]
 
 
+@pytest.mark.tampers
 def test_tampering_with_the_log_is_detected(people: Engine) -> None:
     engine = people
     engine.deploy([WORKFLOWS / "simple_approval.bpmn"])

@@ -100,7 +100,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["gongkai.engine"] = engine
 
-    from . import admin, audit, auth, documents, errors, health, public, report, requests, tasks
+    from . import (
+        admin,
+        audit,
+        auth,
+        diagrams,
+        documents,
+        errors,
+        health,
+        public,
+        report,
+        requests,
+        tasks,
+    )
     from .converters import CONVERTERS
 
     app.url_map.converters.update(CONVERTERS)
@@ -118,6 +130,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin.bp,
         report.bp,
         audit.bp,
+        diagrams.bp,
     ):
         app.register_blueprint(blueprint)
     return app

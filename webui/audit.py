@@ -10,7 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine import Engine
+from engine.replay import ReplayStep
 from engine.views import InstanceFilter
+
+from .i18n import label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -38,7 +41,11 @@ EVENTS = {
     "correction_asked": _l("告知补正"),
     "attribute_changed": _l("公开属性变更"),
     "instance_completed": _l("办结"),
+    "service_completed": _l("自动办理"),
+    "tick": _l("计时器检查"),
 }
+#: how many replayed steps one page shows
+STEPS_PER_PAGE = 200
 
 
 def _engine() -> Engine:
@@ -117,3 +124,60 @@ def timeline(instance_id: int) -> ResponseReturnValue:
     return render_template(
         "audit_timeline.html", page=page, events=EVENTS, statuses=STATUSES, more_url=more_url
     )
+
+
+@bp.get("/instances/<id:instance_id>/steps")
+@login_required
+def steps(instance_id: int) -> ResponseReturnValue:
+    """Step through an instance's history re-executed on its diagram, one step at a time."""
+    page = _engine().queries.replay(instance_id, current_user.username)
+    first = max(0, request.args.get("from", 0, type=int) or 0)
+    shown = page.report.steps[first : first + STEPS_PER_PAGE]
+    window = [_step(s, page.names, first + k + 1) for k, s in enumerate(shown)]
+    later = first + STEPS_PER_PAGE < len(page.report.steps)
+    return render_template(
+        "audit_steps.html",
+        page=page,
+        steps=window,
+        statuses=STATUSES,
+        process_id=page.instance.process_id,
+        earlier_url=url_for(
+            "audit.steps", instance_id=instance_id, **{"from": max(0, first - STEPS_PER_PAGE)}
+        )
+        if first
+        else None,
+        later_url=url_for(
+            "audit.steps", instance_id=instance_id, **{"from": first + STEPS_PER_PAGE}
+        )
+        if later
+        else None,
+    )
+
+
+def _step(step: ReplayStep, names: dict[str, str], number: int) -> dict[str, object]:
+    """Return one replayed step as the diagram's step-through reads it."""
+    what = str(EVENTS.get(step.kind, step.kind))
+    title = f"{number}. {what}" + (f" · {label(step.name, step.labels)}" if step.name else "")
+    return {
+        "seq_from": step.seq_from,
+        "seq_to": step.seq_to,
+        "at": step.at,
+        "actor": step.actor,
+        "actor_name": names.get(step.actor, step.actor) if step.actor else None,
+        "kind": step.kind,
+        "title": title,
+        "completed": list(step.completed),
+        "waiting": list(step.waiting),
+        "data": {key: _shown(value) for key, value in step.data.items()},
+    }
+
+
+def _shown(value: object) -> str:
+    """Return a submitted value as text: a file by its name and hash, a list joined."""
+    if isinstance(value, dict) and "sha256" in value:
+        return f"{value.get('filename', '')}（SHA-256 {str(value['sha256'])[:12]}…）"
+    if isinstance(value, list):
+        return "、".join(_shown(v) for v in value)
+    if value is None:
+        return "—"
+    return str(value)

@@ -23,6 +23,7 @@ from engine.disclosure.repeal import KEEPERS, NORMATIVE, repeal
 from engine.disclosure.review import CONCLUSIONS, EXEMPTIONS
 from engine.disclosure.roles import ROLES
 
+from . import diagrams
 from .messages import error_message
 
 bp = Blueprint("documents", __name__)
@@ -80,8 +81,13 @@ def document(document_id: int) -> ResponseReturnValue:
     """Show an issued document's official text."""
     found = _engine().catalogue.get_document(document_id, current_user.username)
     repealer = found.full and found.doc_type == NORMATIVE and _repeals()
+    position = diagrams.position(found.instance_id) if found.full else None
     return render_template(
-        "document.html", document=found, public=not found.full, repealer=repealer
+        "document.html",
+        document=found,
+        public=not found.full,
+        repealer=repealer,
+        position=position,
     )
 
 

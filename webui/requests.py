@@ -28,7 +28,7 @@ from engine.disclosure.requests.desk import (
 from engine.disclosure.requests.forms import RegistrarEntryForm, RequestForm
 from engine.disclosure.requests.handling import STATUSES
 
-from . import formview
+from . import diagrams, formview
 from .messages import error_message
 
 bp = Blueprint("requests", __name__)
@@ -239,4 +239,5 @@ def id_scan(request_id: int) -> ResponseReturnValue:
 def show(request_id: int) -> ResponseReturnValue:
     """Show a request with its applicant, to a registrar or one of its handlers."""
     view = _engine().requests.get(request_id, current_user.username)
-    return render_template("request.html", view=view, **request_labels(view))
+    position = diagrams.position(view.instance_id)
+    return render_template("request.html", view=view, position=position, **request_labels(view))

@@ -6,10 +6,12 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from engine import Database, Engine
@@ -56,13 +58,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine
     engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
     for username, (display_name, role) in USERS.items():
         engine.users.add(username, [role], display_name, PASSWORD)
-    app = create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})
+    with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
+        yield url, engine
+    engine.db.dispose()
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free local port in a thread; yield its address."""
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", engine
-    http.shutdown()
-    engine.db.dispose()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()
 
 
 @pytest.fixture(scope="module")

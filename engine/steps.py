@@ -1,0 +1,205 @@
+"""One engine call on one instance, and the SpiffWorkflow moves it is made of.
+
+Shared by the engine, which runs and stores each step, and by the replay,
+which runs the same steps again in memory to check a history.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins import NoneTaskMixin
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from . import audit
+from .clock import iso
+from .definitions import CompiledDefinition, UserTaskRules
+from .store.repository import EventRow, InstanceRow, WorkItemRow
+
+
+@dataclass
+class Step:
+    """One engine call on one instance: its time, what it changed, the events it wrote."""
+
+    instance: InstanceRow
+    compiled: CompiledDefinition
+    workflow: BpmnWorkflow
+    moment: datetime
+    now: str
+    actor: str | None
+    ready_before: dict[str, tuple[Task, UserTaskRules]] = field(default_factory=dict)
+    waiting_before: frozenset[tuple[str, str]] = frozenset()
+    timers_fired: list[Task] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
+    #: processes a service task asked to start in this transaction: (process id, data)
+    starts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def record(self, task: Task) -> None:
+        """Note a task SpiffWorkflow completed on its own (passed as its callback)."""
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+            self.timers_fired.append(task)
+
+    def event(self, type_: str, actor: str | None, data: dict[str, Any]) -> None:
+        """Append an event to the instance's chain, to be written with the state."""
+        self.events.append(audit.chain_event(self.instance, type_, actor, self.now, data))
+
+
+#: the kinds of events an instance waits for and the engine delivers
+MESSAGE, SIGNAL = "message", "signal"
+
+
+def catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]) -> bool:
+    """Hand the workflow a message or signal its waiting tasks expect; tell whether one took it.
+
+    A message carries the correlations each waiting event computes from the
+    payload, so that only the instance the BPMN correlates takes it.
+    """
+    taken = False
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if definition is None or getattr(definition, "name", None) != name:
+            continue
+        if event_kind(type(definition).__name__) != kind:
+            continue
+        correlations = {}
+        properties = getattr(definition, "correlation_properties", None)
+        if properties:
+            correlations = definition.calculate_correlations(
+                workflow.script_engine, properties, payload
+            )
+        event = BpmnEvent(type(definition)(name), payload, correlations=correlations)
+        try:
+            workflow.send_event(event)
+        except WorkflowException:
+            continue
+        taken = True
+        if kind == MESSAGE:
+            break  # one message, one receiver
+    return taken
+
+
+def changed_data(
+    workflow: BpmnWorkflow, updates: dict[str, Any]
+) -> tuple[dict[str, list[Any]], list[Task]]:
+    """Apply ``updates`` to the unfinished tasks holding each key; return changes and tasks.
+
+    A waiting task takes its data from its parent again whenever it is updated
+    (a timer, for one): the parents of unfinished tasks change with them.
+    """
+    changes: dict[str, list[Any]] = {}
+    touched: list[Task] = []
+    unfinished = workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK)
+    parents = {t.parent.id: t.parent for t in unfinished if t.parent is not None}
+    for task in [*unfinished, *parents.values()]:
+        changed = False
+        for key, value in updates.items():
+            if key not in task.data:
+                continue
+            old = task.data[key]
+            new = {**old, **value} if isinstance(old, dict) and isinstance(value, dict) else value
+            if old != new:
+                changes.setdefault(key, [copy.deepcopy(old), copy.deepcopy(new)])
+                task.data[key] = copy.deepcopy(new)
+                changed = True
+        if changed:
+            touched.append(task)
+    return changes, touched
+
+
+def waiting_events(workflow: BpmnWorkflow) -> frozenset[tuple[str, str]]:
+    """Return the (kind, name) of every message and signal the workflow waits for."""
+    return frozenset(
+        (kind, str(pending.name))
+        for pending in workflow.waiting_events()
+        if (kind := event_kind(pending.event_type)) and pending.name
+    )
+
+
+def event_kind(event_type: str) -> str | None:
+    """Return whether a SpiffWorkflow event type is a message or a signal (or neither)."""
+    if "Message" in event_type:
+        return MESSAGE
+    if "Signal" in event_type:
+        return SIGNAL
+    return None
+
+
+def claim_data(item: WorkItemRow, before: str | None) -> dict[str, Any]:
+    """Return what a claim event records: the task, who had it and who has it now."""
+    return {
+        "task_id": item.task_id,
+        "element_id": item.element_id,
+        "name": item.name,
+        **({"labels": item.labels} if item.labels else {}),
+        "from": before,
+        "to": item.claimed_by,
+    }
+
+
+def rearm(workflow: BpmnWorkflow, touched: list[Task], step: Step) -> None:
+    """Evaluate anew the timers whose data changed, fire those due, and run on."""
+    for task in touched:
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimeDateEventDefinition):
+            # Evaluated when the timer was armed: evaluate it again.
+            task.internal_data.pop("event_value", None)
+    workflow.refresh_timers()
+    advance(workflow, step)
+
+
+def advance(workflow: BpmnWorkflow, step: Step) -> None:
+    """Run the engine steps; a plain task (``bpmn:task``) does nothing and passes straight on."""
+    while True:
+        workflow.do_engine_steps(did_complete_task=step.record)
+        plain = [
+            task
+            for task in workflow.get_tasks(state=TaskState.READY)
+            if isinstance(task.task_spec, NoneTaskMixin)
+        ]
+        if not plain:
+            return
+        for task in plain:
+            task.run()
+
+
+def ready_user_tasks(
+    workflow: BpmnWorkflow, compiled: CompiledDefinition
+) -> dict[str, tuple[Task, UserTaskRules]]:
+    """Return the ready user tasks that have rules (lanes, forms), by task id."""
+    ready: dict[str, tuple[Task, UserTaskRules]] = {}
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        rules = compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
+        if rules is not None:
+            ready[str(task.id)] = (task, rules)
+    return ready
+
+
+TIMER_TYPES = frozenset(
+    cls.__name__
+    for cls in (TimeDateEventDefinition, DurationTimerEventDefinition, CycleTimerEventDefinition)
+)
+
+
+def next_timer(workflow: BpmnWorkflow) -> str | None:
+    """Return when the workflow's earliest armed timer is due, if any."""
+    due: list[str] = []
+    for pending in workflow.waiting_events():
+        if pending.event_type in TIMER_TYPES and pending.value:
+            try:
+                due.append(iso(datetime.fromisoformat(str(pending.value))))
+            except ValueError:
+                continue
+    return min(due) if due else None
