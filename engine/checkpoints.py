@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from sqlalchemy import Connection, select
 
 from . import audit
 from .audit import Problem
-from .clock import iso
+from .clock import iso, local_iso
 from .errors import EngineError
 from .store.database import instance_path
 from .store.models import Checkpoint, Event, ProcessInstance, table_of
@@ -352,9 +352,7 @@ def _chain_problem(report: VerifyReport, chain: audit.ChainReport) -> None:
 def _since_text(since: date | datetime | str | None) -> str | None:
     if since is None or isinstance(since, str):
         return since
-    if not isinstance(since, datetime):
-        since = datetime(since.year, since.month, since.day, tzinfo=UTC)
-    return iso(since if since.tzinfo else since.replace(tzinfo=UTC))
+    return local_iso(since)
 
 
 def verify_export(

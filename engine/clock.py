@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 Clock = Callable[[], datetime]
 
@@ -15,6 +15,23 @@ def iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("the engine clock must return timezone-aware times")
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+#: the agency's time zone (China Standard Time): a day or time people name without a zone
+LOCAL_ZONE = timezone(timedelta(hours=8))
+
+
+def local_day_start(day: date, after: int = 0) -> str:
+    """Return, as stored, when the agency's day ``day`` (plus ``after`` days) begins."""
+    start = datetime.combine(day, time(), tzinfo=LOCAL_ZONE) + timedelta(days=after)
+    return iso(start)
+
+
+def local_iso(moment: date | datetime) -> str:
+    """Return a day or time as stored; without a zone it is the agency's (Beijing)."""
+    if not isinstance(moment, datetime):
+        return local_day_start(moment)
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=LOCAL_ZONE))
 
 
 def system_clock() -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -19,7 +19,7 @@ from .access import (
     task_and_instance,
 )
 from .checkpoints import configured_public_key
-from .clock import iso
+from .clock import local_day_start
 from .errors import PermissionDeniedError
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
@@ -243,16 +243,6 @@ def _row_view(row: Any) -> InstanceRowView:
     )
 
 
-def _china_midnight_iso(day: str, after: int = 0) -> str:
-    """Return the UTC time of China midnight of ``day`` (plus ``after`` days), as stored."""
-    start = datetime.combine(date.fromisoformat(day), time(), tzinfo=_CHINA)
-    return iso((start + timedelta(days=after)).astimezone(UTC))
-
-
-#: China Standard Time: the days an auditor filters by
-_CHINA = timezone(timedelta(hours=8))
-
-
 def _instance_conditions(chosen: InstanceFilter) -> list[Any]:
     """Return the SQL conditions of a filter (invalid days are refused by the caller's form)."""
     table = ProcessInstance.__table__
@@ -262,9 +252,12 @@ def _instance_conditions(chosen: InstanceFilter) -> list[Any]:
     if chosen.status:
         where.append(table.c.status == chosen.status)
     if chosen.started_from:
-        where.append(table.c.started_at >= _china_midnight_iso(chosen.started_from))
+        first = date.fromisoformat(chosen.started_from)
+        where.append(table.c.started_at >= local_day_start(first))
     if chosen.started_to:
-        where.append(table.c.started_at < _china_midnight_iso(chosen.started_to, after=1))
+        where.append(
+            table.c.started_at < local_day_start(date.fromisoformat(chosen.started_to), after=1)
+        )
     if chosen.actor:
         took_part = select(Participant.instance_id).where(Participant.username == chosen.actor)
         where.append(table.c.id.in_(took_part))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,12 @@ from engine.checkpoints import (
     merkle_root,
     verify_export,
 )
+from engine.clock import ManualClock
 from engine.store.models import Event, ProcessInstance, table_of
 from webui.cli import main
 
 from .conftest import WORKFLOWS
+from .helpers import beijing
 
 pytestmark = pytest.mark.tampers
 
@@ -112,6 +115,20 @@ def test_a_clean_history_verifies(setup: tuple[Engine, str], tmp_path: Path) -> 
     assert [CheckpointView.from_line(line) for line in lines] == [first, second]
     assert engine.checkpoints.verify(public, instance_id=ids[0]).instances == 1
     assert engine.checkpoints.verify(public, since="2100-01-01").instances == 0
+
+
+def test_since_names_a_day_of_beijing(
+    setup: tuple[Engine, str], clock: ManualClock, tmp_path: Path
+) -> None:
+    engine, public = setup
+    clock.now = beijing("2026-11-30 23:30")
+    approved(engine, "前一天")
+    clock.now = beijing("2026-12-01 00:30")  # still 30 November in UTC
+    late = approved(engine, "当天")
+    report = engine.checkpoints.verify(public, since=date(2026, 12, 1))
+    assert report.instances == 1
+    export = list(engine.checkpoints.export(since=datetime(2026, 12, 1)))
+    assert [json.loads(line)["id"] for line in export if '"kind":"instance"' in line] == [late]
 
 
 def test_merkle_root_follows_rfc_6962() -> None:

@@ -396,7 +396,9 @@ _DATES = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S"]
 
 @audit.command("verify")
 @click.option("--instance", "instance_id", type=int, default=None, help="Only this instance.")
-@click.option("--since", type=_DATES, default=None, help="Only instances started since (UTC).")
+@click.option(
+    "--since", type=_DATES, default=None, help="Only instances started since (Beijing time)."
+)
 @click.option(
     "--file",
     "export",
@@ -448,7 +450,7 @@ def audit_verify(
 
 @audit.command("export")
 @click.option("--instance", "instance_ids", type=int, multiple=True, help="Repeat for several.")
-@click.option("--since", type=_DATES, default=None, help="Instances started since (UTC).")
+@click.option("--since", type=_DATES, default=None, help="Instances started since (Beijing time).")
 @click.option("--out", type=click.File("w", encoding="utf-8"), required=True)
 @pass_context
 def audit_export(ctx: _Context, instance_ids: tuple[int, ...], since: Any, out: Any) -> None:
