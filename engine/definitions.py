@@ -45,6 +45,9 @@ DEPARTMENT_PROPERTY = "department"
 #: extension property ("true"): finishing this task resumes earlier work (an opinion
 #: arrived, a fee was paid), so the earlier task ready again was not sent back.
 RESUMES_PROPERTY = "resumes"
+#: extension property ("true"): the task where a case is drafted: its form may be saved
+#: without finishing it, and while it was never finished its starter may delete the case.
+DRAFTING_PROPERTY = "drafting"
 #: extension property of a boundary timer: what its firing means for the task it sits on.
 TIMER_KIND_PROPERTY = "timerKind"
 TIMER_KINDS = ("reminder", "overdue")
@@ -65,6 +68,7 @@ class UserTaskRules:
     labels: tuple[tuple[str, str], ...] = ()
     department: str | None = None
     resumes: bool = False
+    drafting: bool = False
 
 
 @dataclass(frozen=True)
@@ -334,6 +338,7 @@ class _Checker:
                     labels(task),
                     department,
                     properties.get(RESUMES_PROPERTY, "").strip().lower() == "true",
+                    properties.get(DRAFTING_PROPERTY, "").strip().lower() == "true",
                 )
             )
 

@@ -264,6 +264,37 @@ class FormRegistry:
         """
         return self._opinions.get(name, frozenset())
 
+    def validate_given(
+        self, name: str, raw: dict[str, Any], extra: Mapping[str, FormSchema] | None = None
+    ) -> dict[str, Any]:
+        """Validate the fields of form ``name`` that ``raw`` fills in, for a saved draft.
+
+        What each given field takes is checked; what the form needs as a whole
+        (required fields, fields that go together) is left for submitting it.
+        An empty value is kept empty; names the form lacks are left out.
+        """
+        schema = self.schema(name, extra)
+        if not isinstance(raw, dict):
+            raise FormValidationError({"_schema": [Problem("form.not_an_object")]})
+        errors: dict[str, list[Problem]] = {}
+        clean: dict[str, Any] = {}
+        for key, value in raw.items():
+            field = schema.fields.get(key)
+            if field is None or field.dump_only or key in schema.FILE_FIELDS:
+                continue
+            if value is None or value == "" or value == []:
+                clean[key] = value
+                continue
+            try:
+                loaded = field.deserialize(value, key, raw)
+            except ValidationError as exc:
+                errors[key] = _problems(exc.messages)
+                continue
+            clean[key] = field.serialize(key, {key: loaded})
+        if errors:
+            raise FormValidationError(errors)
+        return clean
+
     def validate(
         self,
         name: str,

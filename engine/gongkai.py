@@ -8,6 +8,10 @@ from . import clock
 from .disclosure import CalendarAdmin, Catalogue, RequestDesk, WorkingDays, disclosure_domain
 from .disclosure.agency import AgencyDesk
 from .disclosure.appeals import AppealDesk
+from .disclosure.basic_catalogue import BasicCatalogue
+from .disclosure.drafts import DraftDesk
+from .disclosure.oversight import OversightDesk
+from .disclosure.publication import PublicationDesk
 from .disclosure.requests.handling import PROACTIVE_AFTER
 from .runtime import WorkflowEngine
 from .store.database import Database
@@ -38,3 +42,7 @@ class Engine(WorkflowEngine):
         self.requests = RequestDesk(self, days)
         self.agency = AgencyDesk(self)
         self.appeals = AppealDesk(self)
+        self.basic_catalogue = BasicCatalogue(self, days)
+        self.oversight = OversightDesk(self)
+        self.drafts = DraftDesk(self)
+        self.publication = PublicationDesk(self)

@@ -46,6 +46,7 @@ def task_view(
         subject,
         item.labels,
         item.due_provisional,
+        item.returned,
     )
 
 

@@ -20,12 +20,13 @@ from .access import (
 )
 from .checkpoints import configured_public_key
 from .clock import local_day_start
-from .errors import PermissionDeniedError
+from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
-from .store.models import Attachment, Participant, ProcessInstance, WorkItem
+from .store.models import Attachment, Participant, ProcessInstance, User, UserRole, WorkItem
 from .views import (
     AttachmentView,
+    DraftFormView,
     EventView,
     InstanceFilter,
     InstancePage,
@@ -192,6 +193,10 @@ class Queries:
             check_may_work(repo, username, held, item)
             compiled = self._engine.compiled(repo.connection, instance.definition_id)
             returned = repo.last_return_of(instance.id, task_id)
+            shared = _others_may_take(repo, item, username)
+            names = repo.display_names_of(
+                p for p in (item.claimed_by, returned.actor if returned else None) if p
+            )
         workflow = self._engine.live_workflow(instance, compiled, keep_cached=True)
         task = workflow.get_task_from_id(UUID(task_id))
         data = json_data(task.data)
@@ -204,7 +209,44 @@ class Queries:
         values |= {name: data.get(name) for name in schema.FILE_FIELDS}
         view = task_of(item, instance)
         last_return = event_view(returned) if returned else None
-        return TaskFormView(view, values, data, last_return, schema)
+        rules = compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
+        drafting = rules is not None and rules.drafting
+        deletable = (
+            drafting and instance.started_by == username and item.element_id not in instance.actors
+        )
+        return TaskFormView(
+            view,
+            values,
+            data,
+            last_return,
+            schema,
+            drafting,
+            deletable,
+            shared and not drafting,
+            names,
+        )
+
+    def draft_form(self, process_id: str, username: str) -> DraftFormView:
+        """Return the form a new case of ``process_id`` is drafted in, to one who may start it."""
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, username)
+            latest = repo.latest_definition(process_id)
+            if latest is None:
+                raise NotFoundError("process.not_deployed", process=process_id)
+            compiled = self._engine.compiled(repo.connection, latest[0])
+        starter = compiled.start_roles.get(process_id)
+        if starter not in (None, ANYONE) and starter not in held:
+            raise PermissionDeniedError("process.not_your_group", user=username, group=starter)
+        rules = next(
+            (r for (pid, _), r in compiled.user_tasks.items() if pid == process_id and r.drafting),
+            None,
+        )
+        if rules is None:
+            raise ConflictError("process.no_draft", process=process_id)
+        schema = self._engine.forms.schema(rules.form, compiled.json_forms)
+        values = {name: f.metadata.get("default") for name, f in schema.fields.items()}
+        labels = dict(rules.labels) or None
+        return DraftFormView(process_id, rules.name, labels, rules.form, schema, values)
 
     def attachment(self, attachment_id: int, reader: str) -> AttachmentView:
         """Return a stored attachment with its content, to a reader of its instance."""
@@ -227,6 +269,27 @@ class Queries:
         if reader is None:
             return existing_instance(repo, instance_id)
         return self._engine.read_policy.readable_instance(repo, reader, instance_id)
+
+
+def _others_may_take(repo: Any, item: Any, username: str) -> bool:
+    """Tell whether anyone but ``username`` may take the task (then claiming means something)."""
+    if item.allowed_users is not None:
+        return bool(set(item.allowed_users) - {username})
+    if item.role == ANYONE:
+        return True
+    others = (
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            UserRole.role == item.role,
+            User.active.is_(True),
+            User.username != username,
+            User.username.not_in(item.excluded_users or [""]),
+        )
+    )
+    if item.department is not None:
+        others = others.where(User.department == item.department)
+    return repo.connection.execute(others.limit(1)).first() is not None
 
 
 def _row_view(row: Any) -> InstanceRowView:

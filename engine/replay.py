@@ -36,6 +36,7 @@ from .state import compact
 from .steps import (
     Step,
     advance,
+    cancel,
     catch,
     changed_data,
     claim_data,
@@ -70,6 +71,8 @@ ENGINE_EVENTS = frozenset(
         "task_claimed",
         "task_released",
         "task_reassigned",
+        "task_saved",
+        "instance_cancelled",
         services.SERVICE_COMPLETED,
     }
 )
@@ -340,6 +343,17 @@ class Replayer:
                 item = run.items[task_id]
                 item.due_at, item.due_provisional = due_at, provisional
             return None
+        if event.type == "task_saved":
+            item = _recorded_task(run, event)
+            task = workflow.get_task_from_id(UUID(item.task_id))
+            rules = run.compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
+            if rules is None or not rules.drafting:
+                raise _Mismatch(event.seq, NOT_REPRODUCED, f"task {item.element_id!r} is no draft")
+            self._engine.keep(step, task, rules, dict(data.get("data") or {}))
+            return None
+        if event.type == "instance_cancelled":
+            cancel(step, str(data.get("reason") or ""))
+            return None
         if event.type in _CLAIMS:
             item = _recorded_task(run, event)
             before = item.claimed_by
@@ -357,7 +371,7 @@ class Replayer:
         workflow = run.workflow
         assert workflow is not None
         last = run.events[-1].seq
-        status = "completed" if workflow.is_completed() else "running"
+        status = run.instance.status
         if stored.status != status:
             raise _Mismatch(
                 None, STATE, f"status is {stored.status!r}, the history gives {status!r}"
@@ -554,4 +568,5 @@ def _item_key(item: WorkItemRow) -> tuple[Any, ...]:
         item.due_provisional,
         item.department,
         item.overdue,
+        item.returned,
     )

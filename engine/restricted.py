@@ -287,3 +287,78 @@ HELPERS: dict[str, Callable[..., Any]] = {
     "parse_datetime": _parse_datetime,
     "timedelta": timedelta,
 }
+
+
+#: the comparisons a plain condition may make
+_PLAIN_COMPARISONS = (
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.In,
+    ast.NotIn,
+    ast.Is,
+    ast.IsNot,
+)
+#: constants a plain condition may name: short ones (a long one is a script's business)
+_PLAIN_CONSTANT_CHARS = 200
+
+
+def _is_plain(node: ast.AST) -> bool:
+    if isinstance(node, ast.Expression):
+        return _is_plain(node.body)
+    if isinstance(node, ast.BoolOp):
+        return all(_is_plain(v) for v in node.values)
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, ast.Not) and _is_plain(node.operand)
+    if isinstance(node, ast.Compare):
+        return all(isinstance(op, _PLAIN_COMPARISONS) for op in node.ops) and all(
+            _is_plain(v) for v in (node.left, *node.comparators)
+        )
+    if isinstance(node, ast.Name):
+        return isinstance(node.ctx, ast.Load) and not node.id.startswith("_")
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return (
+            value is None
+            or isinstance(value, bool | int | float)
+            or (isinstance(value, str) and len(value) <= _PLAIN_CONSTANT_CHARS)
+        )
+    if isinstance(node, ast.Tuple | ast.List):
+        return (
+            len(node.elts) <= 50
+            and all(isinstance(e, ast.Constant) for e in node.elts)
+            and all(_is_plain(e) for e in node.elts)
+        )
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        return (
+            isinstance(node.value, ast.Name | ast.Subscript)
+            and _is_plain(node.value)
+            and isinstance(key, ast.Constant)
+            and isinstance(key.value, str | int)
+            and not isinstance(key.value, bool)
+        )
+    return False
+
+
+@functools.lru_cache(maxsize=2048)
+def plain_condition(source: str) -> Any | None:
+    """Return ``source`` compiled if it is a plain condition, else None.
+
+    A plain condition only reads names, constants and items by constant keys,
+    compares them and joins the answers with ``and``, ``or`` and ``not``: it
+    calls nothing, loops over nothing and computes nothing, so its cost is
+    bounded by the data it compares.  Such a condition (``decision ==
+    "send_back"``, ``clock["paused"] is True``) needs no sandbox.
+    """
+    try:
+        names_used(source, "eval")  # refused expressions are the sandbox's to report
+        tree = ast.parse(source, mode="eval")
+    except (ScriptRefused, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not _is_plain(tree):
+        return None
+    return compile(tree, "<bpmn condition>", "eval")

@@ -60,6 +60,7 @@ from .steps import (
     SIGNAL,
     Step,
     advance,
+    cancel,
     catch,
     changed_data,
     claim_data,
@@ -465,7 +466,7 @@ class WorkflowEngine:
 
     def _take_event(
         self, repo: Repository, step: Step, kind: str, name: str, data: dict[str, Any]
-    ) -> None:
+    ) -> tuple[TaskView, ...]:
         """Let the step's workflow catch a message or signal, run on, and save it."""
         step.event(f"{kind}_received", step.actor, {"name": name, "payload": data})
         with self._running(step, repo):
@@ -474,7 +475,7 @@ class WorkflowEngine:
                 advance(step.workflow, step)
         if not taken:
             raise _NotWaiting
-        self._save(repo, step)
+        return self._save(repo, step)
 
     def complete_task(
         self,
@@ -490,26 +491,12 @@ class WorkflowEngine:
         changes nothing; a task already completed, or an instance changed
         since ``expected_version``, raises ``ConflictError``.
         """
-        moment, now = self._now()
         with self.store.write() as repo:
-            held = roles_of(repo, actor)
-            item, instance = task_and_instance(repo, task_id)
-            if expected_version is not None and instance.row_version != expected_version:
-                raise ConflictError(
-                    "instance.version", current=instance.row_version, expected=expected_version
-                )
-            check_may_work(repo, actor, held, item)
-            compiled = self.compiled(repo.connection, instance.definition_id)
-            workflow = self.live_workflow(instance, compiled)
-            task = workflow.get_task_from_id(UUID(task_id))
-            if task is None or task.state != TaskState.READY:
-                raise ConflictError("task.gone")
+            item, task, step = self._work_step(repo, task_id, actor, expected_version)
+            instance, compiled, workflow = step.instance, step.compiled, step.workflow
             clean = self._validated(compiled, item.form, data, files or {}, task.data)
-            step = Step(instance, compiled, workflow, moment, now, actor)
-            step.ready_before = ready_user_tasks(workflow, compiled)
-            step.waiting_before = waiting_events(workflow)
             for name, upload in (files or {}).items():
-                clean[name] = _store_attachment(repo, instance.id, upload, actor, now)
+                clean[name] = _store_attachment(repo, instance.id, upload, actor, step.now)
             if not any(actor in users for users in instance.actors.values()):
                 repo.add_participant(instance.id, actor)
             with self._running(step, repo):
@@ -545,6 +532,213 @@ class WorkflowEngine:
         task.data.update(clean)
         task.run()
         advance(step.workflow, step)
+
+    # -- drafts -----------------------------------------------------------------------
+
+    def start_draft(
+        self,
+        process_id: str,
+        actor: str,
+        data: dict[str, Any],
+        files: dict[str, attachments.Upload] | None = None,
+    ) -> InstanceView:
+        """Start ``process_id`` and keep ``data`` in its drafting task: a draft from its first save.
+
+        The process must begin with a user task its BPMN marks ``drafting``;
+        the data are checked as far as they are given (a draft may lack what
+        submitting it needs).
+        """
+        moment, now = self._now()
+        with self.store.write() as repo:
+            held = roles_of(repo, actor)
+            step = self._new_instance(repo, process_id, actor, {}, moment, now)
+            starter = step.compiled.start_roles.get(process_id)
+            if starter not in (None, ANYONE) and starter not in held:
+                raise PermissionDeniedError("process.not_your_group", user=actor, group=starter)
+            with self._running(step, repo):
+                advance(step.workflow, step)
+            ready = ready_user_tasks(step.workflow, step.compiled).values()
+            drafting = [(task, rules) for task, rules in ready if rules.drafting]
+            if not drafting:
+                raise ConflictError("process.no_draft", process=process_id)
+            task, rules = drafting[0]
+            clean = self._given(step, rules.form, data, files or {}, repo)
+            self.keep(step, task, rules, clean)
+            view = self._save(repo, step)
+        self._remember(step.instance, step.workflow)
+        return instance_view(step.instance, step.compiled, step.workflow, view)
+
+    def save_task(
+        self,
+        task_id: str,
+        actor: str,
+        data: dict[str, Any],
+        expected_version: int | None = None,
+        files: dict[str, attachments.Upload] | None = None,
+    ) -> InstanceView:
+        """Keep a drafting task's form data without finishing it (保存草稿).
+
+        The data are checked as far as they are given; an empty field is
+        kept empty.  The save is an event of the history (``task_saved``).
+        """
+        with self.store.write() as repo:
+            item, task, step = self._work_step(repo, task_id, actor, expected_version)
+            rules = step.compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
+            if rules is None or not rules.drafting:
+                raise ConflictError("task.not_drafting", name=item.name)
+            clean = self._given(step, item.form, data, files or {}, repo)
+            self.keep(step, task, rules, clean)
+            ready = self._save(repo, step)
+        self._remember(step.instance, step.workflow)
+        return instance_view(step.instance, step.compiled, step.workflow, ready)
+
+    def _work_step(
+        self, repo: Repository, task_id: str, actor: str, expected_version: int | None
+    ) -> tuple[WorkItemRow, Task, Step]:
+        """Open a ready task ``actor`` may work on: its work item, its task and the step."""
+        moment, now = self._now()
+        held = roles_of(repo, actor)
+        item, instance = task_and_instance(repo, task_id)
+        if expected_version is not None and instance.row_version != expected_version:
+            raise ConflictError(
+                "instance.version", current=instance.row_version, expected=expected_version
+            )
+        check_may_work(repo, actor, held, item)
+        compiled = self.compiled(repo.connection, instance.definition_id)
+        workflow = self.live_workflow(instance, compiled)
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise ConflictError("task.gone")
+        step = Step(instance, compiled, workflow, moment, now, actor)
+        step.ready_before = ready_user_tasks(workflow, compiled)
+        step.waiting_before = waiting_events(workflow)
+        return item, task, step
+
+    def _given(
+        self,
+        step: Step,
+        form: str,
+        data: dict[str, Any],
+        files: dict[str, attachments.Upload],
+        repo: Repository,
+    ) -> dict[str, Any]:
+        """Check what a draft's save fills in, with its uploads; store the uploads."""
+        errors: dict[str, list[Problem]] = {}
+        clean: dict[str, Any] = {}
+        try:
+            clean = self.forms.validate_given(form, data, step.compiled.json_forms)
+        except FormValidationError as exc:
+            errors.update(exc.errors)
+        errors.update(self._upload_problems(step.compiled, form, files))
+        if errors:
+            raise FormValidationError(errors)
+        actor = str(step.actor)
+        for name, upload in files.items():
+            clean[name] = _store_attachment(repo, step.instance.id, upload, actor, step.now)
+        return clean
+
+    def _upload_problems(
+        self, compiled: CompiledDefinition, form: str, files: dict[str, attachments.Upload]
+    ) -> dict[str, list[Problem]]:
+        schema = self.forms.schema(form, compiled.json_forms)
+        errors: dict[str, list[Problem]] = {}
+        for name, upload in files.items():
+            if name not in schema.FILE_FIELDS:
+                errors[name] = [Problem("attachment.not_taken")]
+            elif found := attachments.problems(upload, self.max_attachment_bytes):
+                errors[name] = found
+        return errors
+
+    @staticmethod
+    def keep(step: Step, task: Task, rules: UserTaskRules, clean: dict[str, Any]) -> None:
+        """Record a drafting task's saved data and put them in the task."""
+        changes = {
+            key: [task.data.get(key), value]
+            for key, value in clean.items()
+            if task.data.get(key) != value
+        }
+        step.event(
+            "task_saved",
+            step.actor,
+            {
+                "task_id": str(task.id),
+                "element_id": rules.element_id,
+                "name": rules.name,
+                **({"labels": dict(rules.labels)} if rules.labels else {}),
+                "data": clean,
+                "changes": changes,
+            },
+        )
+        task.data.update(clean)
+
+    def delete_draft(self, instance_id: int, actor: str, reason: str = "") -> InstanceView:
+        """End a case that was never submitted, as its starter (删除草稿); the history stays.
+
+        Allowed while every ready task is a drafting task that was never
+        finished; the instance becomes ``cancelled``.
+        """
+        moment, now = self._now()
+        with self.store.write() as repo:
+            roles_of(repo, actor)
+            instance = repo.instance(instance_id, lock=True) if is_id(instance_id) else None
+            if instance is None:
+                raise NotFoundError("instance.not_found", instance=instance_id)
+            if instance.started_by != actor:
+                raise PermissionDeniedError("draft.not_yours", user=actor)
+            if instance.status != "running":
+                raise ConflictError("instance.finished", instance=instance_id)
+            compiled = self.compiled(repo.connection, instance.definition_id)
+            workflow = self.live_workflow(instance, compiled)
+            step = Step(instance, compiled, workflow, moment, now, actor)
+            step.ready_before = ready_user_tasks(workflow, compiled)
+            step.waiting_before = waiting_events(workflow)
+            if not step.ready_before or any(
+                not rules.drafting or rules.element_id in instance.actors
+                for _, rules in step.ready_before.values()
+            ):
+                raise ConflictError("draft.submitted", instance=instance_id)
+            cancel(step, reason)
+            ready = self._save(repo, step)
+        return instance_view(instance, compiled, workflow, ready)
+
+    def deliver(
+        self,
+        instance_id: int,
+        name: str,
+        payload: dict[str, Any] | None = None,
+        actor: str | None = None,
+        check: Callable[[Repository, InstanceRow], None] | None = None,
+    ) -> InstanceView:
+        """Deliver a message to one instance, named by its id; ``check`` may refuse it first.
+
+        ``check`` runs in the same transaction with the instance locked, so
+        that what it found still holds when the message is taken.
+        """
+        moment, now = self._now()
+        data = self._start_data(payload)
+        with self.store.write() as repo:
+            if actor is not None:
+                roles_of(repo, actor)
+            instance = repo.instance(instance_id, lock=True) if is_id(instance_id) else None
+            if instance is None:
+                raise NotFoundError("instance.not_found", instance=instance_id)
+            if instance.status != "running":
+                raise ConflictError("instance.finished", instance=instance_id)
+            if check is not None:
+                check(repo, instance)
+            compiled = self.compiled(repo.connection, instance.definition_id)
+            workflow = self.live_workflow(instance, compiled)
+            step = Step(instance, compiled, workflow, moment, now, actor)
+            step.ready_before = ready_user_tasks(workflow, compiled)
+            step.waiting_before = waiting_events(workflow)
+            try:
+                ready = self._take_event(repo, step, MESSAGE, name, data)
+            except _NotWaiting:
+                raise ConflictError(
+                    "instance.not_waiting", instance=instance_id, name=name
+                ) from None
+        self._remember(instance, workflow)
+        return instance_view(instance, compiled, workflow, ready)
 
     # -- claims ---------------------------------------------------------------------
 
@@ -699,11 +893,7 @@ class WorkflowEngine:
             clean = self.forms.validate(form, {**kept, **data}, current, compiled.json_forms)
         except FormValidationError as exc:
             errors.update(exc.errors)
-        for name, upload in files.items():
-            if name not in schema.FILE_FIELDS:
-                errors[name] = [Problem("attachment.not_taken")]
-            elif found := attachments.problems(upload, self.max_attachment_bytes):
-                errors[name] = found
+        errors.update(self._upload_problems(compiled, form, files))
         if errors:
             raise FormValidationError(errors)
         return clean
@@ -799,12 +989,13 @@ class WorkflowEngine:
         for tid, (task, rules) in ready.items():
             if tid in step.ready_before:
                 continue
+            returned = None
             if (
                 completed is not None
                 and rules.element_id in instance.actors
                 and compiled.leads_back(rules.process_id, completed, rules.element_id)
             ):
-                _record_sent_back(step, task, rules, completed)
+                returned = _record_sent_back(step, task, rules, completed)
             excluded = {a for e in rules.exclude_actors_of for a in instance.actors.get(e, [])}
             allowed = (
                 sorted({a for e in rules.only_actors_of for a in instance.actors.get(e, [])})
@@ -828,9 +1019,13 @@ class WorkflowEngine:
                     labels=dict(rules.labels) or None,
                     due_provisional=due_provisional,
                     department=self._department(task, rules),
+                    returned=returned,
                 )
             )
-        if workflow.is_completed():
+        if step.cancelled:
+            instance.status = "cancelled"
+            instance.completed_at = step.now
+        elif workflow.is_completed():
             instance.status = "completed"
             instance.completed_at = step.now
             step.event("instance_completed", None, {"data": json_data(workflow.data)})
@@ -950,8 +1145,11 @@ def _store_attachment(
     }
 
 
-def _record_sent_back(step: Step, task: Task, rules: UserTaskRules, completed: str) -> None:
-    """Record a task that became ready again: returned automatically or sent back by a person."""
+def _record_sent_back(step: Step, task: Task, rules: UserTaskRules, completed: str) -> str:
+    """Record a task that became ready again: returned automatically or sent back by a person.
+
+    Returns how: "automatic" (退文, by the rules) or "sent_back" (退回, by a person).
+    """
     automatic = completed == rules.element_id  # nobody else touched it: 退文 by the rules
     data = {
         "task_id": str(task.id),
@@ -966,14 +1164,16 @@ def _record_sent_back(step: Step, task: Task, rules: UserTaskRules, completed: s
     else:
         data["comment"] = task.data.get("comment", "")
     step.event("sent_back", None if automatic else step.actor, data)
+    return "automatic" if automatic else "sent_back"
 
 
 def _subject(workflow: BpmnWorkflow) -> str | None:
     """Return what the case is about, for inboxes: its ``title``, as far as it is known."""
+    ready = [] if workflow.is_completed() else workflow.get_tasks(state=TaskState.READY)
     data = (
         workflow.data
         if workflow.is_completed()
-        else (workflow.last_task or workflow.task_tree).data
+        else (ready[0] if ready else workflow.last_task or workflow.task_tree).data
     )
     title = data.get("title")
     return str(title)[:200] if title else None

@@ -46,6 +46,8 @@ class Step:
     events: list[EventRow] = field(default_factory=list)
     #: processes a service task asked to start in this transaction: (process id, data)
     starts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: the step ended the instance without finishing it (a draft deleted)
+    cancelled: bool = False
 
     def record(self, task: Task) -> None:
         """Note a task SpiffWorkflow completed on its own (passed as its callback)."""
@@ -147,6 +149,13 @@ def claim_data(item: WorkItemRow, before: str | None) -> dict[str, Any]:
         "from": before,
         "to": item.claimed_by,
     }
+
+
+def cancel(step: Step, reason: str) -> None:
+    """End the step's instance unfinished: every task is cancelled, the history says why."""
+    step.event("instance_cancelled", step.actor, {"reason": reason})
+    step.workflow.cancel()
+    step.cancelled = True
 
 
 def rearm(workflow: BpmnWorkflow, touched: list[Task], step: Step) -> None:

@@ -47,6 +47,8 @@ class TaskView:
     subject: str | None = None
     labels: dict[str, str] | None = None
     due_provisional: bool = False
+    #: how the task came back: "automatic" (退文) or "sent_back" (退回), if it did
+    returned: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,26 @@ class TaskFormView:
     data: dict[str, Any]
     last_return: EventView | None
     form: Any = None
+    #: the task is where the case is drafted: it may be saved without submitting
+    drafting: bool = False
+    #: the case was never submitted and this user started it: he may delete it
+    deletable: bool = False
+    #: someone else may take the task too: claiming it keeps it for this user
+    shared: bool = True
+    #: display names of the people the page names (who claimed it, who sent it back)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DraftFormView:
+    """The form a new case is drafted in, before it exists: its task's name and schema."""
+
+    process_id: str
+    name: str
+    labels: dict[str, str] | None
+    form_name: str
+    form: Any
+    values: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -250,3 +250,15 @@ Feature: Confidentiality review (保密审查)
     When sun concludes the review with "disclose_redacted", confirming every finding and hiding "张三"
     And zhou publishes the document
     Then the public entry of the document shows "张三" nowhere, neither in its title nor in its text
+
+  Scenario: The publisher sees exactly what goes out, and the review that cleared it
+    Given zhang has drafted a proactive document "关于发放困难补助的通知" with personal information of 张三
+    And the document has been issued
+    And sun has concluded the review with "disclose_redacted", confirming every finding
+    When zhou opens the publish task
+    Then the preview shows 3701**********1237, 139****5678, z*******@example.com and 6222********7894
+    And the preview shows none of 张三's identifiers
+    And the preview names the review "disclose_redacted" by sun
+    When an insider alters the official text in the database
+    And zhou opens the publish task
+    Then the preview says nothing is cleared to go out

@@ -363,3 +363,46 @@ Feature: Document approval (公文办理)
     And wang approves the office review with the comment "属性标注无误"
     And zhao approves the sign-off with the comment "同意印发"
     Then the approval sheet records no change of the document by li, wang or zhao
+
+  # -- drafts: a draft exists from its first save; withdraw and delete ------------------
+
+  Scenario: A draft exists from its first save, and only a save makes it
+    When zhang saves a draft titled "未完成的通知" without submitting it
+    Then zhang's inbox holds the draft "未完成的通知"
+    And li, liu, wang and zhao have nothing to review
+    And the history records zhang's save of the draft
+    And the event chain verifies
+
+  Scenario: The drafter deletes a draft he never submitted; the history keeps it
+    Given zhang has saved a draft titled "不再需要的通知"
+    When li tries to delete zhang's draft
+    Then the deletion is refused because "draft.not_yours"
+    When zhang deletes his draft
+    Then zhang's inbox is empty
+    And zhang's documents list the draft as deleted
+    And the history records the deletion by zhang
+
+  Scenario: A submitted draft cannot be deleted
+    Given zhang has drafted a general document "已提交的通知" marked proactive
+    When zhang tries to delete his draft
+    Then the deletion is refused because "draft.submitted"
+
+  Scenario: The drafter withdraws a submitted draft before his department head starts it
+    Given zhang has drafted a general document "需要撤回的通知" marked proactive
+    When zhang withdraws the draft
+    Then the draft comes back to zhang
+    And li, liu, wang and zhao have nothing to review
+    And zhang's documents list the draft as drafting
+    And the event chain verifies
+
+  Scenario: Once the department head has claimed the draft it cannot be withdrawn
+    Given zhang has drafted a general document "已被认领的通知" marked proactive
+    And li has claimed the department review
+    When zhang tries to withdraw the draft
+    Then the withdrawal is refused because "draft.review_started"
+    And li sees the department review, claimed by him
+
+  Scenario: Nobody but the drafter withdraws a draft
+    Given zhang has drafted a general document "别人的通知" marked proactive
+    When qian tries to withdraw the draft
+    Then the withdrawal is refused because "draft.not_yours"

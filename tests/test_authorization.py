@@ -184,7 +184,14 @@ def test_every_route_answers_every_role_as_the_matrix_says(app: Flask) -> None:
         if takes_it:
             check(user, "POST", f"/tasks/{cases.dept_task}/release", 302)
         drafts = user in ("zhangsan", "drafter2")
-        check(user, "POST", "/documents/new", 302 if drafts else signed)
+        check(user, "GET", "/drafts/new", 200 if drafts else signed)
+        check(user, "GET", "/mine", 302 if user == ANONYMOUS else 200)
+        # a head sees his own department's figures (lisi2 belongs to none)
+        overseers = {"lisi", "wangwu", "qianyi", "admin"}
+        check(user, "GET", "/office/catalogue", 200 if user in overseers else signed)
+        check(user, "GET", "/office/oversight", 200 if user in overseers else signed)
+        filers = {"wangwu", "qianyi", "admin"}
+        check(user, "GET", "/office/catalogue/unfiled", 200 if user in filers else signed)
         admin = 200 if user == "admin" else signed
         check(user, "GET", "/admin/tasks", admin)
         check(user, "GET", "/admin/calendar", admin)

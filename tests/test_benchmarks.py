@@ -27,8 +27,8 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
         ),
         (
             "privacy_bench.py",
-            ["--paragraphs", "40"],
-            r"privacy_bench: recall=[01]\.\d+ precision=[01]\.\d+",
+            ["--quick"],
+            r"privacy_bench: recall=[01]\.\d{3} precision=[01]\.\d{3} chars_per_s=\d+",
         ),
     ],
 )

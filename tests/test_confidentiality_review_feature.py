@@ -22,6 +22,7 @@ from engine import (
 )
 from engine.attachments import Upload
 from engine.disclosure.models import Document, ReviewRecord
+from engine.disclosure.publication import PublicationPreview
 from engine.disclosure.review import TITLE_BREAK, content_hash
 from engine.disclosure.views import DocumentView
 from engine.store.models import Attachment
@@ -864,3 +865,35 @@ def hidden_everywhere(engine: Engine, story: Story, passage: str) -> None:
         "covered by the content hash that review.clearance checks, and never redacted; "
         "the title should be part of the reviewed and redacted content"
     )
+
+
+# -- the publisher's preview ---------------------------------------------------------
+
+
+@when(parsers.parse("{user:w} opens the publish task"), target_fixture="preview")
+def open_publish_task(engine: Engine, story: Story, user: str) -> PublicationPreview:
+    task = task_of(engine, story.instance_id, PUBLISH, user)
+    return engine.publication.preview(task.task_id, user)
+
+
+@then(parsers.re(r"the preview shows (?P<forms>(?!none of ).+)"))
+def preview_shows(preview: PublicationPreview, forms: str) -> None:
+    for masked in masked_forms(forms):
+        assert preview.text is not None and masked in preview.text, (masked, preview.text)
+
+
+@then(parsers.parse("the preview shows none of {name}'s identifiers"))
+def preview_hides(preview: PublicationPreview, name: str) -> None:
+    for value in PEOPLE[name].identifiers.values():
+        assert value not in f"{preview.title}{preview.text}", value
+
+
+@then(parsers.parse('the preview names the review "{conclusion}" by {reviewer}'))
+def preview_review(preview: PublicationPreview, conclusion: str, reviewer: str) -> None:
+    assert preview.review is not None
+    assert (preview.review.conclusion, preview.review.reviewer_name) == (conclusion, reviewer)
+
+
+@then("the preview says nothing is cleared to go out")
+def preview_not_cleared(preview: PublicationPreview) -> None:
+    assert (preview.review, preview.text) == (None, None)

@@ -113,6 +113,8 @@ def draft_data(
     }
     if attribute == "withheld":
         data |= {"attribute_reason": "属于内部管理事务", "withheld_basis": "art16_internal_affairs"}
+    if doc_type == "policy":  # a policy goes for approval with its interpretation plan
+        data["interpretation_plan"] = "由起草处室撰写政策解读，随文件同步发布。"
     return data | extra
 
 
@@ -908,3 +910,76 @@ def no_changes_on_sheet(engine: Engine, story: Story, who: str) -> None:
         "data, so one reviewer's 'decision'/'comment' is recorded as a change of the previous "
         "reviewer's; only document fields (title, body, attribute, ...) should count"
     )
+
+
+# -- drafts ---------------------------------------------------------------------------
+
+
+@given(parsers.parse('{user:w} has saved a draft titled "{title}"'))
+@when(parsers.parse('{user:w} saves a draft titled "{title}" without submitting it'))
+def save_draft(engine: Engine, story: Story, user: str, title: str) -> None:
+    story.instance_id = engine.start_draft(PROCESS, user, {"title": title}).id
+
+
+@given(step("{user:w} has claimed the {element:Step}"))
+def has_claimed(engine: Engine, story: Story, user: str, element: str) -> None:
+    engine.claim(waiting_task(engine, story.instance_id, element).task_id, user)
+
+
+@then(parsers.parse('{user:w}\'s inbox holds the draft "{title}"'))
+def inbox_holds_draft(engine: Engine, story: Story, user: str, title: str) -> None:
+    task = task_of(engine, story.instance_id, "draft", user)
+    assert task.subject == title
+    assert engine.queries.task_form(task.task_id, user).values["title"] == title
+
+
+@then(parsers.parse("{user:w}'s inbox is empty"))
+def inbox_empty(engine: Engine, user: str) -> None:
+    assert engine.queries.list_tasks(user) == []
+
+
+@then(parsers.parse("the history records {user:w}'s save of the draft"))
+def save_recorded(engine: Engine, story: Story, user: str) -> None:
+    saved = events(engine, story, "task_saved")
+    assert [(e.actor, e.data["element_id"]) for e in saved] == [(user, "draft")]
+
+
+@when(parsers.parse("{user:w} tries to delete {owner:w}'s draft"))
+@when(parsers.parse("{user:w} tries to delete his draft"))
+@when(parsers.parse("{user:w} deletes his draft"))
+def delete_draft(engine: Engine, story: Story, user: str, owner: str = "") -> None:
+    attempt(engine, story, user, lambda: engine.delete_draft(story.instance_id, user, "不再需要"))
+
+
+@when(parsers.parse("{user:w} withdraws the draft"))
+@when(parsers.parse("{user:w} tries to withdraw the draft"))
+def withdraw_draft(engine: Engine, story: Story, user: str) -> None:
+    attempt(engine, story, user, lambda: engine.drafts.withdraw(story.instance_id, user))
+
+
+@then(parsers.re(r'the (?:deletion|withdrawal) is refused because "(?P<code>[\w.]+)"'))
+def refused_with(engine: Engine, story: Story, code: str) -> None:
+    assert isinstance(story.error, EngineError), f"not refused: {story.error!r}"
+    assert story.error.code == code, str(story.error)
+    # a refusal changes nothing
+    assert engine.queries.get_instance(story.instance_id).version == story.version_before
+
+
+@then(parsers.parse("the draft comes back to {user:w}"))
+def back_to_drafter(engine: Engine, story: Story, user: str) -> None:
+    assert story.error is None, story.error
+    task = task_of(engine, story.instance_id, "draft", user)
+    assert engine.queries.task_form(task.task_id, user).values["title"]
+
+
+@then(parsers.parse("{user:w}'s documents list the draft as {state:w}"))
+def listed_as(engine: Engine, story: Story, user: str, state: str) -> None:
+    rows = engine.drafts.mine(user, state).rows
+    assert story.instance_id in [r.instance_id for r in rows], state
+
+
+@then(parsers.parse("the history records the deletion by {user:w}"))
+def deletion_recorded(engine: Engine, story: Story, user: str) -> None:
+    assert story.error is None, story.error
+    assert [e.actor for e in events(engine, story, "instance_cancelled")] == [user]
+    assert engine.queries.get_instance(story.instance_id).status == "cancelled"

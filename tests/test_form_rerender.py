@@ -22,7 +22,7 @@ class Task:
         self.browser = Browser(app.test_client()).login(username)
         self.path = re.search(r'href="(/tasks/[0-9a-f-]+)"', self.browser.get("/")).group(1)
         page = self.browser.get(self.path)
-        self.instance_id = int(re.search(r"<small>#(\d+)</small>", page).group(1))
+        self.instance_id = self.engine.queries.get_task(self.path.rsplit("/", 1)[1]).instance_id
         self.version = re.search(r'name="version" value="(\d+)"', page).group(1)
         self.before = self.state()
 

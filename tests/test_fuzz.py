@@ -301,7 +301,12 @@ _DRAFT = {
     "attribute": "proactive",
 }
 _PLAIN_DRAFT = {**_DRAFT, "body": "现就有关事项通知如下。"}
-_POLICY_DRAFT = {**_PLAIN_DRAFT, "doc_type": "policy", "attribute_reason": "涉及公众利益。"}
+_POLICY_DRAFT = {
+    **_PLAIN_DRAFT,
+    "doc_type": "policy",
+    "attribute_reason": "涉及公众利益。",
+    "interpretation_plan": "随文件同步发布图文解读。",
+}
 _REVIEW = {"decision": "approve", "attribute": "proactive", "comment": "同意。"}
 _ISSUE = [
     ("lisi", _REVIEW),

@@ -1,6 +1,7 @@
 """De-identification: finding personal identifiers, masking them, redacting the text."""
 
 import itertools
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -9,9 +10,11 @@ from engine.disclosure.privacy import (
     KINDS,
     Finding,
     Redaction,
+    _resolve,
     find_personal_information,
     manual_redactions,
     mask,
+    normalize,
     redact,
 )
 
@@ -76,9 +79,14 @@ def grouped(number: str, sep: str = " ") -> str:
 
 
 def test_kinds_have_chinese_and_english_labels():
-    for kind in ("resident_id", "mobile", "bank_card", "email", "landline"):
+    for kind in (
+        "resident_id", "mobile", "bank_card", "email", "landline", "passport",
+        "hk_macau_permit", "taiwan_permit", "license_plate",
+    ):  # fmt: skip
         zh, en = KINDS[kind]
         assert zh and en
+    assert KINDS["hk_macau_permit"][0] == "港澳通行证件号码"
+    assert KINDS["taiwan_permit"][0] == "台湾通行证件号码"
     assert KINDS["resident_id"][0] == "居民身份证号"
     assert KINDS["mobile"][0] == "手机号码"
     assert KINDS["bank_card"][0] == "银行卡号"
@@ -272,9 +280,12 @@ def test_landline_formats(written):
     assert kinds(f"威海市政务服务中心{written}转8001") == [("landline", written)]
 
 
-def test_landline_run_together_only_after_a_telephone_label():
+def test_landline_run_together_after_any_words_but_another_numbers_label():
     assert kinds("联系电话06315288123") == [("landline", "06315288123")]
-    assert kinds("文件06315288123") == []
+    assert kinds("请联系06318803972") == [("landline", "06318803972")]
+    assert kinds("文件06315288123") == [("landline", "06315288123")]
+    for label in ("档号", "档案编号：", "发票代码", "账户", "金额合计", "第"):
+        assert kinds(f"{label}06315288123") == [], label
 
 
 def test_not_landlines():
@@ -515,3 +526,396 @@ def test_manual_redactions_overlapping_passages_and_findings():
         "联系人******138****5678"
     )
     assert manual_redactions("哈哈哈", ["哈哈"]) == [Redaction(0, 2, "**"), Redaction(1, 3, "**")]
+
+
+# ---------------------------------------------------------------- width
+
+
+def wide(text: str) -> str:
+    """``text`` typed in full width: ASCII to full-width forms, spaces to ideographic ones."""
+    return "".join(
+        "\u3000" if ch == " " else chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text
+    )
+
+
+def test_normalize_folds_width_one_character_for_one():
+    assert normalize("３７１０－１２　ＡＢ＠ｘ．ｃｎ（）：，；") == "3710-12 AB@x.cn():,;"
+    assert normalize("0631—5288123 0631–1 0631‐1 0631−1 0631﹣1") == (
+        "0631-5288123 0631-1 0631-1 0631-1 0631-1"
+    )
+    assert normalize("鲁K•12345 鲁K・12345 鲁K‧12345 ￥12") == "鲁K·12345 鲁K·12345 鲁K·12345 ¥12"
+    text = (
+        "关于做好２０２６年政务公开工作的通知，联系人：张三（手机：１３８－１２３４－５６７８）。"
+    )
+    assert len(normalize(text)) == len(text)
+    assert normalize("政府信息公开") == "政府信息公开"
+
+
+ID_GROUPED = f"{ID_A[:4]} {ID_A[4:8]} {ID_A[8:12]} {ID_A[12:16]} {ID_A[16:]}"
+
+#: (sentence, identifier, kind): each writing of each kind
+WRITINGS = [
+    ("身份证号{}。", ID_A, "resident_id"),
+    ("公民身份号码{}，", "370102900307123", "resident_id"),
+    ("身份证号{}。", ID_GROUPED, "resident_id"),
+    ("身份证号：{}", f"{ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}", "resident_id"),
+    ("身份证号：{}", f"{ID_A[:6]}-{ID_A[6:14]}-{ID_A[14:]}", "resident_id"),
+    ("手机{}。", "13812345678", "mobile"),
+    ("手机{}。", "138-1234-5678", "mobile"),
+    ("手机{}。", "138 1234 5678", "mobile"),
+    ("联系电话：{}。", "+86 138 1234 5678", "mobile"),
+    ("银行卡号：{}。", CARD_16, "bank_card"),
+    ("卡号{}，", grouped(CARD_19), "bank_card"),
+    ("邮箱：{}。", "zhang.san@163.com", "email"),
+    ("电话：{}。", "0631-5288123", "landline"),
+    ("电话：{}。", "(0631)5288123", "landline"),
+    ("电话：{}。", "0631 5288123", "landline"),
+    ("电话：{}。", "+86-631-5288123", "landline"),
+    ("请联系{}。", "06318803972", "landline"),
+    ("护照号码：{}。", "E12345678", "passport"),
+    ("证件类型：护照；证件号码：{}。", "EA1234567", "passport"),
+    ("护照号码：{}。", "G1234567", "passport"),
+    ("往来港澳通行证号码：{}。", "C12345678", "hk_macau_permit"),
+    ("回乡证号码：{}。", "H1234567801", "hk_macau_permit"),
+    ("台胞证号码：{}。", "12345678", "taiwan_permit"),
+    ("往来台湾通行证：{}。", "L12345678", "taiwan_permit"),
+    ("号牌为{}的车辆", "鲁K12345", "license_plate"),
+    ("号牌为{}的车辆", "鲁K-12345", "license_plate"),
+    ("号牌为{}的车辆", "鲁K D12345", "license_plate"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "value", "kind"), WRITINGS)
+def test_each_writing_is_found_in_both_widths(sentence, value, kind):
+    assert kinds(sentence.format(value)) == [(kind, value)]
+    # the whole sentence typed in full width, and only the identifier
+    assert kinds(wide(sentence.format(value))) == [(kind, wide(value))]
+    assert kinds(sentence.format(wide(value))) == [(kind, wide(value))]
+
+
+@pytest.mark.parametrize(("sentence", "value", "kind"), WRITINGS)
+def test_findings_and_masks_address_the_text_as_written(sentence, value, kind):
+    text = wide(sentence.format(value))
+    (finding,) = find_personal_information(text)
+    assert text[finding.start : finding.end] == finding.text == wide(value)
+    assert finding.masked == mask(kind, wide(value))
+    assert len(finding.masked) == len(finding.text)
+    # the mask is the half-width mask, in full width where it keeps a character
+    assert normalize(finding.masked) == mask(kind, value)
+
+
+def test_dash_variants_between_groups():
+    for dash in "－—–‐−﹣":
+        assert kinds(f"电话：0631{dash}5288123") == [("landline", f"0631{dash}5288123")]
+        assert kinds(f"手机138{dash}1234{dash}5678") == [("mobile", f"138{dash}1234{dash}5678")]
+        written = f"{ID_A[:6]}{dash}{ID_A[6:14]}{dash}{ID_A[14:]}"
+        assert kinds(f"身份证号{written}") == [("resident_id", written)]
+
+
+def test_full_width_email_parts():
+    assert kinds("邮箱：zhangsan＠163.com") == [("email", "zhangsan＠163.com")]
+    assert kinds("邮箱：zhangsan@163．com。") == [("email", "zhangsan@163．com")]
+
+
+#: texts with nothing to find, in either width
+LOOK_ALIKES = [
+    # amounts and statistics of 11 digits starting 13-19
+    "年度预算总额15546680069.58元",
+    "支付金额¥18030298747.59",
+    "支付￥18030298747",
+    "折合$18030298747",
+    "人民币13812345678元",
+    "全市用电量15546680069千瓦时",
+    "接待游客13512345678人次",
+    "货物运输量15812345678吨",
+    "受益群众13712345678户，",
+    "覆盖13612345678人，",
+    "服务13612345678次。",
+    "面积13612345678平方米",
+    "增加13612345678万",
+    "财政收入13512345678",
+    "合计13812345678",
+    "编码213812345678900",
+    "系数0.13812345678",
+    # other numbers
+    "工号13812345678",
+    "第13812345678号",
+    "档号06315288123",
+    "网址http://www.weihai.gov.cn/art/2026/11/28/art_13812345678.html",
+    # resident IDs that fail their checks, grouped or not
+    f"身份证号{wrong_check(ID_A)}",
+    f"身份证号 {wrong_check(ID_A)[:4]} {wrong_check(ID_A)[4:8]} {wrong_check(ID_A)[8:12]} "
+    f"{wrong_check(ID_A)[12:16]} {wrong_check(ID_A)[16:]}",
+    f"身份证号 {ID_A[:6]} {ID_A[6:14]}-{ID_A[14:]}",  # separators differ
+    # shaped like travel documents
+    "产品型号E12345678",
+    "护照号码E1234567",
+    "台胞证有效期至20301231",
+    "持往来港澳通行证，设备编号C12345678",
+    "台胞证办理咨询电话：52881234",
+    "台胞证号码：受理编号2026，12345678",
+    "往来港澳通行证号码C1234567",
+    # shaped like plates
+    "鲁ICP备12345678号-1",
+    "粤B2-20090059",
+    "鲁K 123456",
+    "京A股",
+]
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_look_alikes_are_not_found_in_either_width(text):
+    assert kinds(text) == []
+    assert kinds(wide(text)) == []
+
+
+# ---------------------------------------------------------------- grouped resident IDs
+
+
+def test_grouped_ids_in_every_grouping():
+    for sizes in ((4, 4, 4, 4, 2), (6, 8, 4), (6, 4, 4, 4), (3, 3, 4, 4, 4)):
+        parts, at = [], 0
+        for size in sizes:
+            parts.append(ID_B[at : at + size])
+            at += size
+        for sep in (" ", "  ", "-", " - ", "\u3000"):
+            written = sep.join(parts)
+            assert kinds(f"身份证号：{written}，") == [("resident_id", written)], written
+
+
+def test_grouped_id_after_a_row_number_is_found():
+    assert kinds(f"1 {ID_GROUPED} 张三 男") == [("resident_id", ID_GROUPED)]
+    assert kinds(f"序号 12 {ID_GROUPED}") == [("resident_id", ID_GROUPED)]
+
+
+def test_grouped_id_mask_keeps_the_groups():
+    assert mask("resident_id", ID_GROUPED) == f"{ID_A[:4]} **** **** **{ID_A[-4:-2]} {ID_A[-2:]}"
+
+
+def test_grouped_15_digit_id_needs_an_id_keyword():
+    old = "370102 900307 123"
+    assert kinds(f"身份证号码：{old}") == [("resident_id", old)]
+    assert kinds(f"张三 {old}") == []
+
+
+# ---------------------------------------------------------------- passports and permits
+
+
+def test_passports_after_the_document_type():
+    assert kinds("证件类型：护照；证件号码：E12345678") == [("passport", "E12345678")]
+    assert kinds("证件类型：护照，证件号码：G12345678") == [("passport", "G12345678")]
+    assert kinds("护照号：G1234567") == [("passport", "G1234567")]
+    assert kinds("证件号码：E12345678（护照）") == [("passport", "E12345678")]
+    assert kinds("护照号码：E12345678、EA1234567、G12345678") == [
+        ("passport", "E12345678"),
+        ("passport", "EA1234567"),
+        ("passport", "G12345678"),
+    ]
+
+
+def test_a_full_stop_ends_the_search_for_the_document_type():
+    assert kinds("持护照入境。E12345678") == []
+
+
+def test_the_nearest_document_type_whose_shape_fits_decides():
+    assert kinds("护照、港澳通行证号码分别为E12345678、C12345678") == [
+        ("passport", "E12345678"),
+        ("hk_macau_permit", "C12345678"),
+    ]
+    assert kinds("往来港澳通行证E12345678") == []  # C, H or M
+
+
+def test_hong_kong_and_macao_permits():
+    for value in ("C12345678", "CA1234567", "H12345678", "M1234567801"):
+        assert kinds(f"港澳通行证件：往来港澳通行证、回乡证，号码{value}") == [
+            ("hk_macau_permit", value)
+        ]
+    assert kinds("往来港澳通行证CI1234567") == []  # no I or O in the second place
+
+
+def test_taiwan_permits():
+    assert kinds("台胞证号码：12345678") == [("taiwan_permit", "12345678")]
+    assert kinds("台湾居民来往大陆通行证号码0561682001(D)") == [("taiwan_permit", "0561682001(D)")]
+    assert kinds("大陆居民往来台湾通行证号码L12345678") == [("taiwan_permit", "L12345678")]
+    assert kinds("往来台湾通行证E12345678") == []
+
+
+def test_travel_document_after_another_numbers_label_is_not_found():
+    assert kinds("护照遗失，报案编号E12345678") == []
+    assert kinds("往来港澳通行证，证件编号C12345678") == [("hk_macau_permit", "C12345678")]
+
+
+# ---------------------------------------------------------------- plates
+
+
+@pytest.mark.parametrize(
+    "plate",
+    ["鲁K·12345", "鲁K•12345", "鲁K・12345", "鲁K.12345", "鲁K 12345", "鲁K-12345", "鲁K－12345",
+     "鲁K—12345", "鲁 K12345", "鲁KD12345", "鲁K·D12345", "鲁K-DA1234", "鲁K12345D", "粤Z1234港"],
+)  # fmt: skip
+def test_plates_with_a_dot_space_or_hyphen(plate):
+    assert kinds(f"号牌为{plate}的车辆") == [("license_plate", plate)]
+    assert kinds(f"号牌为{wide(plate)}的车辆") == [("license_plate", wide(plate))]
+
+
+# ---------------------------------------------------------------- amounts
+
+
+def test_a_counter_that_begins_a_word_does_not_make_an_amount():
+    assert kinds("张三 13812345678 人民路12号") == [("mobile", "13812345678")]
+    assert kinds("13812345678户籍地威海") == [("mobile", "13812345678")]
+    assert kinds("13812345678个人") == [("mobile", "13812345678")]
+
+
+def test_a_number_after_an_address_is_no_ordinal():
+    assert kinds("住址：人民路12号 13812345678") == [("mobile", "13812345678")]
+    assert kinds("威海市统一路8号06315288123") == [("landline", "06315288123")]
+
+
+def test_a_telephone_label_outweighs_a_counter_but_not_a_unit():
+    assert kinds("手机13812345678人") == [("mobile", "13812345678")]
+    assert kinds("手机13812345678元") == []
+    assert kinds("电话0631-5288123.5") == []
+
+
+def test_amount_labels_do_not_hide_a_labelled_phone():
+    assert kinds("补贴金额1200元，联系电话13812345678") == [("mobile", "13812345678")]
+    assert kinds("月收入2000元 手机13812345678") == [("mobile", "13812345678")]
+
+
+def test_amount_words_do_not_hide_a_card():
+    text = f"补偿金额8,385.20元，补偿款支付至{CARD_16}。"
+    assert kinds(text) == [("bank_card", CARD_16)]
+
+
+# ---------------------------------------------------------------- copies
+
+
+def redacted(text: str) -> str:
+    found = find_personal_information(text)
+    return redact(text, [Redaction(f.start, f.end, f.masked) for f in found])
+
+
+def digits_left(text: str, value: str, run: int = 6) -> list[str]:
+    """Runs of ``run`` digits of ``value`` that ``text`` keeps, ignoring width and separators."""
+    plain = re_sub_separators(normalize(text))
+    digits = "".join(ch for ch in normalize(value) if ch.isdigit())
+    return [
+        digits[i : i + run] for i in range(len(digits) - run + 1) if digits[i : i + run] in plain
+    ]
+
+
+def re_sub_separators(text: str) -> str:
+    return "".join(ch for ch in text if ch not in " \t-.·_/")
+
+
+COPIES = [
+    ID_GROUPED,
+    wide(ID_A),
+    f"ID{ID_A}",
+    f"{ID_A[:6]}.{ID_A[6:14]}.{ID_A[14:]}",
+    f"{ID_A[:6]}_{ID_A[6:]}",
+    f"No.{wide(ID_A[:9])}{ID_A[9:]}",
+]
+
+
+@pytest.mark.parametrize("copy", COPIES)
+def test_a_repeated_id_in_another_writing_is_found_and_hidden(copy):
+    text = f"申请人张三，身份证号{ID_A}。经核实，张三（{copy}）系该房屋所有权人。"
+    found = find_personal_information(text)
+    assert [f.kind for f in found] == ["resident_id", "resident_id"]
+    assert ID_A in found[0].text
+    assert digits_left(redacted(text), ID_A) == []
+
+
+def test_copy_written_first_is_found_too():
+    text = f"（系统登记号ID{ID_A}）申请人身份证号{ID_A}"
+    assert [f.text for f in find_personal_information(text)] == [ID_A, ID_A]
+
+
+def test_copies_of_mobiles_landlines_and_mail_digits():
+    text = (
+        "手机13812345678，电话0631-5288123，邮箱123456789@qq.com。"
+        "回访记录：138.1234.5678；值班室5288123；QQ 123456789；"
+        "详见http://www.example.gov.cn/art_13812345678.html"
+    )
+    found = [(f.kind, f.text, f.masked) for f in find_personal_information(text)]
+    assert found == [
+        ("mobile", "13812345678", "138****5678"),
+        ("landline", "0631-5288123", "0631-*****23"),
+        ("email", "123456789@qq.com", "1********@qq.com"),
+        ("mobile", "138.1234.5678", "138.****.5678"),
+        ("landline", "5288123", "*****23"),
+        ("email", "123456789", "1*******9"),
+        ("mobile", "13812345678", "138****5678"),
+    ]
+    for value in ("13812345678", "5288123", "123456789"):
+        assert digits_left(redacted(text), value, 7) == []
+
+
+def test_short_runs_and_longer_numbers_are_no_copies():
+    text = f"手机13812345678，楼号5678；身份证号{ID_A}，订单号1{ID_A}"
+    assert [f.text for f in find_personal_information(text)] == ["13812345678", ID_A]
+
+
+def test_plates_are_not_looked_for_again():
+    assert kinds("鲁K12345，编号K12345") == [("license_plate", "鲁K12345")]
+
+
+def test_no_digits_of_a_found_id_survive_in_any_writing():
+    writings = [ID_B, *(w.replace(ID_A, ID_B) for w in COPIES)]
+    text = "；".join(f"第{i}处：{w}" for i, w in enumerate(writings))
+    assert digits_left(redacted(f"身份证号{ID_B}，{text}"), ID_B) == []
+
+
+# ---------------------------------------------------------------- overlaps
+
+
+def resolve_by_comparing_all(candidates):
+    """The rule, applied the slow way: longest first, then the kind's rank, then position."""
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    taken = []
+    for start, end, kind in sorted(set(candidates), key=lambda c: (c[0] - c[1], rank[c[2]], c[0])):
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, kind))
+    return sorted(taken)
+
+
+def test_sweeping_overlaps_keeps_what_comparing_all_keeps():
+    rng = random.Random(11)
+    for _ in range(300):
+        candidates = []
+        for _ in range(rng.randint(0, 40)):
+            start = rng.randint(0, 200)
+            candidates.append((start, start + rng.randint(1, 25), rng.choice(list(KINDS))))
+        assert _resolve(candidates) == resolve_by_comparing_all(candidates)
+
+
+def test_a_long_list_with_an_id_on_every_row_is_read_in_one_sweep():
+    rows = [
+        f"{i}\t张三\t{resident_id('371002', '19800101', f'{i % 1000:03d}')}\t{CARD_16}\t13812345678"
+        for i in range(3000)
+    ]
+    found = find_personal_information("\n".join(rows))
+    assert [f.kind for f in found].count("resident_id") == 3000
+    assert len(found) == 9000
+
+
+# ---------------------------------------------------------------- masks and hand marks
+
+
+def test_masks_in_full_width_and_other_writings():
+    assert mask("mobile", "１３８１２３４５６７８") == "１３８****５６７８"
+    assert mask("landline", "０６３１－５２８８１２３") == "０６３１－*****２３"
+    assert mask("landline", "+86-631-5288123") == "+86-631-*****23"
+    assert mask("landline", "+86 10 62345678") == "+86 10 ******78"
+    assert mask("landline", "5288123") == "*****23"
+    assert mask("email", "ｚｈａｎｇ＠１６３．ｃｏｍ") == "ｚ****＠１６３．ｃｏｍ"
+    assert mask("taiwan_permit", "0561682001(D)") == "0*********(*)"
+    assert mask("license_plate", "鲁K 12345") == "鲁* ****5"
+
+
+def test_hand_marks_hide_occurrences_in_either_width():
+    text = "联系人张三１３８，另见张三138"
+    marks = manual_redactions(text, ["张三138"])
+    assert redact(text, marks) == "联系人*****，另见*****"

@@ -18,6 +18,8 @@ import pytest
 
 from engine import Database, DeploymentError, Engine, ScriptError
 from engine.clock import ManualClock
+from engine.restricted import plain_condition
+from engine.scripting import RestrictedEnvironment
 from engine.store import schema
 
 from .conftest import DATABASES, TEST_BPMN, fresh_database_url
@@ -296,3 +298,32 @@ def test_a_name_or_statement_a_script_cannot_have_is_refused_at_deployment(
         _engine(probe_db).deploy_files(probe_files(script))
     (problem,) = refused.value.problems
     assert problem.element_id == "probe" and said in problem.message
+
+
+@pytest.mark.parametrize(
+    ("source", "plain"),
+    [
+        ('decision == "send_back"', True),
+        ('clock["paused"] is True and not (attribute in ("proactive", "on_request"))', True),
+        ("count >= 3 or items[0] != 'x'", True),
+        ("len(items) > 2", False),  # a call
+        ("count * 2 > 3", False),  # a computation
+        ("[x for x in items]", False),  # a loop
+        ("data.keys", False),  # an attribute
+        ("_secret == 1", False),  # a private name
+        ("'" + "a" * 300 + "' == title", False),  # a long constant
+    ],
+)
+def test_only_plain_conditions_skip_the_sandbox(source: str, plain: bool) -> None:
+    assert (plain_condition(source) is not None) is plain
+
+
+def test_a_plain_condition_gives_what_the_sandbox_gives() -> None:
+    environment = RestrictedEnvironment()
+    data = {"decision": "send_back", "clock": {"paused": True}, "items": ["x", "y"]}
+    for source in ('decision == "send_back"', 'clock["paused"] is True', "items[1] == 'y'"):
+        assert plain_condition(source) is not None
+        assert environment.evaluate(source, dict(data)) is True
+    # a plain condition that fails (a missing key) is reported as any failing script is
+    with pytest.raises(Exception, match=r"KeyError|nope"):
+        environment.evaluate('clock["nope"] == 1', dict(data))

@@ -64,7 +64,7 @@ def test_draft_errors_appear_next_to_the_fields_and_change_nothing(app: Flask, c
     engine = get_engine(app)
     browser = Browser(client).login("zhangsan")
     draft = browser.get(task_link(browser.get("/")))
-    instance_id = int(re.search(r"<small>#(\d+)</small>", draft).group(1))
+    instance_id = int(re.search(r"<small>稿号 (\d+)</small>", draft).group(1))
     before = (
         engine.queries.get_instance(instance_id).version,
         len(engine.queries.history(instance_id)),

@@ -106,8 +106,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         auth,
         diagrams,
         documents,
+        drafts,
         errors,
         health,
+        office,
         public,
         report,
         requests,
@@ -131,6 +133,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         report.bp,
         audit.bp,
         diagrams.bp,
+        drafts.bp,
+        office.bp,
     ):
         app.register_blueprint(blueprint)
     return app

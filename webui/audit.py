@@ -18,7 +18,7 @@ from .i18n import label
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 #: status -> label
-STATUSES = {"running": _l("办理中"), "completed": _l("已办结")}
+STATUSES = {"running": _l("办理中"), "completed": _l("已办结"), "cancelled": _l("已删除")}
 #: event type -> what the timeline calls it
 EVENTS = {
     "instance_started": _l("发起"),
@@ -42,6 +42,8 @@ EVENTS = {
     "attribute_changed": _l("公开属性变更"),
     "instance_completed": _l("办结"),
     "service_completed": _l("自动办理"),
+    "task_saved": _l("保存草稿"),
+    "instance_cancelled": _l("删除草稿"),
     "tick": _l("计时器检查"),
 }
 #: how many replayed steps one page shows

@@ -94,6 +94,7 @@ def seed(engine: Engine) -> list[str]:
                     "policy",
                     "proactive",
                     reason="涉及公众切身利益，应主动公开。",
+                    interpretation_plan="由起草处室撰写图文解读，随文件同步在政府网站发布。",
                 ),
             ),
             *to_issue,
@@ -149,7 +150,7 @@ def seed(engine: Engine) -> list[str]:
         "one with personal data for the confidentiality reviewer (孙七), one for the "
         "department head (李四), one returned to the drafter (张三)"
     )
-    return done + _requests(engine)
+    return done + _requests(engine) + _catalogue(engine)
 
 
 def _applicant(what: str, name: str, serial: str) -> dict[str, str]:
@@ -250,4 +251,55 @@ def _requests(engine: Engine) -> list[str]:
     return [
         f"{len(plans)} disclosure requests in every state; the replied one: tracking number "
         f"{replied.tracking_number}, query code {replied.query_code} (/public/status)"
+    ]
+
+
+#: the demo's basic catalogue entries (主动公开基本目录): a few of the seed's kinds
+_ENTRIES = (
+    {
+        "name": "政务公开工作要点",
+        "area": "政务公开工作",
+        "category": "decision",
+        "content": "本年度政务公开工作要点及其解读。",
+        "basis": "《中华人民共和国政府信息公开条例》第二十条",
+        "limit_kind": "yearly",
+        "limit_month": 3,
+        "limit_day": 31,
+        "manners": ["website", "gazette"],
+    },
+    {
+        "name": "行政规范性文件",
+        "area": "行政规范性文件",
+        "category": "decision",
+        "content": "本机关制发的行政规范性文件及其政策解读。",
+        "basis": "《中华人民共和国政府信息公开条例》第二十条第一项",
+        "limit_kind": "working_days",
+        "limit_days": 20,
+        "manners": ["website", "gazette"],
+    },
+    {
+        "name": "政府信息公开工作年度报告",
+        "area": "政务公开工作",
+        "category": "result",
+        "content": "上一年度政府信息公开工作年度报告。",
+        "basis": "《中华人民共和国政府信息公开条例》第四十九条",
+        "limit_kind": "yearly",
+        "limit_month": 1,
+        "limit_day": 31,
+        "manners": ["website"],
+    },
+)
+
+
+def _catalogue(engine: Engine) -> list[str]:
+    """Add the basic catalogue's entries and file the published document under the first."""
+    entries = [
+        engine.basic_catalogue.create("wangwu", {**entry, "department": DEMO_DEPARTMENT})
+        for entry in _ENTRIES
+    ]
+    published = engine.catalogue.public_documents()
+    for document in published:
+        engine.basic_catalogue.file("wangwu", document.id, entries[0])
+    return [
+        f"{len(entries)} entries of the basic catalogue (基本目录), the published document filed"
     ]

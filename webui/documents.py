@@ -18,7 +18,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import Engine, FormValidationError
-from engine.disclosure.documents import ATTRIBUTES, DOC_TYPES, RETURN_REASONS, WITHHELD_BASES
+from engine.disclosure.documents import (
+    ATTRIBUTES,
+    DOC_TYPES,
+    RETURN_REASONS,
+    URGENCIES,
+    WITHHELD_BASES,
+)
+from engine.disclosure.official import OfficialFile, drafting_sheet, official_pdf
 from engine.disclosure.repeal import KEEPERS, NORMATIVE, repeal
 from engine.disclosure.review import CONCLUSIONS, EXEMPTIONS
 from engine.disclosure.roles import ROLES
@@ -51,6 +58,7 @@ def _vocabulary() -> dict[str, object]:
         "ATTRIBUTES": ATTRIBUTES,
         "DOC_TYPES": DOC_TYPES,
         "WITHHELD_BASES": WITHHELD_BASES,
+        "URGENCIES": URGENCIES,
         "RETURN_REASONS": RETURN_REASONS,
         "STATUSES": STATUSES,
         "ROLES": ROLES,
@@ -59,20 +67,33 @@ def _vocabulary() -> dict[str, object]:
     }
 
 
-@bp.post("/documents/new")
-@login_required
-def new() -> ResponseReturnValue:
-    """Start a document approval and open its draft."""
-    instance = _engine().start("document_approval", current_user.username)
-    return redirect(url_for("tasks.task", task_id=instance.ready_tasks[0].task_id))
-
-
 @bp.get("/documents")
 @login_required
 def catalogue() -> ResponseReturnValue:
-    """List issued documents with number, attribute and status."""
-    documents = _engine().catalogue.list_documents(current_user.username)
-    return render_template("catalogue.html", documents=documents)
+    """List the issued documents one may see, newest first, searched and paged (公文目录)."""
+    # imported here, so that this view's search stays apart from the document pages' imports
+    from engine.disclosure.search import parse_query
+
+    from .search import field_errors, next_url, search_args
+
+    engine, args = _engine(), search_args(staff=True)
+    departments = engine.users.departments()
+    try:
+        query = parse_query(request.args, public=False)
+        page = engine.catalogue.search(current_user.username, query)
+    except FormValidationError as exc:
+        errors = field_errors(exc)
+        return render_template(
+            "catalogue.html", page=None, args=args, errors=errors, departments=departments
+        ), 400
+    return render_template(
+        "catalogue.html",
+        page=page,
+        args=args,
+        errors={},
+        departments=departments,
+        next_url=next_url("documents.catalogue", args, page.next_before),
+    )
 
 
 @bp.get("/documents/<id:document_id>")
@@ -121,9 +142,34 @@ def repeal_document(document_id: int) -> ResponseReturnValue:
 @bp.get("/instances/<id:instance_id>/sheet")
 @login_required
 def sheet(instance_id: int) -> ResponseReturnValue:
-    """Show the printable approval sheet (审签单) of a document."""
-    sheet = _engine().catalogue.approval_sheet(instance_id, current_user.username)
-    return render_template("sheet.html", sheet=sheet)
+    """Show the printable approval sheet (审签单) of a document, with its drafting fields."""
+    found = drafting_sheet(_engine(), instance_id, current_user.username)
+    return render_template("sheet.html", sheet=found.sheet, drafting=found.fields)
+
+
+@bp.get("/documents/<id:document_id>/official.pdf")
+@login_required
+def official(document_id: int) -> ResponseReturnValue:
+    """Send an issued document's official text as PDF (GB/T 9704), as the reader may read it."""
+    return _official(official_pdf(_engine(), document_id, current_user.username))
+
+
+@bp.get("/public/<id:document_id>/official.pdf")
+def public_official(document_id: int) -> ResponseReturnValue:
+    """Send a published proactive document as PDF, in its published (de-identified) version."""
+    return _official(official_pdf(_engine(), document_id, None))
+
+
+def _official(found: OfficialFile) -> ResponseReturnValue:
+    return Response(
+        found.content,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(found.filename)}",
+            # the same address gives a staff member more than the public: keep it out of caches
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.get("/attachments/<id:attachment_id>")

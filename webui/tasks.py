@@ -55,18 +55,32 @@ def task(task_id: str) -> ResponseReturnValue:
             if (upload := request.files.get(name)) is not None and upload.filename
         }
         version = request.form.get("version", type=int)
+        saving = view.drafting and request.form.get("action") == "save"
         try:
-            engine.complete_task(task_id, current_user.username, data, version, files)
+            if saving:
+                engine.save_task(task_id, current_user.username, data, version, files)
+            else:
+                engine.complete_task(task_id, current_user.username, data, version, files)
         except FormValidationError as exc:
             errors = exc.errors
             values = {**values, **data}
             status = 422
         else:
+            if saving:
+                flash(_("草稿已保存。"))
+                return redirect(url_for("tasks.task", task_id=task_id))
             flash(_("已提交：%(name)s", name=i18n.label(view.task.name, view.task.labels)))
-            return redirect(url_for("tasks.inbox"))
+            return redirect(url_for("drafts.mine") if view.drafting else url_for("tasks.inbox"))
     # The registrar gives a request to one of the departments the admin keeps.
     suggestions = {"department": engine.users.departments()} if view.data.get("request_id") else {}
     fields_ = formview.build(view.form, values, errors, view.data, suggestions)
+    # The reviewer reads the text with its findings first, then concludes.
+    fields_.sort(key=lambda f: f.widget != "findings")
+    preview = (
+        engine.publication.preview(task_id, current_user.username)
+        if view.task.form == "publish_document"
+        else None
+    )
     request_view = (
         engine.requests.of_instance(view.task.instance_id, current_user.username)
         if view.data.get("request_id")
@@ -84,6 +98,7 @@ def task(task_id: str) -> ResponseReturnValue:
         errors=errors,
         request_view=request_view,
         hits=hits,
+        preview=preview,
         **(requests.request_labels(request_view) if request_view else {}),
     )
     return page, status

@@ -6,14 +6,23 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, literal, not_, or_, select, true
 
-from ..access import is_id, roles_of
-from ..errors import NotFoundError, PermissionDeniedError
+from ..access import ANYONE, is_id, roles_of
+from ..errors import FormValidationError, NotFoundError, PermissionDeniedError, Problem
 from ..presenters import instance_view
-from ..store.models import Participant, ProcessInstance, User, WorkItem
+from ..store.models import Department, Participant, ProcessInstance, User, WorkItem
 from ..store.repository import Repository
+from . import search
 from .models import Document, ReviewRecord
+from .search import (
+    CATALOGUE_PAGE,
+    PUBLIC_PAGE,
+    DocumentPage,
+    DocumentQuery,
+    Hit,
+    PublicDocument,
+)
 from .views import ApprovalSheet, DocumentView, ReviewRecordView, SearchHit, SheetEntry
 
 if TYPE_CHECKING:
@@ -61,6 +70,150 @@ class Catalogue:
             for row in rows
             if row.instance_id in readable or _is_public(row)
         ]
+
+    def search(
+        self, reader: str, query: DocumentQuery, limit: int = CATALOGUE_PAGE
+    ) -> DocumentPage:
+        """Return a page of the catalogue ``reader`` may see, newest issued first, as searched.
+
+        Need to know as in ``list_documents``, decided in SQL: a document the
+        reader may read is searched and shown whole (its original title and
+        text); any other only if it is published proactively, searched and
+        shown as the public sees it (de-identified), so that no word of an
+        original the reader may not read can find it.  Raises
+        ``FormValidationError`` for a department that does not exist.
+        """
+        policy = self._engine.read_policy
+        limit = max(1, min(limit, 200))
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+            where = search.filters(query, _department_members(repo, query.department))
+            public = and_(*_PUBLIC)
+            everything = policy.reads_everything(held)
+            if everything:
+                full: ColumnElement[bool] = true()
+                by_task: ColumnElement[bool] = false()
+            else:
+                department = repo.department(reader)
+                mine = exists().where(
+                    Participant.instance_id == Document.instance_id,
+                    Participant.username == reader,
+                )
+                task = exists().where(
+                    WorkItem.instance_id == Document.instance_id,
+                    WorkItem.role.in_([*sorted(held), ANYONE]),
+                    or_(WorkItem.claimed_by.is_(None), WorkItem.claimed_by == reader),
+                    or_(WorkItem.department.is_(None), WorkItem.department == department),
+                )
+                colleague: ColumnElement[bool] = false()
+                if policy.heads_a_department(held) and department is not None:
+                    colleague = exists().where(
+                        ProcessInstance.id == Document.instance_id,
+                        User.username == ProcessInstance.started_by,
+                        User.department == department,
+                    )
+                full = or_(mine, colleague, task)
+                by_task = and_(task, not_(or_(mine, colleague)))
+                where.append(or_(full, public))
+            original = search.match(repo.connection, query, search.ORIGINAL)
+            disclosed = search.match(repo.connection, query, search.DISCLOSED)
+            # What a task lets him read is confirmed row by row below; until then such
+            # a row is also searched as the public sees it, the view he may fall back to.
+            found = or_(and_(full, original), and_(or_(not_(full), by_task), public, disclosed))
+            public_match = false() if everything else and_(public, disclosed)
+            columns = [
+                *Document.__table__.c,
+                full.label("may_read"),
+                by_task.label("by_task"),
+                public_match.label("public_match"),
+            ]
+            worded = bool(query.words or query.number) and not query.titles_only
+            plan = search.Plan(
+                columns,
+                [*where, found] if worded else where,
+                Document.issued_at,
+                limit,
+                short=found if query.titles_only else None,
+            )
+            rows, next_before = _read_page(repo, plan, query)
+            hits = []
+            for row in rows:
+                whole = bool(row.may_read) and (
+                    not row.by_task or policy.may_read(repo, reader, held, row.instance_id)
+                )
+                if whole:
+                    view = dataclasses.replace(search.document_view(row), full=True)
+                elif _is_public(row) and row.public_match:
+                    view = _public_view(row)
+                else:
+                    # A task he may not take after all (not for him, or his own work).
+                    continue
+                hits.append(Hit(view, search.excerpt(view.official_text, query.all_words)))
+        return DocumentPage(tuple(hits), next_before, query, query.titles_only)
+
+    def search_public(
+        self, query: DocumentQuery, site: str | None = None, limit: int = PUBLIC_PAGE
+    ) -> DocumentPage:
+        """Return a page of the public list (主动公开), newest published first, as searched.
+
+        Only published proactive documents, searched and shown de-identified
+        (``disclosed_title``, ``disclosed_text``): the original never takes
+        part.  ``site`` is the address of the public pages
+        (``https://host/public/``): a policy whose interpretation is recorded
+        at one of them is linked with it both ways.
+        """
+        limit = max(1, min(limit, 200))
+        public_query = dataclasses.replace(query, attribute=None, department=None)
+        with self._engine.store.read() as repo:
+            where = [*_PUBLIC, *search.filters(public_query)]
+            found = search.match(repo.connection, public_query, search.DISCLOSED)
+            plan = search.Plan(
+                list(Document.__table__.c),
+                where if query.titles_only else [*where, found],
+                Document.published_at,
+                limit,
+                short=found if query.titles_only else None,
+            )
+            rows, next_before = _read_page(repo, plan, public_query)
+            views = [_public_view(row) for row in rows]
+            links = _interpretation_links(repo, views, site)
+        hits = tuple(
+            Hit(
+                view,
+                search.excerpt(view.official_text, query.all_words),
+                *links.get(view.id, (None, ())),
+            )
+            for view in views
+        )
+        return DocumentPage(hits, next_before, public_query, query.titles_only)
+
+    def public_page(self, document_id: int, site: str | None = None) -> PublicDocument:
+        """Return one published proactive document with its interpretation or its policies.
+
+        A policy's interpretation recorded at the public page of another
+        published document here (``site`` + id) is that document, read with
+        the policy; that document in turn names the policies it interprets.
+        """
+        view = self.public_document(document_id)
+        with self._engine.store.read() as repo:
+            interpretation = None
+            linked = search.public_id(view.interpretation_url, site)
+            if linked is not None and linked != view.id:
+                rows = _documents(repo, Document.id == linked, *_PUBLIC)
+                interpretation = _public_view(rows[0]) if rows else None
+            addresses = search.public_addresses([view.id], site)
+            policies = (
+                _documents(
+                    repo,
+                    *_PUBLIC,
+                    Document.interpretation_url.in_(addresses),
+                    Document.id != view.id,
+                    by=Document.published_at,
+                )
+                if addresses
+                else []
+            )
+        return PublicDocument(view, interpretation, tuple(_public_view(r) for r in policies))
 
     def search_for_request(self, text: str, reader: str, limit: int = 10) -> list[SearchHit]:
         """Return the issued documents that match a request's words best (the first place to look).
@@ -186,6 +339,78 @@ def search_pieces(text: str) -> list[str]:
 _RUNS = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")
 
 
+def _department_members(repo: Repository, department: str | None) -> Any:
+    """Return the users of a department (a document's is its drafter's), or None for any.
+
+    Raises ``FormValidationError`` when no such department exists.
+    """
+    if not department:
+        return None
+    known = repo.connection.execute(
+        select(Department.name)
+        .where(Department.name == department)
+        .union(select(User.department).where(User.department == department))
+    ).first()
+    if known is None:
+        raise FormValidationError({"department": [Problem("form.not_a_choice")]})
+    return select(User.username).where(User.department == department)
+
+
+def _read_page(
+    repo: Repository, plan: search.Plan, query: DocumentQuery
+) -> tuple[list[Any], str | None]:
+    """Read one page (and, for a short search, where its window ends); return rows and cursor."""
+    page, end = plan.statements(query.before)
+    if repo.connection.dialect.name == "postgresql":
+        # A page takes milliseconds; PostgreSQL's estimate of a window of short words
+        # can pass jit_above_cost, and compiling it then costs a hundred times more.
+        repo.connection.exec_driver_sql("SET LOCAL jit = off")
+    rows = list(repo.connection.execute(page).all())
+    window_end = repo.connection.execute(end).first() if end is not None else None
+    shown, next_before = search.next_cursor(rows, plan.limit, plan.key.name, window_end)
+    return list(shown), next_before
+
+
+def _interpretation_links(
+    repo: Repository, views: list[DocumentView], site: str | None
+) -> dict[int, tuple[int | None, tuple[tuple[int, str], ...]]]:
+    """Return, by document, its interpretation's public page here and the policies it interprets.
+
+    Two bounded queries for a page: the interpretations named, and the
+    policies naming one of the page's documents (by the indexed address).
+    """
+    named = {v.id: search.public_id(v.interpretation_url, site) for v in views}
+    wanted = sorted({i for i in named.values() if i is not None})
+    published = (
+        set(
+            repo.connection.execute(
+                select(Document.id).where(Document.id.in_(wanted), *_PUBLIC)
+            ).scalars()
+        )
+        if wanted
+        else set()
+    )
+    addresses = search.public_addresses([v.id for v in views], site)
+    interprets: dict[int, list[tuple[int, str]]] = {}
+    if addresses:
+        rows = repo.connection.execute(
+            select(Document.id, Document.disclosed_title, Document.interpretation_url)
+            .where(Document.interpretation_url.in_(addresses), *_PUBLIC)
+            .order_by(Document.published_at.desc(), Document.id.desc())
+        ).all()
+        for row in rows:
+            target = search.public_id(row.interpretation_url, site)
+            if target is not None and target != row.id:
+                interprets.setdefault(target, []).append((row.id, row.disclosed_title or ""))
+    return {
+        v.id: (
+            named[v.id] if named[v.id] in published and named[v.id] != v.id else None,
+            tuple(interprets.get(v.id, ())),
+        )
+        for v in views
+    }
+
+
 def _documents(repo: Repository, *where: Any, by: Any = Document.issued_at) -> list[Any]:
     query = select(Document.__table__).where(*where).order_by(by.desc(), Document.id.desc())
     return list(repo.connection.execute(query).all())
@@ -199,7 +424,7 @@ def _public_view(row: Any) -> DocumentView:
     # The public sees the reviewed, de-identified title and text only: the
     # original never leaves the engine through this door.
     return dataclasses.replace(
-        DocumentView(**row._mapping),
+        search.document_view(row),
         title=row.disclosed_title or "",
         official_text=row.disclosed_text or "",
         attachments=None,
@@ -208,6 +433,12 @@ def _public_view(row: Any) -> DocumentView:
         reviewed_by=None,
         review_conclusion=None,
         review_record_id=None,
+        # What went out was reviewed: the title and the text, not the drafting fields.
+        main_recipients=None,
+        copied_to=None,
+        copies=None,
+        drafting_unit=None,
+        interpretation_plan=None,
         full=False,
     )
 

@@ -8,12 +8,18 @@ on the official text.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection, select
+
 from ..domain import ServiceContext
 from ..errors import InvalidInputError
+from ..store.models import User
+from .agency import NAME_VARIABLE
+from .models import AgencyRecord
 from .official_days import WorkingDays
 from .review import TITLE_BREAK, clearance, document_content
 from .store import DisclosureStore
@@ -59,6 +65,16 @@ WITHHELD_BASES: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: urgency marked on the document (紧急程度, GB/T 9704-2012 7.2.3) -> (Chinese, English)
+URGENCIES: dict[str, tuple[str, str]] = {
+    "extra_urgent": ("特急", "Extra urgent"),
+    "urgent": ("加急", "Urgent"),
+    "ordinary": ("平急", "Ordinary"),
+}
+
+#: the type of document whose interpretation plan is approved with it (解读方案一并报批)
+POLICY = "policy"
+
 #: automatic return reason -> (Chinese, English)
 RETURN_REASONS: dict[str, tuple[str, str]] = {
     "missing_attribute": ("未标明公开属性", "The draft states no disclosure attribute."),
@@ -73,6 +89,10 @@ RETURN_REASONS: dict[str, tuple[str, str]] = {
     "government_draft_without_reason": (
         "代拟稿未说明公开属性的理由",
         "A draft written on the government's behalf must give the reason for its attribute.",
+    ),
+    "policy_without_interpretation_plan": (
+        "政策性文件未附解读方案（解读方案须与文件一并报批）",
+        "A policy document must be submitted with its interpretation plan.",
     ),
 }
 
@@ -133,8 +153,14 @@ def draft_return_reasons(
     attribute_reason: str | None,
     withheld_basis: str | None,
     government_draft: bool | None,
+    doc_type: str | None = None,
+    interpretation_plan: str | None = None,
 ) -> list[str]:
-    """Return why a draft goes back to its drafter (退文), or an empty list."""
+    """Return why a draft goes back to its drafter (退文), or an empty list.
+
+    Seed 四(一)3: an important policy goes for approval together with its
+    interpretation plan (重要政策出台前，要将文件和解读方案一并报批).
+    """
     reasons = []
     if not attribute:
         reasons.append("missing_attribute")
@@ -150,6 +176,8 @@ def draft_return_reasons(
         and "withheld_without_reason" not in reasons
     ):
         reasons.append("government_draft_without_reason")
+    if doc_type == POLICY and not (interpretation_plan or "").strip():
+        reasons.append("policy_without_interpretation_plan")
     return reasons
 
 
@@ -200,6 +228,7 @@ def issue_document(
             "drafter": ctx.instance.started_by,
             "issued_at": ctx.now,
             "attachments": attachments,
+            **drafting_columns(ctx.connection, data, ctx.instance.started_by),
         }
     )
     issued: dict[str, Any] = {
@@ -216,6 +245,42 @@ def issue_document(
         store.update_document(document_id, PUBLICATION.columns(deadline))
         issued |= PUBLICATION.data(deadline)
     return issued
+
+
+def drafting_columns(
+    connection: Connection, data: dict[str, Any], drafter: str | None
+) -> dict[str, Any]:
+    """Return what the catalogue keeps of the approval sheet's drafting fields at issue.
+
+    The drafting unit is the drafter's department and the issuing authority
+    the agency's profile, as they are on the day of issue: a later change of
+    either does not rewrite an issued document.
+    """
+
+    def text(name: str) -> str | None:
+        return str(data.get(name) or "").strip() or None
+
+    copies = data.get("copies")
+    department = (
+        connection.execute(select(User.department).where(User.username == drafter)).scalar()
+        if drafter
+        else None
+    )
+    return {
+        "urgency": data.get("urgency") if data.get("urgency") in URGENCIES else None,
+        "main_recipients": text("main_recipients"),
+        "copied_to": text("copied_to"),
+        "copies": copies if isinstance(copies, int) and not isinstance(copies, bool) else None,
+        "drafting_unit": department or None,
+        "issuing_authority": issuing_agency(connection) or None,
+        "interpretation_plan": text("interpretation_plan"),
+    }
+
+
+def issuing_agency(connection: Connection) -> str:
+    """Return the agency's name from its profile (or the environment before it is saved)."""
+    saved = connection.execute(select(AgencyRecord.name).where(AgencyRecord.id == 1)).scalar()
+    return str(saved or os.environ.get(NAME_VARIABLE, "")).strip()
 
 
 def record_review_outcome(ctx: ServiceContext, document_id: int, record: dict[str, Any]) -> None:

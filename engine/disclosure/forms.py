@@ -18,7 +18,7 @@ from ..forms import (
     optional_text,
     optional_url,
 )
-from .documents import ATTRIBUTES, DOC_TYPES, WITHHELD_BASES
+from .documents import ATTRIBUTES, DOC_TYPES, URGENCIES, WITHHELD_BASES
 from .review import CONCLUSIONS, DISCLOSING, EXEMPTIONS
 
 
@@ -61,14 +61,66 @@ class ReviewDecisionForm(FormSchema):
     comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
 
 
+#: the most copies a document is printed in (印发份数)
+MAX_COPIES = 100_000
+
+
+class CopiesField(fields.Field[int | None]):
+    """The number of copies printed (印发份数): a positive whole number, or none stated."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Make the field optional ('' or nothing: none stated)."""
+        super().__init__(load_default=None, allow_none=True, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int | None:
+        problem = Problem("document.copies", {"max": MAX_COPIES})
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.isdecimal() or len(value) > 6:
+                raise ValidationError(problem)
+            value = int(value)  # full-width digits count as the digits they are
+        # true is not 1 and 2.0 is not 2: neither is a count a clerk writes
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValidationError(problem)
+        if not 1 <= value <= MAX_COPIES:
+            raise ValidationError(problem)
+        return value
+
+
 class DocumentDraftForm(FormSchema):
-    """A draft document (公文) with its proposed disclosure attribute."""
+    """A draft document (公文) with its proposed disclosure attribute.
+
+    Besides the text, the drafter fills in the approval sheet's drafting
+    fields (发文稿纸: urgency, recipients, copies) and, for a policy
+    document, its interpretation plan (解读方案), approved along with it.
+    """
 
     FILE_FIELDS = {"attachment": ("附件（PDF、DOCX 或 OFD）", "Attachment (PDF, DOCX or OFD)")}  # noqa: RUF012
 
     title = non_blank("标题", "Title", 200)
     doc_type = choice("文件类型", "Document type", DOC_TYPES)
+    urgency = fields.String(
+        load_default="",
+        validate=validate.OneOf(["", *URGENCIES], error=Problem("document.urgency")),
+        metadata={
+            "label": "紧急程度",
+            "label_en": "Urgency",
+            "choices": URGENCIES,
+            "blank": ("（不标注）", "(none)"),
+        },
+    )
+    main_recipients = optional_text("主送机关", "Main recipients", 500)
     body = non_blank("正文", "Body", 50000, widget="textarea")
+    interpretation_plan = optional_text(
+        "解读方案（政策性文件须一并报批）",
+        "Interpretation plan (a policy document is approved with it)",
+        20000,
+        widget="textarea",
+    )
+    copied_to = optional_text("抄送机关", "Copied to", 500)
+    copies = CopiesField(metadata={"label": "印发份数", "label_en": "Copies printed"})
     attribute = choice(
         "公开属性", "Disclosure attribute", ATTRIBUTES, required=False, blank=_NO_ATTRIBUTE
     )

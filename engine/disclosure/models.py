@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,10 +59,36 @@ class Document(Base):
     #: the China day a normative document was repealed (废止), and why
     repealed_on: Mapped[str | None] = mapped_column(String(10))
     repeal_reason: Mapped[str | None] = mapped_column(Text)
+    #: the drafting fields of the approval sheet (发文稿纸), as they stood at issue
+    urgency: Mapped[str | None] = mapped_column(String(8))
+    main_recipients: Mapped[str | None] = mapped_column(Text)
+    copied_to: Mapped[str | None] = mapped_column(Text)
+    copies: Mapped[int | None] = mapped_column(Integer)
+    drafting_unit: Mapped[str | None] = mapped_column(String(64))
+    #: the agency in the red header (发文机关), as its profile named it at issue
+    issuing_authority: Mapped[str | None] = mapped_column(String(200))
+    #: a policy document's interpretation plan, approved with it (解读方案一并报批)
+    interpretation_plan: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("prefix", "year", "sequence", name="uq_documents_prefix_year_sequence"),
         Index("ix_documents_status", "status"),
+        # what the lists filter and sort on (migration 0013, which also adds the
+        # full-text indexes: FTS5 ``documents_fts`` on SQLite, pg_trgm on PostgreSQL)
+        Index("ix_documents_attribute_published", "attribute", "published_at", "id"),
+        Index("ix_documents_attribute_year_published", "attribute", "year", "published_at", "id"),
+        Index(
+            "ix_documents_attribute_type_published", "attribute", "doc_type", "published_at", "id"
+        ),
+        Index("ix_documents_issued", "issued_at", "id"),
+        Index("ix_documents_year_issued", "year", "issued_at", "id"),
+        Index("ix_documents_attribute_issued", "attribute", "issued_at", "id"),
+        Index("ix_documents_type_issued", "doc_type", "issued_at", "id"),
+        Index("ix_documents_drafter", "drafter"),
+        Index("ix_documents_interpretation_url", "interpretation_url"),
+        # oversight counts a period's deadlines (migration 0014)
+        Index("ix_documents_publish_due_at", "publish_due_at"),
+        Index("ix_documents_interpretation_due_at", "interpretation_due_at"),
     )
 
 
@@ -132,7 +159,10 @@ class ReviewRecord(Base):
     follows_id: Mapped[int | None] = mapped_column(ForeignKey("review_records.id"))
     referral_reference: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_review_records_item", "item_kind", "item_ref"),)
+    __table_args__ = (
+        Index("ix_review_records_item", "item_kind", "item_ref"),
+        Index("ix_review_records_reviewed_at", "reviewed_at"),
+    )
 
 
 class DisclosureRequest(Base):
@@ -195,6 +225,7 @@ class DisclosureRequest(Base):
         Index("ix_disclosure_requests_status", "status"),
         Index("ix_disclosure_requests_applicant", "id_type", "id_number", "received_on"),
         Index("ix_disclosure_requests_reply_item", "reply_item"),
+        Index("ix_disclosure_requests_due_on", "due_on"),
     )
 
 
@@ -257,3 +288,78 @@ class AppealCase(Base):
     entered_at: Mapped[str] = mapped_column(String(40))
 
     __table_args__ = (Index("ix_appeal_cases_filed_on", "filed_on"),)
+
+
+class CatalogueEntry(Base):
+    """An entry (目录事项) of the basic catalogue of proactive disclosure (主动公开基本目录).
+
+    Seed 七(一): by field (领域) and by the "five disclosures" (五公开), with its owner
+    department, content, time limit and manner. The time limit is kept computable
+    (``limit_kind`` and its numbers); ``next_due_on`` is the China day by which the next
+    publication is due, recomputed on every change, so that overdue is a comparison in SQL.
+    """
+
+    __tablename__ = "catalogue_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: the field (领域), e.g. 财政预决算
+    area: Mapped[str] = mapped_column(String(64))
+    #: one of the five disclosures (决策、执行、管理、服务、结果公开)
+    category: Mapped[str] = mapped_column(String(16))
+    department: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: working_days (after the information is formed or changed), yearly, quarterly, monthly
+    limit_kind: Mapped[str] = mapped_column(String(16))
+    limit_days: Mapped[int | None] = mapped_column(Integer)
+    limit_month: Mapped[int | None] = mapped_column(Integer)
+    limit_day: Mapped[int | None] = mapped_column(Integer)
+    manners: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: the China day the information was last formed or changed (a working-days limit)
+    formed_on: Mapped[str | None] = mapped_column(String(10))
+    #: the China day the current time limit applies from
+    rule_since: Mapped[str] = mapped_column(String(10))
+    next_due_on: Mapped[str | None] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (
+        Index("ix_catalogue_entries_area", "area", "id"),
+        Index("ix_catalogue_entries_department_due", "department", "next_due_on"),
+    )
+
+
+class CatalogueChange(Base):
+    """One change of a catalogue entry: who, when, what, old and new value."""
+
+    __tablename__ = "catalogue_entry_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("catalogue_entries.id"))
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))
+    #: created, edited, retired, restored, formed, filed, unfiled
+    action: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_catalogue_entry_changes_entry", "entry_id", "id"),)
+
+
+class CatalogueFiling(Base):
+    """A published proactive document filed under a catalogue entry (归入目录)."""
+
+    __tablename__ = "catalogue_filings"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("catalogue_entries.id"))
+    filed_by: Mapped[str] = mapped_column(String(64))
+    filed_at: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_catalogue_filings_entry", "entry_id"),)

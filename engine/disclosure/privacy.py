@@ -4,13 +4,20 @@ The finder proposes candidates; a confidentiality reviewer confirms or dismisses
 may mark further passages by hand (:func:`manual_redactions`); the disclosed text is the
 redacted one (:func:`redact`), the original stays internal.
 
-The finder is built for precision: every kind is checked beyond its shape.
+**Width.** People type identifiers in full-width digits and letters (３７１０…, １３９…, ＠),
+with full-width or typographic dashes (－ — – ‐ −), ideographic spaces and assorted middle dots.
+The finder reads :func:`normalize`'s form of the text: an NFKC-like fold that maps each such
+character to exactly one ASCII (or plain) character, so every offset in the folded text is the
+offset in the original; findings, masks and redactions always address the original text.
+
+**Kinds.** The finder is built for precision: every kind is checked beyond its shape.
 
 * ``resident_id`` (居民身份证号), 18 characters: a province code that exists (or 9 for the
   foreigners' permanent residence ID card, which shares the layout), a birth date that is a real
   calendar date between 1900-01-01 and today, a 3-digit sequence, and the GB 11643 check
   character (weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432"; a
-  final ``x`` is accepted).
+  final ``x`` is accepted). Written as one run or in groups split by the same space(s) or
+  hyphen throughout (3710 0219 8001 0112 34, 371002 19800101 1234, 371002-19800101-1234).
 * ``resident_id``, 15 digits (the first-generation card): province code, 19YYMMDD a real date,
   3 digits. Fifteen digits collide with IMEIs, business registration numbers (注册号) and account
   numbers, so the nearest label within 12 characters before it decides: an ID keyword
@@ -19,28 +26,59 @@ The finder is built for precision: every kind is checked beyond its shape.
   usual column order); otherwise it is rejected if it passes the Luhn check (IMEIs and 15-digit
   cards do), or if it passes the registration-number check (ISO 7064 MOD 11,10) within 20
   characters after a firm's name (公司, 企业, 合作社…). The price: about one unlabelled ID in
-  ten, outside those cues, is missed.
-* ``mobile`` (手机号码): ``1[3-9]`` and 9 more digits, as a run or grouped 3-4-4 by spaces or
-  hyphens, optionally after +86, 0086 or 86; not when the nearest label before it names another
-  kind of number (编号, 订单号…), nor when a unit follows (13812345678元 is an amount).
+  ten, outside those cues, is missed. Written in groups, it needs an ID keyword.
+* ``mobile`` (手机号码): ``1[3-9]`` and 9 more digits, as a run or grouped 3-4-4 or 3-8 by
+  spaces or hyphens, optionally after +86, 0086 or 86.
 * ``bank_card`` (银行卡号): 16-19 digits, as a run or in groups of four, passing the Luhn check
   and fitting a card scheme: UnionPay and others starting 6 (16-19 digits), Visa 4 (16 or 19),
   Mastercard 51-55 (16), JCB 35 (16-19); not when the nearest label before it names another
-  kind of number or an ID, nor when a unit follows.
-* ``email`` (电子邮箱): ASCII ``local@domain.tld``, trailing punctuation left out.
+  kind of number or an ID.
+* ``email`` (电子邮箱): ``local@domain.tld``, trailing punctuation left out.
 * ``landline`` (固定电话): area code 010, 02n or 0nnn (n a digit, the first of nnn
   from 3) then a local number of 7-8 digits starting 2-8 (8 after a 3-digit code),
-  written 0631-5288123, (0631)5288123 or 0631 5288123; run together (06315288123)
-  only right after a telephone label.
-* ``passport`` (护照号码): E or G and 8 digits, or E, a letter and 7 digits, only within 16
-  characters after 护照 or "passport".
-* ``license_plate`` (机动车号牌): province character, issuing-authority letter, optional
-  middle dot, then 5 characters (at most two letters) or a 6-character new-energy number
-  (鲁K·D12345, 鲁K12345D).
+  written 0631-5288123, (0631)5288123, 0631 5288123, +86-631-5288123 or run together
+  (06315288123), also after words that are no telephone label (请联系06315288123).
+* Travel documents, each only where a word names it: within 40 characters before the number
+  (only a full stop or a line break ends the search, so 证件类型：护照；证件号码：E12345678 is
+  found) unless another number's label (编号, 有效期, 电话…) stands nearer, or right after the
+  number (E12345678（护照）); a number listed right after one found (E12345678、E23456789)
+  is of the same kind. The shape must fit the kind the nearest word names:
+
+  - ``passport`` (护照号码): one or two letters and 7-8 digits (E12345678, EA1234567,
+    G12345678, the older G1234567, D/S/P… for official passports); E is followed by 8;
+  - ``hk_macau_permit`` (港澳通行证件号码): the mainland residents' 往来港澳通行证, C and 8
+    digits since 2014, then C, a letter (no I or O) and 7 digits; the Hong Kong and Macao
+    residents' 来往内地通行证 (回乡证), H or M and 8 digits, or 10 with the renewal count;
+  - ``taiwan_permit`` (台湾通行证件号码): the Taiwan residents' 台湾居民来往大陆通行证
+    (台胞证), the 8-digit lifetime number, or 10 digits with the issue count and the issuing
+    office in brackets (0561682001(D)); the mainland residents' 往来台湾通行证, L and 8
+    digits. A bare number must not read as a date (YYYYMMDD) and must be the first number
+    after the word.
+
+* ``license_plate`` (机动车号牌): province character, issuing-authority letter, an optional
+  middle dot, hyphen or space, then 5 characters (at most two letters; 挂, 学, 警, 港, 澳, 领 may
+  end it) or a 6-character new-energy number (鲁K·D12345, 鲁K D12345, 鲁K12345D).
+
+**Amounts and other numbers are not identifiers.** A mobile or landline shape is rejected when
+the nearest label before it names another kind of number (编号, 订单号, 账号…) or an amount
+(金额, 合计, 收入…), or, without a telephone label, right after 第 or a word ending in 号
+(档号, 工号). A mobile, landline or card shape is rejected when a currency sign or word precedes
+it (¥, $, 人民币), when a decimal part or a unit follows it (15546680069.58元, …千瓦时, …人次,
+…吨, …万), or, without a telephone label, a counter (…户, …人, …次; not 人民路, 户籍). Numbers
+inside a web address are not identifiers.
 
 No finding lies inside a longer run of digits or ASCII letters; CJK neighbours are fine, since
 Chinese runs digits straight into text. Where candidates overlap, the longer one wins, and on a
-tie the more specific kind (the order of :data:`KINDS`).
+tie the more specific kind (the order of :data:`KINDS`); candidates are swept in order of
+position, so the cost grows with the length of the text, not its square.
+
+**Copies.** After the first pass, every identifier found (but plates, whose every writing the
+first pass finds) is looked for again in any writing: its letters and digits, each run of 7 or
+more of its digits, a mobile's last 11 digits and a landline's local number, wherever they make
+up whole segments (runs of only digits or only letters) of a run of letters and digits joined by
+spaces, hyphens, dots or underscores, in either width — in web addresses too. Each such copy
+becomes a finding of the same kind, so that no significant digits of a found identifier survive
+the redaction (3710 0219 8001 0112 34 after 371002198001011234, ID371002198001011234).
 
 Masks keep the length of the original, so overlapping redactions can be merged character by
 character (see :func:`redact`).
@@ -49,7 +87,9 @@ character (see :func:`redact`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,6 +97,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "resident_id": ("居民身份证号", "resident ID number"),
     "bank_card": ("银行卡号", "bank card number"),
     "passport": ("护照号码", "passport number"),
+    "hk_macau_permit": ("港澳通行证件号码", "Hong Kong/Macao travel permit number"),
+    "taiwan_permit": ("台湾通行证件号码", "Taiwan travel permit number"),
     "mobile": ("手机号码", "mobile phone number"),
     "landline": ("固定电话", "landline phone number"),
     "email": ("电子邮箱", "e-mail address"),
@@ -64,6 +106,53 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 _PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
+
+
+# ---------------------------------------------------------------------------- width
+
+
+def _fold_table() -> dict[int, str]:
+    """Return the one-for-one fold of full-width and typographic characters to plain ones."""
+    table: dict[int, str] = {}
+    blocks = ((0x2000, 0x2070), (0x3000, 0x3040), (0xFE50, 0xFE70), (0xFF00, 0xFFEF))
+    for first, last in blocks:
+        for code in range(first, last):
+            folded = unicodedata.normalize("NFKC", chr(code))
+            if len(folded) == 1 and folded != chr(code) and (folded.isascii() or folded in "¥£"):
+                table[code] = folded
+    # NFKC keeps dashes, dots and the no-break space apart; a person typing a number does not.
+    for ch in "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d":
+        table[ord(ch)] = "-"
+    for ch in "\u2022\u2027\u2219\u22c5\u30fb\uff65":
+        table[ord(ch)] = "·"
+    for ch in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a":
+        table[ord(ch)] = " "
+    for ch in "\u202f\u205f\u3000":
+        table[ord(ch)] = " "
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` with full-width and typographic characters folded, offsets unchanged.
+
+    Full-width digits, letters and punctuation become ASCII (３７１０ -> 3710, ＠ -> @,
+    （ -> (), dashes and minus signs become '-', middle dots '·', wide and no-break spaces ' '.
+    Every character maps to exactly one character, so ``normalize(text)[i]`` is the folded
+    ``text[i]``.
+    """
+    return text.translate(_FOLD)
+
+
+# ---------------------------------------------------------------------------- shapes
+
+
+def _words(*words: str) -> re.Pattern[str]:
+    """Return a pattern matching any of ``words``, the longer first."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
 
 # First two digits of a resident ID: provinces (GB/T 2260), Taiwan, Hong Kong, Macao.
 _PROVINCES = frozenset((
@@ -76,13 +165,19 @@ _ID_CHECK = "10X98765432"
 
 _NB = r"(?<![0-9A-Za-z])"  # not preceded by a digit or ASCII letter
 _NA = r"(?![0-9A-Za-z])"  # not followed by one
+_GAP = r"(?: ?- ?| {1,2})"  # between the groups of a grouped number
 
-_ID18 = re.compile(_NB + r"[1-9]\d{16}[0-9Xx]" + _NA)
-_ID15 = re.compile(_NB + r"[1-9]\d{14}" + _NA)
+_ID18 = re.compile(_NB + r"[1-9](?:" + _GAP + r"?\d){16}" + _GAP + r"?[0-9Xx]" + _NA)
+_ID15 = re.compile(_NB + r"[1-9](?:" + _GAP + r"?\d){14}" + _NA)
+_FIRST_GAP = re.compile(r"[ -]+")
 _MOBILE = re.compile(
     _NB
-    + r"(?P<prefix>(?:\+|00)?86[ -]?|[(（]\+?86[)）] ?)?"
-    + r"(?P<body>1[3-9]\d{9}|1[3-9]\d(?P<sep>[ -])\d{4}(?P=sep)\d{4})"
+    + r"(?P<prefix>(?:\+|00)?86[ -]?|\(\+?86\) ?)?"
+    + r"(?P<body>1[3-9]\d{9}|1[3-9]\d(?P<sep>"
+    + _GAP
+    + r")\d{4}(?P=sep)\d{4}|1[3-9]\d"
+    + _GAP
+    + r"\d{8})"
     + _NA
 )
 _CARD = re.compile(
@@ -99,18 +194,41 @@ _EMAIL = re.compile(
 _AREA = r"0(?:10|2\d|[3-9]\d{2})"
 _LANDLINE = re.compile(
     _NB
-    + r"(?:[(（](?P<area1>"
+    + r"(?:\((?P<area1>"
     + _AREA
-    + r")[)）] ?|(?P<area2>"
+    + r")\) ?|(?P<area2>"
     + _AREA
-    + r")(?P<sep>[ -]?))(?P<local>[2-8]\d{6,7})"
+    + r")(?P<sep> ?-{1,2} ?| )?|(?:\+|00)86 ?-? ?\(?(?P<area3>"
+    + _AREA[1:]
+    + r")\)?(?: ?- ?| )?)(?P<local>[2-8]\d{6,7})"
     + _NA
 )
-_PASSPORT = re.compile(_NB + r"(?:[EG]\d{8}|E[A-HJ-NP-Z]\d{7})" + _NA)
+_TRAVEL = re.compile(_NB + r"(?:[A-Z]{1,2}\d{7,10}|\d{10}\([A-Z0-9]\)|\d{8}(?:\d{2})?)" + _NA)
+_TRAVEL_SHAPES = {
+    "passport": re.compile(r"(?!E\d{7}$)[A-Z]{1,2}\d{7,8}"),  # E is followed by 8
+    "hk_macau_permit": re.compile(r"C[0-9A-HJ-NP-Z]\d{7}|[HM]\d{8}(?:\d{2})?"),
+    "taiwan_permit": re.compile(r"\d{8}|\d{10}(?:\([A-Z0-9]\))?|L\d{8}"),
+}
+_TRAVEL_WORDS = {
+    "passport": ("护照", "passport", "PASSPORT", "Passport"),
+    "hk_macau_permit": (
+        "港澳通行证", "往来港澳", "来往港澳", "回乡证", "来往内地通行证", "往来内地通行证",
+    ),
+    "taiwan_permit": (
+        "台胞证", "来往大陆通行证", "往来大陆通行证", "往来台湾通行证", "来往台湾通行证",
+        "台湾通行证", "大陆居民往来台湾",
+    ),
+}  # fmt: skip
+_ANY_TRAVEL_WORD = _words(*(w for words in _TRAVEL_WORDS.values() for w in words))
+_TRAVEL_LABELS = {kind: _words(*words) for kind, words in _TRAVEL_WORDS.items()}
+_TRAVEL_WINDOW = 40
+_TRAVEL_BREAKS = re.compile(r"[。\n]")
+_LIST_GAP = re.compile(r"[ 、,;/和及与]{1,3}")  # between the numbers of a list
+_TRAVEL_AFTER = re.compile(r"[ (\[【]{0,2}[^，,。；;！？!?\n0-9A-Za-z]{2,12}")
 _PLATE = re.compile(
-    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
-    r"[A-HJ-NP-Z][·•・]?"
-    r"(?P<body>[A-HJK][A-HJ-NP-Z0-9]\d{4}|\d{5}[DF]|[A-HJ-NP-Z0-9]{4}[0-9挂学警])" + _NA
+    r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼] ?"
+    r"[A-HJ-NP-Z][·. -]?"
+    r"(?P<body>[A-HJK][A-HJ-NP-Z0-9]\d{4}|\d{5}[A-HJK]|[A-HJ-NP-Z0-9]{4}[0-9挂学警港澳领])" + _NA
 )
 
 # Labels before a number. The nearest label within the window decides what the number is;
@@ -119,19 +237,54 @@ _ID_WORDS = ("身份证", "公民身份号码", "身份号码", "证件号", "�
 _CARD_WORDS = ("银行卡", "卡号", "账号", "帐号", "账户", "帐户", "储蓄卡", "信用卡", "借记卡")
 _PHONE_WORDS = (
     "电话", "手机", "联系方式", "座机", "传真", "热线", "致电", "拨打", "Tel", "TEL", "tel",
+    "来电", "微信",
 )  # fmt: skip
 _OTHER_NUMBERS = (
     "文号", "编号", "单号", "订单", "流水号", "发票", "代码", "批号", "案号", "合同号", "序列号",
     "注册号", "登记号", "档案号", "税号", "交易号", "条码", "识别码", "串号", "IMEI", "imei",
-    "运单", "工单", "证书号", "许可证号", "登记证号", "识别号", "纳税人", "批次",
+    "运单", "工单", "证书号", "许可证号", "登记证号", "识别号", "纳税人", "批次", "编码", "型号",
+    "档号", "卷号", "备案号", "批准号", "货号", "款号",
 )  # fmt: skip
-_OTHER_FOR_ID15 = (*_OTHER_NUMBERS, *_CARD_WORDS)
-_OTHER_FOR_CARDS = (*_OTHER_NUMBERS, *_ID_WORDS)
+_AMOUNT_WORDS = (
+    "金额", "总额", "合计", "总计", "共计", "累计", "余额", "预算", "决算", "产值", "收入",
+    "支出", "营业额", "销售额", "用电量", "发电量", "用水量", "总量", "人口", "数量",
+)  # fmt: skip
+_ID_LABELS = _words(*_ID_WORDS)
+_CARD_LABELS = _words(*_CARD_WORDS)
+_PHONE_LABELS = _words(*_PHONE_WORDS)
+_OTHER_FOR_ID15 = _words(*_OTHER_NUMBERS, *_CARD_WORDS)
+_OTHER_FOR_CARDS = _words(*_OTHER_NUMBERS, *_ID_WORDS)
+_OTHER_FOR_PHONES = _words(*_OTHER_NUMBERS, *_CARD_WORDS, *_AMOUNT_WORDS)
+# 证件编号, 护照编号 and 通行证编号 name the document's own number.
+_OTHER_FOR_TRAVEL = re.compile(
+    _words(
+        *(w for w in _OTHER_NUMBERS if w != "编号"),
+        *_PHONE_WORDS, *_AMOUNT_WORDS, "有效期", "日期", "出生", "邮编", "邮政编码",
+    ).pattern
+    + r"|(?<![证照件])编号"
+)  # fmt: skip
+# Right after a word ending in 号 that names no telephone (档号, 卷号…; not 12号, the end of
+# an address), or after 第: another number.
+_ORDINAL_BEFORE = re.compile(r"(?:(?<![0-9])号\s?:?|第)\s?$")
 _AFTER_SEX = re.compile(r"[男女][，,、：:\s]?$")  # 姓名，性别，身份证号 — the usual column order
 _FIRM = re.compile(r"公司|企业|合作社|商行|经营部|个体工商户|[厂店馆]")
-_UNIT_AFTER = re.compile(r"\s*(?:元|万元|亿元|美元|平方米|千克|公斤|吨|立方米)")
 _BREAKS = re.compile(r"[，,。；;！？!?\n]")
 _WINDOW = 12
+
+# An amount or a statistic: a currency before it, a decimal part or a unit after it.
+_CURRENCY_BEFORE = re.compile(r"(?:[¥$€£]|RMB|CNY|人民币|美元|港币|港元)\s?$")
+_DECIMAL_BEFORE = re.compile(r"\d\.$")
+_UNIT_AFTER = re.compile(
+    r"\s?(?:\.\d|[万亿]|(?:美|港|欧|日|韩)?元|英镑|千瓦时|千瓦|兆瓦|瓦时|度电|kWh|KWh|kwh|"
+    r"平方米|平方公里|平米|立方米|公顷|亩|公里|千米|公斤|千克|克|吨|人次|户次|车次|架次|"
+    r"余[人户次件元]|多[人户次件]|[%‰℃]|个百分点|倍)"
+)
+# One-character counters also begin words (人民路, 户籍, 个人, 名下): those do not count.
+_COUNTER_AFTER = re.compile(
+    r"\s?(?!人[民社大才员事力]|户[籍口主名头外]|个[人体]|台[州湾山前北南]|名[单称下]|家[庭属住]|"
+    r"项目|份额|次[日月年])[人户次个件台辆笔名家项份册套株头只]"
+)
+_UNIT_AFTER_CARD = re.compile(r"\s*(?:元|万元|亿元|美元|平方米|千克|公斤|吨|立方米)")
 
 
 @dataclass(frozen=True)
@@ -155,26 +308,38 @@ class Redaction:
     replacement: str
 
 
-def _before(text: str, start: int, width: int = _WINDOW) -> str:
+def _before(text: str, start: int, width: int = _WINDOW, breaks: re.Pattern[str] = _BREAKS) -> str:
     """Return up to ``width`` characters before ``start``, cut at the last sentence break."""
     window = text[max(0, start - width) : start]
-    breaks = list(_BREAKS.finditer(window))
-    return window[breaks[-1].end() :] if breaks else window
+    cut = -1
+    for m in breaks.finditer(window):
+        cut = m.end()
+    return window[cut:] if cut >= 0 else window
 
 
-def _last_label(window: str, words: Iterable[str]) -> int:
+def _last_label(window: str, words: re.Pattern[str]) -> int:
     """Return where the last of ``words`` in ``window`` ends, or -1."""
-    ends = [window.rfind(w) + len(w) for w in words if w in window]
-    return max(ends, default=-1)
+    last = -1
+    for m in words.finditer(window):
+        last = m.end()
+    return last
 
 
-def _label(text: str, start: int, positive: Iterable[str], negative: Iterable[str]) -> int:
+def _label(text: str, start: int, positive: re.Pattern[str], negative: re.Pattern[str]) -> int:
     """Return 1 if the nearest label is positive, -1 if negative, 0 if there is none."""
     window = _before(text, start)
     pos, neg = _last_label(window, positive), _last_label(window, negative)
     if pos < 0 and neg < 0:
         return 0
     return 1 if pos >= neg else -1
+
+
+def _phone_label(text: str, start: int) -> int:
+    """Return 1 if a telephone label names the number at ``start``, -1 if another, else 0."""
+    label = _label(text, start, _PHONE_LABELS, _OTHER_FOR_PHONES)
+    if label == 0 and _ORDINAL_BEFORE.search(text, max(0, start - 4), start):
+        return -1
+    return label
 
 
 def _luhn(digits: str) -> bool:
@@ -233,21 +398,61 @@ def _grouped_inside_longer(text: str, start: int, end: int) -> bool:
     )
 
 
+def _amount(text: str, start: int, end: int, labelled: bool) -> bool:
+    """Return whether the number at ``start:end`` reads as an amount or a statistic.
+
+    A one-character counter after it (人, 户, 次…) counts only when no telephone label names
+    the number (``labelled``).
+    """
+    before = text[max(0, start - 4) : start]
+    return bool(
+        _CURRENCY_BEFORE.search(before)
+        or _DECIMAL_BEFORE.search(before)
+        or _UNIT_AFTER.match(text, end)
+        or (not labelled and _COUNTER_AFTER.match(text, end))
+    )
+
+
 Candidate = tuple[int, int, str]
 
 
+def _groups_consistent(value: str) -> str | None:
+    """Return the digits of a grouped number, or None if its separators differ."""
+    gaps = set(re.findall(r"[^0-9Xx]+", value))
+    if len(gaps) > 1:
+        return None
+    return re.sub(r"[^0-9Xx]", "", value)
+
+
+def _grouped_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Yield the matches of ``pattern``, and those starting at a later group inside a match.
+
+    A grouped candidate that fails its check must not hide one that starts inside it
+    (序号 1 3710 0219 8001 0112 34).
+    """
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        yield m
+        gap = _FIRST_GAP.search(text, m.start(), m.end())
+        pos = gap.end() if gap else m.end()
+
+
 def _resident_ids(text: str) -> Iterator[Candidate]:
-    """Yield 18- and 15-character resident IDs."""
-    for m in _ID18.finditer(text):
-        if _valid_id18(m.group()):
-            yield m.start(), m.end(), "resident_id"
-    for m in _ID15.finditer(text):
+    """Yield 18- and 15-character resident IDs, as a run or grouped."""
+    for m in _grouped_matches(_ID18, text):
         value = m.group()
-        if not _valid_id15(value):
+        digits = value if len(value) == 18 else _groups_consistent(value)
+        if digits and _valid_id18(digits):
+            yield m.start(), m.end(), "resident_id"
+    for m in _grouped_matches(_ID15, text):
+        value = m.group()
+        grouped = len(value) != 15
+        digits = _groups_consistent(value) if grouped else value
+        if not digits or not _valid_id15(digits):
             continue
-        label = _label(text, m.start(), _ID_WORDS, _OTHER_FOR_ID15)
-        if label == 0:
-            label = _unlabelled_id15(text, m.start(), value)
+        label = _label(text, m.start(), _ID_LABELS, _OTHER_FOR_ID15)
+        if label == 0 and not grouped:
+            label = _unlabelled_id15(text, m.start(), digits)
         if label > 0:
             yield m.start(), m.end(), "resident_id"
 
@@ -286,11 +491,13 @@ def _bank_cards(text: str) -> Iterator[Candidate]:
     """Yield bank card numbers."""
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
-        if not (_card_scheme(digits) and _luhn(digits)) or _UNIT_AFTER.match(text, m.end()):
+        if not (_card_scheme(digits) and _luhn(digits)):
+            continue
+        if _UNIT_AFTER_CARD.match(text, m.end()) or _amount(text, m.start(), m.end(), True):
             continue
         if m.group("sep") and _grouped_inside_longer(text, m.start(), m.end()):
             continue
-        if _label(text, m.start(), _CARD_WORDS, _OTHER_FOR_CARDS) < 0:
+        if _label(text, m.start(), _CARD_LABELS, _OTHER_FOR_CARDS) < 0:
             continue
         yield m.start(), m.end(), "bank_card"
 
@@ -298,11 +505,11 @@ def _bank_cards(text: str) -> Iterator[Candidate]:
 def _mobiles(text: str) -> Iterator[Candidate]:
     """Yield mobile phone numbers."""
     for m in _MOBILE.finditer(text):
-        if m.group("sep") and _grouped_inside_longer(text, m.start(), m.end()):
+        grouped = " " in m.group("body") or "-" in m.group("body")
+        if grouped and _grouped_inside_longer(text, m.start(), m.end()):
             continue
-        if _UNIT_AFTER.match(text, m.end()):
-            continue
-        if _label(text, m.start(), _PHONE_WORDS, _OTHER_NUMBERS) < 0:
+        label = _phone_label(text, m.start())
+        if label < 0 or _amount(text, m.start(), m.end(), label > 0):
             continue
         yield m.start(), m.end(), "mobile"
 
@@ -310,21 +517,85 @@ def _mobiles(text: str) -> Iterator[Candidate]:
 def _landlines(text: str) -> Iterator[Candidate]:
     """Yield landline phone numbers."""
     for m in _LANDLINE.finditer(text):
-        area = m.group("area1") or m.group("area2")
+        area = m.group("area1") or m.group("area2") or "0" + m.group("area3")
         if len(area) == 3 and len(m.group("local")) != 8:
             continue
-        run_together = m.group("area2") and not m.group("sep")
-        if run_together and _label(text, m.start(), _PHONE_WORDS, _OTHER_NUMBERS) <= 0:
+        label = _phone_label(text, m.start())
+        if label < 0 or _amount(text, m.start(), m.end(), label > 0):
             continue
         yield m.start(), m.end(), "landline"
 
 
-def _passports(text: str) -> Iterator[Candidate]:
-    """Yield passport numbers near the word 护照 or passport."""
-    for m in _PASSPORT.finditer(text):
-        window = _before(text, m.start(), 16)
-        if "护照" in window or "passport" in window.lower():
-            yield m.start(), m.end(), "passport"
+def _looks_like_date(digits: str) -> bool:
+    """Return whether eight digits read as a date YYYYMMDD between 1900 and 2099."""
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:8])
+    if not 1900 <= year <= 2099:
+        return False
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _travel_documents(text: str) -> Iterator[Candidate]:
+    """Yield passports and travel permits named by a word before them (or right after them).
+
+    A number listed right after one already found (E12345678、E23456789) is of the same kind
+    when no word names it otherwise.
+    """
+    if not _ANY_TRAVEL_WORD.search(text):
+        return
+    last_end, last_kind = -1, ""
+    for m in _TRAVEL.finditer(text):
+        value = m.group()
+        kind = _travel_kind_before(text, m.start(), value)
+        listed = last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, m.start())
+        if kind is None and listed and _travel_shape(last_kind, value):
+            kind = last_kind
+        if kind is None:
+            kind = _travel_kind_after(text, m.end(), value)
+        if kind is not None:
+            last_end, last_kind = m.end(), kind
+            yield m.start(), m.end(), kind
+
+
+def _travel_shape(kind: str, value: str) -> bool:
+    """Return whether ``value`` is written as a number of this kind of travel document."""
+    if not _TRAVEL_SHAPES[kind].fullmatch(value):
+        return False
+    return not (value[:8].isdigit() and _looks_like_date(value))
+
+
+def _travel_kind_before(text: str, start: int, value: str) -> str | None:
+    """Return the kind the nearest travel document's name before ``start`` gives, if any."""
+    window = _before(text, start, _TRAVEL_WINDOW, _TRAVEL_BREAKS)
+    named = sorted(
+        ((_last_label(window, words), kind) for kind, words in _TRAVEL_LABELS.items()),
+        reverse=True,
+    )
+    negative = _last_label(window, _OTHER_FOR_TRAVEL)
+    for at, kind in named:
+        if at < 0 or at < negative:
+            return None
+        if not _travel_shape(kind, value):
+            continue
+        # A bare number must be the first number after the word.
+        if value[0].isdigit() and any(ch.isdigit() for ch in _TRAVEL.sub("", window[at:])):
+            return None
+        return kind
+    return None
+
+
+def _travel_kind_after(text: str, end: int, value: str) -> str | None:
+    """Return the kind a travel document's name right after the number gives (E12345678（护照）)."""
+    window = _TRAVEL_AFTER.match(text, end)
+    if window is None:
+        return None
+    for kind, words in _TRAVEL_LABELS.items():
+        if words.search(window.group()) and _travel_shape(kind, value):
+            return kind
+    return None
 
 
 def _emails(text: str) -> Iterator[Candidate]:
@@ -345,7 +616,7 @@ def _plates(text: str) -> Iterator[Candidate]:
 _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _resident_ids,
     _bank_cards,
-    _passports,
+    _travel_documents,
     _mobiles,
     _landlines,
     _emails,
@@ -353,13 +624,157 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
 )
 
 
-def find_personal_information(text: str) -> list[Finding]:
-    """Find candidate personal identifiers in ``text``, in order of position."""
-    candidates = {c for detect in _DETECTORS for c in detect(text)}
+# ---------------------------------------------------------------------------- overlaps
+
+
+def _resolve(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Return non-overlapping candidates: the longer wins, then the more specific kind.
+
+    Candidates are swept in order of start into clusters of mutually overlapping spans; the
+    choice is made within each cluster, which gives the same result as comparing all of them.
+    """
+    kept: list[Candidate] = []
+    cluster: list[Candidate] = []
+    cluster_end = -1
+    for candidate in sorted(set(candidates)):
+        if cluster and candidate[0] >= cluster_end:
+            kept.extend(_choose(cluster))
+            cluster = []
+        cluster.append(candidate)
+        cluster_end = max(cluster_end, candidate[1]) if len(cluster) > 1 else candidate[1]
+    if cluster:
+        kept.extend(_choose(cluster))
+    return kept
+
+
+def _choose(cluster: list[Candidate]) -> list[Candidate]:
+    """Return the candidates of one cluster that survive, longest first, in order of start."""
+    if len(cluster) == 1:
+        return cluster
     taken: list[Candidate] = []
-    for start, end, kind in sorted(candidates, key=lambda c: (c[0] - c[1], _PRIORITY[c[2]], c[0])):
+    for start, end, kind in sorted(cluster, key=lambda c: (c[0] - c[1], _PRIORITY[c[2]], c[0])):
         if all(end <= s or start >= e for s, e, _ in taken):
             taken.append((start, end, kind))
+    return sorted(taken)
+
+
+# ---------------------------------------------------------------------------- copies
+
+# Numbers inside a web address are part of it (…/art_13812345678.html).
+_URL = re.compile(r"(?:https?://|www\.)[!-~]+")
+_RUN = re.compile(r"[0-9A-Za-z]+(?:[ \-./·_]{1,2}[0-9A-Za-z]+)*")
+_SEGMENT = re.compile(r"[0-9]+|[A-Za-z]+")
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+_DIGIT_RUN = re.compile(r"\d{7,}")
+_COPY_MIN = 7
+
+
+def _copy_keys(text: str, found: list[Candidate]) -> dict[str, str]:
+    """Return what to look for again: each finding's significant characters -> its kind."""
+    keys: dict[str, str] = {}
+    for start, end, kind in found:
+        if kind == "license_plate":
+            continue  # every writing of a plate is found by its own pattern
+        compact = _NOT_ALNUM.sub("", text[start:end]).upper()
+        wanted = set(_DIGIT_RUN.findall(compact))
+        if kind != "email":
+            wanted.add(compact)
+        if kind == "mobile":
+            wanted.add(compact[-11:])
+        elif kind == "landline":
+            wanted.add(_landline_local(compact))
+        for key in wanted:
+            if len(key) < _COPY_MIN:
+                continue
+            if key not in keys or _PRIORITY[kind] < _PRIORITY[keys[key]]:
+                keys[key] = kind
+    return keys
+
+
+def _landline_local(digits: str) -> str:
+    """Return the local number of a landline's digits (after +86 and the area code)."""
+    if digits.startswith("0086"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("86"):
+        digits = "0" + digits[2:]
+    return digits[3:] if digits[:2] in ("01", "02") else digits[4:]
+
+
+def _copies(text: str, found: list[Candidate]) -> Iterator[Candidate]:
+    """Yield every place where a found identifier's significant characters appear again.
+
+    A run of digits and letters joined by separators is cut into segments (all digits or all
+    letters); a copy is one or more whole consecutive segments, the separators ignored.
+    """
+    keys = _copy_keys(text, found)
+    if not keys:
+        return
+    shortest = min(len(k) for k in keys)
+    longest = max(len(k) for k in keys)
+    ends = [end for _, end, _ in found]
+    starts = [start for start, _, _ in found]
+    j = 0  # the first finding that ends after the run starts (runs come in order)
+    for run in _RUN.finditer(text):
+        start, end = run.span()
+        if end - start < shortest:
+            continue
+        while j < len(ends) and ends[j] <= start:
+            j += 1
+        if j < len(starts) and starts[j] <= start and end <= ends[j]:
+            continue  # the run lies within a finding: nothing to copy there
+        value = run.group()
+        if value.isdigit():  # the usual case: one plain number
+            if value in keys:
+                yield start, end, keys[value]
+            continue
+        segments = [(m.start(), m.end(), m.group().upper()) for m in _SEGMENT.finditer(value)]
+        for i, (first, _, _) in enumerate(segments):
+            joined = ""
+            for _, last, piece in segments[i:]:
+                joined += piece
+                if len(joined) > longest:
+                    break
+                if joined in keys:
+                    while j < len(ends) and ends[j] <= start + first:
+                        j += 1
+                    if j < len(starts) and starts[j] < start + last:
+                        continue  # a finding itself, or part of one
+                    yield start + first, start + last, keys[joined]
+
+
+def _outside(candidates: list[Candidate], spans: Sequence[Candidate]) -> list[Candidate]:
+    """Return the candidates that overlap none of ``spans`` (sorted and disjoint)."""
+    if not spans:
+        return candidates
+    starts = [span[0] for span in spans]
+    result = []
+    for candidate in candidates:
+        start, end, _ = candidate
+        i = bisect_right(starts, start) - 1  # the last span starting at or before the candidate
+        if i >= 0 and spans[i][1] > start:
+            continue
+        if i + 1 < len(spans) and spans[i + 1][0] < end:
+            continue
+        result.append(candidate)
+    return result
+
+
+# ---------------------------------------------------------------------------- the finder
+
+
+def find_personal_information(text: str) -> list[Finding]:
+    """Find candidate personal identifiers in ``text``, in order of position.
+
+    Offsets, texts and masks refer to ``text`` as given, whatever its width.
+    """
+    folded = normalize(text)
+    urls: list[Candidate] = []
+    if "http" in folded or "www." in folded:
+        urls = [(m.start(), m.end(), "url") for m in _URL.finditer(folded)]
+    kept = _resolve(_outside(sorted(c for detect in _DETECTORS for c in detect(folded)), urls))
+    copies = _outside(_resolve(_copies(folded, kept)), kept)  # in web addresses too
+    if copies:
+        kept = sorted(kept + copies)
     return [
         Finding(
             id=f"{kind}-{start}",
@@ -369,47 +784,85 @@ def find_personal_information(text: str) -> list[Finding]:
             text=text[start:end],
             masked=mask(kind, text[start:end]),
         )
-        for start, end, kind in sorted(taken)
+        for start, end, kind in kept
     ]
 
 
-def _star(value: str, keep_first: int, keep_last: int, counts: Callable[[str], bool]) -> str:
-    """Return ``value`` with the counted characters starred, except the first and last few."""
-    positions = [i for i, ch in enumerate(value) if counts(ch)]
-    hidden = set(positions[keep_first : len(positions) - keep_last])
-    return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
+# ---------------------------------------------------------------------------- masks
+
+
+def _star(
+    value: str, plain: str, keep_first: int, keep_last: int, counts: Callable[[str], bool]
+) -> str:
+    """Return ``value`` with the counted characters starred, except the first and last few.
+
+    ``plain`` is ``value`` folded (:func:`normalize`); it decides which characters count.
+    """
+    hidden = len(value) - keep_first - keep_last
+    if hidden > 0 and plain.isascii() and plain.isdigit():  # the usual case: all count
+        return value[:keep_first] + "*" * hidden + value[len(value) - keep_last :]
+    positions = [i for i, ch in enumerate(plain) if counts(ch)]
+    hidden_at = set(positions[keep_first : len(positions) - keep_last])
+    return "".join("*" if i in hidden_at else ch for i, ch in enumerate(value))
+
+
+def _is_digit(ch: str) -> bool:
+    """Return whether ``ch`` is an ASCII digit."""
+    return "0" <= ch <= "9"
+
+
+def _is_alnum(ch: str) -> bool:
+    """Return whether ``ch`` is an ASCII digit or letter."""
+    return ch.isascii() and ch.isalnum()
 
 
 def mask(kind: str, value: str) -> str:
     """Return the de-identified form of one identifier.
 
-    The mask is as long as the value and keeps separators (spaces, hyphens, brackets, dots):
+    The mask is as long as the value and keeps separators (spaces, hyphens, brackets, dots)
+    and the width of the characters it keeps:
 
     * resident_id: the first 4 and last 4 characters (18 -> 3701**********1234; the 15-digit
       form keeps the same 4 + 4, hiding 7);
     * mobile: all but the 4 digits before the last 4 (138****5678, +86 138-****-5678);
     * bank_card: the first 4 and last 4 digits (6222 **** **** ***0 123);
     * email: the first character of the local part and the whole domain (z*******@example.com);
-    * landline: the area code and the last 2 digits (0631-*****23);
+    * landline: the country and area code and the last 2 digits (0631-*****23); a local number
+      written alone keeps only its last 2;
     * anything else: the first and last character (鲁*****5); two characters or fewer keep
       only the first.
     """
+    plain = value if value.isascii() else normalize(value)
     if kind == "resident_id":
-        return _star(value, 4, 4, str.isalnum)
+        return _star(value, plain, 4, 4, _is_alnum)
     if kind == "mobile":
-        digits = sum(ch.isdigit() for ch in value)
-        return _star(value, max(digits - 8, 0), 4, str.isdigit)
+        digits = sum(_is_digit(ch) for ch in plain)
+        return _star(value, plain, max(digits - 8, 0), 4, _is_digit)
     if kind == "bank_card":
-        return _star(value, 4, 4, str.isdigit)
-    if kind == "email" and "@" in value:
-        local, _, domain = value.rpartition("@")
-        return local[:1] + "*" * (len(local) - 1) + "@" + domain
+        return _star(value, plain, 4, 4, _is_digit)
+    if kind == "email" and "@" in plain:
+        at = plain.rindex("@")
+        return value[:1] + "*" * (at - 1) + value[at:] if at else value
     if kind == "landline":
-        number = "".join(ch for ch in value if ch.isdigit())
-        return _star(value, 3 if number[:2] in ("01", "02") else 4, 2, str.isdigit)
+        return _star(value, plain, _landline_kept(plain), 2, _is_digit)
     if len(value) <= 2:
         return value[:1] + "*" * (len(value) - 1)
     return value[0] + "".join("*" if ch.isalnum() else ch for ch in value[1:-1]) + value[-1]
+
+
+def _landline_kept(plain: str) -> int:
+    """Return how many leading digits of a landline its mask keeps: country and area code."""
+    digits = "".join(ch for ch in plain if _is_digit(ch))
+    if plain.lstrip("(").startswith(("+86", "0086")):
+        country = 4 if digits.startswith("0086") else 2
+        area = 2 if digits[country] in "12" else 3  # written without its leading 0
+        return country + area
+    if not digits.startswith("0"):
+        return 0  # a local number written alone
+    return 3 if digits[:2] in ("01", "02") else 4
+
+
+# ---------------------------------------------------------------------------- redaction
 
 
 def redact(text: str, redactions: Iterable[Redaction]) -> str:
@@ -457,17 +910,19 @@ def redact(text: str, redactions: Iterable[Redaction]) -> str:
 def manual_redactions(text: str, passages: Iterable[str]) -> list[Redaction]:
     """Return redactions hiding every occurrence of each passage (hand marks) with '*' each.
 
-    A passage is a reviewer's hand mark: every occurrence is hidden with one '*' per character.
-    Passages are stripped of surrounding whitespace; empty ones are ignored. Occurrences may
-    overlap (:func:`redact` merges them). The list is in order of position.
+    A passage is a reviewer's hand mark: every occurrence, in either width (张三１３８ marks
+    张三138 too), is hidden with one '*' per character. Passages are stripped of surrounding
+    whitespace; empty ones are ignored. Occurrences may overlap (:func:`redact` merges them).
+    The list is in order of position.
     """
+    folded = normalize(text)
     found: set[Redaction] = set()
     for passage in passages:
-        needle = passage.strip()
+        needle = normalize(passage.strip())
         if not needle:
             continue
-        at = text.find(needle)
+        at = folded.find(needle)
         while at >= 0:
             found.add(Redaction(at, at + len(needle), "*" * len(needle)))
-            at = text.find(needle, at + 1)
+            at = folded.find(needle, at + 1)
     return sorted(found, key=lambda r: (r.start, r.end))

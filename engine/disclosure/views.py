@@ -47,6 +47,13 @@ class DocumentView:
     interpretation_due_provisional: bool = False
     repealed_on: str | None = None
     repeal_reason: str | None = None
+    urgency: str | None = None
+    main_recipients: str | None = None
+    copied_to: str | None = None
+    copies: int | None = None
+    drafting_unit: str | None = None
+    issuing_authority: str | None = None
+    interpretation_plan: str | None = None
     full: bool = True
 
 

@@ -151,6 +151,8 @@ class WorkItem(Base):
     due_provisional: Mapped[bool] = mapped_column(default=False)
     #: the department (处室) whose members alone may take the task, if the BPMN names one
     department: Mapped[str | None] = mapped_column(String(64))
+    #: how the task came back to its doer: "automatic" (退文) or "sent_back" (退回)
+    returned: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (
         Index("ix_work_items_role", "role"),
@@ -208,7 +210,10 @@ class Event(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),)
+    __table_args__ = (
+        UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),
+        Index("ix_events_type_at", "type", "at"),
+    )
 
 
 class Attachment(Base):

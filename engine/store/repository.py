@@ -83,6 +83,7 @@ class WorkItemRow:
     labels: dict[str, str] | None = None
     due_provisional: bool = False
     department: str | None = None
+    returned: str | None = None
 
 
 @dataclass

@@ -122,7 +122,7 @@ def sign_in(chromium: Any, server: str) -> Iterator[Callable[[str], Any]]:
 
 def open_first_task(page: Any, name: str) -> None:
     """Open the first task of that name from the inbox."""
-    page.get_by_role("link", name=name).first.click()
+    page.get_by_role("link", name=name, exact=True).first.click()
     page.wait_for_selector("form[enctype]")
 
 
@@ -130,6 +130,12 @@ def submit(page: Any) -> None:
     """Submit the task form and wait for the inbox."""
     page.get_by_role("button", name="提交").click()
     page.wait_for_selector("h1:has-text('待办事项')")
+
+
+def submit_draft(page: Any) -> None:
+    """Submit a draft and wait for the drafter's documents, where it now shows."""
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_selector("h1:has-text('我的公文')")
 
 
 def approve_up_to_issue(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .conftest import approve_up_to_issue, open_first_task, submit
+from .conftest import approve_up_to_issue, open_first_task, submit, submit_draft
 
 
 def test_a_document_goes_from_draft_to_publication(sign_in, server: str, tmp_path) -> None:
     drafter = sign_in("zhang")
-    drafter.get_by_role("button", name="起草新公文").click()
+    drafter.get_by_role("link", name="起草新公文").click()
     drafter.get_by_label("标题").fill("关于公布2026年重点领域信息公开目录的通知")
     drafter.get_by_label("文件类型").select_option("general")
     drafter.get_by_label("正文").fill("各区市人民政府，市政府各部门：\n现将目录印发给你们。")
@@ -15,8 +15,9 @@ def test_a_document_goes_from_draft_to_publication(sign_in, server: str, tmp_pat
     pdf = tmp_path / "目录.pdf"
     pdf.write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
     drafter.get_by_label("附件（PDF、DOCX 或 OFD）").set_input_files(str(pdf))
-    submit(drafter)
-    assert "目前没有待办事项" in drafter.content()
+    submit_draft(drafter)
+    row = drafter.get_by_role("row", name="关于公布2026年重点领域信息公开目录的通知")
+    assert "处室审核" in row.inner_text() and "审核中" in row.inner_text()
 
     def shows_the_draft(page) -> None:
         assert "关于公布2026年重点领域信息公开目录的通知" in page.content()
@@ -54,11 +55,12 @@ def test_a_document_goes_from_draft_to_publication(sign_in, server: str, tmp_pat
 
 def test_a_draft_without_attribute_is_returned(sign_in) -> None:
     drafter = sign_in("zhang")
-    drafter.get_by_role("button", name="起草新公文").click()
+    drafter.get_by_role("link", name="起草新公文").click()
     drafter.get_by_label("标题").fill("关于调整工作领导小组的通知")
     drafter.get_by_label("文件类型").select_option("general")
     drafter.get_by_label("正文").fill("正文。")
-    submit(drafter)
+    submit_draft(drafter)
+    drafter.get_by_role("link", name="待办").first.click()
     open_first_task(drafter, "起草")
     notice = drafter.get_by_role("alert")
     assert "退文" in notice.inner_text()

@@ -56,7 +56,7 @@ CASES = {
         "document_draft",
         "zhang",
         [],
-        {"doc_type": "", "attribute": "", "withheld_basis": ""},
+        {"doc_type": "", "urgency": "", "attribute": "", "withheld_basis": ""},
         ("title", "doc_type"),
         fill={"title": "", "body": "正文"},
         click=('input[name="government_draft"]',),

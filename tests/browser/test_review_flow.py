@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.disclosure.privacy import id_check_char
 
-from .conftest import approve_up_to_issue, open_first_task, submit
+from .conftest import approve_up_to_issue, open_first_task, submit, submit_draft
 
 RESIDENT_ID = "37100219850612301" + id_check_char("37100219850612301")
 MOBILE = "13806311234"
@@ -26,12 +26,12 @@ MASKED = {
 
 def test_the_reviewer_de_identifies_what_the_public_page_shows(sign_in, server: str) -> None:
     drafter = sign_in("zhang")
-    drafter.get_by_role("button", name="起草新公文").click()
+    drafter.get_by_role("link", name="起草新公文").click()
     drafter.get_by_label("标题").fill(TITLE)
     drafter.get_by_label("文件类型").select_option("general")
     drafter.get_by_label("正文").fill(BODY)
     drafter.get_by_label("公开属性", exact=True).select_option("proactive")
-    submit(drafter)
+    submit_draft(drafter)
 
     approve_up_to_issue(sign_in)
 
@@ -53,6 +53,12 @@ def test_the_reviewer_de_identifies_what_the_public_page_shows(sign_in, server: 
 
     publisher = sign_in("zhou")
     open_first_task(publisher, "发布")
+    # the publisher sees what goes out: the de-identified text and the review that cleared it
+    preview = publisher.get_by_role("region", name="将要发布的内容").inner_text()
+    for original, masked in MASKED.items():
+        assert masked in preview
+        assert original not in publisher.content()
+    assert "去标识化后公开" in preview and "孙七" in preview
     publisher.get_by_label("发布渠道").select_option("website")
     publisher.get_by_label("网址").fill("https://www.weihai.gov.cn/gk/2")
     submit(publisher)

@@ -1,6 +1,8 @@
-// Build gongkai's diagram viewer into the web app's static files:
+// Build gongkai's diagram viewer and charts into the web app's static files:
 //   src/diagram.js  (with bpmn-js)          -> ../static/diagram/diagram.js
 //   src/diagram.css (with bpmn-js's styles) -> ../static/diagram/diagram.css
+//   src/charts.js   (with Apache ECharts)   -> ../static/diagram/charts.js
+//   src/charts.css                          -> ../static/diagram/charts.css
 // and the licences of every package bundled -> ../static/diagram/LICENSES.txt
 // Run `npm ci && npm run build` here; nothing is fetched at run time.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +17,7 @@ const out = join(here, '..', 'static', 'diagram');
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 const result = await build({
-  entryPoints: [join(here, 'src', 'diagram.js'), join(here, 'src', 'diagram.css')],
+  entryPoints: ['diagram.js', 'diagram.css', 'charts.js', 'charts.css'].map((f) => join(here, 'src', f)),
   outdir: out,
   bundle: true,
   minify: true,
@@ -40,9 +42,14 @@ for (const input of Object.keys(result.metafile.inputs)) {
 const notices = [];
 for (const folder of [...packages].sort()) {
   const manifest = JSON.parse(await readFile(join(here, folder, 'package.json'), 'utf8'));
-  const licence = (await readdir(join(here, folder))).find((f) => /^(licen[cs]e|copying)/i.test(f));
+  const files = await readdir(join(here, folder));
+  const licence = files.find((f) => /^(licen[cs]e|copying)/i.test(f));
   const text = licence ? await readFile(join(here, folder, licence), 'utf8') : manifest.license;
-  notices.push(`${manifest.name} ${manifest.version}\n\n${String(text).trim()}\n`);
+  // An Apache-2.0 package's NOTICE goes with its code (licence section 4(d)).
+  const notice = files.find((f) => /^notice/i.test(f));
+  const noticeText = notice ? `\n${(await readFile(join(here, folder, notice), 'utf8')).trim()}\n` : '';
+  notices.push(`${manifest.name} ${manifest.version}\n\n${String(text).trim()}\n${noticeText}`);
 }
 await writeFile(join(out, 'LICENSES.txt'), notices.join(`\n${'-'.repeat(72)}\n\n`));
-console.log(`built ${relative(process.cwd(), out) || out}: diagram.js, diagram.css, LICENSES.txt`);
+const built = 'diagram.js, diagram.css, charts.js, charts.css, LICENSES.txt';
+console.log(`built ${relative(process.cwd(), out) || out}: ${built}`);

@@ -1,0 +1,195 @@
+"""A drafter's day: a draft from its first save, saving, deleting, withdrawing, my documents."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from engine.gongkai import Engine
+from engine.store.models import ProcessInstance
+
+from .web import Browser, task_link
+
+DRAFT = {
+    "title": "关于做好秋冬季安全生产工作的通知",
+    "doc_type": "general",
+    "body": "各单位：现就做好秋冬季安全生产工作通知如下。",
+    "attribute": "proactive",
+}
+
+
+def engine_of(app: Flask) -> Engine:
+    return app.extensions["gongkai.engine"]
+
+
+def instances(app: Flask) -> int:
+    with engine_of(app).store.read() as repo:
+        return int(repo.connection.execute(select(func.count(ProcessInstance.id))).scalar_one())
+
+
+def history(app: Flask, instance_id: int) -> list[str]:
+    return [e.type for e in engine_of(app).queries.history(instance_id)]
+
+
+def replays(app: Flask, instance_id: int) -> bool:
+    report = engine_of(app).replayer.replay_stored(instance_id)
+    assert report.ok, [str(p) for p in report.problems]
+    return True
+
+
+def instance_of(location: str, app: Flask, user: str = "zhangsan") -> int:
+    task_id = location.rsplit("/", 1)[-1]
+    return engine_of(app).queries.task_form(task_id, user).task.instance_id
+
+
+def test_opening_a_new_draft_creates_nothing(client: FlaskClient) -> None:
+    browser = Browser(client).login("zhangsan")
+    before = instances(client.application)
+    html = browser.get("/drafts/new")
+    assert "保存草稿" in html and 'name="title"' in html
+    assert instances(client.application) == before
+    inbox = browser.get("/")
+    assert "（未命名）" not in inbox and 'href="/drafts/new"' in inbox
+
+
+def test_a_draft_exists_from_its_first_save_and_keeps_what_was_typed(client: FlaskClient) -> None:
+    app = client.application
+    browser = Browser(client).login("zhangsan")
+    browser.get("/drafts/new")
+    before = instances(app)
+    location = browser.post("/drafts/new", {"title": "半成品通知", "action": "save"})
+    assert instances(app) == before + 1
+    page = browser.get(location)
+    assert 'value="半成品通知"' in page and "删除草稿" in page and "认领" not in page
+    assert "半成品通知" in browser.get("/")
+    # a second save keeps the new text; an invalid value is refused and changes nothing
+    browser.post(location, {"title": "半成品通知（二稿）", "body": "正文", "action": "save"})
+    instance_id = instance_of(location, app)
+    assert history(app, instance_id) == ["instance_started", "task_saved", "task_saved"]
+    refused = browser.post(location, {"doc_type": "memo", "action": "save"}, status=422)
+    assert "请从所列选项中选择" in refused
+    assert history(app, instance_id) == ["instance_started", "task_saved", "task_saved"]
+    assert 'value="半成品通知（二稿）"' in browser.get(location)
+    assert replays(app, instance_id)
+
+
+def test_submitting_an_incomplete_new_draft_creates_nothing(client: FlaskClient) -> None:
+    app = client.application
+    browser = Browser(client).login("zhangsan")
+    browser.get("/drafts/new")
+    before = instances(app)
+    html = browser.post("/drafts/new", {"title": "只有标题", "action": "submit"}, status=422)
+    assert "请更正下列标出的问题" in html
+    assert instances(app) == before
+
+
+def test_a_submitted_draft_goes_to_the_head_and_can_be_withdrawn_until_claimed(
+    client: FlaskClient,
+) -> None:
+    app = client.application
+    drafter = Browser(client).login("zhangsan")
+    drafter.get("/drafts/new")
+    assert drafter.post("/drafts/new", {**DRAFT, "action": "submit"}) == "/mine"
+    mine = drafter.get("/mine")
+    assert DRAFT["title"] in mine and "处室审核（处室负责人）" in mine and "撤回" in mine
+    instance_id = int(re.search(r"/drafts/(\d+)/withdraw", mine).group(1))
+    location = drafter.post(f"/drafts/{instance_id}/withdraw")
+    assert "/tasks/" in location
+    assert history(app, instance_id)[-1] == "message_received"
+    assert DRAFT["title"] in drafter.get("/")
+    # submitted again, the head claims it: no withdrawing any more
+    drafter.post(location, {**DRAFT, "action": "submit"})
+    head = Browser(client.application.test_client()).login("lisi")
+    head.get("/")
+    task = next(
+        t for t in engine_of(app).queries.list_tasks("lisi") if t.instance_id == instance_id
+    )
+    head.post(f"/tasks/{task.task_id}/claim")
+    assert "撤回" not in drafter.get("/mine").split(DRAFT["title"], 1)[1].split("</tr>", 1)[0]
+    drafter.post(f"/drafts/{instance_id}/withdraw", status=409)
+    other = Browser(client.application.test_client()).login("wangwu")
+    other.get("/mine")
+    other.post(f"/drafts/{instance_id}/withdraw", status=403)
+    assert replays(app, instance_id)
+
+
+def test_an_unsubmitted_draft_is_deleted_on_purpose_and_the_history_stays(
+    client: FlaskClient,
+) -> None:
+    app = client.application
+    browser = Browser(client).login("zhangsan")
+    browser.get("/drafts/new")
+    location = browser.post("/drafts/new", {"title": "不要了", "action": "save"})
+    instance_id = instance_of(location, app)
+    assert "确定删除这份未提交的草稿吗" in browser.get(f"/drafts/{instance_id}/delete")
+    assert browser.post(f"/drafts/{instance_id}/delete") == "/mine"
+    assert "不要了" not in browser.get("/")
+    assert "不要了" in browser.get("/mine?state=deleted")
+    assert history(app, instance_id)[-1] == "instance_cancelled"
+    assert engine_of(app).queries.get_instance(instance_id).status == "cancelled"
+    assert replays(app, instance_id)
+    browser.post(f"/drafts/{instance_id}/delete", status=409)
+
+
+def test_only_the_drafter_deletes_and_only_before_submitting(client: FlaskClient) -> None:
+    app = client.application
+    drafter = Browser(client).login("zhangsan")
+    drafter.get("/drafts/new")
+    drafter.post("/drafts/new", {**DRAFT, "action": "submit"})
+    submitted = engine_of(app).drafts.mine("zhangsan").rows[0].instance_id
+    drafter.get("/mine")
+    drafter.post(f"/drafts/{submitted}/delete", status=409)
+    saved = instance_of(drafter.post("/drafts/new", {"title": "稿", "action": "save"}), app)
+    other = Browser(client.application.test_client()).login("lisi")
+    other.get("/mine")
+    other.post(f"/drafts/{saved}/delete", status=403)
+
+
+def test_my_documents_are_filtered_by_state_and_year_and_paged(client: FlaskClient) -> None:
+    browser = Browser(client).login("zhangsan")
+    everything = browser.get("/mine")
+    # the demo's drafter: a published document, one returned to him, one at the head…
+    assert "关于印发2026年政务公开工作要点的通知" in everything
+    assert "威政办发〔2026〕" in everything  # an issued one shows its number, not its ids
+    drafting = browser.get("/mine?state=drafting")
+    assert "关于调整市政府信息公开工作领导小组成员的通知" in drafting
+    assert "关于印发2026年政务公开工作要点的通知" not in drafting
+    assert "关于印发2026年政务公开工作要点的通知" in browser.get("/mine?state=issued")
+    assert "没有符合条件的公文" in browser.get("/mine?year=2025")
+    assert "筛选条件有误" in browser.get("/mine?state=nonsense&year=abc")
+    # the head who approved sees it too, with the drafter's and holders' display names
+    head = Browser(client.application.test_client()).login("lisi")
+    mine = head.get("/mine")
+    assert "关于印发2026年政务公开工作要点的通知" in mine and "lisi" not in mine
+
+
+def test_a_task_only_i_may_do_has_no_claim_button_a_shared_one_says_what_claiming_does(
+    client: FlaskClient,
+) -> None:
+    head = Browser(client).login("lisi")
+    page = head.get(task_link(head.get("/"), "处室审核"))
+    # lisi2 heads the same department: the task is shared, and the page says what claiming does
+    assert "认领" in page and "认领后只有您能办理" in page
+
+
+def test_the_inbox_says_whether_a_task_came_back_by_the_rules_or_from_a_person(
+    client: FlaskClient,
+) -> None:
+    app = client.application
+    drafter = Browser(client).login("zhangsan")
+    row = drafter.get("/").split("关于调整市政府信息公开工作领导小组成员的通知", 1)[1]
+    assert "退文" in row.split("</tr>", 1)[0]  # the demo's draft without an attribute
+    drafter.get("/drafts/new")
+    drafter.post("/drafts/new", {**DRAFT, "title": "请补充材料的通知", "action": "submit"})
+    instance_id = engine_of(app).drafts.mine("zhangsan").rows[0].instance_id
+    task = next(
+        t for t in engine_of(app).queries.list_tasks("lisi") if t.instance_id == instance_id
+    )
+    engine_of(app).complete_task(
+        task.task_id, "lisi", {"decision": "send_back", "comment": "请补充依据"}
+    )
+    row = drafter.get("/").rsplit("请补充材料的通知", 1)[1].split("</tr>", 1)[0]
+    assert "退回" in row and "退文" not in row

@@ -1,0 +1,82 @@
+"""The confidentiality reviewer reads before deciding; the publisher sees what goes out."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+
+from engine.gongkai import Engine
+
+from .web import Browser, task_link
+
+#: the demo's document with personal data, waiting for the confidentiality reviewer
+TITLE = "关于对违规占用道路行为的处理结果公示"
+MOBILE = "13912345678"
+
+
+def engine_of(app: Flask) -> Engine:
+    return app.extensions["gongkai.engine"]
+
+
+def review_page(client: FlaskClient) -> tuple[Browser, str, str]:
+    reviewer = Browser(client).login("sunqi")
+    link = task_link(reviewer.get("/"), "保密审查")
+    return reviewer, link, reviewer.get(link)
+
+
+def test_the_reviewer_reads_the_text_and_its_findings_before_the_conclusion(
+    client: FlaskClient,
+) -> None:
+    _, _, page = review_page(client)
+    text_at = page.index('class="review-text"')
+    assert text_at < page.index('name="review_conclusion"')
+    ids = re.findall(r'name="confirmed_findings" value="([^"]+)"', page)
+    assert ids, "the demo document's personal data are found"
+    for finding in ids:  # each finding jumps to its place in the text
+        assert f'href="#finding-{finding}"' in page and f'id="finding-{finding}"' in page
+    assert MOBILE in page[text_at:]
+
+
+def test_the_publisher_sees_the_de_identified_text_and_the_review_record(
+    client: FlaskClient,
+) -> None:
+    reviewer, link, page = review_page(client)
+    ids = re.findall(r'name="confirmed_findings" value="([^"]+)"', page)
+    reviewer.post(
+        link,
+        MultiDict(
+            [("review_conclusion", "disclose_redacted"), ("review_basis", "去除个人信息")]
+            + [("confirmed_findings", i) for i in ids]
+        ),
+    )
+    publisher = Browser(client.application.test_client()).login("zhouba")
+    inbox = publisher.get("/")
+    instance = next(
+        t for t in engine_of(client.application).queries.list_tasks("zhouba") if t.subject == TITLE
+    )
+    assert TITLE in inbox
+    page = publisher.get(f"/tasks/{instance.task_id}")
+    preview = page.split("将要发布的内容", 1)[1]
+    assert MOBILE not in page and "139****5678" in preview
+    assert "保密审查记录" in preview and "孙七" in preview and "去标识化后公开" in preview
+    assert "sunqi" not in page
+
+
+def test_the_approval_sheet_records_where_the_document_was_published(client: FlaskClient) -> None:
+    publisher = Browser(client).login("zhouba")
+    task = next(
+        t
+        for t in engine_of(client.application).queries.list_tasks("zhouba")
+        if t.subject == "威海市政府信息公开保密审查办法"
+    )
+    publisher.get(f"/tasks/{task.task_id}")
+    publisher.post(
+        f"/tasks/{task.task_id}",
+        {"publish_action": "publish", "channel": "website", "url": "https://www.weihai.gov.cn/a/9"},
+    )
+    sheet = publisher.get(f"/instances/{task.instance_id}/sheet")
+    assert "发布渠道" in sheet and "政府网站" in sheet
+    assert 'href="https://www.weihai.gov.cn/a/9"' in sheet

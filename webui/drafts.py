@@ -1,0 +1,124 @@
+"""Drafting: a new document from its first save, my documents (我的公文), withdraw, delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine import Engine, FormValidationError, Problem
+from engine.attachments import Upload
+from engine.disclosure.drafts import PROCESS, STATES
+
+from . import formview
+
+bp = Blueprint("drafts", __name__)
+
+#: what my documents' states are called
+STATE_LABELS = {
+    "drafting": ("起草中", "Drafting"),
+    "in_review": ("审核中", "In review"),
+    "issued": ("已印发", "Issued"),
+    "deleted": ("已删除", "Deleted"),
+    "closed": ("已办结", "Closed"),
+}
+
+
+def _engine() -> Engine:
+    return current_app.extensions["gongkai.engine"]
+
+
+def _uploads(schema: object) -> dict[str, Upload]:
+    return {
+        name: Upload(upload.filename or "", upload.read())
+        for name in getattr(schema, "FILE_FIELDS", ())
+        if (upload := request.files.get(name)) is not None and upload.filename
+    }
+
+
+@bp.route("/drafts/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    """Show an empty draft; the first save (or submitting it) makes the document exist."""
+    engine = _engine()
+    view = engine.queries.draft_form(PROCESS, current_user.username)
+    errors: dict[str, list[Problem]] = {}
+    values = view.values
+    status = 200
+    if request.method == "POST":
+        data = formview.submitted(view.form, request.form)
+        files = _uploads(view.form)
+        values = {**values, **data}
+        submitting = request.form.get("action") != "save"
+        try:
+            if submitting:
+                # Check it all before anything exists: a refused draft leaves nothing behind.
+                engine.forms.validate(view.form_name, data)
+            instance = engine.start_draft(PROCESS, current_user.username, data, files)
+            if submitting:
+                task = instance.ready_tasks[0]
+                engine.complete_task(task.task_id, current_user.username, data, files=files)
+        except FormValidationError as exc:
+            errors, status = exc.errors, 422
+        else:
+            if submitting:
+                flash(_("已提交：%(name)s", name=data.get("title") or ""))
+                return redirect(url_for("drafts.mine"))
+            flash(_("草稿已保存。"))
+            return redirect(url_for("tasks.task", task_id=instance.ready_tasks[0].task_id))
+    fields_ = formview.build(view.form, values, errors, {}, {})
+    return render_template("draft_new.html", view=view, fields=fields_, errors=errors), status
+
+
+@bp.get("/mine")
+@login_required
+def mine() -> ResponseReturnValue:
+    """List the documents I drafted or worked on: where each is, who has it, the last opinion."""
+    state = request.args.get("state", "").strip() or None
+    year = request.args.get("year", "").strip()
+    problems: list[str] = []
+    if state is not None and state not in STATES:
+        problems.append("state")
+        state = None
+    chosen_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    if year and chosen_year is None:
+        problems.append("year")
+    page = _engine().drafts.mine(
+        current_user.username, state, chosen_year, request.args.get("before", type=int)
+    )
+    next_url = (
+        url_for("drafts.mine", **(request.args.to_dict() | {"before": page.next_before}))
+        if page.next_before
+        else None
+    )
+    return render_template(
+        "my_documents.html",
+        page=page,
+        state=state,
+        year=chosen_year,
+        problems=problems,
+        states=STATES,
+        state_labels=STATE_LABELS,
+        next_url=next_url,
+    )
+
+
+@bp.post("/drafts/<id:instance_id>/withdraw")
+@login_required
+def withdraw(instance_id: int) -> ResponseReturnValue:
+    """Take a submitted draft back before its first reviewer has started (撤回)."""
+    instance = _engine().drafts.withdraw(instance_id, current_user.username)
+    flash(_("已撤回，可以修改后重新提交。"))
+    return redirect(url_for("tasks.task", task_id=instance.ready_tasks[0].task_id))
+
+
+@bp.route("/drafts/<id:instance_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(instance_id: int) -> ResponseReturnValue:
+    """Ask, then delete a draft never submitted (删除草稿); its history is kept."""
+    if request.method == "POST":
+        _engine().delete_draft(instance_id, current_user.username, _("起草人删除了未提交的草稿"))
+        flash(_("草稿已删除。"))
+        return redirect(url_for("drafts.mine"))
+    return render_template("draft_delete.html", instance_id=instance_id)

@@ -1,0 +1,33 @@
+"""What the search forms of the catalogue and the public list share: fields, errors, pages."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+
+from engine import FormValidationError
+
+from .messages import error_message
+
+#: the fields a search form sends (``before`` is the page, added by the next-page link)
+FIELDS = ("q", "number", "year", "type")
+#: and those of the staff catalogue's form only
+STAFF_FIELDS = (*FIELDS, "attribute", "department")
+
+
+def search_args(*, staff: bool = False) -> dict[str, str]:
+    """Return the search fields of the request (not its page), to fill the form and the links."""
+    names = STAFF_FIELDS if staff else FIELDS
+    return {name: request.args[name] for name in names if request.args.get(name)}
+
+
+def field_errors(exc: FormValidationError) -> dict[str, str]:
+    """Return what is wrong with each field, in the reader's language."""
+    return {
+        name: " ".join(error_message(problem) for problem in problems)
+        for name, problems in exc.errors.items()
+    }
+
+
+def next_url(endpoint: str, args: dict[str, str], before: str | None) -> str | None:
+    """Return the address of the next page, or None on the last."""
+    return url_for(endpoint, **args, before=before) if before else None
