@@ -175,7 +175,7 @@ class Queries:
             instance = existing_instance(repo, instance_id)
             events = repo.events_of(instance.id)
             names = repo.display_names_of(e.actor for e in events if e.actor)
-            report = self._engine.replayer.replay_read(repo, instance, events)
+            report = self._engine.replayer.replay_read(repo, instance, events, steps=True)
         return ReplayPage(_row_view(instance), instance.definition_id, report, names)
 
     def verify_chain(self, instance_id: int) -> audit.ChainReport:

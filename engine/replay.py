@@ -145,6 +145,8 @@ class _Run:
     recorded_ids: dict[str, str] = field(default_factory=dict)
     finished: set[str] = field(default_factory=set)
     failure: _Mismatch | None = None
+    #: whether to note where the process stood after each step (for a step-through)
+    steps: bool = False
 
     def match(self, replayed: str, recorded: str) -> None:
         self.ids[replayed] = recorded
@@ -170,26 +172,33 @@ class Replayer:
         return compiled
 
     def replay_stored(
-        self, instance_id: int, events: Sequence[EventRow] | None = None
+        self, instance_id: int, events: Sequence[EventRow] | None = None, *, steps: bool = False
     ) -> ReplayReport:
         """Replay one instance as the database holds it now (nothing is written).
 
-        ``events`` are its events when the caller has read them already.
+        ``events`` are its events when the caller has read them already; with
+        ``steps`` the report tells where the process stood after each step.
         """
         with self._engine.store.read() as repo:
             instance = repo.instance(instance_id)
             if instance is None:
                 raise NotFoundError("instance.not_found", instance=instance_id)
-            return self.replay_read(repo, instance, events)
+            return self.replay_read(repo, instance, events, steps=steps)
 
     def replay_read(
-        self, repo: Repository, instance: InstanceRow, events: Sequence[EventRow] | None = None
+        self,
+        repo: Repository,
+        instance: InstanceRow,
+        events: Sequence[EventRow] | None = None,
+        *,
+        steps: bool = False,
     ) -> ReplayReport:
         """Replay ``instance`` with the rows ``repo`` reads (its events, unless given)."""
         if events is None:
             events = repo.events_of(instance.id)
         files = repo.definition_files(instance.definition_id)
-        return self.replay(instance, events, files, repo.work_items_of(instance.id))
+        items = repo.work_items_of(instance.id)
+        return self.replay(instance, events, files, items, steps=steps)
 
     def replay(
         self,
@@ -197,24 +206,29 @@ class Replayer:
         events: Sequence[EventRow],
         files: dict[str, str] | None,
         items: Sequence[WorkItemRow],
+        *,
+        steps: bool = False,
     ) -> ReplayReport:
         """Replay ``instance`` from ``events`` on its deployed ``files``; compare with its rows.
 
-        ``items`` are the instance's stored work items (its ready user tasks).
+        ``items`` are the instance's stored work items (its ready user tasks);
+        with ``steps`` the report holds each step's view (for a step-through).
         """
-        steps: list[ReplayStep] = []
+        views: list[ReplayStep] = []
         try:
             run = self._begin(instance, events, files)
+            run.steps = steps
             position = 0
             while position < len(events):
                 step, replayed = self._step(run, position)
                 position += len(replayed)
-                steps.append(_step_view(run, step, replayed))
+                if steps:
+                    views.append(_step_view(run, step, replayed))
             self._compare_state(run, instance, items)
         except _Mismatch as found:
             problem = Problem(instance.id, found.seq, found.kind, found.detail)
-            return ReplayReport(instance.id, len(events), (problem,), tuple(steps))
-        return ReplayReport(instance.id, len(events), (), tuple(steps))
+            return ReplayReport(instance.id, len(events), (problem,), tuple(views))
+        return ReplayReport(instance.id, len(events), (), tuple(views))
 
     # -- the steps ----------------------------------------------------------------
 
@@ -309,7 +323,8 @@ class Replayer:
         for task_id in [t for t in run.items if t not in ready]:
             del run.items[task_id]
         run.items.update({item.task_id: item for item in new_items})
-        _note_finished(run, step.workflow)
+        if run.steps:
+            _note_finished(run, step.workflow)
         compact(step.workflow)
         return step, _compared(run, step, position)
 

@@ -267,7 +267,7 @@ def replay_case(engine: Engine, story: Story, case: str) -> None:
     }[case]
     story.instance_id = _demo_instance(engine, *wanted)
     story.rows_before = _all_rows(engine)
-    story.replay = engine.replayer.replay_stored(story.instance_id)
+    story.replay = engine.replayer.replay_stored(story.instance_id, steps=True)
 
 
 # -- when: the auditor ------------------------------------------------------------

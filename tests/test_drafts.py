@@ -70,7 +70,9 @@ def test_a_draft_exists_from_its_first_save_and_keeps_what_was_typed(client: Fla
     instance_id = instance_of(location, app)
     assert history(app, instance_id) == ["instance_started", "task_saved", "task_saved"]
     refused = browser.post(location, {"doc_type": "memo", "action": "save"}, status=422)
-    assert "请从所列选项中选择" in refused
+    # the message names the choices by their labels, never by their codes
+    message = re.search(r'id="doc_type-error">([^<]*)<', refused).group(1)
+    assert message == "请从“规范性文件、政策性文件、一般公文”中选择。"
     assert history(app, instance_id) == ["instance_started", "task_saved", "task_saved"]
     assert 'value="半成品通知（二稿）"' in browser.get(location)
     assert replays(app, instance_id)

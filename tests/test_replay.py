@@ -49,7 +49,7 @@ def test_replay_runs_no_service_again(app: Flask, monkeypatch: pytest.MonkeyPatc
 
     services = engine._script_engine.services
     monkeypatch.setattr(engine._script_engine, "services", dict.fromkeys(services, refuse))
-    report = engine.replayer.replay_stored(_published(engine))
+    report = engine.replayer.replay_stored(_published(engine), steps=True)
     assert report.ok, [str(p) for p in report.problems]
     operations = [s.kind for s in report.steps]
     assert "task_completed" in operations

@@ -31,6 +31,14 @@ class FieldView:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _named_choices(problem: Problem, choices: list[tuple[str, str]]) -> str:
+    """Say what a refused choice may be, by the labels the user sees, never by codes."""
+    offered = [label for key, label in choices if key]
+    if problem.code == "form.not_a_choice" and offered:
+        return error_message(Problem("form.one_of", {"choices": offered}))
+    return error_message(problem)
+
+
 def build(
     schema: FormSchema,
     values: dict[str, Any],
@@ -67,7 +75,7 @@ def build(
                 value=value,
                 choices=choices,
                 placeholder=placeholder,
-                errors=[error_message(m) for m in errors.get(name, [])],
+                errors=[_named_choices(m, choices) for m in errors.get(name, [])],
                 extra=(
                     _findings(case or {})
                     if widget == "findings"
@@ -83,7 +91,7 @@ def build(
                 widget="file",
                 required=False,
                 value=values.get(name),
-                errors=[error_message(m) for m in errors.get(name, [])],
+                errors=[_named_choices(m, choices) for m in errors.get(name, [])],
                 extra={"accept": ",".join(schema.FILE_TYPES.get(name, ()))},
             )
         )

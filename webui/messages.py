@@ -23,6 +23,7 @@ MESSAGES: dict[str, Any] = {
     "form.too_long": _l("不能超过 %(max)s 字。"),
     "form.one_line": _l("不能换行。"),
     "form.not_a_choice": _l("请从所列选项中选择。"),
+    "form.one_of": _l("请从“%(choices)s”中选择。"),
     "form.invalid_value": _l("格式不正确。"),
     "form.not_an_object": _l("表单数据无效。"),
     "form.web_address": _l("须为 http:// 或 https:// 开头的网址。"),
