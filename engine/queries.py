@@ -192,7 +192,9 @@ class Queries:
             item, instance = task_and_instance(repo, task_id)
             check_may_work(repo, username, held, item)
             compiled = self._engine.compiled(repo.connection, instance.definition_id)
-            returned = repo.last_return_of(instance.id, task_id)
+            # Only a task that came back has a return to show; asking for it on any other
+            # would scan the instance's whole history back for nothing.
+            returned = repo.last_return_of(instance.id, task_id) if item.returned else None
             shared = _others_may_take(repo, item, username)
             names = repo.display_names_of(
                 p for p in (item.claimed_by, returned.actor if returned else None) if p

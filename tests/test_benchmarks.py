@@ -18,7 +18,7 @@ BENCH = Path(__file__).resolve().parent.parent / "bench"
         (
             "engine_bench.py",
             ["--quick", "--send-backs", "3"],
-            r"engine_bench: ratio=\S+ growth=\S+",
+            r"engine_bench: ratio_mem=\d+\.\d\d ratio_json=\d+\.\d\d growth=\d+\.\d\d",
         ),
         (
             "audit_bench.py",

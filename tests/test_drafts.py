@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+from alembic import command
+from alembic.config import Config
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine.gongkai import Engine
+from engine.store import schema
 from engine.store.models import ProcessInstance
 
 from .web import Browser, task_link
@@ -195,3 +198,16 @@ def test_the_inbox_says_whether_a_task_came_back_by_the_rules_or_from_a_person(
     )
     row = drafter.get("/").rsplit("请补充材料的通知", 1)[1].split("</tr>", 1)[0]
     assert "退回" in row and "退文" not in row
+
+
+def test_upgrading_marks_the_tasks_that_came_back_before(app: Flask) -> None:
+    engine = engine_of(app)
+    returned = next(t for t in engine.queries.list_tasks("zhangsan") if t.returned)
+    with engine.db.write_engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(schema.MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0015")
+    schema.upgrade(engine.db)
+    again = next(t for t in engine.queries.list_tasks("zhangsan") if t.task_id == returned.task_id)
+    assert again.returned == returned.returned == "automatic"
