@@ -832,10 +832,14 @@ def _check_index(db: Database) -> None:
                 "INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)"
             )
         else:
-            indexes = connection.exec_driver_sql(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'documents' "
-                "AND schemaname = current_schema() AND indexdef LIKE '%%gin_trgm_ops%%'"
-            ).scalars()
+            # Only this schema's table: pg_indexes would describe every schema's indexes,
+            # and other tests drop their schemas meanwhile.
+            rows = connection.exec_driver_sql(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = 'documents'::regclass"
+            ).all()
+            indexes = [name for name, definition in rows if "gin_trgm_ops" in definition]
             assert sorted(indexes) == sorted(f"ix_documents_{c}_trgm" for c in search_columns())
 
 
