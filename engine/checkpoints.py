@@ -580,6 +580,8 @@ class Checkpoints:
                 for owner, chain in groupby(rows, key=lambda r: r[0])
             }
         total = len(found)
+        # Each deployed definition is read (and checked against its hash) once per run.
+        definitions: dict[int, dict[str, str] | None] = {}
         for done, (owner, (count, head)) in enumerate(sorted(found.items()), start=1):
             chain_events = grouped.get(owner, [])
             chain = audit.verify_events(owner, count, head, chain_events)
@@ -587,7 +589,9 @@ class Checkpoints:
             check_against(owner, chain_events, heads.get(owner, []), report)
             if chain.ok:
                 # A whole chain may still be rewritten consistently: re-execute it.
-                replayed = self._engine.replayer.replay_stored(owner, chain_events)
+                replayed = self._engine.replayer.replay_stored(
+                    owner, chain_events, definitions=definitions
+                )
                 report.problems.extend(replayed.problems)
             if progress is not None:
                 progress(done, total)

@@ -159,9 +159,13 @@ class Replayer:
     def __init__(self, engine: WorkflowEngine) -> None:
         self._engine = engine
         self._compiled: dict[str, CompiledDefinition] = {}
+        self._last: tuple[dict[str, str], CompiledDefinition] | None = None
 
     def definition(self, files: dict[str, str]) -> CompiledDefinition:
         """Compile deployed files as they are now in the database (kept by their content)."""
+        last = self._last
+        if last is not None and last[0] is files:
+            return last[1]  # the same files read once for many instances: hashed once
         key = hashlib.sha256(audit.canonical_json(files).encode("utf-8")).hexdigest()
         compiled = self._compiled.get(key)
         if compiled is None:
@@ -169,21 +173,29 @@ class Replayer:
             if len(self._compiled) > 64:
                 self._compiled.clear()
             self._compiled[key] = compiled
+        self._last = (files, compiled)
         return compiled
 
     def replay_stored(
-        self, instance_id: int, events: Sequence[EventRow] | None = None, *, steps: bool = False
+        self,
+        instance_id: int,
+        events: Sequence[EventRow] | None = None,
+        *,
+        steps: bool = False,
+        definitions: dict[int, dict[str, str] | None] | None = None,
     ) -> ReplayReport:
         """Replay one instance as the database holds it now (nothing is written).
 
         ``events`` are its events when the caller has read them already; with
         ``steps`` the report tells where the process stood after each step.
+        ``definitions`` keeps the deployed files read so far, by definition id,
+        for a caller replaying many instances in one verification.
         """
         with self._engine.store.read() as repo:
             instance = repo.instance(instance_id)
             if instance is None:
                 raise NotFoundError("instance.not_found", instance=instance_id)
-            return self.replay_read(repo, instance, events, steps=steps)
+            return self.replay_read(repo, instance, events, steps=steps, definitions=definitions)
 
     def replay_read(
         self,
@@ -192,11 +204,15 @@ class Replayer:
         events: Sequence[EventRow] | None = None,
         *,
         steps: bool = False,
+        definitions: dict[int, dict[str, str] | None] | None = None,
     ) -> ReplayReport:
         """Replay ``instance`` with the rows ``repo`` reads (its events, unless given)."""
         if events is None:
             events = repo.events_of(instance.id)
-        files = repo.definition_files(instance.definition_id)
+        known = {} if definitions is None else definitions
+        if instance.definition_id not in known:
+            known[instance.definition_id] = repo.definition_files(instance.definition_id)
+        files = known[instance.definition_id]
         items = repo.work_items_of(instance.id)
         return self.replay(instance, events, files, items, steps=steps)
 

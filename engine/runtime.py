@@ -240,7 +240,9 @@ class WorkflowEngine:
         actor: str | None,
         data: dict[str, Any] | None,
         prepare: Callable[[Connection], dict[str, Any]] | None,
+        then: Callable[[Repository, Step], None] | None = None,
     ) -> InstanceView:
+        """Start an instance; ``then`` may add to its first step before it is saved."""
         moment, now = self._now()
         initial = self._start_data(data)
         with self.store.write() as repo:
@@ -253,6 +255,8 @@ class WorkflowEngine:
                 raise PermissionDeniedError("process.not_your_group", user=actor, group=starter)
             with self._running(step, repo):
                 advance(step.workflow, step)
+            if then is not None:
+                then(repo, step)
             ready = self._save(repo, step)
         self._remember(step.instance, step.workflow)
         return instance_view(step.instance, step.compiled, step.workflow, ready)
@@ -548,25 +552,16 @@ class WorkflowEngine:
         the data are checked as far as they are given (a draft may lack what
         submitting it needs).
         """
-        moment, now = self._now()
-        with self.store.write() as repo:
-            held = roles_of(repo, actor)
-            step = self._new_instance(repo, process_id, actor, {}, moment, now)
-            starter = step.compiled.start_roles.get(process_id)
-            if starter not in (None, ANYONE) and starter not in held:
-                raise PermissionDeniedError("process.not_your_group", user=actor, group=starter)
-            with self._running(step, repo):
-                advance(step.workflow, step)
+
+        def keep_draft(repo: Repository, step: Step) -> None:
             ready = ready_user_tasks(step.workflow, step.compiled).values()
             drafting = [(task, rules) for task, rules in ready if rules.drafting]
             if not drafting:
                 raise ConflictError("process.no_draft", process=process_id)
             task, rules = drafting[0]
-            clean = self._given(step, rules.form, data, files or {}, repo)
-            self.keep(step, task, rules, clean)
-            view = self._save(repo, step)
-        self._remember(step.instance, step.workflow)
-        return instance_view(step.instance, step.compiled, step.workflow, view)
+            self.keep(step, task, rules, self._given(step, rules.form, data, files or {}, repo))
+
+        return self._start(process_id, actor, None, None, keep_draft)
 
     def save_task(
         self,

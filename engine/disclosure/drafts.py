@@ -11,6 +11,7 @@ number of instances or the length of their histories.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -85,8 +86,7 @@ class DraftDesk:
         def check(repo: Repository, instance: InstanceRow) -> None:
             if instance.process_id != PROCESS or actor not in instance.actors.get(DRAFT, []):
                 raise PermissionDeniedError("draft.not_yours", user=actor)
-            items = repo.work_items_of(instance.id)
-            if [i.element_id for i in items] != [FIRST_REVIEW] or items[0].claimed_by:
+            if not _untouched(repo.work_items_of(instance.id)):
                 raise ConflictError("draft.review_started")
 
         return self._engine.deliver(instance_id, WITHDRAWN, {}, actor, check)
@@ -157,9 +157,7 @@ class DraftDesk:
                     number=document.number if document else None,
                     document_status=document.status if document else None,
                     last_opinion=opinions.get(row.id),
-                    may_withdraw=elements == [FIRST_REVIEW]
-                    and not open_items[0].claimed_by
-                    and username in row.actors.get(DRAFT, []),
+                    may_withdraw=_untouched(open_items) and username in row.actors.get(DRAFT, []),
                     may_delete=row.status == "running"
                     and elements == [DRAFT]
                     and row.started_by == username
@@ -225,6 +223,11 @@ def _by_instance(repo: Repository, ids: list[int]) -> dict[int, list[Any]]:
     for item in repo.connection.execute(query):
         found.setdefault(item.instance_id, []).append(item)
     return found
+
+
+def _untouched(items: Sequence[Any]) -> bool:
+    """Tell whether a submitted draft waits, unclaimed, for its first review (it may be 撤回)."""
+    return [i.element_id for i in items] == [FIRST_REVIEW] and not items[0].claimed_by
 
 
 def _state(status: str, elements: list[str], issued: bool) -> str:
