@@ -14,7 +14,6 @@ from .access import (
     check_may_work,
     existing_instance,
     is_id,
-    may_see,
     roles_of,
     task_and_instance,
 )
@@ -24,6 +23,7 @@ from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
 from .store.models import Attachment, Participant, ProcessInstance, User, UserRole, WorkItem
+from .store.repository import InboxKey, InboxReader
 from .views import (
     AttachmentView,
     DraftFormView,
@@ -33,12 +33,28 @@ from .views import (
     InstanceRowView,
     InstanceView,
     TaskFormView,
+    TaskPage,
     TaskView,
     TimelinePage,
 )
 
 if TYPE_CHECKING:
     from .runtime import WorkflowEngine
+
+#: lists count their rows up to here and then say "more than" (a count never scans everything)
+COUNT_CAP = 1000
+
+
+def _page_size(limit: int) -> int:
+    return max(1, min(limit, 200))
+
+
+def _inbox_key(after: str | None) -> InboxKey | None:
+    """Read an inbox page's cursor; a malformed one starts from the first page."""
+    parts = (after or "").split("|")
+    if len(parts) != 3 or parts[0] not in ("0", "1") or not parts[1] or not parts[2]:
+        return None
+    return int(parts[0]), parts[1], parts[2]
 
 
 class Queries:
@@ -47,26 +63,47 @@ class Queries:
     def __init__(self, engine: WorkflowEngine) -> None:
         self._engine = engine
 
-    def list_tasks(self, username: str) -> list[TaskView]:
-        """Return the ready user tasks ``username`` may work on, claimed ones first."""
-        with self._engine.store.read() as repo:
-            held = roles_of(repo, username)
-            rows = repo.work_items_for_roles(held | {ANYONE})
-            department = repo.department(username)
-        tasks = [
-            task_view(item, process_id, version, subject)
-            for item, process_id, version, subject in rows
-            if may_see(username, item, department)
-        ]
-        return sorted(tasks, key=lambda t: t.claimed_by is None)
+    def inbox(self, username: str, after: str | None = None, limit: int = 50) -> TaskPage:
+        """Return a page of the ready tasks ``username`` may take, claimed ones first.
 
-    def all_open_tasks(self, admin: str) -> list[TaskView]:
-        """Return every ready user task, for an administrator to oversee and reassign."""
+        Filtered and paged in SQL (groups, department, claims, exclusions, named
+        users), so a page costs the same however many tasks the groups have.
+        ``after`` is the ``next_after`` of the page before.
+        """
+        limit = _page_size(limit)
+        with self._engine.store.read() as repo:
+            who = InboxReader(
+                username, frozenset(roles_of(repo, username) | {ANYONE}), repo.department(username)
+            )
+            rows = repo.inbox_items(who, _inbox_key(after), limit + 1)
+            total = repo.inbox_count(who, COUNT_CAP + 1)
+        tasks = tuple(task_view(*row) for row in rows[:limit])
+        last = tasks[-1] if len(rows) > limit else None
+        next_after = (
+            f"{int(last.claimed_by is None)}|{last.created_at}|{last.task_id}" if last else None
+        )
+        return TaskPage(tasks, next_after, min(total, COUNT_CAP), total > COUNT_CAP)
+
+    def list_tasks(self, username: str) -> list[TaskView]:
+        """Return the first page of ``username``'s inbox (at most 200 tasks)."""
+        return list(self.inbox(username, limit=200).items)
+
+    def all_open_tasks(
+        self, admin: str, after: str | None = None, limit: int = 50, role: str | None = None
+    ) -> TaskPage:
+        """Return a page of every ready user task, oldest first, for an administrator."""
+        limit = _page_size(limit)
+        key = after.split("|") if after else None
+        start = (key[0], key[1]) if key and len(key) == 2 else None
         with self._engine.store.read() as repo:
             if not roles_of(repo, admin) & self._engine.domain.admin_groups:
                 raise PermissionDeniedError("admin.only", user=admin)
-            rows = repo.all_work_items()
-        return [task_view(*row) for row in rows]
+            rows = repo.open_work_items(start, limit + 1, role or None)
+            total = repo.open_work_items_count(COUNT_CAP + 1, role or None)
+        tasks = tuple(task_view(*row) for row in rows[:limit])
+        last = tasks[-1] if len(rows) > limit else None
+        next_after = f"{last.created_at}|{last.task_id}" if last else None
+        return TaskPage(tasks, next_after, min(total, COUNT_CAP), total > COUNT_CAP)
 
     def get_task(self, task_id: str) -> TaskView:
         """Return one ready user task."""

@@ -52,6 +52,19 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class TaskPage:
+    """A page of tasks; ``next_after`` asks for the next page, ``total`` counts up to a cap.
+
+    ``total_capped`` says there are at least ``total`` (counting stops there).
+    """
+
+    items: tuple[TaskView, ...]
+    next_after: str | None
+    total: int
+    total_capped: bool = False
+
+
+@dataclass(frozen=True)
 class InstanceView:
     """A process instance: status, version, data and what it waits for."""
 

@@ -48,9 +48,23 @@ def admin_required(view: Any) -> Any:
 def tasks() -> ResponseReturnValue:
     """List every open task with the users it may be reassigned to."""
     engine = _engine()
-    open_tasks = engine.queries.all_open_tasks(current_user.username)
-    holders = {t.role: engine.users.with_role(t.role) for t in open_tasks}
-    return render_template("admin_tasks.html", tasks=open_tasks, holders=holders)
+    role = request.args.get("role", "").strip() or None
+    page = engine.queries.all_open_tasks(
+        current_user.username, request.args.get("after"), role=role
+    )
+    holders = {t.role: engine.users.with_role(t.role) for t in page.items}
+    args = {"role": role} if role else {}
+    next_url = url_for("admin.tasks", after=page.next_after, **args) if page.next_after else None
+    first_url = url_for("admin.tasks", **args) if request.args.get("after") else None
+    return render_template(
+        "admin_tasks.html",
+        page=page,
+        tasks=page.items,
+        holders=holders,
+        role=role,
+        next_url=next_url,
+        first_url=first_url,
+    )
 
 
 @bp.post("/tasks/<task:task_id>/reassign")

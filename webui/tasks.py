@@ -32,9 +32,18 @@ def _engine() -> Engine:
 def inbox() -> ResponseReturnValue:
     """List the tasks the user may take, claimed ones first, with due dates."""
     engine = _engine()
-    tasks = engine.queries.list_tasks(current_user.username)
-    days_left = engine.calendar.working_days_left(t.due_at for t in tasks)
-    return render_template("inbox.html", tasks=tasks, days_left=days_left)
+    page = engine.queries.inbox(current_user.username, request.args.get("after"))
+    days_left = engine.calendar.working_days_left(t.due_at for t in page.items)
+    next_url = url_for("tasks.inbox", after=page.next_after) if page.next_after else None
+    first_url = url_for("tasks.inbox") if request.args.get("after") else None
+    return render_template(
+        "inbox.html",
+        page=page,
+        tasks=page.items,
+        days_left=days_left,
+        next_url=next_url,
+        first_url=first_url,
+    )
 
 
 @bp.route("/tasks/<task:task_id>", methods=["GET", "POST"])

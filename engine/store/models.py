@@ -124,8 +124,8 @@ class ProcessInstance(Base):
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
     __table_args__ = (
-        Index("ix_process_instances_status", "status"),
-        Index("ix_process_instances_next_timer_at", "next_timer_at"),
+        # tick asks for running instances by due time: one range of this index
+        Index("ix_process_instances_status_timer", "status", "next_timer_at"),
     )
 
 
@@ -153,11 +153,34 @@ class WorkItem(Base):
     department: Mapped[str | None] = mapped_column(String(64))
     #: how the task came back to its doer: "automatic" (退文) or "sent_back" (退回)
     returned: Mapped[str | None] = mapped_column(String(16))
+    #: only the users named in ``allowed_users`` may take the task (kept as a column so
+    #: an inbox finds the tasks open to a whole group by index)
+    named: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
-        Index("ix_work_items_role", "role"),
+        # An inbox reads one range per (group, department) it may see, oldest first.
+        Index("ix_work_items_inbox", "role", "named", "department", "created_at", "task_id"),
         Index("ix_work_items_instance_id", "instance_id"),
+        Index("ix_work_items_created", "created_at", "task_id"),
+        Index("ix_work_items_claimed", "claimed_by", "created_at", "task_id"),
     )
+
+
+class WorkItemUser(Base):
+    """A user a work item names: the only ones who may take it, or those who may not.
+
+    Kept beside ``work_items.allowed_users`` and ``excluded_users`` so that an
+    inbox is filtered in SQL by index, however many tasks a group has.
+    """
+
+    __tablename__ = "work_item_users"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: "allowed" or "excluded"
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_work_item_users_user", "username", "kind", "task_id"),)
 
 
 class Participant(Base):

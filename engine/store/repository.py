@@ -9,9 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Exists,
+    Select,
+    Subquery,
+    bindparam,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 
 from .models import (
     Attachment,
@@ -24,11 +44,14 @@ from .models import (
     UserRole,
     WaitingEvent,
     WorkItem,
+    WorkItemUser,
     table_of,
 )
 
 _INSTANCES = table_of(ProcessInstance)
 _WORK_ITEMS = table_of(WorkItem)
+_ITEM_USERS = table_of(WorkItemUser)
+_NAMED = _ITEM_USERS.alias("named")
 _EVENTS = table_of(Event)
 
 
@@ -100,6 +123,135 @@ class EventRow:
     hash: str
 
 
+#: where an inbox page ends: (0 if claimed else 1, created_at, task_id)
+InboxKey = tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class InboxReader:
+    """Who reads an inbox: the user, the groups he holds and his department."""
+
+    username: str
+    roles: frozenset[str]
+    department: str | None
+
+    def parameters(self, after: InboxKey | None, limit: int) -> dict[str, Any]:
+        """Return the values the inbox query binds for him."""
+        values: dict[str, Any] = {"username": self.username, "department": self.department}
+        values.update(
+            limit=limit, after_at=after[1] if after else "", after_id=after[2] if after else ""
+        )
+        values.update({f"role_{i}": role for i, role in enumerate(sorted(self.roles))})
+        return values
+
+    def visible(self, after: InboxKey | None, page: bool) -> Subquery:
+        """Select (task_id, claimed-last flag, created_at) of the tasks he may take."""
+        return _visible(
+            len(self.roles), self.department is not None, after[0] if after else None, page
+        )
+
+
+@lru_cache(maxsize=64)
+def _visible(roles: int, has_department: bool, after_flag: int | None, page: bool) -> Subquery:
+    """Build the inbox query of one shape, its values left as parameters.
+
+    The same rules as ``access.may_see``: his group, his department or none,
+    unclaimed or claimed by him, not excluded, and named if the task names
+    users.  Each part reads one index range in page order and stops after
+    ``limit`` rows past the page's start, so a page costs the same however
+    many tasks his groups have.  Built once per shape: building it costs
+    more than running it.
+    """
+    items, users = _WORK_ITEMS.c, _ITEM_USERS.c
+    username: BindParameter[str] = bindparam("username")
+    role_names: list[BindParameter[str]] = [bindparam(f"role_{i}") for i in range(roles)]
+    departments: list[ColumnElement[bool]] = [items.department.is_(None)]
+    if has_department:
+        departments.append(items.department == bindparam("department"))
+    not_excluded = ~_named(items.task_id, "excluded", username)
+    parts: list[tuple[int, Select[Any]]] = [
+        (
+            0,
+            select(items.task_id).where(
+                items.claimed_by == username,
+                items.role.in_(role_names),
+                or_(*departments),
+                or_(items.named == false(), _named(items.task_id, "allowed", username)),
+                not_excluded,
+            ),
+        ),
+        *(
+            (
+                1,
+                select(items.task_id).where(
+                    items.role == role,
+                    items.named == false(),
+                    department,
+                    items.claimed_by.is_(None),
+                    not_excluded,
+                ),
+            )
+            for role in role_names
+            for department in departments
+        ),
+        (
+            1,
+            select(items.task_id)
+            .select_from(_ITEM_USERS.join(_WORK_ITEMS, items.task_id == users.task_id))
+            .where(
+                users.username == username,
+                users.kind == "allowed",
+                items.role.in_(role_names),
+                or_(*departments),
+                items.claimed_by.is_(None),
+                not_excluded,
+            ),
+        ),
+    ]
+    arms = []
+    for flag, part in parts:
+        if after_flag is not None and flag < after_flag:
+            continue  # the page began after every task of this part
+        query = part.add_columns(literal(flag).label("flag"), items.created_at)
+        if flag == after_flag:
+            query = query.where(
+                tuple_(items.created_at, items.task_id)
+                > tuple_(bindparam("after_at"), bindparam("after_id"))
+            )
+        if page:
+            query = query.order_by(items.created_at, items.task_id)
+        arms.append(select(*query.limit(bindparam("limit")).subquery().c))
+    return union_all(*arms).subquery("visible")
+
+
+def _named(task_id: Any, kind: str, username: BindParameter[str]) -> Exists:
+    """Tell whether a task names the user, as one allowed or as one excluded."""
+    return (
+        exists()
+        .where(
+            _NAMED.c.task_id == task_id,
+            _NAMED.c.kind == kind,
+            _NAMED.c.username == username,
+        )
+        .correlate_except(_NAMED)
+    )
+
+
+@lru_cache(maxsize=64)
+def _inbox_page(visible: Subquery) -> Select[Any]:
+    return (
+        _LISTED_ITEMS.join(visible, visible.c.task_id == _WORK_ITEMS.c.task_id)
+        .order_by(visible.c.flag, visible.c.created_at, visible.c.task_id)
+        .limit(bindparam("limit"))
+    )
+
+
+@lru_cache(maxsize=64)
+def _inbox_count(visible: Subquery) -> Select[Any]:
+    # Each part stops at the cap, so the count reads at most that many rows a part.
+    return select(func.count()).select_from(visible)
+
+
 def _columns(table: Any, row_type: type) -> list[Any]:
     return [table.c[f.name] for f in fields(row_type)]
 
@@ -152,15 +304,14 @@ _WORK_ITEMS_OF_INSTANCE = (
     .where(_WORK_ITEMS.c.instance_id == bindparam("instance_id"))
     .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
 )
-_ALL_WORK_ITEMS = (
-    select(
-        *_WORK_ITEM_COLUMNS,
-        _INSTANCES.c.process_id,
-        _INSTANCES.c.row_version,
-        _INSTANCES.c.subject,
-    )
-    .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
-    .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
+_LISTED_ITEMS = select(
+    *_WORK_ITEM_COLUMNS,
+    _INSTANCES.c.process_id,
+    _INSTANCES.c.row_version,
+    _INSTANCES.c.subject,
+).select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
+_DELETE_ITEM_USERS = delete(_ITEM_USERS).where(
+    _ITEM_USERS.c.task_id.in_(bindparam("task_ids", expanding=True))
 )
 _LAST_RETURN = (
     select(*_EVENT_COLUMNS)
@@ -176,17 +327,6 @@ _INSTANCES_WITH_HASH = (
     select(*_INSTANCE_COLUMNS, Definition.content_hash)
     .join(Definition, Definition.id == _INSTANCES.c.definition_id)
     .order_by(_INSTANCES.c.id.desc())
-)
-_WORK_ITEMS_FOR_ROLES = (
-    select(
-        *_WORK_ITEM_COLUMNS,
-        _INSTANCES.c.process_id,
-        _INSTANCES.c.row_version,
-        _INSTANCES.c.subject,
-    )
-    .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
-    .where(_WORK_ITEMS.c.role.in_(bindparam("roles", expanding=True)))
-    .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
 )
 _MARK_WORK_ITEM = (
     update(_WORK_ITEMS)
@@ -204,6 +344,7 @@ _SET_DUE = (
 )
 _DELETE_WORK_ITEM = delete(_WORK_ITEMS).where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
 _INSERT_WORK_ITEM = insert(_WORK_ITEMS)
+_INSERT_ITEM_USERS = insert(_ITEM_USERS)
 _INSERT_EVENT = insert(_EVENTS)
 _EVENTS_OF_INSTANCE = (
     select(*_EVENT_COLUMNS)
@@ -417,20 +558,54 @@ class Repository:
         result = self.connection.execute(_WORK_ITEMS_OF_INSTANCE, {"instance_id": instance_id})
         return [WorkItemRow(*r) for r in result]
 
-    def work_items_for_roles(
-        self, roles: Iterable[str]
+    def inbox_items(
+        self, who: InboxReader, after: InboxKey | None, limit: int
     ) -> list[tuple[WorkItemRow, str, int, str | None]]:
-        """Return work items of these roles with process id, row version and subject."""
-        wanted = sorted(roles)
-        if not wanted:
-            return []
-        result = self.connection.execute(_WORK_ITEMS_FOR_ROLES, {"roles": wanted})
-        return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1]) for r in result]
+        """Return a page of the work items ``who`` may take: claimed first, then oldest first.
 
-    def all_work_items(self) -> list[tuple[WorkItemRow, str, int, str | None]]:
-        """Return every work item with its process id, row version and subject."""
-        result = self.connection.execute(_ALL_WORK_ITEMS)
-        return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1]) for r in result]
+        Each item comes with its process id, row version and subject.
+        """
+        if not who.roles:
+            return []
+        query = _inbox_page(who.visible(after, page=True))
+        rows = self.connection.execute(query, who.parameters(after, limit))
+        return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1]) for r in rows]
+
+    def inbox_count(self, who: InboxReader, cap: int) -> int:
+        """Count the work items ``who`` may take, up to ``cap``."""
+        if not who.roles:
+            return 0
+        query = _inbox_count(who.visible(None, page=False))
+        return int(self.connection.execute(query, who.parameters(None, cap)).scalar_one())
+
+    def open_work_items(
+        self, after: tuple[str, str] | None, limit: int, role: str | None = None
+    ) -> list[tuple[WorkItemRow, str, int, str | None]]:
+        """Return a page of all work items, oldest first, with process id, version and subject."""
+        query = _LISTED_ITEMS
+        if role:
+            query = query.where(_WORK_ITEMS.c.role == role)
+        if after is not None:
+            query = query.where(
+                tuple_(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id) > tuple_(*after)
+            )
+        query = query.order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id).limit(limit)
+        return [
+            (WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1])
+            for r in self.connection.execute(query)
+        ]
+
+    def open_work_items_count(self, cap: int, role: str | None = None) -> int:
+        """Count the open work items (of one group, if given), up to ``cap``."""
+        query = select(_WORK_ITEMS.c.task_id)
+        if role:
+            query = query.where(_WORK_ITEMS.c.role == role)
+        return self._count_upto(query, cap)
+
+    def _count_upto(self, query: Select[Any], cap: int) -> int:
+        # Counting stops at the cap, so a count costs no more than a page's worth of rows.
+        bounded = query.limit(cap).subquery()
+        return int(self.connection.execute(select(func.count()).select_from(bounded)).scalar_one())
 
     def instances(
         self, process_id: str | None = None, status: str | None = None
@@ -471,12 +646,26 @@ class Repository:
         """Delete the work items of tasks that are no longer ready."""
         if task_ids:
             self.connection.execute(_DELETE_WORK_ITEM, [{"task_id": t} for t in task_ids])
+            self.connection.execute(_DELETE_ITEM_USERS, {"task_ids": list(task_ids)})
 
     def insert_work_items(self, items: Iterable[WorkItemRow]) -> None:
         """Insert work items for newly ready tasks."""
-        values = [_values(i) for i in items]
+        values = []
+        named = []
+        for item in items:
+            values.append({**_values(item), "named": item.allowed_users is not None})
+            named += [
+                {"task_id": item.task_id, "kind": kind, "username": user}
+                for kind, users in (
+                    ("excluded", item.excluded_users),
+                    ("allowed", item.allowed_users or ()),
+                )
+                for user in users
+            ]
         if values:
             self.connection.execute(_INSERT_WORK_ITEM, values)
+        if named:
+            self.connection.execute(_INSERT_ITEM_USERS, named)
 
     def add_participant(self, instance_id: int, username: str) -> None:
         """Record that ``username`` worked on the instance (he may read it from now on)."""

@@ -26,6 +26,26 @@ def upgrade(db: Database, revision: str = "head") -> None:
         config = _config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+    # A migration may add indexes the planner knows nothing of yet.
+    optimize(db)
+
+
+def optimize(db: Database) -> None:
+    """Refresh the query planner's statistics, bounded in time however big the tables are.
+
+    PostgreSQL's autovacuum analyzes on its own, but not at once after a
+    migration or a bulk load; SQLite never does.  Without statistics SQLite
+    may pick an index that scans every running instance (tick) or every task
+    of a group (inboxes).
+    """
+    with db.write_engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # Sample at most this many index rows per index, and analyze every table
+            # whose statistics are missing or stale (0x10002), not only those used lately.
+            connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+            connection.exec_driver_sql("PRAGMA optimize=0x10002")
+        else:
+            connection.exec_driver_sql("ANALYZE")
 
 
 def current_revision(db: Database) -> str | None:
