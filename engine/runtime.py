@@ -27,7 +27,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import attachments, audit, clock, sandbox, services
+from . import attachments, audit, clock, sandbox, services, tokens
 from .access import ANYONE, ReadPolicy, check_may_work, is_id, roles_of, task_and_instance
 from .checkpoints import Checkpoints
 from .clock import iso
@@ -121,6 +121,7 @@ class WorkflowEngine:
         self.diagrams = Diagrams(self)
         self.checkpoints = Checkpoints(self)
         self.replayer = Replayer(self)
+        self.tokens = tokens.ApiTokens(self)
         self.default_group = default_group
         self._serializer = StateSerializer()
         environment = RestrictedEnvironment(

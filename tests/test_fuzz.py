@@ -674,7 +674,9 @@ def test_the_holiday_schedule_answers_hostile_input_without_a_server_error(
 def test_claims_and_reassignment_answer_hostile_input_without_a_server_error(
     site: Site, data: Any
 ) -> None:
-    open_tasks = {t.task_id: t for t in site.engine.queries.all_open_tasks("admin")}
+    open_tasks = {
+        t.task_id: t for t in site.engine.queries.all_open_tasks("admin", limit=200).items
+    }
     real_task = data.draw(st.sampled_from([True, True, False]), label="an open task")
     task_id = pick(data.draw, sorted(open_tasks))
     segment = data.draw(segments(), label="or this path segment")
@@ -741,7 +743,7 @@ def test_every_route_answers_odd_requests_without_a_server_error(site: Site, dat
         environ["HTTP_COOKIE"] = cookie
     client, _ = site.client(user)
     response = client.open(path, method=method, environ_overrides=environ)
-    allowed(response, {200, 302, 308, 400, 403, 404, 405, 409}, (method, path, environ, user))
+    allowed(response, {200, 302, 308, 400, 401, 403, 404, 405, 409}, (method, path, environ, user))
     event(f"{rule}: {response.status_code}")
 
 

@@ -102,6 +102,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import (
         admin,
+        api,
         audit,
         auth,
         diagrams,
@@ -137,6 +138,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         office.bp,
     ):
         app.register_blueprint(blueprint)
+    api.init_app(app)
     return app
 
 

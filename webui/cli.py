@@ -15,6 +15,7 @@ from werkzeug.serving import WSGIRequestHandler
 from engine import DeploymentError, Engine, EngineError
 from engine.store import schema
 
+from .cli_tokens import tokens
 from .messages import error_message
 
 #: the BPMN files shipped with gongkai (a source checkout installed with ``pip install -e``).
@@ -460,3 +461,6 @@ def audit_export(ctx: _Context, instance_ids: tuple[int, ...], since: Any, out: 
         out.write(line + "\n")
         lines += 1
     click.echo(f"exported {lines} line(s)")
+
+
+main.add_command(tokens)

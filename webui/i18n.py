@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale, get_translations
 
 from engine.disclosure.workdays import CHINA
 
@@ -29,9 +29,25 @@ def select_locale() -> str:
     return wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def language() -> str:
+    """Return the language of this request ("zh" or "en"), looked up once per request."""
+    chosen: str | None = g.get("_language")
+    if chosen is None:
+        chosen = g._language = str(get_locale())
+    return chosen
+
+
+def _translations() -> Any:
+    # Flask-Babel finds the catalogue anew on every call; a page asks for dozens of strings.
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
 def is_english() -> bool:
     """Tell whether the reader asked for English."""
-    return str(get_locale()) == "en"
+    return language() == "en"
 
 
 def pick(zh: str | None, en: str | None) -> str:
@@ -41,7 +57,7 @@ def pick(zh: str | None, en: str | None) -> str:
 
 def label(name: str | None, labels: dict[str, str] | None = None) -> str:
     """Return a BPMN element's name in the reader's language, when the BPMN gives it."""
-    return (labels or {}).get(str(get_locale())) or name or ""
+    return (labels or {}).get(language()) or name or ""
 
 
 def local_time(value: str | None) -> str:
@@ -64,6 +80,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda one, many, n: _translations().ungettext(one, many, n),
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, one, many, n: _translations().unpgettext(context, one, many, n),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(local_time=local_time, due_date=due_date)
 
     @app.context_processor
@@ -72,5 +95,5 @@ def init_app(app: Flask) -> None:
             "pick": pick,
             "label": label,
             "languages": LANGUAGES,
-            "current_language": str(get_locale()),
+            "current_language": language(),
         }

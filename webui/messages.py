@@ -206,6 +206,20 @@ MESSAGES: dict[str, Any] = {
     "department.exists": _l("处室“%(department)s”已经存在。"),
     "department.not_found": _l("没有在用的处室“%(department)s”。"),
     "agency.postcode": _l("邮政编码应为 6 位数字。"),
+    # the JSON API and its tokens
+    "auth.token_required": _l("缺少令牌：请在请求头中携带 Authorization: Bearer <令牌>。"),
+    "auth.token_invalid": _l("令牌无效或已撤销。"),
+    "api.not_found": _l("没有这个接口。"),
+    "api.method_not_allowed": _l("此接口不支持该请求方法（可用：%(methods)s）。"),
+    "api.error": _l("请求未能完成。"),
+    "api.desk_process": _l("流程“%(process)s”由系统按其规则发起，不能通过接口直接发起。"),
+    "api.desk_message": _l("消息“%(name)s”只能通过相应的办理功能发送（如撤回）。"),
+    "request.invalid": _l("请求数据有误，请查看各字段的问题。"),
+    "request.too_large": _l("提交的内容太大：一次最多 %(limit)s 字节。"),
+    "request.not_json": _l("请求内容须为 JSON（Content-Type: application/json）。"),
+    "form.unknown_field": _l("没有这个字段。"),
+    "token.bad_name": _l("令牌名称%(problem)s"),
+    "token.not_found": _l("没有编号为 %(token)s 的令牌。"),
 }
 #: what an unknown code says
 _UNKNOWN = _l("出错了（%(code)s）。")
