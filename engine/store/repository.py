@@ -169,7 +169,8 @@ def _visible(roles: int, has_department: bool, after_flag: int | None, page: boo
     if has_department:
         departments.append(items.department == bindparam("department"))
     not_excluded = ~_named(items.task_id, "excluded", username)
-    parts: list[tuple[int, Select[Any]]] = [
+    claimed, grouped, named = _ORDERS
+    parts: list[tuple[int, Select[Any], tuple[Any, ...]]] = [
         (
             0,
             select(items.task_id).where(
@@ -179,6 +180,7 @@ def _visible(roles: int, has_department: bool, after_flag: int | None, page: boo
                 or_(items.named == false(), _named(items.task_id, "allowed", username)),
                 not_excluded,
             ),
+            claimed,
         ),
         *(
             (
@@ -190,6 +192,7 @@ def _visible(roles: int, has_department: bool, after_flag: int | None, page: boo
                     items.claimed_by.is_(None),
                     not_excluded,
                 ),
+                grouped,
             )
             for role in role_names
             for department in departments
@@ -206,22 +209,40 @@ def _visible(roles: int, has_department: bool, after_flag: int | None, page: boo
                 items.claimed_by.is_(None),
                 not_excluded,
             ),
+            named,
         ),
     ]
     arms = []
-    for flag, part in parts:
+    for flag, part, order in parts:
         if after_flag is not None and flag < after_flag:
             continue  # the page began after every task of this part
-        query = part.add_columns(literal(flag).label("flag"), items.created_at)
+        query = part.with_only_columns(*_WORK_ITEM_COLUMNS, literal(flag).label("flag"))
         if flag == after_flag:
             query = query.where(
                 tuple_(items.created_at, items.task_id)
                 > tuple_(bindparam("after_at"), bindparam("after_id"))
             )
         if page:
-            query = query.order_by(items.created_at, items.task_id)
+            # Ordered by the whole index the part reads (its leading columns are
+            # constant here), so that PostgreSQL too walks that index in order and
+            # stops at the limit rather than walk the creation-time index and filter.
+            query = query.order_by(*order)
         arms.append(select(*query.limit(bindparam("limit")).subquery().c))
     return union_all(*arms).subquery("visible")
+
+
+#: the order each kind of part reads its index in: claimed, open to a group, named
+_ORDERS = (
+    (_WORK_ITEMS.c.claimed_by, _WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id),
+    (
+        _WORK_ITEMS.c.role,
+        _WORK_ITEMS.c.named,
+        _WORK_ITEMS.c.department,
+        _WORK_ITEMS.c.created_at,
+        _WORK_ITEMS.c.task_id,
+    ),
+    (_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id),
+)
 
 
 def _named(task_id: Any, kind: str, username: BindParameter[str]) -> Exists:
@@ -239,10 +260,18 @@ def _named(task_id: Any, kind: str, username: BindParameter[str]) -> Exists:
 
 @lru_cache(maxsize=64)
 def _inbox_page(visible: Subquery) -> Select[Any]:
+    # The page is cut first and joined to its instances after: at most a page of rows.
+    order = (visible.c.flag, visible.c.created_at, visible.c.task_id)
+    cut = select(visible).order_by(*order).limit(bindparam("limit")).subquery("page")
     return (
-        _LISTED_ITEMS.join(visible, visible.c.task_id == _WORK_ITEMS.c.task_id)
-        .order_by(visible.c.flag, visible.c.created_at, visible.c.task_id)
-        .limit(bindparam("limit"))
+        select(
+            *(cut.c[c.name] for c in _WORK_ITEM_COLUMNS),
+            _INSTANCES.c.process_id,
+            _INSTANCES.c.row_version,
+            _INSTANCES.c.subject,
+        )
+        .join_from(cut, _INSTANCES, _INSTANCES.c.id == cut.c.instance_id)
+        .order_by(cut.c.flag, cut.c.created_at, cut.c.task_id)
     )
 
 
