@@ -25,15 +25,24 @@ class Throttle:
         self.table = table
         self.window = window
 
-    def retry_after(self, conn: Connection, limits: Mapping[str, int], moment: datetime) -> int:
+    def retry_after(
+        self,
+        conn: Connection,
+        limits: Mapping[str, int],
+        moment: datetime,
+        *,
+        forget_old: bool = True,
+    ) -> int:
         """Return the seconds until every key is under its limit again (0: go ahead).
 
-        Failures older than the window are forgotten on the way.
+        Failures older than the window are forgotten on the way, unless
+        ``forget_old`` is false: then nothing is written (a read transaction).
         """
         table, since = self.table, iso(moment - self.window)
-        conn.execute(delete(table).where(table.c.key.in_(limits), table.c.at < since))
+        if forget_old:
+            conn.execute(delete(table).where(table.c.key.in_(limits), table.c.at < since))
         failed: dict[str, list[str]] = {key: [] for key in limits}
-        query = select(table.c.key, table.c.at).where(table.c.key.in_(limits))
+        query = select(table.c.key, table.c.at).where(table.c.key.in_(limits), table.c.at >= since)
         for key, at in conn.execute(query.order_by(table.c.at)):
             failed[key].append(at)
         # A key is free again once enough of its failures have left the window.

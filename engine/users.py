@@ -30,8 +30,12 @@ from .text import identifier, identifier_problem, text_problem
 from .throttle import Throttle, throttle_key
 from .views import UserView
 
-#: how passwords are hashed (werkzeug's scrypt); tests may choose a cheaper method.
-PASSWORD_METHOD = "scrypt"
+#: how passwords are hashed: werkzeug's scrypt with N=2**14, r=8, p=1 (16 MiB of memory
+#: and about 50 ms of one CPU per hash on a 2-vCPU server; werkzeug's default, N=2**15,
+#: takes 120-300 ms, so that twenty people signing in at once on two CPUs wait seconds).
+#: A hash keeps the parameters it was made with: older hashes still check, and are made
+#: anew with these at their next sign-in.  Tests may choose a cheaper method.
+PASSWORD_METHOD = "scrypt:16384:8:1"
 
 _USERS = table_of(User)
 _ROLES = table_of(UserRole)
@@ -143,6 +147,16 @@ class UserDirectory:
         the answer's timing from telling whether a user or a request exists.
         """
         return _password_matches(stored or self._stand_in_hash, secret) and bool(stored)
+
+    def _outdated(self, stored: str | None) -> bool:
+        """Tell whether a stored hash was made with other parameters than the current ones."""
+        method = stored.split("$", 1)[0] if stored else ""
+        return method != self._method_made
+
+    @cached_property
+    def _method_made(self) -> str:
+        # What werkzeug writes for the configured method ("scrypt" means its defaults).
+        return self._stand_in_hash.split("$", 1)[0]
 
     @cached_property
     def _stand_in_hash(self) -> str:
@@ -332,28 +346,40 @@ class UserDirectory:
         limits = {user_key: policy.failures_per_user}
         limits[throttle_key("address", address or "")] = policy.failures_per_address
         throttle = Throttle(_FAILURES, policy.window)
-        signed_in = None
+        # The password is checked outside any transaction: a hash takes tens of
+        # milliseconds, and on SQLite a write transaction holds the one writer's lock, so
+        # that every other sign-in (and every step) would wait for this one's hash.
+        with self._store.read() as repo:
+            conn = repo.connection
+            retry = throttle.retry_after(conn, limits, moment, forget_old=False)
+            # Anything but a well-formed name cannot be a user, nor go to the database.
+            row = conn.execute(_USER, {"username": name}).first() if USERNAME.match(name) else None
+        if retry:
+            raise SignInThrottledError(retry)
+        stored = row.password_hash if row is not None and row.active else None
+        matches = row is not None and self.secret_matches(stored, password)
+        renewed = self.hash_secret(password) if matches and self._outdated(stored) else None
         with self._store.write() as repo:
             conn = repo.connection
+            # Failures counted by sign-ins that hashed meanwhile count against this one too.
             retry = throttle.retry_after(conn, limits, moment)
             if not retry:
-                # Anything but a well-formed name cannot be a user, nor go to the database.
-                row = (
-                    conn.execute(_USER, {"username": name}).first()
-                    if (USERNAME.match(name))
-                    else None
-                )
-                stored = row.password_hash if row is not None and row.active else None
-                if row is not None and self.secret_matches(stored, password):
+                if matches:
                     throttle.forget(conn, user_key)
-                    signed_in = row.username
+                    if renewed is not None and row is not None:
+                        # Unless the password was changed meanwhile.
+                        conn.execute(
+                            update(_USERS)
+                            .where(_USERS.c.id == row.id, _USERS.c.password_hash == stored)
+                            .values(password_hash=renewed)
+                        )
                 else:
                     throttle.fail(conn, limits, now)
         if retry:
             raise SignInThrottledError(retry)
-        if signed_in is None:
+        if not matches or row is None:
             raise SignInFailedError()
-        return self.get(signed_in)
+        return self.get(row.username)
 
 
 def _check_department(connection: Connection, name: str, now: str) -> None:

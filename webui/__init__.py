@@ -110,6 +110,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         drafts,
         errors,
         health,
+        observability,
         office,
         public,
         report,
@@ -139,6 +140,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)
+    observability.init_app(app)
     return app
 
 

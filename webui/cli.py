@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
+import random
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -241,34 +247,197 @@ def send_signal(ctx: _Context, name: str, payload: str | None, by: str | None) -
     _sent("signal", name, payload, by, ctx)
 
 
+#: the longest a tick worker waits before trying a database that failed again, in seconds
+TICK_BACKOFF_MAX = 30.0
+
+
 @main.command()
 @click.option(
     "--loop",
     "interval",
-    type=float,
+    type=click.FloatRange(min=0.01),
     default=None,
-    help="Keep ticking every INTERVAL seconds instead of once.",
+    help="Keep ticking every INTERVAL seconds instead of once (a tick worker).",
+)
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="With --loop: serve this worker's Prometheus metrics on this port (/metrics).",
+)
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address the metrics are served on.",
 )
 @pass_context
-def tick(ctx: _Context, interval: float | None) -> None:
-    """Fire the timers that are due (reminders, deadlines, escalations)."""
-    while True:
-        result = ctx.engine.tick()
-        click.echo(f"tick: {result.instances} instance(s), {result.timers_fired} timer(s) fired")
-        for failure in result.failures:
-            click.echo(f"错误 / Error: {failure}", err=True)
-        if interval is None:
+def tick(
+    ctx: _Context, interval: float | None, metrics_port: int | None, metrics_host: str
+) -> None:
+    """Fire the timers that are due (reminders, deadlines, escalations).
+
+    Several tick workers may run side by side, on several hosts: each due
+    instance is locked while its timers fire (PostgreSQL: SELECT ... FOR
+    UPDATE SKIP LOCKED; SQLite: one writer at a time), so each timer fires
+    once.  A worker outlives a lost database: it logs, waits longer each time
+    and tries again.  SIGTERM or SIGINT stops it after the tick under way.
+    """
+    if interval is None:
+        try:
+            result = ctx.engine.tick()
+        except EngineError as exc:
+            _fail(exc)
             return
-        time.sleep(interval)
+        except Exception as exc:
+            click.echo(f"错误 / Error: the tick failed: {_short(exc)}", err=True)
+            sys.exit(1)
+        _echo_tick(result)
+        return
+    _tick_loop(ctx, interval, metrics_port, metrics_host)
+
+
+def _short(exc: BaseException) -> str:
+    """Return the first line of an error, without passwords or statement parameters."""
+    from .observability import redact
+
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return redact(f"{type(exc).__name__}: {first}"[:500])
+
+
+def _echo_tick(result: Any) -> None:
+    click.echo(f"tick: {result.instances} instance(s), {result.timers_fired} timer(s) fired")
+    for failure in result.failures:
+        click.echo(f"错误 / Error: {failure}", err=True)
+
+
+#: how often a tick worker refreshes the query planner's statistics, in seconds
+OPTIMIZE_EVERY = 3600.0
+
+
+def _tick_loop(ctx: _Context, interval: float, metrics_port: int | None, metrics_host: str) -> None:
+    """Tick every ``interval`` seconds until told to stop; never die of a database error."""
+    from . import observability
+
+    # A tick worker's metrics are its own (served on --metrics-port), not a web server's files.
+    os.environ.pop(observability.MULTIPROC_VARIABLE, None)
+    observability.configure_logging(root=True)
+    log = logging.getLogger("gongkai.tick")
+    engine = observability.instrument(ctx.engine)
+    if metrics_port is not None:
+        observability.serve_metrics(metrics_port, metrics_host)
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: Any) -> None:
+        log.info("tick: stopping", extra={"fields": {"event": "tick_stopping", "signal": signum}})
+        stop.set()
+        # A second signal stops the worker at once.
+        signal.signal(signum, signal.SIG_DFL)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    log.info(
+        "tick: started",
+        extra={"fields": {"event": "tick_started", "interval_s": interval, "pid": os.getpid()}},
+    )
+    failed = 0
+    next_optimize = time.monotonic() + OPTIMIZE_EVERY
+    while not stop.is_set():
+        try:
+            result = engine.tick()
+        except Exception as exc:
+            failed += 1
+            delay = min(TICK_BACKOFF_MAX, max(interval, 1.0) * 2 ** min(failed - 1, 8))
+            delay *= random.uniform(0.8, 1.0)  # workers that failed together do not retry together
+            observability.metrics().tick_errors.inc()
+            fields = {
+                "event": "tick_error",
+                "error": type(exc).__name__,
+                "detail": _short(exc),
+                "attempt": failed,
+                "retry_in_s": round(delay, 2),
+            }
+            log.error("tick failed", extra={"fields": fields})
+            # Connections the failure left broken are not handed out again.
+            with contextlib.suppress(Exception):
+                engine.db.dispose()
+            stop.wait(delay)
+            continue
+        if failed:
+            fields = {"event": "tick_recovered", "after_attempts": failed}
+            log.info("tick: the database answers again", extra={"fields": fields})
+            failed = 0
+        if result.instances or result.failures:
+            click.echo(
+                f"tick: {result.instances} instance(s), {result.timers_fired} timer(s) fired"
+            )
+        for failure in result.failures:
+            # "instance N: code (params)": the code only, the parameters may hold case data.
+            fields = {"event": "tick_failure", "detail": failure.split(" (", 1)[0]}
+            log.warning("tick: an instance failed", extra={"fields": fields})
+        if time.monotonic() >= next_optimize:
+            # The planner's statistics follow the tables' growth (schema.optimize: bounded).
+            next_optimize = time.monotonic() + OPTIMIZE_EVERY
+            try:
+                schema.optimize(engine.db)
+            except Exception as exc:
+                fields = {"event": "optimize_error", "error": type(exc).__name__}
+                log.warning("tick: refreshing statistics failed", extra={"fields": fields})
+        stop.wait(interval)
+    log.info("tick: stopped", extra={"fields": {"event": "tick_stopped"}})
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Seed one demo user per role and a few instances.")
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Run gunicorn with several workers instead of the development server.",
+)
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    help="With --production: address to listen on, HOST:PORT or unix:PATH (repeatable); "
+    "default --host:--port.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --production: worker processes (default: twice the CPUs, plus one).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --production: threads per worker (default 4).",
+)
 @pass_context
-def serve(ctx: _Context, host: str, port: int, demo: bool) -> None:
-    """Run the development server, after bringing the schema and bundled workflows up to date."""
+def serve(
+    ctx: _Context,
+    host: str,
+    port: int,
+    demo: bool,
+    production: bool,
+    binds: tuple[str, ...],
+    workers: int | None,
+    threads: int | None,
+) -> None:
+    """Run the development server, after bringing the schema and bundled workflows up to date.
+
+    With --production, run gunicorn instead: stateless workers against the
+    database GONGKAI_DATABASE_URL names, at the newest schema (run
+    ``gongkai db upgrade`` first), signing sessions with GONGKAI_SECRET_KEY.
+    """
+    if production:
+        if demo:
+            click.echo("错误 / Error: --demo is for trying gongkai, not for production", err=True)
+            sys.exit(1)
+        _serve_production(ctx, list(binds) or [f"{host}:{port}"], workers, threads)
+        return
     from . import create_app
     from .demo import seed
     from .security import SecretKeyError
@@ -290,6 +459,220 @@ def serve(ctx: _Context, host: str, port: int, demo: bool) -> None:
         for line in seed(ctx.engine):
             click.echo(f"demo: {line}")
     app.run(host=host, port=port, debug=False, request_handler=_RequestHandler)
+
+
+def _shown_url(url: str) -> str:
+    """Return a database URL fit to print: without its password."""
+    from .observability import redact
+
+    return redact(url)
+
+
+def _production_problems(url: str | None) -> list[str]:
+    """Return what keeps gongkai from serving in production: settings first, then the database."""
+    from engine import Database
+    from engine.store.probe import DatabaseProbe
+
+    from .security import _HOW_TO, key_problem
+
+    problems = []
+    key = os.environ.get("GONGKAI_SECRET_KEY")
+    if not key:
+        problems.append(
+            "GONGKAI_SECRET_KEY is not set: every worker, on every host, must sign sessions "
+            f"with the same key. Make one with: {_HOW_TO}"
+        )
+    elif problem := key_problem(key):
+        problems.append(f"GONGKAI_SECRET_KEY is too weak: {problem}. Make one with: {_HOW_TO}")
+    if not url:
+        problems.append(
+            "GONGKAI_DATABASE_URL is not set: name the database every worker shares, "
+            "e.g. postgresql://gongkai_app@db.example.gov.cn/gongkai"
+        )
+        return problems
+    if url.startswith("sqlite") and (":memory:" in url or "///" not in url):
+        problems.append(
+            "GONGKAI_DATABASE_URL names an in-memory database, which no two workers share"
+        )
+        return problems
+    database = Database.connect(url)
+    try:
+        found = DatabaseProbe(database).check()
+    finally:
+        database.dispose()
+    head = schema.head_revision()
+    if not found.reachable:
+        problems.append(f"the database at {_shown_url(url)} does not answer")
+    elif found.revision is None:
+        problems.append(
+            f"the database at {_shown_url(url)} has no gongkai schema: run `gongkai db upgrade` "
+            "(as the role that owns the tables), then `gongkai deploy workflows/`"
+        )
+    elif found.revision != head:
+        problems.append(
+            f"the database is at schema revision {found.revision}, this gongkai needs {head}: "
+            "run `gongkai db upgrade` (as the role that owns the tables)"
+        )
+    return problems
+
+
+def _serve_production(
+    ctx: _Context, binds: list[str], workers: int | None, threads: int | None
+) -> None:
+    """Check the settings and the database, then run gunicorn in this process."""
+    from gunicorn.app.base import BaseApplication
+
+    from . import gunicorn_conf
+
+    problems = _production_problems(ctx.url)
+    if problems:
+        for problem in problems:
+            click.echo(f"错误 / Error: {problem}", err=True)
+        click.echo("gongkai serve --production did not start.", err=True)
+        sys.exit(1)
+    # The workers build their application from the environment, after the fork.
+    os.environ["GONGKAI_DATABASE_URL"] = str(ctx.url)
+    settings = gunicorn_conf.settings(binds, workers, threads)
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            from . import create_app
+
+            return create_app()
+
+    click.echo(
+        f"gongkai: serving on {', '.join(binds)} with {settings['workers']} worker(s) × "
+        f"{settings['threads']} thread(s); database {_shown_url(str(ctx.url))}"
+    )
+    _Server().run()
+
+
+@main.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@pass_context
+def backup(ctx: _Context, target: Path) -> None:
+    """Back up the SQLite database to TARGET (a new file, or a folder) while gongkai runs.
+
+    SQLite's online backup API copies the database as it is at one moment,
+    however busy it is.  PostgreSQL is backed up with pg_dump: this command
+    prints the command to use.
+    """
+    from engine.store.backup import BackupError, backup_sqlite, pg_dump_command, sqlite_path
+    from engine.store.database import default_database_url
+
+    url = ctx.url or default_database_url()
+    source = sqlite_path(url)
+    if source is None:
+        _not_sqlite(url, "back up", [pg_dump_command(url, str(target))])
+        return
+    try:
+        made = backup_sqlite(source, target)
+    except BackupError as exc:
+        click.echo(f"错误 / Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"backed up {source} to {made.path}: schema {made.revision}, "
+        f"{made.instances} instance(s), {made.events} event(s)"
+    )
+
+
+def _not_sqlite(url: str, verb: str, commands: list[str]) -> None:
+    if not url.startswith(("postgresql", "postgres")):
+        click.echo(f"错误 / Error: gongkai can {verb} a SQLite file only", err=True)
+        sys.exit(1)
+    click.echo(
+        f"错误 / Error: the database is PostgreSQL, which gongkai does not {verb} itself: "
+        "use PostgreSQL's own tools, as the role that owns the tables, e.g.:",
+        err=True,
+    )
+    for command in commands:
+        click.echo(f"  {command}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def restore(ctx: _Context, backup_file: Path) -> None:
+    """Put a SQLite backup in place of the database, once its schema and histories check out.
+
+    Stop every web and tick worker using the database first: the restore
+    refuses a database that is open.  The database it replaces is kept beside
+    it (NAME.replaced-TIME).  An older schema is upgraded on the way; every
+    instance's hash chain must be whole, or nothing is replaced.
+    """
+    from engine import Database
+    from engine.store.backup import (
+        BackupError,
+        pg_restore_command,
+        put_in_place,
+        sqlite_path,
+        staged_restore,
+        verify_chains,
+    )
+    from engine.store.database import default_database_url
+
+    url = ctx.url or default_database_url()
+    target = sqlite_path(url)
+    if target is None:
+        _not_sqlite(
+            url,
+            "restore",
+            [
+                "createdb --owner=OWNER NEWDB",
+                pg_restore_command(url.rsplit("/", 1)[0] + "/NEWDB", str(backup_file)),
+                "GONGKAI_DATABASE_URL=.../NEWDB gongkai db upgrade && gongkai audit verify",
+            ],
+        )
+        return
+    head = schema.head_revision()
+    try:
+        with staged_restore(backup_file, target) as staged:
+            database = Database.connect(f"sqlite:///{staged}")
+            try:
+                revision = schema.current_revision(database)
+                if revision != head:
+                    if not _known_revision(revision):
+                        raise BackupError(
+                            f"the backup is at schema revision {revision}, which this gongkai "
+                            "does not know: restore it with the gongkai that made it"
+                        )
+                    schema.upgrade(database)
+                    click.echo(f"upgraded the backup's schema from {revision} to {head}")
+                instances, problems = verify_chains(database)
+            finally:
+                database.dispose()
+            if problems:
+                for problem in problems[:20]:
+                    click.echo(f"  {problem}", err=True)
+                raise BackupError(
+                    f"{len(problems)} of {instances} histories in the backup do not verify; "
+                    "nothing was replaced"
+                )
+            aside = put_in_place(staged, target)
+    except BackupError as exc:
+        click.echo(f"错误 / Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"restored {backup_file} to {target}: {instances} instance(s), every chain verified")
+    if aside is not None:
+        click.echo(f"the database it replaced is kept at {aside}")
+
+
+def _known_revision(revision: str | None) -> bool:
+    """Tell whether ``revision`` is one of this gongkai's migrations."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if revision is None:
+        return False
+    try:
+        return ScriptDirectory(str(schema.MIGRATIONS)).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 @main.group()

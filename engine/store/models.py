@@ -163,6 +163,8 @@ class WorkItem(Base):
         Index("ix_work_items_instance_id", "instance_id"),
         Index("ix_work_items_created", "created_at", "task_id"),
         Index("ix_work_items_claimed", "claimed_by", "created_at", "task_id"),
+        # monitoring counts the tasks past their due time
+        Index("ix_work_items_due", "due_at"),
     )
 
 

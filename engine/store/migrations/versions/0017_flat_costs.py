@@ -29,6 +29,7 @@ def upgrade() -> None:
         )
         batch.create_index("ix_work_items_created", ["created_at", "task_id"])
         batch.create_index("ix_work_items_claimed", ["claimed_by", "created_at", "task_id"])
+        batch.create_index("ix_work_items_due", ["due_at"])
     op.create_table(
         "work_item_users",
         sa.Column("task_id", sa.String(length=36), primary_key=True),
@@ -70,6 +71,7 @@ def downgrade() -> None:
     op.drop_index("ix_work_item_users_user", table_name="work_item_users")
     op.drop_table("work_item_users")
     with op.batch_alter_table("work_items") as batch:
+        batch.drop_index("ix_work_items_due")
         batch.drop_index("ix_work_items_claimed")
         batch.drop_index("ix_work_items_created")
         batch.drop_index("ix_work_items_inbox")
