@@ -293,18 +293,22 @@ class RequestDesk:
             throttle_key("lookup", address): self.limits.lookups_per_address,
             throttle_key("number", number): self.limits.wrong_codes_per_number,
         }
-        found = None
+        # The code is checked outside any transaction, as a password is: on SQLite a
+        # write transaction holds the one writer's lock for the whole hash.
+        with self._engine.store.read() as repo:
+            retry = self._throttle.retry_after(repo.connection, limits, moment, forget_old=False)
+            row = None if retry else RequestStore(repo.connection).by_tracking_number(number)
+        if retry:
+            raise RequestThrottledError(retry)
+        stored = row.query_code_hash if row is not None else None
+        code = str(query_code or "").strip().upper()
+        found = row if self._engine.users.secret_matches(stored, code) else None
         with self._engine.store.write() as repo:
+            # Wrong codes counted meanwhile by other lookups count against this one too.
             retry = self._throttle.retry_after(repo.connection, limits, moment)
-            if not retry:
-                row = RequestStore(repo.connection).by_tracking_number(number)
-                stored = row.query_code_hash if row is not None else None
-                code = str(query_code or "").strip().upper()
-                if row is not None and self._engine.users.secret_matches(stored, code):
-                    found = row
-                else:
-                    self._throttle.fail(repo.connection, limits, now)
-            if found is not None:
+            if not retry and found is None:
+                self._throttle.fail(repo.connection, limits, now)
+            if not retry and found is not None:
                 calendar = self._days.calendar(repo.connection)
         if retry:
             raise RequestThrottledError(retry)
