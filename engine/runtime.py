@@ -133,7 +133,7 @@ class WorkflowEngine:
         # Live workflows by instance id, tagged with the row version they match:
         # the next step of an instance skips deserializing it.  The database
         # row stays authoritative; a stale or failed copy is never reused.
-        self._live: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+        self._live: OrderedDict[int, _Live] = OrderedDict()
         self._live_lock = Lock()
         clock.install_in_spiffworkflow()
 
@@ -259,7 +259,7 @@ class WorkflowEngine:
             if then is not None:
                 then(repo, step)
             ready = self._save(repo, step)
-        self._remember(step.instance, step.workflow)
+        self._remember(step)
         return instance_view(step.instance, step.compiled, step.workflow, ready)
 
     def _start_data(self, data: dict[str, Any] | None) -> dict[str, Any]:
@@ -332,9 +332,10 @@ class WorkflowEngine:
                 "data": initial,
             },
         )
-        workflow.task_tree.data.update(initial)
-        for task in workflow.get_tasks(state=TaskState.READY):
-            task.data.update(initial)
+        if initial:  # without start data there is nothing to hand the first tasks
+            workflow.task_tree.data.update(initial)
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(initial)
         return step
 
     # -- changing a running instance's data ---------------------------------------
@@ -364,13 +365,12 @@ class WorkflowEngine:
             if instance.status != "running":
                 raise ConflictError("instance.finished", instance=instance_id)
             compiled = self.compiled(repo.connection, instance.definition_id)
-            workflow = self.live_workflow(instance, compiled)
-            step = Step(instance, compiled, workflow, moment, now, actor)
-            step.ready_before = ready_user_tasks(workflow, compiled)
-            step.waiting_before = waiting_events(workflow)
+            step = self._open(instance, compiled, moment, now, actor)
+            workflow = step.workflow
             changes, touched = changed_data(workflow, updates)
             if not changes:
-                self._remember(instance, workflow)
+                step.ready_after, step.waiting_after = step.ready_before, step.waiting_before
+                self._remember(step)
                 return instance_view(instance, compiled, workflow, ())
             step.event("data_changed", actor, {"changes": changes, "reason": reason})
             with self._running(step, repo):
@@ -378,7 +378,7 @@ class WorkflowEngine:
             for task_id, due in self.new_due_dates(step, touched).items():
                 repo.set_due(task_id, *due)
             ready = self._save(repo, step)
-        self._remember(instance, workflow)
+        self._remember(step)
         return instance_view(instance, compiled, workflow, ready)
 
     def new_due_dates(self, step: Step, touched: list[Task]) -> dict[str, tuple[str | None, bool]]:
@@ -432,7 +432,7 @@ class WorkflowEngine:
                 with self._running(step, repo):
                     advance(step.workflow, step)
                 self._take_event(repo, step, kind, name, data)
-            self._remember(step.instance, step.workflow)
+            self._remember(step)
             started.append(step.instance.id)
         return DeliveryResult(tuple(started), reached)
 
@@ -459,14 +459,11 @@ class WorkflowEngine:
                 if instance is None or instance.status != "running":
                     return False
                 compiled = self.compiled(repo.connection, instance.definition_id)
-                workflow = self.live_workflow(instance, compiled)
-                step = Step(instance, compiled, workflow, moment, now, actor)
-                step.ready_before = ready_user_tasks(workflow, compiled)
-                step.waiting_before = waiting_events(workflow)
+                step = self._open(instance, compiled, moment, now, actor)
                 self._take_event(repo, step, kind, name, data)
         except _NotWaiting:
             return False
-        self._remember(step.instance, step.workflow)
+        self._remember(step)
         return True
 
     def _take_event(
@@ -507,7 +504,7 @@ class WorkflowEngine:
             with self._running(step, repo):
                 self.complete(step, item, task, clean)
             ready = self._save(repo, step, completed=item.element_id)
-        self._remember(instance, workflow)
+        self._remember(step)
         return instance_view(instance, compiled, workflow, ready)
 
     def complete(self, step: Step, item: WorkItemRow, task: Task, clean: dict[str, Any]) -> None:
@@ -585,7 +582,7 @@ class WorkflowEngine:
             clean = self._given(step, item.form, data, files or {}, repo)
             self.keep(step, task, rules, clean)
             ready = self._save(repo, step)
-        self._remember(step.instance, step.workflow)
+        self._remember(step)
         return instance_view(step.instance, step.compiled, step.workflow, ready)
 
     def _work_step(
@@ -601,13 +598,10 @@ class WorkflowEngine:
             )
         check_may_work(repo, actor, held, item)
         compiled = self.compiled(repo.connection, instance.definition_id)
-        workflow = self.live_workflow(instance, compiled)
-        task = workflow.get_task_from_id(UUID(task_id))
+        step = self._open(instance, compiled, moment, now, actor)
+        task = step.workflow.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
             raise ConflictError("task.gone")
-        step = Step(instance, compiled, workflow, moment, now, actor)
-        step.ready_before = ready_user_tasks(workflow, compiled)
-        step.waiting_before = waiting_events(workflow)
         return item, task, step
 
     def _given(
@@ -684,10 +678,8 @@ class WorkflowEngine:
             if instance.status != "running":
                 raise ConflictError("instance.finished", instance=instance_id)
             compiled = self.compiled(repo.connection, instance.definition_id)
-            workflow = self.live_workflow(instance, compiled)
-            step = Step(instance, compiled, workflow, moment, now, actor)
-            step.ready_before = ready_user_tasks(workflow, compiled)
-            step.waiting_before = waiting_events(workflow)
+            step = self._open(instance, compiled, moment, now, actor)
+            workflow = step.workflow
             if not step.ready_before or any(
                 not rules.drafting or rules.element_id in instance.actors
                 for _, rules in step.ready_before.values()
@@ -723,17 +715,15 @@ class WorkflowEngine:
             if check is not None:
                 check(repo, instance)
             compiled = self.compiled(repo.connection, instance.definition_id)
-            workflow = self.live_workflow(instance, compiled)
-            step = Step(instance, compiled, workflow, moment, now, actor)
-            step.ready_before = ready_user_tasks(workflow, compiled)
-            step.waiting_before = waiting_events(workflow)
+            step = self._open(instance, compiled, moment, now, actor)
+            workflow = step.workflow
             try:
                 ready = self._take_event(repo, step, MESSAGE, name, data)
             except _NotWaiting:
                 raise ConflictError(
                     "instance.not_waiting", instance=instance_id, name=name
                 ) from None
-        self._remember(instance, workflow)
+        self._remember(step)
         return instance_view(instance, compiled, workflow, ready)
 
     # -- claims ---------------------------------------------------------------------
@@ -819,14 +809,12 @@ class WorkflowEngine:
             if instance.next_timer_at is None or instance.next_timer_at > now:
                 return 0
             compiled = self.compiled(repo.connection, instance.definition_id)
-            workflow = self.live_workflow(instance, compiled)
-            step = Step(instance, compiled, workflow, moment, now, None)
-            step.ready_before = ready_user_tasks(workflow, compiled)
-            step.waiting_before = waiting_events(workflow)
+            step = self._open(instance, compiled, moment, now, None)
+            workflow = step.workflow
             with self._running(step, repo):
                 rearm(workflow, [], step)
             self._save(repo, step)
-        self._remember(instance, workflow)
+        self._remember(step)
         return len(step.timers_fired)
 
     # -- internals ------------------------------------------------------------------
@@ -906,26 +894,53 @@ class WorkflowEngine:
         if not keep_cached:
             with self._live_lock:
                 cached = self._live.pop(instance.id, None)
-            if cached is not None and cached[0] == instance.row_version:
-                return cached[1]
+            if cached is not None and cached.version == instance.row_version:
+                return cached.workflow
         spec, subprocess_specs = compiled.spec(instance.process_id)
         return self._serializer.loads(
             instance.state, instance.serializer_version, spec, subprocess_specs, self._script_engine
         )
 
+    def _open(
+        self,
+        instance: InstanceRow,
+        compiled: CompiledDefinition,
+        moment: datetime,
+        now: str,
+        actor: str | None,
+    ) -> Step:
+        """Return a step on the live workflow of ``instance``, which the step may change.
+
+        A workflow cached at the instance's version comes with its ready user
+        tasks and the events it waits for, as its last step left them.
+        """
+        with self._live_lock:
+            cached = self._live.pop(instance.id, None)
+        if cached is not None and cached.version == instance.row_version:
+            step = Step(instance, compiled, cached.workflow, moment, now, actor)
+            step.ready_before, step.waiting_before = cached.ready, cached.waiting
+            return step
+        workflow = self.live_workflow(instance, compiled, keep_cached=True)
+        step = Step(instance, compiled, workflow, moment, now, actor)
+        step.ready_before = ready_user_tasks(workflow, compiled)
+        step.waiting_before = waiting_events(workflow)
+        return step
+
     def _retag(self, instance_id: int, old_version: int, new_version: int) -> None:
         """Keep a cached workflow current across a change that did not touch its state."""
         with self._live_lock:
             cached = self._live.get(instance_id)
-            if cached is not None and cached[0] == old_version:
-                self._live[instance_id] = (new_version, cached[1])
+            if cached is not None and cached.version == old_version:
+                self._live[instance_id] = dataclasses.replace(cached, version=new_version)
 
-    def _remember(self, instance: InstanceRow, workflow: BpmnWorkflow) -> None:
-        """Cache a workflow whose state has just been committed."""
-        if instance.status != "running":
+    def _remember(self, step: Step) -> None:
+        """Cache the workflow of a step that has just been committed, as the step left it."""
+        instance = step.instance
+        if instance.status != "running" or step.ready_after is None or step.waiting_after is None:
             return
+        live = _Live(instance.row_version, step.workflow, step.ready_after, step.waiting_after)
         with self._live_lock:
-            self._live[instance.id] = (instance.row_version, workflow)
+            self._live[instance.id] = live
             self._live.move_to_end(instance.id)
             while len(self._live) > LIVE_CACHE_SIZE:
                 self._live.popitem(last=False)
@@ -939,7 +954,9 @@ class WorkflowEngine:
         a task it leads back to is recorded as sent back.
         """
         instance, workflow = step.instance, step.workflow
-        ready = ready_user_tasks(workflow, step.compiled)
+        # One walk of the task tree finds the ready tasks for the work items and the subject.
+        ready_tasks = workflow.get_tasks(state=TaskState.READY)
+        ready = ready_user_tasks(workflow, step.compiled, ready_tasks)
         # Work items mirror the ready user tasks, so the tasks ready before
         # the step say which rows exist without reading them back.
         repo.delete_work_items([tid for tid in step.ready_before if tid not in ready])
@@ -955,8 +972,9 @@ class WorkflowEngine:
         waiting = waiting_events(workflow)
         if waiting != step.waiting_before:
             repo.set_waiting_events(instance.id, waiting)
+        step.ready_after, step.waiting_after = ready, waiting
         instance.updated_at = step.now
-        instance.subject = _subject(workflow) or instance.subject
+        instance.subject = _subject(workflow, ready_tasks) or instance.subject
         read_version = instance.row_version
         instance.row_version += 1
         repo.update_instance(instance, read_version)
@@ -1021,7 +1039,7 @@ class WorkflowEngine:
         if step.cancelled:
             instance.status = "cancelled"
             instance.completed_at = step.now
-        elif workflow.is_completed():
+        elif not ready and workflow.is_completed():  # a ready task is unfinished
             instance.status = "completed"
             instance.completed_at = step.now
             step.event("instance_completed", None, {"data": json_data(workflow.data)})
@@ -1104,6 +1122,17 @@ class WorkflowEngine:
             ) from None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Live:
+    """A live workflow kept between steps, as the committed row ``version`` holds it."""
+
+    version: int
+    workflow: BpmnWorkflow
+    #: its ready user tasks and the events it waits for (what a step computes before it runs)
+    ready: dict[str, tuple[Task, UserTaskRules]]
+    waiting: frozenset[tuple[str, str]]
+
+
 class _NotWaiting(Exception):
     """The instance does not wait for this event (or its correlation does not match)."""
 
@@ -1163,13 +1192,15 @@ def _record_sent_back(step: Step, task: Task, rules: UserTaskRules, completed: s
     return "automatic" if automatic else "sent_back"
 
 
-def _subject(workflow: BpmnWorkflow) -> str | None:
-    """Return what the case is about, for inboxes: its ``title``, as far as it is known."""
-    ready = [] if workflow.is_completed() else workflow.get_tasks(state=TaskState.READY)
-    data = (
-        workflow.data
-        if workflow.is_completed()
-        else (ready[0] if ready else workflow.last_task or workflow.task_tree).data
-    )
+def _subject(workflow: BpmnWorkflow, ready_tasks: list[Task]) -> str | None:
+    """Return what the case is about, for inboxes: its ``title``, as far as it is known.
+
+    ``ready_tasks`` are the workflow's ready tasks, in the order SpiffWorkflow gives them.
+    """
+    # A ready task is an unfinished one: only a workflow without any may be complete.
+    if not ready_tasks and workflow.is_completed():
+        data = workflow.data
+    else:
+        data = (ready_tasks[0] if ready_tasks else workflow.last_task or workflow.task_tree).data
     title = data.get("title")
     return str(title)[:200] if title else None

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -48,6 +49,9 @@ class Step:
     starts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: the step ended the instance without finishing it (a draft deleted)
     cancelled: bool = False
+    #: the ready user tasks and the events waited for once the step is saved
+    ready_after: dict[str, tuple[Task, UserTaskRules]] | None = None
+    waiting_after: frozenset[tuple[str, str]] | None = None
 
     def record(self, task: Task) -> None:
         """Note a task SpiffWorkflow completed on its own (passed as its callback)."""
@@ -173,6 +177,8 @@ def advance(workflow: BpmnWorkflow, step: Step) -> None:
     """Run the engine steps; a plain task (``bpmn:task``) does nothing and passes straight on."""
     while True:
         workflow.do_engine_steps(did_complete_task=step.record)
+        if not _has_plain_tasks(workflow):
+            return
         plain = [
             task
             for task in workflow.get_tasks(state=TaskState.READY)
@@ -184,12 +190,42 @@ def advance(workflow: BpmnWorkflow, step: Step) -> None:
             task.run()
 
 
+#: whether a process (with its subprocesses) has plain tasks, by the id of its spec
+_PLAIN_TASKS: dict[int, tuple[BpmnProcessSpec, bool]] = {}
+
+
+def _has_plain_tasks(workflow: BpmnWorkflow) -> bool:
+    """Tell whether the workflow's process or a subprocess of it has a plain task."""
+    spec = workflow.spec
+    known = _PLAIN_TASKS.get(id(spec))
+    if known is None or known[0] is not spec:
+        specs = [spec, *workflow.subprocess_specs.values()]
+        found = any(
+            isinstance(task_spec, NoneTaskMixin)
+            for each in specs
+            for task_spec in each.task_specs.values()
+        )
+        if len(_PLAIN_TASKS) >= 256:
+            _PLAIN_TASKS.clear()  # specs of replayed definitions come and go
+        known = _PLAIN_TASKS[id(spec)] = (spec, found)
+    return known[1]
+
+
 def ready_user_tasks(
-    workflow: BpmnWorkflow, compiled: CompiledDefinition
+    workflow: BpmnWorkflow, compiled: CompiledDefinition, ready_tasks: list[Task] | None = None
 ) -> dict[str, tuple[Task, UserTaskRules]]:
-    """Return the ready user tasks that have rules (lanes, forms), by task id."""
+    """Return the ready user tasks that have rules (lanes, forms), by task id.
+
+    ``ready_tasks``, when given, are the workflow's ready tasks as
+    ``get_tasks(state=READY)`` returns them (the same walk, without the
+    ``manual`` filter): the caller has walked the tree already.
+    """
     ready: dict[str, tuple[Task, UserTaskRules]] = {}
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+    if ready_tasks is None:
+        manual = workflow.get_tasks(state=TaskState.READY, manual=True)
+    else:
+        manual = [task for task in ready_tasks if task.task_spec.manual]
+    for task in manual:
         rules = compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
         if rules is not None:
             ready[str(task.id)] = (task, rules)
