@@ -4,27 +4,37 @@
 (``WorkflowEngine``); the disclosure domain plugs into it, and ``Engine`` is
 the two together.  Nothing here imports Flask; the web UI and the CLI call
 ``Engine``.
+
+The names below are imported when first asked for, so that importing one
+module of the engine (a script worker imports ``engine.sandbox``) does not
+import all of it.
 """
 
-from .domain import Domain
-from .errors import (
-    ConflictError,
-    DefinitionProblem,
-    DeploymentError,
-    EngineError,
-    FormValidationError,
-    InvalidInputError,
-    NotFoundError,
-    NotReviewedError,
-    PermissionDeniedError,
-    Problem,
-    ScriptError,
-    SignInFailedError,
-    SignInThrottledError,
-)
-from .gongkai import Engine
-from .runtime import WorkflowEngine
-from .store.database import Database
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .domain import Domain
+    from .errors import (
+        ConflictError,
+        DefinitionProblem,
+        DeploymentError,
+        EngineError,
+        FormValidationError,
+        InvalidInputError,
+        NotFoundError,
+        NotReviewedError,
+        PermissionDeniedError,
+        Problem,
+        ScriptError,
+        SignInFailedError,
+        SignInThrottledError,
+    )
+    from .gongkai import Engine
+    from .runtime import WorkflowEngine
+    from .store.database import Database
 
 __all__ = [
     "ConflictError",
@@ -45,3 +55,32 @@ __all__ = [
     "SignInThrottledError",
     "WorkflowEngine",
 ]
+
+_WHERE = {
+    "ConflictError": ".errors",
+    "Database": ".store.database",
+    "DefinitionProblem": ".errors",
+    "DeploymentError": ".errors",
+    "Domain": ".domain",
+    "Engine": ".gongkai",
+    "EngineError": ".errors",
+    "FormValidationError": ".errors",
+    "InvalidInputError": ".errors",
+    "NotFoundError": ".errors",
+    "NotReviewedError": ".errors",
+    "PermissionDeniedError": ".errors",
+    "Problem": ".errors",
+    "ScriptError": ".errors",
+    "SignInFailedError": ".errors",
+    "SignInThrottledError": ".errors",
+    "WorkflowEngine": ".runtime",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import one of the package's names when it is first asked for."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name], __name__), name)
+    globals()[name] = value
+    return value

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from .definitions import CompiledDefinition
+from .store import jsontext
 from .store.repository import EventRow, InstanceRow, WorkItemRow
 from .views import EventView, InstanceView, TaskView
 
@@ -16,7 +16,7 @@ def json_data(data: dict[str, Any]) -> dict[str, Any]:
     """Return task or workflow data as plain JSON, without internal keys."""
     # Scripts may leave dates in task data; events and views hold JSON only.
     public = {k: v for k, v in data.items() if not k.startswith("_")}
-    plain: dict[str, Any] = json.loads(json.dumps(public, default=str))
+    plain: dict[str, Any] = jsontext.loads(jsontext.dumps(public, default=str))
     return plain
 
 

@@ -2,38 +2,38 @@
 
 It plugs into the core engine through one ``Domain`` registration (see
 ``disclosure_domain``); the core imports nothing from here.
+
+The names below are imported when first asked for: a script worker imports
+``engine.disclosure.draft_rules`` alone, without the whole domain.
 """
 
 from __future__ import annotations
 
-from ..domain import Domain
-from .calendar import CalendarAdmin
-from .catalogue import Catalogue
-from .documents import draft_return_reasons
-from .forms import FORMS
-from .official_days import WorkingDays
-from .requests.desk import RequestDesk
-from .requests.forms import FORMS as REQUEST_FORMS
-from .requests.handling import PROACTIVE_AFTER
-from .roles import ADMINS, HEADS, READ_ALL, ROLES
-from .services import services
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .calendar import CalendarAdmin
+    from .catalogue import Catalogue
+    from .official_days import WorkingDays
+    from .registration import disclosure_domain
+    from .requests.desk import RequestDesk
 
 __all__ = ["CalendarAdmin", "Catalogue", "RequestDesk", "WorkingDays", "disclosure_domain"]
 
+_WHERE = {
+    "CalendarAdmin": ".calendar",
+    "Catalogue": ".catalogue",
+    "RequestDesk": ".requests.desk",
+    "WorkingDays": ".official_days",
+    "disclosure_domain": ".registration",
+}
 
-def disclosure_domain(days: WorkingDays, proactive_after: int = PROACTIVE_AFTER) -> Domain:
-    """Return the registration of the disclosure domain, its deadlines counted on ``days``.
 
-    ``proactive_after``: how many different applicants given the same document
-    make the office consider disclosing it proactively (依申请转主动).
-    """
-    return Domain(
-        name="disclosure",
-        forms={**FORMS, **REQUEST_FORMS},
-        services=services(days, proactive_after),
-        script_helpers={"draft_return_reasons": draft_return_reasons},
-        groups=ROLES,
-        read_all_groups=READ_ALL,
-        head_groups=HEADS,
-        admin_groups=ADMINS,
-    )
+def __getattr__(name: str) -> Any:
+    """Import one of the package's names when it is first asked for."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name], __name__), name)
+    globals()[name] = value
+    return value

@@ -72,9 +72,6 @@ URGENCIES: dict[str, tuple[str, str]] = {
     "ordinary": ("平急", "Ordinary"),
 }
 
-#: the type of document whose interpretation plan is approved with it (解读方案一并报批)
-POLICY = "policy"
-
 #: automatic return reason -> (Chinese, English)
 RETURN_REASONS: dict[str, tuple[str, str]] = {
     "missing_attribute": ("未标明公开属性", "The draft states no disclosure attribute."),
@@ -146,39 +143,6 @@ def _deadline(
             ctx.instance.id, document_id, kind.name, ctx.now
         )
     return deadline
-
-
-def draft_return_reasons(
-    attribute: str | None,
-    attribute_reason: str | None,
-    withheld_basis: str | None,
-    government_draft: bool | None,
-    doc_type: str | None = None,
-    interpretation_plan: str | None = None,
-) -> list[str]:
-    """Return why a draft goes back to its drafter (退文), or an empty list.
-
-    Seed 四(一)3: an important policy goes for approval together with its
-    interpretation plan (重要政策出台前，要将文件和解读方案一并报批).
-    """
-    reasons = []
-    if not attribute:
-        reasons.append("missing_attribute")
-    if attribute == "withheld":
-        if not (attribute_reason or "").strip():
-            reasons.append("withheld_without_reason")
-        if not withheld_basis:
-            reasons.append("withheld_without_basis")
-    if (
-        government_draft
-        and attribute
-        and not (attribute_reason or "").strip()
-        and "withheld_without_reason" not in reasons
-    ):
-        reasons.append("government_draft_without_reason")
-    if doc_type == POLICY and not (interpretation_plan or "").strip():
-        reasons.append("policy_without_interpretation_plan")
-    return reasons
 
 
 def mark(attribute: str) -> str:
