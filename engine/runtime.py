@@ -799,6 +799,9 @@ class WorkflowEngine:
             except EngineError as exc:
                 # One broken instance must not stop the timers of all the others.
                 failures.append(f"instance {instance_id}: {exc}")
+            except SQLAlchemyError as exc:
+                # A lost connection: the instance's step was rolled back; the next tick retries.
+                failures.append(f"instance {instance_id}: database error ({type(exc).__name__})")
         return TickResult(len(due), fired, tuple(failures))
 
     def _fire_timers(self, instance_id: int, moment: datetime, now: str) -> int:

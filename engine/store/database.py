@@ -162,7 +162,11 @@ class Database:
                 _sqlite_engine(url, begin="BEGIN"),
                 _sqlite_engine(url, begin="BEGIN IMMEDIATE"),
             )
-        engine = create_engine(url, pool_pre_ping=True, **_JSON)
+        # A database host that stops answering fails a connection in seconds, not after
+        # the operating system's TCP timeout of minutes.
+        engine = create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, **_JSON
+        )
         return cls(url, engine, engine)
 
     @property

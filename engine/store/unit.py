@@ -46,6 +46,7 @@ class Store:
                 raise ConflictError("instance.changed") from None
             raise
         except OperationalError as exc:
-            if "locked" in str(exc).lower():
+            # The driver's message, not the statement's text: "SKIP LOCKED" is not a lock.
+            if "locked" in str(exc.orig).lower():
                 raise ConflictError("database.busy") from None
             raise
