@@ -12,8 +12,9 @@ import all of it.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .exports import lazy_names
 
 if TYPE_CHECKING:
     from .domain import Domain
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         ScriptError,
         SignInFailedError,
         SignInThrottledError,
+        UnavailableError,
     )
     from .gongkai import Engine
     from .runtime import WorkflowEngine
@@ -53,6 +55,7 @@ __all__ = [
     "ScriptError",
     "SignInFailedError",
     "SignInThrottledError",
+    "UnavailableError",
     "WorkflowEngine",
 ]
 
@@ -73,14 +76,9 @@ _WHERE = {
     "ScriptError": ".errors",
     "SignInFailedError": ".errors",
     "SignInThrottledError": ".errors",
+    "UnavailableError": ".errors",
     "WorkflowEngine": ".runtime",
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import one of the package's names when it is first asked for."""
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name], __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE)

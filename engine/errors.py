@@ -114,6 +114,10 @@ class ConflictError(EngineError):
     """Someone else changed the instance first; reload and try again."""
 
 
+class UnavailableError(EngineError):
+    """The database cannot be reached just now (restarting, out of reach); try again soon."""
+
+
 class PermissionDeniedError(EngineError):
     """The user may not do or read this (wrong group, separation of duties, need to know)."""
 

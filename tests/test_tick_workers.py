@@ -138,4 +138,4 @@ def test_a_tick_worker_outlives_a_database_that_is_gone(tmp_path: Path) -> None:
         assert stop(worker) == 0
     errors = [line for line in json_lines(log) if line.get("event") == "tick_error"]
     assert errors[1]["retry_in_s"] > errors[0]["retry_in_s"] * 1.2  # it backs off
-    assert errors[0]["error"] == "OperationalError"
+    assert errors[0]["error"] == "UnavailableError"

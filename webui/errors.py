@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template
 from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine import (
@@ -18,6 +17,7 @@ from engine import (
     NotReviewedError,
     PermissionDeniedError,
     ScriptError,
+    UnavailableError,
 )
 
 from .messages import error_message
@@ -31,6 +31,8 @@ STATUS = {
     InvalidInputError: 400,
     # The step was refused and nothing changed: the workflow, not the server, failed.
     ScriptError: 422,
+    # The database restarting or out of reach: not the reader's fault, and it passes.
+    UnavailableError: 503,
 }
 
 
@@ -53,22 +55,12 @@ def init_app(app: Flask) -> None:
             409: _("已被处理"),
             400: _("输入有误"),
             422: _("流程无法继续"),
+            503: _("暂时无法服务"),
         }
         title = _("未经保密审查") if isinstance(exc, NotReviewedError) else titles.get(status)
-        return error_page(status, title or _("出错了"), error_message(exc))
-
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    def _database_unreachable(exc: DBAPIError) -> ResponseReturnValue:
-        # The database restarting or out of reach: not the reader's fault, and it passes.
-        current_app.logger.warning("database unreachable: %s", type(exc.orig).__name__)
-        message = _("数据库暂时无法访问，请稍后再试。")
-        if request.path.startswith("/api/"):
-            response = jsonify(code="database.unreachable", message=message)
-            response.status_code = 503
-        else:
-            response = make_response(error_page(503, _("暂时无法服务"), message))
-        response.headers["Retry-After"] = "5"
+        response = make_response(error_page(status, title or _("出错了"), error_message(exc)))
+        if status == 503:
+            response.headers["Retry-After"] = "5"
         return response
 
     @app.errorhandler(CSRFError)

@@ -206,6 +206,7 @@ MESSAGES: dict[str, Any] = {
     "department.exists": _l("处室“%(department)s”已经存在。"),
     "department.not_found": _l("没有在用的处室“%(department)s”。"),
     "agency.postcode": _l("邮政编码应为 6 位数字。"),
+    "database.unreachable": _l("数据库暂时无法访问，请稍后再试。"),
     # the JSON API and its tokens
     "auth.token_required": _l("缺少令牌：请在请求头中携带 Authorization: Bearer <令牌>。"),
     "auth.token_invalid": _l("令牌无效或已撤销。"),

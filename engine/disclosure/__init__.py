@@ -9,8 +9,9 @@ The names below are imported when first asked for: a script worker imports
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..exports import lazy_names
 
 if TYPE_CHECKING:
     from .calendar import CalendarAdmin
@@ -30,10 +31,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import one of the package's names when it is first asked for."""
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_WHERE[name], __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE)

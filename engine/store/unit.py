@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
-from ..errors import ConflictError
+from ..errors import ConflictError, UnavailableError
 from .database import Database
 from .repository import Repository, StaleInstanceError
 
@@ -49,4 +49,8 @@ class Store:
             # The driver's message, not the statement's text: "SKIP LOCKED" is not a lock.
             if "locked" in str(exc.orig).lower():
                 raise ConflictError("database.busy") from None
-            raise
+            # A connection refused or lost (a restart, a network fault): nothing was
+            # written, and the same call may well succeed in a moment.
+            raise UnavailableError("database.unreachable") from exc
+        except InterfaceError as exc:
+            raise UnavailableError("database.unreachable") from exc
