@@ -52,7 +52,8 @@ def tasks() -> ResponseReturnValue:
     page = engine.queries.all_open_tasks(
         current_user.username, request.args.get("after"), role=role
     )
-    holders = {t.role: engine.users.with_role(t.role) for t in page.items}
+    # One read of the user list per group on the page, not one per task.
+    holders = {role: engine.users.with_role(role) for role in {t.role for t in page.items}}
     args = {"role": role} if role else {}
     next_url = url_for("admin.tasks", after=page.next_after, **args) if page.next_after else None
     first_url = url_for("admin.tasks", **args) if request.args.get("after") else None

@@ -149,15 +149,13 @@ class InboxReader:
         values.update({f"role_{i}": role for i, role in enumerate(sorted(self.roles))})
         return values
 
-    def visible(self, after: InboxKey | None, page: bool) -> Subquery:
+    def visible(self, after: InboxKey | None) -> Subquery:
         """Select (task_id, claimed-last flag, created_at) of the tasks he may take."""
-        return _visible(
-            len(self.roles), self.department is not None, after[0] if after else None, page
-        )
+        return _visible(len(self.roles), self.department is not None, after[0] if after else None)
 
 
 @lru_cache(maxsize=64)
-def _visible(roles: int, has_department: bool, after_flag: int | None, page: bool) -> Subquery:
+def _visible(roles: int, has_department: bool, after_flag: int | None) -> Subquery:
     """Build the inbox query of one shape, its values left as parameters.
 
     The same rules as ``access.may_see``: his group, his department or none,
@@ -227,12 +225,11 @@ def _visible(roles: int, has_department: bool, after_flag: int | None, page: boo
                 tuple_(items.created_at, items.task_id)
                 > tuple_(bindparam("after_at"), bindparam("after_id"))
             )
-        if page:
-            # Ordered by the whole index the part reads (its leading columns are
-            # constant here), so that PostgreSQL too walks that index in order and
-            # stops at the limit rather than walk the creation-time index and filter.
-            query = query.order_by(*order)
-        arms.append(select(*query.limit(bindparam("limit")).subquery().c))
+        # Ordered by the whole index the part reads (its leading columns are constant
+        # here), so that PostgreSQL too walks that index in order and stops at the
+        # limit rather than walk the creation-time index (or the table) and filter.
+        query = query.order_by(*order).limit(bindparam("limit"))
+        arms.append(select(*query.subquery().c))
     return union_all(*arms).subquery("visible")
 
 
@@ -604,7 +601,7 @@ class Repository:
         """
         if not who.roles:
             return []
-        query = _inbox_page(who.visible(after, page=True))
+        query = _inbox_page(who.visible(after))
         rows = self.connection.execute(query, who.parameters(after, limit))
         return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1]) for r in rows]
 
@@ -614,7 +611,7 @@ class Repository:
             return 0
         # Counted over the same ordered parts as a page: ordered by its index, each part
         # walks that index even where PostgreSQL's estimate would rather scan the table.
-        query = _inbox_count(who.visible(None, page=True))
+        query = _inbox_count(who.visible(None))
         return int(self.connection.execute(query, who.parameters(None, cap)).scalar_one())
 
     def open_work_items(
