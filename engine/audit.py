@@ -8,11 +8,11 @@ inserting an event breaks the chain from that point on.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .store import jsontext
 from .store.repository import EventRow, InstanceRow
 
 GENESIS_HASH = "0" * 64
@@ -20,7 +20,7 @@ GENESIS_HASH = "0" * 64
 
 def canonical_json(value: Any) -> str:
     """Return the one JSON text of ``value`` that the hash is computed over."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return jsontext.canonical(value)
 
 
 def event_hash(

@@ -971,8 +971,9 @@ class WorkflowEngine:
         compact(workflow)
         instance.state = self._serializer.dumps(workflow)
         instance.serializer_version = self._serializer.version
-        instance.next_timer_at = next_timer(workflow)
-        waiting = waiting_events(workflow)
+        pending = workflow.waiting_events()
+        instance.next_timer_at = next_timer(workflow, pending)
+        waiting = waiting_events(workflow, pending)
         if waiting != step.waiting_before:
             repo.set_waiting_events(instance.id, waiting)
         step.ready_after, step.waiting_after = ready, waiting

@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins import NoneTaskMixin
+from SpiffWorkflow.bpmn.util.event import PendingBpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
@@ -125,11 +126,16 @@ def changed_data(
     return changes, touched
 
 
-def waiting_events(workflow: BpmnWorkflow) -> frozenset[tuple[str, str]]:
-    """Return the (kind, name) of every message and signal the workflow waits for."""
+def waiting_events(
+    workflow: BpmnWorkflow, pending: list[PendingBpmnEvent] | None = None
+) -> frozenset[tuple[str, str]]:
+    """Return the (kind, name) of every message and signal the workflow waits for.
+
+    ``pending``, when given, is what ``workflow.waiting_events()`` returns.
+    """
     return frozenset(
         (kind, str(pending.name))
-        for pending in workflow.waiting_events()
+        for pending in (workflow.waiting_events() if pending is None else pending)
         if (kind := event_kind(pending.event_type)) and pending.name
     )
 
@@ -238,13 +244,16 @@ TIMER_TYPES = frozenset(
 )
 
 
-def next_timer(workflow: BpmnWorkflow) -> str | None:
-    """Return when the workflow's earliest armed timer is due, if any."""
+def next_timer(workflow: BpmnWorkflow, pending: list[PendingBpmnEvent] | None = None) -> str | None:
+    """Return when the workflow's earliest armed timer is due, if any.
+
+    ``pending``, when given, is what ``workflow.waiting_events()`` returns.
+    """
     due: list[str] = []
-    for pending in workflow.waiting_events():
-        if pending.event_type in TIMER_TYPES and pending.value:
+    for pending_event in workflow.waiting_events() if pending is None else pending:
+        if pending_event.event_type in TIMER_TYPES and pending_event.value:
             try:
-                due.append(iso(datetime.fromisoformat(str(pending.value))))
+                due.append(iso(datetime.fromisoformat(str(pending_event.value))))
             except ValueError:
                 continue
     return min(due) if due else None

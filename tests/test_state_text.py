@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from engine import Engine
@@ -37,6 +39,49 @@ def test_json_text_reads_back_as_json_gives_it(value: Any) -> None:
     assert _same(json.loads(text), expected)
     assert _same(jsontext.loads(text), expected)
     assert _same(jsontext.loads(json.dumps(value)), expected)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *VALUES[:4],
+        VALUES[6],
+        {"\U0001f600": 1, "\uffff": 2, "a": {"z": [], "\u00e9": "\x1f\x7f\b\f\n\r\t/"}},
+        {"ints": [2**63 - 1, 2**63, 2**64 - 1, 2**64, -(2**63), -(2**63) - 1]},
+        [True, False, None, "", {}, [], ("tuple", 1)],
+        {"floats": [1e16, 1e-7, 0.1, 2.0, -0.0]},
+    ],
+)
+def test_canonical_text_is_json_text_to_the_byte(value: Any) -> None:
+    """Hashed text is ``json``'s own, whichever library writes it."""
+    expected = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert jsontext.canonical(value) == expected
+
+
+def test_canonical_text_matches_json_on_every_control_and_odd_character() -> None:
+    """Each of the first 2,048 code points and the ends of the planes is escaped as by ``json``."""
+    points = [*range(2048), 0x2028, 0x2029, 0xFEFF, 0xFFFD, 0xFFFF, 0x10000, 0x10FFFF]
+    for point in points:
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        value = {chr(point): chr(point) + "x", "k": [chr(point)]}
+        expected = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        assert jsontext.canonical(value) == expected, hex(point)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_canonical_text_of_any_value_is_json_text(value: Any) -> None:
+    """Any mix of texts, numbers and nesting gets ``json``'s text."""
+    expected = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert jsontext.canonical(value) == expected
 
 
 def test_json_text_hands_what_json_lacks_to_the_default() -> None:

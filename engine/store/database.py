@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import jsontext
+from . import jsontext, wal
 
 SQLITE_FILE = "gongkai.sqlite3"
 
@@ -60,11 +60,13 @@ def _sqlite_engine(url: str, *, begin: str) -> Engine:
         # WAL with synchronous=NORMAL: a commit appends to the log without an fsync.  A
         # committed step survives gongkai (or any process) crashing at any moment, and the
         # database always stays consistent; only a power loss or an operating system crash
-        # may undo the steps committed since the last checkpoint synced the log (every
-        # 1,000 pages, SQLite's default).  FULL would fsync every commit (about 0.25 ms here,
-        # more on a busy disk).  Where that loss is not acceptable, run on PostgreSQL.
+        # may undo the steps committed since the last checkpoint synced the log: a thread
+        # checkpoints within moments of each commit (see ``wal``), and a commit itself only
+        # when the log is long.  FULL would fsync every commit (about 0.25 ms here, more on
+        # a busy disk).  Where even that loss is not acceptable, run on PostgreSQL.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={wal.BACKSTOP_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
@@ -136,6 +138,7 @@ class Database:
     _readers: sessionmaker[Session] = field(init=False, repr=False)
     _writers: sessionmaker[Session] = field(init=False, repr=False)
     _gate: WriterGate | None = field(init=False, repr=False, default=None)
+    _checkpointer: wal.Checkpointer | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self._readers = sessionmaker(bind=self.read_engine, expire_on_commit=False)
@@ -143,6 +146,7 @@ class Database:
         database_file = _sqlite_file(self.url) if self.is_sqlite else None
         if database_file is not None:
             self._gate = WriterGate(database_file.with_name(database_file.name + "-writer"))
+            self._checkpointer = wal.Checkpointer(database_file)
 
     @contextmanager
     def _writing(self, write: bool) -> Iterator[None]:
@@ -151,6 +155,8 @@ class Database:
                 yield
         else:
             yield
+        if write and self._checkpointer is not None:
+            self._checkpointer.committed()
 
     @classmethod
     def connect(cls, url: str | None = None) -> Database:
@@ -195,7 +201,9 @@ class Database:
             yield connection
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Checkpoint the log (SQLite) and close every pooled connection."""
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             self.write_engine.dispose()

@@ -22,8 +22,11 @@ import orjson
 _LONG_NUMBER = re.compile(r"\d{19}")
 
 
-def plain(value: Any) -> bool:
-    """Tell whether ``value`` is plain JSON: text keys, finite numbers, no other types."""
+def plain(value: Any, floats: bool = True) -> bool:
+    """Tell whether ``value`` is plain JSON: text keys, finite numbers, no other types.
+
+    With ``floats`` false, a value holding any float is not plain either.
+    """
     stack = [value]
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -32,7 +35,7 @@ def plain(value: Any) -> bool:
         if kind is str or kind is int or kind is bool or item is None:
             continue
         if kind is float:
-            if item - item != 0.0:  # inf - inf and NaN - NaN are NaN
+            if not floats or item - item != 0.0:  # inf - inf and NaN - NaN are NaN
                 return False
         elif kind is dict:
             for key in item:
@@ -61,6 +64,22 @@ def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
         if text is not None:
             return text
     return json.dumps(value, default=default, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical(value: Any) -> str:
+    """Return ``value`` as ``json`` writes it with sorted keys, compact and unescaped.
+
+    The text is hashed, so it must be exactly ``json``'s: orjson writes it
+    only where the two agree to the byte (no floats, whose exponents they
+    spell differently; no lone surrogates or integers beyond 64 bits, which
+    orjson refuses).
+    """
+    if plain(value, floats=False):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+        except orjson.JSONEncodeError:
+            pass
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def loads(text: str | bytes) -> Any:
