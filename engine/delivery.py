@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .access import is_id, roles_of
-from .errors import ConflictError
+from .errors import ConflictError, PermissionDeniedError
 from .steps import MESSAGE
 from .views import InstanceView
 
@@ -33,6 +33,7 @@ def deliver_from(
     the instance exists; an instance that does not wait for the message
     raises ``ConflictError``.
     """
+    _check_not_desk(engine, name)
     with engine.store.read() as repo:
         held = roles_of(repo, sender)
         known = is_id(instance_id) and repo.instance(instance_id) is not None
@@ -55,6 +56,7 @@ def broadcast_from(
     Each instance takes it in a transaction of its own, as its BPMN
     correlates it; returns the instances that took it.
     """
+    _check_not_desk(engine, name)
     with engine.store.read() as repo:
         roles_of(repo, sender)
         waiting = [i for i in repo.waiting_for(MESSAGE, name) if repo.is_participant(i, sender)]
@@ -69,3 +71,9 @@ def broadcast_from(
             continue
         reached.append(instance_id)
     return tuple(reached)
+
+
+def _check_not_desk(engine: WorkflowEngine, name: str) -> None:
+    """Refuse a message only the domain's own entry points send (see ``Domain``)."""
+    if name in engine.domain.desk_messages:
+        raise PermissionDeniedError("message.desk_only", name=name)

@@ -71,6 +71,12 @@ class Domain:
     read_all_groups: frozenset[str] = frozenset()
     head_groups: frozenset[str] = frozenset()
     admin_groups: frozenset[str] = frozenset({"admin"})
+    #: processes only the domain's own entry points start, under their own rules (a
+    #: request by its desk): a user who starts one directly is refused
+    desk_processes: frozenset[str] = frozenset()
+    #: messages only the domain's own entry points send, after their own checks (a
+    #: withdrawal): a user's message of that name is refused
+    desk_messages: frozenset[str] = frozenset()
 
     def knows_group(self, group: str) -> bool:
         """Tell whether ``group`` is one of the domain's groups (any, if it declares none)."""

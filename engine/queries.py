@@ -269,6 +269,7 @@ class Queries:
         """Return the form a new case of ``process_id`` is drafted in, to one who may start it."""
         with self._engine.store.read() as repo:
             held = roles_of(repo, username)
+            self._engine.check_not_desk(process_id)
             latest = repo.latest_definition(process_id)
             if latest is None:
                 raise NotFoundError("process.not_deployed", process=process_id)

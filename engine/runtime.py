@@ -221,6 +221,11 @@ class WorkflowEngine:
         """Start an instance of the newest deployed version of ``process_id``."""
         return self._start(process_id, actor, data, None)
 
+    def check_not_desk(self, process_id: str) -> None:
+        """Refuse a user a process only the domain's own entry points start (see ``Domain``)."""
+        if process_id in self.domain.desk_processes:
+            raise PermissionDeniedError("process.desk_only", process=process_id)
+
     def start_unattended(
         self,
         process_id: str,
@@ -248,6 +253,8 @@ class WorkflowEngine:
         initial = self._start_data(data)
         with self.store.write() as repo:
             held = roles_of(repo, actor) if actor is not None else None
+            if held is not None:
+                self.check_not_desk(process_id)
             if prepare is not None:
                 initial |= self._start_data(prepare(repo.connection))
             step = self._new_instance(repo, process_id, actor, initial, moment, now)

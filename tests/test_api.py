@@ -212,9 +212,9 @@ def test_a_draft_is_kept_or_refused_before_anything_exists(app: Flask, client: F
     registry = Caller(client, system(app, "registry", ["registrar", "secrecy_reviewer"]))
     for process in ("disclosure_request", "confidentiality_review"):
         refused = registry.post(f"/processes/{process}/instances", {}, 403)
-        assert refused["code"] == "api.desk_process"
+        assert refused["code"] == "process.desk_only"
     assert erp.post("/processes/proactive_proposal/instances", {}, 403)["code"] == (
-        "api.desk_process"
+        "process.desk_only"
     )
     plain = erp.post("/processes/simple_approval/instances", {"data": {"n": 1}}, 201)
     assert plain["ready_tasks"][0]["element_id"] == "draft" and plain["data"] == {"n": 1}
@@ -354,9 +354,9 @@ def test_messages_reach_only_the_cases_a_system_took_part_in(
     erp, started = _submitted(app, client)
     withdraw = {"name": "draft_withdrawn"}
     assert erp.post(f"/instances/{started['id']}/messages", withdraw, 403)["code"] == (
-        "api.desk_message"
+        "message.desk_only"
     )
-    assert erp.post("/messages", withdraw, 403)["code"] == "api.desk_message"
+    assert erp.post("/messages", withdraw, 403)["code"] == "message.desk_only"
 
 
 # -- the document and its page -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from engine import (
     ScriptError,
 )
 from engine.clock import ManualClock
+from engine.delivery import broadcast_from, deliver_from
 from engine.store import schema
 
 from .conftest import TEST_BPMN, WORKFLOWS
@@ -194,6 +195,23 @@ def test_roles_and_users_are_checked(people: Engine) -> None:
     with pytest.raises(NotFoundError, match="no_such_process"):
         engine.start("no_such_process", "alice")
     assert engine.queries.list_tasks("bob") == []
+
+
+def test_what_the_desks_start_and_send_no_user_starts_or_sends_bare(people: Engine) -> None:
+    engine = people
+    engine.users.add("rita", ["registrar", "secrecy_reviewer", "handler"])
+    engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
+    for process in ("disclosure_request", "confidentiality_review", "proactive_proposal"):
+        with pytest.raises(PermissionDeniedError, match=r"process\.desk_only"):
+            engine.start(process, "rita")
+    assert engine.queries.list_instances() == []
+    draft = engine.start("document_approval", "alice")
+    for send in (
+        lambda: deliver_from(engine, draft.id, "draft_withdrawn", {}, "alice"),
+        lambda: broadcast_from(engine, "draft_withdrawn", {}, "alice"),
+    ):
+        with pytest.raises(PermissionDeniedError, match=r"message\.desk_only"):
+            send()
 
 
 def test_a_stale_version_is_a_conflict(people: Engine) -> None:

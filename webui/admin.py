@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from engine import Engine, FormValidationError, InvalidInputError, Problem
 from engine.disclosure.agency import AgencyForm
 
-from . import formview
+from . import formview, paging
 from .messages import error_message
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -55,16 +55,14 @@ def tasks() -> ResponseReturnValue:
     # One read of the user list per group on the page, not one per task.
     holders = {role: engine.users.with_role(role) for role in {t.role for t in page.items}}
     args = {"role": role} if role else {}
-    next_url = url_for("admin.tasks", after=page.next_after, **args) if page.next_after else None
-    first_url = url_for("admin.tasks", **args) if request.args.get("after") else None
     return render_template(
         "admin_tasks.html",
         page=page,
         tasks=page.items,
         holders=holders,
         role=role,
-        next_url=next_url,
-        first_url=first_url,
+        next_url=paging.next_url("admin.tasks", args, "after", page.next_after),
+        first_url=paging.first_url("admin.tasks", args, "after"),
     )
 
 

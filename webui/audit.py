@@ -13,6 +13,7 @@ from engine import Engine
 from engine.replay import ReplayStep
 from engine.views import InstanceFilter
 
+from . import paging
 from .i18n import label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -83,15 +84,12 @@ def instances() -> ResponseReturnValue:
         current_user.username, chosen, request.args.get("before", type=int)
     )
     processes = engine.queries.process_ids()
-    next_url = (
-        url_for("audit.instances", **(request.args.to_dict() | {"before": page.next_before}))
-        if page.next_before
-        else None
-    )
     return render_template(
         "audit_instances.html",
         page=page,
-        next_url=next_url,
+        next_url=paging.next_url(
+            "audit.instances", request.args.to_dict(), "before", page.next_before
+        ),
         chosen=chosen,
         problems=problems,
         processes=processes,

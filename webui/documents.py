@@ -74,7 +74,8 @@ def catalogue() -> ResponseReturnValue:
     # imported here, so that this view's search stays apart from the document pages' imports
     from engine.disclosure.search import parse_query
 
-    from .search import field_errors, next_url, search_args
+    from .paging import next_url
+    from .search import field_errors, search_args
 
     engine, args = _engine(), search_args(staff=True)
     departments = engine.users.departments()
@@ -92,7 +93,7 @@ def catalogue() -> ResponseReturnValue:
         args=args,
         errors={},
         departments=departments,
-        next_url=next_url("documents.catalogue", args, page.next_before),
+        next_url=next_url("documents.catalogue", args, "before", page.next_before),
     )
 
 

@@ -11,7 +11,7 @@ from engine import Engine, FormValidationError, Problem
 from engine.attachments import Upload
 from engine.disclosure.drafts import PROCESS, STATES
 
-from . import formview
+from . import formview, paging
 
 bp = Blueprint("drafts", __name__)
 
@@ -87,11 +87,7 @@ def mine() -> ResponseReturnValue:
     page = _engine().drafts.mine(
         current_user.username, state, chosen_year, request.args.get("before", type=int)
     )
-    next_url = (
-        url_for("drafts.mine", **(request.args.to_dict() | {"before": page.next_before}))
-        if page.next_before
-        else None
-    )
+    next_url = paging.next_url("drafts.mine", request.args.to_dict(), "before", page.next_before)
     return render_template(
         "my_documents.html",
         page=page,

@@ -65,7 +65,7 @@ from engine.disclosure.oversight import (
     to_xlsx,
 )
 
-from . import formview
+from . import formview, paging
 from .i18n import pick
 from .messages import error_message
 
@@ -154,9 +154,6 @@ def catalogue() -> ResponseReturnValue:
         after=request.args.get("after", type=int),
     )
     unfiled = None if page.department else desk.unfiled_count(current_user.username)
-    next_url = (
-        url_for("office.catalogue", **chosen, after=page.next_after) if page.next_after else None
-    )
     return render_template(
         "office_catalogue.html",
         page=page,
@@ -164,7 +161,7 @@ def catalogue() -> ResponseReturnValue:
         areas=desk.areas(current_user.username),
         departments=_engine().users.departments() if page.department is None else [],
         unfiled=unfiled,
-        next_url=next_url,
+        next_url=paging.next_url("office.catalogue", chosen, "after", page.next_after),
     )
 
 
@@ -302,7 +299,7 @@ def unfiled() -> ResponseReturnValue:
     desk = _engine().basic_catalogue
     page = desk.unfiled(current_user.username, before=request.args.get("before", type=int))
     choices = desk.choices(current_user.username) if page.may_manage else ()
-    next_url = url_for("office.unfiled", before=page.next_before) if page.next_before else None
+    next_url = paging.next_url("office.unfiled", {}, "before", page.next_before)
     return render_template("office_unfiled.html", page=page, choices=choices, next_url=next_url)
 
 

@@ -8,7 +8,8 @@ from flask.typing import ResponseReturnValue
 from engine import Engine, FormValidationError
 from engine.disclosure.search import parse_query
 
-from .search import field_errors, next_url, search_args
+from .paging import next_url
+from .search import field_errors, search_args
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -37,7 +38,7 @@ def index() -> ResponseReturnValue:
         page=page,
         args=args,
         errors={},
-        next_url=next_url("public.index", args, page.next_before),
+        next_url=next_url("public.index", args, "before", page.next_before),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import request
 
 from engine import FormValidationError
 
@@ -26,8 +26,3 @@ def field_errors(exc: FormValidationError) -> dict[str, str]:
         name: " ".join(error_message(problem) for problem in problems)
         for name, problems in exc.errors.items()
     }
-
-
-def next_url(endpoint: str, args: dict[str, str], before: str | None) -> str | None:
-    """Return the address of the next page, or None on the last."""
-    return url_for(endpoint, **args, before=before) if before else None

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from engine import Engine, FormValidationError, Problem
 from engine.attachments import Upload
 
-from . import formview, i18n, requests
+from . import formview, i18n, paging, requests
 
 bp = Blueprint("tasks", __name__)
 
@@ -34,15 +34,13 @@ def inbox() -> ResponseReturnValue:
     engine = _engine()
     page = engine.queries.inbox(current_user.username, request.args.get("after"))
     days_left = engine.calendar.working_days_left(t.due_at for t in page.items)
-    next_url = url_for("tasks.inbox", after=page.next_after) if page.next_after else None
-    first_url = url_for("tasks.inbox") if request.args.get("after") else None
     return render_template(
         "inbox.html",
         page=page,
         tasks=page.items,
         days_left=days_left,
-        next_url=next_url,
-        first_url=first_url,
+        next_url=paging.next_url("tasks.inbox", {}, "after", page.next_after),
+        first_url=paging.first_url("tasks.inbox", {}, "after"),
     )
 
 

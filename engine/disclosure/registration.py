@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from ..domain import Domain
 from .draft_rules import draft_return_reasons
+from .drafts import WITHDRAWN
 from .forms import FORMS
 from .official_days import WorkingDays
+from .requests.desk import PROCESS as REQUEST_PROCESS
 from .requests.forms import FORMS as REQUEST_FORMS
-from .requests.handling import PROACTIVE_AFTER
+from .requests.handling import PROACTIVE_AFTER, PROPOSAL_PROCESS
 from .roles import ADMINS, HEADS, READ_ALL, ROLES
 from .services import services
+
+#: processes gongkai starts itself, each under its own rules: a request by the request desk
+#: (its record, its clock), a review by the approval that calls it, a proposal by the
+#: handling of a request.  Started bare, they would skip those rules.
+DESK_PROCESSES = frozenset({REQUEST_PROCESS, PROPOSAL_PROCESS, "confidentiality_review"})
+#: messages a desk sends after its own checks (撤回: the drafter, before the review starts)
+DESK_MESSAGES = frozenset({WITHDRAWN})
 
 
 def disclosure_domain(days: WorkingDays, proactive_after: int = PROACTIVE_AFTER) -> Domain:
@@ -27,4 +36,6 @@ def disclosure_domain(days: WorkingDays, proactive_after: int = PROACTIVE_AFTER)
         read_all_groups=READ_ALL,
         head_groups=HEADS,
         admin_groups=ADMINS,
+        desk_processes=DESK_PROCESSES,
+        desk_messages=DESK_MESSAGES,
     )

@@ -23,12 +23,8 @@ from engine import (
     Engine,
     EngineError,
     NotFoundError,
-    PermissionDeniedError,
 )
 from engine.delivery import broadcast_from, deliver_from
-from engine.disclosure.drafts import WITHDRAWN
-from engine.disclosure.requests.desk import PROCESS as REQUEST_PROCESS
-from engine.disclosure.requests.handling import PROPOSAL_PROCESS
 from engine.views import TaskFormView, TaskPage, TaskView
 
 from . import schemas
@@ -40,12 +36,6 @@ _WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
 #: what a process id may be (a BPMN id): anything else names no process
 _PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}\Z")
 _View = TypeVar("_View", bound=Callable[..., Any])
-#: processes gongkai starts itself, each under its own rules: a request by the request desk
-#: (its record, its clock), a review by the approval that calls it, a proposal by the
-#: handling of a request.  Started bare, they would skip those rules.
-DESK_PROCESSES = frozenset({REQUEST_PROCESS, PROPOSAL_PROCESS, "confidentiality_review"})
-#: messages a desk sends after its own checks (撤回: the drafter, before the review starts)
-DESK_MESSAGES = frozenset({WITHDRAWN})
 
 #: what each error status means, in English (the document's) and Chinese (the page's)
 ERROR_NAMES = {
@@ -303,8 +293,6 @@ def start(body: dict[str, Any], process_id: str) -> Any:
     engine, system = _engine(), _system()
     if not _PROCESS_ID.match(process_id):
         raise NotFoundError("process.not_deployed", process=process_id)
-    if process_id in DESK_PROCESSES:
-        raise PermissionDeniedError("api.desk_process", process=process_id)
     data = body["data"]
     try:
         draft = engine.queries.draft_form(process_id, system)
@@ -343,11 +331,6 @@ def history(args: dict[str, Any], instance_id: int) -> Any:
 # -- messages --------------------------------------------------------------------------------
 
 
-def _check_message(name: str) -> None:
-    if name in DESK_MESSAGES:
-        raise PermissionDeniedError("api.desk_message", name=name)
-
-
 @bp.post("/instances/<id:instance_id>/messages")
 @_zh("向流程实例发送消息")
 @bp.arguments(schemas.MessageSchema)
@@ -358,7 +341,6 @@ def deliver(body: dict[str, Any], instance_id: int) -> Any:
 
     An instance that does not wait for it answers 409.
     """
-    _check_message(body["name"])
     return deliver_from(_engine(), instance_id, body["name"], body["payload"], _system())
 
 
@@ -372,7 +354,6 @@ def broadcast(body: dict[str, Any]) -> dict[str, Any]:
 
     Each takes it as its BPMN correlates it; the answer lists those that did.
     """
-    _check_message(body["name"])
     reached = broadcast_from(_engine(), body["name"], body["payload"], _system())
     return {"reached": list(reached)}
 
