@@ -8,14 +8,19 @@ documents (处室审核 is for the group), so h0's inbox holds about half of all
 instances.  The other instances are copies of real ones (drafts, documents at
 the head, at the office, sent back to their drafter) spread over one
 department per hundred instances, each with its own drafter and head.  It
-measures at N/10 and at N, as medians:
+keeps a copy of the database at N/10, grows it to N, and measures on both,
+as medians:
 
 - inbox: d0's inbox page over HTTP (the Flask app, rendered),
 - task page: one of d0's task pages over HTTP,
 - tick: ``engine.tick()`` with nothing due,
-- head_inbox: h0's inbox page (printed, and counted in the growth),
+- head_inbox: h0's inbox page (printed, and counted in the growth).
 
-prints the query plans those used, and ends with exactly
+The two databases take turns, call by call, for ROUNDS rounds of at least
+ROUND_SECONDS each, so that other work on the host weighs on both sizes
+alike: on a shared machine the ratio of two medians of 25 idle ticks, one
+database measured after the other, ranged from 0.3 to 3 whatever N was.  It
+prints the query plans used at N, and ends with exactly
 
     scale_bench: inbox_ms=I task_page_ms=T tick_ms=K growth=G
 
@@ -27,7 +32,9 @@ Targets: I <= 20, T <= 20, K <= 5, G <= 1.5.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -39,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, make_url, select, text
 
 from engine import Database, Engine
 from engine.clock import ManualClock
@@ -50,9 +57,13 @@ from webui import create_app
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 PASSWORD = "scale-bench"
 PER_HEAD = 100
-REPEAT = 25
+#: rounds in which each call runs on each database in turn
+ROUNDS = 25
+#: how long each call runs, at least once, on each database in a round
+ROUND_SECONDS = 0.02
 BODY = "各区市人民政府，市政府各部门：\n现就做好政务公开工作有关事项通知如下。"
 REVIEW = {"decision": "approve", "attribute": "proactive", "comment": "同意。"}
 SEND_BACK = {"decision": "send_back", "comment": "请补充依据。"}
@@ -79,18 +90,45 @@ def department(k: int) -> str:
 class Dataset:
     """One database being filled with open document approvals."""
 
-    def __init__(self, url: str, clock: ManualClock) -> None:
+    def __init__(self, url: str, clock: ManualClock, like: Dataset | None = None) -> None:
+        """Set up a fresh database at ``url``, or open one copied from ``like``."""
         self.clock = clock
         self.db = Database.connect(url)
-        schema.upgrade(self.db)
         self.engine = Engine(self.db, clock, password_method="pbkdf2:sha256:1")
-        self.engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
-        for username, roles in (("wangwu", ("office",)), ("zhaoliu", ("leader",))):
-            self.engine.users.add(username, roles, username)
         self.departments = 0
         self.templates: dict[str, int] = {}
         self.head_tasks: list[str] = []
         self.drafter_tasks: list[str] = []
+        if like is not None:
+            self.departments = like.departments
+            self.templates = dict(like.templates)
+            self.head_tasks = list(like.head_tasks)
+            self.drafter_tasks = list(like.drafter_tasks)
+            return
+        schema.upgrade(self.db)
+        self.engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
+        for username, roles in (("wangwu", ("office",)), ("zhaoliu", ("leader",))):
+            self.engine.users.add(username, roles, username)
+
+    def copy(self, url: str) -> Dataset:
+        """Copy the database as it is now to ``url``, which must not exist yet; open the copy."""
+        if self.db.is_sqlite:
+            raw = self.db.read_engine.raw_connection()
+            target = sqlite3.connect(str(make_url(url).database))
+            try:
+                raw.driver_connection.backup(target)
+            finally:
+                target.close()
+                raw.close()
+        else:
+            # PostgreSQL copies a database only while no one is connected to it.
+            self.db.dispose()
+            with psycopg.connect(ADMIN, autocommit=True) as connection:
+                connection.execute(
+                    f"CREATE DATABASE {make_url(url).database} "
+                    f"TEMPLATE {make_url(self.db.url).database}"
+                )
+        return Dataset(url, ManualClock(self.clock.now), like=self)
 
     def add_department(self) -> int:
         """Add a department with its drafter d<k> and head h<k>; return k."""
@@ -290,15 +328,31 @@ def plans(db: Database, seen: list[tuple[str, Any]]) -> list[str]:
     return shown
 
 
-def median_ms(call: Callable[[], Any], repeat: int = REPEAT) -> float:
-    """Return the median time of ``call`` in milliseconds (after one warm-up call)."""
-    call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1e3)
-    return statistics.median(times)
+def interleaved_medians(
+    calls: dict[int, dict[str, Callable[[], Any]]],
+) -> dict[int, dict[str, float]]:
+    """Return the median time in ms of each call at each size, the sizes taking turns.
+
+    After one warm-up call each, every round runs each call on one database
+    and then on the other (which goes first alternates), at least once and
+    for at least ROUND_SECONDS: every median is of at least ROUNDS calls.
+    """
+    sizes = sorted(calls)
+    times: dict[int, dict[str, list[float]]] = {s: {n: [] for n in calls[s]} for s in sizes}
+    for size in sizes:
+        for call in calls[size].values():
+            call()
+    for round_ in range(ROUNDS):
+        for name in calls[sizes[0]]:
+            for size in sizes if round_ % 2 == 0 else sizes[::-1]:
+                call, seen = calls[size][name], times[size][name]
+                began = ended = time.perf_counter()
+                while ended - began < ROUND_SECONDS or not seen:
+                    started = time.perf_counter()
+                    call()
+                    ended = time.perf_counter()
+                    seen.append((ended - started) * 1e3)
+    return {s: {n: statistics.median(t) for n, t in times[s].items()} for s in sizes}
 
 
 def signed_in(app: Any, username: str) -> Any:
@@ -309,11 +363,11 @@ def signed_in(app: Any, username: str) -> Any:
     return client
 
 
-def measure(data: Dataset, show_plans: bool) -> dict[str, float]:
-    """Measure d0's and h0's inboxes, one of d0's task pages and tick; print plans if asked."""
+def bench_calls(data: Dataset) -> dict[str, Callable[[], Any]]:
+    """Return the calls measured: d0's and h0's inboxes, d0's task pages and tick."""
     app = create_app({"TESTING": True, "ENGINE": data.engine, "WTF_CSRF_ENABLED": False})
     drafter, head = signed_in(app, "d0"), signed_in(app, "h0")
-    tasks = iter(data.drafter_tasks * (REPEAT + 2))
+    tasks = itertools.cycle(data.drafter_tasks)
 
     def inbox(client: Any) -> None:
         page = client.get("/")
@@ -327,13 +381,16 @@ def measure(data: Dataset, show_plans: bool) -> dict[str, float]:
         result = data.engine.tick()
         assert result.instances == 0, result
 
-    calls = {
+    return {
         "inbox": lambda: inbox(drafter),
         "task_page": task_page,
         "tick": tick,
         "head_inbox": lambda: inbox(head),
     }
-    times = {name: median_ms(call) for name, call in calls.items()}
+
+
+def report(data: Dataset, calls: dict[str, Callable[[], Any]], show_plans: bool) -> None:
+    """Print how many tasks the inboxes hold, and the plans of the calls if asked."""
     counts = {u: data.engine.queries.inbox(u, limit=1) for u in ("d0", "h0")}
     print(
         "  tasks in the inboxes: "
@@ -346,23 +403,29 @@ def measure(data: Dataset, show_plans: bool) -> dict[str, float]:
             print(f"  plans of {name}:")
             for plan in plans(data.db, seen):
                 print("    " + plan)
-    return times
 
 
-def run(url: str, total: int, label: str, show_plans: bool) -> dict[int, dict[str, float]]:
-    """Build and measure at total/10 and total on one database."""
+def run(
+    url: str, copy_url: str, total: int, label: str, show_plans: bool
+) -> dict[int, dict[str, float]]:
+    """Build at total/10, copy that to ``copy_url``, grow to total and measure both."""
     clock = ManualClock(datetime(2026, 11, 30, 1, tzinfo=UTC))
     data = Dataset(url, clock)
     data.real()
-    results = {}
+    datasets: dict[int, Dataset] = {}
+    built: dict[int, float] = {}
     for size in (total // 10, total):
         started = time.perf_counter()
         data.grow_to(size)
-        built = time.perf_counter() - started
-        results[size] = measure(data, show_plans and size == total)
+        built[size] = time.perf_counter() - started
+        datasets[size] = data if size == total else data.copy(copy_url)
+    calls = {size: bench_calls(d) for size, d in datasets.items()}
+    results = interleaved_medians(calls)
+    for size, d in datasets.items():
+        report(d, calls[size], show_plans and size == total)
         shown = " ".join(f"{k}={v:.2f}ms" for k, v in results[size].items())
-        print(f"{label} n={size}: {shown} (built in {built:.0f} s)", flush=True)
-    data.db.dispose()
+        print(f"{label} n={size}: {shown} (built in {built[size]:.0f} s)", flush=True)
+        d.db.dispose()
     return results
 
 
@@ -372,18 +435,20 @@ def growth(results: dict[int, dict[str, float]]) -> float:
     return max(results[large][k] / results[small][k] for k in results[large])
 
 
-def postgres_database() -> str | None:
-    """Create a fresh PostgreSQL database for the bench; return its URL, or None if none answers."""
-    name = "gongkai_scale_bench"
+def postgres_databases() -> tuple[str, str] | None:
+    """Create a fresh PostgreSQL database for the bench and clear the name of its copy.
+
+    Return the URLs of both, or None if no PostgreSQL answers.
+    """
+    name, copy = "gongkai_scale_bench", "gongkai_scale_bench_small"
     try:
-        with psycopg.connect(
-            "host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True, connect_timeout=3
-        ) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        with psycopg.connect(ADMIN, autocommit=True, connect_timeout=3) as connection:
+            for old in (name, copy):
+                connection.execute(f"DROP DATABASE IF EXISTS {old} WITH (FORCE)")
             connection.execute(f"CREATE DATABASE {name}")
     except psycopg.OperationalError:
         return None
-    return POSTGRES.format(name=name)
+    return POSTGRES.format(name=name), POSTGRES.format(name=copy)
 
 
 def main() -> None:
@@ -396,11 +461,17 @@ def main() -> None:
     total = 10_000 if args.quick else args.instances
     ratios = []
     with tempfile.TemporaryDirectory() as folder:
-        sqlite = run(f"sqlite:///{folder}/scale.sqlite3", total, "sqlite", True)
+        sqlite = run(
+            f"sqlite:///{folder}/scale.sqlite3",
+            f"sqlite:///{folder}/scale-small.sqlite3",
+            total,
+            "sqlite",
+            True,
+        )
         ratios.append(growth(sqlite))
-    url = None if args.no_postgres else postgres_database()
-    if url is not None:
-        ratios.append(growth(run(url, total, "postgres", True)))
+    urls = None if args.no_postgres else postgres_databases()
+    if urls is not None:
+        ratios.append(growth(run(*urls, total, "postgres", True)))
     else:
         print("postgres: not measured (none answers on 127.0.0.1:5432)")
     at_n = sqlite[total]
