@@ -297,11 +297,7 @@ class Clerk(threading.Thread):
 
     def run(self) -> None:
         try:
-            self.think(0.0, 4.0)  # clerks arrive over a few seconds, not all at once
-            self.sign_in()
-            if self.person.role == "drafter":
-                self.draft_all()
-            self.work_inbox()
+            self.day()
         except Stopped:
             pass
         except GaveUp as exc:
@@ -312,6 +308,14 @@ class Clerk(threading.Thread):
                 self.run_.unexpected.append(
                     f"{self.person.username}: crashed: {type(exc).__name__}: {exc}"
                 )
+
+    def day(self) -> None:
+        """Sign in, draft (a drafter) and work through the inbox."""
+        self.think(0.0, 4.0)  # clerks arrive over a few seconds, not all at once
+        self.sign_in()
+        if self.person.role == "drafter":
+            self.draft_all()
+        self.work_inbox()
 
     def sign_in(self) -> None:
         while True:
@@ -504,21 +508,10 @@ class Citizen(Clerk):
         self.n = n
         self.start_within = start_within
 
-    def run(self) -> None:
-        try:
-            if self.run_.stop.wait(self.rng.uniform(0.0, self.start_within)):
-                return
+    def day(self) -> None:
+        """Come to the public page some moment in the run and ask."""
+        if not self.run_.stop.wait(self.rng.uniform(0.0, self.start_within)):
             self.ask()
-        except Stopped:
-            pass
-        except GaveUp as exc:
-            with self.run_.lock:
-                self.run_.unexpected.append(f"{self.person.username}: gave up: {exc}")
-        except Exception as exc:  # a bug in the bench must not pass unnoticed
-            with self.run_.lock:
-                self.run_.unexpected.append(
-                    f"{self.person.username}: crashed: {type(exc).__name__}: {exc}"
-                )
 
     def ask(self) -> None:
         page = self.get("public_request_page", "/public/request")

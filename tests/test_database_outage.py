@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from engine import Database, Engine
+from pathlib import Path
+
+import pytest
+
+from engine import Database, Engine, UnavailableError
+from engine.store import schema
 from webui import create_app
 
 #: a port nothing listens on: every connection is refused at once
@@ -20,4 +25,31 @@ def test_an_unreachable_database_gives_503_with_retry_after() -> None:
     assert api.status_code == 503 and api.json["code"] == "database.unreachable"
     english = client.get("/public/?lang=en")
     assert "cannot be reached" in english.get_data(as_text=True)
+    engine.db.dispose()
+
+
+def test_a_signed_in_clerk_gets_the_503_page_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outage page does not need the database to say who is signed in."""
+    engine = Engine(Database.connect(f"sqlite:///{tmp_path / 'outage.sqlite3'}"))
+    schema.upgrade(engine.db)
+    engine.users.add("zhangsan", ["drafter"], "张三", "outage-password")
+    app = create_app({"TESTING": True, "ENGINE": engine, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    signed_in = client.post("/login", data={"username": "zhangsan", "password": "outage-password"})
+    assert signed_in.status_code == 302
+
+    def unreachable(*_args: object, **_kwargs: object) -> None:
+        raise UnavailableError("database.unreachable")
+
+    # The database goes away: the first thing a page reads is who is signed in.
+    monkeypatch.setattr(engine.users, "get", unreachable)
+    for path in ("/", "/mine", "/tasks/00000000-0000-0000-0000-000000000000"):
+        page = client.get(path)
+        assert page.status_code == 503, (path, page.status_code)
+        assert page.headers["Retry-After"] == "5"
+        assert "数据库暂时无法访问" in page.get_data(as_text=True)
+    # A page that does not exist is still "not found", said without the database.
+    assert client.get("/no-such-page").status_code == 404
     engine.db.dispose()

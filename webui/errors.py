@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, make_response, render_template
+from flask import Flask, Response, current_app, g, make_response, render_template
 from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -40,7 +41,16 @@ def error_page(status: int, title: str, message: str) -> ResponseReturnValue:
     """Render the error page (as plain text where no link can be built, e.g. for a bad Host)."""
     if request_ctx.url_adapter is None:
         return Response(f"{status} {title}\n{message}\n", status, mimetype="text/plain")
+    try:
+        current_user.is_authenticated  # noqa: B018 - the layout shows who is signed in
+    except UnavailableError:
+        _as_visitor()  # a 404 while the database is away is still a 404 page
     return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _as_visitor() -> None:
+    """Show the page as to a visitor: it must not need the database to say who is signed in."""
+    g._login_user = current_app.login_manager.anonymous_user()  # as Flask-Login stores it
 
 
 def init_app(app: Flask) -> None:
@@ -57,6 +67,8 @@ def init_app(app: Flask) -> None:
             422: _("流程无法继续"),
             503: _("暂时无法服务"),
         }
+        if status == 503:
+            _as_visitor()  # reading the user again would wait for the database again
         title = _("未经保密审查") if isinstance(exc, NotReviewedError) else titles.get(status)
         response = make_response(error_page(status, title or _("出错了"), error_message(exc)))
         if status == 503:
