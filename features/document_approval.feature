@@ -150,6 +150,46 @@ Feature: Document approval (公文办理)
       | chen   | department review | li and liu |
       | feng   | sign-off          | zhao       |
 
+  # -- 处室审核: by the heads of the drafter's own department ----------------------------
+
+  Scenario: A department head reviews the drafts of his own department only
+    Given the users
+      | name | roles     | department |
+      | ma   | drafter   | 法规处     |
+      | he   | dept_head | 法规处     |
+      | lu   | dept_head | 财务处     |
+    And ma has drafted a general document "关于规范行政执法公示的通知" marked proactive
+    Then he has the department review of it
+    And lu does not see the department review
+    And li does not see the department review
+    When lu tries to complete the department review
+    Then lu is refused because the draft is of another department
+    And the instance version and history are unchanged
+    When he approves the department review
+    Then wang has the office review of it
+
+  Scenario: A drafter outside every department is reviewed by any department head
+    Given zhang has drafted a general document "关于做好防汛工作的通知" marked proactive
+    Then li has the department review of it
+    And liu sees the department review
+
+  Scenario: A draft from a department without a head goes to every department head
+    Given the users
+      | name | roles   | department |
+      | bai  | drafter | 信息处     |
+    And bai has drafted a general document "关于信息系统运维的通知" marked proactive
+    Then li has the department review of it
+    And liu sees the department review
+
+  Scenario: A head who drafts in a department he heads alone is reviewed by the other heads
+    Given the users
+      | name | roles             | department |
+      | jin  | drafter,dept_head | 审计处     |
+    And jin has drafted a general document "关于开展内部审计的通知" marked proactive
+    Then li has the department review of it
+    And liu sees the department review
+    And jin does not see the department review
+
   # -- 认领、释放、改派: claim, release, reassign ------------------------------------------
 
   Scenario: A claimed review is taken off the other department heads' lists (认领、释放、改派)

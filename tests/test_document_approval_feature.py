@@ -73,6 +73,7 @@ REFUSALS: dict[str, tuple[str, dict[str, Any]]] = {
     "only an administrator may reassign": ("admin.only", {}),
     "only the drafter interprets his document": ("task.only_for", {"users": ["zhang"]}),
     "he does not hold the role": ("task.not_your_group", {"group": "dept_head"}),
+    "the draft is of another department": ("task.other_department", {"department": "法规处"}),
 }
 
 #: a withheld draft's (reason, legal basis) by what the drafter gives

@@ -175,8 +175,12 @@ def test_a_task_only_i_may_do_has_no_claim_button_a_shared_one_says_what_claimin
     client: FlaskClient,
 ) -> None:
     head = Browser(client).login("lisi")
-    page = head.get(task_link(head.get("/"), "处室审核"))
-    # lisi2 heads the same department: the task is shared, and the page says what claiming does
+    link = task_link(head.get("/"), "处室审核")
+    # lisi alone heads 综合处, the drafter's department: the review is his alone
+    assert "认领" not in head.get(link)
+    # a second head of 综合处 shares it, and the page says what claiming does
+    engine_of(client.application).users.add("lisi3", ["dept_head"], "李四三", "demo", "综合处")
+    page = head.get(link)
     assert "认领" in page and "认领后只有您能办理" in page
 
 

@@ -149,8 +149,10 @@ def test_someone_without_the_role_cannot_take_the_task(client: FlaskClient) -> N
 
 
 def test_claim_hides_the_task_from_colleagues_and_admin_can_reassign(app, client) -> None:
+    # a second head of 综合处, the drafter's department, shares its reviews
+    get_engine(app).users.add("lisi3", ["dept_head"], "李四三", "demo", "综合处")
     lisi = Browser(app.test_client()).login("lisi")
-    other = Browser(app.test_client()).login("lisi2")
+    other = Browser(app.test_client()).login("lisi3")
     path = task_link(lisi.get("/"))
     lisi.get(path)
     lisi.post(path + "/claim")
@@ -160,7 +162,7 @@ def test_claim_hides_the_task_from_colleagues_and_admin_can_reassign(app, client
     html = admin.get("/admin/tasks")
     assert "处室审核" in html
     task_id = path.rsplit("/", 1)[1]
-    admin.post(f"/admin/tasks/{task_id}/reassign", {"to_user": "lisi2"})
+    admin.post(f"/admin/tasks/{task_id}/reassign", {"to_user": "lisi3"})
     assert path in other.get("/")
     assert "/tasks/" not in lisi.get("/")
 

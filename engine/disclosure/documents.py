@@ -17,11 +17,11 @@ from sqlalchemy import Connection, select
 
 from ..domain import ServiceContext
 from ..errors import InvalidInputError
-from ..store.models import User
 from .agency import NAME_VARIABLE
 from .models import AgencyRecord
 from .official_days import WorkingDays
 from .review import TITLE_BREAK, clearance, document_content
+from .roles import DEPARTMENT_HEAD
 from .store import DisclosureStore
 from .workdays import CHINA, Deadline
 
@@ -211,6 +211,23 @@ def issue_document(
     return issued
 
 
+def note_drafting_unit(
+    ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any]:
+    """Note the drafter's department: its heads, and they alone, review the draft (处室审核).
+
+    A drafter outside every department, or in one without an active head but
+    himself (nobody reviews his own draft), is reviewed by any department
+    head, so that no draft waits for nobody.
+    """
+    store = DisclosureStore(ctx.connection)
+    drafter = ctx.actor or ctx.instance.started_by
+    department = store.department_of(drafter)
+    if department is not None and not store.has_member(department, DEPARTMENT_HEAD, drafter):
+        department = None
+    return {"department": department}
+
+
 def drafting_columns(
     connection: Connection, data: dict[str, Any], drafter: str | None
 ) -> dict[str, Any]:
@@ -225,11 +242,7 @@ def drafting_columns(
         return str(data.get(name) or "").strip() or None
 
     copies = data.get("copies")
-    department = (
-        connection.execute(select(User.department).where(User.username == drafter)).scalar()
-        if drafter
-        else None
-    )
+    department = DisclosureStore(connection).department_of(drafter)
     return {
         "urgency": data.get("urgency") if data.get("urgency") in URGENCIES else None,
         "main_recipients": text("main_recipients"),

@@ -19,7 +19,9 @@ ROLES: dict[str, Group] = {
 }
 #: who reads every instance: the disclosure office, auditors (read-only) and admins
 READ_ALL = frozenset({"office", "auditor", "admin"})
+#: the department head (处室负责人): reviews his department's drafts (处室审核)
+DEPARTMENT_HEAD = "dept_head"
 #: who reads what the people of his department start (处室负责人)
-HEADS = frozenset({"dept_head"})
+HEADS = frozenset({DEPARTMENT_HEAD})
 #: who oversees and reassigns every task
 ADMINS = frozenset({"admin"})

@@ -30,6 +30,7 @@ def services(days: WorkingDays, proactive_after: int = PROACTIVE_AFTER) -> dict[
     consider disclosing it proactively (Art. 44).
     """
     return {
+        "note_drafting_unit": documents.note_drafting_unit,
         "issue_document": partial(documents.issue_document, days=days),
         "prepare_review": review.prepare_review,
         "record_review": partial(_reviewed, write=review.record_review),

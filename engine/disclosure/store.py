@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..store.models import Attachment, table_of
+from ..store.models import Attachment, User, UserRole, table_of
 from .models import CalendarDay, Document, NumberSequence, ProvisionalDeadline, ReviewRecord
 
 _DOCUMENTS = table_of(Document)
@@ -53,6 +53,26 @@ class DisclosureStore:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+
+    # -- people -----------------------------------------------------------------------
+
+    def department_of(self, username: str | None) -> str | None:
+        """Return the department a user works in, if any."""
+        if not username:
+            return None
+        query = select(User.department).where(User.username == username)
+        return self.connection.execute(query).scalar() or None
+
+    def has_member(self, department: str, role: str, besides: str | None = None) -> bool:
+        """Tell whether an active holder of ``role`` works in ``department`` (not ``besides``)."""
+        query = (
+            select(User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(User.department == department, User.active, UserRole.role == role)
+        )
+        if besides is not None:
+            query = query.where(User.username != besides)
+        return self.connection.execute(query.limit(1)).first() is not None
 
     # -- numbers and documents ------------------------------------------------------
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
 
-from ...store.models import Attachment, User, UserRole, table_of
+from ...store.models import Attachment, table_of
 from ..models import DisclosureRequest, ProactiveProposal
+from ..store import DisclosureStore
 
 _REQUESTS = table_of(DisclosureRequest)
 _PROPOSALS = table_of(ProactiveProposal)
@@ -85,13 +86,7 @@ class RequestStore:
 
     def has_handlers(self, department: str) -> bool:
         """Tell whether an active handler works in the department."""
-        query = (
-            select(User.id)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(User.department == department, User.active, UserRole.role == "handler")
-            .limit(1)
-        )
-        return self.connection.execute(query).first() is not None
+        return DisclosureStore(self.connection).has_member(department, "handler")
 
     def applicants_given(self, item: str) -> int:
         """Count the different applicants whose replies gave out this item."""
