@@ -70,7 +70,7 @@ class Checkpointer:
                 return
             self._pid = os.getpid()
             self._thread = threading.Thread(
-                target=self._run, name=f"wal-checkpoint {Path(self.path).name}", daemon=True
+                target=self._run, name=f"wal-checkpoint {self.path}", daemon=True
             )
             self._thread.start()
 
