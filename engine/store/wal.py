@@ -45,10 +45,19 @@ class Checkpointer:
 
     def committed(self) -> None:
         """Note a committed write: a checkpoint follows within ``PAUSE`` seconds."""
-        self._wake.set()
-        thread = self._thread
-        if thread is None or not thread.is_alive() or self._pid != os.getpid():
-            self._start()
+        # Under the lock: a thread deciding to end sees this wake-up, or ends and lets
+        # this call start the next one; never both miss it.
+        with self._lock:
+            self._wake.set()
+            thread = self._thread
+            running = thread is not None and thread.is_alive() and self._pid == os.getpid()
+            if running or self._stopping:
+                return
+            self._pid = os.getpid()
+            self._thread = threading.Thread(
+                target=self._run, name=f"wal-checkpoint {self.path}", daemon=True
+            )
+            self._thread.start()
 
     def close(self) -> None:
         """Make a last checkpoint of what was committed, and end the thread until the next write."""
@@ -63,29 +72,26 @@ class Checkpointer:
             with self._lock:
                 self._stopping = False
 
-    def _start(self) -> None:
-        with self._lock:
-            alive = self._thread is not None and self._thread.is_alive()
-            if self._stopping or (alive and self._pid == os.getpid()):
-                return
-            self._pid = os.getpid()
-            self._thread = threading.Thread(
-                target=self._run, name=f"wal-checkpoint {self.path}", daemon=True
-            )
-            self._thread.start()
-
     def _run(self) -> None:
         pause = threading.Event()  # never set: waiting on it is a sleep
-        while self._wake.wait(timeout=IDLE):
+        while True:
+            if not self._wake.wait(timeout=IDLE) and self._end(idle=True):
+                return
             self._wake.clear()
             self._checkpoint()
-            if self._stopping:
-                break
+            if self._stopping and self._end(idle=False):
+                return
             # The commits of the next moment wait for the next checkpoint together.
             pause.wait(PAUSE)
+
+    def _end(self, idle: bool) -> bool:
+        """Let the thread end (idle: unless a commit has just woken it); tell whether it does."""
         with self._lock:
+            if idle and self._wake.is_set():
+                return False
             if self._thread is threading.current_thread():
                 self._thread = None
+            return True
 
     def _checkpoint(self) -> None:
         # A connection of its own each time: the file may have been replaced (a restore)
