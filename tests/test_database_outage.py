@@ -43,6 +43,12 @@ def test_a_signed_in_clerk_gets_the_503_page_too(
     def unreachable(*_args: object, **_kwargs: object) -> None:
         raise UnavailableError("database.unreachable")
 
+    # The database goes away after the clerk was read: the page still says who he is.
+    monkeypatch.setattr(engine.queries, "inbox", unreachable)
+    page = client.get("/")
+    assert page.status_code == 503 and "张三" in page.get_data(as_text=True)
+    monkeypatch.undo()
+
     # The database goes away: the first thing a page reads is who is signed in.
     monkeypatch.setattr(engine.users, "get", unreachable)
     for path in ("/", "/mine", "/tasks/00000000-0000-0000-0000-000000000000"):

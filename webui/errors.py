@@ -49,8 +49,9 @@ def error_page(status: int, title: str, message: str) -> ResponseReturnValue:
 
 
 def _as_visitor() -> None:
-    """Show the page as to a visitor: it must not need the database to say who is signed in."""
-    g._login_user = current_app.login_manager.anonymous_user()  # as Flask-Login stores it
+    """Show the page as to a visitor unless the user is known: it must not need the database."""
+    if "_login_user" not in g:  # where Flask-Login keeps the user it has loaded
+        g._login_user = current_app.login_manager.anonymous_user()
 
 
 def init_app(app: Flask) -> None:

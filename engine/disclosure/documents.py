@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from ..domain import ServiceContext
 from ..errors import InvalidInputError
+from ..store.repository import Repository
 from .agency import NAME_VARIABLE
 from .models import AgencyRecord
 from .official_days import WorkingDays
@@ -220,12 +221,18 @@ def note_drafting_unit(
     himself (nobody reviews his own draft), is reviewed by any department
     head, so that no draft waits for nobody.
     """
-    store = DisclosureStore(ctx.connection)
     drafter = ctx.actor or ctx.instance.started_by
-    department = store.department_of(drafter)
-    if department is not None and not store.has_member(department, DEPARTMENT_HEAD, drafter):
+    department = _department_of(ctx.connection, drafter)
+    if department and not DisclosureStore(ctx.connection).has_member(
+        department, DEPARTMENT_HEAD, drafter
+    ):
         department = None
-    return {"department": department}
+    return {"department": department or None}
+
+
+def _department_of(connection: Connection, username: str | None) -> str | None:
+    """Return the department a user works in (the core's record of users), if any."""
+    return Repository(connection, row_locks=False).department(username) if username else None
 
 
 def drafting_columns(
@@ -242,7 +249,7 @@ def drafting_columns(
         return str(data.get(name) or "").strip() or None
 
     copies = data.get("copies")
-    department = DisclosureStore(connection).department_of(drafter)
+    department = _department_of(connection, drafter)
     return {
         "urgency": data.get("urgency") if data.get("urgency") in URGENCIES else None,
         "main_recipients": text("main_recipients"),

@@ -56,13 +56,6 @@ class DisclosureStore:
 
     # -- people -----------------------------------------------------------------------
 
-    def department_of(self, username: str | None) -> str | None:
-        """Return the department a user works in, if any."""
-        if not username:
-            return None
-        query = select(User.department).where(User.username == username)
-        return self.connection.execute(query).scalar() or None
-
     def has_member(self, department: str, role: str, besides: str | None = None) -> bool:
         """Tell whether an active holder of ``role`` works in ``department`` (not ``besides``)."""
         query = (
