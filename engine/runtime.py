@@ -786,7 +786,7 @@ class WorkflowEngine:
             read_version = instance.row_version
             instance.row_version += 1
             instance.updated_at = now
-            repo.update_instance(instance, read_version)
+            repo.update_instance(instance, read_version, (instance.status, instance.next_timer_at))
             repo.insert_events([event])
         self._retag(instance.id, read_version, instance.row_version)
         return task_of(item, instance)
@@ -988,7 +988,7 @@ class WorkflowEngine:
         instance.subject = _subject(workflow, ready_tasks) or instance.subject
         read_version = instance.row_version
         instance.row_version += 1
-        repo.update_instance(instance, read_version)
+        repo.update_instance(instance, read_version, step.read_key)
         repo.insert_events(step.events)
         for process_id, data in step.starts:
             self._spawn(repo, step, process_id, data)

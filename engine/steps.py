@@ -53,6 +53,11 @@ class Step:
     #: the ready user tasks and the events waited for once the step is saved
     ready_after: dict[str, tuple[Task, UserTaskRules]] | None = None
     waiting_after: frozenset[tuple[str, str]] | None = None
+    #: the instance's status and next timer as the step found them (see ``update_instance``)
+    read_key: tuple[str, str | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.read_key = (self.instance.status, self.instance.next_timer_at)
 
     def record(self, task: Task) -> None:
         """Note a task SpiffWorkflow completed on its own (passed as its callback)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -43,3 +44,57 @@ def test_the_gate_is_re_entrant_within_a_thread(tmp_path: Path) -> None:
     gate, same = WriterGate(tmp_path / "x-writer"), WriterGate(tmp_path / "x-writer")
     with gate.held(), same.held():
         pass  # a nested write of the same thread does not wait for itself
+
+
+def _driver(db: Database) -> object:
+    with db.transaction(write=True) as connection:
+        return connection
+
+
+def test_writes_share_one_connection_which_a_failed_write_leaves_usable(tmp_path: Path) -> None:
+    db = Database.connect(f"sqlite:///{tmp_path / 'kept.sqlite3'}")
+    with db.transaction(write=True) as connection:
+        connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+    first = _driver(db)
+    try:
+        with db.transaction(write=True) as connection:
+            connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+            raise RuntimeError("the step failed")
+    except RuntimeError:
+        pass
+    other = threading.Thread(target=lambda: _write(db, 2))
+    other.start()
+    other.join(5)
+    _write(db, 3)
+    assert _driver(db) is first  # one connection for every write of the process
+    with db.transaction(write=False) as connection:
+        assert [n for (n,) in connection.exec_driver_sql("SELECT n FROM t ORDER BY n")] == [2, 3]
+    db.dispose()
+    assert db.write_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def _write(db: Database, n: int) -> None:
+    with db.transaction(write=True) as connection:
+        connection.exec_driver_sql(f"INSERT INTO t VALUES ({n})")
+
+
+def test_a_forked_process_writes_through_a_connection_of_its_own(tmp_path: Path) -> None:
+    db = Database.connect(f"sqlite:///{tmp_path / 'fork.sqlite3'}")
+    with db.transaction(write=True) as connection:
+        connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+    parents = _driver(db)
+    pid = os.fork()
+    if pid == 0:  # the child: write, and tell through the exit code whose connection it used
+        code = 1
+        try:
+            _write(db, 2)
+            code = 0 if _driver(db) is not parents else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    _write(db, 3)
+    assert _driver(db) is parents
+    with db.transaction(write=False) as connection:
+        assert [n for (n,) in connection.exec_driver_sql("SELECT n FROM t ORDER BY n")] == [2, 3]
+    db.dispose()

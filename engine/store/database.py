@@ -100,21 +100,33 @@ class WriterGate:
         self.path = str(path.resolve())
 
     @contextmanager
-    def held(self) -> Iterator[None]:
-        """Hold the gate for the duration of the block (re-entrant within a thread)."""
+    def held(self) -> Iterator[bool]:
+        """Hold the gate for the duration of the block (re-entrant within a thread).
+
+        Yields whether this block took it (False: the thread held it already).
+        """
         held: set[str] = self._held.__dict__.setdefault("paths", set())
         if self.path in held:
             # This thread already writes; SQLite's own busy timeout refuses a second writer.
-            yield
+            yield False
             return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             held.add(self.path)
-            yield
+            yield True
         finally:
             held.discard(self.path)
             os.close(fd)  # closing the file releases the lock
+
+
+#: writer connections a forked process inherited: kept from the garbage collector, whose
+#: clean-up would roll back and close, from the child, a connection the parent owns
+_INHERITED: list[Connection] = []
+
+
+def _reusable(connection: Connection) -> bool:
+    return not (connection.closed or connection.invalidated or connection.in_transaction())
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -139,6 +151,8 @@ class Database:
     _writers: sessionmaker[Session] = field(init=False, repr=False)
     _gate: WriterGate | None = field(init=False, repr=False, default=None)
     _checkpointer: wal.Checkpointer | None = field(init=False, repr=False, default=None)
+    #: (process id, connection): the SQLite writer's connection, kept from one write to the next
+    _writer: tuple[int, Connection] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self._readers = sessionmaker(bind=self.read_engine, expire_on_commit=False)
@@ -149,14 +163,35 @@ class Database:
             self._checkpointer = wal.Checkpointer(database_file)
 
     @contextmanager
-    def _writing(self, write: bool) -> Iterator[None]:
+    def _writing(self, write: bool) -> Iterator[bool]:
+        """Hold the SQLite writer's gate for a write; yield whether this block took it."""
         if write and self._gate is not None:
-            with self._gate.held():
-                yield
+            with self._gate.held() as taken:
+                yield taken
         else:
-            yield
+            yield False
         if write and self._checkpointer is not None:
             self._checkpointer.committed()
+
+    def _kept_writer(self) -> Connection:
+        """Return the connection SQLite writes of this process go through, under the gate.
+
+        The gate lets one thread of the process write at a time, so one
+        connection serves them all, and a write skips the pool's checkout,
+        check-in and reset (a tenth of a short step).  A process forked from
+        this one opens its own: a SQLite connection must not cross a fork.
+        """
+        pid = os.getpid()
+        kept = self._writer
+        if kept is not None and kept[0] == pid and _reusable(kept[1]):
+            return kept[1]
+        if kept is not None and kept[0] == pid:
+            kept[1].close()
+        elif kept is not None:
+            _INHERITED.append(kept[1])  # the parent's: neither used nor closed here
+        connection = self.write_engine.connect()
+        self._writer = (pid, connection)
+        return connection
 
     @classmethod
     def connect(cls, url: str | None = None) -> Database:
@@ -194,14 +229,22 @@ class Database:
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Connection]:
         """Yield a Core connection whose work is committed on success, rolled back otherwise."""
-        with (
-            self._writing(write),
-            (self.write_engine if write else self.read_engine).begin() as connection,
-        ):
-            yield connection
+        with self._writing(write) as gated:
+            if gated:
+                connection = self._kept_writer()
+                with connection.begin():
+                    yield connection
+            else:
+                with (self.write_engine if write else self.read_engine).begin() as connection:
+                    yield connection
 
     def dispose(self) -> None:
         """Checkpoint the log (SQLite) and close every pooled connection."""
+        kept = self._writer
+        if kept is not None and kept[0] == os.getpid() and self._gate is not None:
+            with self._gate.held():  # not while another thread writes through it
+                kept[1].close()
+        self._writer = None
         if self._checkpointer is not None:
             self._checkpointer.close()
         self.read_engine.dispose()

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Exists,
     Select,
     Subquery,
+    Update,
     bindparam,
     delete,
     exists,
@@ -310,23 +311,38 @@ _INSTANCE = select(*_INSTANCE_COLUMNS).where(_INSTANCES.c.id == bindparam("insta
 _INSTANCE_FOR_UPDATE = _INSTANCE.with_for_update()
 _INSTANCE_SKIP_LOCKED = _INSTANCE.with_for_update(skip_locked=True)
 _INSERT_INSTANCE = insert(_INSTANCES).returning(_INSTANCES.c.id)
-_UPDATE_INSTANCE = (
-    update(_INSTANCES)
-    .where(_INSTANCES.c.id == bindparam("b_id"), _INSTANCES.c.row_version == bindparam("b_version"))
-    .values(
-        status=bindparam("status"),
-        row_version=bindparam("row_version"),
-        serializer_version=bindparam("serializer_version"),
-        state=bindparam("state"),
-        actors=bindparam("actors"),
-        updated_at=bindparam("updated_at"),
-        completed_at=bindparam("completed_at"),
-        next_timer_at=bindparam("next_timer_at"),
-        event_count=bindparam("event_count"),
-        last_event_hash=bindparam("last_event_hash"),
-        subject=bindparam("subject"),
-    )
+_INSTANCE_WRITTEN = (
+    "status",
+    "row_version",
+    "serializer_version",
+    "state",
+    "actors",
+    "updated_at",
+    "completed_at",
+    "next_timer_at",
+    "event_count",
+    "last_event_hash",
+    "subject",
 )
+#: the columns of ``ix_process_instances_status_timer``: SQLite rewrites an index whose
+#: columns an UPDATE sets, even to the values they had
+_TIMER_KEY = ("status", "next_timer_at")
+
+
+def _instance_update(columns: Sequence[str]) -> Update:
+    return (
+        update(_INSTANCES)
+        .where(
+            _INSTANCES.c.id == bindparam("b_id"),
+            _INSTANCES.c.row_version == bindparam("b_version"),
+        )
+        .values({name: bindparam(name) for name in columns})
+    )
+
+
+_UPDATE_INSTANCE = _instance_update(_INSTANCE_WRITTEN)
+_UPDATE_KEEPS = tuple(c for c in _INSTANCE_WRITTEN if c not in _TIMER_KEY)
+_UPDATE_INSTANCE_SAME_KEY = _instance_update(_UPDATE_KEEPS)
 _WORK_ITEMS_BY_ID = select(*_WORK_ITEM_COLUMNS).where(
     _WORK_ITEMS.c.task_id.in_(bindparam("task_ids", expanding=True))
 )
@@ -341,7 +357,6 @@ _LISTED_ITEMS = select(
     _INSTANCES.c.row_version,
     _INSTANCES.c.subject,
 ).select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
-_DELETE_ITEM_USERS = delete(_ITEM_USERS).where(_ITEM_USERS.c.task_id == bindparam("task_id"))
 _LAST_RETURN = (
     select(*_EVENT_COLUMNS)
     .where(
@@ -570,14 +585,21 @@ class Repository:
         values = {k: v for k, v in _values(row).items() if k != "id"}
         return int(self._run(_INSERT_INSTANCE, values).scalar_one())
 
-    def update_instance(self, row: InstanceRow, read_version: int) -> None:
-        """Write ``row`` back if nobody changed it since ``read_version``; else raise."""
-        values = _values(row)
-        values["b_id"] = values.pop("id")
+    def update_instance(
+        self, row: InstanceRow, read_version: int, read_key: tuple[str, str | None] | None = None
+    ) -> None:
+        """Write ``row`` back if nobody changed it since ``read_version``; else raise.
+
+        ``read_key`` is the status and next timer as read: when they are the
+        same now, the row is written without them (and their index is not).
+        """
+        same_key = read_key == (row.status, row.next_timer_at)
+        columns = _INSTANCE_WRITTEN if not same_key else _UPDATE_KEEPS
+        values = {name: getattr(row, name) for name in columns}
+        values["b_id"] = row.id
         values["b_version"] = read_version
-        for key in ("definition_id", "process_id", "started_by", "started_at"):
-            values.pop(key)
-        if self._run(_UPDATE_INSTANCE, values).rowcount != 1:
+        statement = _UPDATE_INSTANCE_SAME_KEY if same_key else _UPDATE_INSTANCE
+        if self._run(statement, values).rowcount != 1:
             raise StaleInstanceError(row.id)
 
     def work_items(self, task_ids: Sequence[str]) -> list[WorkItemRow]:
@@ -681,8 +703,8 @@ class Repository:
     def delete_work_items(self, task_ids: Sequence[str]) -> None:
         """Delete the work items of tasks that are no longer ready."""
         if task_ids:
+            # The users a task names go with it (ON DELETE CASCADE).
             self._run(_DELETE_WORK_ITEM, [{"task_id": t} for t in task_ids])
-            self._run(_DELETE_ITEM_USERS, [{"task_id": t} for t in task_ids])
 
     def insert_work_items(self, items: Iterable[WorkItemRow]) -> None:
         """Insert work items for newly ready tasks."""
