@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -79,22 +80,38 @@ def _write(db: Database, n: int) -> None:
 
 
 def test_a_forked_process_writes_through_a_connection_of_its_own(tmp_path: Path) -> None:
+    """Forks right after writes, while the checkpoint thread is at work, never hang the child."""
     db = Database.connect(f"sqlite:///{tmp_path / 'fork.sqlite3'}")
     with db.transaction(write=True) as connection:
         connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
     parents = _driver(db)
-    pid = os.fork()
-    if pid == 0:  # the child: write, and tell through the exit code whose connection it used
-        code = 1
-        try:
-            _write(db, 2)
-            code = 0 if _driver(db) is not parents else 2
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    _write(db, 3)
+    for n in range(10):
+        _write(db, 100 + n)  # wakes the checkpoint thread, which now opens SQLite
+        pid = os.fork()
+        if pid == 0:  # the child: write, and tell through the exit code whose connection it used
+            code = 1
+            try:
+                _write(db, n)
+                code = 0 if _driver(db) is not parents else 2
+            finally:
+                os._exit(code)
+        assert _exit_code(pid, within=10) == 0, f"fork {n}"
+    _write(db, 99)
     assert _driver(db) is parents
     with db.transaction(write=False) as connection:
-        assert [n for (n,) in connection.exec_driver_sql("SELECT n FROM t ORDER BY n")] == [2, 3]
+        children = connection.exec_driver_sql("SELECT n FROM t WHERE n < 100 ORDER BY n")
+        assert [n for (n,) in children] == [*range(10), 99]
     db.dispose()
+
+
+def _exit_code(pid: int, within: float) -> int | str:
+    """Return a child's exit code; kill it if it has not ended ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return "hung"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 
 #: the most seconds between a commit and the checkpoint that syncs it (as long as the disk keeps up)
@@ -30,18 +31,58 @@ BACKSTOP_PAGES = 10_000
 IDLE = 30.0
 
 
+#: every checkpointer of this process, for the fork hooks below
+_ALL: weakref.WeakSet[Checkpointer] = weakref.WeakSet()
+_hooked = False
+
+
+def _before_fork() -> None:
+    # A child inherits every lock as it was at the fork, with none of the threads that
+    # hold them: had the thread been inside SQLite (whose own mutexes are locks too),
+    # the child's first connection would wait forever.  So a fork waits for it.
+    for checkpointer in list(_ALL):
+        checkpointer._lock.acquire()
+        checkpointer._sqlite.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    for checkpointer in list(_ALL):
+        checkpointer._sqlite.release()
+        checkpointer._lock.release()
+
+
+def _after_fork_in_child() -> None:
+    for checkpointer in list(_ALL):
+        checkpointer._reset()
+
+
 class Checkpointer:
     """Wakes a thread after commits to one SQLite file; the thread checkpoints its log."""
 
     def __init__(self, path: Path) -> None:
+        global _hooked
         self.path = str(path)
-        self._wake = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self._reset()
         self._pid = 0
-        self._stopping = False
         #: checkpoints made by the thread (for tests and metrics)
         self.runs = 0
+        _ALL.add(self)
+        if not _hooked:
+            _hooked = True
+            os.register_at_fork(
+                before=_before_fork,
+                after_in_parent=_after_fork_in_parent,
+                after_in_child=_after_fork_in_child,
+            )
+
+    def _reset(self) -> None:
+        """Start with fresh locks and no thread (also in a forked child, whose thread is gone)."""
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        #: held while the thread is inside SQLite
+        self._sqlite = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
 
     def committed(self) -> None:
         """Note a committed write: a checkpoint follows within ``PAUSE`` seconds."""
@@ -94,6 +135,10 @@ class Checkpointer:
             return True
 
     def _checkpoint(self) -> None:
+        with self._sqlite:
+            self._checkpoint_now()
+
+    def _checkpoint_now(self) -> None:
         # A connection of its own each time: the file may have been replaced (a restore)
         # since the last checkpoint, and an old connection would write into the old one.
         try:
