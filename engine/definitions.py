@@ -259,9 +259,9 @@ class _Checker:
         ]
         for tag in ("userTask", "manualTask"):
             for task in process.iter(f"{{{BPMN}}}{tag}"):
-                self._check_user_task(process_id, task, lane_of, task_ids)
+                self._check_user_task(_container(task), task, lane_of, task_ids)
         for event in process.iter(f"{{{BPMN}}}boundaryEvent"):
-            self._check_boundary_timer(process_id, event)
+            self._check_boundary_timer(_container(event), event)
         for task in process.iter(f"{{{BPMN}}}serviceTask"):
             self._check_service_task(task)
 
@@ -371,6 +371,26 @@ class _Checker:
                 self.problem(element.get("id") if element is not None else None, f"script {exc}")
 
 
+#: the elements whose content SpiffWorkflow runs as a workflow of its own (a subprocess spec
+#: named by the element's id), so that their tasks belong to that id, not to the process
+SUBPROCESS_TAGS = frozenset(
+    f"{{{BPMN}}}{tag}" for tag in ("process", "subProcess", "transaction", "adHocSubProcess")
+)
+
+
+def _container(element: Any) -> str:
+    """Return the id of the process or embedded subprocess whose workflow runs ``element``.
+
+    A task inside an embedded subprocess runs in a workflow of that subprocess
+    (``task.workflow.spec.name`` is the subprocess's id), so its rules are
+    looked up by that id.
+    """
+    node = element.getparent()
+    while node is not None and node.tag not in SUBPROCESS_TAGS:
+        node = node.getparent()
+    return str(node.get("id")) if node is not None else ""
+
+
 #: the extension property giving an element's name in another language: ``name:en``
 LABEL_PREFIX = "name:"
 
@@ -444,6 +464,7 @@ def compile_definition(
     start_messages: dict[str, frozenset[str]] = {}
     calls: dict[str, list[tuple[str, str, str]]] = {}
     processes: dict[str, ProcessInfo] = {}
+    defined: dict[str, str] = {}  # every process id, executable or not: the file defining it
     for name, text in sorted(files.items()):
         if name.endswith(".json"):
             continue
@@ -482,12 +503,15 @@ def compile_definition(
             calls.setdefault(process, []).extend(called)
         for process in root.iterfind("bpmn:process", NS):
             pid = process.get("id")
-            if pid in processes:
+            if pid in defined:
                 problems.append(
-                    DefinitionProblem(
-                        name, pid, f"process id is also defined in {processes[pid].file}"
-                    )
+                    DefinitionProblem(name, pid, f"process id is also defined in {defined[pid]}")
                 )
+            defined[pid] = name
+            if process.get("isExecutable", "true") != "true":
+                # A pool drawn for another party (a black box in a collaboration):
+                # nothing of it runs here, so it is neither built nor started.
+                continue
             processes[pid] = ProcessInfo(pid, process.get("name") or pid, name)
         try:
             parser.add_bpmn_xml(root, filename=name)
@@ -497,7 +521,9 @@ def compile_definition(
             problems.append(DefinitionProblem(name, None, str(exc)))
     problems.extend(_recursive_calls(calls))
     if not problems and not processes:
-        problems.append(DefinitionProblem(", ".join(sorted(files)), None, "contains no process"))
+        problems.append(
+            DefinitionProblem(", ".join(sorted(files)), None, "contains no executable process")
+        )
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
     if not problems:
         for pid, info in processes.items():

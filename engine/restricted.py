@@ -169,7 +169,23 @@ def compiled(source: str, mode: str) -> tuple[Any, frozenset[str]]:
         raise ScriptRefused(
             "is not allowed in scripts: " + "; ".join(map(_reworded, result.errors))
         )
-    return result.code, frozenset(result.used_names)
+    return result.code, frozenset(result.used_names) | _names_changed_in_place(tree)
+
+
+def _names_changed_in_place(tree: ast.AST) -> frozenset[str]:
+    """Return the names a script deletes (``del x``) or changes in place (``x += 1``).
+
+    Both need the name's current value, but RestrictedPython counts only the
+    names a script loads as used: without these the value would not reach
+    the sandbox and the script would fail as if the name were not defined.
+    """
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
+            names.add(node.id)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return frozenset(names)
 
 
 def _reworded(error: str) -> str:

@@ -65,6 +65,7 @@ from .steps import (
     changed_data,
     claim_data,
     next_timer,
+    pending_events,
     ready_user_tasks,
     rearm,
     waiting_events,
@@ -978,7 +979,7 @@ class WorkflowEngine:
         compact(workflow)
         instance.state = self._serializer.dumps(workflow)
         instance.serializer_version = self._serializer.version
-        pending = workflow.waiting_events()
+        pending = pending_events(workflow)
         instance.next_timer_at = next_timer(workflow, pending)
         waiting = waiting_events(workflow, pending)
         if waiting != step.waiting_before:

@@ -13,6 +13,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -61,12 +62,21 @@ class Step:
 
     def record(self, task: Task) -> None:
         """Note a task SpiffWorkflow completed on its own (passed as its callback)."""
-        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition) or _went_on_by_timer(task, definition):
             self.timers_fired.append(task)
 
     def event(self, type_: str, actor: str | None, data: dict[str, Any]) -> None:
         """Append an event to the instance's chain, to be written with the state."""
         self.events.append(audit.chain_event(self.instance, type_, actor, self.now, data))
+
+
+def _went_on_by_timer(task: Task, definition: Any) -> bool:
+    """Tell whether a multiple event (an event-based gateway) went on because its timer fired."""
+    if not isinstance(definition, MultipleEventDefinition):
+        return False
+    seen = task.internal_data.get("seen_events") or []
+    return any(isinstance(getattr(e, "event_definition", None), TimerEventDefinition) for e in seen)
 
 
 #: the kinds of events an instance waits for and the engine delivers
@@ -81,10 +91,8 @@ def catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any])
     """
     taken = False
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if definition is None or getattr(definition, "name", None) != name:
-            continue
-        if event_kind(type(definition).__name__) != kind:
+        definition = _awaited(getattr(task.task_spec, "event_definition", None), kind, name)
+        if definition is None:
             continue
         correlations = {}
         properties = getattr(definition, "correlation_properties", None)
@@ -101,6 +109,39 @@ def catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any])
         if kind == MESSAGE:
             break  # one message, one receiver
     return taken
+
+
+def _awaited(definition: Any, kind: str, name: str) -> Any:
+    """Return the event definition of a waiting task that awaits this message or signal.
+
+    A multiple event (an event-based gateway, an event with several
+    definitions) awaits each of its own definitions.
+    """
+    for each in _each_definition(definition):
+        if getattr(each, "name", None) == name and event_kind(type(each).__name__) == kind:
+            return each
+    return None
+
+
+def _each_definition(definition: Any) -> list[Any]:
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition] if definition is not None else []
+
+
+def pending_events(workflow: BpmnWorkflow) -> list[PendingBpmnEvent]:
+    """Return what the workflow waits for, as ``workflow.waiting_events()`` does.
+
+    SpiffWorkflow gives a multiple event (an event-based gateway, an event
+    with several definitions) as one event without a name or a time; here each
+    event it waits for is given on its own, so that its messages and signals
+    can be delivered and its timers fire.
+    """
+    pending: list[PendingBpmnEvent] = []
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        pending.extend(each.details(task) for each in _each_definition(definition))
+    return pending
 
 
 def changed_data(
@@ -136,11 +177,11 @@ def waiting_events(
 ) -> frozenset[tuple[str, str]]:
     """Return the (kind, name) of every message and signal the workflow waits for.
 
-    ``pending``, when given, is what ``workflow.waiting_events()`` returns.
+    ``pending``, when given, is what ``pending_events(workflow)`` returns.
     """
     return frozenset(
         (kind, str(pending.name))
-        for pending in (workflow.waiting_events() if pending is None else pending)
+        for pending in (pending_events(workflow) if pending is None else pending)
         if (kind := event_kind(pending.event_type)) and pending.name
     )
 
@@ -252,10 +293,10 @@ TIMER_TYPES = frozenset(
 def next_timer(workflow: BpmnWorkflow, pending: list[PendingBpmnEvent] | None = None) -> str | None:
     """Return when the workflow's earliest armed timer is due, if any.
 
-    ``pending``, when given, is what ``workflow.waiting_events()`` returns.
+    ``pending``, when given, is what ``pending_events(workflow)`` returns.
     """
     due: list[str] = []
-    for pending_event in workflow.waiting_events() if pending is None else pending:
+    for pending_event in pending_events(workflow) if pending is None else pending:
         if pending_event.event_type in TIMER_TYPES and pending_event.value:
             try:
                 due.append(iso(datetime.fromisoformat(str(pending_event.value))))

@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine import Database, DeploymentError, PermissionDeniedError, ScriptError, WorkflowEngine
+from engine import (
+    Database,
+    DeploymentError,
+    NotFoundError,
+    PermissionDeniedError,
+    ScriptError,
+    WorkflowEngine,
+)
 from engine.clock import ManualClock
 from engine.views import InstanceView
 from webui.cli import main
@@ -250,3 +257,59 @@ def test_a_task_for_a_department_is_for_its_members_only(core: WorkflowEngine) -
         core.claim(task.task_id, "clara")
     assert core.complete_task(task.task_id, "carl", {}).status == "completed"
     assert core.queries.verify_chain(instance.id).ok
+
+
+def test_a_script_changes_and_deletes_data_in_place(core: WorkflowEngine) -> None:
+    core.deploy_files(files("script_changes_in_place.bpmn"))
+    instance = core.start("script_changes_in_place", "clara", {"rounds": 1, "scratch": "草稿"})
+    assert [t.element_id for t in instance.ready_tasks] == ["check"]
+    done = do(core, "clara", "check")
+    assert done.status == "completed"
+    assert done.data["rounds"] == 2 and "scratch" not in done.data
+
+
+def test_a_user_task_in_an_embedded_subprocess_is_for_its_lane(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy_files(files("subprocess_user_task.bpmn"))
+    instance = core.start("subprocess_user_task", "clara")
+    assert [(t.element_id, t.role) for t in instance.ready_tasks] == [("review", "clerk")]
+    assert core.queries.list_tasks("rita") == []
+    clock.advance(hours=1, minutes=1)
+    assert core.tick().timers_fired == 1
+    (task,) = core.queries.list_tasks("clara")
+    assert task.reminded_at is not None
+    assert core.queries.history(instance.id)[-1].type == "task_reminded"
+    assert do(core, "clara", "review").status == "completed"
+    assert core.queries.verify_chain(instance.id).ok
+
+
+def test_an_event_based_gateway_takes_a_message_a_signal_or_its_timer(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy_files(files("event_gateway.bpmn"))
+    replied = core.start("event_gateway", "clara")
+    assert core.send_message("reply", {"text": "同意"}).reached == (replied.id,)
+    closed = core.start("event_gateway", "clara")
+    assert core.send_signal("closing").reached == (closed.id,)
+    timed_out = core.start("event_gateway", "clara")
+    clock.advance(hours=2, minutes=1)
+    assert core.tick().timers_fired == 1
+    for instance, outcome in ((replied, "replied"), (closed, "closed"), (timed_out, "timed_out")):
+        done = core.queries.get_instance(instance.id)
+        assert (done.status, done.data["outcome"]) == ("completed", outcome)
+    assert core.queries.history(timed_out.id)[-2].type == "timer_fired"
+
+
+def test_a_pool_for_another_party_is_drawn_but_not_run(core: WorkflowEngine) -> None:
+    deployed = core.deploy_files(files("external_pool.bpmn"))
+    assert deployed.process_ids == ("external_pool",)
+    with pytest.raises(NotFoundError):
+        core.start("applicant", "clara")
+    core.start("external_pool", "clara")
+    assert do(core, "clara", "answer").status == "completed"
+    only_a_black_box = (ELEMENTS / "external_pool.bpmn").read_text(encoding="utf-8")
+    only_a_black_box = only_a_black_box.replace('isExecutable="true"', 'isExecutable="false"')
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({"external_pool.bpmn": only_a_black_box})
+    assert "no executable process" in refused.value.problems[0].message
