@@ -565,7 +565,12 @@ class WorkflowEngine:
             if not drafting:
                 raise ConflictError("process.no_draft", process=process_id)
             task, rules = drafting[0]
-            self.keep(step, task, rules, self._given(step, rules.form, data, files or {}, repo))
+            given = self._given(step, rules.form, data, files or {}, repo)
+            if not any(value not in (None, "", [], {}, False) for value in given.values()):
+                # Nothing typed: there is no draft to keep, only an empty row to clutter lists.
+                first = next(iter(self.forms.schema(rules.form, step.compiled.json_forms).fields))
+                raise FormValidationError({first: [Problem("draft.empty")]})
+            self.keep(step, task, rules, given)
 
         return self._start(process_id, actor, None, None, keep_draft)
 

@@ -81,6 +81,19 @@ def test_a_draft_exists_from_its_first_save_and_keeps_what_was_typed(client: Fla
     assert replays(app, instance_id)
 
 
+def test_an_empty_draft_is_not_saved(client: FlaskClient) -> None:
+    app = client.application
+    browser = Browser(client).login("zhangsan")
+    browser.get("/drafts/new")
+    before = instances(app)
+    html = browser.post("/drafts/new", {"title": "", "body": "", "action": "save"}, status=422)
+    assert re.search(r'id="title-error">草稿是空的', html)
+    assert instances(app) == before
+    saved = browser.post("/drafts/new", {"title": "只有标题", "action": "save"})
+    assert saved.startswith("/tasks/")
+    assert instances(app) == before + 1
+
+
 def test_submitting_an_incomplete_new_draft_creates_nothing(client: FlaskClient) -> None:
     app = client.application
     browser = Browser(client).login("zhangsan")
@@ -119,6 +132,21 @@ def test_a_submitted_draft_goes_to_the_head_and_can_be_withdrawn_until_claimed(
     other.get("/mine")
     other.post(f"/drafts/{instance_id}/withdraw", status=403)
     assert replays(app, instance_id)
+
+
+def test_a_draft_the_rules_send_back_at_once_is_not_announced_as_submitted(
+    client: FlaskClient,
+) -> None:
+    drafter = Browser(client).login("zhangsan")
+    drafter.get("/drafts/new")
+    no_attribute = {**DRAFT, "title": "未标属性的通知", "attribute": "", "action": "submit"}
+    location = drafter.post("/drafts/new", no_attribute)
+    assert location.startswith("/tasks/")  # back on the draft, not on my documents
+    page = drafter.get(location)
+    assert "未能提交：未标属性的通知 被退回（退文）" in page and "已提交" not in page
+    assert "公开属性" in page  # the reasons are on the page
+    assert drafter.post(location, {**no_attribute, "attribute": "proactive"}) == "/mine"
+    assert "已提交：起草" in drafter.get("/mine")
 
 
 def test_an_unsubmitted_draft_is_deleted_on_purpose_and_the_history_stays(

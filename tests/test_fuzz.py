@@ -714,7 +714,7 @@ def fill(rule: str, draw: st.DrawFn, site: Site) -> str:
     real = {
         "id": [str(n) for n in range(1, 7)],
         "task": sorted(task_id for _, task_id in site.tasks.values()),
-        "path": ["style.css", "print.js", "favicon.svg", "../secret_key", "."],
+        "path": ["style.css", "page.js", "favicon.svg", "../secret_key", "."],
     }
 
     def one(match: re.Match) -> str:

@@ -12,6 +12,7 @@ from engine.store import schema
 from webui import create_app, get_engine
 from webui.cli import BUNDLED_WORKFLOWS
 from webui.demo import seed
+from webui.messages import describe
 
 from .conftest import AUDITOR
 from .web import CSRF, Browser, task_link
@@ -89,6 +90,24 @@ def test_draft_errors_appear_next_to_the_fields_and_change_nothing(app: Flask, c
         engine.queries.get_instance(instance_id).version,
         len(engine.queries.history(instance_id)),
     ) == before
+
+
+def test_a_list_in_a_message_is_written_as_the_readers_language_writes_one(app: Flask) -> None:
+    choices = {"choices": ["主动公开", "依申请公开"]}
+    with app.test_request_context("/?lang=zh"):
+        assert describe("form.one_of", choices) == "请从“主动公开、依申请公开”中选择。"
+    with app.test_request_context("/?lang=en"):
+        assert describe("form.one_of", choices) == "Choose one of: 主动公开, 依申请公开."
+
+
+def test_error_pages_say_in_words_what_happened(client: FlaskClient) -> None:
+    drafter = Browser(client).login("zhangsan")
+    assert "找不到" in drafter.get("/no-such-page", status=404)
+    refused = drafter.get("/admin/tasks", status=403)
+    assert "无权查看" in refused and "无权办理" not in refused
+    task_id = "00000000-0000-4000-8000-000000000000"
+    opened = drafter.get(f"/tasks/{task_id}/claim", status=405)
+    assert "这个地址只用于页面上的按钮" in opened
 
 
 def test_an_oversized_or_wrong_attachment_is_refused(app: Flask, client) -> None:

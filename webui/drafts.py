@@ -11,7 +11,7 @@ from engine import Engine, FormValidationError, Problem
 from engine.attachments import Upload
 from engine.disclosure.drafts import PROCESS, STATES
 
-from . import formview, paging
+from . import formview, paging, tasks
 
 bp = Blueprint("drafts", __name__)
 
@@ -58,13 +58,14 @@ def new() -> ResponseReturnValue:
             instance = engine.start_draft(PROCESS, current_user.username, data, files)
             if submitting:
                 task = instance.ready_tasks[0]
-                engine.complete_task(task.task_id, current_user.username, data, files=files)
+                instance = engine.complete_task(
+                    task.task_id, current_user.username, data, files=files
+                )
         except FormValidationError as exc:
             errors, status = exc.errors, 422
         else:
             if submitting:
-                flash(_("已提交：%(name)s", name=data.get("title") or ""))
-                return redirect(url_for("drafts.mine"))
+                return tasks.submitted(instance, data.get("title") or "", url_for("drafts.mine"))
             flash(_("草稿已保存。"))
             return redirect(url_for("tasks.task", task_id=instance.ready_tasks[0].task_id))
     fields_ = formview.build(view.form, values, errors, {}, {})

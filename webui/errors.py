@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, make_response, render_template
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask.globals import request_ctx
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -62,7 +62,8 @@ def init_app(app: Flask) -> None:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 500)
         titles = {
             404: _("找不到"),
-            403: _("无权办理"),
+            # Refused a page one only reads, or an action one tried to take.
+            403: _("无权查看") if request.method in ("GET", "HEAD") else _("无权办理"),
             409: _("已被处理"),
             400: _("输入有误"),
             422: _("流程无法继续"),
@@ -84,11 +85,16 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException) -> ResponseReturnValue:
         limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024
         messages = {
-            404: _("没有这个页面。"),
-            403: _("您没有权限查看此页面。"),
-            413: _("提交的内容太大：一次最多 %(limit).1f MB。请缩小附件后重试。", limit=limit),
-            400: _("请求无效。"),
-            405: _("不支持此操作。"),
+            404: (_("找不到"), _("没有这个页面。")),
+            403: (_("无权查看"), _("您没有权限查看此页面。")),
+            413: (
+                _("内容太大"),
+                _("提交的内容太大：一次最多 %(limit).1f MB。请缩小附件后重试。", limit=limit),
+            ),
+            400: (_("请求无效"), _("请求无效。")),
+            # An action's address opened as a page (a reload after a refusal, a bookmark).
+            405: (_("不支持此操作"), _("这个地址只用于页面上的按钮，不能直接打开。请返回上一页。")),
         }
         status = exc.code or 500
-        return error_page(status, str(status), messages.get(status, exc.description or ""))
+        title, message = messages.get(status, (str(status), exc.description or ""))
+        return error_page(status, title, message)

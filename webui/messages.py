@@ -7,7 +7,7 @@ translated to English through the catalogue like every other string.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context
@@ -15,10 +15,13 @@ from flask_babel import lazy_gettext as _l
 
 from engine import EngineError, Problem
 
+from . import i18n
+
 MESSAGES: dict[str, Any] = {
     # the form as a whole and its fields
     "form.invalid": _l("请更正下列标出的问题后再提交。"),
     "form.required": _l("此项必填。"),
+    "draft.empty": _l("草稿是空的：至少填写一项（如标题）再保存。"),
     "form.empty": _l("不能为空。"),
     "form.too_long": _l("不能超过 %(max)s 字。"),
     "form.one_line": _l("不能换行。"),
@@ -258,20 +261,25 @@ def _shown(name: str, value: Any) -> Any:
         return error_message(value)
     if name in ("group", "groups"):
         groups = [value] if isinstance(value, str) else list(value)
-        shown = "、".join(_group_name(g) for g in groups)
-        return shown
+        return _joined(_group_name(g) for g in groups)
     if name in ("user", "users"):
         users = [value] if isinstance(value, str) else list(value)
-        return "、".join(_display_name(u) for u in users)
+        return _joined(_display_name(u) for u in users)
     if name == "field":
         return str(_FIELDS.get(value, value))
     if name in ("minutes", "max", "line", "days", "other_line") and isinstance(value, int):
         return value
     if isinstance(value, list | tuple | set | frozenset):
-        return "、".join(str(v) for v in value)
+        return _joined(str(v) for v in value)
     if name == "name" and not value:
         return ""
     return "" if value is None else value
+
+
+def _joined(items: Iterable[str]) -> str:
+    """Join a list as the reader's language does: 甲、乙 in Chinese, A, B in English."""
+    english = has_request_context() and i18n.language() == "en"
+    return (", " if english else "、").join(items)
 
 
 def _display_name(username: str) -> str:

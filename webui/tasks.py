@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from engine import Engine, FormValidationError, Problem
 from engine.attachments import Upload
+from engine.views import InstanceView, TaskView
 
 from . import formview, i18n, paging, requests
 
@@ -25,6 +26,25 @@ bp = Blueprint("tasks", __name__)
 
 def _engine() -> Engine:
     return current_app.extensions["gongkai.engine"]
+
+
+def submitted(instance: InstanceView, name: str, onward: str) -> ResponseReturnValue:
+    """Say what became of a submitted task, and go on to where the user works next.
+
+    A submission the process at once sent back (退文: a draft that does not
+    meet the rules) is not "submitted": the user is told so and taken to the
+    returned task, whose page gives the reasons.
+    """
+    returned = next((t for t in instance.ready_tasks if t.returned == "automatic"), None)
+    if returned is not None and _mine(returned):
+        flash(_("未能提交：%(name)s 被退回（退文），请按退文原因修改后重新提交。", name=name))
+        return redirect(url_for("tasks.task", task_id=returned.task_id))
+    flash(_("已提交：%(name)s", name=name))
+    return redirect(onward)
+
+
+def _mine(task: TaskView) -> bool:
+    return task.claimed_by in (None, current_user.username)
 
 
 @bp.get("/")
@@ -67,7 +87,7 @@ def task(task_id: str) -> ResponseReturnValue:
             if saving:
                 engine.save_task(task_id, current_user.username, data, version, files)
             else:
-                engine.complete_task(task_id, current_user.username, data, version, files)
+                done = engine.complete_task(task_id, current_user.username, data, version, files)
         except FormValidationError as exc:
             errors = exc.errors
             values = {**values, **data}
@@ -76,10 +96,15 @@ def task(task_id: str) -> ResponseReturnValue:
             if saving:
                 flash(_("草稿已保存。"))
                 return redirect(url_for("tasks.task", task_id=task_id))
-            flash(_("已提交：%(name)s", name=i18n.label(view.task.name, view.task.labels)))
-            return redirect(url_for("drafts.mine") if view.drafting else url_for("tasks.inbox"))
-    # The registrar gives a request to one of the departments the admin keeps.
-    suggestions = {"department": engine.users.departments()} if view.data.get("request_id") else {}
+            name = i18n.label(view.task.name, view.task.labels)
+            onward = url_for("drafts.mine") if view.drafting else url_for("tasks.inbox")
+            return submitted(done, name, onward)
+    # The registrar gives a request to one of the departments that have a handler.
+    suggestions = (
+        {"department": engine.requests.handling_departments()}
+        if view.data.get("request_id")
+        else {}
+    )
     fields_ = formview.build(view.form, values, errors, view.data, suggestions)
     # The reviewer reads the text with its findings first, then concludes.
     fields_.sort(key=lambda f: f.widget != "findings")

@@ -37,6 +37,7 @@ USERS = {
     "zhao": ("赵六", "leader"),
     "sun": ("孙七", "secrecy_reviewer"),
     "zhou": ("周八", "publisher"),
+    "qian": ("钱一", "admin"),
 }
 #: the review chain up to sign-off: (user, task name, extra fields by label)
 REVIEW_CHAIN = [

@@ -37,6 +37,10 @@ FORM_DATA = """form => [...new FormData(form)]
     .map(([name, value]) => [name, typeof value === 'string' ? value : value.name])"""
 
 
+FIRST_INVALID_FOCUSED = """() => document.activeElement !== null
+    && document.activeElement === document.querySelector("main [aria-invalid='true']")"""
+
+
 @dataclass(frozen=True)
 class Case:
     """A task form reached through the engine, and what the user leaves or puts in it."""
@@ -163,5 +167,7 @@ def test_a_refused_form_comes_back_as_sent(sign_in, site, case: Case) -> None:
             assert page.locator(f'select[name="{name}"]').input_value() == value
         for name in case.errors:
             assert page.locator(f"#{name}-error").is_visible(), name
+        # The keyboard is where the first correction is to be made.
+        assert page.evaluate(FIRST_INVALID_FOCUSED), page.evaluate("document.activeElement.name")
         assert _state(engine, instance.id) == before
     assert task.task_id in before[2]
