@@ -105,8 +105,20 @@ Feature: Disclosure requests (依申请公开)
     And it is 2026-09-29 10:00 Beijing time
     When reg asks the applicant to make the request clear within 15 working days
     Then the status page shows "待申请人补正"
-    When the corrected request arrives on 2026-10-12
+    When it is 2026-10-12 16:00 Beijing time
+    And the corrected request arrives on 2026-10-12
     Then the reply is due on 2026-11-09
+
+  Scenario: A correction received tomorrow, or before it was asked for, is refused
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "有关文件"
+    And it is 2026-09-29 10:00 Beijing time
+    When reg asks the applicant to make the request clear within 15 working days
+    And reg records a correction received on 2026-09-30
+    Then the correction's day is refused with "request.future_day"
+    When reg records a correction received on 2026-09-28
+    Then the correction's day is refused with "clock.before_correction_asked"
+    And the status page shows "待申请人补正"
 
   Scenario: A correction cannot be asked after 7 working days of receipt
     Given it is 2026-09-18 10:00 Beijing time

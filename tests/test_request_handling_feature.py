@@ -193,6 +193,18 @@ def corrected(engine: Engine, story: Story, day: str) -> None:
     )
 
 
+@when(parsers.parse("reg records a correction received on {day}"), target_fixture="refusal")
+def correction_refused(engine: Engine, story: Story, day: str) -> FormValidationError:
+    with pytest.raises(FormValidationError) as refused:
+        corrected(engine, story, day)
+    return refused.value
+
+
+@then(parsers.parse('the correction\'s day is refused with "{code}"'))
+def correction_day_refused(refusal: FormValidationError, code: str) -> None:
+    assert [p.code for p in refusal.errors["corrected_on"]] == [code]
+
+
 @when("han consults a third party")
 def consults(engine: Engine, story: Story) -> None:
     complete(

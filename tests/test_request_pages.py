@@ -38,7 +38,11 @@ def submit(client: FlaskClient, **changes: str) -> tuple[str, str]:
     """Ask on the public page; return the tracking number and query code it gives."""
     public = Browser(client)
     public.get("/public/request")
-    page = public.post("/public/request", request_form(**changes), status=200)
+    # Filing redirects to the receipt (POST/redirect/GET), shown once.
+    assert public.post("/public/request", request_form(**changes), status=303).endswith(
+        "/public/request/receipt"
+    )
+    page = public.get("/public/request/receipt")
     number, code = re.findall(r'<code class="big">(\w+)</code>', page)
     assert number.startswith("GK") and len(code) == 10
     return number, code
@@ -128,11 +132,12 @@ def test_the_handler_sees_the_applicant_and_the_office_head_does_not(
 def test_the_registrar_enters_a_paper_request_and_others_may_not(app: Flask) -> None:
     registrar = Browser(app.test_client()).login("wujiu")
     assert "登记纸质申请" in registrar.get("/requests/new")
-    page = registrar.post(
+    registrar.post(
         "/requests/new",
         request_form(channel="mail", received_on="2026-11-27", description="纸质申请的内容"),
-        status=200,
+        status=303,
     )
+    page = registrar.get("/requests/new/receipt")
     assert "申请已登记" in page and "2026-11-27" in page
     Browser(app.test_client()).login("zhangsan").get("/requests/new", status=403)
 
@@ -262,8 +267,8 @@ def test_an_id_scan_is_checked_and_read_only_by_those_who_read_the_applicant(
         "/public/request", big, status=422, content_type="multipart/form-data"
     )
     good = request_form(description="带扫描件的申请") | {"id_scan": (io.BytesIO(PNG), "身份证.png")}
-    receipt = public.post("/public/request", good, status=200, content_type="multipart/form-data")
-    assert "申请已登记" in receipt
+    public.post("/public/request", good, status=303, content_type="multipart/form-data")
+    assert "申请已登记" in public.get("/public/request/receipt")
     (check,) = [
         t
         for t in engine.queries.list_tasks("wujiu")

@@ -160,7 +160,7 @@ def _applicant(what: str, name: str, serial: str) -> dict[str, str]:
         "applicant_name": name,
         "id_type": "resident_id",
         "id_number": first17 + id_check_char(first17),
-        "phone": "139" + serial * 2 + "00",
+        "phone": "139" + serial * 4,  # an 11-digit mobile number
         "address": "威海市环翠区新威路1号",
         "description": what,
         "preferred_form": "electronic_data",

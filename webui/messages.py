@@ -152,6 +152,14 @@ MESSAGES: dict[str, Any] = {
     "request.organisation_kind": _l("法人或其他组织须选择组织类型。"),
     "request.email_needed": _l("选择电子邮件方式获取的，须填写电子邮箱。"),
     "request.address_needed": _l("选择邮寄方式获取的，须填写通信地址。"),
+    "request.phone_invalid": _l(
+        "电话号码格式不正确：请填写手机号（如 13912345678）或带区号的固定电话"
+        "（如 0631-5201234，分机号前加“转”）。"
+    ),
+    "request.email_invalid": _l("电子邮箱格式不正确，应如 name@example.com。"),
+    "request.received_too_early": _l(
+        "收到日期不能早于 %(earliest)s（只能登记上一年1月1日以后收到的申请），请核对。"
+    ),
     "request.department_needed": _l("受理时须指定承办处室。"),
     "request.notice_needed": _l("告知补正须写明需要补正的内容。"),
     "request.reply_type_needed": _l("拟定答复须选择答复类型。"),

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -22,16 +33,24 @@ from engine.disclosure.requests.applicants import (
 from engine.disclosure.requests.desk import (
     RequestThrottledError,
     RequestView,
+    document_address,
     reply_label,
     status_label,
 )
 from engine.disclosure.requests.forms import RegistrarEntryForm, RequestForm
 from engine.disclosure.requests.handling import STATUSES
+from engine.disclosure.requests.replies import REPLY_TYPES
 
 from . import diagrams, formview
 from .messages import error_message
 
 bp = Blueprint("requests", __name__)
+
+#: the session keys of a filed request's receipt (shown once) and of the forms already filed
+_RECEIPT = "request_receipt"
+_FILED = "request_filed"
+#: how many filed forms a browser's session remembers, against a second post of the same form
+_FILED_KEPT = 5
 
 LABELS = {
     "applicant_type": APPLICANT_TYPES,
@@ -51,11 +70,20 @@ def _address() -> str:
 
 
 def _request_form(registrar: str | None) -> ResponseReturnValue:
-    """Show a request form; register the request posted, or show what is wrong."""
+    """Show a request form; register the request posted, or show what is wrong.
+
+    Filing redirects to the receipt (POST/redirect/GET), so that reloading it
+    files nothing; the same form posted again (its ``submission`` token was
+    filed) leads to the receipt instead of a second request.
+    """
     schema = RegistrarEntryForm() if registrar else RequestForm()
     values: dict[str, object] = {}
     errors: dict[str, list[Problem]] = {}
     status = 200
+    receipt_page = "requests.entry_receipt" if registrar else "requests.public_receipt"
+    submission = request.form.get("submission", "")[:64] if request.method == "POST" else ""
+    if submission and submission in session.get(_FILED, {}):
+        return redirect(url_for(receipt_page), 303)
     if request.method == "POST":
         values = formview.submitted(schema, request.form)
         scan = request.files.get("id_scan")
@@ -72,10 +100,35 @@ def _request_form(registrar: str | None) -> ResponseReturnValue:
             page = render_template("request_form.html", fields=[], refused=message, entry=False)
             return page, 429, headers
         else:
-            return render_template("request_receipt.html", receipt=receipt)
+            session[_RECEIPT] = asdict(receipt)
+            if submission:
+                filed = dict(session.get(_FILED, {}))
+                filed[submission] = receipt.tracking_number
+                session[_FILED] = dict(list(filed.items())[-_FILED_KEPT:])
+            return redirect(url_for(receipt_page), 303)
     fields = formview.build(schema, values, errors)
     entry = registrar is not None
-    return render_template("request_form.html", fields=fields, errors=errors, entry=entry), status
+    page = render_template(
+        "request_form.html",
+        fields=fields,
+        errors=errors,
+        entry=entry,
+        submission=submission or secrets.token_urlsafe(16),
+    )
+    return page, status
+
+
+def _receipt(entry: bool) -> ResponseReturnValue:
+    """Show the receipt of the request just filed, once: its query code is not kept."""
+    receipt = session.pop(_RECEIPT, None)
+    filed = list(session.get(_FILED, {}).values())
+    page = render_template(
+        "request_receipt.html",
+        receipt=receipt,
+        entry=entry,
+        last_filed=filed[-1] if filed else None,
+    )
+    return page, 200, {"Cache-Control": "private, no-store"}
 
 
 @bp.route("/public/request", methods=["GET", "POST"])
@@ -84,11 +137,18 @@ def public_request() -> ResponseReturnValue:
     return _request_form(None)
 
 
+@bp.get("/public/request/receipt")
+def public_receipt() -> ResponseReturnValue:
+    """Show the applicant the receipt of the request he has just filed, once."""
+    return _receipt(entry=False)
+
+
 @bp.route("/public/status", methods=["GET", "POST"])
 def public_status() -> ResponseReturnValue:
     """Show where a request stands to whoever has its tracking number and query code."""
     if request.method != "POST":
-        return render_template("request_status.html", found=None, message=None)
+        number = request.args.get("tracking_number", "")[:40]
+        return render_template("request_status.html", found=None, message=None, number=number)
     number = request.form.get("tracking_number", "")
     code = request.form.get("query_code", "")
     try:
@@ -104,7 +164,7 @@ def public_status() -> ResponseReturnValue:
         )
         return page, 404
     letter = (
-        _engine().requests.public_letter(number, code, _address(), _engine().agency.get())
+        _engine().requests.public_letter(number, code, _address(), _engine().agency.get(), _site())
         if found.letter
         else None
     )
@@ -115,6 +175,8 @@ def public_status() -> ResponseReturnValue:
         code=code,
         status=status_label(found.status),
         paragraphs=letter_paragraphs(letter) if letter else None,
+        document=(found.letter or {}).get("document"),
+        document_address=document_address((found.letter or {}).get("document"), _site()),
     )
 
 
@@ -126,6 +188,7 @@ def public_letter_pdf() -> ResponseReturnValue:
         request.form.get("query_code", ""),
         _address(),
         _engine().agency.get(),
+        _site(),
     )
     if letter is None:
         raise NotFoundError("request.no_letter_yet")
@@ -142,6 +205,11 @@ def public_attachment() -> ResponseReturnValue:
         request.form.get("attachment", type=int) or 0,
     )
     return _download(content, content_type, name)
+
+
+def _site() -> str:
+    """Return the address of the public document pages, where a named document is read."""
+    return url_for("public.index", _external=True)
 
 
 def _download(content: bytes, content_type: str, name: str) -> ResponseReturnValue:
@@ -167,13 +235,27 @@ def enter_request() -> ResponseReturnValue:
     return _request_form(current_user.username)
 
 
+@bp.get("/requests/new/receipt")
+@login_required
+def entry_receipt() -> ResponseReturnValue:
+    """Show the registrar the receipt of the paper request he has just entered, once."""
+    _engine().requests.check_registrar(current_user.username)
+    return _receipt(entry=True)
+
+
 def request_labels(view: RequestView) -> dict[str, Any]:
     """Return what the request card needs besides the request: the labels of its codes."""
     return {
         "labels": LABELS,
         "status": status_label(view.status),
         "reply": reply_label(view.reply_type),
+        "reply_names": _reply_names,
     }
+
+
+def _reply_names(key: object) -> tuple[str, str] | None:
+    """Return the names of a drafted reply's type, or None for none or an unknown one."""
+    return reply_label(key) if isinstance(key, str) and key in REPLY_TYPES else None
 
 
 @bp.get("/requests/<id:request_id>/letter")
@@ -183,12 +265,18 @@ def staff_letter(request_id: int) -> ResponseReturnValue:
     engine = _engine()
     view = engine.requests.get(request_id, current_user.username)
     agency = engine.agency.get()
-    letter = engine.requests.staff_letter(request_id, current_user.username, agency)
+    reader = current_user.username
+    letter = engine.requests.staff_letter(request_id, reader, agency, _site())
+    draft = letter is None
+    if draft:
+        # Before signing, the office head reads the letter the drafted reply would make.
+        letter = engine.requests.draft_letter(request_id, reader, agency, _site())
     if letter is None:
         raise NotFoundError("request.no_letter_yet")
     return render_template(
         "request_letter.html",
         view=view,
+        draft=draft,
         paragraphs=letter_paragraphs(letter),
         agency_complete=engine.agency.is_complete(agency),
     )
@@ -199,7 +287,9 @@ def staff_letter(request_id: int) -> ResponseReturnValue:
 def staff_letter_pdf(request_id: int) -> ResponseReturnValue:
     """Send the reply letter as a PDF, to a registrar or a handler of the request."""
     engine = _engine()
-    letter = engine.requests.staff_letter(request_id, current_user.username, engine.agency.get())
+    letter = engine.requests.staff_letter(
+        request_id, current_user.username, engine.agency.get(), _site()
+    )
     if letter is None:
         raise NotFoundError("request.no_letter_yet")
     return _pdf(letter, "答复书")

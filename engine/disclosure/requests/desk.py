@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from ...access import is_id, roles_of
+from ...access import holds, is_id, may_see, roles_of
 from ...attachments import SCANS, Upload, content_type, problems
 from ...errors import FormValidationError, NotFoundError, PermissionDeniedError, Problem
 from ...forms import FormSchema
@@ -30,12 +30,13 @@ from ..store import DisclosureStore
 from ..workdays import CHINA
 from .fees import FEE_METHODS
 from .forms import RegistrarEntryForm, RequestForm
-from .handling import STATUSES
+from .handling import STATUSES, reply_letter
 from .replies import reply_type
 from .store import RequestStore
 
 if TYPE_CHECKING:
     from ...runtime import WorkflowEngine
+    from ...store.repository import Repository
 
 PROCESS = "disclosure_request"
 #: the prefix of the office's running numbers of requests (受理编号)
@@ -183,6 +184,10 @@ class RequestDesk:
             values |= {"channel": "web", "received_on": today.isoformat()}
         elif date.fromisoformat(values["received_on"]) > today:
             raise FormValidationError({"received_on": [Problem("request.future_day")]})
+        elif date.fromisoformat(values["received_on"]) < earliest_receipt(today):
+            earliest = earliest_receipt(today).isoformat()
+            problem = Problem("request.received_too_early", {"earliest": earliest})
+            raise FormValidationError({"received_on": [problem]})
         key = throttle_key("submit", address)
         limits = {key: self.limits.requests_per_address}
         if registrar is None:
@@ -340,7 +345,7 @@ class RequestDesk:
             held = roles_of(repo, reader)
             store = RequestStore(repo.connection)
             row = store.get(request_id) if is_id(request_id) else None
-            if row is None or not _may_read_applicant(repo.department(reader), held, row):
+            if row is None or not _may_read_request(repo, reader, held, row):
                 raise self._engine.read_policy.refused(held, row is None)
             earlier = store.earlier_of_applicant(row.id_type, row.id_number, row.id)
         fields = {k: v for k, v in row._mapping.items() if k in RequestView.__dataclass_fields__}
@@ -399,7 +404,12 @@ class RequestDesk:
     # -- the reply letter ----------------------------------------------------------------
 
     def public_letter(
-        self, tracking_number: str, query_code: str, address: str, agency: AgencyProfile
+        self,
+        tracking_number: str,
+        query_code: str,
+        address: str,
+        agency: AgencyProfile,
+        site: str = "",
     ) -> ReplyLetter | None:
         """Return the reply letter as the applicant reads it with his code (None before it).
 
@@ -409,7 +419,7 @@ class RequestDesk:
         found = self.status(tracking_number, query_code, address)
         with self._engine.store.read() as repo:
             row = RequestStore(repo.connection).by_tracking_number(found.tracking_number)
-        return _letter(row, agency, "申请人") if row is not None else None
+        return _letter(row, agency, "申请人", site) if row is not None else None
 
     def public_attachment(
         self, tracking_number: str, query_code: str, address: str, attachment_id: int
@@ -426,21 +436,57 @@ class RequestDesk:
         return row.filename, row.content_type, bytes(row.content)
 
     def staff_letter(
-        self, request_id: int, reader: str, agency: AgencyProfile
+        self, request_id: int, reader: str, agency: AgencyProfile, site: str = ""
     ) -> ReplyLetter | None:
-        """Return the reply letter to print and send, for a registrar or a handler of it."""
+        """Return the reply letter to print and send, for those who read the request."""
         view = self.get(request_id, reader)
         with self._engine.store.read() as repo:
             row = RequestStore(repo.connection).get(view.id)
-        return _letter(row, agency, view.applicant_name)
+        return _letter(row, agency, view.applicant_name, site)
+
+    def draft_letter(
+        self, request_id: int, reader: str, agency: AgencyProfile, site: str = ""
+    ) -> ReplyLetter | None:
+        """Return the letter the drafted reply would make, before it is signed (None if none).
+
+        The office head reads it before he signs; it is dated today and is
+        not the letter sent.
+        """
+        view = self.get(request_id, reader)
+        if view.reply_letter or view.status in _CLOSED or view.instance_id is None:
+            return None
+        data = self._engine.queries.get_instance(view.instance_id).data
+        if data.get("action") != "reply" or not data.get("reply_type"):
+            return None
+        moment = self._engine.clock()
+        with self._engine.store.read() as repo:
+            letter = reply_letter(
+                repo.connection, data, moment.astimezone(CHINA).date(), reviewed=False
+            )
+            row = RequestStore(repo.connection).get(view.id)
+        return _letter(row, agency, view.applicant_name, site, letter)
+
+    def handling_departments(self) -> list[str]:
+        """Return the departments a request may be given to: those with an active handler."""
+        with self._engine.store.read() as repo:
+            store = RequestStore(repo.connection)
+            return [d for d in self._engine.users.departments() if store.has_handlers(d)]
 
 
-def _letter(row: Any, agency: AgencyProfile, addressee: str) -> ReplyLetter | None:
-    """Return the letter of a replied request, from what was signed."""
-    stored = row.reply_letter
+def _letter(
+    row: Any,
+    agency: AgencyProfile,
+    addressee: str,
+    site: str = "",
+    stored: dict[str, Any] | None = None,
+) -> ReplyLetter | None:
+    """Return the letter of a replied request, from what was signed (or ``stored``, a draft)."""
+    stored = stored or row.reply_letter
     if not stored:
         return None
     fee_method = FEE_METHODS.get(stored.get("fee_method") or "", ("", ""))[0]
+    named = document_sentence(stored.get("document"), site)
+    body = f"{named}\n{stored['body']}" if named else stored["body"]
     return ReplyLetter(
         tracking_number=row.file_number,
         applicant_name=addressee,
@@ -448,13 +494,36 @@ def _letter(row: Any, agency: AgencyProfile, addressee: str) -> ReplyLetter | No
         request_summary=row.description,
         decision_zh=stored["decision"],
         basis=stored["basis"],
-        body=stored["body"],
+        body=body,
         fee_yuan=int(stored.get("fee_yuan") or 0),
         fee_method_zh=fee_method,
         attachments=tuple(a["filename"] for a in stored.get("attachments") or ()),
         signed_on=date.fromisoformat(stored["signed_on"]),
         agency=agency,
     )
+
+
+def document_address(document: Mapping[str, Any] | None, site: str = "") -> str:
+    """Return where the public reads a document the reply names ("" if it is not public)."""
+    if not document or not document.get("published"):
+        return ""
+    # The document's own page on the public site; the address recorded at publication
+    # (often the portal's) when the site is not known.
+    if site:
+        return f"{site.rstrip('/')}/{int(document['id'])}"
+    return str(document.get("publication_url") or "")
+
+
+def document_sentence(document: Mapping[str, Any] | None, site: str = "") -> str:
+    """Return the letter's sentence naming the document a reply points to, or ""."""
+    if not document:
+        return ""
+    named = f"《{document['title']}》（{document['number']}）"
+    if not document.get("published"):
+        return f"所涉政府信息为{named}。"
+    address = document_address(document, site)
+    where = f"，可在本机关政府信息公开网站查阅：{address}" if address else ""
+    return f"该政府信息已由本机关主动公开，即{named}{where}。"
 
 
 _CLOSED = ("replied", "abandoned", "fee_unpaid")
@@ -464,11 +533,33 @@ def _random(length: int) -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
-def _may_read_applicant(department: str | None, held: set[str], row: Any) -> bool:
-    """Tell whether someone may read who applied: registrars, and the request's handlers."""
+def _may_read_request(repo: Repository, reader: str, held: set[str], row: Any) -> bool:
+    """Tell whether someone may read a request with who applied (need to know).
+
+    Registrars, the handlers of the department it was given to, and whoever
+    may take or holds one of its tasks now (the office head who signs the
+    reply reads what he signs and to whom).
+    """
+    department = repo.department(reader)
     if "registrar" in held:
         return True
-    return "handler" in held and department is not None and department == row.department
+    if "handler" in held and department is not None and department == row.department:
+        return True
+    if row.instance_id is None:
+        return False
+    return any(
+        holds(held, item) and may_see(reader, item, department)
+        for item in repo.work_items_of(int(row.instance_id))
+    )
+
+
+def earliest_receipt(today: date) -> date:
+    """Return the earliest receipt day a registrar may enter: 1 January of the previous year.
+
+    An older letter found now would be overdue long ago, and the working-day
+    calendar need not hold the years before.
+    """
+    return date(today.year - 1, 1, 1)
 
 
 def status_label(status: str) -> tuple[str, str]:

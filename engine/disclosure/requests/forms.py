@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -21,6 +23,56 @@ from .applicants import (
 )
 from .fees import FEE_METHODS
 from .replies import REPLY_TYPES
+
+#: a phone number as people write one: digits with +, -, spaces, dots or brackets between,
+#: and an extension (转 / 分机 / ext / x) after; e.g. 13912345678, 0631-5201234, +86 (631) 520 1234
+_PHONE = re.compile(
+    r"(?P<main>\+?[0-9(][0-9 .\-()]*[0-9])"
+    r"(?:\s*(?:转|分机|ext\.?|x|#)\s*(?P<extension>[0-9]{1,6}))?",
+    re.IGNORECASE,
+)
+#: an e-mail address: a local part, one @, and a domain of dotted labels with a top level
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def phone_problem(phone: str) -> str | None:
+    """Return why a phone number cannot be called (a problem code), or None if it can.
+
+    A Chinese mobile number has 11 digits beginning 13-19; a landline has an
+    area code beginning 0 and 7 or 8 digits; a number with + is international
+    (at most 15 digits, E.164).
+    """
+    # Full-width digits and brackets (１３９, （０６３１）) are read as the ASCII ones.
+    found = _PHONE.fullmatch(unicodedata.normalize("NFKC", phone).strip())
+    if found is None:
+        return "request.phone_invalid"
+    main = found.group("main")
+    if main.count("(") != main.count(")"):
+        return "request.phone_invalid"
+    digits = re.sub(r"[^0-9]", "", main)
+    if main.startswith("+"):
+        return None if 7 <= len(digits) <= 15 else "request.phone_invalid"
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) == 11 and digits.startswith("1"):
+        return None if digits[1] in "3456789" else "request.phone_invalid"
+    if digits.startswith("0"):
+        return None if 10 <= len(digits) <= 12 else "request.phone_invalid"
+    # a local number without its area code (7 or 8 digits), or a service number (95xxx, 400…)
+    return (
+        None if 5 <= len(digits) <= 12 and not digits.startswith("1") else "request.phone_invalid"
+    )
+
+
+def email_problem(email: str) -> str | None:
+    """Return why an e-mail address cannot be written to (a problem code), or None."""
+    if len(email) > 254 or _EMAIL.fullmatch(email) is None:
+        return "request.email_invalid"
+    return None
+
 
 _DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")}
 _NONE = ("请选择", "Please choose")
@@ -107,7 +159,11 @@ class RequestForm(FormSchema):
             code = check_id_number(data["id_type"], data["id_number"], applicant_type=kind)
             if code:
                 errors["id_number"] = [Problem(code)]
-        if data.get("delivery") == "email" and not data.get("email"):
+        if data.get("phone") and (code := phone_problem(data["phone"])):
+            errors["phone"] = [Problem(code)]
+        if data.get("email") and (code := email_problem(data["email"])):
+            errors["email"] = [Problem(code)]
+        elif data.get("delivery") == "email" and not data.get("email"):
             errors["email"] = [Problem("request.email_needed")]
         if data.get("delivery") == "mail" and not data.get("address"):
             errors["address"] = [Problem("request.address_needed")]

@@ -11,13 +11,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Connection
+
 from ...domain import ServiceContext
-from ...errors import InvalidInputError
+from ...errors import FormValidationError, InvalidInputError, NotReviewedError, Problem
 from ..official_days import WorkingDays
 from ..review import clearance
 from ..store import DisclosureStore
 from ..workdays import CHINA
-from .clock import RequestClock, clock_data
+from .clock import ClockError, RequestClock, clock_data
 from .fees import fee
 from .replies import DISCLOSING, FAMILIES, reply_type
 from .store import RequestStore
@@ -114,7 +116,13 @@ def restart_clock(
 ) -> dict[str, Any]:
     """Restart the clock from the day the corrected request arrived."""
     arrived = date.fromisoformat(str(data["corrected_on"]))
-    clock = _clock(data).corrected_on(arrived)
+    if arrived > today(ctx):
+        # A correction cannot have arrived tomorrow: that would move the reply period on.
+        raise FormValidationError({"corrected_on": [Problem("request.future_day")]})
+    try:
+        clock = _clock(data).corrected_on(arrived)
+    except ClockError as exc:
+        raise FormValidationError({"corrected_on": [Problem(exc.code, exc.params)]}) from None
     description = str(data.get("corrected_description") or "").strip()
     extra = {"description": description} if description else {}
     return _save_clock(ctx, days, data, clock, "clock_restarted", status="registered", **extra)
@@ -127,7 +135,9 @@ def assign_department(
     department = str(data.get("department") or "")
     if not RequestStore(ctx.connection).has_handlers(department):
         # A task for nobody would wait forever: the registrar must name a real department.
-        raise InvalidInputError("request.no_handlers", department=department)
+        # Said beside the field, so that the registrar keeps what he entered.
+        problem = Problem("request.no_handlers", {"department": department})
+        raise FormValidationError({"department": [problem]})
     RequestStore(ctx.connection).update(
         int(data["request_id"]), {"department": department, "status": "handling"}
     )
@@ -221,6 +231,80 @@ def _reply_attachments(data: dict[str, Any]) -> list[dict[str, Any]]:
     return [{key: found[key] for key in ("id", "filename", "sha256")}]
 
 
+def reply_letter(
+    connection: Connection,
+    data: dict[str, Any],
+    signed_on: date,
+    *,
+    reviewed: bool = True,
+) -> dict[str, Any]:
+    """Return the letter a reply in ``data`` makes: type, decision, basis, text, fee, files.
+
+    What a disclosing reply gives out is what the newest review of exactly
+    this content let out (先审查后公开).  A preview for the signer
+    (``reviewed=False``) shows the handler's text when no review cleared it yet.
+    The document a reply points to (by its 文号) is named with its title.
+    """
+    chosen = reply_type(str(data["reply_type"]))
+    request_id = int(data["request_id"])
+    body = str(data.get("reply_text") or "")
+    attachments = _reply_attachments(data)
+    documents = DisclosureStore(connection)
+    if chosen.family in DISCLOSING:
+        hashes = [a["sha256"] for a in attachments]
+        try:
+            body = str(
+                clearance(documents, "request_reply", str(request_id), body, hashes).disclosed_text
+            )
+        except NotReviewedError:
+            if reviewed:
+                raise
+    else:
+        attachments = []  # only a disclosing reply gives out a file
+    row = RequestStore(connection).get(request_id)
+    waived = data.get("payment") == "waived"
+    family = FAMILIES[chosen.family][0]
+    letter: dict[str, Any] = {
+        "reply_type": chosen.key,
+        "decision": family if chosen.reason is None else f"{family}（{chosen.zh}）",
+        "basis": chosen.basis,
+        "body": body,
+        "fee_yuan": 0 if waived or row is None else int(row.fee_yuan or 0),
+        "fee_method": "" if waived or row is None else str(row.fee_method or ""),
+        "signed_on": signed_on.isoformat(),
+        "attachments": attachments,
+    }
+    if document := named_document(connection, data, chosen.family):
+        letter["document"] = document
+    return letter
+
+
+def named_document(
+    connection: Connection, data: dict[str, Any], family: str
+) -> dict[str, Any] | None:
+    """Return the catalogue document a reply points to (id, 文号, title, published), or None.
+
+    An "already disclosed" reply says where the document is; a disclosing one
+    names what it gave out.
+    """
+    if family not in (*DISCLOSING, "already_disclosed"):
+        return None
+    number = str(data.get("disclosed_document") or "").strip()
+    if not number:
+        return None
+    found = DisclosureStore(connection).document_by_number(number)
+    if found is None:
+        return None
+    published = bool(found.published_at) and found.attribute == "proactive"
+    return {
+        "id": int(found.id),
+        "number": str(found.number),
+        "title": str(found.title),
+        "published": published,
+        "publication_url": str(found.publication_url or "") if published else "",
+    }
+
+
 def send_reply(
     ctx: ServiceContext,
     data: dict[str, Any],
@@ -232,30 +316,9 @@ def send_reply(
     """Record the signed reply: its type, the letter the applicant reads, the time."""
     chosen = reply_type(str(data["reply_type"]))
     request_id = int(data["request_id"])
-    body = str(data.get("reply_text") or "")
-    attachments = _reply_attachments(data)
-    if chosen.family in DISCLOSING:
-        # 先审查后公开: what goes out is what the newest review of exactly this content let out.
-        hashes = [a["sha256"] for a in attachments]
-        store_ = DisclosureStore(ctx.connection)
-        cleared = clearance(store_, "request_reply", str(request_id), body, hashes)
-        body = str(cleared.disclosed_text)
-    else:
-        attachments = []  # only a disclosing reply gives out a file
+    letter = reply_letter(ctx.connection, data, today(ctx))
+    attachments = letter["attachments"]
     store = RequestStore(ctx.connection)
-    row = store.get(request_id)
-    waived = data.get("payment") == "waived"
-    family = FAMILIES[chosen.family][0]
-    letter = {
-        "reply_type": chosen.key,
-        "decision": family if chosen.reason is None else f"{family}（{chosen.zh}）",
-        "basis": chosen.basis,
-        "body": body,
-        "fee_yuan": 0 if waived or row is None else int(row.fee_yuan or 0),
-        "fee_method": "" if waived or row is None else str(row.fee_method or ""),
-        "signed_on": today(ctx).isoformat(),
-        "attachments": attachments,
-    }
     item = _given_item(ctx, data, chosen.family, attachments)
     store.update(
         request_id,
