@@ -59,9 +59,10 @@ def test_a_draft_without_attribute_is_returned(sign_in) -> None:
     drafter.get_by_label("标题").fill("关于调整工作领导小组的通知")
     drafter.get_by_label("文件类型").select_option("general")
     drafter.get_by_label("正文").fill("正文。")
-    submit_draft(drafter)
-    drafter.get_by_role("link", name="待办").first.click()
-    open_first_task(drafter, "起草")
+    drafter.get_by_role("button", name="提交").click()
+    # Not "submitted": the drafter is back on the returned draft, with the reasons.
+    drafter.wait_for_selector("form[enctype]")
+    assert "被退回（退文）" in drafter.get_by_role("status").inner_text()
     notice = drafter.get_by_role("alert")
     assert "退文" in notice.inner_text()
     assert "未标明公开属性" in notice.inner_text()
