@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from lxml import etree
+from marshmallow import fields
 from sqlalchemy import select
 
 from . import audit
@@ -19,6 +22,7 @@ from .access import (
 )
 from .checkpoints import configured_public_key
 from .clock import local_day_start
+from .definitions import NS, labels
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
@@ -39,10 +43,86 @@ from .views import (
 )
 
 if TYPE_CHECKING:
+    from .definitions import CompiledDefinition
+    from .forms import FormSchema
     from .runtime import WorkflowEngine
 
 #: lists count their rows up to here and then say "more than" (a count never scans everything)
 COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class FieldTerm:
+    """How a form names one of its fields, and its choices, in Chinese and English."""
+
+    label: str
+    label_en: str | None = None
+    #: choice value -> (Chinese, English)
+    choices: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: what an empty choice means, when the form names it
+    blank: tuple[str, str] | None = None
+    boolean: bool = False
+
+
+@dataclass(frozen=True)
+class ProcessTerms:
+    """The names a deployed process gives itself and its elements, and its forms their fields.
+
+    Read from the BPMN (``name`` and ``name:<language>`` properties) and the
+    forms of its user tasks, so a history's codes can be shown by their names.
+    """
+
+    process_id: str
+    name: str
+    labels: dict[str, str]
+    #: element id -> (name, labels), for the process and every process it calls
+    elements: dict[str, tuple[str, dict[str, str]]]
+    #: user task's element id -> its form's fields
+    fields: dict[str, dict[str, FieldTerm]]
+
+    def field_terms(self, element_id: str | None) -> dict[str, FieldTerm]:
+        """Return the fields of an element's form, or of every form when no element is named."""
+        if element_id is not None and element_id in self.fields:
+            return self.fields[element_id]
+        every: dict[str, FieldTerm] = {}
+        for terms in self.fields.values():
+            for name, term in terms.items():
+                every.setdefault(name, term)
+        return every
+
+
+def _field_term(spec: fields.Field[Any]) -> FieldTerm:
+    meta = spec.metadata
+    return FieldTerm(
+        label=str(meta.get("label") or ""),
+        label_en=meta.get("label_en"),
+        choices={
+            str(key): (str(names[0]), str(names[1] if len(names) > 1 else names[0]))
+            for key, names in (meta.get("choices") or {}).items()
+        },
+        blank=(str(meta["blank"][0]), str(meta["blank"][1])) if meta.get("blank") else None,
+        boolean=isinstance(spec, fields.Boolean),
+    )
+
+
+def _form_terms(schema: FormSchema) -> dict[str, FieldTerm]:
+    terms = {name: _field_term(spec) for name, spec in schema.fields.items()}
+    for name, (zh, en) in schema.FILE_FIELDS.items():
+        terms[name] = FieldTerm(zh, en)
+    return terms
+
+
+def _process_labels(compiled: CompiledDefinition, process_id: str) -> dict[str, str]:
+    """Return a process's names in other languages, from its BPMN element."""
+    info = compiled.processes.get(process_id)
+    if info is None:
+        return {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(compiled.files[info.file].encode("utf-8"), parser=parser)
+    for process in root.iterfind("bpmn:process", NS):
+        if process.get("id") == process_id:
+            return dict(labels(process))
+    return {}
 
 
 def _page_size(limit: int) -> int:
@@ -61,6 +141,8 @@ class Queries:
     """Read-only questions to the engine: no call here changes anything."""
 
     def __init__(self, engine: WorkflowEngine) -> None:
+        #: (definition id, process id) -> its terms; a deployed definition never changes
+        self._terms: dict[tuple[int, str], ProcessTerms] = {}
         self._engine = engine
 
     def inbox(self, username: str, after: str | None = None, limit: int = 50) -> TaskPage:
@@ -168,6 +250,71 @@ class Queries:
         """Return every process id ever deployed."""
         with self._engine.store.read() as repo:
             return repo.process_ids()
+
+    def process_names(self) -> dict[str, tuple[str, dict[str, str]]]:
+        """Return every process ever deployed: id -> (name, labels), from its newest BPMN."""
+        named: dict[str, tuple[str, dict[str, str]]] = {}
+        with self._engine.store.read() as repo:
+            for process_id in repo.process_ids():
+                latest = repo.latest_definition(process_id)
+                if latest is None:
+                    named[process_id] = (process_id, {})
+                    continue
+                terms = self._process_terms(repo, latest[0], process_id)
+                named[process_id] = (terms.name, terms.labels)
+        return named
+
+    def terms(self, instance_id: int, reader: str) -> ProcessTerms:
+        """Return the names of an instance's process, elements and form fields, to its reader."""
+        with self._engine.store.read() as repo:
+            instance = self._instance(repo, instance_id, reader)
+            return self._process_terms(repo, instance.definition_id, instance.process_id)
+
+    def _process_terms(self, repo: Any, definition_id: int, process_id: str) -> ProcessTerms:
+        key = (definition_id, process_id)
+        found = self._terms.get(key)
+        if found is not None:
+            return found
+        compiled = self._engine.compiled(repo.connection, definition_id)
+        info = compiled.processes.get(process_id)
+        if info is None:
+            found = ProcessTerms(process_id, process_id, {}, {}, {})
+        else:
+            spec, called = compiled.spec(process_id)
+            elements: dict[str, tuple[str, dict[str, str]]] = {}
+            for each in (*called.values(), spec):  # the process's own names win
+                for task_spec in each.task_specs.values():
+                    bpmn_id = getattr(task_spec, "bpmn_id", None)
+                    name = getattr(task_spec, "bpmn_name", None)
+                    if bpmn_id and name:
+                        properties = (getattr(task_spec, "extensions", None) or {}).get(
+                            "properties"
+                        ) or {}
+                        elements[bpmn_id] = (
+                            name,
+                            {
+                                k[len("name:") :]: v
+                                for k, v in properties.items()
+                                if k.startswith("name:") and v
+                            },
+                        )
+            processes = {spec.name, *called}
+            forms = self._engine.forms
+            found = ProcessTerms(
+                process_id,
+                info.name,
+                _process_labels(compiled, process_id),
+                elements,
+                {
+                    element_id: _form_terms(forms.schema(rules.form, compiled.json_forms))
+                    for (pid, element_id), rules in sorted(
+                        compiled.user_tasks.items(), key=lambda kv: kv[0][0] == process_id
+                    )
+                    if pid in processes
+                },
+            )
+        self._terms[key] = found
+        return found
 
     def timeline(
         self, instance_id: int, reader: str, from_seq: int = 1, limit: int = 100

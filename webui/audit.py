@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine import Engine
+from engine.disclosure.documents import RETURN_REASONS
+from engine.queries import FieldTerm, ProcessTerms
 from engine.replay import ReplayStep
-from engine.views import InstanceFilter
+from engine.views import EventView, InstanceFilter
 
 from . import paging
-from .i18n import label
+from .i18n import label, pick
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -83,7 +88,7 @@ def instances() -> ResponseReturnValue:
     page = engine.queries.browse_instances(
         current_user.username, chosen, request.args.get("before", type=int)
     )
-    processes = engine.queries.process_ids()
+    processes = {pid: label(*names) for pid, names in engine.queries.process_names().items()}
     return render_template(
         "audit_instances.html",
         page=page,
@@ -109,20 +114,125 @@ def verify(instance_id: int) -> ResponseReturnValue:
     )
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event of a timeline as the auditor reads it: names, not codes."""
+
+    event: EventView
+    #: what happened (发起, 办理, 退回…)
+    what: str
+    #: the BPMN element it happened at, by its name in the reader's language
+    step: str | None
+    #: a code shown only when the BPMN names nothing (a service's operation)
+    code: str | None
+    #: why: return reasons by their text, a reason given, a sender's opinion
+    reasons: tuple[str, ...]
+    comment: str | None
+    #: (field label, old, new) and (field label, value), values readable
+    changes: tuple[tuple[str, str, str], ...]
+    submitted: tuple[tuple[str, str], ...]
+
+
+def _entry(event: EventView, terms: ProcessTerms) -> Entry:
+    data = event.data
+    element = data.get("element_id")
+    if data.get("name"):
+        step: str | None = label(data["name"], data.get("labels"))
+    elif element in terms.elements:
+        step = label(*terms.elements[element])
+    else:
+        step = None
+    code = data.get("operation") if step is None else None
+    fields = terms.field_terms(element if event.type != "data_changed" else None)
+    changes = tuple(
+        (_field_label(name, fields.get(name)), *_old_new(change, fields.get(name)))
+        for name, change in dict(data.get("changes") or {}).items()
+    )
+    submitted = (
+        tuple(
+            (_field_label(name, fields.get(name)), _readable(value, fields.get(name)))
+            for name, value in dict(data.get("data") or {}).items()
+        )
+        if event.type == "task_completed"
+        else ()
+    )
+    reasons = tuple(
+        pick(*RETURN_REASONS[code]) if code in RETURN_REASONS else str(code)
+        for code in data.get("reasons") or ()
+    )
+    if data.get("reason"):
+        reasons += (str(data["reason"]),)
+    comment = str(data["comment"]) if event.type == "sent_back" and data.get("comment") else None
+    what = EVENTS.get(event.type, event.type)
+    if event.type == "sent_back" and data.get("automatic"):
+        what = _l("自动退文")  # returned by the rules, not by a person
+    return Entry(
+        event,
+        str(what),
+        step,
+        code,
+        reasons,
+        comment,
+        changes,
+        submitted,
+    )
+
+
+def _field_label(name: str, term: FieldTerm | None) -> str:
+    """Return a field's label in the reader's language, its name when its form gives none."""
+    if term is None:
+        return name
+    return pick(term.label or None, term.label_en) or name
+
+
+def _old_new(change: Any, term: FieldTerm | None) -> tuple[str, str]:
+    """Return a recorded change ([old, new], or {old, new}) as two readable values."""
+    if isinstance(change, dict):
+        return _readable(change.get("old"), term), _readable(change.get("new"), term)
+    if isinstance(change, list | tuple) and len(change) == 2:
+        return _readable(change[0], term), _readable(change[1], term)
+    return "—", _readable(change, term)
+
+
+def _readable(value: object, term: FieldTerm | None = None) -> str:
+    """Return a recorded value as a reader reads it: 是/否, choices by their label, — for none."""
+    if term is not None and isinstance(value, str):
+        if value in term.choices:
+            return pick(*term.choices[value])
+        if value == "" and term.blank:
+            return pick(*term.blank)
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, dict) and "sha256" in value:
+        return f"{value.get('filename', '')}（SHA-256 {str(value['sha256'])[:12]}…）"
+    if isinstance(value, list):
+        return "、".join(_readable(v, term) for v in value)
+    return str(value)
+
+
 @bp.get("/instances/<id:instance_id>")
 @login_required
 def timeline(instance_id: int) -> ResponseReturnValue:
     """Show a bounded page of one instance's history: who did what, when, what changed."""
-    page = _engine().queries.timeline(
+    queries = _engine().queries
+    page = queries.timeline(
         instance_id, current_user.username, request.args.get("from", 1, type=int)
     )
+    terms = queries.terms(instance_id, current_user.username)
     more_url = (
         url_for("audit.timeline", instance_id=instance_id, **{"from": page.next_seq})
         if page.next_seq
         else None
     )
     return render_template(
-        "audit_timeline.html", page=page, events=EVENTS, statuses=STATUSES, more_url=more_url
+        "audit_timeline.html",
+        page=page,
+        entries=[_entry(e, terms) for e in page.events],
+        process=label(terms.name, terms.labels),
+        statuses=STATUSES,
+        more_url=more_url,
     )
 
 
@@ -130,16 +240,27 @@ def timeline(instance_id: int) -> ResponseReturnValue:
 @login_required
 def steps(instance_id: int) -> ResponseReturnValue:
     """Step through an instance's history re-executed on its diagram, one step at a time."""
-    page = _engine().queries.replay(instance_id, current_user.username)
+    queries = _engine().queries
+    page = queries.replay(instance_id, current_user.username)
+    terms = queries.terms(instance_id, current_user.username)
     first = max(0, request.args.get("from", 0, type=int) or 0)
     shown = page.report.steps[first : first + STEPS_PER_PAGE]
-    window = [_step(s, page.names, first + k + 1) for k, s in enumerate(shown)]
+    window = [_step(s, page.names, first + k + 1, terms) for k, s in enumerate(shown)]
     later = first + STEPS_PER_PAGE < len(page.report.steps)
+    # A step is one input from outside and every event it led to: say so beside the count.
+    position = _(
+        "第 %(k)s / %(n)s 步（共 %(events)s 个事件）",
+        k="{k}",
+        n="{n}",
+        events=page.instance.event_count,
+    )
     return render_template(
         "audit_steps.html",
         page=page,
         steps=window,
         statuses=STATUSES,
+        process=label(terms.name, terms.labels),
+        position_label=position,
         process_id=page.instance.process_id,
         earlier_url=url_for(
             "audit.steps", instance_id=instance_id, **{"from": max(0, first - STEPS_PER_PAGE)}
@@ -154,10 +275,23 @@ def steps(instance_id: int) -> ResponseReturnValue:
     )
 
 
-def _step(step: ReplayStep, names: dict[str, str], number: int) -> dict[str, object]:
+def _step(
+    step: ReplayStep, names: dict[str, str], number: int, terms: ProcessTerms
+) -> dict[str, object]:
     """Return one replayed step as the diagram's step-through reads it."""
     what = str(EVENTS.get(step.kind, step.kind))
-    title = f"{number}. {what}" + (f" · {label(step.name, step.labels)}" if step.name else "")
+    if step.name:
+        where: str | None = label(step.name, step.labels)
+    elif step.element_id in terms.elements:
+        where = label(*terms.elements[step.element_id])
+    else:
+        where = None
+    events = (
+        _("（事件 %(n)s）", n=step.seq_from)
+        if step.seq_from == step.seq_to
+        else _("（事件 %(a)s–%(b)s）", a=step.seq_from, b=step.seq_to)
+    )
+    title = f"{number}. {what}" + (f" · {where}" if where else "") + events
     return {
         "seq_from": step.seq_from,
         "seq_to": step.seq_to,

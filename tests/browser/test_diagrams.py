@@ -138,10 +138,9 @@ def test_the_auditor_steps_through_a_replayed_history_with_keys_buttons_and_the_
     sign_in, server: str, site: tuple[str, Engine]
 ) -> None:
     engine = site[1]
-    published = engine.queries.browse_instances(
-        "qian", InstanceFilter(process_id="document_approval", status="completed")
-    ).items[0]
+    published = _a_published_document(engine)
     steps = len(engine.queries.replay(published.id, "qian").report.steps)
+    events = published.event_count
     page = sign_in("qian")
     problems = watch_console(page)
     page.goto(f"{server}/audit/instances/{published.id}/steps")
@@ -153,14 +152,14 @@ def test_the_auditor_steps_through_a_replayed_history_with_keys_buttons_and_the_
         marked = page.locator(".djs-element.gk-waiting")
         return [marked.nth(i).get_attribute("data-element-id") for i in range(marked.count())]
 
-    assert indicator.inner_text() == f"第 1 / {steps} 步"
+    assert indicator.inner_text() == f"第 1 / {steps} 步（共 {events} 个事件）"
     assert waiting() == ["draft"]
     assert page.get_by_role("button", name="上一步").is_disabled()
     assert page.locator("[data-step-title]").inner_text().startswith("1. 发起")
 
     component.focus()
     page.keyboard.press("ArrowRight")
-    assert indicator.inner_text() == f"第 2 / {steps} 步"
+    assert indicator.inner_text() == f"第 2 / {steps} 步（共 {events} 个事件）"
     # the head's review, and the drafter's 撤回 that waits on it until the head starts
     assert waiting() == ["dept_review", "withdrawn"]
     assert page.locator('.djs-element.gk-done[data-element-id="draft"]').count() == 1
@@ -169,22 +168,62 @@ def test_the_auditor_steps_through_a_replayed_history_with_keys_buttons_and_the_
     assert "关于印发2026年政务公开工作要点的通知" in page.locator("[data-step-data]").inner_text()
 
     page.get_by_role("button", name="末步").click()
-    assert indicator.inner_text() == f"第 {steps} / {steps} 步"
+    assert indicator.inner_text() == f"第 {steps} / {steps} 步（共 {events} 个事件）"
     assert waiting() == []
     assert page.locator('.djs-element.gk-done[data-element-id="publish"]').count() == 1
     assert page.get_by_role("button", name="下一步").is_disabled()
 
     page.get_by_role("button", name="上一步").click()
-    assert indicator.inner_text() == f"第 {steps - 1} / {steps} 步"
+    assert indicator.inner_text() == f"第 {steps - 1} / {steps} 步（共 {events} 个事件）"
     page.keyboard.press("Home")  # the focus is on the button, inside the component
-    assert indicator.inner_text() == f"第 1 / {steps} 步"
+    assert indicator.inner_text() == f"第 1 / {steps} 步（共 {events} 个事件）"
     page.keyboard.press("End")
-    assert indicator.inner_text() == f"第 {steps} / {steps} 步"
+    assert indicator.inner_text() == f"第 {steps} / {steps} 步（共 {events} 个事件）"
 
     fresh = page.context.new_page()
     fresh.goto(f"{server}/audit/instances/{published.id}/steps#step-2")
     wait_drawn(fresh)
-    assert fresh.locator("[data-step-indicator]").inner_text() == f"第 2 / {steps} 步"
+    assert (
+        fresh.locator("[data-step-indicator]").inner_text()
+        == f"第 2 / {steps} 步（共 {events} 个事件）"
+    )
     assert fresh.locator('.djs-element.gk-waiting[data-element-id="dept_review"]').count() == 1
     fresh.close()
     assert not problems, problems
+
+
+def test_the_replayed_diagram_is_one_tab_stop_with_its_watermark_kept(
+    sign_in, server: str, site: tuple[str, Engine]
+) -> None:
+    engine = site[1]
+    published = _a_published_document(engine)
+    page = sign_in("qian")
+    problems = watch_console(page)
+    page.goto(f"{server}/audit/instances/{published.id}/steps")
+    wait_drawn(page)
+    component = page.locator("[data-bpmn-diagram]")
+    component.focus()
+    page.keyboard.press("Tab")
+    # From the component straight to its first usable button (首步 and 上一步 are disabled
+    # on the first step): neither the drawing nor the bpmn.io link takes a Tab stop.
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "下一步"
+    stops = page.evaluate(
+        """() => [...document.querySelectorAll('[data-diagram-canvas] *')]
+            .filter((e) => e.tabIndex >= 0).map((e) => e.outerHTML.slice(0, 60))"""
+    )
+    assert stops == []
+    # The watermark the bpmn-js licence requires stays, visible; the credits are on the page.
+    assert page.locator("[data-diagram-canvas] a.bjs-powered-by").is_visible()
+    credits = page.get_by_role("link", name="开源软件许可")
+    assert credits.get_attribute("href") == "/static/diagram/LICENSES.txt"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.hasAttribute('data-bpmn-diagram')")
+    assert not problems, problems
+
+
+def _a_published_document(engine: Engine) -> Any:
+    """Return a completed document approval, as the auditor's list gives it."""
+    return engine.queries.browse_instances(
+        "qian", InstanceFilter(process_id="document_approval", status="completed")
+    ).items[0]

@@ -266,6 +266,19 @@ class Steps {
   }
 }
 
+/**
+ * Leave the component itself the diagram's only Tab stop: its keys go through the
+ * steps.  bpmn-js makes its drawing focusable (for its own keys, which pan) and its
+ * bpmn.io watermark a link; the watermark stays as it is and fully visible, as the
+ * bpmn-js licence requires, only out of the Tab order (the page credits bpmn-js
+ * below the diagram, with the licences of what is bundled).
+ */
+function oneTabStop(root) {
+  for (const element of root.querySelectorAll('svg[tabindex], a.bjs-powered-by')) {
+    element.setAttribute('tabindex', '-1');
+  }
+}
+
 function showProblem(root, message) {
   const note = root.querySelector('[data-diagram-note]');
   if (note) {
@@ -281,6 +294,9 @@ export async function render(root) {
   const url = root.getAttribute('data-bpmn-url');
   const viewer = new NavigatedViewer({ container: host });
   root.gongkaiViewer = viewer;
+  if (root.hasAttribute('tabindex')) {
+    oneTabStop(root);
+  }
   try {
     const response = await fetch(url, {
       credentials: 'same-origin',
