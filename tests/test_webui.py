@@ -256,7 +256,10 @@ def test_a_provisional_due_date_is_marked_and_the_admin_is_told_until_the_schedu
     assert "2027-01-19" in publisher.get("/") and "待确认" in publisher.get("/")
     admin = Browser(client).login("admin")
     assert "节假日安排尚未载入" in admin.get("/admin/tasks") and "2027" in admin.get("/admin/tasks")
-    admin.get("/admin/calendar")
+    years = admin.get("/admin/calendar").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = dict(re.findall(r'<th scope="row">(\d{4})</th>\s*<td>\s*(.+)', years))
+    assert rows["2026"].startswith("内置") and "未载入" in rows["2027"], rows
     admin.post("/admin/calendar", {"schedule": "2027-01-01 holiday 元旦\n"})
     assert "节假日安排尚未载入" not in admin.get("/admin/tasks")
+    assert "已载入（1 天）" in admin.get("/admin/calendar")
     assert "待确认" not in publisher.get("/")

@@ -91,7 +91,8 @@ def calendar() -> ResponseReturnValue:
             flash(_("已载入 %(count)d 天。", count=count))
             return redirect(url_for("admin.calendar"))
     status = 400 if error else 200
-    return render_template("admin_calendar.html", error=error, schedule=text), status
+    years = _engine().calendar.schedule_years()
+    return render_template("admin_calendar.html", error=error, schedule=text, years=years), status
 
 
 @bp.route("/departments", methods=["GET", "POST"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -10,12 +12,28 @@ from ..errors import ConflictError, InvalidInputError, NotFoundError
 from .documents import DEADLINES
 from .official_days import WorkingDays
 from .store import DisclosureStore
-from .workdays import CHINA, ScheduleError, parse_schedule
+from .workdays import CHINA, ScheduleError, WorkingCalendar, parse_schedule
 
 if TYPE_CHECKING:
     from ..runtime import WorkflowEngine
 
 _ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ScheduleYear:
+    """Where a year's holidays and adjusted working days come from."""
+
+    year: int
+    #: days of the year the admin loaded from the State Council's notice
+    loaded_days: int
+    #: the bundled calendar (the ``chinese-calendar`` package) has the year's notice
+    built_in: bool
+
+    @property
+    def official(self) -> bool:
+        """Tell whether deadlines in this year are final (else provisional, 待确认)."""
+        return self.loaded_days > 0 or self.built_in
 
 
 class CalendarAdmin:
@@ -118,6 +136,19 @@ class CalendarAdmin:
             years.add(calendar.deadline(start, kind.days, kind.remind_before).due_at.year)
             years.add(start.astimezone(CHINA).year)
         return sorted(year for year in years if not calendar.covers(year))
+
+    def schedule_years(self) -> list[ScheduleYear]:
+        """Return last year to next year, and every year loaded: where each one's schedule is."""
+        today = self._engine.clock().astimezone(CHINA).date()
+        with self._engine.store.read() as repo:
+            rows = DisclosureStore(repo.connection).calendar_days()
+        loaded = Counter(date.fromisoformat(day).year for day, _, _ in rows)
+        bundled = WorkingCalendar({})
+        first, last = min([today.year - 1, *loaded]), max([today.year + 1, *loaded])
+        return [
+            ScheduleYear(year, loaded.get(year, 0), bundled.covers(year))
+            for year in range(first, last + 1)
+        ]
 
     def is_working_day(self, day: date) -> bool:
         """Tell whether ``day`` is a working day by the official calendar."""
