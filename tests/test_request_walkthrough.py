@@ -266,3 +266,20 @@ def test_the_correction_step_shows_the_notice_and_its_deadline(
         .get(f"/tasks/{_task(engine, 'wujiu', 'await_correction', instance)}")
     )
     assert "请写明所需文件的名称或文号。" in page and due in page and "补正期限" in page
+
+
+def test_an_applicants_earlier_requests_show_their_replies_by_name(
+    app: Flask, client: FlaskClient
+) -> None:
+    engine = _engine(app)
+    reply = {"reply_type": "cannot_provide.not_held", "reply_text": "不掌握。"}
+    first = _to_sign(app, client, "第一份会议记录", reply)
+    engine.complete_task(
+        _task(engine, "wangwu", "sign_reply", first), "wangwu", {"decision": "approve"}
+    )
+    submit(client, description="第二份会议记录")
+    second = engine.requests.of_instance(_instance_of(engine, "第二份会议记录"), "wujiu")
+    assert second is not None
+    page = Browser(app.test_client()).login("wujiu").get(f"/requests/{second.id}")
+    earlier = page.split("第一份会议记录", 1)[1].split("</tr>", 1)[0]
+    assert "本机关不掌握相关政府信息" in earlier and "cannot_provide" not in earlier
