@@ -203,11 +203,24 @@ def test_the_replayed_diagram_is_one_tab_stop_with_its_watermark_kept(
     wait_drawn(page)
     component = page.locator("[data-bpmn-diagram]")
     component.focus()
-    page.keyboard.press("Tab")
-    # From the component straight to its first usable button (首步 and 上一步 are disabled
-    # on the first step): neither the drawing nor the bpmn.io link takes a Tab stop.
-    focused = page.evaluate("document.activeElement.textContent")
-    assert focused == "下一步"
+    # From the component to its buttons: zoom, then the first usable step button (首步 and
+    # 上一步 are disabled on the first step); neither the drawing nor the bpmn.io link takes
+    # a Tab stop.
+    focused = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.textContent"))
+    assert focused == ["放大", "缩小", "适合窗口", "下一步"]
+    # The zoom buttons work from the keyboard: a large process drawn to fit can be read.
+    zoom = "document.querySelector('[data-bpmn-diagram]').gongkaiViewer.get('canvas').zoom()"
+    fitted = page.evaluate(zoom)
+    page.get_by_role("button", name="放大").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate(zoom) > fitted * 1.2
+    page.get_by_role("button", name="适合窗口").focus()
+    page.keyboard.press("Enter")
+    assert abs(page.evaluate(zoom) - fitted) < 0.01
+    component.focus()
     stops = page.evaluate(
         """() => [...document.querySelectorAll('[data-diagram-canvas] *')]
             .filter((e) => e.tabIndex >= 0).map((e) => e.outerHTML.slice(0, 60))"""
@@ -217,6 +230,7 @@ def test_the_replayed_diagram_is_one_tab_stop_with_its_watermark_kept(
     assert page.locator("[data-diagram-canvas] a.bjs-powered-by").is_visible()
     credits = page.get_by_role("link", name="开源软件许可")
     assert credits.get_attribute("href") == "/static/diagram/LICENSES.txt"
+    page.keyboard.press("Tab")
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.hasAttribute('data-bpmn-diagram')")
     assert not problems, problems

@@ -317,6 +317,7 @@ export async function render(root) {
     throw error;
   }
   viewer.get('canvas').zoom('fit-viewport', 'auto');
+  zoomButtons(root, viewer.get('canvas'));
   const markers = new Markers(viewer);
   const steps = idListOfSteps(jsonAttribute(root, 'data-steps', null));
   if (steps) {
@@ -329,6 +330,25 @@ export async function render(root) {
   }
   root.dataset.diagramState = 'ready';
   return viewer;
+}
+
+/** Wire the zoom buttons: a large process drawn to fit is too small to read. */
+function zoomButtons(root, canvas) {
+  const actions = {
+    in: () => canvas.zoom(canvas.zoom() * 1.25),
+    out: () => canvas.zoom(canvas.zoom() / 1.25),
+    fit: () => canvas.zoom('fit-viewport', 'auto'),
+  };
+  for (const button of root.querySelectorAll('[data-zoom]')) {
+    const action = actions[button.getAttribute('data-zoom')];
+    if (action) {
+      button.addEventListener('click', action);
+    }
+  }
+  const controls = root.querySelector('[data-diagram-zoom]');
+  if (controls) {
+    controls.hidden = false;
+  }
 }
 
 function idListOfSteps(value) {
