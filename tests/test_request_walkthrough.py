@@ -76,6 +76,9 @@ def test_the_office_head_reads_the_request_and_the_letter_he_signs(
     office = Browser(app.test_client()).login("wangwu")
     page = office.get(f"/tasks/{sign}")
     assert "某年某月某会议的记录" in page and NAME in page
+    # Headed by the request's own number (依申请〔2026〕N号), not the engine's instance id.
+    heading = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert "依申请" in heading and f"#{instance}" not in heading, heading
     assert "本机关不掌握相关政府信息" in page and "经检索，本机关未制作该信息。" in page
     assert f"/requests/{request_id}/letter" in page
     assert "审签单" not in page and f"/documents/{instance}/sheet" not in page
