@@ -355,12 +355,26 @@ class _Checker:
             "conditionExpression",
             "completionCondition",
             "loopCardinality",
+            "loopCondition",
+            "condition",
             "timeDate",
             "timeDuration",
             "timeCycle",
         ):
             for expr in self.root.iter(f"{{{BPMN}}}{tag}"):
                 checks.append((expr.getparent(), expr.text or "", "eval"))
+        # what a message, signal, error or escalation carries, and how a message is
+        # correlated: expressions SpiffWorkflow evaluates when the event is thrown or caught
+        for retrieval in self.root.iter(f"{{{BPMN}}}correlationPropertyRetrievalExpression"):
+            for expr in retrieval:
+                if isinstance(expr.tag, str):
+                    checks.append((retrieval, expr.text or "", "eval"))
+        for tag in ("messagePayload", "payloadExpression"):
+            for expr in self.root.iter(f"{{{SPIFF}}}{tag}"):
+                checks.append((expr.getparent(), expr.text or "", "eval"))
+        for correlation in self.root.iter(f"{{{SPIFF}}}processVariableCorrelation"):
+            for expr in correlation.iterfind("spiffworkflow:expression", NS):
+                checks.append((correlation, expr.text or "", "eval"))
         for owner, source, mode in checks:
             element = owner
             while element is not None and element.get("id") is None:

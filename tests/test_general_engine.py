@@ -313,3 +313,40 @@ def test_a_pool_for_another_party_is_drawn_but_not_run(core: WorkflowEngine) -> 
     with pytest.raises(DeploymentError) as refused:
         core.deploy_files({"external_pool.bpmn": only_a_black_box})
     assert "no executable process" in refused.value.problems[0].message
+
+
+def test_loop_and_event_expressions_run_and_are_checked_at_deployment(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(files("event_expressions.bpmn"))
+    instance = core.start("event_expressions", "clara", {"case_no": "C-1"})
+    assert instance.data["count"] == 3  # the loop ran until its condition was false
+    assert core.send_message("go_on", {"case_no": "C-2"}).reached == ()
+    assert core.send_message("go_on", {"case_no": "C-1", "ok": True}).reached == (instance.id,)
+    done = core.queries.get_instance(instance.id)
+    assert (done.status, done.data["go"]) == ("completed", {"case_no": "C-1", "ok": True})
+
+    bpmn = (ELEMENTS / "event_expressions.bpmn").read_text(encoding="utf-8")
+    broken = {
+        "count &lt; 3</bpmn:loopCondition>": "len(locals()) &lt; 3</bpmn:loopCondition>",
+        "count &gt;= 3</bpmn:condition>": "count &gt;=</bpmn:condition>",
+        '{"count": count}</spiffworkflow:payloadExpression>': (
+            '{"count": open("x")}</spiffworkflow:payloadExpression>'
+        ),
+        "count}</spiffworkflow:messagePayload>": "count</spiffworkflow:messagePayload>",
+        "case_no</spiffworkflow:expression>": "import os</spiffworkflow:expression>",
+        "case_no</bpmn:messagePath>": "case_no.</bpmn:messagePath>",
+    }
+    for old, new in broken.items():
+        assert old in bpmn
+        bpmn = bpmn.replace(old, new)
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({"event_expressions.bpmn": bpmn})
+    assert {p.element_id for p in refused.value.problems} == {
+        "count_up",
+        "check_count_condition",
+        "counted",
+        "tell_message",
+        "wait_go_on_message",
+        "case_no",
+    }
