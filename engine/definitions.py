@@ -411,10 +411,15 @@ LABEL_PREFIX = "name:"
 
 def labels(element: Any) -> tuple[tuple[str, str], ...]:
     """Return an element's names in other languages, from its ``name:<language>`` properties."""
+    return named_labels(_properties(element))
+
+
+def named_labels(properties: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Return the names in other languages among extension properties (``name:<language>``)."""
     return tuple(
         sorted(
             (key[len(LABEL_PREFIX) :], value)
-            for key, value in _properties(element).items()
+            for key, value in properties.items()
             if key.startswith(LABEL_PREFIX) and value
         )
     )

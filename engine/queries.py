@@ -22,7 +22,7 @@ from .access import (
 )
 from .checkpoints import configured_public_key
 from .clock import local_day_start
-from .definitions import NS, labels
+from .definitions import NS, labels, named_labels
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
@@ -290,14 +290,7 @@ class Queries:
                         properties = (getattr(task_spec, "extensions", None) or {}).get(
                             "properties"
                         ) or {}
-                        elements[bpmn_id] = (
-                            name,
-                            {
-                                k[len("name:") :]: v
-                                for k, v in properties.items()
-                                if k.startswith("name:") and v
-                            },
-                        )
+                        elements[bpmn_id] = (name, dict(named_labels(properties)))
             processes = {spec.name, *called}
             forms = self._engine.forms
             found = ProcessTerms(

@@ -199,6 +199,10 @@ def test_every_route_answers_every_role_as_the_matrix_says(app: Flask) -> None:
         check(user, "GET", "/documents", 302 if user == ANONYMOUS else 200)
 
         check(user, "GET", "/public/", 200)
+        # a receipt is only ever the one this browser's own filing left in its session;
+        # the paper-request receipt is the registrar's
+        check(user, "GET", "/public/request/receipt", 200)
+        check(user, "GET", "/requests/new/receipt", 200 if user == "wujiu" else signed)
         check(user, "GET", f"/public/{cases.documents[PUBLIC]}", 200)
         for case in ("to_publish", "to_review", "withheld"):
             check(user, "GET", f"/public/{cases.documents[case]}", 404)
