@@ -112,7 +112,7 @@ class WorkflowEngine:
         self.read_policy = ReadPolicy(self.domain.read_all_groups, self.domain.head_groups)
         self.users = UserDirectory(
             self.store,
-            self._now,
+            self.moment,
             self.domain.knows_group,
             sign_in_policy,
             password_method,
@@ -138,13 +138,14 @@ class WorkflowEngine:
         self._live_lock = Lock()
         clock.install_in_spiffworkflow()
 
-    def _now(self) -> tuple[datetime, str]:
+    def moment(self) -> tuple[datetime, str]:
+        """Return the engine clock's time, and the same in the one text form the engine stores."""
         moment = self.clock()
         return moment, iso(moment)
 
     def now(self) -> str:
         """Return the engine clock's time in the one text form the engine stores."""
-        return self._now()[1]
+        return self.moment()[1]
 
     # -- definitions ----------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class WorkflowEngine:
     ) -> DeploymentResult:
         """Deploy ``{file name: BPMN text}`` as one definition version."""
         compiled = compile_definition(files, self.deploy_rules(strict_groups))
-        _, now = self._now()
+        _, now = self.moment()
         with self.store.write() as repo:
             existing = repo.definition_by_hash(compiled.content_hash)
             if existing is not None:
@@ -250,7 +251,7 @@ class WorkflowEngine:
         then: Callable[[Repository, Step], None] | None = None,
     ) -> InstanceView:
         """Start an instance; ``then`` may add to its first step before it is saved."""
-        moment, now = self._now()
+        moment, now = self.moment()
         initial = self._start_data(data)
         with self.store.write() as repo:
             held = roles_of(repo, actor) if actor is not None else None
@@ -364,7 +365,7 @@ class WorkflowEngine:
         ready user tasks.  The change is an event of the instance's history,
         with the old and new values and ``reason``.
         """
-        moment, now = self._now()
+        moment, now = self.moment()
         self._start_data(updates)
         with self.store.write() as repo:
             instance = repo.instance(instance_id, lock=True) if is_id(instance_id) else None
@@ -419,7 +420,7 @@ class WorkflowEngine:
     def _send(
         self, kind: str, name: str, payload: dict[str, Any] | None, actor: str | None
     ) -> DeliveryResult:
-        moment, now = self._now()
+        moment, now = self.moment()
         data = self._start_data(payload)
         with self.store.read() as repo:
             if actor is not None:
@@ -602,7 +603,7 @@ class WorkflowEngine:
         self, repo: Repository, task_id: str, actor: str, expected_version: int | None
     ) -> tuple[WorkItemRow, Task, Step]:
         """Open a ready task ``actor`` may work on: its work item, its task and the step."""
-        moment, now = self._now()
+        moment, now = self.moment()
         held = roles_of(repo, actor)
         item, instance = task_and_instance(repo, task_id)
         if expected_version is not None and instance.row_version != expected_version:
@@ -680,7 +681,7 @@ class WorkflowEngine:
         Allowed while every ready task is a drafting task that was never
         finished; the instance becomes ``cancelled``.
         """
-        moment, now = self._now()
+        moment, now = self.moment()
         with self.store.write() as repo:
             roles_of(repo, actor)
             instance = repo.instance(instance_id, lock=True) if is_id(instance_id) else None
@@ -715,7 +716,7 @@ class WorkflowEngine:
         ``check`` runs in the same transaction with the instance locked, so
         that what it found still holds when the message is taken.
         """
-        moment, now = self._now()
+        moment, now = self.moment()
         data = self._start_data(payload)
         with self.store.write() as repo:
             if actor is not None:
@@ -779,7 +780,7 @@ class WorkflowEngine:
         check: Callable[[Repository, set[str], WorkItemRow], str | None],
     ) -> TaskView:
         """Set who has claimed a task once ``check`` allows it: one event, one new version."""
-        _, now = self._now()
+        _, now = self.moment()
         with self.store.write() as repo:
             held = roles_of(repo, actor)
             item, instance = task_and_instance(repo, task_id)
@@ -801,7 +802,7 @@ class WorkflowEngine:
 
     def tick(self, limit: int = 100) -> TickResult:
         """Fire the timers that are due by the engine clock; one transaction per instance."""
-        moment, now = self._now()
+        moment, now = self.moment()
         with self.store.read() as repo:
             due = repo.due_instances(now, limit)
         fired = 0

@@ -802,7 +802,7 @@ class BasicCatalogue:
 
     def create(self, office_user: str, values: Mapping[str, Any]) -> int:
         """Add an entry (office or admin); return its id. The change log records it."""
-        moment, now = self._engine._now()
+        moment, now = self._engine.moment()
         today = moment.astimezone(CHINA).date()
         with self._engine.store.write() as repo:
             self._keeper(repo, office_user)
@@ -841,7 +841,7 @@ class BasicCatalogue:
         since, ``ConflictError``. Return whether anything changed. A changed time limit
         applies from today.
         """
-        moment, now = self._engine._now()
+        moment, now = self._engine.moment()
         today = moment.astimezone(CHINA).date()
         with self._engine.store.write() as repo:
             self._keeper(repo, office_user)
@@ -902,7 +902,7 @@ class BasicCatalogue:
         self._set_active(office_user, entry_id, active=True)
 
     def _set_active(self, office_user: str, entry_id: int, *, active: bool) -> None:
-        _, now = self._engine._now()
+        _, now = self._engine.moment()
         with self._engine.store.write() as repo:
             self._keeper(repo, office_user)
             row = _get(repo.connection, entry_id, lock=repo.row_locks)
@@ -928,7 +928,7 @@ class BasicCatalogue:
         The entry is then due that many working days after it, until a document published
         on or after the day is filed under it. A day after today is refused on ``formed_on``.
         """
-        moment, now = self._engine._now()
+        moment, now = self._engine.moment()
         today = moment.astimezone(CHINA).date()
         with self._engine.store.write() as repo:
             self._keeper(repo, office_user)
@@ -969,7 +969,7 @@ class BasicCatalogue:
         A document filed elsewhere moves (recorded on both entries); the entries' due days
         are recomputed. Filing it again under the same entry is a ``ConflictError``.
         """
-        _, now = self._engine._now()
+        _, now = self._engine.moment()
         with self._engine.store.write() as repo:
             self._keeper(repo, office_user)
             document = (

@@ -174,7 +174,7 @@ class RequestDesk:
         day a letter or fax arrived.  Either way the instance starts at once,
         and the receipt holds the query code, which is kept only as a hash.
         """
-        moment, now = self._engine._now()
+        moment, now = self._engine.moment()
         today = moment.astimezone(CHINA).date()
         if registrar is not None:
             self.check_registrar(registrar)
@@ -292,7 +292,7 @@ class RequestDesk:
         every lookup waits, right or wrong, so that codes cannot be guessed.
         The answer is the same whether the number exists or not.
         """
-        moment, now = self._engine._now()
+        moment, now = self._engine.moment()
         number = str(tracking_number or "").strip().upper()[:40]
         limits = {
             throttle_key("lookup", address): self.limits.lookups_per_address,
