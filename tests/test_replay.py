@@ -68,7 +68,8 @@ def test_the_auditor_steps_through_the_replay_on_the_diagram(client: FlaskClient
     assert steps[0]["actor_name"] == "张三" and steps[0]["waiting"] == ["draft"]
     assert steps[-1]["waiting"] == [] and "publish" in steps[-1]["completed"]
     review = next(s for s in steps if "保密审查" in s["title"])
-    assert review["data"]["review_conclusion"] == "disclose"
+    # by the form's labels and choice names, as the timeline reads them
+    assert review["data"]["审查结论"] == "同意公开" and "review_conclusion" not in review["data"]
     assert "diagrams/" in html and "逐步重放" in html
 
 

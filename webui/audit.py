@@ -302,16 +302,15 @@ def _step(
         "title": title,
         "completed": list(step.completed),
         "waiting": list(step.waiting),
-        "data": {key: _shown(value) for key, value in step.data.items()},
+        "data": _step_data(step.data, terms.field_terms(step.element_id)),
     }
 
 
-def _shown(value: object) -> str:
-    """Return a submitted value as text: a file by its name and hash, a list joined."""
-    if isinstance(value, dict) and "sha256" in value:
-        return f"{value.get('filename', '')}（SHA-256 {str(value['sha256'])[:12]}…）"
-    if isinstance(value, list):
-        return "、".join(_shown(v) for v in value)
-    if value is None:
-        return "—"
-    return str(value)
+def _step_data(data: dict[str, Any], fields: dict[str, FieldTerm]) -> dict[str, str]:
+    """Return what a step was given as the timeline shows it: by field labels, values readable."""
+    shown: dict[str, str] = {}
+    for name, value in data.items():
+        term = fields.get(name)
+        key = _field_label(name, term)
+        shown[key if key not in shown else f"{key} ({name})"] = _readable(value, term)
+    return shown
