@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
+import json
 import unicodedata
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
+from marshmallow import ValidationError, fields, missing, validate
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .access import USERNAME, is_username, roles_of
 from .errors import (
+    FormValidationError,
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
@@ -23,7 +27,16 @@ from .errors import (
     SignInFailedError,
     SignInThrottledError,
 )
-from .store.models import Department, SignInFailure, User, UserRole, table_of
+from .forms import REQUIRED, TOO_LONG, FormRegistry, FormSchema, IdentifierString, non_blank
+from .store.models import (
+    Department,
+    SignInFailure,
+    User,
+    UserChange,
+    UserRole,
+    WorkItem,
+    table_of,
+)
 from .store.repository import Repository
 from .store.unit import Store
 from .text import identifier, identifier_problem, text_problem
@@ -40,6 +53,14 @@ PASSWORD_METHOD = "scrypt:16384:8:1"
 _USERS = table_of(User)
 _ROLES = table_of(UserRole)
 _FAILURES = table_of(SignInFailure)
+_CHANGES = table_of(UserChange)
+_WORK_ITEMS = table_of(WorkItem)
+_GROUPS_OF = select(_ROLES.c.role).where(_ROLES.c.user_id == bindparam("user_id"))
+_CLAIMED = (
+    select(func.count())
+    .select_from(_WORK_ITEMS)
+    .where(_WORK_ITEMS.c.claimed_by == bindparam("username"))
+)
 _USER = select(_USERS).where(_USERS.c.username == bindparam("username"))
 _ROLES_OF = select(_ROLES.c.user_id, _ROLES.c.role)
 _INSERT_USER = insert(_USERS).returning(_USERS.c.id)
@@ -61,6 +82,114 @@ _MEMBERS = (
     .where(_USERS.c.active, _USERS.c.department.is_not(None))
     .group_by(_USERS.c.department)
 )
+
+
+#: what a password must be: as long as this at least, and no longer than this
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+#: the most users (or changes) one page lists
+MAX_PAGE = 200
+#: what the change log records an admin's operation as
+CREATED, UPDATED, DEACTIVATED, REACTIVATED, PASSWORD_SET = (
+    "create",
+    "update",
+    "deactivate",
+    "reactivate",
+    "password",
+)
+#: the key of PostgreSQL's advisory lock that serializes the admins' changes to users, so
+#: that two admins taking each other's admin group at once cannot leave none
+_USER_ADMIN_LOCK = 0x75736572
+
+
+def password_problem(password: str, username: str = "") -> Problem | None:
+    """Return what makes ``password`` unfit, or None: its length, or being the user name."""
+    if not password:
+        return Problem("form.required")
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return Problem("password.too_short", {"min": PASSWORD_MIN_LENGTH})
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return Problem("password.too_long", {"max": PASSWORD_MAX_LENGTH})
+    if not password.strip():
+        return Problem("password.blank")
+    if username and password.casefold() == username.casefold():
+        return Problem("password.is_username")
+    return None
+
+
+class UserForm(FormSchema):
+    """What an admin sets of a user: display name, department (处室) and groups."""
+
+    display_name = non_blank("显示名", "Display name", 128)
+    department = IdentifierString(
+        load_default="",
+        validate=validate.Length(max=64, error=TOO_LONG),
+        metadata={"label": "处室", "label_en": "Department"},
+    )
+    groups = fields.List(
+        fields.String(),
+        load_default=list,
+        metadata={"label": "角色", "label_en": "Groups"},
+    )
+
+
+class NewUserForm(UserForm):
+    """A new user as the admin fills him in: his name and first password as well."""
+
+    username = IdentifierString(
+        required=True,
+        error_messages=REQUIRED,
+        metadata={"label": "用户名", "label_en": "User name"},
+    )
+    password = fields.String(
+        required=True,
+        error_messages=REQUIRED,
+        metadata={"label": "初始密码", "label_en": "Initial password", "widget": "password"},
+    )
+
+
+_NEW_USER, _USER_FORM = "admin_new_user", "admin_user"
+_USER_FORMS: dict[str, FormSchema] = {_NEW_USER: NewUserForm(), _USER_FORM: UserForm()}
+_VALIDATOR = FormRegistry({})
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    """Which users a list shows: a name's part, a group, a department, active or not."""
+
+    text: str = ""
+    group: str = ""
+    department: str = ""
+    #: True: active only; False: deactivated only; None: both
+    active: bool | None = None
+
+
+@dataclass(frozen=True)
+class UserPage:
+    """A page of users by user name; ``next_after`` asks for the next page."""
+
+    items: tuple[UserView, ...]
+    next_after: str | None
+
+
+@dataclass(frozen=True)
+class UserChangeView:
+    """One change an admin made to a user: ``detail`` maps each field to (old, new)."""
+
+    id: int
+    at: str
+    admin: str
+    username: str
+    action: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    """A page of a user's changes, newest first; ``next_before`` asks for older ones."""
+
+    items: tuple[UserChangeView, ...]
+    next_before: int | None
 
 
 @dataclass(frozen=True)
@@ -315,6 +444,308 @@ class UserDirectory:
                 raise NotFoundError("department.not_found", department=name)
         return name
 
+    # -- the admin's page of users ----------------------------------------------------
+    #
+    # Each operation is one transaction that checks the acting user is an admin, and
+    # records what it changed in ``user_changes`` (old and new; never a password).
+
+    def create_user(self, admin: str, values: Mapping[str, Any]) -> UserView:
+        """Create a user from the admin's form (admins only).
+
+        Every field's problem is reported at once as ``FormValidationError``: a
+        bad or taken user name, an unknown group or department, a password that
+        breaks the rules.
+        """
+        errors: dict[str, builtins.list[Problem]] = {}
+        clean = _validated(_NEW_USER, values, errors)
+        username = normalised_username(str(clean.get("username") or ""))
+        if "username" not in errors and not USERNAME.match(username):
+            errors["username"] = [Problem("user.bad_name", {"name": username})]
+        if "password" not in errors:
+            problem = password_problem(str(clean.get("password") or ""), username)
+            if problem is not None:
+                errors["password"] = [problem]
+        groups = self._groups_problem(clean, errors)
+        # Hashed before the transaction: a hash takes a tenth of a second, and the
+        # transaction holds SQLite's one writer.
+        password_hash = self.hash_secret(str(clean["password"])) if not errors else ""
+        _, now = self._now()
+        with self._store.write() as repo:
+            conn = self._admin_transaction(repo, admin)
+            if username and conn.execute(_USER, {"username": username}).first() is not None:
+                errors["username"] = [Problem("user.exists", {"name": username})]
+            department = self._department_problem(conn, clean, None, errors)
+            if errors:
+                raise FormValidationError(errors)
+            user_id = conn.execute(
+                _INSERT_USER,
+                {
+                    "username": username,
+                    "display_name": clean["display_name"],
+                    "password_hash": password_hash,
+                    "active": True,
+                    "department": department,
+                    "created_at": now,
+                },
+            ).scalar_one()
+            if groups:
+                conn.execute(_INSERT_ROLE, [{"user_id": user_id, "role": g} for g in groups])
+            detail = {
+                "display_name": [None, clean["display_name"]],
+                "department": [None, department],
+                "groups": [[], groups],
+            }
+            _record(conn, now, admin, username, CREATED, detail)
+            return self._view(conn, username)
+
+    def update_user(self, admin: str, username: str, values: Mapping[str, Any]) -> UserView:
+        """Set a user's display name, department and groups (the full set) (admins only).
+
+        An admin may not take his own admin group, nor the last active admin's.
+        A user keeps a retired department he is in; a new one must be open.
+        """
+        errors: dict[str, builtins.list[Problem]] = {}
+        clean = _validated(_USER_FORM, values, errors)
+        groups = self._groups_problem(clean, errors)
+        _, now = self._now()
+        with self._store.write() as repo:
+            conn = self._admin_transaction(repo, admin)
+            row = self._any_user(conn, username)
+            department = self._department_problem(conn, clean, row.department, errors)
+            if errors:
+                raise FormValidationError(errors)
+            held = sorted(conn.execute(_GROUPS_OF, {"user_id": row.id}).scalars())
+            removed = set(held) - set(groups)
+            if removed & self._admin_groups:
+                if username == admin:
+                    raise InvalidInputError("user.own_admin_group", user=admin)
+                if row.active and not set(groups) & self._admin_groups:
+                    self._check_not_last_admin(conn, row.id)
+            detail: dict[str, Any] = {}
+            changes: dict[str, Any] = {}
+            if clean["display_name"] != row.display_name:
+                detail["display_name"] = [row.display_name, clean["display_name"]]
+                changes["display_name"] = clean["display_name"]
+            if department != row.department:
+                detail["department"] = [row.department, department]
+                changes["department"] = department
+            if changes:
+                conn.execute(update(_USERS).where(_USERS.c.id == row.id).values(**changes))
+            if set(groups) != set(held):
+                detail["groups"] = [held, sorted(groups)]
+                if removed:
+                    conn.execute(
+                        delete(_ROLES).where(
+                            _ROLES.c.user_id == row.id, _ROLES.c.role.in_(sorted(removed))
+                        )
+                    )
+                added = [g for g in groups if g not in held]
+                if added:
+                    conn.execute(_INSERT_ROLE, [{"user_id": row.id, "role": g} for g in added])
+            if detail:
+                _record(conn, now, admin, row.username, UPDATED, detail)
+            return self._any_view(conn, row.username)
+
+    def deactivate(self, admin: str, username: str) -> int:
+        """Deactivate a user: he cannot sign in, his session stops (admins only).
+
+        Return how many open tasks he has claimed, for the admin to reassign.
+        An admin may not deactivate himself, nor the last active admin.
+        """
+        _, now = self._now()
+        with self._store.write() as repo:
+            conn = self._admin_transaction(repo, admin)
+            row = self._any_user(conn, username)
+            if row.username == admin:
+                raise InvalidInputError("user.deactivate_self", user=admin)
+            if row.active:
+                held = set(conn.execute(_GROUPS_OF, {"user_id": row.id}).scalars())
+                if held & self._admin_groups:
+                    self._check_not_last_admin(conn, row.id)
+                conn.execute(update(_USERS).where(_USERS.c.id == row.id).values(active=False))
+                _record(conn, now, admin, row.username, DEACTIVATED, {"active": [True, False]})
+            return int(conn.execute(_CLAIMED, {"username": row.username}).scalar_one())
+
+    def reactivate(self, admin: str, username: str) -> UserView:
+        """Let a deactivated user sign in again (admins only)."""
+        _, now = self._now()
+        with self._store.write() as repo:
+            conn = self._admin_transaction(repo, admin)
+            row = self._any_user(conn, username)
+            if not row.active:
+                conn.execute(update(_USERS).where(_USERS.c.id == row.id).values(active=True))
+                _record(conn, now, admin, row.username, REACTIVATED, {"active": [False, True]})
+            return self._any_view(conn, row.username)
+
+    def set_password(self, admin: str, username: str, password: str) -> None:
+        """Give a user a new password, by the password rules (admins only).
+
+        The change log says that it was set, never what it is.
+        """
+        problem = password_problem(password or "", normalised_username(username))
+        if problem is not None:
+            raise FormValidationError({"password": [problem]})
+        password_hash = self.hash_secret(password)
+        _, now = self._now()
+        with self._store.write() as repo:
+            conn = self._admin_transaction(repo, admin)
+            row = self._any_user(conn, username)
+            conn.execute(
+                update(_USERS).where(_USERS.c.id == row.id).values(password_hash=password_hash)
+            )
+            _record(conn, now, admin, row.username, PASSWORD_SET, {})
+
+    def user(self, admin: str, username: str) -> UserView:
+        """Return a user, active or not, as the admin sees him (admins only)."""
+        with self._store.read() as repo:
+            self._check_admin(repo, admin)
+            row = self._any_user(repo.connection, username)
+            return self._any_view(repo.connection, row.username)
+
+    def claimed_tasks(self, admin: str, username: str) -> int:
+        """Return how many open tasks a user has claimed (admins only)."""
+        with self._store.read() as repo:
+            self._check_admin(repo, admin)
+            return int(repo.connection.execute(_CLAIMED, {"username": username}).scalar_one())
+
+    def find(
+        self,
+        admin: str,
+        chosen: UserFilter | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> UserPage:
+        """Return a page of users by name, filtered in the database (admins only).
+
+        Pages are keyset pages on the user name: each is read from its
+        index, so a page costs the same however many users there are.
+        """
+        chosen = chosen or UserFilter()
+        limit = max(1, min(limit, MAX_PAGE))
+        query = select(_USERS).order_by(_USERS.c.username).limit(limit + 1)
+        part = (chosen.text or "").strip()
+        if part:
+            query = query.where(
+                or_(
+                    _USERS.c.username.icontains(part, autoescape=True),
+                    _USERS.c.display_name.icontains(part, autoescape=True),
+                )
+            )
+        if chosen.group:
+            member = select(_ROLES.c.user_id).where(
+                _ROLES.c.user_id == _USERS.c.id, _ROLES.c.role == chosen.group
+            )
+            query = query.where(member.exists())
+        if chosen.department:
+            query = query.where(_USERS.c.department == chosen.department)
+        if chosen.active is not None:
+            query = query.where(_USERS.c.active.is_(chosen.active))
+        if after:
+            query = query.where(_USERS.c.username > after)
+        with self._store.read() as repo:
+            self._check_admin(repo, admin)
+            conn = repo.connection
+            rows = conn.execute(query).all()
+            shown = rows[:limit]
+            groups: dict[int, builtins.list[str]] = {}
+            if shown:
+                held = select(_ROLES.c.user_id, _ROLES.c.role).where(
+                    _ROLES.c.user_id.in_([r.id for r in shown])
+                )
+                for user_id, role in conn.execute(held):
+                    groups.setdefault(user_id, []).append(role)
+        items = tuple(_user_view(r, groups.get(r.id, [])) for r in shown)
+        return UserPage(items, items[-1].username if len(rows) > limit else None)
+
+    def changes(
+        self, admin: str, username: str, before: int | None = None, limit: int = 20
+    ) -> ChangePage:
+        """Return a page of the changes admins made to a user, newest first (admins only)."""
+        limit = max(1, min(limit, MAX_PAGE))
+        query = (
+            select(_CHANGES)
+            .where(_CHANGES.c.username == username)
+            .order_by(_CHANGES.c.id.desc())
+            .limit(limit + 1)
+        )
+        if before is not None:
+            query = query.where(_CHANGES.c.id < before)
+        with self._store.read() as repo:
+            self._check_admin(repo, admin)
+            rows = repo.connection.execute(query).all()
+        items = tuple(
+            UserChangeView(r.id, r.at, r.admin, r.username, r.action, json.loads(r.detail))
+            for r in rows[:limit]
+        )
+        return ChangePage(items, items[-1].id if len(rows) > limit else None)
+
+    def _admin_transaction(self, repo: Repository, admin: str) -> Connection:
+        """Serialize the admins' changes to users, then check ``admin`` is one."""
+        conn = repo.connection
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _USER_ADMIN_LOCK})
+        self._check_admin(repo, admin)
+        return conn
+
+    def _check_not_last_admin(self, conn: Connection, user_id: int) -> None:
+        """Refuse to leave no active admin when this user stops being one."""
+        others = (
+            select(_USERS.c.id)
+            .join(_ROLES, _ROLES.c.user_id == _USERS.c.id)
+            .where(
+                _USERS.c.active,
+                _USERS.c.id != user_id,
+                _ROLES.c.role.in_(sorted(self._admin_groups)),
+            )
+            .limit(1)
+        )
+        if conn.execute(others).first() is None:
+            raise InvalidInputError("user.last_admin", groups=sorted(self._admin_groups))
+
+    def _groups_problem(
+        self, clean: Mapping[str, Any], errors: dict[str, builtins.list[Problem]]
+    ) -> builtins.list[str]:
+        """Return the chosen groups, or note the ones the domain does not know."""
+        if "groups" in errors:
+            return []
+        wanted = list(dict.fromkeys(str(g) for g in clean.get("groups") or []))
+        unknown = [g for g in wanted if not is_username(g) or not self._knows_group(g)]
+        if unknown:
+            errors["groups"] = [Problem("user.unknown_groups", {"groups": unknown})]
+        return wanted
+
+    @staticmethod
+    def _department_problem(
+        conn: Connection,
+        clean: Mapping[str, Any],
+        current: str | None,
+        errors: dict[str, builtins.list[Problem]],
+    ) -> str | None:
+        """Return the chosen department (None for none), or note that it is not open."""
+        if "department" in errors:
+            return current
+        department = str(clean.get("department") or "") or None
+        if department is None or department == current:
+            return department
+        found = conn.execute(_DEPARTMENT, {"name": department}).first()
+        if found is None or not found.active:
+            errors["department"] = [Problem("user.unknown_department", {"department": department})]
+        return department
+
+    @staticmethod
+    def _any_user(conn: Connection, username: str) -> Any:
+        """Return a user's row, active or not, or raise ``NotFoundError``."""
+        name = normalised_username(username)
+        row = conn.execute(_USER, {"username": name}).first() if is_username(name) else None
+        if row is None:
+            raise NotFoundError("user.not_found", user=username)
+        return row
+
+    @staticmethod
+    def _any_view(conn: Connection, username: str) -> UserView:
+        row = conn.execute(_USER, {"username": username}).one()
+        return _user_view(row, conn.execute(_GROUPS_OF, {"user_id": row.id}).scalars())
+
     def _check_admin(self, repo: Repository, username: str) -> None:
         if not roles_of(repo, username) & self._admin_groups:
             raise PermissionDeniedError("admin.only", user=username)
@@ -403,4 +834,37 @@ def _password_matches(stored: str, password: str) -> bool:
 def _user_view(row: Any, groups: Iterable[str]) -> UserView:
     return UserView(
         row.username, row.display_name, tuple(sorted(groups)), bool(row.active), row.department
+    )
+
+
+def _validated(
+    form: str, values: Mapping[str, Any], errors: dict[str, list[Problem]]
+) -> dict[str, Any]:
+    """Return a form's values as its schema reads them; note each field's problems."""
+    try:
+        return _VALIDATOR.validate(form, dict(values), extra=_USER_FORMS)
+    except FormValidationError as exc:
+        errors.update(exc.errors)
+    schema = _USER_FORMS[form]
+    clean: dict[str, Any] = {}
+    for name, spec in schema.fields.items():
+        if name in errors:
+            continue
+        with contextlib.suppress(ValidationError):
+            clean[name] = spec.deserialize(values.get(name, missing), name, values)
+    return clean
+
+
+def _record(
+    conn: Connection, now: str, admin: str, username: str, action: str, detail: dict[str, Any]
+) -> None:
+    """Record one admin's change to a user (field -> [old, new]; never a password)."""
+    conn.execute(
+        insert(_CHANGES).values(
+            at=now,
+            admin=admin,
+            username=username,
+            action=action,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
+        )
     )

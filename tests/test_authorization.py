@@ -195,6 +195,17 @@ def test_every_route_answers_every_role_as_the_matrix_says(app: Flask) -> None:
         admin = 200 if user == "admin" else signed
         check(user, "GET", "/admin/tasks", admin)
         check(user, "GET", "/admin/calendar", admin)
+        # the users' pages (the posts here change nothing: refused forms, a no-op, nobody)
+        check(user, "GET", "/admin/users", admin)
+        check(user, "GET", "/admin/users?group=drafter&status=inactive", admin)
+        check(user, "GET", "/admin/users/new", admin)
+        check(user, "GET", "/admin/users/zhangsan", admin)
+        refused_form = 422 if user == "admin" else signed
+        check(user, "POST", "/admin/users/new", refused_form)
+        check(user, "POST", "/admin/users/zhangsan", refused_form)
+        check(user, "POST", "/admin/users/zhangsan/password", refused_form)
+        check(user, "POST", "/admin/users/zhangsan/reactivate", 302 if user == "admin" else signed)
+        check(user, "POST", "/admin/users/nobody/deactivate", 404 if user == "admin" else signed)
         check(user, "GET", "/", 302 if user == ANONYMOUS else 200)
         check(user, "GET", "/documents", 302 if user == ANONYMOUS else 200)
 

@@ -1,4 +1,4 @@
-"""Administration: tasks, the holiday schedule, the departments and the agency profile."""
+"""Administration: tasks, the holiday schedule, the departments, the agency profile, the users."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ from flask_login import current_user, login_required
 
 from engine import Engine, FormValidationError, InvalidInputError, Problem
 from engine.disclosure.agency import AgencyForm
+from engine.forms import FormSchema
+from engine.users import NewUserForm, UserFilter, UserForm
+from engine.views import UserView
 
 from . import formview, paging
+from .i18n import pick
 from .messages import error_message
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -148,3 +152,196 @@ def agency() -> ResponseReturnValue:
     complete = engine.agency.is_complete(profile)
     page = render_template("admin_agency.html", fields=fields, errors=errors, complete=complete)
     return page, status
+
+
+# -- users and their groups (用户管理) ---------------------------------------------------
+
+#: the list's "active or not" filter -> what the engine filters by
+_STATUSES = {"active": True, "inactive": False}
+
+
+def _group_names() -> dict[str, str]:
+    """Return every group the domain knows, by id, named in the reader's language."""
+    return {key: pick(group.zh, group.en) for key, group in _engine().domain.groups.items()}
+
+
+def _user_fields(
+    schema: FormSchema,
+    values: dict[str, Any],
+    errors: dict[str, list[Problem]],
+    current_department: str | None = None,
+) -> dict[str, formview.FieldView]:
+    """Return a user form's inputs by name: the department as a select of the open ones."""
+    built = {f.name: f for f in formview.build(schema, values, errors)}
+    departments = _engine().users.departments()
+    if current_department and current_department not in departments:
+        departments.append(current_department)  # a retired one he stays in
+    department = built["department"]
+    department.widget = "select"
+    department.choices = [("", _("（无）")), *((d, d) for d in departments)]
+    if department.value not in departments:
+        department.value = ""
+    department.placeholder = False
+    groups = built["groups"]
+    groups.choices = list(_group_names().items())
+    groups.value = list(values.get("groups") or [])
+    return built
+
+
+@bp.get("/users")
+@admin_required
+def users() -> ResponseReturnValue:
+    """List the users a page at a time, filtered by name, group, department and status."""
+    engine = _engine()
+    text = request.args.get("q", "").strip()[:64]
+    group = request.args.get("group", "").strip()
+    department = request.args.get("department", "").strip()
+    status = request.args.get("status", "")
+    status = status if status in _STATUSES else ""
+    chosen = UserFilter(text, group, department, _STATUSES.get(status))
+    page = engine.users.find(current_user.username, chosen, request.args.get("after") or None)
+    args = {k: v for k, v in {"q": text, "group": group, "department": department}.items() if v}
+    if status:
+        args["status"] = status
+    return render_template(
+        "admin_users.html",
+        users=page.items,
+        groups=_group_names(),
+        departments=[d.name for d in engine.users.department_list()],
+        q=text,
+        group=group,
+        department=department,
+        status=status,
+        next_url=paging.next_url("admin.users", args, "after", page.next_after),
+        first_url=paging.first_url("admin.users", args, "after"),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new() -> ResponseReturnValue:
+    """Create a user: name, display name, department, groups and a first password."""
+    schema = NewUserForm()
+    errors: dict[str, list[Problem]] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        values = formview.submitted(schema, request.form)
+        try:
+            created = _engine().users.create_user(current_user.username, values)
+        except FormValidationError as exc:
+            errors, status = exc.errors, 422
+        else:
+            flash(_("已创建用户“%(name)s”。", name=created.display_name))
+            return redirect(url_for("admin.user", username=created.username))
+        values.pop("password", None)  # a password is never sent back
+    fields = _user_fields(schema, values, errors)
+    return render_template("admin_user_new.html", fields=fields, errors=errors), status
+
+
+def _user_page(
+    username: str,
+    fields: dict[str, formview.FieldView] | None = None,
+    errors: dict[str, list[Problem]] | None = None,
+    status_error: str | None = None,
+    password_error: str | None = None,
+    code: int = 200,
+) -> ResponseReturnValue:
+    """Render a user's page: his form, his status, a new password and his history."""
+    engine = _engine()
+    admin = current_user.username
+    shown = engine.users.user(admin, username)
+    if fields is None:
+        values = {
+            "display_name": shown.display_name,
+            "department": shown.department or "",
+            "groups": list(shown.roles),
+        }
+        fields = _user_fields(UserForm(), values, {}, shown.department)
+    before = request.args.get("before", "")
+    history = engine.users.changes(
+        admin, shown.username, int(before) if before.isdigit() and len(before) < 10 else None
+    )
+    args = {"username": shown.username}
+    page = render_template(
+        "admin_user.html",
+        user=shown,
+        fields=fields,
+        errors=errors or {},
+        status_error=status_error,
+        password_error=password_error,
+        claimed=0 if shown.active else engine.users.claimed_tasks(admin, shown.username),
+        groups=_group_names(),
+        history=history.items,
+        next_url=paging.next_url("admin.user", args, "before", history.next_before),
+        first_url=paging.first_url("admin.user", args, "before"),
+    )
+    return page, code
+
+
+# An empty name (/users//password) is a 404, not a redirect to the page of a user "password".
+@bp.route("/users/<user:username>", methods=["GET", "POST"], merge_slashes=False)
+@admin_required
+def user(username: str) -> ResponseReturnValue:
+    """Show a user and his history; save his display name, department and groups."""
+    if request.method == "GET":
+        return _user_page(username)
+    engine = _engine()
+    schema = UserForm()
+    values = formview.submitted(schema, request.form)
+    try:
+        saved = engine.users.update_user(current_user.username, username, values)
+    except (FormValidationError, InvalidInputError) as exc:
+        if isinstance(exc, FormValidationError):
+            errors = exc.errors
+        else:  # his own admin group, or the last admin's: the groups were refused
+            errors = {"groups": [Problem(exc.code, exc.params)]}
+        current = engine.users.user(current_user.username, username).department
+        fields = _user_fields(schema, values, errors, current)
+        return _user_page(username, fields, errors, code=422)
+    flash(_("已保存用户“%(name)s”。", name=saved.display_name))
+    return redirect(url_for("admin.user", username=saved.username))
+
+
+def _show_user(shown: UserView) -> ResponseReturnValue:
+    return redirect(url_for("admin.user", username=shown.username))
+
+
+@bp.post("/users/<user:username>/deactivate", merge_slashes=False)
+@admin_required
+def user_deactivate(username: str) -> ResponseReturnValue:
+    """Deactivate a user; say how many open tasks he had claimed, to be reassigned."""
+    engine = _engine()
+    try:
+        claimed = engine.users.deactivate(current_user.username, username)
+    except InvalidInputError as exc:
+        return _user_page(username, status_error=error_message(exc), code=400)
+    shown = engine.users.user(current_user.username, username)
+    flash(_("已停用用户“%(name)s”：该用户不能再登录。", name=shown.display_name))
+    if claimed:
+        flash(_("该用户认领的 %(count)d 项待办任务需要改派。", count=claimed))
+    return _show_user(shown)
+
+
+@bp.post("/users/<user:username>/reactivate", merge_slashes=False)
+@admin_required
+def user_reactivate(username: str) -> ResponseReturnValue:
+    """Let a deactivated user sign in again."""
+    shown = _engine().users.reactivate(current_user.username, username)
+    flash(_("已启用用户“%(name)s”。", name=shown.display_name))
+    return _show_user(shown)
+
+
+@bp.post("/users/<user:username>/password", merge_slashes=False)
+@admin_required
+def user_password(username: str) -> ResponseReturnValue:
+    """Give a user a new password."""
+    engine = _engine()
+    try:
+        engine.users.set_password(current_user.username, username, request.form.get("password", ""))
+    except FormValidationError as exc:
+        problems = exc.errors.get("password") or [Problem("form.invalid_value")]
+        return _user_page(username, password_error=error_message(problems[0]), code=422)
+    shown = engine.users.user(current_user.username, username)
+    flash(_("已为用户“%(name)s”设置新密码。", name=shown.display_name))
+    return _show_user(shown)

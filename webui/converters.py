@@ -1,4 +1,4 @@
-"""URL converters: an id or a task id that is not well-formed is a 404, not a database error."""
+"""URL converters: an id, a task id or a user name that is not well-formed is a 404."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
-from engine.access import MAX_ID
+from engine.access import MAX_ID, USERNAME
 
 
 class IdConverter(IntegerConverter):
@@ -22,4 +22,10 @@ class TaskIdConverter(BaseConverter):
     regex = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
-CONVERTERS = {"id": IdConverter, "task": TaskIdConverter}
+class UsernameConverter(BaseConverter):
+    """A user name as the engine allows it (``engine.access.USERNAME``)."""
+
+    regex = USERNAME.pattern.removesuffix(r"\Z")
+
+
+CONVERTERS = {"id": IdConverter, "task": TaskIdConverter, "user": UsernameConverter}

@@ -100,6 +100,15 @@ MESSAGES: dict[str, Any] = {
     "user.bad_name": _l("用户名“%(name)s”无效：只能用 1-64 个字母、数字、“_”、“.”、“-”。"),
     "user.bad_field": _l("%(field)s：%(problem)s"),
     "user.unknown_groups": _l("未知角色：%(groups)s。"),
+    # the admin's page of users
+    "user.exists": _l("用户名“%(name)s”已被使用。"),
+    "user.own_admin_group": _l("不能取消自己的“管理员”角色：请另一位管理员操作。"),
+    "user.deactivate_self": _l("不能停用自己的账号。"),
+    "user.last_admin": _l("这是最后一位在用的%(groups)s，不能取消其角色或停用。"),
+    "password.too_short": _l("密码至少 %(min)s 个字符。"),
+    "password.too_long": _l("密码不能超过 %(max)s 个字符。"),
+    "password.blank": _l("密码不能全是空格。"),
+    "password.is_username": _l("密码不能与用户名相同。"),
     "signin.failed": _l("用户名或密码错误。"),
     "signin.throttled": _l("登录失败次数过多，请 %(minutes)d 分钟后再试。"),
     # documents and their review (the disclosure domain)

@@ -58,6 +58,22 @@ class Department(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))
 
 
+class UserChange(Base):
+    """One change an admin made to a user: what changed, old and new (never a password)."""
+
+    __tablename__ = "user_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))
+    admin: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    #: JSON text: field -> [old, new]
+    detail: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_user_changes_username", "username", "id"),)
+
+
 class UserRole(Base):
     """One role held by one user."""
 

@@ -1,0 +1,441 @@
+"""The admin's page of users: create, change, deactivate, set a password; every change logged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+
+from engine import (
+    Database,
+    Engine,
+    FormValidationError,
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+    SignInFailedError,
+)
+from engine.store import schema
+from engine.users import UserFilter
+from webui import get_engine
+
+from .test_accessibility import audit
+from .test_lean_step_writes import _downgrade
+from .web import Browser
+
+ADMIN = "boss"
+PASSWORD = "first-pass-1"
+NEW = {
+    "username": "zhang",
+    "display_name": "张三",
+    "department": "综合处",
+    "groups": ["drafter"],
+    "password": PASSWORD,
+}
+
+
+@pytest.fixture
+def admin(engine: Engine) -> str:
+    engine.users.add(ADMIN, ["admin"], "管理员", "boss-pass-1")
+    engine.users.add_department(ADMIN, "综合处")
+    engine.users.add_department(ADMIN, "办公室")
+    return ADMIN
+
+
+def _problems(error: pytest.ExceptionInfo[FormValidationError]) -> dict[str, list[str]]:
+    return {field: [p.code for p in found] for field, found in error.value.errors.items()}
+
+
+def _stored_changes(engine: Engine) -> list[tuple]:
+    with engine.db.transaction(write=False) as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT admin, username, action, detail FROM user_changes ORDER BY id"
+        )
+        return [tuple(row) for row in rows]
+
+
+# -- the engine's rules -------------------------------------------------------------------
+
+
+def test_an_admin_creates_a_user_who_signs_in_and_the_change_is_logged(
+    engine: Engine, admin: str
+) -> None:
+    created = engine.users.create_user(admin, NEW)
+    assert (created.username, created.display_name, created.department, created.roles) == (
+        "zhang",
+        "张三",
+        "综合处",
+        ("drafter",),
+    )
+    assert engine.users.authenticate("zhang", PASSWORD, "127.0.0.1").username == "zhang"
+    (change,) = engine.users.changes(admin, "zhang").items
+    assert (change.admin, change.action) == (ADMIN, "create")
+    assert change.detail == {
+        "display_name": [None, "张三"],
+        "department": [None, "综合处"],
+        "groups": [[], ["drafter"]],
+    }
+
+
+def test_a_new_user_is_refused_field_by_field(engine: Engine, admin: str) -> None:
+    engine.users.create_user(admin, NEW)
+    with pytest.raises(FormValidationError) as error:
+        engine.users.create_user(
+            admin,
+            {
+                "username": "zhang",
+                "display_name": "",
+                "department": "不存在处",
+                "groups": ["drafter", "wizard"],
+                "password": "short",
+            },
+        )
+    assert _problems(error) == {
+        "username": ["user.exists"],
+        "display_name": ["form.empty"],
+        "department": ["user.unknown_department"],
+        "groups": ["user.unknown_groups"],
+        "password": ["password.too_short"],
+    }
+    assert error.value.errors["groups"] == [Problem("user.unknown_groups", {"groups": ["wizard"]})]
+    with pytest.raises(FormValidationError) as error:
+        engine.users.create_user(admin, {**NEW, "username": "a/b", "password": "a/b"})
+    assert _problems(error)["username"] == ["user.bad_name"]
+    with pytest.raises(FormValidationError) as error:
+        engine.users.create_user(admin, {**NEW, "username": "li", "password": "LI"})
+    assert _problems(error) == {"password": ["password.too_short"]}
+    with pytest.raises(FormValidationError) as error:
+        engine.users.create_user(admin, {**NEW, "username": "liliang1", "password": "LiLiang1"})
+    assert _problems(error) == {"password": ["password.is_username"]}
+    with pytest.raises(FormValidationError) as error:
+        engine.users.create_user(admin, {**NEW, "username": "li", "password": "x" * 129})
+    assert _problems(error) == {"password": ["password.too_long"]}
+    assert [c[1] for c in _stored_changes(engine)] == ["zhang"]  # nothing else was written
+
+
+def test_groups_are_set_as_a_whole_and_every_change_says_old_and_new(
+    engine: Engine, admin: str
+) -> None:
+    engine.users.create_user(admin, NEW)
+    engine.users.retire_department(admin, "综合处")
+    changed = engine.users.update_user(
+        admin,
+        "zhang",
+        {"display_name": "张三丰", "department": "综合处", "groups": ["office", "publisher"]},
+    )
+    # He keeps the retired department he is in; the groups are exactly the ones chosen.
+    assert (changed.display_name, changed.department, changed.roles) == (
+        "张三丰",
+        "综合处",
+        ("office", "publisher"),
+    )
+    newest = engine.users.changes(admin, "zhang").items[0]
+    assert (newest.action, newest.detail) == (
+        "update",
+        {"display_name": ["张三", "张三丰"], "groups": [["drafter"], ["office", "publisher"]]},
+    )
+    # Into a retired department he cannot move again; nothing changes then.
+    engine.users.update_user(
+        admin, "zhang", {"display_name": "张三丰", "department": "办公室", "groups": []}
+    )
+    with pytest.raises(FormValidationError) as error:
+        engine.users.update_user(
+            admin, "zhang", {"display_name": "张三丰", "department": "综合处", "groups": []}
+        )
+    assert _problems(error) == {"department": ["user.unknown_department"]}
+    # Saving what is there records nothing.
+    before = len(_stored_changes(engine))
+    engine.users.update_user(
+        admin, "zhang", {"display_name": "张三丰", "department": "办公室", "groups": []}
+    )
+    assert len(_stored_changes(engine)) == before
+    assert engine.users.user(admin, "zhang").roles == ()
+
+
+def test_an_admin_keeps_his_own_admin_group_and_his_own_account(engine: Engine, admin: str) -> None:
+    with pytest.raises(InvalidInputError) as error:
+        engine.users.update_user(admin, admin, {"display_name": "管理员", "groups": ["auditor"]})
+    assert (error.value.code, error.value.params) == ("user.own_admin_group", {"user": ADMIN})
+    with pytest.raises(InvalidInputError) as error:
+        engine.users.deactivate(admin, admin)
+    assert error.value.code == "user.deactivate_self"
+    assert engine.users.user(admin, admin).roles == ("admin",)
+    assert engine.users.user(admin, admin).active
+    # Another admin may take it from him: then he is no admin any more.
+    engine.users.create_user(admin, {**NEW, "username": "root", "groups": ["admin"]})
+    engine.users.update_user("root", admin, {"display_name": "管理员", "groups": ["auditor"]})
+    with pytest.raises(PermissionDeniedError):
+        engine.users.find(admin)
+
+
+def test_the_last_active_admin_is_kept(engine: Engine, admin: str) -> None:
+    # Through the operations an admin can never remove the last admin (he is one himself
+    # and may not remove himself); the rule guards the transactions that check it.
+    engine.users.create_user(admin, {**NEW, "username": "root", "groups": ["admin"]})
+    with engine.store.write() as repo:
+        root_id = repo.connection.execute(
+            sqlalchemy.text("SELECT id FROM users WHERE username = 'root'")
+        ).scalar_one()
+        boss_id = repo.connection.execute(
+            sqlalchemy.text("SELECT id FROM users WHERE username = 'boss'")
+        ).scalar_one()
+        engine.users._check_not_last_admin(repo.connection, root_id)  # boss remains
+    engine.users.deactivate("root", admin)
+    with engine.store.write() as repo, pytest.raises(InvalidInputError) as error:
+        engine.users._check_not_last_admin(repo.connection, root_id)
+    assert error.value.code == "user.last_admin"
+    assert error.value.params == {"groups": ["admin"]}
+    with engine.store.write() as repo:
+        engine.users._check_not_last_admin(repo.connection, boss_id)
+
+
+def test_a_deactivated_user_cannot_sign_in_until_reactivated(engine: Engine, admin: str) -> None:
+    engine.users.create_user(admin, NEW)
+    assert engine.users.deactivate(admin, "zhang") == 0  # no task claimed
+    with pytest.raises(SignInFailedError):
+        engine.users.authenticate("zhang", PASSWORD, "127.0.0.1")
+    with pytest.raises(NotFoundError):
+        engine.users.get("zhang")  # what the session's user loader asks
+    assert not engine.users.user(admin, "zhang").active
+    engine.users.deactivate(admin, "zhang")  # again: nothing more is recorded
+    assert engine.users.reactivate(admin, "zhang").active
+    assert engine.users.authenticate("zhang", PASSWORD, "127.0.0.1").username == "zhang"
+    actions = [c.action for c in engine.users.changes(admin, "zhang").items]
+    assert actions == ["reactivate", "deactivate", "create"]
+
+
+def test_a_new_password_follows_the_rules_and_is_never_logged(engine: Engine, admin: str) -> None:
+    engine.users.create_user(admin, NEW)
+    with pytest.raises(FormValidationError) as error:
+        engine.users.set_password(admin, "zhang", "1234567")
+    assert error.value.errors == {"password": [Problem("password.too_short", {"min": 8})]}
+    with pytest.raises(FormValidationError):
+        engine.users.set_password(admin, "zhang", " " * 10)
+    engine.users.set_password(admin, "zhang", "second-pass-2")
+    with pytest.raises(SignInFailedError):
+        engine.users.authenticate("zhang", PASSWORD, "127.0.0.1")
+    assert engine.users.authenticate("zhang", "second-pass-2", "127.0.0.1").username == "zhang"
+    assert engine.users.changes(admin, "zhang").items[0].action == "password"
+    with engine.db.transaction(write=False) as connection:
+        hashes = list(connection.exec_driver_sql("SELECT password_hash FROM users").scalars())
+    logged = repr(_stored_changes(engine))
+    for secret in (PASSWORD, "second-pass-2", "pbkdf2", *filter(None, hashes)):
+        assert secret not in logged
+    with pytest.raises(NotFoundError):
+        engine.users.set_password(admin, "nobody", "second-pass-2")
+
+
+def test_a_non_admin_is_refused_in_the_engine(engine: Engine, admin: str) -> None:
+    engine.users.create_user(admin, NEW)
+    refused = [
+        lambda: engine.users.create_user("zhang", {**NEW, "username": "li"}),
+        lambda: engine.users.update_user("zhang", "zhang", {"display_name": "x", "groups": []}),
+        lambda: engine.users.deactivate("zhang", ADMIN),
+        lambda: engine.users.reactivate("zhang", ADMIN),
+        lambda: engine.users.set_password("zhang", ADMIN, "taken-over-1"),
+        lambda: engine.users.find("zhang"),
+        lambda: engine.users.user("zhang", ADMIN),
+        lambda: engine.users.changes("zhang", ADMIN),
+        lambda: engine.users.claimed_tasks("zhang", ADMIN),
+        lambda: engine.users.find("nobody"),
+    ]
+    for call in refused:
+        with pytest.raises((PermissionDeniedError, NotFoundError)) as error:
+            call()
+        assert error.value.code in ("admin.only", "user.not_found")
+    assert [c[2] for c in _stored_changes(engine)] == ["create"]
+
+
+def test_the_list_is_filtered_and_paged_in_the_database(engine: Engine, admin: str) -> None:
+    people = [
+        ("a_wang", "王大", "办公室", ["office"]),
+        ("b_li", "李二", "综合处", ["drafter"]),
+        ("c_zhao", "赵%三", "综合处", ["drafter", "dept_head"]),
+        ("d_wang", "王四", "综合处", ["drafter"]),
+        ("e_sun", "孙五", "", []),
+    ]
+    for username, display_name, department, groups in people:
+        engine.users.create_user(
+            admin,
+            {
+                "username": username,
+                "display_name": display_name,
+                "department": department,
+                "groups": groups,
+                "password": PASSWORD,
+            },
+        )
+    engine.users.deactivate(admin, "d_wang")
+
+    def names(chosen: UserFilter, limit: int = 50) -> list[str]:
+        found, after = [], None
+        while True:
+            page = engine.users.find(admin, chosen, after, limit)
+            assert len(page.items) <= limit
+            found += [u.username for u in page.items]
+            if page.next_after is None:
+                return found
+            after = page.next_after
+
+    everyone = ["a_wang", "auditor", "b_li", ADMIN, "c_zhao", "d_wang", "e_sun"]
+    assert names(UserFilter()) == everyone
+    assert names(UserFilter(), limit=2) == everyone
+    first = engine.users.find(admin, UserFilter(), None, 2)
+    assert (first.next_after, len(first.items)) == ("auditor", 2)
+    assert names(UserFilter(text="WANG")) == ["a_wang", "d_wang"]  # user name, any case
+    assert names(UserFilter(text="王")) == ["a_wang", "d_wang"]  # display name
+    assert names(UserFilter(text="%")) == ["c_zhao"]  # a wildcard is a character
+    assert names(UserFilter(text="_")) == ["a_wang", "b_li", "c_zhao", "d_wang", "e_sun"]
+    assert names(UserFilter(group="drafter"), limit=1) == ["b_li", "c_zhao", "d_wang"]
+    assert names(UserFilter(department="综合处", active=True)) == ["b_li", "c_zhao"]
+    assert names(UserFilter(active=False)) == ["d_wang"]
+    assert names(UserFilter(group="drafter", text="zhao")) == ["c_zhao"]
+    (shown,) = engine.users.find(admin, UserFilter(text="c_zhao")).items
+    assert shown.roles == ("dept_head", "drafter")
+
+
+def test_a_users_history_is_paged_newest_first(engine: Engine, admin: str) -> None:
+    engine.users.create_user(admin, NEW)
+    for n in range(5):
+        engine.users.update_user(
+            admin, "zhang", {"display_name": f"张三{n}", "department": "综合处", "groups": []}
+        )
+    first = engine.users.changes(admin, "zhang", limit=4)
+    assert [c.detail["display_name"][1] for c in first.items] == [
+        "张三4",
+        "张三3",
+        "张三2",
+        "张三1",
+    ]
+    rest = engine.users.changes(admin, "zhang", before=first.next_before, limit=4)
+    assert [c.action for c in rest.items] == ["update", "create"]
+    assert rest.next_before is None
+    assert engine.users.changes(admin, ADMIN).items == ()
+
+
+# -- the migration ------------------------------------------------------------------------
+
+
+def test_migration_0020_adds_the_change_log_and_takes_it_away(database_url: str) -> None:
+    db = Database.connect(database_url)
+    try:
+        schema.upgrade(db)
+        assert "user_changes" in sqlalchemy.inspect(db.read_engine).get_table_names()
+        _downgrade(db, "0019")
+        db.read_engine.dispose()
+        assert "user_changes" not in sqlalchemy.inspect(db.read_engine).get_table_names()
+        schema.upgrade(db)
+        db.read_engine.dispose()
+        inspected = sqlalchemy.inspect(db.read_engine)
+        assert "user_changes" in inspected.get_table_names()
+        indexes = {i["name"]: i["column_names"] for i in inspected.get_indexes("user_changes")}
+        assert indexes == {"ix_user_changes_username": ["username", "id"]}
+        columns = [c["name"] for c in inspected.get_columns("user_changes")]
+        assert columns == ["id", "at", "admin", "username", "action", "detail"]
+    finally:
+        db.dispose()
+
+
+# -- the pages ----------------------------------------------------------------------------
+
+
+def _errors(html: str) -> list[str]:
+    return re.findall(r'<p class="error"[^>]*>([^<]*)</p>', html)
+
+
+def test_the_admin_creates_a_user_through_the_form_refused_then_accepted(app: Flask) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    html = admin.get("/admin/users/new")
+    assert "起草人" in html and 'name="groups" value="drafter"' in html  # groups in words
+    assert '<option value="综合处"' in html  # the open departments
+    sent = MultiDict(
+        [
+            ("username", "new.user"),
+            ("display_name", ""),
+            ("department", "综合处"),
+            ("groups", "drafter"),
+            ("groups", "publisher"),
+            ("password", "short"),
+        ]
+    )
+    html = admin.post("/admin/users/new", sent, status=422)
+    assert _errors(html) == ["请更正下列标出的问题后再提交。", "不能为空。", "密码至少 8 个字符。"]
+    assert 'value="new.user"' in html  # what was typed is kept
+    assert re.search(r'value="drafter" checked', html) and re.search(
+        r'value="publisher" checked', html
+    )
+    assert re.search(r'<option value="综合处" selected>', html)
+    assert "short" not in html  # a password is never sent back
+    sent["display_name"], sent["password"] = "新用户", "long-enough-1"
+    assert admin.post("/admin/users/new", sent) == "/admin/users/new.user"
+    html = admin.get("/admin/users/new.user")
+    assert "已创建用户“新用户”。" in html and "起草人" in html
+    html = admin.get("/admin/users?q=new&group=publisher&status=active")
+    assert "/admin/users/new.user" in html and "/admin/users/zhangsan" not in html
+    # Then in English.
+    admin.client.post("/language", data={"lang": "en", "csrf_token": admin.token})
+    html = admin.get("/admin/users/new.user")
+    assert "Drafter" in html
+
+
+def test_the_edit_page_refuses_the_admins_own_group_and_deactivation(app: Flask) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/users/admin")
+    html = admin.post(
+        "/admin/users/admin", {"display_name": "管理员", "groups": ["auditor"]}, status=422
+    )
+    assert "不能取消自己的“管理员”角色：请另一位管理员操作。" in _errors(html)
+    assert re.search(r'value="auditor" checked', html)
+    html = admin.post("/admin/users/admin/deactivate", status=400)
+    assert "不能停用自己的账号。" in _errors(html)
+    html = admin.post("/admin/users/admin/password", {"password": "admin"}, status=422)
+    assert "密码至少 8 个字符。" in _errors(html)
+    admin.get("/admin/users/nobody", status=404)
+
+
+def test_a_deactivated_users_open_session_stops_and_his_claims_are_counted(app: Flask) -> None:
+    engine = get_engine(app)
+    task = engine.queries.list_tasks("lisi")[0]
+    engine.claim(task.task_id, "lisi")
+    lisi = Browser(app.test_client()).login("lisi")
+    lisi.get("/")
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/users/lisi")
+    assert admin.post("/admin/users/lisi/deactivate") == "/admin/users/lisi"
+    html = admin.get("/admin/users/lisi")
+    assert "该用户认领的 1 项待办任务需要改派。" in html
+    assert 'href="/admin/tasks"' in html
+    # His session is over: the next page asks him to sign in, and signing in fails.
+    response = lisi.client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    lisi.get("/login")
+    lisi.post("/login", {"username": "lisi", "password": "demo"}, status=401)
+    admin.get("/admin/users/lisi")
+    admin.post("/admin/users/lisi/reactivate")
+    assert Browser(app.test_client()).login("lisi")
+
+
+def test_only_the_admin_reaches_the_users_pages(client: FlaskClient, app: Flask) -> None:
+    clerk = Browser(app.test_client()).login("zhangsan")
+    for path in ("/admin/users", "/admin/users/new", "/admin/users/lisi"):
+        clerk.get(path, status=403)
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    clerk.get("/")
+    clerk.post("/admin/users/lisi/deactivate", status=403)
+    assert get_engine(app).users.get("lisi").active
+
+
+def test_the_users_pages_are_labelled_for_keyboard_and_screen_readers(app: Flask) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    for path in ("/admin/users", "/admin/users/new", "/admin/users/lisi"):
+        page = audit(admin.get(path))
+        assert page.controls and not page.unlabelled(), (path, page.unlabelled())
+        assert page.h1 == 1 and page.skip_link and page.main and not page.positive_tabindex
+    html = admin.get("/admin/users")
+    assert 'href="/admin/users"' in html and "用户管理" in html  # in the admin's menu
