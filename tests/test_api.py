@@ -376,7 +376,9 @@ def test_the_openapi_document_and_its_page_are_served_without_a_token(client: Fl
         assert page.status_code == 200 and f'<html lang="{lang}">' in html and words in html
         # Nothing from elsewhere and no script of its own: it reads offline, with the keyboard.
         assert not [a for a in re.findall(r'(?:src|href)="([^"]*)"', html) if "//" in a]
-        assert html.count("<script") == 1  # the site's page.js, as on every page
+        # only the site's own scripts, as on every page (page.js, keep.js)
+        scripts = re.findall(r'<script src="/static/([\w.]+)"', html)
+        assert scripts == ["page.js", "keep.js"] and html.count("<script") == len(scripts)
         page_audit = audit(html)
         assert page_audit.h1 == 1 and page_audit.skip_link and page_audit.main
         assert not page_audit.unlabelled() and not page_audit.positive_tabindex

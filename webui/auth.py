@@ -20,10 +20,18 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import (
+    LoginManager,
+    current_user,
+    login_required,
+    login_url,
+    login_user,
+    logout_user,
+)
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
 
-from engine import NotFoundError, SignInFailedError, SignInThrottledError
+from engine import NotFoundError, SignInFailedError, SignInThrottledError, UnavailableError
 from engine.views import UserView
 
 from .i18n import LANGUAGES
@@ -78,7 +86,67 @@ def init_app(app: Flask) -> None:
         except NotFoundError:
             return None
 
+    @manager.unauthorized_handler
+    def _unauthorized() -> Response:
+        if request.method == "POST":
+            return session_ended()
+        return redirect(login_url("auth.login", next_url=request.url))
+
     CSRFProtect(app)
+
+
+#: the code of every view Flask-Login's ``login_required`` wraps
+_SIGNED_IN_ONLY = login_required(lambda: None).__code__
+
+
+def _needs_sign_in(endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint or "")
+    while view is not None:
+        if getattr(view, "__code__", None) is _SIGNED_IN_ONLY:
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
+def resume_after_sign_in() -> Response | None:
+    """Answer a form sent after the session ended, or None if this was not that.
+
+    With the session cookie gone (expired, cleared, or the browser restarted) the
+    CSRF token went with it, so the form is refused before the page could ask for
+    a sign-in.  A form of the signed-in pages sent by no signed-in user is taken
+    to be that: the user is sent to sign in and then back to the form's page,
+    where the page puts back what he typed (static/keep.js).
+    """
+    if request.method != "POST" or not _needs_sign_in(request.endpoint):
+        return None
+    try:
+        if current_user.is_authenticated:
+            return None  # a token from another session: refused as before
+    except UnavailableError:
+        return None
+    return session_ended()
+
+
+def session_ended() -> Response:
+    """Send the user whose session ended while he filled a form to sign in, then back to it."""
+    if request.endpoint == "auth.logout":
+        return redirect(url_for("auth.login"))  # already signed out: nothing to say
+    flash(_("您的登录已失效（超时或已退出），请重新登录。"))
+    return redirect(url_for("auth.login", next=_form_page()))
+
+
+def _form_page() -> str | None:
+    """Return the local address of the page whose form was sent: its action's, or the referrer."""
+    rule = request.url_rule
+    if rule is not None and rule.methods and "GET" in rule.methods:
+        return request.full_path.rstrip("?")
+    try:
+        referrer = urlsplit(request.referrer or "")
+    except ValueError:
+        return None
+    if referrer.netloc != request.host or not referrer.path:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
 #: a local path: no scheme or host (an open redirect), no backslash, space or control character.

@@ -21,6 +21,7 @@ from engine import (
     UnavailableError,
 )
 
+from .auth import resume_after_sign_in
 from .messages import error_message
 
 #: engine error -> HTTP status
@@ -79,6 +80,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError) -> ResponseReturnValue:
+        # The session, and the token with it, ended while a signed-in page's form was open.
+        if request_ctx.url_adapter is not None and (resumed := resume_after_sign_in()):
+            return resumed
         return error_page(400, _("表单已过期"), _("页面已过期或来源不明，请返回重新提交。"))
 
     @app.errorhandler(HTTPException)
