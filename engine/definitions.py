@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
 
-from . import jsonforms
+from . import camunda, jsonforms
 from .access import ANYONE
 from .errors import DefinitionProblem, DeploymentError
 from .forms import CONFIRM, FormSchema
@@ -247,6 +247,8 @@ class _Checker:
         for start in starts:
             if start.get("id") in lane_of:
                 self.start_roles[process_id] = lane_of[start.get("id")]
+        if process_id not in self.start_roles and (group := camunda.starter_group(process)):
+            self.start_roles[process_id] = group
         self.start_messages[process_id] = frozenset(
             self.message_names.get(m.get("messageRef"), m.get("messageRef"))
             for start in starts
@@ -302,7 +304,9 @@ class _Checker:
     ) -> None:
         task_id = task.get("id")
         properties = _properties(task)
-        role = self._lane(task, lane_of) or self.rules.default_group
+        role = (
+            self._lane(task, lane_of) or camunda.candidate_group(task) or self.rules.default_group
+        )
         schema_file = properties.get(jsonforms.FORM_FILE_PROPERTY)
         named = jsonforms.PREFIX + schema_file if schema_file else ""
         form = properties.get(FORM_PROPERTY, "") or named or CONFIRM
@@ -508,7 +512,17 @@ def compile_definition(
                 )
             )
             continue
-        checker = _Checker(name, root, known)
+        file_rules = known
+        if camunda.is_camunda(root):
+            # Camunda Modeler's dialect: rewritten into SpiffWorkflow's (engine/camunda.py)
+            dialect = camunda.translate(
+                root, name, known.services, known.knows_group, known.strict_groups
+            )
+            problems.extend(dialect.problems)
+            json_forms.update(dialect.forms)
+            file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
+            root = dialect.root
+        checker = _Checker(name, root, file_rules)
         checker.check()
         problems.extend(checker.problems)
         for task_rules in checker.user_tasks:

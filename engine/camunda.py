@@ -1,0 +1,1287 @@
+"""The Camunda 7 dialect: BPMN files drawn with Camunda Modeler, made runnable or refused.
+
+A file that declares Camunda's namespace is rewritten, once at deployment
+(and again, identically, whenever its definition is compiled), into the
+SpiffWorkflow dialect the engine runs, so that the same checks, specs,
+stored states and replays serve both dialects:
+
+- ``camunda:candidateGroups`` (one group) names the group of a user task
+  outside every lane; ``camunda:assignee="${initiator}"`` (the variable the
+  start event's ``camunda:initiator`` names) gives the task to whoever
+  started the instance (``onlyActorsOf`` the start events);
+- ``camunda:formData`` fields become the task's generic form, built from a
+  JSON Schema like SpiffWorkflow's own forms (``camunda:formKey`` alone: the
+  confirmation form);
+- JUEL ``${...}`` in conditions, timers, loops, due dates and
+  ``camunda:inputOutput`` is translated into Python by a small tokenizer and
+  translator (``translate_juel``) that emits nothing but names, literals,
+  operators, subscripts and parentheses; the result then passes the
+  sandbox's deploy checks like any Python expression;
+- an external task whose topic is one of the engine's services calls it.
+
+What cannot run here (Java delegates, Groovy or JavaScript scripts, method
+calls in JUEL, listeners, fixed assignees, ...) is refused, naming the
+element and the reason, rather than deployed to fail when it is reached.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+import keyword
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from lxml import etree
+from marshmallow import ValidationError, validate
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from . import jsonforms
+from .errors import DefinitionProblem, Problem
+from .forms import FormSchema
+
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+#: the extension properties of ``engine.definitions`` this dialect fills in
+FORM_PROPERTY = "form"
+ONLY_PROPERTY = "onlyActorsOf"
+DUE_PROPERTY = "dueAt"
+#: the prefix of the names of the forms made of ``camunda:formData``
+FORM_PREFIX = "camunda:"
+
+#: Camunda attributes that only tune Camunda's own job executor, history or task list:
+#: nothing of them changes what a process does, so they are accepted and ignored.
+IGNORED_ATTRIBUTES = frozenset(
+    {
+        "asyncBefore",
+        "asyncAfter",
+        "exclusive",
+        "jobPriority",
+        "taskPriority",
+        "priority",
+        "historyTimeToLive",
+        "versionTag",
+        "isStartableInTasklist",
+        "calledElementBinding",
+        "calledElementVersion",
+        "calledElementVersionTag",
+        "calledElementTenantId",
+    }
+)
+#: Camunda extension elements that are ignored likewise (retries of Camunda's jobs)
+IGNORED_ELEMENTS = frozenset({"failedJobRetryTimeCycle"})
+#: what Camunda runs as Java (or a connector): the engine runs none of it
+JAVA_ATTRIBUTES = ("class", "delegateExpression", "expression")
+#: the BPMN elements whose expressions are evaluated (conditions, loops, timers)
+EXPRESSION_TAGS = (
+    "conditionExpression",
+    "completionCondition",
+    "loopCardinality",
+    "loopCondition",
+    "condition",
+)
+TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
+#: the elements that run SpiffWorkflow's pre- and post-scripts, which input and output
+#: parameters become
+MAPPED_TASKS = frozenset(
+    {
+        "task",
+        "userTask",
+        "manualTask",
+        "serviceTask",
+        "businessRuleTask",
+        "callActivity",
+        "subProcess",
+        "transaction",
+    }
+)
+#: the form field types Camunda's generated forms have, and the JSON Schema of each
+FIELD_TYPES: dict[str, dict[str, Any]] = {
+    "string": {"type": "string"},
+    "long": {"type": "integer"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "maxLength": 10},
+    "enum": {"type": "string"},
+}
+#: Camunda's process variables about multi-instance activities, which SpiffWorkflow lacks
+CAMUNDA_VARIABLES = frozenset(
+    {
+        "execution",
+        "task",
+        "nrOfInstances",
+        "nrOfActiveInstances",
+        "nrOfCompletedInstances",
+        "loopCounter",
+        "authenticatedUserId",
+    }
+)
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+def is_camunda(root: Any) -> bool:
+    """Tell whether a BPMN document is in Camunda's dialect (it uses Camunda's namespace)."""
+    if CAMUNDA in (root.nsmap or {}).values():
+        return True
+    return any(
+        etree.QName(el).namespace == CAMUNDA
+        or any(a.startswith(f"{{{CAMUNDA}}}") for a in el.attrib)
+        for el in root.iter()
+        if isinstance(el.tag, str)
+    )
+
+
+def _c(name: str) -> str:
+    return f"{{{CAMUNDA}}}{name}"
+
+
+def _b(name: str) -> str:
+    return f"{{{BPMN}}}{name}"
+
+
+def _s(name: str) -> str:
+    return f"{{{SPIFF}}}{name}"
+
+
+def candidate_group(task: Any) -> str | None:
+    """Return the group a user task's ``camunda:candidateGroups`` names, if one."""
+    groups = _groups(task.get(_c("candidateGroups")))
+    return groups[0] if len(groups) == 1 else None
+
+
+def starter_group(process: Any) -> str | None:
+    """Return the group a process's ``camunda:candidateStarterGroups`` names, if one."""
+    groups = _groups(process.get(_c("candidateStarterGroups")))
+    return groups[0] if len(groups) == 1 else None
+
+
+def _groups(value: str | None) -> list[str]:
+    return [g.strip() for g in (value or "").split(",") if g.strip()]
+
+
+# -- JUEL ---------------------------------------------------------------------------
+
+
+class JuelError(ValueError):
+    """A JUEL expression that is not in the translated subset; the message says why."""
+
+
+#: JUEL's word operators and literals
+_WORDS = {
+    "and": "&&",
+    "or": "||",
+    "not": "!",
+    "eq": "==",
+    "ne": "!=",
+    "lt": "<",
+    "gt": ">",
+    "le": "<=",
+    "ge": ">=",
+    "div": "/",
+    "mod": "%",
+}
+_LITERALS = {"true": True, "false": False, "null": None}
+_UNSUPPORTED_WORDS = {"instanceof": "'instanceof'"}
+_SYMBOLS = (
+    "==",
+    "!=",
+    "<=",
+    ">=",
+    "&&",
+    "||",
+    "->",
+    "+=",
+    "<",
+    ">",
+    "!",
+    "(",
+    ")",
+    "[",
+    "]",
+    ".",
+    "?",
+    ":",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    ",",
+    ";",
+    "=",
+    "{",
+    "}",
+)
+_NUMBER = re.compile(r"(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+#: the deepest nesting of a JUEL expression translated
+MAX_JUEL_DEPTH = 40
+#: the longest JUEL expression translated, in characters
+MAX_JUEL_CHARS = 5_000
+
+
+@dataclass(frozen=True)
+class Token:
+    """One JUEL token: its kind (``name``, ``number``, ``string``, ``op``, ``end``) and value."""
+
+    kind: str
+    value: Any
+    position: int
+
+
+def tokenize(text: str, start: int = 0) -> Iterator[Token]:
+    """Yield the tokens of JUEL ``text`` from ``start``, up to the ``}`` that closes it."""
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in "'\"":
+            text_value, i = _string(text, i)
+            yield Token("string", text_value, i)
+            continue
+        number = _NUMBER.match(text, i)
+        if number:
+            literal = number.group(0)
+            if len(literal) > 30:
+                raise JuelError("has a number longer than 30 characters")
+            value: Any = float(literal) if any(c in literal for c in ".eE") else int(literal)
+            yield Token("number", value, i)
+            i = number.end()
+            continue
+        name = _NAME.match(text, i)
+        if name:
+            yield Token("name", name.group(0), i)
+            i = name.end()
+            continue
+        for symbol in _SYMBOLS:
+            if text.startswith(symbol, i):
+                yield Token("op", symbol, i)
+                i += len(symbol)
+                break
+        else:
+            raise JuelError(f"unexpected character {ch!r}")
+    yield Token("end", None, i)
+
+
+def _string(text: str, i: int) -> tuple[str, int]:
+    quote, i, out = text[i], i + 1, []
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "'\"\\":
+            out.append(text[i + 1])
+            i += 2
+        elif ch == quote:
+            return "".join(out), i + 1
+        else:
+            out.append(ch)
+            i += 1
+    raise JuelError("a string is not closed")
+
+
+class _Translator:
+    """Recursive descent over JUEL's grammar, emitting fully parenthesized Python."""
+
+    def __init__(self, tokens: Iterator[Token]) -> None:
+        self.tokens = tokens
+        self.current = next(tokens)
+        self.depth = 0
+        self.names: set[str] = set()
+
+    def advance(self) -> Token:
+        token = self.current
+        if token.kind != "end" and not (token.kind == "op" and token.value == "}"):
+            self.current = next(self.tokens)
+        return token
+
+    def op(self) -> str | None:
+        """Return the current token as an operator (a word operator normalized), if it is one."""
+        token = self.current
+        if token.kind == "op":
+            return str(token.value)
+        if token.kind == "name" and token.value in _WORDS:
+            return _WORDS[token.value]
+        if token.kind == "name" and token.value == "empty":
+            return "empty"
+        return None
+
+    def expect(self, symbol: str) -> None:
+        if self.op() != symbol:
+            raise JuelError(f"expected '{symbol}' {self.where()}")
+        self.advance()
+
+    def where(self) -> str:
+        token = self.current
+        if token.kind == "end":
+            return "at the end"
+        return f"before {token.value!r}" if token.kind != "string" else "before a string"
+
+    def nested(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_JUEL_DEPTH:
+            raise JuelError(f"is nested too deeply (at most {MAX_JUEL_DEPTH} levels)")
+
+    def expression(self) -> str:
+        self.nested()
+        condition = self.binary(0)
+        if self.op() == "?":
+            self.advance()
+            then = self.expression()
+            self.expect(":")
+            otherwise = self.expression()
+            condition = f"({then} if {condition} else {otherwise})"
+        self.depth -= 1
+        return condition
+
+    _LEVELS: tuple[dict[str, str], ...] = (
+        {"||": "or"},
+        {"&&": "and"},
+        {"==": "==", "!=": "!="},
+        {"<": "<", ">": ">", "<=": "<=", ">=": ">="},
+        {"+": "+", "-": "-"},
+        {"*": "*", "/": "/", "%": "%"},
+    )
+
+    def binary(self, level: int) -> str:
+        if level == len(self._LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        while (symbol := self.op()) in self._LEVELS[level]:
+            self.advance()
+            right = self.binary(level + 1)
+            left = f"({left} {self._LEVELS[level][str(symbol)]} {right})"
+        return left
+
+    def unary(self) -> str:
+        symbol = self.op()
+        if symbol in ("!", "-", "empty"):
+            self.advance()
+            self.nested()
+            operand = self.unary()
+            self.depth -= 1
+            if symbol == "!":
+                return f"(not {operand})"
+            if symbol == "-":
+                return f"(-{operand})"
+            return f"({operand} in (None, '', [], {{}}, ()))"
+        return self.value()
+
+    def value(self) -> str:
+        result = self.primary()
+        while True:
+            symbol = self.op()
+            if symbol == ".":
+                self.advance()
+                token = self.advance()
+                if token.kind != "name":
+                    raise JuelError(f"expected a property name after '.' {self.where()}")
+                result = f"{result}[{_name(token.value)!r}]"
+            elif symbol == "[":
+                self.advance()
+                index = self.expression()
+                self.expect("]")
+                result = f"{result}[{index}]"
+            elif symbol == "(":
+                raise JuelError("calls a method or function, which the engine does not run")
+            else:
+                return result
+
+    def primary(self) -> str:
+        token = self.current
+        symbol = self.op()
+        if symbol == "(":
+            self.advance()
+            inner = self.expression()
+            self.expect(")")
+            return inner
+        if token.kind == "number":
+            self.advance()
+            return repr(token.value)
+        if token.kind == "string":
+            self.advance()
+            return repr(token.value)
+        if token.kind == "name" and token.value in _LITERALS:
+            self.advance()
+            return repr(_LITERALS[token.value])
+        if token.kind == "name" and token.value not in _WORDS and token.value != "empty":
+            self.advance()
+            if token.value in _UNSUPPORTED_WORDS:
+                raise JuelError(f"uses {_UNSUPPORTED_WORDS[token.value]}, which is not supported")
+            name = _name(token.value)
+            if name in CAMUNDA_VARIABLES:
+                raise JuelError(f"uses '{name}', which is Camunda's own (Java) object or variable")
+            self.names.add(name)
+            return name
+        if token.kind == "end":
+            raise JuelError("ends where a value was expected")
+        raise JuelError(f"has {token.value!r} where a value was expected")
+
+
+def _name(value: str) -> str:
+    if not _IDENTIFIER.match(value) or keyword.iskeyword(value) or keyword.issoftkeyword(value):
+        raise JuelError(f"uses the name {value!r}, which cannot be a variable here")
+    return value
+
+
+@dataclass(frozen=True)
+class Translated:
+    """A JUEL expression or template translated into a Python expression."""
+
+    python: str
+    names: frozenset[str]
+
+
+_OPENERS = ("${", "#{")
+
+
+def translate_juel(text: str) -> Translated:
+    """Translate one JUEL expression ``${...}`` (nothing around it) into Python.
+
+    Raises ``JuelError`` for anything outside the translated subset.
+    """
+    source = text.strip()
+    if len(source) > MAX_JUEL_CHARS:
+        raise JuelError(f"is too long ({len(source):,} characters; at most {MAX_JUEL_CHARS:,})")
+    if not source.startswith(_OPENERS):
+        raise JuelError("is not a JUEL expression ${...}")
+    python, names, end = _one(source, 2)
+    if source[end:].strip():
+        raise JuelError("has text after the closing '}' (only one ${...} is allowed here)")
+    return _checked(python, names, template=False)
+
+
+def translate_template(text: str) -> Translated:
+    """Translate text with JUEL ``${...}`` parts (a composite expression) into Python.
+
+    Plain text becomes a string literal; ``"Invoice ${no}"`` becomes
+    ``'Invoice ' + str(no)``; a lone ``${x}`` keeps its value's type.
+    """
+    if len(text) > MAX_JUEL_CHARS:
+        raise JuelError(f"is too long ({len(text):,} characters; at most {MAX_JUEL_CHARS:,})")
+    parts: list[str] = []
+    names: set[str] = set()
+    i = 0
+    while i < len(text):
+        opener = min((p for p in (text.find(o, i) for o in _OPENERS) if p >= 0), default=len(text))
+        if opener > i:
+            parts.append(repr(text[i:opener]))
+        if opener == len(text):
+            break
+        python, used, i = _one(text, opener + 2)
+        names |= used
+        parts.append(python)
+    if not parts:
+        return Translated(repr(""), frozenset())
+    if len(parts) == 1:
+        return _checked(parts[0], names, template=False)
+    joined = " + ".join(p if p.startswith(("'", '"')) else f"str({p})" for p in parts)
+    return _checked(joined, names, template=True)
+
+
+def _one(text: str, start: int) -> tuple[str, set[str], int]:
+    """Translate the JUEL expression starting at ``start`` (after ``${``); return its end."""
+    translator = _Translator(tokenize(text, start))
+    if translator.current.kind == "op" and translator.current.value == "}":
+        raise JuelError("is empty")
+    python = translator.expression()
+    closing = translator.current
+    if not (closing.kind == "op" and closing.value == "}"):
+        if closing.kind == "end":
+            raise JuelError("is not closed with '}'")
+        raise JuelError(f"has {closing.value!r} where the expression should end")
+    return python, translator.names, closing.position + 1
+
+
+#: the Python the translator may emit: nothing that calls, imports or reaches attributes
+_ALLOWED_NODES = (
+    ast.Expression,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.Mod,
+    ast.UnaryOp,
+    ast.Not,
+    ast.USub,
+    ast.Compare,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.Gt,
+    ast.LtE,
+    ast.GtE,
+    ast.In,
+    ast.IfExp,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.Subscript,
+    ast.Tuple,
+    ast.List,
+    ast.Dict,
+)
+
+
+def _checked(python: str, names: set[str], template: bool) -> Translated:
+    """Make sure the translation is Python of the subset, whatever the input was."""
+    tree = ast.parse(python, mode="eval")
+    for node in ast.walk(tree):
+        is_str_call = (
+            template
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "str"
+            and len(node.args) == 1
+            and not node.keywords
+        )
+        if not (isinstance(node, _ALLOWED_NODES) or is_str_call):
+            raise JuelError(f"cannot be translated ({type(node).__name__})")  # pragma: no cover
+        if (
+            isinstance(node, ast.Name)
+            and node.id not in names
+            and not (template and node.id == "str")
+        ):
+            raise JuelError(f"cannot be translated (name {node.id})")  # pragma: no cover
+    return Translated(python, frozenset(names))
+
+
+# -- the rewrite ----------------------------------------------------------------------
+
+
+@dataclass
+class Translation:
+    """A Camunda document rewritten into SpiffWorkflow's dialect, and what was refused."""
+
+    root: Any
+    problems: list[DefinitionProblem] = field(default_factory=list)
+    forms: dict[str, FormSchema] = field(default_factory=dict)
+
+
+def translate(
+    root: Any,
+    file: str,
+    services: frozenset[str] = frozenset(),
+    knows_group: Callable[[str], bool] = lambda group: True,
+    strict_groups: bool = False,
+) -> Translation:
+    """Rewrite a Camunda BPMN document (a copy of it) into the SpiffWorkflow dialect."""
+    rewrite = _Rewrite(copy.deepcopy(root), file, services, knows_group, strict_groups)
+    rewrite.run()
+    return Translation(rewrite.root, rewrite.problems, rewrite.forms)
+
+
+class _Rewrite:
+    def __init__(
+        self,
+        root: Any,
+        file: str,
+        services: frozenset[str],
+        knows_group: Callable[[str], bool],
+        strict_groups: bool,
+    ) -> None:
+        self.root = root
+        self.file = file
+        self.services = services
+        self.knows_group = knows_group
+        self.strict_groups = strict_groups
+        self.problems: list[DefinitionProblem] = []
+        self.forms: dict[str, FormSchema] = {}
+        self.handled: set[Any] = set()  # Camunda elements dealt with (and their content)
+
+    def problem(self, element: Any, message: str) -> None:
+        self.problems.append(DefinitionProblem(self.file, _owner_id(element), message))
+
+    def run(self) -> None:
+        for process in self.root.iter(_b("process")):
+            self._process(process)
+        for tag in EXPRESSION_TAGS:
+            for expr in list(self.root.iter(_b(tag))):
+                self._expression(expr)
+        for tag in TIMER_TAGS:
+            for expr in list(self.root.iter(_b(tag))):
+                self._timer(expr)
+        for script_task in list(self.root.iter(_b("scriptTask"))):
+            self._script_task(script_task)
+        for element in list(self.root.iter()):
+            if isinstance(element.tag, str) and etree.QName(element).namespace == BPMN:
+                self._java(element)
+        for task in list(self.root.iter(_b("businessRuleTask"))):
+            self._decision(task)
+        for io in list(self.root.iter(_c("inputOutput"))):
+            self._input_output(io)
+        for loop in list(self.root.iter(_b("multiInstanceLoopCharacteristics"))):
+            self._multi_instance(loop)
+        for properties in list(self.root.iter(_c("properties"))):
+            self._properties(properties)
+        for call in self.root.iter(_b("callActivity")):
+            self._call(call)
+        self._leftovers()
+
+    # -- processes, user tasks and forms
+
+    def _process(self, process: Any) -> None:
+        self._group_attribute(process, "candidateStarterGroups", "the group that may start it")
+        initiators = {
+            start.get(_c("initiator")): start.get("id")
+            for start in process.iter(_b("startEvent"))
+            if start.get(_c("initiator"))
+        }
+        for start in process.iter(_b("startEvent")):
+            if start.find(f"{_b('extensionElements')}/{_c('formData')}") is not None:
+                form = start.find(f"{_b('extensionElements')}/{_c('formData')}")
+                self.problem(
+                    start,
+                    "a start form (camunda:formData on a start event) is not supported: "
+                    "data is given when the instance is started; put the form on a user task",
+                )
+                self.handled.add(form)
+            start.attrib.pop(_c("formKey"), None)
+            start.attrib.pop(_c("initiator"), None)
+        for tag in ("userTask", "manualTask"):
+            for task in process.iter(_b(tag)):
+                self._user_task(task, initiators)
+
+    def _group_attribute(self, element: Any, name: str, what: str) -> None:
+        value = element.get(_c(name))
+        if value is None:
+            return
+        groups = _groups(value)
+        if len(groups) != 1:
+            self.problem(
+                element,
+                f"camunda:{name} must name exactly one group ({what}), not {value!r}",
+            )
+        elif "${" in value or "#{" in value:
+            self.problem(element, f"camunda:{name} must name a group, not an expression")
+        elif self.strict_groups and not self.knows_group(groups[0]):
+            self.problem(
+                element, f"camunda:{name} names no known group (deployed with strict groups)"
+            )
+        else:
+            return
+        element.attrib.pop(_c(name))
+
+    def _user_task(self, task: Any, initiators: dict[str, str]) -> None:
+        self._group_attribute(task, "candidateGroups", "the group the task is for")
+        for name, why in (
+            ("candidateUsers", "tasks are given to groups (lanes or camunda:candidateGroups)"),
+            ("dueDate", None),
+            ("followUpDate", "the engine has no follow-up dates"),
+        ):
+            value = task.attrib.pop(_c(name), None)
+            if value is None:
+                continue
+            if name == "dueDate":
+                self._due_date(task, value)
+            else:
+                self.problem(task, f"camunda:{name} is not supported: {why}")
+        assignee = task.attrib.pop(_c("assignee"), None)
+        if assignee is not None:
+            self._assignee(task, assignee.strip(), initiators)
+        form_data = task.find(f"{_b('extensionElements')}/{_c('formData')}")
+        task.attrib.pop(_c("formKey"), None)  # an external form: the generic form stands in
+        task.attrib.pop(_c("formRef"), None)
+        task.attrib.pop(_c("formRefBinding"), None)
+        if form_data is not None:
+            self.handled.add(form_data)
+            form = self._form(task, form_data)
+            if form is not None:
+                name = f"{FORM_PREFIX}{self.file}#{task.get('id')}"
+                if len(name) > 64:  # the length of a work item's form name
+                    digest = hashlib.sha256(f"{self.file}#{task.get('id')}".encode())
+                    name = f"{FORM_PREFIX}{digest.hexdigest()[:40]}"
+                self.forms[name] = form
+                _add_property(task, FORM_PROPERTY, name)
+
+    def _assignee(self, task: Any, assignee: str, initiators: dict[str, str]) -> None:
+        if assignee.startswith(_OPENERS):
+            try:
+                translated = translate_juel(assignee)
+            except JuelError as exc:
+                self.problem(task, f"camunda:assignee {assignee!r} {exc}")
+                return
+            if translated.python in initiators:
+                _add_property(task, ONLY_PROPERTY, initiators[translated.python])
+                return
+            self.problem(
+                task,
+                f"camunda:assignee {assignee!r} is not supported: only the variable a start "
+                "event's camunda:initiator names (whoever started the instance) is",
+            )
+            return
+        self.problem(
+            task,
+            f"camunda:assignee {assignee!r} is not supported: the engine gives tasks to groups "
+            "(lanes or camunda:candidateGroups), not to a fixed user",
+        )
+
+    def _due_date(self, task: Any, value: str) -> None:
+        try:
+            translated = translate_template(value)
+        except JuelError as exc:
+            self.problem(task, f"camunda:dueDate {value!r} {exc}")
+            return
+        _add_property(task, DUE_PROPERTY, translated.python)
+
+    def _form(self, task: Any, form_data: Any) -> FormSchema | None:
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        extra: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+        ok = True
+        for child in form_data:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag != _c("formField"):
+                self.problem(task, f"camunda:formData holds {etree.QName(child).localname}")
+                ok = False
+                continue
+            made = self._form_field(task, child)
+            if made is None:
+                ok = False
+                continue
+            name, spec, is_required, validators, metadata = made
+            properties[name] = spec
+            if is_required:
+                required.append(name)
+            extra[name] = (validators, metadata)
+        if not ok:
+            return None
+        try:
+            form = jsonforms.form_from_schema({"properties": properties, "required": required})
+        except jsonforms.JsonSchemaError as exc:  # pragma: no cover - fields are checked above
+            self.problem(task, f"camunda:formData: {exc}")
+            return None
+        for name, (validators, metadata) in extra.items():
+            made_field = form.fields[name]
+            made_field.validators.extend(validators)
+            made_field.metadata = {**made_field.metadata, **metadata}
+        return form
+
+    def _form_field(
+        self, task: Any, element: Any
+    ) -> tuple[str, dict[str, Any], bool, list[Any], dict[str, Any]] | None:
+        field_id = element.get("id") or ""
+        kind = element.get("type") or "string"
+        where = f"form field {field_id!r}"
+        if not _IDENTIFIER.match(field_id) or keyword.iskeyword(field_id):
+            self.problem(task, f"{where}: the id must be a name (letters, digits, _)")
+            return None
+        if kind not in FIELD_TYPES:
+            known = ", ".join(FIELD_TYPES)
+            self.problem(task, f"{where}: the type {kind!r} is not supported (known: {known})")
+            return None
+        spec: dict[str, Any] = {**FIELD_TYPES[kind], "title": element.get("label") or field_id}
+        validators: list[Any] = []
+        metadata: dict[str, Any] = {}
+        required = False
+        problems = 0
+        choices: dict[str, tuple[str, str]] = {}
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            local = etree.QName(child).localname
+            if child.tag == _c("value") and kind == "enum":
+                label = child.get("name") or child.get("id") or ""
+                choices[child.get("id") or ""] = (label, label)
+            elif child.tag == _c("validation"):
+                for constraint in child:
+                    if not isinstance(constraint.tag, str):
+                        continue
+                    outcome = self._constraint(task, where, kind, constraint, spec, validators)
+                    if outcome is None:
+                        problems += 1
+                    required = required or outcome == "required"
+            elif child.tag == _c("properties"):
+                self.handled.add(child)  # display hints of Camunda's task list
+            else:
+                self.problem(task, f"{where}: camunda:{local} is not supported")
+                problems += 1
+        if kind == "enum":
+            if not choices:
+                self.problem(task, f"{where}: an enum field needs camunda:value choices")
+                return None
+            spec["enum"] = list(choices)
+            metadata["choices"] = choices
+        if kind == "date":
+            validators.append(_iso_date)
+            metadata["widget"] = "date"
+        default = element.get("defaultValue")
+        if default is not None:
+            value = self._default(task, where, kind, default, choices)
+            if value is _INVALID:
+                problems += 1
+            else:
+                spec["default"] = value
+        if problems:
+            return None
+        return field_id, spec, required, validators, metadata
+
+    def _constraint(
+        self,
+        task: Any,
+        where: str,
+        kind: str,
+        constraint: Any,
+        spec: dict[str, Any],
+        validators: list[Any],
+    ) -> str | None:
+        name = constraint.get("name") or ""
+        config = (constraint.get("config") or "").strip()
+        if name == "required":
+            return "required"
+        number = int(config) if re.fullmatch(r"-?\d{1,15}", config) else None
+        if name in ("minlength", "maxlength") and kind == "string" and number is not None:
+            if name == "maxlength":
+                spec["maxLength"] = number
+                validators.append(validate.Length(max=number, error=Problem("form.too_long")))
+            else:
+                validators.append(validate.Length(min=number, error=Problem("form.invalid_value")))
+            return name
+        if name in ("min", "max") and kind == "long" and number is not None:
+            low, high = (number, None) if name == "min" else (None, number)
+            validators.append(validate.Range(low, high, error=Problem("form.invalid_value")))
+            return name
+        if name == "readonly":
+            reason = "read-only fields are not supported (the engine's forms edit what they show)"
+        elif name in ("minlength", "maxlength", "min", "max"):
+            reason = f"needs a whole number and a {'string' if 'length' in name else 'long'} field"
+        else:
+            reason = "is not a constraint the engine checks"
+        self.problem(task, f"{where}: the constraint {name!r} {reason}")
+        return None
+
+    def _default(
+        self, task: Any, where: str, kind: str, default: str, choices: dict[str, Any]
+    ) -> Any:
+        if "${" in default or "#{" in default:
+            self.problem(task, f"{where}: a default value must be a literal, not an expression")
+            return _INVALID
+        if kind == "long" and re.fullmatch(r"-?\d{1,15}", default.strip()):
+            return int(default)
+        if kind == "boolean" and default.strip().lower() in ("true", "false"):
+            return default.strip().lower() == "true"
+        if kind == "date" and _is_iso_date(default.strip()):
+            return default.strip()
+        if kind == "enum" and default in choices:
+            return default
+        if kind == "string":
+            return default
+        self.problem(task, f"{where}: the default value {default!r} is not a valid {kind}")
+        return _INVALID
+
+    # -- expressions
+
+    def _expression(self, expr: Any) -> None:
+        source = (expr.text or "").strip()
+        language = (expr.get("language") or "").strip().lower()
+        what = etree.QName(expr).localname
+        if language in ("python", "py"):
+            return
+        if language not in ("", "juel"):
+            self.problem(
+                expr, f"the {what} is written in {language!r}: only JUEL and python are run"
+            )
+            expr.text = "None"
+            return
+        if expr.get(_c("resource")) is not None:
+            self.problem(expr, f"the {what} is an external resource, which is not supported")
+            expr.text = "None"
+            return
+        if not source:
+            return
+        if what == "loopCardinality" and re.fullmatch(r"\d{1,6}", source):
+            return
+        try:
+            translated = translate_juel(source)
+        except JuelError as exc:
+            hint = ' (write ${...}, or set language="python")' if not source.startswith("$") else ""
+            self.problem(expr, f"the {what} {source!r} {exc}{hint}")
+            expr.text = "None"
+            return
+        expr.text = translated.python
+
+    def _timer(self, expr: Any) -> None:
+        source = (expr.text or "").strip()
+        what = etree.QName(expr).localname
+        if "${" in source or "#{" in source:
+            try:
+                expr.text = translate_template(source).python
+            except JuelError as exc:
+                self.problem(expr, f"the timer's {what} {source!r} {exc}")
+                expr.text = "None"
+            return
+        try:
+            _check_timer(what, source)
+        except Exception:  # SpiffWorkflow's parsers raise bare Exceptions
+            self.problem(
+                expr, f"the timer's {what} {source!r} is not an ISO 8601 {_TIMER_KINDS[what]}"
+            )
+            expr.text = "None"
+            return
+        expr.text = repr(source)
+
+    # -- scripts and Java
+
+    def _script_task(self, task: Any) -> None:
+        language = (task.get("scriptFormat") or "python").strip().lower()
+        script = task.find(_b("script"))
+        reason = None
+        if language not in ("python", "py"):
+            reason = (
+                f"its scriptFormat is {language!r}: the engine runs python scripts only "
+                "(rewrite it in Python or use a service task)"
+            )
+        elif task.get(_c("resource")) is not None:
+            reason = "its script is an external resource (camunda:resource), not in the file"
+        elif task.get(_c("resultVariable")) is not None:
+            reason = (
+                "camunda:resultVariable is not supported: "
+                "a python script assigns its variables itself"
+            )
+        elif script is None:
+            reason = "it has no script"
+        if reason is None:
+            return
+        self.problem(task, f"script task: {reason}")
+        _neutralize(task)
+
+    def _java(self, element: Any) -> None:
+        found = [a for a in JAVA_ATTRIBUTES if element.get(_c(a)) is not None]
+        kind = element.get(_c("type"))
+        connector = element.find(f"{_b('extensionElements')}/{_c('connector')}")
+        what = etree.QName(element).localname
+        if kind == "external" and not found:
+            topic = element.attrib.pop(_c("topic"), "") or ""
+            element.attrib.pop(_c("type"))
+            element.attrib.pop(_c("taskPriority"), None)
+            known = ", ".join(sorted(self.services)) or "none"
+            if what != "serviceTask":
+                self.problem(element, f"an external {what} is not supported (only service tasks)")
+                _drop(element)
+            elif topic in self.services and _IDENTIFIER.match(topic):
+                extensions = _extensions(element)
+                operator = etree.SubElement(extensions, _s("serviceTaskOperator"))
+                operator.set("id", topic)
+                operator.set("resultVariable", topic)
+            else:
+                self.problem(
+                    element,
+                    f"external task topic {topic!r} is not a service of this engine "
+                    f"(known: {known})",
+                )
+                _drop(element)
+            return
+        if not found and kind is None and connector is None:
+            return
+        used = ", ".join(
+            [f"camunda:{a}" for a in found]
+            + ([f'camunda:type="{kind}"'] if kind is not None else [])
+            + (["camunda:connector"] if connector is not None else [])
+        )
+        self.problem(
+            element,
+            f"{what} runs Java or a connector ({used}), which the engine cannot run; "
+            'use camunda:type="external" with a topic naming one of the engine\'s services '
+            f"(known: {', '.join(sorted(self.services)) or 'none'})",
+        )
+        for attribute in (*JAVA_ATTRIBUTES, "type", "topic", "resultVariable"):
+            element.attrib.pop(_c(attribute), None)
+        if connector is not None:
+            self.handled.add(connector)
+        for child in element.iterfind(f"{_b('extensionElements')}/{_c('field')}"):
+            self.handled.add(child)
+        _drop(element)
+
+    def _decision(self, task: Any) -> None:
+        if task.get(_c("decisionRef")) is None:
+            return
+        self.problem(
+            task,
+            "camunda:decisionRef is not supported: name the decision table with "
+            "SpiffWorkflow's calledDecisionId (its outputs become variables)",
+        )
+        _neutralize(task)
+
+    # -- loops, mappings, properties, call activities
+
+    def _multi_instance(self, loop: Any) -> None:
+        collection = loop.attrib.pop(_c("collection"), None)
+        element_variable = loop.attrib.pop(_c("elementVariable"), None)
+        if collection is None and element_variable is None:
+            return
+        source = collection or ""
+        if source.startswith(_OPENERS):
+            try:
+                source = translate_juel(source).python
+            except JuelError as exc:
+                self.problem(loop, f"camunda:collection {collection!r} {exc}")
+                return
+        if not _IDENTIFIER.match(source) or keyword.iskeyword(source):
+            self.problem(
+                loop,
+                f"camunda:collection {collection!r} must name a variable holding the list",
+            )
+            return
+        item = element_variable or "item"
+        if not _IDENTIFIER.match(item) or keyword.iskeyword(item):
+            self.problem(loop, f"camunda:elementVariable {item!r} must be a name")
+            return
+        first = loop[0] if len(loop) else None
+        ref = etree.Element(_b("loopDataInputRef"))
+        ref.text = source
+        data_item = etree.Element(_b("inputDataItem"))
+        data_item.set("id", item)
+        data_item.set("name", item)
+        for position, made in enumerate((ref, data_item)):
+            if first is not None:
+                first.addprevious(made)
+            else:
+                loop.insert(position, made)
+        # Camunda's element variable is local to each instance: it does not reach the process
+        # (SpiffWorkflow would merge every instance's into it, the last one finished winning)
+        owner = loop.getparent()
+        forget = f"del {item}"
+        if etree.QName(owner).localname == "scriptTask" and owner.find(_b("script")) is not None:
+            script = owner.find(_b("script"))
+            script.text = f"{script.text or ''}\n{forget}"
+        elif etree.QName(owner).localname in MAPPED_TASKS:
+            extensions = _extensions(owner)
+            post = extensions.find(_s("postScript"))
+            if post is None:
+                post = etree.SubElement(extensions, _s("postScript"))
+            post.text = f"{post.text or ''}\n{forget}".strip()
+
+    def _input_output(self, io: Any) -> None:
+        self.handled.add(io)
+        if io.getparent().tag != _b("extensionElements"):
+            return  # a connector's, refused with it
+        owner = io.getparent().getparent()
+        scripts: dict[str, list[str]] = {"preScript": [], "postScript": []}
+        ok = True
+        for parameter in io:
+            if not isinstance(parameter.tag, str):
+                continue
+            local = etree.QName(parameter).localname
+            name = parameter.get("name") or ""
+            where = f"camunda:{local} {name!r}"
+            if local not in ("inputParameter", "outputParameter"):
+                self.problem(owner, f"camunda:inputOutput holds {local}, which is not supported")
+                ok = False
+                continue
+            if not _IDENTIFIER.match(name) or keyword.iskeyword(name):
+                self.problem(owner, f"{where}: the name must be a variable name")
+                ok = False
+                continue
+            if any(isinstance(child.tag, str) for child in parameter):
+                self.problem(
+                    owner,
+                    f"{where}: lists, maps and scripts as values are not supported "
+                    "(write a text or ${...})",
+                )
+                ok = False
+                continue
+            try:
+                value = translate_template(parameter.text or "")
+            except JuelError as exc:
+                self.problem(owner, f"{where}: {parameter.text!r} {exc}")
+                ok = False
+                continue
+            python = value.python if (parameter.text or "") != "" else "None"
+            target = "preScript" if local == "inputParameter" else "postScript"
+            scripts[target].append(f"{name} = {python}")
+        if not ok:
+            return
+        kind = etree.QName(owner).localname
+        if kind == "scriptTask" and owner.find(_b("script")) is not None:
+            # SpiffWorkflow runs no pre- or post-script around a script task: fold them in
+            script = owner.find(_b("script"))
+            script.text = "\n".join(
+                [*scripts["preScript"], script.text or "", *scripts["postScript"]]
+            )
+            return
+        if kind not in MAPPED_TASKS:
+            self.problem(owner, f"camunda:inputOutput on a {kind} is not supported")
+            return
+        for tag, lines in scripts.items():
+            if not lines:
+                continue
+            extensions = _extensions(owner)
+            existing = extensions.find(_s(tag))
+            if existing is None:
+                existing = etree.SubElement(extensions, _s(tag))
+                existing.text = ""
+            existing.text = "\n".join([*lines, *([existing.text] if existing.text else [])])
+
+    def _properties(self, properties: Any) -> None:
+        """Carry ``camunda:properties`` over as SpiffWorkflow's extension properties."""
+        self.handled.add(properties)
+        owner = properties.getparent().getparent()
+        if etree.QName(owner).namespace != BPMN:
+            return  # a form field's display hints
+        for prop in properties:
+            if isinstance(prop.tag, str) and prop.get("name"):
+                _add_property(owner, prop.get("name"), prop.get("value", ""))
+
+    def _call(self, call: Any) -> None:
+        called = call.get("calledElement") or ""
+        if "${" in called or "#{" in called:
+            self.problem(call, "a called element given by an expression is not supported")
+        for tag in ("in", "out"):
+            for mapping in call.iterfind(f"{_b('extensionElements')}/{_c(tag)}"):
+                self.handled.add(mapping)
+                if mapping.get("variables") != "all" or len(mapping.attrib) != 1:
+                    self.problem(
+                        call,
+                        f'camunda:{tag} mappings other than variables="all" are not '
+                        "supported: the called process gets and gives back all variables",
+                    )
+
+    def _leftovers(self) -> None:
+        """Refuse every Camunda element or attribute nothing above understood."""
+        reported: set[tuple[str | None, str]] = set()
+        skipped: set[Any] = set()
+        for element in self.root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            if element in self.handled or element.getparent() in skipped:
+                skipped.add(element)
+                continue
+            if etree.QName(element).namespace == CAMUNDA:
+                skipped.add(element)
+                local = etree.QName(element).localname
+                if local in IGNORED_ELEMENTS:
+                    continue
+                why = (
+                    "listeners run Java or scripts on events, which the engine does not"
+                    if local in ("executionListener", "taskListener")
+                    else "the engine does not support it"
+                )
+                key = (_owner_id(element), local)
+                if key not in reported:
+                    reported.add(key)
+                    self.problem(element, f"camunda:{local} is not supported: {why}")
+                continue
+            for attribute in list(element.attrib):
+                if not attribute.startswith(f"{{{CAMUNDA}}}"):
+                    continue
+                local = etree.QName(attribute).localname
+                if local in IGNORED_ATTRIBUTES or (
+                    local in ("candidateGroups", "candidateStarterGroups")
+                    and etree.QName(element).localname in ("userTask", "manualTask", "process")
+                ):
+                    continue
+                self.problem(element, f"camunda:{local} is not supported here")
+
+
+_INVALID = object()
+
+
+def _owner_id(element: Any) -> str | None:
+    """Return the id of the BPMN element an expression or extension belongs to."""
+    node = element
+    while node is not None:
+        tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
+        if (
+            node.get("id") is not None
+            and not tag.endswith("EventDefinition")
+            and etree.QName(node).namespace == BPMN
+            and tag not in ("multiInstanceLoopCharacteristics", "standardLoopCharacteristics")
+        ):
+            return str(node.get("id"))
+        node = node.getparent()
+    return None
+
+
+def _extensions(element: Any) -> Any:
+    found = element.find(_b("extensionElements"))
+    if found is None:
+        found = etree.Element(_b("extensionElements"))
+        # extensionElements comes first among a BPMN element's children (after documentation)
+        element.insert(0, found)
+        documentation = element.findall(_b("documentation"))
+        if documentation:
+            documentation[-1].addnext(found)
+    return found
+
+
+def _add_property(element: Any, name: str, value: str) -> None:
+    extensions = _extensions(element)
+    properties = extensions.find(_s("properties"))
+    if properties is None:
+        properties = etree.SubElement(extensions, _s("properties"))
+    prop = etree.SubElement(properties, _s("property"))
+    prop.set("name", name)
+    prop.set("value", value)
+
+
+def _drop(element: Any) -> None:
+    """Take a refused element out of what is parsed: a task becomes plain, a definition goes."""
+    if etree.QName(element).localname.endswith("EventDefinition"):
+        element.getparent().remove(element)
+    elif etree.QName(element).localname not in ("process", "definitions"):
+        _neutralize(element)
+
+
+def _neutralize(element: Any) -> None:
+    """Make a refused task a plain task, so that nothing else is reported of it."""
+    element.tag = _b("task")
+    for child in list(element):
+        if isinstance(child.tag, str) and child.tag in (_b("script"), _b("extensionElements")):
+            element.remove(child)
+    for attribute in list(element.attrib):
+        if attribute.startswith(f"{{{CAMUNDA}}}") or attribute in (
+            "scriptFormat",
+            "implementation",
+        ):
+            del element.attrib[attribute]
+
+
+_TIMER_KINDS = {
+    "timeDuration": "duration (P…)",
+    "timeDate": "date and time",
+    "timeCycle": "repeating interval (R<count>/<duration>; cron cycles are not supported)",
+}
+
+
+def _check_timer(what: str, source: str) -> None:
+    if not source:
+        raise ValueError("empty")
+    if what == "timeDuration":
+        if not source.upper().startswith("P"):
+            raise ValueError("not a duration")
+        TimerEventDefinition.parse_iso_duration(source)
+    elif what == "timeDate":
+        if source.upper().startswith("P"):
+            raise ValueError("not a date")
+        TimerEventDefinition.parse_time_or_duration(source)
+    else:
+        parts = source.upper().split("/")
+        if not parts[0].startswith("R") or not 2 <= len(parts) <= 3:
+            raise ValueError("not a cycle")
+        if parts[0][1:] and not parts[0][1:].isdigit():
+            raise ValueError("not a count")
+        for part in parts[1:]:
+            TimerEventDefinition.parse_time_or_duration(part)
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+
+
+def _iso_date(value: Any) -> None:
+    """Refuse a date that is not YYYY-MM-DD (what a date input gives)."""
+    if not isinstance(value, str) or (value and not _is_iso_date(value)):
+        raise ValidationError(Problem("form.invalid_value"))
