@@ -34,6 +34,7 @@ from .errors import EngineError, NotFoundError
 from .presenters import json_data
 from .state import compact
 from .steps import (
+    RULES,
     Step,
     advance,
     cancel,
@@ -277,6 +278,11 @@ class Replayer:
                 f"the instance names process {instance.process_id!r}, "
                 f"its start {started.get('process_id')!r}",
             )
+        rules = started.get("rules", 1)
+        if type(rules) is not int or not 1 <= rules <= RULES:
+            raise _Mismatch(
+                1, NOT_REPRODUCED, f"the history was made by step rules {rules!r}, not known here"
+            )
         actor = events[0].actor
         starts = compiled.start_events.get(instance.process_id, ())
         fresh = InstanceRow(
@@ -295,6 +301,7 @@ class Replayer:
             next_timer_at=None,
             event_count=0,
             last_event_hash=audit.GENESIS_HASH,
+            rules=rules,
         )
         return _Run(fresh, compiled, events)
 

@@ -57,6 +57,7 @@ from .scripting import RestrictedEnvironment, script_error
 from .state import StateSerializer, compact
 from .steps import (
     MESSAGE,
+    RULES,
     SIGNAL,
     Step,
     advance,
@@ -310,6 +311,7 @@ class WorkflowEngine:
             next_timer_at=None,
             event_count=0,
             last_event_hash=audit.GENESIS_HASH,
+            rules=RULES,
         )
         instance.id = repo.insert_instance(instance)
         if actor:
@@ -339,6 +341,8 @@ class WorkflowEngine:
                 "definition_id": instance.definition_id,
                 "content_hash": content_hash,
                 "data": initial,
+                # Rules 1 histories were recorded without it.
+                **({"rules": instance.rules} if instance.rules > 1 else {}),
             },
         )
         if initial:  # without start data there is nothing to hand the first tasks
@@ -407,14 +411,16 @@ class WorkflowEngine:
 
         A process whose start event waits for the message is started by it.
         Each instance takes the message in a transaction of its own; one that
-        does not match its correlation is left as it was.
+        does not match its correlation is left as it was, and so is one that
+        fails to take it (named in the result's ``failures``, as ``tick``
+        does): one broken instance keeps the message from no other.
         """
         return self._send(MESSAGE, name, payload, actor)
 
     def send_signal(
         self, name: str, payload: dict[str, Any] | None = None, actor: str | None = None
     ) -> DeliveryResult:
-        """Broadcast a signal to every instance waiting for it."""
+        """Broadcast a signal to every instance waiting for it (failures as ``send_message``)."""
         return self._send(SIGNAL, name, payload, actor)
 
     def _send(
@@ -431,19 +437,36 @@ class WorkflowEngine:
                 for pid in repo.process_ids()
                 if kind == MESSAGE and name in self._start_messages(repo, pid)
             ]
-        reached = tuple(
-            iid for iid in waiting if self._deliver(iid, kind, name, data, actor, moment, now)
-        )
-        started = []
+        reached: list[int] = []
+        started: list[int] = []
+        failures: list[str] = []
+        for instance_id in waiting:
+            with _failure_noted(failures, f"instance {instance_id}"):
+                if self._deliver(instance_id, kind, name, data, actor, moment, now):
+                    reached.append(instance_id)
         for process_id in starters:
-            with self.store.write() as repo:
-                step = self._new_instance(repo, process_id, actor, {}, moment, now)
-                with self._running(step, repo):
-                    advance(step.workflow, step)
-                self._take_event(repo, step, kind, name, data)
-            self._remember(step)
-            started.append(step.instance.id)
-        return DeliveryResult(tuple(started), reached)
+            with _failure_noted(failures, f"process {process_id}"):
+                started.append(self._start_by(process_id, kind, name, data, actor, moment, now))
+        return DeliveryResult(tuple(started), tuple(reached), tuple(failures))
+
+    def _start_by(
+        self,
+        process_id: str,
+        kind: str,
+        name: str,
+        data: dict[str, Any],
+        actor: str | None,
+        moment: datetime,
+        now: str,
+    ) -> int:
+        """Start ``process_id`` by the message its start event waits for; return the instance."""
+        with self.store.write() as repo:
+            step = self._new_instance(repo, process_id, actor, {}, moment, now)
+            with self._running(step, repo):
+                advance(step.workflow, step)
+            self._take_event(repo, step, kind, name, data)
+        self._remember(step)
+        return step.instance.id
 
     def _start_messages(self, repo: Repository, process_id: str) -> frozenset[str]:
         latest = repo.latest_definition(process_id)
@@ -808,14 +831,8 @@ class WorkflowEngine:
         fired = 0
         failures: list[str] = []
         for instance_id in due:
-            try:
+            with _failure_noted(failures, f"instance {instance_id}"):
                 fired += self._fire_timers(instance_id, moment, now)
-            except EngineError as exc:
-                # One broken instance must not stop the timers of all the others.
-                failures.append(f"instance {instance_id}: {exc}")
-            except SQLAlchemyError as exc:
-                # A lost connection: the instance's step was rolled back; the next tick retries.
-                failures.append(f"instance {instance_id}: database error ({type(exc).__name__})")
         return TickResult(len(due), fired, tuple(failures))
 
     def _fire_timers(self, instance_id: int, moment: datetime, now: str) -> int:
@@ -1016,7 +1033,13 @@ class WorkflowEngine:
         writes nothing, so that a replay settles each step the same way.
         """
         instance, compiled, workflow = step.instance, step.compiled, step.workflow
-        marked = [m for t in step.timers_fired if (m := self._timer_fired(step, t, items))]
+        marked, unmatched = [], []
+        for timer in step.timers_fired:
+            target = self._target(step, timer, items)
+            if target is None and instance.rules >= 2 and self._marks(step, timer):
+                unmatched.append(timer)  # its task may be one this step creates
+            elif (mark := self._timer_fired(step, timer, target)) is not None:
+                marked.append(mark)
         new_items = []
         for tid, (task, rules) in ready.items():
             if tid in step.ready_before:
@@ -1054,6 +1077,8 @@ class WorkflowEngine:
                     returned=returned,
                 )
             )
+        for timer in unmatched:
+            self._timer_fired(step, timer, self._target(step, timer, new_items))
         if step.cancelled:
             instance.status = "cancelled"
             instance.completed_at = step.now
@@ -1077,12 +1102,24 @@ class WorkflowEngine:
         self._save(repo, child)
 
     @staticmethod
-    def _timer_fired(step: Step, timer: Task, items: list[WorkItemRow]) -> WorkItemRow | None:
+    def _marks(step: Step, timer: Task) -> bool:
+        """Tell whether ``timer`` is a reminder or overdue timer (it marks its task)."""
+        return (timer.workflow.spec.name, timer.task_spec.bpmn_id) in step.compiled.timers
+
+    @staticmethod
+    def _target(step: Step, timer: Task, items: list[WorkItemRow]) -> WorkItemRow | None:
+        """Return the task among ``items`` a reminder or overdue ``timer`` marks, if any."""
+        rule = step.compiled.timers.get((timer.workflow.spec.name, timer.task_spec.bpmn_id))
+        if rule is None:
+            return None
+        return next((i for i in items if i.element_id == rule.attached_to), None)
+
+    @staticmethod
+    def _timer_fired(step: Step, timer: Task, target: WorkItemRow | None) -> WorkItemRow | None:
         """Record a fired timer; a reminder or overdue timer also marks its task (returned)."""
         element = timer.task_spec.bpmn_id
         data = {"element_id": element, "name": timer.task_spec.bpmn_name}
         rule = step.compiled.timers.get((timer.workflow.spec.name, element))
-        target = next((i for i in items if rule and i.element_id == rule.attached_to), None)
         if rule is None or target is None:
             step.event("timer_fired", None, data)
             return None
@@ -1153,6 +1190,22 @@ class _Live:
 
 class _NotWaiting(Exception):
     """The instance does not wait for this event (or its correlation does not match)."""
+
+
+@contextmanager
+def _failure_noted(failures: list[str], what: str) -> Iterator[None]:
+    """Note an engine or database error of one instance's step in ``failures``, and go on.
+
+    One broken instance must not keep the others from their timers or
+    messages; its step was rolled back (a lost connection too: the next try
+    may succeed).
+    """
+    try:
+        yield
+    except EngineError as exc:
+        failures.append(f"{what}: {exc}")
+    except SQLAlchemyError as exc:
+        failures.append(f"{what}: database error ({type(exc).__name__})")
 
 
 def _failing_element(trace: TracebackType | None) -> tuple[str | None, str | None]:

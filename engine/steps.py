@@ -32,6 +32,13 @@ from .clock import iso
 from .definitions import CompiledDefinition, UserTaskRules
 from .store.repository import EventRow, InstanceRow, WorkItemRow
 
+#: The version of the step rules new instances run by.  A history replays by
+#: the rules it was made with (``InstanceRow.rules``), so a change to what a
+#: step records gets a new version rather than changing the old rules:
+#: 1. a reminder or overdue timer marks a task that existed before the step;
+#: 2. also one the step creates (a task created already past its due time).
+RULES = 2
+
 
 @dataclass
 class Step:

@@ -106,10 +106,15 @@ class TickResult:
 
 @dataclass(frozen=True)
 class DeliveryResult:
-    """What a message or signal reached: the instances it started and those it moved on."""
+    """What a message or signal reached: the instances it started and those it moved on.
+
+    ``failures`` names each instance that could not take it (a script of its
+    failed, say): it was left as it was, waiting, and the others took it.
+    """
 
     started: tuple[int, ...]
     reached: tuple[int, ...]
+    failures: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

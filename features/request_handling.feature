@@ -91,6 +91,14 @@ Feature: Disclosure requests (依申请公开)
     Then han's handling of it is overdue
     And the status page shows the request 1 working day overdue
 
+  Scenario: A paper request entered after its due day is overdue from the start
+    Given it is 2026-10-26 09:00 Beijing time
+    When reg enters a paper request for "农村公路养护资金使用情况" received on 2026-09-18
+    Then reg's check of it is overdue already
+    And the status page shows the request 2 working days overdue
+    When reg accepts the request for 法规处
+    Then han's handling of it is overdue
+
   Scenario: Only the registrar and the request's handlers read who applied
     Given it is 2026-09-18 10:00 Beijing time
     And an applicant has asked on the public page for "2026年城区道路改造计划"

@@ -74,6 +74,23 @@ def test_tick_fires_due_timers(runner: CliRunner, database_url: str) -> None:
     engine.db.dispose()
 
 
+def test_send_names_the_instances_that_failed_and_exits_1(
+    runner: CliRunner, database_url: str
+) -> None:
+    runner.invoke(main, ["init-db"])
+    engine = Engine(Database.connect(database_url), ManualClock(datetime.now(UTC)))
+    engine.users.add("clara", ["clerk"], new_groups=True)
+    engine.deploy([TEST_BPMN / "elements" / "signal_then_script.bpmn"])
+    good, broken = (engine.start("signal_then_script", "clara", {"parts": n}).id for n in (4, 0))
+
+    result = runner.invoke(main, ["send", "signal", "office_closed"])
+    assert result.exit_code == 1
+    assert f"signal office_closed: 1 instance(s) reached ({good})" in result.output
+    assert f"Error: instance {broken}: " in result.output
+    assert runner.invoke(main, ["send", "signal", "no_one_waits"]).exit_code == 0
+    engine.db.dispose()
+
+
 def test_calendar_load_makes_a_new_year_computable(
     runner: CliRunner, database_url: str, tmp_path
 ) -> None:

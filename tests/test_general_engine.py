@@ -350,3 +350,21 @@ def test_loop_and_event_expressions_run_and_are_checked_at_deployment(
         "wait_go_on_message",
         "case_no",
     }
+
+
+def test_an_instance_that_fails_to_take_a_signal_keeps_it_from_no_other(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(files("signal_then_script.bpmn"))
+    ids = [core.start("signal_then_script", "clara", {"parts": n}).id for n in (2, 0, 5)]
+    result = core.send_signal("office_closed")
+    assert result.reached == (ids[0], ids[2])
+    (failure,) = result.failures
+    assert failure.startswith(f"instance {ids[1]}: ") and "share_out" in failure
+    assert [core.queries.get_instance(i).data.get("share") for i in ids] == [50, None, 20]
+    # The broken one was left waiting, as it was: mended, it takes the signal sent again.
+    assert core.queries.history(ids[1])[-1].type == "instance_started"
+    core.update_data(ids[1], {"parts": 4}, "不能按零份分摊")
+    again = core.send_signal("office_closed")
+    assert (again.reached, again.failures) == ((ids[1],), ())
+    assert core.queries.get_instance(ids[1]).data["share"] == 25

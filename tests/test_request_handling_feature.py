@@ -451,7 +451,17 @@ def overdue(engine: Engine, story: Story) -> None:
     assert types.index("task_reminded") < types.index("task_overdue")
 
 
+@then("reg's check of it is overdue already")
+def check_overdue(engine: Engine, story: Story) -> None:
+    task = task_of(engine, story.instance_id, "check_request", "reg")
+    assert task.overdue and task.reminded_at is not None
+    history = engine.queries.history(story.instance_id)
+    marked = [e.data["task_id"] for e in history if e.type in ("task_reminded", "task_overdue")]
+    assert marked == [task.task_id, task.task_id]
+
+
 @then(parsers.parse("the status page shows the request {days:d} working day overdue"))
+@then(parsers.parse("the status page shows the request {days:d} working days overdue"))
 def days_overdue(engine: Engine, story: Story, days: int) -> None:
     assert look_up(engine, story).days_left == -days
 

@@ -225,6 +225,11 @@ def _sent(kind: str, name: str, payload: str | None, by: str | None, ctx: _Conte
         + (f" ({', '.join(map(str, result.reached))})" if result.reached else "")
         + (f", started {', '.join(map(str, result.started))}" if result.started else "")
     )
+    for failure in result.failures:
+        click.echo(f"错误 / Error: {failure}", err=True)
+    if result.failures:
+        # The others took it; these still wait, and sending again reaches only them.
+        raise SystemExit(1)
 
 
 @send.command("message")

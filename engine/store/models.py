@@ -138,6 +138,9 @@ class ProcessInstance(Base):
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     last_event_hash: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str | None] = mapped_column(String(200))
+    #: the version of the engine's step rules the instance started under (``runtime.RULES``):
+    #: a history replays by the rules it was made with
+    rules: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
     __table_args__ = (

@@ -90,6 +90,8 @@ class InstanceRow:
     event_count: int
     last_event_hash: str
     subject: str | None = None
+    #: the version of the step rules it runs by (``runtime.RULES``)
+    rules: int = 1
 
 
 @dataclass
