@@ -16,6 +16,7 @@ Nothing is written: a replay runs in memory on rows read by the caller.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,7 @@ from .steps import (
     catch,
     changed_data,
     claim_data,
+    iteration,
     next_timer,
     ready_user_tasks,
     rearm,
@@ -396,7 +398,10 @@ class Replayer:
             item = _recorded_task(run, event)
             before = item.claimed_by
             item.claimed_by = data.get("to")
-            step.event(event.type, step.actor, claim_data(item, before))
+            which = {}
+            if run.instance.rules >= 3:
+                which = iteration(workflow.get_task_from_id(UUID(item.task_id)))
+            step.event(event.type, step.actor, claim_data(item, before, which))
             return None
         # Anything else begins a step nobody asked for: the engine looked at the timers.
         rearm(workflow, [], step)
@@ -431,8 +436,9 @@ class Replayer:
         want, have = _live_tasks(workflow), _live_tasks(saved)
         if want != have:
             raise _Mismatch(None, STATE, _task_difference(want, have, last))
-        replayed = sorted(_item_key(i) for i in run.items.values())
-        if replayed != sorted(_item_key(i) for i in items):
+        # Compared as multisets: keys hold None beside text (a claimed sibling), never sorted.
+        replayed = Counter(_item_key(i) for i in run.items.values())
+        if replayed != Counter(_item_key(i) for i in items):
             raise _Mismatch(None, STATE, "the open tasks (work items) differ from the history's")
 
 
@@ -447,6 +453,15 @@ def _recorded_task(run: _Run, event: EventRow) -> WorkItemRow:
             for item in sorted(run.items.values(), key=lambda i: i.created_at)
             if item.element_id == element and item.task_id not in run.ids
         ]
+        if "iteration" in event.data and run.workflow is not None:
+            # One of parallel siblings: the one for the same item, whatever order they were done in.
+            workflow = run.workflow
+            candidates = [
+                item
+                for item in candidates
+                if iteration(workflow.get_task_from_id(UUID(item.task_id))).get("iteration")
+                == event.data["iteration"]
+            ]
         if not candidates:
             raise _Mismatch(event.seq, NOT_REPRODUCED, f"task {element!r} is not open here")
         replayed = candidates[0].task_id

@@ -65,6 +65,7 @@ from .steps import (
     catch,
     changed_data,
     claim_data,
+    iteration,
     next_timer,
     pending_events,
     ready_user_tasks,
@@ -555,6 +556,7 @@ class WorkflowEngine:
                 "element_id": item.element_id,
                 "name": item.name,
                 **({"labels": item.labels} if item.labels else {}),
+                **(iteration(task) if step.instance.rules >= 3 else {}),
                 "role": item.role,
                 "data": clean,
                 "changes": changes,
@@ -692,6 +694,7 @@ class WorkflowEngine:
                 "element_id": rules.element_id,
                 "name": rules.name,
                 **({"labels": dict(rules.labels)} if rules.labels else {}),
+                **(iteration(task) if step.instance.rules >= 3 else {}),
                 "data": clean,
                 "changes": changes,
             },
@@ -812,7 +815,9 @@ class WorkflowEngine:
             if item.claimed_by == before:
                 return task_of(item, instance)
             repo.mark_work_item(item)
-            event = audit.chain_event(instance, event_type, actor, now, claim_data(item, before))
+            which = self._which(repo, instance, task_id) if instance.rules >= 3 else {}
+            data = claim_data(item, before, which)
+            event = audit.chain_event(instance, event_type, actor, now, data)
             read_version = instance.row_version
             instance.row_version += 1
             instance.updated_at = now
@@ -820,6 +825,12 @@ class WorkflowEngine:
             repo.insert_events([event])
         self._retag(instance.id, read_version, instance.row_version)
         return task_of(item, instance)
+
+    def _which(self, repo: Repository, instance: InstanceRow, task_id: str) -> dict[str, Any]:
+        """Return which item of its multi-instance activity a task is for (see ``iteration``)."""
+        compiled = self.compiled(repo.connection, instance.definition_id)
+        workflow = self.live_workflow(instance, compiled, keep_cached=True)  # read only
+        return iteration(workflow.get_task_from_id(UUID(task_id)))
 
     # -- timers ---------------------------------------------------------------------
 

@@ -36,8 +36,11 @@ from .store.repository import EventRow, InstanceRow, WorkItemRow
 #: the rules it was made with (``InstanceRow.rules``), so a change to what a
 #: step records gets a new version rather than changing the old rules:
 #: 1. a reminder or overdue timer marks a task that existed before the step;
-#: 2. also one the step creates (a task created already past its due time).
-RULES = 2
+#: 2. also one the step creates (a task created already past its due time);
+#: 3. an event that names a task of a multi-instance activity names which of its
+#:    items the task is for (``iteration``), so that a replay tells apart parallel
+#:    siblings done in any order (a countersign by several departments).
+RULES = 3
 
 
 @dataclass
@@ -202,13 +205,30 @@ def event_kind(event_type: str) -> str | None:
     return None
 
 
-def claim_data(item: WorkItemRow, before: str | None) -> dict[str, Any]:
-    """Return what a claim event records: the task, who had it and who has it now."""
+def iteration(task: Task | None) -> dict[str, Any]:
+    """Return, as event data, which item of its multi-instance activity ``task`` is for.
+
+    Empty for a task that is no such sibling, and for an item with no plain
+    JSON form (then siblings are told apart by their order, as under rules 2).
+    """
+    if task is None:
+        return {}
+    found = task.internal_data.get("key_or_index", task.internal_data.get("item"))
+    if found is None or type(found) not in (str, int):
+        return {}
+    return {"iteration": found}
+
+
+def claim_data(
+    item: WorkItemRow, before: str | None, which: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return what a claim event records: the task (``which`` sibling), who had it, who has it."""
     return {
         "task_id": item.task_id,
         "element_id": item.element_id,
         "name": item.name,
         **({"labels": item.labels} if item.labels else {}),
+        **(which or {}),
         "from": before,
         "to": item.claimed_by,
     }

@@ -368,3 +368,32 @@ def test_an_instance_that_fails_to_take_a_signal_keeps_it_from_no_other(
     again = core.send_signal("office_closed")
     assert (again.reached, again.failures) == ((ids[1],), ())
     assert core.queries.get_instance(ids[1]).data["share"] == 25
+
+
+def test_a_countersign_replays_whichever_department_signs_first(core: WorkflowEngine) -> None:
+    """Parallel siblings of one task told apart in the history by their item, not their order."""
+    core.deploy_files(files("countersign.bpmn"))
+    for user, department in (("fa", "法规处"), ("zong", "综合处"), ("ban", "办公室")):
+        core.users.add(user, ["clerk"], department=department)
+    departments = ["法规处", "综合处", "办公室"]
+    instance = core.start("countersign", "clara", {"departments": departments})
+
+    def signs(user: str, opinion: str) -> None:
+        (task,) = core.queries.list_tasks(user)
+        core.complete_task(task.task_id, user, {"opinion": opinion})
+        assert core.replayer.replay_stored(instance.id).ok, user
+
+    signs("zong", "同意")
+    (pending,) = core.queries.list_tasks("ban")
+    core.claim(pending.task_id, "ban")
+    assert core.replayer.replay_stored(instance.id).ok
+    signs("ban", "原则同意")
+    signs("fa", "无意见")
+    done = core.queries.get_instance(instance.id)
+    assert done.status == "completed" and sorted(done.data["opinions"]) == [
+        "原则同意",
+        "同意",
+        "无意见",
+    ]
+    completed = [e for e in core.queries.history(instance.id) if e.type == "task_completed"]
+    assert [e.data["iteration"] for e in completed] == [1, 2, 0]

@@ -54,9 +54,9 @@ def _rules_column(engine: Engine, instance_id: int) -> int:
 
 def test_a_new_instance_runs_by_the_newest_rules_and_says_so(registry: Engine) -> None:
     instance_id = registry.requests.submit(LATE, registrar="reg").instance_id
-    assert _rules_column(registry, instance_id) == runtime.RULES == 2
+    assert _rules_column(registry, instance_id) == runtime.RULES == 3
     started = registry.queries.history(instance_id)[0]
-    assert started.type == "instance_started" and started.data["rules"] == 2
+    assert started.type == "instance_started" and started.data["rules"] == 3
     check = _task(registry, instance_id, "check_request", "reg")
     assert check.overdue
 
@@ -88,7 +88,7 @@ def test_a_history_of_rules_this_engine_does_not_know_does_not_replay(registry: 
     with registry.store.read() as repo:
         stored = repo.events_of(instance_id)
         newer = [
-            dataclasses.replace(stored[0], data={**stored[0].data, "rules": 3}),
+            dataclasses.replace(stored[0], data={**stored[0].data, "rules": runtime.RULES + 1}),
             *stored[1:],
         ]
         instance = repo.instance(instance_id)
@@ -96,7 +96,7 @@ def test_a_history_of_rules_this_engine_does_not_know_does_not_replay(registry: 
         report = registry.replayer.replay_read(repo, instance, newer)
     assert len(events) == len(stored)
     (problem,) = report.problems
-    assert "step rules 3" in str(problem)
+    assert f"step rules {runtime.RULES + 1}" in str(problem)
 
 
 def test_migration_0021_gives_the_instances_before_it_rules_1(
@@ -127,6 +127,6 @@ def test_migration_0021_gives_the_instances_before_it_rules_1(
         assert core.start("lane_less_user_task", "clara").id
         with db.transaction(write=False) as connection:
             rules = connection.exec_driver_sql("SELECT rules FROM process_instances ORDER BY id")
-            assert [r[0] for r in rules] == [1, 2]
+            assert [r[0] for r in rules] == [1, runtime.RULES]
     finally:
         db.dispose()
