@@ -8,7 +8,9 @@ stored states and replays serve both dialects:
 - ``camunda:candidateGroups`` (one group) names the group of a user task
   outside every lane; ``camunda:assignee="${initiator}"`` (the variable the
   start event's ``camunda:initiator`` names) gives the task to whoever
-  started the instance (``onlyActorsOf`` the start events);
+  started the instance (``onlyActorsOf`` the start events); any other
+  ``camunda:assignee`` or ``camunda:candidateUsers`` (names, or JUEL giving a
+  name or a list) becomes ``onlyUsers``, the users who alone may take it;
 - ``camunda:formData`` fields become the task's generic form, built from a
   JSON Schema like SpiffWorkflow's own forms (``camunda:formKey`` alone: the
   confirmation form);
@@ -20,7 +22,7 @@ stored states and replays serve both dialects:
 - an external task whose topic is one of the engine's services calls it.
 
 What cannot run here (Java delegates, Groovy or JavaScript scripts, method
-calls in JUEL, listeners, fixed assignees, ...) is refused, naming the
+calls in JUEL, listeners, several candidate groups, ...) is refused, naming the
 element and the reason, rather than deployed to fail when it is reached.
 """
 
@@ -41,16 +43,12 @@ from marshmallow import ValidationError, validate
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from . import jsonforms
+from .access import USERNAME
 from .errors import DefinitionProblem, Problem
+from .extensions import BPMN, DUE_PROPERTY, FORM_PROPERTY, ONLY_PROPERTY, SPIFF, USERS_PROPERTY
 from .forms import FormSchema
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-#: the extension properties of ``engine.definitions`` this dialect fills in
-FORM_PROPERTY = "form"
-ONLY_PROPERTY = "onlyActorsOf"
-DUE_PROPERTY = "dueAt"
 #: the prefix of the names of the forms made of ``camunda:formData``
 FORM_PREFIX = "camunda:"
 
@@ -673,7 +671,6 @@ class _Rewrite:
     def _user_task(self, task: Any, initiators: dict[str, str]) -> None:
         self._group_attribute(task, "candidateGroups", "the group the task is for")
         for name, why in (
-            ("candidateUsers", "tasks are given to groups (lanes or camunda:candidateGroups)"),
             ("dueDate", None),
             ("followUpDate", "the engine has no follow-up dates"),
         ):
@@ -685,8 +682,11 @@ class _Rewrite:
             else:
                 self.problem(task, f"camunda:{name} is not supported: {why}")
         assignee = task.attrib.pop(_c("assignee"), None)
-        if assignee is not None:
+        candidates = task.attrib.pop(_c("candidateUsers"), None)
+        if assignee is not None:  # the task's one user: candidates do not matter then
             self._assignee(task, assignee.strip(), initiators)
+        elif candidates is not None:
+            self._users(task, "candidateUsers", candidates.strip())
         form_data = task.find(f"{_b('extensionElements')}/{_c('formData')}")
         task.attrib.pop(_c("formKey"), None)  # an external form: the generic form stands in
         task.attrib.pop(_c("formRef"), None)
@@ -712,17 +712,27 @@ class _Rewrite:
             if translated.python in initiators:
                 _add_property(task, ONLY_PROPERTY, initiators[translated.python])
                 return
-            self.problem(
-                task,
-                f"camunda:assignee {assignee!r} is not supported: only the variable a start "
-                "event's camunda:initiator names (whoever started the instance) is",
-            )
-            return
-        self.problem(
-            task,
-            f"camunda:assignee {assignee!r} is not supported: the engine gives tasks to groups "
-            "(lanes or camunda:candidateGroups), not to a fixed user",
-        )
+        self._users(task, "assignee", assignee)
+
+    def _users(self, task: Any, name: str, value: str) -> None:
+        """Give the task to the user(s) a ``camunda:assignee`` or ``candidateUsers`` names.
+
+        Literal names (comma-separated) or one JUEL expression giving a user name
+        or a list of them, evaluated when the task becomes ready (``onlyUsers``).
+        """
+        if value.startswith(_OPENERS):
+            try:
+                expression = translate_juel(value).python
+            except JuelError as exc:
+                self.problem(task, f"camunda:{name} {value!r} {exc}")
+                return
+        else:
+            users = [u.strip() for u in value.split(",") if u.strip()]
+            if not users or not all(USERNAME.match(u) for u in users):
+                self.problem(task, f"camunda:{name} {value!r} does not name users")
+                return
+            expression = repr(users)
+        _add_property(task, USERS_PROPERTY, expression)
 
     def _due_date(self, task: Any, value: str) -> None:
         try:

@@ -23,34 +23,23 @@ from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
 from . import camunda, jsonforms
 from .access import ANYONE
 from .errors import DefinitionProblem, DeploymentError
+from .extensions import (
+    BPMN,
+    DEPARTMENT_PROPERTY,
+    DRAFTING_PROPERTY,
+    DUE_PROPERTY,
+    EXCLUDE_PROPERTY,
+    FORM_PROPERTY,
+    NS,
+    ONLY_PROPERTY,
+    RESUMES_PROPERTY,
+    SPIFF,
+    TIMER_KIND_PROPERTY,
+    TIMER_KINDS,
+    USERS_PROPERTY,
+)
 from .forms import CONFIRM, FormSchema
 from .restricted import ScriptRefused, check_source
-
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
-NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
-
-#: extension property naming the marshmallow schema of a user task's form.
-FORM_PROPERTY = "form"
-#: extension property listing tasks (comma-separated ids) whose actors may not take this one.
-EXCLUDE_PROPERTY = "excludeActorsOf"
-#: extension property listing tasks whose actors alone may take this one (谁起草、谁解读).
-ONLY_PROPERTY = "onlyActorsOf"
-#: extension property: an expression over task data giving the task's due time (ISO 8601).
-DUE_PROPERTY = "dueAt"
-#: extension property: an expression over task data naming the department whose members
-#: alone may take the task (a request's handling department).
-DEPARTMENT_PROPERTY = "department"
-#: extension property ("true"): finishing this task resumes earlier work (an opinion
-#: arrived, a fee was paid), so the earlier task ready again was not sent back.
-RESUMES_PROPERTY = "resumes"
-#: extension property ("true"): the task where a case is drafted: its form may be saved
-#: without finishing it, and while it was never finished its starter may delete the case.
-DRAFTING_PROPERTY = "drafting"
-#: extension property of a boundary timer: what its firing means for the task it sits on.
-TIMER_KIND_PROPERTY = "timerKind"
-TIMER_KINDS = ("reminder", "overdue")
 
 
 @dataclass(frozen=True)
@@ -69,6 +58,8 @@ class UserTaskRules:
     department: str | None = None
     resumes: bool = False
     drafting: bool = False
+    #: an expression naming the user(s) who alone may take the task (``onlyUsers``)
+    only_users: str | None = None
 
 
 @dataclass(frozen=True)
@@ -321,7 +312,12 @@ class _Checker:
                     self.problem(task_id, f"'{name}' names '{other}', which is not in this process")
         due = properties.get(DUE_PROPERTY) or None
         department = properties.get(DEPARTMENT_PROPERTY) or None
-        for name, source in ((DUE_PROPERTY, due), (DEPARTMENT_PROPERTY, department)):
+        only_users = properties.get(USERS_PROPERTY) or None
+        for name, source in (
+            (DUE_PROPERTY, due),
+            (DEPARTMENT_PROPERTY, department),
+            (USERS_PROPERTY, only_users),
+        ):
             if source is not None:
                 try:
                     check_source(source, "eval")
@@ -343,6 +339,7 @@ class _Checker:
                     department,
                     properties.get(RESUMES_PROPERTY, "").strip().lower() == "true",
                     properties.get(DRAFTING_PROPERTY, "").strip().lower() == "true",
+                    only_users,
                 )
             )
 

@@ -22,8 +22,9 @@ from .access import (
 )
 from .checkpoints import configured_public_key
 from .clock import local_day_start
-from .definitions import NS, labels, named_labels
+from .definitions import labels, named_labels
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
+from .extensions import NS
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
 from .store.models import Attachment, Participant, ProcessInstance, User, UserRole, WorkItem

@@ -28,7 +28,15 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import attachments, audit, clock, sandbox, services, tokens
-from .access import ANYONE, ReadPolicy, check_may_work, is_id, roles_of, task_and_instance
+from .access import (
+    ANYONE,
+    ReadPolicy,
+    check_may_work,
+    is_id,
+    is_username,
+    roles_of,
+    task_and_instance,
+)
 from .checkpoints import Checkpoints
 from .clock import iso
 from .definitions import (
@@ -1068,6 +1076,8 @@ class WorkflowEngine:
                 if rules.only_actors_of
                 else None
             )
+            if (named := self._only_users(task, rules)) is not None:
+                allowed = named if allowed is None else sorted(set(named) & set(allowed))
             due_at, due_provisional = self._due_at(task, rules)
             new_items.append(
                 WorkItemRow(
@@ -1151,11 +1161,30 @@ class WorkflowEngine:
         """Evaluate a user task's ``department`` into the department that alone may take it."""
         if rules.department is None:
             return None
+        value = self._task_value(task, rules.department)
+        return str(value) if value else None
+
+    def _task_value(self, task: Task, source: str) -> Any:
+        """Evaluate one of a user task's expressions over its data (a script error if it fails)."""
         try:
-            value = self._script_engine.evaluate(task, rules.department)
+            return self._script_engine.evaluate(task, source)
         except SpiffWorkflowException as exc:
             raise script_error(exc) from None
-        return str(value) if value else None
+
+    def _only_users(self, task: Task, rules: UserTaskRules) -> list[str] | None:
+        """Evaluate a user task's ``onlyUsers`` into the users who alone may take it, or None."""
+        if rules.only_users is None:
+            return None
+        value = self._task_value(task, rules.only_users)
+        if value is None or value == "" or value == [] or value == ():
+            return None  # nobody named: the task is its group's
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list | tuple) or not all(
+            isinstance(n, str) and is_username(n) for n in names
+        ):
+            detail = f"'{rules.only_users}' does not name users: {value!r}"
+            raise _unfit(rules, "only_users", detail)
+        return sorted(set(names))
 
     def _due_at(self, task: Task, rules: UserTaskRules) -> tuple[str | None, bool]:
         """Evaluate a user task's ``dueAt`` into (the stored time, whether it is provisional).
@@ -1165,10 +1194,7 @@ class WorkflowEngine:
         """
         if rules.due_at is None:
             return None, False
-        try:
-            value = self._script_engine.evaluate(task, rules.due_at)
-        except SpiffWorkflowException as exc:
-            raise script_error(exc) from None
+        value = self._task_value(task, rules.due_at)
         provisional = False
         if isinstance(value, dict):
             provisional = bool(value.get("provisional"))
@@ -1178,14 +1204,19 @@ class WorkflowEngine:
         try:
             return iso(datetime.fromisoformat(str(value))), provisional
         except ValueError:
-            raise ScriptError(
-                "script.failed",
-                element=rules.element_id,
-                name=rules.name,
-                reason="due_time",
-                detail=f"'{rules.due_at}' is not a time: {value!r}",
-                line=None,
-            ) from None
+            raise _unfit(rules, "due_time", f"'{rules.due_at}' is not a time: {value!r}") from None
+
+
+def _unfit(rules: UserTaskRules, reason: str, detail: str) -> ScriptError:
+    """Return the error of a user task's expression whose value does not fit its use."""
+    return ScriptError(
+        "script.failed",
+        element=rules.element_id,
+        name=rules.name,
+        reason=reason,
+        detail=detail,
+        line=None,
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,9 +21,9 @@ from engine import (
     DeploymentError,
     FormValidationError,
     PermissionDeniedError,
+    ScriptError,
     WorkflowEngine,
     camunda,
-    definitions,
 )
 from engine.camunda import JuelError, translate_juel, translate_template
 from engine.clock import ManualClock
@@ -204,12 +204,55 @@ def test_what_the_engine_cannot_run_is_refused_naming_element_and_reason() -> No
         files("java_order.bpmn")["java_order.bpmn"], services=frozenset({"archive_invoice"})
     )
     messages = dict(found)
-    assert set(messages) == {"compute_total", "charge", "f_charged", "ship", "call_customer"}
+    assert set(messages) == {"compute_total", "charge", "f_charged"}
     assert "scriptFormat is 'groovy'" in messages["compute_total"]
     assert "camunda:class" in messages["charge"] and "archive_invoice" in messages["charge"]
     assert "'execution'" in messages["f_charged"]
-    assert "camunda:assignee 'demo'" in messages["ship"]
-    assert "camunda:candidateUsers" in messages["call_customer"]
+
+
+APPROVE = 'id="approve" name="Approve the leave" camunda:candidateGroups="manager"'
+
+
+@pytest.mark.parametrize(
+    ("given", "start", "who"),
+    [
+        ('camunda:assignee="mark"', {}, ["mark"]),
+        ('camunda:assignee="${approver}"', {"approver": "mona"}, ["mona"]),
+        ('camunda:assignee="${approver}"', {"approver": None}, ["mark", "mona"]),
+        ('camunda:candidateUsers="mark, mona"', {}, ["mark", "mona"]),
+        ('camunda:candidateUsers="${deputies}"', {"deputies": ["mona"]}, ["mona"]),
+    ],
+)
+def test_an_assignee_or_candidate_users_alone_may_take_the_task(
+    core: WorkflowEngine, given: str, start: dict[str, Any], who: list[str]
+) -> None:
+    """Camunda's users of a task: names or a JUEL expression, within the task's group."""
+    core.users.add("mona", ["manager"])
+    core.deploy_files({"leave_request.bpmn": with_(LEAVE, APPROVE, f"{APPROVE} {given}")})
+    core.start("camunda_leave", "emma", start)
+    do(core, "emma", "submit", {"days": 10, "reason": "holiday"})
+    assert [u for u in ("mark", "mona") if core.queries.list_tasks(u)] == who
+    (task,) = core.queries.list_tasks(who[-1])
+    if len(who) == 1:
+        other = "mona" if who == ["mark"] else "mark"
+        with pytest.raises(PermissionDeniedError) as refused:
+            core.complete_task(task.task_id, other, {"approved": True})
+        assert refused.value.code == "task.only_for"
+    assert core.complete_task(task.task_id, who[-1], {"approved": True}).status == "completed"
+
+
+def test_an_assignee_that_names_no_user_stops_the_step_naming_the_task(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(
+        {"leave_request.bpmn": with_(LEAVE, APPROVE, f'{APPROVE} camunda:assignee="${{days}}"')}
+    )
+    core.start("camunda_leave", "emma")
+    with pytest.raises(ScriptError) as failed:
+        do(core, "emma", "submit", {"days": 10, "reason": "holiday"})
+    assert failed.value.element_id == "approve" and "does not name users" in str(
+        failed.value.params["detail"]
+    )
 
 
 def with_(text: str, old: str, new: str) -> str:
@@ -232,7 +275,7 @@ INVOICE = files("invoice.bpmn")["invoice.bpmn"]
             "f_yes",
             "'groovy'",
         ),
-        (with_(LEAVE, '"${initiator}"', '"${boss}"'), "read_refusal", "camunda:initiator"),
+        (with_(LEAVE, '"${initiator}"', '"${boss()}"'), "read_refusal", "camunda:assignee"),
         (
             with_(LEAVE, 'camunda:candidateGroups="manager"', 'camunda:candidateGroups="a,b"'),
             "approve",
@@ -334,12 +377,6 @@ def test_a_lane_wins_over_candidate_groups_and_properties_carry_over() -> None:
     rules = compiled.user_task("camunda_leave", "approve")
     assert rules is not None
     assert (rules.role, rules.labels) == ("boss", (("zh", "批准"),))
-
-
-def test_the_dialect_fills_in_the_properties_definitions_reads() -> None:
-    assert camunda.FORM_PROPERTY == definitions.FORM_PROPERTY
-    assert camunda.ONLY_PROPERTY == definitions.ONLY_PROPERTY
-    assert camunda.DUE_PROPERTY == definitions.DUE_PROPERTY
 
 
 def test_a_spiffworkflow_file_is_not_touched() -> None:

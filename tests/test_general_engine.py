@@ -397,3 +397,25 @@ def test_a_countersign_replays_whichever_department_signs_first(core: WorkflowEn
     ]
     completed = [e for e in core.queries.history(instance.id) if e.type == "task_completed"]
     assert [e.data["iteration"] for e in completed] == [1, 2, 0]
+
+
+def test_only_users_names_who_alone_may_take_a_task(core: WorkflowEngine) -> None:
+    text = files("lane_less_user_task.bpmn")["lane_less_user_task.bpmn"].replace(
+        '<bpmn:userTask id="fill_in" name="填写 Fill in">',
+        '<bpmn:userTask id="fill_in" name="填写 Fill in"><bpmn:extensionElements>'
+        "<spiffworkflow:properties>"
+        '<spiffworkflow:property name="onlyUsers" value="approver" />'
+        "</spiffworkflow:properties></bpmn:extensionElements>",
+    )
+    core.deploy_files({"lane_less_user_task.bpmn": text})
+    instance = core.start("lane_less_user_task", "clara", {"approver": "rita"})
+    assert core.queries.list_tasks("clara") == []
+    (task,) = core.queries.list_tasks("rita")
+    assert task.instance_id == instance.id
+    with pytest.raises(PermissionDeniedError) as refused:
+        core.complete_task(task.task_id, "clara", {})
+    assert refused.value.code == "task.only_for"
+    assert core.complete_task(task.task_id, "rita", {}).status == "completed"
+    with pytest.raises(ScriptError) as failed:
+        core.start("lane_less_user_task", "clara", {"approver": ["rita", 7]})
+    assert failed.value.element_id == "fill_in"

@@ -1,0 +1,36 @@
+"""The names BPMN files speak to the engine in: namespaces and extension properties.
+
+Kept apart so that the dialects rewritten into SpiffWorkflow's (``camunda``)
+fill in the very properties ``definitions`` reads.
+"""
+
+from __future__ import annotations
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
+
+#: extension property naming the marshmallow schema of a user task's form.
+FORM_PROPERTY = "form"
+#: extension property listing tasks (comma-separated ids) whose actors may not take this one.
+EXCLUDE_PROPERTY = "excludeActorsOf"
+#: extension property listing tasks whose actors alone may take this one (谁起草、谁解读).
+ONLY_PROPERTY = "onlyActorsOf"
+#: extension property: an expression over task data giving the user name (or a list of
+#: them) who alone may take the task: a named approver (Camunda's assignee, candidateUsers).
+#: Nobody named (None, empty) leaves the task to its group.
+USERS_PROPERTY = "onlyUsers"
+#: extension property: an expression over task data giving the task's due time (ISO 8601).
+DUE_PROPERTY = "dueAt"
+#: extension property: an expression over task data naming the department whose members
+#: alone may take the task (a request's handling department).
+DEPARTMENT_PROPERTY = "department"
+#: extension property ("true"): finishing this task resumes earlier work (an opinion
+#: arrived, a fee was paid), so the earlier task ready again was not sent back.
+RESUMES_PROPERTY = "resumes"
+#: extension property ("true"): the task where a case is drafted: its form may be saved
+#: without finishing it, and while it was never finished its starter may delete the case.
+DRAFTING_PROPERTY = "drafting"
+#: extension property of a boundary timer: what its firing means for the task it sits on.
+TIMER_KIND_PROPERTY = "timerKind"
+TIMER_KINDS = ("reminder", "overdue")
