@@ -302,8 +302,12 @@ class UserDirectory:
         department: str | None = None,
         *,
         new_groups: bool = False,
+        recorded_as: str | None = None,
     ) -> UserView:
         """Create a user with groups, or add groups to an existing one; set his department.
+
+        ``recorded_as`` names who did it in the users' change log (the command
+        line gives ``cli:`` and the system user); set-up code leaves it out.
 
         A group the domain does not know is refused (a typing error, most
         likely) unless ``new_groups`` says it is meant: the group of a lane in
@@ -367,6 +371,8 @@ class UserDirectory:
             new = [{"user_id": user_id, "role": r} for r in wanted if r not in held]
             if new:
                 conn.execute(_INSERT_ROLE, new)
+            if recorded_as is not None:
+                _record_added(conn, now, recorded_as, username, row, changes, sorted(held), new)
             return self._view(conn, username)
 
     def get(self, username: str) -> UserView:
@@ -853,6 +859,30 @@ def _validated(
         with contextlib.suppress(ValidationError):
             clean[name] = spec.deserialize(values.get(name, missing), name, values)
     return clean
+
+
+def _record_added(
+    conn: Connection,
+    now: str,
+    by: str,
+    username: str,
+    row: Any,
+    changes: dict[str, Any],
+    held: builtins.list[str],
+    new: builtins.list[dict[str, Any]],
+) -> None:
+    """Record what ``UserDirectory.add`` changed, as the admin's page records its changes."""
+    detail: dict[str, Any] = {
+        field: [None if row is None else getattr(row, field), changes[field]]
+        for field in ("display_name", "department")
+        if field in changes and (row is None or getattr(row, field) != changes[field])
+    }
+    if new:
+        detail["groups"] = [held, sorted([*held, *(n["role"] for n in new)])]
+    if row is None or detail:
+        _record(conn, now, by, username, CREATED if row is None else UPDATED, detail)
+    if "password_hash" in changes:
+        _record(conn, now, by, username, PASSWORD_SET, {})
 
 
 def _record(

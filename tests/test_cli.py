@@ -58,6 +58,23 @@ def test_users_add_checks_roles(runner: CliRunner) -> None:
     assert listed.output.splitlines() == ["wang\t王五\tdrafter, office"]
 
 
+def test_users_add_is_in_the_users_change_log(runner: CliRunner, database_url: str) -> None:
+    runner.invoke(main, ["init-db"])
+    runner.invoke(main, ["users", "add", "root_admin", "--role", "admin"])
+    runner.invoke(main, ["users", "add", "wang", "--role", "drafter", "--display-name", "王五"])
+    again = ["users", "add", "wang", "--role", "office", "--password", "a-new-password"]
+    assert runner.invoke(main, again).exit_code == 0
+    engine = Engine(Database.connect(database_url), ManualClock(datetime.now(UTC)))
+    changes = engine.users.changes("root_admin", "wang").items
+    engine.db.dispose()
+    assert [(c.action, c.detail) for c in reversed(changes)] == [
+        ("create", {"display_name": [None, "王五"], "groups": [[], ["drafter"]]}),
+        ("update", {"groups": [["drafter"], ["drafter", "office"]]}),
+        ("password", {}),
+    ]
+    assert all(c.admin.startswith("cli:") for c in changes)
+
+
 def test_tick_fires_due_timers(runner: CliRunner, database_url: str) -> None:
     runner.invoke(main, ["init-db"])
     # Start an instance whose timer fell due a day ago; the CLI's tick uses the real clock.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import logging
 import os
@@ -179,12 +180,26 @@ def users_add(
     """Add a user with roles, or add roles to an existing user."""
     try:
         user = ctx.engine.users.add(
-            name, roles, display_name, password, department, new_groups=new_group
+            name,
+            roles,
+            display_name,
+            password,
+            department,
+            new_groups=new_group,
+            recorded_as=f"cli:{_system_user()}",
         )
     except EngineError as exc:
         _fail(exc)
         return
     click.echo(f"{user.username}: {', '.join(user.roles)}")
+
+
+def _system_user() -> str:
+    """Return who runs the command on the server, for the users' change log."""
+    try:
+        return getpass.getuser()[:60]
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return str(os.getuid())
 
 
 @users.command("list")
