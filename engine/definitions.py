@@ -9,6 +9,7 @@ a file in one pass.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -550,6 +551,7 @@ def compile_definition(
         except SpiffWorkflowException as exc:
             problems.append(DefinitionProblem(name, None, str(exc)))
     problems.extend(_recursive_calls(calls))
+    problems.extend(_decision_problems(parser))
     if not problems and not processes:
         problems.append(
             DefinitionProblem(", ".join(sorted(files)), None, "contains no executable process")
@@ -577,6 +579,64 @@ def compile_definition(
         start_messages=start_messages,
         json_forms=json_forms,
     )
+
+
+#: a DMN match expression's ``?`` (the input value) outside quotes, as SpiffWorkflow finds it
+_DMN_INPUT = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
+
+
+def _decision_problems(parser: SpiffBpmnParser) -> list[DefinitionProblem]:
+    """Check every expression of every decision table as the sandbox will run it.
+
+    SpiffWorkflow's DMN engine joins an input expression and a rule's entry
+    into one Python expression when the rule is looked at; each is built here
+    the same way and checked like a script, so that a table deploys only if
+    all its rules can run (a typo, ``locals()``, an import is named now, with
+    the decision and the row, rather than when a case reaches it).
+    """
+    problems: list[DefinitionProblem] = []
+    for decision_id, dmn in parser.dmn_parsers.items():
+        try:
+            dmn.parse()
+        except (ValidationException, SpiffWorkflowException, KeyError, AttributeError) as exc:
+            problems.append(DefinitionProblem(dmn.filename, decision_id, f"decision table: {exc}"))
+            continue
+        for table in dmn.decision.decisionTables:
+            for rule in table.rules:
+                for source in _rule_expressions(rule):
+                    try:
+                        check_source(source, "eval")
+                    except ScriptRefused as exc:
+                        problems.append(
+                            DefinitionProblem(
+                                dmn.filename, decision_id, f"row {rule.row_number}: {exc}"
+                            )
+                        )
+                        break
+    return problems
+
+
+def _rule_expressions(rule: Any) -> Iterable[str]:
+    """Yield the Python expressions a DMN rule is run as (see SpiffWorkflow's DMNEngine)."""
+    for entry in rule.inputEntries:
+        given = entry.input.expression
+        for match in entry.lhs:
+            if match is None:
+                continue
+            if given:
+                yield given
+            match = _DMN_INPUT.sub("dmninputexpr", match)
+            if "dmninputexpr" in match or not given:
+                yield match
+                continue
+            try:
+                check_source(match, "eval")
+                yield f"({given}) == ({match})"
+            except ScriptRefused:
+                yield f"{given}{match}"  # an operator first (``> 1000``)
+    for entry in rule.outputEntries:
+        if getattr(entry, "text", ""):
+            yield entry.text
 
 
 def _recursive_calls(calls: dict[str, list[tuple[str, str, str]]]) -> list[DefinitionProblem]:

@@ -111,6 +111,27 @@ def test_a_decision_table_deploys_and_runs_with_its_process(
     assert after.status == "completed"
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("<text>&lt;= 100</text>", "<text>&lt;= = 100</text>", "row 1"),
+        ('<text>"high"</text>', "<text>locals()</text>", "locals"),
+        ("<text>amount</text>", "<text>amount +</text>", "row 1"),
+    ],
+)
+def test_a_decision_table_that_cannot_run_is_refused_naming_decision_and_row(
+    core: WorkflowEngine, old: str, new: str, words: str
+) -> None:
+    given = files("decision_table.bpmn", "decision_table.dmn")
+    assert old in given["decision_table.dmn"]
+    given["decision_table.dmn"] = given["decision_table.dmn"].replace(old, new)
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files(given)
+    problems = refused.value.problems
+    assert {(p.file, p.element_id) for p in problems} == {("decision_table.dmn", "classify_amount")}
+    assert words in problems[0].message
+
+
 def test_a_message_reaches_the_instance_it_correlates_with(core: WorkflowEngine) -> None:
     core.deploy_files(files("message_wait.bpmn"))
     first = core.start("message_wait", "clara", {"request_no": "R-1"})
