@@ -16,7 +16,7 @@ stored states and replays serve both dialects:
   confirmation form);
 - JUEL ``${...}`` in conditions, timers, loops, due dates and
   ``camunda:inputOutput`` is translated into Python by a small tokenizer and
-  translator (``translate_juel``) that emits nothing but names, literals,
+  translator (``engine.juel``) that emits nothing but names, literals,
   operators, subscripts and parentheses; the result then passes the
   sandbox's deploy checks like any Python expression;
 - an external task whose topic is one of the engine's services calls it.
@@ -28,12 +28,11 @@ element and the reason, rather than deployed to fail when it is reached.
 
 from __future__ import annotations
 
-import ast
 import copy
 import hashlib
 import keyword
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,6 +46,7 @@ from .access import USERNAME
 from .errors import DefinitionProblem, Problem
 from .extensions import BPMN, DUE_PROPERTY, FORM_PROPERTY, ONLY_PROPERTY, SPIFF, USERS_PROPERTY
 from .forms import FormSchema
+from .juel import IDENTIFIER, OPENERS, JuelError, translate_juel, translate_template
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 #: the prefix of the names of the forms made of ``camunda:formData``
@@ -106,19 +106,6 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "maxLength": 10},
     "enum": {"type": "string"},
 }
-#: Camunda's process variables about multi-instance activities, which SpiffWorkflow lacks
-CAMUNDA_VARIABLES = frozenset(
-    {
-        "execution",
-        "task",
-        "nrOfInstances",
-        "nrOfActiveInstances",
-        "nrOfCompletedInstances",
-        "loopCounter",
-        "authenticatedUserId",
-    }
-)
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
 def is_camunda(root: Any) -> bool:
@@ -159,397 +146,6 @@ def starter_group(process: Any) -> str | None:
 
 def _groups(value: str | None) -> list[str]:
     return [g.strip() for g in (value or "").split(",") if g.strip()]
-
-
-# -- JUEL ---------------------------------------------------------------------------
-
-
-class JuelError(ValueError):
-    """A JUEL expression that is not in the translated subset; the message says why."""
-
-
-#: JUEL's word operators and literals
-_WORDS = {
-    "and": "&&",
-    "or": "||",
-    "not": "!",
-    "eq": "==",
-    "ne": "!=",
-    "lt": "<",
-    "gt": ">",
-    "le": "<=",
-    "ge": ">=",
-    "div": "/",
-    "mod": "%",
-}
-_LITERALS = {"true": True, "false": False, "null": None}
-_UNSUPPORTED_WORDS = {"instanceof": "'instanceof'"}
-_SYMBOLS = (
-    "==",
-    "!=",
-    "<=",
-    ">=",
-    "&&",
-    "||",
-    "->",
-    "+=",
-    "<",
-    ">",
-    "!",
-    "(",
-    ")",
-    "[",
-    "]",
-    ".",
-    "?",
-    ":",
-    "+",
-    "-",
-    "*",
-    "/",
-    "%",
-    ",",
-    ";",
-    "=",
-    "{",
-    "}",
-)
-_NUMBER = re.compile(r"(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-#: the deepest nesting of a JUEL expression translated
-MAX_JUEL_DEPTH = 40
-#: the longest JUEL expression translated, in characters
-MAX_JUEL_CHARS = 5_000
-
-
-@dataclass(frozen=True)
-class Token:
-    """One JUEL token: its kind (``name``, ``number``, ``string``, ``op``, ``end``) and value."""
-
-    kind: str
-    value: Any
-    position: int
-
-
-def tokenize(text: str, start: int = 0) -> Iterator[Token]:
-    """Yield the tokens of JUEL ``text`` from ``start``, up to the ``}`` that closes it."""
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        if ch in "'\"":
-            text_value, i = _string(text, i)
-            yield Token("string", text_value, i)
-            continue
-        number = _NUMBER.match(text, i)
-        if number:
-            literal = number.group(0)
-            if len(literal) > 30:
-                raise JuelError("has a number longer than 30 characters")
-            value: Any = float(literal) if any(c in literal for c in ".eE") else int(literal)
-            yield Token("number", value, i)
-            i = number.end()
-            continue
-        name = _NAME.match(text, i)
-        if name:
-            yield Token("name", name.group(0), i)
-            i = name.end()
-            continue
-        for symbol in _SYMBOLS:
-            if text.startswith(symbol, i):
-                yield Token("op", symbol, i)
-                i += len(symbol)
-                break
-        else:
-            raise JuelError(f"unexpected character {ch!r}")
-    yield Token("end", None, i)
-
-
-def _string(text: str, i: int) -> tuple[str, int]:
-    quote, i, out = text[i], i + 1, []
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "'\"\\":
-            out.append(text[i + 1])
-            i += 2
-        elif ch == quote:
-            return "".join(out), i + 1
-        else:
-            out.append(ch)
-            i += 1
-    raise JuelError("a string is not closed")
-
-
-class _Translator:
-    """Recursive descent over JUEL's grammar, emitting fully parenthesized Python."""
-
-    def __init__(self, tokens: Iterator[Token]) -> None:
-        self.tokens = tokens
-        self.current = next(tokens)
-        self.depth = 0
-        self.names: set[str] = set()
-
-    def advance(self) -> Token:
-        token = self.current
-        if token.kind != "end" and not (token.kind == "op" and token.value == "}"):
-            self.current = next(self.tokens)
-        return token
-
-    def op(self) -> str | None:
-        """Return the current token as an operator (a word operator normalized), if it is one."""
-        token = self.current
-        if token.kind == "op":
-            return str(token.value)
-        if token.kind == "name" and token.value in _WORDS:
-            return _WORDS[token.value]
-        if token.kind == "name" and token.value == "empty":
-            return "empty"
-        return None
-
-    def expect(self, symbol: str) -> None:
-        if self.op() != symbol:
-            raise JuelError(f"expected '{symbol}' {self.where()}")
-        self.advance()
-
-    def where(self) -> str:
-        token = self.current
-        if token.kind == "end":
-            return "at the end"
-        return f"before {token.value!r}" if token.kind != "string" else "before a string"
-
-    def nested(self) -> None:
-        self.depth += 1
-        if self.depth > MAX_JUEL_DEPTH:
-            raise JuelError(f"is nested too deeply (at most {MAX_JUEL_DEPTH} levels)")
-
-    def expression(self) -> str:
-        self.nested()
-        condition = self.binary(0)
-        if self.op() == "?":
-            self.advance()
-            then = self.expression()
-            self.expect(":")
-            otherwise = self.expression()
-            condition = f"({then} if {condition} else {otherwise})"
-        self.depth -= 1
-        return condition
-
-    _LEVELS: tuple[dict[str, str], ...] = (
-        {"||": "or"},
-        {"&&": "and"},
-        {"==": "==", "!=": "!="},
-        {"<": "<", ">": ">", "<=": "<=", ">=": ">="},
-        {"+": "+", "-": "-"},
-        {"*": "*", "/": "/", "%": "%"},
-    )
-
-    def binary(self, level: int) -> str:
-        if level == len(self._LEVELS):
-            return self.unary()
-        left = self.binary(level + 1)
-        while (symbol := self.op()) in self._LEVELS[level]:
-            self.advance()
-            right = self.binary(level + 1)
-            left = f"({left} {self._LEVELS[level][str(symbol)]} {right})"
-        return left
-
-    def unary(self) -> str:
-        symbol = self.op()
-        if symbol in ("!", "-", "empty"):
-            self.advance()
-            self.nested()
-            operand = self.unary()
-            self.depth -= 1
-            if symbol == "!":
-                return f"(not {operand})"
-            if symbol == "-":
-                return f"(-{operand})"
-            return f"({operand} in (None, '', [], {{}}, ()))"
-        return self.value()
-
-    def value(self) -> str:
-        result = self.primary()
-        while True:
-            symbol = self.op()
-            if symbol == ".":
-                self.advance()
-                token = self.advance()
-                if token.kind != "name":
-                    raise JuelError(f"expected a property name after '.' {self.where()}")
-                result = f"{result}[{_name(token.value)!r}]"
-            elif symbol == "[":
-                self.advance()
-                index = self.expression()
-                self.expect("]")
-                result = f"{result}[{index}]"
-            elif symbol == "(":
-                raise JuelError("calls a method or function, which the engine does not run")
-            else:
-                return result
-
-    def primary(self) -> str:
-        token = self.current
-        symbol = self.op()
-        if symbol == "(":
-            self.advance()
-            inner = self.expression()
-            self.expect(")")
-            return inner
-        if token.kind == "number":
-            self.advance()
-            return repr(token.value)
-        if token.kind == "string":
-            self.advance()
-            return repr(token.value)
-        if token.kind == "name" and token.value in _LITERALS:
-            self.advance()
-            return repr(_LITERALS[token.value])
-        if token.kind == "name" and token.value not in _WORDS and token.value != "empty":
-            self.advance()
-            if token.value in _UNSUPPORTED_WORDS:
-                raise JuelError(f"uses {_UNSUPPORTED_WORDS[token.value]}, which is not supported")
-            name = _name(token.value)
-            if name in CAMUNDA_VARIABLES:
-                raise JuelError(f"uses '{name}', which is Camunda's own (Java) object or variable")
-            self.names.add(name)
-            return name
-        if token.kind == "end":
-            raise JuelError("ends where a value was expected")
-        raise JuelError(f"has {token.value!r} where a value was expected")
-
-
-def _name(value: str) -> str:
-    if not _IDENTIFIER.match(value) or keyword.iskeyword(value) or keyword.issoftkeyword(value):
-        raise JuelError(f"uses the name {value!r}, which cannot be a variable here")
-    return value
-
-
-@dataclass(frozen=True)
-class Translated:
-    """A JUEL expression or template translated into a Python expression."""
-
-    python: str
-    names: frozenset[str]
-
-
-_OPENERS = ("${", "#{")
-
-
-def translate_juel(text: str) -> Translated:
-    """Translate one JUEL expression ``${...}`` (nothing around it) into Python.
-
-    Raises ``JuelError`` for anything outside the translated subset.
-    """
-    source = text.strip()
-    if len(source) > MAX_JUEL_CHARS:
-        raise JuelError(f"is too long ({len(source):,} characters; at most {MAX_JUEL_CHARS:,})")
-    if not source.startswith(_OPENERS):
-        raise JuelError("is not a JUEL expression ${...}")
-    python, names, end = _one(source, 2)
-    if source[end:].strip():
-        raise JuelError("has text after the closing '}' (only one ${...} is allowed here)")
-    return _checked(python, names, template=False)
-
-
-def translate_template(text: str) -> Translated:
-    """Translate text with JUEL ``${...}`` parts (a composite expression) into Python.
-
-    Plain text becomes a string literal; ``"Invoice ${no}"`` becomes
-    ``'Invoice ' + str(no)``; a lone ``${x}`` keeps its value's type.
-    """
-    if len(text) > MAX_JUEL_CHARS:
-        raise JuelError(f"is too long ({len(text):,} characters; at most {MAX_JUEL_CHARS:,})")
-    parts: list[str] = []
-    names: set[str] = set()
-    i = 0
-    while i < len(text):
-        opener = min((p for p in (text.find(o, i) for o in _OPENERS) if p >= 0), default=len(text))
-        if opener > i:
-            parts.append(repr(text[i:opener]))
-        if opener == len(text):
-            break
-        python, used, i = _one(text, opener + 2)
-        names |= used
-        parts.append(python)
-    if not parts:
-        return Translated(repr(""), frozenset())
-    if len(parts) == 1:
-        return _checked(parts[0], names, template=False)
-    joined = " + ".join(p if p.startswith(("'", '"')) else f"str({p})" for p in parts)
-    return _checked(joined, names, template=True)
-
-
-def _one(text: str, start: int) -> tuple[str, set[str], int]:
-    """Translate the JUEL expression starting at ``start`` (after ``${``); return its end."""
-    translator = _Translator(tokenize(text, start))
-    if translator.current.kind == "op" and translator.current.value == "}":
-        raise JuelError("is empty")
-    python = translator.expression()
-    closing = translator.current
-    if not (closing.kind == "op" and closing.value == "}"):
-        if closing.kind == "end":
-            raise JuelError("is not closed with '}'")
-        raise JuelError(f"has {closing.value!r} where the expression should end")
-    return python, translator.names, closing.position + 1
-
-
-#: the Python the translator may emit: nothing that calls, imports or reaches attributes
-_ALLOWED_NODES = (
-    ast.Expression,
-    ast.BoolOp,
-    ast.And,
-    ast.Or,
-    ast.BinOp,
-    ast.Add,
-    ast.Sub,
-    ast.Mult,
-    ast.Div,
-    ast.Mod,
-    ast.UnaryOp,
-    ast.Not,
-    ast.USub,
-    ast.Compare,
-    ast.Eq,
-    ast.NotEq,
-    ast.Lt,
-    ast.Gt,
-    ast.LtE,
-    ast.GtE,
-    ast.In,
-    ast.IfExp,
-    ast.Name,
-    ast.Load,
-    ast.Constant,
-    ast.Subscript,
-    ast.Tuple,
-    ast.List,
-    ast.Dict,
-)
-
-
-def _checked(python: str, names: set[str], template: bool) -> Translated:
-    """Make sure the translation is Python of the subset, whatever the input was."""
-    tree = ast.parse(python, mode="eval")
-    for node in ast.walk(tree):
-        is_str_call = (
-            template
-            and isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "str"
-            and len(node.args) == 1
-            and not node.keywords
-        )
-        if not (isinstance(node, _ALLOWED_NODES) or is_str_call):
-            raise JuelError(f"cannot be translated ({type(node).__name__})")  # pragma: no cover
-        if (
-            isinstance(node, ast.Name)
-            and node.id not in names
-            and not (template and node.id == "str")
-        ):
-            raise JuelError(f"cannot be translated (name {node.id})")  # pragma: no cover
-    return Translated(python, frozenset(names))
 
 
 # -- the rewrite ----------------------------------------------------------------------
@@ -703,7 +299,7 @@ class _Rewrite:
                 _add_property(task, FORM_PROPERTY, name)
 
     def _assignee(self, task: Any, assignee: str, initiators: dict[str, str]) -> None:
-        if assignee.startswith(_OPENERS):
+        if assignee.startswith(OPENERS):
             try:
                 translated = translate_juel(assignee)
             except JuelError as exc:
@@ -720,7 +316,7 @@ class _Rewrite:
         Literal names (comma-separated) or one JUEL expression giving a user name
         or a list of them, evaluated when the task becomes ready (``onlyUsers``).
         """
-        if value.startswith(_OPENERS):
+        if value.startswith(OPENERS):
             try:
                 expression = translate_juel(value).python
             except JuelError as exc:
@@ -782,7 +378,7 @@ class _Rewrite:
         field_id = element.get("id") or ""
         kind = element.get("type") or "string"
         where = f"form field {field_id!r}"
-        if not _IDENTIFIER.match(field_id) or keyword.iskeyword(field_id):
+        if not IDENTIFIER.match(field_id) or keyword.iskeyword(field_id):
             self.problem(task, f"{where}: the id must be a name (letters, digits, _)")
             return None
         if kind not in FIELD_TYPES:
@@ -977,7 +573,7 @@ class _Rewrite:
             if what != "serviceTask":
                 self.problem(element, f"an external {what} is not supported (only service tasks)")
                 _drop(element)
-            elif topic in self.services and _IDENTIFIER.match(topic):
+            elif topic in self.services and IDENTIFIER.match(topic):
                 extensions = _extensions(element)
                 operator = etree.SubElement(extensions, _s("serviceTaskOperator"))
                 operator.set("id", topic)
@@ -1029,20 +625,20 @@ class _Rewrite:
         if collection is None and element_variable is None:
             return
         source = collection or ""
-        if source.startswith(_OPENERS):
+        if source.startswith(OPENERS):
             try:
                 source = translate_juel(source).python
             except JuelError as exc:
                 self.problem(loop, f"camunda:collection {collection!r} {exc}")
                 return
-        if not _IDENTIFIER.match(source) or keyword.iskeyword(source):
+        if not IDENTIFIER.match(source) or keyword.iskeyword(source):
             self.problem(
                 loop,
                 f"camunda:collection {collection!r} must name a variable holding the list",
             )
             return
         item = element_variable or "item"
-        if not _IDENTIFIER.match(item) or keyword.iskeyword(item):
+        if not IDENTIFIER.match(item) or keyword.iskeyword(item):
             self.problem(loop, f"camunda:elementVariable {item!r} must be a name")
             return
         first = loop[0] if len(loop) else None
@@ -1087,7 +683,7 @@ class _Rewrite:
                 self.problem(owner, f"camunda:inputOutput holds {local}, which is not supported")
                 ok = False
                 continue
-            if not _IDENTIFIER.match(name) or keyword.iskeyword(name):
+            if not IDENTIFIER.match(name) or keyword.iskeyword(name):
                 self.problem(owner, f"{where}: the name must be a variable name")
                 ok = False
                 continue

@@ -25,10 +25,10 @@ from engine import (
     WorkflowEngine,
     camunda,
 )
-from engine.camunda import JuelError, translate_juel, translate_template
 from engine.clock import ManualClock
 from engine.definitions import DeployRules, compile_definition
 from engine.domain import Domain, ServiceContext
+from engine.juel import JuelError, translate_juel, translate_template
 from engine.restricted import check_source
 from engine.views import InstanceView
 
