@@ -7,6 +7,7 @@ commits, or rolls everything back on any error.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 from collections import OrderedDict
@@ -64,6 +65,7 @@ from .replay import Replayer
 from .scripting import RestrictedEnvironment, script_error
 from .state import StateSerializer, compact
 from .steps import (
+    MAX_THROW_DEPTH,
     MESSAGE,
     RULES,
     SIGNAL,
@@ -78,6 +80,7 @@ from .steps import (
     pending_events,
     ready_user_tasks,
     rearm,
+    thrown,
     waiting_events,
 )
 from .store.database import Database
@@ -1035,6 +1038,8 @@ class WorkflowEngine:
         repo.insert_events(step.events)
         for process_id, data in step.starts:
             self._spawn(repo, step, process_id, data)
+        for kind, name, payload in step.thrown:
+            self._route(repo, step, kind, name, payload)
         ordered = sorted([*items, *new_items], key=lambda w: (w.created_at, w.task_id))
         return tuple(task_of(w, instance) for w in ordered)
 
@@ -1052,6 +1057,8 @@ class WorkflowEngine:
         writes nothing, so that a replay settles each step the same way.
         """
         instance, compiled, workflow = step.instance, step.compiled, step.workflow
+        if instance.rules >= 4:
+            thrown(step)
         marked, unmatched = [], []
         for timer in step.timers_fired:
             target = self._target(step, timer, items)
@@ -1121,6 +1128,50 @@ class WorkflowEngine:
         with self._running(child, repo):
             advance(child.workflow, child)
         self._save(repo, child)
+
+    def _route(
+        self, repo: Repository, sender: Step, kind: str, name: str, payload: dict[str, Any]
+    ) -> None:
+        """Deliver what ``sender`` threw to the other instances waiting for it, in its transaction.
+
+        As ``send_message`` and ``send_signal`` do (correlations, message
+        start events), but within the step that threw it, as a BPMN engine
+        delivers its own events: should a receiver fail, the throw fails, and
+        nothing of the step is kept.  Receivers are locked in the order of
+        their ids, so that two steps throwing at once do not wait on each other.
+        """
+        if sender.depth >= MAX_THROW_DEPTH:
+            raise ScriptError(
+                "script.failed",
+                element=None,
+                name=name,
+                reason="throw_depth",
+                detail=f"{kind} {name!r}: more than {MAX_THROW_DEPTH} throws in reply to throws",
+                line=None,
+            )
+        for instance_id in sorted(repo.waiting_for(kind, name)):
+            instance = repo.instance(instance_id, lock=True)
+            if (
+                instance is None
+                or instance.status != "running"
+                or instance_id == sender.instance.id
+            ):
+                continue
+            compiled = self.compiled(repo.connection, instance.definition_id)
+            step = self._open(instance, compiled, sender.moment, sender.now, None)
+            step.depth = sender.depth + 1
+            with contextlib.suppress(_NotWaiting):  # its correlation is another's
+                self._take_event(repo, step, kind, name, payload)
+        if kind == MESSAGE:
+            for process_id in repo.process_ids():
+                if name in self._start_messages(repo, process_id):
+                    child = self._new_instance(
+                        repo, process_id, None, {}, sender.moment, sender.now
+                    )
+                    child.depth = sender.depth + 1
+                    with self._running(child, repo):
+                        advance(child.workflow, child)
+                    self._take_event(repo, child, kind, name, payload)
 
     @staticmethod
     def _marks(step: Step, timer: Task) -> bool:

@@ -13,6 +13,8 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -30,6 +32,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import audit
 from .clock import iso
 from .definitions import CompiledDefinition, UserTaskRules
+from .store import jsontext
 from .store.repository import EventRow, InstanceRow, WorkItemRow
 
 #: The version of the step rules new instances run by.  A history replays by
@@ -39,8 +42,13 @@ from .store.repository import EventRow, InstanceRow, WorkItemRow
 #: 2. also one the step creates (a task created already past its due time);
 #: 3. an event that names a task of a multi-instance activity names which of its
 #:    items the task is for (``iteration``), so that a replay tells apart parallel
-#:    siblings done in any order (a countersign by several departments).
-RULES = 3
+#:    siblings done in any order (a countersign by several departments);
+#: 4. a message or signal a process throws that nothing in it catches is recorded
+#:    (``message_thrown``, ``signal_thrown``) and reaches the other instances
+#:    waiting for it, in the same transaction (``thrown``).
+RULES = 4
+#: how deep messages and signals thrown in reply to thrown ones may go in one step
+MAX_THROW_DEPTH = 16
 
 
 @dataclass
@@ -61,6 +69,10 @@ class Step:
     starts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     #: the step ended the instance without finishing it (a draft deleted)
     cancelled: bool = False
+    #: messages and signals thrown that no task of the instance caught: (kind, name, payload)
+    thrown: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    #: how many throws led to this step (0: a person's or the clock's)
+    depth: int = 0
     #: the ready user tasks and the events waited for once the step is saved
     ready_after: dict[str, tuple[Task, UserTaskRules]] | None = None
     waiting_after: frozenset[tuple[str, str]] | None = None
@@ -91,6 +103,25 @@ def _went_on_by_timer(task: Task, definition: Any) -> bool:
 
 #: the kinds of events an instance waits for and the engine delivers
 MESSAGE, SIGNAL = "message", "signal"
+
+
+def thrown(step: Step) -> None:
+    """Record the messages and signals the step threw that its own instance did not catch.
+
+    SpiffWorkflow keeps them in the workflow for the application to route
+    (``get_events``); under rules 4 the step takes them out, so that the
+    state does not grow with them, and names them in the history.
+    """
+    for event in step.workflow.get_events():
+        definition = event.event_definition
+        if not isinstance(definition, MessageEventDefinition | SignalEventDefinition):
+            continue  # escalations and errors are the process's own
+        kind = MESSAGE if isinstance(definition, MessageEventDefinition) else SIGNAL
+        given = event.payload if isinstance(event.payload, dict) else {"value": event.payload}
+        # As JSON, the way the history holds it (a date becomes its text).
+        payload: dict[str, Any] = jsontext.loads(jsontext.dumps(given, default=str))
+        step.event(f"{kind}_thrown", None, {"name": definition.name, "payload": payload})
+        step.thrown.append((kind, str(definition.name), payload))
 
 
 def catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]) -> bool:

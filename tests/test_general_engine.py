@@ -440,3 +440,61 @@ def test_only_users_names_who_alone_may_take_a_task(core: WorkflowEngine) -> Non
     with pytest.raises(ScriptError) as failed:
         core.start("lane_less_user_task", "clara", {"approver": ["rita", 7]})
     assert failed.value.element_id == "fill_in"
+
+
+def test_what_a_process_throws_reaches_the_instances_waiting_for_it(core: WorkflowEngine) -> None:
+    core.deploy_files(files("signal_wait.bpmn"))
+    core.deploy_files(files("message_wait.bpmn"))
+    core.deploy_files(files("throw_events.bpmn"))
+    closing = [core.start("signal_wait", "clara").id for _ in range(2)]
+    other, paying = (
+        core.start("message_wait", "clara", {"request_no": n}).id for n in ("R-1", "R-2")
+    )
+    thrower = core.start("throw_events", "clara", {"request_no": "R-2"})
+    done = do(core, "clara", "announce")
+    assert done.status == "completed"
+    for instance_id in closing:
+        moved = core.queries.get_instance(instance_id)
+        assert [t.element_id for t in moved.ready_tasks] == ["after_signal"]
+        assert core.queries.history(instance_id)[-1].type == "signal_received"
+    assert core.queries.get_instance(other).ready_tasks == ()
+    paid = core.queries.get_instance(paying)
+    assert [t.element_id for t in paid.ready_tasks] == ["deliver"]
+    assert paid.data["payment"] == {"request_no": "R-2", "paid": 100}
+    thrown = [e for e in core.queries.history(thrower.id) if e.type.endswith("_thrown")]
+    assert [(e.type, e.data["name"]) for e in thrown] == [
+        ("signal_thrown", "office_closed"),
+        ("message_thrown", "payment_received"),
+    ]
+    for instance_id in (*closing, other, paying, thrower.id):
+        assert core.replayer.replay_stored(instance_id).ok, instance_id
+
+
+def test_a_receiver_that_fails_fails_the_throw_and_nothing_is_kept(core: WorkflowEngine) -> None:
+    core.deploy_files(files("signal_then_script.bpmn"))
+    core.deploy_files(files("throw_events.bpmn"))
+    broken = core.start("signal_then_script", "clara", {"parts": 0})
+    core.start("throw_events", "clara", {"request_no": "R-3"})
+    (task,) = [t for t in core.queries.list_tasks("clara") if t.element_id == "announce"]
+    with pytest.raises(ScriptError) as failed:
+        core.complete_task(task.task_id, "clara", {})
+    assert failed.value.element_id == "share_out"
+    assert core.queries.get_task(task.task_id).element_id == "announce"  # still to do
+    assert core.queries.history(broken.id)[-1].type == "instance_started"
+
+
+def test_a_thrown_message_starts_the_process_that_waits_for_it(core: WorkflowEngine) -> None:
+    core.deploy_files(files("message_start.bpmn"))
+    text = files("throw_events.bpmn")["throw_events.bpmn"].replace(
+        "payment_received", "request_filed"
+    )
+    core.deploy_files({"throw_events.bpmn": text})
+    before = {i.id for i in core.queries.list_instances()}
+    thrower = core.start("throw_events", "clara", {"request_no": "R-4"})
+    do(core, "clara", "announce")
+    listed = core.queries.list_instances()
+    (started,) = [i for i in listed if i.id not in before and i.id != thrower.id]
+    instance = core.queries.get_instance(started.id)
+    assert instance.process_id == "message_start"
+    assert instance.data["request"] == {"request_no": "R-4", "paid": 100}
+    assert core.replayer.replay_stored(started.id).ok

@@ -54,9 +54,9 @@ def _rules_column(engine: Engine, instance_id: int) -> int:
 
 def test_a_new_instance_runs_by_the_newest_rules_and_says_so(registry: Engine) -> None:
     instance_id = registry.requests.submit(LATE, registrar="reg").instance_id
-    assert _rules_column(registry, instance_id) == runtime.RULES == 3
+    assert _rules_column(registry, instance_id) == runtime.RULES >= 2
     started = registry.queries.history(instance_id)[0]
-    assert started.type == "instance_started" and started.data["rules"] == 3
+    assert started.type == "instance_started" and started.data["rules"] == runtime.RULES
     check = _task(registry, instance_id, "check_request", "reg")
     assert check.overdue
 

@@ -47,7 +47,10 @@ class Store:
             raise
         except OperationalError as exc:
             # The driver's message, not the statement's text: "SKIP LOCKED" is not a lock.
-            if "locked" in str(exc.orig).lower():
+            reason = str(exc.orig).lower()
+            # PostgreSQL ends one of two transactions that wait on each other (a deadlock):
+            # like a lock not granted, trying again a moment later succeeds.
+            if "locked" in reason or "deadlock detected" in reason:
                 raise ConflictError("database.busy") from None
             # A connection refused or lost (a restart, a network fault): nothing was
             # written, and the same call may well succeed in a moment.
