@@ -112,8 +112,19 @@ def pages(app: Flask) -> dict[str, str]:
     admin = Browser(app.test_client()).login("admin")
     found["admin tasks"] = admin.get("/admin/tasks")
     found["admin calendar"] = admin.get("/admin/calendar")
+    found["admin users"] = admin.get("/admin/users")
+    found["admin new user"] = admin.get("/admin/users/new")
+    found["admin new user refused"] = admin.post(
+        "/admin/users/new", {"username": "zhangsan", "password": "short"}, status=422
+    )
+    found["admin user"] = admin.get("/admin/users/zhangsan")
+    found["admin user refused"] = admin.post(
+        "/admin/users/admin", {"display_name": "", "groups": ["auditor"]}, status=422
+    )
     admin.post("/language", {"lang": "en", "next": "/"})
     found["admin tasks (English)"] = admin.get("/admin/tasks")
+    found["admin users (English)"] = admin.get("/admin/users")
+    found["admin user (English)"] = admin.get("/admin/users/zhangsan")
     return found
 
 

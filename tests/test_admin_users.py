@@ -439,3 +439,57 @@ def test_the_users_pages_are_labelled_for_keyboard_and_screen_readers(app: Flask
         assert page.h1 == 1 and page.skip_link and page.main and not page.positive_tabindex
     html = admin.get("/admin/users")
     assert 'href="/admin/users"' in html and "用户管理" in html  # in the admin's menu
+
+
+# -- found walking the pages as the admin would ------------------------------------------
+
+
+def test_refused_groups_take_the_keyboard_to_the_first_box(app: Flask) -> None:
+    # page.js focuses the first [aria-invalid] in the page: it must be a box one can focus,
+    # not the fieldset, else the keyboard stays at the top of the page.
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/users/admin")
+    html = admin.post(
+        "/admin/users/admin", {"display_name": "管理员", "groups": ["auditor"]}, status=422
+    )
+    first_invalid = re.search(r"<(\w+)[^>]*aria-invalid=\"true\"[^>]*>", html)
+    assert first_invalid.group(1) == "input" and 'type="checkbox"' in first_invalid.group(0)
+    assert 'aria-describedby="groups-error"' in first_invalid.group(0)
+    assert html.count('name="groups"') == html.count('aria-describedby="groups-error" aria-invalid')
+    assert re.search(r'<p class="error" id="groups-error">不能取消自己的', html)
+    assert "<fieldset" in html and not re.search(r"<fieldset[^>]*aria-invalid", html)
+
+
+def test_the_tasks_to_reassign_are_told_once_with_the_link(app: Flask) -> None:
+    engine = get_engine(app)
+    engine.claim(engine.queries.list_tasks("lisi")[0].task_id, "lisi")
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/users/lisi")
+    admin.post("/admin/users/lisi/deactivate")
+    html = admin.get("/admin/users/lisi")  # the flash and the status, after the redirect
+    assert "已停用用户“李四”：该用户不能再登录。" in html
+    assert html.count("该用户认领的 1 项待办任务需要改派。") == 1
+    assert 'href="/admin/tasks"' in html
+
+
+def test_an_error_page_says_where_its_link_goes(app: Flask, client: FlaskClient) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    html = admin.get("/admin/users/nobody", status=404)
+    assert "没有用户“nobody”。" in html
+    assert re.search(r'<a href="/">返回待办</a>', html)
+    html = client.get("/no/such/page").get_data(as_text=True)
+    assert re.search(r'<a href="/public/">返回公开信息</a>', html)
+    admin.client.post("/language", data={"lang": "en", "csrf_token": admin.token})
+    html = admin.get("/admin/users/nobody", status=404)
+    assert re.search(r'<a href="/">Back to the inbox</a>', html)
+
+
+def test_the_users_lists_keep_short_cells_on_one_line(app: Flask) -> None:
+    # On a phone the list scrolls sideways (its user names are links the keyboard reaches)
+    # instead of breaking 已停用 or 综合处 letter by letter; see style.css.
+    admin = Browser(app.test_client()).login("admin")
+    html = admin.get("/admin/users")
+    assert re.search(r'<div class="table-scroll">\s*<table class="list users">', html)
+    assert '<td class="roles">' in html
+    admin.post("/admin/users/lisi", {"display_name": "李四四", "groups": ["dept_head"]})
+    assert '<table class="list changes">' in admin.get("/admin/users/lisi")

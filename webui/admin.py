@@ -310,16 +310,15 @@ def _show_user(shown: UserView) -> ResponseReturnValue:
 @bp.post("/users/<user:username>/deactivate", merge_slashes=False)
 @admin_required
 def user_deactivate(username: str) -> ResponseReturnValue:
-    """Deactivate a user; say how many open tasks he had claimed, to be reassigned."""
+    """Deactivate a user; his page then says how many open tasks he had claimed."""
     engine = _engine()
     try:
-        claimed = engine.users.deactivate(current_user.username, username)
+        engine.users.deactivate(current_user.username, username)
     except InvalidInputError as exc:
         return _user_page(username, status_error=error_message(exc), code=400)
     shown = engine.users.user(current_user.username, username)
+    # The tasks he claimed are told once, by his status, with the link to reassign them.
     flash(_("已停用用户“%(name)s”：该用户不能再登录。", name=shown.display_name))
-    if claimed:
-        flash(_("该用户认领的 %(count)d 项待办任务需要改派。", count=claimed))
     return _show_user(shown)
 
 

@@ -133,3 +133,31 @@ def test_another_user_in_the_same_tab_never_gets_the_text(sign_in, server: str) 
     page.wait_for_load_state("load")
     assert notice(page).count() == 0
     assert page.get_by_label("标题").input_value() == ""
+
+
+def test_a_reviewers_opinion_typed_before_the_session_ended_comes_back(
+    sign_in, server: str, site: tuple[str, Engine]
+) -> None:
+    engine = site[1]
+    started = engine.start("document_approval", "zhang")
+    draft = {"title": "关于做好年度报告编制的通知", "doc_type": "general", "body": BODY}
+    engine.complete_task(
+        started.ready_tasks[0].task_id, "zhang", {**draft, "attribute": "proactive"}
+    )
+    (task,) = [t for t in engine.queries.list_tasks("li") if t.instance_id == started.id]
+    opinion = "标题中的“保留”一词不妥，请修改后再报。\n第二段请补充依据。"
+    page = sign_in("li")
+    page.goto(f"{server}/tasks/{task.task_id}")
+    page.get_by_label("审核意见").select_option("send_back")
+    page.get_by_label("意见说明").fill(opinion)
+    page.context.clear_cookies()  # the session expired while he wrote
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url(re.compile(r"/login\?next="))
+    assert page.get_by_text(KEPT).is_visible()
+
+    sign_in_here(page, "li")
+    page.wait_for_url(f"{server}/tasks/{task.task_id}")
+    notice(page).get_by_text(RESTORED).wait_for()
+    assert page.get_by_label("审核意见").input_value() == "send_back"
+    assert page.get_by_label("意见说明").input_value() == opinion
+    assert engine.queries.list_tasks("li")  # nothing was sent: he decides again
