@@ -8,10 +8,11 @@ to move it on.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .access import is_id, roles_of
-from .errors import ConflictError, PermissionDeniedError
+from .errors import ConflictError, EngineError, PermissionDeniedError
 from .steps import MESSAGE
 from .views import InstanceView
 
@@ -48,29 +49,42 @@ def deliver_from(
     return engine.deliver(instance_id, name, payload, sender, check)
 
 
+@dataclass(frozen=True)
+class Broadcast:
+    """The instances a message reached, and each that could not take it with the error why."""
+
+    reached: tuple[int, ...]
+    failed: tuple[tuple[int, EngineError], ...] = ()
+
+
 def broadcast_from(
     engine: WorkflowEngine, name: str, payload: dict[str, Any] | None, sender: str
-) -> tuple[int, ...]:
+) -> Broadcast:
     """Deliver a message to every instance waiting for it that the sender took part in.
 
     Each instance takes it in a transaction of its own, as its BPMN
-    correlates it; returns the instances that took it.
+    correlates it; one that fails to (a script of its fails) is left as it
+    was and named with its error, and the others take it all the same.
     """
     _check_not_desk(engine, name)
     with engine.store.read() as repo:
         roles_of(repo, sender)
         waiting = [i for i in repo.waiting_for(MESSAGE, name) if repo.is_participant(i, sender)]
     reached = []
+    failed = []
     for instance_id in waiting:
         try:
             engine.deliver(instance_id, name, payload, sender)
         except ConflictError as exc:
             # Finished meanwhile, or its correlation does not match: not for this one.
             if exc.code not in ("instance.not_waiting", "instance.finished"):
-                raise
+                failed.append((instance_id, exc))
+            continue
+        except EngineError as exc:
+            failed.append((instance_id, exc))
             continue
         reached.append(instance_id)
-    return tuple(reached)
+    return Broadcast(tuple(reached), tuple(failed))
 
 
 def _check_not_desk(engine: WorkflowEngine, name: str) -> None:

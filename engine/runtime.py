@@ -839,8 +839,14 @@ class WorkflowEngine:
 
     def _which(self, repo: Repository, instance: InstanceRow, task_id: str) -> dict[str, Any]:
         """Return which item of its multi-instance activity a task is for (see ``iteration``)."""
-        compiled = self.compiled(repo.connection, instance.definition_id)
-        workflow = self.live_workflow(instance, compiled, keep_cached=True)  # read only
+        # Read only, and the instance is locked: the cached workflow serves when current.
+        with self._live_lock:
+            cached = self._live.get(instance.id)
+        if cached is not None and cached.version == instance.row_version:
+            workflow = cached.workflow
+        else:
+            compiled = self.compiled(repo.connection, instance.definition_id)
+            workflow = self.live_workflow(instance, compiled, keep_cached=True)
         return iteration(workflow.get_task_from_id(UUID(task_id)))
 
     # -- timers ---------------------------------------------------------------------

@@ -359,6 +359,31 @@ def test_messages_reach_only_the_cases_a_system_took_part_in(
     assert erp.post("/messages", withdraw, 403)["code"] == "message.desk_only"
 
 
+def test_a_case_that_cannot_take_a_message_is_named_and_the_others_take_it(
+    app: Flask, client: FlaskClient
+) -> None:
+    text = (TEST_BPMN / "elements" / "signal_then_script.bpmn").read_text(encoding="utf-8")
+    waits_for_payment = text.replace(
+        '<bpmn:signalEventDefinition id="wait_office_closed_signal" signalRef="office_closed" />',
+        '<bpmn:messageEventDefinition id="wait_paid" messageRef="paid" />',
+    ).replace(
+        '<bpmn:signal id="office_closed" name="office_closed" />',
+        '<bpmn:message id="paid" name="paid" />',
+    )
+    _engine(app).deploy_files({"signal_then_script.bpmn": waits_for_payment})
+    cashier = Caller(client, system(app, "cashier", ["clerk"]))
+    ids = [
+        cashier.post("/processes/signal_then_script/instances", {"data": {"parts": n}}, 201)["id"]
+        for n in (2, 0)
+    ]
+    answer = cashier.post("/messages", {"name": "paid"})
+    assert answer["reached"] == [ids[0]]
+    (failure,) = answer["failed"]
+    assert failure["instance_id"] == ids[1] and failure["code"] == "script.failed"
+    assert "share_out" in failure["message"] or "分摊" in failure["message"]
+    assert cashier.get(f"/instances/{ids[1]}")["status"] == "running"
+
+
 # -- the document and its page -------------------------------------------------------------------
 
 

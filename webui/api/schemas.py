@@ -342,11 +342,24 @@ class MessageSchema(Strict):
     payload = _object("The message's data", "消息数据", load_default=dict)
 
 
+class DeliveryFailureSchema(Strict):
+    """An instance that could not take a message, and why (it was left waiting)."""
+
+    instance_id = fields.Integer(required=True)
+    code = fields.String(required=True, metadata=_doc("The error's code", "错误代码"))
+    message = fields.String(required=True, metadata=_doc("What went wrong", "错误说明"))
+
+
 class DeliverySchema(Strict):
-    """The instances a message moved on."""
+    """The instances a message moved on, and those that could not take it."""
 
     reached = fields.List(
         fields.Integer(), required=True, metadata=_doc("Instances that took it", "接收消息的实例")
+    )
+    failed = fields.List(
+        fields.Nested(DeliveryFailureSchema),
+        required=True,
+        metadata=_doc("Instances that could not take it, and why", "未能接收消息的实例及原因"),
     )
 
 

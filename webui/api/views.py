@@ -27,6 +27,7 @@ from engine import (
 from engine.delivery import broadcast_from, deliver_from
 from engine.views import TaskFormView, TaskPage, TaskView
 
+from ..messages import error_message
 from . import schemas
 from .errors import engine_error, http_error, json_error
 
@@ -352,10 +353,16 @@ def deliver(body: dict[str, Any], instance_id: int) -> Any:
 def broadcast(body: dict[str, Any]) -> dict[str, Any]:
     """Deliver a BPMN message to every instance waiting for it that the system took part in.
 
-    Each takes it as its BPMN correlates it; the answer lists those that did.
+    Each takes it as its BPMN correlates it; the answer lists those that did,
+    and those that could not (a script of theirs failed) with the error: they
+    were left waiting, and sending again reaches them.
     """
-    reached = broadcast_from(_engine(), body["name"], body["payload"], _system())
-    return {"reached": list(reached)}
+    sent = broadcast_from(_engine(), body["name"], body["payload"], _system())
+    failed = [
+        {"instance_id": instance_id, "code": exc.code, "message": error_message(exc)}
+        for instance_id, exc in sent.failed
+    ]
+    return {"reached": list(sent.reached), "failed": failed}
 
 
 # -- documents and requests ------------------------------------------------------------------
