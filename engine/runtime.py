@@ -1155,6 +1155,10 @@ class WorkflowEngine:
                 detail=f"{kind} {name!r}: more than {MAX_THROW_DEPTH} throws in reply to throws",
                 line=None,
             )
+        if kind == MESSAGE and name in self.domain.desk_messages:
+            # What a domain's desk alone sends under its own checks (withdrawing a draft)
+            # is not for a process to throw at other cases.
+            raise PermissionDeniedError("message.desk_only", name=name)
         for instance_id in sorted(repo.waiting_for(kind, name)):
             instance = repo.instance(instance_id, lock=True)
             if (

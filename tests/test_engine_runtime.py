@@ -235,3 +235,16 @@ def test_redeploying_the_same_files_gives_the_same_version(engine: Engine) -> No
     again = engine.deploy([WORKFLOWS / "simple_approval.bpmn"])
     assert (again.definition_id, again.created) == (first.definition_id, False)
     assert first.process_ids == ("simple_approval",)
+
+
+def test_a_process_cannot_throw_a_message_only_a_desk_sends(engine: Engine) -> None:
+    """Withdrawing a draft goes through its desk's checks, never a third-party throw."""
+    text = (TEST_BPMN / "elements" / "throw_events.bpmn").read_text(encoding="utf-8")
+    engine.deploy_files({"throw_events.bpmn": text.replace("payment_received", "draft_withdrawn")})
+    engine.users.add("clara", ["clerk"], new_groups=True)
+    started = engine.start("throw_events", "clara", {"request_no": "R-5"})
+    (task,) = started.ready_tasks
+    with pytest.raises(PermissionDeniedError) as refused:
+        engine.complete_task(task.task_id, "clara", {})
+    assert refused.value.code == "message.desk_only"
+    assert engine.queries.get_instance(started.id).ready_tasks == started.ready_tasks
