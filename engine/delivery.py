@@ -71,7 +71,7 @@ def broadcast_from(
         roles_of(repo, sender)
         waiting = [i for i in repo.waiting_for(MESSAGE, name) if repo.is_participant(i, sender)]
     reached = []
-    failed = []
+    failed: list[tuple[int, EngineError]] = []
     for instance_id in waiting:
         try:
             engine.deliver(instance_id, name, payload, sender)
