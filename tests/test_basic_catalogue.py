@@ -503,7 +503,7 @@ def test_the_office_files_documents_from_the_to_do_and_from_the_document_page(
     assert "已归入目录事项" in browser.get(back)
     # a document that may not be filed is refused and nothing changes
     browser.post("/office/catalogue/file", {"document_id": published["D5"], "entry_id": monthly})
-    assert 'class="flash"' in browser.get("/office/catalogue/unfiled")
+    assert 'class="flash error" role="alert"' in browser.get("/office/catalogue/unfiled")
     assert len(desk.entry("wang", monthly).filings) == 2
     # the drafter sees no filing on his document's page
     drafter = _as(site.application.test_client(), "zhang")

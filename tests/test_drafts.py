@@ -144,6 +144,7 @@ def test_a_draft_the_rules_send_back_at_once_is_not_announced_as_submitted(
     assert location.startswith("/tasks/")  # back on the draft, not on my documents
     page = drafter.get(location)
     assert "未能提交：未标属性的通知 被退回（退文）" in page and "已提交" not in page
+    assert '<div class="flash warning" role="status"><p>未能提交' in page  # not as a success
     assert "公开属性" in page  # the reasons are on the page
     assert drafter.post(location, {**no_attribute, "attribute": "proactive"}) == "/mine"
     assert "已提交：起草" in drafter.get("/mine")

@@ -131,7 +131,7 @@ def session_ended() -> Response:
     """Send the user whose session ended while he filled a form to sign in, then back to it."""
     if request.endpoint == "auth.logout":
         return redirect(url_for("auth.login"))  # already signed out: nothing to say
-    flash(_("您的登录已失效（超时或已退出），请重新登录。"))
+    flash(_("您的登录已失效（超时或已退出），请重新登录。"), "warning")
     return redirect(url_for("auth.login", next=_form_page()))
 
 

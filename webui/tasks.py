@@ -37,7 +37,8 @@ def submitted(instance: InstanceView, name: str, onward: str) -> ResponseReturnV
     """
     returned = next((t for t in instance.ready_tasks if t.returned == "automatic"), None)
     if returned is not None and _mine(returned):
-        flash(_("未能提交：%(name)s 被退回（退文），请按退文原因修改后重新提交。", name=name))
+        told = _("未能提交：%(name)s 被退回（退文），请按退文原因修改后重新提交。", name=name)
+        flash(told, "warning")
         return redirect(url_for("tasks.task", task_id=returned.task_id))
     flash(_("已提交：%(name)s", name=name))
     return redirect(onward)
