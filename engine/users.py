@@ -129,7 +129,7 @@ class UserForm(FormSchema):
     groups = fields.List(
         fields.String(),
         load_default=list,
-        metadata={"label": "角色", "label_en": "Groups"},
+        metadata={"label": "角色", "label_en": "Roles"},
     )
 
 

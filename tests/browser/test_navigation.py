@@ -29,6 +29,18 @@ def test_the_admin_opens_his_menu_by_keyboard_and_the_sections_keep_to_one_line(
     page.keyboard.press("Escape")
     assert not page.locator("details.menu").evaluate("d => d.open")
     assert page.evaluate(FOCUSED_TEXT) == "系统管理"
+    # Tabbing past its last entry, or a click elsewhere, closes it too.
+    page.keyboard.press("Enter")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED_TEXT) == "用户管理"
+    page.keyboard.press("Tab")
+    assert not page.locator("details.menu").evaluate("d => d.open")
+    page.locator("details.menu > summary").click()
+    assert page.locator("details.menu").evaluate("d => d.open")
+    page.locator("main h1").click()
+    assert not page.locator("details.menu").evaluate("d => d.open")
+    page.locator("details.menu > summary").focus()
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")

@@ -15,13 +15,22 @@ document.addEventListener("DOMContentLoaded", () => {
     alert.tabIndex = -1;
     alert.focus();
   }
-  // The admin's menu closes with Escape, back on its button.
+  // The admin's menu closes with Escape, back on its button, and when the keyboard
+  // or a click leaves it (it would stay open over the page).
   for (const menu of document.querySelectorAll("details.menu")) {
     menu.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && menu.open) {
         menu.open = false;
         menu.querySelector("summary").focus();
       }
+    });
+    menu.addEventListener("focusout", (event) => {
+      if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+        menu.open = false;
+      }
+    });
+    document.addEventListener("click", (event) => {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
     });
   }
 });
