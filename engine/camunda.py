@@ -46,7 +46,14 @@ from .access import USERNAME
 from .errors import DefinitionProblem, Problem
 from .extensions import BPMN, DUE_PROPERTY, FORM_PROPERTY, ONLY_PROPERTY, SPIFF, USERS_PROPERTY
 from .forms import FormSchema
-from .juel import IDENTIFIER, OPENERS, JuelError, translate_juel, translate_template
+from .juel import (
+    IDENTIFIER,
+    OPENERS,
+    JuelError,
+    Translated,
+    translate_juel,
+    translate_template,
+)
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 #: the prefix of the names of the forms made of ``camunda:formData``
@@ -300,10 +307,8 @@ class _Rewrite:
 
     def _assignee(self, task: Any, assignee: str, initiators: dict[str, str]) -> None:
         if assignee.startswith(OPENERS):
-            try:
-                translated = translate_juel(assignee)
-            except JuelError as exc:
-                self.problem(task, f"camunda:assignee {assignee!r} {exc}")
+            translated = self._juel(task, "camunda:assignee", assignee)
+            if translated is None:
                 return
             if translated.python in initiators:
                 _add_property(task, ONLY_PROPERTY, initiators[translated.python])
@@ -317,11 +322,10 @@ class _Rewrite:
         or a list of them, evaluated when the task becomes ready (``onlyUsers``).
         """
         if value.startswith(OPENERS):
-            try:
-                expression = translate_juel(value).python
-            except JuelError as exc:
-                self.problem(task, f"camunda:{name} {value!r} {exc}")
+            translated = self._juel(task, f"camunda:{name}", value)
+            if translated is None:
                 return
+            expression = translated.python
         else:
             users = [u.strip() for u in value.split(",") if u.strip()]
             if not users or not all(USERNAME.match(u) for u in users):
@@ -330,13 +334,20 @@ class _Rewrite:
             expression = repr(users)
         _add_property(task, USERS_PROPERTY, expression)
 
-    def _due_date(self, task: Any, value: str) -> None:
+    def _juel(
+        self, element: Any, what: str, source: str, template: bool = False
+    ) -> Translated | None:
+        """Translate JUEL (``template``: text with ``${...}`` parts), or name the problem."""
         try:
-            translated = translate_template(value)
+            return translate_template(source) if template else translate_juel(source)
         except JuelError as exc:
-            self.problem(task, f"camunda:dueDate {value!r} {exc}")
-            return
-        _add_property(task, DUE_PROPERTY, translated.python)
+            self.problem(element, f"{what} {source!r} {exc}")
+            return None
+
+    def _due_date(self, task: Any, value: str) -> None:
+        translated = self._juel(task, "camunda:dueDate", value, template=True)
+        if translated is not None:
+            _add_property(task, DUE_PROPERTY, translated.python)
 
     def _form(self, task: Any, form_data: Any) -> FormSchema | None:
         properties: dict[str, Any] = {}
@@ -519,11 +530,8 @@ class _Rewrite:
         source = (expr.text or "").strip()
         what = etree.QName(expr).localname
         if "${" in source or "#{" in source:
-            try:
-                expr.text = translate_template(source).python
-            except JuelError as exc:
-                self.problem(expr, f"the timer's {what} {source!r} {exc}")
-                expr.text = "None"
+            translated = self._juel(expr, f"the timer's {what}", source, template=True)
+            expr.text = translated.python if translated is not None else "None"
             return
         try:
             _check_timer(what, source)
@@ -626,11 +634,10 @@ class _Rewrite:
             return
         source = collection or ""
         if source.startswith(OPENERS):
-            try:
-                source = translate_juel(source).python
-            except JuelError as exc:
-                self.problem(loop, f"camunda:collection {collection!r} {exc}")
+            translated = self._juel(loop, "camunda:collection", source)
+            if translated is None:
                 return
+            source = translated.python
         if not IDENTIFIER.match(source) or keyword.iskeyword(source):
             self.problem(
                 loop,

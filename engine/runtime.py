@@ -7,7 +7,6 @@ commits, or rolls everything back on any error.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import sys
 from collections import OrderedDict
@@ -444,11 +443,7 @@ class WorkflowEngine:
             if actor is not None:
                 roles_of(repo, actor)
             waiting = repo.waiting_for(kind, name)
-            starters = [
-                pid
-                for pid in repo.process_ids()
-                if kind == MESSAGE and name in self._start_messages(repo, pid)
-            ]
+            starters = self._message_starters(repo, kind, name)
         reached: list[int] = []
         started: list[int] = []
         failures: list[str] = []
@@ -473,18 +468,69 @@ class WorkflowEngine:
     ) -> int:
         """Start ``process_id`` by the message its start event waits for; return the instance."""
         with self.store.write() as repo:
-            step = self._new_instance(repo, process_id, actor, {}, moment, now)
-            with self._running(step, repo):
-                advance(step.workflow, step)
-            self._take_event(repo, step, kind, name, data)
+            step = self._started_by(repo, process_id, kind, name, data, actor, moment, now)
         self._remember(step)
         return step.instance.id
+
+    def _message_starters(self, repo: Repository, kind: str, name: str) -> list[str]:
+        """Return the processes whose start event waits for this message (none for a signal)."""
+        if kind != MESSAGE:
+            return []
+        return [pid for pid in repo.process_ids() if name in self._start_messages(repo, pid)]
 
     def _start_messages(self, repo: Repository, process_id: str) -> frozenset[str]:
         latest = repo.latest_definition(process_id)
         if latest is None:
             return frozenset()
         return self.compiled(repo.connection, latest[0]).start_messages.get(process_id, frozenset())
+
+    def _started_by(
+        self,
+        repo: Repository,
+        process_id: str,
+        kind: str,
+        name: str,
+        data: dict[str, Any],
+        actor: str | None,
+        moment: datetime,
+        now: str,
+        depth: int = 0,
+    ) -> Step:
+        """Start ``process_id`` by a message in ``repo``'s transaction; return the saved step."""
+        step = self._new_instance(repo, process_id, actor, {}, moment, now)
+        step.depth = depth
+        with self._running(step, repo):
+            advance(step.workflow, step)
+        self._take_event(repo, step, kind, name, data)
+        return step
+
+    def _taken_by(
+        self,
+        repo: Repository,
+        instance_id: int,
+        kind: str,
+        name: str,
+        data: dict[str, Any],
+        actor: str | None,
+        moment: datetime,
+        now: str,
+        depth: int = 0,
+    ) -> Step | None:
+        """Let one waiting instance take an event in ``repo``'s transaction; return its step.
+
+        None when it does not wait for it (finished, or correlated with another).
+        """
+        instance = repo.instance(instance_id, lock=True)
+        if instance is None or instance.status != "running":
+            return None
+        compiled = self.compiled(repo.connection, instance.definition_id)
+        step = self._open(instance, compiled, moment, now, actor)
+        step.depth = depth
+        try:
+            self._take_event(repo, step, kind, name, data)
+        except _NotWaiting:
+            return None  # nothing was written: the transaction holds no change of it
+        return step
 
     def _deliver(
         self,
@@ -497,15 +543,9 @@ class WorkflowEngine:
         now: str,
     ) -> bool:
         """Deliver an event to one waiting instance; tell whether it took it."""
-        try:
-            with self.store.write() as repo:
-                instance = repo.instance(instance_id, lock=True)
-                if instance is None or instance.status != "running":
-                    return False
-                compiled = self.compiled(repo.connection, instance.definition_id)
-                step = self._open(instance, compiled, moment, now, actor)
-                self._take_event(repo, step, kind, name, data)
-        except _NotWaiting:
+        with self.store.write() as repo:
+            step = self._taken_by(repo, instance_id, kind, name, data, actor, moment, now)
+        if step is None:
             return False
         self._remember(step)
         return True
@@ -1159,29 +1199,12 @@ class WorkflowEngine:
             # What a domain's desk alone sends under its own checks (withdrawing a draft)
             # is not for a process to throw at other cases.
             raise PermissionDeniedError("message.desk_only", name=name)
+        when = (None, sender.moment, sender.now, sender.depth + 1)
         for instance_id in sorted(repo.waiting_for(kind, name)):
-            instance = repo.instance(instance_id, lock=True)
-            if (
-                instance is None
-                or instance.status != "running"
-                or instance_id == sender.instance.id
-            ):
-                continue
-            compiled = self.compiled(repo.connection, instance.definition_id)
-            step = self._open(instance, compiled, sender.moment, sender.now, None)
-            step.depth = sender.depth + 1
-            with contextlib.suppress(_NotWaiting):  # its correlation is another's
-                self._take_event(repo, step, kind, name, payload)
-        if kind == MESSAGE:
-            for process_id in repo.process_ids():
-                if name in self._start_messages(repo, process_id):
-                    child = self._new_instance(
-                        repo, process_id, None, {}, sender.moment, sender.now
-                    )
-                    child.depth = sender.depth + 1
-                    with self._running(child, repo):
-                        advance(child.workflow, child)
-                    self._take_event(repo, child, kind, name, payload)
+            if instance_id != sender.instance.id:
+                self._taken_by(repo, instance_id, kind, name, payload, *when)
+        for process_id in self._message_starters(repo, kind, name):
+            self._started_by(repo, process_id, kind, name, payload, *when)
 
     @staticmethod
     def _marks(step: Step, timer: Task) -> bool:

@@ -105,3 +105,10 @@ def test_the_way_back_stays_on_this_site(client: FlaskClient) -> None:
         )
         assert response.headers["Location"] == "/", outside
         client.post("/logout", data={"csrf_token": CSRF.search(client.get("/").text).group(1)})
+
+
+def test_only_staff_forms_keep_what_is_typed(client: FlaskClient) -> None:
+    """A citizen's request (identity number, phone) is not kept in a public PC's browser."""
+    assert "data-keep-typed" not in client.get("/public/request").get_data(as_text=True)
+    registrar = Browser(client).login("wujiu")
+    assert "data-keep-typed" in registrar.get("/requests/new")
