@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,30 +45,42 @@ POSTGRES_URL = os.environ.get(
 
 def _postgres_or_skip() -> None:
     try:
-        sqlalchemy.create_engine(POSTGRES_URL).connect().close()
+        _admin().connect().close()
     except sqlalchemy.exc.OperationalError as exc:
         if os.environ.get("GONGKAI_REQUIRE_POSTGRES"):
             raise
         pytest.skip(f"no PostgreSQL server at {POSTGRES_URL}: {exc.orig}")
 
 
+@functools.cache
+def _admin(transactions: bool = False) -> sqlalchemy.Engine:
+    """Return this process's engine on the PostgreSQL server for creating and dropping schemas."""
+    if transactions:
+        return sqlalchemy.create_engine(POSTGRES_URL, pool_pre_ping=True)
+    return sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
 @contextmanager
-def fresh_database_url(kind: str, directory: Path) -> Iterator[str]:
-    """Yield the URL of an empty database: a SQLite file or a fresh PostgreSQL schema."""
+def fresh_database_url(
+    kind: str, directory: Path, recycle: Callable[[str], bool] | None = None
+) -> Iterator[str]:
+    """Yield the URL of an empty database: a SQLite file or a fresh PostgreSQL schema.
+
+    Afterwards the schema is dropped, unless ``recycle`` keeps it (see ``Templates``).
+    """
     if kind == "sqlite":
         yield f"sqlite:///{directory / 'gongkai.sqlite3'}"
         return
     _postgres_or_skip()
     name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = sqlalchemy.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
+    with _admin().connect() as conn:
         conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
     try:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{name}"
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
-        admin.dispose()
+        if recycle is None or not recycle(name):
+            with _admin().connect() as conn:
+                conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
 
 
 #: the databases every database test runs on.
@@ -75,9 +88,11 @@ DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, templates: Templates
+) -> Iterator[str]:
     """Yield the URL of an empty database: a SQLite file or a fresh PostgreSQL schema."""
-    with fresh_database_url(request.param, tmp_path) as url:
+    with fresh_database_url(request.param, tmp_path, templates.recycle) as url:
         yield url
 
 
@@ -88,11 +103,15 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture(scope="session")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
     """Databases built once per session (migrated; with the demo), copied for each test."""
-    return Templates(
-        tmp_path_factory.mktemp("templates"), lambda: fresh_database_url("postgres", Path("."))
+    kept = Templates(
+        tmp_path_factory.mktemp("templates"),
+        lambda: fresh_database_url("postgres", Path(".")),
+        lambda: _admin(transactions=True),
     )
+    yield kept
+    kept.close()
 
 
 @pytest.fixture
