@@ -179,6 +179,8 @@ def test_parse_schedule_format():
             {"day": "2027-02-10", "other_line": 1},
         ),
         ("2026-01-01..2027-06-30 holiday", 1, "calendar.range_too_long", {"days": 366}),
+        ("9999-12-31 holiday", 1, "calendar.year_out_of_range", {"first": 1999, "last": 2100}),
+        ("1998-12-31..1999-01-02 holiday", 1, "calendar.year_out_of_range", {"text": "1998-12-31"}),
     ],
 )
 def test_parse_schedule_errors_name_the_line(text, line, code, params):

@@ -134,6 +134,7 @@ MESSAGES: dict[str, Any] = {
     "calendar.empty": _l("日程为空。"),
     "calendar.bad_line": _l("第 %(line)s 行：%(problem)s"),
     "calendar.bad_date": _l("日期“%(text)s”无效（应为 YYYY-MM-DD）。"),
+    "calendar.year_out_of_range": _l("日期“%(text)s”不在可载入的 %(first)s—%(last)s 年之间。"),
     "calendar.missing_kind": _l("缺少类型（holiday 或 workday）。"),
     "calendar.unknown_kind": _l("未知类型“%(kind)s”（应为 holiday 或 workday）。"),
     "calendar.reversed_range": _l("日期范围“%(span)s”颠倒。"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -141,14 +140,12 @@ class CalendarAdmin:
         """Return last year to next year, and every year loaded: where each one's schedule is."""
         today = self._engine.clock().astimezone(CHINA).date()
         with self._engine.store.read() as repo:
-            rows = DisclosureStore(repo.connection).calendar_days()
-        loaded = Counter(date.fromisoformat(day).year for day, _, _ in rows)
+            loaded = DisclosureStore(repo.connection).calendar_years()
         bundled = WorkingCalendar({})
-        first, last = min([today.year - 1, *loaded]), max([today.year + 1, *loaded])
-        return [
-            ScheduleYear(year, loaded.get(year, 0), bundled.covers(year))
-            for year in range(first, last + 1)
-        ]
+        # Not every year between the first and the last loaded: one schedule of 1999 and
+        # one of 2100 would make a page of a century.
+        years = sorted({today.year - 1, today.year, today.year + 1, *loaded})
+        return [ScheduleYear(year, loaded.get(year, 0), bundled.covers(year)) for year in years]
 
     def is_working_day(self, day: date) -> bool:
         """Tell whether ``day`` is a working day by the official calendar."""

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..store.models import Attachment, User, UserRole, table_of
@@ -44,6 +44,8 @@ _NOTE_PROVISIONAL = insert(_PROVISIONAL)
 _PROVISIONAL_ROWS = select(_PROVISIONAL).order_by(_PROVISIONAL.c.id)
 _DROP_PROVISIONAL = delete(_PROVISIONAL).where(_PROVISIONAL.c.id == bindparam("row_id"))
 _CALENDAR = select(_DAYS.c.day, _DAYS.c.working, _DAYS.c.note).order_by(_DAYS.c.day)
+_YEAR = func.substr(_DAYS.c.day, 1, 4)
+_CALENDAR_YEARS = select(_YEAR, func.count()).group_by(_YEAR)
 _DELETE_DAYS = delete(_DAYS).where(_DAYS.c.day.in_(bindparam("days", expanding=True)))
 _INSERT_DAYS = insert(_DAYS)
 
@@ -174,6 +176,10 @@ class DisclosureStore:
         return tuple(
             (day, bool(working), note) for day, working, note in self.connection.execute(_CALENDAR)
         )
+
+    def calendar_years(self) -> dict[int, int]:
+        """Return how many official days are loaded for each year that has any."""
+        return {int(year): count for year, count in self.connection.execute(_CALENDAR_YEARS)}
 
     def replace_calendar_days(self, days: Sequence[Mapping[str, Any]]) -> None:
         """Load official days, replacing those already loaded for the same dates."""

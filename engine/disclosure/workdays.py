@@ -31,6 +31,9 @@ CHINA = ZoneInfo("Asia/Shanghai")
 _ONE_DAY = timedelta(days=1)
 #: the longest range one schedule line may give (a holiday is days, not years).
 MAX_RANGE_DAYS = 366
+#: the years a schedule may name: the State Council's schedules of this kind began in 1999;
+#: a year beyond these is a typing error, not a schedule (and would stretch every year list)
+FIRST_YEAR, LAST_YEAR = 1999, 2100
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = {"holiday": False, "workday": True}
 
@@ -86,9 +89,15 @@ def _parse_date(text: str, line: int) -> date:
     """Parse a strict YYYY-MM-DD date or raise ScheduleError for the line."""
     if _ISO_DATE.fullmatch(text):
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            if FIRST_YEAR <= day.year <= LAST_YEAR:
+                return day
+            raise ScheduleError(
+                line, "calendar.year_out_of_range", text=text, first=FIRST_YEAR, last=LAST_YEAR
+            )
     raise ScheduleError(line, "calendar.bad_date", text=text)
 
 
