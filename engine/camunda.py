@@ -19,7 +19,9 @@ stored states and replays serve both dialects:
   translator (``engine.juel``) that emits nothing but names, literals,
   operators, subscripts and parentheses; the result then passes the
   sandbox's deploy checks like any Python expression;
-- an external task whose topic is one of the engine's services calls it.
+- an external task whose topic is one of the engine's services calls it;
+- a file with no JUEL at all was drawn for SpiffWorkflow's own Camunda parser:
+  its expressions and scripts are Python, read as SpiffWorkflow reads them.
 
 What cannot run here (Java delegates, Groovy or JavaScript scripts, method
 calls in JUEL, listeners, several candidate groups, ...) is refused, naming the
@@ -54,6 +56,7 @@ from .juel import (
     translate_juel,
     translate_template,
 )
+from .restricted import ScriptRefused, check_source
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 #: the prefix of the names of the forms made of ``camunda:formData``
@@ -63,6 +66,7 @@ FORM_PREFIX = "camunda:"
 #: nothing of them changes what a process does, so they are accepted and ignored.
 IGNORED_ATTRIBUTES = frozenset(
     {
+        "async",  # Camunda 7.0's name of asyncBefore
         "asyncBefore",
         "asyncAfter",
         "exclusive",
@@ -76,6 +80,38 @@ IGNORED_ATTRIBUTES = frozenset(
         "calledElementVersion",
         "calledElementVersionTag",
         "calledElementTenantId",
+    }
+)
+#: the words a boolean field's default value is written in (SpiffWorkflow's files say Yes/No)
+BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False}
+#: what comes before a multi-instance loop's input reference and item, in the schema's order
+ITEM_AFTER = ("documentation", "extensionElements", "loopCardinality", "loopDataInputRef")
+#: the names a script task's scriptFormat gives Python by
+PYTHON_FORMATS = frozenset(
+    {"python", "py", "python3", "jython", "text/x-python", "text/python", "application/x-python"}
+)
+#: script languages other than Python that Camunda and other engines run
+OTHER_LANGUAGES = frozenset(
+    {
+        "javascript",
+        "js",
+        "ecmascript",
+        "nashorn",
+        "graal.js",
+        "groovy",
+        "juel",
+        "ruby",
+        "jruby",
+        "kotlin",
+        "java",
+        "feel",
+        "xquery",
+        "xslt",
+        "velocity",
+        "freemarker",
+        "mvel",
+        "text/javascript",
+        "application/javascript",
     }
 )
 #: Camunda extension elements that are ignored likewise (retries of Camunda's jobs)
@@ -112,6 +148,8 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
     "boolean": {"type": "boolean"},
     "date": {"type": "string", "maxLength": 10},
     "enum": {"type": "string"},
+    # SpiffWorkflow's Camunda forms also know a long text (a string drawn larger)
+    "textarea": {"type": "string"},
 }
 
 
@@ -197,6 +235,9 @@ class _Rewrite:
         self.problems: list[DefinitionProblem] = []
         self.forms: dict[str, FormSchema] = {}
         self.handled: set[Any] = set()  # Camunda elements dealt with (and their content)
+        #: a file with no JUEL at all (no ``${`` or ``#{``) was drawn for SpiffWorkflow's
+        #: Camunda dialect, whose expressions are Python: they are read as Python
+        self.python = not _uses_juel(root)
 
     def problem(self, element: Any, message: str) -> None:
         self.problems.append(DefinitionProblem(self.file, _owner_id(element), message))
@@ -212,6 +253,9 @@ class _Rewrite:
                 self._timer(expr)
         for script_task in list(self.root.iter(_b("scriptTask"))):
             self._script_task(script_task)
+        if self.python:
+            for definition in list(self.root.iter(_b("messageEventDefinition"))):
+                self._message_payload(definition)
         for element in list(self.root.iter()):
             if isinstance(element.tag, str) and etree.QName(element).namespace == BPMN:
                 self._java(element)
@@ -294,6 +338,7 @@ class _Rewrite:
         task.attrib.pop(_c("formKey"), None)  # an external form: the generic form stands in
         task.attrib.pop(_c("formRef"), None)
         task.attrib.pop(_c("formRefBinding"), None)
+        task.attrib.pop(_c("formRefVersion"), None)
         if form_data is not None:
             self.handled.add(form_data)
             form = self._form(task, form_data)
@@ -484,8 +529,8 @@ class _Rewrite:
             return _INVALID
         if kind == "long" and re.fullmatch(r"-?\d{1,15}", default.strip()):
             return int(default)
-        if kind == "boolean" and default.strip().lower() in ("true", "false"):
-            return default.strip().lower() == "true"
+        if kind == "boolean" and default.strip().lower() in BOOLEAN_WORDS:
+            return BOOLEAN_WORDS[default.strip().lower()]
         if kind == "date" and _is_iso_date(default.strip()):
             return default.strip()
         if kind == "enum" and default in choices:
@@ -517,6 +562,8 @@ class _Rewrite:
             return
         if what == "loopCardinality" and re.fullmatch(r"\d{1,6}", source):
             return
+        if self.python and _is_python(source):
+            return
         try:
             translated = translate_juel(source)
         except JuelError as exc:
@@ -536,6 +583,8 @@ class _Rewrite:
         try:
             _check_timer(what, source)
         except Exception:  # SpiffWorkflow's parsers raise bare Exceptions
+            if self.python and _is_python(source):
+                return  # a Python expression giving the ISO 8601 text, checked like scripts
             self.problem(
                 expr, f"the timer's {what} {source!r} is not an ISO 8601 {_TIMER_KINDS[what]}"
             )
@@ -543,13 +592,25 @@ class _Rewrite:
             return
         expr.text = repr(source)
 
+    def _message_payload(self, definition: Any) -> None:
+        """Rewrite SpiffWorkflow's Camunda message payload and result into its own dialect."""
+        payload = definition.attrib.pop(_c("expression"), None)
+        variable = definition.attrib.pop(_c("resultVariable"), None)
+        if payload is not None:
+            etree.SubElement(_extensions(definition), _s("messagePayload")).text = payload
+        if variable is not None:
+            etree.SubElement(_extensions(definition), _s("messageVariable")).text = variable
+
     # -- scripts and Java
 
     def _script_task(self, task: Any) -> None:
         language = (task.get("scriptFormat") or "python").strip().lower()
         script = task.find(_b("script"))
         reason = None
-        if language not in ("python", "py"):
+        # A file for SpiffWorkflow's Camunda dialect may name any format: SpiffWorkflow runs
+        # every script as Python; a language the engine knows is not Python is still refused.
+        foreign = language in OTHER_LANGUAGES or not self.python
+        if language not in PYTHON_FORMATS and foreign:
             reason = (
                 f"its scriptFormat is {language!r}: the engine runs python scripts only "
                 "(rewrite it in Python or use a service task)"
@@ -648,17 +709,14 @@ class _Rewrite:
         if not IDENTIFIER.match(item) or keyword.iskeyword(item):
             self.problem(loop, f"camunda:elementVariable {item!r} must be a name")
             return
-        first = loop[0] if len(loop) else None
         ref = etree.Element(_b("loopDataInputRef"))
         ref.text = source
         data_item = etree.Element(_b("inputDataItem"))
         data_item.set("id", item)
         data_item.set("name", item)
-        for position, made in enumerate((ref, data_item)):
-            if first is not None:
-                first.addprevious(made)
-            else:
-                loop.insert(position, made)
+        # in the order BPMN's schema gives them, after what comes before each
+        _insert_after(loop, ref, ITEM_AFTER[:3])
+        _insert_after(loop, data_item, (*ITEM_AFTER, "loopDataOutputRef"))
         # Camunda's element variable is local to each instance: it does not reach the process
         # (SpiffWorkflow would merge every instance's into it, the last one finished winning)
         owner = loop.getparent()
@@ -798,6 +856,31 @@ class _Rewrite:
 _INVALID = object()
 
 
+def _uses_juel(root: Any) -> bool:
+    """Tell whether any expression or attribute of a document holds a JUEL opener.
+
+    Documentation and annotations are prose for people, whatever they quote.
+    """
+    prose = {_b("documentation"), _b("text")}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        text = "" if element.tag in prose else element.text or ""
+        texts = [text, *element.attrib.values()]
+        if any(opener in text for text in texts for opener in OPENERS):
+            return True
+    return False
+
+
+def _is_python(source: str) -> bool:
+    """Tell whether an expression compiles as a script condition (restricted Python)."""
+    try:
+        check_source(source, "eval")
+    except ScriptRefused:
+        return False
+    return True
+
+
 def _owner_id(element: Any) -> str | None:
     """Return the id of the BPMN element an expression or extension belongs to."""
     node = element
@@ -812,6 +895,16 @@ def _owner_id(element: Any) -> str | None:
             return str(node.get("id"))
         node = node.getparent()
     return None
+
+
+def _insert_after(parent: Any, made: Any, before: tuple[str, ...]) -> None:
+    """Insert ``made`` into ``parent`` after its last child of a tag in ``before``."""
+    tags = {_b(tag) for tag in before}
+    position = 0
+    for index, child in enumerate(parent):
+        if child.tag in tags:
+            position = index + 1
+    parent.insert(position, made)
 
 
 def _extensions(element: Any) -> Any:

@@ -241,9 +241,18 @@ class _Checker:
                 self.start_roles[process_id] = lane_of[start.get("id")]
         if process_id not in self.start_roles and (group := camunda.starter_group(process)):
             self.start_roles[process_id] = group
+        # A plain start event fires the moment an instance is created, and SpiffWorkflow then
+        # drops the process's other start events: a message can start only a process without.
+        plain = any(
+            not any(
+                isinstance(child.tag, str) and child.tag.endswith("EventDefinition")
+                for child in start
+            )
+            for start in starts
+        )
         self.start_messages[process_id] = frozenset(
             self.message_names.get(m.get("messageRef"), m.get("messageRef"))
-            for start in starts
+            for start in ([] if plain else starts)
             for m in start.iterfind("bpmn:messageEventDefinition", NS)
         )
         self.calls[process_id] = [
@@ -520,6 +529,7 @@ def compile_definition(
             json_forms.update(dialect.forms)
             file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
             root = dialect.root
+        _drop_empty_io_specifications(root)
         checker = _Checker(name, root, file_rules)
         checker.check()
         problems.extend(checker.problems)
@@ -637,6 +647,18 @@ def _rule_expressions(rule: Any) -> Iterable[str]:
     for entry in rule.outputEntries:
         if getattr(entry, "text", ""):
             yield entry.text
+
+
+def _drop_empty_io_specifications(root: Any) -> None:
+    """Remove every ``ioSpecification`` that declares nothing (as modelers write it).
+
+    Camunda Modeler and bpmn-js write ``<ioSpecification />`` on processes and
+    tasks; BPMN's schema wants its input and output sets, so the file would be
+    refused for an element that means no more than its absence does.
+    """
+    for spec in list(root.iter(f"{{{BPMN}}}ioSpecification")):
+        if not any(isinstance(child.tag, str) for child in spec):
+            spec.getparent().remove(spec)
 
 
 def _recursive_calls(calls: dict[str, list[tuple[str, str, str]]]) -> list[DefinitionProblem]:
