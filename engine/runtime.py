@@ -501,7 +501,11 @@ class WorkflowEngine:
         step.depth = depth
         with self._running(step, repo):
             advance(step.workflow, step)
-        self._take_event(repo, step, kind, name, data)
+        try:
+            self._take_event(repo, step, kind, name, data)
+        except _NotWaiting:
+            # Its deployment said the message starts it; the started instance says otherwise.
+            raise ConflictError("instance.not_waiting", instance=process_id, name=name) from None
         return step
 
     def _taken_by(

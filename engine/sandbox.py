@@ -121,11 +121,31 @@ def _write(stream: IO[bytes], obj: Any) -> None:
 # -- the engine's side ------------------------------------------------------------------
 
 
+#: what in a variable's name marks it as a credential, which no worker is given
+_SECRET_MARKS = ("SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "KEY", "AUTH")
+#: variables (or their prefixes) that configure gongkai or reach its database or services
+_PRIVATE_PREFIXES = ("GONGKAI_", "PG", "DATABASE_", "AWS_", "SQLALCHEMY_")
+
+
+def worker_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """Return the environment a script worker starts with: ours without configuration or secrets.
+
+    A script that escaped the sandbox would find in its own environment no
+    session key, database address, token or password to take with it.
+    """
+    return {
+        name: value
+        for name, value in environ.items()
+        if not name.upper().startswith(_PRIVATE_PREFIXES)
+        and not any(mark in name.upper() for mark in _SECRET_MARKS)
+    }
+
+
 class _Worker:
     """One worker process and the pipes to it."""
 
     def __init__(self, helpers: Mapping[str, Any], memory_limit_mb: int) -> None:
-        env = dict(os.environ)
+        env = worker_environment(os.environ)
         # The worker imports the helpers by module and name: give it our import path.
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         self.process = subprocess.Popen(

@@ -263,3 +263,8 @@ def test_a_provisional_due_date_is_marked_and_the_admin_is_told_until_the_schedu
     assert "节假日安排尚未载入" not in admin.get("/admin/tasks")
     assert "已载入（1 天）" in admin.get("/admin/calendar")
     assert "待确认" not in publisher.get("/")
+    # A schedule of a far year lists that year, not every year up to it.
+    admin.post("/admin/calendar", {"schedule": "2100-01-01 holiday 元旦\n"})
+    years = admin.get("/admin/calendar").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    listed = re.findall(r'<th scope="row">(\d{4})</th>', years)
+    assert listed == ["2025", "2026", "2027", "2100"], listed

@@ -44,6 +44,8 @@ class Browser:
     def login(self, username: str, password: str = "demo") -> Browser:
         self.get("/login")
         assert self.post("/login", {"username": username, "password": password}) == "/"
+        # Signing in starts a new session, with a new CSRF token: the page it leads to has it.
+        self.get("/")
         return self
 
 

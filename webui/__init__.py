@@ -40,6 +40,12 @@ def setting(
     return value
 
 
+def trusted_hosts() -> list[str] | None:
+    """Return the host names of ``GONGKAI_TRUSTED_HOSTS`` (comma-separated), or None for any."""
+    names = [name.strip() for name in os.environ.get("GONGKAI_TRUSTED_HOSTS", "").split(",")]
+    return [name for name in names if name] or None
+
+
 def engine_from_environment(
     database_url: str | None = None, max_attachment_bytes: int | None = None
 ) -> Engine:
@@ -71,6 +77,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=secure_cookies,
         REMEMBER_COOKIE_SECURE=secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
+        SESSION_HOURS=setting("GONGKAI_SESSION_HOURS", 12.0, float, minimum=0.01),
+        # The host names this site answers to; a request naming another is refused (400),
+        # so that no link or letter gongkai writes can point to an address an attacker chose.
+        TRUSTED_HOSTS=trusted_hosts(),
     )
     if test_config:
         app.config.update(test_config)

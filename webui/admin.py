@@ -260,7 +260,7 @@ def _user_page(
         fields = _user_fields(UserForm(), values, {}, shown.department)
     before = request.args.get("before", "")
     history = engine.users.changes(
-        admin, shown.username, int(before) if before.isdigit() and len(before) < 10 else None
+        admin, shown.username, int(before) if before.isdecimal() and len(before) < 10 else None
     )
     args = {"username": shown.username}
     page = render_template(

@@ -85,9 +85,7 @@ def instances() -> ResponseReturnValue:
         overdue=request.args.get("overdue") == "1",
     )
     engine = _engine()
-    page = engine.queries.browse_instances(
-        current_user.username, chosen, request.args.get("before", type=int)
-    )
+    page = engine.queries.browse_instances(current_user.username, chosen, paging.id_arg("before"))
     processes = {pid: label(*names) for pid, names in engine.queries.process_names().items()}
     return render_template(
         "audit_instances.html",
@@ -217,9 +215,7 @@ def _readable(value: object, term: FieldTerm | None = None) -> str:
 def timeline(instance_id: int) -> ResponseReturnValue:
     """Show a bounded page of one instance's history: who did what, when, what changed."""
     queries = _engine().queries
-    page = queries.timeline(
-        instance_id, current_user.username, request.args.get("from", 1, type=int)
-    )
+    page = queries.timeline(instance_id, current_user.username, paging.id_arg("from") or 1)
     terms = queries.terms(instance_id, current_user.username)
     more_url = (
         url_for("audit.timeline", instance_id=instance_id, **{"from": page.next_seq})

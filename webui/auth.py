@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -38,6 +39,11 @@ from .i18n import LANGUAGES
 from .messages import error_message
 
 bp = Blueprint("auth", __name__)
+
+#: the session key of when its user signed in (seconds since the epoch)
+SIGNED_IN_AT = "signed_in_at"
+#: how long a sign-in lasts unless ``GONGKAI_SESSION_HOURS`` says otherwise
+DEFAULT_SESSION_HOURS = 12.0
 
 
 @dataclass
@@ -81,6 +87,8 @@ def init_app(app: Flask) -> None:
 
     @manager.user_loader
     def _load(username: str) -> WebUser | None:
+        if not _session_current():
+            return None  # signed in too long ago, or never through the sign-in form
         try:
             return WebUser(current_app.extensions["gongkai.engine"].users.get(username))
         except NotFoundError:
@@ -93,6 +101,32 @@ def init_app(app: Flask) -> None:
         return redirect(login_url("auth.login", next_url=request.url))
 
     CSRFProtect(app)
+
+
+def _session_current() -> bool:
+    """Tell whether the session's sign-in is recent enough to be honoured.
+
+    A session cookie is signed, not stored: one copied (or kept after signing
+    out) would otherwise open the account for ever.  Each sign-in lasts
+    ``SESSION_HOURS`` (``GONGKAI_SESSION_HOURS``, 12 by default).
+    """
+    started = session.get(SIGNED_IN_AT)
+    if not isinstance(started, int | float) or isinstance(started, bool):
+        return False
+    hours = float(current_app.config.get("SESSION_HOURS") or DEFAULT_SESSION_HOURS)
+    return 0 <= time.time() - started < hours * 3600
+
+
+def _fresh_session() -> None:
+    """Start a new session that keeps only the chosen language.
+
+    Nothing set before signing in (a CSRF token an attacker planted, with the
+    cookie, in the victim's browser) survives it, nor anything after signing out.
+    """
+    chosen = session.get("lang")
+    session.clear()
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
 
 
 #: the code of every view Flask-Login's ``login_required`` wraps
@@ -182,7 +216,9 @@ def login() -> ResponseReturnValue:
         except SignInFailedError as exc:
             error, status = error_message(exc), 401
         else:
+            _fresh_session()
             login_user(WebUser(user))
+            session[SIGNED_IN_AT] = int(time.time())
             return redirect(_safe_next(request.args.get("next")))
     page = render_template("login.html", error=error, username=username)
     return page, status, headers
@@ -193,6 +229,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Sign out."""
     logout_user()
+    _fresh_session()
     flash(_("您已退出。"))
     return redirect(url_for("auth.login"))
 

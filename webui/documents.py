@@ -32,6 +32,7 @@ from engine.disclosure.roles import ROLES
 
 from . import diagrams
 from .messages import error_message
+from .security import UPLOADED_FILE_POLICY
 
 bp = Blueprint("documents", __name__)
 
@@ -181,7 +182,11 @@ def attachment(attachment_id: int) -> ResponseReturnValue:
     return Response(
         found.content,
         mimetype=found.content_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(found.filename)}"},
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(found.filename)}",
+            "Content-Security-Policy": UPLOADED_FILE_POLICY,
+            "Cache-Control": "private, no-store",
+        },
     )
 
 

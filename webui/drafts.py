@@ -82,12 +82,11 @@ def mine() -> ResponseReturnValue:
     if state is not None and state not in STATES:
         problems.append("state")
         state = None
-    chosen_year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    digits = year.isdecimal() and len(year) == 4  # int() reads every decimal digit
+    chosen_year = int(year) if digits and 2000 <= int(year) <= 2100 else None
     if year and chosen_year is None:
         problems.append("year")
-    page = _engine().drafts.mine(
-        current_user.username, state, chosen_year, request.args.get("before", type=int)
-    )
+    page = _engine().drafts.mine(current_user.username, state, chosen_year, paging.id_arg("before"))
     next_url = paging.next_url("drafts.mine", request.args.to_dict(), "before", page.next_before)
     return render_template(
         "my_documents.html",

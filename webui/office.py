@@ -151,7 +151,7 @@ def catalogue() -> ResponseReturnValue:
         category=chosen.get("category"),
         area=chosen.get("area"),
         status=chosen.get("status", "active"),
-        after=request.args.get("after", type=int),
+        after=paging.id_arg("after"),
     )
     unfiled = None if page.department else desk.unfiled_count(current_user.username)
     return render_template(
@@ -226,8 +226,8 @@ def entry(entry_id: int) -> ResponseReturnValue:
     detail = _engine().basic_catalogue.entry(
         current_user.username,
         entry_id,
-        changes_before=request.args.get("changes_before", type=int),
-        filings_before=request.args.get("filings_before", type=int),
+        changes_before=paging.id_arg("changes_before"),
+        filings_before=paging.id_arg("filings_before"),
     )
     return render_template("office_entry.html", detail=detail, entry=detail.entry)
 
@@ -297,7 +297,7 @@ def record_formed(entry_id: int) -> ResponseReturnValue:
 def unfiled() -> ResponseReturnValue:
     """List the published proactive documents not yet filed under an entry (the to-do)."""
     desk = _engine().basic_catalogue
-    page = desk.unfiled(current_user.username, before=request.args.get("before", type=int))
+    page = desk.unfiled(current_user.username, before=paging.id_arg("before"))
     choices = desk.choices(current_user.username) if page.may_manage else ()
     next_url = paging.next_url("office.unfiled", {}, "before", page.next_before)
     return render_template("office_unfiled.html", page=page, choices=choices, next_url=next_url)

@@ -7,6 +7,11 @@ from typing import Any
 
 from flask import request, url_for
 
+from engine.access import is_id
+
+#: the most digits a row id has (``engine.access.MAX_ID`` is 2**31 - 1)
+_ID_DIGITS = 10
+
 
 def next_url(endpoint: str, args: Mapping[str, Any], key: str, cursor: object) -> str | None:
     """Return the address of the page after ``cursor``, with the same ``args``; None on the last."""
@@ -16,3 +21,16 @@ def next_url(endpoint: str, args: Mapping[str, Any], key: str, cursor: object) -
 def first_url(endpoint: str, args: Mapping[str, Any], key: str) -> str | None:
     """Return the address of the first page when this page is a later one, else None."""
     return url_for(endpoint, **args) if request.args.get(key) else None
+
+
+def id_arg(name: str) -> int | None:
+    """Return the query's ``name`` as a row id (a page's cursor), or None if it names no row.
+
+    A number no row can have (negative, zero, beyond the database's integer
+    column, thousands of digits) is taken as absent: the list shows its first page.
+    """
+    value = request.args.get(name, "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > _ID_DIGITS:
+        return None
+    number = int(value)
+    return number if is_id(number) else None

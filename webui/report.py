@@ -150,7 +150,7 @@ def record_appeal() -> ResponseReturnValue:
     return redirect(url_for("report.appeals"))
 
 
-@bp.post("/report/appeals/<int:case_id>/decide")
+@bp.post("/report/appeals/<id:case_id>/decide")
 @login_required
 def decide_appeal(case_id: int) -> ResponseReturnValue:
     """Record the result of a pending case (the office)."""

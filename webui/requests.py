@@ -41,8 +41,9 @@ from engine.disclosure.requests.forms import RegistrarEntryForm, RequestForm
 from engine.disclosure.requests.handling import STATUSES
 from engine.disclosure.requests.replies import REPLY_TYPES
 
-from . import diagrams, formview
+from . import diagrams, formview, paging
 from .messages import error_message
+from .security import UPLOADED_FILE_POLICY
 
 bp = Blueprint("requests", __name__)
 
@@ -217,7 +218,8 @@ def _download(content: bytes, content_type: str, name: str) -> ResponseReturnVal
         content,
         mimetype=content_type,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
+            "Content-Security-Policy": UPLOADED_FILE_POLICY,
             "Cache-Control": "private, no-store",
         },
     )
@@ -300,9 +302,7 @@ def staff_letter_pdf(request_id: int) -> ResponseReturnValue:
 def listing() -> ResponseReturnValue:
     """List the requests, newest first, by status; a handler sees his department's."""
     status = request.args.get("status", "").strip() or None
-    page = _engine().requests.list_page(
-        current_user.username, status, request.args.get("before", type=int)
-    )
+    page = _engine().requests.list_page(current_user.username, status, paging.id_arg("before"))
     next_url = (
         url_for("requests.listing", **(request.args.to_dict() | {"before": page.next_before}))
         if page.next_before

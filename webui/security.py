@@ -28,14 +28,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+#: the policy of a file someone uploaded (an attachment, a scan, a BPMN file), should a
+#: browser ever show it rather than save it: no script, no form, nothing it may load.
+UPLOADED_FILE_POLICY = "default-src 'none'; sandbox"
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
+    # No other site may embed our answers (an attachment, a JSON answer) as its own resource.
+    "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+#: sent when the site is served over HTTPS only (``GONGKAI_SECURE_COOKIES``)
+STRICT_TRANSPORT = "max-age=31536000"
 
 
 class SecretKeyError(RuntimeError):
@@ -113,8 +120,13 @@ def init_app(app: Flask) -> None:
             return Response("400: the query string is not UTF-8\n", 400, mimetype="text/plain")
         return None
 
+    headers = dict(HEADERS)
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        # Cookies for HTTPS only: browsers then never try the site over plain HTTP.
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT
+
     @app.after_request
     def _headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response

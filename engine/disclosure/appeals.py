@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from marshmallow import ValidationError, validates_schema
 from sqlalchemy import case, func, or_, select
 
-from ..access import roles_of
+from ..access import is_id, roles_of
 from ..errors import (
     ConflictError,
     FormValidationError,
@@ -168,9 +168,13 @@ class AppealDesk:
                 raise PermissionDeniedError("read.refused")
             values = {"result": result, "decided_on": decided_on}
             clean = self._engine.forms.validate(DECISION_FORM, values, extra=_FORMS)
-            found = repo.connection.execute(
-                select(_CASES.c.filed_on, _CASES.c.result).where(_CASES.c.id == case_id)
-            ).first()
+            found = (
+                repo.connection.execute(
+                    select(_CASES.c.filed_on, _CASES.c.result).where(_CASES.c.id == case_id)
+                ).first()
+                if is_id(case_id)
+                else None  # no row has it: the database would refuse the number itself
+            )
             if found is None:
                 raise NotFoundError("appeal.not_found", case=case_id)
             if found.result is not None:

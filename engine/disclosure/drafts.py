@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, not_, select
 
-from ..access import roles_of
+from ..access import is_id, roles_of
 from ..clock import local_day_start
 from ..errors import ConflictError, FormValidationError, PermissionDeniedError, Problem
 from ..store.models import Event, Participant, ProcessInstance, WorkItem
@@ -180,7 +180,7 @@ def _page(username: str, state: str | None, year: int | None, before: int | None
         ProcessInstance.updated_at,
         ProcessInstance.actors,
     ).where(ProcessInstance.process_id == PROCESS, ProcessInstance.id.in_(mine))
-    if before is not None:
+    if before is not None and is_id(before):  # any other names no row: the first page
         query = query.where(ProcessInstance.id < before)
     if year is not None:
         query = query.where(

@@ -131,8 +131,10 @@ def _whole(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    # A handful of digits: no year or month has more, and int() refuses thousands of them.
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text)
     return None
 
 
@@ -143,22 +145,22 @@ def period(kind: Any, year: Any, number: Any = None) -> Period:
     naming what is wrong: the kind, the year, the quarter or the month.
     """
     if kind not in PERIOD_KINDS:
-        raise InvalidInputError("oversight.bad_period_kind", kind=str(kind))
+        raise InvalidInputError("oversight.bad_period_kind", kind=str(kind)[:20])
     whole_year = _whole(year)
     if whole_year is None:
-        raise InvalidInputError("report.bad_year", year=str(year))
+        raise InvalidInputError("report.bad_year", year=str(year)[:20])
     first, last = year_bounds(whole_year)
     if kind == "year":
         return Period(kind, whole_year, 0, first, last)
     count = _whole(number)
     if kind == "quarter":
         if count is None or not 1 <= count <= 4:
-            raise InvalidInputError("oversight.bad_quarter", quarter=str(number))
+            raise InvalidInputError("oversight.bad_quarter", quarter=str(number)[:20])
         start = date(whole_year, 3 * count - 2, 1)
         end = date(whole_year, 12, 31) if count == 4 else date(whole_year, 3 * count + 1, 1)
         return Period(kind, whole_year, count, start, end - timedelta(days=count != 4))
     if count is None or not 1 <= count <= 12:
-        raise InvalidInputError("oversight.bad_month", month=str(number))
+        raise InvalidInputError("oversight.bad_month", month=str(number)[:20])
     start = date(whole_year, count, 1)
     following = date(whole_year + 1, 1, 1) if count == 12 else date(whole_year, count + 1, 1)
     return Period(kind, whole_year, count, start, following - timedelta(days=1))
@@ -611,6 +613,15 @@ def _rows(report: OversightReport) -> list[tuple[str, DepartmentFigures]]:
     return rows
 
 
+#: what a spreadsheet reads as the start of a formula in a cell of text
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(text: str) -> str:
+    """Return a name as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
 def to_csv(report: OversightReport) -> str:
     """Return the table as CSV (UTF-8 with a byte-order mark, which spreadsheets expect)."""
     out = StringIO()
@@ -623,7 +634,7 @@ def to_csv(report: OversightReport) -> str:
         for key, _, _ in heads:
             shown = value(figures, key)
             cells.append("—" if shown is None else f"{shown}%" if key.endswith("_rate") else shown)
-        writer.writerow([name, *cells])
+        writer.writerow([_csv_text(name), *cells])
     return "\ufeff" + out.getvalue()
 
 
@@ -647,7 +658,8 @@ def to_xlsx(report: OversightReport) -> bytes:
         sheet.cell(2, 2 + c, zh)
     rows = _rows(report)
     for r, (name, figures) in enumerate(rows):
-        sheet.cell(3 + r, 1, name)
+        # Text, whatever it starts with: a department named "=…" is no formula.
+        sheet.cell(3 + r, 1, name).data_type = "s"
         for c, (key, _, _) in enumerate(heads):
             shown = value(figures, key)
             cell = sheet.cell(3 + r, 2 + c, "—" if shown is None else shown)

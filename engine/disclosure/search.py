@@ -94,7 +94,10 @@ class Cursor:
     def parse(cls, text: str) -> Cursor | None:
         """Return the cursor ``text`` writes, or None if it is not one."""
         key, _, number = text.rpartition("~")
-        if not number.isascii() or not number.isdigit() or not is_id(int(number)):
+        # At most ten digits: no id has more, and int() refuses thousands of them.
+        if not (number.isascii() and number.isdigit()) or len(number) > 10:
+            return None
+        if not is_id(int(number)):
             return None
         try:
             datetime.fromisoformat(key)
@@ -206,8 +209,8 @@ def _year(text: str, errors: dict[str, list[Problem]]) -> int | None:
     if not (text.isascii() and text.isdigit()):
         errors["year"] = [Problem("form.whole_number")]
         return None
-    year = int(text)
-    if not YEARS[0] <= year <= YEARS[1]:
+    year = int(text) if len(text) <= len(str(YEARS[1])) else None
+    if year is None or not YEARS[0] <= year <= YEARS[1]:
         errors["year"] = [Problem("form.range", {"min": YEARS[0], "max": YEARS[1]})]
         return None
     return year

@@ -1,0 +1,311 @@
+"""Attacks from outside and by signed-in users of low privilege, on SQLite and PostgreSQL.
+
+Each test here failed before the fix it names: a number no row can have
+in a page's address gave a server error; a session planted before sign-in
+(and its CSRF token) survived it, and a session cookie opened the account
+for ever; any Host was believed; a script worker inherited the server's
+secrets; a file someone uploaded could be shown as a page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from engine import Engine, NotFoundError
+from engine.attachments import Upload
+from engine.restricted import HELPERS
+from engine.sandbox import Sandbox, worker_environment
+from webui import create_app, get_engine
+from webui.auth import SIGNED_IN_AT
+
+from .web import Browser, task_link
+
+#: numbers no row has: beyond PostgreSQL's integer, beyond SQLite's, and thousands of digits
+HUGE = (str(2**40), str(2**70), "9" * 5000, "-1", "0", "²⁰²⁶", "٢٠٢٦")
+
+#: (user, page, parameter) of every list paged or filtered by a number in its address
+NUMBERED_PAGES = [
+    ("zhangsan", "/mine", "before"),
+    ("zhangsan", "/mine", "year"),
+    ("zhangsan", "/documents", "before"),
+    ("zhangsan", "/documents", "year"),
+    ("zhangsan", "/public/", "before"),
+    ("zhangsan", "/public/", "year"),
+    ("zhengshi", "/requests", "before"),
+    ("qianyi", "/audit/instances", "before"),
+    ("qianyi", "/audit/instances/1", "from"),
+    ("qianyi", "/audit/instances/1/steps", "from"),
+    ("wangwu", "/office/catalogue", "after"),
+    ("wangwu", "/office/catalogue/unfiled", "before"),
+    ("wangwu", "/office/oversight", "year"),
+    ("wangwu", "/office/oversight", "quarter"),
+    ("wangwu", "/office/oversight.csv", "year"),
+    ("wangwu", "/office/oversight.xlsx", "quarter"),
+    ("admin", "/admin/users/zhangsan", "before"),
+]
+
+
+def test_numbers_no_row_can_have_in_an_address_get_an_answer_not_a_server_error(
+    app: Flask,
+) -> None:
+    signed_in: dict[str, FlaskClient] = {}
+    wrong = []
+    for user, page, name in NUMBERED_PAGES:
+        if user not in signed_in:
+            signed_in[user] = Browser(app.test_client()).login(user).client
+        for value in HUGE:
+            # TESTING: an exception in a view reaches the test instead of becoming a 500.
+            status = signed_in[user].get(page, query_string={name: value}).status_code
+            if status not in (200, 400):
+                wrong.append(f"{user} {page}?{name}={value[:12]}: {status}")
+    assert not wrong, wrong
+    # The engine, asked directly (as the CLI or another page might), gives the first page.
+    first = get_engine(app).drafts.mine("zhangsan")
+    assert get_engine(app).drafts.mine("zhangsan", None, None, 2**70) == first
+
+
+# -- sessions -------------------------------------------------------------------------------
+
+
+def _session_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_sign_in_starts_a_new_session_with_a_new_csrf_token(app: Flask) -> None:
+    # An attacker who planted his own session cookie (and so knows its CSRF token)
+    # in the victim's browser learns nothing that works after the victim signs in.
+    attacker = Browser(app.test_client())
+    attacker.get("/login")
+    planted, known_token = _session_cookie(attacker.client), attacker.token
+
+    victim = Browser(app.test_client())
+    victim.client.set_cookie("session", planted)
+    with victim.client.session_transaction() as session:
+        session["lang"] = "en"
+    victim.token = known_token
+    assert victim.post("/login", {"username": "admin", "password": "demo"}) == "/"
+    with victim.client.session_transaction() as session:
+        assert session.get("lang") == "en"  # the language chosen before stays
+        assert SIGNED_IN_AT in session
+    forged = victim.client.post(
+        "/admin/users/zhangsan/deactivate", data={"csrf_token": known_token}
+    )
+    assert forged.status_code == 400
+    assert get_engine(app).users.get("zhangsan").active
+
+    victim.get("/admin/users")  # the new session's own token works
+    assert victim.post("/admin/users/nobody/deactivate", status=404)
+
+
+def test_signing_out_clears_the_session(app: Flask) -> None:
+    browser = Browser(app.test_client()).login("zhangsan")
+    browser.get("/")
+    old_token = browser.token
+    assert browser.post("/logout") == "/login"
+    with browser.client.session_transaction() as session:
+        assert set(session) <= {"lang", "_flashes"}
+    browser.get("/login")
+    assert browser.token != old_token
+
+
+def test_a_session_cookie_opens_the_account_only_for_the_session_hours(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = Browser(app.test_client()).login("zhangsan")
+    copied = _session_cookie(browser.client)
+    assert browser.client.get("/mine").status_code == 200
+    later = time.time() + 12 * 3600 + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/mine")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert browser.client.get("/mine").status_code == 302
+
+
+def test_a_session_signed_without_signing_in_opens_nothing(app: Flask) -> None:
+    # A session holding a user but no sign-in time (as one signed with a leaked
+    # key, or from before sign-ins were timed) is not a sign-in.
+    client = app.test_client()
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["_user_id"] = "admin"
+        session["_fresh"] = True
+    response = client.get("/admin/users")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# -- the Host header --------------------------------------------------------------------------
+
+
+def test_a_host_not_among_the_trusted_hosts_is_refused(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GONGKAI_TRUSTED_HOSTS", "gongkai.example.gov.cn, localhost")
+    trusting = create_app({"ENGINE": get_engine(app), "TESTING": True})
+    client = trusting.test_client()
+    evil = client.get("/public/", headers={"Host": "evil.example"})
+    assert evil.status_code == 400 and "evil.example" not in evil.get_data(as_text=True)
+    good = client.get("/public/", headers={"Host": "gongkai.example.gov.cn"})
+    assert good.status_code == 200
+    assert client.get("/public/").status_code == 200  # localhost
+
+
+# -- script workers ---------------------------------------------------------------------------
+
+
+def test_script_workers_are_not_given_the_servers_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secrets = {
+        "GONGKAI_SECRET_KEY": "kV3-8sQ_pz1XcL0mW9rT2yB7nF5hJ4dG6aE",
+        "GONGKAI_DATABASE_URL": "postgresql://gongkai:hunter2@db/gongkai",
+        "GONGKAI_CHECKPOINT_KEY": "0" * 64,
+        "PGPASSWORD": "hunter2",
+        "SOME_API_TOKEN": "t0ken",
+    }
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    assert not set(secrets) & set(worker_environment(dict(__import__("os").environ)))
+    assert worker_environment({"PATH": "/usr/bin", "LANG": "C.UTF-8"}) == {
+        "PATH": "/usr/bin",
+        "LANG": "C.UTF-8",
+    }
+    sandbox = Sandbox(HELPERS)
+    try:
+        assert sandbox.evaluate("1 + 1", {}, 10) == 2
+        (worker,) = sandbox._idle
+        environ = Path(f"/proc/{worker.process.pid}/environ").read_bytes()
+    finally:
+        sandbox.close()
+    for value in secrets.values():
+        assert value.encode() not in environ
+
+
+# -- files people uploaded --------------------------------------------------------------------
+
+PDF = b"%PDF-1.7\n<html><script>alert(1)</script></html>\n%%EOF\n"
+
+
+def test_uploaded_files_and_bpmn_files_may_run_nothing_if_opened(app: Flask) -> None:
+    engine: Engine = get_engine(app)
+    instance = engine.start("document_approval", "zhangsan")
+    draft = {
+        "title": "关于附件的通知",
+        "doc_type": "general",
+        "body": "正文。",
+        "attribute": "on_request",
+        "attribute_reason": "内部事项",
+    }
+    task = instance.ready_tasks[0]
+    done = engine.complete_task(
+        task.task_id, "zhangsan", draft, files={"attachment": Upload("方案 <b>.pdf", PDF)}
+    )
+    attachment = done.data["attachment"]["id"]
+    client = Browser(app.test_client()).login("zhangsan").client
+    response = client.get(f"/attachments/{attachment}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert "<" not in response.headers["Content-Disposition"]
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+    page = client.get(f"/tasks/{done.ready_tasks[0].task_id}")
+    diagram = re.search(r'data-bpmn-url="([^"]+)"', page.get_data(as_text=True))
+    xml_url = diagram.group(1) if diagram else "/diagrams/1/document_approval.bpmn"
+    xml = client.get(xml_url)
+    assert xml.status_code == 200, xml_url
+    assert "sandbox" in xml.headers["Content-Security-Policy"]
+
+
+def test_markup_in_a_title_and_a_search_is_shown_as_text(app: Flask) -> None:
+    mark = '<img src=x onerror="alert(1)">'
+    browser = Browser(app.test_client()).login("zhangsan")
+    browser.get("/drafts/new")
+    location = browser.post(
+        "/drafts/new",
+        {
+            "title": f"关于{mark}的通知",
+            "doc_type": "general",
+            "body": f"正文{mark}",
+            "attribute": "on_request",
+            "attribute_reason": mark,
+            "action": "save",
+            "attachment": (io.BytesIO(PDF), "<img src=x onerror=alert(1)>.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    for page in (location, "/", "/mine", f"/documents?q={mark}", f"/public/?q={mark}"):
+        html = browser.client.get(page).get_data(as_text=True)
+        assert "<img src=x" not in html, page
+
+
+# -- headers ----------------------------------------------------------------------------------
+
+
+def test_https_sites_ask_browsers_to_stay_on_https(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = app.test_client().get("/login")
+    assert "Strict-Transport-Security" not in plain.headers
+    assert plain.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    monkeypatch.setenv("GONGKAI_SECURE_COOKIES", "1")
+    secure = create_app({"ENGINE": get_engine(app), "TESTING": True})
+    answer = secure.test_client().get("/login")
+    assert answer.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_an_appeal_number_no_row_can_have_is_not_found(app: Flask) -> None:
+    browser = Browser(app.test_client()).login("wangwu")
+    browser.get("/report/appeals")
+    for case in (2**40, 2**70):
+        path = f"/report/appeals/{case}/decide"
+        browser.post(path, {"result": "upheld", "decided_on": "2026-11-30"}, status=404)
+    with pytest.raises(NotFoundError):
+        get_engine(app).appeals.decide("wangwu", 2**70, "upheld", "2026-11-30")
+
+
+def test_a_department_name_is_never_a_formula_in_the_oversight_exports(app: Flask) -> None:
+    engine = get_engine(app)
+    name = '=HYPERLINK("http://evil.example","点击")'
+    engine.users.add_department("admin", name)
+    engine.users.add("drafter3", ["drafter"], "起草人三", "demo", name)
+    engine.start("document_approval", "drafter3")
+    client = Browser(app.test_client()).login("wangwu").client
+    csv_text = client.get("/office/oversight.csv").get_data(as_text=True)
+    assert f"'{name}" in csv_text.replace('""', '"')
+    assert not re.search(r'^"?=HYPERLINK', csv_text, re.M)
+    book = load_workbook(io.BytesIO(client.get("/office/oversight.xlsx").data))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value == name]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+# -- what a refusal tells ------------------------------------------------------------------
+
+
+def test_a_task_refused_to_someone_outside_its_group_names_no_one_working_on_it(
+    app: Flask,
+) -> None:
+    engine = get_engine(app)
+    head = Browser(app.test_client()).login("lisi")
+    task_id = task_link(head.get("/")).rsplit("/", 1)[1]
+    engine.claim(task_id, "lisi")
+
+    # The publisher learns that the task is not his group's, not who took it.
+    outsider = Browser(app.test_client()).login("zhouba")
+    page = outsider.get(f"/tasks/{task_id}", status=403)
+    assert "李四" not in page and "认领" not in page
+    assert "周八 不属于“处室负责人”" in page
+    answer = outsider.post(f"/tasks/{task_id}", {"decision": "approve"}, status=403)
+    assert "李四" not in answer
