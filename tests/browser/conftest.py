@@ -50,18 +50,23 @@ REVIEW_CHAIN = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
     """Serve gongkai on a free local port over a fresh SQLite database; yield URL and engine."""
-    folder = tmp_path_factory.mktemp("browser")
+    engine = deployed_engine(tmp_path_factory.mktemp("browser"))
+    for username, (display_name, role) in USERS.items():
+        engine.users.add(username, [role], display_name, PASSWORD)
+    with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
+        yield url, engine
+    engine.db.dispose()
+
+
+def deployed_engine(folder: Path) -> Engine:
+    """Return an engine on a new SQLite file in ``folder`` with the bundled workflows deployed."""
     engine = Engine(
         Database.connect(f"sqlite:///{folder / 'gongkai.sqlite3'}"),
         password_method=CHEAP_PASSWORDS,
     )
     schema.upgrade(engine.db)
     engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
-    for username, (display_name, role) in USERS.items():
-        engine.users.add(username, [role], display_name, PASSWORD)
-    with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
-        yield url, engine
-    engine.db.dispose()
+    return engine
 
 
 @contextmanager

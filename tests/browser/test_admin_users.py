@@ -71,7 +71,7 @@ def test_the_admin_creates_a_user_by_keyboard_who_signs_in_until_deactivated(
         admin.keyboard.press("Enter")
     assert "已停用用户“刘新”" in admin.locator(".flash").inner_text()
     assert admin.locator("h1 .badge").inner_text() == "账号已停用"
-    assert "停用" in admin.locator("#user-history-title + table").inner_text()
+    assert "停用" in admin.locator("#user-history-title + .table-scroll > table").inner_text()
 
     user.reload()  # his open session stops working
     assert "/login" in user.url

@@ -15,6 +15,27 @@ document.addEventListener("DOMContentLoaded", () => {
     alert.tabIndex = -1;
     alert.focus();
   }
+  // A table wider than the screen scrolls in its own box: that box then takes the
+  // keyboard's focus (arrow keys scroll it) and is named after the table.
+  const scrollers = document.querySelectorAll("main .table-scroll");
+  const fitTables = () => {
+    for (const box of scrollers) {
+      const table = box.querySelector("table");
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        const caption = table && table.caption ? table.caption.textContent.trim() : "";
+        const heading = document.querySelector("main h1");
+        box.setAttribute("aria-label", caption || (heading ? heading.textContent.trim() : ""));
+      } else if (box.hasAttribute("tabindex")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  };
+  fitTables();
+  window.addEventListener("resize", fitTables);
   // The admin's menu closes with Escape, back on its button, and when the keyboard
   // or a click leaves it (it would stay open over the page).
   for (const menu of document.querySelectorAll("details.menu")) {
