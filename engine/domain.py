@@ -77,6 +77,9 @@ class Domain:
     #: messages only the domain's own entry points send, after their own checks (a
     #: withdrawal): a user's message of that name is refused
     desk_messages: frozenset[str] = frozenset()
+    #: by process: the form whose fields name the data its instances start with, so that
+    #: the readers of its histories see labels and choice names, not keys and codes
+    start_forms: Mapping[str, str] = field(default_factory=_frozen)
 
     def knows_group(self, group: str) -> bool:
         """Tell whether ``group`` is one of the domain's groups (any, if it declares none)."""

@@ -80,12 +80,14 @@ class ProcessTerms:
     elements: dict[str, tuple[str, dict[str, str]]]
     #: user task's element id -> its form's fields
     fields: dict[str, dict[str, FieldTerm]]
+    #: the fields of the data the process starts with (its domain's start form)
+    start: dict[str, FieldTerm] = field(default_factory=dict)
 
     def field_terms(self, element_id: str | None) -> dict[str, FieldTerm]:
-        """Return the fields of an element's form, or of every form when no element is named."""
+        """Return the fields of an element's form; with no element, the start's and every form's."""
         if element_id is not None and element_id in self.fields:
             return self.fields[element_id]
-        every: dict[str, FieldTerm] = {}
+        every: dict[str, FieldTerm] = dict(self.start)
         for terms in self.fields.values():
             for name, term in terms.items():
                 every.setdefault(name, term)
@@ -104,6 +106,14 @@ def _field_term(spec: fields.Field[Any]) -> FieldTerm:
         blank=(str(meta["blank"][0]), str(meta["blank"][1])) if meta.get("blank") else None,
         boolean=isinstance(spec, fields.Boolean),
     )
+
+
+def _start_terms(
+    engine: WorkflowEngine, compiled: CompiledDefinition, process_id: str
+) -> dict[str, FieldTerm]:
+    """Return the fields of the form naming a process's start data, if its domain names one."""
+    form = engine.domain.start_forms.get(process_id)
+    return _form_terms(engine.forms.schema(form, compiled.json_forms)) if form else {}
 
 
 def _form_terms(schema: FormSchema) -> dict[str, FieldTerm]:
@@ -306,6 +316,7 @@ class Queries:
                     )
                     if pid in processes
                 },
+                _start_terms(self._engine, compiled, process_id),
             )
         self._terms[key] = found
         return found

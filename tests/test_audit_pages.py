@@ -199,3 +199,15 @@ def test_a_pass_is_a_success_and_a_failure_an_error(app: Flask) -> None:
     page = browser.get(f"/audit/instances/{published.id}/verify")
     assert re.search(r'role="alert"[^>]*>\s*<h2 id="problems-title" class="error">核验未通过', page)
     assert 'class="flash"' not in page
+
+
+def test_what_a_request_started_with_is_shown_by_its_labels(app: Flask) -> None:
+    engine = engine_of(app)
+    request = engine.queries.list_instances(process_id="disclosure_request")[0]
+    first = steps_of(auditor(app).get(f"/audit/instances/{request.id}/steps"))[0]
+    assert first["title"].startswith("1. 发起")
+    given = first["data"]
+    assert {"申请编号", "登记号", "收到日期", "收到方式", "申请人类型"} <= set(given), given
+    assert given["收到方式"] in ("网上申请", "当面提交", "信函", "传真"), given
+    assert given["申请人类型"] in ("自然人", "法人或其他组织"), given
+    assert not {"request_id", "channel", "applicant_type"} & set(given), given

@@ -40,7 +40,15 @@ def submitted(instance: InstanceView, name: str, onward: str) -> ResponseReturnV
         told = _("未能提交：%(name)s 被退回（退文），请按退文原因修改后重新提交。", name=name)
         flash(told, "warning")
         return redirect(url_for("tasks.task", task_id=returned.task_id))
-    flash(_("已提交：%(name)s", name=name))
+    following = list(dict.fromkeys(i18n.label(t.name, t.labels) for t in instance.ready_tasks))
+    if following:
+        # What the case waits for now, so that nobody wonders where it went.
+        upcoming = _("、").join(following)
+        flash(_("已提交：%(name)s。下一步：%(next)s。", name=name, next=upcoming))
+    elif instance.status == "completed":
+        flash(_("已提交：%(name)s。此事项已办结。", name=name))
+    else:
+        flash(_("已提交：%(name)s", name=name))
     return redirect(onward)
 
 

@@ -41,6 +41,10 @@ PAGE = 20
 _OPINION_EVENTS = ("task_completed", "sent_back")
 
 
+#: who, when, what step, comment, decision, the step's names by language
+Opinion = tuple[str | None, str, str, str, str | None, dict[str, str] | None]
+
+
 @dataclass(frozen=True)
 class MyDocument:
     """One document of a drafter's or reviewer's list: where it is and what was said last."""
@@ -58,8 +62,8 @@ class MyDocument:
     document_id: int | None
     number: str | None
     document_status: str | None
-    #: the last opinion: (who, when, what step, comment, decision) or None
-    last_opinion: tuple[str | None, str, str, str, str | None] | None
+    #: the last opinion, or None
+    last_opinion: Opinion | None
     #: the user may take it back now (撤回) / delete it (never submitted)
     may_withdraw: bool
     may_delete: bool
@@ -240,9 +244,7 @@ def _state(status: str, elements: list[str], issued: bool) -> str:
     return "in_review" if status == "running" else "closed"
 
 
-def _last_opinion(
-    repo: Repository, instance_id: int
-) -> tuple[str | None, str, str, str, str | None] | None:
+def _last_opinion(repo: Repository, instance_id: int) -> Opinion | None:
     """Return the newest opinion of an instance: a review's comment, or a return's."""
     # The newest matching event comes first on the (instance, seq) index: a short scan.
     found = repo.connection.execute(
@@ -260,4 +262,5 @@ def _last_opinion(
     submitted = data.get("data") or {}
     comment = data.get("comment") or submitted.get("comment") or ""
     decision = submitted.get("decision")
-    return found.actor, found.at, str(data.get("name") or ""), str(comment), decision
+    labels = data.get("labels") if isinstance(data.get("labels"), dict) else None
+    return found.actor, found.at, str(data.get("name") or ""), str(comment), decision, labels

@@ -38,4 +38,5 @@ def disclosure_domain(days: WorkingDays, proactive_after: int = PROACTIVE_AFTER)
         admin_groups=ADMINS,
         desk_processes=DESK_PROCESSES,
         desk_messages=DESK_MESSAGES,
+        start_forms={REQUEST_PROCESS: "request_start"},
     )

@@ -173,15 +173,34 @@ class RequestForm(FormSchema):
             data["organisation_kind"] = ""
 
 
+#: how a request came in: the registrar's channels, and the public form's
+CHANNELS = {
+    "web": ("网上申请", "Online"),
+    "paper": ("当面提交", "In person"),
+    "mail": ("信函", "Mail"),
+    "fax": ("传真", "Fax"),
+}
+
+
 class RegistrarEntryForm(RequestForm):
     """A request that came on paper, by mail or fax, entered by the registrar with its day."""
 
-    channel = choice(
-        "收到方式",
-        "Received by",
-        {"paper": ("当面提交", "In person"), "mail": ("信函", "Mail"), "fax": ("传真", "Fax")},
-    )
+    channel = choice("收到方式", "Received by", {k: CHANNELS[k] for k in ("paper", "mail", "fax")})
     received_on = day_field("收到日期", "Received on")
+
+
+class RequestStartForm(FormSchema):
+    """What a request's handling starts with, named for the readers of its history."""
+
+    request_id = fields.Integer(metadata={"label": "申请编号", "label_en": "Request no."})
+    file_number = optional_text("登记号", "File number", 64)
+    received_on = day_field("收到日期", "Received on")
+    channel = choice("收到方式", "Received by", CHANNELS)
+    applicant_type = choice("申请人类型", "Applicant", APPLICANT_TYPES)
+    organisation_kind = choice(
+        "组织类型", "Kind of organisation", ORGANISATION_KINDS, required=False, blank=_NONE
+    )
+    title = optional_text("事项", "Case", 200)
 
 
 _INTAKE = {
@@ -352,6 +371,7 @@ class ProactiveProposalForm(FormSchema):
 
 
 FORMS: dict[str, type[FormSchema]] = {
+    "request_start": RequestStartForm,
     "request_check": RequestCheckForm,
     "correction_received": CorrectionReceivedForm,
     "request_handling": RequestHandlingForm,
