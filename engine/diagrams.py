@@ -13,13 +13,16 @@ and its live state, which is compacted to what is still running.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from lxml import etree
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
 from SpiffWorkflow.util.task import TaskState
 
 from .access import is_id, roles_of
+from .definitions import labels
 from .errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -94,8 +97,14 @@ class Diagrams:
             tuple(sorted(waiting & shown)),
         )
 
-    def bpmn_xml(self, definition_id: int, process_id: str, reader: str) -> tuple[str, str]:
-        """Return (file name, BPMN text) of the deployed file holding a process, to staff."""
+    def bpmn_xml(
+        self, definition_id: int, process_id: str, reader: str, language: str | None = None
+    ) -> tuple[str, str]:
+        """Return (file name, BPMN text) of the deployed file holding a process, to staff.
+
+        With ``language``, elements that name themselves in it (``name:<language>``
+        properties) carry that name, so that the drawing speaks the reader's language.
+        """
         engine = self._engine
         with engine.store.read() as repo:
             roles_of(repo, reader)
@@ -105,7 +114,27 @@ class Diagrams:
         info = compiled.processes.get(process_id)
         if info is None:
             raise NotFoundError("process.not_deployed", process=process_id)
-        return info.file, compiled.files[info.file]
+        text = compiled.files[info.file]
+        return info.file, named_in(text, language) if language else text
+
+
+#: deployed files were checked at deployment; still, no entity is resolved, nothing fetched
+_XML = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+@lru_cache(maxsize=64)
+def named_in(text: str, language: str) -> str:
+    """Return BPMN text whose elements are named in ``language`` where they have such a name."""
+    root = etree.fromstring(text.encode(), _XML)
+    renamed = False
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.get("name") is None:
+            continue
+        name = dict(labels(element)).get(language)
+        if name:
+            element.set("name", name)
+            renamed = True
+    return etree.tostring(root, encoding="unicode") if renamed else text
 
 
 def _elements(compiled: CompiledDefinition, process_id: str) -> tuple[set[str], dict[str, str]]:

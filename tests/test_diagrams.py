@@ -47,6 +47,26 @@ def test_a_signed_in_user_gets_the_bpmn_file_of_a_process(app: Flask, client: Fl
     assert "BPMNDiagram" in xml
 
 
+def test_the_bpmn_file_names_its_elements_in_the_readers_language(
+    app: Flask, client: FlaskClient
+) -> None:
+    position = get_engine(app).diagrams.position(
+        _document(app, "awaiting_review").instance_id, "qianyi"
+    )
+    Browser(client).login("zhangsan")
+    path = f"/diagrams/{position.definition_id}/document_approval.bpmn"
+    chinese = client.get(path, query_string={"lang": "zh"}).get_data(as_text=True)
+    english = client.get(path, query_string={"lang": "en"}).get_data(as_text=True)
+    assert 'id="dept_review" name="处室审核"' in chinese
+    assert 'id="dept_review" name="Department review"' in english
+    # the drawing is the same: only names change
+    assert english.count("<bpmndi:BPMNShape") == chinese.count("<bpmndi:BPMNShape")
+    # an English page asks for the English names (and keeps its copy apart from the Chinese)
+    document = _document(app, "awaiting_publication")
+    html = Browser(app.test_client()).login("zhouba").get(f"/documents/{document.id}?lang=en")
+    assert _diagram_attributes(html)["data-bpmn-url"].endswith("/document_approval.bpmn?lang=en")
+
+
 def test_the_bpmn_file_needs_a_sign_in(app: Flask, client: FlaskClient) -> None:
     response = client.get("/diagrams/1/document_approval.bpmn")
     assert response.status_code == 302
@@ -93,7 +113,7 @@ def test_the_document_page_shows_where_the_document_waits(app: Flask, client: Fl
     completed = json.loads(attributes["data-completed"])
     assert {"draft", "dept_review", "office_review", "sign_off", "secrecy_review"} <= set(completed)
     assert "publish" not in completed
-    assert attributes["data-bpmn-url"].endswith("/document_approval.bpmn")
+    assert attributes["data-bpmn-url"].endswith("/document_approval.bpmn?lang=zh")
     assert attributes["data-process-id"] == "document_approval"
     assert html.count('src="/static/diagram/diagram.js"') == 1
 

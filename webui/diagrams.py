@@ -18,6 +18,7 @@ from markupsafe import Markup
 from engine import Engine, NotFoundError, PermissionDeniedError
 from engine.diagrams import DiagramView
 
+from . import i18n
 from .security import UPLOADED_FILE_POLICY
 
 bp = Blueprint("diagrams", __name__)
@@ -35,7 +36,11 @@ def _engine() -> Engine:
 @login_required
 def bpmn(definition_id: int, process_id: str) -> ResponseReturnValue:
     """Send the deployed BPMN file that holds a process (a deployed version never changes)."""
-    _, xml = _engine().diagrams.bpmn_xml(definition_id, process_id, current_user.username)
+    # Chinese names are the files' own; another language is asked for in the address
+    # (?lang=), which also keeps the browser's copies of the two apart.
+    wanted = i18n.language()
+    language = None if wanted == i18n.DEFAULT_LANGUAGE else wanted
+    _, xml = _engine().diagrams.bpmn_xml(definition_id, process_id, current_user.username, language)
     # The viewer fetches it; opened on its own, its XHTML elements may run nothing.
     headers = {
         "Cache-Control": "private, max-age=3600",

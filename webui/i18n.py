@@ -88,6 +88,8 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.filters.update(local_time=local_time, due_date=due_date)
+    # A global, not only the context below: imported macros (the diagram's) see globals only.
+    app.jinja_env.globals["language"] = language
 
     @app.context_processor
     def _language() -> dict[str, Any]:

@@ -241,3 +241,16 @@ def _a_published_document(engine: Engine) -> Any:
     return engine.queries.browse_instances(
         "qian", InstanceFilter(process_id="document_approval", status="completed")
     ).items[0]
+
+
+def test_an_english_page_draws_the_process_with_its_english_names(sign_in, server: str) -> None:
+    page = sign_in("sun")
+    problems = watch_console(page)
+    page.goto(f"{server}/documents")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="关于对违规占用道路行为的处理结果公示").click()
+    wait_drawn(page)
+    review = page.locator('.djs-element[data-element-id="dept_review"] text')
+    assert "Department" in review.text_content()
+    assert "处室审核" not in page.locator(".gk-diagram-canvas").text_content()
+    assert not problems, problems
