@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import hashlib
 import json
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -379,6 +380,17 @@ class UserDirectory:
         """Return an active user by name, or raise ``NotFoundError``."""
         with self._store.read() as repo:
             return self._view(repo.connection, username)
+
+    def get_with_stamp(self, username: str) -> tuple[UserView, str]:
+        """Return an active user and a mark of his password, or raise ``NotFoundError``.
+
+        The mark changes whenever the password is set anew, and tells nothing
+        of it: a session keeps the mark it began with, and ends when they differ.
+        """
+        with self._store.read() as repo:
+            view, row = self._view_and_row(repo.connection, username)
+        stored = (row.password_hash or "").encode()
+        return view, hashlib.sha256(b"gongkai-session:" + stored).hexdigest()[:32]
 
     def list(self) -> list[UserView]:
         """Return every user, by name."""
@@ -757,6 +769,9 @@ class UserDirectory:
             raise PermissionDeniedError("admin.only", user=username)
 
     def _view(self, connection: Connection, username: str) -> UserView:
+        return self._view_and_row(connection, username)[0]
+
+    def _view_and_row(self, connection: Connection, username: str) -> tuple[UserView, Any]:
         row = (
             connection.execute(_USER, {"username": username}).first()
             if (is_username(username))
@@ -765,7 +780,7 @@ class UserDirectory:
         if row is None or not row.active:
             raise NotFoundError("user.not_found", user=username)
         held = connection.execute(select(_ROLES.c.role).where(_ROLES.c.user_id == row.id))
-        return _user_view(row, list(held.scalars()))
+        return _user_view(row, list(held.scalars())), row
 
     def authenticate(self, username: str, password: str, address: str) -> UserView:
         """Return the user whose name and password these are; count and throttle failures.

@@ -133,6 +133,23 @@ def test_a_session_cookie_opens_the_account_only_for_the_session_hours(
     assert browser.client.get("/mine").status_code == 302
 
 
+def test_a_password_set_anew_ends_the_sessions_signed_in_with_the_old_one(app: Flask) -> None:
+    # The admin resets the password of an account someone else got into: the
+    # intruder's session (a copied cookie) ends, and so does every other one.
+    user = Browser(app.test_client()).login("zhangsan")
+    intruder = app.test_client()
+    intruder.set_cookie("session", _session_cookie(user.client))
+    assert intruder.get("/mine").status_code == 200
+    get_engine(app).users.set_password("admin", "zhangsan", "a-new-password-9")
+    for client in (intruder, user.client):
+        response = client.get("/mine")
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # Other users' sessions go on; the new password opens a new one.
+    assert Browser(app.test_client()).login("lisi").client.get("/").status_code == 200
+    again = Browser(app.test_client()).login("zhangsan", "a-new-password-9")
+    assert again.client.get("/mine").status_code == 200
+
+
 def test_a_session_signed_without_signing_in_opens_nothing(app: Flask) -> None:
     # A session holding a user but no sign-in time (as one signed with a leaked
     # key, or from before sign-ins were timed) is not a sign-in.

@@ -42,6 +42,9 @@ bp = Blueprint("auth", __name__)
 
 #: the session key of when its user signed in (seconds since the epoch)
 SIGNED_IN_AT = "signed_in_at"
+#: the session key of the mark of the password it was signed in with (see
+#: ``UserDirectory.get_with_stamp``): a password set anew ends every older session
+PASSWORD_STAMP = "password_stamp"
 #: how long a sign-in lasts unless ``GONGKAI_SESSION_HOURS`` says otherwise
 DEFAULT_SESSION_HOURS = 12.0
 
@@ -90,9 +93,12 @@ def init_app(app: Flask) -> None:
         if not _session_current():
             return None  # signed in too long ago, or never through the sign-in form
         try:
-            return WebUser(current_app.extensions["gongkai.engine"].users.get(username))
+            user, stamp = current_app.extensions["gongkai.engine"].users.get_with_stamp(username)
         except NotFoundError:
             return None
+        if session.get(PASSWORD_STAMP) != stamp:
+            return None  # the password was set anew since this session began
+        return WebUser(user)
 
     @manager.unauthorized_handler
     def _unauthorized() -> Response:
@@ -219,6 +225,7 @@ def login() -> ResponseReturnValue:
             _fresh_session()
             login_user(WebUser(user))
             session[SIGNED_IN_AT] = int(time.time())
+            session[PASSWORD_STAMP] = engine.users.get_with_stamp(user.username)[1]
             return redirect(_safe_next(request.args.get("next")))
     page = render_template("login.html", error=error, username=username)
     return page, status, headers
