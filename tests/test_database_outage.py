@@ -50,7 +50,7 @@ def test_a_signed_in_clerk_gets_the_503_page_too(
     monkeypatch.undo()
 
     # The database goes away: the first thing a page reads is who is signed in.
-    monkeypatch.setattr(engine.users, "get", unreachable)
+    monkeypatch.setattr(engine.users, "get_with_stamp", unreachable)
     for path in ("/", "/mine", "/tasks/00000000-0000-0000-0000-000000000000"):
         page = client.get(path)
         assert page.status_code == 503, (path, page.status_code)
