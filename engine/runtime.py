@@ -444,31 +444,23 @@ class WorkflowEngine:
                 roles_of(repo, actor)
             waiting = repo.waiting_for(kind, name)
             starters = self._message_starters(repo, kind, name)
+        event = _Event(kind, name, data, actor, moment, now)
         reached: list[int] = []
         started: list[int] = []
         failures: list[str] = []
         for instance_id in waiting:
             with _failure_noted(failures, f"instance {instance_id}"):
-                if self._deliver(instance_id, kind, name, data, actor, moment, now):
+                if self._deliver(instance_id, event):
                     reached.append(instance_id)
         for process_id in starters:
             with _failure_noted(failures, f"process {process_id}"):
-                started.append(self._start_by(process_id, kind, name, data, actor, moment, now))
+                started.append(self._start_by(process_id, event))
         return DeliveryResult(tuple(started), tuple(reached), tuple(failures))
 
-    def _start_by(
-        self,
-        process_id: str,
-        kind: str,
-        name: str,
-        data: dict[str, Any],
-        actor: str | None,
-        moment: datetime,
-        now: str,
-    ) -> int:
+    def _start_by(self, process_id: str, event: _Event) -> int:
         """Start ``process_id`` by the message its start event waits for; return the instance."""
         with self.store.write() as repo:
-            step = self._started_by(repo, process_id, kind, name, data, actor, moment, now)
+            step = self._started_by(repo, process_id, event)
         self._remember(step)
         return step.instance.id
 
@@ -484,42 +476,22 @@ class WorkflowEngine:
             return frozenset()
         return self.compiled(repo.connection, latest[0]).start_messages.get(process_id, frozenset())
 
-    def _started_by(
-        self,
-        repo: Repository,
-        process_id: str,
-        kind: str,
-        name: str,
-        data: dict[str, Any],
-        actor: str | None,
-        moment: datetime,
-        now: str,
-        depth: int = 0,
-    ) -> Step:
+    def _started_by(self, repo: Repository, process_id: str, event: _Event) -> Step:
         """Start ``process_id`` by a message in ``repo``'s transaction; return the saved step."""
-        step = self._new_instance(repo, process_id, actor, {}, moment, now)
-        step.depth = depth
+        step = self._new_instance(repo, process_id, event.actor, {}, event.moment, event.now)
+        step.depth = event.depth
         with self._running(step, repo):
             advance(step.workflow, step)
         try:
-            self._take_event(repo, step, kind, name, data)
+            self._take_event(repo, step, event.kind, event.name, event.data)
         except _NotWaiting:
             # Its deployment said the message starts it; the started instance says otherwise.
-            raise ConflictError("instance.not_waiting", instance=process_id, name=name) from None
+            raise ConflictError(
+                "instance.not_waiting", instance=process_id, name=event.name
+            ) from None
         return step
 
-    def _taken_by(
-        self,
-        repo: Repository,
-        instance_id: int,
-        kind: str,
-        name: str,
-        data: dict[str, Any],
-        actor: str | None,
-        moment: datetime,
-        now: str,
-        depth: int = 0,
-    ) -> Step | None:
+    def _taken_by(self, repo: Repository, instance_id: int, event: _Event) -> Step | None:
         """Let one waiting instance take an event in ``repo``'s transaction; return its step.
 
         None when it does not wait for it (finished, or correlated with another).
@@ -528,27 +500,18 @@ class WorkflowEngine:
         if instance is None or instance.status != "running":
             return None
         compiled = self.compiled(repo.connection, instance.definition_id)
-        step = self._open(instance, compiled, moment, now, actor)
-        step.depth = depth
+        step = self._open(instance, compiled, event.moment, event.now, event.actor)
+        step.depth = event.depth
         try:
-            self._take_event(repo, step, kind, name, data)
+            self._take_event(repo, step, event.kind, event.name, event.data)
         except _NotWaiting:
             return None  # nothing was written: the transaction holds no change of it
         return step
 
-    def _deliver(
-        self,
-        instance_id: int,
-        kind: str,
-        name: str,
-        data: dict[str, Any],
-        actor: str | None,
-        moment: datetime,
-        now: str,
-    ) -> bool:
+    def _deliver(self, instance_id: int, event: _Event) -> bool:
         """Deliver an event to one waiting instance; tell whether it took it."""
         with self.store.write() as repo:
-            step = self._taken_by(repo, instance_id, kind, name, data, actor, moment, now)
+            step = self._taken_by(repo, instance_id, event)
         if step is None:
             return False
         self._remember(step)
@@ -1203,12 +1166,12 @@ class WorkflowEngine:
             # What a domain's desk alone sends under its own checks (withdrawing a draft)
             # is not for a process to throw at other cases.
             raise PermissionDeniedError("message.desk_only", name=name)
-        when = (None, sender.moment, sender.now, sender.depth + 1)
+        event = _Event(kind, name, payload, None, sender.moment, sender.now, sender.depth + 1)
         for instance_id in sorted(repo.waiting_for(kind, name)):
             if instance_id != sender.instance.id:
-                self._taken_by(repo, instance_id, kind, name, payload, *when)
+                self._taken_by(repo, instance_id, event)
         for process_id in self._message_starters(repo, kind, name):
-            self._started_by(repo, process_id, kind, name, payload, *when)
+            self._started_by(repo, process_id, event)
 
     @staticmethod
     def _marks(step: Step, timer: Task) -> bool:
@@ -1305,6 +1268,20 @@ def _unfit(rules: UserTaskRules, reason: str, detail: str) -> ScriptError:
         detail=detail,
         line=None,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Event:
+    """A message or signal on its way: what it is, who sends it, when, how deep in replies."""
+
+    kind: str
+    name: str
+    data: dict[str, Any]
+    actor: str | None
+    moment: datetime
+    now: str
+    #: how many throws in reply to throws led to it (0: sent from outside)
+    depth: int = 0
 
 
 @dataclasses.dataclass(frozen=True)

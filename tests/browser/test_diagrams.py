@@ -91,6 +91,21 @@ def wait_drawn(page: Any) -> None:
     page.wait_for_selector("[data-bpmn-diagram][data-diagram-state=ready]", timeout=15000)
 
 
+def reviewers_document(sign_in: Any, server: str, english: bool = False) -> tuple[Any, list[str]]:
+    """Open, as the confidentiality reviewer, the document waiting for him; wait for its diagram.
+
+    Returns the page and the console errors it collects.
+    """
+    page = sign_in("sun")
+    problems = watch_console(page)
+    page.goto(f"{server}/documents")
+    if english:
+        page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="关于对违规占用道路行为的处理结果公示").click()
+    wait_drawn(page)
+    return page, problems
+
+
 def executable_process(path: Path) -> str:
     root = ET.parse(path).getroot()
     processes = root.findall(f"{BPMN}process")
@@ -114,12 +129,8 @@ def test_every_workflow_is_drawn(sign_in, server: str, path: Path) -> None:
 
 
 def test_the_document_page_marks_where_the_document_waits(sign_in, server: str) -> None:
-    page = sign_in("sun")
-    problems = watch_console(page)
-    page.goto(f"{server}/documents")
-    page.get_by_role("link", name="关于对违规占用道路行为的处理结果公示").click()
+    page, problems = reviewers_document(sign_in, server)
     page.get_by_role("heading", name="办理进度").wait_for()
-    wait_drawn(page)
     waiting = page.locator(".djs-element.gk-waiting")
     assert waiting.count() == 1
     assert waiting.get_attribute("data-element-id") == "secrecy_review"
@@ -244,12 +255,7 @@ def _a_published_document(engine: Engine) -> Any:
 
 
 def test_an_english_page_draws_the_process_with_its_english_names(sign_in, server: str) -> None:
-    page = sign_in("sun")
-    problems = watch_console(page)
-    page.goto(f"{server}/documents")
-    page.get_by_role("button", name="English").click()
-    page.get_by_role("link", name="关于对违规占用道路行为的处理结果公示").click()
-    wait_drawn(page)
+    page, problems = reviewers_document(sign_in, server, english=True)
     review = page.locator('.djs-element[data-element-id="dept_review"] text')
     assert "Department" in review.text_content()
     assert "处室审核" not in page.locator(".gk-diagram-canvas").text_content()
