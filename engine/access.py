@@ -45,6 +45,24 @@ def task_and_instance(repo: Repository, task_id: str) -> tuple[WorkItemRow, Inst
     return found
 
 
+def worker_and_task(
+    repo: Repository, username: str, task_id: str
+) -> tuple[set[str], WorkItemRow, InstanceRow]:
+    """Return a user's groups and a ready task's work item and instance, or raise.
+
+    As ``roles_of`` then ``task_and_instance``, with the same errors in the
+    same order, in one read where the database allows.
+    """
+    if not is_username(username) or not _is_task_id(task_id):
+        return roles_of(repo, username), *task_and_instance(repo, task_id)
+    held, found = repo.roles_and_task(username, task_id)
+    if held is None:
+        raise NotFoundError("user.not_found", user=username)
+    if found is None:
+        raise ConflictError("task.gone")
+    return held, *found
+
+
 def _is_task_id(value: object) -> bool:
     try:
         return isinstance(value, str) and str(uuid.UUID(value)) == value

@@ -19,6 +19,7 @@ from .access import (
     is_id,
     roles_of,
     task_and_instance,
+    worker_and_task,
 )
 from .checkpoints import configured_public_key
 from .clock import local_day_start
@@ -377,8 +378,7 @@ class Queries:
         """Return a task with its form's current values, for a user who may work on it."""
         forms = self._engine.forms
         with self._engine.store.read() as repo:
-            held = roles_of(repo, username)
-            item, instance = task_and_instance(repo, task_id)
+            held, item, instance = worker_and_task(repo, username, task_id)
             check_may_work(repo, username, held, item)
             compiled = self._engine.compiled(repo.connection, instance.definition_id)
             # Only a task that came back has a return to show; asking for it on any other

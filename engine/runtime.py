@@ -35,7 +35,7 @@ from .access import (
     is_id,
     is_username,
     roles_of,
-    task_and_instance,
+    worker_and_task,
 )
 from .checkpoints import Checkpoints
 from .clock import iso
@@ -647,8 +647,7 @@ class WorkflowEngine:
     ) -> tuple[WorkItemRow, Task, Step]:
         """Open a ready task ``actor`` may work on: its work item, its task and the step."""
         moment, now = self.moment()
-        held = roles_of(repo, actor)
-        item, instance = task_and_instance(repo, task_id)
+        held, item, instance = worker_and_task(repo, actor, task_id)
         if expected_version is not None and instance.row_version != expected_version:
             raise ConflictError(
                 "instance.version", current=instance.row_version, expected=expected_version
@@ -826,8 +825,7 @@ class WorkflowEngine:
         """Set who has claimed a task once ``check`` allows it: one event, one new version."""
         _, now = self.moment()
         with self.store.write() as repo:
-            held = roles_of(repo, actor)
-            item, instance = task_and_instance(repo, task_id)
+            held, item, instance = worker_and_task(repo, actor, task_id)
             before = item.claimed_by
             item.claimed_by = check(repo, held, item)
             if item.claimed_by == before:

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from engine import Database
 from engine.store.database import WriterGate
 
 
-def test_a_second_writer_waits_for_the_first_and_goes_on_when_it_commits(tmp_path: Path) -> None:
+@pytest.mark.parametrize("databases", ["one", "two"])
+def test_a_second_writer_waits_for_the_first_and_goes_on_when_it_commits(
+    tmp_path: Path, databases: str
+) -> None:
+    """Another thread of the process (through the same or another database object) waits.
+
+    The gate's file stays open from one write to the next: the process's own
+    threads still wait their turn.
+    """
     first = Database.connect(f"sqlite:///{tmp_path / 'gate.sqlite3'}")
-    second = Database.connect(f"sqlite:///{tmp_path / 'gate.sqlite3'}")
+    second = (
+        first if databases == "one" else Database.connect(f"sqlite:///{tmp_path / 'gate.sqlite3'}")
+    )
     with first.transaction(write=True) as connection:
         connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
     order: list[str] = []
@@ -115,3 +128,28 @@ def _exit_code(pid: int, within: float) -> int | str:
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     return "hung"
+
+
+def test_a_database_let_go_leaves_no_file_open(tmp_path: Path) -> None:
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    warm = Database.connect(f"sqlite:///{tmp_path / 'warm.sqlite3'}")
+    _write_table(warm)  # imports, caches
+    warm.dispose()
+    gc.collect()
+    before = open_files()
+    kept = []  # let go, not collected: only dispose may close their files
+    for n in range(20):
+        db = Database.connect(f"sqlite:///{tmp_path / f'{n}.sqlite3'}")
+        _write_table(db)
+        db.dispose()
+        _write(db, 1)  # a write after dispose opens what it needs again
+        db.dispose()
+        kept.append(db)
+    assert open_files() == before
+
+
+def _write_table(db: Database) -> None:
+    with db.transaction(write=True) as connection:
+        connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")

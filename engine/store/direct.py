@@ -174,27 +174,40 @@ def _listened(connection: Connection) -> bool:
 class Runner:
     """Runs statements on one connection, on its driver while it is in a transaction."""
 
-    __slots__ = ("_connection", "_listened")
+    __slots__ = ("_connection", "_dialect", "_driver", "_listened", "_open")
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self._dialect = connection.dialect
+        self._driver: Any = None
         self._listened: bool | None = None
+        self._open = False
+
+    def _in_transaction(self) -> bool:
+        """Tell whether the connection is in a transaction, SQLAlchemy's or its driver's."""
+        if not self._open:
+            connection = self._connection
+            # SQLite's kept writer begins on the driver (``Database.transaction``).
+            driver = connection.connection.driver_connection
+            self._open = connection.in_transaction() or getattr(driver, "in_transaction", False)
+            if self._open:
+                self._driver = driver  # the same until the transaction ends, with this runner
+        return self._open
 
     def execute(
         self, statement: Executable, params: Params | Sequence[Params] | None = None
     ) -> DirectResult:
         """Run ``statement`` with ``params`` (a list of them: executemany)."""
-        connection = self._connection
         batch: Sequence[Params] | None = None
         if params is None:
             first: Params = {}
-        elif isinstance(params, Mapping):
+        elif type(params) is dict or isinstance(params, Mapping):
             first = params
         else:
             batch = params
             first = params[0] if params else {}
         many = batch is not None
-        dialect = connection.dialect
+        dialect = self._dialect
         key = (id(statement), dialect.name, dialect.driver, frozenset(first))
         entry = _compiled.get(key)
         if entry is None or entry[0] is not statement:
@@ -203,6 +216,7 @@ class Runner:
                 _compiled.clear()
             _compiled[key] = entry
         compiled = entry[1]
+        connection = self._connection
         if self._listened is None:
             # Statement listeners (a statement log, a plan printer) see every statement:
             # their connections take SQLAlchemy's path.  Looked at once per transaction.
@@ -211,7 +225,7 @@ class Runner:
             compiled is None
             or (many and compiled.results is not None)
             or self._listened
-            or not connection.in_transaction()
+            or not self._in_transaction()
         ):
             return _through_sqlalchemy(connection, statement, params)
         values: Any = (
@@ -219,7 +233,7 @@ class Runner:
             if batch is not None
             else _prepared(compiled, first)
         )
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = self._driver.cursor()
         try:
             if many:
                 cursor.executemany(compiled.sql, values)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     Update,
+    and_,
     bindparam,
     delete,
     exists,
@@ -305,6 +306,14 @@ _TASK = (
     .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
     .where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
 )
+#: a work item with its instance and the groups of the user about to work on it, one row a group
+_TASK_WITH_ROLES = (
+    select(*_WORK_ITEM_COLUMNS, *_INSTANCE_COLUMNS, User.id, UserRole.role)
+    .select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
+    .outerjoin(User, and_(User.username == bindparam("username"), User.active.is_(True)))
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
+)
 _INSTANCE_OF_TASK = select(_WORK_ITEMS.c.instance_id).where(
     _WORK_ITEMS.c.task_id == bindparam("task_id")
 )
@@ -473,6 +482,24 @@ class Repository:
         if not rows:
             return None
         return {role for (role,) in rows if role is not None}
+
+    def roles_and_task(
+        self, username: str, task_id: str
+    ) -> tuple[set[str] | None, tuple[WorkItemRow, InstanceRow] | None]:
+        """Return a user's roles (None: no such active user) and a work item with its instance.
+
+        The work item is read as ``task_with_instance`` reads it; on SQLite, in the
+        same statement as the roles (a step's first read).
+        """
+        if self.row_locks:
+            return self.roles(username), self.task_with_instance(task_id)
+        rows = self._run(_TASK_WITH_ROLES, {"task_id": task_id, "username": username}).all()
+        if not rows:
+            return self.roles(username), None
+        row = rows[0]
+        held = {role for *_, role in rows if role is not None} if row[-2] is not None else None
+        item = WorkItemRow(*row[:_N_WORK_ITEM])
+        return held, (item, InstanceRow(*row[_N_WORK_ITEM:-2]))
 
     def task_with_instance(self, task_id: str) -> tuple[WorkItemRow, InstanceRow] | None:
         """Lock a work item's instance, then return the work item as it is now and the instance."""

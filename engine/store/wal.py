@@ -86,6 +86,17 @@ class Checkpointer:
 
     def committed(self) -> None:
         """Note a committed write: a checkpoint follows within ``PAUSE`` seconds."""
+        thread = self._thread
+        if (
+            self._wake.is_set()
+            and thread is not None
+            and self._pid == os.getpid()
+            and thread.is_alive()
+        ):
+            # A checkpoint is due already and the thread has yet to clear the wake-up: that
+            # checkpoint begins after this commit.  (Setting the event again costs more than
+            # the rest of an empty transaction.)
+            return
         # Under the lock: a thread deciding to end sees this wake-up, or ends and lets
         # this call start the next one; never both miss it.
         with self._lock:
