@@ -5,15 +5,19 @@ A file that declares Camunda's namespace is rewritten, once at deployment
 SpiffWorkflow dialect the engine runs, so that the same checks, specs,
 stored states and replays serve both dialects:
 
-- ``camunda:candidateGroups`` (one group) names the group of a user task
-  outside every lane; ``camunda:assignee="${initiator}"`` (the variable the
+- ``camunda:candidateGroups`` (one group or several, comma-separated) names
+  the groups of a user task outside every lane: a member of any may take it;
+  ``camunda:assignee="${initiator}"`` (the variable the
   start event's ``camunda:initiator`` names) gives the task to whoever
   started the instance (``onlyActorsOf`` the start events); any other
   ``camunda:assignee`` or ``camunda:candidateUsers`` (names, or JUEL giving a
   name or a list) becomes ``onlyUsers``, the users who alone may take it;
 - ``camunda:formData`` fields become the task's generic form, built from a
   JSON Schema like SpiffWorkflow's own forms (``camunda:formKey`` alone: the
-  confirmation form);
+  confirmation form); on a process's start event, the form of its start data;
+- ``camunda:decisionRef`` names a decision of the DMN files deployed with the
+  BPMN (SpiffWorkflow's ``calledDecisionId``): its outputs become variables, and
+  ``camunda:resultVariable`` gets them as ``camunda:mapDecisionResult`` says;
 - JUEL ``${...}`` in conditions, timers, loops, due dates and
   ``camunda:inputOutput`` is translated into Python by a small tokenizer and
   translator (``engine.juel``) that emits nothing but names, literals,
@@ -24,7 +28,7 @@ stored states and replays serve both dialects:
   its expressions and scripts are Python, read as SpiffWorkflow reads them.
 
 What cannot run here (Java delegates, Groovy or JavaScript scripts, method
-calls in JUEL, listeners, several candidate groups, ...) is refused, naming the
+calls in JUEL, listeners, ...) is refused, naming the
 element and the reason, rather than deployed to fail when it is reached.
 """
 
@@ -34,7 +38,7 @@ import copy
 import hashlib
 import keyword
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -82,6 +86,10 @@ IGNORED_ATTRIBUTES = frozenset(
         "calledElementTenantId",
     }
 )
+#: what joins the parts of a dotted form field id into the name its form field has
+NESTED_JOIN = "__"
+#: marks a form field ``readonly`` constrains: the form leaves it out (nobody edits it)
+READONLY = "camunda:readonly"
 #: the words a boolean field's default value is written in (SpiffWorkflow's files say Yes/No)
 BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False}
 #: what comes before a multi-instance loop's input reference and item, in the schema's order
@@ -177,16 +185,20 @@ def _s(name: str) -> str:
     return f"{{{SPIFF}}}{name}"
 
 
-def candidate_group(task: Any) -> str | None:
-    """Return the group a user task's ``camunda:candidateGroups`` names, if one."""
-    groups = _groups(task.get(_c("candidateGroups")))
-    return groups[0] if len(groups) == 1 else None
+def candidate_groups(task: Any) -> tuple[str, ...]:
+    """Return the groups a user task's ``camunda:candidateGroups`` names, each once.
+
+    A member of any may take the task; the first is the one its work item stores.
+    """
+    return tuple(dict.fromkeys(_groups(task.get(_c("candidateGroups")))))
 
 
-def starter_group(process: Any) -> str | None:
-    """Return the group a process's ``camunda:candidateStarterGroups`` names, if one."""
-    groups = _groups(process.get(_c("candidateStarterGroups")))
-    return groups[0] if len(groups) == 1 else None
+def starter_groups(process: Any) -> tuple[str, ...]:
+    """Return the groups a process's ``camunda:candidateStarterGroups`` names, each once.
+
+    A member of any may start the process.
+    """
+    return tuple(dict.fromkeys(_groups(process.get(_c("candidateStarterGroups")))))
 
 
 def _groups(value: str | None) -> list[str]:
@@ -196,6 +208,20 @@ def _groups(value: str | None) -> list[str]:
 # -- the rewrite ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What a business rule task needs to know of a deployed DMN decision table."""
+
+    #: the names of the table's outputs, in its order
+    outputs: tuple[str, ...]
+    #: whether its hit policy is COLLECT (each output a list of every matching rule's value)
+    collect: bool = False
+
+
+#: how ``camunda:mapDecisionResult`` puts a decision's result into ``camunda:resultVariable``
+DECISION_MAPPINGS = ("resultList", "singleResult", "singleEntry", "collectEntries")
+
+
 @dataclass
 class Translation:
     """A Camunda document rewritten into SpiffWorkflow's dialect, and what was refused."""
@@ -203,6 +229,8 @@ class Translation:
     root: Any
     problems: list[DefinitionProblem] = field(default_factory=list)
     forms: dict[str, FormSchema] = field(default_factory=dict)
+    #: by process id: the form of its start data (``camunda:formData`` on its start event)
+    start_forms: dict[str, str] = field(default_factory=dict)
 
 
 def translate(
@@ -211,11 +239,18 @@ def translate(
     services: frozenset[str] = frozenset(),
     knows_group: Callable[[str], bool] = lambda group: True,
     strict_groups: bool = False,
+    decisions: Mapping[str, Decision] | None = None,
 ) -> Translation:
-    """Rewrite a Camunda BPMN document (a copy of it) into the SpiffWorkflow dialect."""
-    rewrite = _Rewrite(copy.deepcopy(root), file, services, knows_group, strict_groups)
+    """Rewrite a Camunda BPMN document (a copy of it) into the SpiffWorkflow dialect.
+
+    ``decisions`` are the DMN decisions deployed with it, by id: those a
+    ``camunda:decisionRef`` may name.
+    """
+    rewrite = _Rewrite(
+        copy.deepcopy(root), file, services, knows_group, strict_groups, decisions or {}
+    )
     rewrite.run()
-    return Translation(rewrite.root, rewrite.problems, rewrite.forms)
+    return Translation(rewrite.root, rewrite.problems, rewrite.forms, rewrite.start_forms)
 
 
 class _Rewrite:
@@ -226,14 +261,17 @@ class _Rewrite:
         services: frozenset[str],
         knows_group: Callable[[str], bool],
         strict_groups: bool,
+        decisions: Mapping[str, Decision],
     ) -> None:
         self.root = root
         self.file = file
         self.services = services
         self.knows_group = knows_group
         self.strict_groups = strict_groups
+        self.decisions = decisions
         self.problems: list[DefinitionProblem] = []
         self.forms: dict[str, FormSchema] = {}
+        self.start_forms: dict[str, str] = {}
         self.handled: set[Any] = set()  # Camunda elements dealt with (and their content)
         #: a file with no JUEL at all (no ``${`` or ``#{``) was drawn for SpiffWorkflow's
         #: Camunda dialect, whose expressions are Python: they are read as Python
@@ -281,15 +319,19 @@ class _Rewrite:
             if start.get(_c("initiator"))
         }
         for start in process.iter(_b("startEvent")):
-            if start.find(f"{_b('extensionElements')}/{_c('formData')}") is not None:
-                form = start.find(f"{_b('extensionElements')}/{_c('formData')}")
-                self.problem(
-                    start,
-                    "a start form (camunda:formData on a start event) is not supported: "
-                    "data is given when the instance is started; put the form on a user task",
-                )
-                self.handled.add(form)
-            start.attrib.pop(_c("formKey"), None)
+            form_data = start.find(f"{_b('extensionElements')}/{_c('formData')}")
+            if form_data is not None:
+                # the form of the data an instance starts with: checked like a task's, and
+                # kept as the process's start form (that of an event sub-process's start
+                # is only checked: nobody fills it in)
+                self.handled.add(form_data)
+                form = self._form(start, form_data)
+                if form is not None and start.getparent().tag == _b("process"):
+                    name = self._form_name(start)
+                    self.forms[name] = form
+                    self.start_forms.setdefault(str(process.get("id")), name)
+            for attribute in ("formKey", "formRef", "formRefBinding", "formRefVersion"):
+                start.attrib.pop(_c(attribute), None)
             start.attrib.pop(_c("initiator"), None)
         for tag in ("userTask", "manualTask"):
             for task in process.iter(_b(tag)):
@@ -300,16 +342,16 @@ class _Rewrite:
         if value is None:
             return
         groups = _groups(value)
-        if len(groups) != 1:
+        unknown = [g for g in groups if not self.knows_group(g)]
+        if not groups:
+            self.problem(element, f"camunda:{name} names no group ({what})")
+        elif "${" in value or "#{" in value:
+            self.problem(element, f"camunda:{name} must name groups, not an expression")
+        elif self.strict_groups and unknown:
             self.problem(
                 element,
-                f"camunda:{name} must name exactly one group ({what}), not {value!r}",
-            )
-        elif "${" in value or "#{" in value:
-            self.problem(element, f"camunda:{name} must name a group, not an expression")
-        elif self.strict_groups and not self.knows_group(groups[0]):
-            self.problem(
-                element, f"camunda:{name} names no known group (deployed with strict groups)"
+                f"camunda:{name} names no known group (deployed with strict groups): "
+                f"{', '.join(unknown)}",
             )
         else:
             return
@@ -343,12 +385,17 @@ class _Rewrite:
             self.handled.add(form_data)
             form = self._form(task, form_data)
             if form is not None:
-                name = f"{FORM_PREFIX}{self.file}#{task.get('id')}"
-                if len(name) > 64:  # the length of a work item's form name
-                    digest = hashlib.sha256(f"{self.file}#{task.get('id')}".encode())
-                    name = f"{FORM_PREFIX}{digest.hexdigest()[:40]}"
+                name = self._form_name(task)
                 self.forms[name] = form
                 _add_property(task, FORM_PROPERTY, name)
+
+    def _form_name(self, element: Any) -> str:
+        """Name the form of an element's ``camunda:formData`` (unique in a deployment)."""
+        name = f"{FORM_PREFIX}{self.file}#{element.get('id')}"
+        if len(name) > 64:  # the length of a work item's form name
+            digest = hashlib.sha256(f"{self.file}#{element.get('id')}".encode())
+            name = f"{FORM_PREFIX}{digest.hexdigest()[:40]}"
+        return name
 
     def _assignee(self, task: Any, assignee: str, initiators: dict[str, str]) -> None:
         if assignee.startswith(OPENERS):
@@ -411,6 +458,9 @@ class _Rewrite:
                 ok = False
                 continue
             name, spec, is_required, validators, metadata = made
+            if metadata.pop(READONLY, False):
+                # shown, never edited: the form leaves it out, so the value stays as it is
+                continue
             properties[name] = spec
             if is_required:
                 required.append(name)
@@ -434,9 +484,17 @@ class _Rewrite:
         field_id = element.get("id") or ""
         kind = element.get("type") or "string"
         where = f"form field {field_id!r}"
-        if not IDENTIFIER.match(field_id) or keyword.iskeyword(field_id):
+        path = field_id.split(".")
+        nested = self.python and len(path) > 1 and etree.QName(task).localname in MAPPED_TASKS
+        if not all(IDENTIFIER.match(p) and not keyword.iskeyword(p) for p in path) or (
+            len(path) > 1 and not nested
+        ):
             self.problem(task, f"{where}: the id must be a name (letters, digits, _)")
             return None
+        if nested:
+            # SpiffWorkflow's Camunda forms: a dotted id is a path into the task's data
+            field_id = NESTED_JOIN.join(path)
+            _add_post_script(task, _nest(field_id, path))
         if kind not in FIELD_TYPES:
             known = ", ".join(FIELD_TYPES)
             self.problem(task, f"{where}: the type {kind!r} is not supported (known: {known})")
@@ -462,6 +520,8 @@ class _Rewrite:
                     if outcome is None:
                         problems += 1
                     required = required or outcome == "required"
+                    if outcome == "readonly":
+                        metadata[READONLY] = True
             elif child.tag == _c("properties"):
                 self.handled.add(child)  # display hints of Camunda's task list
             else:
@@ -498,8 +558,8 @@ class _Rewrite:
     ) -> str | None:
         name = constraint.get("name") or ""
         config = (constraint.get("config") or "").strip()
-        if name == "required":
-            return "required"
+        if name in ("required", "readonly"):
+            return name
         number = int(config) if re.fullmatch(r"-?\d{1,15}", config) else None
         if name in ("minlength", "maxlength") and kind == "string" and number is not None:
             if name == "maxlength":
@@ -512,9 +572,7 @@ class _Rewrite:
             low, high = (number, None) if name == "min" else (None, number)
             validators.append(validate.Range(low, high, error=Problem("form.invalid_value")))
             return name
-        if name == "readonly":
-            reason = "read-only fields are not supported (the engine's forms edit what they show)"
-        elif name in ("minlength", "maxlength", "min", "max"):
+        if name in ("minlength", "maxlength", "min", "max"):
             reason = f"needs a whole number and a {'string' if 'length' in name else 'long'} field"
         else:
             reason = "is not a constraint the engine checks"
@@ -677,13 +735,40 @@ class _Rewrite:
         _drop(element)
 
     def _decision(self, task: Any) -> None:
-        if task.get(_c("decisionRef")) is None:
+        """Call the decision a ``camunda:decisionRef`` names, as ``calledDecisionId`` does.
+
+        The outputs of the rule that matched become variables, as SpiffWorkflow's
+        decisions give them; ``camunda:resultVariable`` gets the result as
+        ``camunda:mapDecisionResult`` says.
+        """
+        ref = task.attrib.pop(_c("decisionRef"), None)
+        if ref is None:
             return
-        self.problem(
-            task,
-            "camunda:decisionRef is not supported: name the decision table with "
-            "SpiffWorkflow's calledDecisionId (its outputs become variables)",
-        )
+        for tuning in ("Binding", "Version", "VersionTag", "TenantId"):
+            task.attrib.pop(_c(f"decisionRef{tuning}"), None)  # which deployed version
+        variable = task.attrib.pop(_c("resultVariable"), None)
+        mapping = task.attrib.pop(_c("mapDecisionResult"), None) or "resultList"
+        ref = ref.strip()
+        decision = self.decisions.get(ref)
+        if "${" in ref or "#{" in ref:
+            self.problem(task, "a decision given by an expression is not supported")
+        elif decision is None:
+            known = ", ".join(sorted(self.decisions)) or "none"
+            self.problem(
+                task,
+                f"camunda:decisionRef {ref!r} names no decision of the DMN files deployed "
+                f"with it (known: {known})",
+            )
+        elif variable is None:
+            etree.SubElement(_extensions(task), _s("calledDecisionId")).text = ref
+            return
+        elif (problem := _result_problem(variable.strip(), mapping, decision)) is not None:
+            self.problem(task, problem)
+        else:
+            etree.SubElement(_extensions(task), _s("calledDecisionId")).text = ref
+            result = _decision_result(variable.strip(), mapping, decision)
+            _add_post_script(task, result, first=True)
+            return
         _neutralize(task)
 
     # -- loops, mappings, properties, call activities
@@ -709,6 +794,10 @@ class _Rewrite:
         if not IDENTIFIER.match(item) or keyword.iskeyword(item):
             self.problem(loop, f"camunda:elementVariable {item!r} must be a name")
             return
+        cardinality = loop.find(_b("loopCardinality"))
+        if self.python and cardinality is not None and (cardinality.text or "").strip():
+            self._counted_loop(loop, source, item)
+            return
         ref = etree.Element(_b("loopDataInputRef"))
         ref.text = source
         data_item = etree.Element(_b("inputDataItem"))
@@ -725,11 +814,46 @@ class _Rewrite:
             script = owner.find(_b("script"))
             script.text = f"{script.text or ''}\n{forget}"
         elif etree.QName(owner).localname in MAPPED_TASKS:
-            extensions = _extensions(owner)
-            post = extensions.find(_s("postScript"))
-            if post is None:
-                post = etree.SubElement(extensions, _s("postScript"))
-            post.text = f"{post.text or ''}\n{forget}".strip()
+            _add_post_script(owner, forget)
+            # on each instance, as Camunda maps a multi-instance activity's inputs and outputs
+            # (SpiffWorkflow would run them once around all): else an instance's item reaches
+            # the loop's data and the next instance of a sequential loop finds it there
+            loop.set(_s("scriptsOnInstances"), "true")
+
+    def _counted_loop(self, loop: Any, collection: str, item: str) -> None:
+        """Run a loop ``loopCardinality`` times, gathering its items, as SpiffWorkflow does.
+
+        In a file drawn for SpiffWorkflow's own Camunda parser, a collection beside a
+        cardinality is what the loop gives back: each instance gets its number as the
+        element variable, and the collection the element variable of each instance.
+        """
+        owner = loop.getparent()
+        kind = etree.QName(owner).localname
+        script = owner.find(_b("script")) if kind == "scriptTask" else None
+        if script is None and kind not in MAPPED_TASKS:
+            self.problem(loop, f"camunda:collection beside a loopCardinality on a {kind}")
+            return
+        # the item an instance gives back is its element variable when it ends; BPMN wants
+        # the data items' ids distinct, so it reaches the collection under a name of its own
+        gathered = f"{item}_gathered"
+        copy_back = f"{gathered} = {item}"
+        if script is not None:
+            script.text = f"{script.text or ''}\n{copy_back}"
+        else:
+            _add_post_script(owner, copy_back)
+            loop.set(_s("scriptsOnInstances"), "true")
+        output = etree.Element(_b("loopDataOutputRef"))
+        output.text = collection
+        made = [output]
+        for tag, name in (("inputDataItem", item), ("outputDataItem", gathered)):
+            data_item = etree.Element(_b(tag))
+            data_item.set("id", name)
+            data_item.set("name", name)
+            made.append(data_item)
+        anchor = loop.find(_b("loopCardinality"))
+        for element in made:  # in the order BPMN's schema gives them
+            anchor.addnext(element)
+            anchor = element
 
     def _input_output(self, io: Any) -> None:
         self.handled.add(io)
@@ -856,6 +980,98 @@ class _Rewrite:
 _INVALID = object()
 
 
+def _nest(name: str, path: list[str]) -> str:
+    """Return the script that moves a form's value ``name`` to ``path`` in the task's data.
+
+    ``a.b.c`` is ``a["b"]["c"]``: each dict on the way is made if missing
+    (or replaced if not a dict); the form's flat name is removed.
+    """
+    head, *rest = path
+    lines = [
+        "try:",
+        f"    {head} = dict({head}) if isinstance({head}, dict) else {{}}",
+        "except Exception:  # not set yet",
+        f"    {head} = {{}}",
+    ]
+    node = head
+    for part in rest[:-1]:
+        lines.append(
+            f"{node}[{part!r}] = dict({node}.get({part!r})) "
+            f"if isinstance({node}.get({part!r}), dict) else {{}}"
+        )
+        node = f"{node}[{part!r}]"
+    lines += [
+        "try:",
+        f"    {node}[{rest[-1]!r}] = {name}",
+        f"    del {name}",
+        "except Exception:  # the form left it out",
+        "    pass",
+    ]
+    return "\n".join(lines)
+
+
+def _result_problem(variable: str, mapping: str, decision: Decision) -> str | None:
+    """Say why a decision's result cannot go into ``camunda:resultVariable``, if it cannot."""
+    if not IDENTIFIER.match(variable) or keyword.iskeyword(variable):
+        return f"camunda:resultVariable {variable!r} must be a variable name"
+    if mapping not in DECISION_MAPPINGS:
+        return f"camunda:mapDecisionResult {mapping!r} is not one of {', '.join(DECISION_MAPPINGS)}"
+    names = [n for n in decision.outputs if n]
+    paths = [n.split(".") for n in names]
+    if (
+        not names
+        or not all(IDENTIFIER.match(p) and not keyword.iskeyword(p) for n in paths for p in n)
+        or (decision.collect and any(len(n) > 1 for n in paths))
+    ):
+        return (
+            f"camunda:resultVariable needs the decision's outputs to be named as variables, "
+            f"not {', '.join(map(repr, decision.outputs))}"
+        )
+    if mapping in ("singleEntry", "collectEntries") and len(names) != 1:
+        return f"camunda:mapDecisionResult {mapping!r} needs a decision with one output"
+    return None
+
+
+def _decision_result(variable: str, mapping: str, decision: Decision) -> str:
+    """Return the script that puts a decision's result into ``variable``, as Camunda maps it.
+
+    The outputs of the rules that matched are variables by then (one value each, or
+    with a COLLECT table a list of them); none is set when no rule matched.
+    """
+    names = [n for n in decision.outputs if n]
+    first = _output_value(names[0])
+    if decision.collect:
+        rows = f"[dict(zip({names!r}, values)) for values in zip({', '.join(names)})]"
+        made = {
+            "resultList": rows,
+            "singleResult": f"({rows} or [None])[0]",
+            "singleEntry": f"(list({first}) or [None])[0]",
+            "collectEntries": f"list({first})",
+        }
+    else:
+        row = "{" + ", ".join(f"{n!r}: {_output_value(n)}" for n in names) + "}"
+        made = {
+            "resultList": f"[{row}]",
+            "singleResult": row,
+            "singleEntry": first,
+            "collectEntries": f"[{first}]",
+        }
+    nothing = "[]" if mapping in ("resultList", "collectEntries") else "None"
+    return (
+        f"try:\n    {variable} = {made[mapping]}\n"
+        f"except Exception:  # no rule matched\n    {variable} = {nothing}"
+    )
+
+
+def _output_value(name: str) -> str:
+    """Return where a decision's output is in the data: ``a.b`` is ``a["b"]``.
+
+    SpiffWorkflow's decisions nest a dotted output name so.
+    """
+    head, *rest = name.split(".")
+    return head + "".join(f"[{part!r}]" for part in rest)
+
+
 def _uses_juel(root: Any) -> bool:
     """Tell whether any expression or attribute of a document holds a JUEL opener.
 
@@ -927,6 +1143,16 @@ def _add_property(element: Any, name: str, value: str) -> None:
     prop = etree.SubElement(properties, _s("property"))
     prop.set("name", name)
     prop.set("value", value)
+
+
+def _add_post_script(element: Any, code: str, first: bool = False) -> None:
+    """Add lines to the end (or, ``first``, the start) of an element's post-script."""
+    extensions = _extensions(element)
+    post = extensions.find(_s("postScript"))
+    if post is None:
+        post = etree.SubElement(extensions, _s("postScript"))
+    parts = [code, post.text or ""] if first else [post.text or "", code]
+    post.text = "\n".join(parts).strip()
 
 
 def _drop(element: Any) -> None:

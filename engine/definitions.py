@@ -61,6 +61,9 @@ class UserTaskRules:
     drafting: bool = False
     #: an expression naming the user(s) who alone may take the task (``onlyUsers``)
     only_users: str | None = None
+    #: every group a member of which may take the task, ``role`` first: the lane's, or
+    #: those ``camunda:candidateGroups`` names (several, comma-separated), or the default
+    groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,11 @@ class CompiledDefinition:
     _specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = field(repr=False)
     start_messages: dict[str, frozenset[str]] = field(default_factory=dict)
     json_forms: dict[str, FormSchema] = field(default_factory=dict, repr=False)
+    #: every group a member of which may start the process, ``start_roles``'s first
+    start_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: by process: the form of its start data (``camunda:formData`` on its start event),
+    #: one of ``json_forms``
+    start_forms: dict[str, str] = field(default_factory=dict)
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     def spec(self, process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
@@ -208,6 +216,7 @@ class _Checker:
         self.user_tasks: list[UserTaskRules] = []
         self.timers: list[TimerRule] = []
         self.start_roles: dict[str, str] = {}
+        self.start_groups: dict[str, tuple[str, ...]] = {}
         self.start_events: dict[str, tuple[str, ...]] = {}
         self.start_messages: dict[str, frozenset[str]] = {}
         self.calls: dict[str, list[tuple[str, str, str]]] = {}
@@ -239,8 +248,11 @@ class _Checker:
         for start in starts:
             if start.get("id") in lane_of:
                 self.start_roles[process_id] = lane_of[start.get("id")]
-        if process_id not in self.start_roles and (group := camunda.starter_group(process)):
-            self.start_roles[process_id] = group
+        if process_id not in self.start_roles and (groups := camunda.starter_groups(process)):
+            self.start_roles[process_id] = groups[0]
+            self.start_groups[process_id] = groups
+        elif process_id in self.start_roles:
+            self.start_groups[process_id] = (self.start_roles[process_id],)
         # A plain start event fires the moment an instance is created, and SpiffWorkflow then
         # drops the process's other start events: a message can start only a process without.
         plain = any(
@@ -305,9 +317,9 @@ class _Checker:
     ) -> None:
         task_id = task.get("id")
         properties = _properties(task)
-        role = (
-            self._lane(task, lane_of) or camunda.candidate_group(task) or self.rules.default_group
-        )
+        lane = self._lane(task, lane_of)
+        groups = (lane,) if lane else camunda.candidate_groups(task) or (self.rules.default_group,)
+        role = groups[0]
         schema_file = properties.get(jsonforms.FORM_FILE_PROPERTY)
         named = jsonforms.PREFIX + schema_file if schema_file else ""
         form = properties.get(FORM_PROPERTY, "") or named or CONFIRM
@@ -350,6 +362,7 @@ class _Checker:
                     properties.get(RESUMES_PROPERTY, "").strip().lower() == "true",
                     properties.get(DRAFTING_PROPERTY, "").strip().lower() == "true",
                     only_users,
+                    groups,
                 )
             )
 
@@ -490,11 +503,14 @@ def compile_definition(
     user_tasks: dict[tuple[str, str], UserTaskRules] = {}
     timers: dict[tuple[str, str], TimerRule] = {}
     start_roles: dict[str, str] = {}
+    start_groups: dict[str, tuple[str, ...]] = {}
+    start_forms: dict[str, str] = {}
     start_events: dict[str, tuple[str, ...]] = {}
     start_messages: dict[str, frozenset[str]] = {}
     calls: dict[str, list[tuple[str, str, str]]] = {}
     processes: dict[str, ProcessInfo] = {}
     defined: dict[str, str] = {}  # every process id, executable or not: the file defining it
+    decisions = _decisions(files)
     for name, text in sorted(files.items()):
         if name.endswith(".json"):
             continue
@@ -523,10 +539,11 @@ def compile_definition(
         if camunda.is_camunda(root):
             # Camunda Modeler's dialect: rewritten into SpiffWorkflow's (engine/camunda.py)
             dialect = camunda.translate(
-                root, name, known.services, known.knows_group, known.strict_groups
+                root, name, known.services, known.knows_group, known.strict_groups, decisions
             )
             problems.extend(dialect.problems)
             json_forms.update(dialect.forms)
+            start_forms.update(dialect.start_forms)
             file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
             root = dialect.root
         _drop_empty_io_specifications(root)
@@ -538,6 +555,7 @@ def compile_definition(
         for timer in checker.timers:
             timers[(timer.process_id, timer.element_id)] = timer
         start_roles.update(checker.start_roles)
+        start_groups.update(checker.start_groups)
         start_events.update(checker.start_events)
         start_messages.update(checker.start_messages)
         for process, called in checker.calls.items():
@@ -588,7 +606,48 @@ def compile_definition(
         specs,
         start_messages=start_messages,
         json_forms=json_forms,
+        start_groups=start_groups,
+        start_forms=start_forms,
     )
+
+
+def _decisions(files: Mapping[str, str]) -> dict[str, camunda.Decision]:
+    """Return the decisions of the DMN files among ``files``, by id.
+
+    They are what a BPMN file's ``camunda:decisionRef`` may name; a file that
+    does not parse is reported later, when it is added to the parser.
+    """
+    found: dict[str, camunda.Decision] = {}
+    for name, text in sorted(files.items()):
+        if name.endswith(".json"):
+            continue
+        try:
+            root = etree.fromstring(text.encode("utf-8"), parser=_XML)
+        except etree.XMLSyntaxError:
+            continue
+        if etree.QName(root).namespace not in DMN_NAMESPACES:
+            continue
+        for decision in root:
+            if not isinstance(decision.tag, str) or etree.QName(decision).localname != "decision":
+                continue
+            table = next(
+                (
+                    t
+                    for t in decision
+                    if isinstance(t.tag, str) and etree.QName(t).localname == "decisionTable"
+                ),
+                None,
+            )
+            if decision.get("id") is None or table is None:
+                continue
+            outputs = tuple(
+                o.get("name") or ""
+                for o in table
+                if isinstance(o.tag, str) and etree.QName(o).localname == "output"
+            )
+            collect = (table.get("hitPolicy") or "UNIQUE").upper() == "COLLECT"
+            found[decision.get("id")] = camunda.Decision(outputs, collect)
+    return found
 
 
 #: a DMN match expression's ``?`` (the input value) outside quotes, as SpiffWorkflow finds it
