@@ -32,6 +32,11 @@ REQUIRED: ErrorMessages = {"required": Problem("form.required")}
 TOO_LONG = Problem("form.too_long")
 
 
+#: the metadata key of a required field's initial value (marshmallow's defaults are for
+#: fields that may be left out)
+INITIAL = "initial"
+
+
 class FormSchema(Schema):
     """Base of all task forms: unknown fields are dropped, text is trimmed.
 
@@ -51,6 +56,15 @@ class FormSchema(Schema):
     ) -> dict[str, list[Problem]]:
         """Return errors that only the case's own data can reveal (none by default)."""
         return {}
+
+    def filled_in(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Return ``data`` with the initial value of each required field it leaves out."""
+        initial = {
+            name: spec.metadata[INITIAL]
+            for name, spec in self.fields.items()
+            if INITIAL in spec.metadata and name not in data
+        }
+        return {**initial, **data}
 
 
 class TrimmedString(fields.String):

@@ -15,7 +15,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from .errors import Problem
-from .forms import REQUIRED, TOO_LONG, ErrorMessages, FormSchema, TrimmedString
+from .forms import INITIAL, REQUIRED, TOO_LONG, ErrorMessages, FormSchema, TrimmedString
 
 #: the extension property that names a user task's JSON Schema file
 FORM_FILE_PROPERTY = "formJsonSchemaFilename"
@@ -57,6 +57,9 @@ def _field(spec: dict[str, Any], required: bool) -> fields.Field[Any]:
     given: dict[str, Any] = (
         {"required": True} if required else {"load_default": spec.get("default")}
     )
+    if required and spec.get("default") is not None:
+        # A required field may not be left empty, yet starts with its default filled in.
+        metadata[INITIAL] = spec["default"]
     messages: ErrorMessages = {**REQUIRED, "invalid": Problem("form.invalid_value")}
     kind = spec.get("type")
     if "enum" in spec and isinstance(spec["enum"], list):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from . import audit
 from .access import (
     ANYONE,
+    check_may_start,
     check_may_work,
     existing_instance,
     is_id,
@@ -112,8 +113,8 @@ def _field_term(spec: fields.Field[Any]) -> FieldTerm:
 def _start_terms(
     engine: WorkflowEngine, compiled: CompiledDefinition, process_id: str
 ) -> dict[str, FieldTerm]:
-    """Return the fields of the form naming a process's start data, if its domain names one."""
-    form = engine.domain.start_forms.get(process_id)
+    """Return the fields of the form naming a process's start data: its domain's or its BPMN's."""
+    form = engine.domain.start_forms.get(process_id) or compiled.start_forms.get(process_id)
     return _form_terms(engine.forms.schema(form, compiled.json_forms)) if form else {}
 
 
@@ -166,8 +167,9 @@ class Queries:
         """
         limit = _page_size(limit)
         with self._engine.store.read() as repo:
+            roles = frozenset(roles_of(repo, username) | {ANYONE})
             who = InboxReader(
-                username, frozenset(roles_of(repo, username) | {ANYONE}), repo.department(username)
+                username, roles, repo.department(username), repo.further_groups(roles)
             )
             rows = repo.inbox_items(who, _inbox_key(after), limit + 1)
             total = repo.inbox_count(who, COUNT_CAP + 1)
@@ -426,9 +428,7 @@ class Queries:
             if latest is None:
                 raise NotFoundError("process.not_deployed", process=process_id)
             compiled = self._engine.compiled(repo.connection, latest[0])
-        starter = compiled.start_roles.get(process_id)
-        if starter not in (None, ANYONE) and starter not in held:
-            raise PermissionDeniedError("process.not_your_group", user=username, group=starter)
+        check_may_start(username, held, compiled, process_id)
         rules = next(
             (r for (pid, _), r in compiled.user_tasks.items() if pid == process_id and r.drafting),
             None,
@@ -467,13 +467,14 @@ def _others_may_take(repo: Any, item: Any, username: str) -> bool:
     """Tell whether anyone but ``username`` may take the task (then claiming means something)."""
     if item.allowed_users is not None:
         return bool(set(item.allowed_users) - {username})
-    if item.role == ANYONE:
+    groups = item.groups or [item.role]
+    if ANYONE in groups:
         return True
     others = (
         select(User.id)
         .join(UserRole, UserRole.user_id == User.id)
         .where(
-            UserRole.role == item.role,
+            UserRole.role.in_(groups),
             User.active.is_(True),
             User.username != username,
             User.username.not_in(item.excluded_users or [""]),

@@ -622,4 +622,5 @@ def _item_key(item: WorkItemRow) -> tuple[Any, ...]:
         item.department,
         item.overdue,
         item.returned,
+        tuple(item.groups or ()),
     )

@@ -31,6 +31,7 @@ from . import attachments, audit, clock, sandbox, services, tokens
 from .access import (
     ANYONE,
     ReadPolicy,
+    check_may_start,
     check_may_work,
     is_id,
     is_username,
@@ -272,9 +273,8 @@ class WorkflowEngine:
             if prepare is not None:
                 initial |= self._start_data(prepare(repo.connection))
             step = self._new_instance(repo, process_id, actor, initial, moment, now)
-            starter = step.compiled.start_roles.get(process_id)
-            if held is not None and starter not in (None, ANYONE) and starter not in held:
-                raise PermissionDeniedError("process.not_your_group", user=actor, group=starter)
+            if held is not None:
+                check_may_start(actor, held, step.compiled, process_id)
             with self._running(step, repo):
                 advance(step.workflow, step)
             if then is not None:
@@ -305,6 +305,11 @@ class WorkflowEngine:
             raise NotFoundError("process.not_deployed", process=process_id)
         definition_id, content_hash = latest
         compiled = self.compiled(repo.connection, definition_id)
+        if (form := compiled.start_forms.get(process_id)) is not None:
+            # The BPMN's own start form (Camunda's formData on the start event): what a
+            # task's form checks, with its defaults; other start data pass as they are.
+            filled = self.forms.schema(form, compiled.json_forms).filled_in(initial)
+            initial = {**initial, **self.forms.validate(form, filled, extra=compiled.json_forms)}
         starts = compiled.start_events.get(process_id, ())
         instance = InstanceRow(
             id=0,
@@ -1114,6 +1119,7 @@ class WorkflowEngine:
                     due_provisional=due_provisional,
                     department=self._department(task, rules),
                     returned=returned,
+                    groups=_groups_of(rules),
                 )
             )
         for timer in unmatched:
@@ -1254,6 +1260,12 @@ class WorkflowEngine:
             return iso(datetime.fromisoformat(str(value))), provisional
         except ValueError:
             raise _unfit(rules, "due_time", f"'{rules.due_at}' is not a time: {value!r}") from None
+
+
+def _groups_of(rules: UserTaskRules) -> list[str] | None:
+    """Return every group a task is for, its role first, when there are several; else None."""
+    groups = list(dict.fromkeys((rules.role, *rules.groups)))
+    return groups if len(groups) > 1 else None
 
 
 def _unfit(rules: UserTaskRules, reason: str, detail: str) -> ScriptError:

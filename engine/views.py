@@ -49,6 +49,9 @@ class TaskView:
     due_provisional: bool = False
     #: how the task came back: "automatic" (退文) or "sent_back" (退回), if it did
     returned: str | None = None
+    #: every group a member of which may take it, ``role`` first (several only where the
+    #: BPMN names several: ``camunda:candidateGroups``)
+    groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,11 @@ def tasks() -> ResponseReturnValue:
         current_user.username, request.args.get("after"), role=role
     )
     # One read of the user list per group on the page, not one per task.
-    holders = {role: engine.users.with_role(role) for role in {t.role for t in page.items}}
+    members = {g: engine.users.with_role(g) for g in {g for t in page.items for g in t.groups}}
+    holders = {
+        t.task_id: list({u.username: u for g in t.groups for u in members[g]}.values())
+        for t in page.items
+    }
     args = {"role": role} if role else {}
     return render_template(
         "admin_tasks.html",

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.disclosure.privacy import KINDS
 from engine.errors import Problem
-from engine.forms import FormSchema
+from engine.forms import INITIAL, FormSchema
 
 from .i18n import pick
 from .messages import error_message
@@ -57,6 +57,8 @@ def build(
         if meta.get("blank"):
             choices.insert(0, ("", pick(*meta["blank"])))
         value = values.get(name)
+        if value is None:
+            value = _initial(spec)
         placeholder = False
         if choices:
             widget = "select"
@@ -101,14 +103,20 @@ def build(
 def _selected(spec: fields.Field, value: Any, keys: list[str]) -> tuple[str, bool]:
     """Return the choice a select shows for ``value``, and whether it needs a placeholder.
 
-    Only a choice that was sent (or the field's own default when nothing was)
+    Only a choice that was sent (or the field's initial value when nothing was)
     is selected: anything else shows the blank, since a browser would select
     the first real option and a second submit would record it unasked.
     """
-    if value is None and isinstance(spec.load_default, str):
-        value = spec.load_default
     shown = value if value in keys else ""
     return shown, shown == "" and "" not in keys
+
+
+def _initial(spec: fields.Field) -> Any:
+    """Return what a field shows before anything is entered: its default, if it has one."""
+    if INITIAL in spec.metadata:
+        return spec.metadata[INITIAL]
+    default = spec.load_default
+    return default if isinstance(default, str | int | float | bool) else None
 
 
 def _checked(value: Any) -> bool:

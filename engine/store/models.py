@@ -180,6 +180,9 @@ class WorkItem(Base):
     #: only the users named in ``allowed_users`` may take the task (kept as a column so
     #: an inbox finds the tasks open to a whole group by index)
     named: Mapped[bool] = mapped_column(default=False)
+    #: every group a member of which may take the task, ``role`` first, when there are
+    #: several (``camunda:candidateGroups``); None when ``role`` is the only one
+    groups: Mapped[list[str] | None] = mapped_column(JSON)
 
     __table_args__ = (
         # An inbox reads one range per (group, department) it may see, oldest first.
@@ -222,6 +225,31 @@ class WorkItemUser(Base):
 
     __table_args__ = (
         Index("ix_work_item_users_user", "username", "kind", "task_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+
+class WorkItemGroup(Base):
+    """A further group a work item is for, besides its ``role`` (its first group).
+
+    Kept beside ``work_items.groups`` so that an inbox finds, by index and in
+    page order, the tasks open to one of its groups through a further group.
+    Only tasks with several groups have rows here: a step of a one-group task
+    writes nothing more.
+    """
+
+    __tablename__ = "work_item_groups"
+
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    #: the work item's ``created_at``, so that a group's tasks are read oldest first
+    created_at: Mapped[str] = mapped_column(String(40), primary_key=True)
+    task_id: Mapped[str] = mapped_column(
+        ForeignKey("work_items.task_id", ondelete="CASCADE", name="fk_work_item_groups_task"),
+        primary_key=True,
+    )
+
+    __table_args__ = (
+        Index("ix_work_item_groups_task", "task_id"),
         {"sqlite_with_rowid": False},
     )
 

@@ -51,6 +51,7 @@ from .models import (
     UserRole,
     WaitingEvent,
     WorkItem,
+    WorkItemGroup,
     WorkItemUser,
     table_of,
 )
@@ -59,6 +60,8 @@ _INSTANCES = table_of(ProcessInstance)
 _WORK_ITEMS = table_of(WorkItem)
 _ITEM_USERS = table_of(WorkItemUser)
 _NAMED = _ITEM_USERS.alias("named")
+_ITEM_GROUPS = table_of(WorkItemGroup)
+_FURTHER = _ITEM_GROUPS.alias("further")
 _EVENTS = table_of(Event)
 
 
@@ -116,6 +119,13 @@ class WorkItemRow:
     due_provisional: bool = False
     department: str | None = None
     returned: str | None = None
+    #: every group a member of which may take the task, ``role`` first, when there are
+    #: several; None when ``role`` is the only one
+    groups: list[str] | None = None
+
+    def further_groups(self) -> list[str]:
+        """Return the groups the task is for besides ``role`` (none for most tasks)."""
+        return [g for g in self.groups or () if g != self.role]
 
 
 @dataclass
@@ -143,6 +153,9 @@ class InboxReader:
     username: str
     roles: frozenset[str]
     department: str | None
+    #: whether any task is open to one of his groups through a further group
+    #: (``Repository.further_groups``): only then are those read too
+    further: bool = True
 
     def parameters(self, after: InboxKey | None, limit: int) -> dict[str, Any]:
         """Return the values the inbox query binds for him."""
@@ -155,39 +168,55 @@ class InboxReader:
 
     def visible(self, after: InboxKey | None) -> Subquery:
         """Select (task_id, claimed-last flag, created_at) of the tasks he may take."""
-        return _visible(len(self.roles), self.department is not None, after[0] if after else None)
+        return _visible(
+            len(self.roles),
+            self.department is not None,
+            after[0] if after else None,
+            self.further,
+        )
 
 
 @lru_cache(maxsize=64)
-def _visible(roles: int, has_department: bool, after_flag: int | None) -> Subquery:
+def _visible(
+    roles: int, has_department: bool, after_flag: int | None, further_groups: bool = True
+) -> Subquery:
     """Build the inbox query of one shape, its values left as parameters.
 
-    The same rules as ``access.may_see``: his group, his department or none,
-    unclaimed or claimed by him, not excluded, and named if the task names
-    users.  Each part reads one index range in page order and stops after
-    ``limit`` rows past the page's start, so a page costs the same however
-    many tasks his groups have.  Built once per shape: building it costs
-    more than running it.
+    The same rules as ``access.may_see``: one of his groups (the task's first,
+    or a further one), his department or none, unclaimed or claimed by him,
+    not excluded, and named if the task names users.  Each part reads one
+    index range in page order and stops after ``limit`` rows past the page's
+    start, so a page costs the same however many tasks his groups have.
+    Without ``further_groups`` (no task is open to his groups through a
+    further group) the parts that find those are left out.  Built once per
+    shape: building it costs more than running it.
     """
-    items, users = _WORK_ITEMS.c, _ITEM_USERS.c
+    items, users, further = _WORK_ITEMS.c, _ITEM_USERS.c, _ITEM_GROUPS.c
     username: BindParameter[str] = bindparam("username")
     role_names: list[BindParameter[str]] = [bindparam(f"role_{i}") for i in range(roles)]
     departments: list[ColumnElement[bool]] = [items.department.is_(None)]
     if has_department:
         departments.append(items.department == bindparam("department"))
     not_excluded = ~_named(items.task_id, "excluded", username)
-    claimed, grouped, named = _ORDERS
-    parts: list[tuple[int, Select[Any], tuple[Any, ...]]] = [
+    claimed, grouped, named, further_order = _ORDERS
+    in_page = (items.created_at, items.task_id)
+    parts: list[tuple[int, Select[Any], tuple[Any, ...], tuple[Any, Any]]] = [
         (
             0,
             select(items.task_id).where(
                 items.claimed_by == username,
-                items.role.in_(role_names),
+                or_(
+                    items.role.in_(role_names),
+                    _further(items.created_at, items.task_id, role_names),
+                )
+                if further_groups
+                else items.role.in_(role_names),
                 or_(*departments),
                 or_(items.named == false(), _named(items.task_id, "allowed", username)),
                 not_excluded,
             ),
             claimed,
+            in_page,
         ),
         *(
             (
@@ -200,9 +229,37 @@ def _visible(roles: int, has_department: bool, after_flag: int | None) -> Subque
                     not_excluded,
                 ),
                 grouped,
+                in_page,
             )
             for role in role_names
             for department in departments
+        ),
+        # A task open to one of his groups through a further group, named or not: read
+        # from that group's rows, in page order (left out when no task has such a row,
+        # as with tasks of one group only).  A task whose first group is his is read by
+        # the other parts, one with several further groups of his only from the first.
+        *(
+            (
+                1,
+                select(items.task_id)
+                .select_from(_ITEM_GROUPS.join(_WORK_ITEMS, items.task_id == further.task_id))
+                .where(
+                    further.role == role,
+                    items.role.not_in(role_names),
+                    *(
+                        [~_further(further.created_at, further.task_id, role_names[:i])]
+                        if i
+                        else []
+                    ),
+                    or_(items.named == false(), _named(items.task_id, "allowed", username)),
+                    or_(*departments),
+                    items.claimed_by.is_(None),
+                    not_excluded,
+                ),
+                further_order,
+                (further.created_at, further.task_id),
+            )
+            for i, role in enumerate(role_names if further_groups else ())
         ),
         (
             1,
@@ -217,17 +274,17 @@ def _visible(roles: int, has_department: bool, after_flag: int | None) -> Subque
                 not_excluded,
             ),
             named,
+            in_page,
         ),
     ]
     arms = []
-    for flag, part, order in parts:
+    for flag, part, order, position in parts:
         if after_flag is not None and flag < after_flag:
             continue  # the page began after every task of this part
         query = part.with_only_columns(*_WORK_ITEM_COLUMNS, literal(flag).label("flag"))
         if flag == after_flag:
             query = query.where(
-                tuple_(items.created_at, items.task_id)
-                > tuple_(bindparam("after_at"), bindparam("after_id"))
+                tuple_(*position) > tuple_(bindparam("after_at"), bindparam("after_id"))
             )
         # Ordered by the whole index the part reads (its leading columns are constant
         # here), so that PostgreSQL too walks that index in order and stops at the
@@ -237,7 +294,8 @@ def _visible(roles: int, has_department: bool, after_flag: int | None) -> Subque
     return union_all(*arms).subquery("visible")
 
 
-#: the order each kind of part reads its index in: claimed, open to a group, named
+#: the order each kind of part reads its index in: claimed, open to a group, named,
+#: open to a group through a further group
 _ORDERS = (
     (_WORK_ITEMS.c.claimed_by, _WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id),
     (
@@ -248,7 +306,25 @@ _ORDERS = (
         _WORK_ITEMS.c.task_id,
     ),
     (_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id),
+    (_ITEM_GROUPS.c.role, _ITEM_GROUPS.c.created_at, _ITEM_GROUPS.c.task_id),
 )
+
+
+def _further(created_at: Any, task_id: Any, roles: Sequence[Any]) -> ColumnElement[bool]:
+    """Tell whether a task is open to one of ``roles`` through a further group.
+
+    A lookup of ``work_item_groups``' primary key (group, creation time, task)
+    per group.
+    """
+    return (
+        exists()
+        .where(
+            _FURTHER.c.role.in_(roles),
+            _FURTHER.c.created_at == created_at,
+            _FURTHER.c.task_id == task_id,
+        )
+        .correlate_except(_FURTHER)
+    )
 
 
 def _named(task_id: Any, kind: str, username: BindParameter[str]) -> Exists:
@@ -285,6 +361,15 @@ def _inbox_page(visible: Subquery) -> Select[Any]:
 def _inbox_count(visible: Subquery) -> Select[Any]:
     # Each part stops at the cap, so the count reads at most that many rows a part.
     return select(func.count()).select_from(visible)
+
+
+def _of_group(role: str, further: bool) -> ColumnElement[bool]:
+    """Tell whether a work item is for a group: its first, or (if ``further``) a further one."""
+    items = _WORK_ITEMS.c
+    if not further:
+        return items.role == role
+    through = select(_ITEM_GROUPS.c.task_id).where(_ITEM_GROUPS.c.role == role)
+    return or_(items.role == role, items.task_id.in_(through))
 
 
 def _columns(table: Any, row_type: type) -> list[Any]:
@@ -400,6 +485,12 @@ _SET_DUE = (
 _DELETE_WORK_ITEM = delete(_WORK_ITEMS).where(_WORK_ITEMS.c.task_id == bindparam("task_id"))
 _INSERT_WORK_ITEM = insert(_WORK_ITEMS)
 _INSERT_ITEM_USERS = insert(_ITEM_USERS)
+_INSERT_ITEM_GROUPS = insert(_ITEM_GROUPS)
+_FURTHER_GROUPS_OF = (
+    select(_ITEM_GROUPS.c.task_id)
+    .where(_ITEM_GROUPS.c.role.in_(bindparam("roles", expanding=True)))
+    .limit(1)
+)
 _INSERT_EVENT = insert(_EVENTS)
 _EVENTS_OF_INSTANCE = (
     select(*_EVENT_COLUMNS)
@@ -643,6 +734,15 @@ class Repository:
         result = self.connection.execute(_WORK_ITEMS_OF_INSTANCE, {"instance_id": instance_id})
         return [WorkItemRow(*r) for r in result]
 
+    def further_groups(self, roles: Iterable[str]) -> bool:
+        """Tell whether any task is open to one of these groups through a further group.
+
+        One probe of ``work_item_groups``' key: most inboxes then read only the
+        parts of tasks' first groups.
+        """
+        found = self.connection.execute(_FURTHER_GROUPS_OF, {"roles": sorted(roles)})
+        return found.first() is not None
+
     def inbox_items(
         self, who: InboxReader, after: InboxKey | None, limit: int
     ) -> list[tuple[WorkItemRow, str, int, str | None]]:
@@ -668,10 +768,13 @@ class Repository:
     def open_work_items(
         self, after: tuple[str, str] | None, limit: int, role: str | None = None
     ) -> list[tuple[WorkItemRow, str, int, str | None]]:
-        """Return a page of all work items, oldest first, with process id, version and subject."""
+        """Return a page of all work items, oldest first, with process id, version and subject.
+
+        With ``role``, those for that group: as their first group or a further one.
+        """
         query = _LISTED_ITEMS
         if role:
-            query = query.where(_WORK_ITEMS.c.role == role)
+            query = query.where(_of_group(role, self.further_groups([role])))
         if after is not None:
             query = query.where(
                 tuple_(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id) > tuple_(*after)
@@ -683,10 +786,10 @@ class Repository:
         ]
 
     def open_work_items_count(self, cap: int, role: str | None = None) -> int:
-        """Count the open work items (of one group, if given), up to ``cap``."""
+        """Count the open work items (for one group, if given), up to ``cap``."""
         query = select(_WORK_ITEMS.c.task_id)
         if role:
-            query = query.where(_WORK_ITEMS.c.role == role)
+            query = query.where(_of_group(role, self.further_groups([role])))
         return self._count_upto(query, cap)
 
     def _count_upto(self, query: Select[Any], cap: int) -> int:
@@ -739,6 +842,7 @@ class Repository:
         """Insert work items for newly ready tasks."""
         values = []
         named = []
+        grouped = []
         for item in items:
             values.append({**_values(item), "named": item.allowed_users is not None})
             named += [
@@ -749,10 +853,17 @@ class Repository:
                 )
                 for user in users
             ]
+            # Only a task with several groups writes rows here: most write none.
+            grouped += [
+                {"role": group, "created_at": item.created_at, "task_id": item.task_id}
+                for group in dict.fromkeys(item.further_groups())
+            ]
         if values:
             self._run(_INSERT_WORK_ITEM, values)
         if named:
             self._run(_INSERT_ITEM_USERS, named)
+        if grouped:
+            self._run(_INSERT_ITEM_GROUPS, grouped)
 
     def add_participant(self, instance_id: int, username: str) -> None:
         """Record that ``username`` worked on the instance (he may read it from now on)."""
