@@ -459,8 +459,8 @@ class _Rewrite:
                 continue
             name, spec, is_required, validators, metadata = made
             if metadata.pop(READONLY, False):
-                # shown, never edited: the form leaves it out, so the value stays as it is
-                continue
+                # shown with the case's value, never edited: JSON Schema's readOnly
+                spec, is_required = {**spec, "readOnly": True}, False
             properties[name] = spec
             if is_required:
                 required.append(name)

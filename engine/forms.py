@@ -32,9 +32,9 @@ REQUIRED: ErrorMessages = {"required": Problem("form.required")}
 TOO_LONG = Problem("form.too_long")
 
 
-#: the metadata key of a required field's initial value (marshmallow's defaults are for
-#: fields that may be left out)
-INITIAL = "initial"
+#: the metadata key of a field's initial value, what a form shows before anything is
+#: entered (marshmallow's own defaults are only for fields that may be left out)
+INITIAL = "default"
 
 
 class FormSchema(Schema):

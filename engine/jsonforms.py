@@ -57,6 +57,9 @@ def _field(spec: dict[str, Any], required: bool) -> fields.Field[Any]:
     given: dict[str, Any] = (
         {"required": True} if required else {"load_default": spec.get("default")}
     )
+    if spec.get("readOnly") is True:
+        # Shown with the case's value and never taken from what is posted.
+        given = {"dump_only": True}
     if required and spec.get("default") is not None:
         # A required field may not be left empty, yet starts with its default filled in.
         metadata[INITIAL] = spec["default"]

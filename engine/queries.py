@@ -27,6 +27,7 @@ from .clock import local_day_start
 from .definitions import labels, named_labels
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .extensions import NS
+from .forms import INITIAL
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
 from .store.models import Attachment, Participant, ProcessInstance, User, UserRole, WorkItem
@@ -396,7 +397,7 @@ class Queries:
         schema = forms.schema(item.form, compiled.json_forms)
         opinions = forms.opinion_fields(item.form)
         values: dict[str, Any] = {
-            name: None if name in opinions else data.get(name, f.metadata.get("default"))
+            name: None if name in opinions else data.get(name, f.metadata.get(INITIAL))
             for name, f in schema.fields.items()
         }
         values |= {name: data.get(name) for name in schema.FILE_FIELDS}
@@ -436,7 +437,7 @@ class Queries:
         if rules is None:
             raise ConflictError("process.no_draft", process=process_id)
         schema = self._engine.forms.schema(rules.form, compiled.json_forms)
-        values = {name: f.metadata.get("default") for name, f in schema.fields.items()}
+        values = {name: f.metadata.get(INITIAL) for name, f in schema.fields.items()}
         labels = dict(rules.labels) or None
         return DraftFormView(process_id, rules.name, labels, rules.form, schema, values)
 

@@ -271,3 +271,19 @@ def test_the_admin_may_hand_the_task_to_a_member_of_any_of_its_groups(app: Flask
     page = Browser(app.test_client()).login("admin").get("/admin/tasks")
     offered = re.findall(r'<option value="([^"]+)"', page)
     assert {"mia", "ann"} <= set(offered)
+
+
+def test_a_third_party_task_page_shows_the_read_only_case_and_links_its_history(
+    app: Flask,
+) -> None:
+    engine = app.config["ENGINE"]
+    engine.users.add("ann", ["accounting"], "安", "demo", new_groups=True)
+    engine.deploy_files(invoice_files())
+    instance = engine.start("camunda_invoice_approvers", "wangwu", {**START, "amount": 900})
+    ann = Browser(app.test_client()).login("ann")
+    page = ann.get(f"/tasks/{instance.ready_tasks[0].task_id}")
+    assert re.search(r'<input type="text" id="f-amount" value="900" readonly', page)
+    assert "审签单" not in page and "稿号" not in page  # the domain's documents have those
+    history = re.search(r'href="(/audit/instances/\d+)"', page)
+    assert history is not None
+    assert "Invoice approvers" in ann.get(history.group(1))  # the history of a case open to him

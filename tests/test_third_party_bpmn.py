@@ -192,8 +192,16 @@ def test_a_camunda_start_form_decision_and_several_candidate_groups_deploy_and_r
     # COLLECT result went into camunda:resultVariable as collectEntries maps it
     assert instance.data["approverGroups"] == ["accounting", "management", "sales"]
     (task,) = instance.ready_tasks
-    form = core.queries.task_form(task.task_id, "mia").form
-    assert list(form.fields) == ["approved"]  # the read-only amount is shown, not edited
+    task_form = core.queries.task_form(task.task_id, "mia")
+    # the read-only amount is shown with the case's value, never taken from a post
+    assert [(n, f.dump_only) for n, f in task_form.form.fields.items()] == [
+        ("amount", True),
+        ("approved", False),
+    ]
+    with create_app({"ENGINE": core, "SECRET_KEY": "x"}).test_request_context():
+        (amount, approved) = formview.build(task_form.form, task_form.values, {})
+    assert (amount.widget, amount.value) == ("readonly", "800")
+    assert approved.widget == "checkbox"
     done = core.complete_task(task.task_id, "mia", {"approved": True, "amount": 1})
     assert done.status == "completed" and done.data["amount"] == 800
 

@@ -60,7 +60,11 @@ def build(
         if value is None:
             value = _initial(spec)
         placeholder = False
-        if choices:
+        if spec.dump_only:
+            # Shown as the case has it, never posted (the engine takes nothing for it).
+            widget = "readonly"
+            value = _shown(spec, value, choices)
+        elif choices:
             widget = "select"
             value, placeholder = _selected(spec, value, [key for key, _ in choices])
         elif isinstance(spec, fields.Boolean):
@@ -109,6 +113,15 @@ def _selected(spec: fields.Field, value: Any, keys: list[str]) -> tuple[str, boo
     """
     shown = value if value in keys else ""
     return shown, shown == "" and "" not in keys
+
+
+def _shown(spec: fields.Field, value: Any, choices: list[tuple[str, str]]) -> str:
+    """Return a read-only field's value as its reader sees it: a choice by its label."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(spec, fields.Boolean):
+        return pick("是", "Yes") if _checked(value) else pick("否", "No")
+    return dict(choices).get(str(value), str(value))
 
 
 def _initial(spec: fields.Field) -> Any:

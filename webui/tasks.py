@@ -135,6 +135,9 @@ def task(task_id: str) -> ResponseReturnValue:
     page = render_template(
         "task.html",
         view=view,
+        # a task of a process not the domain's (a deployed third-party BPMN): no approval
+        # sheet or draft number, which only the domain's documents have; its history instead
+        generic=view.task.form not in engine.domain.forms,
         fields=fields_,
         errors=errors,
         request_view=request_view,
