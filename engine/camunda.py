@@ -34,6 +34,7 @@ element and the reason, rather than deployed to fail when it is reached.
 
 from __future__ import annotations
 
+import ast
 import copy
 import hashlib
 import keyword
@@ -604,9 +605,13 @@ class _Rewrite:
         source = (expr.text or "").strip()
         language = (expr.get("language") or "").strip().lower()
         what = etree.QName(expr).localname
-        if language in ("python", "py"):
+        if language in PYTHON_FORMATS:
             return
         if language not in ("", "juel"):
+            if self.python and language not in OTHER_LANGUAGES:
+                # drawn for SpiffWorkflow's Camunda dialect, which evaluates every expression
+                # as Python whatever language it names (as it runs every script format)
+                return
             self.problem(
                 expr, f"the {what} is written in {language!r}: only JUEL and python are run"
             )
@@ -675,13 +680,10 @@ class _Rewrite:
             )
         elif task.get(_c("resource")) is not None:
             reason = "its script is an external resource (camunda:resource), not in the file"
-        elif task.get(_c("resultVariable")) is not None:
-            reason = (
-                "camunda:resultVariable is not supported: "
-                "a python script assigns its variables itself"
-            )
         elif script is None:
             reason = "it has no script"
+        elif task.get(_c("resultVariable")) is not None:
+            reason = _script_result(task, script)
         if reason is None:
             return
         self.problem(task, f"script task: {reason}")
@@ -1161,6 +1163,33 @@ def _drop(element: Any) -> None:
         element.getparent().remove(element)
     elif etree.QName(element).localname not in ("process", "definitions"):
         _neutralize(element)
+
+
+def _script_result(task: Any, script: Any) -> str | None:
+    """Give a python script's ``camunda:resultVariable`` the value of its last expression.
+
+    Camunda stores a script's value in the variable; a python script's value is
+    that of its last statement when this is an expression (``total = a + b`` has
+    none and leaves the variable alone, as SpiffWorkflow's Camunda parser, which
+    ignores the attribute, would). The script is rewritten to assign it itself.
+    """
+    variable = (task.attrib.pop(_c("resultVariable")) or "").strip()
+    if not variable.isidentifier() or keyword.iskeyword(variable):
+        return f"camunda:resultVariable {variable!r} must be a variable name"
+    source = script.text or ""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None  # the sandbox's deploy check names the syntax error
+    if not body or not isinstance(body[-1], ast.Expr):
+        return None
+    last = body[-1]
+    # Python numbers lines at \r\n, \r and \n only (str.splitlines knows more breaks)
+    lines = re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", source)
+    at = sum(len(line) for line in lines[: last.lineno - 1])
+    at += len(lines[last.lineno - 1].encode()[: last.col_offset].decode())
+    script.text = f"{source[:at]}{variable} = {source[at:]}"
+    return None
 
 
 def _neutralize(element: Any) -> None:

@@ -322,6 +322,10 @@ class _Checker:
         role = groups[0]
         schema_file = properties.get(jsonforms.FORM_FILE_PROPERTY)
         named = jsonforms.PREFIX + schema_file if schema_file else ""
+        if named and named not in self.rules.forms:
+            # SpiffWorkflow leaves forms to the application and runs such a task without
+            # its file: a JSON Schema not deployed with the BPMN gives the confirmation form.
+            named = CONFIRM
         form = properties.get(FORM_PROPERTY, "") or named or CONFIRM
         if form not in self.rules.forms:
             known = ", ".join(sorted(self.rules.forms))
