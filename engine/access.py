@@ -88,33 +88,18 @@ def holds(held: set[str], item: WorkItemRow) -> bool:
     A task is for its ``role`` and, when the BPMN names several groups
     (``camunda:candidateGroups``), for each of the others too.
     """
-    return any(group == ANYONE or group in held for group in item.groups or (item.role,))
-
-
-def start_groups(compiled: CompiledDefinition, process_id: str) -> tuple[str, ...]:
-    """Return every group a member of which may start the process (none: anyone may)."""
-    groups = compiled.start_groups.get(process_id)
-    if groups:
-        return groups
-    first = compiled.start_roles.get(process_id)
-    return (first,) if first is not None else ()
-
-
-def may_start(held: set[str], groups: Iterable[str]) -> bool:
-    """Tell whether someone with these groups may start a process open to ``groups``.
-
-    No groups, or the group of anyone, leave it open to everyone signed in.
-    """
-    named = set(groups)
-    return not named or ANYONE in named or bool(held & named)
+    return any(group == ANYONE or group in held for group in item.every_group())
 
 
 def check_may_start(
     username: str | None, held: set[str], compiled: CompiledDefinition, process_id: str
 ) -> None:
-    """Raise ``PermissionDeniedError`` unless the user holds a group that may start the process."""
-    groups = start_groups(compiled, process_id)
-    if not may_start(held, groups):
+    """Raise ``PermissionDeniedError`` unless the user holds a group that may start the process.
+
+    A process that names no group, or the group of anyone, is open to everyone signed in.
+    """
+    groups = compiled.start_groups.get(process_id, ())
+    if groups and ANYONE not in groups and held.isdisjoint(groups):
         group = groups[0] if len(groups) == 1 else list(groups)
         raise PermissionDeniedError("process.not_your_group", user=username, group=group)
 
@@ -132,8 +117,9 @@ def may_see(username: str, item: WorkItemRow, department: str | None) -> bool:
 def check_may_work(repo: Repository, username: str, held: set[str], item: WorkItemRow) -> None:
     """Raise ``PermissionDeniedError`` unless the user may take the task."""
     if not holds(held, item):
-        groups = item.groups if item.further_groups() else item.role
-        raise PermissionDeniedError("task.not_your_group", user=username, group=groups)
+        raise PermissionDeniedError(
+            "task.not_your_group", user=username, group=item.groups or item.role
+        )
     if item.department is not None and repo.department(username) != item.department:
         raise PermissionDeniedError("task.other_department", department=item.department)
     if username in item.excluded_users:

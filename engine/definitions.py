@@ -94,17 +94,22 @@ class CompiledDefinition:
     processes: dict[str, ProcessInfo]
     user_tasks: dict[tuple[str, str], UserTaskRules]
     timers: dict[tuple[str, str], TimerRule]
-    start_roles: dict[str, str]
+    #: by process: every group a member of which may start it (its start event's lane, or
+    #: ``camunda:candidateStarterGroups``); a process not named is open to anyone
+    start_groups: dict[str, tuple[str, ...]]
     start_events: dict[str, tuple[str, ...]]
     _specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = field(repr=False)
     start_messages: dict[str, frozenset[str]] = field(default_factory=dict)
     json_forms: dict[str, FormSchema] = field(default_factory=dict, repr=False)
-    #: every group a member of which may start the process, ``start_roles``'s first
-    start_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: by process: the form of its start data (``camunda:formData`` on its start event),
     #: one of ``json_forms``
     start_forms: dict[str, str] = field(default_factory=dict)
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def start_roles(self) -> dict[str, str]:
+        """Return by process the first group that may start it (the one a lane names)."""
+        return {process_id: groups[0] for process_id, groups in self.start_groups.items()}
 
     def spec(self, process_id: str) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
         """Return the process spec and the specs of the processes it calls."""
@@ -215,7 +220,6 @@ class _Checker:
         self.problems: list[DefinitionProblem] = []
         self.user_tasks: list[UserTaskRules] = []
         self.timers: list[TimerRule] = []
-        self.start_roles: dict[str, str] = {}
         self.start_groups: dict[str, tuple[str, ...]] = {}
         self.start_events: dict[str, tuple[str, ...]] = {}
         self.start_messages: dict[str, frozenset[str]] = {}
@@ -247,12 +251,9 @@ class _Checker:
         self.start_events[process_id] = tuple(start.get("id") for start in starts)
         for start in starts:
             if start.get("id") in lane_of:
-                self.start_roles[process_id] = lane_of[start.get("id")]
-        if process_id not in self.start_roles and (groups := camunda.starter_groups(process)):
-            self.start_roles[process_id] = groups[0]
+                self.start_groups[process_id] = (lane_of[start.get("id")],)
+        if process_id not in self.start_groups and (groups := camunda.starter_groups(process)):
             self.start_groups[process_id] = groups
-        elif process_id in self.start_roles:
-            self.start_groups[process_id] = (self.start_roles[process_id],)
         # A plain start event fires the moment an instance is created, and SpiffWorkflow then
         # drops the process's other start events: a message can start only a process without.
         plain = any(
@@ -506,7 +507,6 @@ def compile_definition(
     )
     user_tasks: dict[tuple[str, str], UserTaskRules] = {}
     timers: dict[tuple[str, str], TimerRule] = {}
-    start_roles: dict[str, str] = {}
     start_groups: dict[str, tuple[str, ...]] = {}
     start_forms: dict[str, str] = {}
     start_events: dict[str, tuple[str, ...]] = {}
@@ -558,7 +558,6 @@ def compile_definition(
             user_tasks[(task_rules.process_id, task_rules.element_id)] = task_rules
         for timer in checker.timers:
             timers[(timer.process_id, timer.element_id)] = timer
-        start_roles.update(checker.start_roles)
         start_groups.update(checker.start_groups)
         start_events.update(checker.start_events)
         start_messages.update(checker.start_messages)
@@ -605,12 +604,11 @@ def compile_definition(
         processes,
         user_tasks,
         timers,
-        start_roles,
+        start_groups,
         start_events,
         specs,
         start_messages=start_messages,
         json_forms=json_forms,
-        start_groups=start_groups,
         start_forms=start_forms,
     )
 

@@ -58,7 +58,7 @@ class FormSchema(Schema):
         return {}
 
     def filled_in(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Return ``data`` with the initial value of each required field it leaves out."""
+        """Return ``data`` with the initial value of each field it leaves out that has one."""
         initial = {
             name: spec.metadata[INITIAL]
             for name, spec in self.fields.items()

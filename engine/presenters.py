@@ -47,7 +47,7 @@ def task_view(
         item.labels,
         item.due_provisional,
         item.returned,
-        tuple(item.groups or (item.role,)),
+        item.every_group(),
     )
 
 

@@ -270,11 +270,19 @@ class WorkflowEngine:
             held = roles_of(repo, actor) if actor is not None else None
             if held is not None:
                 self.check_not_desk(process_id)
+            latest = self._latest(repo, process_id)
+            compiled = latest[2]
+            if held is not None:
+                check_may_start(actor, held, compiled, process_id)
             if prepare is not None:
                 initial |= self._start_data(prepare(repo.connection))
-            step = self._new_instance(repo, process_id, actor, initial, moment, now)
-            if held is not None:
-                check_may_start(actor, held, step.compiled, process_id)
+            if (form := compiled.start_forms.get(process_id)) is not None:
+                # The BPMN's own start form (Camunda's formData on the start event) checks
+                # what it names, as a task's form does, with its defaults; a message that
+                # starts a process brings its payload instead.
+                filled = self.forms.schema(form, compiled.json_forms).filled_in(initial)
+                initial |= self.forms.validate(form, filled, extra=compiled.json_forms)
+            step = self._new_instance(repo, process_id, actor, initial, moment, now, latest)
             with self._running(step, repo):
                 advance(step.workflow, step)
             if then is not None:
@@ -298,18 +306,13 @@ class WorkflowEngine:
         initial: dict[str, Any],
         moment: datetime,
         now: str,
+        latest: tuple[int, str, CompiledDefinition] | None = None,
     ) -> Step:
-        """Insert a new instance of ``process_id`` with its start data; return its first step."""
-        latest = repo.latest_definition(process_id)
-        if latest is None:
-            raise NotFoundError("process.not_deployed", process=process_id)
-        definition_id, content_hash = latest
-        compiled = self.compiled(repo.connection, definition_id)
-        if (form := compiled.start_forms.get(process_id)) is not None:
-            # The BPMN's own start form (Camunda's formData on the start event): what a
-            # task's form checks, with its defaults; other start data pass as they are.
-            filled = self.forms.schema(form, compiled.json_forms).filled_in(initial)
-            initial = {**initial, **self.forms.validate(form, filled, extra=compiled.json_forms)}
+        """Insert a new instance of ``process_id`` with its start data; return its first step.
+
+        ``latest`` is the newest definition of the process, when the caller has read it.
+        """
+        definition_id, content_hash, compiled = latest or self._latest(repo, process_id)
         starts = compiled.start_events.get(process_id, ())
         instance = InstanceRow(
             id=0,
@@ -333,6 +336,14 @@ class WorkflowEngine:
         if actor:
             repo.add_participant(instance.id, actor)
         return self.first_step(instance, compiled, content_hash, initial, moment)
+
+    def _latest(self, repo: Repository, process_id: str) -> tuple[int, str, CompiledDefinition]:
+        """Return the newest deployed definition of a process: its id, hash and compiled form."""
+        latest = repo.latest_definition(process_id)
+        if latest is None:
+            raise NotFoundError("process.not_deployed", process=process_id)
+        definition_id, content_hash = latest
+        return definition_id, content_hash, self.compiled(repo.connection, definition_id)
 
     def first_step(
         self,

@@ -200,6 +200,9 @@ def test_a_member_of_the_second_start_group_may_start_the_process(
         core.start("camunda_invoice_approvers", "sam", START)
     assert refused.value.code == "process.not_your_group"
     assert refused.value.params["group"] == ["management", "accounting"]
+    # who may start is decided before what he sends: an outsider learns nothing of the form
+    with pytest.raises(PermissionDeniedError):
+        core.start("camunda_invoice_approvers", "sam", {})
 
 
 def test_a_task_with_one_group_writes_no_group_row(core: WorkflowEngine) -> None:
@@ -271,6 +274,7 @@ def test_the_admin_may_hand_the_task_to_a_member_of_any_of_its_groups(app: Flask
     page = Browser(app.test_client()).login("admin").get("/admin/tasks")
     offered = re.findall(r'<option value="([^"]+)"', page)
     assert {"mia", "ann"} <= set(offered)
+    assert "<td>management、accounting</td>" in page  # the groups it is for, each named
 
 
 def test_a_third_party_task_page_shows_the_read_only_case_and_links_its_history(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 
@@ -120,7 +121,7 @@ def _shown(spec: fields.Field, value: Any, choices: list[tuple[str, str]]) -> st
     if value is None or value == "":
         return "—"
     if isinstance(spec, fields.Boolean):
-        return pick("是", "Yes") if _checked(value) else pick("否", "No")
+        return _("是") if _checked(value) else _("否")
     return dict(choices).get(str(value), str(value))
 
 

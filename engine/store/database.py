@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from . import jsontext, wal
 
 SQLITE_FILE = "gongkai.sqlite3"
+#: how SQLite's writers begin: taking the write lock up front (see ``Database``)
+WRITER_BEGIN = "BEGIN IMMEDIATE"
 
 
 def instance_path() -> Path:
@@ -255,7 +257,7 @@ class Database:
             return cls(
                 url,
                 _sqlite_engine(url, begin="BEGIN"),
-                _sqlite_engine(url, begin="BEGIN IMMEDIATE"),
+                _sqlite_engine(url, begin=WRITER_BEGIN),
             )
         # A database host that stops answering fails a connection in seconds, not after
         # the operating system's TCP timeout of minutes.
@@ -303,7 +305,7 @@ class Database:
         connection = self._kept_writer()
         driver = connection.connection.driver_connection
         assert driver is not None
-        _driver_call("BEGIN IMMEDIATE", lambda: driver.execute("BEGIN IMMEDIATE"))
+        _driver_call(WRITER_BEGIN, lambda: driver.execute(WRITER_BEGIN))
         try:
             yield connection
         except BaseException:

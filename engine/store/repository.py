@@ -123,6 +123,10 @@ class WorkItemRow:
     #: several; None when ``role`` is the only one
     groups: list[str] | None = None
 
+    def every_group(self) -> tuple[str, ...]:
+        """Return every group a member of which may take the task, ``role`` first."""
+        return tuple(self.groups) if self.groups else (self.role,)
+
     def further_groups(self) -> list[str]:
         """Return the groups the task is for besides ``role`` (none for most tasks)."""
         return [g for g in self.groups or () if g != self.role]
@@ -583,7 +587,9 @@ class Repository:
         same statement as the roles (a step's first read).
         """
         if self.row_locks:
-            return self.roles(username), self.task_with_instance(task_id)
+            # The task's instance is locked for the step: not for someone who is nobody.
+            held = self.roles(username)
+            return held, self.task_with_instance(task_id) if held is not None else None
         rows = self._run(_TASK_WITH_ROLES, {"task_id": task_id, "username": username}).all()
         if not rows:
             return self.roles(username), None
