@@ -88,3 +88,27 @@ def test_granting_a_role_is_refused_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'g.sqlite3'}"
     result = CliRunner(env={"GONGKAI_DATABASE_URL": url}).invoke(main, ["db", "grant", "app"])
     assert result.exit_code == 1 and "PostgreSQL only" in result.output
+
+
+@pytest.mark.postgres
+def test_migrations_analyze_only_gongkais_own_tables(owner_url: str, tmp_path: Path) -> None:
+    """Another schema's table, locked by its application, neither waits for nor blocks gongkai.
+
+    A bare ANALYZE would take every table of the database and wait here (and can
+    deadlock with that application's DDL).
+    """
+    with fresh_database_url("postgres", tmp_path / "other") as other_url:
+        neighbour = sqlalchemy.create_engine(other_url)
+        try:
+            with neighbour.begin() as conn:
+                conn.exec_driver_sql("CREATE TABLE theirs (n integer)")
+            with neighbour.begin() as conn:
+                # What its DDL holds (a foreign key being added, say): ANALYZE must wait for it.
+                conn.exec_driver_sql("LOCK TABLE theirs IN SHARE ROW EXCLUSIVE MODE")
+                db = Database.connect(f"{owner_url}%20-clock_timeout%3D2s")
+                try:
+                    schema.upgrade(db)  # migrates, then refreshes the statistics
+                finally:
+                    db.dispose()
+        finally:
+            neighbour.dispose()

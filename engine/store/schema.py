@@ -45,7 +45,15 @@ def optimize(db: Database) -> None:
             connection.exec_driver_sql("PRAGMA analysis_limit=1000")
             connection.exec_driver_sql("PRAGMA optimize=0x10002")
         else:
-            connection.exec_driver_sql("ANALYZE")
+            # Only gongkai's own tables: a bare ANALYZE takes every table of the database,
+            # other schemas' too, and can deadlock with another application's DDL there.
+            tables = connection.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            ).scalars()
+            quote = connection.dialect.identifier_preparer.quote_identifier
+            named = ", ".join(quote(table) for table in sorted(tables))
+            if named:
+                connection.exec_driver_sql(f"ANALYZE {named}")
 
 
 def current_revision(db: Database) -> str | None:
