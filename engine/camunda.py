@@ -64,6 +64,12 @@ from .juel import (
 from .restricted import ScriptRefused, check_source
 
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+#: the namespaces of the same extensions under older or other names: Camunda 7.0-7.3's
+#: (Activiti's, which Camunda's engine still reads), the one Camunda's own engine tests
+#: declare, and Flowable's (Activiti's attributes, renamed)
+ALIASES = frozenset(
+    {"http://activiti.org/bpmn", "http://camunda.org/bpmn", "http://flowable.org/bpmn"}
+)
 #: the prefix of the names of the forms made of ``camunda:formData``
 FORM_PREFIX = "camunda:"
 
@@ -163,15 +169,43 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
 
 
 def is_camunda(root: Any) -> bool:
-    """Tell whether a BPMN document is in Camunda's dialect (it uses Camunda's namespace)."""
-    if CAMUNDA in (root.nsmap or {}).values():
+    """Tell whether a BPMN document is in Camunda's dialect.
+
+    It is when it uses Camunda's namespace (or an alias of it), or when, drawn
+    for no SpiffWorkflow, it writes an expression in JUEL: ``${…}`` and
+    ``#{…}`` are never Python.
+    """
+    ours = {CAMUNDA, *ALIASES}
+    if ours & set((root.nsmap or {}).values()):
         return True
-    return any(
-        etree.QName(el).namespace == CAMUNDA
-        or any(a.startswith(f"{{{CAMUNDA}}}") for a in el.attrib)
-        for el in root.iter()
-        if isinstance(el.tag, str)
+    spiff = False
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        namespaces = {etree.QName(element).namespace}
+        namespaces.update(etree.QName(a).namespace for a in element.attrib if a.startswith("{"))
+        if namespaces & ours:
+            return True
+        spiff = spiff or SPIFF in namespaces
+    return not spiff and any(
+        (expression.text or "").strip().startswith(OPENERS)
+        for tag in (*EXPRESSION_TAGS, *TIMER_TAGS)
+        for expression in root.iter(_b(tag))
     )
+
+
+def _rename_aliases(root: Any) -> None:
+    """Move what an alias namespace names into Camunda's own (see ``ALIASES``)."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element)
+        if name.namespace in ALIASES:
+            element.tag = _c(name.localname)
+        for attribute in list(element.attrib):
+            qualified = etree.QName(attribute) if attribute.startswith("{") else None
+            if qualified is not None and qualified.namespace in ALIASES:
+                element.set(_c(qualified.localname), element.attrib.pop(attribute))
 
 
 def _c(name: str) -> str:
@@ -247,9 +281,9 @@ def translate(
     ``decisions`` are the DMN decisions deployed with it, by id: those a
     ``camunda:decisionRef`` may name.
     """
-    rewrite = _Rewrite(
-        copy.deepcopy(root), file, services, knows_group, strict_groups, decisions or {}
-    )
+    root = copy.deepcopy(root)
+    _rename_aliases(root)
+    rewrite = _Rewrite(root, file, services, knows_group, strict_groups, decisions or {})
     rewrite.run()
     return Translation(rewrite.root, rewrite.problems, rewrite.forms, rewrite.start_forms)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,9 @@ class CompiledDefinition:
     #: by process: the form of its start data (``camunda:formData`` on its start event),
     #: one of ``json_forms``
     start_forms: dict[str, str] = field(default_factory=dict)
+    #: by (process id, element id) of a call activity or subprocess: the elements whose
+    #: actors no task inside it may be for (its ``excludeActorsOf``, called processes too)
+    enclosing_exclusions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     @property
@@ -224,6 +227,7 @@ class _Checker:
         self.start_events: dict[str, tuple[str, ...]] = {}
         self.start_messages: dict[str, frozenset[str]] = {}
         self.calls: dict[str, list[tuple[str, str, str]]] = {}
+        self.enclosing_exclusions: dict[tuple[str, str], tuple[str, ...]] = {}
         self.message_names = {
             m.get("id"): m.get("name") or m.get("id") for m in root.iterfind("bpmn:message", NS)
         }
@@ -276,10 +280,30 @@ class _Checker:
         for tag in ("userTask", "manualTask"):
             for task in process.iter(f"{{{BPMN}}}{tag}"):
                 self._check_user_task(_container(task), task, lane_of, task_ids)
+        for tag in ENCLOSING_TAGS:
+            for activity in process.iter(f"{{{BPMN}}}{tag}"):
+                self._check_enclosing(_container(activity), activity, task_ids)
         for event in process.iter(f"{{{BPMN}}}boundaryEvent"):
             self._check_boundary_timer(_container(event), event)
         for task in process.iter(f"{{{BPMN}}}serviceTask"):
             self._check_service_task(task)
+
+    def _check_enclosing(self, process_id: str, activity: Any, task_ids: set[str]) -> None:
+        """Keep a call activity's or subprocess's ``excludeActorsOf`` for the tasks within.
+
+        A called process is drawn once for every caller, so it cannot name the
+        caller's tasks itself (the drafter must not review his own draft's
+        confidentiality): the caller's call activity names them for it.
+        """
+        excluded = _id_list(_properties(activity).get(EXCLUDE_PROPERTY, ""))
+        for other in excluded:
+            if other not in task_ids:
+                self.problem(
+                    activity.get("id"),
+                    f"'{EXCLUDE_PROPERTY}' names '{other}', which is not in this process",
+                )
+        if excluded:
+            self.enclosing_exclusions[(process_id, activity.get("id"))] = excluded
 
     def _check_boundary_timer(self, process_id: str, event: Any) -> None:
         kind = _properties(event).get(TIMER_KIND_PROPERTY)
@@ -394,7 +418,16 @@ class _Checker:
                 checks.append((expr.getparent(), expr.text or "", "eval"))
         # what a message, signal, error or escalation carries, and how a message is
         # correlated: expressions SpiffWorkflow evaluates when the event is thrown or caught
+        # (a message no event or task sends or receives correlates nothing: never evaluated)
+        used = {
+            element.get("messageRef")
+            for element in self.root.iter()
+            if isinstance(element.tag, str)
+            and element.tag != f"{{{BPMN}}}correlationPropertyRetrievalExpression"
+        }
         for retrieval in self.root.iter(f"{{{BPMN}}}correlationPropertyRetrievalExpression"):
+            if retrieval.get("messageRef") not in used:
+                continue
             for expr in retrieval:
                 if isinstance(expr.tag, str):
                     checks.append((retrieval, expr.text or "", "eval"))
@@ -416,6 +449,8 @@ class _Checker:
 
 #: the elements whose content SpiffWorkflow runs as a workflow of its own (a subprocess spec
 #: named by the element's id), so that their tasks belong to that id, not to the process
+#: the activities whose ``excludeActorsOf`` reaches the user tasks inside them
+ENCLOSING_TAGS = ("callActivity", "subProcess", "transaction", "adHocSubProcess")
 SUBPROCESS_TAGS = frozenset(
     f"{{{BPMN}}}{tag}" for tag in ("process", "subProcess", "transaction", "adHocSubProcess")
 )
@@ -511,10 +546,12 @@ def compile_definition(
     start_forms: dict[str, str] = {}
     start_events: dict[str, tuple[str, ...]] = {}
     start_messages: dict[str, frozenset[str]] = {}
+    enclosing_exclusions: dict[tuple[str, str], tuple[str, ...]] = {}
     calls: dict[str, list[tuple[str, str, str]]] = {}
     processes: dict[str, ProcessInfo] = {}
     defined: dict[str, str] = {}  # every process id, executable or not: the file defining it
     decisions = _decisions(files)
+    roots: list[tuple[str, Any]] = []  # each BPMN file's document, in SpiffWorkflow's dialect
     for name, text in sorted(files.items()):
         if name.endswith(".json"):
             continue
@@ -539,6 +576,7 @@ def compile_definition(
                 )
             )
             continue
+        _local_references(root)
         file_rules = known
         if camunda.is_camunda(root):
             # Camunda Modeler's dialect: rewritten into SpiffWorkflow's (engine/camunda.py)
@@ -551,6 +589,7 @@ def compile_definition(
             file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
             root = dialect.root
         _drop_empty_io_specifications(root)
+        roots.append((name, root))
         checker = _Checker(name, root, file_rules)
         checker.check()
         problems.extend(checker.problems)
@@ -561,6 +600,7 @@ def compile_definition(
         start_groups.update(checker.start_groups)
         start_events.update(checker.start_events)
         start_messages.update(checker.start_messages)
+        enclosing_exclusions.update(checker.enclosing_exclusions)
         for process, called in checker.calls.items():
             calls.setdefault(process, []).extend(called)
         for process in root.iterfind("bpmn:process", NS):
@@ -582,6 +622,7 @@ def compile_definition(
         except SpiffWorkflowException as exc:
             problems.append(DefinitionProblem(name, None, str(exc)))
     problems.extend(_recursive_calls(calls))
+    problems.extend(_unknown_references(roots))
     problems.extend(_decision_problems(parser))
     if not problems and not processes:
         problems.append(
@@ -610,6 +651,7 @@ def compile_definition(
         start_messages=start_messages,
         json_forms=json_forms,
         start_forms=start_forms,
+        enclosing_exclusions=enclosing_exclusions,
     )
 
 
@@ -720,6 +762,64 @@ def _drop_empty_io_specifications(root: Any) -> None:
     for spec in list(root.iter(f"{{{BPMN}}}ioSpecification")):
         if not any(isinstance(child.tag, str) for child in spec):
             spec.getparent().remove(spec)
+
+
+#: what names a message, signal, error or escalation: the element, its attribute, the kind
+_NAMED = (
+    ("messageEventDefinition", "messageRef", "message"),
+    ("sendTask", "messageRef", "message"),
+    ("receiveTask", "messageRef", "message"),
+    ("signalEventDefinition", "signalRef", "signal"),
+    ("errorEventDefinition", "errorRef", "error"),
+    ("escalationEventDefinition", "escalationRef", "escalation"),
+)
+
+
+def _unknown_references(roots: Sequence[tuple[str, Any]]) -> list[DefinitionProblem]:
+    """Return a problem for every event or task naming a message (signal…) no file defines."""
+    defined = {
+        (kind, element.get("id"))
+        for _, root in roots
+        for kind in {kind for _, _, kind in _NAMED}
+        for element in root.iter(f"{{{BPMN}}}{kind}")
+    }
+    problems = []
+    for file, root in roots:
+        for tag, attribute, kind in _NAMED:
+            for element in root.iter(f"{{{BPMN}}}{tag}"):
+                name = element.get(attribute)
+                if name and (kind, name) not in defined:
+                    owner = element if tag.endswith("Task") else element.getparent()
+                    problems.append(
+                        DefinitionProblem(
+                            file,
+                            owner.get("id"),
+                            f"{attribute} '{name}' names no {kind} in these files",
+                        )
+                    )
+    return problems
+
+
+def _local_references(root: Any) -> None:
+    """Write references given as qualified names into the file's own namespace as plain ids.
+
+    BPMN types most references as QNames, and Camunda's and other modelers write
+    them so (``messageRef="tns:newInvoice"``, ``tns`` naming the file's
+    ``targetNamespace``); SpiffWorkflow looks references up by id alone.  An id
+    holds no colon, so only such a reference changes; one into another namespace
+    stays as written (and is refused as unknown).
+    """
+    target = root.get("targetNamespace")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute, value in element.attrib.items():
+            if ":" not in value or "{" in attribute:
+                continue
+            if attribute.endswith("Ref") or attribute == "calledElement":
+                prefix, _, local = value.partition(":")
+                if target is not None and element.nsmap.get(prefix) == target:
+                    element.set(attribute, local)
 
 
 def _recursive_calls(calls: dict[str, list[tuple[str, str, str]]]) -> list[DefinitionProblem]:

@@ -20,6 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
@@ -1104,7 +1105,11 @@ class WorkflowEngine:
                 and compiled.leads_back(rules.process_id, completed, rules.element_id)
             ):
                 returned = _record_sent_back(step, task, rules, completed)
-            excluded = {a for e in rules.exclude_actors_of for a in instance.actors.get(e, [])}
+            excluded = {
+                a
+                for e in (*rules.exclude_actors_of, *enclosing_exclusions(task, compiled))
+                for a in instance.actors.get(e, [])
+            }
             allowed = (
                 sorted({a for e in rules.only_actors_of for a in instance.actors.get(e, [])})
                 if rules.only_actors_of
@@ -1389,6 +1394,26 @@ def _record_sent_back(step: Step, task: Task, rules: UserTaskRules, completed: s
         data["comment"] = task.data.get("comment", "")
     step.event("sent_back", None if automatic else step.actor, data)
     return "automatic" if automatic else "sent_back"
+
+
+def enclosing_exclusions(task: Task, compiled: CompiledDefinition) -> tuple[str, ...]:
+    """Return the elements whose actors the activities around a task keep from it.
+
+    A call activity's (or subprocess's) ``excludeActorsOf`` reaches every
+    task of the process it runs: the caller names its own tasks there.
+    """
+    if not compiled.enclosing_exclusions:
+        return ()
+    found: list[str] = []
+    workflow = task.workflow
+    while isinstance(workflow, BpmnSubWorkflow):
+        around = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        if around is None:
+            break
+        key = (around.workflow.spec.name, around.task_spec.bpmn_id)
+        found += compiled.enclosing_exclusions.get(key, ())
+        workflow = around.workflow
+    return tuple(found)
 
 
 def _subject(workflow: BpmnWorkflow, ready_tasks: list[Task]) -> str | None:

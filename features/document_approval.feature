@@ -11,18 +11,20 @@ Feature: Document approval (公文办理)
 
   Background:
     Given the users
-      | name  | roles             |
-      | zhang | drafter           |
-      | qian  | drafter           |
-      | chen  | drafter,dept_head |
-      | feng  | drafter,leader    |
-      | li    | dept_head         |
-      | liu   | dept_head         |
-      | wang  | office            |
-      | zhao  | leader            |
-      | sun   | secrecy_reviewer  |
-      | zhou  | publisher         |
-      | admin | admin             |
+      | name  | roles                    |
+      | zhang | drafter                  |
+      | qian  | drafter                  |
+      | chen  | drafter,dept_head        |
+      | feng  | drafter,leader           |
+      | li    | dept_head                |
+      | liu   | dept_head                |
+      | wang  | office                   |
+      | zhao  | leader                   |
+      | sun   | secrecy_reviewer         |
+      | zhou  | publisher                |
+      | ma    | drafter,secrecy_reviewer |
+      | tian  | drafter,publisher        |
+      | admin | admin                    |
     And the document approval workflow is deployed
 
   # -- 退文: automatic return of an incomplete draft ---------------------------------
@@ -137,7 +139,7 @@ Feature: Document approval (公文办理)
 
   # -- 回避: nobody reviews his own draft -----------------------------------------------
 
-  Scenario Outline: Nobody reviews or signs off his own draft (回避)
+  Scenario Outline: Nobody reviews, signs off, clears or publishes his own draft (回避)
     Given <author> has drafted a general document "本人起草的文件" marked proactive
     And the document has reached the <step>
     Then the <step> is offered to <others> but not to <author>
@@ -146,9 +148,11 @@ Feature: Document approval (公文办理)
     And the instance version and history are unchanged
 
     Examples:
-      | author | step              | others     |
-      | chen   | department review | li and liu |
-      | feng   | sign-off          | zhao       |
+      | author | step                   | others     |
+      | chen   | department review      | li and liu |
+      | feng   | sign-off               | zhao       |
+      | ma     | confidentiality review | sun        |
+      | tian   | publish task           | zhou       |
 
   # -- 处室审核: by the heads of the drafter's own department ----------------------------
 

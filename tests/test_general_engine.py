@@ -22,6 +22,7 @@ from engine import (
     WorkflowEngine,
 )
 from engine.clock import ManualClock
+from engine.definitions import compile_definition
 from engine.views import InstanceView
 from webui.cli import main
 
@@ -221,6 +222,51 @@ def test_a_call_activity_runs_the_called_process(core: WorkflowEngine) -> None:
     done = do(core, "clara", "inner_step", {"inner_note": "已办"})
     assert done.status == "completed"
     assert (done.data["case_no"], done.data["inner_note"]) == (7, "已办")
+
+
+def called_after_a_user_task(excluded: str) -> dict[str, str]:
+    """Return the call activity's files, its script a clerk's task, the call excluding some."""
+    given = files("call_activity.bpmn", "called_process.bpmn")
+    given["call_activity.bpmn"] = (
+        given["call_activity.bpmn"]
+        .replace('<bpmn:scriptTask id="prepare"', '<bpmn:userTask id="prepare"')
+        .replace(
+            "<bpmn:script>case_no = 7</bpmn:script>\n    </bpmn:scriptTask>", "</bpmn:userTask>"
+        )
+        .replace(
+            "<bpmn:incoming>flow_prepare_call_inner</bpmn:incoming>",
+            "<bpmn:extensionElements><spiffworkflow:properties>"
+            f'<spiffworkflow:property name="excludeActorsOf" value="{excluded}"/>'
+            "</spiffworkflow:properties></bpmn:extensionElements>"
+            "<bpmn:incoming>flow_prepare_call_inner</bpmn:incoming>",
+        )
+    )
+    return given
+
+
+def test_a_call_activity_keeps_the_callers_actors_from_the_called_tasks(
+    core: WorkflowEngine,
+) -> None:
+    # The called process is drawn once for every caller: the caller names who is kept out.
+    core.users.add("clive", ["clerk"])
+    core.deploy_files(called_after_a_user_task("prepare"))
+    instance = core.start("call_activity", "clara")
+    do(core, "clara", "prepare", {})
+    assert [t.element_id for t in core.queries.list_tasks("clara")] == []
+    (task,) = core.queries.list_tasks("clive")
+    with pytest.raises(PermissionDeniedError) as refused:
+        core.complete_task(task.task_id, "clara", {"inner_note": "自己办"})
+    assert refused.value.code == "task.own_work"
+    assert core.complete_task(task.task_id, "clive", {"inner_note": "已办"}).status == "completed"
+    assert core.replayer.replay_stored(instance.id).ok
+
+
+def test_a_call_activity_may_keep_out_only_actors_of_its_own_process() -> None:
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition(called_after_a_user_task("inner_step"))
+    (problem,) = refused.value.problems
+    assert problem.element_id == "call_inner"
+    assert problem.message == "'excludeActorsOf' names 'inner_step', which is not in this process"
 
 
 def test_a_process_that_calls_itself_is_refused_at_deployment(core: WorkflowEngine) -> None:

@@ -8,6 +8,7 @@ third-party tool or SpiffWorkflow's own examples write it, on a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
@@ -370,3 +371,81 @@ def test_start_data_are_checked_by_the_start_form_and_take_its_defaults(
             core.start("camunda_invoice_approvers", "clara", given)
         assert field in refused.value.errors
     assert len(core.queries.list_instances("camunda_invoice_approvers")) == 1  # nothing else began
+
+
+def test_a_camunda_7_0_file_runs_with_qualified_references_and_a_juel_duration(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    given = text("camunda7_activiti_namespace.bpmn")
+    assert 'xmlns:camunda="http://activiti.org/bpmn"' in given
+    core.deploy_files({"camunda7_activiti_namespace.bpmn": given})
+    (started,) = core.send_message("newInvoiceMessage").started
+    (task,) = core.queries.get_instance(started).ready_tasks
+    assert task.role == "clerk"  # camunda:candidateGroups in Activiti's namespace
+    assert core.complete_task(task.task_id, "clara", {"wait": "PT1H"}).status == "running"
+    clock.advance(minutes=59)
+    assert core.tick().timers_fired == 0
+    clock.advance(minutes=2)
+    assert core.tick().timers_fired == 1
+    assert core.queries.get_instance(started).status == "completed"
+    assert core.replayer.replay_stored(started).ok
+
+
+def test_flowable_names_camundas_attributes_in_its_own_namespace() -> None:
+    given = (
+        text("camunda7_activiti_namespace.bpmn")
+        .replace(
+            'xmlns:camunda="http://activiti.org/bpmn"', 'xmlns:flowable="http://flowable.org/bpmn"'
+        )
+        .replace("camunda:", "flowable:")
+    )
+    compiled = compile_definition({"flowable.bpmn": given})
+    rules = compiled.user_task("camunda7_invoice", "check")
+    assert rules is not None and rules.role == "clerk"
+
+
+@pytest.mark.parametrize(
+    ("reference", "named"),
+    [("tns:oldInvoice", "oldInvoice"), ("other:newInvoice", "other:newInvoice")],
+)
+def test_a_reference_to_a_message_no_file_defines_is_named(reference: str, named: str) -> None:
+    given = (
+        text("camunda7_activiti_namespace.bpmn")
+        .replace('messageRef="tns:newInvoice"', f'messageRef="{reference}"')
+        .replace('xmlns:tns="Examples"', 'xmlns:tns="Examples" xmlns:other="Elsewhere"')
+    )
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"invoice.bpmn": given})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "invoice_received"
+    assert problem.message == f"messageRef '{named}' names no message in these files"
+
+
+def test_a_file_using_no_extension_reads_a_juel_timer_date(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy_files({"juel_timer_no_extensions.bpmn": text("juel_timer_no_extensions.bpmn")})
+    due = clock.now + timedelta(hours=2)
+    instance = core.start("juel_timer", "clara", {"dueDate": due.isoformat()})
+    assert instance.status == "running" and not instance.ready_tasks
+    clock.advance(hours=1)
+    assert core.tick().timers_fired == 0
+    clock.advance(hours=1, minutes=1)
+    assert core.tick().timers_fired == 1
+    assert core.queries.get_instance(instance.id).status == "completed"
+
+
+def test_a_correlation_of_a_message_nothing_uses_is_not_checked(core: WorkflowEngine) -> None:
+    given = text("spiff_unused_correlation.bpmn")
+    core.deploy_files({"spiff_unused_correlation.bpmn": given})
+    (task,) = core.start("unused_correlation", "clara").ready_tasks
+    assert core.complete_task(task.task_id, "clara", {}).status == "completed"
+    used = given.replace(
+        '<bpmn:endEvent id="end" />',
+        '<bpmn:endEvent id="end"><bpmn:messageEventDefinition messageRef="response" />'
+        "</bpmn:endEvent>",
+    )
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"spiff_unused_correlation.bpmn": used})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "from_name" and "does not compile" in problem.message
