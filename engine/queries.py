@@ -41,6 +41,7 @@ from .views import (
     InstanceRowView,
     InstanceView,
     TaskFormView,
+    TaskOutcome,
     TaskPage,
     TaskView,
     TimelinePage,
@@ -337,6 +338,23 @@ class Queries:
         shown = tuple(event_view(e) for e in events[:limit])
         next_seq = shown[-1].seq + 1 if len(events) > limit else None
         return TimelinePage(_row_view(instance), shown, next_seq, names)
+
+    def task_outcome(self, task_id: str, instance_id: int, reader: str) -> TaskOutcome | None:
+        """Say what became of a task no longer open, to a reader of the instance it was in.
+
+        None when the reader may not read the instance (or there is none): a
+        link's word for which instance a task was in tells him nothing more.
+        """
+        with self._engine.store.read() as repo:
+            try:
+                self._instance(repo, instance_id, reader)
+            except (NotFoundError, PermissionDeniedError):
+                return None
+            # Read back from the newest event: found at once for a task just done.
+            completed = repo.completion_of(instance_id, task_id)
+            actors = [completed.actor] if completed and completed.actor else []
+            names = repo.display_names_of(actors)
+        return TaskOutcome(instance_id, event_view(completed) if completed else None, names)
 
     def verify_instance(self, instance_id: int, reader: str) -> tuple[bool, list[str], bool]:
         """Verify one instance for an auditor: (all well?, problems, checked against checkpoints?).

@@ -384,13 +384,26 @@ class UserDirectory:
     def get_with_stamp(self, username: str) -> tuple[UserView, str]:
         """Return an active user and a mark of his password, or raise ``NotFoundError``.
 
-        The mark changes whenever the password is set anew, and tells nothing
-        of it: a session keeps the mark it began with, and ends when they differ.
+        The mark changes whenever the password is set anew or the user signs
+        out, and tells nothing of the password: a session keeps the mark it
+        began with, and ends when they differ.
         """
         with self._store.read() as repo:
             view, row = self._view_and_row(repo.connection, username)
         stored = (row.password_hash or "").encode()
+        if row.signed_out:
+            # (Before anyone signed out the mark was the password's alone: kept so.)
+            stored += b":signed-out:%d" % row.signed_out
         return view, hashlib.sha256(b"gongkai-session:" + stored).hexdigest()[:32]
+
+    def sign_out(self, username: str) -> None:
+        """End every session of a user, this one and any copy of its cookie."""
+        with self._store.write() as repo:
+            repo.connection.execute(
+                update(_USERS)
+                .where(_USERS.c.username == username)
+                .values(signed_out=_USERS.c.signed_out + 1)
+            )
 
     def list(self) -> list[UserView]:
         """Return every user, by name."""
@@ -809,7 +822,8 @@ class UserDirectory:
         if retry:
             raise SignInThrottledError(retry)
         stored = row.password_hash if row is not None and row.active else None
-        matches = row is not None and self.secret_matches(stored, password)
+        # Hashed whoever is named: skipping it for a name nobody has would tell who exists.
+        matches = self.secret_matches(stored, password)
         renewed = self.hash_secret(password) if matches and self._outdated(stored) else None
         with self._store.write() as repo:
             conn = repo.connection

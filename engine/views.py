@@ -211,3 +211,16 @@ class TimelinePage:
     events: tuple[EventView, ...]
     next_seq: int | None
     names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """What became of a task no longer open, told to a reader of its instance.
+
+    ``completed`` is the event that completed it, if the history holds one
+    (a task withdrawn or cancelled with its instance has none).
+    """
+
+    instance_id: int
+    completed: EventView | None
+    names: dict[str, str]

@@ -26,7 +26,7 @@ from engine.sandbox import Sandbox, worker_environment
 from webui import create_app, get_engine
 from webui.auth import SIGNED_IN_AT
 
-from .web import Browser, task_link
+from .web import Browser, task_id_of, task_link
 
 #: numbers no row has: beyond PostgreSQL's integer, beyond SQLite's, and thousands of digits
 HUGE = (str(2**40), str(2**70), "9" * 5000, "-1", "0", "²⁰²⁶", "٢٠٢٦")
@@ -116,6 +116,23 @@ def test_signing_out_clears_the_session(app: Flask) -> None:
         assert set(session) <= {"lang", "_flashes"}
     browser.get("/login")
     assert browser.token != old_token
+
+
+def test_a_session_cookie_kept_after_signing_out_opens_nothing(app: Flask) -> None:
+    # Left on a shared computer, or copied before: the cookie is signed, not stored,
+    # so only the server's record of the sign-out can end it.
+    browser = Browser(app.test_client()).login("zhangsan")
+    copied = _session_cookie(browser.client)
+    elsewhere = Browser(app.test_client()).login("zhangsan")  # his other computer
+    assert browser.post("/logout") == "/login"
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    for client in (thief, elsewhere.client):
+        response = client.get("/mine")
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # Other users' sessions go on; signing in again opens a new one.
+    assert Browser(app.test_client()).login("lisi").client.get("/mine").status_code == 200
+    assert Browser(app.test_client()).login("zhangsan").client.get("/mine").status_code == 200
 
 
 def test_a_session_cookie_opens_the_account_only_for_the_session_hours(
@@ -316,7 +333,7 @@ def test_a_task_refused_to_someone_outside_its_group_names_no_one_working_on_it(
 ) -> None:
     engine = get_engine(app)
     head = Browser(app.test_client()).login("lisi")
-    task_id = task_link(head.get("/")).rsplit("/", 1)[1]
+    task_id = task_id_of(task_link(head.get("/")))
     engine.claim(task_id, "lisi")
 
     # The publisher learns that the task is not his group's, not who took it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from alembic import command
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from engine.gongkai import Engine
 from engine.store import schema
-from engine.store.models import ProcessInstance
+from engine.store.models import Attachment, ProcessInstance
 
 from .web import Browser, task_link
 
@@ -131,6 +132,24 @@ def test_a_submitted_draft_goes_to_the_head_and_can_be_withdrawn_until_claimed(
     other = Browser(client.application.test_client()).login("wangwu")
     other.get("/mine")
     other.post(f"/drafts/{instance_id}/withdraw", status=403)
+    assert replays(app, instance_id)
+
+
+def test_a_new_draft_submitted_with_a_file_keeps_one_copy_of_it(client: FlaskClient) -> None:
+    app = client.application
+    drafter = Browser(client).login("zhangsan")
+    drafter.get("/drafts/new")
+    pdf = b"%PDF-1.7\n% the one copy\n"
+    sent = {**DRAFT, "action": "submit", "attachment": (io.BytesIO(pdf), "方案.pdf")}
+    assert drafter.post("/drafts/new", sent, content_type="multipart/form-data") == "/mine"
+    with engine_of(app).store.read() as repo:
+        rows = repo.connection.execute(
+            select(Attachment.id, Attachment.instance_id).where(Attachment.content == pdf)
+        ).all()
+    (attachment_id, instance_id) = rows[0]
+    assert len(rows) == 1
+    data = engine_of(app).queries.get_instance(instance_id).data
+    assert data["attachment"]["id"] == attachment_id  # the document names the one stored
     assert replays(app, instance_id)
 
 

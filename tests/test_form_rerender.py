@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from webui import get_engine
 
-from .web import Browser
+from .web import Browser, task_id_of, task_link
 
 
 class Task:
@@ -20,9 +20,9 @@ class Task:
     def __init__(self, app: Flask, username: str) -> None:
         self.engine = get_engine(app)
         self.browser = Browser(app.test_client()).login(username)
-        self.path = re.search(r'href="(/tasks/[0-9a-f-]+)"', self.browser.get("/")).group(1)
+        self.path = task_link(self.browser.get("/"))
         page = self.browser.get(self.path)
-        self.instance_id = self.engine.queries.get_task(self.path.rsplit("/", 1)[1]).instance_id
+        self.instance_id = self.engine.queries.get_task(task_id_of(self.path)).instance_id
         self.version = re.search(r'name="version" value="(\d+)"', page).group(1)
         self.before = self.state()
 
@@ -38,7 +38,7 @@ class Task:
         data.setdefault("version", self.version)
         html = self.browser.post(self.path, data, 422)
         assert self.state() == self.before
-        assert self.path.rsplit("/", 1)[1] in self.before[2]
+        assert task_id_of(self.path) in self.before[2]
         return lxml.html.fromstring(html).xpath("//form[@enctype]")[0]
 
     def resubmitted(self, form: lxml.html.FormElement) -> lxml.html.FormElement:

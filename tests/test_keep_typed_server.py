@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask.testing import FlaskClient
 
-from .web import CSRF, Browser, task_link
+from .web import CSRF, Browser, task_id_of, task_link
 
 ENDED = "您的登录已失效（超时或已退出），请重新登录。"
 
@@ -62,7 +62,7 @@ def test_an_action_without_a_page_goes_back_to_the_page_it_was_sent_from(
     path = task_link(browser.get("/"))
     browser.get(path)
     session_gone(client)
-    claim = f"{path}/claim"
+    claim = f"/tasks/{task_id_of(path)}/claim"
     here = {"Referer": f"http://localhost{path}"}
     assert next_of(browser.post(claim, headers=here)) == path
     # A referrer from elsewhere is no page to go back to.

@@ -387,3 +387,22 @@ def test_the_request_list_shows_each_reader_what_he_may_see(app: Flask) -> None:
     listed = Browser(app.test_client()).login("wangwu").get("/requests")
     assert "依申请〔2026〕" in listed and 'href="/requests/1"' not in listed
     Browser(app.test_client()).login("zhangsan").get("/requests", status=403)
+
+
+def test_staff_find_a_request_by_the_number_the_applicant_quotes(app: Flask) -> None:
+    engine = app.extensions["gongkai.engine"]
+    wanted = engine.requests.list_page("wujiu").items[2]
+    tracking, file_number = wanted["tracking_number"], wanted["file_number"]
+    spoken = " ".join(tracking.lower()[i : i + 4] for i in range(0, len(tracking), 4))
+    for number in (tracking, spoken, file_number):
+        found = engine.requests.list_page("wujiu", number=number).items
+        assert [r["id"] for r in found] == [wanted["id"]], number
+    assert engine.requests.list_page("wujiu", number="GK0000000000").items == ()
+    # a handler still sees only his department's, whatever number he types
+    others = [r for r in engine.requests.list_page("wujiu").items if r["department"] != "综合处"]
+    assert engine.requests.list_page("zhengshi", number=others[0]["tracking_number"]).items == ()
+
+    registrar = Browser(app.test_client()).login("wujiu")
+    html = registrar.get(f"/requests?number={tracking}")
+    assert file_number in html and tracking in html
+    assert html.count("<tbody>") == 1 and html.split("<tbody>")[1].count("<tr>") == 1

@@ -209,7 +209,7 @@ RUNAWAYS: dict[str, tuple[str, str, str]] = {
     "huge power": (SCRIPT, "x = 10**(10**8)", "timeout"),
     "huge string": (SCRIPT, "x = 'a' * (10**10)", "memory"),
     "huge list": (SCRIPT, "x = [0] * (10**10)", "memory"),
-    "growing list": (SCRIPT, "x = []\nwhile True:\n    x.append(str(len(x)) * 1000)", "memory"),
+    "growing list": (SCRIPT, "x = []\nwhile True:\n    x.append(str(len(x)) * 100_000)", "memory"),
     "endless condition": (CONDITION, "sum(range(10**13)) > 0", "timeout"),
 }
 

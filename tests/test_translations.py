@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -33,3 +34,17 @@ def test_compiled_catalogue_matches_the_po_file() -> None:
     with (CATALOGUE / "messages.mo").open("rb") as f:
         mo = {m.id: m.string for m in read_mo(f) if m.id}
     assert mo == po, "run: pybabel compile -d webui/translations"
+
+
+def test_every_error_code_the_engine_raises_says_in_words_what_happened() -> None:
+    # An error without words reaches the reader as "出错了（form.data_too_large）".
+    from webui.messages import MESSAGES
+
+    raised = re.compile(r'(?:Problem|Error)\(\s*"([a-z_]+\.[a-z_]+)"')
+    codes = {
+        code
+        for path in (ROOT / "engine").rglob("*.py")
+        for code in raised.findall(path.read_text(encoding="utf-8"))
+    }
+    assert len(codes) > 150  # the pattern still finds them
+    assert not sorted(codes - MESSAGES.keys()), "codes without words in webui/messages.py"

@@ -14,6 +14,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 
+import engine.users as users_module
 from engine import Engine, NotFoundError, SignInFailedError, SignInThrottledError
 from engine.clock import ManualClock
 from webui import create_app, get_engine
@@ -221,6 +222,28 @@ def test_unknown_and_known_names_get_the_same_answer(app: Flask) -> None:
 
 def test_a_full_width_user_name_signs_in_as_its_plain_form(app: Flask) -> None:
     assert sign_in(app.test_client(), "ｌｉｓｉ", "demo", "10.2.2.2")[0] == 302
+
+
+@pytest.mark.parametrize("name", ["lisi", "nobody-at-all", "a name no user can have!", "inactive"])
+def test_every_failed_sign_in_checks_one_password_hash(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # A name nobody has must cost the hash a real one does, or the time of the answer
+    # tells who exists.
+    engine = get_engine(app)
+    engine.users.add("inactive", ["drafter"], "停用", "demo")
+    engine.users.deactivate("admin", "inactive")
+    checked: list[str] = []
+    real = users_module._password_matches
+
+    def counted(stored: str, password: str) -> bool:
+        checked.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(users_module, "_password_matches", counted)
+    with pytest.raises(SignInFailedError):
+        engine.users.authenticate(name, "wrong-password", "10.3.3.3")
+    assert len(checked) == 1
 
 
 # -- input that once made the server fail -------------------------------------------------

@@ -15,7 +15,7 @@ from webui.demo import seed
 from webui.messages import describe
 
 from .conftest import AUDITOR
-from .web import CSRF, Browser, task_link
+from .web import CSRF, Browser, task_id_of, task_link
 
 
 def test_health_reports_current_schema(client: FlaskClient) -> None:
@@ -55,7 +55,7 @@ def test_english_on_request(client: FlaskClient) -> None:
     browser.post("/language", {"lang": "en", "next": "/"})
     html = browser.get("/")
     assert "My inbox" in html and "Draft a new document" in html and 'lang="en"' in html
-    assert re.search(r'href="/tasks/[0-9a-f-]+">Draft</a>', html)  # the task's English name
+    assert task_link(html, "Draft")  # the task's English name
     html = browser.get(task_link(html))
     assert "Disclosure attribute" in html and "Returned: the draft does not meet the rules" in html
     assert "The draft states no disclosure attribute." in html
@@ -154,7 +154,15 @@ def test_a_task_posted_twice_is_a_conflict(client: FlaskClient) -> None:
     }
     assert browser.post(path, decision) == "/"
     html = browser.post(path, decision, status=409)
-    assert "已办理完毕" in html
+    assert re.search(r"该任务已由 李四 于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 办理完毕。", html), html
+    case = re.search(r"case=(\d+)", path).group(1)
+    assert f'href="/audit/instances/{case}"' in html  # the case's history, to one who may read it
+    assert "李四" in browser.get(path, status=409)  # the inbox link opened again
+    # without the case in the link, or to someone who may not read the case, nothing more is said
+    bare = browser.get(path.split("?")[0], status=409)
+    assert "已不在待办中" in bare and "/audit/instances/" not in bare
+    outsider = Browser(client.application.test_client()).login("zhouba").get(path, status=409)
+    assert "李四" not in outsider and "/audit/instances/" not in outsider
 
 
 def test_someone_without_the_role_cannot_take_the_task(client: FlaskClient) -> None:
@@ -174,13 +182,13 @@ def test_claim_hides_the_task_from_colleagues_and_admin_can_reassign(app, client
     other = Browser(app.test_client()).login("lisi3")
     path = task_link(lisi.get("/"))
     lisi.get(path)
-    lisi.post(path + "/claim")
+    lisi.post(f"/tasks/{task_id_of(path)}/claim")
     assert "/tasks/" not in other.get("/")
     other.get(path, status=403)
     admin = Browser(app.test_client()).login("admin")
     html = admin.get("/admin/tasks")
     assert "处室审核" in html
-    task_id = path.rsplit("/", 1)[1]
+    task_id = task_id_of(path)
     admin.post(f"/admin/tasks/{task_id}/reassign", {"to_user": "lisi3"})
     assert path in other.get("/")
     assert "/tasks/" not in lisi.get("/")

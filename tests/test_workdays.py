@@ -163,6 +163,14 @@ def test_parse_schedule_format():
     assert parse_schedule("") == {}
 
 
+def test_a_schedule_may_name_the_kinds_in_the_state_councils_words():
+    given = "2027-10-01..2027-10-07 放假 国庆节\n2027-10-09 调休上班\n2027-09-26 上班"
+    entries = parse_schedule(given)
+    assert entries[date(2027, 10, 3)] == DayEntry(working=False, note="国庆节")
+    assert entries[date(2027, 10, 9)].working and entries[date(2027, 9, 26)].working
+    assert parse_schedule("2027-01-01 Holiday")[date(2027, 1, 1)].working is False
+
+
 @pytest.mark.parametrize(
     ("text", "line", "code", "params"),
     [

@@ -49,7 +49,12 @@ class Browser:
         return self
 
 
+def task_id_of(path: str) -> str:
+    """Return the task id of a task page's path (``/tasks/<id>?case=<instance>``)."""
+    return path.split("?", 1)[0].rsplit("/", 1)[1]
+
+
 def task_link(html: str, name: str | None = None) -> str:
     """Return the first task link of an inbox page (of the task called ``name``, if given)."""
     text = re.escape(name) if name else "[^<]*"
-    return re.search(rf'href="(/tasks/[0-9a-f-]+)">{text}</a>', html).group(1)
+    return re.search(rf'href="(/tasks/[0-9a-f-]+\?case=\d+)">{text}</a>', html).group(1)

@@ -234,7 +234,8 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
-    """Sign out."""
+    """Sign out: this session ends, and so does any copy of its cookie."""
+    current_app.extensions["gongkai.engine"].users.sign_out(current_user.username)
     logout_user()
     _fresh_session()
     flash(_("您已退出。"))

@@ -57,10 +57,9 @@ def new() -> ResponseReturnValue:
                 engine.forms.validate(view.form_name, data)
             instance = engine.start_draft(PROCESS, current_user.username, data, files)
             if submitting:
+                # The draft keeps the uploads start_draft stored: sent again they were stored twice.
                 task = instance.ready_tasks[0]
-                instance = engine.complete_task(
-                    task.task_id, current_user.username, data, files=files
-                )
+                instance = engine.complete_task(task.task_id, current_user.username, data)
         except FormValidationError as exc:
             errors, status = exc.errors, 422
         else:

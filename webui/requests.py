@@ -302,14 +302,22 @@ def staff_letter_pdf(request_id: int) -> ResponseReturnValue:
 def listing() -> ResponseReturnValue:
     """List the requests, newest first, by status; a handler sees his department's."""
     status = request.args.get("status", "").strip() or None
-    page = _engine().requests.list_page(current_user.username, status, paging.id_arg("before"))
+    number = request.args.get("number", "").strip()[:64]
+    page = _engine().requests.list_page(
+        current_user.username, status, paging.id_arg("before"), number=number
+    )
     next_url = (
         url_for("requests.listing", **(request.args.to_dict() | {"before": page.next_before}))
         if page.next_before
         else None
     )
     return render_template(
-        "request_list.html", page=page, status=status, statuses=STATUSES, next_url=next_url
+        "request_list.html",
+        page=page,
+        status=status,
+        number=number,
+        statuses=STATUSES,
+        next_url=next_url,
     )
 
 

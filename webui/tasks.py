@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine, FormValidationError, Problem
+from engine import ConflictError, Engine, FormValidationError, Problem
 from engine.attachments import Upload
 from engine.views import InstanceView, TaskView
 
@@ -56,6 +56,17 @@ def _mine(task: TaskView) -> bool:
     return task.claimed_by in (None, current_user.username)
 
 
+def _gone(task_id: str) -> ResponseReturnValue:
+    """Say that a task is no longer open and, when its link named its case, who did it and when.
+
+    Inbox links name the instance (``?case=``): without it the task's id alone
+    cannot say where it was, now that its work item is gone.
+    """
+    case = request.args.get("case", type=int)
+    outcome = _engine().queries.task_outcome(task_id, case, current_user.username) if case else None
+    return render_template("task_gone.html", outcome=outcome), 409
+
+
 @bp.get("/")
 @login_required
 def inbox() -> ResponseReturnValue:
@@ -78,7 +89,12 @@ def inbox() -> ResponseReturnValue:
 def task(task_id: str) -> ResponseReturnValue:
     """Show a task's form; complete the task with the submitted data."""
     engine = _engine()
-    view = engine.queries.task_form(task_id, current_user.username)
+    try:
+        view = engine.queries.task_form(task_id, current_user.username)
+    except ConflictError as exc:
+        if exc.code == "task.gone":
+            return _gone(task_id)
+        raise
     errors: dict[str, list[Problem]] = {}
     values = view.values
     status = 200
@@ -101,6 +117,10 @@ def task(task_id: str) -> ResponseReturnValue:
             errors = exc.errors
             values = {**values, **data}
             status = 422
+        except ConflictError as exc:
+            if exc.code == "task.gone":  # done by someone else while this page was open
+                return _gone(task_id)
+            raise
         else:
             if saving:
                 flash(_("草稿已保存。"))

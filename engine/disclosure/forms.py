@@ -33,7 +33,8 @@ class SimpleDraftForm(FormSchema):
     )
 
 
-_DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")}
+#: approve or send back: the decisions of every review step
+DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")}
 _NO_ATTRIBUTE = ("（未定）", "(none yet)")
 _NO_BASIS = ("（不适用）", "(not applicable)")
 
@@ -55,10 +56,19 @@ def basis_field() -> fields.String:
 
 
 class ReviewDecisionForm(FormSchema):
-    """A reviewer's decision: approve, or send back with a comment."""
+    """A reviewer's decision: approve, or send back with a comment saying why.
 
-    decision = choice("审核意见", "Decision", _DECISIONS, opinion=True)
+    Whoever gets the work back reads why there.  Subclasses name the
+    ``decision`` field as their step calls it.
+    """
+
+    decision = choice("审核意见", "Decision", DECISIONS, opinion=True)
     comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _send_back_has_comment(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("decision") == "send_back" and not data.get("comment"):
+            raise ValidationError(Problem("review.send_back_needs_comment"), "comment")
 
 
 #: the most copies a document is printed in (印发份数)
@@ -136,19 +146,12 @@ class DocumentDraftForm(FormSchema):
     )
 
 
-class DocumentReviewForm(FormSchema):
+class DocumentReviewForm(ReviewDecisionForm):
     """A reviewer's opinion on a draft; he may change its attribute, with reasons."""
 
-    decision = choice("审核意见", "Decision", _DECISIONS, opinion=True)
-    comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
     attribute = choice("公开属性", "Disclosure attribute", ATTRIBUTES)
     attribute_reason = reason_field()
     withheld_basis = basis_field()
-
-    @validates_schema(skip_on_field_errors=False)
-    def _send_back_has_comment(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("decision") == "send_back" and not data.get("comment"):
-            raise ValidationError(Problem("review.send_back_needs_comment"), "comment")
 
     @validates_schema(skip_on_field_errors=False)
     def _withheld_has_reason(self, data: dict[str, Any], **_: Any) -> None:

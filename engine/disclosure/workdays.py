@@ -35,7 +35,17 @@ MAX_RANGE_DAYS = 366
 #: a year beyond these is a typing error, not a schedule (and would stretch every year list)
 FIRST_YEAR, LAST_YEAR = 1999, 2100
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_KINDS = {"holiday": False, "workday": True}
+#: a schedule line's kind: whether the day is worked.  The Chinese words are those the
+#: State Council's notices use (放假, 调休上班 / 上班 / 补班) and the admin page names.
+_KINDS = {
+    "holiday": False,
+    "放假": False,
+    "休息": False,
+    "workday": True,
+    "调休上班": True,
+    "上班": True,
+    "补班": True,
+}
 
 
 class CalendarNotLoadedError(Exception):
@@ -111,8 +121,9 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
         2027-02-06..2027-02-12 holiday 春节     (inclusive range)
         2027-02-14 workday 春节调休
 
-    The kind is ``holiday`` or ``workday``; the note is optional free text. A day listed twice
-    with the same kind keeps its first note; with different kinds it is refused.
+    The kind is ``holiday`` (放假) or ``workday`` (调休上班, 上班); the note is optional free
+    text. A day listed twice with the same kind keeps its first note; with different kinds it
+    is refused.
     """
     entries: dict[date, DayEntry] = {}
     first_line: dict[date, int] = {}
@@ -127,7 +138,8 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
         note = parts[2].strip() if len(parts) > 2 else ""
         if problem := text_problem(note):
             raise ScheduleError(lineno, "calendar.bad_note", problem=problem)
-        if kind not in _KINDS:
+        working = _KINDS.get(kind.lower())
+        if working is None:
             raise ScheduleError(lineno, "calendar.unknown_kind", kind=kind)
         if ".." in span:
             first_text, _, last_text = span.partition("..")
@@ -141,7 +153,7 @@ def parse_schedule(text: str) -> dict[date, DayEntry]:
                 )
         else:
             first = last = _parse_date(span, lineno)
-        entry = DayEntry(working=_KINDS[kind], note=note)
+        entry = DayEntry(working=working, note=note)
         for offset in range((last - first).days + 1):
             day = first + timedelta(days=offset)
             previous = entries.get(day)

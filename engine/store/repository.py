@@ -457,16 +457,24 @@ _LISTED_ITEMS = select(
     _INSTANCES.c.row_version,
     _INSTANCES.c.subject,
 ).select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
-_LAST_RETURN = (
-    select(*_EVENT_COLUMNS)
-    .where(
-        _EVENTS.c.instance_id == bindparam("instance_id"),
-        _EVENTS.c.type == "sent_back",
-        _EVENTS.c.data["task_id"].as_string() == bindparam("task_id"),
+
+
+def _newest_about_task(kind: str) -> Select[Any]:
+    """Return the statement reading an instance's newest event of ``kind`` about a task."""
+    return (
+        select(*_EVENT_COLUMNS)
+        .where(
+            _EVENTS.c.instance_id == bindparam("instance_id"),
+            _EVENTS.c.type == kind,
+            _EVENTS.c.data["task_id"].as_string() == bindparam("task_id"),
+        )
+        .order_by(_EVENTS.c.seq.desc())
+        .limit(1)
     )
-    .order_by(_EVENTS.c.seq.desc())
-    .limit(1)
-)
+
+
+_LAST_RETURN = _newest_about_task("sent_back")
+_TASK_COMPLETED = _newest_about_task("task_completed")
 _INSTANCES_WITH_HASH = (
     select(*_INSTANCE_COLUMNS, Definition.content_hash)
     .join(Definition, Definition.id == _INSTANCES.c.definition_id)
@@ -818,6 +826,12 @@ class Repository:
         """Return the newest event that sent a task back, if any."""
         params = {"instance_id": instance_id, "task_id": task_id}
         row = self.connection.execute(_LAST_RETURN, params).first()
+        return EventRow(*row) if row is not None else None
+
+    def completion_of(self, instance_id: int, task_id: str) -> EventRow | None:
+        """Return the event that completed a task of the instance, if any."""
+        params = {"instance_id": instance_id, "task_id": task_id}
+        row = self.connection.execute(_TASK_COMPLETED, params).first()
         return EventRow(*row) if row is not None else None
 
     def mark_work_item(self, item: WorkItemRow) -> None:

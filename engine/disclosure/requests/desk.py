@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, or_
 
 from ...access import holds, is_id, may_see, roles_of
 from ...attachments import SCANS, Upload, content_type, problems
@@ -377,17 +377,25 @@ class RequestDesk:
         status: str | None = None,
         before_id: int | None = None,
         limit: int = 50,
+        number: str | None = None,
     ) -> RequestPage:
         """Return a page of requests, newest first, without any applicant's personal data.
 
         Registrars and those who read every instance see every request; a
-        handler sees his department's.  Filtered and paged in SQL.
+        handler sees his department's.  ``number`` is the one the applicant
+        quotes: his tracking number (GK…) or the agency's file number
+        (依申请〔2026〕8号).  Filtered and paged in SQL.
         """
         limit = max(1, min(limit, 200))
         with self._engine.store.read() as repo:
             held = roles_of(repo, reader)
             table = DisclosureRequest.__table__
             where: list[Any] = [table.c.status == status] if status else []
+            if number := "".join((number or "").split()):
+                # Read over the telephone, a tracking number comes in any case and spacing.
+                where.append(
+                    or_(table.c.tracking_number == number.upper(), table.c.file_number == number)
+                )
             opens_applicant = "registrar" in held
             if not (opens_applicant or self._engine.read_policy.reads_everything(held)):
                 department = repo.department(reader)

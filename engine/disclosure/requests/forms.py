@@ -12,6 +12,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from ...attachments import SCANS
 from ...errors import Problem
 from ...forms import REQUIRED, FormSchema, TrimmedString, choice, non_blank, optional_text
+from ..forms import DECISIONS, ReviewDecisionForm
 from .applicants import (
     APPLICANT_TYPES,
     DELIVERY_FORMS,
@@ -74,7 +75,6 @@ def email_problem(email: str) -> str | None:
     return None
 
 
-_DECISIONS = {"approve": ("同意", "Approve"), "send_back": ("退回", "Send back")}
 _NONE = ("请选择", "Please choose")
 
 
@@ -343,11 +343,10 @@ class FeePaymentForm(FormSchema):
             raise ValidationError(Problem("request.waiver_reason"), "waiver_reason")
 
 
-class ReplySignOffForm(FormSchema):
-    """The office head signs the reply, or sends it back to the handler."""
+class ReplySignOffForm(ReviewDecisionForm):
+    """The office head signs the reply, or sends it back to the handler (saying why)."""
 
-    decision = choice("签发意见", "Decision", _DECISIONS, opinion=True)
-    comment = optional_text("意见说明", "Comment", 2000, widget="textarea", opinion=True)
+    decision = choice("签发意见", "Decision", DECISIONS, opinion=True)
 
 
 class ProactiveProposalForm(FormSchema):

@@ -69,6 +69,7 @@ class RequestStore:
             for name in (
                 "id",
                 "file_number",
+                "tracking_number",
                 "received_on",
                 "description",
                 "status",
