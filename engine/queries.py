@@ -9,7 +9,7 @@ from uuid import UUID
 
 from lxml import etree
 from marshmallow import fields
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from . import audit
 from .access import (
@@ -534,7 +534,11 @@ def _instance_conditions(chosen: InstanceFilter) -> list[Any]:
             table.c.started_at < local_day_start(date.fromisoformat(chosen.started_to), after=1)
         )
     if chosen.actor:
-        took_part = select(Participant.instance_id).where(Participant.username == chosen.actor)
+        # An auditor knows people by name (张三) as often as by user name (zhangsan).
+        named = select(User.username).where(
+            or_(User.username == chosen.actor, User.display_name == chosen.actor)
+        )
+        took_part = select(Participant.instance_id).where(Participant.username.in_(named))
         where.append(table.c.id.in_(took_part))
     if chosen.overdue:
         late = select(WorkItem.instance_id).where(WorkItem.overdue.is_(True))

@@ -9,7 +9,9 @@ import sqlalchemy
 from flask import Flask
 
 from engine import Engine, PermissionDeniedError
-from engine.views import InstanceFilter
+from engine.queries import ProcessTerms
+from engine.views import EventView, InstanceFilter
+from webui import audit as audit_pages
 
 from .web import Browser
 
@@ -36,6 +38,8 @@ def test_instances_are_filtered_and_paged(app: Flask) -> None:
     by_zhangsan = engine.queries.browse_instances("qianyi", InstanceFilter(actor="zhangsan"))
     assert {i.process_id for i in by_zhangsan.items} == {"document_approval"}
     assert by_zhangsan.names["zhangsan"] == "张三"
+    by_name = engine.queries.browse_instances("qianyi", InstanceFilter(actor="张三"))
+    assert [i.id for i in by_name.items] == [i.id for i in by_zhangsan.items]
     done = engine.queries.browse_instances("qianyi", InstanceFilter(status="completed"))
     assert done.items and {i.status for i in done.items} == {"completed"}
     # The demo starts everything on the test clock's Monday, 2026-11-30 in Beijing.
@@ -75,6 +79,8 @@ def test_the_timeline_reads_a_bounded_page_with_names_and_times(app: Flask) -> N
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", html)  # Beijing time
     bad = auditor.get("/audit/instances?from=2026-13-40")
     assert "日期格式应为 YYYY-MM-DD" in bad
+    backwards = auditor.get("/audit/instances?from=2026-12-01&to=2026-11-01")
+    assert "起始日期不能晚于截止日期" in backwards and "日期格式" not in backwards
     Browser(app.test_client()).login("zhangsan").get(
         f"/audit/instances/{published.id}", status=200
     )  # he drafted it: he reads its history too
@@ -113,3 +119,21 @@ def test_the_auditor_verifies_one_instance_on_its_page(
     Browser(app.test_client()).login("zhangsan").get(
         f"/audit/instances/{instance.id}/verify", status=403
     )
+
+
+def test_a_timeline_shows_no_change_that_reads_the_same_before_and_after(app: Flask) -> None:
+    # An empty field given no value is no change to the reader ("印发份数：— → —").
+    changes = {"copies": [None, ""], "title": ["旧标题", "新标题"], "body": ["", None]}
+    event = EventView(
+        3,
+        "task_completed",
+        "lisi",
+        "2026-11-30T01:00:00+00:00",
+        {"element_id": "dept_review", "name": "处室审核", "data": {}, "changes": changes},
+        "0" * 64,
+        "1" * 64,
+    )
+    terms = ProcessTerms("document_approval", "公文办理", {}, {}, {})
+    with app.test_request_context():
+        entry = audit_pages._entry(event, terms)
+    assert [(old, new) for _, old, new in entry.changes] == [("旧标题", "新标题")]

@@ -84,6 +84,8 @@ def instances() -> ResponseReturnValue:
         actor=request.args.get("actor", "").strip() or None,
         overdue=request.args.get("overdue") == "1",
     )
+    if chosen.started_from and chosen.started_to and chosen.started_from > chosen.started_to:
+        problems.append("range")  # nothing starts after it ends: say so, not "none found"
     engine = _engine()
     page = engine.queries.browse_instances(current_user.username, chosen, paging.id_arg("before"))
     processes = {pid: label(*names) for pid, names in engine.queries.process_names().items()}
@@ -142,10 +144,12 @@ def _entry(event: EventView, terms: ProcessTerms) -> Entry:
         step = None
     code = data.get("operation") if step is None else None
     fields = terms.field_terms(element if event.type != "data_changed" else None)
-    changes = tuple(
+    shown = (
         (_field_label(name, fields.get(name)), *_old_new(change, fields.get(name)))
         for name, change in dict(data.get("changes") or {}).items()
     )
+    # Nothing to the reader where both read the same (an empty field, then no value: — → —).
+    changes = tuple(change for change in shown if change[1] != change[2])
     submitted = (
         tuple(
             (_field_label(name, fields.get(name)), _readable(value, fields.get(name)))
