@@ -115,13 +115,17 @@ def test_a_submitted_draft_goes_to_the_head_and_can_be_withdrawn_until_claimed(
     mine = drafter.get("/mine")
     assert DRAFT["title"] in mine and "处室审核（处室负责人）" in mine and "撤回" in mine
     instance_id = int(re.search(r"/drafts/(\d+)/withdraw", mine).group(1))
+    head = Browser(client.application.test_client()).login("lisi")
+    review = re.search(rf'href="(/tasks/[0-9a-f-]+\?case={instance_id})"', head.get("/")).group(1)
     location = drafter.post(f"/drafts/{instance_id}/withdraw")
+    # the head's link now says the task is gone, without saying someone did it
+    gone = head.get(review, status=409)
+    assert "已不在待办中" in gone and f'href="/audit/instances/{instance_id}"' in gone
     assert "/tasks/" in location
     assert history(app, instance_id)[-1] == "message_received"
     assert DRAFT["title"] in drafter.get("/")
     # submitted again, the head claims it: no withdrawing any more
     drafter.post(location, {**DRAFT, "action": "submit"})
-    head = Browser(client.application.test_client()).login("lisi")
     head.get("/")
     task = next(
         t for t in engine_of(app).queries.list_tasks("lisi") if t.instance_id == instance_id

@@ -80,7 +80,7 @@ def test_live_state_does_not_grow_with_history(people: Engine) -> None:
     sizes = []
     for _ in range(30):
         complete(engine, "alice", "draft", {"title": "稿"})
-        complete(engine, "bob", "review", {"decision": "send_back"})
+        complete(engine, "bob", "review", {"decision": "send_back", "comment": "请修改"})
         sizes.append(state_size())
     assert max(sizes) - min(sizes) < 64, sizes
 

@@ -160,7 +160,7 @@ def test_a_task_posted_twice_is_a_conflict(client: FlaskClient) -> None:
     assert "李四" in browser.get(path, status=409)  # the inbox link opened again
     # without the case in the link, or to someone who may not read the case, nothing more is said
     bare = browser.get(path.split("?")[0], status=409)
-    assert "已不在待办中" in bare and "/audit/instances/" not in bare
+    assert "该任务不存在或已办理完毕" in bare and "/audit/instances/" not in bare
     outsider = Browser(client.application.test_client()).login("zhouba").get(path, status=409)
     assert "李四" not in outsider and "/audit/instances/" not in outsider
 

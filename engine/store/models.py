@@ -41,7 +41,7 @@ class User(Base):
     department: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[str] = mapped_column(String(40))
     #: how often he signed out: a session ends when this moves past the count it began with
-    signed_out: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    signed_out: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
