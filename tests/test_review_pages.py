@@ -80,3 +80,41 @@ def test_the_approval_sheet_records_where_the_document_was_published(client: Fla
     sheet = publisher.get(f"/instances/{task.instance_id}/sheet")
     assert "发布渠道" in sheet and "政府网站" in sheet
     assert 'href="https://www.weihai.gov.cn/a/9"' in sheet
+
+
+def test_the_reviewer_reads_the_opinions_given_so_far_on_his_task_page(
+    client: FlaskClient,
+) -> None:
+    _, _, page = review_page(client)
+    opinions = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
+    assert "同意印发。" in opinions and "赵六" in opinions  # the leader's, before his review
+    assert 'href="/instances/' in opinions  # the whole approval sheet
+    drafter = Browser(client.application.test_client()).login("zhangsan")
+    assert 'id="opinions-title"' not in drafter.get(task_link(drafter.get("/")))  # his own draft
+
+
+def test_a_task_page_shows_only_the_newest_opinions_however_long_the_history(
+    client: FlaskClient,
+) -> None:
+    engine = engine_of(client.application)
+    instance = engine.start("document_approval", "zhangsan")
+    draft = {
+        "title": "反复修改的通知",
+        "doc_type": "general",
+        "body": "正文",
+        "attribute": "proactive",
+    }
+    task = instance.ready_tasks[0]
+    for round_ in range(5):
+        task = engine.complete_task(task.task_id, "zhangsan", draft).ready_tasks[0]
+        comment = f"第{round_ + 1}次：请修改"
+        task = engine.complete_task(
+            task.task_id, "lisi", {"decision": "send_back", "comment": comment}
+        ).ready_tasks[0]
+    task = engine.complete_task(task.task_id, "zhangsan", draft).ready_tasks[0]
+    shown = engine.catalogue.recent_opinions(instance.id, "lisi")
+    assert len(shown) == 6 and len(engine.catalogue.approval_sheet(instance.id, "lisi").entries) > 6
+    assert shown[-1].element_id == "draft" and shown[-2].comment == "第5次：请修改"
+    page = Browser(client).login("lisi").get(f"/tasks/{task.task_id}")
+    opinions = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
+    assert opinions.count("<tr class=") == 6 and "第1次" not in opinions

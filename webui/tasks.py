@@ -152,12 +152,20 @@ def task(task_id: str) -> ResponseReturnValue:
         if request_view is not None and view.task.element_id == "handle"
         else []
     )
+    # a task of a process not the domain's (a deployed third-party BPMN): no approval
+    # sheet or draft number, which only the domain's documents have; its history instead
+    generic = view.task.form not in engine.domain.forms
+    # A reviewer reads the opinions given so far before he gives his own.
+    opinions = (
+        engine.catalogue.recent_opinions(view.task.instance_id, current_user.username)
+        if not generic and "request_id" not in view.data and not view.drafting
+        else ()
+    )
     page = render_template(
         "task.html",
         view=view,
-        # a task of a process not the domain's (a deployed third-party BPMN): no approval
-        # sheet or draft number, which only the domain's documents have; its history instead
-        generic=view.task.form not in engine.domain.forms,
+        generic=generic,
+        opinions=opinions,
         fields=fields_,
         errors=errors,
         request_view=request_view,

@@ -936,6 +936,20 @@ class Repository:
         query = query.order_by(_INSTANCES.c.id.desc()).limit(limit)
         return [InstanceRow(*r) for r in self.connection.execute(query)]
 
+    def newest_events(self, instance_id: int, types: Sequence[str], limit: int) -> list[EventRow]:
+        """Return at most ``limit`` of an instance's newest events of these types, oldest first.
+
+        Read back from the newest along the instance's (instance, seq) key: a
+        long history costs no more than a short one.
+        """
+        query = (
+            select(*_EVENT_COLUMNS)
+            .where(_EVENTS.c.instance_id == instance_id, _EVENTS.c.type.in_(list(types)))
+            .order_by(_EVENTS.c.seq.desc())
+            .limit(limit)
+        )
+        return [EventRow(*r) for r in reversed(self.connection.execute(query).all())]
+
     def events_of(self, instance_id: int) -> list[EventRow]:
         """Return the events of an instance in chain order."""
         result = self.connection.execute(_EVENTS_OF_INSTANCE, {"instance_id": instance_id})
