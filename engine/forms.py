@@ -35,6 +35,10 @@ TOO_LONG = Problem("form.too_long")
 #: the metadata key of a field's initial value, what a form shows before anything is
 #: entered (marshmallow's own defaults are only for fields that may be left out)
 INITIAL = "default"
+#: the metadata key of a field that matters only for some values of another field:
+#: (that field's name, those values).  A page may hide it otherwise; the form's own
+#: checks decide what is needed, whatever a page shows.
+SHOWN_WHEN = "shown_when"
 
 
 class FormSchema(Schema):

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.disclosure.privacy import KINDS
 from engine.errors import Problem
-from engine.forms import INITIAL, FormSchema
+from engine.forms import INITIAL, SHOWN_WHEN, FormSchema
 
 from .i18n import pick
 from .messages import error_message
@@ -30,6 +30,8 @@ class FieldView:
     placeholder: bool = False
     errors: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: (another field, its values): the page shows this field only for those (``SHOWN_WHEN``)
+    shown_when: tuple[str, tuple[str, ...]] | None = None
 
 
 def _named_choices(problem: Problem, choices: list[tuple[str, str]]) -> str:
@@ -88,6 +90,7 @@ def build(
                     if widget == "findings"
                     else {"suggestions": (suggestions or {}).get(name, [])}
                 ),
+                shown_when=meta.get(SHOWN_WHEN),
             )
         )
     for name, labels in schema.FILE_FIELDS.items():

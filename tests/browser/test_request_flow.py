@@ -94,7 +94,14 @@ def test_a_request_goes_from_the_public_form_to_a_de_identified_reply(
     handler = sign_in("zhengshi")
     open_first_task(handler, "办理")
     assert NAME in applicant_shown(handler)
+    # Only the fields of the way he handles it are shown: the reply's for a reply.
+    extension = handler.get_by_label("延长期限（工作日）")
+    assert not handler.get_by_label("答复类型").is_visible() and not extension.is_visible()
+    handler.get_by_label("办理方式").select_option(label="申请延期答复（第三十三条）")
+    assert handler.get_by_label("延期理由").is_visible() and extension.input_value() == "20"
+    assert not handler.get_by_label("答复类型").is_visible()
     handler.get_by_label("办理方式").select_option(label="拟定答复")
+    assert not handler.get_by_label("延期理由").is_visible()
     handler.get_by_label("答复类型").select_option(label="予以公开")
     handler.get_by_label("答复内容").fill(REPLY)
     submit(handler)

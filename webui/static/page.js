@@ -15,6 +15,19 @@ document.addEventListener("DOMContentLoaded", () => {
     alert.tabIndex = -1;
     alert.focus();
   }
+  // A field that matters only for some choices of another (the handler's reply for
+  // 拟定答复) is shown with them; one that came back with an error stays. Without this
+  // script every field shows, and the form's own checks say what is needed either way.
+  for (const field of document.querySelectorAll("main [data-shown-when]")) {
+    const control = document.getElementById(`f-${field.dataset.shownWhen}`);
+    if (!control) continue;
+    const wanted = field.dataset.shownFor.split(" ");
+    const update = () => {
+      field.hidden = !wanted.includes(control.value) && !field.classList.contains("has-error");
+    };
+    control.addEventListener("change", update);
+    update();
+  }
   // A table wider than the screen scrolls in its own box: that box then takes the
   // keyboard's focus (arrow keys scroll it) and is named after the table.
   const scrollers = document.querySelectorAll("main .table-scroll");

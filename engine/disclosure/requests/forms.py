@@ -11,7 +11,15 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ...attachments import SCANS
 from ...errors import Problem
-from ...forms import REQUIRED, FormSchema, TrimmedString, choice, non_blank, optional_text
+from ...forms import (
+    REQUIRED,
+    SHOWN_WHEN,
+    FormSchema,
+    TrimmedString,
+    choice,
+    non_blank,
+    optional_text,
+)
 from ..forms import DECISIONS, ReviewDecisionForm
 from .applicants import (
     APPLICANT_TYPES,
@@ -87,7 +95,9 @@ class DaysField(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def _days(label: str, label_en: str, low: int, high: int, default: int | None) -> DaysField:
+def _days(
+    label: str, label_en: str, low: int, high: int, default: int | None, **metadata: Any
+) -> DaysField:
     given: dict[str, Any] = {"load_default": default} if default is not None else {}
     return DaysField(
         **given,
@@ -95,7 +105,7 @@ def _days(label: str, label_en: str, low: int, high: int, default: int | None) -
         error_messages={**REQUIRED, "invalid": Problem("form.whole_number")},
         validate=validate.Range(low, high, error=Problem("form.range")),
         # The page shows the default, so that a form sent untouched takes it.
-        metadata={"label": label, "label_en": label_en, "default": default},
+        metadata={"label": label, "label_en": label_en, "default": default, **metadata},
     )
 
 
@@ -245,6 +255,14 @@ _ACTIONS = {
 }
 
 
+def _for(*actions: str) -> dict[str, Any]:
+    """Return the metadata of a handling field that matters only for these actions."""
+    return {SHOWN_WHEN: ("action", actions)}
+
+
+_FOR_REPLY = _for("reply")
+
+
 class RequestHandlingForm(FormSchema):
     """The handler's work on a request: investigate, then reply or pause or extend."""
 
@@ -263,25 +281,37 @@ class RequestHandlingForm(FormSchema):
         {key: (t.zh, t.en) for key, t in REPLY_TYPES.items()},
         required=False,
         blank=_NONE,
+        **_FOR_REPLY,
     )
     reply_text = optional_text(
         "答复内容（提供的信息、获取途径或理由）",
         "The reply (the information, where to find it, or the reasons)",
         20000,
         widget="textarea",
+        **_FOR_REPLY,
     )
     disclosed_document = optional_text(
         "所提供公文的文号（如答复提供了公文目录中的公文）",
         "Number of the catalogue document given out, if any",
         64,
+        **_FOR_REPLY,
     )
-    consulted = optional_text("征求意见对象", "Whom to consult", 300)
-    extension_days = _days("延长期限（工作日）", "Extension (working days)", 1, 20, 20)
-    extension_reason = optional_text("延期理由", "Reason for the extension", 2000)
+    consulted = optional_text(
+        "征求意见对象", "Whom to consult", 300, **_for("consult_third_party", "consult_agency")
+    )
+    extension_days = _days(
+        "延长期限（工作日）", "Extension (working days)", 1, 20, 20, **_for("extend")
+    )
+    extension_reason = optional_text("延期理由", "Reason for the extension", 2000, **_for("extend"))
     fee_method = choice(
-        "收费方式", "Fee method", FEE_METHODS, required=False, blank=("（不适用）", "(n/a)")
+        "收费方式",
+        "Fee method",
+        FEE_METHODS,
+        required=False,
+        blank=("（不适用）", "(n/a)"),
+        **_for("fee_notice"),
     )
-    fee_pages = _days("页数（按量计收）", "Pages (by volume)", 1, 100000, 1)
+    fee_pages = _days("页数（按量计收）", "Pages (by volume)", 1, 100000, 1, **_for("fee_notice"))
 
     @validates_schema(skip_on_field_errors=True)
     def _action_has_what_it_needs(self, data: dict[str, Any], **_: Any) -> None:
