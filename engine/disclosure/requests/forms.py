@@ -219,15 +219,41 @@ _INTAKE = {
 }
 
 
+def _shown_when(field: str, *values: str) -> dict[str, Any]:
+    """Return the metadata of a field that matters only for these values of ``field``."""
+    return {SHOWN_WHEN: (field, values)}
+
+
+def _for(*actions: str) -> dict[str, Any]:
+    """Return the metadata of a handling field that matters only for these actions."""
+    return _shown_when("action", *actions)
+
+
+_FOR_REPLY = _for("reply")
+
+
 class RequestCheckForm(FormSchema):
     """The registrar's check of a new request: accept and assign, or ask for a correction."""
 
     intake_decision = choice("受理意见", "Decision", _INTAKE, opinion=True)
-    department = optional_text("承办处室", "Handling department", 64)
-    correction_notice = optional_text(
-        "补正告知内容", "What the applicant must make clear", 2000, widget="textarea"
+    department = optional_text(
+        "承办处室", "Handling department", 64, **_shown_when("intake_decision", "accept")
     )
-    correction_days = _days("补正期限（工作日）", "Period to answer (working days)", 1, 30, 15)
+    correction_notice = optional_text(
+        "补正告知内容",
+        "What the applicant must make clear",
+        2000,
+        widget="textarea",
+        **_shown_when("intake_decision", "correct"),
+    )
+    correction_days = _days(
+        "补正期限（工作日）",
+        "Period to answer (working days)",
+        1,
+        30,
+        15,
+        **_shown_when("intake_decision", "correct"),
+    )
 
     @validates_schema(skip_on_field_errors=True)
     def _decision_has_what_it_needs(self, data: dict[str, Any], **_: Any) -> None:
@@ -253,14 +279,6 @@ _ACTIONS = {
     "extend": ("申请延期答复（第三十三条）", "Ask to extend the period (Art. 33)"),
     "fee_notice": ("发出收费通知", "Send a fee notice"),
 }
-
-
-def _for(*actions: str) -> dict[str, Any]:
-    """Return the metadata of a handling field that matters only for these actions."""
-    return {SHOWN_WHEN: ("action", actions)}
-
-
-_FOR_REPLY = _for("reply")
 
 
 class RequestHandlingForm(FormSchema):
