@@ -406,8 +406,17 @@ class Queries:
             # would scan the instance's whole history back for nothing.
             returned = repo.last_return_of(instance.id, task_id) if item.returned else None
             shared = _others_may_take(repo, item, username)
+            # What was done last, for the one who does the next step (read back from the
+            # newest event: a long history costs no more).
+            recent = repo.newest_events(instance.id, DONE_EVENTS, RECENT_DONE)
             names = repo.display_names_of(
-                p for p in (item.claimed_by, returned.actor if returned else None) if p
+                p
+                for p in (
+                    item.claimed_by,
+                    returned.actor if returned else None,
+                    *(e.actor for e in recent),
+                )
+                if p
             )
         workflow = self._engine.live_workflow(instance, compiled, keep_cached=True)
         task = workflow.get_task_from_id(UUID(task_id))
@@ -436,6 +445,7 @@ class Queries:
             deletable,
             shared and not drafting,
             names,
+            tuple(event_view(e) for e in recent),
         )
 
     def draft_form(self, process_id: str, username: str) -> DraftFormView:
@@ -480,6 +490,12 @@ class Queries:
         if reader is None:
             return existing_instance(repo, instance_id)
         return self._engine.read_policy.readable_instance(repo, reader, instance_id)
+
+
+#: the events that say what was done on an instance: tasks completed and sent back
+DONE_EVENTS = ("task_completed", "sent_back")
+#: how many of the newest of them a task page is given
+RECENT_DONE = 6
 
 
 def _others_may_take(repo: Any, item: Any, username: str) -> bool:

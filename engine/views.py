@@ -137,6 +137,8 @@ class TaskFormView:
     shared: bool = True
     #: display names of the people the page names (who claimed it, who sent it back)
     names: dict[str, str] = field(default_factory=dict)
+    #: the newest tasks completed and sent back on the instance, oldest first (a few)
+    recent: tuple[EventView, ...] = ()
 
 
 @dataclass(frozen=True)

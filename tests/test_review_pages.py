@@ -112,9 +112,9 @@ def test_a_task_page_shows_only_the_newest_opinions_however_long_the_history(
             task.task_id, "lisi", {"decision": "send_back", "comment": comment}
         ).ready_tasks[0]
     task = engine.complete_task(task.task_id, "zhangsan", draft).ready_tasks[0]
-    shown = engine.catalogue.recent_opinions(instance.id, "lisi")
+    shown = engine.queries.task_form(task.task_id, "lisi").recent
     assert len(shown) == 6 and len(engine.catalogue.approval_sheet(instance.id, "lisi").entries) > 6
-    assert shown[-1].element_id == "draft" and shown[-2].comment == "第5次：请修改"
+    assert shown[-1].data["element_id"] == "draft" and shown[-2].data["comment"] == "第5次：请修改"
     page = Browser(client).login("lisi").get(f"/tasks/{task.task_id}")
     opinions = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
     assert opinions.count("<tr class=") == 6 and "第1次" not in opinions

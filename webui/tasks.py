@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from engine import ConflictError, Engine, FormValidationError, Problem
 from engine.attachments import Upload
+from engine.disclosure.catalogue import sheet_entry
 from engine.views import InstanceView, TaskView
 
 from . import formview, i18n, paging, requests
@@ -157,7 +158,7 @@ def task(task_id: str) -> ResponseReturnValue:
     generic = view.task.form not in engine.domain.forms
     # A reviewer reads the opinions given so far before he gives his own.
     opinions = (
-        engine.catalogue.recent_opinions(view.task.instance_id, current_user.username)
+        tuple(sheet_entry(e.type, e.actor, e.at, e.data, view.names) for e in view.recent)
         if not generic and "request_id" not in view.data and not view.drafting
         else ()
     )

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, false, literal, not_, 
 from ..access import ANYONE, is_id, roles_of
 from ..errors import FormValidationError, NotFoundError, PermissionDeniedError, Problem
 from ..presenters import instance_view
+from ..queries import DONE_EVENTS
 from ..store.models import Department, Participant, ProcessInstance, User, WorkItem
 from ..store.repository import Repository
 from . import search
@@ -30,12 +31,6 @@ if TYPE_CHECKING:
 
 #: what makes a catalogue entry public: proactive, and published
 _PUBLIC = (Document.attribute == "proactive", Document.published_at.is_not(None))
-
-
-#: the events an approval sheet lists: opinions given, and drafts sent back
-SHEET_EVENTS = ("task_completed", "sent_back")
-#: how many of the newest opinions a reviewer's task page shows
-RECENT_OPINIONS = 6
 
 
 class Catalogue:
@@ -315,26 +310,11 @@ class Catalogue:
         entries = tuple(
             sheet_entry(e.type, e.actor, e.at, e.data, names)
             for e in events
-            if e.type in SHEET_EVENTS
+            if e.type in DONE_EVENTS
         )
         doc = DocumentView(**document._mapping) if document is not None else None
         reviews = tuple(review_record_view(r, names) for r in records)
         return ApprovalSheet(instance_id, instance.status, view.data, doc, entries, reviews)
-
-    def recent_opinions(
-        self, instance_id: int, reader: str, limit: int = RECENT_OPINIONS
-    ) -> tuple[SheetEntry, ...]:
-        """Return the newest lines of a document's approval sheet, oldest first, to its reader.
-
-        What a reviewer reads on his task page before he gives his own
-        opinion; the whole sheet is one link away.  A bounded read.
-        """
-        engine = self._engine
-        with engine.store.read() as repo:
-            engine.read_policy.readable_instance(repo, reader, instance_id)
-            events = repo.newest_events(instance_id, SHEET_EVENTS, limit)
-            names = repo.display_names_of(e.actor for e in events if e.actor)
-        return tuple(sheet_entry(e.type, e.actor, e.at, e.data, names) for e in events)
 
 
 #: the most two-character pieces of a query that are looked for
