@@ -276,3 +276,21 @@ def test_a_provisional_due_date_is_marked_and_the_admin_is_told_until_the_schedu
     years = admin.get("/admin/calendar").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     listed = re.findall(r'<th scope="row">(\d{4})</th>', years)
     assert listed == ["2025", "2026", "2027", "2100"], listed
+
+
+def test_the_leader_is_told_the_number_the_document_is_issued_under(app: Flask) -> None:
+    engine = get_engine(app)
+    task = engine.start("document_approval", "zhangsan").ready_tasks[0]
+    draft = {"title": "关于签发文号的通知", "doc_type": "general", "body": "正文"}
+    task = engine.complete_task(task.task_id, "zhangsan", {**draft, "attribute": "proactive"})
+    review = {"decision": "approve", "attribute": "proactive"}
+    task = engine.complete_task(task.ready_tasks[0].task_id, "lisi", review)
+    prefix = {"number_prefix": "威政办发"}
+    task = engine.complete_task(task.ready_tasks[0].task_id, "wangwu", {**review, **prefix})
+    leader = Browser(app.test_client()).login("zhaoliu")
+    path = f"/tasks/{task.ready_tasks[0].task_id}"
+    leader.get(path)
+    assert leader.post(path, review) == "/"
+    inbox = leader.get("/")
+    number = get_engine(app).queries.get_instance(task.id).data["issued"]["number"]
+    assert f"已印发，文号：{number}。" in inbox and number.startswith("威政办发〔")

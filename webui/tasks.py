@@ -57,6 +57,13 @@ def _mine(task: TaskView) -> bool:
     return task.claimed_by in (None, current_user.username)
 
 
+def _issued_number(data: dict[str, object]) -> str | None:
+    """Return the number a case's document was issued under (文号), if it was issued."""
+    issued = data.get("issued")
+    number = issued.get("number") if isinstance(issued, dict) else None
+    return number if isinstance(number, str) and number else None
+
+
 def _gone(task_id: str) -> ResponseReturnValue:
     """Say that a task is no longer open and, when its link named its case, who did it and when.
 
@@ -128,6 +135,10 @@ def task(task_id: str) -> ResponseReturnValue:
                 return redirect(url_for("tasks.task", task_id=task_id))
             name = i18n.label(view.task.name, view.task.labels)
             onward = url_for("drafts.mine") if view.drafting else url_for("tasks.inbox")
+            number = _issued_number(done.data)
+            if number and number != _issued_number(view.data):
+                # The leader who signs wants the number the document goes out under.
+                flash(_("已印发，文号：%(number)s。", number=number))
             return submitted(done, name, onward)
     # The registrar gives a request to one of the departments that have a handler.
     suggestions = (
