@@ -142,6 +142,8 @@ EXPRESSION_TAGS = (
     "condition",
 )
 TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
+#: the events that catch a message or signal
+CATCHING_EVENTS = frozenset({"startEvent", "intermediateCatchEvent", "boundaryEvent"})
 #: the elements that run SpiffWorkflow's pre- and post-scripts, which input and output
 #: parameters become
 MAPPED_TASKS = frozenset(
@@ -266,6 +268,9 @@ class Translation:
     forms: dict[str, FormSchema] = field(default_factory=dict)
     #: by process id: the form of its start data (``camunda:formData`` on its start event)
     start_forms: dict[str, str] = field(default_factory=dict)
+    #: the events and receive tasks whose message's payload becomes process data, as
+    #: Camunda's correlation sets its variables (no ``camunda:resultVariable`` names one)
+    payload_as_data: list[Any] = field(default_factory=list)
 
 
 def translate(
@@ -285,7 +290,9 @@ def translate(
     _rename_aliases(root)
     rewrite = _Rewrite(root, file, services, knows_group, strict_groups, decisions or {})
     rewrite.run()
-    return Translation(rewrite.root, rewrite.problems, rewrite.forms, rewrite.start_forms)
+    return Translation(
+        rewrite.root, rewrite.problems, rewrite.forms, rewrite.start_forms, rewrite.payload_as_data
+    )
 
 
 class _Rewrite:
@@ -308,6 +315,7 @@ class _Rewrite:
         self.forms: dict[str, FormSchema] = {}
         self.start_forms: dict[str, str] = {}
         self.handled: set[Any] = set()  # Camunda elements dealt with (and their content)
+        self.payload_as_data: list[Any] = []
         #: a file with no JUEL at all (no ``${`` or ``#{``) was drawn for SpiffWorkflow's
         #: Camunda dialect, whose expressions are Python: they are read as Python
         self.python = not _uses_juel(root)
@@ -326,6 +334,7 @@ class _Rewrite:
                 self._timer(expr)
         for script_task in list(self.root.iter(_b("scriptTask"))):
             self._script_task(script_task)
+        self._caught_payloads()
         if self.python:
             for definition in list(self.root.iter(_b("messageEventDefinition"))):
                 self._message_payload(definition)
@@ -688,6 +697,25 @@ class _Rewrite:
             expr.text = "None"
             return
         expr.text = repr(source)
+
+    def _caught_payloads(self) -> None:
+        """Note the events and receive tasks whose message's or signal's payload becomes data.
+
+        Camunda sets the variables a correlation brings on the process.  A
+        process's own start event is left out: what starts it is its start data
+        already.
+        """
+        for task in self.root.iter(_b("receiveTask")):
+            if task.get("messageRef") and task.get(_c("resultVariable")) is None:
+                self.payload_as_data.append(task)
+        for tag in ("messageEventDefinition", "signalEventDefinition"):
+            for definition in self.root.iter(_b(tag)):
+                event = definition.getparent()
+                kind = etree.QName(event).localname
+                if kind not in CATCHING_EVENTS or definition.get(_c("resultVariable")):
+                    continue
+                if kind != "startEvent" or event.getparent().tag != _b("process"):
+                    self.payload_as_data.append(event)
 
     def _message_payload(self, definition: Any) -> None:
         """Rewrite SpiffWorkflow's Camunda message payload and result into its own dialect."""

@@ -107,6 +107,9 @@ class CompiledDefinition:
     #: by (process id, element id) of a call activity or subprocess: the elements whose
     #: actors no task inside it may be for (its ``excludeActorsOf``, called processes too)
     enclosing_exclusions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    #: (process id, element id) of the catching events and receive tasks whose message's
+    #: payload becomes process data (a Camunda file's; see ``camunda.Translation``)
+    payload_as_data: frozenset[tuple[str, str]] = frozenset()
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     @property
@@ -547,6 +550,7 @@ def compile_definition(
     start_events: dict[str, tuple[str, ...]] = {}
     start_messages: dict[str, frozenset[str]] = {}
     enclosing_exclusions: dict[tuple[str, str], tuple[str, ...]] = {}
+    payload_as_data: set[tuple[str, str]] = set()
     calls: dict[str, list[tuple[str, str, str]]] = {}
     processes: dict[str, ProcessInfo] = {}
     defined: dict[str, str] = {}  # every process id, executable or not: the file defining it
@@ -586,6 +590,7 @@ def compile_definition(
             problems.extend(dialect.problems)
             json_forms.update(dialect.forms)
             start_forms.update(dialect.start_forms)
+            payload_as_data.update((_container(e), e.get("id")) for e in dialect.payload_as_data)
             file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
             root = dialect.root
         _drop_empty_io_specifications(root)
@@ -652,6 +657,7 @@ def compile_definition(
         json_forms=json_forms,
         start_forms=start_forms,
         enclosing_exclusions=enclosing_exclusions,
+        payload_as_data=frozenset(payload_as_data),
     )
 
 

@@ -370,7 +370,7 @@ class Replayer:
         if event.type in ("message_received", "signal_received"):
             kind = event.type.removesuffix("_received")
             step.event(event.type, step.actor, {"name": data["name"], "payload": data["payload"]})
-            if not catch(workflow, kind, str(data["name"]), dict(data["payload"] or {})):
+            if not catch(step, kind, str(data["name"]), dict(data["payload"] or {})):
                 raise _Mismatch(event.seq, NOT_REPRODUCED, f"nothing waits for {data['name']!r}")
             advance(workflow, step)
             return None

@@ -540,7 +540,7 @@ class WorkflowEngine:
         """Let the step's workflow catch a message or signal, run on, and save it."""
         step.event(f"{kind}_received", step.actor, {"name": name, "payload": data})
         with self._running(step, repo):
-            taken = catch(step.workflow, kind, name, data)
+            taken = catch(step, kind, name, data)
             if taken:
                 advance(step.workflow, step)
         if not taken:

@@ -45,8 +45,11 @@ from .store.repository import EventRow, InstanceRow, WorkItemRow
 #:    siblings done in any order (a countersign by several departments);
 #: 4. a message or signal a process throws that nothing in it catches is recorded
 #:    (``message_thrown``, ``signal_thrown``) and reaches the other instances
-#:    waiting for it, in the same transaction (``thrown``).
-RULES = 4
+#:    waiting for it, in the same transaction (``thrown``);
+#: 5. a message or signal caught where the BPMN says its payload is process data (a
+#:    Camunda file's catching event: ``CompiledDefinition.payload_as_data``) puts the
+#:    payload's items into the data of the task that caught it.
+RULES = 5
 #: how deep messages and signals thrown in reply to thrown ones may go in one step
 MAX_THROW_DEPTH = 16
 
@@ -124,14 +127,18 @@ def thrown(step: Step) -> None:
         step.thrown.append((kind, str(definition.name), payload))
 
 
-def catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]) -> bool:
-    """Hand the workflow a message or signal its waiting tasks expect; tell whether one took it.
+def catch(step: Step, kind: str, name: str, payload: dict[str, Any]) -> bool:
+    """Hand the step's workflow a message or signal its waiting tasks expect; tell if one took it.
 
     A message carries the correlations each waiting event computes from the
-    payload, so that only the instance the BPMN correlates takes it.
+    payload, so that only the instance the BPMN correlates takes it.  Where
+    the BPMN says so (``payload_as_data``, by rules 5), the payload's items
+    become data of the task that took it.
     """
+    workflow = step.workflow
+    waiting = workflow.get_tasks(state=TaskState.WAITING)
     taken = False
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in waiting:
         definition = _awaited(getattr(task.task_spec, "event_definition", None), kind, name)
         if definition is None:
             continue
@@ -149,6 +156,13 @@ def catch(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any])
         taken = True
         if kind == MESSAGE:
             break  # one message, one receiver
+    as_data = step.compiled.payload_as_data if step.instance.rules >= 5 else frozenset()
+    for task in waiting if taken and as_data else ():
+        # SpiffWorkflow keeps what a task caught under the event's name until it runs
+        if task.internal_data.get(name) is payload and (
+            (task.workflow.spec.name, task.task_spec.bpmn_id) in as_data
+        ):
+            task.data.update(copy.deepcopy(payload))
     return taken
 
 

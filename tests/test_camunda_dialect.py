@@ -24,6 +24,7 @@ from engine import (
     ScriptError,
     WorkflowEngine,
     camunda,
+    runtime,
 )
 from engine.clock import ManualClock
 from engine.definitions import DeployRules, compile_definition
@@ -174,6 +175,48 @@ def test_an_invoice_calls_the_external_task_service_and_waits_on_its_timer(
     core.tick()
     done = core.queries.get_instance(foreign.id)
     assert (done.status, done.data["escalated"]) == ("completed", True)
+
+
+def test_what_a_message_or_signal_brings_becomes_process_data(core: WorkflowEngine) -> None:
+    core.deploy_files(files("order_messages.bpmn"))
+    paid = core.start("order_messages", "anna")
+    core.send_message("OrderPlaced", {"price": 100, "customer": "李四"})  # a receive task
+    core.send_signal("StockCounted", {"inStock": True})
+    core.send_message("PaymentReceived", {"paid": 100})
+    after = core.queries.get_instance(paid.id)
+    assert [task.element_id for task in after.ready_tasks] == ["ship"]  # the gateway read them
+    assert {key: after.data[key] for key in ("price", "customer", "inStock", "paid")} == {
+        "price": 100,
+        "customer": "李四",
+        "inStock": True,
+        "paid": 100,
+    }
+    core.send_message("OrderCancelled", {"reason": "买错了"})  # a boundary event
+    after = core.queries.get_instance(paid.id)
+    assert [task.element_id for task in after.ready_tasks] == ["refund"]
+    assert after.data["reason"] == "买错了"
+
+    short = core.start("order_messages", "anna")
+    for kind, name, payload in (
+        ("message", "OrderPlaced", {"price": 100}),
+        ("signal", "StockCounted", {"inStock": True}),
+        ("message", "PaymentReceived", {"paid": 60}),
+    ):
+        delivered = getattr(core, f"send_{kind}")(name, payload)
+        assert delivered.failures == ()
+    assert [t.element_id for t in core.queries.get_instance(short.id).ready_tasks] == ["check"]
+
+
+def test_an_instance_begun_before_payloads_became_data_keeps_its_rules(
+    core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    core.deploy_files(files("order_messages.bpmn"))
+    with monkeypatch.context() as patched:
+        patched.setattr(runtime, "RULES", 4)
+        old = core.start("order_messages", "anna")
+    core.send_message("OrderPlaced", {"price": 100})
+    assert "price" not in core.queries.get_instance(old.id).data  # its history replays as made
+    assert core.send_signal("StockCounted", {"inStock": True}).reached == (old.id,)
 
 
 def test_a_review_round_gives_one_task_per_reviewer_due_when_the_data_says(
