@@ -919,3 +919,89 @@ def test_hand_marks_hide_occurrences_in_either_width():
     text = "联系人张三１３８，另见张三138"
     marks = manual_redactions(text, ["张三138"])
     assert redact(text, marks) == "联系人*****，另见*****"
+
+
+# A held-out corpus of government texts (低保公示, 信访答复, 招标公告, 录用公示, tables
+# flattened from PDFs) found these; each line is one of its passages, cut short.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "保障人口：2 18363186655 保障类别：城市低保",  # the label names the 2
+        "户主 丛志强 家庭月收入 800元 13176312288 审核意见：同意",
+        "信访件编号XF001 王刚 13812345678 反映拆迁补偿问题",
+        "经营者台文静 13863158899 项某某",  # 项 begins a name, not a count of 项
+        "1 姜俊杰 13791231234 台儿庄区北江村",
+        "信访人住址：羊亭镇孙家滩村六十八号 13012341234。",  # the end of an address
+        "投诉人谭敏的支付宝账号13012345566被用于收取赌资",  # an account may be a mobile
+        "联系方式为138.6311.2468，",
+        "申请人联系方式：1380 631 2233；",
+        "备用电话：1595-631-1111。",
+    ],
+)
+def test_a_mobile_after_another_number_or_written_oddly_is_found(text: str) -> None:
+    assert [kind for kind, _ in kinds(text)] == ["mobile"], kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "档案编号：2023 13812345678",  # the label may still name this number
+        "项目总投资（元）：15600000000，资金来源：企业自筹",
+        "项目资金（元）：13500000000 建设单位：威海市水务局",
+        "工程造价 15600000000",
+        "准考证号为15310020315，毕业于中国海洋大学",
+        "快递 13812345678 件",
+        "138.6311.2468",  # an odd writing needs a telephone label
+        "账户06315288123",
+    ],
+)
+def test_numbers_named_as_other_numbers_or_amounts_are_not_phones(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_case_numbers_are_not_cards_or_passports() -> None:
+    assert kinds("已受理，受理号：4401062024031517，请凭此号查询") == []
+    assert kinds("申请人已提交护照复印件，受理号SL20230001，请于5个工作日后领取") == []
+
+
+def test_a_joint_heading_names_neither_number_alone() -> None:
+    old = "370102900307123"
+    text = f"身份证号及银行账号：{old}，{CARD_16}（户名：吕秀兰）"
+    assert kinds(text) == [("resident_id", old), ("bank_card", CARD_16)]
+
+
+def test_a_times_sign_typed_for_the_check_character_x() -> None:
+    with_x = next(
+        resident_id("371081", "19780815", seq)
+        for seq in (f"{n:03d}" for n in range(1000))
+        if resident_id("371081", "19780815", seq).endswith("X")
+    )
+    for sign in "×Ⅹ":
+        typed = with_x[:17] + sign
+        assert kinds(f"身份证号：{typed}）") == [("resident_id", typed)]
+
+
+def test_labelled_odd_writings_of_cards_landlines_and_plates() -> None:
+    card = luhn_complete("622908011234987")
+    odd = f"{card[:6]} {card[6:]}"
+    assert kinds(f"请将退款退至申请人银行卡{odd}（户名：毛卫东）") == [("bank_card", odd)]
+    assert kinds(f"编号{odd}") == []
+    assert kinds("联系电话：021-6410 1234（家）") == [("landline", "021-6410 1234")]
+    assert kinds("驾驶车牌号鲁k12345的小型轿车") == [("license_plate", "鲁k12345")]
+    assert kinds("鲁k12345") == []  # small letters need a plate's label
+
+
+def test_cells_of_a_flattened_table_run_together() -> None:
+    row = f"1张三丰{ID_A}13963101234\n2李四光{ID_B}15963105678"
+    assert kinds(row) == [
+        ("resident_id", ID_A),
+        ("mobile", "13963101234"),
+        ("resident_id", ID_B),
+        ("mobile", "15963105678"),
+    ]
+    assert kinds(f"13963101234{ID_A}") == [("mobile", "13963101234"), ("resident_id", ID_A)]
+    # without an ID whose check character holds, a long run stays one number
+    assert kinds(f"1396310123415963105678{'1' * 8}") == []
+    assert kinds(f"{wrong_check(ID_A)}13963101234") == []

@@ -16,8 +16,9 @@ offset in the original; findings, masks and redactions always address the origin
   foreigners' permanent residence ID card, which shares the layout), a birth date that is a real
   calendar date between 1900-01-01 and today, a 3-digit sequence, and the GB 11643 check
   character (weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432"; a
-  final ``x`` is accepted). Written as one run or in groups split by the same space(s) or
-  hyphen throughout (3710 0219 8001 0112 34, 371002 19800101 1234, 371002-19800101-1234).
+  final ``x``, ``×`` or ``Ⅹ`` is accepted). Written as one run or in groups split by the same
+  space(s) or hyphen throughout (3710 0219 8001 0112 34, 371002 19800101 1234,
+  371002-19800101-1234).
 * ``resident_id``, 15 digits (the first-generation card): province code, 19YYMMDD a real date,
   3 digits. Fifteen digits collide with IMEIs, business registration numbers (注册号) and account
   numbers, so the nearest label within 12 characters before it decides: an ID keyword
@@ -28,16 +29,19 @@ offset in the original; findings, masks and redactions always address the origin
   characters after a firm's name (公司, 企业, 合作社…). The price: about one unlabelled ID in
   ten, outside those cues, is missed. Written in groups, it needs an ID keyword.
 * ``mobile`` (手机号码): ``1[3-9]`` and 9 more digits, as a run or grouped 3-4-4 or 3-8 by
-  spaces or hyphens, optionally after +86, 0086 or 86.
+  spaces or hyphens, optionally after +86, 0086 or 86; after a telephone label also 3-4-4
+  by dots (138.6311.2468) or 4-3-4 (1380 631 2233). An account (账号) may be a mobile
+  number (支付宝账号13012345566).
 * ``bank_card`` (银行卡号): 16-19 digits, as a run or in groups of four, passing the Luhn check
   and fitting a card scheme: UnionPay and others starting 6 (16-19 digits), Visa 4 (16 or 19),
   Mastercard 51-55 (16), JCB 35 (16-19); not when the nearest label before it names another
-  kind of number or an ID.
+  kind of number or an ID. After a card label, in groups of any length (622908 0112349877).
 * ``email`` (电子邮箱): ``local@domain.tld``, trailing punctuation left out.
 * ``landline`` (固定电话): area code 010, 02n or 0nnn (n a digit, the first of nnn
   from 3) then a local number of 7-8 digits starting 2-8 (8 after a 3-digit code),
   written 0631-5288123, (0631)5288123, 0631 5288123, +86-631-5288123 or run together
-  (06315288123), also after words that are no telephone label (请联系06315288123).
+  (06315288123), also after words that are no telephone label (请联系06315288123); after a
+  telephone label also with the local number split (021-6410 1234).
 * Travel documents, each only where a word names it: within 40 characters before the number
   (only a full stop or a line break ends the search, so 证件类型：护照；证件号码：E12345678 is
   found) unless another number's label (编号, 有效期, 电话…) stands nearer, or right after the
@@ -57,15 +61,23 @@ offset in the original; findings, masks and redactions always address the origin
 
 * ``license_plate`` (机动车号牌): province character, issuing-authority letter, an optional
   middle dot, hyphen or space, then 5 characters (at most two letters; 挂, 学, 警, 港, 澳, 领 may
-  end it) or a 6-character new-energy number (鲁K·D12345, 鲁K D12345, 鲁K12345D).
+  end it) or a 6-character new-energy number (鲁K·D12345, 鲁K D12345, 鲁K12345D); in small
+  letters (鲁k12345) after a plate's label (车牌, 号牌…).
+* Table cells that a PDF's text runs together (1张三丰37068319860519371913963101234): a run
+  of digits that is wholly resident IDs and mobiles, at least one of them an ID whose check
+  character holds, gives each of them.
 
 **Amounts and other numbers are not identifiers.** A mobile or landline shape is rejected when
 the nearest label before it names another kind of number (编号, 订单号, 账号…) or an amount
-(金额, 合计, 收入…), or, without a telephone label, right after 第 or a word ending in 号
-(档号, 工号). A mobile, landline or card shape is rejected when a currency sign or word precedes
-it (¥, $, 人民币), when a decimal part or a unit follows it (15546680069.58元, …千瓦时, …人次,
-…吨, …万), or, without a telephone label, a counter (…户, …人, …次; not 人民路, 户籍). Numbers
-inside a web address are not identifiers.
+(金额, 合计, 收入…, or a currency in brackets: 项目资金（元）：), or, without a telephone
+label, right after 第 or a word ending in 号 (档号, 工号; not 六十八号, an address's end). A
+label followed by the number it names does not name the next one (编号XF001 王某 138…,
+月收入 800元 138…, 保障人口：2 138…); labels joined into one heading (身份证号及银行账号)
+leave each number to its own checks. A mobile, landline or card shape is rejected when a
+currency sign or word precedes it (¥, $, 人民币), when a decimal part or a unit follows it
+(15546680069.58元, …千瓦时, …人次, …吨, …万), or, without a telephone label, a counter (…户,
+…人, …次; not 人民路, 户籍; after a space only one that ends the phrase, not 项某 or 台儿庄区
+in the next column). Numbers inside a web address are not identifiers.
 
 No finding lies inside a longer run of digits or ASCII letters; CJK neighbours are fine, since
 Chinese runs digits straight into text. Where candidates overlap, the longer one wins, and on a
@@ -129,6 +141,8 @@ def _fold_table() -> dict[int, str]:
         table[ord(ch)] = " "
     for ch in "\u202f\u205f\u3000":
         table[ord(ch)] = " "
+    for ch in "\u00d7\u2169\u2179":  # × Ⅹ ⅹ typed for an ID's check character X
+        table[ord(ch)] = "X"
     return table
 
 
@@ -180,11 +194,20 @@ _MOBILE = re.compile(
     + r"\d{8})"
     + _NA
 )
+# Writings of a mobile number found only where a telephone label names it.
+_MOBILE_LABELLED = re.compile(
+    _NB + r"1[3-9]\d(?:\.\d{4}\.\d{4}|\d(?P<sep>[ .-])\d{3}(?P=sep)\d{4})" + _NA
+)
 _CARD = re.compile(
     _NB
     + r"(?:[3-6]\d{15,18}|[3-6]\d{3}(?P<sep>[ -])\d{4}(?:(?P=sep)\d{4}){2}(?:(?P=sep)\d{1,3})?)"
     + _NA
 )
+# Groups of any length, found only where a card label names the number (622908 0112349877).
+_CARD_LABELLED = re.compile(_NB + r"[3-6]\d{3,8}(?: \d{2,12}){1,4}" + _NA)
+# Table cells run together by a PDF's text (…3706831986051937191396310…): IDs and mobiles.
+_GLUED = re.compile(_NB + r"[0-9Xx]{29,}+" + _NA)  # possessive: a long run is read once
+_GLUED_MOBILE = re.compile(r"1[3-9]\d{9}")
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])"
     r"[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]*[A-Za-z0-9_%+-])?"
@@ -192,6 +215,10 @@ _EMAIL = re.compile(
     r"(?![A-Za-z0-9-])"
 )
 _AREA = r"0(?:10|2\d|[3-9]\d{2})"
+# Writings of a landline found only where a telephone label names it.
+_LANDLINE_LABELLED = re.compile(
+    _NB + r"(?:\(" + _AREA + r"\) ?|" + _AREA + r"[ -])[2-8]\d{2,3}[ -]\d{4}" + _NA
+)
 _LANDLINE = re.compile(
     _NB
     + r"(?:\((?P<area1>"
@@ -225,6 +252,8 @@ _TRAVEL_WINDOW = 40
 _TRAVEL_BREAKS = re.compile(r"[。\n]")
 _LIST_GAP = re.compile(r"[ 、,;/和及与]{1,3}")  # between the numbers of a list
 _TRAVEL_AFTER = re.compile(r"[ (\[【]{0,2}[^，,。；;！？!?\n0-9A-Za-z]{2,12}")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PLATE_LABELS = re.compile(r"车牌|号牌|牌照|车号|车辆")
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼] ?"
     r"[A-HJ-NP-Z][·. -]?"
@@ -243,11 +272,13 @@ _OTHER_NUMBERS = (
     "文号", "编号", "单号", "订单", "流水号", "发票", "代码", "批号", "案号", "合同号", "序列号",
     "注册号", "登记号", "档案号", "税号", "交易号", "条码", "识别码", "串号", "IMEI", "imei",
     "运单", "工单", "证书号", "许可证号", "登记证号", "识别号", "纳税人", "批次", "编码", "型号",
-    "档号", "卷号", "备案号", "批准号", "货号", "款号",
+    "档号", "卷号", "备案号", "批准号", "货号", "款号", "准考证", "考生号", "考号", "学籍号",
+    "受理号", "办件号",
 )  # fmt: skip
 _AMOUNT_WORDS = (
     "金额", "总额", "合计", "总计", "共计", "累计", "余额", "预算", "决算", "产值", "收入",
-    "支出", "营业额", "销售额", "用电量", "发电量", "用水量", "总量", "人口", "数量",
+    "支出", "营业额", "销售额", "用电量", "发电量", "用水量", "总量", "人口", "数量", "总投资",
+    "投资额", "项目资金", "资金总额", "造价", "报价",
 )  # fmt: skip
 _ID_LABELS = _words(*_ID_WORDS)
 _CARD_LABELS = _words(*_CARD_WORDS)
@@ -255,6 +286,11 @@ _PHONE_LABELS = _words(*_PHONE_WORDS)
 _OTHER_FOR_ID15 = _words(*_OTHER_NUMBERS, *_CARD_WORDS)
 _OTHER_FOR_CARDS = _words(*_OTHER_NUMBERS, *_ID_WORDS)
 _OTHER_FOR_PHONES = _words(*_OTHER_NUMBERS, *_CARD_WORDS, *_AMOUNT_WORDS)
+# An account may be a mobile number (支付宝账号13012345566); a card's number is not.
+_OTHER_FOR_MOBILES = _words(
+    *_OTHER_NUMBERS, *(w for w in _CARD_WORDS if w[0] not in "账帐"), *_AMOUNT_WORDS
+)
+_AMOUNT_LABELS = _words(*_AMOUNT_WORDS)
 # 证件编号, 护照编号 and 通行证编号 name the document's own number.
 _OTHER_FOR_TRAVEL = re.compile(
     _words(
@@ -263,16 +299,22 @@ _OTHER_FOR_TRAVEL = re.compile(
     ).pattern
     + r"|(?<![证照件])编号"
 )  # fmt: skip
-# Right after a word ending in 号 that names no telephone (档号, 卷号…; not 12号, the end of
-# an address), or after 第: another number.
-_ORDINAL_BEFORE = re.compile(r"(?:(?<![0-9])号\s?:?|第)\s?$")
+# Right after a word ending in 号 that names no telephone (档号, 卷号…; not 12号 or 六十八号,
+# the end of an address), or after 第: another number.
+# An account (账号) may be a telephone number: it is left to the labels.
+_ORDINAL_BEFORE = re.compile(r"(?:(?<![0-9〇零一二三四五六七八九十百千两账帐])号\s?:?|第)\s?$")
 _AFTER_SEX = re.compile(r"[男女][，,、：:\s]?$")  # 姓名，性别，身份证号 — the usual column order
 _FIRM = re.compile(r"公司|企业|合作社|商行|经营部|个体工商户|[厂店馆]")
 _BREAKS = re.compile(r"[，,。；;！？!?\n]")
+_CLOSED_NUMBER = re.compile(r"[0-9][0-9A-Za-z-]*\s?[\u4e00-\u9fff]")  # a number, then words
+_DIGIT = re.compile(r"[0-9]")
+_JOINED = re.compile(r"(?:号码|号)?[及和与、/][^0-9]*$")  # 身份证号及银行账号
 _WINDOW = 12
 
 # An amount or a statistic: a currency before it, a decimal part or a unit after it.
-_CURRENCY_BEFORE = re.compile(r"(?:[¥$€£]|RMB|CNY|人民币|美元|港币|港元)\s?$")
+_CURRENCY_BEFORE = re.compile(
+    r"(?:[¥$€£]|RMB|CNY|人民币|美元|港币|港元|\((?:万|亿)?(?:美|港)?元\)[:]?)\s?$"
+)
 _DECIMAL_BEFORE = re.compile(r"\d\.$")
 _UNIT_AFTER = re.compile(
     r"\s?(?:\.\d|[万亿]|(?:美|港|欧|日|韩)?元|英镑|千瓦时|千瓦|兆瓦|瓦时|度电|kWh|KWh|kwh|"
@@ -280,8 +322,10 @@ _UNIT_AFTER = re.compile(
     r"余[人户次件元]|多[人户次件]|[%‰℃]|个百分点|倍)"
 )
 # One-character counters also begin words (人民路, 户籍, 个人, 名下): those do not count.
+# After a space, a counter must end the phrase: else it begins the next column or name
+# (13863158899 项某, 13791231234 台儿庄区).
 _COUNTER_AFTER = re.compile(
-    r"\s?(?!人[民社大才员事力]|户[籍口主名头外]|个[人体]|台[州湾山前北南]|名[单称下]|家[庭属住]|"
+    r"(?:\s(?=.(?:[^\u4e00-\u9fff]|$)))?(?!人[民社大才员事力]|户[籍口主名头外]|个[人体]|台[州湾山前北南]|名[单称下]|家[庭属住]|"
     r"项目|份额|次[日月年])[人户次个件台辆笔名家项份册套株头只]"
 )
 _UNIT_AFTER_CARD = re.compile(r"\s*(?:元|万元|亿元|美元|平方米|千克|公斤|吨|立方米)")
@@ -326,17 +370,29 @@ def _last_label(window: str, words: re.Pattern[str]) -> int:
 
 
 def _label(text: str, start: int, positive: re.Pattern[str], negative: re.Pattern[str]) -> int:
-    """Return 1 if the nearest label is positive, -1 if negative, 0 if there is none."""
+    """Return 1 if the nearest label is positive, -1 if negative, 0 if there is none.
+
+    A negative label followed by the number it names (编号XF001 王某 138…, 收入 800元 138…,
+    人口：2 138…) does not name this one; labels joined into one heading (身份证号及银行账号)
+    name neither number alone.
+    """
     window = _before(text, start)
     pos, neg = _last_label(window, positive), _last_label(window, negative)
+    if neg > pos and (
+        _CLOSED_NUMBER.search(window, neg)
+        or (_last_label(window, _AMOUNT_LABELS) == neg and _DIGIT.search(window, neg))
+    ):
+        neg = -1
+    if min(pos, neg) >= 0 and _JOINED.match(window[min(pos, neg) : max(pos, neg)]):
+        return 0
     if pos < 0 and neg < 0:
         return 0
     return 1 if pos >= neg else -1
 
 
-def _phone_label(text: str, start: int) -> int:
+def _phone_label(text: str, start: int, negative: re.Pattern[str] = _OTHER_FOR_PHONES) -> int:
     """Return 1 if a telephone label names the number at ``start``, -1 if another, else 0."""
-    label = _label(text, start, _PHONE_LABELS, _OTHER_FOR_PHONES)
+    label = _label(text, start, _PHONE_LABELS, negative)
     if label == 0 and _ORDINAL_BEFORE.search(text, max(0, start - 4), start):
         return -1
     return label
@@ -404,7 +460,7 @@ def _amount(text: str, start: int, end: int, labelled: bool) -> bool:
     A one-character counter after it (人, 户, 次…) counts only when no telephone label names
     the number (``labelled``).
     """
-    before = text[max(0, start - 4) : start]
+    before = text[max(0, start - 6) : start]
     return bool(
         _CURRENCY_BEFORE.search(before)
         or _DECIMAL_BEFORE.search(before)
@@ -500,6 +556,12 @@ def _bank_cards(text: str) -> Iterator[Candidate]:
         if _label(text, m.start(), _CARD_LABELS, _OTHER_FOR_CARDS) < 0:
             continue
         yield m.start(), m.end(), "bank_card"
+    for m in _CARD_LABELLED.finditer(text):
+        digits = m.group().replace(" ", "")
+        if not (16 <= len(digits) <= 19 and _card_scheme(digits) and _luhn(digits)):
+            continue
+        if _label(text, m.start(), _CARD_LABELS, _OTHER_FOR_CARDS) > 0:
+            yield m.start(), m.end(), "bank_card"
 
 
 def _mobiles(text: str) -> Iterator[Candidate]:
@@ -508,10 +570,33 @@ def _mobiles(text: str) -> Iterator[Candidate]:
         grouped = " " in m.group("body") or "-" in m.group("body")
         if grouped and _grouped_inside_longer(text, m.start(), m.end()):
             continue
-        label = _phone_label(text, m.start())
+        label = _phone_label(text, m.start(), _OTHER_FOR_MOBILES)
         if label < 0 or _amount(text, m.start(), m.end(), label > 0):
             continue
         yield m.start(), m.end(), "mobile"
+    yield from _labelled_phones(text, _MOBILE_LABELLED, "mobile")  # 138.6311.2468, 1380 631 2233
+
+
+def _glued(text: str) -> Iterator[Candidate]:
+    """Yield the IDs and mobiles of a run of digits that is nothing but those, run together.
+
+    The run must hold at least one resident ID, whose check character makes the reading
+    sure; read from the left, each place takes an ID if one fits there, else a mobile.
+    """
+    for m in _GLUED.finditer(text):
+        run, at, found = m.group(), 0, []
+        while at < len(run):
+            piece = run[at : at + 18]
+            if len(piece) == 18 and piece[:17].isdigit() and _valid_id18(piece):
+                found.append((m.start() + at, m.start() + at + 18, "resident_id"))
+                at += 18
+            elif _GLUED_MOBILE.match(run, at):
+                found.append((m.start() + at, m.start() + at + 11, "mobile"))
+                at += 11
+            else:
+                break
+        if at == len(run) and any(kind == "resident_id" for _, _, kind in found):
+            yield from found
 
 
 def _landlines(text: str) -> Iterator[Candidate]:
@@ -524,6 +609,15 @@ def _landlines(text: str) -> Iterator[Candidate]:
         if label < 0 or _amount(text, m.start(), m.end(), label > 0):
             continue
         yield m.start(), m.end(), "landline"
+    yield from _labelled_phones(text, _LANDLINE_LABELLED, "landline")  # 021-6410 1234
+
+
+def _labelled_phones(text: str, pattern: re.Pattern[str], kind: str) -> Iterator[Candidate]:
+    """Yield the numbers of ``pattern`` that a telephone label names and no unit follows."""
+    for m in pattern.finditer(text):
+        labelled = _label(text, m.start(), _PHONE_LABELS, _OTHER_FOR_PHONES) > 0
+        if labelled and not _amount(text, m.start(), m.end(), True):
+            yield m.start(), m.end(), kind
 
 
 def _looks_like_date(digits: str) -> bool:
@@ -605,16 +699,21 @@ def _emails(text: str) -> Iterator[Candidate]:
 
 
 def _plates(text: str) -> Iterator[Candidate]:
-    """Yield vehicle licence plates."""
-    for m in _PLATE.finditer(text):
+    """Yield vehicle licence plates; one typed in small letters (鲁k12345) after a plate's label."""
+    upper = text.translate(_ASCII_UPPER)
+    for m in _PLATE.finditer(upper):
         body = m.group("body")
         if len(body) == 5 and sum(ch.isascii() and ch.isalpha() for ch in body) > 2:
+            continue
+        small = text[m.start() : m.end()] != m.group()
+        if small and not _PLATE_LABELS.search(_before(text, m.start())):
             continue
         yield m.start(), m.end(), "license_plate"
 
 
 _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _resident_ids,
+    _glued,
     _bank_cards,
     _travel_documents,
     _mobiles,
