@@ -150,7 +150,9 @@ Feature: Disclosure requests (依申请公开)
     When han consults a third party
     Then the status page shows "征求意见中（不计入答复期限）"
     When it is 2026-10-12 10:00 Beijing time
-    And han records the opinion received on 2026-10-12
+    And han tries to record the opinion received on 2026-10-13
+    Then it is refused because "request.future_day"
+    When han records the opinion received on 2026-10-12
     Then the reply is due on 2026-11-05
     And the history records the pause and the restart
 
@@ -181,6 +183,17 @@ Feature: Disclosure requests (依申请公开)
     And an applicant has asked on the public page for "城区道路改造计划的全文"
     When reg accepts the request for 法规处
     Then han sees 2 earlier requests of the applicant, "2026年城区道路改造计划" marked similar
+
+  Scenario: A request within the free quota gets no fee notice, and its clock runs on
+    Given it is 2026-09-18 10:00 Beijing time
+    And an applicant has asked on the public page for "一份会议纪要"
+    And reg has accepted the request for 法规处
+    When han tries to send a fee notice by volume for 30 pages
+    Then it is refused because "request.fee_free_volume"
+    When han tries to send a fee notice by count
+    Then it is refused because "request.fee_free_count"
+    And han has the handling of it
+    And the status page shows "办理中" due on 2026-10-22
 
   Scenario: The eleventh request of an applicant in a month costs 100 yuan by count
     Given it is 2026-09-18 10:00 Beijing time

@@ -227,6 +227,11 @@ def opinion(engine: Engine, story: Story, day: str) -> None:
     )
 
 
+@when(parsers.parse("han tries to record the opinion received on {day}"))
+def tries_opinion(engine: Engine, story: Story, day: str) -> None:
+    attempt(story, lambda: opinion(engine, story, day))
+
+
 def _extend(engine: Engine, story: Story, days: int) -> None:
     complete(
         engine,
@@ -274,6 +279,16 @@ def fee_notice(engine: Engine, story: Story, pages: int) -> None:
         {"action": "fee_notice", "fee_method": "volume", "fee_pages": pages},
     )
     story.fee = engine.queries.get_instance(story.instance_id).data["clock"]["fee"]
+
+
+@when("han tries to send a fee notice by count")
+def tries_fee_by_count(engine: Engine, story: Story) -> None:
+    attempt(story, lambda: fee_by_count(engine, story))
+
+
+@when(parsers.parse("han tries to send a fee notice by volume for {pages:d} pages"))
+def tries_fee_by_volume(engine: Engine, story: Story, pages: int) -> None:
+    attempt(story, lambda: fee_notice(engine, story, pages))
 
 
 @when(parsers.parse('han replies "{reply_type}" with "{text}"'))

@@ -310,14 +310,19 @@ def test_a_look_alike_number_prefix_is_refused(app: Flask, client: FlaskClient) 
         ("威政办发\u200b", "不可见字符"),
         ("\u200f威政办发", "改变文字方向"),
         ("威政 办发", "不可见字符"),
+        ("威政办发〔2026〕", "发文机关代字"),  # the year is the number's own: 〔2026〕〔2026〕1号
+        ("威政办发12号", "发文机关代字"),
     ):
         office.get(path)
         html = office.post(
             path, {"decision": "approve", "attribute": "on_request", "number_prefix": prefix}, 422
         )
         assert re.search(rf'id="number_prefix-error">[^<]*{problem}', html), (prefix, html[-800:])
-    office.get(path)
+    assert 'aria-describedby="number_prefix-hint' in office.get(path)
     office.post(
         path, {"decision": "approve", "attribute": "on_request", "number_prefix": "威政办发"}
     )
     assert engine.queries.list_tasks("zhaoliu")
+    leader = Browser(app.test_client()).login("zhaoliu")
+    sign_off = leader.get(task_link(leader.get("/")))
+    assert "威政办发（签发时编入年份和序号）" in sign_off

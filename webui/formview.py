@@ -32,6 +32,8 @@ class FieldView:
     extra: dict[str, Any] = field(default_factory=dict)
     #: (another field, its values): the page shows this field only for those (``SHOWN_WHEN``)
     shown_when: tuple[str, tuple[str, ...]] | None = None
+    #: what to write there, under the box (the field's ``hint`` metadata)
+    hint: str = ""
 
 
 def _named_choices(problem: Problem, choices: list[tuple[str, str]]) -> str:
@@ -91,6 +93,7 @@ def build(
                     else {"suggestions": (suggestions or {}).get(name, [])}
                 ),
                 shown_when=meta.get(SHOWN_WHEN),
+                hint=pick(meta["hint"], meta.get("hint_en")) if meta.get("hint") else "",
             )
         )
     for name, labels in schema.FILE_FIELDS.items():

@@ -118,6 +118,9 @@ MESSAGES: dict[str, Any] = {
     "signin.throttled": _l("登录失败次数过多，请 %(minutes)d 分钟后再试。"),
     # documents and their review (the disclosure domain)
     "document.no_prefix": _l("缺少文号前缀。"),
+    "document.prefix_shape": _l(
+        "文号前缀只写发文机关代字（如“威政办发”），不含年份、括号、序号或“号”字。"
+    ),
     "document.not_issued": _l("该事项没有已印发的公文。"),
     "document.not_published": _l("没有这条公开信息。"),
     "document.withheld_needs_reason": _l("不予公开须说明理由。"),
@@ -184,6 +187,10 @@ MESSAGES: dict[str, Any] = {
     "request.fee_method_needed": _l("收费须选择按件或按量计收（二者只能选一）。"),
     "request.waiver_reason": _l("减免信息处理费须说明理由。"),
     "request.future_day": _l("收到日期不能晚于今天。"),
+    "request.fee_free_count": _l(
+        "这是该申请人本月第 %(nth)s 件申请，在每月免费的 10 件以内，不收费，无需发出收费通知。"
+    ),
+    "request.fee_free_volume": _l("%(pages)s 页在免费的 30 页以内，不收费，无需发出收费通知。"),
     "request.registrar_only": _l("只有登记员可以登记申请。"),
     "request.throttled": _l("操作过于频繁，请 %(minutes)s 分钟后再试。"),
     "request.no_such_code": _l("受理编号或查询码不正确。"),

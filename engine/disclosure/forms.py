@@ -174,9 +174,18 @@ class OfficeReviewForm(DocumentReviewForm):
         validate=[
             validate.Length(min=1, error=Problem("form.empty")),
             validate.Length(max=32, error=TOO_LONG),
+            # The year and the sequence are the number's own: 威政办发 gives 威政办发〔2026〕12号.
+            validate.Regexp(r"^[\u3400-\u9fff]+$", error=Problem("document.prefix_shape")),
         ],
         error_messages=REQUIRED,
-        metadata={"label": "文号前缀", "label_en": "Document number prefix", "default": "威政办发"},
+        metadata={
+            "label": "文号前缀",
+            "label_en": "Document number prefix",
+            "default": "威政办发",
+            "hint": "发文机关代字，如“威政办发”；年份和序号在签发时编入（威政办发〔2026〕12号）。",
+            "hint_en": "The issuing office's code, e.g. 威政办发; the year and sequence number "
+            "are added when the document is signed (威政办发〔2026〕12号).",
+        },
     )
 
 

@@ -155,6 +155,14 @@ def pause_clock(
     if kind != "fee":
         return _save_clock(ctx, days, data, clock, "clock_paused", status="consultation")
     charged = _fee(ctx, data)
+    if charged["yuan"] == 0:
+        # Nothing to pay: a notice would only stop the clock (Art. 42 charges above the free
+        # quota).  Said beside the field, so that the handler keeps what he entered.
+        if charged["method"] == "count":
+            free = Problem("request.fee_free_count", {"nth": charged["nth_in_month"]})
+            raise FormValidationError({"fee_method": [free]})
+        free = Problem("request.fee_free_volume", {"pages": charged["pages"]})
+        raise FormValidationError({"fee_pages": [free]})
     row = {"status": "fee", "fee_method": charged["method"], "fee_yuan": charged["yuan"]}
     return _save_clock(ctx, days, data, clock, "clock_paused", **row) | {"fee": charged}
 
@@ -178,6 +186,10 @@ def resume_clock(
     ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any], *, days: WorkingDays
 ) -> dict[str, Any]:
     """Let the clock run again: the opinion arrived, its period ended, or the fee was settled."""
+    arrived = data.get("opinion_on")
+    if arrived and date.fromisoformat(str(arrived)) > today(ctx):
+        # An opinion cannot have arrived tomorrow: that would shorten the pause.
+        raise FormValidationError({"opinion_on": [Problem("request.future_day")]})
     clock = _clock(data)
     if clock.paused:
         clock = clock.resume(today(ctx))
