@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, insert, select, update
+from sqlalchemy import Connection, ForeignKey, Index, String, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .access import is_id, roles_of
@@ -95,6 +95,17 @@ class IssuedToken:
 def token_hash(token: str) -> str:
     """Return the hash a token is kept and looked up by."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def revoke_all_of(connection: Connection, username: str, now: str, revoked_by: str) -> int:
+    """Revoke every token of a user in the caller's transaction; return how many."""
+    return int(
+        connection.execute(
+            update(_TOKENS)
+            .where(_TOKENS.c.username == username, _TOKENS.c.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_by=revoked_by)
+        ).rowcount
+    )
 
 
 def _view(row: Any) -> TokenView:

@@ -42,6 +42,7 @@ from .store.repository import Repository
 from .store.unit import Store
 from .text import identifier, identifier_problem, text_problem
 from .throttle import Throttle, throttle_key
+from .tokens import revoke_all_of
 from .views import UserView
 
 #: how passwords are hashed: werkzeug's scrypt with N=2**14, r=8, p=1 (16 MiB of memory
@@ -593,8 +594,18 @@ class UserDirectory:
                 held = set(conn.execute(_GROUPS_OF, {"user_id": row.id}).scalars())
                 if held & self._admin_groups:
                     self._check_not_last_admin(conn, row.id)
-                conn.execute(update(_USERS).where(_USERS.c.id == row.id).values(active=False))
-                _record(conn, now, admin, row.username, DEACTIVATED, {"active": [True, False]})
+                # His sessions and tokens end for good: reactivating him must not revive a
+                # cookie or token taken while his account was misused.
+                conn.execute(
+                    update(_USERS)
+                    .where(_USERS.c.id == row.id)
+                    .values(active=False, signed_out=_USERS.c.signed_out + 1)
+                )
+                revoked = revoke_all_of(conn, row.username, now, admin)
+                change: dict[str, Any] = {"active": [True, False]}
+                if revoked:
+                    change["tokens_revoked"] = [0, revoked]
+                _record(conn, now, admin, row.username, DEACTIVATED, change)
             return int(conn.execute(_CLAIMED, {"username": row.username}).scalar_one())
 
     def reactivate(self, admin: str, username: str) -> UserView:

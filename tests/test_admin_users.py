@@ -493,3 +493,21 @@ def test_the_users_lists_keep_short_cells_on_one_line(app: Flask) -> None:
     assert '<td class="roles">' in html
     admin.post("/admin/users/lisi", {"display_name": "李四四", "groups": ["dept_head"]})
     assert '<table class="list changes">' in admin.get("/admin/users/lisi")
+
+
+def test_reactivating_a_user_revives_none_of_his_old_sessions_or_tokens(app: Flask) -> None:
+    engine = get_engine(app)
+    token = engine.tokens.issue("zhangsan", "报送系统", "admin").token
+    assert engine.tokens.authenticate(token) == "zhangsan"
+    taken = Browser(app.test_client()).login("zhangsan")  # a cookie copied, say, then unused
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/users/zhangsan")
+    admin.post("/admin/users/zhangsan/deactivate")
+    admin.get("/admin/users/zhangsan")
+    admin.post("/admin/users/zhangsan/reactivate")
+    html = admin.get("/admin/users/zhangsan")
+    assert "吊销的接口令牌" in html
+    response = taken.client.get("/mine")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert engine.tokens.authenticate(token) is None
+    assert Browser(app.test_client()).login("zhangsan")  # his password still opens a new one

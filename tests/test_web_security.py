@@ -326,3 +326,33 @@ def test_a_look_alike_number_prefix_is_refused(app: Flask, client: FlaskClient) 
     leader = Browser(app.test_client()).login("zhaoliu")
     sign_off = leader.get(task_link(leader.get("/")))
     assert "威政办发（签发时编入年份和序号）" in sign_off
+
+
+def test_a_null_character_in_any_input_is_refused_never_a_server_error(app: Flask) -> None:
+    """PostgreSQL keeps no NUL in text: it is refused, saying so, where SQLite reads it."""
+    sqlite = get_engine(app).db.is_sqlite
+    public = Browser(app.test_client())
+    public.get("/public/status")
+    html = public.post(
+        "/public/status",
+        {"tracking_number": "GK\x00", "query_code": "X"},
+        status=404 if sqlite else 400,
+    )
+    assert sqlite or "空字符" in html
+    for user, path in (
+        ("wujiu", "/requests?number=%00"),
+        ("admin", "/admin/users?q=%00"),
+        ("qianyi", "/audit/instances?actor=%00"),
+    ):
+        page = Browser(app.test_client()).login(user).get(path, 200 if sqlite else 400)
+        assert sqlite or "空字符" in page
+
+
+def test_signed_in_pages_are_not_kept_by_the_browser(app: Flask) -> None:
+    office = app.test_client()
+    Browser(office).login("wujiu")
+    for path in ("/", "/requests", "/mine"):
+        answer = office.get(path)
+        assert answer.headers.get("Cache-Control") == "private, no-store", path
+    assert "no-store" not in office.get("/static/style.css").headers.get("Cache-Control", "")
+    assert "Cache-Control" not in app.test_client().get("/public/").headers

@@ -23,6 +23,7 @@ MESSAGES: dict[str, Any] = {
     "form.required": _l("此项必填。"),
     "draft.empty": _l("草稿是空的：至少填写一项（如标题）再保存。"),
     "form.empty": _l("不能为空。"),
+    "text.nul_character": _l("输入中含有空字符（U+0000），无法处理。请删去后重试。"),
     "form.too_long": _l("不能超过 %(max)s 字。"),
     "form.one_line": _l("不能换行。"),
     "form.data_too_large": _l("数据太多或嵌套层级太深。"),

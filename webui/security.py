@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 
 #: shortest secret key accepted, in characters.
 MIN_KEY_LENGTH = 32
@@ -129,4 +129,8 @@ def init_app(app: Flask) -> None:
     def _headers(response: Response) -> Response:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        if request.endpoint != "static" and "_user_id" in session:
+            # A signed-in page may show what only its reader may see: a shared office
+            # computer must not keep it on disk, nor show it by Back after signing out.
+            response.headers.setdefault("Cache-Control", "private, no-store")
         return response

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
-from ..errors import ConflictError, UnavailableError
+from ..errors import ConflictError, InvalidInputError, UnavailableError
 from .database import Database
 from .repository import Repository, StaleInstanceError
 
@@ -57,3 +57,9 @@ class Store:
             raise UnavailableError("database.unreachable") from exc
         except InterfaceError as exc:
             raise UnavailableError("database.unreachable") from exc
+        except DataError as exc:
+            # PostgreSQL keeps no NUL in text (SQLite does): whatever the input, a clear
+            # refusal, never a server error.
+            if "NUL" in str(exc.orig) or "0x00" in str(exc.orig):
+                raise InvalidInputError("text.nul_character") from None
+            raise
