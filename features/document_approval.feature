@@ -292,6 +292,9 @@ Feature: Document approval (公文办理)
     And the document is in the public list
     When qian tries to complete the interpretation task
     Then qian is refused because only the drafter interprets his document
+    # Nothing reviews the interpretation's title before the public page shows it.
+    When zhang tries to publish the interpretation "解读：联系人王小明，电话13912345678"
+    Then the form is refused, naming "interpretation_title" among the fields
     When zhang publishes the interpretation "《关于支持小微企业发展的若干措施》政策解读"
     Then the catalogue shows the document as "interpreted"
     And the document is finished

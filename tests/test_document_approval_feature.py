@@ -483,6 +483,11 @@ def interprets(engine: Engine, story: Story, user: str, title: str) -> None:
     complete(engine, story.instance_id, "interpret", user, data)
 
 
+@when(parsers.parse('{user:w} tries to publish the interpretation "{title}"'))
+def tries_interpreting(engine: Engine, story: Story, user: str, title: str) -> None:
+    attempt(engine, story, user, lambda: interprets(engine, story, user, title))
+
+
 @when(step("{user:w} posts the {element:Step} form with nothing filled in"))
 def post_empty(engine: Engine, story: Story, user: str, element: str) -> None:
     task = task_of(engine, story.instance_id, element, user)

@@ -281,6 +281,28 @@ def test_an_id_scan_is_checked_and_read_only_by_those_who_read_the_applicant(
     assert scan.status_code == 200 and scan.data == PNG and scan.mimetype == "image/png"
     office = Browser(app.test_client()).login("wangwu")
     office.get(f"/requests/{view.id}/id-scan", status=403)
+    # The office head who signs the reply reads the request, but not the scan.
+    engine.complete_task(
+        check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
+    )
+    (handle,) = [
+        t
+        for t in engine.queries.list_tasks("zhengshi")
+        if t.element_id == "handle" and t.instance_id == check.instance_id
+    ]
+    assert f"/requests/{view.id}/id-scan" in Browser(app.test_client()).login("zhengshi").get(
+        f"/tasks/{handle.task_id}"
+    )
+    reply = {"action": "reply", "reply_type": "withhold.state_secret", "reply_text": "不予公开。"}
+    engine.complete_task(handle.task_id, "zhengshi", reply)
+    (sign,) = [
+        t
+        for t in engine.queries.list_tasks("wangwu")
+        if t.element_id == "sign_reply" and t.instance_id == check.instance_id
+    ]
+    assert "证件扫描件" not in office.get(f"/tasks/{sign.task_id}")
+    assert "证件扫描件" not in office.get(f"/requests/{view.id}")  # he reads the request
+    assert "只有登记人员和承办处室" in office.get(f"/requests/{view.id}/id-scan", status=403)
 
 
 def test_looking_at_the_status_page_is_not_a_lookup(client: FlaskClient) -> None:

@@ -14,6 +14,7 @@ from flask import current_app, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
 
 from engine import EngineError, Problem
+from engine.disclosure.privacy import KINDS
 
 from . import i18n
 
@@ -119,6 +120,9 @@ MESSAGES: dict[str, Any] = {
     "signin.throttled": _l("登录失败次数过多，请 %(minutes)d 分钟后再试。"),
     # documents and their review (the disclosure domain)
     "document.no_prefix": _l("缺少文号前缀。"),
+    "document.personal_in_public_field": _l(
+        "含有个人信息（%(kinds)s）：这里填写的内容不经保密审查即在公开页面显示，请删去。"
+    ),
     "document.prefix_shape": _l(
         "文号前缀只写发文机关代字（如“威政办发”），不含年份、括号、序号或“号”字。"
     ),
@@ -188,6 +192,7 @@ MESSAGES: dict[str, Any] = {
     "request.fee_method_needed": _l("收费须选择按件或按量计收（二者只能选一）。"),
     "request.waiver_reason": _l("减免信息处理费须说明理由。"),
     "request.future_day": _l("收到日期不能晚于今天。"),
+    "request.id_scan_restricted": _l("申请人的身份证明扫描件只有登记人员和承办处室可以查看。"),
     "request.fee_free_count": _l(
         "这是该申请人本月第 %(nth)s 件申请，在每月免费的 10 件以内，不收费，无需发出收费通知。"
     ),
@@ -308,6 +313,8 @@ def _shown(name: str, value: Any) -> Any:
         return _joined(_display_name(u) for u in users)
     if name == "field":
         return str(_FIELDS.get(value, value))
+    if name == "kinds":  # kinds of personal information the finder names
+        return _joined(i18n.pick(*KINDS[k]) if k in KINDS else str(k) for k in value)
     if name in ("minutes", "max", "line", "days", "other_line") and isinstance(value, int):
         return value
     if isinstance(value, list | tuple | set | frozenset):

@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from ..domain import ServiceContext
-from ..errors import InvalidInputError
+from ..errors import FormValidationError, InvalidInputError, Problem
 from ..store.repository import Repository
 from .agency import NAME_VARIABLE
 from .models import AgencyRecord
 from .official_days import WorkingDays
+from .privacy import find_personal_information
 from .review import TITLE_BREAK, clearance, document_content
 from .roles import DEPARTMENT_HEAD
 from .store import DisclosureStore
@@ -331,7 +332,18 @@ def publish_document(
 def record_interpretation(
     ctx: ServiceContext, data: dict[str, Any], params: dict[str, Any]
 ) -> dict[str, Any]:
-    """Record the published policy interpretation (政策解读)."""
+    """Record the published policy interpretation (政策解读), shown on the public page at once.
+
+    No review comes after this step: a title or address holding personal
+    information (an ID number, a telephone) is refused beside its field.
+    """
+    problems = {
+        name: [Problem("document.personal_in_public_field", {"kinds": kinds})]
+        for name in ("interpretation_title", "interpretation_url")
+        if (kinds := sorted({f.kind for f in find_personal_information(str(data.get(name) or ""))}))
+    }
+    if problems:
+        raise FormValidationError(problems)
     _update_document(
         ctx,
         {

@@ -269,10 +269,15 @@ class RequestDesk:
         return values
 
     def id_scan(self, request_id: int, reader: str) -> tuple[str, str, bytes] | None:
-        """Return the applicant's scan (name, content type, bytes), for those who read him."""
+        """Return the applicant's scan (name, content type, bytes): registrars and handlers only.
+
+        The office head who signs the reply reads the request, not the scan.
+        """
         view = self.get(request_id, reader)
         with self._engine.store.read() as repo:
             row = RequestStore(repo.connection).get(view.id)
+            if row is not None and not _may_open_scan(repo, reader, roles_of(repo, reader), row):
+                raise PermissionDeniedError("request.id_scan_restricted", user=reader)
         if row is None or row.id_scan is None:
             return None
         return row.id_scan_name, row.id_scan_type, bytes(row.id_scan)
@@ -348,7 +353,10 @@ class RequestDesk:
             if row is None or not _may_read_request(repo, reader, held, row):
                 raise self._engine.read_policy.refused(held, row is None)
             earlier = store.earlier_of_applicant(row.id_type, row.id_number, row.id)
+            scans = _may_open_scan(repo, reader, held, row)
         fields = {k: v for k, v in row._mapping.items() if k in RequestView.__dataclass_fields__}
+        if not scans:
+            fields["id_scan_name"] = None  # not offered to whom it would be refused
         wanted = set(search_pieces(row.description))
         marked = tuple(
             # 重复申请: an earlier request that shares words with this one is flagged similar.
@@ -558,6 +566,17 @@ def _may_read_request(repo: Repository, reader: str, held: set[str], row: Any) -
     return any(
         holds(held, item) and may_see(reader, item, department)
         for item in repo.work_items_of(int(row.instance_id))
+    )
+
+
+def _may_open_scan(repo: Repository, reader: str, held: set[str], row: Any) -> bool:
+    """Tell whether someone may open the applicant's identity scan: registrars and handlers."""
+    if "registrar" in held:
+        return True
+    return (
+        "handler" in held
+        and row.department is not None
+        and (repo.department(reader) == row.department)
     )
 
 
