@@ -76,6 +76,7 @@ from .steps import (
     catch,
     changed_data,
     claim_data,
+    cycles_fired,
     iteration,
     next_timer,
     pending_events,
@@ -1087,6 +1088,8 @@ class WorkflowEngine:
         instance, compiled, workflow = step.instance, step.compiled, step.workflow
         if instance.rules >= 4:
             thrown(step)
+        if instance.rules >= 6:
+            cycles_fired(step)
         marked, unmatched = [], []
         for timer in step.timers_fired:
             target = self._target(step, timer, items)

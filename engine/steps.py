@@ -7,9 +7,11 @@ which runs the same steps again in memory to check a history.
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
@@ -32,6 +34,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import audit
 from .clock import iso
 from .definitions import CompiledDefinition, UserTaskRules
+from .errors import ScriptError
 from .store import jsontext
 from .store.repository import EventRow, InstanceRow, WorkItemRow
 
@@ -48,10 +51,18 @@ from .store.repository import EventRow, InstanceRow, WorkItemRow
 #:    waiting for it, in the same transaction (``thrown``);
 #: 5. a message or signal caught where the BPMN says its payload is process data (a
 #:    Camunda file's catching event: ``CompiledDefinition.payload_as_data``) puts the
-#:    payload's items into the data of the task that caught it.
-RULES = 5
+#:    payload's items into the data of the task that caught it;
+#: 6. each firing of a repeating timer (``timeCycle``) is recorded (``timer_fired``), as
+#:    a timer that fires once is: SpiffWorkflow keeps such a timer waiting and completes
+#:    it only when its cycles are spent, which is no firing.
+RULES = 6
 #: how deep messages and signals thrown in reply to thrown ones may go in one step
 MAX_THROW_DEPTH = 16
+#: how many tasks one step may run on its own, and for how long, before it is stopped as
+#: running away (a repeating timer of no interval, a loop of script tasks with no end):
+#: a step holds the writer, so it must end for every other instance's sake
+MAX_STEP_TASKS = 5000
+MAX_STEP_SECONDS = 5.0
 
 
 @dataclass
@@ -81,19 +92,71 @@ class Step:
     waiting_after: frozenset[tuple[str, str]] | None = None
     #: the instance's status and next timer as the step found them (see ``update_instance``)
     read_key: tuple[str, str | None] = field(init=False)
+    #: how many tasks SpiffWorkflow completed on its own in this step, and since when
+    ran: int = field(init=False, default=0)
+    began: float = field(init=False, default=0.0)
+
+    #: by task: the cycles the repeating timers waiting when the step began had left
+    cycles_before: dict[UUID, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.read_key = (self.instance.status, self.instance.next_timer_at)
+        self.began = time.monotonic()
+        if self.instance.rules >= 6:
+            self.cycles_before = _cycles_left(self.workflow)
 
     def record(self, task: Task) -> None:
-        """Note a task SpiffWorkflow completed on its own (passed as its callback)."""
+        """Note a task SpiffWorkflow completed on its own (passed as its callback).
+
+        A step that runs on past ``MAX_STEP_TASKS`` tasks or ``MAX_STEP_SECONDS``
+        is stopped, naming the element it was at; nothing of it is kept.
+        """
+        self.ran += 1
+        if self.ran > MAX_STEP_TASKS or (
+            self.ran % 32 == 0 and time.monotonic() - self.began > MAX_STEP_SECONDS
+        ):
+            raise ScriptError(
+                "script.failed",
+                element=task.task_spec.bpmn_id,
+                name=task.task_spec.bpmn_name,
+                reason="runaway",
+                detail=f"the step ran {self.ran} tasks without waiting for anyone and was stopped",
+                line=None,
+            )
         definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, CycleTimerEventDefinition) and self.instance.rules >= 6:
+            return  # its cycles are spent: each firing was counted when it fired
         if isinstance(definition, TimerEventDefinition) or _went_on_by_timer(task, definition):
             self.timers_fired.append(task)
 
     def event(self, type_: str, actor: str | None, data: dict[str, Any]) -> None:
         """Append an event to the instance's chain, to be written with the state."""
         self.events.append(audit.chain_event(self.instance, type_, actor, self.now, data))
+
+
+def cycles_fired(step: Step) -> None:
+    """Count as fired each time a repeating timer waiting since the step began went off."""
+    for task_id, before in step.cycles_before.items():
+        task = step.workflow.get_task_from_id(task_id)
+        if task is None:
+            continue
+        value = task.internal_data.get("event_value")
+        after = int(value["cycles"]) if value is not None else 0
+        # an unbounded cycle counts down from -1: each firing is one step further either way
+        step.timers_fired.extend([task] * max(0, before - after))
+
+
+def _cycles_left(workflow: BpmnWorkflow) -> dict[UUID, int]:
+    """Return by task the cycles left of each waiting repeating timer of the workflow."""
+    if not _traits(workflow)[1]:
+        return {}
+    left = {}
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        value = task.internal_data.get("event_value")
+        if isinstance(definition, CycleTimerEventDefinition) and value is not None:
+            left[task.id] = int(value["cycles"])
+    return left
 
 
 def _went_on_by_timer(task: Task, definition: Any) -> bool:
@@ -301,7 +364,7 @@ def advance(workflow: BpmnWorkflow, step: Step) -> None:
     """Run the engine steps; a plain task (``bpmn:task``) does nothing and passes straight on."""
     while True:
         workflow.do_engine_steps(did_complete_task=step.record)
-        if not _has_plain_tasks(workflow):
+        if not _traits(workflow)[0]:
             return
         plain = [
             task
@@ -314,24 +377,31 @@ def advance(workflow: BpmnWorkflow, step: Step) -> None:
             task.run()
 
 
-#: whether a process (with its subprocesses) has plain tasks, by the id of its spec
-_PLAIN_TASKS: dict[int, tuple[BpmnProcessSpec, bool]] = {}
+#: whether a process (with its subprocesses) has plain tasks and repeating timers, by the
+#: id of its spec
+_TRAITS: dict[int, tuple[BpmnProcessSpec, tuple[bool, bool]]] = {}
 
 
-def _has_plain_tasks(workflow: BpmnWorkflow) -> bool:
-    """Tell whether the workflow's process or a subprocess of it has a plain task."""
+def _traits(workflow: BpmnWorkflow) -> tuple[bool, bool]:
+    """Tell whether the workflow's process or a subprocess has plain tasks, repeating timers."""
     spec = workflow.spec
-    known = _PLAIN_TASKS.get(id(spec))
+    known = _TRAITS.get(id(spec))
     if known is None or known[0] is not spec:
-        specs = [spec, *workflow.subprocess_specs.values()]
-        found = any(
-            isinstance(task_spec, NoneTaskMixin)
-            for each in specs
+        task_specs = [
+            task_spec
+            for each in (spec, *workflow.subprocess_specs.values())
             for task_spec in each.task_specs.values()
+        ]
+        traits = (
+            any(isinstance(task_spec, NoneTaskMixin) for task_spec in task_specs),
+            any(
+                isinstance(getattr(task_spec, "event_definition", None), CycleTimerEventDefinition)
+                for task_spec in task_specs
+            ),
         )
-        if len(_PLAIN_TASKS) >= 256:
-            _PLAIN_TASKS.clear()  # specs of replayed definitions come and go
-        known = _PLAIN_TASKS[id(spec)] = (spec, found)
+        if len(_TRAITS) >= 256:
+            _TRAITS.clear()  # specs of replayed definitions come and go
+        known = _TRAITS[id(spec)] = (spec, traits)
     return known[1]
 
 

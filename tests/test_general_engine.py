@@ -20,6 +20,7 @@ from engine import (
     PermissionDeniedError,
     ScriptError,
     WorkflowEngine,
+    steps,
 )
 from engine.clock import ManualClock
 from engine.definitions import compile_definition
@@ -544,3 +545,59 @@ def test_a_thrown_message_starts_the_process_that_waits_for_it(core: WorkflowEng
     assert instance.process_id == "message_start"
     assert instance.data["request"] == {"request_no": "R-4", "paid": 100}
     assert core.replayer.replay_stored(started.id).ok
+
+
+RUNAWAY = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
+    targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="runaway" isExecutable="true">
+    <bpmn:startEvent id="s"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
+    <bpmn:userTask id="wait" name="Wait"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
+    <bpmn:endEvent id="e"/>
+    <bpmn:boundaryEvent id="again" attachedToRef="wait" cancelActivity="false">
+      <bpmn:timerEventDefinition><bpmn:timeCycle>"R/PT0S"</bpmn:timeCycle></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f3" sourceRef="again" targetRef="count"/>
+    <bpmn:scriptTask id="count" name="Count"><bpmn:script>n = 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f4" sourceRef="count" targetRef="e2"/>
+    <bpmn:endEvent id="e2"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_step_that_runs_away_is_stopped_and_the_other_timers_still_fire(
+    core: WorkflowEngine, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(steps, "MAX_STEP_SECONDS", 0.5)  # 5 s in production
+    core.deploy_files({"runaway.bpmn": RUNAWAY})
+    core.deploy_files(files("boundary_events.bpmn"))
+    runaway = core.start("runaway", "clara")
+    timed = core.start("boundary_events", "clara")
+    clock.advance(hours=1, minutes=1)
+    ticked = core.tick()
+    assert ticked.timers_fired == 1 and core.queries.get_instance(timed.id).data["reminded"]
+    (failure,) = ticked.failures
+    assert f"instance {runaway.id}" in failure and "runaway" in failure
+    assert core.queries.get_instance(runaway.id).version == runaway.version  # nothing kept
+
+
+HOURLY = RUNAWAY.replace('id="runaway"', 'id="hourly"').replace('"R/PT0S"', '"R3/PT1H"')
+
+
+def test_each_firing_of_a_repeating_timer_is_recorded_and_replays(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy_files({"hourly.bpmn": HOURLY})
+    instance = core.start("hourly", "clara")
+    fired = []
+    for _ in range(5):
+        clock.advance(hours=1, minutes=1)
+        fired.append(core.tick().timers_fired)
+    assert fired == [1, 1, 1, 0, 0]  # R3: three times, then never again
+    history = core.queries.history(instance.id, "clara")
+    assert [e.type for e in history].count("timer_fired") == 3
+    report = core.replayer.replay_stored(instance.id)
+    assert report.problems == ()
