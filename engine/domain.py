@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import Connection
 
 if TYPE_CHECKING:
+    from .errors import Problem
     from .forms import FormSchema
     from .store.repository import InstanceRow
 
@@ -40,6 +41,9 @@ class ServiceContext:
 
 #: a service task: (context, task data, evaluated parameters) -> result merged into the data
 Service = Callable[[ServiceContext, dict[str, Any], dict[str, Any]], dict[str, Any]]
+#: a check of a completed form beyond its fields: (the step's transaction, its moment, the
+#: checked data) -> the problems by field (none: it passes)
+FormCheck = Callable[[Connection, datetime, dict[str, Any]], "dict[str, list[Problem]]"]
 
 
 def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -80,6 +84,9 @@ class Domain:
     #: by process: the form whose fields name the data its instances start with, so that
     #: the readers of its histories see labels and choice names, not keys and codes
     start_forms: Mapping[str, str] = field(default_factory=_frozen)
+    #: by form: what its completed data is checked against in the step's transaction
+    #: before anything changes (a document number the catalogue must hold)
+    form_checks: Mapping[str, FormCheck] = field(default_factory=_frozen)
 
     def knows_group(self, group: str) -> bool:
         """Tell whether ``group`` is one of the domain's groups (any, if it declares none)."""

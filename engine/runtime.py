@@ -566,6 +566,10 @@ class WorkflowEngine:
             item, task, step = self._work_step(repo, task_id, actor, expected_version)
             instance, compiled, workflow = step.instance, step.compiled, step.workflow
             clean = self._validated(compiled, item.form, data, files or {}, task.data)
+            if (check := self.domain.form_checks.get(item.form)) is not None and (
+                problems := check(repo.connection, step.moment, clean)
+            ):
+                raise FormValidationError(problems)
             for name, upload in (files or {}).items():
                 clean[name] = _store_attachment(repo, instance.id, upload, actor, step.now)
             if not any(actor in users for users in instance.actors.values()):

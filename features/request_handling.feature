@@ -248,6 +248,18 @@ Feature: Disclosure requests (依申请公开)
       | disclose   | 予以公开 | 第三十六条第（二）项 |
       | partial    | 部分公开 | 第三十七条          |
 
+  Scenario: A reply that points to a catalogue document names one that is there
+    Given it is 2026-09-18 10:00 Beijing time
+    And an issued document "关于城区停车收费标准的批复" disclosed only on request
+    And an applicant has asked on the public page for "停车收费标准"
+    And reg has accepted the request for 法规处
+    When han tries to reply "already_disclosed" naming the document "威政办发〔2026〕99号"
+    Then it is refused because "request.unknown_document"
+    When han tries to reply "already_disclosed" naming "关于城区停车收费标准的批复"
+    Then it is refused because "request.document_not_public"
+    When han replies "disclose" naming "关于城区停车收费标准的批复" typed with round brackets
+    Then sun has the confidentiality review of it
+
   Scenario: What three applicants were given is proposed for proactive disclosure (Art. 44)
     Given it is 2026-09-18 10:00 Beijing time
     And an issued document "关于城区停车收费标准的批复" disclosed only on request

@@ -535,6 +535,30 @@ def _document_number(engine: Engine, story: Story, title: str) -> str:
     return document_of(engine, story.by_title[title]).number
 
 
+def _reply_naming(engine: Engine, story: Story, reply_type: str, number: str) -> None:
+    reply = {"action": "reply", "reply_type": reply_type, "reply_text": "见该文件。"}
+    complete(engine, story, "han", "handle", reply | {"disclosed_document": number})
+
+
+@when(parsers.parse('han tries to reply "{reply_type}" naming the document "{number}"'))
+def tries_reply_naming_number(engine: Engine, story: Story, reply_type: str, number: str) -> None:
+    attempt(story, lambda: _reply_naming(engine, story, reply_type, number))
+
+
+@when(parsers.parse('han tries to reply "{reply_type}" naming "{title}"'))
+def tries_reply_naming(engine: Engine, story: Story, reply_type: str, title: str) -> None:
+    number = _document_number(engine, story, title)
+    attempt(story, lambda: _reply_naming(engine, story, reply_type, number))
+
+
+@when(parsers.parse('han replies "{reply_type}" naming "{title}" typed with round brackets'))
+def reply_naming_typed(engine: Engine, story: Story, reply_type: str, title: str) -> None:
+    number = _document_number(engine, story, title)
+    typed = number.replace("〔", "（").replace("〕", "）")
+    assert typed != number
+    _reply_naming(engine, story, reply_type, typed)
+
+
 @when(parsers.parse('{count:d} different applicants are each given "{title}"'))
 def given_to_applicants(engine: Engine, story: Story, count: int, title: str) -> None:
     number = _document_number(engine, story, title)

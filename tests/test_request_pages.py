@@ -416,7 +416,9 @@ def test_staff_find_a_request_by_the_number_the_applicant_quotes(app: Flask) -> 
     wanted = engine.requests.list_page("wujiu").items[2]
     tracking, file_number = wanted["tracking_number"], wanted["file_number"]
     spoken = " ".join(tracking.lower()[i : i + 4] for i in range(0, len(tracking), 4))
-    for number in (tracking, spoken, file_number):
+    typed = file_number.replace("〔", "(").replace("〕", ")")  # as a keyboard gives it
+    assert typed != file_number
+    for number in (tracking, spoken, file_number, typed):
         found = engine.requests.list_page("wujiu", number=number).items
         assert [r["id"] for r in found] == [wanted["id"]], number
     assert engine.requests.list_page("wujiu", number="GK0000000000").items == ()

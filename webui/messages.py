@@ -202,6 +202,9 @@ MESSAGES: dict[str, Any] = {
     "request.no_such_code": _l("受理编号或查询码不正确。"),
     "request.not_found": _l("没有这件申请。"),
     "request.unknown_document": _l("公文目录中没有文号为“%(number)s”的公文。"),
+    "request.document_not_public": _l(
+        "文号为“%(number)s”的公文没有主动公开，不能答复为“已主动公开”。"
+    ),
     "request.decline_reason": _l("不转为主动公开须说明理由。"),
     "request.no_letter_yet": _l("尚未答复。"),
     "request.no_id_scan": _l("申请人没有提交证件扫描件。"),

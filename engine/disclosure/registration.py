@@ -9,7 +9,7 @@ from .forms import FORMS
 from .official_days import WorkingDays
 from .requests.desk import PROCESS as REQUEST_PROCESS
 from .requests.forms import FORMS as REQUEST_FORMS
-from .requests.handling import PROACTIVE_AFTER, PROPOSAL_PROCESS
+from .requests.handling import PROACTIVE_AFTER, PROPOSAL_PROCESS, check_reply_document
 from .roles import ADMINS, HEADS, READ_ALL, ROLES
 from .services import services
 
@@ -39,4 +39,5 @@ def disclosure_domain(days: WorkingDays, proactive_after: int = PROACTIVE_AFTER)
         desk_processes=DESK_PROCESSES,
         desk_messages=DESK_MESSAGES,
         start_forms={REQUEST_PROCESS: "request_start"},
+        form_checks={"request_handling": check_reply_document},
     )

@@ -8,6 +8,7 @@ service writes commits or rolls back with the workflow step.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,6 +49,15 @@ _YEAR = func.substr(_DAYS.c.day, 1, 4)
 _CALENDAR_YEARS = select(_YEAR, func.count()).group_by(_YEAR)
 _DELETE_DAYS = delete(_DAYS).where(_DAYS.c.day.in_(bindparam("days", expanding=True)))
 _INSERT_DAYS = insert(_DAYS)
+
+
+#: a year in whatever brackets people type for 〔〕: (2026) （2026） [2026] 【2026】 ［2026］
+_TYPED_YEAR = re.compile(r"[(（\[【［〔]\s*(\d{4})\s*[)）\]】］〕]")
+
+
+def canonical_number(text: str) -> str:
+    """Return a document number as it is issued, however its year's brackets were typed."""
+    return _TYPED_YEAR.sub(r"〔\1〕", "".join(str(text or "").split()))
 
 
 class DisclosureStore:
@@ -104,8 +114,8 @@ class DisclosureStore:
         return str(self.connection.execute(query).scalar_one())
 
     def document_by_number(self, number: str) -> Row[Any] | None:
-        """Return the catalogue entry with this document number (文号)."""
-        query = select(_DOCUMENTS).where(_DOCUMENTS.c.number == number)
+        """Return the catalogue entry with this document number (文号), its brackets as typed."""
+        query = select(_DOCUMENTS).where(_DOCUMENTS.c.number == canonical_number(number))
         return self.connection.execute(query).first()
 
     def update_document(self, document_id: int, values: Mapping[str, Any]) -> bool:

@@ -26,7 +26,7 @@ from ..catalogue import search_pieces
 from ..letter import AgencyProfile, ReplyLetter
 from ..models import DisclosureRequest, PublicAttempt
 from ..official_days import WorkingDays
-from ..store import DisclosureStore
+from ..store import DisclosureStore, canonical_number
 from ..workdays import CHINA
 from .fees import FEE_METHODS
 from .forms import RegistrarEntryForm, RequestForm
@@ -402,7 +402,10 @@ class RequestDesk:
             if number := "".join((number or "").split()):
                 # Read over the telephone, a tracking number comes in any case and spacing.
                 where.append(
-                    or_(table.c.tracking_number == number.upper(), table.c.file_number == number)
+                    or_(
+                        table.c.tracking_number == number.upper(),
+                        table.c.file_number == canonical_number(number),
+                    )
                 )
             opens_applicant = "registrar" in held
             if not (opens_applicant or self._engine.read_policy.reads_everything(held)):

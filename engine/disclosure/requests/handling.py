@@ -8,7 +8,7 @@ for the status page and lists.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -315,6 +315,30 @@ def named_document(
         "published": published,
         "publication_url": str(found.publication_url or "") if published else "",
     }
+
+
+def check_reply_document(
+    connection: Connection, moment: datetime, data: dict[str, Any]
+) -> dict[str, list[Problem]]:
+    """Refuse a drafted reply naming a document the catalogue lacks, or one not public.
+
+    Checked when the handler drafts the reply, beside its field: the letter
+    would send the applicant to a document that is not there.
+    """
+    number = str(data.get("disclosed_document") or "").strip()
+    if data.get("action") != "reply" or not number or not data.get("reply_type"):
+        return {}
+    family = reply_type(str(data["reply_type"])).family
+    if family not in (*DISCLOSING, "already_disclosed"):
+        return {}
+    found = DisclosureStore(connection).document_by_number(number)
+    if found is None:
+        return {"disclosed_document": [Problem("request.unknown_document", {"number": number})]}
+    public = bool(found.published_at) and found.attribute == "proactive"
+    if family == "already_disclosed" and not public:
+        problem = Problem("request.document_not_public", {"number": str(found.number)})
+        return {"disclosed_document": [problem]}
+    return {}
 
 
 def send_reply(
