@@ -334,7 +334,7 @@ class WorkflowEngine:
             last_event_hash=audit.GENESIS_HASH,
             rules=RULES,
         )
-        instance.id = repo.insert_instance(instance)
+        instance.id = repo.insert_instance(instance, repo.department(actor) if actor else None)
         if actor:
             repo.add_participant(instance.id, actor)
         return self.first_step(instance, compiled, content_hash, initial, moment)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import Engine
+from engine import Engine, NotFoundError, PermissionDeniedError
 from engine.attachments import Upload
 from webui import get_engine
 
@@ -291,3 +291,25 @@ def test_the_new_staff_pages_answer_only_their_readers(app: Flask) -> None:
         for name, browser in browsers.items():
             status = browser.client.get(path).status_code
             assert status == (200 if name in readers else 403), (path, name, status)
+
+
+def test_a_case_stays_with_the_department_it_was_started_in(app: Flask) -> None:
+    """A drafter who moves takes no case with him: his new head reads only what he starts there."""
+    engine = get_engine(app)
+    engine.users.add_department("admin", "法制处")
+    engine.users.add("head2", ["dept_head"], "法制处处长", "demo", department="法制处")
+    old = engine.start_draft("document_approval", "zhangsan", {"title": "调动前的草稿"})
+    engine.users.update_user(
+        "admin", "zhangsan", {"display_name": "张三", "department": "法制处", "groups": ["drafter"]}
+    )
+    new = engine.start_draft("document_approval", "zhangsan", {"title": "调动后的草稿"})
+
+    def reads(user: str, instance_id: int) -> bool:
+        try:
+            engine.queries.get_instance(instance_id, user)
+        except (PermissionDeniedError, NotFoundError):
+            return False
+        return True
+
+    assert (reads("lisi", old.id), reads("head2", old.id)) == (True, False)
+    assert (reads("lisi", new.id), reads("head2", new.id)) == (False, True)

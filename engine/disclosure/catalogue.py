@@ -56,10 +56,8 @@ class Catalogue:
             tasks = select(WorkItem.instance_id).where(WorkItem.role.in_(sorted(held)))
             involved = [Document.instance_id.in_(mine), Document.instance_id.in_(tasks)]
             if policy.heads_a_department(held) and (department := repo.department(reader)):
-                colleagues = (
-                    select(ProcessInstance.id)
-                    .join(User, User.username == ProcessInstance.started_by)
-                    .where(User.department == department)
+                colleagues = select(ProcessInstance.id).where(
+                    ProcessInstance.department == department
                 )
                 involved.append(Document.instance_id.in_(colleagues))
             rows = _documents(repo, *where, or_(*involved, and_(*_PUBLIC)))
@@ -110,8 +108,7 @@ class Catalogue:
                 if policy.heads_a_department(held) and department is not None:
                     colleague = exists().where(
                         ProcessInstance.id == Document.instance_id,
-                        User.username == ProcessInstance.started_by,
-                        User.department == department,
+                        ProcessInstance.department == department,
                     )
                 full = or_(mine, colleague, task)
                 by_task = and_(task, not_(or_(mine, colleague)))

@@ -143,11 +143,14 @@ class ProcessInstance(Base):
     #: the version of the engine's step rules the instance started under (``runtime.RULES``):
     #: a history replays by the rules it was made with
     rules: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    #: the department its starter was in when he started it: whose head reads it
+    department: Mapped[str | None] = mapped_column(String(64))
 
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
     __table_args__ = (
         # tick asks for running instances by due time: one range of this index
         Index("ix_process_instances_status_timer", "status", "next_timer_at"),
+        Index("ix_process_instances_department", "department"),
     )
 
 

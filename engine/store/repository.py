@@ -516,10 +516,8 @@ _IS_PARTICIPANT = select(_PARTICIPANTS.c.instance_id).where(
     _PARTICIPANTS.c.username == bindparam("username"),
 )
 _DEPARTMENT = select(User.department).where(User.username == bindparam("username"))
-_STARTERS_DEPARTMENT = (
-    select(User.department)
-    .select_from(_INSTANCES.join(User, User.username == _INSTANCES.c.started_by))
-    .where(_INSTANCES.c.id == bindparam("instance_id"))
+_STARTERS_DEPARTMENT = select(_INSTANCES.c.department).where(
+    _INSTANCES.c.id == bindparam("instance_id")
 )
 _DEFINITIONS = table_of(Definition)
 _DEPLOYED = table_of(DeployedProcess)
@@ -714,9 +712,10 @@ class Repository:
         """Return the content hash of a deployed definition."""
         return self.connection.execute(_CONTENT_HASH, {"definition_id": definition_id}).scalar_one()
 
-    def insert_instance(self, row: InstanceRow) -> int:
-        """Insert a new instance and return its id."""
+    def insert_instance(self, row: InstanceRow, department: str | None = None) -> int:
+        """Insert a new instance, of the starter's ``department``, and return its id."""
         values = {k: v for k, v in _values(row).items() if k != "id"}
+        values["department"] = department
         return int(self._run(_INSERT_INSTANCE, values).scalar_one())
 
     def update_instance(
@@ -899,7 +898,7 @@ class Repository:
         return self.connection.execute(_DEPARTMENT, {"username": username}).scalar()
 
     def starters_department(self, instance_id: int) -> str | None:
-        """Return the department of whoever started the instance, if any."""
+        """Return the department whoever started the instance was in when he started it."""
         params = {"instance_id": instance_id}
         return self.connection.execute(_STARTERS_DEPARTMENT, params).scalar()
 
