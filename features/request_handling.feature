@@ -113,9 +113,11 @@ Feature: Disclosure requests (依申请公开)
     And it is 2026-09-29 10:00 Beijing time
     When reg asks the applicant to make the request clear within 15 working days
     Then the status page shows "待申请人补正"
+    And the status page tells the applicant what to correct and by when
     When it is 2026-10-12 16:00 Beijing time
     And the corrected request arrives on 2026-10-12
     Then the reply is due on 2026-11-09
+    And the status page asks nothing more of the applicant
 
   Scenario: A correction received tomorrow, or before it was asked for, is refused
     Given it is 2026-09-18 10:00 Beijing time
@@ -173,6 +175,7 @@ Feature: Disclosure requests (依申请公开)
     And reg has accepted the request for 法规处
     When han sends a fee notice by volume for 120 pages
     Then the fee is 1100 yuan
+    And the status page tells the applicant to pay 1100 yuan and by when
     When the clock reaches 2026-10-23 00:30 Beijing time and the timers run
     Then the status page shows "逾期未缴费，视为放弃申请"
 

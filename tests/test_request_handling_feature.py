@@ -490,6 +490,32 @@ def earlier_seen(engine: Engine, story: Story, count: int, what: str) -> None:
     assert [e["description"] for e in view.earlier if e["similar"]] == [what]
 
 
+def _pause_due_on(engine: Engine, story: Story) -> str:
+    return str(engine.queries.get_instance(story.instance_id).data["clock"]["pause_due_on"])
+
+
+@then("the status page tells the applicant what to correct and by when")
+def told_to_correct(engine: Engine, story: Story) -> None:
+    notice = look_up(engine, story).notice
+    assert notice == {
+        "kind": "correction",
+        "text": "请写明所需文件的名称或文号。",
+        "due_on": _pause_due_on(engine, story),
+    }
+
+
+@then(parsers.parse("the status page tells the applicant to pay {yuan:d} yuan and by when"))
+def told_to_pay(engine: Engine, story: Story, yuan: int) -> None:
+    status = look_up(engine, story)
+    assert (status.fee_yuan, status.fee_method) == (yuan, "volume")
+    assert status.notice == {"kind": "fee", "due_on": _pause_due_on(engine, story)}
+
+
+@then("the status page asks nothing more of the applicant")
+def asks_nothing(engine: Engine, story: Story) -> None:
+    assert look_up(engine, story).notice is None
+
+
 @then(parsers.parse("the fee is {yuan:d} yuan"))
 def fee_is(story: Story, yuan: int) -> None:
     assert story.fee["yuan"] == yuan

@@ -430,3 +430,31 @@ def test_staff_find_a_request_by_the_number_the_applicant_quotes(app: Flask) -> 
     html = registrar.get(f"/requests?number={tracking}")
     assert file_number in html and tracking in html
     assert html.count("<tbody>") == 1 and html.split("<tbody>")[1].count("<tr>") == 1
+
+
+def test_the_status_page_says_what_to_correct_and_by_when(app: Flask, client: FlaskClient) -> None:
+    engine = app.extensions["gongkai.engine"]
+    number, code = submit(client, description="关于某项目的那个文件")
+    (check,) = [
+        t
+        for t in engine.queries.list_tasks("wujiu")
+        if t.element_id == "check_request" and "某项目的那个文件" in (t.subject or "")
+    ]
+    notice = {"intake_decision": "correct", "correction_notice": "请写明文件名称或文号。"}
+    engine.complete_task(check.task_id, "wujiu", notice | {"correction_days": 15})
+    due = engine.queries.get_instance(check.instance_id).data["clock"]["pause_due_on"]
+    public = Browser(client)
+    public.get("/public/status")
+    page = public.post(
+        "/public/status", {"tracking_number": number, "query_code": code}, status=200
+    )
+    assert "请写明文件名称或文号。" in page and due in page and "视为放弃申请" in page
+
+
+def test_the_fee_is_shown_to_the_registrar_and_the_applicant(app: Flask) -> None:
+    engine = app.extensions["gongkai.engine"]
+    (waiting,) = engine.requests.list_page("wujiu", status="fee").items
+    view = engine.requests.get(waiting["id"], "wujiu")
+    assert view.fee_yuan
+    page = Browser(app.test_client()).login("wujiu").get(f"/requests/{view.id}")
+    assert "应缴信息处理费" in page and f"{view.fee_yuan} 元" in page

@@ -37,6 +37,7 @@ from engine.disclosure.requests.desk import (
     reply_label,
     status_label,
 )
+from engine.disclosure.requests.fees import FEE_METHODS
 from engine.disclosure.requests.forms import RegistrarEntryForm, RequestForm
 from engine.disclosure.requests.handling import STATUSES
 from engine.disclosure.requests.replies import REPLY_TYPES
@@ -59,6 +60,7 @@ LABELS = {
     "id_type": ID_DOCUMENT_TYPES,
     "preferred_form": DELIVERY_FORMS,
     "delivery": DELIVERY_METHODS,
+    "fee_method": FEE_METHODS,
 }
 
 
@@ -175,6 +177,7 @@ def public_status() -> ResponseReturnValue:
         message=None,
         code=code,
         status=status_label(found.status),
+        fee_methods=FEE_METHODS,
         paragraphs=letter_paragraphs(letter) if letter else None,
         document=(found.letter or {}).get("document"),
         document_address=document_address((found.letter or {}).get("document"), _site()),

@@ -214,6 +214,9 @@ class DisclosureRequest(Base):
     id_scan_type: Mapped[str | None] = mapped_column(String(64))
     fee_method: Mapped[str | None] = mapped_column(String(16))
     fee_yuan: Mapped[int | None] = mapped_column(Integer)
+    #: while the request waits on its applicant: what he is asked (a correction, a fee) and
+    #: by when, for his status page
+    notice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reply_type: Mapped[str | None] = mapped_column(String(48))
     #: the information item the reply gave out ("document:<id>"), counted for Art. 44
     reply_item: Mapped[str | None] = mapped_column(String(100))

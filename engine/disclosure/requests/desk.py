@@ -91,6 +91,10 @@ class PublicStatus:
     letter: dict[str, Any] | None
     extension_days: int = 0
     extension_reason: str | None = None
+    #: while it waits on the applicant: {"kind": "correction" or "fee", "text", "due_on"}
+    notice: dict[str, Any] | None = None
+    fee_yuan: int | None = None
+    fee_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -340,6 +344,9 @@ class RequestDesk:
             found.reply_letter,
             int(found.extension_days or 0),
             found.extension_reason,
+            found.notice if found.paused in ("correction", "fee") else None,
+            found.fee_yuan,
+            found.fee_method,
         )
 
     # -- the staff's view -----------------------------------------------------------------

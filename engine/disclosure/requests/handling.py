@@ -82,10 +82,21 @@ def _save_clock(
             "due_on": shown["due_on"],
             "due_provisional": bool(shown["provisional"]),
             "paused": shown["pause_kind"],
+            "notice": _notice(row.get("status"), data, shown),
             **row,
         },
     )
     return shown
+
+
+def _notice(status: str | None, data: dict[str, Any], shown: dict[str, Any]) -> Any:
+    """Return what the applicant is asked while his request waits on him, and by when."""
+    if status == "correction":
+        text = str(data.get("correction_notice") or "")
+        return {"kind": "correction", "text": text, "due_on": shown["pause_due_on"]}
+    if status == "fee":
+        return {"kind": "fee", "due_on": shown["pause_due_on"]}
+    return None
 
 
 def register_request(
