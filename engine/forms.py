@@ -342,6 +342,12 @@ class FormRegistry:
         # Dumping back gives JSON primitives (ISO dates), so task data and the
         # audit log hold exactly what scripts see and what a replay feeds in.
         clean = dict(schema.dump(loaded))
+        for key, spec in schema.fields.items():
+            when = spec.metadata.get(SHOWN_WHEN)
+            if when is not None and clean.get(when[0]) not in when[1]:
+                # Not asked for the choice made: its default would read in the history
+                # as an answer (an extension of 20 days on a fee notice).
+                clean.pop(key, None)
         # A generic form keeps the data fields it was given beside its own.
         clean.update((k, v) for k, v in loaded.items() if k not in schema.fields)
         return clean

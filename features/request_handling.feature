@@ -176,6 +176,7 @@ Feature: Disclosure requests (依申请公开)
     When han sends a fee notice by volume for 120 pages
     Then the fee is 1100 yuan
     And the status page tells the applicant to pay 1100 yuan and by when
+    And the history records the fee notice with the fee's fields only
     When the clock reaches 2026-10-23 00:30 Beijing time and the timers run
     Then the status page shows "逾期未缴费，视为放弃申请"
 

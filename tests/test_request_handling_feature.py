@@ -511,6 +511,17 @@ def told_to_pay(engine: Engine, story: Story, yuan: int) -> None:
     assert status.notice == {"kind": "fee", "due_on": _pause_due_on(engine, story)}
 
 
+@then("the history records the fee notice with the fee's fields only")
+def fee_fields_only(engine: Engine, story: Story) -> None:
+    (done,) = [
+        e
+        for e in engine.queries.history(story.instance_id)
+        if e.type == "task_completed" and e.data["element_id"] == "handle"
+    ]
+    # not the reply's or the extension's, whose defaults would read as answers
+    assert set(done.data["data"]) == {"findings", "action", "fee_method", "fee_pages"}
+
+
 @then("the status page asks nothing more of the applicant")
 def asks_nothing(engine: Engine, story: Story) -> None:
     assert look_up(engine, story).notice is None
