@@ -49,6 +49,12 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   fitTables();
   window.addEventListener("resize", fitTables);
+  // An action that cannot simply be undone asks first (停用账号 revokes tokens for good).
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
   // The admin's menu closes with Escape, back on its button, and when the keyboard
   // or a click leaves it (it would stay open over the page).
   for (const menu of document.querySelectorAll("details.menu")) {
