@@ -25,7 +25,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine, FormValidationError, Problem
+from engine import Engine, FormValidationError, InvalidInputError, Problem
 from engine.disclosure.appeals import (
     DECIDED,
     KINDS,
@@ -59,9 +59,13 @@ def _engine() -> Engine:
 
 def _year() -> int:
     """Return the year asked for, or last year (China time) when none is."""
-    asked = request.args.get("year", type=int)
-    if asked is not None:
-        return asked
+    raw = request.args.get("year")
+    if raw is not None:
+        try:
+            return int(raw)
+        except ValueError:
+            # Said, not silently replaced by last year's report.
+            raise InvalidInputError("report.bad_year", year=raw[:20]) from None
     return datetime.fromisoformat(_engine().now()).astimezone(CHINA).year - 1
 
 
