@@ -491,7 +491,9 @@ class UserDirectory:
         errors: dict[str, builtins.list[Problem]] = {}
         clean = _validated(_NEW_USER, values, errors)
         username = normalised_username(str(clean.get("username") or ""))
-        if "username" not in errors and not USERNAME.match(username):
+        if "username" not in errors and not username:
+            errors["username"] = [Problem("form.empty")]
+        elif "username" not in errors and not USERNAME.match(username):
             errors["username"] = [Problem("user.bad_name", {"name": username})]
         if "password" not in errors:
             problem = password_problem(str(clean.get("password") or ""), username)

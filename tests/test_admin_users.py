@@ -106,6 +106,9 @@ def test_a_new_user_is_refused_field_by_field(engine: Engine, admin: str) -> Non
     with pytest.raises(FormValidationError) as error:
         engine.users.create_user(admin, {**NEW, "username": "a/b", "password": "a/b"})
     assert _problems(error)["username"] == ["user.bad_name"]
+    with pytest.raises(FormValidationError) as error:  # asked to fill it, not told "" is bad
+        engine.users.create_user(admin, {**NEW, "username": "  "})
+    assert _problems(error)["username"] == ["form.empty"]
     with pytest.raises(FormValidationError) as error:
         engine.users.create_user(admin, {**NEW, "username": "li", "password": "LI"})
     assert _problems(error) == {"password": ["password.too_short"]}

@@ -309,7 +309,7 @@ def test_a_look_alike_number_prefix_is_refused(app: Flask, client: FlaskClient) 
     for prefix, problem in (
         ("威政办发\u200b", "不可见字符"),
         ("\u200f威政办发", "改变文字方向"),
-        ("威政 办发", "不可见字符"),
+        ("威政 办发", "不可见字符（空格）"),  # a space named in words, not U+0020
         ("威政办发〔2026〕", "发文机关代字"),  # the year is the number's own: 〔2026〕〔2026〕1号
         ("威政办发12号", "发文机关代字"),
     ):

@@ -316,6 +316,8 @@ def _shown(name: str, value: Any) -> Any:
         return _joined(_display_name(u) for u in users)
     if name == "field":
         return str(_FIELDS.get(value, value))
+    if name == "char" and value in _SPACES:
+        return _SPACES[value]
     if name == "kinds":  # kinds of personal information the finder names
         return _joined(i18n.pick(*KINDS[k]) if k in KINDS else str(k) for k in value)
     if name in ("minutes", "max", "line", "days", "other_line") and isinstance(value, int):
@@ -325,6 +327,10 @@ def _shown(name: str, value: Any) -> Any:
     if name == "name" and not value:
         return ""
     return "" if value is None else value
+
+
+#: spaces named in words rather than by their code point
+_SPACES = {"U+0020": _l("空格"), "U+3000": _l("全角空格"), "U+00A0": _l("不换行空格")}
 
 
 def _joined(items: Iterable[str]) -> str:
