@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from engine.disclosure.privacy import id_check_char
 
+from .helpers import task_of, waiting_task
 from .web import Browser
 
 NAME = "林小红"
@@ -458,3 +459,33 @@ def test_the_fee_is_shown_to_the_registrar_and_the_applicant(app: Flask) -> None
     assert view.fee_yuan
     page = Browser(app.test_client()).login("wujiu").get(f"/requests/{view.id}")
     assert "应缴信息处理费" in page and f"{view.fee_yuan} 元" in page
+
+
+def test_the_office_head_signs_the_text_the_applicant_gets(app: Flask, client: FlaskClient) -> None:
+    engine = app.extensions["gongkai.engine"]
+    submit(client, description="道路改造联系人名单")
+    (check,) = [
+        t
+        for t in engine.queries.list_tasks("wujiu")
+        if t.element_id == "check_request" and "联系人名单" in (t.subject or "")
+    ]
+    instance = check.instance_id
+    engine.complete_task(
+        check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
+    )
+    handle = task_of(engine, instance, "handle", "zhengshi")
+    text = "联系人张三，电话13912345678。"
+    reply = {"action": "reply", "reply_type": "disclose", "reply_text": text}
+    engine.complete_task(handle.task_id, "zhengshi", reply)
+    review = waiting_task(engine, instance, "confidentiality_review_task")
+    form = engine.queries.task_form(review.task_id, "sunqi")
+    findings = [f["id"] for f in form.data["review_item"]["findings"]]
+    data = {k: v for k, v in form.values.items() if v is not None} | {
+        "confirmed_findings": findings,
+        "review_conclusion": "disclose_redacted",
+        "review_basis": "条例第十五条",
+    }
+    engine.complete_task(review.task_id, "sunqi", data)
+    sign = task_of(engine, instance, "sign_reply", "wangwu")
+    page = Browser(app.test_client()).login("wangwu").get(f"/tasks/{sign.task_id}")
+    assert "139****5678" in page and "13912345678" not in page

@@ -164,6 +164,12 @@ def task(task_id: str) -> ResponseReturnValue:
         if request_view is not None and view.task.element_id == "handle"
         else []
     )
+    # The office head signs the text the applicant gets: after the review, de-identified.
+    letter = (
+        engine.requests.draft_letter(request_view.id, current_user.username, engine.agency.get())
+        if request_view is not None and view.task.element_id == "sign_reply"
+        else None
+    )
     # a task of a process not the domain's (a deployed third-party BPMN): no approval
     # sheet or draft number, which only the domain's documents have; its history instead
     generic = view.task.form not in engine.domain.forms
@@ -183,6 +189,7 @@ def task(task_id: str) -> ResponseReturnValue:
         request_view=request_view,
         hits=hits,
         preview=preview,
+        sent_text=letter.body if letter is not None else None,
         **(requests.request_labels(request_view) if request_view else {}),
     )
     return page, status
