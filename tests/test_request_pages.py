@@ -478,6 +478,13 @@ def test_the_office_head_signs_the_text_the_applicant_gets(app: Flask, client: F
     reply = {"action": "reply", "reply_type": "disclose", "reply_text": text}
     engine.complete_task(handle.task_id, "zhengshi", reply)
     review = waiting_task(engine, instance, "confidentiality_review_task")
+    # The reviewer reviews what the reply gives out, not who asked for it (need to know).
+    reviewer = Browser(app.test_client()).login("sunqi")
+    review_page = reviewer.get(f"/tasks/{review.task_id}")
+    assert "13912345678" in review_page and NAME not in review_page
+    assert RESIDENT_ID not in review_page
+    request_id = engine.requests.of_instance(instance, "wujiu").id
+    reviewer.get(f"/requests/{request_id}", status=403)
     form = engine.queries.task_form(review.task_id, "sunqi")
     findings = [f["id"] for f in form.data["review_item"]["findings"]]
     data = {k: v for k, v in form.values.items() if v is not None} | {

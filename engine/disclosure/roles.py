@@ -21,6 +21,8 @@ ROLES: dict[str, Group] = {
 READ_ALL = frozenset({"office", "auditor", "admin"})
 #: the department head (处室负责人): reviews his department's drafts (处室审核)
 DEPARTMENT_HEAD = "dept_head"
+#: the confidentiality reviewer (保密审查员): reviews what is given out, not who asked for it
+SECRECY_REVIEWER = "secrecy_reviewer"
 #: who reads what the people of his department start (处室负责人)
 HEADS = frozenset({DEPARTMENT_HEAD})
 #: who oversees and reassigns every task

@@ -26,6 +26,7 @@ from ..catalogue import search_pieces
 from ..letter import AgencyProfile, ReplyLetter
 from ..models import DisclosureRequest, PublicAttempt
 from ..official_days import WorkingDays
+from ..roles import SECRECY_REVIEWER
 from ..store import DisclosureStore, canonical_number
 from ..workdays import CHINA
 from .fees import FEE_METHODS
@@ -564,7 +565,8 @@ def _may_read_request(repo: Repository, reader: str, held: set[str], row: Any) -
 
     Registrars, the handlers of the department it was given to, and whoever
     may take or holds one of its tasks now (the office head who signs the
-    reply reads what he signs and to whom).
+    reply reads what he signs and to whom) but the confidentiality reviewer,
+    who reviews what the reply gives out, not who asked for it.
     """
     department = repo.department(reader)
     if "registrar" in held:
@@ -574,7 +576,7 @@ def _may_read_request(repo: Repository, reader: str, held: set[str], row: Any) -
     if row.instance_id is None:
         return False
     return any(
-        holds(held, item) and may_see(reader, item, department)
+        holds(held, item) and may_see(reader, item, department) and item.role != SECRECY_REVIEWER
         for item in repo.work_items_of(int(row.instance_id))
     )
 
