@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
     WorkflowConverter,
 )
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -259,15 +260,16 @@ def _compact_tree(wf: Workflow, top: BpmnWorkflow) -> int:
     unfinished = [t for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
     if not unfinished:
         return 0
+    anchors = unfinished + _arrivals(wf, unfinished)
     path = []
-    node = unfinished[0]
+    node = anchors[0]
     while node is not None:
         path.append(node)
         node = node.parent
     path.reverse()
     position = {task.id: i for i, task in enumerate(path)}
     deepest = len(path) - 1
-    for task in unfinished[1:]:
+    for task in anchors[1:]:
         while task.id not in position:
             task = task.parent
         deepest = min(deepest, position[task.id])
@@ -295,3 +297,30 @@ def _compact_tree(wf: Workflow, top: BpmnWorkflow) -> int:
     if wf.last_task is not None and wf.last_task.id not in kept:
         wf.last_task = keep
     return len(dropped)
+
+
+def _arrivals(wf: Workflow, unfinished: list[Task]) -> list[Task]:
+    """Return the finished copies of every waiting join that its waiting copy still counts.
+
+    A parallel or inclusive join reached by one branch after another waits
+    in the last branch's copy and cancels the earlier copies, yet counts the
+    branches that reached them (and merges their data) by scanning the whole
+    tree for its spec: a branch dropped before the join fires is a token lost
+    and the join waits forever.
+    """
+    waiting = [
+        t
+        for t in unfinished
+        if t.state == TaskState.WAITING and isinstance(t.task_spec, UnstructuredJoin)
+    ]
+    if not waiting:
+        return []
+    return [
+        t
+        for join in waiting
+        for t in wf.tasks.values()
+        if t.task_spec is join.task_spec
+        and t.has_state(TaskState.FINISHED_MASK)
+        # a copy above the waiting one is an earlier round of a loop, which it ignores
+        and not join.is_descendant_of(t)
+    ]

@@ -449,3 +449,29 @@ def test_a_correlation_of_a_message_nothing_uses_is_not_checked(core: WorkflowEn
         compile_definition({"spiff_unused_correlation.bpmn": used})
     (problem,) = refused.value.problems
     assert problem.element_id == "from_name" and "does not compile" in problem.message
+
+
+UNSTRUCTURED = {"two_joins": "unstructured_two_joins", "two_forks": "unstructured_two_forks"}
+
+
+@pytest.mark.parametrize(
+    ("shape", "order"),
+    [
+        ("two_joins", "task3 task2 task1 task4 task5 task6"),
+        ("two_joins", "task1 task2 task3 task4 task5 task6"),
+        ("two_joins", "task2 task1 task4 task3 task6 task5"),
+        ("two_forks", "task1 task2 task3 task4"),
+        ("two_forks", "task2 task1 task4 task3"),
+    ],
+)
+def test_a_join_counts_branches_that_reached_it_before_another_join_fired(
+    core: WorkflowEngine, shape: str, order: str
+) -> None:
+    name = f"activiti_{shape}.bpmn"
+    core.deploy_files({name: text(name)})
+    instance = core.start(UNSTRUCTURED[shape], "clara")
+    for element_id in order.split():
+        (task,) = [t for t in instance.ready_tasks if t.element_id == element_id]
+        instance = core.complete_task(task.task_id, "clara", {})
+    assert instance.status == "completed"
+    assert core.replayer.replay_stored(instance.id).ok
