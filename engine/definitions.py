@@ -290,6 +290,28 @@ class _Checker:
             self._check_boundary_timer(_container(event), event)
         for task in process.iter(f"{{{BPMN}}}serviceTask"):
             self._check_service_task(task)
+        self._check_ids(process)
+
+    def _check_ids(self, process: Any) -> None:
+        """Name every flow node and sequence flow of a process that has no id."""
+        for element in process.iter():
+            if not isinstance(element.tag, str) or element.get("id") is not None:
+                continue
+            tag = etree.QName(element)
+            if tag.namespace != BPMN or tag.localname not in FLOW_ELEMENTS:
+                continue
+            # SpiffWorkflow finds elements by id and leaves out one without: a flow from the
+            # start to the end lost, an instance would complete having done nothing
+            if tag.localname == "sequenceFlow":
+                what = f" from '{element.get('sourceRef')}' to '{element.get('targetRef')}'"
+            else:
+                what = f" '{element.get('name')}'" if element.get("name") else ""
+            where = f"line {element.sourceline}, " if element.sourceline else ""
+            self.problem(
+                None,
+                f"{tag.localname}{what} ({where}in '{_container(element)}') has no id, "
+                "and an element without one is left out of the process: give it an id",
+            )
 
     def _check_enclosing(self, process_id: str, activity: Any, task_ids: set[str]) -> None:
         """Keep a call activity's or subprocess's ``excludeActorsOf`` for the tasks within.
@@ -450,6 +472,36 @@ class _Checker:
                 self.problem(element.get("id") if element is not None else None, f"script {exc}")
 
 
+#: what SpiffWorkflow makes a process of: its flow nodes (activities, events, gateways)
+#: and the sequence flows between them
+FLOW_ELEMENTS = frozenset(
+    {
+        "task",
+        "userTask",
+        "manualTask",
+        "scriptTask",
+        "serviceTask",
+        "sendTask",
+        "receiveTask",
+        "businessRuleTask",
+        "callActivity",
+        "subProcess",
+        "transaction",
+        "adHocSubProcess",
+        "startEvent",
+        "endEvent",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+        "boundaryEvent",
+        "implicitThrowEvent",
+        "exclusiveGateway",
+        "inclusiveGateway",
+        "parallelGateway",
+        "eventBasedGateway",
+        "complexGateway",
+        "sequenceFlow",
+    }
+)
 #: the elements whose content SpiffWorkflow runs as a workflow of its own (a subprocess spec
 #: named by the element's id), so that their tasks belong to that id, not to the process
 #: the activities whose ``excludeActorsOf`` reaches the user tasks inside them
