@@ -293,12 +293,28 @@ class _Checker:
         self._check_ids(process)
 
     def _check_ids(self, process: Any) -> None:
-        """Name every flow node and sequence flow of a process that has no id."""
+        """Name every flow node and sequence flow of a process with no id or a reserved one."""
+        attached = {e.get("attachedToRef") for e in process.iter(f"{{{BPMN}}}boundaryEvent")}
+        reserved: dict[str, set[str]] = {}
         for element in process.iter():
-            if not isinstance(element.tag, str) or element.get("id") is not None:
+            if not isinstance(element.tag, str):
                 continue
             tag = etree.QName(element)
             if tag.namespace != BPMN or tag.localname not in FLOW_ELEMENTS:
+                continue
+            element_id = element.get("id")
+            if element_id is not None:
+                container = _container(element)
+                if container not in reserved:
+                    reserved[container] = _reserved_names(container, attached)
+                # SpiffWorkflow looks a node up by id among its specs before building it:
+                # one of its own tasks' names gives that task in the element's place
+                if element_id in reserved[container] and tag.localname != "sequenceFlow":
+                    self.problem(
+                        element_id,
+                        f"id '{element_id}' is a name SpiffWorkflow gives a task of its own, "
+                        "and the element would be taken for that task: rename it",
+                    )
                 continue
             # SpiffWorkflow finds elements by id and leaves out one without: a flow from the
             # start to the end lost, an instance would complete having done nothing
@@ -502,6 +518,20 @@ FLOW_ELEMENTS = frozenset(
         "sequenceFlow",
     }
 )
+
+
+def _reserved_names(container: str, attached: set[str]) -> set[str]:
+    """Return the names SpiffWorkflow gives its own tasks in the spec of ``container``."""
+    # a spec's start and end tasks, what its parser adds for several start events, and
+    # the split and join around each activity with boundary events
+    return {
+        *BpmnProcessSpec(name=container).task_specs,
+        "StartEventSplit",
+        "StartEventJoin",
+        *(f"{ref}.BoundaryEvent{kind}" for ref in attached for kind in ("Split", "Join")),
+    }
+
+
 #: the elements whose content SpiffWorkflow runs as a workflow of its own (a subprocess spec
 #: named by the element's id), so that their tasks belong to that id, not to the process
 #: the activities whose ``excludeActorsOf`` reaches the user tasks inside them

@@ -52,3 +52,39 @@ def test_a_sequence_flow_or_flow_node_without_id_is_refused_naming_it() -> None:
     ]
     with_ids = given.replace("<sequenceFlow sourceRef", '<sequenceFlow id="to_review" sourceRef')
     compile_definition({"ids.bpmn": with_ids.replace('<manualTask name="File it" />', "")})
+
+
+@pytest.mark.parametrize("reserved", ["Start", "End", "StartEventJoin", "checked.EndJoin"])
+def test_an_id_spiffworkflow_names_its_own_tasks_by_is_refused(reserved: str) -> None:
+    given = document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_task" sourceRef="start" targetRef="task" />\n'
+        '<manualTask id="task" />\n'
+        '<sequenceFlow id="to_end" sourceRef="task" targetRef="end" />\n'
+        '<endEvent id="end" />'
+    )
+    compile_definition({"ids.bpmn": given})
+    renamed = given.replace('"task"', f'"{reserved}"')
+    assert refused({"ids.bpmn": renamed}) == [
+        f"ids.bpmn: element '{reserved}': id '{reserved}' is a name SpiffWorkflow gives a task "
+        "of its own, and the element would be taken for that task: rename it"
+    ]
+
+
+def test_an_id_reserved_around_a_task_with_a_boundary_event_is_refused() -> None:
+    given = document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_task" sourceRef="start" targetRef="task" />\n'
+        '<manualTask id="task" />\n'
+        '<sequenceFlow id="to_end" sourceRef="task" targetRef="end" />\n'
+        '<endEvent id="end" />\n'
+        '<boundaryEvent id="late" attachedToRef="task" cancelActivity="false">'
+        "<timerEventDefinition><timeDuration>'P1D'</timeDuration></timerEventDefinition>"
+        "</boundaryEvent>\n"
+        '<sequenceFlow id="to_reminded" sourceRef="late" targetRef="reminded" />\n'
+        '<endEvent id="reminded" />'
+    )
+    compile_definition({"ids.bpmn": given})
+    renamed = given.replace('"reminded"', '"task.BoundaryEventJoin"')
+    (problem,) = refused({"ids.bpmn": renamed})
+    assert problem.startswith("ids.bpmn: element 'task.BoundaryEventJoin': id ")
