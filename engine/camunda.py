@@ -196,6 +196,15 @@ def is_camunda(root: Any) -> bool:
     )
 
 
+def declares(root: Any, namespace: str) -> bool:
+    """Tell whether any element of a document declares ``namespace`` (so may use it)."""
+    return any(
+        namespace in (element.nsmap or {}).values()
+        for element in root.iter()
+        if isinstance(element.tag, str)
+    )
+
+
 def _rename_aliases(root: Any) -> None:
     """Move what an alias namespace names into Camunda's own (see ``ALIASES``)."""
     for element in root.iter():
@@ -686,9 +695,7 @@ class _Rewrite:
             translated = self._juel(expr, f"the timer's {what}", source, template=True)
             expr.text = translated.python if translated is not None else "None"
             return
-        try:
-            _check_timer(what, source)
-        except Exception:  # SpiffWorkflow's parsers raise bare Exceptions
+        if not is_iso_timer(what, source):
             if self.python and _is_python(source):
                 return  # a Python expression giving the ISO 8601 text, checked like scripts
             self.problem(
@@ -1273,6 +1280,15 @@ _TIMER_KINDS = {
     "timeDate": "date and time",
     "timeCycle": "repeating interval (R<count>/<duration>; cron cycles are not supported)",
 }
+
+
+def is_iso_timer(what: str, source: str) -> bool:
+    """Tell whether a timer's text is an ISO 8601 literal of its kind (``timeDuration``, …)."""
+    try:
+        _check_timer(what, source)
+    except Exception:  # SpiffWorkflow's parsers raise bare Exceptions
+        return False
+    return True
 
 
 def _check_timer(what: str, source: str) -> None:

@@ -675,6 +675,8 @@ def compile_definition(
             payload_as_data.update((_container(e), e.get("id")) for e in dialect.payload_as_data)
             file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
             root = dialect.root
+        elif not camunda.declares(root, SPIFF):
+            _iso_timers(root)
         _drop_empty_io_specifications(root)
         roots.append((name, root))
         checker = _Checker(name, root, file_rules)
@@ -838,6 +840,22 @@ def _rule_expressions(rule: Any) -> Iterable[str]:
     for entry in rule.outputEntries:
         if getattr(entry, "text", ""):
             yield entry.text
+
+
+def _iso_timers(root: Any) -> None:
+    """Read every timer written as a bare ISO 8601 literal (``PT5M``) as that literal.
+
+    SpiffWorkflow evaluates a timer's text as Python; a file drawn for no
+    SpiffWorkflow writes the literal itself, as BPMN's own examples and other
+    engines do, and read as Python ``PT5M`` or ``R3/PT10M`` would name data
+    nobody sets.  A text with no number in it (``P``, ``R/P``) times nothing
+    and may well name data: it stays Python.
+    """
+    for tag in camunda.TIMER_TAGS:
+        for expr in root.iter(f"{{{BPMN}}}{tag}"):
+            source = (expr.text or "").strip()
+            if any(c.isdigit() for c in source) and camunda.is_iso_timer(tag, source):
+                expr.text = repr(source)
 
 
 def _drop_empty_io_specifications(root: Any) -> None:

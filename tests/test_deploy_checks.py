@@ -11,6 +11,7 @@ import pytest
 
 from engine import DeploymentError
 from engine.definitions import compile_definition
+from engine.extensions import SPIFF
 
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -88,3 +89,43 @@ def test_an_id_reserved_around_a_task_with_a_boundary_event_is_refused() -> None
     renamed = given.replace('"reminded"', '"task.BoundaryEventJoin"')
     (problem,) = refused({"ids.bpmn": renamed})
     assert problem.startswith("ids.bpmn: element 'task.BoundaryEventJoin': id ")
+
+
+def timer_document(tag: str, written: str, namespaces: str = "") -> str:
+    """Return a file whose process waits on a timer ``wait`` written so."""
+    return document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_wait" sourceRef="start" targetRef="wait" />\n'
+        f'<intermediateCatchEvent id="wait"><timerEventDefinition><{tag}>{written}</{tag}>'
+        "</timerEventDefinition></intermediateCatchEvent>\n"
+        '<sequenceFlow id="to_end" sourceRef="wait" targetRef="end" />\n'
+        '<endEvent id="end" />',
+        namespaces,
+    )
+
+
+def timer_expression(given: str) -> str:
+    spec, _ = compile_definition({"timers.bpmn": given}).spec("checked")
+    return str(spec.task_specs["wait"].event_definition.expression)
+
+
+@pytest.mark.parametrize(
+    ("tag", "written", "read"),
+    [
+        ("timeDuration", "PT5M", "'PT5M'"),
+        ("timeCycle", "R/PT1H", "'R/PT1H'"),
+        ("timeCycle", "R3/PT10M", "'R3/PT10M'"),
+        ("timeDate", "2026-01-01T09:00:00Z", "'2026-01-01T09:00:00Z'"),
+        ("timeDuration", "reminder", "reminder"),  # a name: data the instance has
+        ("timeDuration", "P", "P"),  # times nothing: a name as well
+    ],
+)
+def test_a_file_drawn_for_no_spiffworkflow_reads_a_bare_iso_timer_as_written(
+    tag: str, written: str, read: str
+) -> None:
+    assert timer_expression(timer_document(tag, written)) == read
+
+
+def test_a_timer_in_spiffworkflows_own_file_is_python() -> None:
+    given = timer_document("timeDuration", "PT5M", f'xmlns:spiffworkflow="{SPIFF}" ')
+    assert timer_expression(given) == "PT5M"  # as SpiffWorkflow reads it: a name

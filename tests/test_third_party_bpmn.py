@@ -475,3 +475,23 @@ def test_a_join_counts_branches_that_reached_it_before_another_join_fired(
         instance = core.complete_task(task.task_id, "clara", {})
     assert instance.status == "completed"
     assert core.replayer.replay_stored(instance.id).ok
+
+
+def test_a_file_using_no_extension_reads_bare_iso_timers_as_written(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy_files({"iso_timers_no_extensions.bpmn": text("iso_timers_no_extensions.bpmn")})
+    instance = core.start("iso_timers", "clara")
+    assert instance.status == "running" and not instance.ready_tasks
+    clock.advance(minutes=4)
+    assert core.tick().timers_fired == 0
+    clock.advance(minutes=2)  # PT5M
+    assert core.tick().timers_fired == 1
+    (task,) = core.queries.get_instance(instance.id).ready_tasks
+    assert task.element_id == "review"
+    clock.advance(hours=31, minutes=50)  # to 08:56 on 2026-12-01, from Monday 01:06
+    assert core.tick().timers_fired == 0
+    clock.advance(minutes=5)  # 2026-12-01T09:00:00Z
+    assert core.tick().timers_fired == 1
+    assert core.queries.get_instance(instance.id).status == "completed"
+    assert core.replayer.replay_stored(instance.id).ok
