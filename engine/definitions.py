@@ -662,6 +662,9 @@ def compile_definition(
                 )
             )
             continue
+        if camunda.declares(root, camunda.ZEEBE):
+            problems.append(DefinitionProblem(name, None, camunda.ZEEBE_REFUSED))
+            continue
         _local_references(root)
         file_rules = known
         if camunda.is_camunda(root):

@@ -129,3 +129,43 @@ def test_a_file_drawn_for_no_spiffworkflow_reads_a_bare_iso_timer_as_written(
 def test_a_timer_in_spiffworkflows_own_file_is_python() -> None:
     given = timer_document("timeDuration", "PT5M", f'xmlns:spiffworkflow="{SPIFF}" ')
     assert timer_expression(given) == "PT5M"  # as SpiffWorkflow reads it: a name
+
+
+ZEEBE = 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" '
+
+
+@pytest.mark.parametrize(
+    "zeebe",
+    [
+        '<zeebe:assignmentDefinition candidateGroups="managers" />',
+        '<zeebe:formDefinition formKey="camunda-forms:bpmn:form" />',
+        "",  # the namespace declared only: a Camunda 8 file all the same
+    ],
+)
+def test_a_camunda_8_file_is_refused_naming_camunda_8(zeebe: str) -> None:
+    given = document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_approve" sourceRef="start" targetRef="approve" />\n'
+        f'<userTask id="approve"><extensionElements>{zeebe}</extensionElements></userTask>\n'
+        '<sequenceFlow id="to_end" sourceRef="approve" targetRef="end" />\n'
+        '<endEvent id="end" />',
+        ZEEBE,
+    )
+    (problem,) = refused({"approval.bpmn": given})
+    assert problem.startswith("approval.bpmn: a Camunda 8 (Zeebe) file: Camunda 8 is not ")
+    assert "Camunda 7 files are supported" in problem
+    compile_definition({"approval.bpmn": given.replace(ZEEBE, "").replace(zeebe, "")})
+
+
+def test_a_zeebe_attribute_on_a_camunda_7_file_refuses_it() -> None:
+    given = document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_approve" sourceRef="start" targetRef="approve" />\n'
+        '<userTask id="approve" camunda:candidateGroups="managers" '
+        'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" zeebe:modelerTemplate="x" />\n'
+        '<sequenceFlow id="to_end" sourceRef="approve" targetRef="end" />\n'
+        '<endEvent id="end" />',
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" ',
+    )
+    (problem,) = refused({"approval.bpmn": given})
+    assert "Camunda 8 (Zeebe)" in problem
