@@ -137,6 +137,29 @@ OTHER_LANGUAGES = frozenset(
         "application/javascript",
     }
 )
+#: the words of a script format naming a language: ``http://www.java.com/java`` (jBPM's,
+#: Kogito's) names Java, ``text/x-groovy`` Groovy
+_FORMAT_WORDS = re.compile(r"[a-z][a-z0-9]*")
+
+
+def other_language(language: str) -> bool:
+    """Tell whether a script format or expression language names one known not to be Python."""
+    language = language.strip().lower()
+    if language in PYTHON_FORMATS:
+        return False
+    return language in OTHER_LANGUAGES or any(
+        word in OTHER_LANGUAGES for word in _FORMAT_WORDS.findall(language)
+    )
+
+
+def script_format_refused(language: str) -> str:
+    """Return why a script task in another language than Python is refused."""
+    return (
+        f"its scriptFormat is {language!r}: the engine runs python scripts only "
+        "(rewrite it in Python or use a service task)"
+    )
+
+
 #: Camunda extension elements that are ignored likewise (retries of Camunda's jobs)
 IGNORED_ELEMENTS = frozenset({"failedJobRetryTimeCycle"})
 #: what Camunda runs as Java (or a connector): the engine runs none of it
@@ -668,7 +691,7 @@ class _Rewrite:
         if language in PYTHON_FORMATS:
             return
         if language not in ("", "juel"):
-            if self.python and language not in OTHER_LANGUAGES:
+            if self.python and not other_language(language):
                 # drawn for SpiffWorkflow's Camunda dialect, which evaluates every expression
                 # as Python whatever language it names (as it runs every script format)
                 return
@@ -749,12 +772,9 @@ class _Rewrite:
         reason = None
         # A file for SpiffWorkflow's Camunda dialect may name any format: SpiffWorkflow runs
         # every script as Python; a language the engine knows is not Python is still refused.
-        foreign = language in OTHER_LANGUAGES or not self.python
+        foreign = other_language(language) or not self.python
         if language not in PYTHON_FORMATS and foreign:
-            reason = (
-                f"its scriptFormat is {language!r}: the engine runs python scripts only "
-                "(rewrite it in Python or use a service task)"
-            )
+            reason = script_format_refused(language)
         elif task.get(_c("resource")) is not None:
             reason = "its script is an external resource (camunda:resource), not in the file"
         elif script is None:

@@ -290,6 +290,13 @@ class _Checker:
             self._check_boundary_timer(_container(event), event)
         for task in process.iter(f"{{{BPMN}}}serviceTask"):
             self._check_service_task(task)
+        for task in process.iter(f"{{{BPMN}}}scriptTask"):
+            # SpiffWorkflow runs every script as Python, whatever language it is written in
+            language = (task.get("scriptFormat") or "").strip()
+            if camunda.other_language(language):
+                self.problem(
+                    task.get("id"), f"script task: {camunda.script_format_refused(language)}"
+                )
         self._check_ids(process)
 
     def _check_ids(self, process: Any) -> None:
@@ -439,6 +446,8 @@ class _Checker:
     def _check_scripts(self) -> None:
         checks: list[tuple[Any, str, str]] = []
         for script in self.root.iter(f"{{{BPMN}}}script"):
+            if camunda.other_language(script.getparent().get("scriptFormat") or ""):
+                continue  # refused for its language already: not Python to check
             checks.append((script.getparent(), script.text or "", "exec"))
         for tag in ("preScript", "postScript"):
             for script in self.root.iter(f"{{{SPIFF}}}{tag}"):

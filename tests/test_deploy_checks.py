@@ -169,3 +169,43 @@ def test_a_zeebe_attribute_on_a_camunda_7_file_refuses_it() -> None:
     )
     (problem,) = refused({"approval.bpmn": given})
     assert "Camunda 8 (Zeebe)" in problem
+
+
+def script_document(script_format: str, script: str = "done = True") -> str:
+    """Return a file whose process runs one script task ``run`` in ``script_format``."""
+    written = f' scriptFormat="{script_format}"' if script_format else ""
+    return document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_run" sourceRef="start" targetRef="run" />\n'
+        f'<scriptTask id="run"{written}><script>{script}</script></scriptTask>\n'
+        '<sequenceFlow id="to_end" sourceRef="run" targetRef="end" />\n'
+        '<endEvent id="end" />'
+    )
+
+
+@pytest.mark.parametrize(
+    "script_format",
+    [
+        "java",
+        "http://www.java.com/java",  # jBPM's and Kogito's
+        "javascript",
+        "http://www.javascript.com/javascript",
+        "groovy",
+        "text/x-groovy",
+        "http://www.mvel.org/2.0",
+        "juel",
+    ],
+)
+def test_a_script_in_a_language_other_than_python_is_refused_naming_it(
+    script_format: str,
+) -> None:
+    given = script_document(script_format, 'System.out.println("done");')
+    assert refused({"script.bpmn": given}) == [
+        f"script.bpmn: element 'run': script task: its scriptFormat is '{script_format}': "
+        "the engine runs python scripts only (rewrite it in Python or use a service task)"
+    ]
+
+
+@pytest.mark.parametrize("script_format", ["", "python", "text/x-python", "Python3"])
+def test_a_python_script_deploys_whatever_python_is_called(script_format: str) -> None:
+    compile_definition({"script.bpmn": script_document(script_format)})
