@@ -674,6 +674,7 @@ def compile_definition(
         if camunda.declares(root, camunda.ZEEBE):
             problems.append(DefinitionProblem(name, None, camunda.ZEEBE_REFUSED))
             continue
+        _keep_executable(root)
         _local_references(root)
         file_rules = known
         if camunda.is_camunda(root):
@@ -711,10 +712,8 @@ def compile_definition(
                     DefinitionProblem(name, pid, f"process id is also defined in {defined[pid]}")
                 )
             defined[pid] = name
-            if process.get("isExecutable", "true") != "true":
-                # A pool drawn for another party (a black box in a collaboration):
-                # nothing of it runs here, so it is neither built nor started.
-                continue
+            if not _executable(process):
+                continue  # a pool drawn for another party: neither built nor started
             processes[pid] = ProcessInfo(pid, process.get("name") or pid, name)
         try:
             parser.add_bpmn_xml(root, filename=name)
@@ -868,6 +867,29 @@ def _iso_timers(root: Any) -> None:
             source = (expr.text or "").strip()
             if any(c.isdigit() for c in source) and camunda.is_iso_timer(tag, source):
                 expr.text = repr(source)
+
+
+def _executable(process: Any) -> bool:
+    """Tell whether a process runs here (is not a pool drawn for another party)."""
+    return bool(process.get("isExecutable", "true") == "true")
+
+
+def _keep_executable(root: Any) -> None:
+    """Empty every non-executable process of a document of its content and extensions.
+
+    Such a pool is drawn for another party (a black box in a collaboration):
+    nothing of it runs here, so what it holds is neither translated nor
+    checked, and cannot refuse the file.  Its id stays for the collaboration's
+    participants and message flows to name (by QName, which no one resolves).
+    """
+    for process in root.iterfind("bpmn:process", NS):
+        if _executable(process):
+            continue
+        for child in list(process):
+            process.remove(child)
+        for attribute in list(process.attrib):
+            if attribute.startswith("{"):  # an extension's, such as Camunda's starter groups
+                del process.attrib[attribute]
 
 
 def _drop_empty_io_specifications(root: Any) -> None:

@@ -209,3 +209,38 @@ def test_a_script_in_a_language_other_than_python_is_refused_naming_it(
 @pytest.mark.parametrize("script_format", ["", "python", "text/x-python", "Python3"])
 def test_a_python_script_deploys_whatever_python_is_called(script_format: str) -> None:
     compile_definition({"script.bpmn": script_document(script_format)})
+
+
+#: a pool drawn for another party, holding what the engine would refuse in one it runs
+OTHER_PARTY = """<process id="supplier" isExecutable="false" camunda:candidateStarterGroups="x">
+<startEvent id="order_received" />
+<sequenceFlow sourceRef="order_received" targetRef="ship" />
+<serviceTask id="ship" />
+<sequenceFlow id="to_bill" sourceRef="ship" targetRef="bill" />
+<scriptTask id="bill" scriptFormat="javascript"><script>bill()</script></scriptTask>
+<sequenceFlow id="to_done" sourceRef="bill" targetRef="Start" />
+<task id="Start"><extensionElements><camunda:inputOutput>
+<camunda:outputParameter name="sent"><camunda:script scriptFormat="JavaScript">1</camunda:script>
+</camunda:outputParameter></camunda:inputOutput></extensionElements></task>
+</process>
+"""
+CAMUNDA = 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+
+
+def test_a_pool_drawn_for_another_party_is_neither_checked_nor_run() -> None:
+    given = document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_order" sourceRef="start" targetRef="order" />\n'
+        '<manualTask id="order" />\n'
+        '<sequenceFlow id="to_end" sourceRef="order" targetRef="end" />\n'
+        '<endEvent id="end" />',
+        CAMUNDA,
+    ).replace("</definitions>", OTHER_PARTY + "</definitions>")
+    compiled = compile_definition({"order.bpmn": given})
+    assert list(compiled.processes) == ["checked"]
+    assert "supplier" not in compiled.start_groups
+
+
+def test_a_file_of_pools_drawn_for_other_parties_only_has_no_executable_process() -> None:
+    given = HEAD.format(namespaces=CAMUNDA) + OTHER_PARTY + "</definitions>\n"
+    assert refused({"supplier.bpmn": given}) == ["supplier.bpmn: contains no executable process"]
