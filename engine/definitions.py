@@ -298,6 +298,29 @@ class _Checker:
                     task.get("id"), f"script task: {camunda.script_format_refused(language)}"
                 )
         self._check_ids(process)
+        self._check_flows(process)
+
+    def _check_flows(self, process: Any) -> None:
+        """Name every sequence flow whose source or target is no element beside it.
+
+        SpiffWorkflow follows flows from their source and leaves out one from
+        nowhere: its target would never be reached, silently.
+        """
+        for container in process.iter(*SUBPROCESS_TAGS):
+            nodes = {
+                child.get("id")
+                for child in container
+                if isinstance(child.tag, str) and etree.QName(child).localname != "sequenceFlow"
+            }
+            for flow in container.iterfind("bpmn:sequenceFlow", NS):
+                for end in ("sourceRef", "targetRef"):
+                    ref = flow.get(end)
+                    if ref is not None and ref not in nodes:
+                        self.problem(
+                            flow.get("id"),
+                            f"its {end} '{ref}' names no element of "
+                            f"'{container.get('id')}' (flows join elements of one process)",
+                        )
 
     def _check_ids(self, process: Any) -> None:
         """Name every flow node and sequence flow of a process with no id or a reserved one."""

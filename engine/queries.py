@@ -34,6 +34,8 @@ from .store.models import Attachment, Participant, ProcessInstance, User, UserRo
 from .store.repository import InboxKey, InboxReader
 from .views import (
     AttachmentView,
+    DefinitionPage,
+    DefinitionVersion,
     DraftFormView,
     EventView,
     InstanceFilter,
@@ -261,6 +263,22 @@ class Queries:
         items = tuple(_row_view(r) for r in rows[:limit])
         next_before = items[-1].id if len(rows) > limit else None
         return InstancePage(items, next_before, names)
+
+    def definition_versions(
+        self, admin: str, before: int | None = None, limit: int = 50
+    ) -> DefinitionPage:
+        """Return a page of the deployed versions, newest first, for an administrator."""
+        limit = _page_size(limit)
+        with self._engine.store.read() as repo:
+            if not roles_of(repo, admin) & self._engine.domain.admin_groups:
+                raise PermissionDeniedError("admin.only", user=admin)
+            rows = repo.definition_versions(before if is_id(before) else None, limit + 1)
+            names = repo.display_names_of({by for _, _, by, _ in rows[:limit] if by})
+        items = tuple(
+            DefinitionVersion(id_, at, by, tuple(processes))
+            for id_, at, by, processes in rows[:limit]
+        )
+        return DefinitionPage(items, items[-1].id if len(rows) > limit else None, names)
 
     def process_ids(self) -> list[str]:
         """Return every process id ever deployed."""

@@ -217,6 +217,13 @@ class WorkflowEngine:
             definition_id, compiled.content_hash, tuple(compiled.processes), True
         )
 
+    def deploy_uploaded(self, admin: str, files: dict[str, str]) -> DeploymentResult:
+        """Deploy files an administrator uploaded (the web's 流程管理), as ``deploy_files`` does."""
+        with self.store.read() as repo:
+            if not roles_of(repo, admin) & self.domain.admin_groups:
+                raise PermissionDeniedError("admin.only", user=admin)
+        return self.deploy_files(files, admin)
+
     def compiled(self, connection: Connection, definition_id: int) -> CompiledDefinition:
         """Return a deployed definition, compiled once per process and kept."""
         with self._cache_lock:

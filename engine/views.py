@@ -17,6 +17,27 @@ class DeploymentResult:
 
 
 @dataclass(frozen=True)
+class DefinitionVersion:
+    """One deployed version of a set of BPMN files: when, by whom, and its processes."""
+
+    id: int
+    deployed_at: str
+    deployed_by: str | None
+    #: (process id, name, file)
+    processes: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class DefinitionPage:
+    """A page of deployed versions, newest first; ``next_before`` pages on, if more."""
+
+    items: tuple[DefinitionVersion, ...]
+    next_before: int | None
+    #: the deployers' display names, by user name
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class UserView:
     """A user and the roles he holds."""
 

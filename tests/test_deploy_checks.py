@@ -55,6 +55,24 @@ def test_a_sequence_flow_or_flow_node_without_id_is_refused_naming_it() -> None:
     compile_definition({"ids.bpmn": with_ids.replace('<manualTask name="File it" />', "")})
 
 
+def test_a_sequence_flow_from_or_to_nothing_is_refused_naming_it() -> None:
+    given = document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_review" sourceRef="start" targetRef="review" />\n'
+        '<userTask id="review" name="Review" />\n'
+        '<sequenceFlow id="to_end" sourceRef="reveiw" targetRef="end" />\n'
+        '<endEvent id="end" />\n'
+        '<subProcess id="inner"><startEvent id="in_start" />'
+        '<sequenceFlow id="out" sourceRef="in_start" targetRef="end" /></subProcess>'
+    )
+    assert refused({"flows.bpmn": given}) == [
+        "flows.bpmn: element 'to_end': its sourceRef 'reveiw' names no element of 'checked' "
+        "(flows join elements of one process)",
+        "flows.bpmn: element 'out': its targetRef 'end' names no element of 'inner' "
+        "(flows join elements of one process)",
+    ]
+
+
 @pytest.mark.parametrize("reserved", ["Start", "End", "StartEventJoin", "checked.EndJoin"])
 def test_an_id_spiffworkflow_names_its_own_tasks_by_is_refused(reserved: str) -> None:
     given = document(

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine, FormValidationError, InvalidInputError, Problem
+from engine import DeploymentError, Engine, FormValidationError, InvalidInputError, Problem
 from engine.disclosure.agency import AgencyForm
 from engine.forms import FormSchema
 from engine.users import NewUserForm, UserFilter, UserForm
@@ -130,6 +130,73 @@ def retire_department() -> ResponseReturnValue:
     retired = _engine().users.retire_department(current_user.username, request.form.get("name", ""))
     flash(_("已撤销处室“%(name)s”。", name=retired))
     return redirect(url_for("admin.departments"))
+
+
+#: what a deployment may hold: BPMN files, their DMN tables and JSON form schemas
+_WORKFLOW_FILES = (".bpmn", ".xml", ".dmn", ".json")
+
+
+@bp.route("/workflows", methods=["GET", "POST"])
+@admin_required
+def workflows() -> ResponseReturnValue:
+    """List the deployed versions of the workflows; check and deploy uploaded files."""
+    engine = _engine()
+    problems: list[Any] = []
+    error = None
+    if request.method == "POST":
+        try:
+            files = _uploaded_workflow()
+            result = engine.deploy_uploaded(current_user.username, files)
+        except DeploymentError as exc:
+            problems = list(exc.problems)
+        except InvalidInputError as exc:
+            error = error_message(exc)
+        else:
+            if result.created:
+                processes = "、".join(result.process_ids)
+                message = _(
+                    "已部署为版本 %(id)s：%(processes)s。",
+                    id=result.definition_id,
+                    processes=processes,
+                )
+            else:
+                message = _(
+                    "这些文件与已部署的版本 %(id)s 相同，没有重复部署。", id=result.definition_id
+                )
+            flash(message)
+            return redirect(url_for("admin.workflows"))
+    args = request.args.to_dict()
+    versions = engine.queries.definition_versions(
+        current_user.username, request.args.get("before", type=int)
+    )
+    page = render_template(
+        "admin_workflows.html",
+        versions=versions,
+        names=versions.names,
+        problems=problems,
+        error=error,
+        next_url=paging.next_url("admin.workflows", args, "before", versions.next_before),
+        first_url=paging.first_url("admin.workflows", args, "before"),
+    )
+    return page, 422 if problems or error else 200
+
+
+def _uploaded_workflow() -> dict[str, str]:
+    """Return the uploaded files by name, as text; refuse what cannot be one."""
+    files: dict[str, str] = {}
+    for upload in request.files.getlist("files"):
+        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+        if not name:
+            continue
+        if not name.lower().endswith(_WORKFLOW_FILES):
+            raise InvalidInputError("definition.file_kind", file=name)
+        try:
+            files[name] = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInputError("definition.not_text", file=name) from None
+    if not files:
+        raise InvalidInputError("definition.no_files")
+    return files
 
 
 @bp.route("/agency", methods=["GET", "POST"])

@@ -95,6 +95,11 @@ MESSAGES: dict[str, Any] = {
     "process.not_your_group": _l("%(user)s 不属于“%(group)s”，不能发起此流程。"),
     "definition.not_found": _l("没有这个流程版本。"),
     "definition.refused": _l("流程文件未通过检查：%(problems)s"),
+    "definition.no_files": _l("请选择要部署的流程文件。"),
+    "definition.file_kind": _l(
+        "“%(file)s”不是流程文件：只能部署 BPMN（.bpmn）、DMN（.dmn）和 JSON 表单（.json）文件。"
+    ),
+    "definition.not_text": _l("“%(file)s”不是 UTF-8 编码的文本文件。"),
     "script.failed": _l(
         "流程环节“%(name)s”（%(element)s）执行出错，本次办理未作任何更改：%(detail)s"
     ),

@@ -708,6 +708,27 @@ class Repository:
         """Return every process id ever deployed."""
         return sorted(self.connection.execute(_PROCESS_IDS).scalars())
 
+    def definition_versions(
+        self, before: int | None, limit: int
+    ) -> list[tuple[int, str, str | None, list[tuple[str, str, str]]]]:
+        """Return up to ``limit`` deployed definitions, newest first, older than ``before``.
+
+        Each is (id, deployed at, deployed by, its processes: id, name, file).
+        """
+        d, p = _DEFINITIONS.c, _DEPLOYED.c
+        query = select(d.id, d.deployed_at, d.deployed_by).order_by(d.id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(d.id < before)
+        rows = self.connection.execute(query).all()
+        processes: dict[int, list[tuple[str, str, str]]] = {row.id: [] for row in rows}
+        if rows:
+            found = select(p.definition_id, p.process_id, p.name, p.file).where(
+                p.definition_id.in_(list(processes))
+            )
+            for row in self.connection.execute(found.order_by(p.definition_id, p.process_id)):
+                processes[row.definition_id].append((row.process_id, row.name, row.file))
+        return [(r.id, r.deployed_at, r.deployed_by, processes[r.id]) for r in rows]
+
     def content_hash(self, definition_id: int) -> str:
         """Return the content hash of a deployed definition."""
         return self.connection.execute(_CONTENT_HASH, {"definition_id": definition_id}).scalar_one()

@@ -1,0 +1,88 @@
+"""The admin's workflow page: deployed versions, and deploying uploaded BPMN files."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Flask
+
+from webui import get_engine
+
+from .conftest import WORKFLOWS
+from .web import Browser
+
+SIMPLE = (WORKFLOWS / "simple_approval.bpmn").read_bytes()
+
+
+def upload(*files: tuple[bytes, str]) -> dict:
+    return {"files": [(io.BytesIO(data), name) for data, name in files]}
+
+
+def test_the_admin_deploys_a_workflow_and_sees_its_versions(app: Flask) -> None:
+    engine = get_engine(app)
+    admin = Browser(app.test_client()).login("admin")
+    assert 'href="/admin/workflows"' in admin.get("/")  # in the admin's menu
+    page = admin.get("/admin/workflows")
+    assert "document_approval" in page and "流程管理" in page  # the demo's, deployed
+    changed = SIMPLE.replace(b'name="', b'name="\xe6\x96\xb0', 1)  # 新: a new version
+    location = admin.post(
+        "/admin/workflows",
+        upload((changed, "simple_approval.bpmn")),
+        content_type="multipart/form-data",
+    )
+    assert location == "/admin/workflows"
+    page = admin.get("/admin/workflows")
+    assert "已部署为版本" in page and "simple_approval.bpmn" in page
+    newest = engine.queries.definition_versions("admin").items[0]
+    assert newest.deployed_by == "admin" and newest.processes[0][0] == "simple_approval"
+    # the same files again: the same version, nothing deployed twice
+    admin.post(
+        "/admin/workflows",
+        upload((changed, "simple_approval.bpmn")),
+        content_type="multipart/form-data",
+    )
+    assert "没有重复部署" in admin.get("/admin/workflows")
+    assert engine.queries.definition_versions("admin").items[0].id == newest.id
+
+
+def test_a_refused_file_names_each_problem_and_deploys_nothing(app: Flask) -> None:
+    engine = get_engine(app)
+    before = engine.queries.definition_versions("admin").items[0].id
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/workflows")
+    broken = SIMPLE.replace(b'sourceRef="', b'sourceRef="nowhere_', 1)
+    page = admin.post(
+        "/admin/workflows",
+        upload((broken, "broken.bpmn")),
+        status=422,
+        content_type="multipart/form-data",
+    )
+    assert "没有部署" in page and "broken.bpmn" in page
+    for data, name, words in (
+        (b"MZ\x90\x00", "tool.exe", "不是流程文件"),
+        (b"\xff\xfe\x00bpmn", "odd.bpmn", "UTF-8"),
+    ):
+        admin.get("/admin/workflows")
+        page = admin.post(
+            "/admin/workflows",
+            upload((data, name)),
+            status=422,
+            content_type="multipart/form-data",
+        )
+        assert words in page, name
+    admin.get("/admin/workflows")
+    assert "请选择" in admin.post(
+        "/admin/workflows", {}, status=422, content_type="multipart/form-data"
+    )
+    assert engine.queries.definition_versions("admin").items[0].id == before
+
+
+def test_only_the_admin_deploys(app: Flask) -> None:
+    clerk = Browser(app.test_client()).login("zhangsan")
+    clerk.get("/admin/workflows", status=403)
+    clerk.post(
+        "/admin/workflows",
+        upload((SIMPLE, "simple_approval.bpmn")),
+        status=403,
+        content_type="multipart/form-data",
+    )
