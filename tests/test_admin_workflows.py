@@ -9,6 +9,7 @@ from flask import Flask
 from webui import get_engine
 
 from .conftest import WORKFLOWS
+from .test_accessibility import audit
 from .web import Browser
 
 SIMPLE = (WORKFLOWS / "simple_approval.bpmn").read_bytes()
@@ -86,3 +87,10 @@ def test_only_the_admin_deploys(app: Flask) -> None:
         status=403,
         content_type="multipart/form-data",
     )
+
+
+def test_the_page_is_labelled_for_keyboard_and_screen_readers(app: Flask) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    page = audit(admin.get("/admin/workflows"))
+    assert page.controls and not page.unlabelled(), page.unlabelled()
+    assert page.h1 == 1 and page.skip_link and page.main and not page.positive_tabindex
