@@ -182,9 +182,16 @@ def test_claim_hides_the_task_from_colleagues_and_admin_can_reassign(app, client
     other = Browser(app.test_client()).login("lisi3")
     path = task_link(lisi.get("/"))
     lisi.get(path)
+    other.get(path)  # opened before it was claimed: he writes his opinion meanwhile
     lisi.post(f"/tasks/{task_id_of(path)}/claim")
     assert "/tasks/" not in other.get("/")
     other.get(path, status=403)
+    typed = "建议补充公开属性的理由，\n并核对文号。"
+    refused = other.post(
+        path, {"decision": "send_back", "comment": typed, "version": "1"}, status=403
+    )
+    # refused, nothing saved; what he typed is there to copy (not the choice's key)
+    assert "认领" in refused and "建议补充公开属性的理由" in refused and "send_back" not in refused
     admin = Browser(app.test_client()).login("admin")
     html = admin.get("/admin/tasks")
     assert "处室审核" in html

@@ -38,15 +38,21 @@ STATUS = {
 }
 
 
-def error_page(status: int, title: str, message: str) -> ResponseReturnValue:
-    """Render the error page (as plain text where no link can be built, e.g. for a bad Host)."""
+def error_page(
+    status: int, title: str, message: str, kept: list[tuple[str, str]] | None = None
+) -> ResponseReturnValue:
+    """Render the error page (as plain text where no link can be built, e.g. for a bad Host).
+
+    ``kept`` is what the refused form held, (label, text), shown to copy: nothing was saved.
+    """
     if request_ctx.url_adapter is None:
         return Response(f"{status} {title}\n{message}\n", status, mimetype="text/plain")
     try:
         current_user.is_authenticated  # noqa: B018 - the layout shows who is signed in
     except UnavailableError:
         _as_visitor()  # a 404 while the database is away is still a 404 page
-    return render_template("error.html", status=status, title=title, message=message), status
+    page = render_template("error.html", status=status, title=title, message=message, kept=kept)
+    return page, status
 
 
 def _as_visitor() -> None:
@@ -83,7 +89,10 @@ def init_app(app: Flask) -> None:
         # The session, and the token with it, ended while a signed-in page's form was open.
         if request_ctx.url_adapter is not None and (resumed := resume_after_sign_in()):
             return resumed
-        return error_page(400, _("表单已过期"), _("页面已过期或来源不明，请返回重新提交。"))
+        expired = _(
+            "表单已失效：页面打开的时间太长，或不是从本站提交的。请返回上一页，刷新后重新提交。"
+        )
+        return error_page(400, _("表单已过期"), expired)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     current_app,
@@ -15,18 +17,44 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import ConflictError, Engine, FormValidationError, Problem
+from engine import ConflictError, Engine, FormValidationError, PermissionDeniedError, Problem
 from engine.attachments import Upload
 from engine.disclosure.catalogue import sheet_entry
+from engine.forms import FormSchema
 from engine.views import InstanceView, TaskView
 
 from . import formview, i18n, paging, requests
+from .errors import error_page
+from .messages import error_message
 
 bp = Blueprint("tasks", __name__)
 
 
 def _engine() -> Engine:
     return current_app.extensions["gongkai.engine"]
+
+
+#: a posted value that is a choice's key or a number, not words someone typed
+_TOKEN = re.compile(r"[\w.:-]{0,40}", re.ASCII)
+
+
+def _refused_post(exc: PermissionDeniedError, schema: FormSchema | None) -> ResponseReturnValue:
+    """Refuse a form posted to a task taken meanwhile by someone else, keeping what was typed.
+
+    Nothing was saved; the words typed are shown to copy (a choice's key is not).
+    """
+    labels = {
+        name: i18n.pick(spec.metadata.get("label"), spec.metadata.get("label_en")) or name
+        for name, spec in (schema.fields.items() if schema is not None else ())
+    }
+    typed = [
+        (labels.get(name, _("已填写的内容")), text)
+        for name, text in request.form.items(multi=True)
+        if name not in ("csrf_token", "version", "action")
+        and text.strip()
+        and not _TOKEN.fullmatch(text.strip())
+    ]
+    return error_page(403, _("无权办理"), error_message(exc), kept=typed)
 
 
 def submitted(instance: InstanceView, name: str, onward: str) -> ResponseReturnValue:
@@ -103,6 +131,10 @@ def task(task_id: str) -> ResponseReturnValue:
         if exc.code == "task.gone":
             return _gone(task_id)
         raise
+    except PermissionDeniedError as exc:
+        if request.method == "POST":
+            return _refused_post(exc, None)
+        raise
     errors: dict[str, list[Problem]] = {}
     values = view.values
     status = 200
@@ -129,6 +161,8 @@ def task(task_id: str) -> ResponseReturnValue:
             if exc.code == "task.gone":  # done by someone else while this page was open
                 return _gone(task_id)
             raise
+        except PermissionDeniedError as exc:
+            return _refused_post(exc, schema)
         else:
             if saving:
                 flash(_("草稿已保存。"))
