@@ -8,6 +8,7 @@ a file in one pass.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -18,6 +19,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
 
@@ -242,6 +244,26 @@ class _Checker:
         for process in self.root.iterfind("bpmn:process", NS):
             self._check_process(process)
         self._check_scripts()
+        self._check_cycles()
+
+    def _check_cycles(self) -> None:
+        """Name every repeating timer written with an interval of no length (R/PT0S).
+
+        It would fire again and again in one step without end; one whose
+        interval comes from the data is stopped when it runs away instead.
+        """
+        for expr in self.root.iter(f"{{{BPMN}}}timeCycle"):
+            try:
+                written = ast.literal_eval((expr.text or "").strip())
+                _, _, interval = TimerEventDefinition.parse_iso_recurring_interval(written)
+            except Exception:  # not a literal, or not a cycle: the other checks say so
+                continue
+            if interval.total_seconds() <= 0:
+                self.problem(
+                    expr.getparent().getparent().get("id"),
+                    f"the repeating timer {written!r} has an interval of no length: "
+                    "it would fire without end",
+                )
 
     def _check_process(self, process: Any) -> None:
         process_id = process.get("id")

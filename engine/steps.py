@@ -62,7 +62,7 @@ MAX_THROW_DEPTH = 16
 #: running away (a repeating timer of no interval, a loop of script tasks with no end):
 #: a step holds the writer, so it must end for every other instance's sake
 MAX_STEP_TASKS = 5000
-MAX_STEP_SECONDS = 5.0
+MAX_STEP_SECONDS = 10.0
 
 
 @dataclass

@@ -557,7 +557,7 @@ RUNAWAY = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
     <bpmn:endEvent id="e"/>
     <bpmn:boundaryEvent id="again" attachedToRef="wait" cancelActivity="false">
-      <bpmn:timerEventDefinition><bpmn:timeCycle>"R/PT0S"</bpmn:timeCycle></bpmn:timerEventDefinition>
+      <bpmn:timerEventDefinition><bpmn:timeCycle>every</bpmn:timeCycle></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:sequenceFlow id="f3" sourceRef="again" targetRef="count"/>
     <bpmn:scriptTask id="count" name="Count"><bpmn:script>n = 1</bpmn:script></bpmn:scriptTask>
@@ -571,10 +571,10 @@ RUNAWAY = """<?xml version="1.0" encoding="UTF-8"?>
 def test_a_step_that_runs_away_is_stopped_and_the_other_timers_still_fire(
     core: WorkflowEngine, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(steps, "MAX_STEP_SECONDS", 0.5)  # 5 s in production
+    monkeypatch.setattr(steps, "MAX_STEP_SECONDS", 0.5)  # 10 s in production
     core.deploy_files({"runaway.bpmn": RUNAWAY})
     core.deploy_files(files("boundary_events.bpmn"))
-    runaway = core.start("runaway", "clara")
+    runaway = core.start("runaway", "clara", {"every": "R/PT0S"})  # from the data: deploys
     timed = core.start("boundary_events", "clara")
     clock.advance(hours=1, minutes=1)
     ticked = core.tick()
@@ -584,7 +584,13 @@ def test_a_step_that_runs_away_is_stopped_and_the_other_timers_still_fire(
     assert core.queries.get_instance(runaway.id).version == runaway.version  # nothing kept
 
 
-HOURLY = RUNAWAY.replace('id="runaway"', 'id="hourly"').replace('"R/PT0S"', '"R3/PT1H"')
+HOURLY = RUNAWAY.replace('id="runaway"', 'id="hourly"').replace(">every<", '>"R3/PT1H"<')
+
+
+def test_a_repeating_timer_of_no_interval_is_refused_at_deployment(core: WorkflowEngine) -> None:
+    endless = RUNAWAY.replace(">every<", '>"R/PT0S"<')
+    with pytest.raises(DeploymentError, match="interval of no length"):
+        core.deploy_files({"endless.bpmn": endless})
 
 
 def test_each_firing_of_a_repeating_timer_is_recorded_and_replays(
