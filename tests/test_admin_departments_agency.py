@@ -24,6 +24,7 @@ from engine.disclosure.models import AgencyRecord
 from engine.store import schema
 from engine.store.models import User, table_of
 from engine.users import DepartmentView
+from webui import get_engine
 from webui.cli import main
 
 from .test_accessibility import audit
@@ -414,3 +415,24 @@ def test_the_pages_are_labelled_and_translated(unconfigured: Flask) -> None:
             assert page.h1 == 1 and page.skip_link and page.main
     assert "Every reply letter must state the agency's name" in admin.get("/admin/agency")
     assert "Add a department" in admin.get("/admin/departments")
+
+
+FULL_2028 = """
+2028-01-01 holiday 元旦
+2028-01-25..2028-01-31 holiday 春节
+2028-04-04..2028-04-06 holiday 清明节
+2028-05-01..2028-05-05 holiday 劳动节
+2028-05-28..2028-05-30 holiday 端午节
+2028-10-01..2028-10-08 holiday 国庆节、中秋节
+"""
+
+
+def test_a_schedule_loaded_in_part_is_pointed_out(app: Flask) -> None:
+    engine = get_engine(app)
+    engine.calendar.load("2029-01-01 holiday 元旦\n2029-02-12..2029-02-18 holiday 春节\n")
+    engine.calendar.load(FULL_2028)
+    years = {y.year: y for y in engine.calendar.schedule_years()}
+    assert (years[2029].holiday_periods, years[2029].looks_partial) == (2, True)
+    assert (years[2028].holiday_periods, years[2028].looks_partial) == (6, False)
+    page = Browser(app.test_client()).login("admin").get("/admin/calendar")
+    assert page.count("可能不全") == 1 and "只有 2 段假期" in page

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from ..runtime import WorkflowEngine
 
 _ONE_DAY = timedelta(days=1)
+#: the fewest runs of days off a year's State Council notice gives (中秋 and 国庆 may meet)
+FESTIVAL_PERIODS = 6
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,17 @@ class ScheduleYear:
     loaded_days: int
     #: the bundled calendar (the ``chinese-calendar`` package) has the year's notice
     built_in: bool
+    #: runs of consecutive loaded holidays (a festival's days off make one)
+    holiday_periods: int = 0
+
+    @property
+    def looks_partial(self) -> bool:
+        """Tell whether a loaded schedule has fewer festivals than a State Council notice.
+
+        A notice gives seven (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆), six runs of days
+        off when 中秋 and 国庆 meet: one with fewer was likely loaded in part.
+        """
+        return self.loaded_days > 0 and self.holiday_periods < FESTIVAL_PERIODS
 
     @property
     def official(self) -> bool:
@@ -141,11 +154,15 @@ class CalendarAdmin:
         today = self._engine.clock().astimezone(CHINA).date()
         with self._engine.store.read() as repo:
             loaded = DisclosureStore(repo.connection).calendar_years()
+            periods = DisclosureStore(repo.connection).holiday_periods()
         bundled = WorkingCalendar({})
         # Not every year between the first and the last loaded: one schedule of 1999 and
         # one of 2100 would make a page of a century.
         years = sorted({today.year - 1, today.year, today.year + 1, *loaded})
-        return [ScheduleYear(year, loaded.get(year, 0), bundled.covers(year)) for year in years]
+        return [
+            ScheduleYear(year, loaded.get(year, 0), bundled.covers(year), periods.get(year, 0))
+            for year in years
+        ]
 
     def is_working_day(self, day: date) -> bool:
         """Tell whether ``day`` is a working day by the official calendar."""

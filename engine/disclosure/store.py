@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
@@ -190,6 +191,18 @@ class DisclosureStore:
     def calendar_years(self) -> dict[int, int]:
         """Return how many official days are loaded for each year that has any."""
         return {int(year): count for year, count in self.connection.execute(_CALENDAR_YEARS)}
+
+    def holiday_periods(self) -> dict[int, int]:
+        """Return by year how many runs of consecutive loaded holidays it has (假期段数)."""
+        periods: dict[int, int] = {}
+        last = None
+        holidays = select(_DAYS.c.day).where(_DAYS.c.working.is_(False)).order_by(_DAYS.c.day)
+        for (text,) in self.connection.execute(holidays):
+            day = date.fromisoformat(text)
+            if last is None or (day - last).days > 1:
+                periods[day.year] = periods.get(day.year, 0) + 1
+            last = day
+        return periods
 
     def replace_calendar_days(self, days: Sequence[Mapping[str, Any]]) -> None:
         """Load official days, replacing those already loaded for the same dates."""
