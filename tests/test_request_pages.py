@@ -496,3 +496,13 @@ def test_the_office_head_signs_the_text_the_applicant_gets(app: Flask, client: F
     sign = task_of(engine, instance, "sign_reply", "wangwu")
     page = Browser(app.test_client()).login("wangwu").get(f"/tasks/{sign.task_id}")
     assert "139****5678" in page and "13912345678" not in page
+
+
+def test_the_kind_of_organisation_is_asked_of_organisations_only(client: FlaskClient) -> None:
+    public = Browser(client)
+    page = public.get("/public/request")
+    field = re.search(
+        r'<div class="field"[^>]*>\s*(?:<[^>]*>\s*)*<label for="f-organisation_kind"', page
+    )
+    assert field is not None
+    assert 'data-shown-when="applicant_type" data-shown-for="organisation"' in field.group(0)

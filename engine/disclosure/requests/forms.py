@@ -143,7 +143,12 @@ class RequestForm(FormSchema):
 
     applicant_type = choice("申请人类型", "Applicant", APPLICANT_TYPES)
     organisation_kind = choice(
-        "组织类型", "Kind of organisation", ORGANISATION_KINDS, required=False, blank=_NONE
+        "组织类型",
+        "Kind of organisation",
+        ORGANISATION_KINDS,
+        required=False,
+        blank=_NONE,
+        **{SHOWN_WHEN: ("applicant_type", ("organisation",))},
     )
     applicant_name = non_blank("姓名或名称", "Name", 200)
     id_type = choice("证件类型", "Identity document", ID_DOCUMENT_TYPES)
