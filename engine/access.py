@@ -39,6 +39,12 @@ def roles_of(repo: Repository, username: str) -> set[str]:
     return held
 
 
+def check_admin(repo: Repository, username: str, admin_groups: frozenset[str]) -> None:
+    """Raise ``PermissionDeniedError`` unless the user is in one of the admin groups."""
+    if not roles_of(repo, username) & admin_groups:
+        raise PermissionDeniedError("admin.only", user=username)
+
+
 def task_and_instance(repo: Repository, task_id: str) -> tuple[WorkItemRow, InstanceRow]:
     """Return a ready task's work item, read after locking its instance, or raise."""
     if not _is_task_id(task_id):

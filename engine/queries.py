@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from . import audit
 from .access import (
     ANYONE,
+    check_admin,
     check_may_start,
     check_may_work,
     existing_instance,
@@ -196,8 +197,7 @@ class Queries:
         key = after.split("|") if after else None
         start = (key[0], key[1]) if key and len(key) == 2 else None
         with self._engine.store.read() as repo:
-            if not roles_of(repo, admin) & self._engine.domain.admin_groups:
-                raise PermissionDeniedError("admin.only", user=admin)
+            check_admin(repo, admin, self._engine.domain.admin_groups)
             rows = repo.open_work_items(start, limit + 1, role or None)
             total = repo.open_work_items_count(COUNT_CAP + 1, role or None)
         tasks = tuple(task_view(*row) for row in rows[:limit])
@@ -270,8 +270,7 @@ class Queries:
         """Return a page of the deployed versions, newest first, for an administrator."""
         limit = _page_size(limit)
         with self._engine.store.read() as repo:
-            if not roles_of(repo, admin) & self._engine.domain.admin_groups:
-                raise PermissionDeniedError("admin.only", user=admin)
+            check_admin(repo, admin, self._engine.domain.admin_groups)
             rows = repo.definition_versions(before if is_id(before) else None, limit + 1)
             names = repo.display_names_of({by for _, _, by, _ in rows[:limit] if by})
         items = tuple(

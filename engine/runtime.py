@@ -32,6 +32,7 @@ from . import attachments, audit, clock, sandbox, services, tokens
 from .access import (
     ANYONE,
     ReadPolicy,
+    check_admin,
     check_may_start,
     check_may_work,
     is_id,
@@ -220,8 +221,7 @@ class WorkflowEngine:
     def deploy_uploaded(self, admin: str, files: dict[str, str]) -> DeploymentResult:
         """Deploy files an administrator uploaded (the web's 流程管理), as ``deploy_files`` does."""
         with self.store.read() as repo:
-            if not roles_of(repo, admin) & self.domain.admin_groups:
-                raise PermissionDeniedError("admin.only", user=admin)
+            check_admin(repo, admin, self.domain.admin_groups)
         return self.deploy_files(files, admin)
 
     def compiled(self, connection: Connection, definition_id: int) -> CompiledDefinition:

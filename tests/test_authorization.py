@@ -195,6 +195,9 @@ def test_every_route_answers_every_role_as_the_matrix_says(app: Flask) -> None:
         admin = 200 if user == "admin" else signed
         check(user, "GET", "/admin/tasks", admin)
         check(user, "GET", "/admin/calendar", admin)
+        check(user, "GET", "/admin/workflows", admin)
+        # no file chosen: the admin is told so, and nothing is deployed by anyone
+        check(user, "POST", "/admin/workflows", 422 if user == "admin" else signed)
         # the users' pages (the posts here change nothing: refused forms, a no-op, nobody)
         check(user, "GET", "/admin/users", admin)
         check(user, "GET", "/admin/users?group=drafter&status=inactive", admin)

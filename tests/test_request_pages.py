@@ -7,7 +7,9 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine import Engine
 from engine.disclosure.privacy import id_check_char
+from engine.views import TaskView
 
 from .helpers import task_of, waiting_task
 from .web import Browser
@@ -47,6 +49,16 @@ def submit(client: FlaskClient, **changes: str) -> tuple[str, str]:
     number, code = re.findall(r'<code class="big">(\w+)</code>', page)
     assert number.startswith("GK") and len(code) == 10
     return number, code
+
+
+def registrar_check(engine: Engine, words: str) -> TaskView:
+    """Return the registrar's check of the one request whose subject holds ``words``."""
+    (check,) = [
+        t
+        for t in engine.queries.list_tasks("wujiu")
+        if t.element_id == "check_request" and words in (t.subject or "")
+    ]
+    return check
 
 
 def test_anyone_can_ask_and_follow_the_request_with_its_code(client: FlaskClient) -> None:
@@ -146,11 +158,7 @@ def test_the_registrar_enters_a_paper_request_and_others_may_not(app: Flask) -> 
 def test_the_handler_finds_the_published_document_in_the_catalogue_first(app: Flask) -> None:
     engine = app.extensions["gongkai.engine"]
     submit(app.test_client(), description="贵单位2026年政务公开工作要点的文件")
-    (check,) = [
-        t
-        for t in engine.queries.list_tasks("wujiu")
-        if t.element_id == "check_request" and "政务公开工作要点" in (t.subject or "")
-    ]
+    check = registrar_check(engine, "政务公开工作要点")
     engine.complete_task(
         check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
     )
@@ -199,11 +207,7 @@ def test_the_reply_letter_prints_and_downloads_for_its_readers(
         },
     )
     number, code = submit(client, description="某涉密会议的纪要全文")
-    (check,) = [
-        t
-        for t in engine.queries.list_tasks("wujiu")
-        if t.element_id == "check_request" and "某涉密会议" in (t.subject or "")
-    ]
+    check = registrar_check(engine, "某涉密会议")
     instance = check.instance_id
     engine.complete_task(
         check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
@@ -270,11 +274,7 @@ def test_an_id_scan_is_checked_and_read_only_by_those_who_read_the_applicant(
     good = request_form(description="带扫描件的申请") | {"id_scan": (io.BytesIO(PNG), "身份证.png")}
     public.post("/public/request", good, status=303, content_type="multipart/form-data")
     assert "申请已登记" in public.get("/public/request/receipt")
-    (check,) = [
-        t
-        for t in engine.queries.list_tasks("wujiu")
-        if t.element_id == "check_request" and "带扫描件的申请" in (t.subject or "")
-    ]
+    check = registrar_check(engine, "带扫描件的申请")
     view = engine.requests.of_instance(check.instance_id, "wujiu")
     registrar = Browser(app.test_client()).login("wujiu")
     assert f"/requests/{view.id}/id-scan" in registrar.get(f"/tasks/{check.task_id}")
@@ -320,11 +320,7 @@ def test_a_file_given_out_is_reviewed_with_the_reply_and_downloaded_with_the_cod
 
     engine = app.extensions["gongkai.engine"]
     number, code = submit(client, description="道路改造的设计图纸")
-    (check,) = [
-        t
-        for t in engine.queries.list_tasks("wujiu")
-        if t.element_id == "check_request" and "设计图纸" in (t.subject or "")
-    ]
+    check = registrar_check(engine, "设计图纸")
     instance = check.instance_id
     engine.complete_task(
         check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
@@ -436,11 +432,7 @@ def test_staff_find_a_request_by_the_number_the_applicant_quotes(app: Flask) -> 
 def test_the_status_page_says_what_to_correct_and_by_when(app: Flask, client: FlaskClient) -> None:
     engine = app.extensions["gongkai.engine"]
     number, code = submit(client, description="关于某项目的那个文件")
-    (check,) = [
-        t
-        for t in engine.queries.list_tasks("wujiu")
-        if t.element_id == "check_request" and "某项目的那个文件" in (t.subject or "")
-    ]
+    check = registrar_check(engine, "某项目的那个文件")
     notice = {"intake_decision": "correct", "correction_notice": "请写明文件名称或文号。"}
     engine.complete_task(check.task_id, "wujiu", notice | {"correction_days": 15})
     due = engine.queries.get_instance(check.instance_id).data["clock"]["pause_due_on"]
@@ -464,11 +456,7 @@ def test_the_fee_is_shown_to_the_registrar_and_the_applicant(app: Flask) -> None
 def test_the_office_head_signs_the_text_the_applicant_gets(app: Flask, client: FlaskClient) -> None:
     engine = app.extensions["gongkai.engine"]
     submit(client, description="道路改造联系人名单")
-    (check,) = [
-        t
-        for t in engine.queries.list_tasks("wujiu")
-        if t.element_id == "check_request" and "联系人名单" in (t.subject or "")
-    ]
+    check = registrar_check(engine, "联系人名单")
     instance = check.instance_id
     engine.complete_task(
         check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}

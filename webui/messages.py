@@ -97,7 +97,8 @@ MESSAGES: dict[str, Any] = {
     "definition.refused": _l("流程文件未通过检查：%(problems)s"),
     "definition.no_files": _l("请选择要部署的流程文件。"),
     "definition.file_kind": _l(
-        "“%(file)s”不是流程文件：只能部署 BPMN（.bpmn）、DMN（.dmn）和 JSON 表单（.json）文件。"
+        "“%(file)s”不是流程文件：只能部署 BPMN（.bpmn、.xml）、DMN（.dmn）"
+        "和 JSON 表单（.json）文件。"
     ),
     "definition.not_text": _l("“%(file)s”不是 UTF-8 编码的文本文件。"),
     "script.failed": _l(

@@ -43,10 +43,7 @@ def _refused_post(exc: PermissionDeniedError, schema: FormSchema | None) -> Resp
 
     Nothing was saved; the words typed are shown to copy (a choice's key is not).
     """
-    labels = {
-        name: i18n.pick(spec.metadata.get("label"), spec.metadata.get("label_en")) or name
-        for name, spec in (schema.fields.items() if schema is not None else ())
-    }
+    labels = {f.name: f.label for f in formview.build(schema, {}, {})} if schema else {}
     typed = [
         (labels.get(name, _("已填写的内容")), text)
         for name, text in request.form.items(multi=True)

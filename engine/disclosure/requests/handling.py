@@ -89,7 +89,9 @@ def _save_clock(
     return shown
 
 
-def _notice(status: str | None, data: dict[str, Any], shown: dict[str, Any]) -> Any:
+def _notice(
+    status: str | None, data: dict[str, Any], shown: dict[str, Any]
+) -> dict[str, Any] | None:
     """Return what the applicant is asked while his request waits on him, and by when."""
     if status == "correction":
         text = str(data.get("correction_notice") or "")
