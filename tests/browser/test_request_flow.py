@@ -144,6 +144,7 @@ def test_the_registrar_accepts_without_a_correction_period(
     open_first_task(registrar, "受理审查")
     period = registrar.get_by_label("补正期限（工作日）")
     registrar.get_by_label("受理意见").select_option(label="申请内容不明确，告知补正")
+    registrar.get_by_label("承办处室").wait_for(state="hidden")  # page.js runs on change
     assert period.is_visible() and not registrar.get_by_label("承办处室").is_visible()
     registrar.get_by_label("受理意见").select_option(label="受理，交承办处室办理")
     assert not period.is_visible()  # what a correction needs is not asked of an acceptance
