@@ -916,7 +916,7 @@ class Repository:
 
     def department(self, username: str) -> str | None:
         """Return the department a user works in, if any."""
-        return self.connection.execute(_DEPARTMENT, {"username": username}).scalar()
+        return self._run(_DEPARTMENT, {"username": username}).scalar()
 
     def starters_department(self, instance_id: int) -> str | None:
         """Return the department whoever started the instance was in when he started it."""
