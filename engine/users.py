@@ -196,10 +196,17 @@ class ChangePage:
 
 @dataclass(frozen=True)
 class SignInPolicy:
-    """How many failed sign-ins, per user name and per address, before a pause."""
+    """How many failed sign-ins before a pause: per name from one address, per address, per name.
 
-    failures_per_user: int = 5
+    A name's own limit counts failures from every address and is set well
+    above the per-address limits, so that one stranger's wrong guesses do not
+    lock the name's owner out at his own desk, while guesses spread over
+    many addresses still stop.
+    """
+
+    failures_per_user_and_address: int = 5
     failures_per_address: int = 20
+    failures_per_user: int = 30
     window: timedelta = timedelta(minutes=15)
 
 
@@ -811,8 +818,9 @@ class UserDirectory:
     def authenticate(self, username: str, password: str, address: str) -> UserView:
         """Return the user whose name and password these are; count and throttle failures.
 
-        After too many failures for one user name, or from one address, within
-        the policy's window, every attempt is refused until enough of them
+        After too many failures for one user name from one address, from one
+        address, or for one name from anywhere (see ``SignInPolicy``), within
+        the policy's window, every such attempt is refused until enough of them
         have left the window (``SignInThrottledError``), whether the password
         is right or not.  A wrong name and a wrong password take the same work
         and get the same answer (``SignInFailedError``).
@@ -821,8 +829,12 @@ class UserDirectory:
         moment, now = self._now()
         name = normalised_username(username)
         user_key = throttle_key("user", name.casefold())
-        limits = {user_key: policy.failures_per_user}
-        limits[throttle_key("address", address or "")] = policy.failures_per_address
+        pair_key = throttle_key("user-address", f"{name.casefold()}\n{address or ''}")
+        limits = {
+            pair_key: policy.failures_per_user_and_address,
+            throttle_key("address", address or ""): policy.failures_per_address,
+            user_key: policy.failures_per_user,
+        }
         throttle = Throttle(_FAILURES, policy.window)
         # The password is checked outside any transaction: a hash takes tens of
         # milliseconds, and on SQLite a write transaction holds the one writer's lock, so
@@ -844,6 +856,7 @@ class UserDirectory:
             retry = throttle.retry_after(conn, limits, moment)
             if not retry:
                 if matches:
+                    throttle.forget(conn, pair_key)
                     throttle.forget(conn, user_key)
                     if renewed is not None and row is not None:
                         # Unless the password was changed meanwhile.

@@ -188,13 +188,21 @@ def sign_in(client: FlaskClient, username: str, password: str, address: str) -> 
 def test_failed_sign_ins_are_throttled_per_user_and_per_address(app: Flask) -> None:
     clock = get_engine(app).clock
     assert isinstance(clock, ManualClock)
-    for attempt in range(5):
-        status, html = sign_in(app.test_client(), "lisi", f"guess{attempt}", f"10.0.0.{attempt}")
+    for attempt in range(5):  # a stranger guessing lisi's password at one desk
+        status, html = sign_in(app.test_client(), "lisi", f"guess{attempt}", "10.0.0.66")
         assert status == 401 and "用户名或密码错误" in html
-    status, html = sign_in(app.test_client(), "lisi", "demo", "10.0.0.9")  # right, but too late
+    status, html = sign_in(app.test_client(), "lisi", "demo", "10.0.0.66")  # right, but too late
     assert status == 429 and "登录失败次数过多" in html and "15 分钟" in html
-    assert sign_in(app.test_client(), "wangwu", "demo", "10.0.0.9")[0] == 302  # others go on
+    assert sign_in(app.test_client(), "wangwu", "demo", "10.0.0.66")[0] == 302  # others go on
+    # lisi at his own desk is not locked out by the stranger's guesses
+    assert sign_in(app.test_client(), "lisi", "demo", "10.0.0.9")[0] == 302
 
+    clock.advance(minutes=15, seconds=1)
+    assert sign_in(app.test_client(), "lisi", "demo", "10.0.0.66")[0] == 302
+
+    for attempt in range(30):  # guesses at one name spread over many addresses
+        assert sign_in(app.test_client(), "lisi", "x", f"10.7.{attempt}.1")[0] == 401
+    assert sign_in(app.test_client(), "lisi", "demo", "10.0.0.9")[0] == 429
     clock.advance(minutes=15, seconds=1)
     assert sign_in(app.test_client(), "lisi", "demo", "10.0.0.9")[0] == 302
 
