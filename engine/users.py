@@ -542,8 +542,9 @@ class UserDirectory:
     def update_user(self, admin: str, username: str, values: Mapping[str, Any]) -> UserView:
         """Set a user's display name, department and groups (the full set) (admins only).
 
-        An admin may not take his own admin group, nor the last active admin's.
-        A user keeps a retired department he is in; a new one must be open.
+        An admin may not take his own admin group, nor the last active admin's,
+        nor give himself a group he lacks.  A user keeps a retired department he is
+        in; a new one must be open.
         """
         errors: dict[str, builtins.list[Problem]] = {}
         clean = _validated(_USER_FORM, values, errors)
@@ -562,6 +563,12 @@ class UserDirectory:
                     raise InvalidInputError("user.own_admin_group", user=admin)
                 if row.active and not set(groups) & self._admin_groups:
                     self._check_not_last_admin(conn, row.id)
+            if username == admin and set(groups) - set(held):
+                # Who keeps the accounts does not give himself the work he oversees
+                # (a leader's signature, a reviewer's approval): another admin must.
+                raise InvalidInputError(
+                    "user.own_groups", user=admin, groups=sorted(set(groups) - set(held))
+                )
             detail: dict[str, Any] = {}
             changes: dict[str, Any] = {}
             if clean["display_name"] != row.display_name:

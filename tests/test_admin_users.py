@@ -169,6 +169,16 @@ def test_an_admin_keeps_his_own_admin_group_and_his_own_account(engine: Engine, 
     assert error.value.code == "user.deactivate_self"
     assert engine.users.user(admin, admin).roles == ("admin",)
     assert engine.users.user(admin, admin).active
+    # Nor may he give himself the work he oversees (a leader's signature).
+    with pytest.raises(InvalidInputError) as error:
+        engine.users.update_user(
+            admin, admin, {"display_name": "管理员", "groups": ["admin", "leader"]}
+        )
+    assert (error.value.code, error.value.params) == (
+        "user.own_groups",
+        {"user": ADMIN, "groups": ["leader"]},
+    )
+    assert engine.users.user(admin, admin).roles == ("admin",)
     # Another admin may take it from him: then he is no admin any more.
     engine.users.create_user(admin, {**NEW, "username": "root", "groups": ["admin"]})
     engine.users.update_user("root", admin, {"display_name": "管理员", "groups": ["auditor"]})

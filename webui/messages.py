@@ -116,6 +116,7 @@ MESSAGES: dict[str, Any] = {
     # the admin's page of users
     "user.exists": _l("用户名“%(name)s”已被使用。"),
     "user.own_admin_group": _l("不能取消自己的“管理员”角色：请另一位管理员操作。"),
+    "user.own_groups": _l("不能给自己增加角色：请另一位管理员操作。"),
     "user.deactivate_self": _l("不能停用自己的账号。"),
     "user.last_admin": _l("这是最后一位在用的%(groups)s，不能取消其角色或停用。"),
     "password.too_short": _l("密码至少 %(min)s 个字符。"),
