@@ -93,7 +93,7 @@ def test_sign_in_starts_a_new_session_with_a_new_csrf_token(app: Flask) -> None:
     with victim.client.session_transaction() as session:
         session["lang"] = "en"
     victim.token = known_token
-    assert victim.post("/login", {"username": "admin", "password": "demo"}) == "/"
+    assert victim.post("/login", {"username": "admin", "password": "demo"}) == "/admin/tasks"
     with victim.client.session_transaction() as session:
         assert session.get("lang") == "en"  # the language chosen before stays
         assert SIGNED_IN_AT in session

@@ -301,3 +301,20 @@ def test_the_leader_is_told_the_number_the_document_is_issued_under(app: Flask) 
     inbox = leader.get("/")
     number = get_engine(app).queries.get_instance(task.id).data["issued"]["number"]
     assert f"已印发，文号：{number}。" in inbox and number.startswith("威政办发〔")
+
+
+def test_each_user_starts_from_a_page_with_his_work(client: FlaskClient) -> None:
+    """A clerk lands in his inbox; an auditor, who gets no tasks, on the instances he verifies."""
+    for username, home, heading in (
+        ("zhangsan", "/", "待办事项"),
+        ("qianyi", "/audit/instances", "流程实例"),
+        ("admin", "/admin/tasks", "任务管理"),
+    ):
+        browser = Browser(client.application.test_client())
+        browser.get("/login")
+        assert browser.post("/login", {"username": username, "password": "demo"}) == home
+        page = browser.get(home)
+        assert heading in page
+        assert f'class="brand" href="{home}"' in page  # the name of the site leads back there
+        assert browser.client.get("/login").headers["Location"] == home  # signed in already
+        assert "待办" in page  # and the inbox stays one click away

@@ -81,6 +81,23 @@ class WebUser:
         """Tell whether the user holds ``role``."""
         return role in self.view.roles
 
+    @property
+    def home(self) -> str:
+        """Return the page the user starts from: his inbox, unless his groups get no tasks.
+
+        An auditor starts from the instances he verifies, an administrator
+        with no other group from the task management page: an inbox that is
+        always empty tells a newcomer nothing.
+        """
+        held = set(self.view.roles)
+        if held and held <= _TASKLESS:
+            return url_for("audit.instances" if "auditor" in held else "admin.tasks")
+        return url_for("tasks.inbox")
+
+
+#: the groups no workflow gives a task to (they read and keep the system)
+_TASKLESS = frozenset({"auditor", "admin"})
+
 
 def init_app(app: Flask) -> None:
     """Set up sessions (Flask-Login) and CSRF protection on every form."""
@@ -201,14 +218,14 @@ def _safe_next(target: str | None) -> str:
                 return target
         except ValueError:
             pass
-    return url_for("tasks.inbox")
+    return current_user.home if current_user.is_authenticated else url_for("tasks.inbox")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """Show the sign-in form; sign in with user name and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("tasks.inbox"))
+        return redirect(current_user.home)
     error, status, headers = None, 200, {}
     username = request.form.get("username", "").strip()
     if request.method == "POST":

@@ -118,7 +118,7 @@ def sign_in(chromium: Any, server: str) -> Iterator[Callable[[str], Any]]:
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{server}/")
+        page.wait_for_url(lambda url: "/login" not in url)  # the user's home page
         return page
 
     yield open_as
