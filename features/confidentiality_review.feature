@@ -92,7 +92,7 @@ Feature: Confidentiality review (保密审查)
     When sun concludes the review with "disclose_redacted", confirming every finding and hiding "张三", on the basis "个人信息去标识化后可以公开"
     Then the review record names sun, 2026-12-01 10:30 Beijing time, the conclusion "disclose_redacted" and the basis "个人信息去标识化后可以公开"
     And the review record holds the exact text and attachment reviewed, and their hash
-    And the review record keeps the redactions of the resident ID, mobile number, bank card, e-mail and the hand-marked "张三"
+    And the review record keeps the redactions of the name, resident ID, mobile number, bank card, e-mail and the hand-marked "张三"
     When an insider tries to <change> with SQL
     Then the database refuses it
     And the review record is unchanged
@@ -127,6 +127,7 @@ Feature: Confidentiality review (保密审查)
     And the document has been issued
     Then sun's review shows the text with these findings of 张三's identifiers
       | kind        | masked               |
+      | name        | 张*                  |
       | resident_id | 3701**********1237   |
       | mobile      | 139****5678          |
       | email       | z*******@example.com |

@@ -6,7 +6,8 @@ Feature: Finding personal information however it is written (个人信息识别)
   all, addresses the text as written (offsets, masks and redactions keep the width), does
   not take amounts or statistics for telephone numbers, and finds every copy of an
   identifier it found, however that copy is written, so that none of its digits survives
-  the redaction.
+  the redaction. Names and home addresses are found where a label or a list's row says what
+  they are, never in ordinary prose or in an agency's own address.
 
   # -- width ----------------------------------------------------------------------------
 
@@ -41,7 +42,11 @@ Feature: Finding personal information however it is written (个人信息识别)
       | 公民身份号码371002-19800101-1232         | 371002-19800101-1232      | 3710**-********-1232      |
       | 公民身份号码371002－19800101－1232       | 371002－19800101－1232    | 3710**－********－1232    |
       | 身份证号：３７１００２　１９８００１０１　１２３２ | ３７１００２　１９８００１０１　１２３２ | ３７１０**　********　１２３２ |
-      | 1 3710 0219 8001 0112 32 张三 男         | 3710 0219 8001 0112 32    | 3710 **** **** **12 32    |
+
+  Scenario: A list's row gives the grouped resident ID after the row's number, and the name before the sex
+    Given the text "1 3710 0219 8001 0112 32 张三 男"
+    When the finder reads it
+    Then it finds the resident ID "3710 0219 8001 0112 32", then the name "张三"
 
   Scenario Outline: Groups of digits that are no resident ID are not taken for one
     Given the text "<text>"
@@ -167,7 +172,7 @@ Feature: Finding personal information however it is written (个人信息识别)
     Given the text "申请人张三，身份证号371002198001011232。经核实，张三（3710 0219 8001 0112 32）系该房屋所有权人，系统登记为ID371002198001011232，复印件号码为３７１００２１９８００１０１１２３２，档案页码371002.19800101.1232。"
     When the finder reads it
     And every finding is redacted
-    Then the redacted text is "申请人张三，身份证号3710**********1232。经核实，张三（3710 **** **** **12 32）系该房屋所有权人，系统登记为ID3710**********1232，复印件号码为３７１０**********１２３２，档案页码3710**.********.1232。"
+    Then the redacted text is "申请人张*，身份证号3710**********1232。经核实，张*（3710 **** **** **12 32）系该房屋所有权人，系统登记为ID3710**********1232，复印件号码为３７１０**********１２３２，档案页码3710**.********.1232。"
     And no 6 digits in a row of "371002198001011232" are left in it, in either width and without separators
 
   Scenario: A mobile number repeated inside a web address is hidden there too
@@ -175,3 +180,83 @@ Feature: Finding personal information however it is written (个人信息识别)
     When the finder reads it
     And every finding is redacted
     Then the redacted text is "联系电话138****5678，详见http://www.example.gov.cn/art/art_138****5678.html"
+
+  # -- names, addresses, QQ, WeChat, Hong Kong, Macao and Taiwan IDs ---------------------------
+
+  Scenario Outline: A name after a personal label, in a list's row or in a letter's salutation is found
+    Given the text "<text>"
+    When the finder reads it
+    Then it finds only the name "<found>", masked as "<masked>"
+
+    Examples:
+      | text                                         | found    | masked   |
+      | 申请人：王小明，通讯地址见申请表                     | 王小明   | 王**     |
+      | 姓名：欧阳娜娜 性别：女                            | 欧阳娜娜 | 欧阳**   |
+      | 当事人张伟于2026年3月在统一路经营                   | 张伟     | 张*      |
+      | 李建国，男，汉族，1962年出生                        | 李建国   | 李**     |
+      | 赵丽（女）                                        | 赵丽     | 赵*      |
+      | 王小明：你于2026年11月28日提出的申请收悉             | 王小明   | 王**     |
+
+  Scenario Outline: Hidden names, organisations and words that begin with a surname are not names
+    Given the text "<text>"
+    When the finder reads it
+    Then it finds nothing
+
+    Examples:
+      | text                                   |
+      | 申请人：张某某，男                          |
+      | 申请人李XX，                               |
+      | 申请人：威海市某某科技有限公司                 |
+      | 被申请人：威海市环翠区人民政府                 |
+      | 申请人：万达集团                            |
+      | 联系人：王科长                              |
+      | 各级各部门要高度重视，王府井商圈                |
+      | 当事人陈述申辩，                            |
+
+  Scenario: A name found after its label is found again wherever it stands
+    Given the text "申请人王小明于2026年11月28日提出申请，经核实王小明系该房屋所有权人。"
+    When the finder reads it
+    And every finding is redacted
+    Then the redacted text is "申请人王**于2026年11月28日提出申请，经核实王**系该房屋所有权人。"
+
+  Scenario Outline: A home address after its label is found, an agency's address is not
+    Given the text "<text>"
+    When the finder reads it
+    Then it finds <result>
+
+    Examples:
+      | text                                        | result                                                               |
+      | 家庭住址：威海市环翠区青岛北路12号3单元201室，      | only the address "威海市环翠区青岛北路12号3单元201室", masked as "威海市环翠区**************" |
+      | 被告张三，住威海市文登区龙山路8号。                 | the name "张三", then the address "威海市文登区龙山路8号"                 |
+      | 地址：威海市环翠区统一路1号，邮编264200             | nothing                                                              |
+      | 通讯地址：威海市新威路19号                        | nothing                                                              |
+      | 住址：不详                                    | nothing                                                              |
+
+  Scenario Outline: QQ numbers, WeChat IDs and Hong Kong, Macao and Taiwan ID cards after their labels
+    Given the text "<text>"
+    When the finder reads it
+    Then it finds only the <kind> "<found>"
+
+    Examples:
+      | text                               | kind        | found       |
+      | QQ号码：１２３４５６７８９              | QQ number   | １２３４５６７８９ |
+      | 联系ＱＱ 88123456                    | QQ number   | 88123456    |
+      | 微信号：zhang_san88                 | WeChat ID   | zhang_san88 |
+      | 香港身份证号码：A123456(3)            | Hong Kong ID | A123456(3) |
+      | 申请人持A123456（3）                  | Hong Kong ID | A123456（3） |
+      | 澳门居民身份证号码：1234567(8)          | Macao ID    | 1234567(8)  |
+      | 台湾居民身份证号码：A123456789          | Taiwan ID   | A123456789  |
+
+  Scenario Outline: Numbers and words shaped like them, without their label or check, are not taken
+    Given the text "<text>"
+    When the finder reads it
+    Then it finds nothing
+
+    Examples:
+      | text                          |
+      | QQ群：123456789                |
+      | 官方微信：weihaifabu             |
+      | 申请人持A123456(4)               |
+      | 编号1234567(8)                  |
+      | 编号A123456789                  |
+      | 身份证号码：A123456788           |

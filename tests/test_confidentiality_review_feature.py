@@ -98,6 +98,7 @@ PEOPLE = {
         "张三",
         "男",
         {
+            "name": "张三",  # a list's row: 张三，男，… (the finder's kind "name")
             "resident_id": resident_id("37010219800101123"),
             "mobile": "13912345678",
             "email": "zhangsan@example.com",
@@ -108,6 +109,7 @@ PEOPLE = {
         "李梅",
         "女",
         {
+            "name": "李梅",
             "resident_id": resident_id("37100219920315246"),
             "mobile": "15863101234",
             "email": "limei.wh@example.cn",
@@ -614,8 +616,8 @@ def record_content(engine: Engine, story: Story) -> None:
 
 @then(
     parsers.parse(
-        "the review record keeps the redactions of the resident ID, mobile number, bank card, "
-        'e-mail and the hand-marked "{passage}"'
+        "the review record keeps the redactions of the name, resident ID, mobile number, "
+        'bank card, e-mail and the hand-marked "{passage}"'
     )
 )
 def record_redactions(engine: Engine, story: Story, passage: str) -> None:
@@ -706,7 +708,7 @@ def record_withholds(engine: Engine, story: Story, conclusion: str, basis: str) 
 def no_email_redaction(engine: Engine, story: Story) -> None:
     record = latest_record(engine, story.instance_id)
     sources = sorted(r["source"] for r in record["redactions"])
-    assert sources == ["bank_card", "mobile", "resident_id"]
+    assert sources == ["bank_card", "mobile", "name", "resident_id"]
 
 
 @then(

@@ -183,7 +183,7 @@ def test_the_confidentiality_review_keeps_the_findings_as_ticked(app: Flask) -> 
     review = Task(app, "sunqi")
     page = lxml.html.fromstring(review.browser.get(review.path)).xpath("//form[@enctype]")[0]
     findings = [box.get("value") for box in page.xpath('.//input[@name="confirmed_findings"]')]
-    assert len(findings) == 3
+    assert len(findings) == 4  # 当事人王小明, the ID, the mobile, the e-mail
     sent = MultiDict(
         [
             ("review_conclusion", ""),

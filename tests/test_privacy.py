@@ -196,17 +196,20 @@ def test_15_digit_number_after_another_label_is_not_an_id():
 
 def test_unlabelled_15_digit_id_after_a_sex_is_found_even_if_luhn_valid():
     old = luhn_complete("37010290030712")
-    assert kinds(f"张三，男，{old}，威海市环翠区") == [("resident_id", old)]
-    assert kinds(f"李四 女 {old}") == [("resident_id", old)]
+    assert kinds(f"张三，男，{old}，威海市环翠区") == [("name", "张三"), ("resident_id", old)]
+    assert kinds(f"李四 女 {old}") == [("name", "李四"), ("resident_id", old)]
 
 
 def test_registration_number_after_a_firm_is_not_an_id():
     candidates = [f"37100285030712{d}" for d in "0123456789"]
     reg = next(c for c in candidates if mod11_10_ok(c) and not luhn_ok(c))
-    assert kinds(f"威海海澄商贸有限公司，{reg}，法定代表人张三") == []
+    assert kinds(f"威海海澄商贸有限公司，{reg}，法定代表人张三") == [("name", "张三")]
     assert kinds(f"张三，{reg}，住威海市") == [("resident_id", reg)]  # no firm before it
     other = next(c for c in candidates if not mod11_10_ok(c) and not luhn_ok(c))
-    assert kinds(f"威海海澄商贸有限公司法定代表人张三（{other}）") == [("resident_id", other)]
+    assert kinds(f"威海海澄商贸有限公司法定代表人张三（{other}）") == [
+        ("name", "张三"),
+        ("resident_id", other),
+    ]
 
 
 def test_15_digit_number_with_impossible_date_is_not_found():
@@ -474,7 +477,7 @@ def test_redact_applies_findings():
     text = f"申请人李四，身份证号{ID_A}，手机13812345678。"
     found = find_personal_information(text)
     disclosed = redact(text, [Redaction(f.start, f.end, f.masked) for f in found])
-    assert disclosed == f"申请人李四，身份证号3701**********{ID_A[-4:]}，手机138****5678。"
+    assert disclosed == f"申请人李*，身份证号3701**********{ID_A[-4:]}，手机138****5678。"
 
 
 def test_redact_in_any_order_and_with_replacements_of_other_length():
@@ -684,7 +687,7 @@ def test_grouped_ids_in_every_grouping():
 
 
 def test_grouped_id_after_a_row_number_is_found():
-    assert kinds(f"1 {ID_GROUPED} 张三 男") == [("resident_id", ID_GROUPED)]
+    assert kinds(f"1 {ID_GROUPED} 张三 男") == [("resident_id", ID_GROUPED), ("name", "张三")]
     assert kinds(f"序号 12 {ID_GROUPED}") == [("resident_id", ID_GROUPED)]
 
 
@@ -768,7 +771,10 @@ def test_a_counter_that_begins_a_word_does_not_make_an_amount():
 
 
 def test_a_number_after_an_address_is_no_ordinal():
-    assert kinds("住址：人民路12号 13812345678") == [("mobile", "13812345678")]
+    assert kinds("住址：人民路12号 13812345678") == [
+        ("address", "人民路12号"),
+        ("mobile", "13812345678"),
+    ]
     assert kinds("威海市统一路8号06315288123") == [("landline", "06315288123")]
 
 
@@ -823,8 +829,9 @@ COPIES = [
 def test_a_repeated_id_in_another_writing_is_found_and_hidden(copy):
     text = f"申请人张三，身份证号{ID_A}。经核实，张三（{copy}）系该房屋所有权人。"
     found = find_personal_information(text)
-    assert [f.kind for f in found] == ["resident_id", "resident_id"]
-    assert ID_A in found[0].text
+    assert [f.kind for f in found] == ["name", "resident_id", "name", "resident_id"]
+    assert [f.text for f in found if f.kind == "name"] == ["张三", "张三"]  # found again
+    assert ID_A in found[1].text
     assert digits_left(redacted(text), ID_A) == []
 
 
@@ -846,7 +853,7 @@ def test_copies_of_mobiles_landlines_and_mail_digits():
         ("email", "123456789@qq.com", "1********@qq.com"),
         ("mobile", "138.1234.5678", "138.****.5678"),
         ("landline", "5288123", "*****23"),
-        ("email", "123456789", "1*******9"),
+        ("qq", "123456789", "1*******9"),  # after its own label: a QQ number
         ("mobile", "13812345678", "138****5678"),
     ]
     for value in ("13812345678", "5288123", "123456789"):
@@ -941,7 +948,9 @@ def test_hand_marks_hide_occurrences_in_either_width():
     ],
 )
 def test_a_mobile_after_another_number_or_written_oddly_is_found(text: str) -> None:
-    assert [kind for kind, _ in kinds(text)] == ["mobile"], kinds(text)
+    # 户主 丛志强, 信访人住址：羊亭镇…号 and 投诉人谭敏 are found too, as a name or an address
+    numbers = [kind for kind, _ in kinds(text) if kind not in ("name", "address")]
+    assert numbers == ["mobile"], kinds(text)
 
 
 @pytest.mark.parametrize(
@@ -969,7 +978,7 @@ def test_case_numbers_are_not_cards_or_passports() -> None:
 def test_a_joint_heading_names_neither_number_alone() -> None:
     old = "370102900307123"
     text = f"身份证号及银行账号：{old}，{CARD_16}（户名：吕秀兰）"
-    assert kinds(text) == [("resident_id", old), ("bank_card", CARD_16)]
+    assert kinds(text) == [("resident_id", old), ("bank_card", CARD_16), ("name", "吕秀兰")]
 
 
 def test_a_times_sign_typed_for_the_check_character_x() -> None:
@@ -986,7 +995,10 @@ def test_a_times_sign_typed_for_the_check_character_x() -> None:
 def test_labelled_odd_writings_of_cards_landlines_and_plates() -> None:
     card = luhn_complete("622908011234987")
     odd = f"{card[:6]} {card[6:]}"
-    assert kinds(f"请将退款退至申请人银行卡{odd}（户名：毛卫东）") == [("bank_card", odd)]
+    assert kinds(f"请将退款退至申请人银行卡{odd}（户名：毛卫东）") == [
+        ("bank_card", odd),
+        ("name", "毛卫东"),
+    ]
     assert kinds(f"编号{odd}") == []
     assert kinds("联系电话：021-6410 1234（家）") == [("landline", "021-6410 1234")]
     assert kinds("驾驶车牌号鲁k12345的小型轿车") == [("license_plate", "鲁k12345")]
@@ -1005,3 +1017,293 @@ def test_cells_of_a_flattened_table_run_together() -> None:
     # without an ID whose check character holds, a long run stays one number
     assert kinds(f"1396310123415963105678{'1' * 8}") == []
     assert kinds(f"{wrong_check(ID_A)}13963101234") == []
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("申请人：王小明，身份证号见附件", "王小明"),
+        ("姓名：欧阳娜娜 性别：女", "欧阳娜娜"),
+        ("姓  名：刘洋", "刘洋"),
+        ("姓名张三性别男", "张三"),
+        ("当事人张伟于2026年3月在统一路经营", "张伟"),
+        ("投诉人谭敏的支付宝账号", "谭敏"),
+        ("法定代表人（负责人）：孙立新，职务：经理", "孙立新"),
+        ("联系人为李红，电话另告", "李红"),
+        ("户主 丛志强 家庭月收入", "丛志强"),
+        ("被执行人马超，男，1962年出生", "马超"),
+        ("委托代理人：诸葛亮明", "诸葛亮明"),
+        ("联系人：王胜男，", "王胜男"),  # 男 in the name, not a sex
+        ("申请人王和平对答复不服", "王和平"),
+        ("联系人：王小明先生，电话另告", "王小明"),
+    ],
+)
+def test_a_name_after_a_personal_label(text: str, name: str) -> None:
+    assert kinds(text) == [("name", name)]
+
+
+def test_names_listed_after_one_label():
+    assert kinds("申请人：张三、李四、王五于2026年提出") == [
+        ("name", "张三"),
+        ("name", "李四"),
+        ("name", "王五"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("张三，男，汉族，1980年出生", "张三"),
+        ("李建国，女，37岁", "李建国"),
+        ("赵丽（女）", "赵丽"),
+        ("1 王伟 男 3710", "王伟"),
+        ("2\t李秀英\t女\t37", "李秀英"),
+        ("经查，司马相如，男，", "司马相如"),
+        ("王小明：\n　　你于2026年11月28日提出的申请收悉。", "王小明"),
+        ("政府信息公开申请答复书\n刘红梅女士：", "刘红梅"),
+    ],
+)
+def test_a_name_in_a_lists_row_or_a_salutation(text: str, name: str) -> None:
+    assert kinds(text) == [("name", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # already hidden
+        "申请人张某，", "当事人王某某，男", "申请人李XX，", "申请人：张*，", "户主：赵××",
+        # organisations
+        "申请人：威海市某某科技有限公司", "申请人：威海市环翠区人民政府",
+        "被申请人：荣成市人民政府", "申请人：万达集团", "申请人：华夏银行威海分行",
+        "户名：威海市财政局", "收款人：威海市社会福利院", "联系人：办公室", "经办人：财务科",
+        "项目负责人：威海市建筑设计院",
+        # a surname with a title, a field left empty or pointing elsewhere
+        "联系人：王科长", "联系人：李女士", "联系人张主任１３９", "户主：见附件",
+        "法定代表人：同上", "姓名：（签字）",
+        # ordinary prose and words that begin with a surname, not after a label
+        "各级各部门要高度重视", "王府井百货商场", "黄河流域生态保护", "石油化工企业",
+        "市政府副市长王小明主持召开会议", "出席：王小明、李红",
+        # prose after a label
+        "申请人对本机关作出的答复不服的，可以依法申请行政复议",
+        "申请人于今年3月提出申请", "申请人向本机关提出申请", "申请人申请公开的信息不存在",
+        "当事人应当在规定期限内缴纳罚款", "当事人陈述申辩，", "当事人严重违反《食品安全法》",
+        "当事人全面履行了义务", "申请人曾多次提出申请", "当事人方面表示同意",
+        "业主委员会", "物业主管部门",
+        # a table's header row
+        "姓名 性别 年龄 与户主关系 文化程度 政治面貌 工作单位 金额 项目 备注",
+        # a sex that is no list's row
+        "男女比例", "其中，男性", "张三男",
+        # kinship and schooling in a household's table
+        "3 孙子 男 2010", "岳父，男", "张三，高中，男",
+    ],
+)  # fmt: skip
+def test_no_name_where_none_is_meant(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "name"] == [], text
+
+
+def test_a_found_name_is_found_again_wherever_it_stands():
+    text = "申请人王小明于2026年11月28日提出申请，经核实王小明系该房屋所有权人。"
+    assert kinds(text) == [("name", "王小明"), ("name", "王小明")]
+    assert redacted(text) == "申请人王**于2026年11月28日提出申请，经核实王**系该房屋所有权人。"
+    # the copy is found even when it comes first
+    assert kinds("王小明反映的问题。申请人：王小明") == [("name", "王小明"), ("name", "王小明")]
+
+
+def test_name_masks_keep_the_surname_and_the_length():
+    assert mask("name", "张三") == "张*"
+    assert mask("name", "张三丰") == "张**"
+    assert mask("name", "欧阳娜娜") == "欧阳**"
+    assert mask("name", "欧阳") == "欧*"
+
+
+# ---------------------------------------------------------------- addresses
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("住址：威海市环翠区青岛北路12号3单元201室，电话", "威海市环翠区青岛北路12号3单元201室"),
+        ("家庭住址：山东省乳山市夏村镇东村18号。", "山东省乳山市夏村镇东村18号"),
+        ("现住址：威海市高区怡园街道文化西路180号", "威海市高区怡园街道文化西路180号"),
+        ("户籍所在地：山东省乳山市夏村镇；", "山东省乳山市夏村镇"),
+        ("家住威海市环翠区张村镇王家疃村，", "威海市环翠区张村镇王家疃村"),
+        ("被告张三，男，住威海市文登区龙山路8号。", "威海市文登区龙山路8号"),
+        ("住址：人民路12号13812345678", "人民路12号"),  # the mobile is its own finding
+        ("住址：羊亭镇孙家滩村六十八号（电话：略）", "羊亭镇孙家滩村六十八号"),
+    ],
+)  # fmt: skip
+def test_a_home_address_after_its_label(text: str, address: str) -> None:
+    assert ("address", address) in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an agency's own address
+        "地址：威海市环翠区统一路1号，邮编264200",
+        "通讯地址：威海市新威路19号", "办公地址：世昌大道1号", "单位地址：青岛北路8号",
+        # not an address, or already hidden
+        "住址：不详", "住址：同上", "住址：本村", "现住址与户籍地址不一致的，应提供居住证明",
+        "住址：威海市XX区XX路", "住址：某某小区",
+        # 住 that begins another word
+        "，住房和城乡建设局", "，住建部门", "，住院治疗", "，住宿费",
+        # a bare 住 with no street
+        "，住威海市",
+    ],
+)  # fmt: skip
+def test_no_address_where_none_is_meant(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "address"] == [], text
+
+
+def test_a_found_address_is_found_again():
+    text = "住址：威海市环翠区青岛北路12号。经查，威海市环翠区青岛北路12号系其自有住房。"
+    assert kinds(text) == [("address", "威海市环翠区青岛北路12号")] * 2
+
+
+def test_address_masks_keep_the_divisions():
+    assert mask("address", "威海市环翠区青岛北路12号") == "威海市环翠区*******"
+    assert mask("address", "山东省威海市文登区龙山路8号") == "山东省威海市文登区*****"
+    assert mask("address", "羊亭镇孙家滩村六十八号") == "***********"
+    assert mask("address", "威海市环翠区青岛北路12-3号") == "威海市环翠区******-**"
+
+
+# ---------------------------------------------------------------- QQ and WeChat
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("QQ：123456789", "123456789"),
+        ("qq号 12345", "12345"),
+        ("QQ号码为88123456，", "88123456"),
+        ("ＱＱ：１２３４５６７８９", "１２３４５６７８９"),
+        ("扣扣：2233445566", "2233445566"),
+        ("QQ/微信：12345678", "12345678"),
+    ],
+)
+def test_qq_numbers_after_their_label(text: str, value: str) -> None:
+    assert kinds(text) == [("qq", value)]
+
+
+def test_not_qq_numbers():
+    for text in (
+        "QQ群：123456789",  # a group's number is published to be joined
+        "QQ：0123456",  # starts with 0
+        "QQ：1234",  # too short
+        "QQ：123456789012",  # too long
+        "编号123456789",  # no label
+        "QQ邮箱",
+    ):
+        assert kinds(text) == [], text
+    assert kinds("QQ：123456789@qq.com") == [("email", "123456789@qq.com")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("微信号：zhang_san88", "zhang_san88"),
+        ("微信：wxid-abc123", "wxid-abc123"),
+        ("WeChat ID: LiMing2020", "LiMing2020"),
+        ("wx：abcdef", "abcdef"),
+        ("ｗｅｃｈａｔ：ｚｈａｎｇｓａｎ", "ｚｈａｎｇｓａｎ"),
+    ],
+)
+def test_wechat_ids_after_their_label(text: str, value: str) -> None:
+    assert kinds(text) == [("wechat", value)]
+
+
+def test_not_wechat_ids():
+    for text in (
+        "官方微信：weihaifabu",  # an agency's own account
+        "政务微信：whzwgk",
+        "关注微信公众号：weihaifabu",
+        "微信：abc12",  # too short
+        "微信：1zhangsan",  # starts with a digit
+        "wxabcdef",  # no label
+        "微信：zhangsan@163.com",  # an e-mail address
+    ):
+        assert [k for k in kinds(text) if k[0] == "wechat"] == [], text
+    assert kinds("微信：13812345678") == [("mobile", "13812345678")]
+
+
+# ---------------------------------------------------------------- Hong Kong, Macao, Taiwan IDs
+
+
+def hk_id(letters: str, digits: str) -> str:
+    """A Hong Kong ID's check character, computed here independently."""
+    values = ([36] if len(letters) == 1 else []) + [ord(c) - 55 for c in letters]
+    total = sum(v * w for v, w in zip([*values, *map(int, digits)], range(9, 1, -1), strict=True))
+    return "0123456789A"[(11 - total % 11) % 11]
+
+
+def taiwan_id(letter: str, body: str) -> str:
+    """A Taiwan ID: the letter, nine digits with the check digit computed here."""
+    code = "ABCDEFGHJKLMNPQRSTUVXYWZIO".index(letter) + 10
+    digits = [code // 10, code % 10, *map(int, body)]
+    total = sum(d * w for d, w in zip(digits, (1, 9, 8, 7, 6, 5, 4, 3, 2, 1), strict=True))
+    return f"{letter}{body}{(10 - total % 10) % 10}"
+
+
+def test_hong_kong_ids():
+    assert hk_id("A", "123456") == "3"  # the published example A123456(3)
+    with_a = next(f"{n:06d}" for n in range(1000) if hk_id("C", f"{n:06d}") == "A")
+    for value in (
+        "A123456(3)",
+        "A123456（3）",
+        f"C{with_a}(A)",
+        f"XA123456({hk_id('XA', '123456')})",
+    ):
+        assert kinds(f"持{value}入境") == [("hk_id", value)], value
+    assert kinds("香港身份证号码：A1234563") == [("hk_id", "A1234563")]  # no brackets: label
+    assert kinds("A1234563") == []
+    assert kinds("持A123456(4)入境") == []  # wrong check
+    assert kinds("编号A123456(3)") == []  # another number's label
+    assert kinds("型号AB123456(7)C") == []
+
+
+def test_macao_ids_only_after_their_label():
+    assert kinds("澳门居民身份证号码：1234567(8)") == [("macau_id", "1234567(8)")]
+    assert kinds("澳门特别行政区永久性居民身份证：5123456(1)") == [("macau_id", "5123456(1)")]
+    assert kinds("身份证号码：1234567(8)") == []  # no 澳门
+    assert kinds("澳门身份证号码：2234567(8)") == []  # 1, 5 or 7
+    assert kinds("1234567(8)") == []
+
+
+def test_taiwan_ids_only_after_an_id_card_label():
+    assert taiwan_id("A", "12345678") == "A123456789"  # the published example
+    value = taiwan_id("F", "23456789")
+    assert kinds(f"台湾居民身份证号码：{value}") == [("taiwan_id", value)]
+    assert kinds(f"身份证号：{value}") == [("taiwan_id", value)]
+    assert kinds("身份证号：A123456788") == []  # wrong check
+    assert kinds("A123456789") == []  # no label
+    assert kinds("订单编号A123456789") == []
+    assert kinds("身份证号：A323456789") == []  # 1 or 2 after the letter
+
+
+def test_new_kinds_have_chinese_and_english_labels():
+    for kind, zh in (
+        ("name", "姓名"), ("address", "住址"), ("qq", "QQ号码"), ("wechat", "微信号"),
+        ("hk_id", "香港身份证号码"), ("macau_id", "澳门身份证号码"),
+        ("taiwan_id", "台湾身份证号码"),
+    ):  # fmt: skip
+        assert KINDS[kind][0] == zh and KINDS[kind][1]
+
+
+def test_names_and_addresses_beside_identifiers_in_a_letter():
+    text = (
+        "政府信息公开申请答复书\n王小明：\n　　你于2026年11月28日提出的申请收悉。"
+        f"申请人：王小明，身份证号码：{ID_A}，住址：威海市环翠区鲸园街道青岛北路12号，"
+        "联系电话：13812345678，QQ：123456789。本机关地址：威海市环翠区统一路1号。"
+    )
+    assert kinds(text) == [
+        ("name", "王小明"),
+        ("name", "王小明"),
+        ("resident_id", ID_A),
+        ("address", "威海市环翠区鲸园街道青岛北路12号"),
+        ("mobile", "13812345678"),
+        ("qq", "123456789"),
+    ]
+    assert "威海市环翠区统一路1号" in redacted(text)

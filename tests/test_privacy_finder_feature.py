@@ -27,6 +27,13 @@ KIND_WORDS = {
     "Hong Kong/Macao permit": "hk_macau_permit",
     "Taiwan permit": "taiwan_permit",
     "plate": "license_plate",
+    "name": "name",
+    "address": "address",
+    "QQ number": "qq",
+    "WeChat ID": "wechat",
+    "Hong Kong ID": "hk_id",
+    "Macao ID": "macau_id",
+    "Taiwan ID": "taiwan_id",
 }
 
 
@@ -63,6 +70,16 @@ def it_finds_only_masked(story: dict[str, Any], kind: str, value: str, masked: s
 @then(parsers.parse('it finds only the {kind} "{value}"'))
 def it_finds_only(story: dict[str, Any], kind: str, value: str) -> None:
     assert [(f.kind, f.text) for f in found(story)] == [(KIND_WORDS[kind], value)]
+
+
+@then(parsers.parse('it finds the {first_kind} "{first}", then the {second_kind} "{second}"'))
+def it_finds_two(
+    story: dict[str, Any], first_kind: str, first: str, second_kind: str, second: str
+) -> None:
+    assert [(f.kind, f.text) for f in found(story)] == [
+        (KIND_WORDS[first_kind], first),
+        (KIND_WORDS[second_kind], second),
+    ]
 
 
 @then("it finds nothing")

@@ -66,6 +66,46 @@ offset in the original; findings, masks and redactions always address the origin
 * Table cells that a PDF's text runs together (1张三丰37068319860519371913963101234): a run
   of digits that is wholly resident IDs and mobiles, at least one of them an ID whose check
   character holds, gives each of them.
+* ``hk_id`` (香港身份证号码): one or two letters, six digits and the check character (weights
+  9 8 over the letters, A=10 … Z=35, a space, 36, before a single letter, 7 to 2 over the
+  digits, the sum divisible by 11, 10 written A). With the check in brackets (A123456(3),
+  A123456（3）) it is found anywhere its check holds, unless another number's label names it;
+  without them (A1234563) only after an identity card's label (身份证, 香港身份证, HKID).
+  ``macau_id`` (澳门身份证号码): 1, 5 or 7, six digits and a check digit, (8) or run on, only
+  after 身份证 with 澳门 before it (no public check to rely on). ``taiwan_id`` (台湾身份证号码):
+  a letter, 1 or 2, eight digits passing the official check (the letter's two digits weighted
+  1 9, the rest 8 to 1 and 1, the sum divisible by 10), only after 身份证 (台湾居民身份证…).
+* ``qq`` (QQ号码): 5-11 digits not starting with 0, right after QQ, QQ号, QQ号码 or 扣扣 (any
+  case, either width; QQ/微信 too), never a group's number (QQ群). ``wechat`` (微信号): a
+  letter and 5-19 letters, digits, - or _, right after 微信, 微信号, WeChat (ID) or wx; not an
+  agency's own account (官方微信, 政务微信, 公众号); a mobile number there is a mobile.
+* ``name`` (姓名): 2-4 characters, a common surname (about 330 single ones, and compound ones:
+  欧阳, 司马, 诸葛…) and one to three characters that stand in given names — characters of
+  time, place, office and grammar do not (某, 年, 本, 局, 市, 区, 的, 于…), so names already
+  hidden (张某, 王某某; 李XX and 张* are no characters of a name), organisations (威海市某某
+  科技有限公司, 万达集团, 荣成市人民政府), and prose (申请人于今年3月, 当事人陈述申辩, 高度重视)
+  are not names; nor a surname with a title (王科长, 李女士). The longest such reading is taken
+  where it is followed by punctuation, a space, a digit, the next field's label (性别, 住址,
+  电话…) or a sex; found
+
+  - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
+    法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶…; not 单位名称 or
+    机关名称), after ：, :, a space, 为, 是 or nothing, and a bracket (法定代表人（负责人）：);
+    there a word of the sentence going on may end it too (申请人王小明于…, 投诉人谭敏的…);
+    further names listed with 、 (申请人：张三、李四);
+  - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
+    text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well) or （男）
+    (张三，男，汉族…, 1 王伟 男 3710…);
+  - in a letter's salutation: a name starting a line, then ：你/您 (王小明：你于…), or 先生,
+    女士 or 同志 and ：.
+
+* ``address`` (住址): the field after a personal address label (住址, 家庭住址, 家庭地址, 现住址,
+  现居住地, 居住地址, 户籍地址, 户籍所在地, 身份证住址, 家住…) up to the next comma, full stop,
+  semicolon, line break or space, the next field's label (电话, 邮编…) or a run of 7 digits
+  (the telephone after it), at most 60 characters, if it names a place (省, 市, 区, 县, 镇, 村,
+  路, 街, 号, 小区, 栋, 单元, 室…) and is not already hidden (某, XX). After a bare 住 in a list
+  of facts (，住威海市…路12号) it must name a street, a number or a village. Never after a bare
+  地址, 通讯地址 or 办公地址: agencies print their own addresses in their letters.
 
 **Amounts and other numbers are not identifiers.** A mobile or landline shape is rejected when
 the nearest label before it names another kind of number (编号, 订单号, 账号…) or an amount
@@ -84,13 +124,16 @@ Chinese runs digits straight into text. Where candidates overlap, the longer one
 tie the more specific kind (the order of :data:`KINDS`); candidates are swept in order of
 position, so the cost grows with the length of the text, not its square.
 
-**Copies.** After the first pass, every identifier found (but plates, whose every writing the
-first pass finds) is looked for again in any writing: its letters and digits, each run of 7 or
-more of its digits, a mobile's last 11 digits and a landline's local number, wherever they make
-up whole segments (runs of only digits or only letters) of a run of letters and digits joined by
-spaces, hyphens, dots or underscores, in either width — in web addresses too. Each such copy
-becomes a finding of the same kind, so that no significant digits of a found identifier survive
-the redaction (3710 0219 8001 0112 34 after 371002198001011234, ID371002198001011234).
+**Copies.** After the first pass, every name and address found is looked for again in the same
+characters anywhere in the text (经核实王小明系… after 申请人王小明), so that the redaction does
+not leave it standing a line further on. Every other identifier found (but plates, whose every
+writing the first pass finds) is looked for again in any writing: its letters and digits, each
+run of 7 or more of its digits, a mobile's last 11 digits and a landline's local number,
+wherever they make up whole segments (runs of only digits or only letters) of a run of letters
+and digits joined by spaces, hyphens, dots or underscores, in either width — in web addresses
+too. Each such copy becomes a finding of the same kind, so that no significant digits of a
+found identifier survive the redaction (3710 0219 8001 0112 34 after 371002198001011234,
+ID371002198001011234).
 
 Masks keep the length of the original, so overlapping redactions can be merged character by
 character (see :func:`redact`).
@@ -107,14 +150,21 @@ from datetime import date
 
 KINDS: dict[str, tuple[str, str]] = {
     "resident_id": ("居民身份证号", "resident ID number"),
+    "hk_id": ("香港身份证号码", "Hong Kong identity card number"),
+    "macau_id": ("澳门身份证号码", "Macao identity card number"),
+    "taiwan_id": ("台湾身份证号码", "Taiwan identity card number"),
     "bank_card": ("银行卡号", "bank card number"),
     "passport": ("护照号码", "passport number"),
     "hk_macau_permit": ("港澳通行证件号码", "Hong Kong/Macao travel permit number"),
     "taiwan_permit": ("台湾通行证件号码", "Taiwan travel permit number"),
+    "qq": ("QQ号码", "QQ number"),
+    "wechat": ("微信号", "WeChat ID"),
     "mobile": ("手机号码", "mobile phone number"),
     "landline": ("固定电话", "landline phone number"),
     "email": ("电子邮箱", "e-mail address"),
     "license_plate": ("机动车号牌", "vehicle licence plate"),
+    "name": ("姓名", "personal name"),
+    "address": ("住址", "home address"),
 }
 
 _PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
@@ -711,6 +761,325 @@ def _plates(text: str) -> Iterator[Candidate]:
         yield m.start(), m.end(), "license_plate"
 
 
+# ---------------------------------------------------------------------------- QQ and WeChat
+
+# QQ, QQ号, QQ号码, 扣扣 (a QQ/微信 heading too), then the number; not a QQ group (QQ群).
+_QQ = re.compile(
+    r"(?<![A-Za-z])(?:[Qq]{2}|扣扣)(?:号码|号)?(?:[/、]微信号?)?[ \t]*(?:[:：]|为|是)?[ \t]*"
+    r"(?P<number>[1-9]\d{4,10})" + _NA
+)
+_WECHAT = re.compile(
+    r"(?:(?<![A-Za-z])(?:[Ww][Ee][Cc][Hh][Aa][Tt](?: ?(?:ID|Id|id))?|[Ww][Xx])(?![A-Za-z])"
+    r"|微信(?:号码|号|账号|ID|id)?)(?:[/、](?:[Qq]{2}))?[ \t]*(?:[:：]|为|是)?[ \t]*"
+    r"(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9@]|\.[A-Za-z0-9])"
+)
+# An agency's own account (官方微信：whfabu, 政务微信) is published to be found.
+_OFFICIAL_ACCOUNT = re.compile(r"(?:官方|政务|公众|官微|客服|服务)\s?$")
+
+
+def _qq_numbers(text: str) -> Iterator[Candidate]:
+    """Yield QQ numbers: 5-11 digits, not starting with 0, right after a QQ label."""
+    for m in _QQ.finditer(text):
+        if not _amount(text, m.start("number"), m.end("number"), True):
+            yield m.start("number"), m.end("number"), "qq"
+
+
+def _wechat_ids(text: str) -> Iterator[Candidate]:
+    """Yield WeChat IDs (a letter, then 5-19 letters, digits, - or _) after a WeChat label."""
+    for m in _WECHAT.finditer(text):
+        if not _OFFICIAL_ACCOUNT.search(text, max(0, m.start() - 3), m.start()):
+            yield m.start("id"), m.end("id"), "wechat"
+
+
+# ---------------------------------------------------------------------------- HK, Macao, Taiwan IDs
+
+_HK_ID = re.compile(
+    _NB
+    + r"(?P<letters>[A-Z]{1,2})(?P<digits>\d{6})(?:\((?P<check>[0-9A])\)|(?P<bare>[0-9A]))"
+    + _NA
+)
+_MACAU_ID = re.compile(_NB + r"[157]\d{6}(?:\(\d\)|\d)" + _NA)
+_TAIWAN_ID = re.compile(_NB + r"[A-Z][12]\d{8}" + _NA)
+_HK_LABELS = _words("香港身份证", "香港居民身份证", "香港永久性居民身份证", "HKID", "身份证")
+_ID_CARD_LABELS = _words("身份证")  # 台湾身份证, 澳门特别行政区居民身份证, 国民身份证…
+_OTHER_FOR_REGIONAL_IDS = _words(*_OTHER_NUMBERS, *_CARD_WORDS, *_PHONE_WORDS)
+# Letter values of a Taiwan ID: A=10 … with I, O, W, X, Y, Z placed out of order.
+_TAIWAN_LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
+
+
+def hk_id_check(letters: str, digits: str) -> str:
+    """Return the check character of a Hong Kong identity card number (0-9 or A).
+
+    Weights 9 8 over the letters (A=10 … Z=35, a space, 36, before a single letter),
+    7 to 2 over the six digits; the check makes the sum divisible by 11, 10 written A.
+    """
+    values = [36] if len(letters) == 1 else []
+    values += [ord(ch) - ord("A") + 10 for ch in letters] + [int(ch) for ch in digits]
+    total = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True))
+    check = -total % 11
+    return "A" if check == 10 else str(check)
+
+
+def _valid_taiwan_id(value: str) -> bool:
+    """Return whether a Taiwan ID (a letter, 1 or 2, 8 digits) passes its check digit."""
+    code = _TAIWAN_LETTERS[value[0]]
+    digits = [code // 10, code % 10, *(int(ch) for ch in value[1:])]
+    weights = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
+    return sum(d * w for d, w in zip(digits, weights, strict=True)) % 10 == 0
+
+
+def _regional_ids(text: str) -> Iterator[Candidate]:
+    """Yield Hong Kong, Macao and Taiwan identity card numbers.
+
+    A Hong Kong number with its check character in brackets (A123456(3)) is found anywhere
+    its check holds, unless another number's label names it; written without brackets, it
+    needs an identity card's label. A Macao number (1, 5 or 7, six digits, its check) needs
+    that label and 澳门 before it; a Taiwan number (a letter, 1 or 2, eight digits) needs the
+    label and its check digit.
+    """
+    for m in _HK_ID.finditer(text):
+        check = m.group("check") or m.group("bare")
+        if hk_id_check(m.group("letters"), m.group("digits")) != check:
+            continue
+        label = _label(text, m.start(), _HK_LABELS, _OTHER_FOR_REGIONAL_IDS)
+        if label > 0 or (label == 0 and m.group("check")):
+            yield m.start(), m.end(), "hk_id"
+    for m in _MACAU_ID.finditer(text):
+        if "澳门" in _before(text, m.start(), _TRAVEL_WINDOW, _TRAVEL_BREAKS) and (
+            _label(text, m.start(), _ID_CARD_LABELS, _OTHER_FOR_REGIONAL_IDS) > 0
+        ):
+            yield m.start(), m.end(), "macau_id"
+    for m in _TAIWAN_ID.finditer(text):
+        if _valid_taiwan_id(m.group()) and (
+            _label(text, m.start(), _ID_CARD_LABELS, _OTHER_FOR_REGIONAL_IDS) > 0
+        ):
+            yield m.start(), m.end(), "taiwan_id"
+
+
+# ---------------------------------------------------------------------------- names
+
+# Common single surnames (about 330), words that are more often something else left out
+# (和, 由, 国, 明, 海, 区…), and compound ones.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎"
+    "贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申"
+    "欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴"
+    "蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆卓古吉缪简车项连芦卢麦褚娄窦戚岑景党宫费卜冷晏席卫"
+    "米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝匡鞠"
+    "惠荆冀郁胥班储栗燕楚鄢谌奚皮粟冼蔺盘满闻厉伊仝郜阚朴盖练廉禹祖漆卿狄晋扈晁芮阙浦戈鹿"
+    "薄邸雍辜裘亓邰赫杭鲜逯隆茹诸慕亢嵇湛戎勾茅呼揭尉冶束檀昝幸奉植衡尧闭赖蔚凤鲍"
+)
+_COMPOUND_SURNAMES = frozenset((
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+    "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "西门", "万俟", "闻人",
+    "澹台", "公冶", "太史", "申屠", "东郭", "呼延", "拓跋", "司空", "百里", "第五",
+))  # fmt: skip
+# Characters that do not stand in a given name, or not after a label: the marks of a name
+# already hidden (张某, 王某某), words of time, place, office and grammar (于今年, 高度,
+# 陈述, 文化程度), and the ends of an organisation's name (万达集团, 荣成市, 华为公司).
+_NOT_IN_NAMES = frozenset(
+    "某今年本该此其的了是在不已未将于向对从把被及与或并等们个件次号第这那些所之以因由经按据"
+    "请求称诉述辩违反局委会院厂店馆社队站部处科室办组团府区市县省镇乡村街园场楼司集校位度额"
+    "目系式职间员况议见关章业务政工总老姐哥叔姨伯爷婶嫂氏妈爸先女师医律警夫主同码证份址住电"
+    "话机手邮箱性别龄籍贯族岁日时分秒期项内外上下前后种类型样每各全共约多少几余整半无没要需"
+    "须应能会得就都也又还只仅均皆再即便则若虽且自至到往去过着给让叫使令做作说讲问答复查询核"
+    "审批准予受理交纳缴付支收领取放补贴费款钱资产物品货辆屋块层户口人属亲配偶儿妻签字盖当重"
+    "面价售销购用报表格栏填写注备附件单元室栋幢父母祖媳婿身"
+)
+# Words of a list's column that read as a surname and a given name (3 孙子 男 2010…).
+_NOT_NAMES = frozenset(("孙子", "曾孙", "高中"))
+_TITLE_END = re.compile(
+    r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
+    r"|.长)$"
+)
+_NAME_LABEL_WORDS = (
+    "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
+    "被投诉人", "举报人", "被举报人", "户主", "法定代表人", "法人代表", "负责人", "委托代理人",
+    "代理人", "法定代理人", "收件人", "签收人", "患者", "死者", "监护人", "被监护人", "经办人",
+    "信访人", "来访人", "来电人", "反映人", "求助人", "被执行人", "申请执行人", "被处罚人",
+    "违法行为人", "驾驶人", "机动车所有人", "车主", "受害人", "被害人", "犯罪嫌疑人", "嫌疑人",
+    "被告人", "原告", "被告", "第三人", "上诉人", "被上诉人", "证人", "报案人", "被征收人",
+    "承租人", "产权人", "所有权人", "权利人", "房主", "业主", "户名", "持卡人", "开户人",
+    "收款人", "领款人", "受益人", "继承人", "配偶", "父亲", "母亲", "经营者", "填表人", "申报人",
+    "实际控制人",
+)  # fmt: skip
+_NAME_LABEL = re.compile(
+    r"(?:"
+    + _words(*_NAME_LABEL_WORDS).pattern
+    + r"|姓[ \t]{1,3}名)(?:\([^()\n]{1,8}\))?(?:[ \t]*[:：][ \t]*|[ \t]{1,4}|为|是)?"
+)
+# Where a name ends: punctuation, a space, a digit, the next field's label, a sex, or
+# (after a label) a word of the sentence going on (申请人王小明于…, 张三的…).
+_FIELD_WORDS = (
+    "性别", "民族", "汉族", "年龄", "出生", "身份证", "公民身份", "证件", "住址", "住所", "家庭",
+    "户籍", "现住", "居住", "地址", "电话", "手机", "联系", "籍贯", "职业", "职务", "工作", "单位",
+    "学历", "文化", "政治", "婚姻", "邮箱", "邮编", "电子", "微信", "QQ", "与户主", "关系", "住",
+    "先生", "女士", "同志",
+)  # fmt: skip
+_PROSE_WORDS = (
+    "于", "向", "对", "因", "称", "的", "在", "已", "等", "与", "和", "及", "系", "提出", "反映",
+    "诉称", "不服", "要求", "申请", "认为", "表示",
+)  # fmt: skip
+_PUNCT_END = (
+    r"$|[\s\d，,。.；;：:、！？!?()\[\]【】<>《》“”\"'‘’/|]|[男女](?=$|[\s\d，,、；;。()汉])"
+)
+_NAME_END = re.compile(_PUNCT_END + "|" + _words(*_FIELD_WORDS).pattern)
+_NAME_END_IN_PROSE = re.compile(_NAME_END.pattern + "|" + _words(*_PROSE_WORDS).pattern)
+# A row of a list: a name right after a delimiter, then a sex (张三，男，汉族 / 李四（女）).
+_SEX = re.compile(r"(?P<sep>[，,、\t ])?(?P<open>\()?[男女](?P<close>\))?")
+_SEX_FOLLOWS = re.compile(r"$|[\s\d，,、；;。汉]")
+_ROW_START = re.compile(r"[\s，,。；;：:、]")
+# A letter's salutation (王小明：你于… / 张三先生：).
+_SALUTATION = re.compile(r"(?m)^[ \t]*(?P<name>[\u4e00-\u9fff]{2,6})[:：]")
+_SALUTATION_AFTER = re.compile(r"\s*[你您]")
+_POLITE = re.compile(r"(?:先生|女士|同志)$")
+
+
+def _is_han(ch: str) -> bool:
+    """Return whether ``ch`` is a common CJK ideograph."""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _is_name(value: str) -> bool:
+    """Return whether ``value`` reads as a personal name: a surname, then a given name.
+
+    2-4 characters: a common surname (compound ones first), then one to three characters
+    that stand in given names; not a surname with a title (王科长, 李女士).
+    """
+    if not 2 <= len(value) <= 4 or _TITLE_END.search(value) or value in _NOT_NAMES:
+        return False
+    for surname in (2, 1):
+        if value[:surname] not in (_COMPOUND_SURNAMES if surname == 2 else _SURNAMES):
+            continue
+        given = value[surname:]
+        if given and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in given):
+            return True
+    return False
+
+
+def _name_at(text: str, at: int, ends: re.Pattern[str]) -> int:
+    """Return where a personal name starting at ``at`` ends, or -1 if none starts there.
+
+    The longest reading as a name (:func:`_is_name`) followed by what ``ends`` a name wins.
+    """
+    for end in range(min(at + 4, len(text)), at + 1, -1):
+        if _is_name(text[at:end]) and ends.match(text, end):
+            return end
+    return -1
+
+
+def _names(text: str) -> Iterator[Candidate]:
+    """Yield personal names: after a personal label, in a list's row before a sex, in a salutation.
+
+    After a label, further names listed with 、 are names too (申请人：张三、李四).
+    """
+    for m in _NAME_LABEL.finditer(text):
+        at = m.end()
+        while (end := _name_at(text, at, _NAME_END_IN_PROSE)) > 0:
+            yield at, end, "name"
+            if not text.startswith("、", end):
+                break
+            at = end + 1
+    yield from _names_before_a_sex(text)
+    for m in _SALUTATION.finditer(text):
+        name = _POLITE.sub("", m.group("name"))
+        polite = len(name) < len(m.group("name"))
+        if (polite or _SALUTATION_AFTER.match(text, m.end())) and _is_name(name):
+            yield m.start("name"), m.start("name") + len(name), "name"
+
+
+def _names_before_a_sex(text: str) -> Iterator[Candidate]:
+    """Yield the names of a list's rows: 张三，男，汉族… / 李四（女） / 1 王五 男 3710….
+
+    The name (2-3 characters, 4 with a compound surname) starts a line, a cell or a clause.
+    """
+    for m in _SEX.finditer(text):
+        end = m.start()
+        if m.group("open"):
+            if not m.group("close"):
+                continue
+        elif not m.group("sep") or not _SEX_FOLLOWS.match(text, m.end()):
+            continue
+        for length in (2, 3, 4):
+            start = end - length
+            if start < 0 or (start > 0 and not _ROW_START.match(text, start - 1)):
+                continue
+            value = text[start:end]
+            if (length < 4 or value[:2] in _COMPOUND_SURNAMES) and _is_name(value):
+                yield start, end, "name"
+            break
+
+
+# ---------------------------------------------------------------------------- addresses
+
+_ADDRESS_LABEL = re.compile(
+    r"(?:"
+    + _words(
+        "住址", "家庭住址", "家庭地址", "现住址", "现住", "现居住地", "居住地址", "居住地",
+        "经常居住地", "户籍地址", "户籍所在地", "户籍地", "身份证住址", "家住",
+    ).pattern
+    + r"|(?<=[，,、；;\s])住(?![房宿建院所址户]))(?:[ \t]*[:：][ \t]*|为|是|在)?"
+)  # fmt: skip
+# An agency's own address (地址, 通讯地址, 办公地址, 单位地址) is not a label here.
+_ADDRESS_END = re.compile(
+    r"[，,。；;！？!?\n\t ]|\d{7}|"
+    + _words(
+        "电话", "手机", "联系", "邮编", "邮政编码", "身份证", "性别", "姓名", "民族", "出生",
+        "年龄", "工作单位", "职业", "户籍", "现住", "居住", "家庭住址", "住址", "微信", "QQ",
+        "邮箱", "电子邮",
+    ).pattern
+)  # fmt: skip
+_PLACE_WORDS = re.compile(
+    r"省|市|区|县|旗|州|镇|乡|村|街道|路|街|巷|弄|胡同|号|小区|社区|花园|公寓|大厦|栋|幢|"
+    r"单元|室|楼|屯|组"
+)
+_STREET_WORDS = re.compile(r"路|街|巷|弄|胡同|号|村|组|屯|小区|社区|栋|幢|单元|室|楼")
+_HIDDEN_MARKS = re.compile(r"某|[Xx×*○〇]{2}|\*")
+_ADDRESS_LONGEST = 60
+_ADDRESS_TRAILING = "([【-:：、"
+
+
+def _addresses(text: str) -> Iterator[Candidate]:
+    """Yield home addresses: the field after a personal address label, if it reads as one."""
+    for m in _ADDRESS_LABEL.finditer(text):
+        start = m.end()
+        stop = _ADDRESS_END.search(text, start, start + _ADDRESS_LONGEST + 1)
+        end = stop.start() if stop else min(len(text), start + _ADDRESS_LONGEST + 1)
+        while end > start and text[end - 1] in _ADDRESS_TRAILING:
+            end -= 1
+        value = text[start:end]
+        if not 4 <= len(value) <= _ADDRESS_LONGEST or _HIDDEN_MARKS.search(value):
+            continue
+        bare = m.group().startswith("住")  # a bare 住 (，住威海市…路12号) needs a street
+        if (_STREET_WORDS if bare else _PLACE_WORDS).search(value):
+            yield start, end, "address"
+
+
+# Where a name or an address is found again: the same characters anywhere in the text.
+_TEXT_COPY_MIN = {"name": 2, "address": 6}
+
+
+def _text_copies(text: str, found: list[Candidate]) -> Iterator[Candidate]:
+    """Yield every place where a found name or address stands again, in the same characters."""
+    wanted: dict[str, dict[str, str]] = {}  # first character -> value -> kind
+    for start, end, kind in found:
+        if kind in _TEXT_COPY_MIN and end - start >= _TEXT_COPY_MIN[kind]:
+            value = text[start:end]
+            wanted.setdefault(value[0], {})[value] = kind
+    if not wanted:
+        return
+    lengths = sorted({len(v) for values in wanted.values() for v in values}, reverse=True)
+    firsts = re.compile("[" + re.escape("".join(wanted)) + "]")
+    for m in firsts.finditer(text):
+        values = wanted[m.group()]
+        for length in lengths:
+            value = text[m.start() : m.start() + length]
+            if value in values:
+                yield m.start(), m.start() + length, values[value]
+                break
+
+
 _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _resident_ids,
     _glued,
@@ -720,6 +1089,11 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _landlines,
     _emails,
     _plates,
+    _qq_numbers,
+    _wechat_ids,
+    _regional_ids,
+    _names,
+    _addresses,
 )
 
 
@@ -772,8 +1146,8 @@ def _copy_keys(text: str, found: list[Candidate]) -> dict[str, str]:
     """Return what to look for again: each finding's significant characters -> its kind."""
     keys: dict[str, str] = {}
     for start, end, kind in found:
-        if kind == "license_plate":
-            continue  # every writing of a plate is found by its own pattern
+        if kind in ("license_plate", "name", "address"):
+            continue  # a plate's every writing is found by its pattern; words: _text_copies
         compact = _NOT_ALNUM.sub("", text[start:end]).upper()
         wanted = set(_DIGIT_RUN.findall(compact))
         if kind != "email":
@@ -871,7 +1245,7 @@ def find_personal_information(text: str) -> list[Finding]:
     if "http" in folded or "www." in folded:
         urls = [(m.start(), m.end(), "url") for m in _URL.finditer(folded)]
     kept = _resolve(_outside(sorted(c for detect in _DETECTORS for c in detect(folded)), urls))
-    copies = _outside(_resolve(_copies(folded, kept)), kept)  # in web addresses too
+    copies = _outside(_resolve([*_copies(folded, kept), *_text_copies(folded, kept)]), kept)
     if copies:
         kept = sorted(kept + copies)
     return [
@@ -928,6 +1302,9 @@ def mask(kind: str, value: str) -> str:
     * email: the first character of the local part and the whole domain (z*******@example.com);
     * landline: the country and area code and the last 2 digits (0631-*****23); a local number
       written alone keeps only its last 2;
+    * name: the surname, as 张** reads in a public list (张三丰 -> 张**, 欧阳娜娜 -> 欧阳**);
+    * address: the province, city and district or county it begins with, if any
+      (威海市环翠区青岛北路12号 -> 威海市环翠区*******);
     * anything else: the first and last character (鲁*****5); two characters or fewer keep
       only the first.
     """
@@ -944,9 +1321,23 @@ def mask(kind: str, value: str) -> str:
         return value[:1] + "*" * (at - 1) + value[at:] if at else value
     if kind == "landline":
         return _star(value, plain, _landline_kept(plain), 2, _is_digit)
+    if kind == "name":
+        kept = 2 if len(value) > 2 and value[:2] in _COMPOUND_SURNAMES else 1
+        return value[:kept] + "*" * (len(value) - kept)
+    if kind == "address":
+        divisions = _DIVISIONS.match(plain)  # matches, if only the empty string
+        kept = divisions.end() if divisions else 0
+        return value[:kept] + "".join("*" if ch.isalnum() else ch for ch in value[kept:])
     if len(value) <= 2:
         return value[:1] + "*" * (len(value) - 1)
     return value[0] + "".join("*" if ch.isalnum() else ch for ch in value[1:-1]) + value[-1]
+
+
+# The divisions an address begins with, which its mask keeps: province, city, district.
+_DIVISIONS = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,7}?(?:市|自治州|州|盟|地区))?"
+    r"(?:[\u4e00-\u9fff]{1,7}?(?:区|县|旗|市))?"
+)
 
 
 def _landline_kept(plain: str) -> int:

@@ -109,10 +109,11 @@ def test_a_request_goes_from_the_public_form_to_a_de_identified_reply(
     reviewer = sign_in("sun")
     open_first_task(reviewer, "保密审查")
     assert REPLY in reviewer.get_by_role("group", name="待审查的原文").inner_text()
-    assert reviewer.locator(".review-text mark").all_inner_texts() == [MOBILE]
-    finding = reviewer.get_by_role("checkbox", name=MASKED_MOBILE)
-    assert reviewer.get_by_role("checkbox").count() == 1
-    assert finding.is_checked()  # every finding is confirmed unless unticked
+    assert reviewer.locator(".review-text mark").all_inner_texts() == ["张三", MOBILE]
+    assert reviewer.get_by_role("checkbox").count() == 2
+    for masked in ("张*", MASKED_MOBILE):  # the name after 联系人, the mobile
+        finding = reviewer.get_by_role("checkbox", name=masked)
+        assert finding.is_checked()  # every finding is confirmed unless unticked
     reviewer.get_by_label("审查结论").select_option(label="去标识化后公开")
     reviewer.get_by_label("审查依据").fill("依据条例第十五条对个人信息去标识化处理")
     submit(reviewer)
@@ -126,7 +127,7 @@ def test_a_request_goes_from_the_public_form_to_a_de_identified_reply(
     assert public.locator("dt:has-text('办理状态') + dd").inner_text() == "已答复"
     letter = public.get_by_role("article", name="政府信息公开申请答复书").inner_text()
     assert "予以公开" in letter
-    assert f"计划见附表，联系人张三，电话{MASKED_MOBILE}" in letter
+    assert f"计划见附表，联系人张*，电话{MASKED_MOBILE}" in letter
     page = public.content()
     for personal in (MOBILE, NAME, RESIDENT_ID):
         assert personal not in page

@@ -9,7 +9,7 @@ from .conftest import approve_up_to_issue, open_first_task, submit, submit_draft
 RESIDENT_ID = "37100219850612301" + id_check_char("37100219850612301")
 MOBILE = "13806311234"
 EMAIL = "wangxf@example.com"
-NAME = "王晓锋"  # hidden by hand: the finder does not look for names
+NAME = "王晓锋"  # found in the row 王晓锋，男，… and where it stands again; hidden by hand too
 TITLE = "关于表彰2026年度见义勇为先进个人的通报"
 BODY = (
     "各区市人民政府，市政府各部门：\n"
@@ -40,13 +40,16 @@ def test_the_reviewer_de_identifies_what_the_public_page_shows(sign_in, server: 
     review_text = reviewer.get_by_role("group", name="待审查的原文")
     assert RESIDENT_ID in review_text.inner_text()
     marks = reviewer.locator(".review-text mark")
-    assert sorted(marks.all_inner_texts()) == sorted(MASKED)
+    assert sorted(marks.all_inner_texts()) == sorted([NAME, NAME, *MASKED])
     findings = reviewer.get_by_role("checkbox")
-    assert findings.count() == 3
+    assert findings.count() == 5
     for original, masked in MASKED.items():
         finding = reviewer.get_by_role("checkbox", name=masked)
         assert original in finding.locator("xpath=..").inner_text()
         assert finding.is_checked()  # every finding is confirmed unless unticked
+    names = reviewer.get_by_role("checkbox", name="王**")
+    assert names.count() == 2
+    assert all(box.is_checked() for box in names.all())
     reviewer.get_by_label("另行遮盖的内容（每行一处）").fill(NAME)
     reviewer.get_by_label("审查结论").select_option(label="去标识化后公开")
     submit(reviewer)
