@@ -9,7 +9,10 @@ the writings people use: plain runs; grouped with spaces or hyphens (3710 0219 8
 dashes (０６３１－…, 0631—…); landlines run together after a telephone label or after any word
 (请联系06318803972); passports and Hong Kong/Macao and Taiwan travel permits after their
 document type (证件类型：护照；证件号码：E12345678, G1234567, C12345678, H1234567801, 12345678,
-L12345678); plates with a dot, space or hyphen; and the same identifier repeated later in
+L12345678); plates with a dot, space or hyphen; names where a label, a list's row or a
+letter's salutation shows them to be names (申请人：张伟, 户主王芳，女, 王小明：你于…) and home
+addresses after their label (住址：…, ，住…); QQ numbers and WeChat IDs after their label; Hong
+Kong, Macao and Taiwan identity card numbers; and the same identifier repeated later in
 another writing.
 
 Among them are look-alikes that must not be found: IDs with a wrong check character or an
@@ -17,8 +20,9 @@ impossible birth date (also grouped), partly masked IDs, cards failing Luhn, Luh
 numbers, IMEIs, business registration numbers, corporate accounts, credit codes, invoice codes,
 barcodes, VINs, 11-digit numbers starting 10-12, and 11-digit numbers starting 13-19 that are
 amounts or statistics (15546680069.58元, ¥18030298747.59, …千瓦时, …人次, …吨, …户, inside a
-longer run), dates after a permit's name, model numbers shaped like passports, ICP numbers and
-words shaped like plates…
+longer run), dates after a permit's name, model numbers shaped like passports, ICP numbers,
+words shaped like plates, names in prose or already hidden (出席：…, 张某某), an agency's own
+address and WeChat account…
 
 A finding is a true positive when its span and kind equal a planted identifier's, otherwise a
 false positive; a planted identifier not found is a false negative. After redacting every
@@ -237,6 +241,14 @@ class Gen:
     def name(self) -> str:
         given = "".join(self.r.choice(GIVEN) for _ in range(self.r.choice((1, 2, 2))))
         return self.r.choice(SURNAMES) + given
+
+    def pname(self) -> Planted:
+        """A name that a label, a list's row (…，男) or a letter's salutation shows to be one."""
+        return Planted(self.name(), "name", "name")
+
+    def paddr(self) -> Planted:
+        """A home address after a personal address label (住址：, ，住)."""
+        return Planted(self.addr(), "address", "address")
 
     def sex(self) -> str:
         return self.pick("男女")
@@ -595,6 +607,48 @@ class Gen:
             "masked_id",
         )
 
+    def hk_id(self) -> Planted:
+        """A Hong Kong identity card number with its check character (A123456(3))."""
+        letters = "".join(self.pick(PLATE_LETTERS) for _ in range(1 + (self.r.random() < 0.1)))
+        digits = self.digits(6)
+        values = ([36] if len(letters) == 1 else []) + [ord(c) - 55 for c in letters]
+        total = sum(
+            v * w for v, w in zip([*values, *map(int, digits)], range(9, 1, -1), strict=True)
+        )
+        check = "0123456789A"[-total % 11]
+        writing, value = self.choose(
+            {
+                "brackets": (70, lambda: f"{letters}{digits}({check})"),
+                "full-width brackets": (20, lambda: f"{letters}{digits}（{check}）"),
+                "no brackets": (10, lambda: f"{letters}{digits}{check}"),
+            }
+        )
+        return Planted(value, "hk_id", f"hk id {writing}")
+
+    def tw_id(self) -> Planted:
+        """A Taiwan identity card number with its check digit (A123456789)."""
+        letter = self.pick("ABCDEFGHJKLMNPQRSTUVXYWZIO")
+        code = "ABCDEFGHJKLMNPQRSTUVXYWZIO".index(letter) + 10
+        body = self.pick("12") + self.digits(7)
+        digits = [code // 10, code % 10, *map(int, body)]
+        total = sum(d * w for d, w in zip(digits, (1, 9, 8, 7, 6, 5, 4, 3, 2, 1), strict=True))
+        return Planted(f"{letter}{body}{-total % 10}", "taiwan_id", "taiwan id")
+
+    def mo_id(self) -> Planted:
+        """A Macao identity card number (1234567(8)), after its label."""
+        return Planted(
+            f"{self.pick('157')}{self.digits(6)}({self.digits(1)})", "macau_id", "macau id"
+        )
+
+    def wechat(self) -> Planted:
+        """A WeChat ID after its label."""
+        rest = "".join(self.pick("abcdefghijkmnpqrstuvwxyz0123456789_-") for _ in range(7))
+        return Planted(self.pick(PINYIN) + rest, "wechat", "wechat id")
+
+    def official_wechat(self) -> Decoy:
+        """An agency's own WeChat account, published to be found."""
+        return Decoy("weihai" + self.pick(PINYIN), "official_wechat")
+
     def masked_mobile(self) -> Decoy:
         return Decoy(self.pick(MOBILE_PREFIXES) + "****" + self.digits(4), "masked_mobile")
 
@@ -798,8 +852,9 @@ class Gen:
     def hotline400(self) -> Decoy:
         return Decoy(f"{self.pick(('400', '800'))}-{self.digits(3)}-{self.digits(4)}", "hotline400")
 
-    def qq(self) -> Decoy:
-        return Decoy(self.digits(self.r.randint(6, 10), "123456789"), "qq")
+    def qq(self) -> Planted:
+        """A QQ number, after its label in the template (QQ号…)."""
+        return Planted(self.digits(self.r.randint(6, 10), "123456789"), "qq", "qq after its label")
 
     def grouped_serial(self) -> Decoy:
         """A serial number in groups of four that is no card (fails Luhn)."""
@@ -831,16 +886,16 @@ class Gen:
 
 TEMPLATES = [
     # 行政处罚决定书
-    "{penalty_no}　当事人：{name}，性别：{sex}，{id_label}{id18}，住址：{addr}，"
+    "{penalty_no}　当事人：{pname}，性别：{sex}，{id_label}{id18}，住址：{paddr}，"
     "联系电话：{mobile}。"
     "经查，当事人于{date}在{road}从事经营活动，违反了{statute}的规定。依据{statute}，"
     "决定对当事人罚款{amount}，罚款自收到本决定书之日起十五日内缴至指定银行"
     "（缴款码{einvoice}）。",
-    "{penalty_no}　当事人：{company}，统一社会信用代码：{uscc}，法定代表人：{name}，"
+    "{penalty_no}　当事人：{company}，统一社会信用代码：{uscc}，法定代表人：{pname}，"
     "{id_label}{id18}，手机{mobile}，地址：{addr}。当事人于{datetime}因{statute}被立案调查，"
-    "现场检查笔录编号{archive_no}，责令改正并处罚款{amount}。经复核，当事人{name}"
+    "现场检查笔录编号{archive_no}，责令改正并处罚款{amount}。经复核，当事人{pname}"
     "（身份证号{id18_again}）对上述事实无异议。",
-    "行政处罚决定书（{penalty_no}）当事人：{name}，{passport}，联系电话{mobile}。"
+    "行政处罚决定书（{penalty_no}）当事人：{pname}，{passport}，联系电话{mobile}。"
     "你（单位）于{date}在{road}驾驶号牌为{plate}的车辆，违反{statute}，罚款{amount}。",
     # 失信惩戒 / 信用公示名单
     "失信被执行人名单（第{n}批）：{name}，{id18}，案号{case_no}，执行标的{amount}；"
@@ -851,38 +906,38 @@ TEMPLATES = [
     "{year}年部门预算公开说明：年度收支预算总额{big_number}，其中一般公共预算拨款{big_number}，"
     "比上年增长{pct}；政务新媒体：微博@威海发布，公众号“威海发布”，咨询电话{landline}。",
     "拖欠农民工工资失信联合惩戒对象名单：{company}（统一社会信用代码{uscc}，"
-    "注册号：{reg_no}），实际控制人{name}（{id_label}{id18}），欠薪金额{amount}，"
+    "注册号：{reg_no}），实际控制人{pname}（{id_label}{id18}），欠薪金额{amount}，"
     "列入日期{date}，举报电话{hotline}。",
-    "企业经营异常名录移出公告：{company}，{reg_no_u}，法定代表人{name}；{company}，{reg_no_u}，"
-    "负责人{name}，登记机关威海市市场监督管理局，移出日期{date_digits}。",
+    "企业经营异常名录移出公告：{company}，{reg_no_u}，法定代表人{pname}；{company}，{reg_no_u}，"
+    "负责人{pname}，登记机关威海市市场监督管理局，移出日期{date_digits}。",
     # 依申请公开答复书
-    "{name}：你于{date}通过{channel}提出的政府信息公开申请收悉（登记编号{archive_no}）。"
+    "{pname}：你于{date}通过{channel}提出的政府信息公开申请收悉（登记编号{archive_no}）。"
     "申请人{id_label}{id18}，{phone_label}{mobile}，通讯地址{addr}，邮编{postcode}，"
     "电子邮箱{email}。经审查，根据{statute}的规定，答复如下：……",
-    "政府信息公开申请答复书（{doc_no}）　申请人：{name}，{passport}，"
+    "政府信息公开申请答复书（{doc_no}）　申请人：{pname}，{passport}，"
     "电子邮箱：{email}，手机：{mobile}。你申请获取的{year}年度财政预算信息已于{date}主动公开，"
     "可登录威海市人民政府门户网站查询（{icp}）。",
     "补正申请告知书：{name}，你提交的申请表中身份证号码一栏填写为{bad_id18}，经核验有误，"
     "请于{date}前补正；如有疑问请致电{landline}（工作日{time_range}）或发送邮件至{email}。",
-    "政府信息公开申请答复书：申请人{name}（香港居民），{hk_permit}，通讯地址香港九龙，"
+    "政府信息公开申请答复书：申请人{pname}（香港居民），{hk_permit}，通讯地址香港九龙，"
     "电子邮箱{email}，联系电话{mobile}。你申请的信息属于{statute}规定的范围，现予公开。"
     "原申请表所载证件号码与{hk_permit_again}一致。",
-    "告知书：申请人{name}，{tw_permit}，证件有效期至{valid_until}，{phone_label}{mobile}。"
+    "告知书：申请人{pname}，{tw_permit}，证件有效期至{valid_until}，{phone_label}{mobile}。"
     "你于{date}提出的申请，本机关已于{date}作出答复，请{landline_bare}查询办理进度。",
     # 会议纪要
     "{date}上午，市政府副市长{name}主持召开专题会议，研究{road}改造工程有关事宜。"
     "会议议定：由{company}负责施工，项目编号{project_no}，总投资{amount}。"
-    "联系人：{name}，电话：{landline}{extension}，手机：{mobile}/{mobile}。"
+    "联系人：{pname}，电话：{landline}{extension}，手机：{mobile}/{mobile}。"
     "（会议纪要〔{year}〕{n}号，全文见{url}）",
     "出席：{name}、{name}、{name}；列席：{name}（{company}，{mobile}）。会议听取了{year}年"
     "政务公开工作情况汇报，完成率{pct}，较上年提高{pct}。会后请各单位于{date}前将材料报送"
     "市政府办公室，联系电话{landline}，传真{landline}，邮箱{email}，具体事宜{landline_bare}。",
     "会议纪要：{year}年全市用电量{big_number}，接待群众{big_number}，"
-    "联系人{name}，座机{landline_run}，手机{mobile}；下次会议由{name}（{mobile_again}）通知。",
+    "联系人{pname}，座机{landline_run}，手机{mobile}；下次会议由{name}（{mobile_again}）通知。",
     # 补贴发放 / 救助 公示
     "{year}年耕地地力保护补贴发放公示：{name}，{id18}，补贴面积{area}，补贴金额{amount}，"
     "开户银行：威海农商银行，账号：{card}；{name}，{id18}，{area}，{amount}，卡号{card}。",
-    "城乡居民最低生活保障对象公示：户主{name}，{sex}，{age}，{id_label}{id18}，"
+    "城乡居民最低生活保障对象公示：户主{pname}，{sex}，{age}，{id_label}{id18}，"
     "家庭人口{n}人，保障金{amount}，发放至社会保障卡{card}。监督电话：{landline}、{hotline}。",
     "退役军人优待金发放明细：{name}，{id18}，银行卡号{card}，{amount}；{name}，{id18}，"
     "银行卡号{card}，{amount}。错账账户{bad_card}已退回，请本人携身份证到{addr}办理。"
@@ -891,20 +946,20 @@ TEMPLATES = [
     "其中{name}户（{id_label}{id18}）补贴{amount}，联系电话{mobile}。",
     # 采购 / 招标
     "{company}关于{road}绿化提升项目的竞争性磋商公告（项目编号：{project_no}）。预算金额{amount}。"
-    "采购人联系方式：{landline}；代理机构联系人：{name}，联系电话：{mobile}，"
+    "采购人联系方式：{landline}；代理机构联系人：{pname}，联系电话：{mobile}，"
     "电子邮箱{email}。开户银行：中国工商银行威海分行，账号：{corp_account}。"
     "执行标准{standard}。",
     "中标结果公告：中标供应商{company}，统一社会信用代码{uscc}，纳税人识别号{tax_no}，"
     "中标金额{big_number}，服务热线{hotline400}。质疑请于{date}前以书面形式提出，"
-    "联系人{name}，座机{landline_run}，项目负责人{name}（{landline_bare}）。",
+    "联系人{pname}，座机{landline_run}，项目负责人{pname}（{landline_bare}）。",
     # 执行 / 法院
-    "执行裁定书（{case_no}）：被执行人{name}，{sex}，{date}出生，公民身份号码{id15}，"
-    "住{addr}。冻结被执行人名下银行账户{card}内存款{amount}，扣划至本院账户{corp_account}。",
-    "档案记载：{name}，{sex}，{id15u}，原住{addr}；{name}，{sex}，{id15u}，{addr}。"
+    "执行裁定书（{case_no}）：被执行人{pname}，{sex}，{date}出生，公民身份号码{id15}，"
+    "住{paddr}。冻结被执行人名下银行账户{card}内存款{amount}，扣划至本院账户{corp_account}。",
+    "档案记载：{pname}，{sex}，{id15u}，原住{addr}；{pname}，{sex}，{id15u}，{addr}。"
     "上述人员原身份证号{id15}已于{year}年升位为{id18}。",
     # 交通 / 车辆
     "交通违法处理公告：号牌号码{plate}的小型汽车于{datetime}在{road}违反禁止标线指示，"
-    "机动车所有人{name}，驾驶证号{id18}，车辆识别代号{vin}。请于{date}前到{addr}接受处理。",
+    "机动车所有人{pname}，驾驶证号{id18}，车辆识别代号{vin}。请于{date}前到{addr}接受处理。",
     "公共停车场长期占用车辆清理通告：{plate}、{plate}、{plate}等车辆长期停放于{road}，"
     "请车主于{date}前自行驶离，联系电话{landline}，逾期依据{statute}处理。{plate_like}。",
     "新能源汽车购置补贴公示：{name}，车牌{plate}，{id_label}{id18}，补贴{amount}，"
@@ -912,7 +967,7 @@ TEMPLATES = [
     "订单号{order_no}，交易流水号{order_no}。",
     # 涉案财物 / 电子数据
     "涉案财物清单：手机一部（IMEI：{imei}），银行卡一张（卡号{card}），现金{amount}，"
-    "快递单号{ems_no}，商品条码{ean13}。嫌疑人{name}，{id_label}{id18}，手机{mobile}，"
+    "快递单号{ems_no}，商品条码{ean13}。嫌疑人{pname}，{id_label}{id18}，手机{mobile}，"
     "QQ号{qq}，微信绑定手机{masked_mobile}。",
     # 出入境 / 外籍 / 港澳台
     "外籍人员来威投资登记：{name}，{passport}，联系电话{mobile}，邮箱{email}，"
@@ -921,10 +976,13 @@ TEMPLATES = [
     "以上人员联系电话分别为{mobile}、{landline}、{mobile}，产品型号{device_no}。",
     "来访登记：{name}，{tw_permit}，{name}，{hk_permit}，均于{date}来访，接待人{name}，"
     "接待室电话{landline_run}。",
+    "港澳台居民办事登记（二）：申请人{pname}，香港居民身份证号码{hk_id}，微信号{wechat}；"
+    "申请人{pname}，台湾居民身份证号码{tw_id}；申请人{pname}，澳门居民身份证号码{mo_id}。"
+    "受理单位地址：{addr}，官方微信{official_wechat}，申请人：{company}，代理人张某某。",
     # 不动产 / 住房
-    "公共租赁住房保障资格公示：申请人{name}，{id18}，配偶{name}，{id18}，家庭月收入{amount}，"
+    "公共租赁住房保障资格公示：申请人{pname}，{id18}，配偶{pname}，{id18}，家庭月收入{amount}，"
     "不动产单元号{property_unit}，联系电话：{mobile}。公示期{date}至{date}。",
-    "房屋征收补偿公告（{doc_no}）：被征收人{name}，{id_label}{id18}，房屋坐落{addr}，"
+    "房屋征收补偿公告（{doc_no}）：被征收人{pname}，{id_label}{id18}，房屋坐落{addr}，"
     "建筑面积{area}，补偿金额{amount}，补偿款支付至{card}。咨询电话{landline}，"
     "监督电话{hotline}，邮政编码{postcode}。",
     # 信访 / 投诉
@@ -932,8 +990,8 @@ TEMPLATES = [
     "{road}噪声扰民问题，信访件编号{n11_decoy}，已转{company}办理，办理期限{n}日。"
     "查询请拨打{hotline}或{landline}。",
     "消费纠纷退款明细（订单号、金额、退款日期）：{order_no}，{amount}，{date}；{order_no}，"
-    "{amount}，{date}；{order_no}，{amount}，{date}。投诉人{name}，{phone_label}{mobile}。",
-    "12345热线工单转办：工单号{order_no}，来电人{name}，来电号码{mobile}，"
+    "{amount}，{date}；{order_no}，{amount}，{date}。投诉人{pname}，{phone_label}{mobile}。",
+    "12345热线工单转办：工单号{order_no}，来电人{pname}，来电号码{mobile}，"
     "回访号码{landline}，诉求：{road}路灯不亮；关联工单{archive_no}，受理时间{datetime}。",
     # 通知 / 公告 / 统计（多为看似号码但无个人信息）
     "关于做好{year}年度政府信息公开工作年度报告编制工作的通知（{doc_no}）：各区市人民政府，"
@@ -948,7 +1006,7 @@ TEMPLATES = [
     "接待游客{big_number}，货物运输量{big_number}，财政总收入{big_number}，"
     "城镇新增就业{big_number}，资产编号{grouped_serial}。",
     "行政许可公示：{company}，统一社会信用代码{uscc}，许可证编号{bad_date_id18}，"
-    "有效期至{date}，原注册号{reg_no}，税务登记证号{tax_no}，联系人{name}，"
+    "有效期至{date}，原注册号{reg_no}，税务登记证号{tax_no}，联系人{pname}，"
     "{phone_label}{mobile}，地址{addr}。",
     "失业保险金申领公示：{name}，证件号码{id18}，{name}，证件号码{bad_date_id18}（待核实），"
     "{name}，证件号码{id18}，领取期限{n}个月，发放至{card}。",
