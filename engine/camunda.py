@@ -30,6 +30,10 @@ stored states and replays serve both dialects:
 What cannot run here (Java delegates, Groovy or JavaScript scripts, method
 calls in JUEL, listeners, ...) is refused, naming the
 element and the reason, rather than deployed to fail when it is reached.
+
+``foreign_expressions`` does the same for files outside this dialect: an
+expression whose ``language`` (or file's ``expressionLanguage``) is neither
+Python nor JUEL is refused rather than evaluated as Python.
 """
 
 from __future__ import annotations
@@ -158,6 +162,87 @@ def script_format_refused(language: str) -> str:
         f"its scriptFormat is {language!r}: the engine runs python scripts only "
         "(rewrite it in Python or use a service task)"
     )
+
+
+#: the language BPMN gives the expressions of a file that names none: modelers write it
+#: on ``definitions`` whatever their expressions are in (Activiti's, Flowable's, Signavio's)
+XPATH = "http://www.w3.org/1999/XPath"
+
+
+def default_language(root: Any) -> str:
+    """Return the language a file's ``expressionLanguage`` gives its expressions, if any.
+
+    Only a file in no engine's dialect means it: jBPM writes MVEL there and
+    Bonita Groovy, while Camunda, Activiti, Flowable and SpiffWorkflow give an
+    expression that names no language their own (JUEL, or Python), and
+    BPMN's default (XPath) is written by modelers that do not mean it.
+    """
+    if declares(root, SPIFF) or any(declares(root, n) for n in (CAMUNDA, *ALIASES)):
+        return ""
+    language = (root.get("expressionLanguage") or "").strip()
+    return "" if language.lower() == XPATH.lower() else language
+
+
+def language_refused(what: str, language: str, inherited: bool = False) -> str:
+    """Return why an expression written in another language than Python or JUEL is refused."""
+    named = f"{language!r} (the file's expressionLanguage)" if inherited else repr(language)
+    return (
+        f"the {what} is written in {named}, which the engine does not evaluate: expressions "
+        "are python, or JUEL ${...} in a file drawn for Camunda, Activiti or Flowable "
+        "(rewrite it in Python)"
+    )
+
+
+def foreign_expressions(root: Any, file: str) -> list[DefinitionProblem]:
+    """Refuse every expression of a file outside Camunda's dialect written in another language.
+
+    SpiffWorkflow evaluates every expression as Python whatever its
+    ``language`` says: a jBPM condition in MVEL or Java (``amount > 5``,
+    ``return amount > 5;``) or a Bonita one in Groovy would be run as Python,
+    or fail to compile with a message that does not say why.  Each is named
+    with its language and left out (``None``), so that nothing else is reported of
+    it.  A file drawn for SpiffWorkflow keeps its expressions Python unless
+    their language is one known not to be (SpiffWorkflow's own files write
+    ``language="true"``); a timer written as an ISO 8601 literal is one in
+    any language.
+    """
+    spiff = declares(root, SPIFF)
+    default = default_language(root)
+    problems = []
+    for expression in evaluated_expressions(root):
+        source = (expression.text or "").strip()
+        own = (expression.get("language") or "").strip()
+        language = own or default
+        what = etree.QName(expression).localname
+        if not source or not language or language.lower() in PYTHON_FORMATS:
+            continue
+        if (what in TIMER_TAGS and is_iso_timer(what, source)) or (
+            spiff and not other_language(language)
+        ):
+            continue
+        if language.lower() == "juel":  # JUEL is translated, but this is not written ${...}
+            message = f"the {what} {source!r} names JUEL but is not a JUEL expression ${{...}}"
+        else:
+            message = language_refused(what, language, inherited=not own)
+        problems.append(DefinitionProblem(file, _owner_id(expression), message))
+        expression.text = "None"
+        expression.attrib.pop("language", None)
+    return problems
+
+
+def evaluated_expressions(root: Any) -> list[Any]:
+    """Return the expressions of a document SpiffWorkflow evaluates, in document order.
+
+    Conditions, loops, timers and what correlates a message.
+    """
+    tags = {_b(tag) for tag in (*EXPRESSION_TAGS, *TIMER_TAGS)}
+    retrieval = _b("correlationPropertyRetrievalExpression")
+    return [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and (element.tag in tags or getattr(element.getparent(), "tag", None) == retrieval)
+    ]
 
 
 #: Camunda extension elements that are ignored likewise (retries of Camunda's jobs)
@@ -359,6 +444,9 @@ class _Rewrite:
         #: a file with no JUEL at all (no ``${`` or ``#{``) was drawn for SpiffWorkflow's
         #: Camunda dialect, whose expressions are Python: they are read as Python
         self.python = not _uses_juel(root)
+        #: the language of an expression that names none: a file using no extension may
+        #: give it (see ``default_language``)
+        self.default_language = default_language(root)
 
     def problem(self, element: Any, message: str) -> None:
         self.problems.append(DefinitionProblem(self.file, _owner_id(element), message))
@@ -684,22 +772,32 @@ class _Rewrite:
 
     # -- expressions
 
+    def _language(self, expr: Any) -> str | None:
+        """Return the language an expression names (lower case), or None if it is refused.
+
+        JUEL (``juel``, or none named) is translated and Python is kept; a file
+        drawn for SpiffWorkflow's Camunda dialect is read as SpiffWorkflow reads
+        it, every expression Python whatever language it names (as it runs every
+        script format), unless the language is one known not to be Python.
+        """
+        own = (expr.get("language") or "").strip()
+        language = own or self.default_language
+        lowered = language.lower()
+        if lowered in ("", "juel", *PYTHON_FORMATS) or (
+            self.python and not other_language(language)
+        ):
+            return lowered
+        what = etree.QName(expr).localname
+        self.problem(expr, language_refused(what, language, inherited=not own))
+        expr.text = "None"
+        return None
+
     def _expression(self, expr: Any) -> None:
         source = (expr.text or "").strip()
-        language = (expr.get("language") or "").strip().lower()
         what = etree.QName(expr).localname
-        if language in PYTHON_FORMATS:
-            return
-        if language not in ("", "juel"):
-            if self.python and not other_language(language):
-                # drawn for SpiffWorkflow's Camunda dialect, which evaluates every expression
-                # as Python whatever language it names (as it runs every script format)
-                return
-            self.problem(
-                expr, f"the {what} is written in {language!r}: only JUEL and python are run"
-            )
-            expr.text = "None"
-            return
+        language = self._language(expr) if source else ""
+        if language is None or language not in ("", "juel"):
+            return  # refused, or Python
         if expr.get(_c("resource")) is not None:
             self.problem(expr, f"the {what} is an external resource, which is not supported")
             expr.text = "None"
@@ -722,6 +820,10 @@ class _Rewrite:
     def _timer(self, expr: Any) -> None:
         source = (expr.text or "").strip()
         what = etree.QName(expr).localname
+        if source and not is_iso_timer(what, source):
+            language = self._language(expr)
+            if language is None or language not in ("", "juel"):
+                return  # refused, or Python (checked like scripts)
         if "${" in source or "#{" in source:
             translated = self._juel(expr, f"the timer's {what}", source, template=True)
             expr.text = translated.python if translated is not None else "None"

@@ -733,8 +733,11 @@ def compile_definition(
             payload_as_data.update((_container(e), e.get("id")) for e in dialect.payload_as_data)
             file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
             root = dialect.root
-        elif not camunda.declares(root, SPIFF):
-            _iso_timers(root)
+        else:
+            # an expression in MVEL, Java, Groovy... would be evaluated as Python
+            problems.extend(camunda.foreign_expressions(root, name))
+            if not camunda.declares(root, SPIFF):
+                _iso_timers(root)
         _drop_empty_io_specifications(root)
         roots.append((name, root))
         checker = _Checker(name, root, file_rules)

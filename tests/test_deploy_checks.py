@@ -262,3 +262,96 @@ def test_a_pool_drawn_for_another_party_is_neither_checked_nor_run() -> None:
 def test_a_file_of_pools_drawn_for_other_parties_only_has_no_executable_process() -> None:
     given = HEAD.format(namespaces=CAMUNDA) + OTHER_PARTY + "</definitions>\n"
     assert refused({"supplier.bpmn": given}) == ["supplier.bpmn: contains no executable process"]
+
+
+XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+
+
+def condition_document(language: str, condition: str, namespaces: str = "") -> str:
+    """Return a file whose gateway ``decide`` takes ``to_yes`` when ``condition`` holds."""
+    written = f' language="{language}"' if language else ""
+    return document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow id="to_decide" sourceRef="start" targetRef="decide" />\n'
+        '<exclusiveGateway id="decide" default="to_no" />\n'
+        '<sequenceFlow id="to_yes" sourceRef="decide" targetRef="yes">'
+        f'<conditionExpression xsi:type="tFormalExpression"{written}>{condition}'
+        "</conditionExpression></sequenceFlow>\n"
+        '<sequenceFlow id="to_no" sourceRef="decide" targetRef="no" />\n'
+        '<endEvent id="yes" />\n<endEvent id="no" />',
+        XSI + namespaces,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "namespaces", "named"),
+    [
+        ("javascript", "", "'javascript'"),
+        ("groovy", "", "'groovy'"),
+        ("http://www.java.com/java", "", "'http://www.java.com/java'"),
+        ("http://www.jboss.org/drools/rule", "", "'http://www.jboss.org/drools/rule'"),
+        ("http://www.w3.org/1999/XPath", "", "'http://www.w3.org/1999/XPath'"),
+        ("feel", "", "'feel'"),
+        ("groovy", f'xmlns:spiffworkflow="{SPIFF}" ', "'groovy'"),
+        ("juel", "", "names JUEL but is not a JUEL expression"),
+    ],
+)
+def test_a_condition_in_another_language_is_refused_naming_it(
+    language: str, namespaces: str, named: str
+) -> None:
+    (problem,) = refused({"decide.bpmn": condition_document(language, "amount &gt; 5", namespaces)})
+    assert problem.startswith("decide.bpmn: element 'to_yes': ") and named in problem
+
+
+@pytest.mark.parametrize(
+    ("language", "namespaces"),
+    [
+        ("", ""),
+        ("python", ""),
+        ("text/x-python", ""),
+        # SpiffWorkflow's own files write languages that mean nothing (language="true")
+        ("true", f'xmlns:spiffworkflow="{SPIFF}" '),
+    ],
+)
+def test_a_condition_in_python_deploys(language: str, namespaces: str) -> None:
+    compile_definition({"decide.bpmn": condition_document(language, "amount &gt; 5", namespaces)})
+
+
+def test_the_files_expression_language_is_that_of_an_expression_naming_none() -> None:
+    given = condition_document("", "amount &gt; 5").replace(
+        "<definitions ", '<definitions expressionLanguage="http://groovy.apache.org/" '
+    )
+    assert refused({"decide.bpmn": given}) == [
+        "decide.bpmn: element 'to_yes': the conditionExpression is written in "
+        "'http://groovy.apache.org/' (the file's expressionLanguage), which the engine does "
+        "not evaluate: expressions are python, or JUEL ${...} in a file drawn for Camunda, "
+        "Activiti or Flowable (rewrite it in Python)"
+    ]
+    # BPMN's default, which modelers write whatever their expressions are in
+    compile_definition({"decide.bpmn": given.replace("http://groovy.apache.org/", XPATH)})
+
+
+XPATH = "http://www.w3.org/1999/XPath"
+
+
+def test_a_timer_in_another_language_is_refused_unless_an_iso_8601_literal() -> None:
+    def timer(text: str, namespaces: str = "", language: str = "") -> str:
+        written = f' language="{language}"' if language else ""
+        return document(
+            '<startEvent id="start" />\n'
+            '<sequenceFlow id="to_wait" sourceRef="start" targetRef="wait" />\n'
+            '<intermediateCatchEvent id="wait"><timerEventDefinition>'
+            f'<timeDuration xsi:type="tFormalExpression"{written}>{text}</timeDuration>'
+            "</timerEventDefinition></intermediateCatchEvent>\n"
+            '<sequenceFlow id="to_end" sourceRef="wait" targetRef="end" />\n'
+            '<endEvent id="end" />',
+            XSI + namespaces,
+        ).replace("<definitions ", '<definitions expressionLanguage="http://groovy.apache.org/" ')
+
+    compile_definition({"wait.bpmn": timer("PT5M")})
+    (problem,) = refused({"wait.bpmn": timer("2592000000L")})  # as Bonita writes a cycle
+    assert "element 'wait': the timeDuration is written in 'http://groovy.apache.org/'" in problem
+    camunda = 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+    (problem,) = refused({"wait.bpmn": timer("${wait}", camunda, "groovy")})
+    assert "element 'wait': the timeDuration is written in 'groovy'" in problem
+    compile_definition({"wait.bpmn": timer("'PT5M'", camunda, "python")})

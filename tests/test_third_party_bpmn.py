@@ -495,3 +495,39 @@ def test_a_file_using_no_extension_reads_bare_iso_timers_as_written(
     assert core.tick().timers_fired == 1
     assert core.queries.get_instance(instance.id).status == "completed"
     assert core.replayer.replay_stored(instance.id).ok
+
+
+# -- expressions in another language than Python or JUEL --------------------------------
+
+
+def test_jbpm_conditions_in_java_and_mvel_are_refused_naming_their_language() -> None:
+    """Each is valid Python too (``amount <= 1000``): read as Python it would run, wrongly."""
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"jbpm_java_conditions.bpmn": text("jbpm_java_conditions.bpmn")})
+    found = {p.element_id: p.message for p in refused.value.problems}
+    assert set(found) == {"flow_large", "flow_small"}
+    assert found["flow_large"].startswith(
+        "the conditionExpression is written in 'http://www.java.com/java', "
+        "which the engine does not evaluate"
+    )
+    assert "'http://www.mvel.org/2.0'" in found["flow_small"]
+
+
+def test_an_expression_naming_no_language_has_the_files_expression_language(
+    core: WorkflowEngine,
+) -> None:
+    """jBPM's MVEL, Bonita's Groovy: BPMN's own default (XPath) is written without meaning."""
+    given = text("jbpm_java_conditions.bpmn").replace(' language="http://www.mvel.org/2.0"', "")
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"jbpm_java_conditions.bpmn": given})
+    messages = {p.element_id: p.message for p in refused.value.problems}
+    assert "'http://www.mvel.org/2.0' (the file's expressionLanguage)" in messages["flow_small"]
+    runnable = given.replace(
+        'language="http://www.java.com/java"><![CDATA[return amount > 1000;]]>',
+        'language="python"><![CDATA[amount > 1000]]>',
+    ).replace('"http://www.mvel.org/2.0"', '"http://www.w3.org/1999/XPath"')
+    core.deploy_files({"jbpm_java_conditions.bpmn": runnable})
+    instance = core.start("jbpm_loan", "clara", {"amount": 5000})
+    (task,) = instance.ready_tasks
+    (task,) = core.complete_task(task.task_id, "clara", {}).ready_tasks
+    assert task.element_id == "review"  # amount > 1000, in Python as the file now says
