@@ -335,6 +335,32 @@ def _rename_aliases(root: Any) -> None:
                 element.set(_c(qualified.localname), element.attrib.pop(attribute))
 
 
+def written_prefixes(root: Any) -> dict[str, str]:
+    """Return the prefix a document writes each Camunda extension with, by local name.
+
+    ``{"assignee": "flowable"}`` for ``flowable:assignee``: what is read as
+    Camunda's is named as written (a file may mix Camunda's and Flowable's).
+    """
+    ours = {CAMUNDA, *ALIASES}
+    found: dict[str, str] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        named = [etree.QName(element)] if element.prefix else []
+        named += [etree.QName(a) for a in element.attrib if a.startswith("{")]
+        for name in named:
+            if name.namespace not in ours:
+                continue
+            prefix = next((p for p, n in element.nsmap.items() if n == name.namespace and p), None)
+            if prefix is not None:
+                found.setdefault(name.localname, prefix)
+    return found
+
+
+#: an extension as this module's messages name it (``camunda:assignee``)
+_CAMUNDA_NAME = re.compile(r"\bcamunda:([A-Za-z][A-Za-z0-9]*)")
+
+
 def _c(name: str) -> str:
     return f"{{{CAMUNDA}}}{name}"
 
@@ -412,8 +438,10 @@ def translate(
     ``camunda:decisionRef`` may name.
     """
     root = copy.deepcopy(root)
+    prefixes = written_prefixes(root)
     _rename_aliases(root)
     rewrite = _Rewrite(root, file, services, knows_group, strict_groups, decisions or {})
+    rewrite.prefixes = prefixes
     rewrite.run()
     return Translation(
         rewrite.root, rewrite.problems, rewrite.forms, rewrite.start_forms, rewrite.payload_as_data
@@ -441,6 +469,8 @@ class _Rewrite:
         self.start_forms: dict[str, str] = {}
         self.handled: set[Any] = set()  # Camunda elements dealt with (and their content)
         self.payload_as_data: list[Any] = []
+        #: the prefix the file writes each extension with, by local name (``written_prefixes``)
+        self.prefixes: dict[str, str] = {}
         #: a file with no JUEL at all (no ``${`` or ``#{``) was drawn for SpiffWorkflow's
         #: Camunda dialect, whose expressions are Python: they are read as Python
         self.python = not _uses_juel(root)
@@ -449,6 +479,17 @@ class _Rewrite:
         self.default_language = default_language(root)
 
     def problem(self, element: Any, message: str) -> None:
+        """Name a problem of an element, its extensions named as the file writes them.
+
+        Messages speak of Camunda's (``camunda:assignee``); a file that writes
+        them in Activiti's or Flowable's namespace reads ``activiti:assignee``
+        or ``flowable:assignee``, whichever prefix it gives that name.
+        """
+        if self.prefixes:
+            usual = max(set(self.prefixes.values()), key=list(self.prefixes.values()).count)
+            message = _CAMUNDA_NAME.sub(
+                lambda found: f"{self.prefixes.get(found[1], usual)}:{found[1]}", message
+            )
         self.problems.append(DefinitionProblem(self.file, _owner_id(element), message))
 
     def run(self) -> None:

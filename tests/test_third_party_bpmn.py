@@ -405,6 +405,52 @@ def test_flowable_names_camundas_attributes_in_its_own_namespace() -> None:
 
 
 @pytest.mark.parametrize(
+    ("prefix", "namespace"),
+    [
+        ("flowable", "http://flowable.org/bpmn"),
+        ("activiti", "http://activiti.org/bpmn"),
+        ("camunda", "http://activiti.org/bpmn"),  # as Camunda 7.0 wrote Activiti's namespace
+    ],
+)
+def test_a_refusal_names_an_extension_as_the_file_writes_it(prefix: str, namespace: str) -> None:
+    given = (
+        text("camunda7_activiti_namespace.bpmn")
+        .replace('xmlns:camunda="http://activiti.org/bpmn"', f'xmlns:{prefix}="{namespace}"')
+        .replace("camunda:", f"{prefix}:")
+        .replace(f'{prefix}:candidateGroups="clerk"', f'{prefix}:candidateGroups=" , "')
+        .replace('type="string"', 'type="color"')
+    )
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"invoice.bpmn": given})
+    assert {p.message for p in refused.value.problems} == {
+        "form field 'wait': the type 'color' is not supported "
+        "(known: string, long, boolean, date, enum, textarea)",
+        f"{prefix}:candidateGroups names no group (the group the task is for)",
+    }
+
+
+def test_a_file_mixing_camundas_and_flowables_names_each_as_written() -> None:
+    given = (
+        text("camunda7_activiti_namespace.bpmn")
+        .replace(
+            'xmlns:camunda="http://activiti.org/bpmn"',
+            'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+            'xmlns:flowable="http://flowable.org/bpmn"',
+        )
+        .replace(
+            'camunda:candidateGroups="clerk"',
+            'camunda:followUpDate="P1D" flowable:candidateGroups=" "',
+        )
+    )
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"invoice.bpmn": given})
+    assert sorted(p.message for p in refused.value.problems) == [
+        "camunda:followUpDate is not supported: the engine has no follow-up dates",
+        "flowable:candidateGroups names no group (the group the task is for)",
+    ]
+
+
+@pytest.mark.parametrize(
     ("reference", "named"),
     [("tns:oldInvoice", "oldInvoice"), ("other:newInvoice", "other:newInvoice")],
 )
