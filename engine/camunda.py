@@ -8,7 +8,8 @@ stored states and replays serve both dialects:
 - ``camunda:candidateGroups`` (one group or several, comma-separated) names
   the groups of a user task outside every lane: a member of any may take it;
   ``camunda:assignee="${initiator}"`` (the variable the
-  start event's ``camunda:initiator`` names) gives the task to whoever
+  start event's ``camunda:initiator`` names), or Activiti's and Flowable's
+  ``$INITIATOR``, gives the task to whoever
   started the instance (``onlyActorsOf`` the start events); any other
   ``camunda:assignee`` or ``camunda:candidateUsers`` (names, or JUEL giving a
   name or a list) becomes ``onlyUsers``, the users who alone may take it;
@@ -23,7 +24,12 @@ stored states and replays serve both dialects:
   translator (``engine.juel``) that emits nothing but names, literals,
   operators, subscripts and parentheses; the result then passes the
   sandbox's deploy checks like any Python expression;
-- an external task whose topic is one of the engine's services calls it;
+- an external task (Flowable's external worker) whose topic is one of the
+  engine's services calls it;
+- BPMN's ``humanPerformer`` and ``potentialOwner`` are the assignee and the
+  candidates (``user(...)``, ``group(...)``), as Camunda and Activiti read them;
+  Activiti's and Flowable's ``formProperty`` lists are read as the
+  ``formData`` they mean;
 - a file with no JUEL at all was drawn for SpiffWorkflow's own Camunda parser:
   its expressions and scripts are Python, read as SpiffWorkflow reads them.
 
@@ -82,6 +88,8 @@ ZEEBE_REFUSED = (
     "(assignments, forms, scripts, mappings) the process would not run as drawn; Camunda 7 "
     "files are supported (in Camunda Modeler, draw it for Camunda 7)"
 )
+#: the assignee Activiti's and Flowable's modelers write for whoever started the instance
+INITIATOR = "$INITIATOR"
 #: the prefix of the names of the forms made of ``camunda:formData``
 FORM_PREFIX = "camunda:"
 
@@ -103,8 +111,24 @@ IGNORED_ATTRIBUTES = frozenset(
         "calledElementVersion",
         "calledElementVersionTag",
         "calledElementTenantId",
+        # Flowable's: whether its own form engine checks a form (the engine always does),
+        # and a task's category in Flowable's task list
+        "formFieldValidation",
+        "category",
     }
 )
+#: attributes that do nothing written empty, as modelers leave them
+IGNORED_WHEN_EMPTY = frozenset({"skipExpression"})
+#: why an attribute is refused, where more can be said than that it is not supported
+ATTRIBUTES_REFUSED = {
+    "skipExpression": (
+        ": the engine cannot skip an activity by an expression (Flowable skips it when "
+        "the expression holds and the instance enables skipping)"
+    ),
+    "candidateStarterUsers": (
+        ": the engine lets groups start a process, not users (use candidateStarterGroups)"
+    ),
+}
 #: what joins the parts of a dotted form field id into the name its form field has
 NESTED_JOIN = "__"
 #: marks a form field ``readonly`` constrains: the form leaves it out (nobody edits it)
@@ -247,6 +271,8 @@ def evaluated_expressions(root: Any) -> list[Any]:
 
 #: Camunda extension elements that are ignored likewise (retries of Camunda's jobs)
 IGNORED_ELEMENTS = frozenset({"failedJobRetryTimeCycle"})
+#: an external task: Camunda's type, and Flowable's (an external worker job)
+EXTERNAL_TYPES = ("external", "external-worker")
 #: what Camunda runs as Java (or a connector): the engine runs none of it
 JAVA_ATTRIBUTES = ("class", "delegateExpression", "expression")
 #: the BPMN elements whose expressions are evaluated (conditions, loops, timers)
@@ -284,6 +310,10 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
     # SpiffWorkflow's Camunda forms also know a long text (a string drawn larger)
     "textarea": {"type": "string"},
 }
+
+
+#: the further types of Activiti's and Flowable's form properties
+PROPERTY_TYPES: dict[str, dict[str, Any]] = {"double": {"type": "number"}}
 
 
 def is_camunda(root: Any) -> bool:
@@ -469,6 +499,8 @@ class _Rewrite:
         self.start_forms: dict[str, str] = {}
         self.handled: set[Any] = set()  # Camunda elements dealt with (and their content)
         self.payload_as_data: list[Any] = []
+        #: the form fields made of Activiti's and Flowable's form properties (which know doubles)
+        self.from_properties: set[Any] = set()
         #: the prefix the file writes each extension with, by local name (``written_prefixes``)
         self.prefixes: dict[str, str] = {}
         #: a file with no JUEL at all (no ``${`` or ``#{``) was drawn for SpiffWorkflow's
@@ -493,6 +525,9 @@ class _Rewrite:
         self.problems.append(DefinitionProblem(self.file, _owner_id(element), message))
 
     def run(self) -> None:
+        for extensions in list(self.root.iter(_b("extensionElements"))):
+            if extensions.find(_c("formProperty")) is not None:
+                self._form_properties(extensions)
         for process in self.root.iter(_b("process")):
             self._process(process)
         for tag in EXPRESSION_TAGS:
@@ -531,6 +566,10 @@ class _Rewrite:
             for start in process.iter(_b("startEvent"))
             if start.get(_c("initiator"))
         }
+        # Activiti's and Flowable's modelers write the starter as the assignee $INITIATOR,
+        # whether or not the start event names a variable for him
+        starts = [start.get("id") for start in process.iterfind(_b("startEvent"))]
+        initiators[INITIATOR] = ",".join(s for s in starts if s)
         for start in process.iter(_b("startEvent")):
             form_data = start.find(f"{_b('extensionElements')}/{_c('formData')}")
             if form_data is not None:
@@ -570,7 +609,45 @@ class _Rewrite:
             return
         element.attrib.pop(_c(name))
 
+    def _performers(self, task: Any) -> None:
+        """Read BPMN's ``humanPerformer`` and ``potentialOwner`` as Camunda and Activiti do.
+
+        The human performer's expression is the task's assignee; the potential
+        owners' is a list of ``user(name)`` and ``group(name)``, a bare name
+        being a group: candidate users and groups, beside those the attributes name.
+        """
+        for tag in ("humanPerformer", "potentialOwner"):
+            for element in task.findall(_b(tag)):
+                task.remove(element)
+                expression = element.find(
+                    f"{_b('resourceAssignmentExpression')}/{_b('formalExpression')}"
+                )
+                text = (expression.text or "").strip() if expression is not None else ""
+                if not text:
+                    self.problem(
+                        task,
+                        f"its {tag} names nobody: the engine reads the formalExpression of a "
+                        "resourceAssignmentExpression (a resourceRef is not supported)",
+                    )
+                elif tag == "humanPerformer" and task.get(_c("assignee")) is not None:
+                    self.problem(task, "both a humanPerformer and camunda:assignee: give one")
+                elif tag == "humanPerformer":
+                    task.set(_c("assignee"), text)
+                else:
+                    named: dict[str, list[str]] = {"candidateUsers": [], "candidateGroups": []}
+                    for part in filter(None, (p.strip() for p in text.split(","))):
+                        kind = re.fullmatch(r"(user|group)\s*\((.*)\)", part)
+                        if kind is None or kind[1] == "group":
+                            named["candidateGroups"].append(kind[2].strip() if kind else part)
+                        else:
+                            named["candidateUsers"].append(kind[2].strip())
+                    for name, found in named.items():
+                        given = [task.get(_c(name))] if task.get(_c(name)) else []
+                        if found:
+                            task.set(_c(name), ", ".join([*given, *found]))
+
     def _user_task(self, task: Any, initiators: dict[str, str]) -> None:
+        self._performers(task)
         self._group_attribute(task, "candidateGroups", "the group the task is for")
         for name, why in (
             ("dueDate", None),
@@ -611,6 +688,12 @@ class _Rewrite:
         return name
 
     def _assignee(self, task: Any, assignee: str, initiators: dict[str, str]) -> None:
+        if assignee.upper() == INITIATOR:  # as Flowable reads it, in any case
+            if initiators[INITIATOR]:
+                _add_property(task, ONLY_PROPERTY, initiators[INITIATOR])
+            else:
+                self.problem(task, f"camunda:assignee {assignee!r}: the process has no start event")
+            return
         if assignee.startswith(OPENERS):
             translated = self._juel(task, "camunda:assignee", assignee)
             if translated is None:
@@ -653,6 +736,68 @@ class _Rewrite:
         translated = self._juel(task, "camunda:dueDate", value, template=True)
         if translated is not None:
             _add_property(task, DUE_PROPERTY, translated.python)
+
+    def _form_properties(self, extensions: Any) -> None:
+        """Rewrite Activiti's and Flowable's ``formProperty`` list as the ``formData`` it means.
+
+        Each property becomes a field: ``variable`` (or ``expression="${name}"``)
+        names the data it fills (its ``id`` otherwise), ``name`` labels it,
+        ``required``, ``writable="false"`` (shown, never edited), ``default`` and
+        ``value`` choices as a form field's; ``readable="false"`` leaves it out
+        of the form, and ``datePattern`` (how Activiti reads a date typed in) is
+        not needed by a date field (nor ``value="${name}"``, which reads the
+        variable the property fills anyway; a literal ``value`` is its default).
+        """
+        owner = extensions.getparent()
+        properties = extensions.findall(_c("formProperty"))
+        if extensions.find(_c("formData")) is not None:
+            self.problem(owner, "camunda:formProperty beside camunda:formData: give one form")
+            self.handled.update(properties)
+            return
+        form_data = etree.Element(_c("formData"))
+        properties[0].addprevious(form_data)
+        for prop in properties:
+            self.handled.add(prop)
+            extensions.remove(prop)
+            where = f"camunda:formProperty {prop.get('id')!r}"
+            variable = (prop.get("variable") or prop.get("id") or "").strip()
+            expression = (prop.get("expression") or "").strip()
+            if expression:
+                bound = re.fullmatch(r"[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}", expression)
+                if bound is None:
+                    self.problem(
+                        owner,
+                        f"{where}: a property read and written through an expression "
+                        f"({expression!r}) is not supported (name a variable)",
+                    )
+                    continue
+                variable = bound[1]
+            if (prop.get("readable") or "true").strip().lower() == "false":
+                continue  # never shown: nothing to fill in
+            made = etree.SubElement(form_data, _c("formField"))
+            made.set("id", variable)
+            made.set("label", prop.get("name") or variable)
+            made.set("type", prop.get("type") or "string")
+            # Activiti 5's user guide writes a literal shown first as ``value``
+            value = prop.get("value") or ""
+            default = prop.get("default", None if value.startswith(OPENERS) else prop.get("value"))
+            if default is not None:
+                made.set("defaultValue", default)
+            flags = [
+                name
+                for name, attribute, meant in (
+                    ("required", "required", "true"),
+                    ("readonly", "writable", "false"),
+                )
+                if (prop.get(attribute) or "").strip().lower() == meant
+            ]
+            if flags:
+                validation = etree.SubElement(made, _c("validation"))
+                for name in flags:
+                    etree.SubElement(validation, _c("constraint")).set("name", name)
+            for choice in prop.iterfind(_c("value")):
+                made.append(copy.deepcopy(choice))
+            self.from_properties.add(made)
 
     def _form(self, task: Any, form_data: Any) -> FormSchema | None:
         properties: dict[str, Any] = {}
@@ -708,11 +853,14 @@ class _Rewrite:
             # SpiffWorkflow's Camunda forms: a dotted id is a path into the task's data
             field_id = NESTED_JOIN.join(path)
             _add_post_script(task, _nest(field_id, path))
-        if kind not in FIELD_TYPES:
-            known = ", ".join(FIELD_TYPES)
+        kinds = FIELD_TYPES
+        if element in self.from_properties:
+            kinds = {**FIELD_TYPES, **PROPERTY_TYPES}
+        if kind not in kinds:
+            known = ", ".join(kinds)
             self.problem(task, f"{where}: the type {kind!r} is not supported (known: {known})")
             return None
-        spec: dict[str, Any] = {**FIELD_TYPES[kind], "title": element.get("label") or field_id}
+        spec: dict[str, Any] = {**kinds[kind], "title": element.get("label") or field_id}
         validators: list[Any] = []
         metadata: dict[str, Any] = {}
         required = False
@@ -800,6 +948,8 @@ class _Rewrite:
             return _INVALID
         if kind == "long" and re.fullmatch(r"-?\d{1,15}", default.strip()):
             return int(default)
+        if kind == "double" and re.fullmatch(r"-?\d{1,15}(\.\d{1,15})?", default.strip()):
+            return float(default)
         if kind == "boolean" and default.strip().lower() in BOOLEAN_WORDS:
             return BOOLEAN_WORDS[default.strip().lower()]
         if kind == "date" and _is_iso_date(default.strip()):
@@ -934,7 +1084,7 @@ class _Rewrite:
         kind = element.get(_c("type"))
         connector = element.find(f"{_b('extensionElements')}/{_c('connector')}")
         what = etree.QName(element).localname
-        if kind == "external" and not found:
+        if kind in EXTERNAL_TYPES and not found:
             topic = element.attrib.pop(_c("topic"), "") or ""
             element.attrib.pop(_c("type"))
             element.attrib.pop(_c("taskPriority"), None)
@@ -1195,7 +1345,7 @@ class _Rewrite:
             if etree.QName(element).namespace == CAMUNDA:
                 skipped.add(element)
                 local = etree.QName(element).localname
-                if local in IGNORED_ELEMENTS:
+                if local in IGNORED_ELEMENTS or _does_nothing(element):
                     continue
                 why = (
                     "listeners run Java or scripts on events, which the engine does not"
@@ -1211,15 +1361,33 @@ class _Rewrite:
                 if not attribute.startswith(f"{{{CAMUNDA}}}"):
                     continue
                 local = etree.QName(attribute).localname
-                if local in IGNORED_ATTRIBUTES or (
-                    local in ("candidateGroups", "candidateStarterGroups")
-                    and etree.QName(element).localname in ("userTask", "manualTask", "process")
+                if (
+                    local in IGNORED_ATTRIBUTES
+                    or (
+                        local in ("candidateGroups", "candidateStarterGroups")
+                        and etree.QName(element).localname in ("userTask", "manualTask", "process")
+                    )
+                    or (local in IGNORED_WHEN_EMPTY and not element.get(attribute).strip())
                 ):
                     continue
-                self.problem(element, f"camunda:{local} is not supported here")
+                why = ATTRIBUTES_REFUSED.get(local, "")
+                self.problem(element, f"camunda:{local} is not supported here{why}")
 
 
 _INVALID = object()
+
+
+def _does_nothing(element: Any) -> bool:
+    """Tell whether an extension element is a listener naming nothing to run.
+
+    Flowable's modeler writes ``<flowable:executionListener event="start"/>``
+    when a listener is added and never filled in.
+    """
+    return (
+        etree.QName(element).localname in ("executionListener", "taskListener")
+        and not any(element.get(a) for a in ("class", "expression", "delegateExpression"))
+        and not any(isinstance(child.tag, str) for child in element)
+    )
 
 
 def _nest(name: str, path: list[str]) -> str:

@@ -177,6 +177,20 @@ def test_an_invoice_calls_the_external_task_service_and_waits_on_its_timer(
     assert (done.status, done.data["escalated"]) == ("completed", True)
 
 
+def test_a_flowable_external_worker_task_calls_the_service_of_its_topic(
+    core: WorkflowEngine,
+) -> None:
+    given = with_(
+        INVOICE,
+        'camunda:type="external" camunda:topic="archive_invoice"',
+        'camunda:type="external-worker" camunda:topic="archive_invoice"',
+    )
+    core.deploy_files({"invoice.bpmn": given})
+    core.start("camunda_invoice", "anna", {"wait_for": "PT1H"})
+    after = do(core, "anna", "assign", {"amount": 300, "supplier": "ACME"})
+    assert after.data["archive_invoice"] == {"archive_no": "A-300"}
+
+
 def test_what_a_message_or_signal_brings_becomes_process_data(core: WorkflowEngine) -> None:
     core.deploy_files(files("order_messages.bpmn"))
     paid = core.start("order_messages", "anna")

@@ -12,9 +12,16 @@ from datetime import timedelta
 
 import pytest
 
-from engine import Database, DeploymentError, FormValidationError, WorkflowEngine
+from engine import (
+    Database,
+    DeploymentError,
+    FormValidationError,
+    PermissionDeniedError,
+    WorkflowEngine,
+)
 from engine.clock import ManualClock
 from engine.definitions import DeployRules, compile_definition
+from engine.forms import INITIAL
 from webui import create_app, formview
 
 from .conftest import TEST_BPMN
@@ -577,3 +584,140 @@ def test_an_expression_naming_no_language_has_the_files_expression_language(
     (task,) = instance.ready_tasks
     (task,) = core.complete_task(task.task_id, "clara", {}).ready_tasks
     assert task.element_id == "review"  # amount > 1000, in Python as the file now says
+
+
+# -- Activiti's and Flowable's files ------------------------------------------------------
+
+
+def test_activitis_form_properties_performers_and_initiator_deploy_and_run(
+    core: WorkflowEngine,
+) -> None:
+    name = "activiti_leave_request.bpmn"
+    compiled = compile_definition({name: text(name)})
+    start_form = compiled.json_forms[compiled.start_forms["activiti_leave"]]
+    assert list(start_form.fields) == ["days", "firstDay", "motivation"]
+    days = start_form.fields["days"]
+    assert days.required and days.metadata[INITIAL] == 1  # shown first, filled in
+    core.deploy_files({name: text(name)})
+    core.users.add("mona", ["management"])
+    core.users.add("emil", ["staff"])
+    instance = core.start("activiti_leave", "emil", {"firstDay": "2026-04-01"})
+    assert instance.data["days"] == 1  # the literal value shown first
+    (task,) = instance.ready_tasks
+    assert (task.element_id, task.role) == ("decide", "management")  # potentialOwner
+    form = core.queries.task_form(task.task_id, "mona").form
+    assert list(form.fields) == ["leaveApproved", "managerReason"]  # readable="false" left out
+    assert form.fields["leaveApproved"].metadata["choices"]["false"] == ("Refuse", "Refuse")
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(task.task_id, "emil", {"leaveApproved": "true"})
+    after = core.complete_task(
+        task.task_id, "mona", {"leaveApproved": "false", "managerReason": "busy"}
+    )
+    (task,) = after.ready_tasks
+    assert task.element_id == "revise"
+    form = core.queries.task_form(task.task_id, "emil").form
+    assert [(n, f.dump_only) for n, f in form.fields.items()] == [
+        ("days", False),
+        ("managerReason", True),  # expression="${managerReason}" writable="false"
+        ("resend", False),
+    ]
+    with pytest.raises(PermissionDeniedError) as refused:  # the humanPerformer, the starter
+        core.complete_task(task.task_id, "mona", {"days": 2, "resend": "true"})
+    assert refused.value.code == "task.only_for"
+    (task,) = core.complete_task(task.task_id, "emil", {"days": 2, "resend": "true"}).ready_tasks
+    done = core.complete_task(task.task_id, "mona", {"leaveApproved": "true"})
+    assert (done.status, done.data["days"]) == ("completed", 2)
+    assert core.replayer.replay_stored(instance.id).ok
+
+
+def test_a_potential_owner_names_users_and_groups_as_activiti_reads_it() -> None:
+    name = "activiti_leave_request.bpmn"
+    given = text(name).replace(
+        "<formalExpression>management</formalExpression>",
+        "<formalExpression>user(mona), group(management), group(board)</formalExpression>",
+    )
+    rules = compile_definition({name: given}).user_task("activiti_leave", "decide")
+    assert rules is not None
+    assert (rules.groups, rules.only_users) == (("management", "board"), "['mona']")
+    nobody = text(name).replace("<formalExpression>management</formalExpression>", "")
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({name: nobody})
+    ((element, message),) = [(p.element_id, p.message) for p in refused.value.problems]
+    assert element == "decide" and message.startswith("its potentialOwner names nobody")
+
+
+def test_flowables_initiator_form_properties_and_hints_deploy_and_run(
+    core: WorkflowEngine,
+) -> None:
+    name = "flowable_expense_claim.bpmn"
+    core.deploy_files({name: text(name)})
+    core.users.add("fay", ["finance"])
+    core.users.add("gus", ["clerk"])
+    instance = core.start("flowable_expense", "clara", {"amount": "12.5"})
+    assert (instance.data["amount"], instance.data["purpose"]) == (12.5, "Travel")
+    (task,) = instance.ready_tasks
+    assert task.element_id == "sid-attach"
+    assert [t.task_id for t in core.queries.list_tasks("gus")] == []  # $INITIATOR: clara's
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(task.task_id, "gus", {})
+    (task,) = core.complete_task(task.task_id, "clara", {}).ready_tasks
+    assert (task.element_id, task.role) == ("sid-approve", "finance")
+    (task,) = core.complete_task(task.task_id, "fay", {"approved": False}).ready_tasks
+    assert task.element_id == "sid-read" and core.queries.list_tasks("clara")
+    assert core.complete_task(task.task_id, "clara", {}).status == "completed"
+    paid = core.start("flowable_expense", "gus", {"amount": 3})
+    (task,) = paid.ready_tasks
+    (task,) = core.complete_task(task.task_id, "gus", {}).ready_tasks
+    assert core.complete_task(task.task_id, "fay", {"approved": True}).status == "completed"
+    assert core.replayer.replay_stored(instance.id).ok
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        (
+            'flowable:category="expenses"',
+            'flowable:skipExpression="${amount &lt; 10}"',
+            "flowable:skipExpression is not supported here: the engine cannot skip",
+        ),
+        (
+            'flowable:category="expenses"',
+            'flowable:candidateStarterUsers="kermit"',
+            "flowable:candidateStarterUsers is not supported here: the engine lets groups",
+        ),
+        (
+            '<flowable:executionListener event="start"></flowable:executionListener>',
+            '<flowable:executionListener event="start" class="org.example.Audit" />',
+            "flowable:executionListener is not supported: listeners run Java",
+        ),
+        (
+            '<flowable:formProperty id="approved"',
+            '<flowable:formProperty id="approved" expression="${claim.approved}"',
+            "flowable:formProperty 'approved': a property read and written through an "
+            "expression ('${claim.approved}') is not supported",
+        ),
+    ],
+)
+def test_what_flowable_would_do_and_the_engine_cannot_is_refused(
+    old: str, new: str, words: str
+) -> None:
+    name = "flowable_expense_claim.bpmn"
+    assert old in text(name)
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({name: text(name).replace(old, new)})
+    ((element, message),) = [(p.element_id, p.message) for p in refused.value.problems]
+    assert element == "sid-approve" and message.startswith(words), message
+
+
+def test_an_empty_skip_expression_does_nothing_and_deploys() -> None:
+    name = "flowable_expense_claim.bpmn"
+    given = text(name).replace('flowable:category="expenses"', 'flowable:skipExpression=""')
+    compile_definition({name: given})
+
+
+def test_initiator_is_the_starter_whether_or_not_the_start_event_names_a_variable() -> None:
+    """Activiti's modeler writes ``$INITIATOR`` with no ``activiti:initiator`` at all."""
+    name = "flowable_expense_claim.bpmn"
+    for given in (text(name), text(name).replace(' flowable:initiator="initiator"', "")):
+        rules = compile_definition({name: given}).user_task("flowable_expense", "sid-attach")
+        assert rules is not None and rules.only_actors_of == ("startEvent1",)
