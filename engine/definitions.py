@@ -319,8 +319,59 @@ class _Checker:
                 self.problem(
                     task.get("id"), f"script task: {camunda.script_format_refused(language)}"
                 )
+        for tag in ("humanPerformer", "potentialOwner", "performer"):
+            for performer in process.iter(f"{{{BPMN}}}{tag}"):
+                # SpiffWorkflow reads no resource role: the task would be anyone's
+                self.problem(
+                    performer.getparent().get("id"),
+                    f"its {tag} is not read here: a task is for its lane's group (or, in a "
+                    "Camunda, Activiti or Flowable file, for the humanPerformer or "
+                    "potentialOwner its formalExpression names); put the task in a lane",
+                )
+        self._check_events(process)
         self._check_ids(process)
         self._check_flows(process)
+
+    def _check_events(self, process: Any) -> None:
+        """Name every event whose definition SpiffWorkflow would not honour.
+
+        It reads a start event only for a message, signal, timer or condition,
+        and other events for what they may catch or throw of those, errors,
+        escalations, cancels and terminations: any other definition it leaves
+        out, and the event is a plain one that waits for nothing (an event
+        subprocess started by an error would start with the process).
+        """
+        for event in process.iter(*(f"{{{BPMN}}}{tag}" for tag in EVENT_TAGS)):
+            kind = etree.QName(event).localname
+            for child in event:
+                if not isinstance(child.tag, str) or etree.QName(child).namespace != BPMN:
+                    continue
+                definition = etree.QName(child).localname
+                why = None
+                if definition == "eventDefinitionRef":
+                    why = (
+                        "an event definition given by reference (eventDefinitionRef) is not "
+                        "supported: write the definition inside the event"
+                    )
+                elif definition == "compensateEventDefinition":
+                    why = (
+                        "compensation is not supported: the engine compensates no activity, "
+                        "and the event would do nothing"
+                    )
+                elif definition == "linkEventDefinition":
+                    why = "a link is an intermediate throw or catch event (it stays in its process)"
+                elif kind == "startEvent" and definition in (
+                    "errorEventDefinition",
+                    "escalationEventDefinition",
+                ):
+                    caught = definition.removesuffix("EventDefinition")
+                    why = (
+                        f"a start event caught on an {caught} is not supported: SpiffWorkflow "
+                        "would start its event subprocess at once, with the process (catch the "
+                        f"{caught} with a boundary event on the activity that throws it)"
+                    )
+                if why is not None:
+                    self.problem(event.get("id"), why)
 
     def _check_flows(self, process: Any) -> None:
         """Name every sequence flow whose source or target is no element beside it.
@@ -739,6 +790,9 @@ def compile_definition(
             if not camunda.declares(root, SPIFF):
                 _iso_timers(root)
         _drop_empty_io_specifications(root)
+        problems.extend(_links(root, name))
+        if not camunda.declares(root, SPIFF):
+            problems.extend(_drawn_data(root, name))
         roots.append((name, root))
         checker = _Checker(name, root, file_rules)
         checker.check()
@@ -950,6 +1004,111 @@ def _drop_empty_io_specifications(root: Any) -> None:
     for spec in list(root.iter(f"{{{BPMN}}}ioSpecification")):
         if not any(isinstance(child.tag, str) for child in spec):
             spec.getparent().remove(spec)
+
+
+#: the events, whose definitions SpiffWorkflow reads (or leaves out)
+EVENT_TAGS = (
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+)
+
+
+def _links(root: Any, file: str) -> list[DefinitionProblem]:
+    """Join each link throw event to the catching link of its name by a sequence flow.
+
+    A pair of link events is a sequence flow drawn in two halves (across a
+    page, or back to the start of a loop).  SpiffWorkflow reads neither: the
+    token would end at the throw event, and the process complete without
+    what follows the catch.  Both become plain intermediate events and a
+    flow joins them; a throw event whose link no catch event of its process
+    (or subprocess) names, or several do, is refused.
+    """
+    problems = []
+    link = f"{{{BPMN}}}linkEventDefinition"
+    for container in root.iter(*SUBPROCESS_TAGS):
+        catches: dict[str, list[Any]] = {}
+        for event in container.iterfind("bpmn:intermediateCatchEvent", NS):
+            for definition in event.iterfind("bpmn:linkEventDefinition", NS):
+                catches.setdefault((definition.get("name") or "").strip(), []).append(event)
+        for event in container.iterfind("bpmn:intermediateThrowEvent", NS):
+            definition = event.find(link)
+            if definition is None:
+                continue
+            name = (definition.get("name") or "").strip()
+            targets = catches.get(name, [])
+            event.remove(definition)
+            if len(targets) != 1:
+                how_many = "no catching link event" if not targets else "several catching events"
+                problems.append(
+                    DefinitionProblem(
+                        file,
+                        event.get("id"),
+                        f"its link {name!r} has {how_many} of that name in "
+                        f"'{container.get('id')}' (a link joins two points of one process)",
+                    )
+                )
+                continue
+            flow = etree.Element(f"{{{BPMN}}}sequenceFlow")
+            event.addnext(flow)  # among the flow elements, before any artifact (schema order)
+            flow.set("id", f"{event.get('id')}__link")
+            flow.set("sourceRef", event.get("id"))
+            flow.set("targetRef", targets[0].get("id"))
+        for events in catches.values():
+            for event in events:
+                # a plain intermediate event passes its token on (a catching one waits)
+                event.tag = f"{{{BPMN}}}intermediateThrowEvent"
+                for definition in event.findall(link):
+                    event.remove(definition)
+    return problems
+
+
+#: the data a modeler draws beside the flow: objects, stores and references to them
+DRAWN_DATA = frozenset({"dataObject", "dataObjectReference", "dataStore", "dataStoreReference"})
+
+
+def _drawn_data(root: Any, file: str) -> list[DefinitionProblem]:
+    """Take out a file's data objects and stores and associations with them; refuse others.
+
+    In a file drawn for another engine they are drawing: Camunda, Activiti
+    and Flowable move no data along them.  SpiffWorkflow would: it moves the
+    value named by a data object's id out of the task's data when the task
+    ends (failing the task when the data lack it, as a Camunda drawing's
+    always do), and knows no data store the application has not registered.
+    An association with anything else (jBPM's, from a process variable into
+    a task's input) maps data the engine does not map: it is refused, naming
+    the task, rather than left to SpiffWorkflow (which cannot resolve it, or
+    ignores one with no source).
+    """
+    drawn = {
+        element.get("id")
+        for element in root.iter(*(f"{{{BPMN}}}{tag}" for tag in DRAWN_DATA))
+        if element.get("id")
+    }
+    problems = []
+    for tag, end in (("dataInputAssociation", "sourceRef"), ("dataOutputAssociation", "targetRef")):
+        for association in list(root.iter(f"{{{BPMN}}}{tag}")):
+            refs = [(r.text or "").strip() for r in association.iterfind(f"bpmn:{end}", NS)]
+            if refs and all(ref in drawn for ref in refs):
+                association.getparent().remove(association)
+                continue
+            owner = association.getparent()
+            named = f" ({end} {', '.join(map(repr, refs))})" if refs else ""
+            problems.append(
+                DefinitionProblem(
+                    file,
+                    owner.get("id"),
+                    f"its {tag}{named} maps data the engine does not map: a task reads and "
+                    "writes the process's data as they are (associations with data objects "
+                    "and stores are drawing, and are left out)",
+                )
+            )
+            owner.remove(association)
+    for element in list(root.iter(*(f"{{{BPMN}}}{tag}" for tag in DRAWN_DATA))):
+        element.getparent().remove(element)  # else each instance's data would hold them
+    return problems
 
 
 #: what names a message, signal, error or escalation: the element, its attribute, the kind

@@ -7,6 +7,8 @@ the element and the reason, not left to fail or do nothing when started.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from engine import DeploymentError
@@ -355,3 +357,99 @@ def test_a_timer_in_another_language_is_refused_unless_an_iso_8601_literal() -> 
     (problem,) = refused({"wait.bpmn": timer("${wait}", camunda, "groovy")})
     assert "element 'wait': the timeDuration is written in 'groovy'" in problem
     compile_definition({"wait.bpmn": timer("'PT5M'", camunda, "python")})
+
+
+def flow(*nodes: str) -> str:
+    """Return a start event, ``nodes`` in a row joined by flows, and an end event."""
+    ids = ["start", *(n.split('id="')[1].split('"')[0] for n in nodes), "end"]
+    flows = "".join(
+        f'<sequenceFlow id="to_{b}" sourceRef="{a}" targetRef="{b}" />\n'
+        for a, b in itertools.pairwise(ids)
+    )
+    return '<startEvent id="start" />\n' + "\n".join(nodes) + '\n<endEvent id="end" />\n' + flows
+
+
+WORK = '<userTask id="work" name="Work" />'
+ERROR = '<error id="broken" name="Broken" errorCode="BROKEN" />'
+
+
+@pytest.mark.parametrize(
+    ("body", "element", "words"),
+    [
+        (
+            flow(WORK) + '<subProcess id="repair" triggeredByEvent="true">'
+            '<startEvent id="on_error"><errorEventDefinition errorRef="broken" /></startEvent>'
+            '<sequenceFlow id="to_fix" sourceRef="on_error" targetRef="fix" />'
+            '<userTask id="fix" /><sequenceFlow id="to_fixed" sourceRef="fix" targetRef="fixed" />'
+            '<endEvent id="fixed" /></subProcess>',
+            "on_error",
+            "a start event caught on an error is not supported: SpiffWorkflow would start its "
+            "event subprocess at once",
+        ),
+        (
+            flow(WORK) + '<subProcess id="repair" triggeredByEvent="true">'
+            '<startEvent id="on_late"><escalationEventDefinition /></startEvent>'
+            '<sequenceFlow id="to_fix" sourceRef="on_late" targetRef="fixed" />'
+            '<endEvent id="fixed" /></subProcess>',
+            "on_late",
+            "a start event caught on an escalation is not supported",
+        ),
+        (
+            flow(WORK) + '<boundaryEvent id="undo_work" attachedToRef="work">'
+            "<compensateEventDefinition /></boundaryEvent>"
+            '<task id="undo" isForCompensation="true" />'
+            '<association id="undo_link" sourceRef="undo_work" targetRef="undo" />',
+            "undo_work",
+            "compensation is not supported",
+        ),
+        (
+            flow(
+                WORK,
+                '<intermediateThrowEvent id="compensate">'
+                "<compensateEventDefinition /></intermediateThrowEvent>",
+            ),
+            "compensate",
+            "compensation is not supported",
+        ),
+        (
+            flow(
+                '<intermediateCatchEvent id="wait"><eventDefinitionRef>later</eventDefinitionRef>'
+                "</intermediateCatchEvent>"
+            ),
+            "wait",
+            "an event definition given by reference (eventDefinitionRef) is not supported",
+        ),
+        (
+            flow(
+                WORK,
+                '<intermediateThrowEvent id="jump"><linkEventDefinition name="A" />'
+                "</intermediateThrowEvent>",
+            ),
+            "jump",
+            "its link 'A' has no catching link event of that name in 'checked'",
+        ),
+        (
+            flow(WORK)
+            + '<userTask id="other" name="Other"><potentialOwner><resourceAssignmentExpression>'
+            "<formalExpression>john</formalExpression></resourceAssignmentExpression>"
+            "</potentialOwner></userTask>",
+            "other",
+            "its potentialOwner is not read here: a task is for its lane's group",
+        ),
+        (
+            flow(
+                '<userTask id="work" name="Work"><dataInputAssociation id="amount_in">'
+                "<sourceRef>amount</sourceRef><targetRef>work_amount</targetRef>"
+                "</dataInputAssociation></userTask>"
+            ),
+            "work",
+            "its dataInputAssociation (sourceRef 'amount') maps data the engine does not map",
+        ),
+    ],
+)
+def test_what_spiffworkflow_would_leave_out_of_an_event_or_task_is_refused(
+    body: str, element: str, words: str
+) -> None:
+    given = document(body).replace("<process ", f"{ERROR}\n<process ", 1)
+    problems = refused({"events.bpmn": given})
+    assert [p for p in problems if f"element '{element}': {words}" in p], problems

@@ -721,3 +721,44 @@ def test_initiator_is_the_starter_whether_or_not_the_start_event_names_a_variabl
     for given in (text(name), text(name).replace(' flowable:initiator="initiator"', "")):
         rules = compile_definition({name: given}).user_task("flowable_expense", "sid-attach")
         assert rules is not None and rules.only_actors_of == ("startEvent1",)
+
+
+# -- what modelers draw beside the flow ----------------------------------------------------
+
+
+def test_a_camunda_drawing_with_pools_lanes_data_links_and_hints_runs(
+    core: WorkflowEngine,
+) -> None:
+    """Data objects and stores are drawing, as in Camunda; a link pair is one flow."""
+    name = "camunda_drawing_extras.bpmn"
+    core.deploy_files({name: text(name)})
+    core.users.add("hedy", ["head"])
+    instance = core.start("camunda_drawing", "clara", {"subject": "roads"})
+    (task,) = instance.ready_tasks
+    assert (task.element_id, task.role) == ("check", "clerk")  # the inner lane of two
+    # SpiffWorkflow would have moved the data object's value out of the task's data, and
+    # failed the task: the data hold no DataObject_file
+    (task,) = core.complete_task(task.task_id, "clara", {}).ready_tasks
+    assert (task.element_id, task.role) == ("sign", "head")  # reached through the links
+    done = core.complete_task(task.task_id, "hedy", {})
+    assert done.status == "completed" and "data_objects" not in done.data
+    assert core.replayer.replay_stored(instance.id).ok
+
+
+def test_a_signavio_collaboration_runs_both_pools_and_follows_its_link(
+    core: WorkflowEngine,
+) -> None:
+    name = "signavio_order_collaboration.bpmn"
+    core.deploy_files({name: text(name)})
+    core.users.add("sam", ["sales"])
+    shop = core.start("signavio_shop", "sam")
+    (task,) = shop.ready_tasks
+    after = core.complete_task(task.task_id, "sam", {"item": "desk"})
+    (task,) = after.ready_tasks
+    assert task.element_id == "sid-file"  # the link carried the flow on, not to its end
+    (store,) = [i for i in core.queries.list_instances() if i.process_id == "signavio_store"]
+    (pack,) = core.queries.get_instance(store.id).ready_tasks
+    assert pack.element_id == "sid-pack"  # the order message started the store's process
+    assert core.complete_task(pack.task_id, "clara", {}).status == "completed"
+    done = core.complete_task(task.task_id, "sam", {})
+    assert done.status == "completed" and "data_objects" not in done.data
