@@ -115,6 +115,18 @@ IGNORED_ATTRIBUTES = frozenset(
         # and a task's category in Flowable's task list
         "formFieldValidation",
         "category",
+        # when Camunda evaluates a conditional event's condition (on which variable's
+        # changes): the event fires when its condition holds all the same
+        "variableName",
+        "variableEvents",
+        # how Flowable finds the called process (by key, in the same deployment, the
+        # default tenant) and whether it passes the business key; the called process
+        # gets the caller's variables here in any case
+        "calledElementType",
+        "sameDeployment",
+        "fallbackToDefaultTenant",
+        "inheritBusinessKey",
+        "inheritVariables",
     }
 )
 #: attributes that do nothing written empty, as modelers leave them
@@ -1347,11 +1359,14 @@ class _Rewrite:
                 local = etree.QName(element).localname
                 if local in IGNORED_ELEMENTS or _does_nothing(element):
                     continue
-                why = (
-                    "listeners run Java or scripts on events, which the engine does not"
-                    if local in ("executionListener", "taskListener")
-                    else "the engine does not support it"
-                )
+                why = "the engine does not support it"
+                if local in ("executionListener", "taskListener"):
+                    why = "listeners run Java or scripts on events, which the engine does not"
+                elif local == "value" and _owner_tag(element) == "dataObject":
+                    why = (
+                        "a data object's value (a variable Activiti and Flowable set when the "
+                        "process starts) is not set here: give it in the start data or a script"
+                    )
                 key = (_owner_id(element), local)
                 if key not in reported:
                     reported.add(key)
@@ -1375,6 +1390,16 @@ class _Rewrite:
 
 
 _INVALID = object()
+
+
+def _owner_tag(element: Any) -> str:
+    """Return the local name of the BPMN element an extension element belongs to."""
+    node = element.getparent()
+    while node is not None and etree.QName(node).namespace != BPMN:
+        node = node.getparent()
+    while node is not None and etree.QName(node).localname == "extensionElements":
+        node = node.getparent()
+    return etree.QName(node).localname if node is not None else ""
 
 
 def _does_nothing(element: Any) -> bool:

@@ -328,6 +328,12 @@ class _Checker:
                     "Camunda, Activiti or Flowable file, for the humanPerformer or "
                     "potentialOwner its formalExpression names); put the task in a lane",
                 )
+        for gateway in process.iter(f"{{{BPMN}}}complexGateway"):
+            self.problem(
+                gateway.get("id"),
+                "a complex gateway is not supported (SpiffWorkflow runs none): draw its rule "
+                "with exclusive, inclusive or parallel gateways",
+            )
         self._check_events(process)
         self._check_ids(process)
         self._check_flows(process)

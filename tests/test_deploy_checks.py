@@ -453,3 +453,69 @@ def test_what_spiffworkflow_would_leave_out_of_an_event_or_task_is_refused(
     given = document(body).replace("<process ", f"{ERROR}\n<process ", 1)
     problems = refused({"events.bpmn": given})
     assert [p for p in problems if f"element '{element}': {words}" in p], problems
+
+
+FLOWABLE = 'xmlns:flowable="http://flowable.org/bpmn" '
+CALLED = (
+    '<process id="called"><startEvent id="called_start" />'
+    '<sequenceFlow id="to_called_end" sourceRef="called_start" targetRef="called_end" />'
+    '<endEvent id="called_end" /></process>\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("node", "namespaces"),
+    [
+        # when Camunda evaluates the condition: it fires when the condition holds all the same
+        (
+            '<intermediateCatchEvent id="wait"><conditionalEventDefinition '
+            'camunda:variableName="ready" camunda:variableEvents="create, update">'
+            '<condition xsi:type="tFormalExpression">${ready}</condition>'
+            "</conditionalEventDefinition></intermediateCatchEvent>",
+            CAMUNDA + XSI,
+        ),
+        # how Flowable finds the called process; the called one gets the variables anyway
+        (
+            '<callActivity id="call" calledElement="called" flowable:calledElementType="key" '
+            'flowable:inheritVariables="true" flowable:inheritBusinessKey="true" '
+            'flowable:fallbackToDefaultTenant="false" flowable:sameDeployment="true" />',
+            FLOWABLE,
+        ),
+        # the modeler's own bookkeeping, in a namespace of its own
+        (
+            '<userTask id="work" flowable:assignee="$INITIATOR"><extensionElements>'
+            '<modeler:initiator-can-complete xmlns:modeler="http://flowable.org/modeler">'
+            "true</modeler:initiator-can-complete></extensionElements></userTask>",
+            FLOWABLE,
+        ),
+    ],
+)
+def test_a_hint_of_another_engine_is_accepted(node: str, namespaces: str) -> None:
+    given = document(flow(node), namespaces).replace("</definitions>", CALLED + "</definitions>")
+    compile_definition({"hints.bpmn": given})
+
+
+@pytest.mark.parametrize(
+    ("body", "namespaces", "element", "words"),
+    [
+        (
+            flow('<complexGateway id="rule" />'),
+            "",
+            "rule",
+            "a complex gateway is not supported (SpiffWorkflow runs none)",
+        ),
+        (
+            flow(WORK) + '<dataObject id="limit" name="limit"><extensionElements>'
+            "<flowable:value>100</flowable:value></extensionElements></dataObject>",
+            FLOWABLE,
+            "limit",
+            "flowable:value is not supported: a data object's value (a variable Activiti and "
+            "Flowable set when the process starts) is not set here",
+        ),
+    ],
+)
+def test_what_another_engine_would_do_and_this_one_cannot_is_refused(
+    body: str, namespaces: str, element: str, words: str
+) -> None:
+    (problem,) = refused({"other.bpmn": document(body, namespaces)})
+    assert problem.startswith(f"other.bpmn: element '{element}': {words}")
