@@ -1094,6 +1094,13 @@ def _drawn_data(root: Any, file: str) -> list[DefinitionProblem]:
         if element.get("id")
     }
     problems = []
+    # what an association names, by the names of the inputs, outputs and variables it joins
+    names = {
+        element.get("id"): element.get("name") or element.get("id")
+        for element in root.iter(
+            *(f"{{{BPMN}}}{t}" for t in ("dataInput", "dataOutput", "property"))
+        )
+    }
     for tag, end in (("dataInputAssociation", "sourceRef"), ("dataOutputAssociation", "targetRef")):
         for association in list(root.iter(f"{{{BPMN}}}{tag}")):
             refs = [(r.text or "").strip() for r in association.iterfind(f"bpmn:{end}", NS)]
@@ -1101,20 +1108,35 @@ def _drawn_data(root: Any, file: str) -> list[DefinitionProblem]:
                 association.getparent().remove(association)
                 continue
             owner = association.getparent()
-            named = f" ({end} {', '.join(map(repr, refs))})" if refs else ""
             problems.append(
                 DefinitionProblem(
                     file,
                     owner.get("id"),
-                    f"its {tag}{named} maps data the engine does not map: a task reads and "
-                    "writes the process's data as they are (associations with data objects "
-                    "and stores are drawing, and are left out)",
+                    f"its {tag}{_mapped(association, names)} maps data the engine does not "
+                    "map: a task reads and writes the process's data as they are "
+                    "(associations with data objects and stores are drawing, and are left out)",
                 )
             )
             owner.remove(association)
     for element in list(root.iter(*(f"{{{BPMN}}}{tag}" for tag in DRAWN_DATA))):
         element.getparent().remove(element)  # else each instance's data would hold them
     return problems
+
+
+def _mapped(association: Any, names: Mapping[str, str]) -> str:
+    """Say what a data association maps: `` from 'amount' into 'GroupId'``."""
+    said = ""
+    for end, word in (("sourceRef", "from"), ("targetRef", "into")):
+        refs = [
+            repr(names.get(ref.text.strip(), ref.text.strip()))
+            for ref in association.iterfind(f"bpmn:{end}", NS)
+            if (ref.text or "").strip()
+        ]
+        if not refs and end == "sourceRef" and association.find("bpmn:assignment", NS) is not None:
+            refs = ["an expression"]  # jBPM's assignment of a value
+        if refs:
+            said += f" {word} {', '.join(refs)}"
+    return said
 
 
 #: what names a message, signal, error or escalation: the element, its attribute, the kind

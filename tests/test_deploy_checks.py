@@ -443,7 +443,8 @@ ERROR = '<error id="broken" name="Broken" errorCode="BROKEN" />'
                 "</dataInputAssociation></userTask>"
             ),
             "work",
-            "its dataInputAssociation (sourceRef 'amount') maps data the engine does not map",
+            "its dataInputAssociation from 'amount' into 'work_amount' maps data the engine "
+            "does not map",
         ),
     ],
 )

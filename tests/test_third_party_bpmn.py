@@ -566,6 +566,21 @@ def test_jbpm_conditions_in_java_and_mvel_are_refused_naming_their_language() ->
     assert "'http://www.mvel.org/2.0'" in found["flow_small"]
 
 
+def test_a_jbpm_human_task_is_refused_naming_each_mapping_and_its_owner() -> None:
+    """SpiffWorkflow would ignore the assignments (the task anyone's) or fail on the rest."""
+    name = "jbpm_human_task.bpmn"
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({name: text(name)})
+    found = [(p.element_id, p.message.split(" maps ")[0]) for p in refused.value.problems]
+    assert found[:4] == [
+        ("approve", "its dataInputAssociation from an expression into 'TaskName'"),
+        ("approve", "its dataInputAssociation from an expression into 'Skippable'"),
+        ("approve", "its dataInputAssociation from an expression into 'GroupId'"),
+        ("approve", "its dataOutputAssociation from 'comment' into 'comment'"),
+    ]
+    assert found[4][1].startswith("its potentialOwner is not read here")
+
+
 def test_an_expression_naming_no_language_has_the_files_expression_language(
     core: WorkflowEngine,
 ) -> None:
