@@ -464,6 +464,9 @@ class Translation:
     #: the events and receive tasks whose message's payload becomes process data, as
     #: Camunda's correlation sets its variables (no ``camunda:resultVariable`` names one)
     payload_as_data: list[Any] = field(default_factory=list)
+    #: by process id: the variable its start event's ``camunda:initiator`` names, which
+    #: holds who started an instance
+    initiators: dict[str, str] = field(default_factory=dict)
 
 
 def translate(
@@ -486,7 +489,12 @@ def translate(
     rewrite.prefixes = prefixes
     rewrite.run()
     return Translation(
-        rewrite.root, rewrite.problems, rewrite.forms, rewrite.start_forms, rewrite.payload_as_data
+        rewrite.root,
+        rewrite.problems,
+        rewrite.forms,
+        rewrite.start_forms,
+        rewrite.payload_as_data,
+        rewrite.initiators,
     )
 
 
@@ -511,6 +519,7 @@ class _Rewrite:
         self.start_forms: dict[str, str] = {}
         self.handled: set[Any] = set()  # Camunda elements dealt with (and their content)
         self.payload_as_data: list[Any] = []
+        self.initiators: dict[str, str] = {}
         #: the form fields made of Activiti's and Flowable's form properties (which know doubles)
         self.from_properties: set[Any] = set()
         #: the prefix the file writes each extension with, by local name (``written_prefixes``)
@@ -578,6 +587,14 @@ class _Rewrite:
             for start in process.iter(_b("startEvent"))
             if start.get(_c("initiator"))
         }
+        for start in process.iterfind(_b("startEvent")):
+            variable = (start.get(_c("initiator")) or "").strip()
+            if not variable:
+                continue
+            if not IDENTIFIER.match(variable) or keyword.iskeyword(variable):
+                self.problem(start, f"camunda:initiator {variable!r} must be a variable name")
+            else:
+                self.initiators.setdefault(str(process.get("id")), variable)
         # Activiti's and Flowable's modelers write the starter as the assignee $INITIATOR,
         # whether or not the start event names a variable for him
         starts = [start.get("id") for start in process.iterfind(_b("startEvent"))]

@@ -112,6 +112,9 @@ class CompiledDefinition:
     #: (process id, element id) of the catching events and receive tasks whose message's
     #: payload becomes process data (a Camunda file's; see ``camunda.Translation``)
     payload_as_data: frozenset[tuple[str, str]] = frozenset()
+    #: by process: the variable that holds who started an instance (a Camunda, Activiti or
+    #: Flowable start event's ``initiator``), set when it starts
+    initiators: dict[str, str] = field(default_factory=dict)
     _distances: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
 
     @property
@@ -744,6 +747,7 @@ def compile_definition(
     start_messages: dict[str, frozenset[str]] = {}
     enclosing_exclusions: dict[tuple[str, str], tuple[str, ...]] = {}
     payload_as_data: set[tuple[str, str]] = set()
+    initiators: dict[str, str] = {}
     calls: dict[str, list[tuple[str, str, str]]] = {}
     processes: dict[str, ProcessInfo] = {}
     defined: dict[str, str] = {}  # every process id, executable or not: the file defining it
@@ -788,6 +792,7 @@ def compile_definition(
             json_forms.update(dialect.forms)
             start_forms.update(dialect.start_forms)
             payload_as_data.update((_container(e), e.get("id")) for e in dialect.payload_as_data)
+            initiators.update(dialect.initiators)
             file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
             root = dialect.root
         else:
@@ -861,6 +866,7 @@ def compile_definition(
         start_forms=start_forms,
         enclosing_exclusions=enclosing_exclusions,
         payload_as_data=frozenset(payload_as_data),
+        initiators=initiators,
     )
 
 

@@ -322,6 +322,10 @@ class WorkflowEngine:
         ``latest`` is the newest definition of the process, when the caller has read it.
         """
         definition_id, content_hash, compiled = latest or self._latest(repo, process_id)
+        if (variable := compiled.initiators.get(process_id)) is not None:
+            # Camunda's (Activiti's, Flowable's) initiator variable: who started it, whatever
+            # the start data say (nobody, for a message sent by no user)
+            initial = {**initial, variable: actor}
         starts = compiled.start_events.get(process_id, ())
         instance = InstanceRow(
             id=0,

@@ -135,6 +135,17 @@ def test_a_refused_leave_goes_back_to_whoever_asked_for_it(core: WorkflowEngine)
     assert core.queries.verify_chain(instance.id).ok
 
 
+def test_the_initiator_variable_holds_who_started_the_instance(core: WorkflowEngine) -> None:
+    """As Camunda sets it: a condition may read it, and start data cannot forge it."""
+    given = with_(LEAVE, ">${approved}<", ">${initiator == 'emma'}<")
+    core.deploy_files({"leave_request.bpmn": given})
+    instance = core.start("camunda_leave", "emma", {"initiator": "mark"})
+    assert instance.data["initiator"] == "emma"
+    done = do(core, "emma", "submit", {"days": 2, "reason": "move", "kind": "sick"})
+    assert done.status == "completed" and done.data["initiator"] == "emma"
+    assert "status" in done.data  # f_yes taken: the starter was emma
+
+
 def test_a_short_leave_is_approved_by_the_script_task(core: WorkflowEngine) -> None:
     core.deploy_files(files("leave_request.bpmn"))
     core.start("camunda_leave", "emma")

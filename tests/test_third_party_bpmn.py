@@ -616,8 +616,9 @@ def test_activitis_form_properties_performers_and_initiator_deploy_and_run(
     core.deploy_files({name: text(name)})
     core.users.add("mona", ["management"])
     core.users.add("emil", ["staff"])
-    instance = core.start("activiti_leave", "emil", {"firstDay": "2026-04-01"})
+    instance = core.start("activiti_leave", "emil", {"firstDay": "2026-04-01", "applicant": "x"})
     assert instance.data["days"] == 1  # the literal value shown first
+    assert instance.data["applicant"] == "emil"  # activiti:initiator's variable: the starter
     (task,) = instance.ready_tasks
     assert (task.element_id, task.role) == ("decide", "management")  # potentialOwner
     form = core.queries.task_form(task.task_id, "mona").form
