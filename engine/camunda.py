@@ -111,6 +111,9 @@ IGNORED_ATTRIBUTES = frozenset(
         "calledElementVersion",
         "calledElementVersionTag",
         "calledElementTenantId",
+        # the element template Camunda Modeler filled the element in from
+        "modelerTemplate",
+        "modelerTemplateVersion",
         # Flowable's: whether its own form engine checks a form (the engine always does),
         # and a task's category in Flowable's task list
         "formFieldValidation",

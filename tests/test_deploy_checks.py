@@ -482,6 +482,12 @@ CALLED = (
             'flowable:fallbackToDefaultTenant="false" flowable:sameDeployment="true" />',
             FLOWABLE,
         ),
+        # the element template Camunda Modeler filled a task in from
+        (
+            '<userTask id="work" camunda:modelerTemplate="com.example.Approval" '
+            'camunda:modelerTemplateVersion="2" />',
+            CAMUNDA,
+        ),
         # the modeler's own bookkeeping, in a namespace of its own
         (
             '<userTask id="work" flowable:assignee="$INITIATOR"><extensionElements>'
