@@ -777,8 +777,9 @@ class _Rewrite:
         ``required``, ``writable="false"`` (shown, never edited), ``default`` and
         ``value`` choices as a form field's; ``readable="false"`` leaves it out
         of the form, and ``datePattern`` (how Activiti reads a date typed in) is
-        not needed by a date field (nor ``value="${name}"``, which reads the
-        variable the property fills anyway; a literal ``value`` is its default).
+        not needed by a date field.  ``value`` is what Activiti 5's user guide
+        writes: a literal one is the default; ``value="${...}"`` is read by no
+        engine since, and left out.
         """
         owner = extensions.getparent()
         properties = extensions.findall(_c("formProperty"))
@@ -810,7 +811,6 @@ class _Rewrite:
             made.set("id", variable)
             made.set("label", prop.get("name") or variable)
             made.set("type", prop.get("type") or "string")
-            # Activiti 5's user guide writes a literal shown first as ``value``
             value = prop.get("value") or ""
             default = prop.get("default", None if value.startswith(OPENERS) else prop.get("value"))
             if default is not None:

@@ -322,9 +322,20 @@ class _Checker:
                 self.problem(
                     task.get("id"), f"script task: {camunda.script_format_refused(language)}"
                 )
+        self._check_unread(process)
+        self._check_events(process)
+        self._check_ids(process)
+        self._check_flows(process)
+
+    def _check_unread(self, process: Any) -> None:
+        """Name every element SpiffWorkflow would leave out or cannot run.
+
+        It reads no resource role (a Camunda, Activiti or Flowable file's
+        ``humanPerformer`` and ``potentialOwner`` are read by ``camunda``), so
+        that the task would be anyone's, and has no complex gateway.
+        """
         for tag in ("humanPerformer", "potentialOwner", "performer"):
             for performer in process.iter(f"{{{BPMN}}}{tag}"):
-                # SpiffWorkflow reads no resource role: the task would be anyone's
                 self.problem(
                     performer.getparent().get("id"),
                     f"its {tag} is not read here: a task is for its lane's group (or, in a "
@@ -337,9 +348,6 @@ class _Checker:
                 "a complex gateway is not supported (SpiffWorkflow runs none): draw its rule "
                 "with exclusive, inclusive or parallel gateways",
             )
-        self._check_events(process)
-        self._check_ids(process)
-        self._check_flows(process)
 
     def _check_events(self, process: Any) -> None:
         """Name every event whose definition SpiffWorkflow would not honour.
