@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,28 @@ def test_the_admin_task_list_comes_in_pages_and_filters_by_group(client: FlaskCl
     assert heads.count('name="to_user"') < drafting.count('name="to_user"')
     # An unknown group lists nothing, and says so calmly.
     assert browser.get("/admin/tasks?role=nobody").count('name="to_user"') == 0
+
+
+def link_names(html: str) -> dict[str, str]:
+    """Return the task links of a page with the words each is read by (tags stripped)."""
+    return {
+        href: re.sub(r"<[^>]+>", "", words)
+        for href, words in re.findall(r'<a href="(/tasks/[^"]+)">(.*?)</a>', html)
+    }
+
+
+def test_each_task_link_names_its_step_and_its_item(client: FlaskClient) -> None:
+    # A reviewer with several tasks of one step tells them apart by the links' words
+    # alone, as a screen reader lists them.
+    engine: Engine = client.application.extensions["gongkai.engine"]
+    titles = ["关于做好秋冬季安全生产工作的通知", "关于开展防汛演练的通知"]
+    for title in titles:
+        instance = engine.start("document_approval", "zhangsan")
+        engine.complete_task(instance.ready_tasks[0].task_id, "zhangsan", {**DRAFT, "title": title})
+    html = Browser(client).login("lisi").get("/")
+    names = list(link_names(html).values())
+    for title in titles:
+        assert f"处室审核：{title}" in names
+    assert len(names) >= 3 and len(set(names)) == len(names)
+    # The link shows the step's name only: the item stands in its own column.
+    assert re.search(r'>处室审核<span class="sr-only">：关于开展防汛演练的通知</span></a>', html)

@@ -56,6 +56,12 @@ def task_id_of(path: str) -> str:
 
 
 def task_link(html: str, name: str | None = None) -> str:
-    """Return the first task link of an inbox page (of the task called ``name``, if given)."""
+    """Return the first task link of an inbox page (of the task called ``name``, if given).
+
+    The link reads the step's name; what the task is about follows for screen readers only.
+    """
     text = re.escape(name) if name else "[^<]*"
-    return re.search(rf'href="(/tasks/[0-9a-f-]+\?case=\d+)">{text}</a>', html).group(1)
+    found = re.search(
+        rf'href="(/tasks/[0-9a-f-]+\?case=\d+)">{text}<span class="sr-only">[^<]*</span></a>', html
+    )
+    return found.group(1)

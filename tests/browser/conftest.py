@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -127,8 +128,8 @@ def sign_in(chromium: Any, server: str) -> Iterator[Callable[[str], Any]]:
 
 
 def open_first_task(page: Any, name: str) -> None:
-    """Open the first task of that name from the inbox."""
-    page.get_by_role("link", name=name, exact=True).first.click()
+    """Open the first task of that name from the inbox (its link reads "name：subject")."""
+    page.get_by_role("link", name=re.compile(rf"^{re.escape(name)}\s*：")).first.click()
     page.wait_for_selector("form[enctype]")
 
 
