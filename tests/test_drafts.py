@@ -257,6 +257,44 @@ def test_the_inbox_says_whether_a_task_came_back_by_the_rules_or_from_a_person(
     assert "退回" in row and "退文" not in row
 
 
+def title_link(mine: str, title: str) -> str:
+    """Return where the title of a document on my documents leads."""
+    return re.search(rf'<a href="([^"]+)">{re.escape(title)}</a>', mine).group(1)
+
+
+def test_a_draft_sent_back_opens_its_form_from_my_documents(client: FlaskClient) -> None:
+    app = client.application
+    drafter = Browser(client).login("zhangsan")
+    drafter.get("/drafts/new")
+    drafter.post("/drafts/new", {**DRAFT, "title": "请补充材料的通知", "action": "submit"})
+    instance_id = engine_of(app).drafts.mine("zhangsan").rows[0].instance_id
+    # under review, the title reads the approval sheet: nothing is his to do on it
+    assert title_link(drafter.get("/mine"), "请补充材料的通知") == f"/instances/{instance_id}/sheet"
+    review = task_of(app, "lisi", instance_id)
+    engine_of(app).complete_task(review, "lisi", {"decision": "send_back", "comment": "请补充依据"})
+    # sent back, the title leads to the draft's form he must fill in again
+    revision = task_of(app, "zhangsan", instance_id)
+    link = title_link(drafter.get("/mine"), "请补充材料的通知")
+    assert link == f"/tasks/{revision}?case={instance_id}".replace("&", "&amp;")
+    form = drafter.get(link.replace("&amp;", "&"))
+    assert 'name="title"' in form and "请补充依据" in form
+    # so does the demo's draft the rules returned (退文), and the head's own review
+    returned = "关于调整市政府信息公开工作领导小组成员的通知"
+    assert title_link(drafter.get("/mine"), returned).startswith("/tasks/")
+    head = Browser(app.test_client()).login("lisi")
+    drafter.post(link.replace("&amp;", "&"), {**DRAFT, "title": "请补充材料的通知"})
+    assert title_link(head.get("/mine"), "请补充材料的通知").startswith("/tasks/")
+    # and once issued, the title reads the document again
+    issued = "关于印发2026年政务公开工作要点的通知"
+    assert title_link(drafter.get("/mine"), issued).startswith("/documents/")
+
+
+def task_of(app: Flask, user: str, instance_id: int) -> str:
+    """Return the id of the open task of an instance that ``user`` may take."""
+    tasks = engine_of(app).queries.list_tasks(user)
+    return next(t.task_id for t in tasks if t.instance_id == instance_id)
+
+
 def test_upgrading_marks_the_tasks_that_came_back_before(app: Flask) -> None:
     engine = engine_of(app)
     returned = next(t for t in engine.queries.list_tasks("zhangsan") if t.returned)

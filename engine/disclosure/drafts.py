@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, exists, not_, select
 
-from ..access import is_id, roles_of
+from ..access import holds, is_id, may_see, roles_of
 from ..clock import local_day_start
 from ..errors import ConflictError, FormValidationError, PermissionDeniedError, Problem
 from ..store.models import Event, Participant, ProcessInstance, WorkItem
@@ -67,6 +67,9 @@ class MyDocument:
     #: the user may take it back now (撤回) / delete it (never submitted)
     may_withdraw: bool
     may_delete: bool
+    #: the open task of it that is the user's to do (the draft sent back to its drafter,
+    #: a review waiting in his group), or None: the title leads to that task's form
+    task_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,13 +114,14 @@ class DraftDesk:
         if problems:
             raise FormValidationError(problems)
         with self._engine.store.read() as repo:
-            roles_of(repo, username)
+            held = roles_of(repo, username)
+            department = repo.department(username)
             rows = repo.connection.execute(
                 _page(username, state, year, before).limit(PAGE + 1)
             ).all()
             shown = rows[:PAGE]
             ids = [r.id for r in shown]
-            items = _by_instance(repo, ids)
+            items = repo.work_items_of_instances(ids)
             documents = {
                 d.instance_id: d
                 for d in repo.connection.execute(
@@ -149,6 +153,7 @@ class DraftDesk:
                 for w in open_items
             )
             elements = [w.element_id for w in open_items]
+            todo = [w for w in open_items if holds(held, w) and may_see(username, w, department)]
             page.append(
                 MyDocument(
                     instance_id=row.id,
@@ -166,6 +171,7 @@ class DraftDesk:
                     and elements == [DRAFT]
                     and row.started_by == username
                     and DRAFT not in row.actors,
+                    task_id=todo[0].task_id if todo else None,
                 )
             )
         next_before = shown[-1].id if len(rows) > PAGE else None
@@ -205,28 +211,6 @@ def _page(username: str, state: str | None, year: int | None, before: int | None
     elif state == "deleted":
         query = query.where(ProcessInstance.status == "cancelled")
     return query.order_by(ProcessInstance.id.desc())
-
-
-def _by_instance(repo: Repository, ids: list[int]) -> dict[int, list[Any]]:
-    """Return the open tasks of these instances, oldest first, by instance."""
-    query = (
-        select(
-            WorkItem.instance_id,
-            WorkItem.element_id,
-            WorkItem.name,
-            WorkItem.labels,
-            WorkItem.role,
-            WorkItem.claimed_by,
-            WorkItem.due_at,
-            WorkItem.due_provisional,
-        )
-        .where(WorkItem.instance_id.in_(ids))
-        .order_by(WorkItem.created_at)
-    )
-    found: dict[int, list[Any]] = {}
-    for item in repo.connection.execute(query):
-        found.setdefault(item.instance_id, []).append(item)
-    return found
 
 
 def _untouched(items: Sequence[Any]) -> bool:

@@ -451,6 +451,11 @@ _WORK_ITEMS_OF_INSTANCE = (
     .where(_WORK_ITEMS.c.instance_id == bindparam("instance_id"))
     .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
 )
+_WORK_ITEMS_OF_INSTANCES = (
+    select(*_WORK_ITEM_COLUMNS)
+    .where(_WORK_ITEMS.c.instance_id.in_(bindparam("instance_ids", expanding=True)))
+    .order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id)
+)
 _LISTED_ITEMS = select(
     *_WORK_ITEM_COLUMNS,
     _INSTANCES.c.process_id,
@@ -767,6 +772,17 @@ class Repository:
         """Return the work items of an instance, oldest first."""
         result = self.connection.execute(_WORK_ITEMS_OF_INSTANCE, {"instance_id": instance_id})
         return [WorkItemRow(*r) for r in result]
+
+    def work_items_of_instances(self, instance_ids: Sequence[int]) -> dict[int, list[WorkItemRow]]:
+        """Return the work items of these instances, oldest first, by instance (one read)."""
+        found: dict[int, list[WorkItemRow]] = {}
+        if not instance_ids:
+            return found
+        ids = {"instance_ids": list(instance_ids)}
+        for r in self.connection.execute(_WORK_ITEMS_OF_INSTANCES, ids):
+            item = WorkItemRow(*r)
+            found.setdefault(item.instance_id, []).append(item)
+        return found
 
     def further_groups(self, roles: Iterable[str]) -> bool:
         """Tell whether any task is open to one of these groups through a further group.
