@@ -532,7 +532,7 @@ class Citizen(Clerk):
                 "email": f"applicant{self.n + 1}@example.com",
                 "description": f"2026年城区道路改造计划（第{self.n + 1}份申请）",
                 "purpose": "了解本社区道路改造安排",
-                "preferred_form": "electronic_data",
+                "preferred_form": "email",
                 "delivery": "email",
             }
         )

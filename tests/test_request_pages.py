@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import Engine
+from engine import Engine, FormValidationError, Problem
 from engine.disclosure.privacy import id_check_char
+from engine.disclosure.requests.applicants import DELIVERY_FORMS, DELIVERY_METHODS
 from engine.views import TaskView
 
 from .helpers import task_of, waiting_task
@@ -96,6 +98,62 @@ def test_a_bad_request_names_each_field_and_registers_nothing(
     assert "须填写电子邮箱" in page
     assert "此项必填" in page or "不能为空" in page
     assert len(engine.queries.list_instances(process_id="disclosure_request")) == before
+
+
+#: (the form of the information, the way of delivery) -> what refuses them together, or None
+DELIVERIES = {
+    ("paper", "mail"): None,
+    ("paper", "collect"): None,
+    ("paper", "fax"): None,
+    ("paper", "email"): "request.email_delivery_of_email",
+    ("email", "email"): None,
+    ("email", "mail"): "request.email_form_by_email",
+    ("email", "collect"): "request.email_form_by_email",
+    ("email", "fax"): "request.email_form_by_email",
+    ("electronic_data", "mail"): None,
+    ("electronic_data", "collect"): None,
+    ("electronic_data", "email"): "request.email_delivery_of_email",
+    ("electronic_data", "fax"): "request.fax_of_paper",
+}
+
+
+def test_the_form_of_the_information_and_its_delivery_go_together(app: Flask) -> None:
+    engine: Engine = app.extensions["gongkai.engine"]
+    assert set(DELIVERIES) == {(f, d) for f in DELIVERY_FORMS for d in DELIVERY_METHODS}
+    for n, ((form, delivery), code) in enumerate(DELIVERIES.items()):
+        values = request_form(preferred_form=form, delivery=delivery, email="lin@example.com")
+        if code is None:
+            assert engine.requests.submit(values, address=f"198.51.100.{n}").tracking_number
+            continue
+        with pytest.raises(FormValidationError) as refused:
+            engine.requests.submit(values, address=f"198.51.100.{n}")
+        assert refused.value.errors == {"delivery": [Problem(code)]}, (form, delivery)
+    # what the chosen delivery needs is asked for beside it: the address, the e-mail address
+    for changes, field, code in (
+        ({"delivery": "mail", "address": ""}, "address", "request.address_needed"),
+        ({"preferred_form": "email", "delivery": "email"}, "email", "request.email_needed"),
+    ):
+        with pytest.raises(FormValidationError) as refused:
+            engine.requests.submit(request_form(**changes), address="198.51.100.99")
+        assert refused.value.errors == {field: [Problem(code)]}
+
+
+def test_a_delivery_that_cannot_carry_the_form_is_refused_naming_it_and_keeping_the_rest(
+    client: FlaskClient,
+) -> None:
+    public = Browser(client)
+    public.get("/public/request")
+    sent = request_form(preferred_form="paper", delivery="email", email="lin@example.com")
+    page = public.post("/public/request", sent, status=422)
+    assert "以电子邮件获取的，载体形式须选“电子邮件”" in page
+    assert 'aria-describedby="delivery-error' in page or 'id="delivery-error"' in page
+    # everything the applicant typed and chose is still there
+    assert f'value="{NAME}"' in page and 'value="lin@example.com"' in page
+    assert "2026年老旧小区改造名单</textarea>" in page
+    assert re.search(r'<option value="paper"\s+selected', page)
+    assert re.search(r'<option value="email"\s+selected', page)
+    # said beside the choice before any refusal
+    assert "电子邮件载体以电子邮件发送" in public.get("/public/request")
 
 
 def test_too_many_requests_from_one_address_are_refused_with_a_clear_message(

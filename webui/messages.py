@@ -182,6 +182,11 @@ MESSAGES: dict[str, Any] = {
     "request.organisation_kind": _l("法人或其他组织须选择组织类型。"),
     "request.email_needed": _l("选择电子邮件方式获取的，须填写电子邮箱。"),
     "request.address_needed": _l("选择邮寄方式获取的，须填写通信地址。"),
+    "request.email_form_by_email": _l("载体形式为电子邮件的，获取方式须选“电子邮件”。"),
+    "request.email_delivery_of_email": _l(
+        "以电子邮件获取的，载体形式须选“电子邮件”：纸质材料和光盘、U盘不能通过电子邮件发送。"
+    ),
+    "request.fax_of_paper": _l("以传真获取的，载体形式须选“纸质”：传真只能发送纸质材料。"),
     "request.phone_invalid": _l(
         "电话号码格式不正确：请填写手机号（如 13912345678）或带区号的固定电话"
         "（如 0631-5201234，分机号前加“转”）。"

@@ -83,6 +83,23 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+def delivery_problem(form: str | None, delivery: str | None) -> str | None:
+    """Return why information in ``form`` cannot be had by ``delivery`` (a code), or None.
+
+    An e-mail is sent by e-mail, and nothing else is: paper and a disc or USB
+    drive are posted or collected; a fax carries paper only.
+    """
+    if not form or not delivery:
+        return None  # the missing choice is the field's own problem
+    if form == "email" and delivery != "email":
+        return "request.email_form_by_email"
+    if delivery == "email" and form != "email":
+        return "request.email_delivery_of_email"
+    if delivery == "fax" and form != "paper":
+        return "request.fax_of_paper"
+    return None
+
+
 _NONE = ("请选择", "Please choose")
 
 
@@ -160,7 +177,16 @@ class RequestForm(FormSchema):
     document_hint = optional_text("文件名称或文号（如知道）", "Document title or number", 300)
     purpose = optional_text("用途（选填）", "Purpose (optional)", 2000, widget="textarea")
     preferred_form = choice("获取信息的载体形式", "Form of the information", DELIVERY_FORMS)
-    delivery = choice("获取方式", "Delivery", DELIVERY_METHODS)
+    delivery = choice(
+        "获取方式",
+        "Delivery",
+        DELIVERY_METHODS,
+        hint="纸质材料可邮寄、自行领取或传真；电子邮件载体以电子邮件发送；"
+        "光盘、U盘可邮寄或自行领取。邮寄须填写通信地址，电子邮件须填写电子邮箱。",
+        hint_en="Paper is posted, collected or faxed; an e-mail is sent by e-mail; a disc or "
+        "USB drive is posted or collected. Post needs the postal address, e-mail the "
+        "e-mail address.",
+    )
 
     @validates_schema(skip_on_field_errors=False)
     def _applicant_is_consistent(self, data: dict[str, Any], **_: Any) -> None:
@@ -182,6 +208,8 @@ class RequestForm(FormSchema):
             errors["email"] = [Problem("request.email_needed")]
         if data.get("delivery") == "mail" and not data.get("address"):
             errors["address"] = [Problem("request.address_needed")]
+        if code := delivery_problem(data.get("preferred_form"), data.get("delivery")):
+            errors["delivery"] = [Problem(code)]
         if errors:
             raise ValidationError(errors)
         if kind != "organisation":
