@@ -23,7 +23,7 @@ from marshmallow import (
 )
 
 from .errors import FormValidationError, Problem
-from .text import identifier, identifier_problem, text_problem
+from .text import has_visible, identifier, identifier_problem, text_problem
 
 #: marshmallow's type of a field's messages
 ErrorMessages = dict[str, str | list[Any] | dict[Any, Any]]
@@ -91,12 +91,19 @@ class IdentifierString(fields.String):
         return text
 
 
+def _something_visible(text: str) -> None:
+    """Refuse a text that is not empty but shows nothing (zero-width spaces, fillers)."""
+    if text and not has_visible(text):
+        raise ValidationError(Problem("form.nothing_visible"))
+
+
 def non_blank(label: str, label_en: str, max_length: int, **metadata: Any) -> TrimmedString:
-    """Return a required text field that refuses empty or whitespace-only input."""
+    """Return a required text field that refuses empty, blank or invisible-only input."""
     return TrimmedString(
         required=True,
         validate=[
             validate.Length(min=1, error=Problem("form.empty")),
+            _something_visible,
             validate.Length(max=max_length, error=TOO_LONG),
             *(
                 []

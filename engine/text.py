@@ -39,6 +39,23 @@ def text_problem(text: str, *, multiline: bool = False) -> Problem | None:
     return None
 
 
+#: letters drawn as nothing at all (Hangul fillers, the blank Braille pattern)
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: what is not seen on its own: spaces, controls, format characters, combining marks
+_UNSEEN = _INVISIBLE | {"Mn", "Mc", "Me"}
+
+
+def has_visible(text: str) -> bool:
+    """Tell whether ``text`` shows anything: one character that is not blank or invisible.
+
+    A text of zero-width spaces or Hangul fillers passes for filled in but
+    reads as nothing: a name of them greets the applicant with a bare "：".
+    """
+    return any(
+        char not in _BLANK_LETTERS and unicodedata.category(char) not in _UNSEEN for char in text
+    )
+
+
 def identifier(text: str) -> str:
     """Return an identifier in its one canonical form: NFKC, without outer spaces."""
     return unicodedata.normalize("NFKC", text).strip()

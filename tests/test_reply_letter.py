@@ -161,6 +161,24 @@ def test_the_paragraphs_run_in_the_letter_order() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("张三", "张三："),
+        ("威海海通科技有限公司", "威海海通科技有限公司："),  # an organisation by its name
+        (" 张三　", "张三："),
+        # a name that shows nothing (kept before the forms refused one): 申请人, not a bare "："
+        ("\u200b", "申请人："),
+        ("\u3164\u200d", "申请人："),
+        ("", "申请人："),
+    ],
+)
+def test_the_salutation_always_names_the_applicant(name: str, greeting: str) -> None:
+    paragraphs = letter_paragraphs(replace(LETTER, applicant_name=name))
+    (salutation,) = [p for p in paragraphs if p.kind == "salutation"]
+    assert salutation.text == greeting
+
+
 def test_fee_and_attachments_appear_only_when_present() -> None:
     plain = [p.text for p in letter_paragraphs(LETTER)]
     assert not any("信息处理费" in text or "附件" in text for text in plain)

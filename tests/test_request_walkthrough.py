@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import Engine
+from engine import Engine, FormValidationError, Problem
+from engine.disclosure.requests.applicants import credit_code_check_char
+from engine.disclosure.workdays import CHINA
 
 from .test_request_pages import NAME, request_form, submit
 from .web import Browser
@@ -286,3 +289,56 @@ def test_an_applicants_earlier_requests_show_their_replies_by_name(
     page = Browser(app.test_client()).login("wujiu").get(f"/requests/{second.id}")
     earlier = page.split("第一份会议记录", 1)[1].split("</tr>", 1)[0]
     assert "本机关不掌握相关政府信息" in earlier and "cannot_provide" not in earlier
+
+
+# -- 3. the letter greets the applicant ------------------------------------------------------------
+
+
+def test_the_letter_greets_an_organisation_a_registrar_entered_by_its_name(
+    app: Flask, client: FlaskClient
+) -> None:
+    engine = _engine(app)
+    first17 = "91371000MA3C00000"
+    entered = request_form(
+        applicant_type="organisation",
+        organisation_kind="commercial",
+        applicant_name="威海海通科技有限公司",
+        id_type="credit_code",
+        id_number=first17 + credit_code_check_char(first17),
+        description="某企业排污许可证的核发材料",
+        channel="mail",
+        received_on=engine.clock().astimezone(CHINA).date().isoformat(),
+    )
+    engine.requests.submit(entered, registrar="wujiu")
+    instance = _instance_of(engine, "某企业排污许可证的核发材料")
+    engine.complete_task(
+        _task(engine, "wujiu", "check_request", instance),
+        "wujiu",
+        {"intake_decision": "accept", "department": "综合处"},
+    )
+    reply = {"reply_type": "cannot_provide.not_held", "reply_text": "经检索，本机关未制作该信息。"}
+    engine.complete_task(
+        _task(engine, "zhengshi", "handle", instance), "zhengshi", {"action": "reply", **reply}
+    )
+    request_id = engine.requests.of_instance(instance, "wujiu").id  # type: ignore[union-attr]
+    office = Browser(app.test_client()).login("wangwu")
+    preview = office.get(f"/requests/{request_id}/letter")
+    assert '<p class="p-salutation">威海海通科技有限公司：</p>' in preview
+    engine.complete_task(
+        _task(engine, "wangwu", "sign_reply", instance), "wangwu", {"decision": "approve"}
+    )
+    signed = Browser(app.test_client()).login("wujiu").get(f"/requests/{request_id}/letter")
+    assert '<p class="p-salutation">威海海通科技有限公司：</p>' in signed
+
+
+def test_a_name_that_shows_nothing_is_refused_where_it_is_typed(client: FlaskClient) -> None:
+    # A zero-width space passed for a name, and the letter greeted "：" with no one before it.
+    public = Browser(client)
+    public.get("/public/request")
+    for blank in ("\u200b", "\u3164", "\u200b\u2060\ufeff"):
+        page = public.post("/public/request", request_form(applicant_name=blank), status=422)
+        assert "只有看不见的字符（如零宽空格），请填写实际内容。" in page
+    engine = client.application.extensions["gongkai.engine"]
+    with pytest.raises(FormValidationError) as refused:
+        engine.requests.submit(request_form(applicant_name="\u200b"), address="198.51.100.1")
+    assert refused.value.errors == {"applicant_name": [Problem("form.nothing_visible")]}

@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 from fpdf import FPDF
 
+from ..text import has_visible
+
 TITLE = "政府信息公开申请答复书"
 
 ParagraphKind = Literal["title", "number", "salutation", "text", "signature", "date"]
@@ -93,7 +95,11 @@ def letter_paragraphs(letter: ReplyLetter) -> list[Paragraph]:
     paragraphs = [Paragraph("title", TITLE)]
     if letter.tracking_number.strip():
         paragraphs.append(Paragraph("number", letter.tracking_number.strip()))
-    paragraphs.append(Paragraph("salutation", f"{letter.applicant_name}："))
+    # Whoever the applicant is, the letter greets him: by his name (or his organisation's),
+    # and as 申请人 where there is none to read (a name of invisible characters, kept before
+    # the forms refused one).
+    name = letter.applicant_name.strip()
+    paragraphs.append(Paragraph("salutation", f"{name if has_visible(name) else '申请人'}："))
     paragraphs.append(
         Paragraph(
             "text",
