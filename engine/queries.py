@@ -32,7 +32,7 @@ from .forms import INITIAL
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
 from .store.models import Attachment, Participant, ProcessInstance, User, UserRole, WorkItem
-from .store.repository import InboxKey, InboxReader
+from .store.repository import InboxKey, InboxReader, UrgencyKey
 from .views import (
     AttachmentView,
     DefinitionPage,
@@ -155,6 +155,16 @@ def _inbox_key(after: str | None) -> InboxKey | None:
     return int(parts[0]), parts[1], parts[2]
 
 
+def _urgency_key(after: str | None) -> UrgencyKey | None:
+    """Read a page's cursor of the admin's task list; a malformed one starts from the first."""
+    parts = (after or "").split("|")
+    if len(parts) != 5 or parts[0] not in ("0", "1") or parts[1] not in ("0", "1"):
+        return None
+    if not parts[3] or not parts[4] or (parts[1] == "1") != (parts[2] == ""):
+        return None
+    return int(parts[0]), int(parts[1]), parts[2], parts[3], parts[4]
+
+
 class Queries:
     """Read-only questions to the engine: no call here changes anything."""
 
@@ -192,17 +202,25 @@ class Queries:
     def all_open_tasks(
         self, admin: str, after: str | None = None, limit: int = 50, role: str | None = None
     ) -> TaskPage:
-        """Return a page of every ready user task, oldest first, for an administrator."""
+        """Return a page of every ready user task, most urgent first, for an administrator.
+
+        Overdue tasks come first, then those due soonest, then those without a
+        due time, oldest first among equals: what to hand to someone else first
+        before a deadline passes heads the list.
+        """
         limit = _page_size(limit)
-        key = after.split("|") if after else None
-        start = (key[0], key[1]) if key and len(key) == 2 else None
         with self._engine.store.read() as repo:
             check_admin(repo, admin, self._engine.domain.admin_groups)
-            rows = repo.open_work_items(start, limit + 1, role or None)
+            rows = repo.open_work_items(_urgency_key(after), limit + 1, role or None)
             total = repo.open_work_items_count(COUNT_CAP + 1, role or None)
         tasks = tuple(task_view(*row) for row in rows[:limit])
         last = tasks[-1] if len(rows) > limit else None
-        next_after = f"{last.created_at}|{last.task_id}" if last else None
+        next_after = (
+            f"{int(not last.overdue)}|{int(last.due_at is None)}|{last.due_at or ''}"
+            f"|{last.created_at}|{last.task_id}"
+            if last
+            else None
+        )
         return TaskPage(tasks, next_after, min(total, COUNT_CAP), total > COUNT_CAP)
 
     def get_task(self, task_id: str) -> TaskView:

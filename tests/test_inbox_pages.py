@@ -165,3 +165,63 @@ def test_each_task_link_names_its_step_and_its_item(client: FlaskClient) -> None
     assert len(names) >= 3 and len(set(names)) == len(names)
     # The link shows the step's name only: the item stands in its own column.
     assert re.search(r'>处室审核<span class="sr-only">：关于开展防汛演练的通知</span></a>', html)
+
+
+@pytest.mark.tampers
+def test_the_admin_lists_every_task_overdue_first_then_by_due_time_then_oldest(
+    engine: Engine,
+) -> None:
+    engine.users.add("root", ["admin"], "管理员", "demo")
+    open_documents(engine, 24)
+    # Due times, some past and marked overdue, in every combination the order knows.
+    chosen = random.Random(5)
+    dues = [None, None, "2026-03-02T09:00:00+08:00", "2026-03-20T09:00:00+08:00", "2026-04-01"]
+    with engine.store.write() as repo:
+        for item in every_item(engine):
+            due = chosen.choice(dues)
+            overdue = due is not None and chosen.random() < 0.3
+            repo.connection.execute(
+                update(WorkItem)
+                .where(WorkItem.task_id == item.task_id)
+                .values(due_at=due, overdue=overdue)
+            )
+    items = every_item(engine)
+    want = [
+        i.task_id
+        for i in sorted(
+            items,
+            key=lambda i: (
+                not i.overdue,
+                i.due_at is None,
+                i.due_at or "",
+                i.created_at,
+                i.task_id,
+            ),
+        )
+    ]
+    assert want != [i.task_id for i in sorted(items, key=lambda i: (i.created_at, i.task_id))]
+    for limit in (1, 5, 50):
+        seen, after = [], None
+        while True:
+            page = engine.queries.all_open_tasks("root", after, limit)
+            seen += [t.task_id for t in page.items]
+            if page.next_after is None:
+                break
+            after = page.next_after
+        assert seen == want, limit
+    first = engine.queries.all_open_tasks("root").items
+    assert first[0].overdue and all(t.due_at is None for t in first[-3:])
+    # A cursor that does not parse starts again from the first page.
+    assert engine.queries.all_open_tasks("root", "garbage|x").items == first
+
+
+def test_each_task_of_the_admin_list_leads_to_its_case(client: FlaskClient) -> None:
+    html = Browser(client).login("admin").get("/admin/tasks")
+    engine: Engine = client.application.extensions["gongkai.engine"]
+    for task in engine.queries.all_open_tasks("admin").items:
+        link = f'<a href="/audit/instances/{task.instance_id}">{task.subject}'
+        assert link in html, task.subject
+    # the demo's tasks with a deadline come before those without one
+    rows = html.split("<tbody>", 1)[1].split("</tr>")
+    dated = [n for n, row in enumerate(rows) if re.search(r"\d{4}-\d{2}-\d{2}</span>", row)]
+    assert dated and dated == list(range(len(dated)))

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Update,
     and_,
     bindparam,
+    case,
     delete,
     exists,
     false,
@@ -148,6 +149,9 @@ class EventRow:
 
 #: where an inbox page ends: (0 if claimed else 1, created_at, task_id)
 InboxKey = tuple[int, str, str]
+#: where a page of the admin's list of every task ends: (0 if overdue else 1, 0 if it has a
+#: due time else 1, the due time or "", created at, task id), the list's order
+UrgencyKey = tuple[int, int, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -462,6 +466,15 @@ _LISTED_ITEMS = select(
     _INSTANCES.c.row_version,
     _INSTANCES.c.subject,
 ).select_from(_WORK_ITEMS.join(_INSTANCES, _WORK_ITEMS.c.instance_id == _INSTANCES.c.id))
+#: the admin's order of every task: overdue first, then by due time (the nearest first),
+#: then those without one; oldest first within each
+_URGENCY = (
+    case((_WORK_ITEMS.c.overdue, 0), else_=1),
+    case((_WORK_ITEMS.c.due_at.is_(None), 1), else_=0),
+    func.coalesce(_WORK_ITEMS.c.due_at, ""),
+    _WORK_ITEMS.c.created_at,
+    _WORK_ITEMS.c.task_id,
+)
 
 
 def _newest_about_task(kind: str) -> Select[Any]:
@@ -816,20 +829,20 @@ class Repository:
         return int(self.connection.execute(query, who.parameters(None, cap)).scalar_one())
 
     def open_work_items(
-        self, after: tuple[str, str] | None, limit: int, role: str | None = None
+        self, after: UrgencyKey | None, limit: int, role: str | None = None
     ) -> list[tuple[WorkItemRow, str, int, str | None]]:
-        """Return a page of all work items, oldest first, with process id, version and subject.
+        """Return a page of all work items, most urgent first, with process, version, subject.
 
-        With ``role``, those for that group: as their first group or a further one.
+        Overdue ones come first, then those due soonest, then those with no due
+        time; oldest first among equals (see ``_URGENCY``).  With ``role``, those
+        for that group: as their first group or a further one.
         """
         query = _LISTED_ITEMS
         if role:
             query = query.where(_of_group(role, self.further_groups([role])))
         if after is not None:
-            query = query.where(
-                tuple_(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id) > tuple_(*after)
-            )
-        query = query.order_by(_WORK_ITEMS.c.created_at, _WORK_ITEMS.c.task_id).limit(limit)
+            query = query.where(tuple_(*_URGENCY) > tuple_(*after))
+        query = query.order_by(*_URGENCY).limit(limit)
         return [
             (WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1])
             for r in self.connection.execute(query)
