@@ -320,6 +320,7 @@ ROUTES: dict[str, tuple[str, list[tuple[str, dict[str, Any]]]]] = {
     "document_draft": ("document_approval", []),
     "document_review": ("document_approval", [("zhangsan", _DRAFT)]),
     "office_review": ("document_approval", [("zhangsan", _DRAFT), _ISSUE[0]]),
+    "document_sign_off": ("document_approval", [("zhangsan", _DRAFT), *_ISSUE[:2]]),
     "confidentiality_review": ("document_approval", [("zhangsan", _DRAFT), *_ISSUE]),
     "referral_answer": (
         "document_approval",
@@ -442,6 +443,7 @@ def baseline(form: str, case: dict[str, Any]) -> dict[str, list[str]]:
         "document_draft": {**_DRAFT, "government_draft": "y"},
         "document_review": _REVIEW,
         "office_review": {**_REVIEW, "number_prefix": "威政办发"},
+        "document_sign_off": _REVIEW,
         "confidentiality_review": {
             "review_conclusion": "disclose_redacted" if findings else "disclose",
             **redacted,

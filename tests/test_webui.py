@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine import Engine
+from engine.disclosure.forms import FORMS
+from engine.disclosure.requests.forms import FORMS as REQUEST_FORMS
 from engine.store import schema
 from webui import create_app, get_engine
 from webui.cli import BUNDLED_WORKFLOWS
@@ -318,3 +321,50 @@ def test_each_user_starts_from_a_page_with_his_work(client: FlaskClient) -> None
         assert f'class="brand" href="{home}"' in page  # the name of the site leads back there
         assert browser.client.get("/login").headers["Location"] == home  # signed in already
         assert "待办" in page  # and the inbox stays one click away
+
+
+def test_each_review_step_names_the_opinion_after_itself(client: FlaskClient) -> None:
+    # The leader signs (签发): his opinion is a 签发意见, not a reviewer's 审核意见.
+    engine = get_engine(client.application)
+    instance = engine.start("document_approval", "zhangsan")
+    draft = {
+        "title": "关于做好年度统计工作的通知",
+        "doc_type": "general",
+        "body": "现就有关事项通知如下。",
+    }
+    (task,) = instance.ready_tasks
+    instance = engine.complete_task(task.task_id, "zhangsan", {**draft, "attribute": "proactive"})
+    labels = {}
+    for user, extra in (("lisi", {}), ("wangwu", {"number_prefix": "威政办发"}), ("zhaoliu", {})):
+        (task,) = instance.ready_tasks
+        page = Browser(client.application.test_client()).login(user).get(f"/tasks/{task.task_id}")
+        labels[task.element_id] = (
+            re.search(r'<label for="f-decision">([^<]*)', page).group(1).strip()
+        )
+        data = {"decision": "approve", "attribute": "proactive", **extra}
+        instance = engine.complete_task(task.task_id, user, data)
+    assert labels == {
+        "dept_review": "审核意见",
+        "office_review": "审核意见",
+        "sign_off": "签发意见",
+    }
+    assert engine.queries.get_instance(instance.id).data["issued"]["number"].startswith("威政办发")
+
+
+def test_every_bundled_step_with_a_decision_calls_it_after_the_step() -> None:
+    # Labels belong to each step's form (named in the BPMN), not to a page's special case.
+    forms = {**FORMS, **REQUEST_FORMS}
+    bpmn = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+    named = {}
+    for path in sorted(BUNDLED_WORKFLOWS.glob("*.bpmn")):
+        for task in ElementTree.parse(path).iter(f"{bpmn}userTask"):
+            form = next((p.get("value") for p in task.iter() if p.get("name") == "form"), None)
+            if form in forms and "decision" in forms[form]().fields:
+                named[task.get("name")] = forms[form]().fields["decision"].metadata["label"]
+    assert named == {
+        "处室审核": "审核意见",
+        "办公室审核（公开属性）": "审核意见",
+        "签发": "签发意见",
+        "签发答复": "签发意见",
+        "审核": "审核意见",
+    }

@@ -166,6 +166,12 @@ class DocumentReviewForm(ReviewDecisionForm):
             raise ValidationError(errors)
 
 
+class DocumentSignOffForm(DocumentReviewForm):
+    """The leader's sign-off (签发): he signs or sends back, and may change the attribute too."""
+
+    decision = choice("签发意见", "Decision", DECISIONS, opinion=True)
+
+
 class OfficeReviewForm(DocumentReviewForm):
     """The office's review: checks the attribute and sets the number prefix (文号前缀)."""
 
@@ -361,6 +367,7 @@ FORMS: dict[str, type[FormSchema]] = {
     "review_decision": ReviewDecisionForm,
     "document_draft": DocumentDraftForm,
     "document_review": DocumentReviewForm,
+    "document_sign_off": DocumentSignOffForm,
     "office_review": OfficeReviewForm,
     "confidentiality_review": ConfidentialityReviewForm,
     "referral_answer": ReferralAnswerForm,

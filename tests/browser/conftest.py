@@ -41,10 +41,11 @@ USERS = {
     "qian": ("钱一", "admin"),
 }
 #: the review chain up to sign-off: (user, task name, extra fields by label)
+#: who reviews, the step's name, what its decision is called, and what else he fills in
 REVIEW_CHAIN = [
-    ("li", "处室审核", {}),
-    ("wang", "办公室审核（公开属性）", {"文号前缀": "威政办发"}),
-    ("zhao", "签发", {}),
+    ("li", "处室审核", "审核意见", {}),
+    ("wang", "办公室审核（公开属性）", "审核意见", {"文号前缀": "威政办发"}),
+    ("zhao", "签发", "签发意见", {}),
 ]
 
 
@@ -149,12 +150,12 @@ def approve_up_to_issue(
     sign_in: Callable[[str], Any], check: Callable[[Any], None] | None = None
 ) -> None:
     """Approve the newest draft as department head, office and leader, through the pages."""
-    for username, task_name, extra in REVIEW_CHAIN:
+    for username, task_name, decision, extra in REVIEW_CHAIN:
         page = sign_in(username)
         open_first_task(page, task_name)
         if check is not None:
             check(page)
-        page.get_by_label("审核意见").select_option("approve")
+        page.get_by_label(decision).select_option("approve")
         for label, value in extra.items():
             page.get_by_label(label).fill(value)
         submit(page)

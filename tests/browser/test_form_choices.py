@@ -82,7 +82,7 @@ CASES = {
         fill={"number_prefix": ""},  # stays blank, not back to 威政办发
     ),
     "sign_off": Case(
-        "document_review",
+        "document_sign_off",
         "zhao",
         TO_ISSUE[:3],
         {"decision": "", "attribute": "on_request", "withheld_basis": ""},
