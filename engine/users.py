@@ -224,6 +224,15 @@ class DepartmentView:
     members: int
 
 
+@dataclass(frozen=True)
+class DepartmentAdded:
+    """A department the admin put on the list: a new one, or a retired one open again."""
+
+    name: str
+    #: it was on the list before, retired (撤销), and is restored (恢复)
+    restored: bool = False
+
+
 def _problem(field: str, problem: Problem | None) -> None:
     if problem is not None:
         raise InvalidInputError("user.bad_field", field=field, problem=problem)
@@ -446,8 +455,12 @@ class UserDirectory:
         views = [DepartmentView(name, bool(active), members.get(name, 0)) for name, active in rows]
         return sorted(views, key=lambda d: (not d.active, d.name))
 
-    def add_department(self, admin: str, name: str) -> str:
-        """Add a department to the list, or open a retired one again (admins only)."""
+    def add_department(self, admin: str, name: str) -> DepartmentAdded:
+        """Add a department to the list, or open a retired one again (admins only).
+
+        The result says which it was: the admin is told that a department was
+        restored (恢复), with its members, not that a new one was added.
+        """
         name = department_name(name)
         _, now = self._now()
         with self._store.write() as repo:
@@ -464,7 +477,7 @@ class UserDirectory:
                 conn, {"name": name, "active": True, "created_at": now, "created_by": admin}
             ):
                 raise InvalidInputError("department.exists", department=name)
-        return name
+        return DepartmentAdded(name, restored=found is not None)
 
     def retire_department(self, admin: str, name: str) -> str:
         """Take a department off the list: no one joins it any more (admins only).

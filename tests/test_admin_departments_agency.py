@@ -23,7 +23,7 @@ from engine.disclosure.letter import AgencyProfile
 from engine.disclosure.models import AgencyRecord
 from engine.store import schema
 from engine.store.models import User, table_of
-from engine.users import DepartmentView
+from engine.users import DepartmentAdded, DepartmentView
 from webui import get_engine
 from webui.cli import main
 
@@ -80,7 +80,7 @@ def test_the_list_fills_itself_from_the_users_until_an_admin_keeps_it(
     engine.users.add("li", ["dept_head"], department="综合处")
     assert engine.users.departments() == sorted(["办公室", "综合处"])
 
-    assert engine.users.add_department(admin, " 法规处 ") == "法规处"
+    assert engine.users.add_department(admin, " 法规处 ") == DepartmentAdded("法规处")
     assert engine.users.departments() == sorted(["办公室", "法规处", "综合处"])
     # Now the list is the admin's: a department not on it is refused, and no user is made.
     with pytest.raises(InvalidInputError) as refused:
@@ -119,7 +119,8 @@ def test_a_retired_department_takes_no_one_new_and_can_be_restored(
         engine.users.retire_department(admin, "综合处")
     assert _code(again) == "department.not_found"
 
-    engine.users.add_department(admin, "综合处")
+    # Restored, not added: the admin is told which it was.
+    assert engine.users.add_department(admin, "综合处") == DepartmentAdded("综合处", restored=True)
     assert engine.users.departments() == sorted(["法规处", "综合处"])
     assert engine.users.add("li", ["dept_head"], department="综合处").department == "综合处"
 
@@ -323,6 +324,30 @@ def test_the_admin_lists_adds_and_retires_departments(app: Flask) -> None:
 
     with pytest.raises(InvalidInputError):
         engine.users.add("zhao", ["drafter"], department="保密办")
+
+
+def test_restoring_a_retired_department_says_it_was_restored(app: Flask) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    admin.get("/admin/departments")
+    admin.post("/admin/departments/retire", {"name": "办公室"})
+    row = _row(admin.get("/admin/departments"), "办公室")
+    # the row's 恢复 button posts the name where the list takes it
+    action = re.search(r'<form method="post" action="([^"]+)"', row).group(1)
+    assert re.search(r'<input type="hidden" name="name" value="办公室">', row)
+    assert admin.post(action, {"name": "办公室"}) == "/admin/departments"
+    html = admin.get("/admin/departments")
+    assert "已恢复处室“办公室”：可以再为其分配新用户。" in html and "已添加" not in html
+    assert "在用" in _row(html, "办公室") and "<td>2</td>" in _row(html, "办公室")
+    # a retired name typed into 添加处室 restores it too, and says so
+    admin.post("/admin/departments/retire", {"name": "办公室"})
+    admin.get("/admin/departments")
+    admin.post("/admin/departments", {"name": "办公室"})
+    assert "已恢复处室“办公室”" in admin.get("/admin/departments")
+    admin.post("/language", {"lang": "en", "next": "/"})
+    admin.post("/admin/departments/retire", {"name": "办公室"})
+    admin.get("/admin/departments")
+    admin.post("/admin/departments", {"name": "办公室"})
+    assert "Department 办公室 restored" in admin.get("/admin/departments")
 
 
 def test_an_unknown_department_is_refused_on_the_command_line(app: Flask) -> None:

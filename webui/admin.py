@@ -106,7 +106,7 @@ def calendar() -> ResponseReturnValue:
 @bp.route("/departments", methods=["GET", "POST"])
 @admin_required
 def departments() -> ResponseReturnValue:
-    """List the departments with how many users each has; add one."""
+    """List the departments with how many users each has; add one, or restore a retired one."""
     engine = _engine()
     error = None
     name = request.form.get("name", "")
@@ -116,7 +116,10 @@ def departments() -> ResponseReturnValue:
         except InvalidInputError as exc:
             error = error_message(exc)
         else:
-            flash(_("已添加处室“%(name)s”。", name=added))
+            if added.restored:
+                flash(_("已恢复处室“%(name)s”：可以再为其分配新用户。", name=added.name))
+            else:
+                flash(_("已添加处室“%(name)s”。", name=added.name))
             return redirect(url_for("admin.departments"))
     listed = engine.users.department_list()
     page = render_template("admin_departments.html", departments=listed, error=error, name=name)
