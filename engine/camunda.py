@@ -6,7 +6,10 @@ SpiffWorkflow dialect the engine runs, so that the same checks, specs,
 stored states and replays serve both dialects:
 
 - ``camunda:candidateGroups`` (one group or several, comma-separated) names
-  the groups of a user task outside every lane: a member of any may take it;
+  the groups of a user task, in a lane or not (the task's own words are more
+  particular than the lane it is drawn in, and Camunda's lanes assign
+  nothing): a member of any may take it; a task with a ``camunda:assignee``
+  and no candidate groups is his, whatever lane it is drawn in;
   ``camunda:assignee="${initiator}"`` (the variable the
   start event's ``camunda:initiator`` names), or Activiti's and Flowable's
   ``$INITIATOR``, gives the task to whoever
@@ -59,7 +62,7 @@ from marshmallow import ValidationError, validate
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from . import jsonforms
-from .access import USERNAME
+from .access import ANYONE, USERNAME
 from .errors import DefinitionProblem, Problem
 from .extensions import BPMN, DUE_PROPERTY, FORM_PROPERTY, ONLY_PROPERTY, SPIFF, USERS_PROPERTY
 from .forms import FormSchema
@@ -694,7 +697,11 @@ class _Rewrite:
                 self.problem(task, f"camunda:{name} is not supported: {why}")
         assignee = task.attrib.pop(_c("assignee"), None)
         candidates = task.attrib.pop(_c("candidateUsers"), None)
-        if assignee is not None:  # the task's one user: candidates do not matter then
+        if assignee is not None:
+            if task.get(_c("candidateGroups")) is None:
+                # The assignee's task whatever lane it is drawn in (Camunda's lanes assign
+                # nothing); with no assignee at run time, anyone's, as in Camunda's task list.
+                task.set(_c("candidateGroups"), ANYONE)
             self._assignee(task, assignee.strip(), initiators)
         elif candidates is not None:
             self._users(task, "candidateUsers", candidates.strip())

@@ -504,7 +504,9 @@ class _Checker:
         task_id = task.get("id")
         properties = _properties(task)
         lane = self._lane(task, lane_of)
-        groups = (lane,) if lane else camunda.candidate_groups(task) or (self.rules.default_group,)
+        # A task's own candidate groups (or assignee) are more particular than its lane.
+        drawn_in = (lane,) if lane else (self.rules.default_group,)
+        groups = camunda.candidate_groups(task) or drawn_in
         role = groups[0]
         schema_file = properties.get(jsonforms.FORM_FILE_PROPERTY)
         named = jsonforms.PREFIX + schema_file if schema_file else ""

@@ -420,7 +420,8 @@ def test_candidate_groups_are_checked_like_lanes_with_strict_groups() -> None:
     }
 
 
-def test_a_lane_wins_over_candidate_groups_and_properties_carry_over() -> None:
+def test_candidate_groups_win_over_a_lane_and_properties_carry_over() -> None:
+    """Camunda's lanes assign nothing: a task's own candidate groups say whose it is."""
     text = with_(
         LEAVE,
         '<bpmn:process id="camunda_leave"',
@@ -447,7 +448,29 @@ def test_a_lane_wins_over_candidate_groups_and_properties_carry_over() -> None:
     compiled = compile_definition({"leave.bpmn": text})
     rules = compiled.user_task("camunda_leave", "approve")
     assert rules is not None
-    assert (rules.role, rules.labels) == ("boss", (("zh", "批准"),))
+    assert (rules.role, rules.labels) == ("manager", (("zh", "批准"),))
+    # A task in the lane with no candidate groups of its own is the lane's.
+    text = with_(text, 'camunda:candidateGroups="manager">', ">")
+    rules = compile_definition({"leave.bpmn": text}).user_task("camunda_leave", "approve")
+    assert rules is not None and rules.role == "boss"
+
+
+def test_an_assigned_task_in_a_lane_is_the_assignees(core: WorkflowEngine) -> None:
+    """Camunda Modeler draws lanes with ids of its own (Lane_0x8k2): they name no group."""
+    lane = (
+        '<bpmn:laneSet id="ls"><bpmn:lane id="Lane_0x8k2t1" name="Boss">'
+        "<bpmn:flowNodeRef>approve</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>"
+    )
+    text = with_(LEAVE, '<bpmn:startEvent id="start"', f'{lane}<bpmn:startEvent id="start"')
+    text = with_(text, APPROVE, 'id="approve" name="Approve the leave" camunda:assignee="${boss}"')
+    core.users.add("ben", ["clerk"])
+    core.users.add("mona", ["manager"])
+    core.deploy_files({"leave_request.bpmn": text})
+    core.start("camunda_leave", "emma", {"boss": "ben"})
+    do(core, "emma", "submit", {"days": 10, "reason": "holiday"})
+    assert core.queries.list_tasks("mona") == []
+    (task,) = core.queries.list_tasks("ben")
+    assert core.complete_task(task.task_id, "ben", {"approved": True}).status == "completed"
 
 
 def test_a_spiffworkflow_file_is_not_touched() -> None:
