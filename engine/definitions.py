@@ -220,13 +220,25 @@ class DeployRules:
     default_group: str = ANYONE
 
 
+#: a lane id a modeler made up: bpmn-js's (Camunda Modeler's, spiff-arena's) Lane_ and a
+#: random or counted suffix, a UUID (Signavio's and Flowable's sid-…, jBPM's _…)
+_MADE_UP_ID = re.compile(
+    r"Lane_[0-9a-z]{1,8}|(?:sid-|_)?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-"
+    r"[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+)
+
+
 class _Checker:
     """Collects problems of one file beyond what SpiffWorkflow itself checks."""
 
-    def __init__(self, file: str, root: Any, rules: DeployRules) -> None:
+    def __init__(
+        self, file: str, root: Any, rules: DeployRules, camunda_file: bool = False
+    ) -> None:
         self.file = file
         self.root = root
         self.rules = rules
+        #: drawn for Camunda, Activiti or Flowable, whose lanes assign nothing
+        self.camunda_file = camunda_file
         self.services = set(rules.services)
         self.problems: list[DefinitionProblem] = []
         self.user_tasks: list[UserTaskRules] = []
@@ -273,11 +285,14 @@ class _Checker:
         lane_of: dict[str, str] = {}
         for lane in process.iterfind(".//bpmn:lane", NS):
             lane_id = lane.get("id")
+            group = self._lane_group(lane)
+            if group is None:
+                continue  # drawing: its tasks are as outside every lane
             leaf = lane.find("bpmn:childLaneSet", NS) is None
-            if leaf and self.rules.strict_groups and not self.rules.knows_group(lane_id):
+            if leaf and self.rules.strict_groups and not self.rules.knows_group(group):
                 self.problem(lane_id, "lane names no known group (deployed with strict groups)")
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
-                lane_of[(ref.text or "").strip()] = lane_id
+                lane_of[(ref.text or "").strip()] = group
         task_ids = {el.get("id") for el in process.iter() if el.get("id")}
         starts = process.findall("bpmn:startEvent", NS)
         self.start_events[process_id] = tuple(start.get("id") for start in starts)
@@ -497,6 +512,23 @@ class _Checker:
                 return lane_of[node.get("id")]
             node = node.getparent()
         return None
+
+    def _lane_group(self, lane: Any) -> str | None:
+        """Return the group a lane names, or None for a lane that is only drawn.
+
+        A lane names a group by its id, as gongkai's own files do.  An id a
+        modeler made up (Camunda Modeler's ``Lane_0x8k2t1``, Signavio's and
+        Flowable's ``sid-…`` UUIDs) names none: then, in a file drawn for
+        SpiffWorkflow or no engine, the lane's name does, as spiff-arena reads
+        lanes; in one drawn for Camunda, Activiti or Flowable, whose lanes
+        assign nothing, the lane is drawing.
+        """
+        lane_id = lane.get("id") or ""
+        if not _MADE_UP_ID.fullmatch(lane_id):
+            return lane_id
+        if self.camunda_file:
+            return None
+        return " ".join((lane.get("name") or "").split()) or None
 
     def _check_user_task(
         self, process_id: str, task: Any, lane_of: dict[str, str], task_ids: set[str]
@@ -793,7 +825,8 @@ def compile_definition(
         _keep_executable(root)
         _local_references(root)
         file_rules = known
-        if camunda.is_camunda(root):
+        drawn_for_camunda = camunda.is_camunda(root)
+        if drawn_for_camunda:
             # Camunda Modeler's dialect: rewritten into SpiffWorkflow's (engine/camunda.py)
             dialect = camunda.translate(
                 root, name, known.services, known.knows_group, known.strict_groups, decisions
@@ -815,7 +848,7 @@ def compile_definition(
         if not camunda.declares(root, SPIFF):
             problems.extend(_drawn_data(root, name))
         roots.append((name, root))
-        checker = _Checker(name, root, file_rules)
+        checker = _Checker(name, root, file_rules, camunda_file=drawn_for_camunda)
         checker.check()
         problems.extend(checker.problems)
         for task_rules in checker.user_tasks:

@@ -12,6 +12,7 @@ import itertools
 import pytest
 
 from engine import DeploymentError
+from engine.access import ANYONE
 from engine.definitions import compile_definition
 from engine.extensions import SPIFF
 
@@ -526,3 +527,39 @@ def test_what_another_engine_would_do_and_this_one_cannot_is_refused(
 ) -> None:
     (problem,) = refused({"other.bpmn": document(body, namespaces)})
     assert problem.startswith(f"other.bpmn: element '{element}': {words}")
+
+
+LANES = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" {ns}
+  id="d" targetNamespace="http://example.org/lanes">
+  <bpmn:process id="lanes" isExecutable="true">
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="{lane_id}" {lane_name}><bpmn:flowNodeRef>check</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="check" />
+    <bpmn:userTask id="check" name="Check" />
+    <bpmn:sequenceFlow id="f2" sourceRef="check" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+CAMUNDA_NS = 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'
+
+
+@pytest.mark.parametrize(
+    ("ns", "lane_id", "lane_name", "role"),
+    [
+        ("", "clerk", 'name="办事员"', "clerk"),  # gongkai's own: the id names the group
+        ("", "Lane_0x8k2t1", 'name="Finance Team"', "Finance Team"),  # as spiff-arena reads it
+        ("", "sid-6A1B0C2D-3E4F-4A5B-8C6D-7E8F9A0B1C2D", "", ANYONE),  # a made-up id, no name
+        (CAMUNDA_NS, "Lane_0x8k2t1", 'name="Finance Team"', ANYONE),  # Camunda's lanes: drawing
+        (CAMUNDA_NS, "clerk", 'name="办事员"', "clerk"),
+    ],
+)
+def test_a_lane_names_its_group_by_its_id_unless_a_modeler_made_the_id_up(
+    ns: str, lane_id: str, lane_name: str, role: str
+) -> None:
+    text = LANES.format(ns=ns, lane_id=lane_id, lane_name=lane_name)
+    rules = compile_definition({"lanes.bpmn": text}).user_task("lanes", "check")
+    assert rules is not None and rules.role == role

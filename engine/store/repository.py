@@ -945,7 +945,8 @@ class Repository:
 
     def department(self, username: str) -> str | None:
         """Return the department a user works in, if any."""
-        return self._run(_DEPARTMENT, {"username": username}).scalar()
+        department: str | None = self._run(_DEPARTMENT, {"username": username}).scalar()
+        return department
 
     def starters_department(self, instance_id: int) -> str | None:
         """Return the department whoever started the instance was in when he started it."""
