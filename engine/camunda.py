@@ -64,7 +64,15 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from . import jsonforms
 from .access import ANYONE, USERNAME
 from .errors import DefinitionProblem, Problem
-from .extensions import BPMN, DUE_PROPERTY, FORM_PROPERTY, ONLY_PROPERTY, SPIFF, USERS_PROPERTY
+from .extensions import (
+    BPMN,
+    DUE_PROPERTY,
+    FORM_PROPERTY,
+    GROUPS_PROPERTY,
+    ONLY_PROPERTY,
+    SPIFF,
+    USERS_PROPERTY,
+)
 from .forms import FormSchema
 from .juel import (
     IDENTIFIER,
@@ -632,6 +640,11 @@ class _Rewrite:
         unknown = [g for g in groups if not self.knows_group(g)]
         if not groups:
             self.problem(element, f"camunda:{name} names no group ({what})")
+        elif ("${" in value or "#{" in value) and name == "candidateGroups":
+            # Worked out from the data when the task becomes ready (the invoice's approvers).
+            translated = self._juel(element, f"camunda:{name}", value.strip())
+            if translated is not None:
+                _add_property(element, GROUPS_PROPERTY, translated.python)
         elif "${" in value or "#{" in value:
             self.problem(element, f"camunda:{name} must name groups, not an expression")
         elif self.strict_groups and unknown:

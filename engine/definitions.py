@@ -33,6 +33,7 @@ from .extensions import (
     DUE_PROPERTY,
     EXCLUDE_PROPERTY,
     FORM_PROPERTY,
+    GROUPS_PROPERTY,
     NS,
     ONLY_PROPERTY,
     RESUMES_PROPERTY,
@@ -66,6 +67,9 @@ class UserTaskRules:
     #: every group a member of which may take the task, ``role`` first: the lane's, or
     #: those ``camunda:candidateGroups`` names (several, comma-separated), or the default
     groups: tuple[str, ...] = ()
+    #: an expression naming the task's groups when it becomes ready (``candidateGroups``);
+    #: those above stand when it names none
+    groups_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -559,10 +563,12 @@ class _Checker:
         due = properties.get(DUE_PROPERTY) or None
         department = properties.get(DEPARTMENT_PROPERTY) or None
         only_users = properties.get(USERS_PROPERTY) or None
+        groups_from = properties.get(GROUPS_PROPERTY) or None
         for name, source in (
             (DUE_PROPERTY, due),
             (DEPARTMENT_PROPERTY, department),
             (USERS_PROPERTY, only_users),
+            (GROUPS_PROPERTY, groups_from),
         ):
             if source is not None:
                 try:
@@ -587,6 +593,7 @@ class _Checker:
                     properties.get(DRAFTING_PROPERTY, "").strip().lower() == "true",
                     only_users,
                     groups,
+                    groups_from,
                 )
             )
 

@@ -20,6 +20,11 @@ ONLY_PROPERTY = "onlyActorsOf"
 #: them) who alone may take the task: a named approver (Camunda's assignee, candidateUsers).
 #: Nobody named (None, empty) leaves the task to its group.
 USERS_PROPERTY = "onlyUsers"
+#: extension property: an expression over task data giving the group (or a list of groups,
+#: or a text of them comma-separated) a member of which may take the task, worked out when
+#: it becomes ready (Camunda's ``candidateGroups="${approverGroups}"``).  None named (None,
+#: empty) leaves the task to its lane's group, or to the default.
+GROUPS_PROPERTY = "candidateGroups"
 #: extension property: an expression over task data giving the task's due time (ISO 8601).
 DUE_PROPERTY = "dueAt"
 #: extension property: an expression over task data naming the department whose members

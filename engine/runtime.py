@@ -8,6 +8,7 @@ commits, or rolls everything back on any error.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -1136,13 +1137,14 @@ class WorkflowEngine:
             if (named := self._only_users(task, rules)) is not None:
                 allowed = named if allowed is None else sorted(set(named) & set(allowed))
             due_at, due_provisional = self._due_at(task, rules)
+            role, groups = self._task_groups(task, rules)
             new_items.append(
                 WorkItemRow(
                     task_id=tid,
                     instance_id=instance.id,
                     element_id=rules.element_id,
                     name=rules.name,
-                    role=rules.role,
+                    role=role,
                     form=rules.form,
                     excluded_users=sorted(excluded),
                     claimed_by=None,
@@ -1153,7 +1155,7 @@ class WorkflowEngine:
                     due_provisional=due_provisional,
                     department=self._department(task, rules),
                     returned=returned,
-                    groups=_groups_of(rules),
+                    groups=groups,
                 )
             )
         for timer in unmatched:
@@ -1275,6 +1277,29 @@ class WorkflowEngine:
             raise _unfit(rules, "only_users", detail)
         return sorted(set(names))
 
+    def _task_groups(self, task: Task, rules: UserTaskRules) -> tuple[str, list[str] | None]:
+        """Return the group a task is for and, when there are several, all of them.
+
+        ``groups_from`` names them from the task's data (a name, a list, or a
+        text of names comma-separated); naming none leaves the task's own.
+        """
+        if rules.groups_from is None:
+            return rules.role, _groups_of(rules)
+        value = self._task_value(task, rules.groups_from)
+        names = value.split(",") if isinstance(value, str) else value
+        if value is None or not isinstance(names, list | tuple):
+            names = [] if value is None else None
+        if names is None or not all(isinstance(n, str) for n in names):
+            detail = f"'{rules.groups_from}' does not name groups: {value!r}"
+            raise _unfit(rules, "groups", detail)
+        found = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+        if not found:
+            return rules.role, _groups_of(rules)  # nobody's group named: the task's own
+        if not all(_GROUP.fullmatch(n) for n in found):
+            detail = f"'{rules.groups_from}' does not name groups: {value!r}"
+            raise _unfit(rules, "groups", detail)
+        return found[0], found if len(found) > 1 else None
+
     def _due_at(self, task: Task, rules: UserTaskRules) -> tuple[str | None, bool]:
         """Evaluate a user task's ``dueAt`` into (the stored time, whether it is provisional).
 
@@ -1294,6 +1319,11 @@ class WorkflowEngine:
             return iso(datetime.fromisoformat(str(value))), provisional
         except ValueError:
             raise _unfit(rules, "due_time", f"'{rules.due_at}' is not a time: {value!r}") from None
+
+
+#: a group's name, as the data may give it: printable, no commas, at most 32 characters
+#: (a work item's ``role``)
+_GROUP = re.compile(r"[^\s,\x00-\x1f\x7f](?:[^,\x00-\x1f\x7f]{0,30}[^\s,\x00-\x1f\x7f])?")
 
 
 def _groups_of(rules: UserTaskRules) -> list[str] | None:

@@ -608,3 +608,42 @@ def test_the_translation_deploys_through_the_sandbox_checks(tmp_path: Path) -> N
     text = with_(LEAVE, "${approved}", "${open}")
     ((element, message),) = refusals(text)
     assert element == "f_yes" and "open" in message
+
+
+@pytest.mark.parametrize(
+    ("approvers", "who"),
+    [
+        (["accounting", "controller"], ["anna", "carl"]),
+        ("controller", ["carl"]),
+        ("accounting, controller", ["anna", "carl"]),
+        (None, ["anna", "carl", "emma", "mark"]),  # no group named: anyone's, as in Camunda
+    ],
+)
+def test_candidate_groups_from_the_data_are_worked_out_when_the_task_is_ready(
+    core: WorkflowEngine, approvers: Any, who: list[str]
+) -> None:
+    """Camunda's invoice gives its approval to the groups a decision found: ${approverGroups}."""
+    given = 'id="approve" name="Approve the leave" camunda:candidateGroups="${approverGroups}"'
+    core.deploy_files({"leave_request.bpmn": with_(LEAVE, APPROVE, given)})
+    core.start("camunda_leave", "emma", {"approverGroups": approvers})
+    do(core, "emma", "submit", {"days": 10, "reason": "holiday"})
+    may = [u for u in ("anna", "carl", "emma", "mark") if core.queries.list_tasks(u)]
+    assert may == who
+    (task,) = core.queries.list_tasks(who[-1])
+    if "mark" not in who:
+        with pytest.raises(PermissionDeniedError):
+            core.complete_task(task.task_id, "mark", {"approved": True})
+    assert core.complete_task(task.task_id, who[-1], {"approved": True}).status == "completed"
+
+
+@pytest.mark.parametrize("approvers", [42, ["accounting", 7], "x" * 40])
+def test_candidate_groups_from_the_data_that_name_no_group_stop_the_step(
+    core: WorkflowEngine, approvers: Any
+) -> None:
+    given = 'id="approve" name="Approve the leave" camunda:candidateGroups="${approverGroups}"'
+    core.deploy_files({"leave_request.bpmn": with_(LEAVE, APPROVE, given)})
+    core.start("camunda_leave", "emma", {"approverGroups": approvers})
+    with pytest.raises(ScriptError) as failed:
+        do(core, "emma", "submit", {"days": 10, "reason": "holiday"})
+    assert failed.value.element_id == "approve"
+    assert "does not name groups" in str(failed.value.params["detail"])
