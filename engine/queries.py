@@ -29,6 +29,7 @@ from .definitions import labels, named_labels
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .extensions import NS
 from .forms import INITIAL
+from .instructions import task_instructions
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
 from .store.models import Attachment, Participant, ProcessInstance, User, UserRole, WorkItem
@@ -481,6 +482,7 @@ class Queries:
             shared and not drafting,
             names,
             tuple(event_view(e) for e in recent),
+            task_instructions(task),
         )
 
     def draft_form(self, process_id: str, username: str) -> DraftFormView:

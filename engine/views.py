@@ -160,6 +160,8 @@ class TaskFormView:
     names: dict[str, str] = field(default_factory=dict)
     #: the newest tasks completed and sent back on the instance, oldest first (a few)
     recent: tuple[EventView, ...] = ()
+    #: what the BPMN tells whoever does the task, filled in from its data (``instructions``)
+    instructions: str | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from engine import (
 )
 from engine.clock import ManualClock
 from engine.definitions import compile_definition
+from engine.instructions import MAX_STEPS, fill_in
 from engine.views import InstanceView
 from webui.cli import main
 
@@ -90,6 +91,43 @@ def test_a_manual_task_is_a_confirmation_for_its_lane(core: WorkflowEngine) -> N
     assert (task.element_id, task.role, task.form) == ("check_paper", "clerk", "confirm")
     assert core.queries.list_tasks("rita") == []
     assert do(core, "clara", "check_paper", {"comment": "核对无误"}).status == "completed"
+
+
+def test_a_task_shows_its_instructions_filled_in_from_its_data(core: WorkflowEngine) -> None:
+    """spiff-arena's instructionsForEndUser, and its lane named by its name (Lane_0k3x9qa)."""
+    core.deploy_files(files("task_instructions.bpmn"))
+    start = {"applicant": {"name": "王小明"}, "pages": 3, "urgent": True, "files": ["申请表"]}
+    instance = core.start("task_instructions", "clara", start)
+    (task,) = instance.ready_tasks
+    assert task.role == "clerk"
+    form = core.queries.task_form(task.task_id, "clara")
+    assert form.instructions == "## 核对 王小明 的纸质材料\n共 3 页，加急；第一份：申请表。"
+    assert do(core, "clara", "check_paper", {"comment": "核对无误"}).status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("template", "shown"),
+    [
+        ("{{ a.b[1] }}|{{ a['c'] }}|{{ n | int }}", "2|x|5"),
+        ("{{ nothing.here }}{{ a.b[9] }}{{ 1 + 1 }}{{ a.__class__ }}", ""),
+        ("{% for i in range(10**9) %}{{ i }}{% endfor %}done", "done"),
+        ("{{ a }}", '{"b": [1, 2], "c": "x"}'),
+        ("{% if n %}yes{% else %}no{% endif %}/{% if not m %}none{% endif %}", "yes/none"),
+        ("{% if m %}1{% elif a.c %}2{% else %}3{% endif %}", "2"),
+        # a comparison is not read: it does not hold
+        ("{% for x in a.b %}[{{ x }}{% if x == 2 %}!{% endif %}]{% endfor %}", "[1][2]"),
+        ("{% if zero %}x{% endif %}{% if empty %}y{% endif %}{% if n %}{{ n }}", "5"),
+    ],
+)
+def test_instructions_name_data_and_run_nothing(template: str, shown: str) -> None:
+    data = {"a": {"b": [1, 2], "c": "x"}, "n": 5, "zero": 0, "empty": []}
+    assert fill_in(template, data) == shown
+
+
+def test_instructions_stop_where_nested_loops_would_go_on() -> None:
+    template = "{% for a in xs %}{% for b in xs %}{% for c in xs %}{% for d in xs %}."
+    done = fill_in(template + "{% endfor %}" * 4, {"xs": list(range(100))})
+    assert set(done) <= {"."} and 0 < len(done) <= MAX_STEPS
 
 
 def test_a_plain_task_passes_straight_through(core: WorkflowEngine) -> None:

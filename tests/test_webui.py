@@ -17,7 +17,7 @@ from webui.cli import BUNDLED_WORKFLOWS
 from webui.demo import seed
 from webui.messages import describe
 
-from .conftest import AUDITOR
+from .conftest import AUDITOR, TEST_BPMN
 from .web import CSRF, Browser, task_id_of, task_link
 
 
@@ -368,3 +368,15 @@ def test_every_bundled_step_with_a_decision_calls_it_after_the_step() -> None:
         "签发答复": "签发意见",
         "审核": "审核意见",
     }
+
+
+def test_a_task_page_shows_the_bpmns_instructions_filled_in(client: FlaskClient) -> None:
+    """A spiff-arena file's instructionsForEndUser read on the task page, as text."""
+    engine = get_engine(client.application)
+    text = (TEST_BPMN / "elements" / "task_instructions.bpmn").read_text(encoding="utf-8")
+    engine.deploy_files({"task_instructions.bpmn": text.replace('name="clerk"', 'name="drafter"')})
+    start = {"applicant": {"name": "<b>王小明</b>"}, "pages": 3, "urgent": False, "files": []}
+    (task,) = engine.start("task_instructions", "zhangsan", start).ready_tasks
+    page = Browser(client).login("zhangsan").get(f"/tasks/{task.task_id}")
+    assert "办理说明" in page
+    assert "## 核对 &lt;b&gt;王小明&lt;/b&gt; 的纸质材料\n共 3 页；第一份：。" in page
