@@ -56,9 +56,9 @@ def task_instructions(task: Task) -> str | None:
 def fill_in(template: str, data: Mapping[str, Any]) -> str:
     """Return ``template`` filled in from ``data`` (see the module's words)."""
     tokens = _tokens(template[:MAX_LENGTH])
-    out = _Out()
-    _render(tokens, 0, len(tokens), data, out)
-    return "".join(out.parts)[:MAX_LENGTH].strip()
+    filling = _Filling(tokens)
+    filling.render(0, len(tokens), data)
+    return "".join(filling.out.parts)[:MAX_LENGTH].strip()
 
 
 class _Scope(Mapping[str, Any]):
@@ -129,75 +129,64 @@ def _end_of(tokens: list[tuple[str, str]], start: int, stop: int) -> int:
     return stop  # never closed: the block runs to the end
 
 
-def _render(
-    tokens: list[tuple[str, str]],
-    start: int,
-    stop: int,
-    data: Mapping[str, Any],
-    out: _Out,
-) -> None:
-    i = start
-    while i < stop and not out.done:
-        kind, content = tokens[i]
-        if kind == "text":
-            out.write(content)
-        elif kind == "value":
-            out.write(_shown(_value(content, data)))
-        elif content.startswith("if "):
-            end = _end_of(tokens, i + 1, stop)
-            _render_if(tokens, i, end, data, out)
-            i = end
-        elif content.startswith("for "):
-            end = _end_of(tokens, i + 1, stop)
-            _render_for(tokens, i, end, data, out)
-            i = end
-        i += 1
+class _Filling:
+    """One filling-in of a template's tokens: what it has written, and its work left."""
 
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.out = _Out()
 
-def _render_if(
-    tokens: list[tuple[str, str]],
-    start: int,
-    end: int,
-    data: Mapping[str, Any],
-    out: _Out,
-) -> None:
-    """Render the branch of an ``if`` block (``tokens[start]``) whose condition holds."""
-    branches: list[tuple[str | None, int]] = [(tokens[start][1][3:], start + 1)]
-    depth = 0
-    for i in range(start + 1, end):
-        kind, content = tokens[i]
-        word = content.split(" ", 1)[0] if kind == "tag" else ""
-        if word in ("if", "for"):
-            depth += 1
-        elif word in ("endif", "endfor"):
-            depth -= 1
-        elif depth == 0 and word == "elif":
-            branches.append((content[5:], i + 1))
-        elif depth == 0 and word == "else":
-            branches.append((None, i + 1))
-    bounds = [b for _, b in branches[1:]] + [end + 1]
-    for (condition, first), after in zip(branches, bounds, strict=True):
-        if condition is None or _holds(condition, data):
-            _render(tokens, first, after - 1, data, out)
+    def render(self, start: int, stop: int, data: Mapping[str, Any]) -> None:
+        """Render ``tokens[start:stop]`` over ``data``."""
+        tokens, out = self.tokens, self.out
+        i = start
+        while i < stop and not out.done:
+            kind, content = tokens[i]
+            if kind == "text":
+                out.write(content)
+            elif kind == "value":
+                out.write(_shown(_value(content, data)))
+            elif content.startswith(("if ", "for ")):
+                end = _end_of(tokens, i + 1, stop)
+                if content.startswith("if "):
+                    self.render_if(i, end, data)
+                else:
+                    self.render_for(i, end, data)
+                i = end
+            i += 1
+
+    def render_if(self, start: int, end: int, data: Mapping[str, Any]) -> None:
+        """Render the branch of an ``if`` block (``tokens[start]``) whose condition holds."""
+        tokens = self.tokens
+        branches: list[tuple[str | None, int]] = [(tokens[start][1][3:], start + 1)]
+        depth = 0
+        for i in range(start + 1, end):
+            kind, content = tokens[i]
+            word = content.split(" ", 1)[0] if kind == "tag" else ""
+            if word in ("if", "for"):
+                depth += 1
+            elif word in ("endif", "endfor"):
+                depth -= 1
+            elif depth == 0 and word == "elif":
+                branches.append((content[5:], i + 1))
+            elif depth == 0 and word == "else":
+                branches.append((None, i + 1))
+        bounds = [b for _, b in branches[1:]] + [end + 1]
+        for (condition, first), after in zip(branches, bounds, strict=True):
+            if condition is None or _holds(condition, data):
+                self.render(first, after - 1, data)
+                return
+
+    def render_for(self, start: int, end: int, data: Mapping[str, Any]) -> None:
+        """Render a ``for`` block's body once for each item of its list (the first few)."""
+        loop = _FOR.fullmatch(self.tokens[start][1])
+        items = _value(loop.group(2), data) if loop else _MISSING
+        if loop is None or not isinstance(items, list | tuple):
             return
-
-
-def _render_for(
-    tokens: list[tuple[str, str]],
-    start: int,
-    end: int,
-    data: Mapping[str, Any],
-    out: _Out,
-) -> None:
-    """Render a ``for`` block's body once for each item of its list (the first few)."""
-    loop = _FOR.fullmatch(tokens[start][1])
-    items = _value(loop.group(2), data) if loop else _MISSING
-    if loop is None or not isinstance(items, list | tuple):
-        return
-    for item in items[:MAX_ITEMS]:
-        if out.done:
-            return
-        _render(tokens, start + 1, end, _Scope(loop.group(1), item, data), out)
+        for item in items[:MAX_ITEMS]:
+            if self.out.done:
+                return
+            self.render(start + 1, end, _Scope(loop.group(1), item, data))
 
 
 def _holds(condition: str, data: Mapping[str, Any]) -> bool:
