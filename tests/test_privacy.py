@@ -382,6 +382,41 @@ def test_not_emails():
     assert kinds("user@localhost") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("请将材料发送至zhangsan#163.com（发送时请将#改为@）。", "zhangsan#163.com"),
+        ("邮箱：wang.xiao#gov-example.cn", "wang.xiao#gov-example.cn"),
+        ("联系邮箱 li_si[at]example[dot]com", "li_si[at]example[dot]com"),
+        ("E-mail: zhao (at) sina.com", "zhao (at) sina.com"),
+        ("Email: zhaoliu at example dot com", "zhaoliu at example dot com"),
+        ("zhang【at】qq.com", "zhang【at】qq.com"),
+        ("邮箱：ｚｈａｎｇ＃１６３．ｃｏｍ", "ｚｈａｎｇ＃１６３．ｃｏｍ"),
+    ],
+)
+def test_emails_written_so_that_crawlers_miss_them(text: str, found: str) -> None:
+    assert kinds(text) == [("email", found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we meet at example dot com",
+        "C# .NET 培训",
+        "话题#政务公开#",
+        "请联系 xyz#abc.com",
+        "A at b.cn",
+    ],
+)
+def test_a_hash_or_at_is_an_email_only_where_one_is_meant(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_an_email_written_for_crawlers_keeps_its_domain_when_masked():
+    assert mask("email", "zhangsan#163.com") == "z*******#163.com"
+    assert mask("email", "li_si[at]example[dot]com") == "l****[at]example[dot]com"
+
+
 # ---------------------------------------------------------------- passports and plates
 
 

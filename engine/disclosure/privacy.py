@@ -36,7 +36,11 @@ offset in the original; findings, masks and redactions always address the origin
   and fitting a card scheme: UnionPay and others starting 6 (16-19 digits), Visa 4 (16 or 19),
   Mastercard 51-55 (16), JCB 35 (16-19); not when the nearest label before it names another
   kind of number or an ID. After a card label, in groups of any length (622908 0112349877).
-* ``email`` (电子邮箱): ``local@domain.tld``, trailing punctuation left out.
+* ``email`` (电子邮箱): ``local@domain.tld``, trailing punctuation left out; also written so
+  that crawlers miss it: the @ as ``[at]``, ``(at)``, ``【at】`` (and the dots as ``[dot]``,
+  ``(dot)``), anywhere; the @ as ``#`` (请将#改为@) at a mail provider's domain (163.com,
+  qq.com, gmail.com…) or after a mail label (邮箱, 电子邮件, E-mail…); the @ as `` at `` and
+  the dots as `` dot `` after a mail label only.
 * ``landline`` (固定电话): area code 010, 02n or 0nnn (n a digit, the first of nnn
   from 3) then a local number of 7-8 digits starting 2-8 (8 after a 3-digit code),
   written 0631-5288123, (0631)5288123, 0631 5288123, +86-631-5288123 or run together
@@ -264,6 +268,23 @@ _EMAIL = re.compile(
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
     r"(?![A-Za-z0-9-])"
 )
+# An e-mail address written so that crawlers miss it: the @ and the dots in words or brackets.
+_OPEN, _CLOSE = r"[\[(<{【]", r"[\])>}】]"
+_OBFUSCATED_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])"
+    r"(?P<local>[A-Za-z0-9_%+-](?:[A-Za-z0-9._%+-]{0,63}[A-Za-z0-9_%+-])?)"
+    r"(?P<at> ?# ?| ?" + _OPEN + r" ?(?:at|AT|艾特) ?" + _CLOSE + r" ?| (?:at|AT) )"
+    r"(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.| ?" + _OPEN + r" ?(?:dot|DOT|点) ?" + _CLOSE + r" ?| (?:dot|DOT) )){1,4}[A-Za-z]{2,6})"
+    r"(?![A-Za-z0-9-])"
+)
+_DOTS = re.compile(r" ?" + _OPEN + r" ?(?:dot|DOT|点) ?" + _CLOSE + r" ?| (?:dot|DOT) ")
+_MAIL_PROVIDERS = frozenset((
+    "163.com", "126.com", "yeah.net", "qq.com", "vip.qq.com", "foxmail.com", "sina.com",
+    "sina.cn", "vip.sina.com", "sohu.com", "aliyun.com", "139.com", "189.cn", "wo.cn",
+    "gmail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
+))  # fmt: skip
+_MAIL_LABELS = re.compile(r"邮箱|邮件|电邮|信箱|e-?mail|mail", re.I)
 _AREA = r"0(?:10|2\d|[3-9]\d{2})"
 # Writings of a landline found only where a telephone label names it.
 _LANDLINE_LABELLED = re.compile(
@@ -743,8 +764,16 @@ def _travel_kind_after(text: str, end: int, value: str) -> str | None:
 
 
 def _emails(text: str) -> Iterator[Candidate]:
-    """Yield e-mail addresses."""
+    """Yield e-mail addresses, also those written with the @ and dots in words or brackets."""
     for m in _EMAIL.finditer(text):
+        yield m.start(), m.end(), "email"
+    for m in _OBFUSCATED_EMAIL.finditer(text):
+        at = m.group("at").strip()
+        if at == "#" or at.lower() == "at":
+            domain = _DOTS.sub(".", m.group("domain")).lower()
+            labelled = _MAIL_LABELS.search(_before(text, m.start(), 20)) is not None
+            if not labelled and (at.lower() == "at" or domain not in _MAIL_PROVIDERS):
+                continue
         yield m.start(), m.end(), "email"
 
 
@@ -1319,6 +1348,9 @@ def mask(kind: str, value: str) -> str:
     if kind == "email" and "@" in plain:
         at = plain.rindex("@")
         return value[:1] + "*" * (at - 1) + value[at:] if at else value
+    if kind == "email" and (written := _OBFUSCATED_EMAIL.fullmatch(plain)) is not None:
+        at = written.start("at")  # the domain stays, as in local@domain
+        return value[:1] + "*" * (at - 1) + value[at:]
     if kind == "landline":
         return _star(value, plain, _landline_kept(plain), 2, _is_digit)
     if kind == "name":
