@@ -159,11 +159,11 @@ def _inbox_key(after: str | None) -> InboxKey | None:
 def _urgency_key(after: str | None) -> UrgencyKey | None:
     """Read a page's cursor of the admin's task list; a malformed one starts from the first."""
     parts = (after or "").split("|")
-    if len(parts) != 5 or parts[0] not in ("0", "1") or parts[1] not in ("0", "1"):
+    if len(parts) != 4 or parts[0] not in ("0", "1"):
         return None
-    if not parts[3] or not parts[4] or (parts[1] == "1") != (parts[2] == ""):
+    if not parts[2] or not parts[3] or (parts[0] == "1") != (parts[1] == ""):
         return None
-    return int(parts[0]), int(parts[1]), parts[2], parts[3], parts[4]
+    return int(parts[0]), parts[1], parts[2], parts[3]
 
 
 class Queries:
@@ -205,9 +205,10 @@ class Queries:
     ) -> TaskPage:
         """Return a page of every ready user task, most urgent first, for an administrator.
 
-        Overdue tasks come first, then those due soonest, then those without a
-        due time, oldest first among equals: what to hand to someone else first
-        before a deadline passes heads the list.
+        Tasks with a due time come first, the nearest first (so the overdue,
+        whose time has passed, head the list), then those without one, oldest
+        first among equals: what to hand to someone else before a deadline
+        passes comes first.
         """
         limit = _page_size(limit)
         with self._engine.store.read() as repo:
@@ -217,8 +218,7 @@ class Queries:
         tasks = tuple(task_view(*row) for row in rows[:limit])
         last = tasks[-1] if len(rows) > limit else None
         next_after = (
-            f"{int(not last.overdue)}|{int(last.due_at is None)}|{last.due_at or ''}"
-            f"|{last.created_at}|{last.task_id}"
+            f"{int(last.due_at is None)}|{last.due_at or ''}|{last.created_at}|{last.task_id}"
             if last
             else None
         )

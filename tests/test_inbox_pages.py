@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from engine.access import ANYONE, holds, may_see
+from engine.clock import iso
 from engine.gongkai import Engine
 from engine.store.models import WorkItem
 from engine.store.repository import WorkItemRow
@@ -168,35 +170,29 @@ def test_each_task_link_names_its_step_and_its_item(client: FlaskClient) -> None
 
 
 @pytest.mark.tampers
-def test_the_admin_lists_every_task_overdue_first_then_by_due_time_then_oldest(
+def test_the_admin_lists_every_task_by_due_time_the_overdue_first_then_oldest(
     engine: Engine,
 ) -> None:
     engine.users.add("root", ["admin"], "管理员", "demo")
     open_documents(engine, 24)
-    # Due times, some past and marked overdue, in every combination the order knows.
+    # Due times, some past (and so overdue, as tick marks them), some to come, some none.
     chosen = random.Random(5)
-    dues = [None, None, "2026-03-02T09:00:00+08:00", "2026-03-20T09:00:00+08:00", "2026-04-01"]
+    now = iso(engine.clock.now)
+    dues = [None, None, "2026-03-02T09:00:00+08:00", "2026-03-20T09:00:00+08:00", "2027-04-01"]
     with engine.store.write() as repo:
         for item in every_item(engine):
             due = chosen.choice(dues)
-            overdue = due is not None and chosen.random() < 0.3
             repo.connection.execute(
                 update(WorkItem)
                 .where(WorkItem.task_id == item.task_id)
-                .values(due_at=due, overdue=overdue)
+                .values(due_at=due, overdue=due is not None and due < now)
             )
     items = every_item(engine)
     want = [
         i.task_id
         for i in sorted(
             items,
-            key=lambda i: (
-                not i.overdue,
-                i.due_at is None,
-                i.due_at or "",
-                i.created_at,
-                i.task_id,
-            ),
+            key=lambda i: (i.due_at is None, i.due_at or "", i.created_at, i.task_id),
         )
     ]
     assert want != [i.task_id for i in sorted(items, key=lambda i: (i.created_at, i.task_id))]
@@ -225,3 +221,31 @@ def test_each_task_of_the_admin_list_leads_to_its_case(client: FlaskClient) -> N
     rows = html.split("<tbody>", 1)[1].split("</tr>")
     dated = [n for n, row in enumerate(rows) if re.search(r"\d{4}-\d{2}-\d{2}</span>", row)]
     assert dated and dated == list(range(len(dated)))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_page_of_the_admins_list_reads_along_indexes_and_sorts_nothing(engine: Engine) -> None:
+    """Each run of the list (due, then not due) is read in its order from an index."""
+    engine.users.add("root", ["admin"], "管理员", "demo")
+    open_documents(engine, 3)
+    first = engine.queries.all_open_tasks("root", limit=1)
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM work_items" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(engine.db.read_engine, "before_cursor_execute", record)
+    try:
+        engine.queries.all_open_tasks("root", first.next_after, limit=2)
+    finally:
+        event.remove(engine.db.read_engine, "before_cursor_execute", record)
+    assert seen
+    with engine.db.transaction(write=False) as connection:
+        for statement, parameters in seen:
+            plan = " / ".join(
+                row[3]
+                for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            )
+            assert "TEMP B-TREE" not in plan, plan
+            assert not re.search(r"SCAN work_items(?! USING (?:COVERING )?INDEX)", plan), plan

@@ -205,7 +205,15 @@ class WorkItem(Base):
             postgresql_where=_CLAIMED,
         ),
         # monitoring counts the tasks past their due time
-        Index("ix_work_items_due", "due_at", sqlite_where=_DUE, postgresql_where=_DUE),
+        # by due time, and the admin's list of every task in its order (migration 0026)
+        Index(
+            "ix_work_items_due",
+            "due_at",
+            "created_at",
+            "task_id",
+            sqlite_where=_DUE,
+            postgresql_where=_DUE,
+        ),
         # SQLite: stored in the key's order, one B-tree instead of a table and an index
         {"sqlite_with_rowid": False},
     )
