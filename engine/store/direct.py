@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, MultipleResultsFound, NoResultFound
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import Executable, sqltypes
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Params = Mapping[str, Any]
@@ -77,19 +77,23 @@ class _Compiled:
 
     sql: str
     #: picks the values in placeholder order (positional paramstyles), else None
-    pick: Callable[[dict[str, Any]], Sequence[Any]] | None
+    pick: Callable[[Params], Sequence[Any]] | None
     defaults: dict[str, Any]
     required: frozenset[str]
     binders: tuple[tuple[str, Processor], ...]
     #: (column index, processor) of the result columns the driver's value is not right for;
     #: None if the statement returns no rows
     results: tuple[tuple[int, Processor], ...] | None
+    #: (placeholder index, processor) of the picked values a binder converts (positional)
+    positions: tuple[tuple[int, Processor], ...] = ()
 
 
-#: compiled statements by (statement, dialect, driver, parameter names); None: SQLAlchemy's path.
-#: Meant for statements built once at import: a statement built per call is compiled per call.
+#: compiled statements by (statement, (dialect, driver), parameter names in their order); None:
+#: SQLAlchemy's path.  Meant for statements built once at import: a statement built per call
+#: is compiled per call.
 _MAX_COMPILED = 512
-_compiled: dict[tuple[int, str, str, frozenset[str]], tuple[Executable, _Compiled | None]] = {}
+_Key = tuple[int, tuple[str, str], tuple[str, ...]]
+_compiled: dict[_Key, tuple[Executable, _Compiled | None]] = {}
 
 
 def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _Compiled | None:
@@ -117,23 +121,87 @@ def _compile(statement: Executable, dialect: Dialect, keys: frozenset[str]) -> _
             required.add(name)
         elif name not in defaults:
             defaults[name] = bind.effective_value
-        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        impl = bind.type.dialect_impl(dialect)
+        process = impl.bind_processor(dialect)
         if process is not None:
-            binders.append((name, process))
+            binders.append((name, _folded_binder(process, impl)))
     if compiled.escaped_bind_names:
         return None
     results = None
     if compiled._result_columns:  # what SQLAlchemy builds a result's columns from
         processors = [
-            entry.type.dialect_impl(dialect).result_processor(dialect, None)
-            for entry in compiled._result_columns
+            _folded_result(impl.result_processor(dialect, None), impl)
+            for impl in (entry.type.dialect_impl(dialect) for entry in compiled._result_columns)
         ]
         results = tuple((i, p) for i, p in enumerate(processors) if p is not None)
-    pick = _picker(compiled.positiontup) if compiled.positiontup is not None else None
-    return _Compiled(compiled.string, pick, defaults, frozenset(required), tuple(binders), results)
+    pick = positions = None
+    if compiled.positiontup is not None:
+        pick = _picker(compiled.positiontup)
+        converted = dict(binders)
+        positions = tuple(
+            (i, converted[name]) for i, name in enumerate(compiled.positiontup) if name in converted
+        )
+    return _Compiled(
+        compiled.string,
+        pick,
+        defaults,
+        frozenset(required),
+        tuple(binders),
+        results,
+        positions or (),
+    )
 
 
-def _picker(names: Sequence[str]) -> Callable[[dict[str, Any]], Sequence[Any]]:
+#: what a boolean or JSON binder gives for each of these, worked out once per statement
+_FOLDED = (None, True, False)
+
+
+def _folded_binder(process: Processor, impl: Any) -> Processor:
+    """Return ``process`` with its values for None, True and False worked out once.
+
+    Only for SQLAlchemy's boolean and JSON types, whose binders give the same
+    text or number for the same one of these every time: most work items bind
+    a handful of them (no named users, no labels, not overdue).
+    """
+    if not isinstance(impl, sqltypes.Boolean | sqltypes.JSON):
+        return process
+    try:
+        none, true, false = (process(value) for value in _FOLDED)
+    except Exception:
+        return process
+    if not all(v is None or type(v) in (str, int) for v in (none, true, false)):
+        return process  # a driver's wrapper object (psycopg's Json): made anew each time
+
+    def bind(value: Any) -> Any:
+        if value is None:
+            return none
+        if value is True:
+            return true
+        if value is False:
+            return false
+        return process(value)
+
+    return bind
+
+
+def _folded_result(process: Processor | None, impl: Any) -> Processor | None:
+    """Return a JSON column's result processor reading the text ``null`` without parsing it.
+
+    SQLAlchemy's JSON type stores None as that text; a work item holds three.
+    """
+    if process is None or not isinstance(impl, sqltypes.JSON):
+        return process
+    none = process("null")
+    if none is not None:
+        return process
+
+    def result(value: Any) -> Any:
+        return None if value == "null" else process(value)
+
+    return result
+
+
+def _picker(names: Sequence[str]) -> Callable[[Params], Sequence[Any]]:
     """Return what picks the values of ``names`` from parameters, in their order."""
     if len(names) == 1:
         (name,) = names
@@ -150,13 +218,21 @@ def _processed(row: Sequence[Any], processors: tuple[tuple[int, Processor], ...]
 
 
 def _prepared(c: _Compiled, params: Params) -> dict[str, Any] | Sequence[Any]:
-    values = {**c.defaults, **params} if c.defaults else dict(params)
-    missing = c.required - values.keys()
-    if missing:
-        raise KeyError(f"missing parameters: {sorted(missing)}")
-    for name, process in c.binders:
-        values[name] = process(values[name])
-    return values if c.pick is None else c.pick(values)
+    values = {**c.defaults, **params} if c.defaults else params
+    if not values.keys() >= c.required:
+        raise KeyError(f"missing parameters: {sorted(c.required - values.keys())}")
+    pick = c.pick
+    if pick is None:  # the driver reads the values by name: a dict of their own
+        values = dict(values)
+        for name, process in c.binders:
+            values[name] = process(values[name])
+        return values
+    if not c.positions:
+        return pick(values)
+    picked = list(pick(values))
+    for i, process in c.positions:
+        picked[i] = process(picked[i])
+    return tuple(picked)  # as the picker gives them: an error names them so
 
 
 def _listened(connection: Connection) -> bool:
@@ -174,11 +250,12 @@ def _listened(connection: Connection) -> bool:
 class Runner:
     """Runs statements on one connection, on its driver while it is in a transaction."""
 
-    __slots__ = ("_connection", "_dialect", "_driver", "_listened", "_open")
+    __slots__ = ("_connection", "_dialect", "_driver", "_kind", "_listened", "_open")
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
-        self._dialect = connection.dialect
+        self._dialect = dialect = connection.dialect
+        self._kind = (dialect.name, dialect.driver)
         self._driver: Any = None
         self._listened: bool | None = None
         self._open = False
@@ -199,19 +276,25 @@ class Runner:
     ) -> DirectResult:
         """Run ``statement`` with ``params`` (a list of them: executemany)."""
         batch: Sequence[Params] | None = None
-        if params is None:
-            first: Params = {}
-        elif type(params) is dict or isinstance(params, Mapping):
+        kind = type(params)
+        if kind is dict:
+            first: Params = params  # type: ignore[assignment]
+        elif kind is list:
+            batch = params  # type: ignore[assignment]
+            first = params[0] if params else {}  # type: ignore[index]
+        elif params is None:
+            first = {}
+        elif isinstance(params, Mapping):
             first = params
         else:
             batch = params
             first = params[0] if params else {}
         many = batch is not None
         dialect = self._dialect
-        key = (id(statement), dialect.name, dialect.driver, frozenset(first))
+        key = (id(statement), self._kind, tuple(first))
         entry = _compiled.get(key)
         if entry is None or entry[0] is not statement:
-            entry = (statement, _compile(statement, dialect, key[3]))
+            entry = (statement, _compile(statement, dialect, frozenset(first)))
             if len(_compiled) >= _MAX_COMPILED:
                 _compiled.clear()
             _compiled[key] = entry

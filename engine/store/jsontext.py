@@ -22,30 +22,46 @@ import orjson
 _LONG_NUMBER = re.compile(r"\d{19}")
 
 
+#: the types ``plain`` takes as they are, besides finite floats
+_SCALARS = frozenset((str, int, bool, type(None)))
+
+
 def plain(value: Any, floats: bool = True) -> bool:
     """Tell whether ``value`` is plain JSON: text keys, finite numbers, no other types.
 
     With ``floats`` false, a value holding any float is not plain either.
     """
     stack = [value]
-    pop, extend = stack.pop, stack.extend
+    pop, push = stack.pop, stack.append
+    scalars = _SCALARS
     while stack:
         item = pop()
         kind = type(item)
-        if kind is str or kind is int or kind is bool or item is None:
-            continue
-        if kind is float:
-            if not floats or item - item != 0.0:  # inf - inf and NaN - NaN are NaN
-                return False
-        elif kind is dict:
+        if kind is dict:
             for key in item:
                 if type(key) is not str:
                     return False
-            extend(item.values())
+            children: Any = item.values()
         elif kind is list or kind is tuple:
-            extend(item)
+            children = item
+        elif kind in scalars:
+            continue
+        elif kind is float:
+            if not floats or item - item != 0.0:  # inf - inf and NaN - NaN are NaN
+                return False
+            continue
         else:
             return False
+        # Scalars are looked at here, containers on the stack.
+        for child in children:
+            kind = type(child)
+            if kind in scalars:
+                continue
+            if kind is float:
+                if not floats or child - child != 0.0:
+                    return False
+                continue
+            push(child)
     return True
 
 
@@ -60,9 +76,10 @@ def fast_dumps(value: Any) -> str | None:
 def dumps(value: Any, default: Callable[[Any], Any] | None = None) -> str:
     """Return the compact JSON text of ``value``; ``default`` converts what JSON lacks."""
     if plain(value):
-        text = fast_dumps(value)
-        if text is not None:
-            return text
+        try:
+            return orjson.dumps(value).decode()
+        except orjson.JSONEncodeError:
+            pass  # an integer beyond 64 bits
     return json.dumps(value, default=default, ensure_ascii=False, separators=(",", ":"))
 
 
