@@ -143,29 +143,57 @@ class WriterGate:
 
         Yields whether this block took it (False: the thread held it already).
         """
+        taken = self.take()
+        if taken is None:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self.give_back(taken)
+
+    def take(self) -> tuple[int, threading.Lock, bool] | None:
+        """Take the gate for this thread until ``give_back``; None if the thread holds it already.
+
+        Returns the locked file, the lock the process's threads queue on (held)
+        and whether the file is this thread's own, for ``give_back``.
+        """
         held: set[str] = self._held.__dict__.setdefault("paths", set())
         if self.path in held:
             # This thread already writes; SQLite's own busy timeout refuses a second writer.
-            yield False
-            return
+            return None
         fd, lock = self._opened()
         # The file is opened once a process, and a lock on it is the process's, not a
         # thread's: the process's threads queue on ``lock`` first.
-        with lock:
+        lock.acquire()
+        try:
             own = not self._current(fd, lock)  # closed while this thread waited: a file of its own
             if own:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
-                held.add(self.path)
-                try:
-                    yield True
-                finally:
-                    held.discard(self.path)
-                    fcntl.flock(fd, fcntl.LOCK_UN)
+            except BaseException:
+                if own:
+                    os.close(fd)
+                raise
+        except BaseException:
+            lock.release()
+            raise
+        held.add(self.path)
+        return fd, lock, own
+
+    def give_back(self, taken: tuple[int, threading.Lock, bool]) -> None:
+        """Let go of the gate ``take`` took."""
+        fd, lock, own = taken
+        try:
+            try:
+                self._held.paths.discard(self.path)
+                fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
                 if own:
                     os.close(fd)
+        finally:
+            lock.release()
 
 
 def _close_in(pid: int, fd: int) -> None:
@@ -284,45 +312,49 @@ class Database:
 
     @contextmanager
     def transaction(self, *, write: bool) -> Iterator[Connection]:
-        """Yield a Core connection whose work is committed on success, rolled back otherwise."""
-        with self._writing(write) as gated:
-            if gated:
-                with self._kept_transaction() as connection:
-                    yield connection
-            else:
-                with (self.write_engine if write else self.read_engine).begin() as connection:
-                    yield connection
+        """Yield a Core connection whose work is committed on success, rolled back otherwise.
 
-    @contextmanager
-    def _kept_transaction(self) -> Iterator[Connection]:
-        """Yield the kept writer in a transaction begun and ended on the driver.
-
-        SQLAlchemy's own begin and commit cost three times SQLite's (about 35 µs of
-        Python a transaction).  Statements run straight on the driver (``direct``)
-        need none of it; one that goes through SQLAlchemy begins its bookkeeping
-        inside this transaction, which then ends through SQLAlchemy.
+        A write to a SQLite file holds the writer's gate and goes through the
+        kept writer, in a transaction begun and ended on the driver: SQLAlchemy's
+        own begin and commit cost three times SQLite's (about 35 µs of Python a
+        transaction).  Statements run straight on the driver (``direct``) need
+        none of it; one that goes through SQLAlchemy begins its bookkeeping
+        inside this transaction, which then ends through SQLAlchemy.  (One
+        generator, not one a part: each costs a short step about 1 %.)
         """
-        connection = self._kept_writer()
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        _driver_call(WRITER_BEGIN, lambda: driver.execute(WRITER_BEGIN))
-        try:
-            yield connection
-        except BaseException:
-            if connection.in_transaction():
-                connection.rollback()
-            elif driver.in_transaction:
-                _driver_call("ROLLBACK", driver.rollback)
-            raise
-        if connection.in_transaction():
-            connection.commit()
-            return
-        try:
-            _driver_call("COMMIT", driver.commit)
-        except BaseException:
-            if driver.in_transaction:
-                driver.rollback()
-            raise
+        gate = self._gate if write else None
+        taken = gate.take() if gate is not None else None
+        if taken is None:  # a read, PostgreSQL, or a thread that is writing already
+            with (self.write_engine if write else self.read_engine).begin() as connection:
+                yield connection
+        else:
+            assert gate is not None
+            try:
+                connection = self._kept_writer()
+                driver = connection.connection.driver_connection
+                assert driver is not None
+                _driver_call(WRITER_BEGIN, lambda: driver.execute(WRITER_BEGIN))
+                try:
+                    yield connection
+                except BaseException:
+                    if connection.in_transaction():
+                        connection.rollback()
+                    elif driver.in_transaction:
+                        _driver_call("ROLLBACK", driver.rollback)
+                    raise
+                if connection.in_transaction():
+                    connection.commit()
+                else:
+                    try:
+                        _driver_call("COMMIT", driver.commit)
+                    except BaseException:
+                        if driver.in_transaction:
+                            driver.rollback()
+                        raise
+            finally:
+                gate.give_back(taken)
+        if write and self._checkpointer is not None:
+            self._checkpointer.committed()
 
     def dispose(self) -> None:
         """Checkpoint the log (SQLite) and close every pooled connection."""
