@@ -35,6 +35,9 @@ from SpiffWorkflow.workflow import Workflow
 
 from .store import jsontext
 
+#: how many task ids' texts ``StateSerializer`` keeps before it starts afresh
+_MAX_TEXTS = 20_000
+
 
 class _StateConverter(BpmnWorkflowConverter):
     """Converts a top-level workflow without its specs."""
@@ -95,6 +98,10 @@ class StateSerializer:
         self._typenames = {
             cls: registry.typenames.get(cls) for cls in (Task, BpmnSubWorkflow, BpmnWorkflow)
         }
+        self._task_typename = self._typenames[Task]
+        #: the text of each task id met (ids never change; a workflow's tasks are met again
+        #: at each of its steps)
+        self._texts: dict[UUID, str] = {}
 
     @property
     def version(self) -> str:
@@ -176,11 +183,20 @@ class StateSerializer:
         """Return what ``WorkflowConverter.to_dict`` returns."""
         registry = self._registry
         tasks = workflow.tasks
-        names = {tid: str(tid) for tid in tasks}
+        texts = self._texts
+        if len(texts) > _MAX_TEXTS:
+            texts.clear()
+        names = {}
+        for tid in tasks:
+            name = texts.get(tid)
+            if name is None:
+                name = texts[tid] = str(tid)
+            names[tid] = name
         data = registry.convert(registry.clean(workflow.data))
         payloads.append(data)
         payloads.append(workflow.correlations)
         last = workflow.last_task
+        root = workflow.task_tree.id
         return {
             "data": data,
             "correlations": workflow.correlations,
@@ -191,39 +207,58 @@ class StateSerializer:
                 names[tid]: self._task_dict(task, tasks, names, payloads)
                 for tid, task in tasks.items()
             },
-            "root": str(workflow.task_tree.id),
+            "root": names.get(root) or str(root),
         }
 
     def _task_dict(
         self, task: Task, tasks: dict[UUID, Task], names: dict[UUID, str], payloads: list[Any]
     ) -> dict[str, Any]:
-        """Return what ``TaskConverter.to_dict`` returns, with its typename."""
-        parent = tasks.get(task._parent)
+        """Return what ``TaskConverter.to_dict`` returns, with its typename.
+
+        Of its values, only those ``jsontext.plain`` might refuse are added to
+        ``payloads``: not an empty dict, a state, a flag or a finite time.
+        """
+        parent_id = task._parent
+        parent = tasks.get(parent_id) if parent_id is not None else None
         if parent is None:
             data, delta = task.data, {}
+            if type(data) is not dict or data:
+                payloads.append(data)
         else:
             data = {}
-            delta = {
-                "updates": DeepMerge.get_updated_keys(parent.data, task.data),
-                "deletions": DeepMerge.get_deleted_keys(parent.data, task.data),
-            }
+            parent_data, own = parent.data, task.data
+            updates = DeepMerge.get_updated_keys(parent_data, own)
+            deletions = DeepMerge.get_deleted_keys(parent_data, own)
+            delta = {"updates": updates, "deletions": deletions}
+            if updates:
+                payloads.append(updates)
+            if deletions:
+                payloads.append(deletions)
         internal = task.internal_data
-        internal = self._registry.convert(internal) if internal else {}
-        payloads += (task.last_state_change, task.state, task.triggered, internal, data, delta)
+        if internal:
+            internal = self._registry.convert(internal)
+            payloads.append(internal)
+        else:
+            internal = {}
+        changed, state, triggered = task.last_state_change, task.state, task.triggered
+        if type(changed) is not float or changed - changed:  # NaN and infinities: not 0.0
+            payloads.append(changed)
+        if type(state) is not int:
+            payloads.append(state)
+        if type(triggered) is not bool:
+            payloads.append(triggered)
         return {
             "id": names[task.id],
-            "parent": (names.get(task._parent) or str(task._parent))
-            if parent is not None
-            else None,
+            "parent": (names.get(parent_id) or str(parent_id)) if parent is not None else None,
             "children": [names.get(child) or str(child) for child in task._children],
-            "last_state_change": task.last_state_change,
-            "state": task.state,
+            "last_state_change": changed,
+            "state": state,
             "task_spec": task.task_spec.name,
-            "triggered": task.triggered,
+            "triggered": triggered,
             "internal_data": internal,
             "data": data,
             "delta": delta,
-            "typename": self._typenames[Task],
+            "typename": self._task_typename,
         }
 
     def loads(
@@ -270,9 +305,16 @@ def _compact_tree(wf: Workflow, top: BpmnWorkflow) -> int:
     position = {task.id: i for i, task in enumerate(path)}
     deepest = len(path) - 1
     for task in anchors[1:]:
+        climbed = []
         while task.id not in position:
+            climbed.append(task.id)
             task = task.parent
-        deepest = min(deepest, position[task.id])
+        found = position[task.id]
+        # What this climb went through leads to the same task of the path: a later climb
+        # stops there (a chain of unfinished tasks is climbed once, not once a task).
+        for tid in climbed:
+            position[tid] = found
+        deepest = min(deepest, found)
     # Keep the deepest finished task above every unfinished one: tasks read
     # their parent's data and joins look for their split among ancestors.
     while deepest > 0 and not path[deepest].has_state(TaskState.FINISHED_MASK):
