@@ -63,9 +63,16 @@ def instance_view(
     compiled: CompiledDefinition,
     workflow: BpmnWorkflow,
     ready: tuple[TaskView, ...],
+    *,
+    ready_in_workflow: bool = False,
 ) -> InstanceView:
-    """Return the view of an instance with its current data and ready tasks."""
-    if workflow.is_completed():
+    """Return the view of an instance with its current data and ready tasks.
+
+    ``ready_in_workflow``: ``ready`` are tasks ready in ``workflow`` itself (as a
+    step's save gives them), so that it is unfinished unless it says it is
+    complete, without a walk of its tasks to find one.
+    """
+    if (not (ready_in_workflow and ready) or workflow.completed) and workflow.is_completed():
         data = workflow.data
     else:
         data = (workflow.last_task or workflow.task_tree).data

@@ -29,7 +29,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import attachments, audit, clock, sandbox, services, tokens
+from . import attachments, audit, clock, sandbox, services, steps, tokens
 from .access import (
     ANYONE,
     ReadPolicy,
@@ -299,7 +299,7 @@ class WorkflowEngine:
                 then(repo, step)
             ready = self._save(repo, step)
         self._remember(step)
-        return instance_view(step.instance, step.compiled, step.workflow, ready)
+        return _saved_view(step, ready)
 
     def _start_data(self, data: dict[str, Any] | None) -> dict[str, Any]:
         initial = dict(data or {})
@@ -433,7 +433,7 @@ class WorkflowEngine:
                 repo.set_due(task_id, *due)
             ready = self._save(repo, step)
         self._remember(step)
-        return instance_view(instance, compiled, workflow, ready)
+        return _saved_view(step, ready)
 
     def new_due_dates(self, step: Step, touched: list[Task]) -> dict[str, tuple[str | None, bool]]:
         """Return the due dates, evaluated anew, of ready user tasks whose data changed."""
@@ -576,7 +576,7 @@ class WorkflowEngine:
         """
         with self.store.write() as repo:
             item, task, step = self._work_step(repo, task_id, actor, expected_version)
-            instance, compiled, workflow = step.instance, step.compiled, step.workflow
+            instance, compiled = step.instance, step.compiled
             clean = self._validated(compiled, item.form, data, files or {}, task.data)
             if (check := self.domain.form_checks.get(item.form)) is not None and (
                 problems := check(repo.connection, step.moment, clean)
@@ -590,7 +590,7 @@ class WorkflowEngine:
                 self.complete(step, item, task, clean)
             ready = self._save(repo, step, completed=item.element_id)
         self._remember(step)
-        return instance_view(instance, compiled, workflow, ready)
+        return _saved_view(step, ready)
 
     def complete(self, step: Step, item: WorkItemRow, task: Task, clean: dict[str, Any]) -> None:
         """Record a user task's completion with ``clean`` data, run it and what follows."""
@@ -674,7 +674,7 @@ class WorkflowEngine:
             self.keep(step, task, rules, clean)
             ready = self._save(repo, step)
         self._remember(step)
-        return instance_view(step.instance, step.compiled, step.workflow, ready)
+        return _saved_view(step, ready)
 
     def _work_step(
         self, repo: Repository, task_id: str, actor: str, expected_version: int | None
@@ -770,7 +770,6 @@ class WorkflowEngine:
                 raise ConflictError("instance.finished", instance=instance_id)
             compiled = self.compiled(repo.connection, instance.definition_id)
             step = self._open(instance, compiled, moment, now, actor)
-            workflow = step.workflow
             if not step.ready_before or any(
                 not rules.drafting or rules.element_id in instance.actors
                 for _, rules in step.ready_before.values()
@@ -778,7 +777,7 @@ class WorkflowEngine:
                 raise ConflictError("draft.submitted", instance=instance_id)
             cancel(step, reason)
             ready = self._save(repo, step)
-        return instance_view(instance, compiled, workflow, ready)
+        return _saved_view(step, ready)
 
     def deliver(
         self,
@@ -807,7 +806,6 @@ class WorkflowEngine:
                 check(repo, instance)
             compiled = self.compiled(repo.connection, instance.definition_id)
             step = self._open(instance, compiled, moment, now, actor)
-            workflow = step.workflow
             try:
                 ready = self._take_event(repo, step, MESSAGE, name, data)
             except _NotWaiting:
@@ -815,7 +813,7 @@ class WorkflowEngine:
                     "instance.not_waiting", instance=instance_id, name=name
                 ) from None
         self._remember(step)
-        return instance_view(instance, compiled, workflow, ready)
+        return _saved_view(step, ready)
 
     # -- claims ---------------------------------------------------------------------
 
@@ -1056,7 +1054,7 @@ class WorkflowEngine:
         """
         instance, workflow = step.instance, step.workflow
         # One walk of the task tree finds the ready tasks for the work items and the subject.
-        ready_tasks = workflow.get_tasks(state=TaskState.READY)
+        ready_tasks = steps.ready_tasks(workflow)
         ready = ready_user_tasks(workflow, step.compiled, ready_tasks)
         # Work items mirror the ready user tasks, so the tasks ready before
         # the step say which rows exist without reading them back.
@@ -1319,6 +1317,11 @@ class WorkflowEngine:
             return iso(datetime.fromisoformat(str(value))), provisional
         except ValueError:
             raise _unfit(rules, "due_time", f"'{rules.due_at}' is not a time: {value!r}") from None
+
+
+def _saved_view(step: Step, ready: tuple[TaskView, ...]) -> InstanceView:
+    """Return the view of a step's instance once saved; ``ready``: what the save returned."""
+    return instance_view(step.instance, step.compiled, step.workflow, ready, ready_in_workflow=True)
 
 
 #: a group's name, as the data may give it: printable, no commas, at most 32 characters
