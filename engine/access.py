@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -37,6 +36,14 @@ def roles_of(repo: Repository, username: str) -> set[str]:
     if held is None:
         raise NotFoundError("user.not_found", user=username)
     return held
+
+
+def roles_and_department_of(repo: Repository, username: str) -> tuple[set[str], str | None]:
+    """Return the groups and department of an active user, or raise as ``roles_of`` does."""
+    found = repo.roles_and_department(username) if is_username(username) else None
+    if found is None:
+        raise NotFoundError("user.not_found", user=username)
+    return found
 
 
 def check_admin(repo: Repository, username: str, admin_groups: frozenset[str]) -> None:
@@ -73,11 +80,13 @@ def worker_and_task(
     return held, *found
 
 
+#: a task id as the engine writes them: ``str(uuid.UUID(...))``, lowercase, with hyphens
+_TASK_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
+
+
 def _is_task_id(value: object) -> bool:
-    try:
-        return isinstance(value, str) and str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
+    """Tell whether ``value`` is a UUID's text exactly as ``str(uuid.UUID(value))`` writes it."""
+    return isinstance(value, str) and _TASK_ID.match(value) is not None
 
 
 def existing_instance(repo: Repository, instance_id: int) -> InstanceRow:

@@ -38,6 +38,7 @@ from .access import (
     check_may_work,
     is_id,
     is_username,
+    roles_and_department_of,
     roles_of,
     worker_and_task,
 )
@@ -95,6 +96,13 @@ from .views import DeliveryResult, DeploymentResult, InstanceView, TaskView, Tic
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
+
+
+class _Unread:
+    """A value not read yet (a starter's department, say)."""
+
+
+_UNREAD = _Unread()
 
 
 class WorkflowEngine:
@@ -277,7 +285,9 @@ class WorkflowEngine:
         moment, now = self.moment()
         initial = self._start_data(data)
         with self.store.write() as repo:
-            held = roles_of(repo, actor) if actor is not None else None
+            held, department = (
+                roles_and_department_of(repo, actor) if actor is not None else (None, None)
+            )
             if held is not None:
                 self.check_not_desk(process_id)
             latest = self._latest(repo, process_id)
@@ -292,7 +302,9 @@ class WorkflowEngine:
                 # starts a process brings its payload instead.
                 filled = self.forms.schema(form, compiled.json_forms).filled_in(initial)
                 initial |= self.forms.validate(form, filled, extra=compiled.json_forms)
-            step = self._new_instance(repo, process_id, actor, initial, moment, now, latest)
+            step = self._new_instance(
+                repo, process_id, actor, initial, moment, now, latest, department
+            )
             with self._running(step, repo):
                 advance(step.workflow, step)
             if then is not None:
@@ -317,10 +329,12 @@ class WorkflowEngine:
         moment: datetime,
         now: str,
         latest: tuple[int, str, CompiledDefinition] | None = None,
+        department: str | _Unread | None = _UNREAD,
     ) -> Step:
         """Insert a new instance of ``process_id`` with its start data; return its first step.
 
-        ``latest`` is the newest definition of the process, when the caller has read it.
+        ``latest`` is the newest definition of the process, when the caller has read it;
+        ``department``, the starter's, when the caller has read it with his groups.
         """
         definition_id, content_hash, compiled = latest or self._latest(repo, process_id)
         if (variable := compiled.initiators.get(process_id)) is not None:
@@ -346,10 +360,14 @@ class WorkflowEngine:
             last_event_hash=audit.GENESIS_HASH,
             rules=RULES,
         )
-        instance.id = repo.insert_instance(instance, repo.department(actor) if actor else None)
+        if not actor:
+            department = None
+        elif isinstance(department, _Unread):
+            department = repo.department(actor)
+        instance.id = repo.insert_instance(instance, department)
         if actor:
             repo.add_participant(instance.id, actor)
-        return self.first_step(instance, compiled, content_hash, initial, moment)
+        return self.first_step(instance, compiled, content_hash, initial, moment, now=now)
 
     def _latest(self, repo: Repository, process_id: str) -> tuple[int, str, CompiledDefinition]:
         """Return the newest deployed definition of a process: its id, hash and compiled form."""
@@ -367,13 +385,19 @@ class WorkflowEngine:
         initial: dict[str, Any],
         moment: datetime,
         script_engine: PythonScriptEngine | None = None,
+        *,
+        now: str | None = None,
     ) -> Step:
-        """Return the step that starts ``instance``: its workflow and first event, not yet run."""
+        """Return the step that starts ``instance``: its workflow and first event, not yet run.
+
+        ``now`` is ``moment`` as stored, when the caller has it.
+        """
         spec, subprocess_specs = compiled.spec(instance.process_id)
         workflow = BpmnWorkflow(
             spec, subprocess_specs, script_engine=script_engine or self._script_engine
         )
-        step = Step(instance, compiled, workflow, moment, iso(moment), instance.started_by)
+        now = iso(moment) if now is None else now
+        step = Step(instance, compiled, workflow, moment, now, instance.started_by)
         step.event(
             "instance_started",
             instance.started_by,
