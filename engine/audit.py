@@ -27,7 +27,7 @@ def event_hash(
     instance_id: int, seq: int, type_: str, actor: str | None, at: str, data: Any, prev_hash: str
 ) -> str:
     """Return the SHA-256 hash of one event chained to ``prev_hash``."""
-    body = canonical_json(
+    body = jsontext.canonical_bytes(
         {
             "instance": instance_id,
             "seq": seq,
@@ -38,7 +38,7 @@ def event_hash(
             "prev": prev_hash,
         }
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return hashlib.sha256(body).hexdigest()
 
 
 def chain_event(

@@ -16,6 +16,12 @@ def json_data(data: dict[str, Any]) -> dict[str, Any]:
     """Return task or workflow data as plain JSON, without internal keys."""
     # Scripts may leave dates in task data; events and views hold JSON only.
     public = {k: v for k, v in data.items() if not k.startswith("_")}
+    try:
+        # What the round trip through JSON text gives plain data, without the text.
+        copied: dict[str, Any] = jsontext.plain_copy(public)
+        return copied
+    except ValueError:
+        pass
     plain: dict[str, Any] = jsontext.loads(jsontext.dumps(public, default=str))
     return plain
 

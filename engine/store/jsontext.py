@@ -65,6 +65,50 @@ def plain(value: Any, floats: bool = True) -> bool:
     return True
 
 
+class _NotPlain(Exception):
+    """A value ``plain`` would refuse, met while copying."""
+
+
+#: how deep ``plain_copy`` goes before it leaves a value to ``json`` (orjson's limit: 255)
+_COPY_DEPTH = 200
+
+
+def plain_copy(value: Any) -> Any:
+    """Return what reading back the JSON text of plain ``value`` gives, or raise ``ValueError``.
+
+    For a value ``plain`` takes, ``loads(dumps(value))`` is a copy of it, new
+    dicts and lists (a tuple read back is a list) around the same scalars: made
+    here without writing and reading the text.  Anything else (or nested
+    deeper than ``_COPY_DEPTH``) raises ``ValueError``.
+    """
+    try:
+        return _copied(value, 0)
+    except _NotPlain:
+        raise ValueError("not plain JSON") from None
+
+
+def _copied(value: Any, depth: int) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is float:
+        if value - value != 0.0:  # inf - inf and NaN - NaN are NaN
+            raise _NotPlain
+        return value
+    if depth >= _COPY_DEPTH:
+        raise _NotPlain
+    if kind is dict:
+        copy = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            copy[key] = item if type(item) is str else _copied(item, depth + 1)
+        return copy
+    if kind is list or kind is tuple:
+        return [item if type(item) is str else _copied(item, depth + 1) for item in value]
+    raise _NotPlain
+
+
 def fast_dumps(value: Any) -> str | None:
     """Return orjson's text of a plain ``value`` (see ``plain``), or None if it has none."""
     try:
@@ -97,6 +141,19 @@ def canonical(value: Any) -> str:
         except orjson.JSONEncodeError:
             pass
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """Return ``canonical(value)`` encoded in UTF-8 (what a hash is computed over).
+
+    orjson writes bytes: they are hashed as they are, without a text between.
+    """
+    if plain(value, floats=False):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:
+            pass
+    return canonical(value).encode("utf-8")
 
 
 def loads(text: str | bytes) -> Any:
