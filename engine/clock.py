@@ -86,8 +86,18 @@ def install_in_spiffworkflow() -> None:
 @contextlib.contextmanager
 def active(clock: Clock) -> Iterator[None]:
     """Run the enclosed block with ``clock`` as SpiffWorkflow's notion of now."""
-    token = _active_clock.set(clock)
+    token = activate(clock)
     try:
         yield
     finally:
-        _active_clock.reset(token)
+        deactivate(token)
+
+
+def activate(clock: Clock) -> contextvars.Token[Clock]:
+    """Make ``clock`` SpiffWorkflow's notion of now until ``deactivate`` (what ``active`` does)."""
+    return _active_clock.set(clock)
+
+
+def deactivate(token: contextvars.Token[Clock]) -> None:
+    """Give SpiffWorkflow back the clock it had before ``activate`` returned ``token``."""
+    _active_clock.reset(token)

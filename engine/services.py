@@ -48,11 +48,21 @@ def replaying(results: RecordedResults) -> Iterator[None]:
 @contextlib.contextmanager
 def serving(context: ServiceContext) -> Iterator[None]:
     """Make ``context`` available to the services called in the enclosed block."""
-    token = _context.set(context)
+    token = serve(context)
     try:
         yield
     finally:
-        _context.reset(token)
+        unserve(token)
+
+
+def serve(context: ServiceContext) -> contextvars.Token[ServiceContext]:
+    """Make ``context`` the services' until ``unserve`` (what ``serving`` does)."""
+    return _context.set(context)
+
+
+def unserve(token: contextvars.Token[ServiceContext]) -> None:
+    """Give the services back the context they had before ``serve`` returned ``token``."""
+    _context.reset(token)
 
 
 class ServiceScriptEngine(PythonScriptEngine):
