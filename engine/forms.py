@@ -9,6 +9,7 @@ confirmation form.  Field ``metadata`` carries the label the web UI shows
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,9 +19,11 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    missing,
     validate,
     validates_schema,
 )
+from marshmallow.decorators import POST_DUMP, PRE_DUMP
 
 from .errors import FormValidationError, Problem
 from .text import has_visible, identifier, identifier_problem, text_problem
@@ -60,6 +63,57 @@ class FormSchema(Schema):
     ) -> dict[str, list[Problem]]:
         """Return errors that only the case's own data can reveal (none by default)."""
         return {}
+
+    def dumped(self, loaded: dict[str, Any]) -> dict[str, Any]:
+        """Return ``dict(self.dump(loaded))``: what a load gave, as JSON primitives.
+
+        A form of text fields only (as most are) dumps a text or None as it
+        is, so that where ``loaded`` holds nothing else the dump is a copy of
+        it, made here without marshmallow's walk of its fields.
+        """
+        names = self._text_fields
+        if names is not None:
+            copied = {name: loaded[name] for name in names if name in loaded}
+            if all(value is None or type(value) is str for value in copied.values()):
+                return copied
+        return dict(self.dump(loaded))
+
+    @functools.cached_property
+    def _text_fields(self) -> tuple[str, ...] | None:
+        """Return the fields ``dump`` writes, when each writes a text or None as it is; else None.
+
+        So when marshmallow's own dump is in play: no dump hooks, a plain dict,
+        and each field a ``String`` that reads its value from the key of its
+        own name (none that a dict has as an attribute, which ``dump`` would
+        read when the key is missing) and writes it under that name.
+        """
+        kind = type(self)
+        if (
+            kind.dump is not Schema.dump
+            or kind._serialize is not Schema._serialize
+            or kind.get_attribute is not Schema.get_attribute
+            or self._hooks[PRE_DUMP]
+            or self._hooks[POST_DUMP]
+            or self.many
+            or self.dict_class is not dict
+        ):
+            return None
+        for name, field in self.dump_fields.items():
+            own = type(field)
+            if not (
+                isinstance(field, fields.String)
+                and own.serialize is fields.Field.serialize
+                and own.get_value is fields.Field.get_value
+                and own._serialize is fields.String._serialize
+                and field._CHECK_ATTRIBUTE
+                and field.attribute is None
+                and field.data_key is None
+                and field.dump_default is missing
+                and "." not in name
+                and not hasattr(dict, name)
+            ):
+                return None
+        return tuple(self.dump_fields)
 
     def filled_in(self, data: dict[str, Any]) -> dict[str, Any]:
         """Return ``data`` with the initial value of each field it leaves out that has one."""
@@ -348,7 +402,7 @@ class FormRegistry:
             raise FormValidationError(errors)
         # Dumping back gives JSON primitives (ISO dates), so task data and the
         # audit log hold exactly what scripts see and what a replay feeds in.
-        clean = dict(schema.dump(loaded))
+        clean = schema.dumped(loaded)
         for key, spec in schema.fields.items():
             when = spec.metadata.get(SHOWN_WHEN)
             if when is not None and clean.get(when[0]) not in when[1]:

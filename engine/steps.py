@@ -433,7 +433,7 @@ def ready_tasks(workflow: BpmnWorkflow) -> list[Task]:
     while stack:
         task = pop()
         state = task.state
-        subprocess = subprocesses.get(task.id)
+        subprocess = subprocesses.get(task.id) if subprocesses else None
         if (
             (task._children or subprocess is not None)
             and (state >= future or subprocess is not None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 
@@ -18,48 +18,61 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @contextmanager
-    def write(self) -> Iterator[Repository]:
+    def write(self) -> AbstractContextManager[Repository]:
         """Yield a repository in a write transaction; commit on success, else roll back.
 
         Writers serialize per instance: SQLite's writer begins with ``BEGIN
         IMMEDIATE``; on PostgreSQL the repository locks the rows it changes.
         """
-        with self._errors_mapped(), self.db.transaction(write=True) as connection:
-            yield Repository(connection, row_locks=not self.db.is_sqlite)
+        return self._unit(write=True)
 
-    @contextmanager
-    def read(self) -> Iterator[Repository]:
+    def read(self) -> AbstractContextManager[Repository]:
         """Yield a repository in a read transaction; it takes no row locks."""
-        with self._errors_mapped(), self.db.transaction(write=False) as connection:
-            yield Repository(connection, row_locks=False)
+        return self._unit(write=False)
 
     @contextmanager
-    def _errors_mapped(self) -> Iterator[None]:
+    def _unit(self, *, write: bool) -> Iterator[Repository]:
         try:
-            yield
-        except StaleInstanceError:
-            raise ConflictError("instance.changed") from None
-        except IntegrityError as exc:
-            statement = str(exc.statement or "")
-            if "events" in statement or "work_items" in statement:
-                raise ConflictError("instance.changed") from None
-            raise
-        except OperationalError as exc:
-            # The driver's message, not the statement's text: "SKIP LOCKED" is not a lock.
-            reason = str(exc.orig).lower()
-            # PostgreSQL ends one of two transactions that wait on each other (a deadlock):
-            # like a lock not granted, trying again a moment later succeeds.
-            if "locked" in reason or "deadlock detected" in reason:
-                raise ConflictError("database.busy") from None
-            # A connection refused or lost (a restart, a network fault): nothing was
-            # written, and the same call may well succeed in a moment.
-            raise UnavailableError("database.unreachable") from exc
-        except InterfaceError as exc:
-            raise UnavailableError("database.unreachable") from exc
-        except DataError as exc:
-            # PostgreSQL keeps no NUL in text (SQLite does): whatever the input, a clear
-            # refusal, never a server error.
-            if "NUL" in str(exc.orig) or "0x00" in str(exc.orig):
-                raise InvalidInputError("text.nul_character") from None
-            raise
+            with self.db.transaction(write=write) as connection:
+                yield Repository(connection, row_locks=write and not self.db.is_sqlite)
+        except _REFUSALS as exc:
+            mapped = _engine_error(exc)
+            if mapped is None:
+                raise
+            raise mapped[0] from mapped[1]
+
+
+#: the database's refusals ``_engine_error`` looks at (anything else passes as it is)
+_REFUSALS = (StaleInstanceError, IntegrityError, OperationalError, InterfaceError, DataError)
+
+
+def _engine_error(exc: Exception) -> tuple[Exception, Exception | None] | None:
+    """Return the engine error a refusal of the database is (with its cause), or None.
+
+    None: the refusal is raised as it is.  (A function rather than a context
+    manager around each transaction: one generator fewer a transaction.)
+    """
+    if isinstance(exc, StaleInstanceError):
+        return ConflictError("instance.changed"), None
+    if isinstance(exc, IntegrityError):
+        statement = str(exc.statement or "")
+        if "events" in statement or "work_items" in statement:
+            return ConflictError("instance.changed"), None
+        return None
+    if isinstance(exc, OperationalError):
+        # The driver's message, not the statement's text: "SKIP LOCKED" is not a lock.
+        reason = str(exc.orig).lower()
+        # PostgreSQL ends one of two transactions that wait on each other (a deadlock):
+        # like a lock not granted, trying again a moment later succeeds.
+        if "locked" in reason or "deadlock detected" in reason:
+            return ConflictError("database.busy"), None
+        # A connection refused or lost (a restart, a network fault): nothing was
+        # written, and the same call may well succeed in a moment.
+        return UnavailableError("database.unreachable"), exc
+    if isinstance(exc, InterfaceError):
+        return UnavailableError("database.unreachable"), exc
+    # PostgreSQL keeps no NUL in text (SQLite does): whatever the input, a clear
+    # refusal, never a server error.
+    if isinstance(exc, DataError) and ("NUL" in str(exc.orig) or "0x00" in str(exc.orig)):
+        return InvalidInputError("text.nul_character"), None
+    return None
