@@ -174,3 +174,53 @@ def test_a_short_way_that_disagrees_is_not_taken(
         row = repo.instance(started.id)
     assert row is not None and "not what the registry writes" not in row.state
     assert not serializer._direct
+
+
+def _same_in_order(a: Any, b: Any) -> bool:
+    """Tell whether two values are equal as ``_same`` says, their keys in the same order too."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same_in_order(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_in_order(x, y) for x, y in zip(a, b, strict=True))
+    return _same(a, b)
+
+
+_WITH_TUPLES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@pytest.mark.parametrize("value", [*VALUES, {"deep": [[[[[[[[[["x"]]]]]]]]]]}])
+def test_a_plain_copy_is_what_its_json_text_reads_back_as(value: Any) -> None:
+    """Plain data copied in one walk is what writing its text and reading it back gives."""
+    _check_plain_copy(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WITH_TUPLES)
+def test_a_plain_copy_of_any_value_is_what_its_json_text_reads_back_as(value: Any) -> None:
+    """Any mix of texts, numbers, tuples and nesting: the copy or a refusal, never another value."""
+    _check_plain_copy(value)
+
+
+def _check_plain_copy(value: Any) -> None:
+    if not jsontext.plain(value):
+        with pytest.raises(ValueError):
+            jsontext.plain_copy(value)
+        return
+    copied = jsontext.plain_copy(value)
+    assert _same_in_order(copied, jsontext.loads(jsontext.dumps(value)))
+    assert copied is not value or not isinstance(value, dict | list | tuple)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_hashed_bytes_are_the_canonical_text_encoded(value: Any) -> None:
+    """What an event's hash is computed over is its canonical text in UTF-8, to the byte."""
+    assert jsontext.canonical_bytes(value) == jsontext.canonical(value).encode("utf-8")
