@@ -7,11 +7,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import sqltypes
 
 from engine import Engine
 from engine.errors import ConflictError
+from engine.store import direct
 from engine.store.direct import Runner
-from engine.store.repository import _TASK
+from engine.store.repository import _INSERT_WORK_ITEM, _TASK, _WORK_ITEMS
 
 from .conftest import WORKFLOWS
 
@@ -95,3 +97,45 @@ def test_a_start_and_a_step_run_every_statement_on_the_driver(engine: Engine) ->
     finally:
         event.remove(engine.db.write_engine, "begin", noted)
     assert begun == []
+
+
+@pytest.mark.parametrize("none", [None, True, False, [], ["drafter"], {"zh": "审核"}])
+def test_values_bound_on_the_driver_are_sqlalchemys(engine: Engine, none: Any) -> None:
+    """Each value a work item binds is what SQLAlchemy's own processors make of it.
+
+    None in a JSON column is the text ``null``, not SQL's NULL: both read back
+    as None, so only the bound value tells them apart.
+    """
+    dialect = engine.db.write_engine.dialect
+    params = {column.name: _value(column.type, none) for column in _WORK_ITEMS.columns}
+    compiled = direct._compile(_INSERT_WORK_ITEM, dialect, frozenset(params))
+    assert compiled is not None
+    bound = direct._prepared(compiled, params)
+    sqlalchemys = _INSERT_WORK_ITEM.compile(
+        dialect=dialect, column_keys=sorted(params), for_executemany=True
+    )
+    expected = {}
+    for bind, name in sqlalchemys.bind_names.items():
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        expected[name] = process(params[name]) if process is not None else params[name]
+    if isinstance(bound, dict):
+        got = bound
+    else:
+        assert sqlalchemys.positiontup is not None
+        got = dict(zip(sqlalchemys.positiontup, bound, strict=True))
+    assert {k: _plain(v) for k, v in got.items()} == {k: _plain(v) for k, v in expected.items()}
+    assert all(type(got[k]) is type(expected[k]) for k in expected)
+
+
+def _value(kind: Any, value: Any) -> Any:
+    """Return ``value`` for a JSON column, and a value of its kind for another column."""
+    if isinstance(kind, sqltypes.JSON):
+        return value
+    if isinstance(kind, sqltypes.Boolean):
+        return value if value is None or isinstance(value, bool) else True
+    return "x" if value is not None else None
+
+
+def _plain(value: Any) -> Any:
+    """A driver's wrapper (psycopg's Json) as what it wraps: each made anew compares unequal."""
+    return (type(value).__name__, value.obj) if hasattr(value, "obj") else value
