@@ -10,6 +10,7 @@ display alike.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .errors import Problem
@@ -26,9 +27,21 @@ def _code(char: str) -> dict[str, str]:
     return {"char": f"U+{ord(char):04X}"}
 
 
+#: every character ``text_problem`` finds wrong (Unicode's Cc, control characters, and Cs,
+#: surrogates, are these ranges, and stay them), and the same in a text of several lines
+#: (line breaks and tabs allowed): a text is looked through at C speed, and one holding
+#: such a character character by character from there
+_SUSPECT = "".join(sorted(BIDI_CONTROLS)) + "\ud800-\udfff\ufffe\uffff"
+_WRONG = re.compile(f"[\x00-\x1f\x7f-\x9f{_SUSPECT}]")
+_WRONG_IN_LINES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SUSPECT}]")
+
+
 def text_problem(text: str, *, multiline: bool = False) -> Problem | None:
     """Return what is wrong with free text, or None."""
-    for char in text:
+    found = (_WRONG_IN_LINES if multiline else _WRONG).search(text)
+    if found is None:
+        return None
+    for char in text[found.start() :]:
         if char in BIDI_CONTROLS:
             return Problem("text.direction_character", _code(char))
         category = unicodedata.category(char)

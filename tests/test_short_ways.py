@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Any
 
@@ -17,7 +18,9 @@ from engine.access import _is_task_id
 from engine.clock import ManualClock
 from engine.definitions import compile_definition, read_files
 from engine.disclosure.forms import FORMS
+from engine.errors import Problem
 from engine.forms import ConfirmForm, FormSchema, TrimmedString
+from engine.text import BIDI_CONTROLS, text_problem
 
 from . import oversight_data as data
 from .conftest import TEST_BPMN
@@ -138,3 +141,28 @@ def test_a_task_id_is_what_uuid_writes(text: str) -> None:
     except ValueError:
         expected = False
     assert _is_task_id(text) == expected
+
+
+def _text_problem_by_character(text: str, multiline: bool) -> Problem | None:
+    """``text_problem`` as it was written first: each character looked up in turn."""
+    for char in text:
+        if char in BIDI_CONTROLS:
+            return Problem("text.direction_character", {"char": f"U+{ord(char):04X}"})
+        category = unicodedata.category(char)
+        if category == "Cc" and not (multiline and char in "\n\r\t"):
+            return Problem("text.control_character", {"char": f"U+{ord(char):04X}"})
+        if category == "Cs" or char in "\ufffe\uffff":
+            return Problem("text.invalid_character", {"char": f"U+{ord(char):04X}"})
+    return None
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_text_problems_are_found_for_every_character(multiline: bool) -> None:
+    """Each code point of the first plane (where every wrong one is) and some beyond, alone and
+    after ordinary text, is found wrong as character by character."""
+    for point in [*range(0x10000), *range(0x10000, 0x110000, 997), 0x10FFFF]:
+        char = chr(point)
+        for text in (char, "政务公开" + char + "\u202e"):
+            assert text_problem(text, multiline=multiline) == _text_problem_by_character(
+                text, multiline
+            ), hex(point)
