@@ -371,6 +371,12 @@ def test_looking_at_the_status_page_is_not_a_lookup(client: FlaskClient) -> None
         assert client.get("/public/status").status_code == 200
 
 
+def test_the_status_page_says_where_the_number_and_the_code_are(client: FlaskClient) -> None:
+    page = client.get("/public/status").get_data(as_text=True)
+    assert 'aria-describedby="status-where"' in page
+    assert "见受理回执" in page and "登记时为您打印的回执" in page
+
+
 def test_a_file_given_out_is_reviewed_with_the_reply_and_downloaded_with_the_code(
     app: Flask, client: FlaskClient
 ) -> None:
