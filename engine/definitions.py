@@ -224,6 +224,9 @@ class DeployRules:
     default_group: str = ANYONE
 
 
+#: a group's name as a work item keeps it (``role``, 32 characters): printable, no comma
+GROUP_NAME = re.compile(r"[^\s,\x00-\x1f\x7f](?:[^,\x00-\x1f\x7f]{0,30}[^\s,\x00-\x1f\x7f])?")
+
 #: a lane id a modeler made up: bpmn-js's (Camunda Modeler's, spiff-arena's) Lane_ and a
 #: random or counted suffix, a UUID (Signavio's and Flowable's sid-…, jBPM's _…)
 _MADE_UP_ID = re.compile(
@@ -294,7 +297,9 @@ class _Checker:
                 continue  # drawing: its tasks are as outside every lane
             leaf = lane.find("bpmn:childLaneSet", NS) is None
             if leaf and self.rules.strict_groups and not self.rules.knows_group(group):
-                self.problem(lane_id, "lane names no known group (deployed with strict groups)")
+                self.problem(
+                    lane_id, f"lane names no known group: {group} (deployed with strict groups)"
+                )
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 lane_of[(ref.text or "").strip()] = group
         task_ids = {el.get("id") for el in process.iter() if el.get("id")}
@@ -543,6 +548,10 @@ class _Checker:
         # A task's own candidate groups (or assignee) are more particular than its lane.
         drawn_in = (lane,) if lane else (self.rules.default_group,)
         groups = camunda.candidate_groups(task) or drawn_in
+        for group in groups:
+            if not GROUP_NAME.fullmatch(group):
+                # a work item keeps its group: a longer name could not be stored
+                self.problem(task_id, f"group {group!r} is no group name (at most 32 characters)")
         role = groups[0]
         schema_file = properties.get(jsonforms.FORM_FILE_PROPERTY)
         named = jsonforms.PREFIX + schema_file if schema_file else ""

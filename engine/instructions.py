@@ -90,11 +90,10 @@ class _Out:
         self.parts.append(text)
         self.length += len(text)
 
-    @property
-    def done(self) -> bool:
-        """Tell whether the filling-in must stop: enough written, or enough work done."""
+    def step(self) -> bool:
+        """Count one more piece read; tell whether the filling-in may go on."""
         self.steps += 1
-        return self.length > MAX_LENGTH or self.steps > MAX_STEPS
+        return self.length <= MAX_LENGTH and self.steps <= MAX_STEPS
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -140,7 +139,7 @@ class _Filling:
         """Render ``tokens[start:stop]`` over ``data``."""
         tokens, out = self.tokens, self.out
         i = start
-        while i < stop and not out.done:
+        while i < stop and out.step():
             kind, content = tokens[i]
             if kind == "text":
                 out.write(content)
@@ -184,7 +183,7 @@ class _Filling:
         if loop is None or not isinstance(items, list | tuple):
             return
         for item in items[:MAX_ITEMS]:
-            if self.out.done:
+            if not self.out.step():
                 return
             self.render(start + 1, end, _Scope(loop.group(1), item, data))
 

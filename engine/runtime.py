@@ -8,7 +8,6 @@ commits, or rolls everything back on any error.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ from .access import (
 from .checkpoints import Checkpoints
 from .clock import iso
 from .definitions import (
+    GROUP_NAME,
     CompiledDefinition,
     DeployRules,
     UserTaskRules,
@@ -1289,7 +1289,7 @@ class WorkflowEngine:
         found = list(dict.fromkeys(n.strip() for n in names if n.strip()))
         if not found:
             return rules.role, _groups_of(rules)  # nobody's group named: the task's own
-        if not all(_GROUP.fullmatch(n) for n in found):
+        if not all(GROUP_NAME.fullmatch(n) for n in found):
             detail = f"'{rules.groups_from}' does not name groups: {value!r}"
             raise _unfit(rules, "groups", detail)
         return found[0], found if len(found) > 1 else None
@@ -1318,11 +1318,6 @@ class WorkflowEngine:
 def _saved_view(step: Step, ready: tuple[TaskView, ...]) -> InstanceView:
     """Return the view of a step's instance once saved; ``ready``: what the save returned."""
     return instance_view(step.instance, step.compiled, step.workflow, ready, ready_in_workflow=True)
-
-
-#: a group's name, as the data may give it: printable, no commas, at most 32 characters
-#: (a work item's ``role``)
-_GROUP = re.compile(r"[^\s,\x00-\x1f\x7f](?:[^,\x00-\x1f\x7f]{0,30}[^\s,\x00-\x1f\x7f])?")
 
 
 def _groups_of(rules: UserTaskRules) -> list[str] | None:

@@ -563,3 +563,12 @@ def test_a_lane_names_its_group_by_its_id_unless_a_modeler_made_the_id_up(
     text = LANES.format(ns=ns, lane_id=lane_id, lane_name=lane_name)
     rules = compile_definition({"lanes.bpmn": text}).user_task("lanes", "check")
     assert rules is not None and rules.role == role
+
+
+def test_a_group_too_long_for_a_work_item_is_refused_naming_the_task() -> None:
+    long_name = 'name="' + "财务审核组" * 7 + '"'  # 35 characters: a work item keeps 32
+    text = LANES.format(ns="", lane_id="Lane_0x8k2t1", lane_name=long_name)
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"lanes.bpmn": text})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "check" and "at most 32 characters" in problem.message

@@ -33,6 +33,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from engine import NotFoundError, SignInFailedError, SignInThrottledError, UnavailableError
+from engine.disclosure.roles import ADMINS, TASKLESS
 from engine.views import UserView
 
 from .i18n import LANGUAGES
@@ -90,13 +91,9 @@ class WebUser:
         always empty tells a newcomer nothing.
         """
         held = set(self.view.roles)
-        if held and held <= _TASKLESS:
-            return url_for("audit.instances" if "auditor" in held else "admin.tasks")
+        if held and held <= TASKLESS:
+            return url_for("admin.tasks" if held <= ADMINS else "audit.instances")
         return url_for("tasks.inbox")
-
-
-#: the groups no workflow gives a task to (they read and keep the system)
-_TASKLESS = frozenset({"auditor", "admin"})
 
 
 def init_app(app: Flask) -> None:

@@ -27,3 +27,5 @@ SECRECY_REVIEWER = "secrecy_reviewer"
 HEADS = frozenset({DEPARTMENT_HEAD})
 #: who oversees and reassigns every task
 ADMINS = frozenset({"admin"})
+#: the groups no disclosure workflow gives a task to: they read and keep the system
+TASKLESS = frozenset({"auditor", *ADMINS})
