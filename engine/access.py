@@ -97,12 +97,15 @@ def existing_instance(repo: Repository, instance_id: int) -> InstanceRow:
     return instance
 
 
-def holds(held: set[str], item: WorkItemRow) -> bool:
-    """Tell whether someone with these groups belongs to a group the task is for.
+def holds(held: set[str], item: WorkItemRow, username: str | None = None) -> bool:
+    """Tell whether someone with these groups (and this name) is one the task is for.
 
     A task is for its ``role`` and, when the BPMN names several groups
-    (``camunda:candidateGroups``), for each of the others too.
+    (``camunda:candidateGroups``), for each of the others too; and for the
+    users it lists besides them (``camunda:candidateUsers``), whatever their groups.
     """
+    if username is not None and username in (item.users or ()):
+        return True
     return any(group == ANYONE or group in held for group in item.every_group())
 
 
@@ -131,7 +134,7 @@ def may_see(username: str, item: WorkItemRow, department: str | None) -> bool:
 
 def check_may_work(repo: Repository, username: str, held: set[str], item: WorkItemRow) -> None:
     """Raise ``PermissionDeniedError`` unless the user may take the task."""
-    if not holds(held, item):
+    if not holds(held, item, username):
         raise PermissionDeniedError(
             "task.not_your_group", user=username, group=item.groups or item.role
         )
@@ -172,7 +175,7 @@ class ReadPolicy:
             return True
         department = repo.department(username)
         if any(
-            holds(held, item) and may_see(username, item, department)
+            holds(held, item, username) and may_see(username, item, department)
             for item in repo.work_items_of(instance_id)
         ):
             return True

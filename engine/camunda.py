@@ -16,6 +16,8 @@ stored states and replays serve both dialects:
   started the instance (``onlyActorsOf`` the start events); any other
   ``camunda:assignee`` or ``camunda:candidateUsers`` (names, or JUEL giving a
   name or a list) becomes ``onlyUsers``, the users who alone may take it;
+  candidate users beside candidate groups become ``candidateUsers``: a listed
+  user or a member of a listed group may take the task, as in Camunda;
 - ``camunda:formData`` fields become the task's generic form, built from a
   JSON Schema like SpiffWorkflow's own forms (``camunda:formKey`` alone: the
   confirmation form); on a process's start event, the form of its start data;
@@ -66,6 +68,7 @@ from .access import ANYONE, USERNAME
 from .errors import DefinitionProblem, Problem
 from .extensions import (
     BPMN,
+    CANDIDATES_PROPERTY,
     DUE_PROPERTY,
     FORM_PROPERTY,
     GROUPS_PROPERTY,
@@ -696,6 +699,7 @@ class _Rewrite:
 
     def _user_task(self, task: Any, initiators: dict[str, str]) -> None:
         self._performers(task)
+        grouped = task.get(_c("candidateGroups")) is not None
         self._group_attribute(task, "candidateGroups", "the group the task is for")
         for name, why in (
             ("dueDate", None),
@@ -717,7 +721,10 @@ class _Rewrite:
                 task.set(_c("candidateGroups"), ANYONE)
             self._assignee(task, assignee.strip(), initiators)
         elif candidates is not None:
-            self._users(task, "candidateUsers", candidates.strip())
+            # Beside candidate groups, a listed user or a member of a listed group may take
+            # the task, as in Camunda; alone, the listed users only.
+            into = CANDIDATES_PROPERTY if grouped else USERS_PROPERTY
+            self._users(task, "candidateUsers", candidates.strip(), into)
         form_data = task.find(f"{_b('extensionElements')}/{_c('formData')}")
         task.attrib.pop(_c("formKey"), None)  # an external form: the generic form stands in
         task.attrib.pop(_c("formRef"), None)
@@ -755,11 +762,12 @@ class _Rewrite:
                 return
         self._users(task, "assignee", assignee)
 
-    def _users(self, task: Any, name: str, value: str) -> None:
+    def _users(self, task: Any, name: str, value: str, into: str = USERS_PROPERTY) -> None:
         """Give the task to the user(s) a ``camunda:assignee`` or ``candidateUsers`` names.
 
         Literal names (comma-separated) or one JUEL expression giving a user name
-        or a list of them, evaluated when the task becomes ready (``onlyUsers``).
+        or a list of them, evaluated when the task becomes ready, into the
+        property ``into`` (``onlyUsers``, or ``candidateUsers`` beside groups).
         """
         if value.startswith(OPENERS):
             translated = self._juel(task, f"camunda:{name}", value)
@@ -772,7 +780,7 @@ class _Rewrite:
                 self.problem(task, f"camunda:{name} {value!r} does not name users")
                 return
             expression = repr(users)
-        _add_property(task, USERS_PROPERTY, expression)
+        _add_property(task, into, expression)
 
     def _juel(
         self, element: Any, what: str, source: str, template: bool = False

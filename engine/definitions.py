@@ -28,6 +28,7 @@ from .access import ANYONE
 from .errors import DefinitionProblem, DeploymentError
 from .extensions import (
     BPMN,
+    CANDIDATES_PROPERTY,
     DEPARTMENT_PROPERTY,
     DRAFTING_PROPERTY,
     DUE_PROPERTY,
@@ -70,6 +71,9 @@ class UserTaskRules:
     #: an expression naming the task's groups when it becomes ready (``candidateGroups``);
     #: those above stand when it names none
     groups_from: str | None = None
+    #: an expression naming users who may take the task besides its groups' members
+    #: (``candidateUsers``), evaluated when it becomes ready
+    users_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -573,11 +577,13 @@ class _Checker:
         department = properties.get(DEPARTMENT_PROPERTY) or None
         only_users = properties.get(USERS_PROPERTY) or None
         groups_from = properties.get(GROUPS_PROPERTY) or None
+        users_from = properties.get(CANDIDATES_PROPERTY) or None
         for name, source in (
             (DUE_PROPERTY, due),
             (DEPARTMENT_PROPERTY, department),
             (USERS_PROPERTY, only_users),
             (GROUPS_PROPERTY, groups_from),
+            (CANDIDATES_PROPERTY, users_from),
         ):
             if source is not None:
                 try:
@@ -603,6 +609,7 @@ class _Checker:
                     only_users,
                     groups,
                     groups_from,
+                    users_from,
                 )
             )
 

@@ -25,6 +25,11 @@ USERS_PROPERTY = "onlyUsers"
 #: it becomes ready (Camunda's ``candidateGroups="${approverGroups}"``).  None named (None,
 #: empty) leaves the task to its lane's group, or to the default.
 GROUPS_PROPERTY = "candidateGroups"
+#: extension property: an expression over task data giving the user name (or a list of
+#: them) who may take the task besides the members of its groups, whatever groups they
+#: hold (Camunda's ``candidateUsers`` beside ``candidateGroups``: a listed user or a
+#: member of a listed group).  Nobody named leaves the task to its groups alone.
+CANDIDATES_PROPERTY = "candidateUsers"
 #: extension property: an expression over task data giving the task's due time (ISO 8601).
 DUE_PROPERTY = "dueAt"
 #: extension property: an expression over task data naming the department whose members

@@ -54,6 +54,7 @@ def task_view(
         item.due_provisional,
         item.returned,
         item.every_group(),
+        tuple(item.users or ()),
     )
 
 

@@ -539,6 +539,8 @@ def _others_may_take(repo: Any, item: Any, username: str) -> bool:
     """Tell whether anyone but ``username`` may take the task (then claiming means something)."""
     if item.allowed_users is not None:
         return bool(set(item.allowed_users) - {username})
+    if set(item.users or ()) - {username}:
+        return True
     groups = item.every_group()
     if ANYONE in groups:
         return True

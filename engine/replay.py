@@ -623,4 +623,5 @@ def _item_key(item: WorkItemRow) -> tuple[Any, ...]:
         item.overdue,
         item.returned,
         tuple(item.groups or ()),
+        tuple(item.users or ()),
     )

@@ -1128,7 +1128,7 @@ class WorkflowEngine:
                 if rules.only_actors_of
                 else None
             )
-            if (named := self._only_users(task, rules)) is not None:
+            if (named := self._named_users(task, rules.only_users, rules)) is not None:
                 allowed = named if allowed is None else sorted(set(named) & set(allowed))
             due_at, due_provisional = self._due_at(task, rules)
             role, groups = self._task_groups(task, rules)
@@ -1150,6 +1150,7 @@ class WorkflowEngine:
                     department=self._department(task, rules),
                     returned=returned,
                     groups=groups,
+                    users=self._named_users(task, rules.users_from, rules),
                 )
             )
         for timer in unmatched:
@@ -1256,19 +1257,25 @@ class WorkflowEngine:
         except SpiffWorkflowException as exc:
             raise script_error(exc) from None
 
-    def _only_users(self, task: Task, rules: UserTaskRules) -> list[str] | None:
-        """Evaluate a user task's ``onlyUsers`` into the users who alone may take it, or None."""
-        if rules.only_users is None:
+    def _named_users(
+        self, task: Task, source: str | None, rules: UserTaskRules
+    ) -> list[str] | None:
+        """Evaluate a user task's ``onlyUsers`` or ``candidateUsers`` into users, or None.
+
+        ``onlyUsers`` names the users who alone may take the task,
+        ``candidateUsers`` those who may take it besides its groups' members.
+        """
+        if source is None:
             return None
-        value = self._task_value(task, rules.only_users)
+        value = self._task_value(task, source)
         if value is None or value == "" or value == [] or value == ():
-            return None  # nobody named: the task is its group's
+            return None  # nobody named: the task is its groups'
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, list | tuple) or not all(
             isinstance(n, str) and is_username(n) for n in names
         ):
-            detail = f"'{rules.only_users}' does not name users: {value!r}"
-            raise _unfit(rules, "only_users", detail)
+            detail = f"'{source}' does not name users: {value!r}"
+            raise _unfit(rules, "only_users" if source == rules.only_users else "users", detail)
         return sorted(set(names))
 
     def _task_groups(self, task: Task, rules: UserTaskRules) -> tuple[str, list[str] | None]:

@@ -73,6 +73,8 @@ class TaskView:
     #: every group a member of which may take it, ``role`` first (several only where the
     #: BPMN names several: ``camunda:candidateGroups``)
     groups: tuple[str, ...] = ()
+    #: the users who may take it besides its groups' members (``camunda:candidateUsers``)
+    users: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -288,13 +288,14 @@ APPROVE = 'id="approve" name="Approve the leave" camunda:candidateGroups="manage
         ('camunda:assignee="${approver}"', {"approver": "mona"}, ["mona"]),
         ('camunda:assignee="${approver}"', {"approver": None}, ["mark", "mona"]),
         ('camunda:candidateUsers="mark, mona"', {}, ["mark", "mona"]),
-        ('camunda:candidateUsers="${deputies}"', {"deputies": ["mona"]}, ["mona"]),
+        # beside the task's candidate group: a listed user or a member (mark) of the group
+        ('camunda:candidateUsers="${deputies}"', {"deputies": ["mona"]}, ["mark", "mona"]),
     ],
 )
 def test_an_assignee_or_candidate_users_alone_may_take_the_task(
     core: WorkflowEngine, given: str, start: dict[str, Any], who: list[str]
 ) -> None:
-    """Camunda's users of a task: names or a JUEL expression, within the task's group."""
+    """Camunda's users of a task: names or a JUEL expression (candidate users beside groups)."""
     core.users.add("mona", ["manager"])
     core.deploy_files({"leave_request.bpmn": with_(LEAVE, APPROVE, f"{APPROVE} {given}")})
     core.start("camunda_leave", "emma", start)

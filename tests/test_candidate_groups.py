@@ -219,20 +219,72 @@ def test_a_task_with_one_group_writes_no_group_row(core: WorkflowEngine) -> None
     assert inbox_ids(core, "mia") == [anyones]
 
 
-def test_a_task_naming_its_users_is_theirs_through_any_of_its_groups(
+def test_a_task_naming_users_and_groups_is_for_a_named_user_or_a_member_of_a_group(
     core: WorkflowEngine,
 ) -> None:
+    # as Camunda reads candidateUsers beside candidateGroups: either one, not both
     named = GROUPS + ' camunda:candidateUsers="ann, sam"'
     core.deploy_files(invoice_files(**{GROUPS: named}))
     (task,) = start(core).ready_tasks
-    assert inbox_ids(core, "ann") == [task.task_id]  # named, and of his (second) group
-    assert core.queries.inbox("ann").total == 1
-    assert inbox_ids(core, "mia") == [] and inbox_ids(core, "sam") == []
-    with pytest.raises(PermissionDeniedError):
-        core.complete_task(task.task_id, "sam", {"approved": True})  # named, of no group
-    core.claim(task.task_id, "ann")
-    assert inbox_ids(core, "ann") == [task.task_id]
-    assert core.complete_task(task.task_id, "ann", {"approved": True}).status == "completed"
+    for user in ("ann", "mia", "sam", "both"):  # named and of a group, of a group, named
+        assert inbox_ids(core, user) == [task.task_id], user
+        assert core.queries.inbox(user).total == 1, user
+    assert inbox_ids(core, "clara") == []
+    with pytest.raises(PermissionDeniedError) as refused:
+        core.complete_task(task.task_id, "clara", {"approved": True})
+    assert refused.value.code == "task.not_your_group"
+    core.claim(task.task_id, "sam")  # named, of neither group
+    assert inbox_ids(core, "sam") == [task.task_id] and inbox_ids(core, "mia") == []
+    assert core.complete_task(task.task_id, "sam", {"approved": True}).status == "completed"
+
+
+CANDIDATES = "candidate_users_or_groups.bpmn"
+
+
+def candidates_file() -> dict[str, str]:
+    return {CANDIDATES: (TEST_BPMN / "camunda" / CANDIDATES).read_text("utf-8")}
+
+
+def test_candidate_users_beside_groups_may_take_the_task_whatever_their_groups(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(candidates_file())
+    instance = core.start("candidate_users_or_groups", "clara", {"signers": "accounting"})
+    (review,) = instance.ready_tasks
+    assert [inbox_ids(core, u) for u in ("ann", "mia", "sam")] == [
+        [review.task_id],
+        [review.task_id],
+        [],
+    ]
+    with pytest.raises(PermissionDeniedError) as refused:
+        core.claim(review.task_id, "sam")
+    assert refused.value.code == "task.not_your_group"
+    root = core.queries.all_open_tasks("root").items
+    assert [(t.groups, t.users) for t in root] == [(("management",), ("ann", "bob"))]
+    # ann holds accounting, not management: listed by name, she may take it
+    done = core.complete_task(review.task_id, "ann", {"deputy": "sam"})
+    (countersign,) = done.ready_tasks
+    # from the data: accounting's members, and sam by name (sales)
+    assert [inbox_ids(core, u) for u in ("ann", "sam", "mia")] == [
+        [countersign.task_id],
+        [countersign.task_id],
+        [],
+    ]
+    core.reassign(countersign.task_id, "root", "sam")  # the admin may hand it to him
+    assert core.complete_task(countersign.task_id, "sam", {}).status == "completed"
+
+
+def test_candidate_users_by_juel_naming_nobody_leave_the_task_to_its_groups(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(candidates_file())
+    instance = core.start("candidate_users_or_groups", "clara", {"signers": ["sales"]})
+    done = core.complete_task(instance.ready_tasks[0].task_id, "mia", {"deputy": None})
+    (countersign,) = done.ready_tasks
+    with core.store.read() as repo:
+        (item,) = repo.work_items_of(instance.id)
+    assert (item.role, item.users) == ("sales", None)
+    assert inbox_ids(core, "sam") == [countersign.task_id] and inbox_ids(core, "ann") == []
 
 
 def test_migration_0022_adds_the_groups_and_takes_them_away_again(
@@ -263,6 +315,42 @@ def test_migration_0022_adds_the_groups_and_takes_them_away_again(
         assert group_rows(core) == []
     finally:
         db.dispose()
+
+
+def test_migration_0027_adds_the_candidate_users_and_takes_them_away_again(
+    database_url: str, clock: ManualClock
+) -> None:
+    db = Database.connect(database_url)
+    try:
+        schema.upgrade(db)
+        core = WorkflowEngine(db, clock)
+        core.users.add("clara", ["clerk"])
+        core.users.add("ann", ["accounting"])
+        core.deploy_files(candidates_file())
+        core.start("candidate_users_or_groups", "clara", {"signers": "accounting"})
+        _downgrade(db, "0026")
+        with db.transaction(write=False) as connection:
+            columns = {c["name"] for c in sqlalchemy.inspect(connection).get_columns("work_items")}
+            kinds = connection.exec_driver_sql("SELECT DISTINCT kind FROM work_item_users")
+            assert "users" not in columns and "user" not in set(kinds.scalars())
+        schema.upgrade(db)
+        assert schema.current_revision(db) == schema.head_revision()
+        core = WorkflowEngine(db, clock)
+        instance = core.start("candidate_users_or_groups", "clara", {"signers": "accounting"})
+        (task,) = instance.ready_tasks
+        assert task.task_id in inbox_ids(core, "ann")  # listed by name, of no listed group
+    finally:
+        db.dispose()
+
+
+def test_the_admin_may_hand_a_task_to_a_user_it_lists_besides_its_groups(app: Flask) -> None:
+    engine = app.config["ENGINE"]
+    engine.users.add("mia", ["management"], "米娅", "demo", new_groups=True)
+    engine.users.add("ann", ["accounting"], "安", "demo", new_groups=True)
+    engine.deploy_files(candidates_file())
+    engine.start("candidate_users_or_groups", "mia", {"signers": "accounting"})
+    page = Browser(app.test_client()).login("admin").get("/admin/tasks")
+    assert {"mia", "ann"} <= set(re.findall(r'<option value="([^"]+)"', page))
 
 
 def test_the_admin_may_hand_the_task_to_a_member_of_any_of_its_groups(app: Flask) -> None:

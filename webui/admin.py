@@ -58,8 +58,17 @@ def tasks() -> ResponseReturnValue:
     )
     # One read of the user list per group on the page, not one per task.
     members = {g: engine.users.with_role(g) for g in {g for t in page.items for g in t.groups}}
+    # The users a task lists besides its groups (camunda:candidateUsers) may take it too.
+    listed = {u for t in page.items for u in t.users}
+    everyone = engine.users.list() if listed else []
+    named = {u.username: u for u in everyone if u.username in listed and u.active}
     holders = {
-        t.task_id: list({u.username: u for g in t.groups for u in members[g]}.values())
+        t.task_id: list(
+            (
+                {u.username: u for g in t.groups for u in members[g]}
+                | {n: named[n] for n in t.users if n in named}
+            ).values()
+        )
         for t in page.items
     }
     args = {"role": role} if role else {}

@@ -153,7 +153,11 @@ class DraftDesk:
                 for w in open_items
             )
             elements = [w.element_id for w in open_items]
-            todo = [w for w in open_items if holds(held, w) and may_see(username, w, department)]
+            todo = [
+                w
+                for w in open_items
+                if holds(held, w, username) and may_see(username, w, department)
+            ]
             page.append(
                 MyDocument(
                     instance_id=row.id,

@@ -188,6 +188,9 @@ class WorkItem(Base):
     #: every group a member of which may take the task, ``role`` first, when there are
     #: several (``camunda:candidateGroups``); None when ``role`` is the only one
     groups: Mapped[list[str] | None] = mapped_column(JSON)
+    #: users who may take the task besides its groups' members, whatever groups they hold
+    #: (``camunda:candidateUsers`` beside ``candidateGroups``); None for most tasks
+    users: Mapped[list[str] | None] = mapped_column(JSON)
 
     __table_args__ = (
         # An inbox reads one range per (group, department) it may see, oldest first.
@@ -232,7 +235,8 @@ class WorkItemUser(Base):
         ForeignKey("work_items.task_id", ondelete="CASCADE", name="fk_work_item_users_task"),
         primary_key=True,
     )
-    #: "allowed" or "excluded"
+    #: "allowed" (the only ones), "excluded", or "user" (one who may take it besides its
+    #: groups' members)
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
 

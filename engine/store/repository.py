@@ -122,6 +122,8 @@ class WorkItemRow:
     #: every group a member of which may take the task, ``role`` first, when there are
     #: several; None when ``role`` is the only one
     groups: list[str] | None = None
+    #: users who may take the task besides its groups' members, whatever groups they hold
+    users: list[str] | None = None
 
     def every_group(self) -> tuple[str, ...]:
         """Return every group a member of which may take the task, ``role`` first."""
@@ -190,7 +192,8 @@ def _visible(
     """Build the inbox query of one shape, its values left as parameters.
 
     The same rules as ``access.may_see``: one of his groups (the task's first,
-    or a further one), his department or none, unclaimed or claimed by him,
+    or a further one) or his name among the task's candidate users, his
+    department or none, unclaimed or claimed by him,
     not excluded, and named if the task names users.  Each part reads one
     index range in page order and stops after ``limit`` rows past the page's
     start, so a page costs the same however many tasks his groups have.
@@ -214,10 +217,13 @@ def _visible(
                 items.claimed_by == username,
                 or_(
                     items.role.in_(role_names),
-                    _further(items.created_at, items.task_id, role_names),
-                )
-                if further_groups
-                else items.role.in_(role_names),
+                    *(
+                        [_further(items.created_at, items.task_id, role_names)]
+                        if further_groups
+                        else []
+                    ),
+                    _named(items.task_id, "user", username),
+                ),
                 or_(*departments),
                 or_(items.named == false(), _named(items.task_id, "allowed", username)),
                 not_excluded,
@@ -276,6 +282,29 @@ def _visible(
                 users.username == username,
                 users.kind == "allowed",
                 items.role.in_(role_names),
+                or_(*departments),
+                items.claimed_by.is_(None),
+                not_excluded,
+            ),
+            named,
+            in_page,
+        ),
+        # A task that lists him among the users who may take it besides its groups'
+        # members (``candidateUsers``), when none of his groups reaches it.
+        (
+            1,
+            select(items.task_id)
+            .select_from(_ITEM_USERS.join(_WORK_ITEMS, items.task_id == users.task_id))
+            .where(
+                users.username == username,
+                users.kind == "user",
+                items.role.not_in(role_names),
+                *(
+                    [~_further(items.created_at, items.task_id, role_names)]
+                    if further_groups
+                    else []
+                ),
+                or_(items.named == false(), _named(items.task_id, "allowed", username)),
                 or_(*departments),
                 items.claimed_by.is_(None),
                 not_excluded,
@@ -949,6 +978,7 @@ class Repository:
                 for kind, users in (
                     ("excluded", item.excluded_users),
                     ("allowed", item.allowed_users or ()),
+                    ("user", item.users or ()),
                 )
                 for user in users
             ]

@@ -576,7 +576,9 @@ def _may_read_request(repo: Repository, reader: str, held: set[str], row: Any) -
     if row.instance_id is None:
         return False
     return any(
-        holds(held, item) and may_see(reader, item, department) and item.role != SECRECY_REVIEWER
+        holds(held, item, reader)
+        and may_see(reader, item, department)
+        and item.role != SECRECY_REVIEWER
         for item in repo.work_items_of(int(row.instance_id))
     )
 
