@@ -118,6 +118,12 @@ IGNORED_ATTRIBUTES = frozenset(
         "jobPriority",
         "taskPriority",
         "priority",
+        # when Camunda's task list shows a user task again: a reminder in its list, which
+        # neither decides who takes the task nor when the process goes on
+        "followUpDate",
+        # an error's message text, which only a Java delegate or a catching event's
+        # errorMessageVariable (refused) reads
+        "errorMessage",
         "historyTimeToLive",
         "versionTag",
         "isStartableInTasklist",
@@ -701,17 +707,9 @@ class _Rewrite:
         self._performers(task)
         grouped = task.get(_c("candidateGroups")) is not None
         self._group_attribute(task, "candidateGroups", "the group the task is for")
-        for name, why in (
-            ("dueDate", None),
-            ("followUpDate", "the engine has no follow-up dates"),
-        ):
-            value = task.attrib.pop(_c(name), None)
-            if value is None:
-                continue
-            if name == "dueDate":
-                self._due_date(task, value)
-            else:
-                self.problem(task, f"camunda:{name} is not supported: {why}")
+        due = task.attrib.pop(_c("dueDate"), None)
+        if due is not None:
+            self._due_date(task, due)
         assignee = task.attrib.pop(_c("assignee"), None)
         candidates = task.attrib.pop(_c("candidateUsers"), None)
         if assignee is not None:

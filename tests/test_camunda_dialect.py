@@ -648,3 +648,20 @@ def test_candidate_groups_from_the_data_that_name_no_group_stop_the_step(
         do(core, "emma", "submit", {"days": 10, "reason": "holiday"})
     assert failed.value.element_id == "approve"
     assert "does not name groups" in str(failed.value.params["detail"])
+
+
+# -- what only Camunda's task list reads -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("rejected", "outcome"), [(False, "granted"), (True, "refused")])
+def test_a_follow_up_date_and_an_error_message_deploy_and_change_nothing(
+    core: WorkflowEngine, rejected: bool, outcome: str
+) -> None:
+    """A task list's follow-up date and an error's text are read by nothing that runs here."""
+    core.deploy_files(files("task_list_hints.bpmn"))
+    instance = core.start("task_list_hints", "emma")
+    (task,) = instance.ready_tasks
+    assert task.element_id == "review"
+    done = core.complete_task(task.task_id, "emma", {"rejected": rejected})
+    # the error ends the check, caught on it; the follow-up date ${dueSoon} is never evaluated
+    assert (done.status, done.data["outcome"]) == ("completed", outcome)

@@ -446,13 +446,14 @@ def test_a_file_mixing_camundas_and_flowables_names_each_as_written() -> None:
         )
         .replace(
             'camunda:candidateGroups="clerk"',
-            'camunda:followUpDate="P1D" flowable:candidateGroups=" "',
+            'camunda:candidateStarterUsers="anna" flowable:candidateGroups=" "',
         )
     )
     with pytest.raises(DeploymentError) as refused:
         compile_definition({"invoice.bpmn": given})
     assert sorted(p.message for p in refused.value.problems) == [
-        "camunda:followUpDate is not supported: the engine has no follow-up dates",
+        "camunda:candidateStarterUsers is not supported here: the engine lets groups start a "
+        "process, not users (use candidateStarterGroups)",
         "flowable:candidateGroups names no group (the group the task is for)",
     ]
 
