@@ -1383,6 +1383,10 @@ class _Rewrite:
         for tag in ("in", "out"):
             for mapping in call.iterfind(f"{_b('extensionElements')}/{_c(tag)}"):
                 self.handled.add(mapping)
+                if tag == "in" and set(mapping.attrib) == {"businessKey"}:
+                    # The engine keeps no business key (as Flowable's inheritBusinessKey): the
+                    # called process reads none, so passing one changes nothing.
+                    continue
                 if mapping.get("variables") != "all" or len(mapping.attrib) != 1:
                     self.problem(
                         call,

@@ -665,3 +665,23 @@ def test_a_follow_up_date_and_an_error_message_deploy_and_change_nothing(
     done = core.complete_task(task.task_id, "emma", {"rejected": rejected})
     # the error ends the check, caught on it; the follow-up date ${dueSoon} is never evaluated
     assert (done.status, done.data["outcome"]) == ("completed", outcome)
+
+
+def test_a_business_key_passed_to_a_called_process_changes_nothing(core: WorkflowEngine) -> None:
+    core.deploy_files(files("call_business_key.bpmn"))
+    done = core.start("call_business_key", "emma", {"order": 7})
+    assert (done.status, done.data) == ("completed", {"order": 7, "archived": True})
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    ['businessKey="${key}" variables="all"', 'businessKey="${key}" local="true"'],
+)
+def test_a_business_key_beside_another_mapping_is_still_refused(mapping: str) -> None:
+    given = files("call_business_key.bpmn")["call_business_key.bpmn"].replace(
+        'businessKey="#{execution.processBusinessKey}"', mapping
+    )
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"call_business_key.bpmn": given})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "call_archive" and "camunda:in mappings" in problem.message
