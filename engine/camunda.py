@@ -1326,21 +1326,12 @@ class _Rewrite:
                 self.problem(owner, f"{where}: the name must be a variable name")
                 ok = False
                 continue
-            if any(isinstance(child.tag, str) for child in parameter):
-                self.problem(
-                    owner,
-                    f"{where}: lists, maps and scripts as values are not supported "
-                    "(write a text or ${...})",
-                )
-                ok = False
-                continue
             try:
-                value = translate_template(parameter.text or "")
+                python = _io_value(parameter)
             except JuelError as exc:
-                self.problem(owner, f"{where}: {parameter.text!r} {exc}")
+                self.problem(owner, f"{where}: {exc}")
                 ok = False
                 continue
-            python = value.python if (parameter.text or "") != "" else "None"
             target = "preScript" if local == "inputParameter" else "postScript"
             scripts[target].append(f"{name} = {python}")
         if not ok:
@@ -1618,6 +1609,57 @@ def _extensions(element: Any) -> Any:
         if documentation:
             documentation[-1].addnext(found)
     return found
+
+
+def _io_value(holder: Any) -> str:
+    """Return the Python of what a ``camunda:inputOutput`` parameter (or a value, an entry) holds.
+
+    A text (``${...}`` parts translated from JUEL; an empty one is None), or one
+    ``camunda:list`` or ``camunda:map``, nested as Camunda nests them.
+    """
+    children = [child for child in holder if isinstance(child.tag, str)]
+    if not children:
+        text = holder.text or ""
+        if text == "":
+            return "None"
+        try:
+            return translate_template(text).python
+        except JuelError as exc:
+            raise JuelError(f"{text!r} {exc}") from None
+    if len(children) == 1 and _camunda_local(children[0]) in ("list", "map"):
+        return _io_collection(children[0])
+    raise JuelError(
+        "scripts as values are not supported (write a text, ${...}, a camunda:list or "
+        "a camunda:map)"
+    )
+
+
+def _io_collection(node: Any) -> str:
+    """Return the Python of a ``camunda:list`` (of values, lists, maps) or ``camunda:map``."""
+    items = [item for item in node if isinstance(item.tag, str)]
+    if _camunda_local(node) == "list":
+        values = []
+        for item in items:
+            kind = _camunda_local(item)
+            if kind in ("list", "map"):
+                values.append(_io_collection(item))
+            elif kind == "value":
+                values.append(_io_value(item))
+            else:
+                raise JuelError(f"a camunda:list holds {etree.QName(item).localname}")
+        return "[" + ", ".join(values) + "]"
+    pairs = []
+    for entry in items:
+        if _camunda_local(entry) != "entry" or not entry.get("key"):
+            raise JuelError("a camunda:map holds camunda:entry elements, each with a key")
+        pairs.append(f"{entry.get('key')!r}: {_io_value(entry)}")
+    return "{" + ", ".join(pairs) + "}"
+
+
+def _camunda_local(element: Any) -> str | None:
+    """Return the local name of a Camunda element (None for another namespace's)."""
+    name = etree.QName(element)
+    return name.localname if name.namespace == CAMUNDA else None
 
 
 def _add_property(element: Any, name: str, value: str) -> None:

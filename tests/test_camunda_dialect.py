@@ -685,3 +685,41 @@ def test_a_business_key_beside_another_mapping_is_still_refused(mapping: str) ->
         compile_definition({"call_business_key.bpmn": given})
     (problem,) = refused.value.problems
     assert problem.element_id == "call_archive" and "camunda:in mappings" in problem.message
+
+
+def test_input_output_lists_and_maps_become_python_lists_and_dicts(core: WorkflowEngine) -> None:
+    core.deploy_files(files("io_lists_and_maps.bpmn"))
+    instance = core.start("io_lists_and_maps", "emma", {"boss": "mark", "cap": 5})
+    (task,) = instance.ready_tasks
+    done = core.complete_task(task.task_id, "emma", {})
+    assert done.data["approvers"] == ["anna", "mark"]  # the input, given to the task
+    assert done.data["plan"] == {"daily": "100", "monthly": ["1000", 5]}
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ('<camunda:script scriptFormat="python">1</camunda:script>', "a camunda:list holds script"),
+        ("<camunda:entry>1</camunda:entry>", "a camunda:list holds entry"),
+        ("<camunda:value>${a.b(</camunda:value>", "'${a.b(' "),
+    ],
+)
+def test_what_a_camunda_list_may_not_hold_is_named(value: str, said: str) -> None:
+    given = files("io_lists_and_maps.bpmn")["io_lists_and_maps.bpmn"].replace(
+        "<camunda:value>anna</camunda:value>", value
+    )
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"io_lists_and_maps.bpmn": given})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "review"
+    assert problem.message.startswith(f"camunda:inputParameter 'approvers': {said}")
+
+
+def test_a_camunda_map_entry_needs_a_key() -> None:
+    given = files("io_lists_and_maps.bpmn")["io_lists_and_maps.bpmn"].replace(
+        '<camunda:entry key="daily">', "<camunda:entry>"
+    )
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"io_lists_and_maps.bpmn": given})
+    (problem,) = refused.value.problems
+    assert "each with a key" in problem.message
