@@ -717,7 +717,7 @@ class _Rewrite:
                 # The assignee's task whatever lane it is drawn in (Camunda's lanes assign
                 # nothing); with no assignee at run time, anyone's, as in Camunda's task list.
                 task.set(_c("candidateGroups"), ANYONE)
-            self._assignee(task, assignee.strip(), initiators)
+            self._assignee(task, assignee.strip(), initiators, grouped)
         elif candidates is not None:
             # Beside candidate groups, a listed user or a member of a listed group may take
             # the task, as in Camunda; alone, the listed users only.
@@ -744,7 +744,16 @@ class _Rewrite:
             name = f"{FORM_PREFIX}{digest.hexdigest()[:40]}"
         return name
 
-    def _assignee(self, task: Any, assignee: str, initiators: dict[str, str]) -> None:
+    def _assignee(
+        self, task: Any, assignee: str, initiators: dict[str, str], grouped: bool
+    ) -> None:
+        """Give the task to its assignee; beside candidate groups, whatever his groups.
+
+        In Camunda a task with an assignee is his, and its candidate groups only
+        say who may take it when the assignee's expression gives nobody: the
+        assignee is then both the one user (``onlyUsers``) and a candidate user
+        besides the groups (``candidateUsers``).
+        """
         if assignee.upper() == INITIATOR:  # as Flowable reads it, in any case
             if initiators[INITIATOR]:
                 _add_property(task, ONLY_PROPERTY, initiators[INITIATOR])
@@ -758,14 +767,15 @@ class _Rewrite:
             if translated.python in initiators:
                 _add_property(task, ONLY_PROPERTY, initiators[translated.python])
                 return
-        self._users(task, "assignee", assignee)
+        into = (USERS_PROPERTY, CANDIDATES_PROPERTY) if grouped else (USERS_PROPERTY,)
+        self._users(task, "assignee", assignee, *into)
 
-    def _users(self, task: Any, name: str, value: str, into: str = USERS_PROPERTY) -> None:
+    def _users(self, task: Any, name: str, value: str, *into: str) -> None:
         """Give the task to the user(s) a ``camunda:assignee`` or ``candidateUsers`` names.
 
         Literal names (comma-separated) or one JUEL expression giving a user name
-        or a list of them, evaluated when the task becomes ready, into the
-        property ``into`` (``onlyUsers``, or ``candidateUsers`` beside groups).
+        or a list of them, evaluated when the task becomes ready, into each
+        property of ``into`` (``onlyUsers``, ``candidateUsers`` beside groups).
         """
         if value.startswith(OPENERS):
             translated = self._juel(task, f"camunda:{name}", value)
@@ -778,7 +788,8 @@ class _Rewrite:
                 self.problem(task, f"camunda:{name} {value!r} does not name users")
                 return
             expression = repr(users)
-        _add_property(task, into, expression)
+        for each in into:
+            _add_property(task, each, expression)
 
     def _juel(
         self, element: Any, what: str, source: str, template: bool = False

@@ -287,6 +287,39 @@ def test_candidate_users_by_juel_naming_nobody_leave_the_task_to_its_groups(
     assert inbox_ids(core, "sam") == [countersign.task_id] and inbox_ids(core, "ann") == []
 
 
+ASSIGNEE = "assignee_beside_groups.bpmn"
+
+
+def test_an_assignee_beside_groups_takes_the_task_whatever_his_groups(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files({ASSIGNEE: (TEST_BPMN / "camunda" / ASSIGNEE).read_text("utf-8")})
+    instance = core.start("assignee_beside_groups", "clara", {"approver": "sam"})
+    (review,) = instance.ready_tasks
+    # sam sells; assigned by name, the task is his, and no manager's
+    assert [inbox_ids(core, u) for u in ("sam", "mia", "ann")] == [[review.task_id], [], []]
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(review.task_id, "mia", {})
+    (countersign,) = core.complete_task(review.task_id, "sam", {}).ready_tasks
+    # a literal assignee: ann, who holds neither group, and nobody else
+    assert [inbox_ids(core, u) for u in ("ann", "mia", "sam")] == [[countersign.task_id], [], []]
+    assert core.complete_task(countersign.task_id, "ann", {}).status == "completed"
+
+
+def test_an_assignee_naming_nobody_leaves_the_task_to_its_groups(core: WorkflowEngine) -> None:
+    core.deploy_files({ASSIGNEE: (TEST_BPMN / "camunda" / ASSIGNEE).read_text("utf-8")})
+    instance = core.start("assignee_beside_groups", "clara", {"approver": None})
+    (review,) = instance.ready_tasks
+    assert [inbox_ids(core, u) for u in ("mia", "both", "sam")] == [
+        [review.task_id],
+        [review.task_id],
+        [],
+    ]
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(review.task_id, "sam", {})
+    assert core.complete_task(review.task_id, "mia", {}).ready_tasks
+
+
 def test_migration_0022_adds_the_groups_and_takes_them_away_again(
     database_url: str, clock: ManualClock
 ) -> None:
