@@ -52,6 +52,7 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
+import json
 import keyword
 import re
 from collections.abc import Callable, Mapping
@@ -72,6 +73,7 @@ from .extensions import (
     DUE_PROPERTY,
     FORM_PROPERTY,
     GROUPS_PROPERTY,
+    MAPPINGS_PROPERTY,
     ONLY_PROPERTY,
     SPIFF,
     USERS_PROPERTY,
@@ -143,8 +145,8 @@ IGNORED_ATTRIBUTES = frozenset(
         "variableName",
         "variableEvents",
         # how Flowable finds the called process (by key, in the same deployment, the
-        # default tenant) and whether it passes the business key; the called process
-        # gets the caller's variables here in any case
+        # default tenant) and whether it passes the business key; a call with no
+        # camunda:in or camunda:out passes every variable in and back here in any case
         "calledElementType",
         "sameDeployment",
         "fallbackToDefaultTenant",
@@ -1379,9 +1381,18 @@ class _Rewrite:
                 _add_property(owner, prop.get("name"), prop.get("value", ""))
 
     def _call(self, call: Any) -> None:
+        """Read ``camunda:in`` / ``camunda:out`` as the variables the call passes and gets back.
+
+        As in Camunda, the called process starts with the mapped variables
+        only, and only the mapped ones come back.  A call with no mapping at
+        all, or with ``variables="all"`` both ways, is left to SpiffWorkflow,
+        which passes all of them in and back (as Flowable's ``inheritVariables``).
+        """
         called = call.get("calledElement") or ""
         if "${" in called or "#{" in called:
             self.problem(call, "a called element given by an expression is not supported")
+        mappings: dict[str, list[dict[str, Any]]] = {"in": [], "out": []}
+        ok = True
         for tag in ("in", "out"):
             for mapping in call.iterfind(f"{_b('extensionElements')}/{_c(tag)}"):
                 self.handled.add(mapping)
@@ -1389,12 +1400,53 @@ class _Rewrite:
                     # The engine keeps no business key (as Flowable's inheritBusinessKey): the
                     # called process reads none, so passing one changes nothing.
                     continue
-                if mapping.get("variables") != "all" or len(mapping.attrib) != 1:
-                    self.problem(
-                        call,
-                        f'camunda:{tag} mappings other than variables="all" are not '
-                        "supported: the called process gets and gives back all variables",
-                    )
+                mapped = self._mapping(call, tag, mapping)
+                ok = ok and mapped is not None
+                mappings[tag].extend(mapped or [])
+        everything = [{"all": True}]
+        if not ok or mappings in ({"in": [], "out": []}, {"in": everything, "out": everything}):
+            return
+        _add_property(call, MAPPINGS_PROPERTY, json.dumps(mappings, sort_keys=True))
+
+    def _mapping(self, call: Any, tag: str, mapping: Any) -> list[dict[str, Any]] | None:
+        """Return what one ``camunda:in`` or ``camunda:out`` maps, or name its problem."""
+        attributes = dict(mapping.attrib)
+        local = attributes.pop("local", "false").strip().lower() == "true"
+        where = f"camunda:{tag}"
+        if set(attributes) == {"variables"}:
+            if attributes["variables"] != "all":
+                self.problem(call, f'{where} variables must be "all"')
+                return None
+            if tag == "in" and local:
+                # the call activity's local variables: those its input parameters set
+                names = call.iterfind(
+                    f"{_b('extensionElements')}/{_c('inputOutput')}/{_c('inputParameter')}"
+                )
+                return [{"source": n.get("name"), "target": n.get("name")} for n in names]
+            return [{"all": True}]
+        target = (attributes.pop("target", None) or "").strip()
+        if set(attributes) not in ({"source"}, {"sourceExpression"}):
+            self.problem(
+                call,
+                f'{where} must name variables="all", or a source or sourceExpression and a '
+                f"target (it has {', '.join(sorted(mapping.attrib)) or 'nothing'})",
+            )
+            return None
+        if not IDENTIFIER.match(target) or keyword.iskeyword(target):
+            self.problem(call, f"{where} target {target!r} must be a variable name")
+            return None
+        if "source" in attributes:
+            source = attributes["source"].strip()
+            if not source:
+                self.problem(call, f"{where} source names no variable")
+                return None
+            return [{"source": source, "target": target}]
+        translated = self._juel(
+            call, f"{where} sourceExpression", attributes["sourceExpression"], template=True
+        )
+        if translated is None:
+            return None
+        return [{"expression": translated.python, "target": target}]
 
     def _leftovers(self) -> None:
         """Refuse every Camunda element or attribute nothing above understood."""

@@ -25,6 +25,7 @@ from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
 
 from . import camunda, jsonforms
 from .access import ANYONE
+from .calls import MappingParser, read_mappings
 from .errors import DefinitionProblem, DeploymentError
 from .extensions import (
     BPMN,
@@ -35,6 +36,7 @@ from .extensions import (
     EXCLUDE_PROPERTY,
     FORM_PROPERTY,
     GROUPS_PROPERTY,
+    MAPPINGS_PROPERTY,
     NS,
     ONLY_PROPERTY,
     RESUMES_PROPERTY,
@@ -657,6 +659,19 @@ class _Checker:
         for correlation in self.root.iter(f"{{{SPIFF}}}processVariableCorrelation"):
             for expr in correlation.iterfind("spiffworkflow:expression", NS):
                 checks.append((correlation, expr.text or "", "eval"))
+        # what a call activity's variable mappings evaluate (Camunda's sourceExpression)
+        for call in self.root.iter(f"{{{BPMN}}}callActivity"):
+            value = _properties(call).get(MAPPINGS_PROPERTY)
+            if value is None:
+                continue
+            try:
+                mappings = read_mappings(value)
+            except ValueError as exc:
+                self.problem(call.get("id"), str(exc))
+                continue
+            for mapping in (*mappings["in"], *mappings["out"]):
+                if "expression" in mapping:
+                    checks.append((call, mapping["expression"], "eval"))
         for owner, source, mode in checks:
             element = owner
             while element is not None and element.get("id") is None:
@@ -787,7 +802,7 @@ def compile_definition(
         raise DeploymentError([DefinitionProblem("(none)", None, "no BPMN file was given")])
     rules = deploy_rules or DeployRules()
     problems: list[DefinitionProblem] = []
-    parser = SpiffBpmnParser(validator=BpmnValidator())
+    parser = MappingParser(validator=BpmnValidator())
     json_forms: dict[str, FormSchema] = {}
     for name, text in sorted(files.items()):
         if name.endswith(".json"):

@@ -44,3 +44,9 @@ DRAFTING_PROPERTY = "drafting"
 #: extension property of a boundary timer: what its firing means for the task it sits on.
 TIMER_KIND_PROPERTY = "timerKind"
 TIMER_KINDS = ("reminder", "overdue")
+#: extension property of a call activity: JSON ``{"in": [...], "out": [...]}``, the
+#: variables the called process starts with and those it gives back (Camunda's
+#: ``camunda:in`` / ``camunda:out``), each ``{"all": true}``, ``{"source": name,
+#: "target": name}`` or ``{"expression": python, "target": name}``.  Without it the
+#: called process gets all the caller's data and gives all of its own back.
+MAPPINGS_PROPERTY = "variableMappings"

@@ -684,7 +684,108 @@ def test_a_business_key_beside_another_mapping_is_still_refused(mapping: str) ->
     with pytest.raises(DeploymentError) as refused:
         compile_definition({"call_business_key.bpmn": given})
     (problem,) = refused.value.problems
-    assert problem.element_id == "call_archive" and "camunda:in mappings" in problem.message
+    assert problem.element_id == "call_archive" and "camunda:in must name" in problem.message
+
+
+def _only_problem(name: str, old: str, new: str) -> Any:
+    """Deploy a test file with ``old`` replaced by ``new``: the one problem it is refused for."""
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({name: files(name)[name].replace(old, new)})
+    (problem,) = refused.value.problems
+    return problem
+
+
+START = {"order": 7, "amount": 6, "secret": "mine"}
+
+
+def _run_call_mappings(core: WorkflowEngine, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run call_mappings.bpmn: the called process's data at its task, the caller's after."""
+    core.deploy_files({"call_mappings.bpmn": text})
+    instance = core.start("call_mappings", "emma", START)
+    (task,) = instance.ready_tasks
+    called = core.queries.task_form(task.task_id, "emma").data
+    return called, core.complete_task(task.task_id, "emma", {}).data
+
+
+def test_a_call_passes_and_gets_back_only_the_variables_camunda_maps(core: WorkflowEngine) -> None:
+    called, after = _run_call_mappings(core, files("call_mappings.bpmn")["call_mappings.bpmn"])
+    assert called == {"orderId": 7, "doubled": 12}  # the called process starts with these alone
+    # only the mapped outputs come back: the caller's secret stays its own
+    assert after == {**START, "receiptNo": 1007, "large": True}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "called", "after"),
+    [
+        # variables="all" out: everything the called process holds comes back
+        (
+            '<camunda:out source="receipt" target="receiptNo" />',
+            '<camunda:out variables="all" />',
+            {"orderId": 7, "doubled": 12},
+            {"secret": "the check's", "orderId": 7, "doubled": 12, "receipt": 1007, "comment": ""},
+        ),
+        # variables="all" in: the called process starts with every variable of the caller
+        (
+            '<camunda:in source="order" target="orderId" />',
+            '<camunda:in variables="all" /><camunda:in source="order" target="orderId" />',
+            {**START, "orderId": 7, "doubled": 12},
+            {"receiptNo": 1007},
+        ),
+        # local: the call activity's own input parameters, the only local variables it has
+        (
+            '<camunda:in source="order" target="orderId" />',
+            '<camunda:inputOutput><camunda:inputParameter name="orderId">${order}'
+            '</camunda:inputParameter></camunda:inputOutput><camunda:in variables="all" '
+            'local="true" />',
+            {"orderId": 7, "doubled": 12},
+            {"orderId": 7, "receiptNo": 1007},
+        ),
+        # a source the caller lacks is None, as Camunda maps it
+        (
+            '<camunda:out source="receipt" target="receiptNo" />',
+            '<camunda:out source="receipt" target="receiptNo" /><camunda:out source="none" '
+            'target="nothing" />',
+            {"orderId": 7, "doubled": 12},
+            {"receiptNo": 1007, "nothing": None},
+        ),
+    ],
+)
+def test_call_mappings_as_camunda_reads_them(
+    core: WorkflowEngine, old: str, new: str, called: dict[str, Any], after: dict[str, Any]
+) -> None:
+    text = files("call_mappings.bpmn")["call_mappings.bpmn"].replace(old, new)
+    seen, done = _run_call_mappings(core, text)
+    assert seen == called
+    assert done == {**START, "large": True, **after}
+
+
+def test_a_call_with_only_inputs_gives_nothing_back(core: WorkflowEngine) -> None:
+    text = files("call_mappings.bpmn")["call_mappings.bpmn"]
+    for out in (
+        '<camunda:out source="receipt" target="receiptNo" />',
+        '<camunda:out sourceExpression="${doubled &gt; 10}" target="large" />',
+    ):
+        text = text.replace(out, "")
+    _, after = _run_call_mappings(core, text)
+    assert after == START
+
+
+@pytest.mark.parametrize(
+    ("mapping", "said"),
+    [
+        ('<camunda:in source="order" />', "camunda:in target '' must be a variable name"),
+        ('<camunda:in source="order" target="a b" />', "camunda:in target 'a b' must be"),
+        ('<camunda:in variables="some" />', 'camunda:in variables must be "all"'),
+        ('<camunda:out source="a" sourceExpression="${a}" target="b" />', "camunda:out must name"),
+        ('<camunda:in sourceExpression="${a.b()}" target="b" />', "camunda:in sourceExpression"),
+        ('<camunda:in sourceExpression="${__import__}" target="b" />', "cannot be a variable"),
+    ],
+)
+def test_a_call_mapping_camunda_would_not_run_is_named(mapping: str, said: str) -> None:
+    problem = _only_problem(
+        "call_mappings.bpmn", '<camunda:in source="order" target="orderId" />', mapping
+    )
+    assert problem.element_id == "call_check" and said in problem.message
 
 
 def test_input_output_lists_and_maps_become_python_lists_and_dicts(core: WorkflowEngine) -> None:
@@ -705,12 +806,7 @@ def test_input_output_lists_and_maps_become_python_lists_and_dicts(core: Workflo
     ],
 )
 def test_what_a_camunda_list_may_not_hold_is_named(value: str, said: str) -> None:
-    given = files("io_lists_and_maps.bpmn")["io_lists_and_maps.bpmn"].replace(
-        "<camunda:value>anna</camunda:value>", value
-    )
-    with pytest.raises(DeploymentError) as refused:
-        compile_definition({"io_lists_and_maps.bpmn": given})
-    (problem,) = refused.value.problems
+    problem = _only_problem("io_lists_and_maps.bpmn", "<camunda:value>anna</camunda:value>", value)
     assert problem.element_id == "review"
     assert problem.message.startswith(f"camunda:inputParameter 'approvers': {said}")
 
