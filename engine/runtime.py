@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -1389,13 +1390,14 @@ class _Running:
             # SpiffWorkflow lets some errors of a process through as they are (a
             # multi-instance task with no input raises TypeError).
             element, name = _failing_element(trace)
+            if isinstance(exc, sandbox.SandboxError):
+                # a condition SpiffWorkflow evaluates outside any task (an ad-hoc
+                # subprocess's completionCondition): say what failed in it, as for a script
+                reason, detail, line = exc.reason, str(exc), exc.line
+            else:
+                reason, detail, line = type(exc).__name__, f"{type(exc).__name__}: {exc}", None
             raise ScriptError(
-                "script.failed",
-                element=element,
-                name=name,
-                reason=type(exc).__name__,
-                detail=f"{type(exc).__name__}: {exc}",
-                line=None,
+                "script.failed", element=element, name=name, reason=reason, detail=detail, line=line
             ) from None
 
 
@@ -1448,10 +1450,16 @@ def _failing_element(trace: TracebackType | None) -> tuple[str | None, str | Non
     """Return the BPMN element (id, name) of the innermost task a traceback went through."""
     found: Task | None = None
     while trace is not None:
+        local = trace.tb_frame.f_locals
         for name in ("my_task", "task"):
-            value = trace.tb_frame.f_locals.get(name)
+            value = local.get(name)
             if isinstance(value, Task):
                 found = value
+        owner, workflow = local.get("self"), local.get("workflow")
+        if isinstance(owner, BpmnProcessSpec) and isinstance(workflow, BpmnSubWorkflow):
+            # the process of a subprocess evaluating its own (an ad-hoc subprocess's
+            # completion condition): the subprocess's task is what failed
+            found = workflow.top_workflow.get_task_from_id(workflow.parent_task_id) or found
         trace = trace.tb_next
     spec = found.task_spec if found is not None else None
     return getattr(spec, "bpmn_id", None), getattr(spec, "bpmn_name", None)

@@ -645,3 +645,13 @@ def test_each_firing_of_a_repeating_timer_is_recorded_and_replays(
     assert [e.type for e in history].count("timer_fired") == 3
     report = core.replayer.replay_stored(instance.id)
     assert report.problems == ()
+
+
+def test_an_ad_hoc_subprocess_condition_that_fails_names_the_subprocess(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(files("ad_hoc_condition.bpmn"))
+    with pytest.raises(ScriptError) as failed:
+        core.start("ad_hoc_condition", "clara")
+    assert failed.value.element_id == "gather"
+    assert failed.value.params["reason"] == "NameError" and "done" in failed.value.params["detail"]
