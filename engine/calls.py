@@ -20,6 +20,7 @@ from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity
 from SpiffWorkflow.task import Task
 
+from . import caught
 from .extensions import BPMN, MAPPINGS_PROPERTY
 
 #: what one mapping may hold: every variable, or one target from a source or expression
@@ -108,9 +109,19 @@ def _mapped(mappings: list[dict[str, Any]], task: Task, data: dict[str, Any]) ->
 
 
 class MappingParser(SpiffBpmnParser):  # type: ignore[misc]
-    """SpiffWorkflow's parser, building call activities that follow their mappings."""
+    """SpiffWorkflow's parser, building call activities that follow their mappings.
+
+    Its catching events set the variables Camunda names for a caught code (``caught``).
+    """
 
     OVERRIDE_PARSER_CLASSES: ClassVar[dict[str, tuple[type, type]]] = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         f"{{{BPMN}}}callActivity": (CallActivityParser, MappedCallActivity),
+        **{
+            tag: (parser, SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[tag][1])
+            for tag, parser in (
+                (f"{{{BPMN}}}boundaryEvent", caught.BoundaryEventParser),
+                (f"{{{BPMN}}}startEvent", caught.StartEventParser),
+            )
+        },
     }

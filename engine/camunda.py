@@ -70,10 +70,12 @@ from .errors import DefinitionProblem, Problem
 from .extensions import (
     BPMN,
     CANDIDATES_PROPERTY,
+    CODE_VARIABLE,
     DUE_PROPERTY,
     FORM_PROPERTY,
     GROUPS_PROPERTY,
     MAPPINGS_PROPERTY,
+    MESSAGE_VARIABLE,
     ONLY_PROPERTY,
     SPIFF,
     USERS_PROPERTY,
@@ -124,7 +126,7 @@ IGNORED_ATTRIBUTES = frozenset(
         # neither decides who takes the task nor when the process goes on
         "followUpDate",
         # an error's message text, which only a Java delegate or a catching event's
-        # errorMessageVariable (refused) reads
+        # errorMessageVariable reads (``_caught_variables``)
         "errorMessage",
         "historyTimeToLive",
         "versionTag",
@@ -601,6 +603,7 @@ class _Rewrite:
             self._properties(properties)
         for call in self.root.iter(_b("callActivity")):
             self._call(call)
+        self._caught_variables()
         self._leftovers()
 
     # -- processes, user tasks and forms
@@ -1447,6 +1450,47 @@ class _Rewrite:
         if translated is None:
             return None
         return [{"expression": translated.python, "target": target}]
+
+    def _caught_variables(self) -> None:
+        """Give a catching event's code and message variables as the engine reads them.
+
+        ``errorCodeVariable`` and ``escalationCodeVariable`` get the code of
+        what was caught, ``errorMessageVariable`` the error's ``errorMessage``
+        (``engine.caught``): the errors of a file whose events ask for their
+        message carry it as their payload.
+        """
+        wanted = {
+            "errorEventDefinition": ("errorCodeVariable", "errorMessageVariable"),
+            "escalationEventDefinition": ("escalationCodeVariable",),
+        }
+        messages = False
+        for tag, names in wanted.items():
+            for definition in self.root.iter(_b(tag)):
+                for name in names:
+                    variable = definition.get(_c(name))
+                    if variable is None:
+                        continue
+                    event = definition.getparent()
+                    if etree.QName(event).localname not in ("boundaryEvent", "startEvent"):
+                        continue  # refused as not supported here: only a catching event sets it
+                    definition.attrib.pop(_c(name))
+                    if not IDENTIFIER.match(variable) or keyword.iskeyword(variable):
+                        self.problem(event, f"camunda:{name} {variable!r} must be a variable name")
+                        continue
+                    message = name == "errorMessageVariable"
+                    messages = messages or message
+                    definition.set(MESSAGE_VARIABLE if message else CODE_VARIABLE, variable)
+        if not messages:
+            return
+        for error in self.root.iter(_b("error")):
+            text = error.get(_c("errorMessage"))
+            if text is None or _extensions(error).find(_s("payloadExpression")) is not None:
+                continue
+            translated = self._juel(error, "camunda:errorMessage", text, template=True)
+            if translated is not None:
+                etree.SubElement(
+                    _extensions(error), _s("payloadExpression")
+                ).text = translated.python
 
     def _leftovers(self) -> None:
         """Refuse every Camunda element or attribute nothing above understood."""

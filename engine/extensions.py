@@ -50,3 +50,8 @@ TIMER_KINDS = ("reminder", "overdue")
 #: "target": name}`` or ``{"expression": python, "target": name}``.  Without it the
 #: called process gets all the caller's data and gives all of its own back.
 MAPPINGS_PROPERTY = "variableMappings"
+#: attributes of a catching error or escalation event definition (Camunda's
+#: ``errorCodeVariable``, ``errorMessageVariable``, ``escalationCodeVariable``): the
+#: variables that get the caught code, and the error's message (its ``payloadExpression``)
+CODE_VARIABLE = f"{{{SPIFF}}}codeVariable"
+MESSAGE_VARIABLE = f"{{{SPIFF}}}messageVariable"

@@ -819,3 +819,55 @@ def test_a_camunda_map_entry_needs_a_key() -> None:
         compile_definition({"io_lists_and_maps.bpmn": given})
     (problem,) = refused.value.problems
     assert "each with a key" in problem.message
+
+
+def test_a_caught_error_and_escalation_set_their_code_variables(core: WorkflowEngine) -> None:
+    core.deploy_files(files("caught_codes.bpmn"))
+    instance = core.start("caught_codes", "emma", {"amount": 500, "limit": 100})
+    # the boundary event catches any error: the code is the thrown one's, and its message
+    caught = {"code": "TOO_MUCH", "reason": "over the limit of 100"}
+    assert instance.data == {"amount": 500, "limit": 100, **caught}
+    (task,) = instance.ready_tasks
+    assert core.complete_task(task.task_id, "emma", {}).data.items() >= caught.items()
+    escalated = core.start("caught_codes", "emma", {"amount": 5, "limit": 100})
+    assert (escalated.status, escalated.data["escalated"]) == ("completed", "LATE")
+    assert "code" not in escalated.data
+
+
+def test_an_error_without_a_message_gives_its_message_variable_none(core: WorkflowEngine) -> None:
+    text = files("caught_codes.bpmn")["caught_codes.bpmn"]
+    core.deploy_files(
+        {
+            "caught_codes.bpmn": text.replace(
+                ' camunda:errorMessage="over the limit of ${limit}"', ""
+            )
+        }
+    )
+    instance = core.start("caught_codes", "emma", {"amount": 500, "limit": 100})
+    assert (instance.data["code"], instance.data["reason"]) == ("TOO_MUCH", None)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "element", "said"),
+    [
+        ('errorCodeVariable="code"', 'errorCodeVariable="a b"', "any_error", "'a b' must be a"),
+        (
+            'escalationCodeVariable="escalated"',
+            'escalationCodeVariable="class"',
+            "escalated_event",
+            "camunda:escalationCodeVariable 'class' must be a variable name",
+        ),
+        (
+            '<bpmn:escalationEventDefinition escalationRef="escalation_late" />',
+            '<bpmn:escalationEventDefinition escalationRef="escalation_late" '
+            'camunda:escalationCodeVariable="x" />',
+            "late",
+            "camunda:escalationCodeVariable is not supported here",
+        ),
+    ],
+)
+def test_a_caught_code_variable_that_cannot_be_set_is_named(
+    old: str, new: str, element: str, said: str
+) -> None:
+    problem = _only_problem("caught_codes.bpmn", old, new)
+    assert problem.element_id == element and said in problem.message
