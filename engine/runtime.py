@@ -784,10 +784,14 @@ class WorkflowEngine:
         """
         moment, now = self.moment()
         with self.store.write() as repo:
-            roles_of(repo, actor)
+            held = roles_of(repo, actor)
             instance = repo.instance(instance_id, lock=True) if is_id(instance_id) else None
-            if instance is None:
-                raise NotFoundError("instance.not_found", instance=instance_id)
+            if instance is None or (
+                instance.started_by != actor
+                and not self.read_policy.may_read(repo, actor, held, instance_id)
+            ):
+                # Whoever may not read a case learns neither that it exists nor how it stands.
+                raise self.read_policy.refused(held, instance is None)
             if instance.started_by != actor:
                 raise PermissionDeniedError("draft.not_yours", user=actor)
             if instance.status != "running":

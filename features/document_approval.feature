@@ -422,8 +422,11 @@ Feature: Document approval (公文办理)
 
   Scenario: The drafter deletes a draft he never submitted; the history keeps it
     Given zhang has saved a draft titled "不再需要的通知"
-    When li tries to delete zhang's draft
+    When wang tries to delete zhang's draft
     Then the deletion is refused because "draft.not_yours"
+    # li may not read the draft: he learns nothing of it, not even that it exists
+    When li tries to delete zhang's draft
+    Then the deletion is refused because "read.refused"
     When zhang deletes his draft
     Then zhang's inbox is empty
     And zhang's documents list the draft as deleted
@@ -451,5 +454,8 @@ Feature: Document approval (公文办理)
 
   Scenario: Nobody but the drafter withdraws a draft
     Given zhang has drafted a general document "别人的通知" marked proactive
-    When qian tries to withdraw the draft
+    When wang tries to withdraw the draft
     Then the withdrawal is refused because "draft.not_yours"
+    # qian may not read the case: he learns nothing of it, not even that it exists
+    When qian tries to withdraw the draft
+    Then the withdrawal is refused because "read.refused"

@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from engine import Engine, NotFoundError
+from engine import Engine, NotFoundError, PermissionDeniedError
 from engine.attachments import Upload
 from engine.restricted import HELPERS
 from engine.sandbox import Sandbox, worker_environment
@@ -343,3 +343,32 @@ def test_a_task_refused_to_someone_outside_its_group_names_no_one_working_on_it(
     assert "周八 不属于“处室负责人”" in page
     answer = outsider.post(f"/tasks/{task_id}", {"decision": "approve"}, status=403)
     assert "李四" not in answer
+
+
+def test_withdrawing_or_deleting_a_case_one_may_not_read_tells_nothing_of_it(app: Flask) -> None:
+    # Whether a case exists, and whether it is finished, are part of reading it: someone
+    # who may not read a case learns neither by trying to take it back or delete it.
+    engine = get_engine(app)
+    approvals = engine.queries.list_instances(process_id="document_approval")
+    finished = next(i.id for i in approvals if i.status == "completed")
+    running = next(i.id for i in approvals if i.status == "running")
+    nowhere = max(i.id for i in engine.queries.list_instances()) + 1000
+    handler = Browser(app.test_client()).login("zhengshi")  # reads no document's case
+    for action in ("withdraw", "delete"):
+        answers = set()
+        for case in (finished, running, nowhere):
+            response = handler.client.post(
+                f"/drafts/{case}/{action}", data={"csrf_token": handler.token}
+            )
+            answers.add((response.status_code, response.get_data(as_text=True)))
+        assert [status for status, _ in answers] == [403], (action, answers)
+    for case in (finished, running, nowhere):
+        with pytest.raises(PermissionDeniedError, match=r"read\.refused"):
+            engine.drafts.withdraw(case, "zhengshi")
+        with pytest.raises(PermissionDeniedError, match=r"read\.refused"):
+            engine.delete_draft(case, "zhengshi")
+    # The auditor reads every case: he is told what there is and is not.
+    with pytest.raises(NotFoundError):
+        engine.drafts.withdraw(nowhere, "qianyi")
+    with pytest.raises(PermissionDeniedError, match=r"draft\.not_yours"):
+        engine.delete_draft(running, "qianyi")

@@ -96,6 +96,9 @@ class DraftDesk:
             if not _untouched(repo.work_items_of(instance.id)):
                 raise ConflictError("draft.review_started")
 
+        with self._engine.store.read() as repo:
+            # Whoever may not read the case learns neither that it exists nor how it stands.
+            self._engine.read_policy.readable_instance(repo, actor, instance_id)
         return self._engine.deliver(instance_id, WITHDRAWN, {}, actor, check)
 
     def mine(
