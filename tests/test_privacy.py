@@ -2,6 +2,7 @@
 
 import itertools
 import random
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from engine.disclosure.privacy import (
     KINDS,
     Finding,
     Redaction,
+    _copies,
     _resolve,
     find_personal_information,
     manual_redactions,
@@ -1342,3 +1344,19 @@ def test_names_and_addresses_beside_identifiers_in_a_letter():
         ("qq", "123456789"),
     ]
     assert "威海市环翠区统一路1号" in redacted(text)
+
+
+def test_overlapping_candidates_and_copies_cost_time_in_proportion_to_the_text() -> None:
+    # "1 1 1 …" is a grouped 15-digit ID at every digit, and each such run is a copy of the
+    # first: choosing among overlapping candidates compared each with all taken before it,
+    # and looking for copies sliced the rest of the run at every digit: the work grew with
+    # the square of the text (a drafter's 50,000 characters held the sign-off for seconds).
+    chain = [(start, start + 2, "mobile") for start in range(30_000)]
+    text = "1 " * 40_000
+    started = time.perf_counter()
+    assert _resolve(chain) == chain[::2]
+    copies = list(_copies(text, [(0, 29, "resident_id")]))
+    elapsed = time.perf_counter() - started
+    assert len(copies) > 39_000
+    assert all(text[start:end].replace(" ", "") == "1" * 15 for start, end, _ in copies)
+    assert elapsed < 5, f"{elapsed:.1f} s"

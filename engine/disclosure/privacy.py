@@ -1153,9 +1153,14 @@ def _choose(cluster: list[Candidate]) -> list[Candidate]:
     """Return the candidates of one cluster that survive, longest first, in order of start."""
     if len(cluster) == 1:
         return cluster
+    # The characters taken so far, marked: checking a candidate costs its own length, not
+    # the number taken before it (a run of overlapping candidates was quadratic).
+    base = cluster[0][0]
+    used = bytearray(max(end for _, end, _ in cluster) - base)
     taken: list[Candidate] = []
     for start, end, kind in sorted(cluster, key=lambda c: (c[0] - c[1], _PRIORITY[c[2]], c[0])):
-        if all(end <= s or start >= e for s, e, _ in taken):
+        if used.find(1, start - base, end - base) < 0:
+            used[start - base : end - base] = b"\x01" * (end - start)
             taken.append((start, end, kind))
     return sorted(taken)
 
@@ -1232,7 +1237,9 @@ def _copies(text: str, found: list[Candidate]) -> Iterator[Candidate]:
         segments = [(m.start(), m.end(), m.group().upper()) for m in _SEGMENT.finditer(value)]
         for i, (first, _, _) in enumerate(segments):
             joined = ""
-            for _, last, piece in segments[i:]:
+            # By index: a slice of the rest of the run at each segment was quadratic.
+            for k in range(i, len(segments)):
+                _, last, piece = segments[k]
                 joined += piece
                 if len(joined) > longest:
                     break
