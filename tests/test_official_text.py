@@ -7,8 +7,10 @@ form through the approval chain to the issued document, on SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
+import threading
 from datetime import date
 from typing import Any
 
@@ -27,8 +29,10 @@ from engine import (
     NotFoundError,
     PermissionDeniedError,
 )
+from engine.disclosure import official
 from engine.disclosure.official import (
     CHARACTERS,
+    MadePDFs,
     OfficialText,
     attachment_lines,
     copied_line,
@@ -344,6 +348,54 @@ def test_who_downloads_which_version(office: Engine) -> None:
         assert "市委办公室" not in text and "各区市人民政府" not in text and "加急" not in text
     whole = "".join(flat(p[2]) for p in pages_of(official_pdf(engine, document.id, "li").content))
     assert "13912345678" in whole
+
+
+def test_a_published_pdf_is_made_once_however_many_ask_for_it(
+    office: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Anyone may download it without signing in, and making it takes about a second of
+    # work: made anew for every download, a few requests at a time kept the server busy.
+    engine = office
+    instance_id = draft(engine, DRAFT)
+    approve_until(engine, instance_id)
+    document = document_of(engine, instance_id)
+    publish_redacted(engine, instance_id)
+    made: list[OfficialText] = []
+
+    def counted(text: OfficialText) -> bytes:
+        made.append(text)
+        return render_official_pdf(text)
+
+    monkeypatch.setattr(official, "render_official_pdf", counted)
+    monkeypatch.setattr(official, "MADE", MadePDFs(2**20))  # none made by an earlier test
+    public = {official_pdf(engine, document.id, None).content for _ in range(5)}
+    assert len(public) == 1 and len(made) == 1
+    # the whole text for its readers is another PDF, made once too
+    whole = {official_pdf(engine, document.id, "li").content for _ in range(3)}
+    assert len(made) == 2 and whole.isdisjoint(public)
+    assert "13912345678" not in "".join(flat(p[2]) for p in pages_of(public.pop()))
+
+    # Asked for at once, a text is made once; the others wait for it.
+    texts = [dataclasses.replace(TEXT, number=f"威政办发〔2026〕{n}号") for n in (1, 2)]
+    made.clear()
+    kept = MadePDFs(2**20)
+    answers: list[bytes] = []
+    workers = [
+        threading.Thread(target=lambda text=text: answers.append(kept.pdf(text)))
+        for text in texts * 4
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(t.number for t in made) == sorted(t.number for t in texts)
+    assert len(answers) == 8 and len(set(answers)) == 2
+    # Within its bytes: the one asked for longest ago goes first.
+    small = MadePDFs(max(len(a) for a in answers) + 1)
+    made.clear()
+    for text in (texts[0], texts[1], texts[1], texts[0]):
+        small.pdf(text)
+    assert [t.number for t in made] == [texts[0].number, texts[1].number, texts[0].number]
 
 
 def test_without_an_agency_name_the_pdf_is_refused(engine: Engine) -> None:
