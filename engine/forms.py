@@ -299,6 +299,10 @@ class ConfirmForm(FormSchema):
                 problems[name] = [Problem("form.bad_field_name")]
             elif problem := data_problem(value):
                 problems[name] = [problem]
+        added = {name: value for name, value in data.items() if name not in self.fields}
+        if not problems and (whole := data_problem(added)):
+            # Each field within bounds, yet too many of them: the bound is the whole's.
+            problems["_schema"] = [whole]
         if problems:
             raise ValidationError(problems)
 

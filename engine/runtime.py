@@ -316,6 +316,10 @@ class WorkflowEngine:
     def _start_data(self, data: dict[str, Any] | None) -> dict[str, Any]:
         initial = dict(data or {})
         problems = {k: [p] for k, v in initial.items() if (p := data_problem({k: v}))}
+        if not problems and (whole := data_problem(initial)):
+            # Each field within bounds, yet so many of them (millions in one body) that
+            # every later read of the case would carry them: the bound is the whole's.
+            problems = {"_schema": [whole]}
         if problems:
             raise FormValidationError(problems)
         return initial

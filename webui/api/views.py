@@ -34,6 +34,9 @@ from .errors import engine_error, http_error, json_error
 #: the error statuses of a call that reads, and of one that changes something
 _READ_ERRORS = (400, 401, 403, 404)
 _WRITE_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
+#: the largest body a call may send: the API takes no files, and the largest form, a draft
+#: with its longest text in escaped Chinese (\uXXXX each), is under half of it
+BODY_LIMIT = 2**20
 #: what a process id may be (a BPMN id): anything else names no process
 _PROCESS_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}\Z")
 _View = TypeVar("_View", bound=Callable[..., Any])
@@ -118,6 +121,12 @@ def _zh(summary: str) -> Callable[[_View], _View]:
 
 
 # -- the answers around every call ----------------------------------------------------------
+
+
+@bp.before_request
+def _limit_body() -> None:
+    """Refuse a body over ``BODY_LIMIT`` unread (413), whatever the pages' limit for files."""
+    request.max_content_length = min(request.max_content_length or BODY_LIMIT, BODY_LIMIT)
 
 
 @bp.before_request
