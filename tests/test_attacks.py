@@ -372,3 +372,17 @@ def test_withdrawing_or_deleting_a_case_one_may_not_read_tells_nothing_of_it(app
         engine.drafts.withdraw(nowhere, "qianyi")
     with pytest.raises(PermissionDeniedError, match=r"draft\.not_yours"):
         engine.delete_draft(running, "qianyi")
+
+
+def test_methods_a_client_makes_up_add_no_series_to_the_metrics(app: Flask) -> None:
+    # Each method measured by its name was a counter and a histogram kept for good: a
+    # stranger sending FOOA, FOOB, … grew the metrics (and their files) without end.
+    client = app.test_client()
+    made_up = [f"X{n:05d}Q" for n in range(50)]
+    for method in [*made_up, "GET"]:
+        with client.open("/public/", method=method) as response:  # closed: then measured
+            assert response.status_code == (200 if method == "GET" else 405)
+    text = client.get("/metrics").get_data(as_text=True)
+    methods = set(re.findall(r'^gongkai_http_requests_total\{[^}]*method="([^"]*)"', text, re.M))
+    assert "GET" in methods and "OTHER" in methods
+    assert not methods & set(made_up)
