@@ -30,9 +30,9 @@ from engine import (
     PermissionDeniedError,
 )
 from engine.disclosure import official
+from engine.disclosure.letter import MadePDFs
 from engine.disclosure.official import (
     CHARACTERS,
-    MadePDFs,
     OfficialText,
     attachment_lines,
     copied_line,
@@ -366,8 +366,8 @@ def test_a_published_pdf_is_made_once_however_many_ask_for_it(
         made.append(text)
         return render_official_pdf(text)
 
-    monkeypatch.setattr(official, "render_official_pdf", counted)
-    monkeypatch.setattr(official, "MADE", MadePDFs(2**20))  # none made by an earlier test
+    # a store of its own, counting what it makes: none made by an earlier test
+    monkeypatch.setattr(official, "MADE", MadePDFs(counted, 2**20))
     public = {official_pdf(engine, document.id, None).content for _ in range(5)}
     assert len(public) == 1 and len(made) == 1
     # the whole text for its readers is another PDF, made once too
@@ -378,7 +378,7 @@ def test_a_published_pdf_is_made_once_however_many_ask_for_it(
     # Asked for at once, a text is made once; the others wait for it.
     texts = [dataclasses.replace(TEXT, number=f"威政办发〔2026〕{n}号") for n in (1, 2)]
     made.clear()
-    kept = MadePDFs(2**20)
+    kept = MadePDFs(counted, 2**20)
     answers: list[bytes] = []
     workers = [
         threading.Thread(target=lambda text=text: answers.append(kept.pdf(text)))
@@ -391,7 +391,7 @@ def test_a_published_pdf_is_made_once_however_many_ask_for_it(
     assert sorted(t.number for t in made) == sorted(t.number for t in texts)
     assert len(answers) == 8 and len(set(answers)) == 2
     # Within its bytes: the one asked for longest ago goes first.
-    small = MadePDFs(max(len(a) for a in answers) + 1)
+    small = MadePDFs(counted, max(len(a) for a in answers) + 1)
     made.clear()
     for text in (texts[0], texts[1], texts[1], texts[0]):
         small.pdf(text)

@@ -9,6 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine import Engine, FormValidationError, Problem
+from engine.disclosure import letter as letters
+from engine.disclosure.letter import MadePDFs, ReplyLetter, render_pdf
 from engine.disclosure.privacy import id_check_char
 from engine.disclosure.requests.applicants import DELIVERY_FORMS, DELIVERY_METHODS
 from engine.views import TaskView
@@ -246,7 +248,7 @@ def test_a_query_is_cut_into_the_pieces_chinese_text_is_found_by() -> None:
 
 
 def test_the_reply_letter_prints_and_downloads_for_its_readers(
-    app: Flask, client: FlaskClient
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = app.extensions["gongkai.engine"]
     admin = Browser(app.test_client()).login("admin")
@@ -295,12 +297,23 @@ def test_the_reply_letter_prints_and_downloads_for_its_readers(
     )
     assert "政府信息公开申请答复书" in page and "不予公开（属于国家秘密）" in page
     assert "60日内向威海市人民政府申请行政复议" in page and NAME not in page
-    pdf = client.post(
-        "/public/status/letter.pdf",
-        data={"csrf_token": public.token, "tracking_number": number, "query_code": code},
-    )
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    assert pdf.mimetype == "application/pdf"
+    # Only wrong codes are counted: the letter may be asked for again and again, and is
+    # made once (a second of work each time before).
+    made: list[ReplyLetter] = []
+
+    def counted(letter: ReplyLetter) -> bytes:
+        made.append(letter)
+        return render_pdf(letter)
+
+    monkeypatch.setattr(letters, "LETTERS", MadePDFs(counted, 2**20))
+    for _ in range(3):
+        pdf = client.post(
+            "/public/status/letter.pdf",
+            data={"csrf_token": public.token, "tracking_number": number, "query_code": code},
+        )
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+        assert pdf.mimetype == "application/pdf"
+    assert len(made) == 1
     view = engine.requests.of_instance(instance, "wujiu")
     registrar = Browser(app.test_client()).login("wujiu")
     letter = registrar.get(f"/requests/{view.id}/letter")

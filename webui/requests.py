@@ -22,7 +22,8 @@ from flask_login import current_user, login_required
 
 from engine import Engine, FormValidationError, NotFoundError, Problem
 from engine.attachments import Upload
-from engine.disclosure.letter import ReplyLetter, letter_paragraphs, render_pdf
+from engine.disclosure import letter as letters
+from engine.disclosure.letter import ReplyLetter, letter_paragraphs
 from engine.disclosure.requests.applicants import (
     APPLICANT_TYPES,
     DELIVERY_FORMS,
@@ -229,7 +230,8 @@ def _download(content: bytes, content_type: str, name: str) -> ResponseReturnVal
 
 
 def _pdf(letter: ReplyLetter, name: str) -> ResponseReturnValue:
-    return _download(render_pdf(letter), "application/pdf", f"{name}-{letter.tracking_number}.pdf")
+    content = letters.LETTERS.pdf(letter)
+    return _download(content, "application/pdf", f"{name}-{letter.tracking_number}.pdf")
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from fpdf import FPDF
 
@@ -371,3 +373,69 @@ def render_pdf(letter: ReplyLetter) -> bytes:
     pdf.set_creation_date(datetime.combine(letter.signed_on, time(), tzinfo=CN_TZ))
     pdf.draw(pdf.lay_out(letter_paragraphs(letter)))
     return bytes(pdf.output())
+
+
+#: what a PDF is made from: a letter, an official text
+Source = TypeVar("Source", bound=Hashable)
+
+
+class MadePDFs(Generic[Source]):
+    """The PDFs made last, by what they were made from, within a number of bytes.
+
+    Making a PDF costs about a second of work (the CJK font is read and cut
+    to the glyphs used), and some are asked for again and again, by people
+    who need not sign in: each is made once, however many ask for it at
+    once, and then read from here. What a PDF is made from gives the same
+    PDF every time.
+    """
+
+    def __init__(self, render: Callable[[Source], bytes], limit: int) -> None:
+        """Make PDFs with ``render``; keep ``limit`` bytes of them, the least asked for going."""
+        self.render = render
+        self.limit = limit
+        self._made: OrderedDict[Source, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        #: by source: held while its PDF is being made, so that others asking for it wait
+        self._making: dict[Source, threading.Lock] = {}
+
+    def pdf(self, source: Source) -> bytes:
+        """Return the PDF of ``source``, made now unless it was made before."""
+        with self._lock:
+            if (found := self._kept(source)) is not None:
+                return found
+            making = self._making.setdefault(source, threading.Lock())
+        with making:
+            with self._lock:
+                if (found := self._kept(source)) is not None:
+                    return found
+            try:
+                content = self.render(source)
+            except BaseException:
+                with self._lock:
+                    self._making.pop(source, None)
+                raise
+            with self._lock:
+                self._keep(source, content)
+                self._making.pop(source, None)
+        return content
+
+    def _kept(self, source: Source) -> bytes | None:
+        found = self._made.get(source)
+        if found is not None:
+            self._made.move_to_end(source)
+        return found
+
+    def _keep(self, source: Source, content: bytes) -> None:
+        if source in self._made or len(content) > self.limit:
+            return
+        self._made[source] = content
+        self._size += len(content)
+        while self._size > self.limit:
+            _, dropped = self._made.popitem(last=False)
+            self._size -= len(dropped)
+
+
+#: the reply letters a process keeps: whoever has a request's number and code may download
+#: its letter again and again (only wrong codes are counted)
+LETTERS = MadePDFs(render_pdf, 8 * 2**20)

@@ -22,8 +22,6 @@ text, with no recipients or attachments (they were not part of what was reviewed
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, Literal
@@ -48,6 +46,7 @@ from .letter import (
     TEXT_W,
     TITLE_PT,
     TOP,
+    MadePDFs,
     chinese_date,
     cjk_font_path,
     wrap_text,
@@ -208,65 +207,6 @@ def official_pdf(engine: WorkflowEngine, document_id: int, reader: str | None) -
         raise InvalidInputError("official.no_agency")
     content = MADE.pdf(official_text_of(view, authority))
     return OfficialFile(f"{view.number}.pdf", content, public=not view.full)
-
-
-class MadePDFs:
-    """The official PDFs made last, by their text, within a number of bytes.
-
-    Anyone may download a published document's PDF without signing in, and
-    making one costs about a second of work (the CJK font is read and cut to
-    the glyphs used): each text is made once, however many ask for it at
-    once, and then read from here. A text gives the same PDF every time.
-    """
-
-    def __init__(self, limit: int) -> None:
-        """Keep PDFs up to ``limit`` bytes together, the least recently asked for going first."""
-        self.limit = limit
-        self._made: OrderedDict[OfficialText, bytes] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-        #: by text: held while it is being made, so that others asking for it wait
-        self._making: dict[OfficialText, threading.Lock] = {}
-
-    def pdf(self, text: OfficialText) -> bytes:
-        """Return the PDF of ``text``, made now unless it was made before."""
-        with self._lock:
-            if (found := self._kept(text)) is not None:
-                return found
-            making = self._making.setdefault(text, threading.Lock())
-        with making:
-            with self._lock:
-                if (found := self._kept(text)) is not None:
-                    return found
-            try:
-                content = render_official_pdf(text)
-            except BaseException:
-                with self._lock:
-                    self._making.pop(text, None)
-                raise
-            with self._lock:
-                self._keep(text, content)
-                self._making.pop(text, None)
-        return content
-
-    def _kept(self, text: OfficialText) -> bytes | None:
-        found = self._made.get(text)
-        if found is not None:
-            self._made.move_to_end(text)
-        return found
-
-    def _keep(self, text: OfficialText, content: bytes) -> None:
-        if text in self._made or len(content) > self.limit:
-            return
-        self._made[text] = content
-        self._size += len(content)
-        while self._size > self.limit:
-            _, dropped = self._made.popitem(last=False)
-            self._size -= len(dropped)
-
-
-#: the official PDFs a process keeps (a page of text makes about 30 KB)
-MADE = MadePDFs(32 * 2**20)
 
 
 # --- the approval sheet's drafting fields (发文稿纸) ------------------------------------------
@@ -594,3 +534,8 @@ def render_official_pdf(text: OfficialText) -> bytes:
     line = pdf.flow(pdf.body_blocks(text), pdf.header_block(text))
     pdf.imprint(text, line)
     return bytes(pdf.output())
+
+
+#: the official PDFs a process keeps (a page of text makes about 30 KB): anyone may download
+#: a published one without signing in
+MADE = MadePDFs(render_official_pdf, 32 * 2**20)
