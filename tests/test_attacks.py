@@ -10,6 +10,7 @@ secrets; a file someone uploaded could be shown as a page.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from engine.restricted import HELPERS
 from engine.sandbox import Sandbox, worker_environment
 from webui import create_app, get_engine
 from webui.auth import SIGNED_IN_AT
+from webui.observability import REQUEST_LOGGER, PlainFormatter
 
 from .web import Browser, task_id_of, task_link
 
@@ -386,3 +388,19 @@ def test_methods_a_client_makes_up_add_no_series_to_the_metrics(app: Flask) -> N
     methods = set(re.findall(r'^gongkai_http_requests_total\{[^}]*method="([^"]*)"', text, re.M))
     assert "GET" in methods and "OTHER" in methods
     assert not methods & set(made_up)
+
+
+def test_a_path_cannot_write_a_line_of_its_own_into_the_plain_log(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The path is decoded before it is logged: /x%0A… wrote a second, forged request line
+    # (and %1B… a terminal's escape codes) into a log read as plain text.
+    forged = "2026-11-29T20:00:00.000+00:00 INFO gongkai.http: request method=POST path=/login"
+    client = app.test_client()
+    path = "/x%0A" + forged.replace(" ", "%20") + "%1B[2J"
+    with caplog.at_level(logging.INFO, logger=REQUEST_LOGGER), client.get(path) as response:
+        assert response.status_code == 404
+    (record,) = [r for r in caplog.records if r.name == REQUEST_LOGGER]
+    line = PlainFormatter().format(record)
+    assert "\n" not in line and "\x1b" not in line
+    assert "path=/x\\n2026-11-29T20:00:00.000+00:00 INFO gongkai.http: request" in line

@@ -75,6 +75,14 @@ def redact(text: str) -> str:
 
 # -- log lines ------------------------------------------------------------------------
 
+#: what would end a plain line, or move a terminal's cursor, if written as it is
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    r"""Return ``text`` with its control characters written as escapes (a newline as \n)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
 
 def _timestamp(record: logging.LogRecord) -> str:
     return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
@@ -112,7 +120,8 @@ class PlainFormatter(logging.Formatter):
             message = f"{fields.get('event', '')} {body}".strip()
         else:
             message = redact(record.getMessage())
-        text = f"{_timestamp(record)} {record.levelname} {record.name}: {message}"
+        # One record, one line: a path a client sent (/x%0A…) may not forge the next one.
+        text = f"{_timestamp(record)} {record.levelname} {record.name}: {_one_line(message)}"
         if record.exc_info:
             text += "\n" + redact(self.formatException(record.exc_info))
         return text
