@@ -95,11 +95,37 @@ def content_type(upload: Upload, accepted: dict[str, tuple[str, str]] = ACCEPTED
     return accepted[upload.extension][0]
 
 
+#: the largest table of contents (central directory) a DOCX or OFD file may have: a
+#: document of a thousand pages and pictures needs a tenth of it
+MAX_DIRECTORY_BYTES = 2**20
+
+
+def _directory_bytes(data: bytes) -> int:
+    """Return the size of a zip file's table of contents as its end records state it (0: none).
+
+    Read before ``zipfile`` reads the table: it makes an object of every
+    entry, and 20 MB of one-letter entries cost seconds and 120 MB of memory.
+    """
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
+    if end < 0 or len(data) < end + 22:
+        return 0
+    size = int.from_bytes(data[end + 12 : end + 16], "little")
+    locator = end - 20
+    if locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        # ZIP64: the size is in the record the locator points to, as zipfile reads it.
+        at = int.from_bytes(data[locator + 8 : locator + 16], "little")
+        if data[at : at + 4] == b"PK\x06\x06" and len(data) >= at + 56:
+            size = max(size, int.from_bytes(data[at + 40 : at + 48], "little"))
+    return size
+
+
 def _content_matches(upload: Upload) -> bool:
     # Checking the bytes, not only the name, keeps a renamed executable out.
     data = upload.content
     if upload.extension in _MAGIC:
         return data.startswith(_MAGIC[upload.extension])
+    if _directory_bytes(data) > MAX_DIRECTORY_BYTES:
+        return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())

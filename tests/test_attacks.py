@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from engine import Engine, NotFoundError, PermissionDeniedError
+from engine import Engine, FormValidationError, NotFoundError, PermissionDeniedError
 from engine.attachments import Upload
 from engine.restricted import HELPERS
 from engine.sandbox import Sandbox, worker_environment
@@ -404,3 +405,36 @@ def test_a_path_cannot_write_a_line_of_its_own_into_the_plain_log(
     line = PlainFormatter().format(record)
     assert "\n" not in line and "\x1b" not in line
     assert "path=/x\\n2026-11-29T20:00:00.000+00:00 INFO gongkai.http: request" in line
+
+
+def _docx_with_pictures(count: int) -> bytes:
+    """Return a DOCX-shaped zip holding ``count`` (empty) pictures beside its text."""
+    made = io.BytesIO()
+    with zipfile.ZipFile(made, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        for n in range(count):
+            archive.writestr(f"word/media/image{n:06d}.png", b"")
+    return made.getvalue()
+
+
+def test_a_docx_with_a_huge_table_of_contents_is_refused_before_it_is_read(app: Flask) -> None:
+    # zipfile makes an object of every entry of the table: 18 MB of one-letter entries (an
+    # attachment within its 20 MB) cost 5 s and 120 MB to find word/document.xml in it.
+    engine = Engine(get_engine(app).db, get_engine(app).clock)  # attachments up to 20 MB
+    draft = {
+        "title": "关于附件的通知",
+        "doc_type": "general",
+        "body": "正文。",
+        "attribute": "on_request",
+        "attribute_reason": "内部事项",
+    }
+    instance = engine.start("document_approval", "zhangsan")
+    task_id = instance.ready_tasks[0].task_id
+    huge = Upload("方案.docx", _docx_with_pictures(30_000))
+    with pytest.raises(FormValidationError) as refused:
+        engine.complete_task(task_id, "zhangsan", draft, files={"attachment": huge})
+    assert [p.code for p in refused.value.errors["attachment"]] == ["attachment.content"]
+    assert engine.queries.get_instance(instance.id).version == instance.version
+    pictures = Upload("方案.docx", _docx_with_pictures(300))
+    done = engine.complete_task(task_id, "zhangsan", draft, files={"attachment": pictures})
+    assert done.data["attachment"]["filename"] == "方案.docx"
