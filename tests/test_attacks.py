@@ -232,21 +232,22 @@ def test_script_workers_are_not_given_the_servers_secrets(
 # -- files people uploaded --------------------------------------------------------------------
 
 PDF = b"%PDF-1.7\n<html><script>alert(1)</script></html>\n%%EOF\n"
+#: a draft that may be submitted with an attachment
+DRAFT = {
+    "title": "关于附件的通知",
+    "doc_type": "general",
+    "body": "正文。",
+    "attribute": "on_request",
+    "attribute_reason": "内部事项",
+}
 
 
 def test_uploaded_files_and_bpmn_files_may_run_nothing_if_opened(app: Flask) -> None:
     engine: Engine = get_engine(app)
     instance = engine.start("document_approval", "zhangsan")
-    draft = {
-        "title": "关于附件的通知",
-        "doc_type": "general",
-        "body": "正文。",
-        "attribute": "on_request",
-        "attribute_reason": "内部事项",
-    }
     task = instance.ready_tasks[0]
     done = engine.complete_task(
-        task.task_id, "zhangsan", draft, files={"attachment": Upload("方案 <b>.pdf", PDF)}
+        task.task_id, "zhangsan", DRAFT, files={"attachment": Upload("方案 <b>.pdf", PDF)}
     )
     attachment = done.data["attachment"]["id"]
     client = Browser(app.test_client()).login("zhangsan").client
@@ -421,20 +422,13 @@ def test_a_docx_with_a_huge_table_of_contents_is_refused_before_it_is_read(app: 
     # zipfile makes an object of every entry of the table: 18 MB of one-letter entries (an
     # attachment within its 20 MB) cost 5 s and 120 MB to find word/document.xml in it.
     engine = Engine(get_engine(app).db, get_engine(app).clock)  # attachments up to 20 MB
-    draft = {
-        "title": "关于附件的通知",
-        "doc_type": "general",
-        "body": "正文。",
-        "attribute": "on_request",
-        "attribute_reason": "内部事项",
-    }
     instance = engine.start("document_approval", "zhangsan")
     task_id = instance.ready_tasks[0].task_id
     huge = Upload("方案.docx", _docx_with_pictures(30_000))
     with pytest.raises(FormValidationError) as refused:
-        engine.complete_task(task_id, "zhangsan", draft, files={"attachment": huge})
+        engine.complete_task(task_id, "zhangsan", DRAFT, files={"attachment": huge})
     assert [p.code for p in refused.value.errors["attachment"]] == ["attachment.content"]
     assert engine.queries.get_instance(instance.id).version == instance.version
     pictures = Upload("方案.docx", _docx_with_pictures(300))
-    done = engine.complete_task(task_id, "zhangsan", draft, files={"attachment": pictures})
+    done = engine.complete_task(task_id, "zhangsan", DRAFT, files={"attachment": pictures})
     assert done.data["attachment"]["filename"] == "方案.docx"
