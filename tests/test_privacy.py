@@ -945,6 +945,15 @@ def test_a_long_list_with_an_id_on_every_row_is_read_in_one_sweep():
     assert len(found) == 9000
 
 
+def test_runs_of_short_groups_of_digits_are_read_in_linear_time():
+    # Each group of such a run starts a grouped candidate; they must be cheap to refuse.
+    for unit in ("1 ", "11-", "111 ", "111-"):
+        text = unit * (200_000 // len(unit))
+        started = time.process_time()
+        assert find_personal_information(text) == []
+        assert time.process_time() - started < 2.5, unit
+
+
 # ---------------------------------------------------------------- masks and hand marks
 
 

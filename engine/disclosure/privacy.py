@@ -17,8 +17,8 @@ offset in the original; findings, masks and redactions always address the origin
   calendar date between 1900-01-01 and today, a 3-digit sequence, and the GB 11643 check
   character (weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432"; a
   final ``x``, ``×`` or ``Ⅹ`` is accepted). Written as one run or in groups split by the same
-  space(s) or hyphen throughout (3710 0219 8001 0112 34, 371002 19800101 1234,
-  371002-19800101-1234).
+  space(s) or hyphen throughout, the first group of three digits or more (3710 0219 8001 0112
+  34, 371002 19800101 1234, 371002-19800101-1234).
 * ``resident_id``, 15 digits (the first-generation card): province code, 19YYMMDD a real date,
   3 digits. Fifteen digits collide with IMEIs, business registration numbers (注册号) and account
   numbers, so the nearest label within 12 characters before it decides: an ID keyword
@@ -235,8 +235,10 @@ _NB = r"(?<![0-9A-Za-z])"  # not preceded by a digit or ASCII letter
 _NA = r"(?![0-9A-Za-z])"  # not followed by one
 _GAP = r"(?: ?- ?| {1,2})"  # between the groups of a grouped number
 
-_ID18 = re.compile(_NB + r"[1-9](?:" + _GAP + r"?\d){16}" + _GAP + r"?[0-9Xx]" + _NA)
-_ID15 = re.compile(_NB + r"[1-9](?:" + _GAP + r"?\d){14}" + _NA)
+# The first group has three digits or more (370 102 …, 3710 0219 …, 371002 …): no one writes an
+# ID digit by digit, and a run of short groups (1 1 1 …) would give a candidate at each.
+_ID18 = re.compile(_NB + r"[1-9]\d\d(?:" + _GAP + r"?\d){14}" + _GAP + r"?[0-9Xx]" + _NA)
+_ID15 = re.compile(_NB + r"[1-9]\d\d(?:" + _GAP + r"?\d){12}" + _NA)
 _FIRST_GAP = re.compile(r"[ -]+")
 _MOBILE = re.compile(
     _NB
@@ -543,6 +545,9 @@ def _amount(text: str, start: int, end: int, labelled: bool) -> bool:
 Candidate = tuple[int, int, str]
 
 
+_NO_GAPS = str.maketrans("", "", " -")
+
+
 def _groups_consistent(value: str) -> str | None:
     """Return the digits of a grouped number, or None if its separators differ."""
     gaps = set(re.findall(r"[^0-9Xx]+", value))
@@ -566,16 +571,22 @@ def _grouped_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[s
 
 def _resident_ids(text: str) -> Iterator[Candidate]:
     """Yield 18- and 15-character resident IDs, as a run or grouped."""
+    # The digits are checked before the groups: a run of short groups (111 111 …) gives a
+    # candidate at every group, and most fail the cheaper check.
     for m in _grouped_matches(_ID18, text):
         value = m.group()
-        digits = value if len(value) == 18 else _groups_consistent(value)
-        if digits and _valid_id18(digits):
+        grouped = len(value) != 18
+        if not _valid_id18(value.translate(_NO_GAPS) if grouped else value):
+            continue
+        if not grouped or _groups_consistent(value):
             yield m.start(), m.end(), "resident_id"
     for m in _grouped_matches(_ID15, text):
         value = m.group()
         grouped = len(value) != 15
-        digits = _groups_consistent(value) if grouped else value
-        if not digits or not _valid_id15(digits):
+        if grouped and not _ID_LABELS.search(text, max(0, m.start() - _WINDOW), m.start()):
+            continue  # in groups, only after an ID keyword (below); this is the cheap test
+        digits = value.translate(_NO_GAPS) if grouped else value
+        if not _valid_id15(digits) or (grouped and not _groups_consistent(value)):
             continue
         label = _label(text, m.start(), _ID_LABELS, _OTHER_FOR_ID15)
         if label == 0 and not grouped:
