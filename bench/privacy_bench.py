@@ -986,7 +986,7 @@ TEMPLATES = [
     "建筑面积{area}，补偿金额{amount}，补偿款支付至{card}。咨询电话{landline}，"
     "监督电话{hotline}，邮政编码{postcode}。",
     # 信访 / 投诉
-    "信访事项受理告知书：{name}（{id_label}{id18}，{phone_label}{mobile}）于{date}反映"
+    "信访事项受理告知书：{pname}（{id_label}{id18}，{phone_label}{mobile}）于{date}反映"
     "{road}噪声扰民问题，信访件编号{n11_decoy}，已转{company}办理，办理期限{n}日。"
     "查询请拨打{hotline}或{landline}。",
     "消费纠纷退款明细（订单号、金额、退款日期）：{order_no}，{amount}，{date}；{order_no}，"

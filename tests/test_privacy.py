@@ -206,7 +206,10 @@ def test_registration_number_after_a_firm_is_not_an_id():
     candidates = [f"37100285030712{d}" for d in "0123456789"]
     reg = next(c for c in candidates if mod11_10_ok(c) and not luhn_ok(c))
     assert kinds(f"威海海澄商贸有限公司，{reg}，法定代表人张三") == [("name", "张三")]
-    assert kinds(f"张三，{reg}，住威海市") == [("resident_id", reg)]  # no firm before it
+    assert kinds(f"张三，{reg}，住威海市") == [  # no firm before it
+        ("name", "张三"),
+        ("resident_id", reg),
+    ]
     other = next(c for c in candidates if not mod11_10_ok(c) and not luhn_ok(c))
     assert kinds(f"威海海澄商贸有限公司法定代表人张三（{other}）") == [
         ("name", "张三"),
@@ -802,7 +805,7 @@ def test_plates_with_a_dot_space_or_hyphen(plate):
 
 
 def test_a_counter_that_begins_a_word_does_not_make_an_amount():
-    assert kinds("张三 13812345678 人民路12号") == [("mobile", "13812345678")]
+    assert kinds("张三 13812345678 人民路12号") == [("name", "张三"), ("mobile", "13812345678")]
     assert kinds("13812345678户籍地威海") == [("mobile", "13812345678")]
     assert kinds("13812345678个人") == [("mobile", "13812345678")]
 
@@ -942,7 +945,8 @@ def test_a_long_list_with_an_id_on_every_row_is_read_in_one_sweep():
     ]
     found = find_personal_information("\n".join(rows))
     assert [f.kind for f in found].count("resident_id") == 3000
-    assert len(found) == 9000
+    assert [f.kind for f in found].count("name") == 3000  # the first cell of a row with an ID
+    assert len(found) == 12000
 
 
 def test_runs_of_short_groups_of_digits_are_read_in_linear_time():
@@ -1147,6 +1151,66 @@ def test_a_name_in_a_lists_row_or_a_salutation(text: str, name: str) -> None:
     ],
 )  # fmt: skip
 def test_no_name_where_none_is_meant(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "name"] == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # rarer surnames, single and compound
+        ("申请人：逄春生，", "逄春生"),
+        ("联系人：訾明，电话另告", "訾明"),
+        ("委托代理人：宗政立新", "宗政立新"),
+        # names of parts joined by a middle dot, after a label or before a sex
+        ("姓名：热依拉·买合木提，", "热依拉·买合木提"),
+        ("申请人努尔兰•别克于今年提出", "努尔兰•别克"),
+        ("3 迪丽娜尔·阿不都 女 汉", "迪丽娜尔·阿不都"),
+        # a two-character name padded to three
+        ("当事人：杨　帆，", "杨　帆"),
+        ("2 许 静 女 3710", "许 静"),
+        # no common surname, but a label before it and a sex after it
+        ("当事人：扎西顿珠，男，藏族", "扎西顿珠"),
+    ],
+)
+def test_names_of_rare_surnames_minorities_and_padded_ones(text: str, name: str) -> None:
+    assert kinds(text) == [("name", name)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("经核查，郑雨涵（身份证号", "郑雨涵"),
+        ("现将熊文斌，公民身份号码", "熊文斌"),
+        ("走访中，退休教师邵宏伟（1953年9月生）", "邵宏伟"),
+    ],
+)
+def test_a_name_right_before_its_id_card_or_birth_date(text: str, name: str) -> None:
+    assert kinds(text) == [("name", name)]
+
+
+def test_the_first_cell_of_a_row_with_an_id_or_a_mobile_is_a_name():
+    masked_id = "370211********3216"
+    text = (
+        f"序号\t姓名\t证件号码\n1\t邹海涛\t{ID_A}\n2\t叶 青\t{masked_id}\n"
+        "3、温小燕  手机 13562217788"
+    )
+    assert [k for k in kinds(text) if k[0] == "name"] == [
+        ("name", "邹海涛"),
+        ("name", "叶 青"),
+        ("name", "温小燕"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "法定代表人：刘建军，局长。", "负责人：钱红，副主任",  # an office holder acting for it
+        "申请人：中国·威海国际经济技术合作公司", "当事人：威海·荣成渔具厂，",  # firms with a dot
+        "1 黄河路 13812345678", "2\t合计\t" + ID_A, "3 威海市 13812345678",  # no names in rows
+        "持居民身份证", "查验身份证", "于2020年1月生效",  # no name before the field
+    ],
+)  # fmt: skip
+def test_no_name_in_offices_firms_or_cells_that_are_no_names(text: str) -> None:
     assert [k for k in kinds(text) if k[0] == "name"] == [], text
 
 

@@ -83,14 +83,14 @@ offset in the original; findings, masks and redactions always address the origin
   case, either width; QQ/微信 too), never a group's number (QQ群). ``wechat`` (微信号): a
   letter and 5-19 letters, digits, - or _, right after 微信, 微信号, WeChat (ID) or wx; not an
   agency's own account (官方微信, 政务微信, 公众号); a mobile number there is a mobile.
-* ``name`` (姓名): 2-4 characters, a common surname (about 330 single ones, and compound ones:
-  欧阳, 司马, 诸葛…) and one to three characters that stand in given names — characters of
-  time, place, office and grammar do not (某, 年, 本, 局, 市, 区, 的, 于…), so names already
-  hidden (张某, 王某某; 李XX and 张* are no characters of a name), organisations (威海市某某
-  科技有限公司, 万达集团, 荣成市人民政府), and prose (申请人于今年3月, 当事人陈述申辩, 高度重视)
-  are not names; nor a surname with a title (王科长, 李女士). The longest such reading is taken
-  where it is followed by punctuation, a space, a digit, the next field's label (性别, 住址,
-  电话…) or a sex; found
+* ``name`` (姓名): 2-4 characters, a surname (about 360 single ones, rare ones such as 逄, 仉,
+  禤 and 訾 among them, and about 50 compound ones: 欧阳, 司马, 诸葛, 宗政…) and one to three
+  characters that stand in given names — characters of time, place, office and grammar do
+  not (某, 年, 本, 局, 市, 区, 路, 的, 于…), so names already hidden (张某, 王某某; 李XX and 张*
+  are no characters of a name), organisations (威海市某某科技有限公司, 万达集团, 荣成市人民政府),
+  and prose (申请人于今年3月, 当事人陈述申辩, 高度重视) are not names; nor a surname with a
+  title (王科长, 李女士). The longest such reading is taken where it is followed by
+  punctuation, a space, a digit, the next field's label (性别, 住址, 电话…) or a sex; found
 
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶…; not 单位名称 or
@@ -101,7 +101,17 @@ offset in the original; findings, masks and redactions always address the origin
     text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well) or （男）
     (张三，男，汉族…, 1 王伟 男 3710…);
   - in a letter's salutation: a name starting a line, then ：你/您 (王小明：你于…), or 先生,
-    女士 or 同志 and ：.
+    女士 or 同志 and ：;
+  - right before its own ID card's number or birth date (经核查，郑雨涵（身份证号…, 邵宏伟
+    （1953年9月生）), three characters read first, then two;
+  - in the first cell of a table's row (after the row's number) that holds a resident ID, also
+    partly hidden, or a mobile further on (1 邹海涛 3702…, 3、温小燕  手机 135…).
+
+  Two characters padded to the width of three (杨　帆, 许 静) are a name as well, and so are
+  parts joined by a middle dot (热依拉·买合木提, the names of ethnic minorities and
+  foreigners) where a label or a sex shows them to be one; after a personal label and before
+  a sex (当事人：扎西顿珠，男), a name needs no common surname. A name after a label followed
+  by a public office (法定代表人：刘建军，局长) is an official acting for his agency, not found.
 
 * ``address`` (住址): the field after a personal address label (住址, 家庭住址, 家庭地址, 现住址,
   现居住地, 居住地址, 户籍地址, 户籍所在地, 身份证住址, 家住…) up to the next comma, full stop,
@@ -909,11 +919,15 @@ _SURNAMES = frozenset(
     "米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝匡鞠"
     "惠荆冀郁胥班储栗燕楚鄢谌奚皮粟冼蔺盘满闻厉伊仝郜阚朴盖练廉禹祖漆卿狄晋扈晁芮阙浦戈鹿"
     "薄邸雍辜裘亓邰赫杭鲜逯隆茹诸慕亢嵇湛戎勾茅呼揭尉冶束檀昝幸奉植衡尧闭赖蔚凤鲍"
+    # rarer ones that are no everyday word
+    "禤逄仉蹇乜郗訾钮粘淦帅母濮隗芈宓郦钭酆甯缑厍璩桓綦郏眭笪邴羿蓟琚沃佴郇暴"
 )
 _COMPOUND_SURNAMES = frozenset((
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
     "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "西门", "万俟", "闻人",
     "澹台", "公冶", "太史", "申屠", "东郭", "呼延", "拓跋", "司空", "百里", "第五",
+    "宗政", "巫马", "漆雕", "左丘", "赫连", "公羊", "淳于", "濮阳", "闾丘", "梁丘", "乐正",
+    "仲孙", "叔孙", "颛孙", "公西", "段干", "亓官", "羊舌", "谷梁", "子车", "壤驷",
 ))  # fmt: skip
 # Characters that do not stand in a given name, or not after a label: the marks of a name
 # already hidden (张某, 王某某), words of time, place, office and grammar (于今年, 高度,
@@ -925,7 +939,7 @@ _NOT_IN_NAMES = frozenset(
     "话机手邮箱性别龄籍贯族岁日时分秒期项内外上下前后种类型样每各全共约多少几余整半无没要需"
     "须应能会得就都也又还只仅均皆再即便则若虽且自至到往去过着给让叫使令做作说讲问答复查询核"
     "审批准予受理交纳缴付支收领取放补贴费款钱资产物品货辆屋块层户口人属亲配偶儿妻签字盖当重"
-    "面价售销购用报表格栏填写注备附件单元室栋幢父母祖媳婿身"
+    "面价售销购用报表格栏填写注备附件单元室栋幢父母祖媳婿身路"
 )
 # Words of a list's column that read as a surname and a given name (3 孙子 男 2010…).
 _NOT_NAMES = frozenset(("孙子", "曾孙", "高中"))
@@ -959,7 +973,7 @@ _FIELD_WORDS = (
 )  # fmt: skip
 _PROSE_WORDS = (
     "于", "向", "对", "因", "称", "的", "在", "已", "等", "与", "和", "及", "系", "提出", "反映",
-    "诉称", "不服", "要求", "申请", "认为", "表示",
+    "诉称", "不服", "要求", "申请", "认为", "表示", "持", "通过",
 )  # fmt: skip
 _PUNCT_END = (
     r"$|[\s\d，,。.；;：:、！？!?()\[\]【】<>《》“”\"'‘’/|]|[男女](?=$|[\s\d，,、；;。()汉])"
@@ -998,14 +1012,67 @@ def _is_name(value: str) -> bool:
     return False
 
 
+# Names of ethnic minorities and foreigners: parts joined by a middle dot (阿卜杜拉·艾力).
+_DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
+_DOTTED_BEFORE = re.compile(
+    r"(?<![\u4e00-\u9fff·])[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){1,3}$"
+)
+# A two-character name padded to the width of three (陈 强, 孙　丽): one character, one or two
+# spaces, one character.
+_SPACED_NAME = re.compile(r"[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff]")
+# Where a name without a common surname may still be taken: after a personal label and
+# before a sex (当事人：巴特尔，男). It must not read as an organisation or a hidden name.
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,5}")
+_SEX_NEXT = re.compile(r"(?:[，,、 \t]\(?[男女]\)?|\([男女]\))(?=$|[\s\d，,、；;。()汉])")
+_NOT_A_PERSON = re.compile(
+    r"某|[局委会院厂店馆社队站部处科室办组团府区市县省镇乡村街园场楼司集校]$"
+)
+
+
+# An agency's head named with the office he holds (法定代表人：于成龙，局长。) acts for it.
+_OFFICE_NEXT = re.compile(
+    r"[，,、 ]\s?(?:副|代理)?(?:[省市区县镇乡]长|局长|厅长|处长|科长|所长|院长|部长|署长|关长"
+    r"|主任|书记|主席|秘书长|检察长|庭长|队长|站长)(?=$|[\s，,。；;)])"
+)
+
+
+def _dotted_name(value: str) -> bool:
+    """Return whether a run of parts joined by middle dots reads as a personal name."""
+    return not _NOT_A_PERSON.search(value) and "某" not in value
+
+
 def _name_at(text: str, at: int, ends: re.Pattern[str]) -> int:
     """Return where a personal name starting at ``at`` ends, or -1 if none starts there.
 
-    The longest reading as a name (:func:`_is_name`) followed by what ``ends`` a name wins.
+    The longest reading as a name (:func:`_is_name`) followed by what ``ends`` a name wins;
+    a name of parts joined by middle dots, or of two characters spaced apart, is one too.
     """
+    spaced = _SPACED_NAME.match(text, at)
+    pair = spaced.group()[0] + spaced.group()[-1] if spaced else ""
+    if spaced and _is_name(pair) and ends.match(text, spaced.end()):
+        return spaced.end()
     for end in range(min(at + 4, len(text)), at + 1, -1):
         if _is_name(text[at:end]) and ends.match(text, end):
             return end
+    dotted = _DOTTED_NAME.match(text, at)
+    if dotted:
+        last_dot = dotted.group().rindex("·") + at
+        for end in range(last_dot + 2, dotted.end() + 1):  # the shortest: 哈斯·巴特尔称
+            if ends.match(text, end):
+                return end if _dotted_name(text[at:end]) else -1
+    return -1
+
+
+def _name_before_a_sex(text: str, at: int) -> int:
+    """Return where a name without a common surname ends if a sex follows it, or -1."""
+    run = _DOTTED_NAME.match(text, at) or _HAN_RUN.match(text, at)
+    if run is None:
+        return -1
+    for end in range(run.end(), at + 1, -1):
+        value = text[at:end]
+        if _SEX_NEXT.match(text, end):
+            ok = not _NOT_A_PERSON.search(value) and not _TITLE_END.search(value)
+            return end if ok and value[-1] != "·" else -1
     return -1
 
 
@@ -1016,12 +1083,17 @@ def _names(text: str) -> Iterator[Candidate]:
     """
     for m in _NAME_LABEL.finditer(text):
         at = m.end()
-        while (end := _name_at(text, at, _NAME_END_IN_PROSE)) > 0:
-            yield at, end, "name"
+        while (end := _name_at(text, at, _NAME_END_IN_PROSE)) > 0 or (
+            end := _name_before_a_sex(text, at)
+        ) > 0:
+            if not _OFFICE_NEXT.match(text, end):
+                yield at, end, "name"
             if not text.startswith("、", end):
                 break
             at = end + 1
     yield from _names_before_a_sex(text)
+    yield from _names_before_a_field(text)
+    yield from _names_in_rows(text)
     for m in _SALUTATION.finditer(text):
         name = _POLITE.sub("", m.group("name"))
         polite = len(name) < len(m.group("name"))
@@ -1041,14 +1113,84 @@ def _names_before_a_sex(text: str) -> Iterator[Candidate]:
                 continue
         elif not m.group("sep") or not _SEX_FOLLOWS.match(text, m.end()):
             continue
-        for length in (2, 3, 4):
-            start = end - length
-            if start < 0 or (start > 0 and not _ROW_START.match(text, start - 1)):
+        start = _row_name_before(text, end)
+        if start >= 0:
+            yield start, end, "name"
+
+
+def _row_start(text: str, start: int) -> bool:
+    """Return whether ``start`` begins the text, a line, a cell or a clause."""
+    return start == 0 or _ROW_START.match(text, start - 1) is not None
+
+
+def _row_name_before(text: str, end: int) -> int:
+    """Return where the name of a list's row ending at ``end`` starts, or -1.
+
+    2-3 characters (4 with a compound surname), two spaced apart (许 静), or parts joined by
+    middle dots; the name starts a line, a cell or a clause.
+    """
+    for length in (2, 3, 4):
+        start = end - length
+        if start < 0 or not _row_start(text, start):
+            continue
+        value = text[start:end]
+        if (length < 4 or value[:2] in _COMPOUND_SURNAMES) and _is_name(value):
+            return start
+        break
+    for width in (3, 4):
+        spaced = _SPACED_NAME.fullmatch(text, max(0, end - width), end)
+        if spaced and _row_start(text, spaced.start()):
+            return spaced.start() if _is_name(spaced.group()[0] + spaced.group()[-1]) else -1
+    if "·" in text[max(0, end - 17) : end]:
+        dotted = _DOTTED_BEFORE.search(text, max(0, end - 35), end)
+        if dotted and _row_start(text, dotted.start()) and _dotted_name(dotted.group()):
+            return dotted.start()
+    return -1
+
+
+# A name right before a field of its own: the ID card's number (黄卫平（身份证号…）, 欧阳春，
+# 身份证号) or the birth date (管仲平（1961年4月生）).
+_PERSONAL_FIELD_NEXT = re.compile(
+    r"[，,( ](?:(?:香港|澳门|台湾)?(?:居民)?身份证|公民身份号码"
+    r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?出?生(?![产活效态意]))"
+)
+
+
+def _names_before_a_field(text: str) -> Iterator[Candidate]:
+    """Yield the names written right before their ID card's number or birth date.
+
+    Three characters are read first (most names have three), then two, then four with a
+    compound surname.
+    """
+    for m in _PERSONAL_FIELD_NEXT.finditer(text):
+        end = m.start()
+        for length in (3, 2, 4):
+            value = text[max(0, end - length) : end]
+            if len(value) < length or (length == 4 and value[:2] not in _COMPOUND_SURNAMES):
                 continue
-            value = text[start:end]
-            if (length < 4 or value[:2] in _COMPOUND_SURNAMES) and _is_name(value):
-                yield start, end, "name"
-            break
+            if _is_name(value):
+                yield end - length, end, "name"
+                break
+
+
+# A row of a table flattened to text: a row's number, the name in the first cell, and further
+# on the row a resident ID (also partly hidden) or a mobile (1\t王秀兰\t3710…).
+_ROW_NAME = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,4}[、.,，|\t ]{1,3})?[ \t|]*"
+    r"(?P<name>[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff]|[\u4e00-\u9fff][\u4e00-\u9fff·]{1,16})"
+    r"(?![\u4e00-\u9fff·])"
+    r"(?=[\t ,，|、]{1,4}[^\n]{0,80}?(?<![0-9])(?:1[3-9]\d{9}|[1-9]\d{5}[0-9*]{8,9}[0-9*Xx]{1,3})"
+    r"(?![0-9]))"
+)
+
+
+def _names_in_rows(text: str) -> Iterator[Candidate]:
+    """Yield the names in the first cell of a table's rows that hold an ID or a mobile."""
+    for m in _ROW_NAME.finditer(text):
+        at = m.start("name")
+        end = _name_at(text, at, _NAME_END)
+        if end == m.end("name"):
+            yield at, end, "name"
 
 
 # ---------------------------------------------------------------------------- addresses
