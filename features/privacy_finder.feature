@@ -162,7 +162,7 @@ Feature: Finding personal information however it is written (个人信息识别)
       | 全年１５５４６６８００６９．５８元   |
 
   Scenario: A mobile number followed by a word that begins like a counter is still a mobile number
-    Given the text "张三 13812345678 人民路12号；李四 13912345678 户籍在威海"
+    Given the text "王先生 13812345678 人民路12号；李四 13912345678 户籍在威海"
     When the finder reads it
     Then it finds the mobile numbers "13812345678" and "13912345678"
 
