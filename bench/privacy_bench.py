@@ -22,7 +22,8 @@ barcodes, VINs, 11-digit numbers starting 10-12, and 11-digit numbers starting 1
 amounts or statistics (15546680069.58元, ¥18030298747.59, …千瓦时, …人次, …吨, …户, inside a
 longer run), dates after a permit's name, model numbers shaped like passports, ICP numbers,
 words shaped like plates, names in prose or already hidden (出席：…, 张某某), an agency's own
-address and WeChat account…
+address, WeChat account and the landlines it publishes (咨询电话, 监督电话,
+采购人联系方式)…
 
 A finding is a true positive when its span and kind equal a planted identifier's, otherwise a
 false positive; a planted identifier not found is a false negative. After redacting every
@@ -481,6 +482,11 @@ class Gen:
         )
         return Planted(value, "landline", f"landline {writing}")
 
+    def office_landline(self) -> Decoy:
+        """An agency's own landline after 咨询电话, 监督电话 or a purchaser's contact label."""
+        area, local = self._landline_parts()
+        return Decoy(self.pick((f"{area}-{local}", f"({area}){local}", area + local)), "office")
+
     def landline_run(self) -> Planted:
         """A landline run together, after a telephone label (the template has it)."""
         area, local = self._landline_parts()
@@ -904,7 +910,7 @@ TEMPLATES = [
     "历史遗留失信名单补录：{name}（{id15u}），{name}（{id18}），列入原因：{statute}，"
     "联系法院请拨打{landline}。",
     "{year}年部门预算公开说明：年度收支预算总额{big_number}，其中一般公共预算拨款{big_number}，"
-    "比上年增长{pct}；政务新媒体：微博@威海发布，公众号“威海发布”，咨询电话{landline}。",
+    "比上年增长{pct}；政务新媒体：微博@威海发布，公众号“威海发布”，咨询电话{office_landline}。",
     "拖欠农民工工资失信联合惩戒对象名单：{company}（统一社会信用代码{uscc}，"
     "注册号：{reg_no}），实际控制人{pname}（{id_label}{id18}），欠薪金额{amount}，"
     "列入日期{date}，举报电话{hotline}。",
@@ -938,7 +944,7 @@ TEMPLATES = [
     "{year}年耕地地力保护补贴发放公示：{name}，{id18}，补贴面积{area}，补贴金额{amount}，"
     "开户银行：威海农商银行，账号：{card}；{name}，{id18}，{area}，{amount}，卡号{card}。",
     "城乡居民最低生活保障对象公示：户主{pname}，{sex}，{age}，{id_label}{id18}，"
-    "家庭人口{n}人，保障金{amount}，发放至社会保障卡{card}。监督电话：{landline}、{hotline}。",
+    "家庭人口{n}人，保障金{amount}，发放至社会保障卡{card}。监督电话：{office_landline}、{hotline}。",
     "退役军人优待金发放明细：{name}，{id18}，银行卡号{card}，{amount}；{name}，{id18}，"
     "银行卡号{card}，{amount}。错账账户{bad_card}已退回，请本人携身份证到{addr}办理。"
     "经核对，前述{id18_again}一户已补发。",
@@ -946,7 +952,7 @@ TEMPLATES = [
     "其中{name}户（{id_label}{id18}）补贴{amount}，联系电话{mobile}。",
     # 采购 / 招标
     "{company}关于{road}绿化提升项目的竞争性磋商公告（项目编号：{project_no}）。预算金额{amount}。"
-    "采购人联系方式：{landline}；代理机构联系人：{pname}，联系电话：{mobile}，"
+    "采购人联系方式：{office_landline}；代理机构联系人：{pname}，联系电话：{mobile}，"
     "电子邮箱{email}。开户银行：中国工商银行威海分行，账号：{corp_account}。"
     "执行标准{standard}。",
     "中标结果公告：中标供应商{company}，统一社会信用代码{uscc}，纳税人识别号{tax_no}，"
@@ -983,7 +989,7 @@ TEMPLATES = [
     "公共租赁住房保障资格公示：申请人{pname}，{id18}，配偶{pname}，{id18}，家庭月收入{amount}，"
     "不动产单元号{property_unit}，联系电话：{mobile}。公示期{date}至{date}。",
     "房屋征收补偿公告（{doc_no}）：被征收人{pname}，{id_label}{id18}，房屋坐落{addr}，"
-    "建筑面积{area}，补偿金额{amount}，补偿款支付至{card}。咨询电话{landline}，"
+    "建筑面积{area}，补偿金额{amount}，补偿款支付至{card}。咨询电话{office_landline}，"
     "监督电话{hotline}，邮政编码{postcode}。",
     # 信访 / 投诉
     "信访事项受理告知书：{pname}（{id_label}{id18}，{phone_label}{mobile}）于{date}反映"

@@ -284,7 +284,7 @@ def test_grouped_mobile_inside_longer_grouped_number_is_not_found():
     ["0631-5288123", "(0631)5288123", "（0631）5288123", "0631 5288123", "010-62345678"],
 )
 def test_landline_formats(written):
-    assert kinds(f"咨询电话：{written}。") == [("landline", written)]
+    assert kinds(f"联系电话：{written}。") == [("landline", written)]
     assert kinds(f"威海市政务服务中心{written}转8001") == [("landline", written)]
 
 
@@ -307,6 +307,29 @@ def test_not_landlines():
         "0001-0050号",
     ):
         assert kinds(text) == [], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "举报电话：0535-6231234。", "值班电话 010-66881234、010-66885678",
+        "招标代理机构联系方式：(0531)86123456", "如有疑问，请拨打咨询热线0632 3312345",
+        "监督电话：0546-8219876或0546-8219877", "本院受理电话：021-6410 5566",
+    ],
+)  # fmt: skip
+def test_landlines_an_agency_publishes_to_be_called_are_not_found(text: str) -> None:
+    assert kinds(text) == [], text
+
+
+def test_a_persons_landline_and_a_mobile_after_a_public_label_are_found():
+    assert kinds("联系人：赵磊，电话：0535-6231234") == [
+        ("name", "赵磊"),
+        ("landline", "0535-6231234"),
+    ]
+    assert kinds("咨询电话：13512345678") == [("mobile", "13512345678")]
+    assert kinds("监督电话：0535-6231234。申请人电话：0535-6231299") == [
+        ("landline", "0535-6231299")
+    ]
 
 
 def test_landline_mask_keeps_area_code_and_last_two_digits():

@@ -45,7 +45,10 @@ offset in the original; findings, masks and redactions always address the origin
   from 3) then a local number of 7-8 digits starting 2-8 (8 after a 3-digit code),
   written 0631-5288123, (0631)5288123, 0631 5288123, +86-631-5288123 or run together
   (06315288123), also after words that are no telephone label (请联系06315288123); after a
-  telephone label also with the local number split (021-6410 1234).
+  telephone label also with the local number split (021-6410 1234). Not a line an agency
+  publishes to be called, nor the numbers listed after it: after 咨询电话, 监督电话, 举报电话,
+  投诉电话, 值班电话, 办公电话, 服务热线… or a purchaser's or agent's contact (采购人联系方式);
+  a mobile there is still found.
 * Travel documents, each only where a word names it: within 40 characters before the number
   (only a full stop or a line break ends the search, so 证件类型：护照；证件号码：E12345678 is
   found) unless another number's label (编号, 有效期, 电话…) stands nearer, or right after the
@@ -700,8 +703,29 @@ def _landlines(text: str) -> Iterator[Candidate]:
         label = _phone_label(text, m.start())
         if label < 0 or _amount(text, m.start(), m.end(), label > 0):
             continue
-        yield m.start(), m.end(), "landline"
-    yield from _labelled_phones(text, _LANDLINE_LABELLED, "landline")  # 021-6410 1234
+        if not _public_line(text, m.start()):
+            yield m.start(), m.end(), "landline"
+    for start, end, kind in _labelled_phones(text, _LANDLINE_LABELLED, "landline"):
+        if not _public_line(text, start):  # 021-6410 1234
+            yield start, end, kind
+
+
+# A landline an agency publishes to be called: after 咨询电话, 监督电话, 举报电话, 服务热线…, or
+# the contact of a purchaser or an agent (采购人联系方式), also the later ones of a list.
+_PUBLIC_LINE_BEFORE = re.compile(
+    r"(?:(?:咨询|监督|举报|投诉|服务|值班|办公室?|受理|回复|查询|求助|预约)(?:电话|热线|专线)"
+    r"|热线(?:电话)?|(?:采购人|采购单位|采购代理机构|代理机构|招标人|招标代理机构|监督部门|主管部门"
+    r"|受理机构|受理单位)的?(?:联系)?(?:电话|方式))"
+    r"(?:号码)?[:： \t]*(?:[0-9()+\- ]{3,20}(?:[、/,，]|或|和|及)[ \t]*){0,4}$"
+)
+_PUBLIC_LINE_WINDOW = 80
+
+
+def _public_line(text: str, start: int) -> bool:
+    """Return whether the landline at ``start`` is one an agency publishes to be called."""
+    window = text[max(0, start - _PUBLIC_LINE_WINDOW) : start]
+    cheap = "电话" in window or "热线" in window or "专线" in window or "方式" in window
+    return cheap and _PUBLIC_LINE_BEFORE.search(window) is not None
 
 
 def _labelled_phones(text: str, pattern: re.Pattern[str], kind: str) -> Iterator[Candidate]:
