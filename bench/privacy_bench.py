@@ -10,8 +10,9 @@ dashes (０６３１－…, 0631—…); landlines run together after a telephon
 (请联系06318803972); passports and Hong Kong/Macao and Taiwan travel permits after their
 document type (证件类型：护照；证件号码：E12345678, G1234567, C12345678, H1234567801, 12345678,
 L12345678); plates with a dot, space or hyphen; names where a label, a list's row or a
-letter's salutation shows them to be names (申请人：张伟, 户主王芳，女, 王小明：你于…) and home
-addresses after their label (住址：…, ，住…); QQ numbers and WeChat IDs after their label; Hong
+letter's salutation shows them to be names (申请人：张伟, 户主王芳，女, 王小明：你于…), home
+addresses after their label (住址：…, ，住…) and dates of birth (…，男，1968.05, 出生日期：…,
+…出生); QQ numbers and WeChat IDs after their label; Hong
 Kong, Macao and Taiwan identity card numbers; and the same identifier repeated later in
 another writing.
 
@@ -276,6 +277,19 @@ class Gen:
     def date(self) -> str:
         d = self._date()
         return f"{d.year}年{d.month}月{d.day}日"
+
+    def pbirth(self) -> Planted:
+        """A date of birth, tied to its person by 出生 after it, its label or a sex before it."""
+        d = date(1935, 1, 1) + timedelta(days=self.r.randint(0, 28000))
+        writing, value = self.choose(
+            {
+                "年月日": (50, lambda: f"{d.year}年{d.month}月{d.day}日"),
+                "年月": (20, lambda: f"{d.year}年{d.month}月"),
+                "hyphen": (15, lambda: d.strftime("%Y-%m-%d")),
+                "dot": (15, lambda: f"{d.year}.{d.month:02d}"),
+            }
+        )
+        return Planted(value, "birth_date", f"birth date {writing}")
 
     def datetime(self) -> str:
         d = self._date()
@@ -892,7 +906,8 @@ class Gen:
 
 TEMPLATES = [
     # 行政处罚决定书
-    "{penalty_no}　当事人：{pname}，性别：{sex}，{id_label}{id18}，住址：{paddr}，"
+    "{penalty_no}　当事人：{pname}，性别：{sex}，出生日期：{pbirth}，{id_label}{id18}，"
+    "住址：{paddr}，"
     "联系电话：{mobile}。"
     "经查，当事人于{date}在{road}从事经营活动，违反了{statute}的规定。依据{statute}，"
     "决定对当事人罚款{amount}，罚款自收到本决定书之日起十五日内缴至指定银行"
@@ -943,7 +958,7 @@ TEMPLATES = [
     # 补贴发放 / 救助 公示
     "{year}年耕地地力保护补贴发放公示：{name}，{id18}，补贴面积{area}，补贴金额{amount}，"
     "开户银行：威海农商银行，账号：{card}；{name}，{id18}，{area}，{amount}，卡号{card}。",
-    "城乡居民最低生活保障对象公示：户主{pname}，{sex}，{age}，{id_label}{id18}，"
+    "城乡居民最低生活保障对象公示：户主{pname}，{sex}，{pbirth}，{age}，{id_label}{id18}，"
     "家庭人口{n}人，保障金{amount}，发放至社会保障卡{card}。监督电话：{office_landline}、{hotline}。",
     "退役军人优待金发放明细：{name}，{id18}，银行卡号{card}，{amount}；{name}，{id18}，"
     "银行卡号{card}，{amount}。错账账户{bad_card}已退回，请本人携身份证到{addr}办理。"
@@ -959,7 +974,7 @@ TEMPLATES = [
     "中标金额{big_number}，服务热线{hotline400}。质疑请于{date}前以书面形式提出，"
     "联系人{pname}，座机{landline_run}，项目负责人{pname}（{landline_bare}）。",
     # 执行 / 法院
-    "执行裁定书（{case_no}）：被执行人{pname}，{sex}，{date}出生，公民身份号码{id15}，"
+    "执行裁定书（{case_no}）：被执行人{pname}，{sex}，{pbirth}出生，公民身份号码{id15}，"
     "住{paddr}。冻结被执行人名下银行账户{card}内存款{amount}，扣划至本院账户{corp_account}。",
     "档案记载：{pname}，{sex}，{id15u}，原住{addr}；{pname}，{sex}，{id15u}，{addr}。"
     "上述人员原身份证号{id15}已于{year}年升位为{id18}。",

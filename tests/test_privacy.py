@@ -981,6 +981,41 @@ def test_runs_of_short_groups_of_digits_are_read_in_linear_time():
         assert time.process_time() - started < 2.5, unit
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (
+            "申请人：王强，男，1979年11月2日出生，",
+            [("name", "王强"), ("birth_date", "1979年11月2日")],
+        ),
+        ("出生日期：2003-07-19", [("birth_date", "2003-07-19")]),
+        ("生日 1966/3/8；", [("birth_date", "1966/3/8")]),
+        ("4,周慧,女,1990.11,教师", [("name", "周慧"), ("birth_date", "1990.11")]),
+        ("患儿（2021年6月生）", [("birth_date", "2021年6月")]),
+    ],
+)
+def test_a_date_of_birth_tied_to_a_person(text: str, found: list[tuple[str, str]]) -> None:
+    assert kinds(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本办法自2026年1月1日生效", "该批次于2025年3月12日生产", "会议于2026年5月8日召开",
+        "王强，男，2019年3月入职", "出生日期：2099-01-01", "出生日期：1980-13-01",
+        "出生于1975年", "出生日期：19750312.5", "2024.05男",
+    ],
+)  # fmt: skip
+def test_dates_that_are_no_birth_dates(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "birth_date"] == [], text
+
+
+def test_a_birth_date_mask_keeps_the_year():
+    assert mask("birth_date", "1979年11月2日") == "1979年**月*日"
+    assert mask("birth_date", "１９９０.１１") == "１９９０.**"
+    assert mask("birth_date", "2003-07-19") == "2003-**-**"
+
+
 # ---------------------------------------------------------------- masks and hand marks
 
 
@@ -1208,7 +1243,7 @@ def test_names_of_rare_surnames_minorities_and_padded_ones(text: str, name: str)
     ],
 )
 def test_a_name_right_before_its_id_card_or_birth_date(text: str, name: str) -> None:
-    assert kinds(text) == [("name", name)]
+    assert [k for k in kinds(text) if k[0] == "name"] == [("name", name)]
 
 
 def test_the_first_cell_of_a_row_with_an_id_or_a_mobile_is_a_name():

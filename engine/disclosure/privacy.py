@@ -123,6 +123,10 @@ offset in the original; findings, masks and redactions always address the origin
   路, 街, 号, 小区, 栋, 单元, 室…) and is not already hidden (某, XX). After a bare 住 in a list
   of facts (，住威海市…路12号) it must name a street, a number or a village. Never after a bare
   地址, 通讯地址 or 办公地址: agencies print their own addresses in their letters.
+* ``birth_date`` (出生日期): a real date between 1900 and today with at least its month
+  (1975年3月12日, 1936年5月, 1958-01-01, 1968.05, 1990/1/1), tied to a person: after 出生日期,
+  出生年月, 生日 or 出生于, before 出生 or 生 (not 生效, 生产), or right after a sex in a row
+  (张三，男，1968.05，…). A year alone (1984年出生) is not found.
 
 **Amounts and other numbers are not identifiers.** A mobile or landline shape is rejected when
 the nearest label before it names another kind of number (编号, 订单号, 账号…) or an amount
@@ -182,6 +186,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "license_plate": ("机动车号牌", "vehicle licence plate"),
     "name": ("姓名", "personal name"),
     "address": ("住址", "home address"),
+    "birth_date": ("出生日期", "date of birth"),
 }
 
 _PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
@@ -1217,6 +1222,39 @@ def _names_in_rows(text: str) -> Iterator[Candidate]:
             yield at, end, "name"
 
 
+# ---------------------------------------------------------------------------- birth dates
+
+# A date with its month (1975年3月12日, 1936年5月, 1958-01-01, 1968.05, 1990/1/1).
+_DATE = re.compile(
+    _NB + r"(?P<year>(?:19|20)\d\d)(?:年(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?"
+    r"|(?P<sep>[-./])(?P<month2>\d{1,2})(?:(?P=sep)(?P<day2>\d{1,2}))?(?![0-9]|[-./]\d))"
+)
+# What makes a date a birth date: a label before it (出生日期：, 生日, 出生于), 生 or 出生 after
+# it (1975年3月12日出生, not 生效 or 生产), or a sex before it in a row (张三，男，1968.05，…).
+_BIRTH_BEFORE = re.compile(
+    r"(?:出生日期|出生年月日|出生年月|出生时间|出生于|生日|出生|生于)[ \t]*[:：]?[ \t]*$"
+)
+_BIRTH_AFTER = re.compile(r"出?生(?![产活效态意成])")
+_SEX_BEFORE = re.compile(r"(?:^|[\s，,、|])[男女][ \t]*[，,、|\t ][ \t]*$")
+_CELL_END = re.compile(r"$|[\s，,、;；|。)]")
+
+
+def _birth_dates(text: str) -> Iterator[Candidate]:
+    """Yield dates of birth: real dates with their month that a label, 生 or a sex ties to one."""
+    for m in _DATE.finditer(text):
+        year, month = int(m.group("year")), int(m.group("month") or m.group("month2"))
+        day = m.group("day") or m.group("day2")
+        if not _real_date(year, month, int(day) if day else 1):
+            continue
+        before = text[max(0, m.start() - 8) : m.start()]
+        if (
+            _BIRTH_BEFORE.search(before)
+            or _BIRTH_AFTER.match(text, m.end())
+            or (_SEX_BEFORE.search(before) and _CELL_END.match(text, m.end()))
+        ):
+            yield m.start(), m.end(), "birth_date"
+
+
 # ---------------------------------------------------------------------------- addresses
 
 _ADDRESS_LABEL = re.compile(
@@ -1300,6 +1338,7 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _regional_ids,
     _names,
     _addresses,
+    _birth_dates,
 )
 
 
@@ -1357,7 +1396,7 @@ def _copy_keys(text: str, found: list[Candidate]) -> dict[str, str]:
     """Return what to look for again: each finding's significant characters -> its kind."""
     keys: dict[str, str] = {}
     for start, end, kind in found:
-        if kind in ("license_plate", "name", "address"):
+        if kind in ("license_plate", "name", "address", "birth_date"):
             continue  # a plate's every writing is found by its pattern; words: _text_copies
         compact = _NOT_ALNUM.sub("", text[start:end]).upper()
         wanted = set(_DIGIT_RUN.findall(compact))
@@ -1516,6 +1555,7 @@ def mask(kind: str, value: str) -> str:
     * landline: the country and area code and the last 2 digits (0631-*****23); a local number
       written alone keeps only its last 2;
     * name: the surname, as 张** reads in a public list (张三丰 -> 张**, 欧阳娜娜 -> 欧阳**);
+    * birth_date: the year (1975年**月**日);
     * address: the province, city and district or county it begins with, if any
       (威海市环翠区青岛北路12号 -> 威海市环翠区*******);
     * anything else: the first and last character (鲁*****5); two characters or fewer keep
@@ -1540,6 +1580,8 @@ def mask(kind: str, value: str) -> str:
     if kind == "name":
         kept = 2 if len(value) > 2 and value[:2] in _COMPOUND_SURNAMES else 1
         return value[:kept] + "*" * (len(value) - kept)
+    if kind == "birth_date":
+        return _star(value, plain, 4, 0, _is_digit)
     if kind == "address":
         divisions = _DIVISIONS.match(plain)  # matches, if only the empty string
         kept = divisions.end() if divisions else 0
