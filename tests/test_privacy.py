@@ -783,6 +783,30 @@ def test_a_full_stop_ends_the_search_for_the_document_type():
     assert kinds("持护照入境。E12345678") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("护照号：987654321，国籍：美国", "987654321"),  # the United States, 9 digits
+        ("证件类型：护照  证件号码：XDA123456", "XDA123456"),  # Spain, 3 letters and 6 digits
+        ("持法国护照（12AB34567）入境", "12AB34567"),
+        ("Passport No. C4J1K2L39", "C4J1K2L39"),  # Germany, letters and digits
+    ],
+)
+def test_foreign_passports_after_the_word(text: str, number: str) -> None:
+    assert kinds(text) == [("passport", number)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "护照号码：ABCDEFGHJ", "护照到期日：20260512", "持护照入境，签证号：123456789",
+        "护照办理费120元，受理编号：123456789", "护照号码：E1234567",
+    ],
+)  # fmt: skip
+def test_no_passport_without_its_shape_or_after_another_numbers_label(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "passport"] == [], text
+
+
 def test_the_nearest_document_type_whose_shape_fits_decides():
     assert kinds("护照、港澳通行证号码分别为E12345678、C12345678") == [
         ("passport", "E12345678"),

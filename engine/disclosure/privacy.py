@@ -56,7 +56,10 @@ offset in the original; findings, masks and redactions always address the origin
   is of the same kind. The shape must fit the kind the nearest word names:
 
   - ``passport`` (护照号码): one or two letters and 7-8 digits (E12345678, EA1234567,
-    G12345678, the older G1234567, D/S/P… for official passports); E is followed by 8;
+    G12345678, the older G1234567, D/S/P… for official passports); E is followed by 8; other
+    countries' after the word: 9 digits (the United States, the United Kingdom, Russia), three
+    letters and six digits (Spain), or 8-9 letters and digits with four digits or more
+    (12AB34567, C01X00T47). A visa's number (签证号) is none;
   - ``hk_macau_permit`` (港澳通行证件号码): the mainland residents' 往来港澳通行证, C and 8
     digits since 2014, then C, a letter (no I or O) and 7 digits; the Hong Kong and Macao
     residents' 来往内地通行证 (回乡证), H or M and 8 digits, or 10 with the renewal count;
@@ -321,9 +324,17 @@ _LANDLINE = re.compile(
     + r")\)?(?: ?- ?| )?)(?P<local>[2-8]\d{6,7})"
     + _NA
 )
-_TRAVEL = re.compile(_NB + r"(?:[A-Z]{1,2}\d{7,10}|\d{10}\([A-Z0-9]\)|\d{8}(?:\d{2})?)" + _NA)
+_TRAVEL = re.compile(
+    _NB + r"(?:[A-Z]{1,2}\d{7,10}|\d{10}\([A-Z0-9]\)|\d{8}(?:\d{2})?|\d{9}|[0-9A-Z]{8,9})" + _NA
+)
 _TRAVEL_SHAPES = {
-    "passport": re.compile(r"(?!E\d{7}$)[A-Z]{1,2}\d{7,8}"),  # E is followed by 8
+    # China's: one or two letters and 7-8 digits, E followed by 8; other countries': 9 digits
+    # (the United States, the United Kingdom, Russia), three letters and six digits (Spain),
+    # or 8-9 letters and digits with four digits or more (12AB34567, C01X00T47).
+    "passport": re.compile(
+        r"(?!E\d{7}$)(?:[A-Z]{1,2}\d{7,8}|\d{9}|[A-Z]{2,3}\d{6}"
+        r"|(?=.*[A-Z])(?=(?:.*\d){4})[0-9A-Z]{8,9})"
+    ),
     "hk_macau_permit": re.compile(r"C[0-9A-HJ-NP-Z]\d{7}|[HM]\d{8}(?:\d{2})?"),
     "taiwan_permit": re.compile(r"\d{8}|\d{10}(?:\([A-Z0-9]\))?|L\d{8}"),
 }
@@ -386,7 +397,7 @@ _AMOUNT_LABELS = _words(*_AMOUNT_WORDS)
 _OTHER_FOR_TRAVEL = re.compile(
     _words(
         *(w for w in _OTHER_NUMBERS if w != "编号"),
-        *_PHONE_WORDS, *_AMOUNT_WORDS, "有效期", "日期", "出生", "邮编", "邮政编码",
+        *_PHONE_WORDS, *_AMOUNT_WORDS, "有效期", "日期", "出生", "邮编", "邮政编码", "签证",
     ).pattern
     + r"|(?<![证照件])编号"
 )  # fmt: skip
