@@ -1350,6 +1350,31 @@ def test_no_address_where_none_is_meant(text: str) -> None:
     assert [k for k in kinds(text) if k[0] == "address"] == [], text
 
 
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("当事人：田野，男，1981年5月出生，住所：烟台市莱山区观海路9号", "烟台市莱山区观海路9号"),
+        ("被处罚人蒋红，女，汉族，住所地济宁市任城区仙营街道37号", "济宁市任城区仙营街道37号"),
+        ("该户自2019年起居住在荣成市石岛镇东山村28号。", "荣成市石岛镇东山村28号"),
+    ],
+)
+def test_a_persons_seat_and_where_he_lives(text: str, address: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "address"] == [("address", address)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "当事人：烟台海恒贸易有限公司，住所：烟台市莱山区观海路9号",
+        "被申请人：莱山区市场监督管理局，住所地：烟台市莱山区港城东大街1号",
+        "住所：烟台市莱山区观海路9号",  # no person's particulars before it
+        "长期居住在烟台",  # no street, number or village
+    ],
+)
+def test_a_firms_seat_or_a_bare_town_is_no_home_address(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "address"] == [], text
+
+
 def test_a_found_address_is_found_again():
     text = "住址：威海市环翠区青岛北路12号。经查，威海市环翠区青岛北路12号系其自有住房。"
     assert kinds(text) == [("address", "威海市环翠区青岛北路12号")] * 2

@@ -124,8 +124,10 @@ offset in the original; findings, masks and redactions always address the origin
   semicolon, line break or space, the next field's label (电话, 邮编…) or a run of 7 digits
   (the telephone after it), at most 60 characters, if it names a place (省, 市, 区, 县, 镇, 村,
   路, 街, 号, 小区, 栋, 单元, 室…) and is not already hidden (某, XX). After a bare 住 in a list
-  of facts (，住威海市…路12号) it must name a street, a number or a village. Never after a bare
-  地址, 通讯地址 or 办公地址: agencies print their own addresses in their letters.
+  of facts (，住威海市…路12号) or after 居住在 it must name a street, a number or a village.
+  After 住所 or 住所地, a firm's seat as much as a person's home, only where the same line gives
+  a person's particulars (…，男，1967年9月出生，住所…) and names no firm or agency. Never after
+  a bare 地址, 通讯地址 or 办公地址: agencies print their own addresses in their letters.
 * ``birth_date`` (出生日期): a real date between 1900 and today with at least its month
   (1975年3月12日, 1936年5月, 1958-01-01, 1968.05, 1990/1/1), tied to a person: after 出生日期,
   出生年月, 生日 or 出生于, before 出生 or 生 (not 生效, 生产), or right after a sex in a row
@@ -1274,8 +1276,16 @@ _ADDRESS_LABEL = re.compile(
         "住址", "家庭住址", "家庭地址", "现住址", "现住", "现居住地", "居住地址", "居住地",
         "经常居住地", "户籍地址", "户籍所在地", "户籍地", "身份证住址", "家住",
     ).pattern
+    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于])"
     + r"|(?<=[，,、；;\s])住(?![房宿建院所址户]))(?:[ \t]*[:：][ \t]*|为|是|在)?"
 )  # fmt: skip
+# 住所 is a firm's seat as much as a person's home: it is a home only after a person's own
+# particulars on the same line (…，男，1967年9月出生，住所…), and no firm's name there.
+_PERSON_ON_LINE = re.compile(r"[男女](?=[，,、；;\s)])|出生|身份证|公民身份号码|[汉回藏满]族")
+_FIRM_ON_LINE = re.compile(
+    r"公司|企业|合作社|集团|有限|商行|经营部|事务所|中心|协会|学校|医院|政府|委员会|机关|[局厂店]"
+)
+_LINE_BEFORE = 80
 # An agency's own address (地址, 通讯地址, 办公地址, 单位地址) is not a label here.
 _ADDRESS_END = re.compile(
     r"[，,。；;！？!?\n\t ]|\d{7}|"
@@ -1306,9 +1316,19 @@ def _addresses(text: str) -> Iterator[Candidate]:
         value = text[start:end]
         if not 4 <= len(value) <= _ADDRESS_LONGEST or _HIDDEN_MARKS.search(value):
             continue
-        bare = m.group().startswith("住")  # a bare 住 (，住威海市…路12号) needs a street
+        if m.group("seat") and not _a_persons_line(text, m.start()):
+            continue
+        # A bare 住 (，住威海市…路12号) or 居住在 needs a street, a number or a village.
+        bare = (m.group().startswith("住") and not m.group("seat")) or m.group("lives")
         if (_STREET_WORDS if bare else _PLACE_WORDS).search(value):
             yield start, end, "address"
+
+
+def _a_persons_line(text: str, at: int) -> bool:
+    """Return whether the line before ``at`` gives a person's particulars and names no firm."""
+    line_start = text.rfind("\n", max(0, at - _LINE_BEFORE), at) + 1
+    line = text[max(line_start, at - _LINE_BEFORE) : at]
+    return bool(_PERSON_ON_LINE.search(line)) and not _FIRM_ON_LINE.search(line)
 
 
 # Where a name or an address is found again: the same characters anywhere in the text.
