@@ -919,10 +919,10 @@ TEMPLATES = [
     "行政处罚决定书（{penalty_no}）当事人：{pname}，{passport}，联系电话{mobile}。"
     "你（单位）于{date}在{road}驾驶号牌为{plate}的车辆，违反{statute}，罚款{amount}。",
     # 失信惩戒 / 信用公示名单
-    "失信被执行人名单（第{n}批）：{name}，{id18}，案号{case_no}，执行标的{amount}；"
-    "{name}，{masked_id}，案号{case_no}，执行标的{amount}；{name}，{id18}，案号{case_no}，"
+    "失信被执行人名单（第{n}批）：{pname}，{id18}，案号{case_no}，执行标的{amount}；"
+    "{pname}，{masked_id}，案号{case_no}，执行标的{amount}；{pname}，{id18}，案号{case_no}，"
     "发布日期{date_iso}。",
-    "历史遗留失信名单补录：{name}（{id15u}），{name}（{id18}），列入原因：{statute}，"
+    "历史遗留失信名单补录：{pname}（{id15u}），{pname}（{id18}），列入原因：{statute}，"
     "联系法院请拨打{landline}。",
     "{year}年部门预算公开说明：年度收支预算总额{big_number}，其中一般公共预算拨款{big_number}，"
     "比上年增长{pct}；政务新媒体：微博@威海发布，公众号“威海发布”，咨询电话{office_landline}。",
@@ -956,11 +956,11 @@ TEMPLATES = [
     "会议纪要：{year}年全市用电量{big_number}，接待群众{big_number}，"
     "联系人{pname}，座机{landline_run}，手机{mobile}；下次会议由{name}（{mobile_again}）通知。",
     # 补贴发放 / 救助 公示
-    "{year}年耕地地力保护补贴发放公示：{name}，{id18}，补贴面积{area}，补贴金额{amount}，"
-    "开户银行：威海农商银行，账号：{card}；{name}，{id18}，{area}，{amount}，卡号{card}。",
+    "{year}年耕地地力保护补贴发放公示：{pname}，{id18}，补贴面积{area}，补贴金额{amount}，"
+    "开户银行：威海农商银行，账号：{card}；{pname}，{id18}，{area}，{amount}，卡号{card}。",
     "城乡居民最低生活保障对象公示：户主{pname}，{sex}，{pbirth}，{age}，{id_label}{id18}，"
     "家庭人口{n}人，保障金{amount}，发放至社会保障卡{card}。监督电话：{office_landline}、{hotline}。",
-    "退役军人优待金发放明细：{name}，{id18}，银行卡号{card}，{amount}；{name}，{id18}，"
+    "退役军人优待金发放明细：{pname}，{id18}，银行卡号{card}，{amount}；{pname}，{id18}，"
     "银行卡号{card}，{amount}。错账账户{bad_card}已退回，请本人携身份证到{addr}办理。"
     "经核对，前述{id18_again}一户已补发。",
     "{year}年度惠民补贴发放情况：累计发放资金{big_number}，受益群众{big_number}，"
@@ -991,11 +991,11 @@ TEMPLATES = [
     "快递单号{ems_no}，商品条码{ean13}。嫌疑人{pname}，{id_label}{id18}，手机{mobile}，"
     "QQ号{qq}，微信绑定手机{masked_mobile}。",
     # 出入境 / 外籍 / 港澳台
-    "外籍人员来威投资登记：{name}，{passport}，联系电话{mobile}，邮箱{email}，"
+    "外籍人员来威投资登记：{pname}，{passport}，联系电话{mobile}，邮箱{email}，"
     "设备型号{device_no}，邮件号{ems_no}。",
-    "港澳台居民办事登记：{name}，{hk_permit}；{name}，{tw_permit}；{name}，{passport}。"
+    "港澳台居民办事登记：{pname}，{hk_permit}；{pname}，{tw_permit}；{pname}，{passport}。"
     "以上人员联系电话分别为{mobile}、{landline}、{mobile}，产品型号{device_no}。",
-    "来访登记：{name}，{tw_permit}，{name}，{hk_permit}，均于{date}来访，接待人{name}，"
+    "来访登记：{pname}，{tw_permit}，{pname}，{hk_permit}，均于{date}来访，接待人{name}，"
     "接待室电话{landline_run}。",
     "港澳台居民办事登记（二）：申请人{pname}，香港居民身份证号码{hk_id}，微信号{wechat}；"
     "申请人{pname}，台湾居民身份证号码{tw_id}；申请人{pname}，澳门居民身份证号码{mo_id}。"
@@ -1029,8 +1029,8 @@ TEMPLATES = [
     "行政许可公示：{company}，统一社会信用代码{uscc}，许可证编号{bad_date_id18}，"
     "有效期至{date}，原注册号{reg_no}，税务登记证号{tax_no}，联系人{pname}，"
     "{phone_label}{mobile}，地址{addr}。",
-    "失业保险金申领公示：{name}，证件号码{id18}，{name}，证件号码{bad_date_id18}（待核实），"
-    "{name}，证件号码{id18}，领取期限{n}个月，发放至{card}。",
+    "失业保险金申领公示：{pname}，证件号码{id18}，{pname}，证件号码{bad_date_id18}（待核实），"
+    "{pname}，证件号码{id18}，领取期限{n}个月，发放至{card}。",
 ]
 
 ALIASES = {"id15u": "id15", "reg_no_u": "reg_no"}

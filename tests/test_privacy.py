@@ -183,7 +183,7 @@ def test_15_digit_id_with_keyword_is_found_even_if_luhn_valid():
 def test_15_digit_id_without_keyword():
     old = "370102900307123"
     assert not luhn_ok(old)
-    assert kinds(f"张三（{old}）") == [("resident_id", old)]
+    assert kinds(f"张三（{old}）") == [("name", "张三"), ("resident_id", old)]  # its holder
     imei_like = luhn_complete("37010290030712")
     assert kinds(f"张三（{imei_like}）") == []  # passes Luhn: an IMEI or a card as likely
 
@@ -1191,6 +1191,7 @@ def test_names_listed_after_one_label():
         ("张三，男，汉族，1980年出生", "张三"),
         ("李建国，女，37岁", "李建国"),
         ("赵丽（女）", "赵丽"),
+        ("经查，石磊（男，汉族）", "石磊"),
         ("1 王伟 男 3710", "王伟"),
         ("2\t李秀英\t女\t37", "李秀英"),
         ("经查，司马相如，男，", "司马相如"),
@@ -1264,10 +1265,23 @@ def test_names_of_rare_surnames_minorities_and_padded_ones(text: str, name: str)
         ("经核查，郑雨涵（身份证号", "郑雨涵"),
         ("现将熊文斌，公民身份号码", "熊文斌"),
         ("走访中，退休教师邵宏伟（1953年9月生）", "邵宏伟"),
+        ("受理告知：冯晓丽（证件号码：", "冯晓丽"),
+        ("来访登记：郭子豪，往来港澳通行证号码：", "郭子豪"),
+        ("登记：蔡佩琪，台胞证号码", "蔡佩琪"),
     ],
 )
 def test_a_name_right_before_its_id_card_or_birth_date(text: str, name: str) -> None:
     assert [k for k in kinds(text) if k[0] == "name"] == [("name", name)]
+
+
+def test_a_name_before_its_resident_id_in_a_list():
+    text = f"享受补贴人员：邓立军，{ID_A}；梁雪，{grouped(ID_B)}；宋平（370211********3216）"
+    assert [k for k in kinds(text) if k[0] == "name"] == [
+        ("name", "邓立军"),
+        ("name", "梁雪"),
+        ("name", "宋平"),
+    ]
+    assert [k for k in kinds(f"补贴金额合计，{ID_A}") if k[0] == "name"] == []
 
 
 def test_the_first_cell_of_a_row_with_an_id_or_a_mobile_is_a_name():

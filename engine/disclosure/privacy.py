@@ -104,12 +104,14 @@ offset in the original; findings, masks and redactions always address the origin
     there a word of the sentence going on may end it too (申请人王小明于…, 投诉人谭敏的…);
     further names listed with 、 (申请人：张三、李四);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
-    text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well) or （男）
-    (张三，男，汉族…, 1 王伟 男 3710…);
+    text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well), （男）
+    or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
   - in a letter's salutation: a name starting a line, then ：你/您 (王小明：你于…), or 先生,
     女士 or 同志 and ：;
-  - right before its own ID card's number or birth date (经核查，郑雨涵（身份证号…, 邵宏伟
-    （1953年9月生）), three characters read first, then two;
+  - right before its own ID card's number, an identity document's label or its birth date
+    (经核查，郑雨涵（身份证号…, 韩静（证件号码…, 郭子豪，往来港澳通行证号码…, 邵宏伟（1953年
+    9月生）), three characters read first, then two; starting a clause right before a
+    resident ID found, or one partly hidden (邓立军，3702…, 宋平（370211********3216）);
   - in the first cell of a table's row (after the row's number) that holds a resident ID, also
     partly hidden, or a mobile further on (1 邹海涛 3702…, 3、温小燕  手机 135…).
 
@@ -1151,7 +1153,8 @@ def _names_before_a_sex(text: str) -> Iterator[Candidate]:
     for m in _SEX.finditer(text):
         end = m.start()
         if m.group("open"):
-            if not m.group("close"):
+            # （男） or the bracket going on with more particulars: 张三（男，1975年生）
+            if not m.group("close") and not text.startswith(("，", ","), m.end()):
                 continue
         elif not m.group("sep") or not _SEX_FOLLOWS.match(text, m.end()):
             continue
@@ -1191,15 +1194,22 @@ def _row_name_before(text: str, end: int) -> int:
 
 
 # A name right before a field of its own: the ID card's number (黄卫平（身份证号…）, 欧阳春，
-# 身份证号) or the birth date (管仲平（1961年4月生）).
+# 身份证号), an identity document's label (林志远，护照号码…) or the birth date (管仲平（1961年
+# 4月生）).
 _PERSONAL_FIELD_NEXT = re.compile(
-    r"[，,( ](?:(?:香港|澳门|台湾)?(?:居民)?身份证|公民身份号码"
+    r"[，,( ](?:(?:香港|澳门|台湾)?(?:居民)?身份证|公民身份号码|身份号码|证件号|证件类型|证件名称"
+    r"|(?:所?持)?(?:中华人民共和国|普通)?(?:护照|[Pp]assport|PASSPORT)"
+    r"|(?:所?持)?(?:港澳居民|台湾居民|大陆居民)?(?:往来|来往)?(?:港澳|内地|大陆|台湾)通行证"
+    r"|回乡证|台胞证"
     r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?出?生(?![产活效态意]))"
 )
 
 
 def _names_before_a_field(text: str) -> Iterator[Candidate]:
     """Yield the names written right before their ID card's number or birth date.
+
+    A name that starts a clause, then its resident ID as the next item (张三，3710…, also
+    partly hidden: 李四，3710**********1234) is one as well.
 
     Three characters are read first (most names have three), then two, then four with a
     compound surname.
@@ -1213,6 +1223,29 @@ def _names_before_a_field(text: str) -> Iterator[Candidate]:
             if _is_name(value):
                 yield end - length, end, "name"
                 break
+    for m in _HIDDEN_ID_NEXT.finditer(text):
+        start = _row_name_before(text, m.start())
+        if start >= 0:
+            yield start, m.start(), "name"
+
+
+# A name, then its resident ID as the next item of a list: 张三，3710…; the ID found (below) or
+# partly hidden (李四，3710**********1234).
+_ID_AFTER_NAME = re.compile(r"[，,(]\s?$")
+_HIDDEN_ID_NEXT = re.compile(
+    r"[，,(]\s?[1-9]\d{3}(?=[0-9]{0,12}\*)[0-9*]{13}[0-9Xx*](?![0-9A-Za-z*])"
+)
+
+
+def _names_before_ids(text: str, found: list[Candidate]) -> Iterator[Candidate]:
+    """Yield the names that start a clause right before a resident ID found (张三，3710…)."""
+    for start, _, kind in found:
+        if kind != "resident_id":
+            continue
+        sep = _ID_AFTER_NAME.search(text, max(0, start - 2), start)
+        at = _row_name_before(text, sep.start()) if sep else -1
+        if sep and at >= 0:
+            yield at, sep.start(), "name"
 
 
 # A row of a table flattened to text: a row's number, the name in the first cell, and further
@@ -1528,6 +1561,9 @@ def find_personal_information(text: str) -> list[Finding]:
     if "http" in folded or "www." in folded:
         urls = [(m.start(), m.end(), "url") for m in _URL.finditer(folded)]
     kept = _resolve(_outside(sorted(c for detect in _DETECTORS for c in detect(folded)), urls))
+    named = _outside(list(_names_before_ids(folded, kept)), kept)
+    if named:
+        kept = sorted(kept + named)
     copies = _outside(_resolve([*_copies(folded, kept), *_text_copies(folded, kept)]), kept)
     if copies:
         kept = sorted(kept + copies)
