@@ -1113,6 +1113,21 @@ def test_a_joint_heading_names_neither_number_alone() -> None:
     assert kinds(text) == [("resident_id", old), ("bank_card", CARD_16), ("name", "吕秀兰")]
 
 
+def test_a_disability_certificate_number_is_found_whole() -> None:
+    assert kinds(f"残疾人证号：{ID_A}23") == [("resident_id", f"{ID_A}23")]
+    assert kinds(f"{ID_A}62") == [("resident_id", f"{ID_A}62")]
+    assert kinds(f"{ID_A}83") == []  # no category 8, no grade 5: a longer number
+    assert kinds(f"{ID_A}15") == []
+    wrong = ID_A[:-1] + ("0" if ID_A[-1] != "0" else "1")
+    assert kinds(f"{wrong}23") == []
+
+
+def test_a_card_after_its_label_in_a_group_of_six_and_one_of_thirteen() -> None:
+    assert kinds(f"银行卡号：{CARD_19[:6]} {CARD_19[6:]}") == [
+        ("bank_card", f"{CARD_19[:6]} {CARD_19[6:]}")
+    ]
+
+
 def test_a_times_sign_typed_for_the_check_character_x() -> None:
     with_x = next(
         resident_id("371081", "19780815", seq)

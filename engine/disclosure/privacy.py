@@ -18,7 +18,8 @@ offset in the original; findings, masks and redactions always address the origin
   character (weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, sum mod 11 -> "10X98765432"; a
   final ``x``, ``×`` or ``Ⅹ`` is accepted). Written as one run or in groups split by the same
   space(s) or hyphen throughout, the first group of three digits or more (3710 0219 8001 0112
-  34, 371002 19800101 1234, 371002-19800101-1234).
+  34, 371002 19800101 1234, 371002-19800101-1234). A disability certificate's number
+  (残疾人证号), the ID and two digits for the category (1-7) and grade (1-4), is found whole.
 * ``resident_id``, 15 digits (the first-generation card): province code, 19YYMMDD a real date,
   3 digits. Fifteen digits collide with IMEIs, business registration numbers (注册号) and account
   numbers, so the nearest label within 12 characters before it decides: an ID keyword
@@ -35,7 +36,8 @@ offset in the original; findings, masks and redactions always address the origin
 * ``bank_card`` (银行卡号): 16-19 digits, as a run or in groups of four, passing the Luhn check
   and fitting a card scheme: UnionPay and others starting 6 (16-19 digits), Visa 4 (16 or 19),
   Mastercard 51-55 (16), JCB 35 (16-19); not when the nearest label before it names another
-  kind of number or an ID. After a card label, in groups of any length (622908 0112349877).
+  kind of number or an ID. After a card label, in groups of any length (622908 0112349877,
+  622848 0012345678903).
 * ``email`` (电子邮箱): ``local@domain.tld``, trailing punctuation left out; also written so
   that crawlers miss it: the @ as ``[at]``, ``(at)``, ``【at】`` (and the dots as ``[dot]``,
   ``(dot)``), anywhere; the @ as ``#`` (请将#改为@) at a mail provider's domain (163.com,
@@ -264,6 +266,9 @@ _GAP = r"(?: ?- ?| {1,2})"  # between the groups of a grouped number
 # ID digit by digit, and a run of short groups (1 1 1 …) would give a candidate at each.
 _ID18 = re.compile(_NB + r"[1-9]\d\d(?:" + _GAP + r"?\d){14}" + _GAP + r"?[0-9Xx]" + _NA)
 _ID15 = re.compile(_NB + r"[1-9]\d\d(?:" + _GAP + r"?\d){12}" + _NA)
+# A disability certificate's number (残疾人证号): the holder's ID, then the category (1-7) and
+# the grade (1-4) of the disability.
+_DISABILITY_ID = re.compile(_NB + r"[1-9]\d{16}[0-9Xx][1-7][1-4]" + _NA)
 _FIRST_GAP = re.compile(r"[ -]+")
 _MOBILE = re.compile(
     _NB
@@ -285,7 +290,7 @@ _CARD = re.compile(
     + _NA
 )
 # Groups of any length, found only where a card label names the number (622908 0112349877).
-_CARD_LABELLED = re.compile(_NB + r"[3-6]\d{3,8}(?: \d{2,12}){1,4}" + _NA)
+_CARD_LABELLED = re.compile(_NB + r"[3-6]\d{3,8}(?: \d{2,15}){1,4}" + _NA)
 # Table cells run together by a PDF's text (…3706831986051937191396310…): IDs and mobiles.
 _GLUED = re.compile(_NB + r"[0-9Xx]{29,}+" + _NA)  # possessive: a long run is read once
 _GLUED_MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -612,6 +617,9 @@ def _resident_ids(text: str) -> Iterator[Candidate]:
         if not _valid_id18(value.translate(_NO_GAPS) if grouped else value):
             continue
         if not grouped or _groups_consistent(value):
+            yield m.start(), m.end(), "resident_id"
+    for m in _DISABILITY_ID.finditer(text):
+        if _valid_id18(m.group()[:18]):
             yield m.start(), m.end(), "resident_id"
     for m in _grouped_matches(_ID15, text):
         value = m.group()
