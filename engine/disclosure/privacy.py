@@ -363,6 +363,7 @@ _TRAVEL_WINDOW = 40
 _TRAVEL_BREAKS = re.compile(r"[。\n]")
 _LIST_GAP = re.compile(r"[ 、,;/和及与]{1,3}")  # between the numbers of a list
 _TRAVEL_AFTER = re.compile(r"[ (\[【]{0,2}[^，,。；;！？!?\n0-9A-Za-z]{2,12}")
+_TRAVEL_AFTER_REACH = 14  # the longest _TRAVEL_AFTER match
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _PLATE_LABELS = re.compile(r"车牌|号牌|牌照|车号|车辆")
 _PLATE = re.compile(
@@ -787,8 +788,12 @@ def _travel_documents(text: str) -> Iterator[Candidate]:
     last_end, last_kind = -1, ""
     for m in _TRAVEL.finditer(text):
         value = m.group()
-        kind = _travel_kind_before(text, m.start(), value)
         listed = last_end >= 0 and _LIST_GAP.fullmatch(text, last_end, m.start())
+        # The cheap test first: no word for a travel document within reach, before or after.
+        near = max(0, m.start() - _TRAVEL_WINDOW), m.end() + _TRAVEL_AFTER_REACH
+        if not listed and not _ANY_TRAVEL_WORD.search(text, *near):
+            continue
+        kind = _travel_kind_before(text, m.start(), value)
         if kind is None and listed and _travel_shape(last_kind, value):
             kind = last_kind
         if kind is None:
@@ -1190,7 +1195,7 @@ def _row_name_before(text: str, end: int) -> int:
         if (length < 4 or value[:2] in _COMPOUND_SURNAMES) and _is_name(value):
             return start
         break
-    for width in (3, 4):
+    for width in (3, 4) if " " in text[max(0, end - 3) : end - 1] else ():
         spaced = _SPACED_NAME.fullmatch(text, max(0, end - width), end)
         if spaced and _row_start(text, spaced.start()):
             return spaced.start() if _is_name(spaced.group()[0] + spaced.group()[-1]) else -1
@@ -1270,10 +1275,15 @@ _ROW_NAME = re.compile(
 def _names_in_rows(text: str) -> Iterator[Candidate]:
     """Yield the names in the first cell of a table's rows that hold an ID or a mobile."""
     for m in _ROW_NAME.finditer(text):
-        at = m.start("name")
-        end = _name_at(text, at, _NAME_END)
-        if end == m.end("name"):
-            yield at, end, "name"
+        value = m.group("name")
+        if " " in value:  # 叶 青
+            ok = _is_name(value[0] + value[-1])
+        elif "·" in value:
+            ok = value[-1] != "·" and _dotted_name(value)
+        else:
+            ok = _is_name(value)
+        if ok:  # the cell ends where the name does: (?![\u4e00-\u9fff·]) and a delimiter
+            yield m.start("name"), m.end("name"), "name"
 
 
 # ---------------------------------------------------------------------------- birth dates
