@@ -1283,6 +1283,8 @@ def test_names_of_rare_surnames_minorities_and_padded_ones(text: str, name: str)
         ("受理告知：冯晓丽（证件号码：", "冯晓丽"),
         ("来访登记：郭子豪，往来港澳通行证号码：", "郭子豪"),
         ("登记：蔡佩琪，台胞证号码", "蔡佩琪"),
+        ("来访外宾：朴智勋（韩国籍），", "朴智勋"),
+        ("报名人员：邢立伟，籍贯河北", "邢立伟"),
     ],
 )
 def test_a_name_right_before_its_id_card_or_birth_date(text: str, name: str) -> None:

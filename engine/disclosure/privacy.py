@@ -110,9 +110,10 @@ offset in the original; findings, masks and redactions always address the origin
     or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
   - in a letter's salutation: a name starting a line, then ：你/您 (王小明：你于…), or 先生,
     女士 or 同志 and ：;
-  - right before its own ID card's number, an identity document's label or its birth date
-    (经核查，郑雨涵（身份证号…, 韩静（证件号码…, 郭子豪，往来港澳通行证号码…, 邵宏伟（1953年
-    9月生）), three characters read first, then two; starting a clause right before a
+  - right before its own ID card's number, an identity document's label, its nationality,
+    its native place or its birth date (经核查，郑雨涵（身份证号…, 韩静（证件号码…, 郭子豪，往来
+    港澳通行证号码…, 朴智勋（韩国籍）, 邢立伟，籍贯…, 邵宏伟（1953年9月生）), three characters
+    read first, then two; starting a clause right before a
     resident ID found, or one partly hidden (邓立军，3702…, 宋平（370211********3216）);
   - in the first cell of a table's row (after the row's number) that holds a resident ID, also
     partly hidden, or a mobile further on (1 邹海涛 3702…, 3、温小燕  手机 135…).
@@ -1207,13 +1208,13 @@ def _row_name_before(text: str, end: int) -> int:
 
 
 # A name right before a field of its own: the ID card's number (黄卫平（身份证号…）, 欧阳春，
-# 身份证号), an identity document's label (林志远，护照号码…) or the birth date (管仲平（1961年
-# 4月生）).
+# 身份证号), an identity document's label (林志远，护照号码…), the nationality (朴智勋（韩国籍）)
+# or the birth date (管仲平（1961年4月生）).
 _PERSONAL_FIELD_NEXT = re.compile(
     r"[，,( ](?:(?:香港|澳门|台湾)?(?:居民)?身份证|公民身份号码|身份号码|证件号|证件类型|证件名称"
     r"|(?:所?持)?(?:中华人民共和国|普通)?(?:护照|[Pp]assport|PASSPORT)"
     r"|(?:所?持)?(?:港澳居民|台湾居民|大陆居民)?(?:往来|来往)?(?:港澳|内地|大陆|台湾)通行证"
-    r"|回乡证|台胞证"
+    r"|回乡证|台胞证|[\u4e00-\u9fff]{0,4}国籍|籍贯"
     r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?出?生(?![产活效态意]))"
 )
 
