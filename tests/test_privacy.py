@@ -185,7 +185,9 @@ def test_15_digit_id_without_keyword():
     assert not luhn_ok(old)
     assert kinds(f"张三（{old}）") == [("name", "张三"), ("resident_id", old)]  # its holder
     imei_like = luhn_complete("37010290030712")
-    assert kinds(f"张三（{imei_like}）") == []  # passes Luhn: an IMEI or a card as likely
+    assert kinds(f"型号（{imei_like}）") == []  # passes Luhn: an IMEI or a card as likely
+    # after a name starting a list's item, it is the holder's ID even so
+    assert kinds(f"名单：张三（{imei_like}）") == [("name", "张三"), ("resident_id", imei_like)]
 
 
 def test_15_digit_number_after_another_label_is_not_an_id():

@@ -27,8 +27,9 @@ offset in the original; findings, masks and redactions always address the origin
   注册号, IMEI…) rejects it. Unlabelled, it is accepted right after a sex (张三，男，…, the
   usual column order); otherwise it is rejected if it passes the Luhn check (IMEIs and 15-digit
   cards do), or if it passes the registration-number check (ISO 7064 MOD 11,10) within 20
-  characters after a firm's name (公司, 企业, 合作社…). The price: about one unlabelled ID in
-  ten, outside those cues, is missed. Written in groups, it needs an ID keyword.
+  characters after a firm's name (公司, 企业, 合作社…); right after a name starting a clause
+  (宋敏勇（1101…）, the holder in a list) it is accepted too. The price: about one unlabelled
+  ID in ten, outside those cues, is missed. Written in groups, it needs an ID keyword.
 * ``mobile`` (手机号码): ``1[3-9]`` and 9 more digits, as a run or grouped 3-4-4 or 3-8 by
   spaces or hyphens, optionally after +86, 0086 or 86; after a telephone label also 3-4-4
   by dots (138.6311.2468) or 4-3-4 (1380 631 2233). An account (账号) may be a mobile
@@ -650,6 +651,9 @@ def _unlabelled_id15(text: str, start: int, value: str) -> int:
     """Return 1 if an unlabelled 15-digit number is taken for an ID, else -1."""
     if _AFTER_SEX.search(text[max(0, start - 3) : start]):
         return 1
+    sep = _ID_AFTER_NAME.search(text, max(0, start - 2), start)
+    if sep and _row_name_before(text, sep.start()) >= 0:
+        return 1  # a list's item: the holder's name, then his ID (宋敏勇（1101…）)
     if _luhn(value):  # an IMEI or a 15-digit card is as likely
         return -1
     if _mod11_10(value) and _FIRM.search(text[max(0, start - 20) : start]):
