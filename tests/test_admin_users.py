@@ -489,12 +489,18 @@ def test_an_error_page_says_where_its_link_goes(app: Flask, client: FlaskClient)
     admin = Browser(app.test_client()).login("admin")
     html = admin.get("/admin/users/nobody", status=404)
     assert "没有用户“nobody”。" in html
-    assert re.search(r'<a href="/">返回待办</a>', html)
+    # The admin has no inbox: the way back is to the page he starts from.
+    assert re.search(r'<a href="/admin/tasks">返回任务管理</a>', html)
+    auditor = Browser(app.test_client()).login("qianyi")
+    html = auditor.get("/audit/instances/999999", status=404)
+    assert re.search(r'<a href="/audit/instances">返回流程实例</a>', html)
+    clerk = Browser(app.test_client()).login("zhangsan")
+    assert re.search(r'<a href="/">返回待办</a>', clerk.get("/no/such/page", status=404))
     html = client.get("/no/such/page").get_data(as_text=True)
     assert re.search(r'<a href="/public/">返回公开信息</a>', html)
     admin.client.post("/language", data={"lang": "en", "csrf_token": admin.token})
     html = admin.get("/admin/users/nobody", status=404)
-    assert re.search(r'<a href="/">Back to the inbox</a>', html)
+    assert re.search(r'<a href="/admin/tasks">Back to task management</a>', html)
 
 
 def test_the_users_lists_keep_short_cells_on_one_line(app: Flask) -> None:

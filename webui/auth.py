@@ -90,10 +90,15 @@ class WebUser:
         with no other group from the task management page: an inbox that is
         always empty tells a newcomer nothing.
         """
-        held = set(self.view.roles)
-        if held and held <= TASKLESS:
-            return url_for("admin.tasks" if held <= ADMINS else "audit.instances")
+        if not self.gets_tasks:
+            return url_for("admin.tasks" if set(self.view.roles) <= ADMINS else "audit.instances")
         return url_for("tasks.inbox")
+
+    @property
+    def gets_tasks(self) -> bool:
+        """Tell whether any of the user's groups is given tasks (so an inbox is his to use)."""
+        held = set(self.view.roles)
+        return not (held and held <= TASKLESS)
 
 
 def init_app(app: Flask) -> None:
