@@ -36,6 +36,7 @@ def test_a_document_goes_from_draft_to_publication(sign_in, server: str, tmp_pat
     assert "威政办发〔" in publisher.content()
     publisher.get_by_label("发布渠道").select_option("website")
     publisher.get_by_label("网址").fill("https://www.weihai.gov.cn/gk/1")
+    publisher.once("dialog", lambda dialog: dialog.accept())  # publishing cannot be undone
     submit(publisher)
 
     public = publisher.context.browser.new_page()

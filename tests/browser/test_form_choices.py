@@ -150,6 +150,8 @@ def test_a_refused_form_comes_back_as_sent(sign_in, site, case: Case) -> None:
     before = _state(engine, instance.id)
 
     page = sign_in(case.user)
+    # The publisher confirms that the text goes public (page.js) before the form is sent.
+    page.on("dialog", lambda dialog: dialog.accept())
     page.goto(f"{server}/tasks/{task.task_id}")
     selects = page.locator("form[enctype] select")
     assert selects.evaluate_all("els => els.map(e => e.name)") == list(case.choose)

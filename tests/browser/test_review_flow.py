@@ -64,6 +64,7 @@ def test_the_reviewer_de_identifies_what_the_public_page_shows(sign_in, server: 
     assert "去标识化后公开" in preview and "孙七" in preview
     publisher.get_by_label("发布渠道").select_option("website")
     publisher.get_by_label("网址").fill("https://www.weihai.gov.cn/gk/2")
+    publisher.once("dialog", lambda dialog: dialog.accept())  # publishing cannot be undone
     submit(publisher)
 
     public = publisher.context.browser.new_page()

@@ -156,7 +156,8 @@
     };
     form.addEventListener("input", later);
     form.addEventListener("change", later);
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return; // not sent: asked to confirm, and declined
       window.clearTimeout(timer);
       save(true);
     });

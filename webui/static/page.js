@@ -50,8 +50,12 @@ document.addEventListener("DOMContentLoaded", () => {
   fitTables();
   window.addEventListener("resize", fitTables);
   // An action that cannot simply be undone asks first (停用账号 revokes tokens for good).
+  // A form that does it for one choice only (the publisher's 发布, not 退回重新审查) names
+  // the field and the choices that ask.
   for (const form of document.querySelectorAll("form[data-confirm]")) {
     form.addEventListener("submit", (event) => {
+      const field = form.dataset.confirmWhen && form.elements[form.dataset.confirmWhen];
+      if (field && !form.dataset.confirmFor.split(" ").includes(field.value)) return;
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   }
