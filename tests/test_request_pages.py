@@ -571,3 +571,33 @@ def test_the_kind_of_organisation_is_asked_of_organisations_only(client: FlaskCl
     )
     assert field is not None
     assert 'data-shown-when="applicant_type" data-shown-for="organisation"' in field.group(0)
+
+
+def test_the_handler_waiting_for_an_opinion_sees_whom_he_asked_and_by_when(
+    app: Flask, client: FlaskClient
+) -> None:
+    engine = app.extensions["gongkai.engine"]
+    submit(client, description="市政工程质量抽检报告")
+    check = registrar_check(engine, "质量抽检报告")
+    engine.complete_task(
+        check.task_id, "wujiu", {"intake_decision": "accept", "department": "综合处"}
+    )
+    handle = task_of(engine, check.instance_id, "handle", "zhengshi")
+    consulted = {"action": "consult_agency", "consulted": "市住房和城乡建设局"}
+    engine.complete_task(handle.task_id, "zhengshi", consulted)
+    wait = task_of(engine, check.instance_id, "await_opinion", "zhengshi")
+    clock = engine.queries.get_instance(check.instance_id).data["clock"]
+    handler = Browser(app.test_client()).login("zhengshi")
+    page = handler.get(f"/tasks/{wait.task_id}")
+    card = re.search(
+        r'<section class="card" aria-labelledby="consultation-title">.*?</section>', page, re.S
+    )
+    assert card, "no consultation card"
+    text = re.sub(r"<[^>]+>", " ", card.group(0))
+    assert "征求其他机关意见" in text and "市住房和城乡建设局" in text
+    assert clock["pause_started_on"] in text
+    assert f"{clock['pause_due_on']}（15 个工作日）" in text
+    handler.client.post("/language", data={"lang": "en", "csrf_token": handler.token})
+    page = handler.get(f"/tasks/{wait.task_id}")
+    assert "Other agencies&#39; opinion" in page or "Other agencies' opinion" in page
+    assert "Opinion due by" in page

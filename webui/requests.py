@@ -31,6 +31,7 @@ from engine.disclosure.requests.applicants import (
     ID_DOCUMENT_TYPES,
     ORGANISATION_KINDS,
 )
+from engine.disclosure.requests.clock import PAUSE_KINDS
 from engine.disclosure.requests.desk import (
     RequestThrottledError,
     RequestView,
@@ -257,6 +258,7 @@ def request_labels(view: RequestView) -> dict[str, Any]:
         "status": status_label(view.status),
         "reply": reply_label(view.reply_type),
         "reply_names": _reply_names,
+        "pause_kinds": PAUSE_KINDS,
     }
 
 
