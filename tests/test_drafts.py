@@ -224,6 +224,18 @@ def test_my_documents_are_filtered_by_state_and_year_and_paged(client: FlaskClie
     assert "关于印发2026年政务公开工作要点的通知" in mine and "lisi" not in mine
 
 
+def test_my_documents_with_nothing_yet_say_what_will_show_there(client: FlaskClient) -> None:
+    # A new drafter is told how a document gets there, not that none matches a filter.
+    engine_of(client.application).users.add("zhangsan2", ["drafter"], "张三二", "demo")
+    page = Browser(client).login("zhangsan2").get("/mine")
+    assert "没有符合条件的公文" not in page
+    assert "点击“起草新公文”开始起草" in page
+    # The registrar, who drafts nothing, is told which documents would show.
+    page = Browser(client.application.test_client()).login("wujiu").get("/mine")
+    assert "您审核、签发、审查或发布过的公文会列在这里" in page
+    assert "起草新公文" not in page
+
+
 def test_a_task_only_i_may_do_has_no_claim_button_a_shared_one_says_what_claiming_does(
     client: FlaskClient,
 ) -> None:
