@@ -94,3 +94,12 @@ def test_the_page_is_labelled_for_keyboard_and_screen_readers(app: Flask) -> Non
     page = audit(admin.get("/admin/workflows"))
     assert page.controls and not page.unlabelled(), page.unlabelled()
     assert page.h1 == 1 and page.skip_link and page.main and not page.positive_tabindex
+
+
+def test_the_versions_name_their_processes_in_the_readers_language(app: Flask) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    assert "公文办理 <code>document_approval</code>" in admin.get("/admin/workflows")
+    admin.client.post("/language", data={"lang": "en", "csrf_token": admin.token})
+    page = admin.get("/admin/workflows")
+    assert "Document approval <code>document_approval</code>" in page
+    assert "公文办理" not in page

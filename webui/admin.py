@@ -185,6 +185,7 @@ def workflows() -> ResponseReturnValue:
         "admin_workflows.html",
         versions=versions,
         names=versions.names,
+        process_names=engine.queries.process_names(),
         problems=problems,
         error=error,
         next_url=paging.next_url("admin.workflows", args, "before", versions.next_before),
