@@ -128,6 +128,22 @@ def sign_in(chromium: Any, server: str) -> Iterator[Callable[[str], Any]]:
         context.close()
 
 
+def answering(page: Any, answers: list[bool]) -> list[str]:
+    """Answer the page's confirmations in turn (accept or dismiss); return what they asked.
+
+    One asked beyond the answers is dismissed.
+    """
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        asked.append(dialog.message)
+        accepting = len(asked) <= len(answers) and answers[len(asked) - 1]
+        dialog.accept() if accepting else dialog.dismiss()
+
+    page.on("dialog", answer)
+    return asked
+
+
 def open_first_task(page: Any, name: str) -> None:
     """Open the first task of that name from the inbox (its link reads "name：subject")."""
     page.get_by_role("link", name=re.compile(rf"^{re.escape(name)}\s*：")).first.click()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import approve_up_to_issue, open_first_task, submit, submit_draft
+from .conftest import answering, approve_up_to_issue, open_first_task, submit, submit_draft
 
 
 def _issue(sign_in: Any, title: str, doc_type: str) -> None:
@@ -31,27 +31,11 @@ def _publishing(sign_in: Any, title: str) -> Any:
     return publisher
 
 
-def _answering(page: Any, answers: list[bool]) -> list[str]:
-    """Answer the page's confirmations in turn (accept or dismiss); return what they asked.
-
-    One asked beyond the answers is dismissed.
-    """
-    asked: list[str] = []
-
-    def answer(dialog: Any) -> None:
-        asked.append(dialog.message)
-        accepting = len(asked) <= len(answers) and answers[len(asked) - 1]
-        dialog.accept() if accepting else dialog.dismiss()
-
-    page.on("dialog", answer)
-    return asked
-
-
 def test_the_publisher_confirms_before_the_text_goes_public(sign_in: Any, server: str) -> None:
     title = "关于发布前须确认的通知"
     publisher = _publishing(sign_in, title)
     task_url = publisher.url
-    asked = _answering(publisher, [False, True])
+    asked = answering(publisher, [False, True])
     publisher.get_by_label("发布渠道").select_option("website")
     publisher.get_by_label("网址").fill("https://www.weihai.gov.cn/gk/confirm")
     # "No": the form is not sent, the task stays open and the public page does not show it.
@@ -71,7 +55,7 @@ def test_the_publisher_confirms_before_the_text_goes_public(sign_in: Any, server
 
 def test_sending_back_for_a_new_review_asks_nothing(sign_in: Any) -> None:
     publisher = _publishing(sign_in, "关于退回重新审查不必确认的通知")
-    asked = _answering(publisher, [])
+    asked = answering(publisher, [])
     publisher.get_by_label("办理方式").select_option("review_again")
     submit(publisher)
     assert asked == []
@@ -86,7 +70,7 @@ def test_the_office_confirms_a_repeal_and_a_no_leaves_the_document_in_force(
     office.goto(f"{server}/documents")
     office.get_by_role("link", name=title).click()
     office.wait_for_selector("h1")
-    asked = _answering(office, [False, True])
+    asked = answering(office, [False, True])
     office.get_by_label("废止日期").fill("2099-01-01")
     office.get_by_label("废止理由").fill("已被新办法取代。")
     office.get_by_role("button", name="废止").click()

@@ -10,7 +10,7 @@ import pytest
 from engine import Engine
 from engine.disclosure.privacy import id_check_char
 
-from .conftest import PASSWORD, open_first_task, submit
+from .conftest import PASSWORD, answering, open_first_task, submit
 
 NAME = "林小红"
 FIRST17 = "37100219900101001"
@@ -121,7 +121,14 @@ def test_a_request_goes_from_the_public_form_to_a_de_identified_reply(
     office = sign_in("wang")
     open_first_task(office, "签发答复")
     office.get_by_label("签发意见").select_option(label="同意")
+    # The reply goes out when signed: the office head confirms, and a "no" sends nothing.
+    asked = answering(office, [False, True])
+    office.get_by_role("button", name="提交").click()
+    assert len(asked) == 1 and "送达申请人" in asked[0]
+    look_up(public, server, number, code)
+    assert public.locator("dt:has-text('办理状态') + dd").inner_text() != "已答复"
     submit(office)
+    assert len(asked) == 2
 
     look_up(public, server, number, code)
     assert public.locator("dt:has-text('办理状态') + dd").inner_text() == "已答复"
