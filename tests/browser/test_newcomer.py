@@ -171,3 +171,19 @@ def test_a_request_opened_from_the_list_leads_back_to_it(window: Any, server: st
     with page.expect_navigation():
         head.get_by_role("link", name="返回申请列表").click()
     assert page.url == f"{server}/requests"
+
+
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
+def test_a_filter_checkbox_sits_beside_its_words(window: Any, server: str, viewport: dict) -> None:
+    page = window("qianyi", viewport=viewport)
+    page.goto(f"{server}/audit/instances")
+    label = page.locator("form.filters label.check")
+    box = label.locator("input[type=checkbox]").bounding_box()
+    whole = label.bounding_box()
+    assert box and whole
+    # a box of its own size, on the line of its words, not a wide one centred above them
+    assert box["width"] < 30, box
+    middle = box["y"] + box["height"] / 2
+    assert abs(middle - (whole["y"] + whole["height"] / 2)) < 4, (box, whole)
+    label.click()
+    assert label.locator("input").is_checked()
