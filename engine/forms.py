@@ -170,6 +170,10 @@ def non_blank(label: str, label_en: str, max_length: int, **metadata: Any) -> Tr
     )
 
 
+#: the blank choice that asks for one (请选择) rather than naming "none": a prompt, not a value
+PROMPT = ("请选择", "Please choose")
+
+
 def choice(
     label: str,
     label_en: str,

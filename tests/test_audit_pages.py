@@ -211,3 +211,17 @@ def test_what_a_request_started_with_is_shown_by_its_labels(app: Flask) -> None:
     assert given["收到方式"] in ("网上申请", "当面提交", "信函", "传真"), given
     assert given["申请人类型"] in ("自然人", "法人或其他组织"), given
     assert not {"request_id", "channel", "applicant_type"} & set(given), given
+
+
+def test_a_choice_left_blank_is_shown_as_none_not_as_the_prompt(app: Flask) -> None:
+    # A natural person has no kind of organisation: none is shown, not 请选择 (the prompt).
+    reader = auditor(app)
+    people = []
+    for request in engine_of(app).queries.list_instances(process_id="disclosure_request"):
+        given = steps_of(reader.get(f"/audit/instances/{request.id}/steps"))[0]["data"]
+        if given.get("申请人类型") == "自然人":
+            people.append(given)
+    assert people
+    for given in people:
+        assert given["组织类型"] == "—", given
+        assert "请选择" not in given.values(), given

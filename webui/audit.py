@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from engine import Engine
 from engine.disclosure.documents import RETURN_REASONS
+from engine.forms import PROMPT
 from engine.queries import FieldTerm, ProcessTerms
 from engine.replay import ReplayStep
 from engine.views import EventView, InstanceFilter
@@ -201,8 +202,8 @@ def _readable(value: object, term: FieldTerm | None = None) -> str:
     if term is not None and isinstance(value, str):
         if value in term.choices:
             return pick(*term.choices[value])
-        if value == "" and term.blank:
-            return pick(*term.blank)
+        if value == "" and term.blank and tuple(term.blank) != PROMPT:
+            return pick(*term.blank)  # a named none, such as （不适用）
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if value is None or value == "" or value == [] or value == {}:

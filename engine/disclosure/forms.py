@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..errors import Problem
 from ..forms import (
+    PROMPT,
     REQUIRED,
     TOO_LONG,
     FormSchema,
@@ -345,7 +346,7 @@ class PublishDocumentForm(FormSchema):
             "both": ("网站和公报", "Website and gazette"),
         },
         required=False,
-        blank=("请选择", "Please choose"),
+        blank=PROMPT,
     )
     url = optional_url("网址", "Web address")
 

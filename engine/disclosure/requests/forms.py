@@ -12,6 +12,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from ...attachments import SCANS
 from ...errors import Problem
 from ...forms import (
+    PROMPT,
     REQUIRED,
     SHOWN_WHEN,
     FormSchema,
@@ -100,9 +101,6 @@ def delivery_problem(form: str | None, delivery: str | None) -> str | None:
     return None
 
 
-_NONE = ("请选择", "Please choose")
-
-
 class DaysField(fields.Integer):
     """A whole number of days; a box left empty means the field's default."""
 
@@ -164,7 +162,7 @@ class RequestForm(FormSchema):
         "Kind of organisation",
         ORGANISATION_KINDS,
         required=False,
-        blank=_NONE,
+        blank=PROMPT,
         **{SHOWN_WHEN: ("applicant_type", ("organisation",))},
     )
     applicant_name = non_blank("姓名或名称", "Name", 200)
@@ -241,7 +239,7 @@ class RequestStartForm(FormSchema):
     channel = choice("收到方式", "Received by", CHANNELS)
     applicant_type = choice("申请人类型", "Applicant", APPLICANT_TYPES)
     organisation_kind = choice(
-        "组织类型", "Kind of organisation", ORGANISATION_KINDS, required=False, blank=_NONE
+        "组织类型", "Kind of organisation", ORGANISATION_KINDS, required=False, blank=PROMPT
     )
     title = optional_text("事项", "Case", 200)
 
@@ -331,7 +329,7 @@ class RequestHandlingForm(FormSchema):
         "Reply type",
         {key: (t.zh, t.en) for key, t in REPLY_TYPES.items()},
         required=False,
-        blank=_NONE,
+        blank=PROMPT,
         **_FOR_REPLY,
     )
     reply_text = optional_text(
