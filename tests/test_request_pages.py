@@ -204,6 +204,8 @@ def test_the_handler_sees_the_applicant_and_the_office_head_does_not(
 
 def test_the_registrar_enters_a_paper_request_and_others_may_not(app: Flask) -> None:
     registrar = Browser(app.test_client()).login("wujiu")
+    # From his inbox, where he starts, as well as from the list of requests.
+    assert '<a class="button" href="/requests/new">登记纸质申请</a>' in registrar.get("/")
     assert "登记纸质申请" in registrar.get("/requests/new")
     registrar.post(
         "/requests/new",
@@ -212,7 +214,9 @@ def test_the_registrar_enters_a_paper_request_and_others_may_not(app: Flask) -> 
     )
     page = registrar.get("/requests/new/receipt")
     assert "申请已登记" in page and "2026-11-27" in page
-    Browser(app.test_client()).login("zhangsan").get("/requests/new", status=403)
+    drafter = Browser(app.test_client()).login("zhangsan")
+    assert "登记纸质申请" not in drafter.get("/")
+    drafter.get("/requests/new", status=403)
 
 
 def test_the_handler_finds_the_published_document_in_the_catalogue_first(app: Flask) -> None:
