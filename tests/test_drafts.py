@@ -269,6 +269,49 @@ def test_the_inbox_says_whether_a_task_came_back_by_the_rules_or_from_a_person(
     assert "退回" in row and "退文" not in row
 
 
+def submitted_draft(client: FlaskClient, draft: dict[str, str]) -> tuple[Browser, int]:
+    """Submit a draft as the demo's drafter; return his browser and the draft's instance."""
+    drafter = Browser(client).login("zhangsan")
+    drafter.get("/drafts/new")
+    drafter.post("/drafts/new", {**draft, "action": "submit"})
+    return drafter, engine_of(client.application).drafts.mine("zhangsan").rows[0].instance_id
+
+
+def test_a_draft_sent_back_by_the_rules_says_each_reason_beside_its_field(
+    client: FlaskClient,
+) -> None:
+    withheld = {**DRAFT, "title": "关于内部事务的通知", "attribute": "withheld"}
+    drafter, instance_id = submitted_draft(client, withheld)
+    (task,) = engine_of(client.application).queries.get_instance(instance_id).ready_tasks
+    path = f"/tasks/{task.task_id}"
+    page = drafter.get(path)
+    reason = re.search(r'id="attribute_reason-error">([^<]*)<', page)
+    basis = re.search(r'id="withheld_basis-error">([^<]*)<', page)
+    assert reason and reason.group(1).strip() == "退文原因：拟不予公开，但未说明理由"
+    assert basis and basis.group(1).strip() == "退文原因：拟不予公开，但未写明法律依据"
+    assert re.search(r'id="f-attribute_reason"[^>]*aria-invalid="true"', page)
+    assert 'id="attribute-error"' not in page  # the attribute itself was given
+    # A reason put right and saved is not said again; the one left still is.
+    saved = {**withheld, "attribute_reason": "属于内部事务信息。", "action": "save"}
+    drafter.post(path, saved)
+    page = drafter.get(path)
+    assert 'id="attribute_reason-error"' not in page and 'id="withheld_basis-error"' in page
+    drafter.client.post("/language", data={"lang": "en", "csrf_token": drafter.token})
+    assert "Sent back: The draft is to be withheld but names no legal basis." in drafter.get(path)
+
+
+def test_a_draft_sent_back_by_a_reviewer_marks_no_field(client: FlaskClient) -> None:
+    app = client.application
+    drafter, instance_id = submitted_draft(client, {**DRAFT, "title": "请补充依据的通知"})
+    (review,) = engine_of(app).queries.get_instance(instance_id).ready_tasks
+    engine_of(app).complete_task(
+        review.task_id, "lisi", {"decision": "send_back", "comment": "请补充依据"}
+    )
+    (task,) = engine_of(app).queries.get_instance(instance_id).ready_tasks
+    page = drafter.get(f"/tasks/{task.task_id}")
+    assert "请补充依据" in page and 'aria-invalid="true"' not in page
+
+
 def title_link(mine: str, title: str) -> str:
     """Return where the title of a document on my documents leads."""
     return re.search(rf'<a href="([^"]+)">{re.escape(title)}</a>', mine).group(1)

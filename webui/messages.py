@@ -24,6 +24,8 @@ MESSAGES: dict[str, Any] = {
     "form.required": _l("此项必填。"),
     "draft.empty": _l("草稿是空的：至少填写一项（如标题）再保存。"),
     "form.empty": _l("不能为空。"),
+    # said beside the field of a draft sent back by the rules (退文) that is still to be put right
+    "draft.returned_for": _l("退文原因：%(reason)s"),
     "form.nothing_visible": _l("只有看不见的字符（如零宽空格），请填写实际内容。"),
     "text.nul_character": _l("输入中含有空字符（U+0000），无法处理。请删去后重试。"),
     "form.too_long": _l("不能超过 %(max)s 字。"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -20,6 +21,8 @@ from flask_login import current_user, login_required
 from engine import ConflictError, Engine, FormValidationError, PermissionDeniedError, Problem
 from engine.attachments import Upload
 from engine.disclosure.catalogue import sheet_entry
+from engine.disclosure.documents import RETURN_FIELDS, RETURN_REASONS
+from engine.disclosure.draft_rules import draft_return_reasons
 from engine.forms import FormSchema
 from engine.views import InstanceView, TaskView
 
@@ -87,6 +90,30 @@ def _issued_number(data: dict[str, object]) -> str | None:
     issued = data.get("issued")
     number = issued.get("number") if isinstance(issued, dict) else None
     return number if isinstance(number, str) and number else None
+
+
+def _still_returned(values: dict[str, Any]) -> dict[str, list[Problem]]:
+    """Return, by field, why a draft sent back by the rules (退文) would come back again.
+
+    Said beside the field to put right, where the keyboard lands; a reason already
+    put right (the draft saved since) is not said again.
+    """
+    reasons = draft_return_reasons(
+        values.get("attribute"),
+        values.get("attribute_reason"),
+        values.get("withheld_basis"),
+        values.get("government_draft"),
+        values.get("doc_type"),
+        values.get("interpretation_plan"),
+    )
+    marked: dict[str, list[Problem]] = {}
+    for code in reasons:
+        if code in RETURN_FIELDS:
+            reason = i18n.pick(*RETURN_REASONS[code])
+            marked.setdefault(RETURN_FIELDS[code], []).append(
+                Problem("draft.returned_for", {"reason": reason})
+            )
+    return marked
 
 
 def _gone(task_id: str) -> ResponseReturnValue:
@@ -177,6 +204,10 @@ def task(task_id: str) -> ResponseReturnValue:
         if view.data.get("request_id")
         else {}
     )
+    # A draft sent back by the rules: its notice says so; its fields say what is left to do.
+    refused = bool(errors)
+    if not errors and view.drafting and view.last_return and view.last_return.data.get("automatic"):
+        errors = _still_returned(values)
     fields_ = formview.build(view.form, values, errors, view.data, suggestions)
     # The reviewer reads the text with its findings first, then concludes.
     fields_.sort(key=lambda f: f.widget != "findings")
@@ -217,6 +248,7 @@ def task(task_id: str) -> ResponseReturnValue:
         opinions=opinions,
         fields=fields_,
         errors=errors,
+        refused=refused,
         request_view=request_view,
         hits=hits,
         preview=preview,

@@ -95,6 +95,15 @@ RETURN_REASONS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: return reason -> the draft's field where it is put right
+RETURN_FIELDS: dict[str, str] = {
+    "missing_attribute": "attribute",
+    "withheld_without_reason": "attribute_reason",
+    "withheld_without_basis": "withheld_basis",
+    "government_draft_without_reason": "attribute_reason",
+    "policy_without_interpretation_plan": "interpretation_plan",
+}
+
 #: working days allowed for publishing a proactive document (条例 Art. 26)
 PUBLISH_WITHIN_DAYS = 20
 #: working days allowed for publishing a policy document's interpretation
