@@ -49,6 +49,19 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   fitTables();
   window.addEventListener("resize", fitTables);
+  // In a draft, Enter in a one-line box saves it (保存草稿) instead of submitting it for
+  // review, the form's first button: whoever presses Enter after the title has not finished.
+  // Enter that ends an input method's composition (拼音) is the input method's.
+  const KEYS_NOT_TYPED = new Set(["submit", "button", "reset", "image", "file"]);
+  for (const save of document.querySelectorAll("main form button[name='action'][value='save']")) {
+    save.form.addEventListener("keydown", (event) => {
+      const box = event.target;
+      if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+      if (!(box instanceof HTMLInputElement) || KEYS_NOT_TYPED.has(box.type)) return;
+      event.preventDefault();
+      save.click();
+    });
+  }
   // An action that cannot simply be undone asks first (停用账号 revokes tokens for good).
   // A form that does it for one choice only (the publisher's 发布, not 退回重新审查) names
   // the field and the choices that ask.
