@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import (
@@ -133,6 +134,22 @@ class TrimmedString(fields.String):
         if problem := text_problem(text, multiline=self.metadata.get("widget") == "textarea"):
             raise ValidationError(problem)
         return text
+
+
+class WholeNumber(fields.Integer):
+    """A whole number, written as one (``3``, ``"3"``, ``3.0``): ``1.5`` is refused, not cut to 1.
+
+    marshmallow's non-strict integer truncates a fractional number silently, so an
+    API call asking for 1.5 days would be recorded as 1.
+    """
+
+    def _validated(self, value: Any) -> int:
+        if (isinstance(value, float) and not value.is_integer()) or (
+            isinstance(value, Decimal)
+            and (not value.is_finite() or value != value.to_integral_value())
+        ):
+            raise self.make_error("invalid")
+        return super()._validated(value)  # type: ignore[no-any-return]
 
 
 class IdentifierString(fields.String):

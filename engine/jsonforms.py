@@ -15,7 +15,15 @@ from typing import Any
 from marshmallow import fields, validate
 
 from .errors import Problem
-from .forms import INITIAL, REQUIRED, TOO_LONG, ErrorMessages, FormSchema, TrimmedString
+from .forms import (
+    INITIAL,
+    REQUIRED,
+    TOO_LONG,
+    ErrorMessages,
+    FormSchema,
+    TrimmedString,
+    WholeNumber,
+)
 
 #: the extension property that names a user task's JSON Schema file
 FORM_FILE_PROPERTY = "formJsonSchemaFilename"
@@ -75,7 +83,7 @@ def _field(spec: dict[str, Any], required: bool) -> fields.Field[Any]:
             metadata=metadata,
         )
     if kind == "integer":
-        return fields.Integer(**given, strict=False, error_messages=messages, metadata=metadata)
+        return WholeNumber(**given, strict=False, error_messages=messages, metadata=metadata)
     if kind == "number":
         return fields.Float(**given, allow_nan=False, error_messages=messages, metadata=metadata)
     if kind == "boolean":

@@ -347,6 +347,10 @@ def test_a_json_schema_form_is_the_form_of_its_task(core: WorkflowEngine, tmp_pa
     with pytest.raises(FormValidationError) as refused:
         core.complete_task(task.task_id, "clara", {"kind": "草稿"})
     assert sorted(refused.value.errors) == ["kind", "pages"]
+    # a fractional count is refused, not cut down to a whole one (an API call's 1.5 pages)
+    with pytest.raises(FormValidationError) as refused:
+        core.complete_task(task.task_id, "clara", {"pages": 1.5, "kind": "原件"})
+    assert [p.code for p in refused.value.errors["pages"]] == ["form.invalid_value"]
     done = core.complete_task(task.task_id, "clara", {"pages": "12", "kind": "原件"})
     assert (done.status, done.data["pages"], done.data["kind"]) == ("completed", 12, "原件")
 

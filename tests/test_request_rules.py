@@ -630,3 +630,22 @@ def test_who_may_use_which_document():
     assert (
         check_id_number("resident_id", VALID_ID, applicant_type="robot") == "applicant.unknown_type"
     )
+
+
+@pytest.mark.parametrize("days", [1.5, "1.5", 2.25, float("inf")])
+def test_a_fractional_number_of_days_is_refused_not_cut_down(days: object) -> None:
+    # marshmallow's own integer turned an API call's 1.5 days into 1 without a word
+    from marshmallow import ValidationError
+
+    from engine.disclosure.requests.forms import RequestCheckForm
+    from engine.errors import Problem
+
+    given = {
+        "intake_decision": "correct",
+        "correction_notice": "请写明所需信息",
+        "correction_days": days,
+    }
+    with pytest.raises(ValidationError) as refused:
+        RequestCheckForm().load(given)
+    assert refused.value.messages == {"correction_days": [Problem("form.whole_number")]}
+    assert RequestCheckForm().load({**given, "correction_days": 2.0})["correction_days"] == 2

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, validate, validates_schema
 
 from ...attachments import SCANS
 from ...errors import Problem
@@ -17,6 +17,7 @@ from ...forms import (
     SHOWN_WHEN,
     FormSchema,
     TrimmedString,
+    WholeNumber,
     choice,
     non_blank,
     optional_text,
@@ -101,7 +102,7 @@ def delivery_problem(form: str | None, delivery: str | None) -> str | None:
     return None
 
 
-class DaysField(fields.Integer):
+class DaysField(WholeNumber):
     """A whole number of days; a box left empty means the field's default."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
@@ -233,7 +234,7 @@ class RegistrarEntryForm(RequestForm):
 class RequestStartForm(FormSchema):
     """What a request's handling starts with, named for the readers of its history."""
 
-    request_id = fields.Integer(metadata={"label": "申请编号", "label_en": "Request no."})
+    request_id = WholeNumber(metadata={"label": "申请编号", "label_en": "Request no."})
     file_number = optional_text("登记号", "File number", 64)
     received_on = day_field("收到日期", "Received on")
     channel = choice("收到方式", "Received by", CHANNELS)
