@@ -530,3 +530,17 @@ def test_reactivating_a_user_revives_none_of_his_old_sessions_or_tokens(app: Fla
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert engine.tokens.authenticate(token) is None
     assert Browser(app.test_client()).login("zhangsan")  # his password still opens a new one
+
+
+def test_reassigning_names_nobody_in_advance_and_asks_for_a_choice(app: Flask) -> None:
+    engine = get_engine(app)
+    task = engine.queries.list_tasks("lisi")[0]
+    admin = Browser(app.test_client()).login("admin")
+    html = admin.get("/admin/tasks")
+    # A click on 改派 alone once handed the task to the first holder listed.
+    select = re.search(rf'<select id="to-{task.task_id}"[^>]*>\s*<option[^>]*>[^<]*</option>', html)
+    assert select is not None and " required" in select.group(0)
+    assert select.group(0).endswith('<option value="" selected>请选择</option>')
+    admin.post(f"/admin/tasks/{task.task_id}/reassign", data={"to_user": ""})
+    assert "请先选择改派给谁。" in admin.get("/admin/tasks")
+    assert engine.queries.list_tasks("lisi")[0].claimed_by is None

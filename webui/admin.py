@@ -88,6 +88,9 @@ def tasks() -> ResponseReturnValue:
 def reassign(task_id: str) -> ResponseReturnValue:
     """Hand a task to another holder of its role."""
     to_user = request.form.get("to_user", "")
+    if not to_user:
+        flash(_("请先选择改派给谁。"), "error")
+        return redirect(url_for("admin.tasks"))
     _engine().reassign(task_id, current_user.username, to_user)
     flash(_("已改派给 %(user)s。", user=to_user))
     return redirect(url_for("admin.tasks"))
