@@ -149,7 +149,7 @@ class WholeNumber(fields.Integer):
             and (not value.is_finite() or value != value.to_integral_value())
         ):
             raise self.make_error("invalid")
-        return super()._validated(value)  # type: ignore[no-any-return]
+        return super()._validated(value)
 
 
 class IdentifierString(fields.String):

@@ -65,6 +65,12 @@ _CLAIMED = (
 )
 _USER = select(_USERS).where(_USERS.c.username == bindparam("username"))
 _ROLES_OF = select(_ROLES.c.user_id, _ROLES.c.role)
+#: a user whose name is the one given but for capitals (names are ASCII: lower() is exact)
+_SAME_BUT_CASE = (
+    select(_USERS.c.username)
+    .where(func.lower(_USERS.c.username) == func.lower(bindparam("username")))
+    .limit(1)
+)
 _INSERT_USER = insert(_USERS).returning(_USERS.c.id)
 _INSERT_ROLE = insert(_ROLES)
 _ALL_USERS = select(_USERS).order_by(_USERS.c.username)
@@ -208,6 +214,12 @@ class SignInPolicy:
     failures_per_address: int = 20
     failures_per_user: int = 30
     window: timedelta = timedelta(minutes=15)
+
+
+def _name_in_other_case(conn: Connection, username: str) -> str | None:
+    """Return the name of a user whose name is ``username`` but for capitals, if any."""
+    found: str | None = conn.execute(_SAME_BUT_CASE, {"username": username}).scalar()
+    return found
 
 
 def normalised_username(username: str) -> str:
@@ -365,6 +377,8 @@ class UserDirectory:
         with self._store.write() as repo:
             conn = repo.connection
             row = conn.execute(_USER, {"username": username}).first()
+            if row is None and (other := _name_in_other_case(conn, username)):
+                raise InvalidInputError("user.exists_in_other_case", name=username, other=other)
             if department and (row is None or row.department != department):
                 _check_department(conn, department, now)
             if row is None:
@@ -528,6 +542,11 @@ class UserDirectory:
             conn = self._admin_transaction(repo, admin)
             if username and conn.execute(_USER, {"username": username}).first() is not None:
                 errors["username"] = [Problem("user.exists", {"name": username})]
+            elif username and (other := _name_in_other_case(conn, username)):
+                # LISI beside lisi: two accounts people cannot tell apart in any list
+                errors["username"] = [
+                    Problem("user.exists_in_other_case", {"name": username, "other": other})
+                ]
             department = self._department_problem(conn, clean, None, errors)
             if errors:
                 raise FormValidationError(errors)

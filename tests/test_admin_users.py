@@ -118,6 +118,14 @@ def test_a_new_user_is_refused_field_by_field(engine: Engine, admin: str) -> Non
     with pytest.raises(FormValidationError) as error:
         engine.users.create_user(admin, {**NEW, "username": "li", "password": "x" * 129})
     assert _problems(error) == {"password": ["password.too_long"]}
+    with pytest.raises(FormValidationError) as error:  # two accounts no list tells apart
+        engine.users.create_user(admin, {**NEW, "username": "ZHANG"})
+    assert error.value.errors["username"] == [
+        Problem("user.exists_in_other_case", {"name": "ZHANG", "other": "zhang"})
+    ]
+    with pytest.raises(InvalidInputError) as refused:  # nor from the command line
+        engine.users.add("Zhang", ["drafter"])
+    assert refused.value.code == "user.exists_in_other_case"
     assert [c[1] for c in _stored_changes(engine)] == ["zhang"]  # nothing else was written
 
 

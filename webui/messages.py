@@ -118,6 +118,9 @@ MESSAGES: dict[str, Any] = {
     "user.unknown_groups": _l("未知角色：%(groups)s。"),
     # the admin's page of users
     "user.exists": _l("用户名“%(name)s”已被使用。"),
+    "user.exists_in_other_case": _l(
+        "用户名“%(name)s”与已有的“%(other)s”只差大小写，两人在名单里无法区分，请另取一个。"
+    ),
     "user.own_admin_group": _l("不能取消自己的“管理员”角色：请另一位管理员操作。"),
     "user.own_groups": _l("不能给自己增加角色：请另一位管理员操作。"),
     "user.deactivate_self": _l("不能停用自己的账号。"),
