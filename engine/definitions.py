@@ -909,6 +909,7 @@ def compile_definition(
             if not _executable(process):
                 continue  # a pool drawn for another party: neither built nor started
             processes[pid] = ProcessInfo(pid, process.get("name") or pid, name)
+        _schema_order(root)
         try:
             parser.add_bpmn_xml(root, filename=name)
         except ValidationException as exc:
@@ -1097,6 +1098,51 @@ def _drop_empty_io_specifications(root: Any) -> None:
     for spec in list(root.iter(f"{{{BPMN}}}ioSpecification")):
         if not any(isinstance(child.tag, str) for child in spec):
             spec.getparent().remove(spec)
+
+
+#: where BPMN's schema wants an element's common children: first its
+#: documentation and extensions, then (of a flow node) the rest of a flow
+#: element's, then its incoming and outgoing flows; other children follow
+_LEADING = ("documentation", "extensionElements")
+_FLOW_NODE_LEADING = (
+    *_LEADING,
+    "auditing",
+    "monitoring",
+    "categoryValueRef",
+    "incoming",
+    "outgoing",
+)
+
+
+def _schema_order(root: Any) -> None:
+    """Put each element's documentation, extensions and flows where the schema wants them.
+
+    A file written by hand or by a generator may list a task's ``outgoing``
+    before its ``incoming``, or its ``documentation`` last: the order means
+    nothing (SpiffWorkflow reads these children by name), but BPMN's schema
+    fixes it, so the file would be refused for it.  Other children keep their
+    order, and an element with text between its children is left as written.
+    """
+    for element in list(root.iter(f"{{{BPMN}}}*")):
+        if element is root:
+            continue  # definitions: imports and root elements, no documentation first
+        children = [c for c in element if isinstance(c.tag, str)]
+        if any(c.tail and c.tail.strip() for c in element):
+            continue  # mixed content (an expression's text): moving children would move it
+        names = [
+            etree.QName(c).localname if etree.QName(c).namespace == BPMN else "" for c in children
+        ]
+        leading = _FLOW_NODE_LEADING if {"incoming", "outgoing"} & set(names) else _LEADING
+        ranks = [leading.index(n) if n in leading else len(leading) for n in names]
+        order = sorted(range(len(children)), key=ranks.__getitem__)
+        if order == list(range(len(children))):
+            continue
+        gap, last = children[0].tail, children[-1].tail
+        for child in children:
+            element.remove(child)
+        for position, i in enumerate(order):
+            children[i].tail = last if position == len(order) - 1 else gap
+            element.append(children[i])
 
 
 #: the events, whose definitions SpiffWorkflow reads (or leaves out)

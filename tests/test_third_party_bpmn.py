@@ -51,6 +51,28 @@ def test_an_empty_io_specification_deploys_and_runs(core: WorkflowEngine) -> Non
     assert core.complete_task(task.task_id, "clara", {}).status == "completed"
 
 
+def test_children_in_no_schema_order_deploy_and_run(core: WorkflowEngine) -> None:
+    given = text("children_out_of_order.bpmn")
+    # as written: outgoing before incoming, documentation last
+    assert given.index("<outgoing>flow_review_end") < given.index("<incoming>flow_large")
+    core.deploy_files({"children_out_of_order.bpmn": given})
+    instance = core.start("children_out_of_order", "clara")
+    (task,) = instance.ready_tasks
+    assert task.element_id == "review"  # the moved condition still chose the large flow
+    page = core.queries.task_form(task.task_id, "clara")
+    assert page.instructions == "Review an amount of 150."
+    assert core.complete_task(task.task_id, "clara", {}).status == "completed"
+
+
+def test_a_child_the_schema_knows_nowhere_is_still_refused(core: WorkflowEngine) -> None:
+    given = text("children_out_of_order.bpmn").replace(
+        "<incoming>flow_large</incoming>",
+        "<incoming>flow_large</incoming><flowNodeRef>x</flowNodeRef>",
+    )
+    with pytest.raises(DeploymentError, match="flowNodeRef"):
+        core.deploy_files({"children_out_of_order.bpmn": given})
+
+
 def test_a_camunda_file_without_juel_reads_its_expressions_as_python(
     core: WorkflowEngine, clock: ManualClock
 ) -> None:
