@@ -136,3 +136,41 @@ def approve_until(engine: Engine, instance_id: int, stop: str | None = None) -> 
         if element == stop:
             return
         review(engine, instance_id, element)
+
+
+def while_another_writes(
+    engine: Engine, statement: str, params: dict[str, Any], action: Callable[[], object]
+) -> None:
+    """Run ``action`` in a thread while another transaction, not yet committed, runs ``statement``.
+
+    The other transaction commits once ``action`` waits on it (or half a second has passed);
+    whatever ``action`` raised is raised here.  Two users clicking the same button at once.
+    """
+    import threading
+    import time
+
+    import sqlalchemy
+
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as exc:  # handed to the test's thread
+            raised.append(exc)
+
+    with engine.db.write_engine.connect() as other:
+        with other.begin():
+            other.execute(sqlalchemy.text(statement), params)
+            thread = threading.Thread(target=run)
+            thread.start()
+            deadline = time.monotonic() + 0.5
+            waiting = "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            while time.monotonic() < deadline and thread.is_alive():
+                if not engine.db.is_sqlite and other.execute(sqlalchemy.text(waiting)).first():
+                    break
+                time.sleep(0.02)
+        thread.join(30)
+    assert not thread.is_alive()
+    if raised:
+        raise raised[0]

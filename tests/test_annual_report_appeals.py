@@ -17,7 +17,7 @@ from engine import (
 )
 from engine.disclosure.appeals import APPEAL_BODY_ROW, appeal_sheet, appeal_table
 
-from .helpers import AUDITOR
+from .helpers import AUDITOR, while_another_writes
 from .web import Browser
 
 #: (kind, filed on, result, decided on) — what the office records, case by case
@@ -94,6 +94,23 @@ def test_the_office_records_and_decides_a_case(office: Engine) -> None:
         },
     )
     assert [c.id for c in office.appeals.list(AUDITOR)] == [case_id, decided]
+
+
+def test_of_two_decisions_at_once_the_second_is_refused_not_written_over_the_first(
+    office: Engine,
+) -> None:
+    case_id = office.appeals.record("boss", {"kind": "reconsideration", "filed_on": "2026-03-01"})
+    decided = "UPDATE appeal_cases SET result = 'upheld', decided_on = '2026-04-01' WHERE id = :id"
+    with pytest.raises(ConflictError) as caught:
+        while_another_writes(
+            office,
+            decided,
+            {"id": case_id},
+            lambda: office.appeals.decide("root", case_id, "corrected", "2026-04-02"),
+        )
+    assert caught.value.code == "appeal.already_decided"
+    (case,) = office.appeals.cases(AUDITOR)
+    assert (case.result, case.decided_on) == ("upheld", "2026-04-01")
 
 
 def test_invalid_input_is_refused_field_by_field_and_nothing_is_written(office: Engine) -> None:

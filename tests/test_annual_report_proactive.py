@@ -23,7 +23,7 @@ from engine.disclosure.models import Document
 from engine.disclosure.repeal import NORMATIVE_ROW, RULES_ROW, normative_table, repeal
 
 from .conftest import WORKFLOWS
-from .helpers import AUDITOR, approve_until, beijing, review
+from .helpers import AUDITOR, approve_until, beijing, review, while_another_writes
 from .web import Browser
 
 
@@ -192,3 +192,24 @@ def test_the_office_repeals_on_the_page_and_the_report_counts_it(
     assert sheet.title == "2026 主动公开"
     assert [sheet.cell(RULES_ROW, c).value for c in range(1, 5)] == ["规章", "—", "—", "—"]
     assert [sheet.cell(NORMATIVE_ROW, c).value for c in range(1, 5)] == ["行政规范性文件", 1, 1, 0]
+
+
+def test_of_two_repeals_at_once_the_second_is_refused_not_written_over_the_first(
+    office: Engine, issued: dict[str, int]
+) -> None:
+    repealed = (
+        "UPDATE documents SET repealed_on = '2026-05-01', repeal_reason = '先到' WHERE id = :id"
+    )
+    with pytest.raises(ConflictError) as caught:
+        while_another_writes(
+            office,
+            repealed,
+            {"id": issued["a"]},
+            lambda: repeal(office, issued["a"], "root", "2026-06-01", "后到"),
+        )
+    assert caught.value.code == "document.already_repealed"
+    with office.store.read() as repo:
+        row = repo.connection.execute(
+            select(Document.repealed_on, Document.repeal_reason).where(Document.id == issued["a"])
+        ).one()
+    assert tuple(row) == ("2026-05-01", "先到")

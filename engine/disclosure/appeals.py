@@ -168,9 +168,12 @@ class AppealDesk:
                 raise PermissionDeniedError("read.refused")
             values = {"result": result, "decided_on": decided_on}
             clean = self._engine.forms.validate(DECISION_FORM, values, extra=_FORMS)
+            query = select(_CASES.c.filed_on, _CASES.c.result).where(_CASES.c.id == case_id)
+            # Two decisions at once: the second waits for the first and finds the case decided
+            # (PostgreSQL reads committed rows only; SQLite's writers go one at a time).
             found = (
                 repo.connection.execute(
-                    select(_CASES.c.filed_on, _CASES.c.result).where(_CASES.c.id == case_id)
+                    query.with_for_update() if repo.row_locks else query
                 ).first()
                 if is_id(case_id)
                 else None  # no row has it: the database would refuse the number itself

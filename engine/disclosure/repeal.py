@@ -73,10 +73,12 @@ def repeal(
             raise PermissionDeniedError("read.refused")
         values = {"repealed_on": repealed_on, "repeal_reason": reason}
         clean = engine.forms.validate(FORM, values, extra=_FORMS)
+        query = select(
+            _DOCUMENTS.c.doc_type, _DOCUMENTS.c.issued_at, _DOCUMENTS.c.repealed_on
+        ).where(_DOCUMENTS.c.id == document_id)
+        # Two repeals at once: the second waits for the first and finds the document repealed.
         found = repo.connection.execute(
-            select(_DOCUMENTS.c.doc_type, _DOCUMENTS.c.issued_at, _DOCUMENTS.c.repealed_on).where(
-                _DOCUMENTS.c.id == document_id
-            )
+            query.with_for_update() if repo.row_locks else query
         ).first()
         if found is None:
             raise NotFoundError("document.not_issued", document=document_id)
