@@ -29,7 +29,7 @@ from engine.store import schema
 from webui import create_app
 
 from . import oversight_data as data
-from .helpers import AUDITOR
+from .helpers import AUDITOR, while_another_writes
 from .oversight_data import GENERAL, LEGAL, at, issue, publish
 from .web import Browser
 
@@ -335,13 +335,20 @@ def test_an_entry_is_overdue_until_a_publication_is_filed_under_it(
     assert [e.id for e in desk.entries("wang", status="overdue").items] == [monthly]
 
 
+def _two_entries(office: Engine, clock: ManualClock) -> tuple[int, int]:
+    """Create two entries on 2026-07-14 (of the general office, of the legal department)."""
+    at(clock, "2026-07-14 09:00")
+    desk = office.basic_catalogue
+    return desk.create("wang", entry_form()), desk.create(
+        "wang", entry_form(name="招标投标信息", department=LEGAL)
+    )
+
+
 def test_filing_takes_published_proactive_documents_only_and_moves_them_on_record(
     office: Engine, clock: ManualClock, published: dict[str, int]
 ) -> None:
     desk = office.basic_catalogue
-    at(clock, "2026-07-14 09:00")
-    first = desk.create("wang", entry_form())
-    second = desk.create("wang", entry_form(name="招标投标信息", department=LEGAL))
+    first, second = _two_entries(office, clock)
     for document in (published["D4"], published["D5"]):
         with pytest.raises(InvalidInputError) as refused:
             desk.file("wang", document, first)
@@ -376,6 +383,27 @@ def test_filing_takes_published_proactive_documents_only_and_moves_them_on_recor
     assert desk.document_filing("zhang", published["D3"]) is None
     unpublished = desk.document_filing("wang", published["D5"])
     assert unpublished is not None and not unpublished.may_file
+
+
+def test_a_document_filed_under_two_entries_at_once_ends_under_the_second(
+    office: Engine, clock: ManualClock, published: dict[str, int]
+) -> None:
+    desk = office.basic_catalogue
+    first, second = _two_entries(office, clock)
+    filed = (
+        "INSERT INTO catalogue_filings (document_id, entry_id, filed_by, filed_at)"
+        " VALUES (:document, :entry, 'wang', '2026-07-14T01:00:00+00:00')"
+    )
+    while_another_writes(
+        office,
+        filed,
+        {"document": published["D3"], "entry": first},
+        lambda: desk.file("root", published["D3"], second),
+    )
+    assert [f.document_id for f in desk.entry("wang", second).filings] == [published["D3"]]
+    assert desk.entry("wang", first).filings == ()
+    assert desk.entry("wang", first).changes[0].action == "unfiled"
+    assert _count(office, CatalogueFiling) == 1
 
 
 def test_a_working_days_entry_is_due_after_the_information_is_formed(

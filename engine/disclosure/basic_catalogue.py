@@ -972,11 +972,14 @@ class BasicCatalogue:
         _, now = self._engine.moment()
         with self._engine.store.write() as repo:
             self._keeper(repo, office_user)
+            query = select(
+                _DOCUMENTS.c.number, _DOCUMENTS.c.attribute, _DOCUMENTS.c.published_at
+            ).where(_DOCUMENTS.c.id == document_id)
+            # Filed twice at once (under two entries): the second waits for the first and
+            # moves it, instead of inserting a second filing the database refuses.
             document = (
                 repo.connection.execute(
-                    select(
-                        _DOCUMENTS.c.number, _DOCUMENTS.c.attribute, _DOCUMENTS.c.published_at
-                    ).where(_DOCUMENTS.c.id == document_id)
+                    query.with_for_update() if repo.row_locks else query
                 ).first()
                 if is_id(document_id)
                 else None
