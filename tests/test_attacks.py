@@ -23,12 +23,14 @@ from openpyxl import load_workbook
 
 from engine import Engine, FormValidationError, NotFoundError, PermissionDeniedError
 from engine.attachments import Upload
+from engine.disclosure.requests.store import RequestStore
 from engine.restricted import HELPERS
 from engine.sandbox import Sandbox, worker_environment
 from webui import create_app, get_engine
 from webui.auth import SIGNED_IN_AT
 from webui.observability import REQUEST_LOGGER, PlainFormatter
 
+from .helpers import while_another_writes
 from .web import Browser, task_id_of, task_link
 
 #: numbers no row has: beyond PostgreSQL's integer, beyond SQLite's, and thousands of digits
@@ -432,3 +434,26 @@ def test_a_docx_with_a_huge_table_of_contents_is_refused_before_it_is_read(app: 
     pictures = Upload("方案.docx", _docx_with_pictures(300))
     done = engine.complete_task(task_id, "zhangsan", DRAFT, files={"attachment": pictures})
     assert done.data["attachment"]["filename"] == "方案.docx"
+
+
+def test_an_item_two_replies_give_out_at_once_is_proposed_once_without_a_server_error(
+    engine: Engine,
+) -> None:
+    # Two cases signed off at once, each the third applicant given the item: each case locks
+    # only its own row, so both count three and both propose it (Art. 44).
+    proposed: list[bool] = []
+
+    def propose(item: str = "document:7") -> None:
+        with engine.store.write() as repo:
+            store = RequestStore(repo.connection)
+            proposed.append(store.propose(item, 3, "2026-09-18T02:00:00+00:00"))
+
+    first = (
+        "INSERT INTO proactive_proposals (item, applicants, created_at)"
+        " VALUES ('document:7', 3, '2026-09-18T02:00:00+00:00')"
+    )
+    while_another_writes(engine, first, {}, propose)
+    assert proposed == [False]
+    propose()
+    propose("document:8")
+    assert proposed == [False, False, True]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ...store.models import Attachment, table_of
 from ..models import DisclosureRequest, ProactiveProposal
@@ -99,13 +100,16 @@ class RequestStore:
 
     def propose(self, item: str, applicants: int, now: str) -> bool:
         """Note a proposal to disclose an item proactively; tell whether it is the first."""
-        if self.connection.execute(
-            select(_PROPOSALS.c.id).where(_PROPOSALS.c.item == item)
-        ).first():
-            return False
-        values = {"item": item, "applicants": applicants, "created_at": now}
-        self.connection.execute(insert(_PROPOSALS), values)
-        return True
+        # One statement: two replies giving out the item at once (two cases, each locking
+        # only its own) propose it once, and the second is no unique-key error.
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(_PROPOSALS)
+            .values(item=item, applicants=applicants, created_at=now)
+            .on_conflict_do_nothing(index_elements=["item"])
+            .returning(_PROPOSALS.c.id)
+        )
+        return self.connection.execute(statement).first() is not None
 
     def earlier_of_applicant(self, id_type: str, id_number: str, before_id: int) -> list[Row[Any]]:
         """Return an applicant's earlier requests, newest first (at most 20)."""
