@@ -211,16 +211,22 @@ class WorkflowEngine:
         _, now = self.moment()
         with self.store.write() as repo:
             existing = repo.definition_by_hash(compiled.content_hash)
-            if existing is not None:
-                definition_id, process_ids = existing
-                return DeploymentResult(definition_id, compiled.content_hash, process_ids, False)
-            definition_id = repo.insert_definition(
-                compiled.content_hash,
-                compiled.files,
-                now,
-                deployed_by,
-                [(p.process_id, p.name, p.file) for p in compiled.processes.values()],
+            definition_id = (
+                None
+                if existing is not None
+                else repo.insert_definition(
+                    compiled.content_hash,
+                    compiled.files,
+                    now,
+                    deployed_by,
+                    [(p.process_id, p.name, p.file) for p in compiled.processes.values()],
+                )
             )
+            if definition_id is None:
+                # Deployed before, or by another transaction meanwhile (committed by now).
+                found = existing or repo.definition_by_hash(compiled.content_hash)
+                assert found is not None
+                return DeploymentResult(found[0], compiled.content_hash, found[1], False)
         with self._cache_lock:
             self._definitions[definition_id] = compiled
         return DeploymentResult(

@@ -15,7 +15,6 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, missing, validate
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .access import USERNAME, is_username, roles_of
@@ -36,6 +35,7 @@ from .store.models import (
     UserChange,
     UserRole,
     WorkItem,
+    insert_unless_taken,
     table_of,
 )
 from .store.repository import Repository
@@ -265,14 +265,7 @@ def department_name(name: str) -> str:
 
 def _insert_new(connection: Connection, values: dict[str, Any]) -> bool:
     """Insert a department unless its name is taken; tell whether it was inserted."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(_DEPARTMENTS)
-        .values(**values)
-        .on_conflict_do_nothing()
-        .returning(_DEPARTMENTS.c.id)
-    )
-    return connection.execute(statement).first() is not None
+    return insert_unless_taken(connection, _DEPARTMENTS, values, _DEPARTMENTS.c.id) is not None
 
 
 class UserDirectory:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from engine import (
     ConflictError,
     Engine,
@@ -139,9 +141,14 @@ def approve_until(engine: Engine, instance_id: int, stop: str | None = None) -> 
 
 
 def while_another_writes(
-    engine: Engine, statement: str, params: dict[str, Any], action: Callable[[], object]
+    engine: Engine,
+    statement: str | Callable[[Connection], object],
+    params: dict[str, Any],
+    action: Callable[[], object],
 ) -> None:
     """Run ``action`` in a thread while another transaction, not yet committed, runs ``statement``.
+
+    ``statement``: SQL, or a function writing on the other transaction's connection.
 
     The other transaction commits once ``action`` waits on it (or half a second has passed);
     whatever ``action`` raised is raised here.  Two users clicking the same button at once.
@@ -161,7 +168,10 @@ def while_another_writes(
 
     with engine.db.write_engine.connect() as other:
         with other.begin():
-            other.execute(sqlalchemy.text(statement), params)
+            if isinstance(statement, str):
+                other.execute(sqlalchemy.text(statement), params)
+            else:
+                statement(other)
             thread = threading.Thread(target=run)
             thread.start()
             deadline = time.monotonic() + 0.5

@@ -20,16 +20,20 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from sqlalchemy import Connection
 
 from engine import Engine, FormValidationError, NotFoundError, PermissionDeniedError
 from engine.attachments import Upload
+from engine.definitions import compile_definition, read_files
 from engine.disclosure.requests.store import RequestStore
 from engine.restricted import HELPERS
 from engine.sandbox import Sandbox, worker_environment
+from engine.store.repository import Repository
 from webui import create_app, get_engine
 from webui.auth import SIGNED_IN_AT
 from webui.observability import REQUEST_LOGGER, PlainFormatter
 
+from .conftest import WORKFLOWS
 from .helpers import while_another_writes
 from .web import Browser, task_id_of, task_link
 
@@ -457,3 +461,26 @@ def test_an_item_two_replies_give_out_at_once_is_proposed_once_without_a_server_
     propose()
     propose("document:8")
     assert proposed == [False, False, True]
+
+
+def test_a_workflow_deployed_twice_at_once_is_one_version_without_a_server_error(
+    engine: Engine,
+) -> None:
+    # Two clicks on 部署 with the same file (or two admins): both find it not deployed yet.
+    files = read_files(sorted(WORKFLOWS.glob("*.bpmn")))
+    compiled = compile_definition(files, engine.deploy_rules(False))
+    processes = [(p.process_id, p.name, p.file) for p in compiled.processes.values()]
+    first: list[int | None] = []
+
+    def deploy_first(connection: Connection) -> None:
+        repo = Repository(connection, row_locks=False)
+        first.append(
+            repo.insert_definition(compiled.content_hash, files, "now", "admin", processes)
+        )
+
+    results = []
+    while_another_writes(
+        engine, deploy_first, {}, lambda: results.append(engine.deploy_files(files, "root"))
+    )
+    (second,) = results
+    assert first[0] is not None and second.definition_id == first[0] and not second.created

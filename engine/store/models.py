@@ -6,6 +6,8 @@ from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    Column,
+    Connection,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -26,6 +29,19 @@ class Base(DeclarativeBase):
 def table_of(model: type[Base]) -> Table:
     """Return a model's table, for statements in SQLAlchemy Core."""
     return cast(Table, model.__table__)
+
+
+def insert_unless_taken(
+    connection: Connection, table: Table, values: dict[str, Any], returned: Column[Any]
+) -> Any:
+    """Insert a row unless a unique key of it is taken; return its ``returned``, or None.
+
+    One statement: a row another transaction is inserting at the same moment makes this
+    one wait for it and then insert nothing, instead of failing on the unique key.
+    """
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(returned)
+    return connection.execute(statement).scalar()
 
 
 class User(Base):

@@ -53,6 +53,7 @@ from .models import (
     WorkItem,
     WorkItemGroup,
     WorkItemUser,
+    insert_unless_taken,
     table_of,
 )
 
@@ -576,7 +577,6 @@ _DEFINITION_BY_HASH = select(_DEFINITIONS.c.id).where(
 _PROCESSES_OF = select(_DEPLOYED.c.process_id).where(
     _DEPLOYED.c.definition_id == bindparam("definition_id")
 )
-_INSERT_DEFINITION = insert(_DEFINITIONS).returning(_DEFINITIONS.c.id)
 _INSERT_DEPLOYED = insert(_DEPLOYED)
 _DEFINITION_FILES = select(_DEFINITIONS.c.files).where(
     _DEFINITIONS.c.id == bindparam("definition_id")
@@ -712,17 +712,22 @@ class Repository:
         deployed_at: str,
         deployed_by: str | None,
         processes: list[tuple[str, str, str]],
-    ) -> int:
-        """Store a new definition version with its processes (id, name, file); return its id."""
-        definition_id = self.connection.execute(
-            _INSERT_DEFINITION,
-            {
-                "content_hash": content_hash,
-                "files": files,
-                "deployed_at": deployed_at,
-                "deployed_by": deployed_by,
-            },
-        ).scalar_one()
+    ) -> int | None:
+        """Store a new definition version with its processes (id, name, file); return its id.
+
+        None: the same content was deployed meanwhile (a second click on 部署, another admin).
+        """
+        values = {
+            "content_hash": content_hash,
+            "files": files,
+            "deployed_at": deployed_at,
+            "deployed_by": deployed_by,
+        }
+        definition_id = insert_unless_taken(
+            self.connection, _DEFINITIONS, values, _DEFINITIONS.c.id
+        )
+        if definition_id is None:
+            return None
         self.connection.execute(
             _INSERT_DEPLOYED,
             [

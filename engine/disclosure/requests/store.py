@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ...store.models import Attachment, table_of
+from ...store.models import Attachment, insert_unless_taken, table_of
 from ..models import DisclosureRequest, ProactiveProposal
 from ..store import DisclosureStore
 
@@ -102,14 +101,8 @@ class RequestStore:
         """Note a proposal to disclose an item proactively; tell whether it is the first."""
         # One statement: two replies giving out the item at once (two cases, each locking
         # only its own) propose it once, and the second is no unique-key error.
-        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(_PROPOSALS)
-            .values(item=item, applicants=applicants, created_at=now)
-            .on_conflict_do_nothing(index_elements=["item"])
-            .returning(_PROPOSALS.c.id)
-        )
-        return self.connection.execute(statement).first() is not None
+        values = {"item": item, "applicants": applicants, "created_at": now}
+        return insert_unless_taken(self.connection, _PROPOSALS, values, _PROPOSALS.c.id) is not None
 
     def earlier_of_applicant(self, id_type: str, id_number: str, before_id: int) -> list[Row[Any]]:
         """Return an applicant's earlier requests, newest first (at most 20)."""
