@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
@@ -484,3 +485,24 @@ def test_a_workflow_deployed_twice_at_once_is_one_version_without_a_server_error
     )
     (second,) = results
     assert first[0] is not None and second.definition_id == first[0] and not second.created
+
+
+def test_a_holiday_schedule_loaded_twice_at_once_is_loaded_once_without_a_server_error(
+    engine: Engine,
+) -> None:
+    # Two clicks on 上传 with a new year's schedule: neither finds its days loaded.
+    first = (
+        "INSERT INTO calendar_days (day, working, note, loaded_by, loaded_at)"
+        " VALUES ('2029-01-01', false, '元旦', 'admin', '2026-11-30T01:00:00+00:00')"
+    )
+    loaded: list[int] = []
+    schedule = "2029-01-01 holiday 元旦（再次）\n2029-01-02 holiday 补休\n"
+    while_another_writes(
+        engine, first, {}, lambda: loaded.append(engine.calendar.load(schedule, "root"))
+    )
+    assert loaded == [2]
+    with engine.store.read() as repo:
+        rows = repo.connection.execute(
+            sqlalchemy.text("SELECT day, note FROM calendar_days ORDER BY day")
+        ).all()
+    assert [tuple(r) for r in rows] == [("2029-01-01", "元旦（再次）"), ("2029-01-02", "补休")]

@@ -48,8 +48,6 @@ _DROP_PROVISIONAL = delete(_PROVISIONAL).where(_PROVISIONAL.c.id == bindparam("r
 _CALENDAR = select(_DAYS.c.day, _DAYS.c.working, _DAYS.c.note).order_by(_DAYS.c.day)
 _YEAR = func.substr(_DAYS.c.day, 1, 4)
 _CALENDAR_YEARS = select(_YEAR, func.count()).group_by(_YEAR)
-_DELETE_DAYS = delete(_DAYS).where(_DAYS.c.day.in_(bindparam("days", expanding=True)))
-_INSERT_DAYS = insert(_DAYS)
 
 
 #: a year in whatever brackets people type for 〔〕: (2026) （2026） [2026] 【2026】 ［2026］
@@ -205,6 +203,13 @@ class DisclosureStore:
         return periods
 
     def replace_calendar_days(self, days: Sequence[Mapping[str, Any]]) -> None:
-        """Load official days, replacing those already loaded for the same dates."""
-        self.connection.execute(_DELETE_DAYS, {"days": [d["day"] for d in days]})
-        self.connection.execute(_INSERT_DAYS, [dict(d) for d in days])
+        """Load official days, replacing those already loaded for the same dates.
+
+        An upsert: a schedule loaded twice at once (two clicks on 上传) replaces the
+        days the other just loaded, instead of failing on their dates.
+        """
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(_DAYS)
+        replaced = {c.name: statement.excluded[c.name] for c in _DAYS.columns if c.name != "day"}
+        statement = statement.on_conflict_do_update(index_elements=["day"], set_=replaced)
+        self.connection.execute(statement, [dict(d) for d in days])
