@@ -506,3 +506,22 @@ def test_a_holiday_schedule_loaded_twice_at_once_is_loaded_once_without_a_server
             sqlalchemy.text("SELECT day, note FROM calendar_days ORDER BY day")
         ).all()
     assert [tuple(r) for r in rows] == [("2029-01-01", "元旦（再次）"), ("2029-01-02", "补休")]
+
+
+def test_head_on_a_page_with_a_form_answers_as_get_and_submits_nothing(app: Flask) -> None:
+    # HEAD was neither GET nor POST to these views: one fell through to a server error,
+    # others ran the form's submission (unchecked for CSRF, which guards POST only).
+    admin = Browser(app.test_client()).login("admin")
+    office = Browser(app.test_client()).login("wangwu")
+    entry = re.search(r"/office/catalogue/(\d+)", office.get("/office/catalogue"))
+    assert entry is not None
+    for browser, path in (
+        (admin, "/admin/agency"),
+        (admin, "/admin/users/lisi"),
+        (office, "/office/catalogue/new"),
+        (office, f"/office/catalogue/{entry.group(1)}/edit"),
+    ):
+        head = browser.client.head(path, data={"display_name": "改名", "name": "新事项"})
+        assert head.status_code == 200 == browser.client.get(path).status_code, path
+        assert head.get_data() == b""
+    assert "改名" not in admin.get("/admin/users/lisi")

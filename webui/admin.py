@@ -233,7 +233,7 @@ def agency() -> ResponseReturnValue:
             flash(_("机关信息已保存。"))
             return redirect(url_for("admin.agency"))
     profile = engine.agency.get()
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: its headers
         values = dataclasses.asdict(profile)
     fields = formview.build(schema, values, errors)
     complete = engine.agency.is_complete(profile)
@@ -371,7 +371,7 @@ def _user_page(
 @admin_required
 def user(username: str) -> ResponseReturnValue:
     """Show a user and his history; save his display name, department and groups."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never a submission
         return _user_page(username)
     engine = _engine()
     schema = UserForm()

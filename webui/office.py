@@ -208,7 +208,7 @@ def _entry_form(
 def new_entry() -> ResponseReturnValue:
     """Add an entry to the catalogue (the office)."""
     _keeper()
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never a submission
         return _entry_form({"entry": None}, {"limit_kind": "working_days", "limit_days": 20}, {})
     values = formview.submitted(EntryForm(), request.form)
     try:
@@ -238,7 +238,7 @@ def edit_entry(entry_id: int) -> ResponseReturnValue:
     """Change an entry (the office); every changed field is recorded, old and new."""
     _keeper()
     current = _engine().basic_catalogue.entry(current_user.username, entry_id, limit=1).entry
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: never a submission
         return _entry_form({"entry": current, "version": current.version}, current.values(), {})
     values = formview.submitted(EntryForm(), request.form)
     version = request.form.get("version", type=int)
