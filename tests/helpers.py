@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from alembic import command
 from sqlalchemy import Connection
 
 from engine import (
     ConflictError,
+    Database,
     Engine,
     FormValidationError,
     NotReviewedError,
@@ -19,7 +22,28 @@ from engine import (
 )
 from engine.disclosure.views import DocumentView
 from engine.disclosure.workdays import CHINA
+from engine.store import schema
 from engine.views import InstanceView, TaskView
+
+
+@contextmanager
+def upgraded_database(url: str) -> Iterator[Database]:
+    """Yield the database at ``url`` migrated to the newest schema; close it after."""
+    db = Database.connect(url)
+    try:
+        schema.upgrade(db)
+        yield db
+    finally:
+        db.dispose()
+
+
+def downgrade(db: Database, revision: str) -> None:
+    """Take the schema of ``db`` back to ``revision`` (a migration test's first step)."""
+    config = schema._config()
+    with db.write_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
 
 #: the user who reads every document in the tests (an auditor)
 AUDITOR = "auditor"

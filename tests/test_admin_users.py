@@ -24,8 +24,8 @@ from engine.store import schema
 from engine.users import UserFilter
 from webui import get_engine
 
+from .helpers import downgrade
 from .test_accessibility import audit
-from .test_lean_step_writes import _downgrade
 from .web import Browser
 
 ADMIN = "boss"
@@ -347,7 +347,7 @@ def test_migration_0020_adds_the_change_log_and_takes_it_away(database_url: str)
     try:
         schema.upgrade(db)
         assert "user_changes" in sqlalchemy.inspect(db.read_engine).get_table_names()
-        _downgrade(db, "0019")
+        downgrade(db, "0019")
         db.read_engine.dispose()
         assert "user_changes" not in sqlalchemy.inspect(db.read_engine).get_table_names()
         schema.upgrade(db)

@@ -22,8 +22,8 @@ from engine.store import schema
 from engine.views import InstanceView
 
 from .conftest import TEST_BPMN
+from .helpers import downgrade, upgraded_database
 from .test_general_engine import files
-from .test_lean_step_writes import _downgrade
 from .web import Browser
 
 INVOICE = ("camunda_invoice_approvers.bpmn", "camunda_invoice_approvers.dmn")
@@ -290,10 +290,14 @@ def test_candidate_users_by_juel_naming_nobody_leave_the_task_to_its_groups(
 ASSIGNEE = "assignee_beside_groups.bpmn"
 
 
+def assignee_file() -> dict[str, str]:
+    return {ASSIGNEE: (TEST_BPMN / "camunda" / ASSIGNEE).read_text("utf-8")}
+
+
 def test_an_assignee_beside_groups_takes_the_task_whatever_his_groups(
     core: WorkflowEngine,
 ) -> None:
-    core.deploy_files({ASSIGNEE: (TEST_BPMN / "camunda" / ASSIGNEE).read_text("utf-8")})
+    core.deploy_files(assignee_file())
     instance = core.start("assignee_beside_groups", "clara", {"approver": "sam"})
     (review,) = instance.ready_tasks
     # sam sells; assigned by name, the task is his, and no manager's
@@ -307,7 +311,7 @@ def test_an_assignee_beside_groups_takes_the_task_whatever_his_groups(
 
 
 def test_an_assignee_naming_nobody_leaves_the_task_to_its_groups(core: WorkflowEngine) -> None:
-    core.deploy_files({ASSIGNEE: (TEST_BPMN / "camunda" / ASSIGNEE).read_text("utf-8")})
+    core.deploy_files(assignee_file())
     instance = core.start("assignee_beside_groups", "clara", {"approver": None})
     (review,) = instance.ready_tasks
     assert [inbox_ids(core, u) for u in ("mia", "both", "sam")] == [
@@ -323,10 +327,8 @@ def test_an_assignee_naming_nobody_leaves_the_task_to_its_groups(core: WorkflowE
 def test_migration_0022_adds_the_groups_and_takes_them_away_again(
     database_url: str, clock: ManualClock
 ) -> None:
-    db = Database.connect(database_url)
-    try:
-        schema.upgrade(db)
-        _downgrade(db, "0021")
+    with upgraded_database(database_url) as db:
+        downgrade(db, "0021")
         with db.transaction(write=False) as connection:
             tables = sqlalchemy.inspect(connection).get_table_names()
         assert "work_item_groups" not in tables
@@ -346,22 +348,18 @@ def test_migration_0022_adds_the_groups_and_takes_them_away_again(
             assert sql.rstrip().endswith("WITHOUT ROWID")
         assert core.complete_task(task.task_id, "ann", {"approved": True}).status == "completed"
         assert group_rows(core) == []
-    finally:
-        db.dispose()
 
 
 def test_migration_0027_adds_the_candidate_users_and_takes_them_away_again(
     database_url: str, clock: ManualClock
 ) -> None:
-    db = Database.connect(database_url)
-    try:
-        schema.upgrade(db)
+    with upgraded_database(database_url) as db:
         core = WorkflowEngine(db, clock)
         core.users.add("clara", ["clerk"])
         core.users.add("ann", ["accounting"])
         core.deploy_files(candidates_file())
         core.start("candidate_users_or_groups", "clara", {"signers": "accounting"})
-        _downgrade(db, "0026")
+        downgrade(db, "0026")
         with db.transaction(write=False) as connection:
             columns = {c["name"] for c in sqlalchemy.inspect(connection).get_columns("work_items")}
             kinds = connection.exec_driver_sql("SELECT DISTINCT kind FROM work_item_users")
@@ -372,8 +370,6 @@ def test_migration_0027_adds_the_candidate_users_and_takes_them_away_again(
         instance = core.start("candidate_users_or_groups", "clara", {"signers": "accounting"})
         (task,) = instance.ready_tasks
         assert task.task_id in inbox_ids(core, "ann")  # listed by name, of no listed group
-    finally:
-        db.dispose()
 
 
 def test_the_admin_may_hand_a_task_to_a_user_it_lists_besides_its_groups(app: Flask) -> None:

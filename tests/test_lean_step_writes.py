@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy
-from alembic import command
 
 from engine import Database, WorkflowEngine
 from engine.clock import ManualClock
 from engine.store import schema
 from engine.store.repository import WorkItemRow
 
+from .helpers import downgrade
 from .test_general_engine import files
 
 NAMED = ("work_items", "work_item_users", "instance_participants")
@@ -21,13 +21,6 @@ def _named_users(db: Database) -> list[tuple[str, str, str]]:
             "SELECT task_id, kind, username FROM work_item_users ORDER BY 1, 2, 3"
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
-
-
-def _downgrade(db: Database, revision: str) -> None:
-    config = schema._config()
-    with db.write_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
 
 
 def test_migration_0019_keeps_every_row_and_lets_named_users_go_with_their_task(
@@ -59,7 +52,7 @@ def test_migration_0019_keeps_every_row_and_lets_named_users_go_with_their_task(
         before = _named_users(db)
         assert before == [(named.task_id, "allowed", "rita"), (named.task_id, "excluded", "clara")]
 
-        _downgrade(db, "0018")
+        downgrade(db, "0018")
         with db.transaction(write=True) as connection:  # what a deleted task left behind
             connection.exec_driver_sql(
                 "INSERT INTO work_item_users (task_id, kind, username) "
@@ -93,7 +86,7 @@ def test_migration_0019_keeps_every_row_and_lets_named_users_go_with_their_task(
             repo.delete_work_items([named.task_id])
         assert _named_users(db) == []  # they went with their task
 
-        _downgrade(db, "0018")
+        downgrade(db, "0018")
         schema.upgrade(db)
         assert schema.current_revision(db) == schema.head_revision()
         done = core.complete_task(instance.ready_tasks[0].task_id, "rita", {"comment": "好"})

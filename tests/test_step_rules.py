@@ -18,9 +18,8 @@ from engine.store import schema
 from engine.views import TaskView
 
 from .conftest import WORKFLOWS
-from .helpers import beijing
+from .helpers import beijing, downgrade
 from .test_general_engine import files
-from .test_lean_step_writes import _downgrade
 from .test_request_handling_feature import request_form
 
 LATE = request_form("农村公路养护资金使用情况") | {"channel": "mail", "received_on": "2026-09-18"}
@@ -108,7 +107,7 @@ def test_migration_0021_gives_the_instances_before_it_rules_1(
         core = WorkflowEngine(db, clock)
         core.users.add("clara", ["clerk"])
         core.deploy_files(files("lane_less_user_task.bpmn"))
-        _downgrade(db, "0020")
+        downgrade(db, "0020")
         with db.transaction(write=True) as connection:
             columns = sqlalchemy.inspect(connection).get_columns("process_instances")
             assert "rules" not in {c["name"] for c in columns}
