@@ -539,6 +539,9 @@ class Citizen(Clerk):
         sent = self.call(
             "public_request", lambda: self.browser.submit(filled, "/public/request"), "/public"
         )
+        if sent.status == 303 and sent.location:
+            # Filing answers with a redirect to a receipt shown once (POST/redirect/GET).
+            sent = self.get("public_receipt", sent.location)
         codes = RECEIPT.findall(sent.text)
         if sent.status != 200 or len(codes) < 2:
             self.unexpected("public request", sent)
