@@ -726,6 +726,7 @@ PASSAGES: tuple[Passage, ...] = (
 入境日期：2026年9月1日，住宿地址：威海市环翠区海滨北路66号海悦宾馆808房间。
 接待单位联系人：孟庆和，电话：0631-5319900。""",
         name=["KIM MINJUN", "金珉俊", "孟庆和"],
+        landline="0631-5319900",  # the contact's own line, given with his name
         passport="M52839104",
     ),
     _p(

@@ -1053,6 +1053,7 @@ _ROW_START = re.compile(r"[\s，,。；;：:、]")
 # A letter's salutation (王小明：你于… / 张三先生：).
 _SALUTATION = re.compile(r"(?m)^[ \t]*(?P<name>[\u4e00-\u9fff]{2,6})[:：]")
 _SALUTATION_AFTER = re.compile(r"\s*[你您]")
+_LINE_END = re.compile(r"[ \t]*(?:\n|$)")
 _POLITE = re.compile(r"(?:先生|女士|同志)$")
 
 
@@ -1095,10 +1096,19 @@ _NOT_A_PERSON = re.compile(
 )
 
 
+# A foreigner's name in Latin letters after a label (申请人：Emily Johnson，), not a firm's.
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'-]*(?: [A-Z][A-Za-z'-]*){1,3}(?=$|[\s,，;；。(])")
+_NOT_LATIN_NAME = re.compile(
+    r"\b(?:CO|Co|LTD|Ltd|LIMITED|Limited|COMPANY|Company|INC|Inc|GROUP|Group|BANK|Bank|CORP"
+    r"|Corp|CORPORATION|Corporation|LLC|GmbH|UNIVERSITY|University|CHINA|China|TRADING)\b"
+)
+_HAN_IN_BRACKETS = re.compile(r"\(([\u4e00-\u9fff·]{2,8})\)")
+
 # An agency's head named with the office he holds (法定代表人：于成龙，局长。) acts for it.
 _OFFICE_NEXT = re.compile(
     r"[，,、 ]\s?(?:副|代理)?(?:[省市区县镇乡]长|局长|厅长|处长|科长|所长|院长|部长|署长|关长"
-    r"|主任|书记|主席|秘书长|检察长|庭长|队长|站长)(?=$|[\s，,。；;)])"
+    r"|主任|书记|主席|秘书长|检察长|庭长|队长|站长|律师|[^，,。；;\n]{2,30}律师事务所(?:实习)?律师?)"
+    r"(?=$|[\s，,。；;)])"
 )
 
 
@@ -1129,6 +1139,20 @@ def _name_at(text: str, at: int, ends: re.Pattern[str]) -> int:
     return -1
 
 
+def _name_in_a_field(text: str, at: int) -> int:
+    """Return where a name without a common surname ends if a field's end follows, or -1.
+
+    Only after 姓名, which names nothing else (姓名：乌兰图雅  性别：女).
+    """
+    run = _HAN_RUN.match(text, at)
+    if run is None or len(run.group()) > 4 or not _NAME_END.match(text, run.end()):
+        return -1
+    value = run.group()
+    if any(ch in _NOT_IN_NAMES for ch in value) or _NOT_A_PERSON.search(value):
+        return -1
+    return run.end()
+
+
 def _name_before_a_sex(text: str, at: int) -> int:
     """Return where a name without a common surname ends if a sex follows it, or -1."""
     run = _DOTTED_NAME.match(text, at) or _HAN_RUN.match(text, at)
@@ -1149,9 +1173,18 @@ def _names(text: str) -> Iterator[Candidate]:
     """
     for m in _NAME_LABEL.finditer(text):
         at = m.end()
-        while (end := _name_at(text, at, _NAME_END_IN_PROSE)) > 0 or (
-            end := _name_before_a_sex(text, at)
-        ) > 0:
+        latin = _LATIN_NAME.match(text, at)
+        if latin and not _NOT_LATIN_NAME.search(latin.group()):
+            yield at, latin.end(), "name"
+            beside = _HAN_IN_BRACKETS.match(text, latin.end())  # KIM MINJUN（金珉俊）
+            if beside and not _NOT_A_PERSON.search(beside.group(1)):
+                yield beside.start(1), beside.end(1), "name"
+            continue
+        while (
+            (end := _name_at(text, at, _NAME_END_IN_PROSE)) > 0
+            or (end := _name_before_a_sex(text, at)) > 0
+            or ("名" in m.group() and (end := _name_in_a_field(text, at)) > 0)
+        ):
             if not _OFFICE_NEXT.match(text, end):
                 yield at, end, "name"
             if not text.startswith("、", end):
@@ -1163,7 +1196,8 @@ def _names(text: str) -> Iterator[Candidate]:
     for m in _SALUTATION.finditer(text):
         name = _POLITE.sub("", m.group("name"))
         polite = len(name) < len(m.group("name"))
-        if (polite or _SALUTATION_AFTER.match(text, m.end())) and _is_name(name):
+        alone = _LINE_END.match(text, m.end())  # 麦晓峰：⏎本机关于…
+        if (polite or alone or _SALUTATION_AFTER.match(text, m.end())) and _is_name(name):
             yield m.start("name"), m.start("name") + len(name), "name"
 
 
@@ -1339,6 +1373,7 @@ _ADDRESS_LABEL = re.compile(
         "经常居住地", "户籍地址", "户籍所在地", "户籍地", "身份证住址", "家住",
     ).pattern
     + r"|(?P<seat>住所地?)|(?P<lives>居住[在于])"
+    + r"|(?P<post>通讯地址|通信地址|联系地址|邮寄地址|送达地址)"
     + r"|(?<=[，,、；;\s])住(?![房宿建院所址户]))(?:[ \t]*[:：][ \t]*|为|是|在)?"
 )  # fmt: skip
 # 住所 is a firm's seat as much as a person's home: it is a home only after a person's own
@@ -1380,10 +1415,26 @@ def _addresses(text: str) -> Iterator[Candidate]:
             continue
         if m.group("seat") and not _a_persons_line(text, m.start()):
             continue
+        if m.group("post") and not _a_persons_form(text, m.start(), value):
+            continue
         # A bare 住 (，住威海市…路12号) or 居住在 needs a street, a number or a village.
         bare = (m.group().startswith("住") and not m.group("seat")) or m.group("lives")
         if (_STREET_WORDS if bare else _PLACE_WORDS).search(value):
             yield start, end, "address"
+
+
+def _a_persons_form(text: str, at: int, value: str) -> bool:
+    """Return whether a postal address at ``at`` is a person's: a personal label before it.
+
+    Agencies print their own postal addresses, so a firm or an agency between the label and
+    the address, or in the address, makes it none.
+    """
+    window = text[max(0, at - _LINE_BEFORE - 40) : at]
+    labels = list(_NAME_LABEL.finditer(window))
+    if not labels:
+        return False
+    between = window[labels[-1].start() :] + value
+    return not _FIRM_ON_LINE.search(between) and "本机关" not in between
 
 
 def _a_persons_line(text: str, at: int) -> bool:
@@ -1393,8 +1444,121 @@ def _a_persons_line(text: str, at: int) -> bool:
     return bool(_PERSON_ON_LINE.search(line)) and not _FIRM_ON_LINE.search(line)
 
 
+# ---------------------------------------------------------------------------- table columns
+
+# A table flattened to text: a header row names its columns (序号 户主姓名 身份证号 家庭住址…)
+# and the rows below it, split the same way into as many cells, hold those values. The header's
+# word for a column is what shows a cell to be a name, an address or a birth date.
+_CELL_SPLITS = (
+    ("\t", re.compile(r"[ \t]*\t[ \t]*")),
+    ("|", re.compile(r" *\| *")),
+    (",", re.compile(r" *[,，] *")),
+    ("  ", re.compile(r" {2,}")),
+    (" ", re.compile(r" +")),
+)
+_HEADER_CUE = re.compile(r"姓 *名|户主|出生|住址|地址|人(?:[ \t|,，]|$)|人员|对象|户名|男方|女方")
+_NAME_COLUMN = re.compile(
+    r"(?:.{0,6}姓名|" + _words(*_NAME_LABEL_WORDS).pattern + r")(?:\([^()]{1,8}\))?"
+)
+_ADDRESS_COLUMN = re.compile(
+    r"(?:家庭|现|户籍|居住|详细|身份证)?(?:住址|地址|住所)|户籍所在地|现居住地|居住地"
+)
+_BIRTH_COLUMN = re.compile(r"出生(?:年月日?|日期|时间)|生日")
+_NOT_IN_NAME_CELL = frozenset(("合计", "小计", "总计", "本人", "户主", "空白", "以下空白"))
+_CELL_PARTS = re.compile(r"[^/、]+")
+
+
+def _cells(line: str, offset: int, split: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Return the spans of a line's cells between the separators ``split`` matches."""
+    spans, at = [], 0
+    for gap in split.finditer(line):
+        spans.append((offset + at, offset + gap.start()))
+        at = gap.end()
+    spans.append((offset + at, offset + len(line)))
+    return spans
+
+
+def _header(line: str) -> tuple[re.Pattern[str], int, dict[int, str]] | None:
+    """Return a header row's splitter, its number of cells and the kinds of its columns."""
+    for mark, split in _CELL_SPLITS:
+        if mark not in line:
+            continue
+        cells = [line[a:b].replace(" ", "") for a, b in _cells(line, 0, split)]
+        if len(cells) < 3:
+            return None
+        kinds = {}
+        for i, cell in enumerate(cells):
+            if _NAME_COLUMN.fullmatch(cell):
+                kinds[i] = "name"
+            elif _ADDRESS_COLUMN.fullmatch(cell):
+                kinds[i] = "address"
+            elif _BIRTH_COLUMN.fullmatch(cell):
+                kinds[i] = "birth_date"
+        return (split, len(cells), kinds) if kinds else None
+    return None
+
+
+def _row_cells(line: str, offset: int, split: re.Pattern[str], n: int) -> list[tuple[int, int]]:
+    """Return a row's cells if it has the header's number, a name padded with a space joined."""
+    cells = _cells(line, offset, split)
+    if len(cells) == n + 1 and split.pattern == " +":  # 3 黎 静 女: a two-character name padded
+        for i in range(len(cells) - 1):
+            (a, b), (c, d) = cells[i], cells[i + 1]
+            if b - a == 1 == d - c and _is_name(line[a - offset] + line[c - offset]):
+                return [*cells[:i], (a, d), *cells[i + 2 :]]
+    return cells if len(cells) == n else []
+
+
+def _cell_value(text: str, start: int, end: int, kind: str) -> Iterator[Candidate]:
+    """Yield the values of a cell that read as ``kind``; / or 、 part several (蒋文华/邹玉梅)."""
+    for part in _CELL_PARTS.finditer(text, start, end):
+        a, b = part.span()
+        value = text[a:b]
+        if kind == "name":
+            pair = value[0] + value[-1] if _SPACED_NAME.fullmatch(value) else ""
+            ok = (
+                _is_name(pair or value)
+                or ("·" in value and value[-1] != "·" and _dotted_name(value))
+                or (
+                    2 <= len(value) <= 4
+                    and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in value)
+                    and value not in _NOT_IN_NAME_CELL
+                )
+            )
+        elif kind == "birth_date":
+            date_cell = _DATE.fullmatch(value)
+            ok = date_cell is not None and _real_date(
+                int(date_cell.group("year")),
+                int(date_cell.group("month") or date_cell.group("month2")),
+                int(date_cell.group("day") or date_cell.group("day2") or 1),
+            )
+        else:
+            ok = 4 <= len(value) <= _ADDRESS_LONGEST and bool(_PLACE_WORDS.search(value))
+            ok = ok and not _HIDDEN_MARKS.search(value)
+        if ok:
+            yield a, b, kind
+
+
+def _columns(text: str) -> Iterator[Candidate]:
+    """Yield the names, addresses and birth dates in the columns a table's header names."""
+    header: tuple[re.Pattern[str], int, dict[int, str]] | None = None
+    for m in re.finditer(r"[^\n]+", text):
+        line, offset = m.group(), m.start()
+        cells = _row_cells(line, offset, header[0], header[1]) if header else []
+        if header and cells:
+            for i, kind in header[2].items():
+                yield from _cell_value(text, *cells[i], kind)
+            continue
+        header = _header(line) if _HEADER_CUE.search(line) else None
+
+
 # Where a name or an address is found again: the same characters anywhere in the text.
 _TEXT_COPY_MIN = {"name": 2, "address": 6}
+# A name's characters beginning a place's or a firm's name (向阳 and 向阳社区) are no copy.
+_PLACE_AFTER_NAME = re.compile(
+    r"社区|村(?!民)|街道|大街|路|镇|乡|小区|花园|公司|集团|大厦|广场|学校|中学|小学|医院|超市"
+    r"|酒店|宾馆"
+)
 
 
 def _text_copies(text: str, found: list[Candidate]) -> Iterator[Candidate]:
@@ -1413,7 +1577,9 @@ def _text_copies(text: str, found: list[Candidate]) -> Iterator[Candidate]:
         for length in lengths:
             value = text[m.start() : m.start() + length]
             if value in values:
-                yield m.start(), m.start() + length, values[value]
+                end = m.start() + length
+                if values[value] != "name" or not _PLACE_AFTER_NAME.match(text, end):
+                    yield m.start(), end, values[value]
                 break
 
 
@@ -1430,6 +1596,7 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _wechat_ids,
     _regional_ids,
     _names,
+    _columns,
     _addresses,
     _birth_dates,
 )
@@ -1580,6 +1747,36 @@ def _outside(candidates: list[Candidate], spans: Sequence[Candidate]) -> list[Ca
 # ---------------------------------------------------------------------------- the finder
 
 
+# Whose a landline or a mailbox is: the nearest owner before it, an agency or a firm
+# (…教育局装备科，电话：, 本机关地址…，联系电话：, 向…人民政府咨询，联系电话：) or a person found.
+_AGENCY_CUE = re.compile(
+    r"本机关|本机构|本单位|(?:[局委厅署办科股]|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
+    r"|机构|医院|学校|银行|法院|检察院|事务所)(?=[\s，,:：;；]|咨询|联系|地址|电话|邮箱)"
+)
+_OWNER_WINDOW = 80
+
+
+def _at_mail_provider(address: str) -> bool:
+    """Return whether an e-mail address is at a public mail provider's domain."""
+    return address.rpartition("@")[2].lower() in _MAIL_PROVIDERS
+
+
+def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Return ``found`` without the landlines and e-mail addresses an agency or firm gives."""
+    kept: list[Candidate] = []
+    person_end = -1  # where the last name found ends
+    for start, end, kind in found:
+        if kind == "name":
+            person_end = end
+        # A mailbox at a mail provider is anyone's; one at the agency's own domain is its.
+        if kind == "landline" or (kind == "email" and not _at_mail_provider(text[start:end])):
+            low = max(0, start - _OWNER_WINDOW, person_end)
+            if _AGENCY_CUE.search(text, low, start):
+                continue
+        kept.append((start, end, kind))
+    return kept
+
+
 def find_personal_information(text: str) -> list[Finding]:
     """Find candidate personal identifiers in ``text``, in order of position.
 
@@ -1593,6 +1790,7 @@ def find_personal_information(text: str) -> list[Finding]:
     named = _outside(list(_names_before_ids(folded, kept)), kept)
     if named:
         kept = sorted(kept + named)
+    kept = _without_agency_contacts(folded, kept)
     copies = _outside(_resolve([*_copies(folded, kept), *_text_copies(folded, kept)]), kept)
     if copies:
         kept = sorted(kept + copies)
