@@ -933,7 +933,7 @@ TEMPLATES = [
     "负责人{pname}，登记机关威海市市场监督管理局，移出日期{date_digits}。",
     # 依申请公开答复书
     "{pname}：你于{date}通过{channel}提出的政府信息公开申请收悉（登记编号{archive_no}）。"
-    "申请人{id_label}{id18}，{phone_label}{mobile}，通讯地址{addr}，邮编{postcode}，"
+    "申请人{id_label}{id18}，{phone_label}{mobile}，通讯地址{paddr}，邮编{postcode}，"
     "电子邮箱{email}。经审查，根据{statute}的规定，答复如下：……",
     "政府信息公开申请答复书（{doc_no}）　申请人：{pname}，{passport}，"
     "电子邮箱：{email}，手机：{mobile}。你申请获取的{year}年度财政预算信息已于{date}主动公开，"

@@ -1026,7 +1026,8 @@ _NAME_LABEL_WORDS = (
 _NAME_LABEL = re.compile(
     r"(?:"
     + _words(*_NAME_LABEL_WORDS).pattern
-    + r"|姓[ \t]{1,3}名)[甲乙丙丁]?(?:\([^()\n]{1,8}\))?(?:[ \t]*[:：][ \t]*|[ \t]{1,4}|为|是)?"
+    + r"|姓[ \t]{1,3}名)(?:[甲乙丙丁](?=[ \t]*[:：]))?"  # 当事人甲：
+    + r"(?:\([^()\n]{1,8}\))?(?:[ \t]*[:：][ \t]*|[ \t]{1,4}|为|是)?"
 )
 # Where a name ends: punctuation, a space, a digit, the next field's label, a sex, or
 # (after a label) a word of the sentence going on (申请人王小明于…, 张三的…).
@@ -1749,11 +1750,33 @@ def _outside(candidates: list[Candidate], spans: Sequence[Candidate]) -> list[Ca
 
 # Whose a landline or a mailbox is: the nearest owner before it, an agency or a firm
 # (…教育局装备科，电话：, 本机关地址…，联系电话：, 向…人民政府咨询，联系电话：) or a person found.
+# A landline is the agency's only where nothing but its contact particulars stand between
+# them: labels (地址, 邮编, 联系人…), values (digits, a street and number) and a short word (a
+# contact's name or title, 咨询); after prose (本机关已于…作出答复，请联系…) it may be a clerk's.
 _AGENCY_CUE = re.compile(
     r"本机关|本机构|本单位|(?:[局委厅署办科股]|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
     r"|机构|医院|学校|银行|法院|检察院|事务所)(?=[\s，,:：;；]|咨询|联系|地址|电话|邮箱)"
 )
 _OWNER_WINDOW = 80
+_CONTACT_PIECES = re.compile(r"[，,、;；\s:：()]+")
+_CONTACT_PIECE = re.compile(
+    r"(?:联系|办公|值班)?(?:电话|方式|地址|邮编|邮政编码|联系人|传真|邮箱|电子邮箱|座机|手机)"
+    r"|[0-9+-]+|[^，,。；;\s]{2,30}[0-9]号|[\u4e00-\u9fff]{1,4}"
+)
+
+
+def _last_match(pattern: re.Pattern[str], text: str, low: int, high: int) -> re.Match[str] | None:
+    """Return the last match of ``pattern`` in ``text[low:high]``, or None."""
+    last = None
+    for last in pattern.finditer(text, low, high):  # noqa: B007 - the last one is wanted
+        pass
+    return last
+
+
+def _only_contact_details(between: str) -> bool:
+    """Return whether ``between`` holds nothing but contact labels, values and short words."""
+    pieces = _CONTACT_PIECES.split(between)
+    return all(not piece or _CONTACT_PIECE.fullmatch(piece) for piece in pieces)
 
 
 def _at_mail_provider(address: str) -> bool:
@@ -1771,7 +1794,8 @@ def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidat
         # A mailbox at a mail provider is anyone's; one at the agency's own domain is its.
         if kind == "landline" or (kind == "email" and not _at_mail_provider(text[start:end])):
             low = max(0, start - _OWNER_WINDOW, person_end)
-            if _AGENCY_CUE.search(text, low, start):
+            cue = _last_match(_AGENCY_CUE, text, low, start)
+            if cue and (kind == "email" or _only_contact_details(text[cue.end() : start])):
                 continue
         kept.append((start, end, kind))
     return kept

@@ -1,0 +1,248 @@
+"""The personal-information finder on tables, letters, forms and notices of further genres."""
+
+import time
+
+import pytest
+
+from bench.privacy_corpus import expected_spans
+from engine.disclosure.privacy import find_personal_information
+from tests.privacy_corpus_2 import PASSAGES, Passage
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    """Return (kind, text) of each finding, in order."""
+    return [(f.kind, f.text) for f in find_personal_information(text)]
+
+
+def names(text: str) -> list[str]:
+    """Return the names found."""
+    return [value for kind, value in kinds(text) if kind == "name"]
+
+
+# ---------------------------------------------------------------- labels and names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("来信人聂文娟反映，工伤保险未缴纳", "聂文娟"),
+        ("借款人：韦小龙，贷款金额20万元", "韦小龙"),
+        ("代领人：欧阳明，与老人关系：儿子", "欧阳明"),
+        ("当事人甲：蔡明辉，驾驶车辆", "蔡明辉"),
+        ("申请理由：丈夫周建国因病去世", "周建国"),
+        ("拟聘用人员郑浩然（准考证号2026061208016）放弃资格", "郑浩然"),
+        ("含有第三方高兰芝的个人身份证号码", "高兰芝"),
+        ("公开拍卖被执行人阎国庆名下的房产", "阎国庆"),
+        ("被告崔永胜应偿还原告借款本金", "崔永胜"),
+        ("男方：储晓东，现住威海", "储晓东"),
+        ("2 乔国栋 男 1 鲸园街道", "乔国栋"),  # 栋 stands in given names
+        ("户主丁伟建，女，2002年6月15日", "丁伟建"),  # 丁 is a surname here, no 当事人丁：
+    ],
+)
+def test_a_name_after_a_further_personal_label(text: str, name: str) -> None:
+    assert names(text) == [name]
+
+
+def test_a_salutation_with_shao_in_the_given_name() -> None:
+    assert names("温少华：\n你于2026年8月3日反映的问题已受理。") == ["温少华"]
+
+
+def test_a_salutation_alone_on_its_line() -> None:
+    assert names("威环公开〔2026〕第112号\n麦晓峰：\n本机关于2026年9月2日收到你的申请。") == [
+        "麦晓峰"
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading", ["鲸园街道：\n", "各区市人民政府：\n", "附件：\n", "王家疃村：\n"]
+)
+def test_a_heading_alone_on_its_line_is_no_salutation(heading: str) -> None:
+    assert names(heading + "现将有关事项通知如下。") == []
+
+
+def test_a_name_before_its_social_security_or_driving_licence_number() -> None:
+    text = "经核查，于凤兰（社会保障号码371002195305124021）等12人次"
+    assert kinds(text) == [("name", "于凤兰"), ("resident_id", "371002195305124021")]
+    assert names("经查，潘立伟，驾驶证号37078219680118879X，准驾车型C1") == ["潘立伟"]
+
+
+def test_a_compound_surname_is_read_before_three_characters() -> None:
+    assert names("经查，诸葛文斌，公民身份号码511323198303164319") == ["诸葛文斌"]
+
+
+def test_a_country_after_nationality_is_no_name() -> None:
+    text = "金珉俊），国籍：韩国，护照号码：M52839104"
+    assert ("name", "韩国") not in kinds(text)
+
+
+def test_a_name_without_a_common_surname_after_xingming() -> None:
+    assert names("姓名：乌兰图雅  性别：女  民族：蒙古族") == ["乌兰图雅"]
+    assert names("姓名：不详  性别：女") == []
+    assert names("单位名称：威海市民政局  地址：新威路") == []
+
+
+def test_a_foreigners_latin_name_and_the_chinese_one_beside_it() -> None:
+    assert names("姓名：KIM MINJUN（金珉俊），国籍：韩国") == ["KIM MINJUN", "金珉俊"]
+    assert names("申请人：Emily Johnson，国籍：美国") == ["Emily Johnson"]
+    assert names("申请人：Weihai Ocean Trading Co，住所地威海") == []
+
+
+def test_a_lawyer_named_as_such_is_not_found() -> None:
+    text = "委托诉讼代理人：赵明，山东海扬律师事务所律师。"
+    assert names(text) == []
+    assert names("委托代理人：赵明，律师。") == []
+    assert names("委托代理人：赵明，男，1980年生，系原告之兄。") == ["赵明"]
+
+
+def test_a_names_characters_beginning_a_place_are_no_copy() -> None:
+    text = "4 向阳 男 1 竹岛街道向阳社区，向阳现住竹岛街道"
+    found = [(f.start, f.text) for f in find_personal_information(text) if f.kind == "name"]
+    assert found == [(2, "向阳"), (18, "向阳")]
+
+
+# ---------------------------------------------------------------- table columns
+
+
+def test_names_under_a_name_column_tab_separated() -> None:
+    text = (
+        "序号\t村（居）\t户主姓名\t身份证号\t保障人数\n"
+        "1\t王家疃村\t王秀兰\t371002195803******\t2\n"
+        "2\t李村街道社区\t李桂芝\t371002194912******\t3"
+    )
+    assert names(text) == ["王秀兰", "李桂芝"]
+
+
+def test_names_under_a_name_column_comma_or_two_spaces() -> None:
+    assert names("序号,户主,地块编号,面积（亩）\n1,姜永福,BJ-07,1.35\n2,鲍秀云,BJ-08,0.92") == [
+        "姜永福",
+        "鲍秀云",
+    ]
+    text = "选房顺序号  被安置人  选定房号\n001  宋桂英  安置区3号楼1单元101"
+    assert names(text) == ["宋桂英"]
+
+
+def test_several_names_and_birth_dates_in_one_cell() -> None:
+    text = "序号 户主 夫妻姓名 出生年月 扶助类别\n1 蒋文华 蒋文华/邹玉梅 1962.05/1964.09 伤残"
+    assert kinds(text) == [
+        ("name", "蒋文华"),
+        ("name", "蒋文华"),
+        ("name", "邹玉梅"),
+        ("birth_date", "1962.05"),
+        ("birth_date", "1964.09"),
+    ]
+
+
+def test_an_address_column_and_a_padded_name() -> None:
+    text = "序号 姓名 性别 家庭住址\n3 黎 静 女 环翠区古寨社区8号楼"
+    assert kinds(text) == [("name", "黎 静"), ("address", "环翠区古寨社区8号楼")]
+
+
+def test_a_table_ends_where_a_row_has_other_cells() -> None:
+    text = "序号 姓名 金额\n1 常乐 300\n以上名单 公示 七日 期满 无异议\n2 宁静 300"
+    assert names(text) == ["常乐"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "序号 单位 金额\n1 威海市民政局 300",  # no column of names
+        "序号 姓名 金额\n合计 小计 300",
+        "序号 姓名 金额\n1 某某 300",  # already hidden
+        "项目 负责单位 完成时间\n1 市民政局 10月",
+    ],
+)
+def test_cells_that_are_no_names_are_not_found(text: str) -> None:
+    assert names(text) == []
+
+
+# ---------------------------------------------------------------- an agency's lines and mail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "项目联系人：教育局装备科，电话：0631-5233012",
+        "联系人：市卫健委医政科 刘洋，电话：0631-5232018",
+        "本机关地址：威海市环翠区青岛中路88号，邮编：264200，联系电话：0631-5223001。",
+        "建议你向张村镇人民政府咨询，\n联系电话：0631-5781001。",
+        "采购人：威海市卫生健康委员会  地址：威海市新威路16号  联系方式：0631-5232987",
+        "采购代理机构：山东鲁成招标有限公司  联系人：王工  联系方式：0631-5899123",
+        "补正材料可邮寄至本机关，或发送至邮箱gkb@wh.gov.cn。",
+    ],
+)
+def test_an_agencys_line_or_mailbox_is_not_personal(text: str) -> None:
+    assert [k for k, _ in kinds(text) if k in ("landline", "email")] == []
+
+
+def test_a_persons_line_after_an_agency_is_found() -> None:
+    text = "征收部门：环翠区房屋征收办公室\n被征收人：张丽娜，联系电话：0631-5203387"
+    assert ("landline", "0631-5203387") in kinds(text)
+    text = "拟聘单位：威海市外国语学校，联系方式：emily.johnson@gmail.com"
+    assert kinds(text) == [("email", "emily.johnson@gmail.com")]
+    assert kinds("家属联系电话：0631-8123456") == [("landline", "0631-8123456")]
+    # after prose the agency's words may give a clerk's own line
+    text = "本机关已于2018年5月4日作出答复，请联系06318915074查询办理进度。"
+    assert kinds(text) == [("landline", "06318915074")]
+
+
+# ---------------------------------------------------------------- addresses
+
+
+def test_a_persons_postal_address_after_a_personal_label() -> None:
+    text = "申请人：柯文杰　证件号：130425197909276982\n通讯地址：威海市环翠区古寨西路88号　邮编"
+    assert ("address", "威海市环翠区古寨西路88号") in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本机关通讯地址：威海市环翠区青岛中路88号，邮编：264200",
+        "联系人：张三，威海市民政局\n通讯地址：威海市新威路16号",
+        "申请人：威海鑫源商贸有限公司\n通讯地址：威海市统一路188号",
+    ],
+)
+def test_an_agencys_or_firms_postal_address_is_not_found(text: str) -> None:
+    assert [k for k, _ in kinds(text) if k == "address"] == []
+
+
+def test_a_village_seat_is_an_address() -> None:
+    assert ("address", "乳山市育黎镇驻地") in kinds("卜文军，男，住乳山市育黎镇驻地。")
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+@pytest.mark.parametrize(
+    "passage", [p for p in PASSAGES if not p.labels], ids=lambda p: p.text[:12]
+)
+def test_notices_with_look_alikes_only_give_nothing(passage: Passage) -> None:
+    assert kinds(passage.text) == []
+
+
+def test_the_second_corpus_scores() -> None:
+    hits = labels = finds = 0
+    for passage in PASSAGES:
+        wanted = expected_spans(passage.text, passage.labels)
+        found = {(f.start, f.end, f.kind) for f in find_personal_information(passage.text)}
+        hits += len(wanted & found)
+        labels += len(wanted)
+        finds += len(found)
+    assert hits / labels >= 0.95 and hits / finds >= 0.99, (hits, labels, finds)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "姓名 户主 住址 " * 7000,
+        "姓名\t住址\t出生年月\n" + "王伟\t威海市路1号\t1980.01\n" * 3000,
+        "联系电话：0631-5288123 局 " * 3000,
+        "通讯地址：申请人：" * 5000,
+        "申请人：AB CD EF " * 5000,
+        "1 王 伟 女 2\n" * 5000,
+        "蒋文华/" * 12000,
+    ],
+)
+def test_the_new_rules_stay_linear(text: str) -> None:
+    started = time.process_time()
+    find_personal_information(text[:50000])
+    assert time.process_time() - started < 1.0
