@@ -51,7 +51,11 @@ offset in the original; findings, masks and redactions always address the origin
   telephone label also with the local number split (021-6410 1234). Not a line an agency
   publishes to be called, nor the numbers listed after it: after 咨询电话, 监督电话, 举报电话,
   投诉电话, 值班电话, 办公电话, 服务热线… or a purchaser's or agent's contact (采购人联系方式);
-  a mobile there is still found.
+  nor one whose nearest owner before it is an agency or a firm, no person found in between,
+  with only its contact particulars between them (教育局装备科，电话：…, 本机关地址：…，邮编：
+  …，联系电话：…, 招标有限公司  联系人：王工  联系方式：…); after prose (本机关已于…作出答复，
+  请联系…) it may be a clerk's own and is found. A mobile there is still found; so is an
+  e-mail address at a mail provider (one at another domain is the agency's, after it).
 * Travel documents, each only where a word names it: within 40 characters before the number
   (only a full stop or a line break ends the search, so 证件类型：护照；证件号码：E12345678 is
   found) unless another number's label (编号, 有效期, 电话…) stands nearer, or right after the
@@ -102,9 +106,11 @@ offset in the original; findings, masks and redactions always address the origin
   punctuation, a space, a digit, the next field's label (性别, 住址, 电话…) or a sex; found
 
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
-    法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶…; not 单位名称 or
-    机关名称), after ：, :, a space, 为, 是 or nothing, and a bracket (法定代表人（负责人）：);
-    there a word of the sentence going on may end it too (申请人王小明于…, 投诉人谭敏的…);
+    法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
+    参保人, 被安置人, 拟录用人员, 男方, 丈夫, 儿子, 第三方…; not 单位名称 or 机关名称), 甲/乙
+    before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
+    (法定代表人（负责人）：); there a word of the sentence going on may end it too
+    (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…);
     further names listed with 、 (申请人：张三、李四);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
     text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well), （男）
@@ -122,8 +128,18 @@ offset in the original; findings, masks and redactions always address the origin
   Two characters padded to the width of three (杨　帆, 许 静) are a name as well, and so are
   parts joined by a middle dot (热依拉·买合木提, the names of ethnic minorities and
   foreigners) where a label or a sex shows them to be one; after a personal label and before
-  a sex (当事人：扎西顿珠，男), a name needs no common surname. A name after a label followed
-  by a public office (法定代表人：刘建军，局长) is an official acting for his agency, not found.
+  a sex (当事人：扎西顿珠，男), or right after 姓名 before the next field (姓名：乌兰图雅  性别),
+  a name needs no common surname. After a label a foreigner's name in Latin letters
+  (申请人：Emily Johnson，) is one, and so is a name in brackets right after it (KIM MINJUN
+  （金珉俊）). A name after a label followed by a public office (法定代表人：刘建军，局长) is
+  an official acting for his agency, and one followed by 律师 or a law firm a lawyer acting as
+  such (委托诉讼代理人：赵明，…律师事务所律师): neither is found. A letter's salutation alone on
+  its line (麦晓峰：⏎本机关于…) is a name.
+* Columns a table's header names (the table flattened to text, its cells split by tabs, |,
+  commas or spaces): under 姓名, X姓名 or a personal label (户主, 被安置人…) the cells of the
+  rows below, split the same way into as many cells, are names — several in one cell split by
+  / or 、 (蒋文华/邹玉梅), a name padded with a space (黎 静) joined; under 家庭住址 and its
+  like, addresses; under 出生年月 or 出生日期, birth dates. A row of other cells ends the table.
 
 * ``address`` (住址): the field after a personal address label (住址, 家庭住址, 家庭地址, 现住址,
   现居住地, 居住地址, 户籍地址, 户籍所在地, 身份证住址, 家住…) up to the next comma, full stop,
@@ -132,8 +148,10 @@ offset in the original; findings, masks and redactions always address the origin
   路, 街, 号, 小区, 栋, 单元, 室…) and is not already hidden (某, XX). After a bare 住 in a list
   of facts (，住威海市…路12号) or after 居住在 it must name a street, a number or a village.
   After 住所 or 住所地, a firm's seat as much as a person's home, only where the same line gives
-  a person's particulars (…，男，1967年9月出生，住所…) and names no firm or agency. Never after
-  a bare 地址, 通讯地址 or 办公地址: agencies print their own addresses in their letters.
+  a person's particulars (…，男，1967年9月出生，住所…) and names no firm or agency. After 通讯
+  地址 (通信地址, 邮寄地址…) only where a personal label stands before it (申请人：…) with no firm
+  or agency between them or in the address. Never after a bare 地址 or 办公地址: agencies print
+  their own addresses in their letters.
 * ``birth_date`` (出生日期): a real date between 1900 and today with at least its month
   (1975年3月12日, 1936年5月, 1958-01-01, 1968.05, 1990/1/1), tied to a person: after 出生日期,
   出生年月, 生日 or 出生于, before 出生 or 生 (not 生效, 生产), or right after a sex in a row
@@ -158,7 +176,8 @@ position, so the cost grows with the length of the text, not its square.
 
 **Copies.** After the first pass, every name and address found is looked for again in the same
 characters anywhere in the text (经核实王小明系… after 申请人王小明), so that the redaction does
-not leave it standing a line further on. Every other identifier found (but plates, whose every
+not leave it standing a line further on — but not where it begins a place's or a firm's name
+(向阳 and 竹岛街道向阳社区). Every other identifier found (but plates, whose every
 writing the first pass finds) is looked for again in any writing: its letters and digits, each
 run of 7 or more of its digits, a mobile's last 11 digits and a landline's local number,
 wherever they make up whole segments (runs of only digits or only letters) of a run of letters
