@@ -37,10 +37,17 @@ def names(text: str) -> list[str]:
         ("男方：储晓东，现住威海", "储晓东"),
         ("2 乔国栋 男 1 鲸园街道", "乔国栋"),  # 栋 stands in given names
         ("户主丁伟建，女，2002年6月15日", "丁伟建"),  # 丁 is a surname here, no 当事人丁：
+        ("被征收人：初红军，房屋坐落：环翠区羊亭镇港头村", "初红军"),  # 初, Shandong's surname
+        ("购机者：曲明亮，所在镇：宋村镇", "曲明亮"),
     ],
 )
 def test_a_name_after_a_further_personal_label(text: str, name: str) -> None:
     assert names(text) == [name]
+
+
+@pytest.mark.parametrize("text", ["申请人：初步核实无误", "3 初中 男 2010", "学历：初中，户主"])
+def test_words_beginning_with_chu_are_no_names(text: str) -> None:
+    assert names(text) == []
 
 
 def test_a_salutation_with_shao_in_the_given_name() -> None:
@@ -199,6 +206,7 @@ def test_a_persons_postal_address_after_a_personal_label() -> None:
         "本机关通讯地址：威海市环翠区青岛中路88号，邮编：264200",
         "联系人：张三，威海市民政局\n通讯地址：威海市新威路16号",
         "申请人：威海鑫源商贸有限公司\n通讯地址：威海市统一路188号",
+        "申请人（法人）：威海华信会计师事务所有限公司\n联系人：于洪涛  通讯地址：新威路29号",
     ],
 )
 def test_an_agencys_or_firms_postal_address_is_not_found(text: str) -> None:

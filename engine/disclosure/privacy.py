@@ -1002,6 +1002,8 @@ _SURNAMES = frozenset(
     "薄邸雍辜裘亓邰赫杭鲜逯隆茹诸慕亢嵇湛戎勾茅呼揭尉冶束檀昝幸奉植衡尧闭赖蔚凤鲍"
     # rarer ones that are no everyday word
     "禤逄仉蹇乜郗訾钮粘淦帅母濮隗芈宓郦钭酆甯缑厍璩桓綦郏眭笪邴羿蓟琚沃佴郇暴"
+    # common in Shandong and the Northeast, and words only with a few given characters
+    "初"
 )
 _COMPOUND_SURNAMES = frozenset((
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
@@ -1023,7 +1025,10 @@ _NOT_IN_NAMES = frozenset(
     "面价售销购用报表格栏填写注备附件单元室幢父母祖媳婿身路"
 )
 # Words of a list's column that read as a surname and a given name (3 孙子 男 2010…).
-_NOT_NAMES = frozenset(("孙子", "曾孙", "高中", "韩国", "法国", "英国", "德国", "泰国", "秦国"))
+_NOT_NAMES = frozenset((
+    "孙子", "曾孙", "高中", "韩国", "法国", "英国", "德国", "泰国", "秦国", "初中", "初级",
+    "初步", "初次", "初始", "初审", "初核", "初查", "初稿", "初心", "初衷",
+))  # fmt: skip
 _TITLE_END = re.compile(
     r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
     r"|.长)$"
@@ -1040,7 +1045,8 @@ _NAME_LABEL_WORDS = (
     "实际控制人", "来信人", "借款人", "贷款人", "担保人", "保证人", "代领人", "代办人", "委托人",
     "参保人", "被保险人", "投保人", "共有人", "出租人", "买受人", "竞买人", "抵押人", "出资人",
     "被安置人", "安置人", "被许可人", "拟录用人员", "拟聘用人员", "拟聘人员", "男方", "女方",
-    "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿",
+    "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿", "购机者",
+    "购买人", "购房人", "受助人", "申领人", "领取人",
 )  # fmt: skip
 _NAME_LABEL = re.compile(
     r"(?:"
@@ -1453,7 +1459,8 @@ def _a_persons_form(text: str, at: int, value: str) -> bool:
     labels = list(_NAME_LABEL.finditer(window))
     if not labels:
         return False
-    between = window[labels[-1].start() :] + value
+    # From the first label: a firm applying (申请人：…有限公司⏎联系人：…) gives its own address.
+    between = window[labels[0].start() :] + value
     return not _FIRM_ON_LINE.search(between) and "本机关" not in between
 
 
