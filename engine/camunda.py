@@ -256,6 +256,14 @@ def language_refused(what: str, language: str, inherited: bool = False) -> str:
     )
 
 
+def feel_refused(what: str) -> str:
+    """Return why an expression written in FEEL with Camunda 8's leading ``=`` is refused."""
+    return (
+        f"the {what} is a FEEL expression (Camunda 8 writes one with a leading '='), which "
+        "the engine does not evaluate: rewrite it in Python"
+    )
+
+
 def foreign_expressions(root: Any, file: str) -> list[DefinitionProblem]:
     """Refuse every expression of a file outside Camunda's dialect written in another language.
 
@@ -277,6 +285,11 @@ def foreign_expressions(root: Any, file: str) -> list[DefinitionProblem]:
         own = (expression.get("language") or "").strip()
         language = own or default
         what = etree.QName(expression).localname
+        if source.startswith("=") and not source.startswith("=="):
+            # no Python begins so: Camunda 8 marks its FEEL expressions with it
+            problems.append(DefinitionProblem(file, _owner_id(expression), feel_refused(what)))
+            expression.text = "None"
+            continue
         if not source or not language or language.lower() in PYTHON_FORMATS:
             continue
         if (what in TIMER_TAGS and is_iso_timer(what, source)) or (

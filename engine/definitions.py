@@ -9,6 +9,7 @@ a file in one pass.
 from __future__ import annotations
 
 import ast
+import codecs
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -191,14 +192,65 @@ def content_hash(files: Mapping[str, str]) -> str:
     return digest.hexdigest()
 
 
+#: the byte order marks a file may begin with, longest first (UTF-32's begins as UTF-16's)
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+#: how ``<?xml`` begins in UTF-16 without a byte order mark
+_UTF16_WITHOUT_MARK = ((b"<\0?\0", "utf-16-le"), (b"\0<\0?", "utf-16-be"))
+_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z][\w.:-]*)[\"']")
+
+
+def decode_file(data: bytes) -> str:
+    """Return a file's text, decoded as its byte order mark or XML declaration says, or as UTF-8.
+
+    Modelers write UTF-8, but some export UTF-16 (with a byte order mark) or
+    declare ISO-8859-1 or windows-1252 and write in it.  Raises ``ValueError``
+    naming the encoding when the bytes are not text in it.
+    """
+    encoding = "utf-8"
+    for mark, marked in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            encoding = marked
+            break
+    else:
+        for start, unmarked in _UTF16_WITHOUT_MARK:
+            if data.startswith(start):
+                encoding = unmarked
+                break
+        else:
+            declared = _DECLARED_ENCODING.match(data)
+            if declared is not None:
+                encoding = declared.group(1).decode("ascii")
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise ValueError(f"its XML declaration names an unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not text in {encoding} (byte {exc.start}), as it should be") from None
+
+
+def parse_xml(text: str) -> Any:
+    """Parse a deployed file's text, whatever encoding its XML declaration names.
+
+    The text is decoded already (``decode_file``); a declaration of
+    ISO-8859-1 left in it would have its UTF-8 bytes read as Latin-1.
+    """
+    return etree.fromstring(text.encode("utf-8"), parser=_XML)
+
+
 def read_files(paths: Iterable[str | Path]) -> dict[str, str]:
     """Read BPMN files by path into ``{file name: text}``; duplicate names are refused."""
     files: dict[str, str] = {}
     problems: list[DefinitionProblem] = []
     for path in map(Path, paths):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = decode_file(path.read_bytes())
+        except (OSError, ValueError) as exc:
             problems.append(DefinitionProblem(str(path), None, f"cannot be read: {exc}"))
             continue
         if path.name in files:
@@ -788,7 +840,8 @@ DMN_NAMESPACES = frozenset(
         "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
     }
 )
-_XML = etree.XMLParser(resolve_entities=False, no_network=True)
+#: no entity resolved, nothing fetched; the text is decoded already, so its bytes are UTF-8
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, encoding="utf-8")
 
 
 def compile_definition(
@@ -837,7 +890,7 @@ def compile_definition(
         if name.endswith(".json"):
             continue
         try:
-            root = etree.fromstring(text.encode("utf-8"), parser=_XML)
+            root = parse_xml(text)
         except etree.XMLSyntaxError as exc:
             problems.append(DefinitionProblem(name, None, f"bad XML: {exc}"))
             continue
@@ -860,6 +913,13 @@ def compile_definition(
         if camunda.declares(root, camunda.ZEEBE):
             problems.append(DefinitionProblem(name, None, camunda.ZEEBE_REFUSED))
             continue
+        refused = _duplicate_ids(root, name) + _too_long(root, name)
+        if refused:
+            # SpiffWorkflow's schema check would name a duplicate by its value alone, and
+            # the store cannot keep what is too long: nothing more is worth checking
+            problems.extend(refused)
+            continue
+        _reference_children(root)
         _keep_executable(root)
         _local_references(root)
         file_rules = known
@@ -963,7 +1023,7 @@ def _decisions(files: Mapping[str, str]) -> dict[str, camunda.Decision]:
         if name.endswith(".json"):
             continue
         try:
-            root = etree.fromstring(text.encode("utf-8"), parser=_XML)
+            root = parse_xml(text)
         except etree.XMLSyntaxError:
             continue
         if etree.QName(root).namespace not in DMN_NAMESPACES:
@@ -1305,6 +1365,102 @@ def _unknown_references(roots: Sequence[tuple[str, Any]]) -> list[DefinitionProb
                             f"{attribute} '{name}' names no {kind} in these files",
                         )
                     )
+    return problems
+
+
+def _reference_children(root: Any) -> None:
+    """Write each reference given as a child element as the attribute it is.
+
+    Signavio (and drafts of BPMN 2.0 before the final schema) write the
+    message an event, task or message flow names as ``<messageRef>id</messageRef>``
+    inside it; the schema and SpiffWorkflow want the attribute, and without
+    it an event would wait for a message named after the event instead.  The
+    final schema has no such child anywhere, nor a signal's, error's or
+    escalation's inside an event definition.
+    """
+    for child in list(root.iter(*(f"{{{BPMN}}}{tag}Ref" for _, _, tag in _NAMED))):
+        owner = child.getparent()
+        attribute = etree.QName(child).localname
+        if attribute != "messageRef" and not etree.QName(owner).localname.endswith(
+            "EventDefinition"
+        ):
+            continue  # an operation's errorRef: a reference the schema wants as a child
+        reference = (child.text or "").strip()
+        if reference and owner.get(attribute) in (None, reference):
+            owner.set(attribute, reference)
+            owner.remove(child)
+
+
+#: where BPMN's namespaces and its diagram's are
+_OMG = "http://www.omg.org/spec/"
+
+
+def _duplicate_ids(root: Any, file: str) -> list[DefinitionProblem]:
+    """Name every id given to more than one element of a file, with the lines it is on.
+
+    Only BPMN's and its diagram's ids are ids (``xs:ID``); an extension's
+    ``id`` (SpiffWorkflow's service operator) names something else.
+    """
+    lines: dict[str, list[str]] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.get("id") is None:
+            continue
+        if (etree.QName(element).namespace or "").startswith(_OMG):
+            lines.setdefault(element.get("id"), []).append(
+                f"{etree.QName(element).localname} (line {element.sourceline})"
+            )
+    return [
+        DefinitionProblem(
+            file,
+            element_id,
+            f"this id is given to {len(given)} elements: {', '.join(given)}; "
+            "an id names one element of a file (rename all but one)",
+        )
+        for element_id, given in lines.items()
+        if len(given) > 1
+    ]
+
+
+#: the longest process or element id, and name, the store keeps (a work item's element, an
+#: instance's process; a process's or work item's name, a message or signal waited for)
+LONGEST_ID = 128
+LONGEST_NAME = 256
+#: the elements whose names the store keeps
+_STORED_NAMES = frozenset({"process", "userTask", "manualTask", "message", "signal"})
+
+
+def _too_long(root: Any, file: str) -> list[DefinitionProblem]:
+    """Name every process or flow element whose id, and what the store keeps, is too long."""
+    problems = []
+    if len(file) > LONGEST_NAME:
+        problems.append(
+            DefinitionProblem(
+                file[:60] + "…", None, f"the file's name is longer than {LONGEST_NAME} characters"
+            )
+        )
+    for element in root.iter(f"{{{BPMN}}}*"):
+        local = etree.QName(element).localname
+        element_id = element.get("id") or ""
+        shown = element_id if len(element_id) <= 60 else element_id[:60] + "…"
+        if (local == "process" or local in FLOW_ELEMENTS) and len(element_id) > LONGEST_ID:
+            problems.append(
+                DefinitionProblem(
+                    file,
+                    shown,
+                    f"the {local}'s id is {len(element_id)} characters long: "
+                    f"the engine keeps ids of at most {LONGEST_ID}",
+                )
+            )
+        name = element.get("name") or ""
+        if local in _STORED_NAMES and len(name) > LONGEST_NAME:
+            problems.append(
+                DefinitionProblem(
+                    file,
+                    shown or None,
+                    f"the {local}'s name is {len(name)} characters long: "
+                    f"the engine keeps names of at most {LONGEST_NAME}",
+                )
+            )
     return problems
 
 

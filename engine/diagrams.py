@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWo
 from SpiffWorkflow.util.task import TaskState
 
 from .access import is_id, roles_of
-from .definitions import labels
+from .definitions import labels, parse_xml
 from .errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -118,14 +118,10 @@ class Diagrams:
         return info.file, named_in(text, language) if language else text
 
 
-#: deployed files were checked at deployment; still, no entity is resolved, nothing fetched
-_XML = etree.XMLParser(resolve_entities=False, no_network=True)
-
-
 @lru_cache(maxsize=64)
 def named_in(text: str, language: str) -> str:
     """Return BPMN text whose elements are named in ``language`` where they have such a name."""
-    root = etree.fromstring(text.encode(), _XML)
+    root = parse_xml(text)
     renamed = False
     for element in root.iter():
         if not isinstance(element.tag, str) or element.get("name") is None:

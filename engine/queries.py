@@ -7,7 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from lxml import etree
 from marshmallow import fields
 from sqlalchemy import or_, select
 
@@ -25,7 +24,7 @@ from .access import (
 )
 from .checkpoints import configured_public_key
 from .clock import local_day_start
-from .definitions import labels, named_labels
+from .definitions import labels, named_labels, parse_xml
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .extensions import NS
 from .forms import INITIAL
@@ -136,8 +135,7 @@ def _process_labels(compiled: CompiledDefinition, process_id: str) -> dict[str, 
     info = compiled.processes.get(process_id)
     if info is None:
         return {}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    root = etree.fromstring(compiled.files[info.file].encode("utf-8"), parser=parser)
+    root = parse_xml(compiled.files[info.file])
     for process in root.iterfind("bpmn:process", NS):
         if process.get("id") == process_id:
             return dict(labels(process))

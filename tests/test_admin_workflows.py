@@ -61,7 +61,7 @@ def test_a_refused_file_names_each_problem_and_deploys_nothing(app: Flask) -> No
     assert "没有部署" in page and "broken.bpmn" in page
     for data, name, words in (
         (b"MZ\x90\x00", "tool.exe", "不是流程文件"),
-        (b"\xff\xfe\x00bpmn", "odd.bpmn", "UTF-8"),
+        (b"\xff\xfe\x00bpmn", "odd.bpmn", "无法作为文本读取"),
     ):
         admin.get("/admin/workflows")
         page = admin.post(

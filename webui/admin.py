@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import DeploymentError, Engine, FormValidationError, InvalidInputError, Problem
+from engine.definitions import decode_file
 from engine.disclosure.agency import AgencyForm
 from engine.forms import FormSchema
 from engine.users import NewUserForm, UserFilter, UserForm
@@ -207,9 +208,9 @@ def _uploaded_workflow() -> dict[str, str]:
         if not name.lower().endswith(_WORKFLOW_FILES):
             raise InvalidInputError("definition.file_kind", file=name)
         try:
-            files[name] = upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInputError("definition.not_text", file=name) from None
+            files[name] = decode_file(upload.read())
+        except ValueError as exc:
+            raise InvalidInputError("definition.not_text", file=name, why=str(exc)) from None
     if not files:
         raise InvalidInputError("definition.no_files")
     return files

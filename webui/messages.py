@@ -103,7 +103,7 @@ MESSAGES: dict[str, Any] = {
         "“%(file)s”不是流程文件：只能部署 BPMN（.bpmn、.xml）、DMN（.dmn）"
         "和 JSON 表单（.json）文件。"
     ),
-    "definition.not_text": _l("“%(file)s”不是 UTF-8 编码的文本文件。"),
+    "definition.not_text": _l("“%(file)s”无法作为文本读取（%(why)s）。"),
     "script.failed": _l(
         "流程环节“%(name)s”（%(element)s）执行出错，本次办理未作任何更改：%(detail)s"
     ),

@@ -1,0 +1,202 @@
+"""BPMN files as Signavio, Bizagi, bpmn.io and other tools export them run, or are refused.
+
+Each file under ``tests/bpmn/<dialect>`` is written the way its tool writes
+it; each test deploys it on a ``WorkflowEngine`` with no domain, on SQLite
+and PostgreSQL, and runs it or checks that it is refused naming the element
+and what is wrong.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from engine import Database, DeploymentError, WorkflowEngine
+from engine.clock import ManualClock
+from engine.definitions import compile_definition, read_files
+from webui import get_engine
+
+from .conftest import TEST_BPMN
+from .web import Browser
+
+SIGNAVIO = TEST_BPMN / "signavio"
+ENCODINGS = TEST_BPMN / "encodings"
+
+
+@pytest.fixture
+def core(db: Database, clock: ManualClock) -> Iterator[WorkflowEngine]:
+    """An engine without any domain, with one user in the default group."""
+    engine = WorkflowEngine(db, clock)
+    engine.users.add("clara", ["clerk"])
+    yield engine
+
+
+def refusals(files: dict[str, str]) -> list[tuple[str | None, str]]:
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition(files)
+    return [(p.element_id, p.message) for p in refused.value.problems]
+
+
+# -- Signavio: references as child elements ------------------------------------------------
+
+
+def test_signavios_message_references_as_children_deploy_and_carry_the_messages(
+    core: WorkflowEngine,
+) -> None:
+    name = "claim_reply_message_children.bpmn"
+    given = (SIGNAVIO / name).read_text(encoding="utf-8")
+    assert "<messageRef>sid-answer-message</messageRef>" in given
+    core.deploy_files({name: given})
+    office = core.start("signavio_claims_office", "clara")
+    (record,) = office.ready_tasks
+    waiting = core.complete_task(record.task_id, "clara", {})
+    assert waiting.status == "running" and not waiting.ready_tasks  # waits for the answer
+    # the claim message started the insurer's process: the message, not the event's name
+    (insurer,) = [i for i in core.queries.list_instances() if i.process_id == "signavio_insurer"]
+    (assess,) = core.queries.get_instance(insurer.id).ready_tasks
+    assert assess.element_id == "sid-assess"
+    assert core.complete_task(assess.task_id, "clara", {}).status == "completed"
+    # its end event sent the answer the office waited for
+    (inform,) = core.queries.get_instance(office.id).ready_tasks
+    assert inform.element_id == "sid-inform"
+    assert core.complete_task(inform.task_id, "clara", {}).status == "completed"
+    assert core.replayer.replay_stored(office.id).ok
+
+
+def test_an_operations_error_reference_stays_a_child() -> None:
+    given = (SIGNAVIO / "claim_reply_message_children.bpmn").read_text(encoding="utf-8")
+    interface = (
+        '<error id="sid-refused" errorCode="refused"/>'
+        '<interface id="sid-claims-api" name="Claims"><operation id="sid-file-claim" '
+        'name="file"><inMessageRef>sid-claim-message</inMessageRef>'
+        "<errorRef>sid-refused</errorRef></operation></interface>"
+    )
+    claim = '<message id="sid-claim-message"'
+    given = given.replace(claim, interface + claim)
+    compiled = compile_definition({"claims.bpmn": given})
+    assert set(compiled.processes) == {"signavio_claims_office", "signavio_insurer"}
+
+
+# -- encodings -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["latin1_leave.bpmn", "windows1252_leave.bpmn", "utf16_leave.bpmn"],
+)
+def test_a_file_in_the_encoding_it_declares_deploys_with_its_names_intact(
+    core: WorkflowEngine, name: str
+) -> None:
+    raw = (ENCODINGS / name).read_bytes()
+    assert b"pr\xc3\xbcfen" not in raw  # not UTF-8
+    process = name.removesuffix(".bpmn")
+    core.deploy([ENCODINGS / name])
+    instance = core.start(process, "clara")
+    (task,) = instance.ready_tasks
+    assert task.name.startswith("Antrag prüfen") and "Straße" in task.name
+    assert core.queries.process_names()[process][0] == "Urlaubsantrag für Müller"
+    assert core.complete_task(task.task_id, "clara", {}).status == "completed"
+
+
+def test_a_declared_encoding_is_not_applied_twice_to_decoded_text() -> None:
+    """Text already decoded, with its ISO-8859-1 declaration, keeps its umlauts."""
+    (text,) = read_files([ENCODINGS / "latin1_leave.bpmn"]).values()
+    assert 'encoding="ISO-8859-1"' in text
+    compiled = compile_definition({"leave.bpmn": text})
+    (rules,) = compiled.user_tasks.values()
+    assert rules.name == "Antrag prüfen - Größe, Maß, Straße"
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<definitions name="M\xfcller"/>', None),
+        (b'<?xml version="1.0" encoding="UTF-8"?>\n<definitions name="M\xfcller"/>', "UTF-8"),
+        (b'<?xml version="1.0" encoding="klingon"?>\n<definitions/>', "unknown encoding 'klingon'"),
+        (b"\xff\xfe<\x00d\x00e", "utf-16"),
+    ],
+)
+def test_a_file_not_in_its_encoding_is_refused_naming_it(
+    tmp_path: pytest.TempPathFactory, data: bytes, said: str | None
+) -> None:
+    path = tmp_path / "odd.bpmn"  # type: ignore[operator]
+    path.write_bytes(data)
+    if said is None:
+        assert read_files([path]) == {"odd.bpmn": data.decode("iso-8859-1")}
+        return
+    with pytest.raises(DeploymentError) as refused:
+        read_files([path])
+    (problem,) = refused.value.problems
+    assert "cannot be read" in problem.message and said in problem.message
+
+
+def test_the_admin_uploads_a_file_in_utf16_and_latin1(app: Flask) -> None:
+    engine = get_engine(app)
+    admin = Browser(app.test_client()).login("admin")
+    for name in ("utf16_leave.bpmn", "latin1_leave.bpmn"):
+        admin.get("/admin/workflows")
+        location = admin.post(
+            "/admin/workflows",
+            {"files": [(io.BytesIO((ENCODINGS / name).read_bytes()), name)]},
+            content_type="multipart/form-data",
+        )
+        assert location == "/admin/workflows", name
+        newest = engine.queries.definition_versions("admin").items[0]
+        assert newest.processes[0][0] == name.removesuffix(".bpmn")
+    names = engine.queries.process_names()
+    assert names["latin1_leave"][0] == names["utf16_leave"][0] == "Urlaubsantrag für Müller"
+
+
+# -- ids -----------------------------------------------------------------------------------
+
+
+def test_an_id_given_twice_is_named_with_both_elements() -> None:
+    given = (SIGNAVIO / "claim_reply_message_children.bpmn").read_text(encoding="utf-8")
+    given = (
+        given.replace('id="sid-inform"', 'id="sid-record"')
+        .replace('targetRef="sid-inform"', 'targetRef="sid-record"')
+        .replace('sourceRef="sid-inform"', 'sourceRef="sid-record"')
+    )
+    (problem,) = refusals({"claims.bpmn": given})
+    element_id, message = problem
+    assert element_id == "sid-record"
+    assert "2 elements" in message and "userTask (line 25)" in message
+    assert "userTask (line 46)" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ('"sid-assess"', '"' + "sid-assess-" + "x" * 120 + '"', "userTask's id is 131 characters"),
+        ('"signavio_insurer"', '"' + "insurer_" * 17 + '"', "process's id is 136 characters"),
+        ('name="Assess the claim"', 'name="' + "核" * 257 + '"', "userTask's name is 257"),
+        ('name="answer"', 'name="' + "a" * 300 + '"', "message's name is 300"),
+    ],
+)
+def test_an_id_or_name_longer_than_the_engine_keeps_is_refused_before_it_is_stored(
+    core: WorkflowEngine, old: str, new: str, said: str
+) -> None:
+    given = (SIGNAVIO / "claim_reply_message_children.bpmn").read_text(encoding="utf-8")
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({"claims.bpmn": given.replace(old, new)})
+    (problem,) = refused.value.problems
+    assert said in problem.message and "at most" in problem.message
+    assert len(problem.element_id or "") <= 61
+
+
+# -- expressions of other dialects ---------------------------------------------------------
+
+
+def test_a_feel_condition_is_refused_as_feel() -> None:
+    given = (SIGNAVIO / "claim_reply_message_children.bpmn").read_text(encoding="utf-8")
+    given = given.replace(
+        '<sequenceFlow id="sid-i2" sourceRef="sid-assess" targetRef="sid-send-answer"/>',
+        '<sequenceFlow id="sid-i2" sourceRef="sid-assess" targetRef="sid-send-answer">'
+        '<conditionExpression xsi:type="tFormalExpression">=amount &gt; 1000'
+        "</conditionExpression></sequenceFlow>",
+    )
+    (problem,) = refusals({"claims.bpmn": given})
+    assert problem[0] == "sid-i2" and "FEEL expression" in problem[1]
