@@ -24,6 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 from .access import is_id, roles_of
 from .definitions import labels, parse_xml
 from .errors import NotFoundError
+from .extensions import BPMN
 
 if TYPE_CHECKING:
     from .definitions import CompiledDefinition
@@ -116,6 +117,38 @@ class Diagrams:
             raise NotFoundError("process.not_deployed", process=process_id)
         text = compiled.files[info.file]
         return info.file, named_in(text, language) if language else text
+
+    def laid_out(self, definition_id: int, process_id: str, reader: str) -> bool:
+        """Tell whether the deployed file holding a process lays it out (has its diagram)."""
+        _, text = self.bpmn_xml(definition_id, process_id, reader)
+        return has_layout(text, process_id)
+
+
+#: BPMN's diagram interchange (BPMNDI): where a modeler keeps the layout of what it drew
+BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
+
+
+@lru_cache(maxsize=64)
+def has_layout(text: str, process_id: str) -> bool:
+    """Tell whether a BPMN file has a diagram of a process: its own, or its collaboration's.
+
+    A file a program wrote (a generator's, a converter's) may hold the process
+    alone, which runs as well but cannot be drawn: there is nowhere to put it.
+    """
+    root = parse_xml(text)
+    drawn = {
+        plane.get("bpmnElement")
+        for plane in root.iter(f"{{{BPMNDI}}}BPMNPlane")
+        if plane.find(f"{{{BPMNDI}}}BPMNShape") is not None
+    }
+    if process_id in drawn:
+        return True
+    return any(
+        participant.get("processRef") == process_id
+        for collaboration in root.iter(f"{{{BPMN}}}collaboration")
+        if collaboration.get("id") in drawn
+        for participant in collaboration.iter(f"{{{BPMN}}}participant")
+    )
 
 
 @lru_cache(maxsize=64)

@@ -17,6 +17,7 @@ from flask import Flask
 from engine import Database, DeploymentError, WorkflowEngine
 from engine.clock import ManualClock
 from engine.definitions import compile_definition, read_files
+from engine.diagrams import has_layout
 from webui import get_engine
 
 from .conftest import TEST_BPMN
@@ -200,3 +201,66 @@ def test_a_feel_condition_is_refused_as_feel() -> None:
     )
     (problem,) = refusals({"claims.bpmn": given})
     assert problem[0] == "sid-i2" and "FEEL expression" in problem[1]
+
+
+# -- a file with no diagram ----------------------------------------------------------------
+
+GENERATED = TEST_BPMN / "generated" / "permit_no_layout.bpmn"
+
+
+def test_a_file_with_no_layout_runs_its_timers_gateways_and_terminate_ends(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy([GENERATED])
+    permit = core.start("generated_permit", "clara")
+    (review,) = permit.ready_tasks
+    fired = []
+    for _ in range(5):
+        clock.advance(hours=1, minutes=1)
+        fired.append(core.tick().timers_fired)
+    assert fired == [1, 1, 1, 0, 0]  # R3/PT1H: three reminders, and the task stays open
+    after = core.complete_task(review.task_id, "clara", {"storeys": 5, "listed": True})
+    assert sorted(t.element_id for t in after.ready_tasks) == ["fire_check", "heritage_check"]
+    for task in after.ready_tasks:
+        done = core.complete_task(task.task_id, "clara", {})
+    assert done.status == "completed"  # the terminate end event ended the waiting branch too
+    assert core.send_message("permit withdrawn").reached == ()
+    # the message, when it comes first, ends the review still open
+    withdrawing = core.start("generated_permit", "clara")
+    assert core.send_message("permit withdrawn").reached == (withdrawing.id,)
+    withdrawn = core.queries.get_instance(withdrawing.id)
+    assert withdrawn.status == "completed" and not withdrawn.ready_tasks
+    assert core.queries.inbox("clara").total == 0
+    # the default flow, when no condition holds; the fixed date, when it comes first
+    lapsing = core.start("generated_permit", "clara")
+    (review,) = lapsing.ready_tasks
+    after = core.complete_task(review.task_id, "clara", {"storeys": 1, "listed": False})
+    assert [t.element_id for t in after.ready_tasks] == ["basic_check"]
+    clock.advance(days=8)  # past 2026-12-07T01:00:00Z
+    assert core.tick().timers_fired == 1
+    lapsed = core.queries.get_instance(lapsing.id)
+    assert lapsed.status == "completed" and not lapsed.ready_tasks
+    late = core.start("generated_permit", "clara")
+    assert late.status == "completed"  # the date has passed: it lapses as it starts
+    for instance in (permit, lapsing, withdrawing):
+        assert core.replayer.replay_stored(instance.id).ok
+
+
+def test_the_step_through_of_a_process_with_no_layout_says_it_has_no_diagram(
+    app: Flask,
+) -> None:
+    engine = get_engine(app)
+    engine.deploy([GENERATED], "admin")
+    permit = engine.start("generated_permit", "admin")
+    html = Browser(app.test_client()).login("qianyi").get(f"/audit/instances/{permit.id}/steps")
+    assert "流程文件中没有此流程的布局" in html
+    assert "data-bpmn-diagram" not in html and "流程图未构建" not in html
+
+
+def test_a_layout_is_a_plane_of_the_process_or_of_its_collaboration() -> None:
+    signavio = (SIGNAVIO / "claim_reply_message_children.bpmn").read_text(encoding="utf-8")
+    assert has_layout(signavio, "signavio_insurer")  # a participant of the drawn collaboration
+    assert not has_layout(signavio, "another_process")
+    encoded = read_files([ENCODINGS / "latin1_leave.bpmn"])["latin1_leave.bpmn"]
+    assert has_layout(encoded, "latin1_leave")  # its own plane
+    assert not has_layout(GENERATED.read_text(encoding="utf-8"), "generated_permit")

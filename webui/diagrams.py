@@ -59,6 +59,12 @@ def position(instance_id: int | None) -> DiagramView | None:
         return None
 
 
+@bp.app_template_global("diagram_laid_out")
+def laid_out(definition_id: int, process_id: str) -> bool:
+    """Tell whether the deployed file lays the process out (a program may have written none)."""
+    return _engine().diagrams.laid_out(definition_id, process_id, current_user.username)
+
+
 @bp.app_template_global("diagram_built")
 def built() -> bool:
     """Tell whether the viewer has been built into the static files."""
