@@ -98,14 +98,6 @@ CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 ALIASES = frozenset(
     {"http://activiti.org/bpmn", "http://camunda.org/bpmn", "http://flowable.org/bpmn"}
 )
-#: Camunda 8's namespace (Zeebe's extensions), a dialect of its own that is not run here
-ZEEBE = "http://camunda.org/schema/zeebe/1.0"
-#: why a Camunda 8 file is refused
-ZEEBE_REFUSED = (
-    "a Camunda 8 (Zeebe) file: Camunda 8 is not supported, and without its zeebe: extensions "
-    "(assignments, forms, scripts, mappings) the process would not run as drawn; Camunda 7 "
-    "files are supported (in Camunda Modeler, draw it for Camunda 7)"
-)
 #: the assignee Activiti's and Flowable's modelers write for whoever started the instance
 INITIATOR = "$INITIATOR"
 #: the prefix of the names of the forms made of ``camunda:formData``

@@ -24,7 +24,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
 
-from . import camunda, jsonforms
+from . import camunda, jsonforms, zeebe
 from .access import ANYONE
 from .calls import MappingParser, read_mappings
 from .errors import DefinitionProblem, DeploymentError
@@ -910,9 +910,9 @@ def compile_definition(
                 )
             )
             continue
-        if camunda.declares(root, camunda.ZEEBE):
-            problems.append(DefinitionProblem(name, None, camunda.ZEEBE_REFUSED))
-            continue
+        if camunda.declares(root, zeebe.ZEEBE):
+            # Camunda 8's dialect: what Camunda 7 says too is rewritten into it (engine/zeebe.py)
+            problems.extend(zeebe.translate(root, name))
         refused = _duplicate_ids(root, name) + _too_long(root, name)
         if refused:
             # SpiffWorkflow's schema check would name a duplicate by its value alone, and

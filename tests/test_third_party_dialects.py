@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from engine import Database, DeploymentError, WorkflowEngine
+from engine import Database, DeploymentError, PermissionDeniedError, WorkflowEngine
 from engine.clock import ManualClock
 from engine.definitions import compile_definition, read_files
 from engine.diagrams import has_layout
@@ -264,3 +264,140 @@ def test_a_layout_is_a_plane_of_the_process_or_of_its_collaboration() -> None:
     encoded = read_files([ENCODINGS / "latin1_leave.bpmn"])["latin1_leave.bpmn"]
     assert has_layout(encoded, "latin1_leave")  # its own plane
     assert not has_layout(GENERATED.read_text(encoding="utf-8"), "generated_permit")
+
+
+# -- Camunda 8 (Zeebe) ---------------------------------------------------------------------
+
+ZEEBE = TEST_BPMN / "zeebe"
+
+
+def test_a_camunda_8_file_runs_its_assignments_loop_call_and_feel_condition(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy([ZEEBE / "purchase_request.bpmn"])
+    core.users.add("bea", ["buyers"])
+    core.users.add("max", ["managers"])
+    core.users.add("dora", ["directors"])
+    items = ["desk", "chair"]
+    data = {"items": items, "amount": 400, "urgent": True, "supplier": "other", "approver": "dora"}
+    purchase = core.start("zeebe_purchase", "clara", data)
+    for _ in items:  # one check per item, in turn, for the buyers
+        (check,) = purchase.ready_tasks
+        assert (check.element_id, check.role) == ("Activity_check", "buyers")
+        with pytest.raises(PermissionDeniedError):
+            core.complete_task(check.task_id, "clara", {})
+        purchase = core.complete_task(check.task_id, "bea", {})
+    # =amount > 1000 or (urgent = true and not(supplier = "framework")): urgent, not framework
+    (approve,) = purchase.ready_tasks
+    assert approve.element_id == "Activity_approve"
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(approve.task_id, "max", {})  # assignee "=approver": dora's alone
+    placing = core.complete_task(approve.task_id, "dora", {})
+    (place,) = placing.ready_tasks
+    assert place.element_id == "Activity_place"  # in the called process zeebe_order
+    assert core.complete_task(place.task_id, "bea", {}).status == "completed"
+    assert "item" not in core.queries.get_instance(purchase.id).data
+    # the default flow: small, and from the framework supplier
+    small = dict(data, items=["pen"], urgent=True, supplier="framework")
+    small_purchase = core.start("zeebe_purchase", "clara", small)
+    (check,) = small_purchase.ready_tasks
+    (place,) = core.complete_task(check.task_id, "bea", {}).ready_tasks
+    assert place.element_id == "Activity_place"
+    assert core.replayer.replay_stored(purchase.id).ok
+
+
+ZEEBE_REFUSALS = [
+    (
+        '<zeebe:userTask />\n        <zeebe:assignmentDefinition candidateGroups="buyers" />',
+        '<zeebe:formDefinition formId="check-form" />',
+        "Activity_check",
+        "zeebe:formDefinition: a Camunda Form is not read here",
+    ),
+    (
+        '<zeebe:userTask />\n        <zeebe:assignmentDefinition candidateGroups="buyers" />',
+        '<zeebe:ioMapping><zeebe:input source="=amount" target="total" /></zeebe:ioMapping>',
+        "Activity_check",
+        "zeebe:ioMapping: input and output mappings are not supported",
+    ),
+    (
+        '<zeebe:userTask />\n        <zeebe:assignmentDefinition assignee="=approver"'
+        ' candidateGroups="managers, directors" />',
+        '<zeebe:assignmentDefinition assignee="=if urgent then boss else approver" />',
+        "Activity_approve",
+        "FEEL other than a variable's name is not read",
+    ),
+    (
+        '<zeebe:calledElement processId="zeebe_order" propagateAllChildVariables="true" />',
+        '<zeebe:calledElement processId="zeebe_order" propagateAllChildVariables="false" />',
+        "Activity_order",
+        "propagateAllChildVariables=false",
+    ),
+    (
+        '<zeebe:calledElement processId="zeebe_order" propagateAllChildVariables="true" />',
+        '<zeebe:calledElement processId="=orderProcess" />',
+        "Activity_order",
+        "name the process",
+    ),
+    (
+        '<zeebe:loopCharacteristics inputCollection="=items" inputElement="item" />',
+        '<zeebe:loopCharacteristics inputCollection="=items" inputElement="item" '
+        'outputCollection="results" outputElement="=result" />',
+        "Activity_check",
+        "outputCollection: gathering is not supported",
+    ),
+    (
+        '=amount &gt; 1000 or (urgent = true and not(supplier = "framework"))',
+        "=count(items) &gt; 3",
+        "Flow_large",
+        "the function count() is not read here",
+    ),
+    (
+        '<zeebe:versionTag value="1.2" />',
+        '<zeebe:executionListeners><zeebe:executionListener eventType="start" '
+        'type="audit" /></zeebe:executionListeners>',
+        "zeebe_purchase",
+        "zeebe:executionListeners: execution listeners are not run here",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "element", "said"), ZEEBE_REFUSALS)
+def test_what_camunda_8_would_do_and_the_engine_cannot_is_refused_naming_it(
+    old: str, new: str, element: str, said: str
+) -> None:
+    given = (ZEEBE / "purchase_request.bpmn").read_text(encoding="utf-8")
+    assert old in given
+    (problem,) = refusals({"purchase.bpmn": given.replace(old, new, 1)})
+    assert problem[0] == element and said in problem[1], problem
+
+
+def test_a_job_worker_a_correlated_message_and_a_feel_timer_are_refused_naming_each() -> None:
+    given = (ZEEBE / "purchase_request.bpmn").read_text(encoding="utf-8")
+    given = given.replace(
+        '<bpmn:process id="zeebe_purchase"',
+        '<bpmn:message id="Message_paid" name="paid"><bpmn:extensionElements>'
+        '<zeebe:subscription correlationKey="=orderId" /></bpmn:extensionElements>'
+        "</bpmn:message>\n  "
+        '<bpmn:process id="zeebe_purchase"',
+    ).replace(
+        '<bpmn:sequenceFlow id="Flow_1e7k0v2" sourceRef="Activity_order" '
+        'targetRef="Event_ordered" />',
+        '<bpmn:sequenceFlow id="Flow_1e7k0v2" sourceRef="Activity_order" targetRef="Mail" />'
+        '<bpmn:serviceTask id="Mail"><bpmn:extensionElements><zeebe:taskDefinition '
+        'type="send-mail" retries="3" /><zeebe:taskHeaders><zeebe:header key="to" '
+        'value="shop" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:serviceTask>'
+        '<bpmn:sequenceFlow id="Flow_m1" sourceRef="Mail" targetRef="Paid" />'
+        '<bpmn:intermediateCatchEvent id="Paid"><bpmn:messageEventDefinition '
+        'messageRef="Message_paid" /></bpmn:intermediateCatchEvent>'
+        '<bpmn:sequenceFlow id="Flow_m2" sourceRef="Paid" targetRef="Wait" />'
+        '<bpmn:intermediateCatchEvent id="Wait"><bpmn:timerEventDefinition>'
+        "<bpmn:timeDuration>=wait</bpmn:timeDuration></bpmn:timerEventDefinition>"
+        "</bpmn:intermediateCatchEvent>"
+        '<bpmn:sequenceFlow id="Flow_m3" sourceRef="Wait" targetRef="Event_ordered" />',
+    )
+    problems = refusals({"purchase.bpmn": given})
+    said = {element: " ".join(m for e, m in problems if e == element) for element, _ in problems}
+    assert "a job worker of that type runs the task" in said["Mail"]
+    assert "headers are for a job worker" in said["Mail"]
+    assert "a message correlated by a key is not supported" in said["Message_paid"]
+    assert "the timeDuration '=wait' is FEEL" in said["Wait"]

@@ -1,0 +1,241 @@
+"""Camunda 8 (Zeebe) files: what Camunda 7 also says, read as it; the rest refused.
+
+A file drawn in Camunda Modeler for Camunda 8 writes its extensions in
+Zeebe's namespace and its expressions in FEEL (``=amount > 1000``).  What has
+a plain Camunda 7 equivalent is rewritten into it, and the file then goes
+through the Camunda 7 dialect (``engine.camunda``) like any other:
+
+- ``zeebe:assignmentDefinition``: an assignee, candidate groups or users,
+  written as text or as FEEL naming one variable (``=approver``);
+- ``zeebe:calledElement``: the called process, named as text, with every
+  variable passed in and back (Zeebe's default);
+- ``zeebe:loopCharacteristics``: a multi-instance activity over the list a
+  variable holds, each instance with its item;
+- conditions in the FEEL a modeler writes for them: names, paths, numbers,
+  strings, ``true false null``, comparisons (``=`` is equality), arithmetic,
+  ``and or not(...)`` and parentheses, read as the JUEL that means the same.
+
+Everything else Zeebe runs (job workers, Camunda Forms, input and output
+mappings, FEEL scripts, decisions, listeners, message correlation keys, FEEL
+timers and any other FEEL) is refused, naming the element, the extension and
+why, rather than deployed to run differently from what was drawn.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from .camunda import CAMUNDA, EXPRESSION_TAGS, TIMER_TAGS
+from .errors import DefinitionProblem
+from .extensions import BPMN
+from .juel import IDENTIFIER
+
+#: Camunda 8's namespace, Zeebe's extensions
+ZEEBE = "http://camunda.org/schema/zeebe/1.0"
+
+#: Zeebe extensions that tune Camunda 8 or its task list alone: accepted and left out
+IGNORED = frozenset(
+    {
+        "userTask",  # marks a Camunda user task (not a job worker's): all of ours are
+        "properties",  # metadata for plugins and the modeler
+        "versionTag",
+        "priorityDefinition",
+        "modelerTemplate",
+        "modelerTemplateVersion",
+        "modelerTemplateIcon",
+    }
+)
+#: why each other Zeebe extension is refused
+REFUSED = {
+    "taskDefinition": "a job worker of that type runs the task in Camunda 8, and the engine "
+    "runs none (use a user task, or a service task of the engine's own services)",
+    "taskHeaders": "headers are for a job worker, and the engine runs none",
+    "formDefinition": "a Camunda Form is not read here: the task would show none of its fields",
+    "userTaskForm": "a Camunda Form is not read here: the task would show none of its fields",
+    "ioMapping": "input and output mappings are not supported: the task reads and writes the "
+    "process's variables as they are",
+    "script": "a FEEL script is not run here (the engine runs Python script tasks)",
+    "calledDecision": "a decision called the Camunda 8 way is not supported",
+    "executionListeners": "execution listeners are not run here",
+    "taskListeners": "task listeners are not run here",
+    "subscription": "a message correlated by a key is not supported: the engine would give "
+    "it to every instance waiting for the message",
+    "taskSchedule": "a due date or follow-up date the Camunda 8 way is not supported",
+}
+#: what a FEEL condition may hold, token by token (a name may be a path: ``order.total``)
+_FEEL_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<number>\d+(?:\.\d+)?)
+      | (?P<string>"(?:[^"\\]|\\.)*")
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+      | (?P<operator>!=|<=|>=|=|<|>|\+|-|\*|/|\(|\))
+    )""",
+    re.VERBOSE,
+)
+#: what stands for a refused expression: JUEL, as the file's other expressions now are
+_NOTHING = "${null}"
+_FEEL_WORDS = {"and": "&&", "or": "||", "true": "true", "false": "false", "null": "null"}
+
+
+class FeelError(ValueError):
+    """A FEEL expression outside the subset read here; the message says what."""
+
+
+def feel_as_juel(source: str) -> str:
+    """Return the JUEL ``${...}`` meaning the same as a FEEL condition ``=...``."""
+    text = source.strip().removeprefix("=").strip()
+    if not text:
+        raise FeelError("it is empty")
+    out: list[str] = []
+    position = 0
+    while position < len(text):
+        found = _FEEL_TOKEN.match(text, position)
+        if found is None or found.end() == position:
+            rest = text[position:].strip()
+            raise FeelError(f"{rest[:20]!r} is not read here")
+        position = found.end()
+        kind = found.lastgroup
+        token = found.group(kind or "")
+        following = text[position:].lstrip()
+        if kind == "name" and token == "not" and following.startswith("("):
+            out.append("!")
+        elif kind == "name" and token in _FEEL_WORDS:
+            out.append(_FEEL_WORDS[token])
+        elif kind == "name" and following.startswith("("):
+            raise FeelError(f"the function {token}() is not read here")
+        elif kind == "name" and token.split(".")[0] in ("in", "between", "some", "every", "if"):
+            raise FeelError(f"{token!r} is not read here")
+        elif kind == "operator" and token == "=":
+            out.append("==")
+        else:
+            out.append(token)
+    return "${" + " ".join(out) + "}"
+
+
+class _Rewrite:
+    def __init__(self, root: Any, file: str) -> None:
+        self.root = root
+        self.file = file
+        self.problems: list[DefinitionProblem] = []
+
+    def problem(self, element: Any, message: str) -> None:
+        owner = element
+        while owner is not None and (
+            owner.get("id") is None or etree.QName(owner).namespace != BPMN
+        ):
+            owner = owner.getparent()
+        self.problems.append(
+            DefinitionProblem(self.file, owner.get("id") if owner is not None else None, message)
+        )
+
+    def run(self) -> None:
+        for element in list(self.root.iter()):
+            if not isinstance(element.tag, str):
+                continue
+            if etree.QName(element).namespace == ZEEBE:
+                self._extension(element)
+            for attribute in list(element.attrib):
+                name = etree.QName(attribute) if attribute.startswith("{") else None
+                if name is not None and name.namespace == ZEEBE:
+                    if name.localname not in IGNORED:
+                        self.problem(element, f"zeebe:{name.localname} is not supported")
+                    del element.attrib[attribute]
+        for tag in (*EXPRESSION_TAGS, *TIMER_TAGS):
+            for expression in self.root.iter(f"{{{BPMN}}}{tag}"):
+                self._expression(expression, tag)
+
+    def _extension(self, extension: Any) -> None:
+        kind = etree.QName(extension).localname
+        owner = extension.getparent()
+        if etree.QName(owner).namespace == ZEEBE:
+            return  # a part of the extension it is in (an ioMapping's input, a header)
+        if etree.QName(owner).localname == "extensionElements":
+            owner = owner.getparent()
+        if kind == "assignmentDefinition":
+            self._assignment(owner, extension)
+        elif kind == "calledElement":
+            self._called(owner, extension)
+        elif kind == "loopCharacteristics":
+            self._loop(owner, extension)
+        elif kind not in IGNORED:
+            why = REFUSED.get(kind, "it is not supported")
+            self.problem(owner, f"zeebe:{kind}: {why}")
+        extension.getparent().remove(extension)
+
+    def _value(self, element: Any, what: str, value: str) -> str | None:
+        """Return a value written as text as it is, and FEEL naming a variable as JUEL."""
+        if not value.startswith("="):
+            return value
+        name = value[1:].strip()
+        if IDENTIFIER.match(name):
+            return "${" + name + "}"
+        self.problem(element, f"{what} {value!r}: FEEL other than a variable's name is not read")
+        return None
+
+    def _assignment(self, task: Any, extension: Any) -> None:
+        for attribute in ("assignee", "candidateGroups", "candidateUsers"):
+            value = (extension.get(attribute) or "").strip()
+            if not value:
+                continue
+            translated = self._value(task, f"zeebe:assignmentDefinition {attribute}", value)
+            if translated is not None:
+                task.set(f"{{{CAMUNDA}}}{attribute}", translated)
+
+    def _called(self, call: Any, extension: Any) -> None:
+        for attribute in ("propagateAllChildVariables", "propagateAllParentVariables"):
+            if (extension.get(attribute) or "true").strip() != "true":
+                self.problem(
+                    call,
+                    f"zeebe:calledElement {attribute}=false: the engine passes every variable "
+                    "into the called process and back",
+                )
+        process = (extension.get("processId") or "").strip()
+        if not process or process.startswith("="):
+            self.problem(call, f"zeebe:calledElement processId {process!r}: name the process")
+            return
+        call.set("calledElement", process)
+
+    def _loop(self, loop: Any, extension: Any) -> None:
+        if extension.get("outputCollection") or extension.get("outputElement"):
+            self.problem(
+                loop, "zeebe:loopCharacteristics outputCollection: gathering is not supported"
+            )
+        collection = (extension.get("inputCollection") or "").strip()
+        translated = self._value(loop, "zeebe:loopCharacteristics inputCollection", collection)
+        if translated is None:
+            return
+        loop.set(f"{{{CAMUNDA}}}collection", translated)
+        element = (extension.get("inputElement") or "").strip()
+        if element:
+            loop.set(f"{{{CAMUNDA}}}elementVariable", element)
+
+    def _expression(self, expression: Any, tag: str) -> None:
+        source = (expression.text or "").strip()
+        if not source.startswith("="):
+            return  # an ISO 8601 timer, read as one
+        if tag in TIMER_TAGS:
+            self.problem(
+                expression.getparent(),
+                f"the {tag} {source!r} is FEEL: write the ISO 8601 duration, date or cycle itself",
+            )
+            expression.text = _NOTHING
+            return
+        try:
+            expression.text = feel_as_juel(source)
+        except FeelError as exc:
+            self.problem(
+                expression.getparent(),
+                f"the {tag} {source!r} is FEEL beyond what is read here ({exc}): names, "
+                "numbers, strings, comparisons, arithmetic, and, or, not(...)",
+            )
+            expression.text = _NOTHING
+
+
+def translate(root: Any, file: str) -> list[DefinitionProblem]:
+    """Rewrite a Camunda 8 document in place into Camunda 7's dialect; return what cannot run."""
+    rewrite = _Rewrite(root, file)
+    rewrite.run()
+    return rewrite.problems
