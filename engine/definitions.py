@@ -430,6 +430,32 @@ class _Checker:
                 "a complex gateway is not supported (SpiffWorkflow runs none): draw its rule "
                 "with exclusive, inclusive or parallel gateways",
             )
+        for task in process.iter(f"{{{BPMN}}}receiveTask"):
+            if not task.get("messageRef"):
+                # SpiffWorkflow would have it wait for no message, and it would go straight on
+                self.problem(
+                    task.get("id"),
+                    "a receive task names no message (messageRef): it would wait for none",
+                )
+        for ad_hoc in process.iter(f"{{{BPMN}}}adHocSubProcess"):
+            condition = ad_hoc.find("bpmn:completionCondition", NS)
+            if condition is None or not (condition.text or "").strip():
+                self.problem(
+                    ad_hoc.get("id"),
+                    "an ad-hoc subprocess needs a completionCondition here: SpiffWorkflow "
+                    "cannot tell when one without is done, and would fail when it starts",
+                )
+        outgoing: dict[str, set[str]] = {}
+        for flow in process.iter(f"{{{BPMN}}}sequenceFlow"):
+            outgoing.setdefault(flow.get("sourceRef") or "", set()).add(flow.get("id"))
+        for element in process.iter(f"{{{BPMN}}}*"):
+            default = element.get("default")
+            if default is not None and default not in outgoing.get(element.get("id"), set()):
+                # SpiffWorkflow leaves it out: the element would have no default flow
+                self.problem(
+                    element.get("id"),
+                    f"its default flow '{default}' is no sequence flow leaving it",
+                )
 
     def _check_events(self, process: Any) -> None:
         """Name every event whose definition SpiffWorkflow would not honour.

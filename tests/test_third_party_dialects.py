@@ -401,3 +401,45 @@ def test_a_job_worker_a_correlated_message_and_a_feel_timer_are_refused_naming_e
     assert "headers are for a job worker" in said["Mail"]
     assert "a message correlated by a key is not supported" in said["Message_paid"]
     assert "the timeDuration '=wait' is FEEL" in said["Wait"]
+
+
+# -- what SpiffWorkflow would leave out silently -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "element", "said"),
+    [
+        (
+            '<bpmn:inclusiveGateway id="checks" name="Which checks?" default="flow_basic">',
+            '<bpmn:inclusiveGateway id="checks" name="Which checks?" default="Flow_basic">',
+            "checks",
+            "its default flow 'Flow_basic' is no sequence flow leaving it",
+        ),
+        (
+            '<bpmn:messageEventDefinition id="withdrawal_message" messageRef="message_withdrawn" />'
+            "\n    </bpmn:intermediateCatchEvent>",
+            "</bpmn:intermediateCatchEvent>".replace("intermediateCatchEvent", "receiveTask"),
+            "withdrawal",
+            "a receive task names no message (messageRef): it would wait for none",
+        ),
+        (
+            '<bpmn:task id="remind" name="Remind the reviewer">',
+            '<bpmn:adHocSubProcess id="remind" name="Remind the reviewer"><bpmn:task id="call"/>'
+            '<bpmn:task id="mail"/></bpmn:adHocSubProcess><bpmn:task id="remind_done">',
+            "remind",
+            "an ad-hoc subprocess needs a completionCondition here",
+        ),
+    ],
+)
+def test_what_would_be_left_out_is_refused_naming_the_element(
+    old: str, new: str, element: str, said: str
+) -> None:
+    given = GENERATED.read_text(encoding="utf-8")
+    assert old in given
+    given = given.replace(old, new)
+    if "receiveTask" in new:  # the catch event, drawn as a receive task with no message
+        given = given.replace(
+            '<bpmn:intermediateCatchEvent id="withdrawal"', '<bpmn:receiveTask id="withdrawal"'
+        )
+    (problem,) = refusals({"permit.bpmn": given})
+    assert problem == (element, problem[1]) and said in problem[1]
