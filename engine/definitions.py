@@ -437,6 +437,16 @@ class _Checker:
                     task.get("id"),
                     "a receive task names no message (messageRef): it would wait for none",
                 )
+        for task in list(process.iter(f"{{{BPMN}}}businessRuleTask")):
+            called = task.find("bpmn:extensionElements/spiffworkflow:calledDecisionId", NS)
+            if called is None or not (called.text or "").strip():
+                self.problem(
+                    task.get("id"),
+                    "a business rule task names no decision (camunda:decisionRef, or "
+                    "SpiffWorkflow's calledDecisionId, naming a decision of a DMN file deployed "
+                    "with it): there is nothing for it to run",
+                )
+                task.tag = f"{{{BPMN}}}task"  # refused: SpiffWorkflow need not say so again
         for ad_hoc in process.iter(f"{{{BPMN}}}adHocSubProcess"):
             condition = ad_hoc.find("bpmn:completionCondition", NS)
             if condition is None or not (condition.text or "").strip():

@@ -443,3 +443,19 @@ def test_what_would_be_left_out_is_refused_naming_the_element(
         )
     (problem,) = refusals({"permit.bpmn": given})
     assert problem == (element, problem[1]) and said in problem[1]
+
+
+def test_a_business_rule_task_naming_no_decision_is_refused_as_such() -> None:
+    given = GENERATED.read_text(encoding="utf-8").replace(
+        '<bpmn:userTask id="basic_check" name="Basic check">',
+        '<bpmn:businessRuleTask id="basic_check" name="Basic check">',
+    )
+    given = given.replace(
+        "<bpmn:outgoing>flow_basic_done</bpmn:outgoing>\n    </bpmn:userTask>",
+        "<bpmn:outgoing>flow_basic_done</bpmn:outgoing>\n    </bpmn:businessRuleTask>",
+    )
+    assert "</bpmn:businessRuleTask>" in given
+    ((element, message),) = refusals({"permit.bpmn": given})
+    assert element == "basic_check" and message.startswith(
+        "a business rule task names no decision (camunda:decisionRef"
+    )
