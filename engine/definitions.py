@@ -224,8 +224,11 @@ def decode_file(data: bytes) -> str:
                 break
         else:
             declared = _DECLARED_ENCODING.match(data)
-            if declared is not None:
-                encoding = declared.group(1).decode("ascii")
+            named = declared.group(1).decode("ascii") if declared is not None else ""
+            # a declaration read in one byte a character cannot be of UTF-16's or UTF-32's
+            # (an editor that saved the file again as UTF-8 left it): XML parsers read UTF-8
+            if named and not named.lower().replace("-", "").startswith(("utf16", "utf32")):
+                encoding = named
     try:
         return data.decode(encoding)
     except LookupError:

@@ -115,6 +115,7 @@ def test_a_declared_encoding_is_not_applied_twice_to_decoded_text() -> None:
     ("data", "said"),
     [
         (b'<?xml version="1.0" encoding="ISO-8859-1"?>\n<definitions name="M\xfcller"/>', None),
+        (b'<?xml version="1.0" encoding="UTF-16"?>\n<definitions name="M\xc3\xbcller"/>', None),
         (b'<?xml version="1.0" encoding="UTF-8"?>\n<definitions name="M\xfcller"/>', "UTF-8"),
         (b'<?xml version="1.0" encoding="klingon"?>\n<definitions/>', "unknown encoding 'klingon'"),
         (b"\xff\xfe<\x00d\x00e", "utf-16"),
@@ -126,7 +127,8 @@ def test_a_file_not_in_its_encoding_is_refused_naming_it(
     path = tmp_path / "odd.bpmn"  # type: ignore[operator]
     path.write_bytes(data)
     if said is None:
-        assert read_files([path]) == {"odd.bpmn": data.decode("iso-8859-1")}
+        (text,) = read_files([path]).values()
+        assert 'name="Müller"' in text
         return
     with pytest.raises(DeploymentError) as refused:
         read_files([path])
