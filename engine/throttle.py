@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Table, delete, insert, select
+from sqlalchemy import Connection, Table, delete, insert, select, text
 
 from .clock import iso
+
+#: the first half of the keys of PostgreSQL's advisory locks a throttle takes, one per key
+#: counted (two-number keys: apart from the one-number locks held elsewhere)
+_THROTTLE_LOCKS = 0x7468726F
+_LOCK_KEY = text("SELECT pg_advisory_xact_lock(CAST(:space AS integer), CAST(:key AS integer))")
 
 
 def throttle_key(kind: str, value: str) -> str:
     """Return the key failures of ``value`` are counted under (hashed: no addresses stored)."""
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{kind}:{digest}"
+
+
+def _lock_number(key: str) -> int:
+    """Return the 32-bit number a key's lock is taken under (two keys may share one)."""
+    return int.from_bytes(
+        hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()[:4], "big", signed=True
+    )
 
 
 class Throttle:
@@ -37,9 +49,12 @@ class Throttle:
 
         Failures older than the window are forgotten on the way, unless
         ``forget_old`` is false: then nothing is written (a read transaction).
+        In a write the keys stay locked until it ends: a failure ``fail`` then
+        counts is counted before any other attempt at these keys is checked.
         """
         table, since = self.table, iso(moment - self.window)
         if forget_old:
+            self._lock(conn, limits)
             conn.execute(delete(table).where(table.c.key.in_(limits), table.c.at < since))
         failed: dict[str, list[str]] = {key: [] for key in limits}
         query = select(table.c.key, table.c.at).where(table.c.key.in_(limits), table.c.at >= since)
@@ -52,6 +67,21 @@ class Throttle:
             if len(ats) >= limits[key]
         ]
         return math.ceil((max(free_at) - moment).total_seconds()) if free_at else 0
+
+    @staticmethod
+    def _lock(conn: Connection, keys: Iterable[str]) -> None:
+        """Hold the keys until the transaction ends, so that attempts are counted one at a time.
+
+        Otherwise, on PostgreSQL, attempts in flight together each count the
+        failures committed before them, each find one under the limit and each
+        add theirs: the limit is overshot by as many as were in flight.  (A
+        SQLite writer holds the whole database already.)  Taken in one order,
+        so that two attempts sharing keys wait for each other, never deadlock.
+        """
+        if conn.dialect.name == "postgresql":
+            numbers = {_lock_number(key) for key in keys}
+            for number in sorted(numbers):
+                conn.execute(_LOCK_KEY, {"space": _THROTTLE_LOCKS, "key": number})
 
     def fail(self, conn: Connection, keys: Mapping[str, int], now: str) -> None:
         """Count one failure under each key."""
