@@ -6,18 +6,22 @@ import io
 
 import openpyxl
 import pytest
+import sqlalchemy
 from flask.testing import FlaskClient
 
 from engine import (
     ConflictError,
     Engine,
     FormValidationError,
+    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
 )
+from engine.clock import ManualClock
 from engine.disclosure.appeals import APPEAL_BODY_ROW, appeal_sheet, appeal_table
+from engine.store import schema
 
-from .helpers import AUDITOR, while_another_writes
+from .helpers import AUDITOR, downgrade, upgraded_database, while_another_writes
 from .web import Browser
 
 #: (kind, filed on, result, decided on) — what the office records, case by case
@@ -111,6 +115,44 @@ def test_of_two_decisions_at_once_the_second_is_refused_not_written_over_the_fir
     assert caught.value.code == "appeal.already_decided"
     (case,) = office.appeals.cases(AUDITOR)
     assert (case.result, case.decided_on) == ("upheld", "2026-04-01")
+
+
+def test_a_form_sent_twice_records_one_case(office: Engine) -> None:
+    values = {"kind": "reconsideration", "filed_on": "2026-03-01", "note": "不服答复"}
+    key = office.appeals.new_submission()
+    first = office.appeals.record("boss", values, key)
+    assert office.appeals.record("boss", values, key) == first
+    other = office.appeals.record("boss", values, office.appeals.new_submission())
+    assert [c.id for c in office.appeals.cases(AUDITOR)] == [other, first]
+
+
+def test_a_form_sent_twice_at_once_records_one_case_without_a_server_error(
+    office: Engine,
+) -> None:
+    # Both sendings find no case of the key yet; the second must wait for the first.
+    key = office.appeals.new_submission()
+    first = (
+        "INSERT INTO appeal_cases (kind, filed_on, request_file_number, note, entered_by,"
+        " entered_at, submission) VALUES ('reconsideration', '2026-03-01', '', '', 'boss',"
+        " '2026-11-30T01:00:00+00:00', :key)"
+    )
+    recorded: list[int] = []
+    values = {"kind": "reconsideration", "filed_on": "2026-03-01"}
+    while_another_writes(
+        office,
+        first,
+        {"key": key},
+        lambda: recorded.append(office.appeals.record("boss", values, key)),
+    )
+    assert [c.id for c in office.appeals.cases(AUDITOR)] == recorded
+
+
+def test_a_form_key_not_made_by_the_desk_is_refused(office: Engine) -> None:
+    values = {"kind": "reconsideration", "filed_on": "2026-03-01"}
+    for key in ("", "short", "x" * 65, "a b c d e f g h i j", "\x00" * 20):
+        with pytest.raises(InvalidInputError):
+            office.appeals.record("boss", values, key)
+    assert office.appeals.cases(AUDITOR) == ()
 
 
 def test_invalid_input_is_refused_field_by_field_and_nothing_is_written(office: Engine) -> None:
@@ -256,3 +298,23 @@ def test_the_office_records_on_the_page_auditors_read_drafters_do_not(
     drafter = Browser(client).login("zhangsan")
     drafter.get("/report/appeals", status=403)
     drafter.post("/report/appeals", {"kind": "reconsideration", "filed_on": "2026-05-06"}, 403)
+
+
+def test_migration_0028_adds_the_form_keys_of_cases_and_takes_them_away_again(
+    database_url: str, clock: ManualClock
+) -> None:
+    with upgraded_database(database_url) as db:
+        engine = Engine(db, clock)
+        engine.users.add("boss", ["office"])
+        values = {"kind": "reconsideration", "filed_on": "2026-03-01"}
+        engine.appeals.record("boss", values, engine.appeals.new_submission())
+        downgrade(db, "0027")
+        with db.transaction(write=False) as connection:
+            columns = sqlalchemy.inspect(connection).get_columns("appeal_cases")
+            assert "submission" not in {c["name"] for c in columns}
+        schema.upgrade(db)
+        engine = Engine(db, clock)
+        key = engine.appeals.new_submission()
+        first = engine.appeals.record("boss", values, key)
+        assert engine.appeals.record("boss", values, key) == first
+        assert len(engine.appeals.cases("boss")) == 2

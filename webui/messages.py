@@ -178,6 +178,7 @@ MESSAGES: dict[str, Any] = {
     "appeal.decided_before_filed": _l("审结日期不能早于立案（申请）日期。"),
     "appeal.not_found": _l("没有案件 %(case)s。"),
     "appeal.already_decided": _l("案件 %(case)s 已审结。"),
+    "appeal.bad_submission": _l("登记表单已损坏，请重新打开页面后再登记。"),
     "document.not_normative": _l("只有行政规范性文件可以废止。"),
     "document.already_repealed": _l("该文件已废止。"),
     "document.repealed_before_issued": _l("废止日期不能早于印发日期。"),

@@ -111,15 +111,23 @@ def _keeps_appeals() -> bool:
 
 
 def _appeals_page(
-    values: dict[str, Any], errors: dict[str, list[Problem]], status: int = 200
+    values: dict[str, Any],
+    errors: dict[str, list[Problem]],
+    status: int = 200,
+    submission: str | None = None,
 ) -> ResponseReturnValue:
-    """Render the list of appeals (and, for the office, the forms to record and decide)."""
+    """Render the list of appeals (and, for the office, the forms to record and decide).
+
+    The form to record carries ``submission``, the key of the form sent back for
+    correction, or a new one: sent twice, it records one case.
+    """
     year = request.args.get("year", type=int)
     cases = _engine().appeals.cases(current_user.username, year)
     keeper = _keeps_appeals()
     fields = formview.build(AppealForm(), values, errors) if keeper else []
     page = render_template(
         "report_appeals.html",
+        submission=submission or _engine().appeals.new_submission(),
         cases=cases,
         year=year,
         keeper=keeper,
@@ -146,10 +154,11 @@ def record_appeal() -> ResponseReturnValue:
     if not _keeps_appeals():
         abort(403)
     values = formview.submitted(AppealForm(), request.form)
+    submission = request.form.get("submission") or None
     try:
-        _engine().appeals.record(current_user.username, values)
+        _engine().appeals.record(current_user.username, values, submission)
     except FormValidationError as exc:
-        return _appeals_page(values, exc.errors, 422)
+        return _appeals_page(values, exc.errors, 422, submission)
     flash(_("已登记复议诉讼案件。"))
     return redirect(url_for("report.appeals"))
 

@@ -9,6 +9,8 @@ year by result, and as 尚未审结 the cases filed by the year's end and not de
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,12 +22,13 @@ from ..access import is_id, roles_of
 from ..errors import (
     ConflictError,
     FormValidationError,
+    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     Problem,
 )
 from ..forms import FormSchema, choice, optional_text
-from ..store.models import table_of
+from ..store.models import insert_unless_taken, table_of
 from .models import AppealCase
 from .report import READERS, add_sheet, frame, year_bounds
 from .requests.forms import day_field
@@ -68,6 +71,8 @@ HEADINGS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
 KEEPERS = frozenset({"office", "admin"})
 
 _CASES = table_of(AppealCase)
+#: a form's one-time key, as ``new_submission`` makes it (and no other text goes to the index)
+_SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}\Z")
 
 
 class AppealForm(FormSchema):
@@ -132,11 +137,23 @@ class AppealDesk:
     def __init__(self, engine: WorkflowEngine) -> None:
         self._engine = engine
 
-    def record(self, office_user: str, values: Mapping[str, Any]) -> int:
+    @staticmethod
+    def new_submission() -> str:
+        """Return a fresh one-time key for a form that records a case (see ``record``)."""
+        return secrets.token_urlsafe(24)
+
+    def record(
+        self, office_user: str, values: Mapping[str, Any], submission: str | None = None
+    ) -> int:
         """Record a case (office or admin); return its id.
 
         Invalid values raise ``FormValidationError`` naming each field; nothing is written.
+        With ``submission``, the form's one-time key from ``new_submission``, a form sent
+        again (a double click, a resent page) records nothing and returns the case the
+        first sending recorded.
         """
+        if submission is not None and not _SUBMISSION.match(submission):
+            raise InvalidInputError("appeal.bad_submission")
         now = self._engine.now()
         with self._engine.store.write() as repo:
             if not roles_of(repo, office_user) & KEEPERS:
@@ -151,11 +168,15 @@ class AppealDesk:
                 "note": clean["note"],
                 "entered_by": office_user,
                 "entered_at": now,
+                "submission": submission,
             }
-            inserted = repo.connection.execute(_CASES.insert().values(**row))
-            key = inserted.inserted_primary_key
-            assert key is not None
-            return int(key[0])
+            # One statement: a second sending at the same moment waits for the first.
+            inserted = insert_unless_taken(repo.connection, _CASES, row, _CASES.c.id)
+            if inserted is None:
+                inserted = repo.connection.execute(
+                    select(_CASES.c.id).where(_CASES.c.submission == submission)
+                ).scalar_one()
+            return int(inserted)
 
     def decide(self, office_user: str, case_id: int, result: str, decided_on: str) -> None:
         """Record the result of a pending case (office or admin).

@@ -289,8 +289,13 @@ class AppealCase(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     entered_by: Mapped[str] = mapped_column(String(64))
     entered_at: Mapped[str] = mapped_column(String(40))
+    #: the one-time key of the form that recorded it: the same form sent twice is one case
+    submission: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_appeal_cases_filed_on", "filed_on"),)
+    __table_args__ = (
+        Index("ix_appeal_cases_filed_on", "filed_on"),
+        Index("ux_appeal_cases_submission", "submission", unique=True),
+    )
 
 
 class CatalogueEntry(Base):
