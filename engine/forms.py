@@ -10,6 +10,8 @@ confirmation form.  Field ``metadata`` carries the label the web UI shows
 from __future__ import annotations
 
 import functools
+import re
+import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -26,7 +28,7 @@ from marshmallow import (
 )
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 
-from .errors import FormValidationError, Problem
+from .errors import FormValidationError, InvalidInputError, Problem
 from .text import has_visible, identifier, identifier_problem, text_problem
 
 #: marshmallow's type of a field's messages
@@ -437,3 +439,18 @@ class FormRegistry:
         # A generic form keeps the data fields it was given beside its own.
         clean.update((k, v) for k, v in loaded.items() if k not in schema.fields)
         return clean
+
+
+#: a form's one-time key, as ``new_submission`` makes it (and no other text goes to an index)
+_SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}\Z")
+
+
+def new_submission() -> str:
+    """Return a fresh one-time key for a form that records something: sent twice, one record."""
+    return secrets.token_urlsafe(24)
+
+
+def check_submission(submission: str | None) -> None:
+    """Raise ``InvalidInputError`` unless ``submission`` is None or shaped as new ones are."""
+    if submission is not None and not _SUBMISSION.match(submission):
+        raise InvalidInputError("form.bad_submission")

@@ -19,6 +19,7 @@ from engine import (
 )
 from engine.clock import ManualClock
 from engine.disclosure.appeals import APPEAL_BODY_ROW, appeal_sheet, appeal_table
+from engine.forms import new_submission
 from engine.store import schema
 
 from .helpers import AUDITOR, downgrade, upgraded_database, while_another_writes
@@ -119,10 +120,10 @@ def test_of_two_decisions_at_once_the_second_is_refused_not_written_over_the_fir
 
 def test_a_form_sent_twice_records_one_case(office: Engine) -> None:
     values = {"kind": "reconsideration", "filed_on": "2026-03-01", "note": "不服答复"}
-    key = office.appeals.new_submission()
+    key = new_submission()
     first = office.appeals.record("boss", values, key)
     assert office.appeals.record("boss", values, key) == first
-    other = office.appeals.record("boss", values, office.appeals.new_submission())
+    other = office.appeals.record("boss", values, new_submission())
     assert [c.id for c in office.appeals.cases(AUDITOR)] == [other, first]
 
 
@@ -130,7 +131,7 @@ def test_a_form_sent_twice_at_once_records_one_case_without_a_server_error(
     office: Engine,
 ) -> None:
     # Both sendings find no case of the key yet; the second must wait for the first.
-    key = office.appeals.new_submission()
+    key = new_submission()
     first = (
         "INSERT INTO appeal_cases (kind, filed_on, request_file_number, note, entered_by,"
         " entered_at, submission) VALUES ('reconsideration', '2026-03-01', '', '', 'boss',"
@@ -300,21 +301,22 @@ def test_the_office_records_on_the_page_auditors_read_drafters_do_not(
     drafter.post("/report/appeals", {"kind": "reconsideration", "filed_on": "2026-05-06"}, 403)
 
 
-def test_migration_0028_adds_the_form_keys_of_cases_and_takes_them_away_again(
+def test_migration_0028_adds_the_form_keys_of_cases_and_requests_and_takes_them_away(
     database_url: str, clock: ManualClock
 ) -> None:
     with upgraded_database(database_url) as db:
         engine = Engine(db, clock)
         engine.users.add("boss", ["office"])
         values = {"kind": "reconsideration", "filed_on": "2026-03-01"}
-        engine.appeals.record("boss", values, engine.appeals.new_submission())
+        engine.appeals.record("boss", values, new_submission())
         downgrade(db, "0027")
         with db.transaction(write=False) as connection:
-            columns = sqlalchemy.inspect(connection).get_columns("appeal_cases")
-            assert "submission" not in {c["name"] for c in columns}
+            for table in ("appeal_cases", "disclosure_requests"):
+                columns = sqlalchemy.inspect(connection).get_columns(table)
+                assert "submission" not in {c["name"] for c in columns}
         schema.upgrade(db)
         engine = Engine(db, clock)
-        key = engine.appeals.new_submission()
+        key = new_submission()
         first = engine.appeals.record("boss", values, key)
         assert engine.appeals.record("boss", values, key) == first
         assert len(engine.appeals.cases("boss")) == 2

@@ -10,11 +10,17 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import Engine
+from engine import Engine, InvalidInputError
+from engine.forms import new_submission
 from engine.users import SignInPolicy
+from webui import get_engine
 
+from .conftest import WORKFLOWS
+from .test_request_pages import request_form
 from .web import Browser
 
 #: how many attempts are in flight together in the race tests
@@ -94,3 +100,42 @@ def test_the_appeal_form_sent_twice_records_one_case(client: FlaskClient) -> Non
     assert listed.count('<tr id="appeal-') == 1
     assert re.search(r'name="submission" value="([^"]+)"', listed).group(1) != key.group(1)  # type: ignore[union-attr]
     office.post("/report/appeals", form | {"submission": "../../etc"}, status=400)
+
+
+def _requests_filed(engine: Engine) -> int:
+    with engine.store.read() as repo:
+        found = repo.connection.exec_driver_sql("SELECT count(*) FROM disclosure_requests")
+        return int(found.scalar_one())
+
+
+def test_a_request_form_sent_many_times_at_once_files_one_request(engine: Engine) -> None:
+    # The form's key was checked in the browser's session only, which the sendings of one
+    # double click share before either answer comes back: each filed a request of its own.
+    engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
+    key = new_submission()
+
+    def send(n: int) -> Callable[[], object]:
+        form = request_form(description="旧城改造安置方案")
+        return lambda: engine.requests.submit(form, address=f"192.0.2.{n}", submission=key)
+
+    outcomes = _all_at_once([send(n) for n in range(4)])
+    assert outcomes == {"ok": 1, "AlreadyFiledError": 3}
+    assert _requests_filed(engine) == 1
+    with pytest.raises(InvalidInputError):
+        engine.requests.submit(request_form(), registrar="nobody", submission="../../x")
+    assert _requests_filed(engine) == 1
+
+
+def test_a_request_form_sent_again_from_another_session_files_nothing_again(app: Flask) -> None:
+    # The second sending of a double click carries the cookie from before the first's answer.
+    engine = get_engine(app)
+    before = _requests_filed(engine)
+    first, second = Browser(app.test_client()), Browser(app.test_client())
+    page = first.get("/public/request")
+    second.get("/public/request")
+    key = re.search(r'name="submission" value="([^"]+)"', page)
+    assert key is not None
+    sent = request_form(description="旧城改造安置方案") | {"submission": key.group(1)}
+    assert first.post("/public/request", sent, status=303).endswith("/public/request/receipt")
+    assert second.post("/public/request", sent, status=303).endswith("/public/request/receipt")
+    assert _requests_filed(engine) == before + 1

@@ -20,6 +20,7 @@ from . import i18n
 
 MESSAGES: dict[str, Any] = {
     # the form as a whole and its fields
+    "form.bad_submission": _l("表单已损坏，请重新打开页面后再提交。"),
     "form.invalid": _l("请更正下列标出的问题后再提交。"),
     "form.required": _l("此项必填。"),
     "draft.empty": _l("草稿是空的：至少填写一项（如标题）再保存。"),
@@ -178,7 +179,6 @@ MESSAGES: dict[str, Any] = {
     "appeal.decided_before_filed": _l("审结日期不能早于立案（申请）日期。"),
     "appeal.not_found": _l("没有案件 %(case)s。"),
     "appeal.already_decided": _l("案件 %(case)s 已审结。"),
-    "appeal.bad_submission": _l("登记表单已损坏，请重新打开页面后再登记。"),
     "document.not_normative": _l("只有行政规范性文件可以废止。"),
     "document.already_repealed": _l("该文件已废止。"),
     "document.repealed_before_issued": _l("废止日期不能早于印发日期。"),
@@ -217,6 +217,7 @@ MESSAGES: dict[str, Any] = {
     ),
     "request.fee_free_volume": _l("%(pages)s 页在免费的 30 页以内，不收费，无需发出收费通知。"),
     "request.registrar_only": _l("只有登记员可以登记申请。"),
+    "request.already_filed": _l("这份申请已经提交过，没有再次登记。"),
     "request.throttled": _l("操作过于频繁，请 %(minutes)s 分钟后再试。"),
     "request.no_such_code": _l("受理编号或查询码不正确。"),
     "request.not_found": _l("没有这件申请。"),

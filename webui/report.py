@@ -44,6 +44,7 @@ from engine.disclosure.repeal import (
 )
 from engine.disclosure.report import COLUMN_GROUPS, request_table, to_xlsx
 from engine.disclosure.workdays import CHINA
+from engine.forms import new_submission
 
 from . import formview
 from .messages import error_message
@@ -127,7 +128,7 @@ def _appeals_page(
     fields = formview.build(AppealForm(), values, errors) if keeper else []
     page = render_template(
         "report_appeals.html",
-        submission=submission or _engine().appeals.new_submission(),
+        submission=submission or new_submission(),
         cases=cases,
         year=year,
         keeper=keeper,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +32,7 @@ from engine.disclosure.requests.applicants import (
 )
 from engine.disclosure.requests.clock import PAUSE_KINDS
 from engine.disclosure.requests.desk import (
+    AlreadyFiledError,
     RequestThrottledError,
     RequestView,
     document_address,
@@ -43,6 +43,7 @@ from engine.disclosure.requests.fees import FEE_METHODS
 from engine.disclosure.requests.forms import RegistrarEntryForm, RequestForm
 from engine.disclosure.requests.handling import STATUSES
 from engine.disclosure.requests.replies import REPLY_TYPES
+from engine.forms import new_submission
 
 from . import diagrams, formview, paging
 from .messages import error_message
@@ -79,7 +80,8 @@ def _request_form(registrar: str | None) -> ResponseReturnValue:
 
     Filing redirects to the receipt (POST/redirect/GET), so that reloading it
     files nothing; the same form posted again (its ``submission`` token was
-    filed) leads to the receipt instead of a second request.
+    filed, by this browser's session or, sent twice at once, by the engine)
+    leads to the receipt instead of a second request.
     """
     schema = RegistrarEntryForm() if registrar else RequestForm()
     values: dict[str, object] = {}
@@ -95,8 +97,15 @@ def _request_form(registrar: str | None) -> ResponseReturnValue:
         upload = Upload(scan.filename or "", scan.read()) if scan and scan.filename else None
         try:
             receipt = _engine().requests.submit(
-                values, address=_address(), registrar=registrar, id_scan=upload
+                values,
+                address=_address(),
+                registrar=registrar,
+                id_scan=upload,
+                submission=submission or None,
             )
+        except AlreadyFiledError:
+            # The first sending's answer, still on its way, leaves the receipt in the session.
+            return redirect(url_for(receipt_page), 303)
         except FormValidationError as exc:
             errors, status = exc.errors, 422
         except RequestThrottledError as exc:
@@ -118,7 +127,7 @@ def _request_form(registrar: str | None) -> ResponseReturnValue:
         fields=fields,
         errors=errors,
         entry=entry,
-        submission=submission or secrets.token_urlsafe(16),
+        submission=submission or new_submission(),
     )
     return page, status
 

@@ -9,8 +9,6 @@ year by result, and as 尚未审结 the cases filed by the year's end and not de
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,12 +20,11 @@ from ..access import is_id, roles_of
 from ..errors import (
     ConflictError,
     FormValidationError,
-    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     Problem,
 )
-from ..forms import FormSchema, choice, optional_text
+from ..forms import FormSchema, check_submission, choice, optional_text
 from ..store.models import insert_unless_taken, table_of
 from .models import AppealCase
 from .report import READERS, add_sheet, frame, year_bounds
@@ -71,8 +68,6 @@ HEADINGS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
 KEEPERS = frozenset({"office", "admin"})
 
 _CASES = table_of(AppealCase)
-#: a form's one-time key, as ``new_submission`` makes it (and no other text goes to the index)
-_SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}\Z")
 
 
 class AppealForm(FormSchema):
@@ -137,23 +132,17 @@ class AppealDesk:
     def __init__(self, engine: WorkflowEngine) -> None:
         self._engine = engine
 
-    @staticmethod
-    def new_submission() -> str:
-        """Return a fresh one-time key for a form that records a case (see ``record``)."""
-        return secrets.token_urlsafe(24)
-
     def record(
         self, office_user: str, values: Mapping[str, Any], submission: str | None = None
     ) -> int:
         """Record a case (office or admin); return its id.
 
         Invalid values raise ``FormValidationError`` naming each field; nothing is written.
-        With ``submission``, the form's one-time key from ``new_submission``, a form sent
+        With ``submission``, the form's one-time key (``forms.new_submission``), a form sent
         again (a double click, a resent page) records nothing and returns the case the
         first sending recorded.
         """
-        if submission is not None and not _SUBMISSION.match(submission):
-            raise InvalidInputError("appeal.bad_submission")
+        check_submission(submission)
         now = self._engine.now()
         with self._engine.store.write() as repo:
             if not roles_of(repo, office_user) & KEEPERS:
@@ -171,7 +160,8 @@ class AppealDesk:
                 "submission": submission,
             }
             # One statement: a second sending at the same moment waits for the first.
-            inserted = insert_unless_taken(repo.connection, _CASES, row, _CASES.c.id)
+            key = [_CASES.c.submission]
+            inserted = insert_unless_taken(repo.connection, _CASES, row, _CASES.c.id, key)
             if inserted is None:
                 inserted = repo.connection.execute(
                     select(_CASES.c.id).where(_CASES.c.submission == submission)

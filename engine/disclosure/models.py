@@ -223,9 +223,12 @@ class DisclosureRequest(Base):
     reply_letter: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     replied_at: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[str] = mapped_column(String(40))
+    #: the one-time key of the form that filed it: the same form sent twice is one request
+    submission: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_disclosure_requests_status", "status"),
+        Index("ux_disclosure_requests_submission", "submission", unique=True),
         Index("ix_disclosure_requests_applicant", "id_type", "id_number", "received_on"),
         Index("ix_disclosure_requests_reply_item", "reply_item"),
         Index("ix_disclosure_requests_due_on", "due_on"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -32,15 +33,25 @@ def table_of(model: type[Base]) -> Table:
 
 
 def insert_unless_taken(
-    connection: Connection, table: Table, values: dict[str, Any], returned: Column[Any]
+    connection: Connection,
+    table: Table,
+    values: dict[str, Any],
+    returned: Column[Any],
+    key: Sequence[Column[Any]] | None = None,
 ) -> Any:
     """Insert a row unless a unique key of it is taken; return its ``returned``, or None.
 
     One statement: a row another transaction is inserting at the same moment makes this
     one wait for it and then insert nothing, instead of failing on the unique key.
+    With ``key``, only that unique key counts: a clash on another still fails.
     """
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(returned)
+    statement = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=key)
+        .returning(returned)
+    )
     return connection.execute(statement).scalar()
 
 

@@ -18,8 +18,14 @@ from sqlalchemy import Connection, or_
 
 from ...access import holds, is_id, may_see, roles_of
 from ...attachments import SCANS, Upload, content_type, problems
-from ...errors import FormValidationError, NotFoundError, PermissionDeniedError, Problem
-from ...forms import FormSchema
+from ...errors import (
+    ConflictError,
+    FormValidationError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+)
+from ...forms import FormSchema, check_submission
 from ...store.models import table_of
 from ...throttle import Throttle, throttle_key
 from ..catalogue import search_pieces
@@ -152,6 +158,13 @@ class RequestThrottledError(PermissionDeniedError):
         super().__init__("request.throttled", minutes=max(1, -(-retry_after // 60)))
 
 
+class AlreadyFiledError(ConflictError):
+    """The form was sent before and filed a request then: nothing is filed again."""
+
+    def __init__(self) -> None:
+        super().__init__("request.already_filed")
+
+
 class RequestDesk:
     """Submitting, looking up and reading disclosure requests."""
 
@@ -172,13 +185,18 @@ class RequestDesk:
         address: str = "",
         registrar: str | None = None,
         id_scan: Upload | None = None,
+        submission: str | None = None,
     ) -> Receipt:
         """Register a request from the public page, or one a registrar enters from paper.
 
         The request is received today on the public page; a registrar gives the
         day a letter or fax arrived.  Either way the instance starts at once,
         and the receipt holds the query code, which is kept only as a hash.
+        With ``submission``, the form's one-time key (``forms.new_submission``),
+        a form sent again files nothing and raises ``AlreadyFiledError``, also
+        while the first sending is still being filed.
         """
+        check_submission(submission)
         moment, now = self._engine.moment()
         today = moment.astimezone(CHINA).date()
         if registrar is not None:
@@ -229,9 +247,12 @@ class RequestDesk:
                     "received_by": registrar,
                     "status": "registered",
                     "created_at": now,
+                    "submission": submission,
                 }
             )
             request_id = RequestStore(connection).insert(row)
+            if request_id is None:
+                raise AlreadyFiledError()
             filed.update(file_number=file_number, request_id=request_id)
             return {
                 "request_id": request_id,

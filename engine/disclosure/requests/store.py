@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, func, select, update
 
 from ...store.models import Attachment, insert_unless_taken, table_of
 from ..models import DisclosureRequest, ProactiveProposal
@@ -14,7 +14,6 @@ from ..store import DisclosureStore
 _REQUESTS = table_of(DisclosureRequest)
 _PROPOSALS = table_of(ProactiveProposal)
 _ATTACHMENTS = table_of(Attachment)
-_INSERT = insert(_REQUESTS).returning(_REQUESTS.c.id)
 
 
 class RequestStore:
@@ -23,9 +22,17 @@ class RequestStore:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def insert(self, values: Mapping[str, Any]) -> int:
-        """Insert a request and return its id."""
-        return int(self.connection.execute(_INSERT, dict(values)).scalar_one())
+    def insert(self, values: Mapping[str, Any]) -> int | None:
+        """Insert a request and return its id; None if its form's key has filed one already.
+
+        A request filed with the same key at the same moment makes this one wait
+        for it (PostgreSQL) and then insert nothing.
+        """
+        key = [_REQUESTS.c.submission]
+        inserted = insert_unless_taken(
+            self.connection, _REQUESTS, dict(values), _REQUESTS.c.id, key
+        )
+        return None if inserted is None else int(inserted)
 
     def get(self, request_id: int) -> Row[Any] | None:
         """Return one request."""
