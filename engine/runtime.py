@@ -62,7 +62,7 @@ from .errors import (
     Problem,
     ScriptError,
 )
-from .forms import FormRegistry, data_problem
+from .forms import FormRegistry, check_submission, data_problem
 from .presenters import instance_view, json_data, task_of
 from .queries import Queries
 from .replay import Replayer
@@ -89,6 +89,7 @@ from .steps import (
     waiting_events,
 )
 from .store.database import Database
+from .store.models import FormSubmission, insert_unless_taken, table_of
 from .store.repository import InstanceRow, Repository, WorkItemRow
 from .store.unit import Store
 from .users import PASSWORD_METHOD, SignInPolicy, UserDirectory
@@ -96,6 +97,7 @@ from .views import DeliveryResult, DeploymentResult, InstanceView, TaskView, Tic
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
+_FORM_SUBMISSIONS = table_of(FormSubmission)
 
 
 class _Unread:
@@ -663,13 +665,27 @@ class WorkflowEngine:
         actor: str,
         data: dict[str, Any],
         files: dict[str, attachments.Upload] | None = None,
+        submission: str | None = None,
     ) -> InstanceView:
         """Start ``process_id`` and keep ``data`` in its drafting task: a draft from its first save.
 
         The process must begin with a user task its BPMN marks ``drafting``;
         the data are checked as far as they are given (a draft may lack what
-        submitting it needs).
+        submitting it needs).  With ``submission``, the form's one-time key
+        (``forms.new_submission``), the form sent again (a double click) starts
+        nothing and raises ``ConflictError`` (``form.already_sent``), also while
+        the first sending is still starting its draft.
         """
+        check_submission(submission)
+
+        def claim_form(connection: Connection) -> dict[str, Any]:
+            row = {"key": submission, "at": self.now()}
+            if (
+                insert_unless_taken(connection, _FORM_SUBMISSIONS, row, _FORM_SUBMISSIONS.c.key)
+                is None
+            ):
+                raise ConflictError("form.already_sent")
+            return {}
 
         def keep_draft(repo: Repository, step: Step) -> None:
             ready = ready_user_tasks(step.workflow, step.compiled).values()
@@ -684,7 +700,7 @@ class WorkflowEngine:
                 raise FormValidationError({first: [Problem("draft.empty")]})
             self.keep(step, task, rules, given)
 
-        return self._start(process_id, actor, None, None, keep_draft)
+        return self._start(process_id, actor, None, claim_form if submission else None, keep_draft)
 
     def save_task(
         self,

@@ -301,7 +301,7 @@ def test_the_office_records_on_the_page_auditors_read_drafters_do_not(
     drafter.post("/report/appeals", {"kind": "reconsideration", "filed_on": "2026-05-06"}, 403)
 
 
-def test_migration_0028_adds_the_form_keys_of_cases_and_requests_and_takes_them_away(
+def test_migration_0028_adds_the_keys_of_forms_sent_and_takes_them_away_again(
     database_url: str, clock: ManualClock
 ) -> None:
     with upgraded_database(database_url) as db:
@@ -314,6 +314,7 @@ def test_migration_0028_adds_the_form_keys_of_cases_and_requests_and_takes_them_
             for table in ("appeal_cases", "disclosure_requests"):
                 columns = sqlalchemy.inspect(connection).get_columns(table)
                 assert "submission" not in {c["name"] for c in columns}
+            assert not sqlalchemy.inspect(connection).has_table("form_submissions")
         schema.upgrade(db)
         engine = Engine(db, clock)
         key = new_submission()

@@ -139,3 +139,39 @@ def test_a_request_form_sent_again_from_another_session_files_nothing_again(app:
     assert first.post("/public/request", sent, status=303).endswith("/public/request/receipt")
     assert second.post("/public/request", sent, status=303).endswith("/public/request/receipt")
     assert _requests_filed(engine) == before + 1
+
+
+def test_a_new_draft_sent_many_times_at_once_starts_one_draft(engine: Engine) -> None:
+    # Each sending of one double click on 保存草稿 or 提交 started a draft of its own.
+    engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
+    engine.users.add("drafter", ["drafter"])
+    key = new_submission()
+
+    def send() -> object:
+        return engine.start_draft("document_approval", "drafter", {"title": "稿"}, None, key)
+
+    outcomes = _all_at_once([send for _ in range(4)])
+    assert outcomes == {"ok": 1, "ConflictError": 3}
+    assert len(engine.queries.list_instances("document_approval")) == 1
+    with pytest.raises(InvalidInputError):
+        engine.start_draft("document_approval", "drafter", {"title": "稿"}, None, "x\x00" * 9)
+
+
+def test_a_new_draft_submitted_twice_is_one_document_for_review(app: Flask) -> None:
+    # Two windows of one drafter, or a double click that outruns the first answer.
+    engine = get_engine(app)
+    before = len(engine.queries.list_instances("document_approval"))
+    first = Browser(app.test_client()).login("zhangsan")
+    second = Browser(app.test_client()).login("zhangsan")
+    page = first.get("/drafts/new")
+    second.get("/drafts/new")
+    key = re.search(r'name="submission" value="([^"]+)"', page)
+    assert key is not None
+    draft = {"title": "关于调整办公时间的通知", "doc_type": "general", "body": "正文。"}
+    sent = draft | {"action": "submit", "submission": key.group(1)}
+    refused = first.post("/drafts/new", sent | {"title": ""}, status=422)
+    assert f'value="{key.group(1)}"' in refused
+    first.post("/drafts/new", sent | {"attribute": "proactive"})
+    assert second.post("/drafts/new", sent | {"attribute": "proactive"}) == "/mine"
+    assert "这份表单已经提交过" in second.get("/mine")
+    assert len(engine.queries.list_instances("document_approval")) == before + 1

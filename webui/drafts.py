@@ -7,11 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine, FormValidationError, Problem
+from engine import ConflictError, Engine, FormValidationError, Problem
 from engine.attachments import Upload
 from engine.disclosure.drafts import PROCESS, STATES
+from engine.forms import new_submission
 
 from . import formview, paging, tasks
+from .messages import error_message
 
 bp = Blueprint("drafts", __name__)
 
@@ -51,24 +53,40 @@ def new() -> ResponseReturnValue:
         files = _uploads(view.form)
         values = {**values, **data}
         submitting = request.form.get("action") != "save"
+        submission = request.form.get("submission", "")
         try:
             if submitting:
                 # Check it all before anything exists: a refused draft leaves nothing behind.
                 engine.forms.validate(view.form_name, data)
-            instance = engine.start_draft(PROCESS, current_user.username, data, files)
+            instance = engine.start_draft(
+                PROCESS, current_user.username, data, files, submission or None
+            )
             if submitting:
                 # The draft keeps the uploads start_draft stored: sent again they were stored twice.
                 task = instance.ready_tasks[0]
                 instance = engine.complete_task(task.task_id, current_user.username, data)
         except FormValidationError as exc:
             errors, status = exc.errors, 422
+        except ConflictError as exc:
+            if exc.code != "form.already_sent":
+                raise
+            # The first sending (a double click) started the draft: it is among his documents.
+            flash(error_message(exc), "warning")
+            return redirect(url_for("drafts.mine"))
         else:
             if submitting:
                 return tasks.submitted(instance, data.get("title") or "", url_for("drafts.mine"))
             flash(_("草稿已保存。"))
             return redirect(url_for("tasks.task", task_id=instance.ready_tasks[0].task_id))
     fields_ = formview.build(view.form, values, errors, {}, {})
-    return render_template("draft_new.html", view=view, fields=fields_, errors=errors), status
+    page = render_template(
+        "draft_new.html",
+        view=view,
+        fields=fields_,
+        errors=errors,
+        submission=request.form.get("submission") or new_submission(),
+    )
+    return page, status
 
 
 @bp.get("/mine")

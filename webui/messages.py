@@ -21,6 +21,7 @@ from . import i18n
 MESSAGES: dict[str, Any] = {
     # the form as a whole and its fields
     "form.bad_submission": _l("表单已损坏，请重新打开页面后再提交。"),
+    "form.already_sent": _l("这份表单已经提交过，没有再次办理。"),
     "form.invalid": _l("请更正下列标出的问题后再提交。"),
     "form.required": _l("此项必填。"),
     "draft.empty": _l("草稿是空的：至少填写一项（如标题）再保存。"),

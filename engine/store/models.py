@@ -324,6 +324,15 @@ class WaitingEvent(Base):
     __table_args__ = (Index("ix_waiting_events_kind_name", "kind", "name"),)
 
 
+class FormSubmission(Base):
+    """The one-time key of a form that started an instance: the same form sent twice starts one."""
+
+    __tablename__ = "form_submissions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))
+
+
 class SignInFailure(Base):
     """A failed sign-in, counted per user name and per address to throttle guessing."""
 
