@@ -89,7 +89,7 @@ from .steps import (
     waiting_events,
 )
 from .store.database import Database
-from .store.models import FormSubmission, insert_unless_taken, table_of
+from .store.models import claim_submission
 from .store.repository import InstanceRow, Repository, WorkItemRow
 from .store.unit import Store
 from .users import PASSWORD_METHOD, SignInPolicy, UserDirectory
@@ -97,7 +97,6 @@ from .views import DeliveryResult, DeploymentResult, InstanceView, TaskView, Tic
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
-_FORM_SUBMISSIONS = table_of(FormSubmission)
 
 
 class _Unread:
@@ -679,12 +678,7 @@ class WorkflowEngine:
         check_submission(submission)
 
         def claim_form(connection: Connection) -> dict[str, Any]:
-            row = {"key": submission, "at": self.now()}
-            if (
-                insert_unless_taken(connection, _FORM_SUBMISSIONS, row, _FORM_SUBMISSIONS.c.key)
-                is None
-            ):
-                raise ConflictError("form.already_sent")
+            claim_submission(connection, submission, self.now())
             return {}
 
         def keep_draft(repo: Repository, step: Step) -> None:

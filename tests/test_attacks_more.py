@@ -20,6 +20,7 @@ from engine.users import SignInPolicy
 from webui import get_engine
 
 from .conftest import WORKFLOWS
+from .test_basic_catalogue import entry_form
 from .test_request_pages import request_form
 from .web import Browser
 
@@ -175,3 +176,20 @@ def test_a_new_draft_submitted_twice_is_one_document_for_review(app: Flask) -> N
     assert second.post("/drafts/new", sent | {"attribute": "proactive"}) == "/mine"
     assert "这份表单已经提交过" in second.get("/mine")
     assert len(engine.queries.list_instances("document_approval")) == before + 1
+
+
+def test_a_new_catalogue_entry_sent_twice_is_added_once(app: Flask) -> None:
+    # A double click on 保存 that outruns the first answer added the entry twice.
+    first = Browser(app.test_client()).login("wangwu")
+    second = Browser(app.test_client()).login("wangwu")
+    page = first.get("/office/catalogue/new")
+    second.get("/office/catalogue/new")
+    key = re.search(r'name="submission" value="([^"]+)"', page)
+    assert key is not None
+    form = entry_form(name="重复提交检查事项", department="综合处") | {"submission": key.group(1)}
+    refused = first.post("/office/catalogue/new", form | {"limit_day": ""}, status=422)
+    assert f'value="{key.group(1)}"' in refused
+    assert first.post("/office/catalogue/new", form).startswith("/office/catalogue/")
+    assert second.post("/office/catalogue/new", form) == "/office/catalogue"
+    listing = second.get("/office/catalogue")
+    assert "这份表单已经提交过" in listing and listing.count("重复提交检查事项") == 1

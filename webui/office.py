@@ -64,6 +64,7 @@ from engine.disclosure.oversight import (
     to_csv,
     to_xlsx,
 )
+from engine.forms import new_submission
 
 from . import formview, paging
 from .i18n import pick
@@ -198,7 +199,7 @@ def _entry_form(
         fields={f.name: f for f in fields},
         errors=errors,
         LIMIT_KINDS=LIMIT_KINDS,
-        **template_values,
+        **({"submission": new_submission()} | template_values),
     )
     return page, status
 
@@ -211,10 +212,17 @@ def new_entry() -> ResponseReturnValue:
     if request.method != "POST":  # GET, or HEAD: never a submission
         return _entry_form({"entry": None}, {"limit_kind": "working_days", "limit_days": 20}, {})
     values = formview.submitted(EntryForm(), request.form)
+    submission = request.form.get("submission") or None
     try:
-        entry_id = _engine().basic_catalogue.create(current_user.username, values)
+        entry_id = _engine().basic_catalogue.create(current_user.username, values, submission)
     except FormValidationError as exc:
-        return _entry_form({"entry": None}, values, exc.errors, 422)
+        return _entry_form({"entry": None, "submission": submission}, values, exc.errors, 422)
+    except ConflictError as exc:
+        if exc.code != "form.already_sent":
+            raise
+        # The first sending (a double click) added the entry: it is in the catalogue.
+        flash(error_message(exc), "warning")
+        return redirect(url_for("office.catalogue"))
     flash(_("已新增目录事项。"))
     return redirect(url_for("office.entry", entry_id=entry_id))
 

@@ -43,8 +43,8 @@ from ..errors import (
     PermissionDeniedError,
     Problem,
 )
-from ..forms import REQUIRED, FormSchema, choice, non_blank, optional_text
-from ..store.models import Department, User, table_of
+from ..forms import REQUIRED, FormSchema, check_submission, choice, non_blank, optional_text
+from ..store.models import Department, User, claim_submission, table_of
 from ..store.repository import Repository
 from .models import CatalogueChange, CatalogueEntry, CatalogueFiling, Document
 from .official_days import WorkingDays
@@ -800,13 +800,21 @@ class BasicCatalogue:
             raise FormValidationError(errors)
         return clean
 
-    def create(self, office_user: str, values: Mapping[str, Any]) -> int:
-        """Add an entry (office or admin); return its id. The change log records it."""
+    def create(
+        self, office_user: str, values: Mapping[str, Any], submission: str | None = None
+    ) -> int:
+        """Add an entry (office or admin); return its id. The change log records it.
+
+        With ``submission``, the form's one-time key (``forms.new_submission``), the
+        form sent again adds nothing and raises ``ConflictError`` (``form.already_sent``).
+        """
+        check_submission(submission)
         moment, now = self._engine.moment()
         today = moment.astimezone(CHINA).date()
         with self._engine.store.write() as repo:
             self._keeper(repo, office_user)
             clean = self._validated(repo, values)
+            claim_submission(repo.connection, submission, now)
             limit = _limit_of(clean)
             row = {
                 **{k: clean[k] for k in ("name", "area", "category", "department", "content")},

@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..errors import ConflictError
+
 
 class Base(DeclarativeBase):
     """Declarative base of every gongkai table."""
@@ -397,3 +399,17 @@ class Checkpoint(Base):
     public_key: Mapped[str] = mapped_column(String(64))
     #: the heads it covered: [instance id, event count, last event hash], ordered by id
     leaves: Mapped[list[list[Any]]] = mapped_column(JSON)
+
+
+def claim_submission(connection: Connection, submission: str | None, now: str) -> None:
+    """Record a form's one-time key in this transaction; ``ConflictError`` if it was sent before.
+
+    A sending of the same form at the same moment makes this one wait for it
+    (PostgreSQL) and then fail, so that only one of them records anything.
+    """
+    if submission is None:
+        return
+    table = table_of(FormSubmission)
+    row = {"key": submission, "at": now}
+    if insert_unless_taken(connection, table, row, table.c.key) is None:
+        raise ConflictError("form.already_sent")
