@@ -158,20 +158,25 @@ def test_a_new_draft_sent_many_times_at_once_starts_one_draft(engine: Engine) ->
         engine.start_draft("document_approval", "drafter", {"title": "稿"}, None, "x\x00" * 9)
 
 
+def _two_windows(app: Flask, user: str, page: str) -> tuple[Browser, Browser, str]:
+    """Open a form in two windows of one user, each signed in; return them and the form's key."""
+    first = Browser(app.test_client()).login(user)
+    second = Browser(app.test_client()).login(user)
+    key = re.search(r'name="submission" value="([^"]+)"', first.get(page))
+    second.get(page)
+    assert key is not None
+    return first, second, key.group(1)
+
+
 def test_a_new_draft_submitted_twice_is_one_document_for_review(app: Flask) -> None:
     # Two windows of one drafter, or a double click that outruns the first answer.
     engine = get_engine(app)
     before = len(engine.queries.list_instances("document_approval"))
-    first = Browser(app.test_client()).login("zhangsan")
-    second = Browser(app.test_client()).login("zhangsan")
-    page = first.get("/drafts/new")
-    second.get("/drafts/new")
-    key = re.search(r'name="submission" value="([^"]+)"', page)
-    assert key is not None
+    first, second, key = _two_windows(app, "zhangsan", "/drafts/new")
     draft = {"title": "关于调整办公时间的通知", "doc_type": "general", "body": "正文。"}
-    sent = draft | {"action": "submit", "submission": key.group(1)}
+    sent = draft | {"action": "submit", "submission": key}
     refused = first.post("/drafts/new", sent | {"title": ""}, status=422)
-    assert f'value="{key.group(1)}"' in refused
+    assert f'value="{key}"' in refused
     first.post("/drafts/new", sent | {"attribute": "proactive"})
     assert second.post("/drafts/new", sent | {"attribute": "proactive"}) == "/mine"
     assert "这份表单已经提交过" in second.get("/mine")
@@ -180,15 +185,10 @@ def test_a_new_draft_submitted_twice_is_one_document_for_review(app: Flask) -> N
 
 def test_a_new_catalogue_entry_sent_twice_is_added_once(app: Flask) -> None:
     # A double click on 保存 that outruns the first answer added the entry twice.
-    first = Browser(app.test_client()).login("wangwu")
-    second = Browser(app.test_client()).login("wangwu")
-    page = first.get("/office/catalogue/new")
-    second.get("/office/catalogue/new")
-    key = re.search(r'name="submission" value="([^"]+)"', page)
-    assert key is not None
-    form = entry_form(name="重复提交检查事项", department="综合处") | {"submission": key.group(1)}
+    first, second, key = _two_windows(app, "wangwu", "/office/catalogue/new")
+    form = entry_form(name="重复提交检查事项", department="综合处") | {"submission": key}
     refused = first.post("/office/catalogue/new", form | {"limit_day": ""}, status=422)
-    assert f'value="{key.group(1)}"' in refused
+    assert f'value="{key}"' in refused
     assert first.post("/office/catalogue/new", form).startswith("/office/catalogue/")
     assert second.post("/office/catalogue/new", form) == "/office/catalogue"
     listing = second.get("/office/catalogue")
