@@ -89,7 +89,9 @@ def server(site: tuple[str, Engine]) -> str:
     return site[0]
 
 
-@pytest.fixture(scope="module")
+# One browser for the whole session: starting Playwright's driver and Chromium costs
+# over a second of CPU, and each test's windows open in contexts of their own.
+@pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """Launch Debian's Chromium; skip without it, unless CI requires it."""
     if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
