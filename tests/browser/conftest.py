@@ -16,10 +16,10 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from engine import Database, Engine
-from engine.store import schema
 from webui import create_app
 
 from ..conftest import CHEAP_PASSWORDS, WORKFLOWS
+from ..templates import Templates
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -50,9 +50,11 @@ REVIEW_CHAIN = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, Engine]]:
     """Serve gongkai on a free local port over a fresh SQLite database; yield URL and engine."""
-    engine = deployed_engine(tmp_path_factory.mktemp("browser"))
+    engine = deployed_engine(tmp_path_factory.mktemp("browser"), templates)
     for username, (display_name, role) in USERS.items():
         engine.users.add(username, [role], display_name, PASSWORD)
     with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
@@ -60,15 +62,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine
     engine.db.dispose()
 
 
-def deployed_engine(folder: Path) -> Engine:
+def deployed_engine(folder: Path, templates: Templates) -> Engine:
     """Return an engine on a new SQLite file in ``folder`` with the bundled workflows deployed."""
-    engine = Engine(
-        Database.connect(f"sqlite:///{folder / 'gongkai.sqlite3'}"),
-        password_method=CHEAP_PASSWORDS,
-    )
-    schema.upgrade(engine.db)
-    engine.deploy(sorted(WORKFLOWS.glob("*.bpmn")))
-    return engine
+    url = f"sqlite:///{folder / 'gongkai.sqlite3'}"
+    return Engine(templates.copy("deployed", _deploy, url), password_method=CHEAP_PASSWORDS)
+
+
+def _deploy(db: Database) -> None:
+    """Deploy the bundled workflows (a template: migrated once a session, then copied)."""
+    Engine(db, password_method=CHEAP_PASSWORDS).deploy(sorted(WORKFLOWS.glob("*.bpmn")))
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from engine import Engine
 from webui import create_app
 from webui.demo import DEMO_PASSWORD, seed
 
+from ..templates import Templates
 from .conftest import deployed_engine, serving
 
 #: the tracking number and query code of the demo's replied request, as the seed tells them
@@ -32,9 +33,11 @@ LISTS = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, Engine]]:
     """Serve gongkai with the demo's users and data on a free local port."""
-    engine = deployed_engine(tmp_path_factory.mktemp("newcomer"))
+    engine = deployed_engine(tmp_path_factory.mktemp("newcomer"), templates)
     said = " ".join(seed(engine))
     found = re.search(r"tracking number (\w+), query code (\w+)", said)
     if found:
