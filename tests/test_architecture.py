@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,9 +47,15 @@ def _type_checking_only(node: ast.If) -> bool:
     )
 
 
+@functools.cache
+def _parsed(source: str) -> ast.Module:
+    """Return a module's syntax tree, parsed once for all the rules that read it."""
+    return ast.parse(source)
+
+
 def imports(name: str, path: Path, known: set[str]) -> Iterator[tuple[str, bool]]:
     """Yield (imported module, at run time?) for every import in a module, at any depth."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _parsed(path.read_text(encoding="utf-8"))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
 
     def walk(node: ast.AST, runtime: bool) -> Iterator[tuple[str, bool]]:
