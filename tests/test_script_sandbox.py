@@ -209,7 +209,7 @@ RUNAWAYS: dict[str, tuple[str, str, str]] = {
     "huge power": (SCRIPT, "x = 10**(10**8)", "timeout"),
     "huge string": (SCRIPT, "x = 'a' * (10**10)", "memory"),
     "huge list": (SCRIPT, "x = [0] * (10**10)", "memory"),
-    "growing list": (SCRIPT, "x = []\nwhile True:\n    x.append(str(len(x)) * 100_000)", "memory"),
+    "growing list": (SCRIPT, "x = []\nwhile True:\n    x.append(str(len(x)) * 10**6)", "memory"),
     "endless condition": (CONDITION, "sum(range(10**13)) > 0", "timeout"),
 }
 
@@ -218,12 +218,13 @@ RUNAWAYS: dict[str, tuple[str, str, str]] = {
 def test_a_runaway_script_is_stopped_naming_its_element(probe_db: Database, name: str) -> None:
     kind, payload, reason = RUNAWAYS[name]
     # A script that grows must meet the memory limit before the time limit, even on a busy machine.
-    engine = _engine(probe_db, time_limit=0.5 if reason == "timeout" else 2.0)
+    # (It failed once at 2 s with the machine's load at 22 on two cores.)
+    engine = _engine(probe_db, time_limit=0.5 if reason == "timeout" else 5.0)
     script, condition = (payload, "checked") if kind == SCRIPT else ("checked = True", payload)
     started = time.monotonic()
     outcome, message = run_probe(engine, script, condition)
     assert outcome == "stopped"
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < 12
     assert ("'probe'" if kind == SCRIPT else "'check'") in message
     assert f"reason={reason!r}" in message
 
