@@ -127,34 +127,39 @@ class Reviewer:
 
 
 def growth(engine: Engine, samples: int, send_backs: int) -> tuple[float, float, float, float]:
-    """Return median costs of a completion and of a task page: fresh, then after send-backs."""
+    """Return median costs of a completion and of a task page: fresh, then after send-backs.
+
+    The fresh and the long instance take turns, sample by sample, so that a busy
+    moment of a shared machine weighs on both alike instead of on one of them.
+    """
     reviewer = Reviewer(engine)
 
     def step(task_id: str, user: str, data: dict) -> str:
         return engine.complete_task(task_id, user, data).ready_tasks[0].task_id
 
-    def measure(task_id: str) -> tuple[str, list[float], list[float]]:
-        completes, pages = [], []
-        for _ in range(samples):
-            pages.append(timed(lambda t=task_id: reviewer.open(t)))
-            started = time.perf_counter()
-            task_id = step(task_id, "reviewer", SEND_BACK)
-            completes.append(time.perf_counter() - started)
-            task_id = step(task_id, "drafter", DRAFT)
-        return task_id, completes, pages
+    def at_review() -> str:
+        return step(
+            engine.start("simple_approval", "drafter").ready_tasks[0].task_id, "drafter", DRAFT
+        )
 
-    fresh_completes, fresh_pages = [], []
-    for _ in range(samples):
-        first = engine.start("simple_approval", "drafter").ready_tasks[0].task_id
-        review = step(first, "drafter", DRAFT)
-        _, completes, pages = measure(review)
-        fresh_completes += completes[:1]
-        fresh_pages += pages[:1]
-    task_id = engine.start("simple_approval", "drafter").ready_tasks[0].task_id
-    task_id = step(task_id, "drafter", DRAFT)
+    def measure(task_id: str, completes: list[float], pages: list[float]) -> str:
+        """Open the task page, send the draft back, and return the resubmitted review."""
+        pages.append(timed(lambda: reviewer.open(task_id)))
+        started = time.perf_counter()
+        sent_back = step(task_id, "reviewer", SEND_BACK)
+        completes.append(time.perf_counter() - started)
+        return step(sent_back, "drafter", DRAFT)
+
+    long = at_review()
     for _ in range(send_backs):
-        task_id = step(step(task_id, "reviewer", SEND_BACK), "drafter", DRAFT)
-    _, late_completes, late_pages = measure(task_id)
+        long = step(step(long, "reviewer", SEND_BACK), "drafter", DRAFT)
+    fresh_completes: list[float] = []
+    fresh_pages: list[float] = []
+    late_completes: list[float] = []
+    late_pages: list[float] = []
+    for _ in range(samples):
+        measure(at_review(), fresh_completes, fresh_pages)  # its first review: fresh
+        long = measure(long, late_completes, late_pages)
     return (
         statistics.median(fresh_completes),
         statistics.median(late_completes),
