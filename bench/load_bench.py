@@ -79,7 +79,7 @@ from loadkit import (
     server_environment,
     server_errors,
 )
-from pagecost import page_costs
+from pagecost import TASK_LINK, page_costs
 from webclient import Browser, CutError, Form, Response, forms_of
 
 from engine import Database, Engine
@@ -110,7 +110,6 @@ REPLIES = {
     "withhold.internal_affairs": "您申请的信息属于内部事务信息，依法不予公开。",
 }
 SEND_BACK = 0.1
-TASK_LINK = re.compile(r'href="(/tasks/[0-9a-f-]{36})"')
 SHEET_LINK = re.compile(r'href="/instances/(\d+)/sheet"')
 H1 = re.compile(r"<h1>(.*?)</h1>", re.S)
 ALERT = re.compile(r'<p role="alert">(.*?)</p>', re.S)
@@ -461,7 +460,7 @@ class Clerk(threading.Thread):
         return {"decision": "approve", "comment": "同意。"}, element
 
     def complete(self, path: str, filled: Form, element: str, instance_id: int | None) -> None:
-        task_id = path.rsplit("/", 1)[1]
+        task_id = path.split("?", 1)[0].rsplit("/", 1)[1]
         began = time.time()
         cut = False
         while True:

@@ -25,7 +25,8 @@ from flask.testing import FlaskClient
 from engine import Database, Engine
 from webui import create_app
 
-TASK_LINK = re.compile(r'href="(/tasks/[0-9a-f-]{36})"')
+#: a task's link in an inbox, as a browser follows it (``?case=`` names its instance)
+TASK_LINK = re.compile(r'href="(/tasks/[0-9a-f-]{36}(?:\?case=\d+)?)"')
 
 
 class Timer:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .domain import Service, ServiceContext
 from .errors import EngineError
+from .store.unit import is_refusal
 
 _context: contextvars.ContextVar[ServiceContext] = contextvars.ContextVar("gongkai_service_context")
 
@@ -96,6 +97,10 @@ class ServiceScriptEngine(PythonScriptEngine):
         except EngineError:
             raise
         except SQLAlchemyError as exc:
+            if is_refusal(exc):
+                # The database's, not the service's (a restart, a lost connection, a busy
+                # lock): the step's unit of work says so (503, 409), as for any statement.
+                raise
             # Say what failed, not the SQL: the message reaches the user's page.
             kind = type(getattr(exc, "orig", None) or exc).__name__
             raise WorkflowTaskException(

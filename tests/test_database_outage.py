@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from engine import Database, Engine, UnavailableError
+from engine import Database, Engine, UnavailableError, WorkflowEngine
+from engine.clock import ManualClock
+from engine.domain import Domain, ServiceContext
 from engine.store import schema
 from webui import create_app
+
+from .conftest import MONDAY_MORNING, TEST_BPMN, fresh_database_url
 
 #: a port nothing listens on: every connection is refused at once
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:9/gongkai"
@@ -59,3 +64,36 @@ def test_a_signed_in_clerk_gets_the_503_page_too(
     # A page that does not exist is still "not found", said without the database.
     assert client.get("/no-such-page").status_code == 404
     engine.db.dispose()
+
+
+def _connection_ended_by_the_server(
+    context: ServiceContext, data: dict[str, Any], params: dict[str, Any]
+) -> Any:
+    """A service whose connection PostgreSQL ends under it, as a restart of the server does."""
+    context.connection.exec_driver_sql("SELECT pg_terminate_backend(pg_backend_pid())")
+    return {"archive_no": "never"}
+
+
+@pytest.mark.postgres
+def test_a_database_lost_inside_a_service_task_is_an_outage_not_a_failed_process(
+    tmp_path: Path,
+) -> None:
+    # Before, the step said 流程无法继续 (the process cannot go on, 422): the service's
+    # database error was taken for the service's own failure.  A restart is retried.
+    with fresh_database_url("postgres", tmp_path) as url:
+        db = Database.connect(url)
+        schema.upgrade(db)
+        services = {"archive_invoice": _connection_ended_by_the_server}
+        core = WorkflowEngine(db, ManualClock(MONDAY_MORNING), domain=Domain(services=services))
+        core.users.add("anna", ["accounting"])
+        invoice = TEST_BPMN / "camunda" / "invoice.bpmn"
+        core.deploy_files({invoice.name: invoice.read_text(encoding="utf-8")})
+        instance = core.start("camunda_invoice", "anna", {"wait_for": "PT1H"})
+        task = instance.ready_tasks[0]
+        with pytest.raises(UnavailableError, match=r"database\.unreachable"):
+            core.complete_task(task.task_id, "anna", {"amount": 300, "supplier": "ACME"})
+        # Nothing of the step was kept: the task waits as it did, at the same version.
+        again = core.queries.get_instance(instance.id)
+        assert again.version == instance.version
+        assert [t.task_id for t in again.ready_tasks] == [task.task_id]
+        db.dispose()

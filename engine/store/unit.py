@@ -46,6 +46,15 @@ class Store:
 _REFUSALS = (StaleInstanceError, IntegrityError, OperationalError, InterfaceError, DataError)
 
 
+def is_refusal(exc: BaseException) -> bool:
+    """Tell whether the unit of work turns this database error into an engine error.
+
+    Such an error is the database's (unreachable, busy, a text it cannot keep),
+    not a fault of the code whose statement met it.
+    """
+    return isinstance(exc, _REFUSALS) and _engine_error(exc) is not None
+
+
 def _engine_error(exc: Exception) -> tuple[Exception, Exception | None] | None:
     """Return the engine error a refusal of the database is (with its cause), or None.
 
