@@ -311,7 +311,7 @@ def test_the_admin_lists_adds_and_retires_departments(app: Flask) -> None:
     refused = admin.post("/admin/departments", {"name": "法规处"}, status=400)
     assert "处室“法规处”已经存在。" in refused and 'aria-invalid="true"' in refused
     empty = admin.post("/admin/departments", {"name": " "}, status=400)
-    assert "处室名称不能为空。" in empty
+    assert "处室名称：此项必填。" in empty
 
     admin.get("/admin/departments")
     assert admin.post("/admin/departments/retire", {"name": "办公室"}) == "/admin/departments"
@@ -402,7 +402,7 @@ def test_invalid_agency_input_is_shown_per_field_and_saves_nothing(unconfigured:
         assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', html), field
     assert 'id="f-address"' in html and not re.search(r'id="f-address"[^>]*aria-invalid', html)
     assert (
-        "不能为空。" in html
+        "此项必填。" in html
         and "邮政编码应为 6 位数字。" in html
         and "须在 1 到 365 之间。" in html
     )

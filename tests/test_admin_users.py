@@ -385,7 +385,7 @@ def test_the_admin_creates_a_user_through_the_form_refused_then_accepted(app: Fl
         ]
     )
     html = admin.post("/admin/users/new", sent, status=422)
-    assert _errors(html) == ["请更正下列标出的问题后再提交。", "不能为空。", "密码至少 8 个字符。"]
+    assert _errors(html) == ["请更正下列标出的问题后再提交。", "此项必填。", "密码至少 8 个字符。"]
     assert 'value="new.user"' in html  # what was typed is kept
     assert re.search(r'value="drafter" checked', html) and re.search(
         r'value="publisher" checked', html

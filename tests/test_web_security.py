@@ -300,7 +300,7 @@ def test_control_characters_are_refused_field_by_field(app: Flask, client: Flask
     admin = Browser(app.test_client()).login("admin")
     admin.get("/admin/calendar")
     html = admin.post("/admin/calendar", {"schedule": "2027-01-01 holiday 元旦\x00"}, status=400)
-    assert "备注不能含有控制字符" in html
+    assert "备注：不能含有控制字符" in html
     with pytest.raises(NotFoundError, match=r"user\.not_found"):
         engine.users.get("li\x00si")
 

@@ -86,7 +86,7 @@ def test_draft_errors_appear_next_to_the_fields_and_change_nothing(app: Flask, c
         },
         status=422,
     )
-    assert re.search(r'id="title-error">不能为空', html)
+    assert re.search(r'id="title-error">此项必填', html)
     assert re.search(r"id=\"attribute-error\">请从“主动公开、依申请公开、不予公开”中选择", html)
     assert 'aria-invalid="true"' in html
     assert (

@@ -33,7 +33,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 
 from engine import NotFoundError, SignInFailedError, SignInThrottledError, UnavailableError
-from engine.disclosure.roles import ADMINS, TASKLESS
+from engine.disclosure.roles import ADMINS, DOCUMENT_WORKERS, TASKLESS
 from engine.views import UserView
 
 from .i18n import LANGUAGES
@@ -99,6 +99,11 @@ class WebUser:
         """Tell whether any of the user's groups is given tasks (so an inbox is his to use)."""
         held = set(self.view.roles)
         return not (held and held <= TASKLESS)
+
+    @property
+    def works_on_documents(self) -> bool:
+        """Tell whether the document approval gives any of the user's groups work (我的公文)."""
+        return not DOCUMENT_WORKERS.isdisjoint(self.view.roles)
 
 
 def init_app(app: Flask) -> None:

@@ -18,14 +18,16 @@ from engine.disclosure.privacy import KINDS
 
 from . import i18n
 
+#: one wording for a field left out and one left blank: the reader cannot tell them apart
+REQUIRED = _l("此项必填。")
 MESSAGES: dict[str, Any] = {
     # the form as a whole and its fields
     "form.bad_submission": _l("表单已损坏，请重新打开页面后再提交。"),
     "form.already_sent": _l("这份表单已经提交过，没有再次办理。"),
     "form.invalid": _l("请更正下列标出的问题后再提交。"),
-    "form.required": _l("此项必填。"),
+    "form.required": REQUIRED,
     "draft.empty": _l("草稿是空的：至少填写一项（如标题）再保存。"),
-    "form.empty": _l("不能为空。"),
+    "form.empty": REQUIRED,
     # said beside the field of a draft sent back by the rules (退文) that is still to be put right
     "draft.returned_for": _l("退文原因：%(reason)s"),
     "form.nothing_visible": _l("只有看不见的字符（如零宽空格），请填写实际内容。"),
@@ -46,7 +48,7 @@ MESSAGES: dict[str, Any] = {
     "text.invalid_character": _l("含有无效字符（%(char)s）。"),
     "text.invisible_character": _l("不能含有空白或不可见字符（%(char)s）。"),
     "attachment.not_taken": _l("此表单不接受该文件。"),
-    "attachment.bad_name": _l("文件名%(problem)s"),
+    "attachment.bad_name": _l("文件名：%(problem)s"),
     "attachment.kind": _l("只接受 %(kinds)s 文件（收到“%(name)s”）。"),
     "attachment.content": _l("“%(name)s”的内容不是 %(kind)s 文件。"),
     "attachment.empty": _l("文件为空。"),
@@ -168,7 +170,7 @@ MESSAGES: dict[str, Any] = {
     "calendar.reversed_range": _l("日期范围“%(span)s”颠倒。"),
     "calendar.range_too_long": _l("日期范围“%(span)s”超过 %(days)s 天。"),
     "calendar.conflict": _l("%(day)s 与第 %(other_line)s 行冲突（一处为假日，一处为工作日）。"),
-    "calendar.bad_note": _l("备注%(problem)s"),
+    "calendar.bad_note": _l("备注：%(problem)s"),
     "report.bad_year": _l("年度无效：%(year)s。"),
     "checkpoint.bad_key": _l("签名密钥“%(path)s”无法读取或格式不对。"),
     "checkpoint.no_key": _l("没有签名密钥：请用环境变量 %(variable)s 指定密钥文件。"),
@@ -274,8 +276,8 @@ MESSAGES: dict[str, Any] = {
     "applicant.bad_permanent_residence_id": _l("外国人永久居留身份证号码无效。"),
     "applicant.bad_id_number": _l("证件号码格式不正确。"),
     # departments and the agency profile (the admin's)
-    "user.unknown_department": _l("没有在用的处室“%(department)s”：请先在部门管理中添加。"),
-    "department.bad_name": _l("处室名称%(problem)s"),
+    "user.unknown_department": _l("没有在用的处室“%(department)s”：请先在“处室管理”中添加。"),
+    "department.bad_name": _l("处室名称：%(problem)s"),
     "department.exists": _l("处室“%(department)s”已经存在。"),
     "department.not_found": _l("没有在用的处室“%(department)s”。"),
     "agency.postcode": _l("邮政编码应为 6 位数字。"),
@@ -292,7 +294,7 @@ MESSAGES: dict[str, Any] = {
     "request.too_large": _l("提交的内容太大：一次最多 %(limit)s 字节。"),
     "request.not_json": _l("请求内容须为 JSON（Content-Type: application/json）。"),
     "form.unknown_field": _l("没有这个字段。"),
-    "token.bad_name": _l("令牌名称%(problem)s"),
+    "token.bad_name": _l("令牌名称：%(problem)s"),
     "token.not_found": _l("没有编号为 %(token)s 的令牌。"),
 }
 #: what an unknown code says

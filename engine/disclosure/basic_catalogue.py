@@ -2,7 +2,7 @@
 
 The office keeps the catalogue's entries (目录事项): by field (领域) and by the "five
 disclosures" (五公开: 决策、执行、管理、服务、结果公开), each with its owner department
-(责任部门), content (公开内容), time limit (公开时限) and manner (公开方式). Every change of
+(责任处室), content (公开内容), time limit (公开时限) and manner (公开方式). Every change of
 an entry is recorded (who, when, old → new), and every published proactive document is
 filed under an entry (归入目录).
 
@@ -123,7 +123,7 @@ CHANGE_FIELDS: dict[str, tuple[str, str]] = {
     "name": ("事项名称", "Item"),
     "area": ("领域", "Field"),
     "category": ("“五公开”类别", "Five disclosures"),
-    "department": ("责任部门", "Responsible department"),
+    "department": ("责任处室", "Responsible department"),
     "content": ("公开内容", "What is disclosed"),
     "basis": ("公开依据", "Legal basis"),
     "limit": ("公开时限", "Time limit"),
@@ -347,7 +347,7 @@ class EntryForm(FormSchema):
     name = non_blank("事项名称", "Item", 200)
     area = non_blank("领域", "Field", 64, suggestions=AREAS)
     category = choice("“五公开”类别", "Five disclosures", CATEGORIES)
-    department = non_blank("责任部门", "Responsible department", 64)
+    department = non_blank("责任处室", "Responsible department", 64)
     content = non_blank("公开内容", "What is disclosed", 2000, widget="textarea")
     basis = optional_text("公开依据", "Legal basis", 500, widget="textarea")
     limit_kind = choice("时限类型", "Kind of time limit", LIMIT_KINDS)

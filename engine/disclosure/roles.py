@@ -27,5 +27,10 @@ SECRECY_REVIEWER = "secrecy_reviewer"
 HEADS = frozenset({DEPARTMENT_HEAD})
 #: who oversees and reassigns every task
 ADMINS = frozenset({"admin"})
+#: the groups the document approval (and the confidentiality review it calls) gives work to:
+#: only they have documents of their own (我的公文)
+DOCUMENT_WORKERS = frozenset(
+    {"drafter", DEPARTMENT_HEAD, "office", "leader", SECRECY_REVIEWER, "publisher"}
+)
 #: the groups no disclosure workflow gives a task to: they read and keep the system
 TASKLESS = frozenset({"auditor", *ADMINS})

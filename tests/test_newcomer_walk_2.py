@@ -1,0 +1,54 @@
+"""What a second newcomer's walk through the demo found, through the test client."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from .web import Browser
+
+
+def _signed_in(client: FlaskClient, username: str) -> Browser:
+    return Browser(client.application.test_client()).login(username)
+
+
+def _errors(html: str) -> list[str]:
+    return re.findall(r'class="error"[^>]*>([^<]*)<', html)
+
+
+def test_a_field_left_blank_and_a_field_left_out_read_alike(client: FlaskClient) -> None:
+    # A department left nameless, a user without a display name, a draft without a title:
+    # the reader cannot tell a field missing from one left blank, so one wording serves.
+    admin = _signed_in(client, "admin")
+    page = admin.post("/admin/departments", {"name": "  "}, status=400)
+    assert "处室名称：此项必填。" in page
+    page = admin.post(
+        "/admin/users/new",
+        {"username": "newbie", "display_name": "", "password": "long-enough-pass"},
+        status=422,
+    )
+    assert "此项必填。" in _errors(page)
+    assert "不能为空" not in page
+
+
+def test_the_departments_are_called_the_same_everywhere(client: FlaskClient) -> None:
+    admin = _signed_in(client, "admin")
+    page = admin.get("/admin/departments")
+    assert "<h1>处室管理</h1>" in page
+    assert "部门管理" not in page
+    catalogue = admin.get("/office/catalogue")
+    assert "责任处室" in catalogue and "责任部门" not in catalogue
+
+
+def test_a_registrar_and_a_handler_are_shown_requests_not_documents_of_their_own(
+    client: FlaskClient,
+) -> None:
+    for username in ("wujiu", "zhengshi"):
+        inbox = _signed_in(client, username).get("/")
+        assert 'href="/mine"' not in inbox, username
+        assert re.search(r'<a href="/requests">申请列表</a>', inbox), username
+    # Whoever works on documents keeps them among his sections.
+    for username in ("zhangsan", "lisi", "sunqi", "zhouba"):
+        inbox = _signed_in(client, username).get("/")
+        assert re.search(r'<a href="/mine"[^>]*>我的公文</a>', inbox), username
