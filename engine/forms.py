@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -208,7 +208,7 @@ def choice(
     return fields.String(
         **extra,
         error_messages=REQUIRED,
-        validate=validate.OneOf(allowed, error=Problem("form.not_a_choice")),
+        validate=chosen(allowed),
         metadata={
             "label": label,
             "label_en": label_en,
@@ -217,6 +217,22 @@ def choice(
             **metadata,
         },
     )
+
+
+def chosen(allowed: list[str]) -> Callable[[str], str]:
+    """Return a check that a choice is one of ``allowed``.
+
+    The prompt (请选择) left as it was is a field left blank, and says so as a
+    blank text field does; only a value that is no choice is told to pick one.
+    """
+    one_of = validate.OneOf(allowed, error=Problem("form.not_a_choice"))
+
+    def check(value: str) -> str:
+        if value == "" and "" not in allowed:
+            raise ValidationError(Problem("form.required"))
+        return one_of(value)
+
+    return check
 
 
 def optional_text(label: str, label_en: str, max_length: int, **metadata: Any) -> TrimmedString:

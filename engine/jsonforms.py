@@ -23,6 +23,7 @@ from .forms import (
     FormSchema,
     TrimmedString,
     WholeNumber,
+    chosen,
 )
 
 #: the extension property that names a user task's JSON Schema file
@@ -79,7 +80,7 @@ def _field(spec: dict[str, Any], required: bool) -> fields.Field[Any]:
         return fields.String(
             **given,
             error_messages=messages,
-            validate=validate.OneOf(list(choices), error=Problem("form.not_a_choice")),
+            validate=chosen(list(choices)),
             metadata=metadata,
         )
     if kind == "integer":

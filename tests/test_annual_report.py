@@ -257,7 +257,7 @@ def test_the_page_is_for_auditors_not_drafters(client: FlaskClient) -> None:
     assert "本年新收政府信息公开申请数量" in html
     assert 'href="/report/annual.xlsx?year=2026"' in html
     for year in ("abc", "1800"):  # said, never another year's report instead
-        assert "年度无效" in auditor.get(f"/report/annual?year={year}", status=400)
+        assert "请填写四位数字的年份" in auditor.get(f"/report/annual?year={year}", status=400)
     response = client.get("/report/annual.xlsx?year=2026")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active

@@ -52,3 +52,32 @@ def test_a_registrar_and_a_handler_are_shown_requests_not_documents_of_their_own
     for username in ("zhangsan", "lisi", "sunqi", "zhouba"):
         inbox = _signed_in(client, username).get("/")
         assert re.search(r'<a href="/mine"[^>]*>我的公文</a>', inbox), username
+
+
+def test_a_choice_or_a_day_left_blank_says_so_as_a_blank_text_does(client: FlaskClient) -> None:
+    # A registrar sends the paper request form untouched: each select still at 请选择 and
+    # the day of receipt empty were told the list of choices or the date format instead.
+    registrar = _signed_in(client, "wujiu")
+    registrar.get("/requests/new")
+    page = registrar.post("/requests/new", {"applicant_type": "", "received_on": ""}, status=422)
+    for field in ("applicant_type", "id_type", "applicant_name", "preferred_form", "received_on"):
+        found = re.search(rf'id="{field}-error">([^<]*)<', page)
+        assert found and found.group(1) == "此项必填。", (field, found and found.group(1))
+    # A value that is no choice at all is still told what the choices are.
+    page = registrar.post("/requests/new", {"applicant_type": "robot"}, status=422)
+    assert re.search(r'id="applicant_type-error">请从“自然人、法人或其他组织”中选择', page)
+
+
+def test_the_annual_report_with_its_year_box_emptied_shows_the_usual_year(
+    client: FlaskClient,
+) -> None:
+    # The auditor clears the year and presses Enter: an error page said 年度无效：。
+    auditor = _signed_in(client, "qianyi")
+    usual = auditor.get("/report/annual")
+    year = re.search(r'id="year" name="year" type="number"[^>]*value="(\d{4})"', usual)
+    assert year
+    emptied = auditor.get("/report/annual?year=+")
+    assert f'value="{year.group(1)}"' in emptied
+    # A year that is no year says what to write.
+    refused = auditor.get("/report/annual?year=abc", status=400)
+    assert "年度“abc”无效：请填写四位数字的年份，如 2025。" in refused

@@ -171,7 +171,7 @@ MESSAGES: dict[str, Any] = {
     "calendar.range_too_long": _l("日期范围“%(span)s”超过 %(days)s 天。"),
     "calendar.conflict": _l("%(day)s 与第 %(other_line)s 行冲突（一处为假日，一处为工作日）。"),
     "calendar.bad_note": _l("备注：%(problem)s"),
-    "report.bad_year": _l("年度无效：%(year)s。"),
+    "report.bad_year": _l("年度“%(year)s”无效：请填写四位数字的年份，如 2025。"),
     "checkpoint.bad_key": _l("签名密钥“%(path)s”无法读取或格式不对。"),
     "checkpoint.no_key": _l("没有签名密钥：请用环境变量 %(variable)s 指定密钥文件。"),
     "checkpoint.log_mismatch": _l(

@@ -59,9 +59,9 @@ def _engine() -> Engine:
 
 
 def _year() -> int:
-    """Return the year asked for, or last year (China time) when none is."""
-    raw = request.args.get("year")
-    if raw is not None:
+    """Return the year asked for, or last year (China time) when none is (or the box is empty)."""
+    raw = (request.args.get("year") or "").strip()
+    if raw:
         try:
             return int(raw)
         except ValueError:

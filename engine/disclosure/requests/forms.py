@@ -130,6 +130,8 @@ class DayField(TrimmedString):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
+        if not text and self.required:  # a day left blank, not one written wrong
+            raise ValidationError(Problem("form.required"))
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError:
