@@ -81,3 +81,29 @@ def test_the_annual_report_with_its_year_box_emptied_shows_the_usual_year(
     # A year that is no year says what to write.
     refused = auditor.get("/report/annual?year=abc", status=400)
     assert "年度“abc”无效：请填写四位数字的年份，如 2025。" in refused
+
+
+def test_an_approval_sheet_leads_back_to_where_it_is_listed(client: FlaskClient) -> None:
+    # The sheet (审签单) a drafter opened from 我的公文 had no way back but the sections.
+    drafter = _signed_in(client, "zhangsan")
+    sheet = re.search(r'href="(/instances/\d+/sheet)"', drafter.get("/mine"))
+    assert sheet
+    assert '<a href="/mine">返回我的公文</a>' in drafter.get(sheet.group(1))
+    # An auditor, who has no documents of his own, goes back to the catalogue.
+    assert '<a href="/documents">返回公文目录</a>' in _signed_in(client, "qianyi").get(
+        sheet.group(1)
+    )
+
+
+def test_the_drafting_department_is_called_alike_in_search_and_filing(
+    client: FlaskClient,
+) -> None:
+    engine = client.application.extensions["gongkai.engine"]
+    publish = engine.queries.list_tasks("zhouba")[0]  # the demo's document to publish
+    engine.complete_task(
+        publish.task_id, "zhouba", {"channel": "website", "url": "https://www.weihai.gov.cn/"}
+    )
+    office = _signed_in(client, "wangwu")
+    assert "拟稿处室" in office.get("/documents")
+    unfiled = office.get("/office/catalogue/unfiled")
+    assert "拟稿处室" in unfiled and "起草处室" not in unfiled
