@@ -107,3 +107,21 @@ def test_the_drafting_department_is_called_alike_in_search_and_filing(
     assert "拟稿处室" in office.get("/documents")
     unfiled = office.get("/office/catalogue/unfiled")
     assert "拟稿处室" in unfiled and "起草处室" not in unfiled
+
+
+def test_a_request_not_found_says_what_to_check_not_that_there_are_none(
+    client: FlaskClient,
+) -> None:
+    # A registrar mistyped a tracking number and was told 没有申请 (there are no requests).
+    registrar = _signed_in(client, "wujiu")
+    page = registrar.get("/requests?number=GK0000000000")
+    assert "没有申请。" not in page
+    assert "没有符合条件的申请。请核对受理编号" in page
+    assert '<a href="/requests">查看全部申请</a>' in page
+    # The filters sit in a card, as on every other list.
+    assert '<form method="get" class="card filters"' in page
+    # A handler of a department given no request yet is told what will show there.
+    engine = client.application.extensions["gongkai.engine"]
+    engine.users.add("handler2", ["handler"], "新承办人", "demo", "办公室")
+    page = _signed_in(client, "handler2").get("/requests")
+    assert "申请受理后，交由本处室办理的会列在这里。" in page
