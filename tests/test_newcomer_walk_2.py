@@ -125,3 +125,15 @@ def test_a_request_not_found_says_what_to_check_not_that_there_are_none(
     engine.users.add("handler2", ["handler"], "新承办人", "demo", "办公室")
     page = _signed_in(client, "handler2").get("/requests")
     assert "申请受理后，交由本处室办理的会列在这里。" in page
+
+
+def test_a_problem_said_on_top_of_the_page_names_its_field(client: FlaskClient) -> None:
+    # The office sent a case's result without choosing it or a day: two bare 此项必填。
+    # (before, 请从所列选项中选择 and the date format) said nothing of which box.
+    engine = client.application.extensions["gongkai.engine"]
+    case_id = engine.appeals.record("wangwu", {"kind": "reconsideration", "filed_on": "2026-04-01"})
+    office = _signed_in(client, "wangwu")
+    office.get("/report/appeals")
+    office.post(f"/report/appeals/{case_id}/decide", {"result": "", "decided_on": ""})
+    page = office.get("/report/appeals")
+    assert "结果：此项必填。" in page and "审结日期：此项必填。" in page

@@ -31,7 +31,7 @@ from engine.disclosure.review import CONCLUSIONS, EXEMPTIONS
 from engine.disclosure.roles import ROLES
 
 from . import diagrams
-from .messages import error_message
+from .messages import field_messages
 from .security import UPLOADED_FILE_POLICY
 
 bp = Blueprint("documents", __name__)
@@ -133,9 +133,9 @@ def repeal_document(document_id: int) -> ResponseReturnValue:
             request.form.get("repeal_reason", ""),
         )
     except FormValidationError as exc:
-        for problems in exc.errors.values():
-            for problem in problems:
-                flash(error_message(problem), "error")
+        labels = {"repealed_on": _("废止日期"), "repeal_reason": _("废止理由")}
+        for said in field_messages(exc.errors, labels):
+            flash(said, "error")
     else:
         flash(_("已废止该文件。"))
     return redirect(url_for("documents.document", document_id=document_id))

@@ -322,6 +322,18 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
         return str(template)
 
 
+def field_messages(errors: Mapping[str, Iterable[Problem]], labels: Mapping[str, str]) -> list[str]:
+    """Return each field's problems as "label：problem", for a page that says them on top.
+
+    Said away from its box (a flash), "此项必填。" alone does not tell which field.
+    """
+    return [
+        f"{labels.get(name, name)}{i18n.pick('：', ': ')}{error_message(problem)}"
+        for name, problems in errors.items()
+        for problem in problems
+    ]
+
+
 def error_message(error: EngineError | Problem) -> str:
     """Return what an engine error or a field's problem says."""
     return describe(error.code, error.params)

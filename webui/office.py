@@ -68,7 +68,7 @@ from engine.forms import new_submission
 
 from . import formview, paging
 from .i18n import pick
-from .messages import error_message
+from .messages import error_message, field_messages
 
 bp = Blueprint("office", __name__)
 
@@ -292,9 +292,8 @@ def record_formed(entry_id: int) -> ResponseReturnValue:
             current_user.username, entry_id, request.form.get("formed_on", "")
         )
     except FormValidationError as exc:
-        for problems in exc.errors.values():
-            for problem in problems:
-                flash(error_message(problem), "error")
+        for said in field_messages(exc.errors, {"formed_on": _("信息形成或变更日期")}):
+            flash(said, "error")
     else:
         flash(_("已登记信息形成或变更日期。"))
     return redirect(url_for("office.entry", entry_id=entry_id))

@@ -47,7 +47,7 @@ from engine.disclosure.workdays import CHINA
 from engine.forms import new_submission
 
 from . import formview
-from .messages import error_message
+from .messages import field_messages
 
 bp = Blueprint("report", __name__)
 
@@ -178,9 +178,9 @@ def decide_appeal(case_id: int) -> ResponseReturnValue:
             request.form.get("decided_on", ""),
         )
     except FormValidationError as exc:
-        for problems in exc.errors.values():
-            for problem in problems:
-                flash(error_message(problem), "error")
+        labels = {"result": _("结果"), "decided_on": _("审结日期")}
+        for said in field_messages(exc.errors, labels):
+            flash(said, "error")
         return redirect(url_for("report.appeals"))
     flash(_("已登记审结结果。"))
     return redirect(url_for("report.appeals"))
