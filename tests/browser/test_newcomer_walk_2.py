@@ -98,3 +98,23 @@ def test_a_registrar_enters_a_paper_request_by_keyboard_on_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         page.context.close()
+
+
+def test_a_table_named_on_screen_shows_its_name_from_the_start_on_a_phone(
+    chromium: Any, server: str
+) -> None:
+    # The appeals table's caption, centred over a table wider than the phone, began
+    # half-way across and ran off its box: "Reconsideration and litig".
+    page = _signed_in_by_keyboard(chromium, server, "qianyi", True)
+    try:
+        page.goto(f"{server}/report/appeals")
+        box = page.locator("main .table-scroll").first.bounding_box()
+        words = page.evaluate(
+            """() => { const r = document.createRange();
+                       r.selectNodeContents(document.querySelector('main .table-scroll caption'));
+                       const b = r.getBoundingClientRect(); return [b.left, b.right]; }"""
+        )
+        assert words[0] - box["x"] < 20, (words, box)
+        assert words[1] <= PHONE["width"], (words, box)
+    finally:
+        page.context.close()
