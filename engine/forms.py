@@ -219,7 +219,7 @@ def choice(
     )
 
 
-def chosen(allowed: list[str]) -> Callable[[str], str]:
+def chosen(allowed: list[str]) -> Callable[[str], None]:
     """Return a check that a choice is one of ``allowed``.
 
     The prompt (请选择) left as it was is a field left blank, and says so as a
@@ -227,10 +227,10 @@ def chosen(allowed: list[str]) -> Callable[[str], str]:
     """
     one_of = validate.OneOf(allowed, error=Problem("form.not_a_choice"))
 
-    def check(value: str) -> str:
+    def check(value: str) -> None:
         if value == "" and "" not in allowed:
             raise ValidationError(Problem("form.required"))
-        return one_of(value)
+        one_of(value)
 
     return check
 
