@@ -137,3 +137,12 @@ def test_a_problem_said_on_top_of_the_page_names_its_field(client: FlaskClient) 
     office.post(f"/report/appeals/{case_id}/decide", {"result": "", "decided_on": ""})
     page = office.get("/report/appeals")
     assert "结果：此项必填。" in page and "审结日期：此项必填。" in page
+
+
+def test_an_empty_inbox_says_how_work_arrives(client: FlaskClient) -> None:
+    # 目前没有待办事项 alone left a newcomer wondering what to do next.
+    engine = client.application.extensions["gongkai.engine"]
+    engine.users.add("drafter2", ["drafter"], "新起草人", "demo", "综合处")
+    engine.users.add("leader2", ["leader"], "新领导", "demo")
+    assert "点击“起草新公文”开始起草" in _signed_in(client, "drafter2").get("/")
+    assert "交给您办理的任务到达时会列在这里" in _signed_in(client, "leader2").get("/")
