@@ -146,3 +146,11 @@ def test_an_empty_inbox_says_how_work_arrives(client: FlaskClient) -> None:
     engine.users.add("leader2", ["leader"], "新领导", "demo")
     assert "点击“起草新公文”开始起草" in _signed_in(client, "drafter2").get("/")
     assert "交给您办理的任务到达时会列在这里" in _signed_in(client, "leader2").get("/")
+
+
+def test_the_way_back_from_a_user_reads_as_every_other_way_back(client: FlaskClient) -> None:
+    # An arrow (← 用户管理) here, 返回… on every other page.
+    admin = _signed_in(client, "admin")
+    for path in ("/admin/users/new", "/admin/users/zhangsan"):
+        page = admin.get(path)
+        assert '<a href="/admin/users">返回用户管理</a>' in page and "←" not in page, path
