@@ -14,6 +14,7 @@ from engine import Engine
 from webui import create_app
 from webui.demo import DEMO_PASSWORD, seed
 
+from ..templates import Templates
 from .conftest import deployed_engine, serving
 
 PHONE = {"width": 390, "height": 844}
@@ -32,9 +33,11 @@ WORDS = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
+def site(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, Engine]]:
     """Serve gongkai with the demo's users and data on a free local port."""
-    engine = deployed_engine(tmp_path_factory.mktemp("newcomer2"))
+    engine = deployed_engine(tmp_path_factory.mktemp("newcomer2"), templates)
     seed(engine)
     with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
         yield url, engine
