@@ -46,6 +46,8 @@ class DiagramView:
     file_name: str
     completed: tuple[str, ...]
     waiting: tuple[str, ...]
+    #: whether the file lays the process out (``has_layout``): a program may have written none
+    laid_out: bool
 
 
 class Diagrams:
@@ -89,13 +91,15 @@ class Diagrams:
             for call, called in calls.items()
             if elsewhere & _called_elements(compiled, instance.process_id, called)
         )
+        file = compiled.processes[instance.process_id].file
         return DiagramView(
             instance.id,
             instance.definition_id,
             instance.process_id,
-            compiled.processes[instance.process_id].file,
+            file,
             tuple(sorted((completed & shown) - waiting)),
             tuple(sorted(waiting & shown)),
+            has_layout(compiled.files[file], instance.process_id),
         )
 
     def bpmn_xml(
