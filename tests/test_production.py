@@ -97,12 +97,29 @@ def test_production_server_serves_logs_and_measures(
 
         status, headers, _ = get("/metrics")
         assert status == 401 and headers["WWW-Authenticate"] == "Bearer"
-        status, _, text = get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
-        assert status == 200
-        samples = _samples(text)
+        samples: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
 
         def value(name: str, **labels: str) -> float:
             return samples[(name, tuple(sorted(labels.items())))]
+
+        def scrape() -> None:
+            status, _, text = get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+            assert status == 200
+            samples.clear()
+            samples.update(_samples(text))
+
+        # A worker measures a request when the server closes its answer, a moment after the
+        # client has read it: the other worker may not have measured the last page yet.
+        inbox_pages = (
+            "gongkai_http_request_duration_seconds_count",
+            (("endpoint", "/"), ("method", "GET")),
+        )
+        scrape()
+        for _ in range(50):
+            if samples.get(inbox_pages) == 5:
+                break
+            time.sleep(0.2)
+            scrape()
 
         requests_total = "gongkai_http_requests_total"
         # Counted across both workers: five inbox pages, two sign-in posts, one refused.
