@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -145,6 +146,18 @@ def answering(page: Any, answers: list[bool]) -> list[str]:
         dialog.accept() if accepting else dialog.dismiss()
 
     page.on("dialog", answer)
+    return asked
+
+
+def asked_by_now(page: Any, asked: list[str], count: int) -> list[str]:
+    """Return the confirmations asked once there are `count` of them (waiting up to 5 s).
+
+    A click that opens a confirmation returns before the dialog event reaches its
+    handler when the machine is busy, so a dismissed one is waited for, not assumed.
+    """
+    deadline = time.monotonic() + 5
+    while len(asked) < count and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
     return asked
 
 

@@ -7,11 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Dialog
 
 from engine import Engine
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, answering, asked_by_now
 
 FOCUSED_ID = "() => document.activeElement && document.activeElement.id"
 
@@ -67,17 +66,10 @@ def test_the_admin_creates_a_user_by_keyboard_who_signs_in_until_deactivated(
     user = sign_in("liu.xin")  # his first password works
     assert user.locator(".session .who").inner_text() == "刘新"
 
-    asked: list[str] = []
-
-    def answer(dialog: Dialog) -> None:
-        asked.append(dialog.message)
-        dialog.dismiss() if len(asked) == 1 else dialog.accept()
-
-    admin.on("dialog", answer)
+    asked = answering(admin, [False, True])
     admin.get_by_role("button", name="停用账号").focus()
     admin.keyboard.press("Enter")  # asked first: dismissed, nothing happens
-    admin.wait_for_timeout(300)
-    assert len(asked) == 1 and "刘新" in asked[0] and "吊销" in asked[0]
+    assert len(asked_by_now(admin, asked, 1)) == 1 and "刘新" in asked[0] and "吊销" in asked[0]
     assert admin.get_by_role("button", name="停用账号").count() == 1
     admin.get_by_role("button", name="停用账号").focus()
     with admin.expect_navigation():
