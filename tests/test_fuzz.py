@@ -271,7 +271,7 @@ def sign_in(client: FlaskClient, username: str) -> str:
     """Sign ``client`` in as ``username``; return the CSRF token of its session."""
     data = {"csrf_token": csrf_token(client), "username": username, "password": DEMO_PASSWORD}
     assert client.post("/login", data=data).status_code == 302
-    return csrf_token(client, "/")
+    return csrf_token(client, "/documents")  # every signed-in user may read it
 
 
 def allowed(response: TestResponse, statuses: set[int], what: object = "") -> None:

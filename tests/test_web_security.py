@@ -151,9 +151,13 @@ def test_every_page_carries_the_security_headers_and_no_inline_script(
     app: Flask, client: FlaskClient
 ) -> None:
     responses = {page: client.get(page) for page in ("/login", "/public/", "/nowhere")}
+    clerk = app.test_client()
+    Browser(clerk).login("zhangsan")
+    responses["/ (inbox)"] = clerk.get("/")
+    assert responses["/ (inbox)"].status_code == 200
     Browser(client).login("admin")
     sheet = re.search(r'href="(/instances/\d+/sheet)"', client.get("/documents").text).group(1)
-    for page in ("/", "/documents", "/admin/tasks", "/admin/calendar", sheet):
+    for page in ("/audit/instances", "/documents", "/admin/tasks", "/admin/calendar", sheet):
         responses[page] = client.get(page)
         assert responses[page].status_code == 200, page
     for page, response in responses.items():

@@ -320,6 +320,11 @@ def test_each_user_starts_from_a_page_with_his_work(client: FlaskClient) -> None
         assert heading in page
         assert f'class="brand" href="{home}"' in page  # the name of the site leads back there
         assert browser.client.get("/login").headers["Location"] == home  # signed in already
+        # 待办 itself (a bookmark, a sign-in sent back to it) leads one without tasks home too.
+        inbox = browser.client.get("/")
+        assert (inbox.status_code, inbox.headers.get("Location")) == (
+            (200, None) if home == "/" else (302, home)
+        )
         # Only he who is given tasks has an inbox and documents of his own among his sections.
         gets_tasks = username == "zhangsan"
         assert bool(re.search(r'<a href="/"[^>]*>待办</a>', page)) is gets_tasks

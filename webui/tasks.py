@@ -133,6 +133,10 @@ def inbox() -> ResponseReturnValue:
     """List the tasks the user may take, claimed ones first, with due dates."""
     engine = _engine()
     page = engine.queries.inbox(current_user.username, request.args.get("after"))
+    if not page.items and not request.args and not current_user.gets_tasks:
+        # An auditor's or an administrator's groups get no tasks: his work is elsewhere
+        # (a bookmark of 待办, or a sign-in that was sent back here, still lands there).
+        return redirect(current_user.home)
     days_left = engine.calendar.working_days_left(t.due_at for t in page.items)
     return render_template(
         "inbox.html",

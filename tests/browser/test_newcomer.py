@@ -161,6 +161,8 @@ def test_a_citizen_who_has_read_the_status_has_a_way_on(window: Any, server: str
         page.get_by_role("link", name="查询其他申请").click()
     assert page.get_by_label("受理编号").input_value() == ""
     page.go_back()
+    # Going back returns before a busy machine has shown the page again: wait for the link.
+    page.get_by_role("link", name="提交新的申请").wait_for(timeout=10_000)
     assert page.get_by_role("link", name="提交新的申请").count() == 1
 
 
