@@ -106,6 +106,7 @@ def pages(app: Flask) -> dict[str, str]:
     found["document"] = auditor.get(re.search(r'href="(/documents/\d+)"', catalogue).group(1))
     registrar = Browser(app.test_client()).login("wujiu")
     found["request entry"] = registrar.get("/requests/new")
+    found["request list"] = registrar.get("/requests")
     request_page = re.search(r'href="(/requests/\d+)"', found["task of wujiu"])
     if request_page:
         found["request"] = registrar.get(request_page.group(1))

@@ -9,13 +9,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine import Engine, FormValidationError, Problem
+from engine.clock import ManualClock
 from engine.disclosure import letter as letters
 from engine.disclosure.letter import MadePDFs, ReplyLetter, render_pdf
 from engine.disclosure.privacy import id_check_char
 from engine.disclosure.requests.applicants import DELIVERY_FORMS, DELIVERY_METHODS
 from engine.views import TaskView
 
-from .helpers import task_of, waiting_task
+from .helpers import beijing, task_of, waiting_task
 from .web import Browser
 
 NAME = "林小红"
@@ -605,3 +606,97 @@ def test_the_handler_waiting_for_an_opinion_sees_whom_he_asked_and_by_when(
     page = handler.get(f"/tasks/{wait.task_id}")
     assert "Other agencies&#39; opinion" in page or "Other agencies' opinion" in page
     assert "Opinion due by" in page
+
+
+def deadline_cell(html: str, file_number: str) -> str:
+    """Return the words of the reply deadline cell in the list row of a request."""
+    row = re.search(rf"<tr>(?:(?!</tr>).)*?{re.escape(file_number)}.*?</tr>", html, re.S)
+    assert row, f"{file_number} not listed"
+    cell = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)[-1]
+    return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+
+
+def test_the_request_list_counts_the_working_days_left_to_reply(
+    app: Flask, clock: ManualClock
+) -> None:
+    engine = app.extensions["gongkai.engine"]
+
+    def enter(received_on: str, description: str) -> str:
+        form = request_form(channel="mail", received_on=received_on, description=description)
+        receipt = engine.requests.submit(form, registrar="wujiu")
+        return receipt.file_number
+
+    def listed(moment: str) -> dict[str, str]:
+        clock.now = beijing(moment)
+        html = Browser(app.test_client()).login("wujiu").get("/requests")
+        return {number: deadline_cell(html, number) for number in numbers}
+
+    # Due on Thursday 2026-10-22: Mid-Autumn and National Day off, Saturday 10-10 worked.
+    holiday = enter("2026-09-18", "国庆前收到的申请")
+    # Due on Friday 2026-11-27 and on Tuesday 2026-12-01: a weekend between.
+    friday = enter("2026-10-30", "周五到期的申请")
+    tuesday = enter("2026-11-03", "周二到期的申请")
+    numbers = [holiday, friday, tuesday]
+    by_number = {r["file_number"]: r for r in engine.requests.list_page("wujiu").items}
+    assert [by_number[n]["due_on"] for n in numbers] == ["2026-10-22", "2026-11-27", "2026-12-01"]
+
+    # The days after today up to the due day count: the holidays do not, 10-10 does.
+    assert listed("2026-09-30 09:00")[holiday] == "2026-10-22 剩余12个工作日"
+    assert listed("2026-10-09 17:00")[holiday] == "2026-10-22 剩余10个工作日"
+    assert listed("2026-10-21 23:59")[holiday] == "2026-10-22 剩余1个工作日"
+    assert listed("2026-10-22 00:00")[holiday] == "2026-10-22 今日到期"
+    assert listed("2026-10-22 23:59")[holiday] == "2026-10-22 今日到期"
+    assert listed("2026-10-23 00:00")[holiday] == "2026-10-22 已超期1个工作日"
+    assert listed("2026-10-26 09:00")[holiday] == "2026-10-22 已超期2个工作日"
+
+    on_friday = listed("2026-11-27 09:00")
+    assert on_friday[friday] == "2026-11-27 今日到期"
+    assert on_friday[tuesday] == "2026-12-01 剩余2个工作日"  # Monday and Tuesday
+    on_saturday = listed("2026-11-28 09:00")
+    assert on_saturday[friday] == "2026-11-27 已超期"  # no working day missed yet
+    assert on_saturday[tuesday] == "2026-12-01 剩余2个工作日"
+    on_monday = listed("2026-11-30 09:00")
+    assert on_monday[friday] == "2026-11-27 已超期1个工作日"
+    assert on_monday[tuesday] == "2026-12-01 剩余1个工作日"
+
+    # The badge says so in words, styled as the other warnings; the engine says it too.
+    html = Browser(app.test_client()).login("wujiu").get("/requests")
+    assert '<span class="badge warn countdown">已超期1个工作日</span>' in html
+    (counted,) = [r for r in engine.requests.list_page("wujiu").items if r["file_number"] == friday]
+    assert (counted["countdown"].state, counted["countdown"].days) == ("overdue", 1)
+
+    # 2027 has no official schedule: the due day and its count are provisional.
+    clock.now = beijing("2026-12-15 09:00")
+    later = enter("2026-12-15", "年底收到的申请")
+    numbers.append(later)
+    (row,) = [r for r in engine.requests.list_page("wujiu").items if r["file_number"] == later]
+    assert row["due_provisional"]
+    due = row["due_on"]
+    assert listed("2026-12-15 09:00")[later] == f"{due} 待确认 剩余20个工作日（暂计）"
+    assert listed(f"{due} 09:00")[later] == f"{due} 待确认 今日到期（暂计）"
+
+    # A paused clock and a replied request show no count.
+    clock.now = beijing("2026-11-30 09:00")
+    items = engine.requests.list_page("wujiu").items
+    html = Browser(app.test_client()).login("wujiu").get("/requests")
+    paused = [r for r in items if r["paused"]]
+    replied = [r for r in items if r["status"] == "replied"]
+    assert paused and replied
+    for r in paused:
+        assert r["countdown"] is None
+        cell = deadline_cell(html, r["file_number"])
+        assert "暂停计算" in cell and "工作日" not in cell and "到期" not in cell, cell
+    for r in replied:
+        assert r["countdown"] is None
+        cell = deadline_cell(html, r["file_number"])
+        assert "工作日" not in cell and "到期" not in cell, cell
+
+    # In English, and on the request's own page in the same words.
+    registrar = Browser(app.test_client()).login("wujiu")
+    registrar.client.post("/language", data={"lang": "en", "csrf_token": registrar.token})
+    english = registrar.get("/requests")
+    assert deadline_cell(english, friday) == "2026-11-27 Overdue by 1 working day(s)"
+    assert deadline_cell(english, tuesday) == "2026-12-01 1 working day(s) left"
+    assert deadline_cell(english, later).endswith("left (provisional count)")
+    page = Browser(app.test_client()).login("wujiu").get(f"/requests/{counted['id']}")
+    assert '<span class="badge warn countdown">已超期1个工作日</span>' in page

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, or_
 
 from ...access import holds, is_id, may_see, roles_of
 from ...attachments import SCANS, Upload, content_type, problems
+from ...clock import LOCAL_ZONE
 from ...errors import (
     ConflictError,
     FormValidationError,
@@ -34,7 +35,8 @@ from ..models import DisclosureRequest, PublicAttempt
 from ..official_days import WorkingDays
 from ..roles import SECRECY_REVIEWER
 from ..store import DisclosureStore, canonical_number
-from ..workdays import CHINA
+from ..workdays import CHINA, WorkingCalendar
+from .countdown import CLOSED_STATUSES, ReplyCountdown, reply_countdown
 from .fees import FEE_METHODS
 from .forms import RegistrarEntryForm, RequestForm
 from .handling import STATUSES, reply_letter
@@ -139,11 +141,16 @@ class RequestView:
     replied_at: str | None
     id_scan_name: str | None = None
     earlier: tuple[dict[str, Any], ...] = ()
+    #: the working days left to reply or overdue, today; None while no clock runs
+    countdown: ReplyCountdown | None = None
 
 
 @dataclass(frozen=True)
 class RequestPage:
-    """A page of requests; ``opens_applicant`` says whether the reader may open each one."""
+    """A page of requests; ``opens_applicant`` says whether the reader may open each one.
+
+    Each item holds its ``countdown`` (``ReplyCountdown`` or None) besides its columns.
+    """
 
     items: tuple[dict[str, Any], ...]
     next_before: int | None
@@ -383,7 +390,9 @@ class RequestDesk:
                 raise self._engine.read_policy.refused(held, row is None)
             earlier = store.earlier_of_applicant(row.id_type, row.id_number, row.id)
             scans = _may_open_scan(repo, reader, held, row)
+            calendar = self._days.calendar(repo.connection)
         fields = {k: v for k, v in row._mapping.items() if k in RequestView.__dataclass_fields__}
+        fields["countdown"] = _countdown(calendar, self._today(), row)
         if not scans:
             fields["id_scan_name"] = None  # not offered to whom it would be refused
         wanted = set(search_pieces(row.description))
@@ -445,9 +454,18 @@ class RequestDesk:
                 opens_applicant = True
             before = before_id if is_id(before_id) else None
             rows = RequestStore(repo.connection).page(where, before, limit + 1)
-        items = tuple(dict(r._mapping) for r in rows[:limit])
+            # One read of the calendar counts the whole page (a few dozen rows a year).
+            calendar = self._days.calendar(repo.connection)
+        today = self._today()
+        items = tuple(
+            dict(r._mapping) | {"countdown": _countdown(calendar, today, r)} for r in rows[:limit]
+        )
         next_before = int(items[-1]["id"]) if len(rows) > limit else None
         return RequestPage(items, next_before, opens_applicant)
+
+    def _today(self) -> date:
+        """Return the agency's date now, by the engine's clock."""
+        return self._engine.clock().astimezone(LOCAL_ZONE).date()
 
     # -- the reply letter ----------------------------------------------------------------
 
@@ -574,7 +592,19 @@ def document_sentence(document: Mapping[str, Any] | None, site: str = "") -> str
     return f"该政府信息已由本机关主动公开，即{named}{where}。"
 
 
-_CLOSED = ("replied", "abandoned", "fee_unpaid")
+_CLOSED = CLOSED_STATUSES
+
+
+def _countdown(calendar: WorkingCalendar, today: date, row: Any) -> ReplyCountdown | None:
+    """Count a stored request's reply deadline from today (None when no clock runs)."""
+    return reply_countdown(
+        calendar,
+        today,
+        row.due_on,
+        status=row.status,
+        paused=row.paused,
+        provisional=bool(row.due_provisional),
+    )
 
 
 def _random(length: int) -> str:
