@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from engine import Engine, FormValidationError, Problem
 from engine.clock import ManualClock
@@ -700,3 +702,26 @@ def test_the_request_list_counts_the_working_days_left_to_reply(
     assert deadline_cell(english, later).endswith("left (provisional count)")
     page = Browser(app.test_client()).login("wujiu").get(f"/requests/{counted['id']}")
     assert '<span class="badge warn countdown">已超期1个工作日</span>' in page
+
+
+def test_a_page_of_requests_reads_the_calendar_once_whatever_its_length(app: Flask) -> None:
+    engine = app.extensions["gongkai.engine"]
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    def statements(limit: int) -> list[str]:
+        seen.clear()
+        event.listen(engine.db.read_engine, "before_cursor_execute", record)
+        try:
+            page = engine.requests.list_page("wujiu", limit=limit)
+        finally:
+            event.remove(engine.db.read_engine, "before_cursor_execute", record)
+        assert len(page.items) == limit
+        return list(seen)
+
+    one, seven = statements(1), statements(7)
+    assert sum(r["countdown"] is not None for r in engine.requests.list_page("wujiu").items) == 3
+    assert len(one) == len(seven)  # no statement per row
+    assert sum("calendar_days" in s for s in seven) == 1
