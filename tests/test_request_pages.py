@@ -725,3 +725,28 @@ def test_a_page_of_requests_reads_the_calendar_once_whatever_its_length(app: Fla
     assert sum(r["countdown"] is not None for r in engine.requests.list_page("wujiu").items) == 3
     assert len(one) == len(seven)  # no statement per row
     assert sum("calendar_days" in s for s in seven) == 1
+
+
+def test_the_applicant_reads_the_working_days_left_in_the_staffs_words(
+    app: Flask, clock: ManualClock
+) -> None:
+    number, code = submit(app.test_client(), description="老旧小区改造资金使用情况")
+    engine = app.extensions["gongkai.engine"]
+    (row,) = engine.requests.list_page("wujiu", number=number).items
+
+    def status_words(moment: str) -> str:
+        clock.now = beijing(moment)
+        public = Browser(app.test_client())
+        public.get("/public/status")
+        page = public.post(
+            "/public/status", {"tracking_number": number, "query_code": code}, status=200
+        )
+        found = re.search(r"<dt>答复期限</dt><dd>(.*?)</dd>", page, re.S)
+        assert found, "no reply deadline"
+        return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+    assert row["due_on"] == "2026-12-28"  # received on Monday 2026-11-30
+    assert status_words("2026-11-30 10:00") == "2026-12-28 剩余20个工作日"
+    assert status_words("2026-12-28 10:00") == "2026-12-28 今日到期"
+    assert status_words("2026-12-29 10:00") == "2026-12-28 已超期1个工作日"
+    assert engine.requests.status(number, code).days_left == -1  # as the engine counted it

@@ -104,6 +104,8 @@ class PublicStatus:
     notice: dict[str, Any] | None = None
     fee_yuan: int | None = None
     fee_method: str | None = None
+    #: the working days left to reply or overdue, as the staff's pages say them
+    countdown: ReplyCountdown | None = None
 
 
 @dataclass(frozen=True)
@@ -358,8 +360,8 @@ class RequestDesk:
         if found is None:
             raise NotFoundError("request.no_such_code")
         days_left = None
+        today = moment.astimezone(LOCAL_ZONE).date()
         if found.due_on and found.status not in _CLOSED and not found.paused:
-            today = moment.astimezone(CHINA).date()
             days_left = calendar.days_left(today, date.fromisoformat(found.due_on))
         return PublicStatus(
             found.tracking_number,
@@ -376,6 +378,7 @@ class RequestDesk:
             found.notice if found.paused in ("correction", "fee") else None,
             found.fee_yuan,
             found.fee_method,
+            _countdown(calendar, today, found),
         )
 
     # -- the staff's view -----------------------------------------------------------------
