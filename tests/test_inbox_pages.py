@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, update
 
 from engine.access import ANYONE, holds, may_see
-from engine.clock import iso
+from engine.clock import LOCAL_ZONE, ManualClock, iso
 from engine.gongkai import Engine
 from engine.store.models import WorkItem
 from engine.store.repository import WorkItemRow
@@ -249,3 +250,33 @@ def test_a_page_of_the_admins_list_reads_along_indexes_and_sorts_nothing(engine:
             )
             assert "TEMP B-TREE" not in plan, plan
             assert not re.search(r"SCAN work_items(?! USING (?:COVERING )?INDEX)", plan), plan
+
+
+def test_the_inbox_counts_each_deadline_in_working_days_as_the_request_list_does(
+    client: FlaskClient, clock: ManualClock
+) -> None:
+    engine: Engine = client.application.extensions["gongkai.engine"]
+    clock.now = datetime(2026, 11, 18, 10, tzinfo=LOCAL_ZONE)  # a Wednesday
+    tasks = engine.queries.inbox("wujiu").items
+    assert len(tasks) >= 3
+    # A due time is the end of its last day: the next day's midnight in Beijing.
+    last_days = {
+        "today": date(2026, 11, 18),
+        "left": date(2026, 11, 23),
+        "overdue": date(2026, 11, 16),
+    }
+    with engine.store.write() as repo:
+        for task, day in zip(tasks, last_days.values(), strict=False):
+            end = datetime.combine(day + timedelta(days=1), time(), LOCAL_ZONE)
+            repo.connection.execute(
+                update(WorkItem).where(WorkItem.task_id == task.task_id).values(due_at=iso(end))
+            )
+    rows = Browser(client).login("wujiu").get("/").split("<tbody>", 1)[1].split("</tr>")
+    assert sum("今日到期" in row for row in rows) == 1
+    # Thursday, Friday and Monday: today is not counted while days are left.
+    assert sum("剩余3个工作日" in row for row in rows) == 1
+    # Tuesday and today: overdue counts today.  The row's status says 已超期 as a badge, so
+    # the count beside the date is words only.
+    overdue = [row for row in rows if "已超期2个工作日" in row]
+    assert len(overdue) == 1
+    assert '<span class="countdown">已超期2个工作日</span>' in overdue[0]

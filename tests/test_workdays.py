@@ -5,9 +5,11 @@ import pytest
 from engine.disclosure.workdays import (
     CHINA,
     CalendarNotLoadedError,
+    Countdown,
     DayEntry,
     ScheduleError,
     WorkingCalendar,
+    count_down,
     parse_schedule,
 )
 
@@ -254,3 +256,18 @@ def test_working_days_left_count_today_and_turn_negative_when_overdue() -> None:
     # Saturday 24 and Sunday 25 October are off: still one day overdue on Monday's eve
     assert calendar.days_left(date(2026, 10, 25), due) == -1
     assert calendar.days_left(date(2026, 10, 26), due) == -2
+
+
+def test_a_countdown_leaves_today_out_until_the_due_day_and_counts_it_once_overdue() -> None:
+    calendar = WorkingCalendar()
+    received, due = date(2026, 9, 18), date(2026, 10, 22)
+    # Received on the Friday: its 20 working days are all still to come.
+    assert count_down(calendar, received, due) == Countdown("left", 20)
+    assert count_down(calendar, date(2026, 10, 21), due) == Countdown("left", 1)
+    assert count_down(calendar, due, due, provisional=True) == Countdown("today", 0, True)
+    assert count_down(calendar, date(2026, 10, 23), due) == Countdown("overdue", 1)
+    # Saturday: no working day missed yet beyond Friday; Monday: two.
+    assert count_down(calendar, date(2026, 10, 24), due) == Countdown("overdue", 1)
+    assert count_down(calendar, date(2026, 10, 26), due) == Countdown("overdue", 2)
+    # National Day's week off, then 8, 9, the worked Saturday 10 and Monday 12 October.
+    assert count_down(calendar, date(2026, 9, 30), date(2026, 10, 12)) == Countdown("left", 4)

@@ -137,12 +137,12 @@ def inbox() -> ResponseReturnValue:
         # An auditor's or an administrator's groups get no tasks: his work is elsewhere
         # (a bookmark of 待办, or a sign-in that was sent back here, still lands there).
         return redirect(current_user.home)
-    days_left = engine.calendar.working_days_left(t.due_at for t in page.items)
+    countdowns = engine.calendar.countdowns(t.due_at for t in page.items)
     return render_template(
         "inbox.html",
         page=page,
         tasks=page.items,
-        days_left=days_left,
+        countdowns=countdowns,
         next_url=paging.next_url("tasks.inbox", {}, "after", page.next_after),
         first_url=paging.first_url("tasks.inbox", {}, "after"),
     )

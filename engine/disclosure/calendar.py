@@ -11,7 +11,14 @@ from ..errors import ConflictError, InvalidInputError, NotFoundError
 from .documents import DEADLINES
 from .official_days import WorkingDays
 from .store import DisclosureStore
-from .workdays import CHINA, ScheduleError, WorkingCalendar, parse_schedule
+from .workdays import (
+    CHINA,
+    Countdown,
+    ScheduleError,
+    WorkingCalendar,
+    count_down,
+    parse_schedule,
+)
 
 if TYPE_CHECKING:
     from ..runtime import WorkflowEngine
@@ -88,21 +95,21 @@ class CalendarAdmin:
         self.recompute_provisional(loaded_by)
         return len(days)
 
-    def working_days_left(self, due_ats: Iterable[str | None]) -> dict[str, int]:
-        """Return, for each due time, the working days left until it (negative: overdue).
+    def countdowns(self, due_ats: Iterable[str | None]) -> dict[str, Countdown]:
+        """Return, for each due time, how it stands today in working days (see ``count_down``).
 
-        Today counts when it is a working day: a task due at the end of today
-        has 1 day left.  One read of the calendar serves every due time.
+        One read of the calendar serves every due time.
         """
         today = datetime.fromisoformat(self._engine.now()).astimezone(CHINA).date()
         with self._engine.store.read() as repo:
             calendar = self._days.calendar(repo.connection)
-        left: dict[str, int] = {}
-        for due_at in {d for d in due_ats if d}:
-            # A due time is the end of its last day: China midnight of the next day.
-            due_day = datetime.fromisoformat(due_at).astimezone(CHINA).date() - _ONE_DAY
-            left[due_at] = calendar.days_left(today, due_day)
-        return left
+        # A due time is the end of its last day: China midnight of the next day.
+        return {
+            due_at: count_down(
+                calendar, today, datetime.fromisoformat(due_at).astimezone(CHINA).date() - _ONE_DAY
+            )
+            for due_at in {d for d in due_ats if d}
+        }
 
     def recompute_provisional(self, actor: str | None = None) -> int:
         """Compute every provisional deadline again; return how many became official."""

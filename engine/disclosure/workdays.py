@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -198,6 +198,38 @@ def _china_date(moment: datetime) -> date:
 def _china_midnight(day: date) -> datetime:
     """Return 00:00 China Standard Time of the day, in UTC."""
     return datetime.combine(day, time(0), tzinfo=CHINA).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """How a deadline stands today, in working days, as every page says it.
+
+    ``state`` is ``left`` (``days`` working days after today, the due day included),
+    ``today`` (the due day is today: still in time) or ``overdue`` (``days`` working days
+    have passed since the due day, today included; 0 on days off right after it).
+    ``provisional`` (待确认): the due day falls in a year without its official schedule,
+    so the count is projected too.
+    """
+
+    state: Literal["left", "today", "overdue"]
+    days: int
+    provisional: bool = False
+
+
+def count_down(
+    calendar: WorkingCalendar, today: date, due_day: date, provisional: bool = False
+) -> Countdown:
+    """Count the working days from ``today`` to the end of ``due_day`` (or past it).
+
+    Today is not counted while days are left, as the day a period starts is not
+    (a request received today has its 20 days left, and 0 on its due day, which
+    reads 今日到期); overdue, today counts once it is worked.
+    """
+    if due_day == today:
+        return Countdown("today", 0, provisional)
+    if due_day > today:
+        return Countdown("left", calendar.days_left(today + _ONE_DAY, due_day), provisional)
+    return Countdown("overdue", -calendar.days_left(today, due_day), provisional)
 
 
 class WorkingCalendar:

@@ -35,8 +35,8 @@ from ..models import DisclosureRequest, PublicAttempt
 from ..official_days import WorkingDays
 from ..roles import SECRECY_REVIEWER
 from ..store import DisclosureStore, canonical_number
-from ..workdays import CHINA, WorkingCalendar
-from .countdown import CLOSED_STATUSES, ReplyCountdown, reply_countdown
+from ..workdays import CHINA, Countdown, WorkingCalendar
+from .countdown import CLOSED_STATUSES, reply_countdown
 from .fees import FEE_METHODS
 from .forms import RegistrarEntryForm, RequestForm
 from .handling import STATUSES, reply_letter
@@ -105,7 +105,7 @@ class PublicStatus:
     fee_yuan: int | None = None
     fee_method: str | None = None
     #: the working days left to reply or overdue, as the staff's pages say them
-    countdown: ReplyCountdown | None = None
+    countdown: Countdown | None = None
 
 
 @dataclass(frozen=True)
@@ -144,14 +144,14 @@ class RequestView:
     id_scan_name: str | None = None
     earlier: tuple[dict[str, Any], ...] = ()
     #: the working days left to reply or overdue, today; None while no clock runs
-    countdown: ReplyCountdown | None = None
+    countdown: Countdown | None = None
 
 
 @dataclass(frozen=True)
 class RequestPage:
     """A page of requests; ``opens_applicant`` says whether the reader may open each one.
 
-    Each item holds its ``countdown`` (``ReplyCountdown`` or None) besides its columns.
+    Each item holds its ``countdown`` (``Countdown`` or None) besides its columns.
     """
 
     items: tuple[dict[str, Any], ...]
@@ -598,7 +598,7 @@ def document_sentence(document: Mapping[str, Any] | None, site: str = "") -> str
 _CLOSED = CLOSED_STATUSES
 
 
-def _countdown(calendar: WorkingCalendar, today: date, row: Any) -> ReplyCountdown | None:
+def _countdown(calendar: WorkingCalendar, today: date, row: Any) -> Countdown | None:
     """Count a stored request's reply deadline from today (None when no clock runs)."""
     return reply_countdown(
         calendar,
