@@ -247,6 +247,22 @@ Feature: Finding personal information however it is written (个人信息识别)
       | 澳门居民身份证号码：1234567(8)          | Macao ID    | 1234567(8)  |
       | 台湾居民身份证号码：A123456789          | Taiwan ID   | A123456789  |
 
+  Scenario Outline: Hong Kong, Macao and Taiwan mobiles, and military and police ID numbers
+    Given the text "<text>"
+    When the finder reads it
+    Then it finds only the <kind> "<found>"
+
+    Examples:
+      | text                               | kind          | found            |
+      | 联系电话：＋852 9123 4567             | mobile number | ＋852 9123 4567   |
+      | 澳门手机：+853 6612 3456             | mobile number | +853 6612 3456   |
+      | 联系方式：+886-912-345-678           | mobile number | +886-912-345-678 |
+      | 台胞来电，手机：0912-345-678          | mobile number | 0912-345-678     |
+      | 住宅电话：(852) 2345 6789            | landline      | (852) 2345 6789  |
+      | 台胞求助，联系电话：0991-2345678        | landline      | 0991-2345678     |
+      | 原军官证号：南字第1234567号            | military ID   | 南字第1234567号    |
+      | 士兵证号码：１２３４５６７８            | military ID   | １２３４５６７８     |
+
   Scenario Outline: Numbers and words shaped like them, without their label or check, are not taken
     Given the text "<text>"
     When the finder reads it
@@ -260,3 +276,8 @@ Feature: Finding personal information however it is written (个人信息识别)
       | 编号1234567(8)                  |
       | 编号A123456789                  |
       | 身份证号码：A123456788           |
+      | 香港入境事务处查询热线：(852) 2824 6111 |
+      | 联系电话：0912-345-678           |
+      | 鲁政字〔2026〕12号               |
+      | 南字第1234567号文件               |
+      | 全市共换发士兵证123456份           |

@@ -83,7 +83,7 @@ def grouped(number: str, sep: str = " ") -> str:
 def test_kinds_have_chinese_and_english_labels():
     for kind in (
         "resident_id", "mobile", "bank_card", "email", "landline", "passport",
-        "hk_macau_permit", "taiwan_permit", "license_plate",
+        "hk_macau_permit", "taiwan_permit", "military_id", "license_plate",
     ):  # fmt: skip
         zh, en = KINDS[kind]
         assert zh and en

@@ -34,6 +34,7 @@ KIND_WORDS = {
     "Hong Kong ID": "hk_id",
     "Macao ID": "macau_id",
     "Taiwan ID": "taiwan_id",
+    "military ID": "military_id",
 }
 
 

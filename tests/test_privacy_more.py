@@ -5,7 +5,8 @@ import time
 import pytest
 
 from bench.privacy_corpus import expected_spans
-from engine.disclosure.privacy import find_personal_information
+from engine.disclosure.privacy import KINDS, find_personal_information, mask
+from tests import privacy_corpus_4
 from tests.privacy_corpus_2 import PASSAGES, Passage
 
 
@@ -238,6 +239,174 @@ def test_the_second_corpus_scores() -> None:
     assert hits / labels >= 0.95 and hits / finds >= 0.99, (hits, labels, finds)
 
 
+def _score(passages: tuple[Passage, ...]) -> tuple[int, int, int]:
+    """Return the hits, labels and findings of the finder on ``passages``."""
+    hits = labels = finds = 0
+    for passage in passages:
+        wanted = expected_spans(passage.text, passage.labels)
+        found = {(f.start, f.end, f.kind) for f in find_personal_information(passage.text)}
+        hits += len(wanted & found)
+        labels += len(wanted)
+        finds += len(found)
+    return hits, labels, finds
+
+
+def test_the_fourth_corpus_scores() -> None:
+    hits, labels, finds = _score(privacy_corpus_4.PASSAGES)
+    assert hits / labels >= 0.9 and hits == finds, (hits, labels, finds)
+    military = tuple(
+        Passage(p.genre, p.text, tuple(lab for lab in p.labels if lab[0] == "military_id"))
+        for p in privacy_corpus_4.PASSAGES
+    )
+    found = sum(
+        f.kind == "military_id" for p in military for f in find_personal_information(p.text)
+    )
+    assert _score(military)[0] == found == 9
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [p for p in privacy_corpus_4.PASSAGES if not p.labels],
+    ids=lambda p: p.text[:12],
+)
+def test_the_fourth_corpus_look_alikes_give_nothing(passage: Passage) -> None:
+    assert kinds(passage.text) == []
+
+
+# ---------------------------------------------------------------- Hong Kong, Macao, Taiwan mobiles
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("联系电话：+852 9123 4567。", "+852 9123 4567"),
+        ("香港手机：00852-6234 5678", "00852-6234 5678"),
+        ("手机：(852)6789 0123", "(852)6789 0123"),
+        ("手机：（＋852）５１２３－４５６７", "（＋852）５１２３－４５６７"),
+        ("其香港手机852-5123 4567", "852-5123 4567"),  # a bare code after a label
+        ("当事人陈某，+852 91234567，", "+852 91234567"),  # + makes the code sure
+        ("澳门手机：+853 6612 3456", "+853 6612 3456"),
+        ("联系方式：+886-912-345-678", "+886-912-345-678"),
+        ("联系方式：+886 912 345 678", "+886 912 345 678"),
+        ("联系方式：+886 912345678", "+886 912345678"),
+        ("联系方式：+886 9 1234 5678", "+886 9 1234 5678"),
+        ("台胞林某，联系电话：0988123456", "0988123456"),
+        ("来信人：张某（台湾居民），手机：0912-345-678", "0912-345-678"),
+        ("联系电话：0912 345678（台湾手机）", "0912 345678"),
+    ],
+)
+def test_regional_mobiles(text: str, value: str) -> None:
+    assert kinds(text) == [("mobile", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "852 91234567",  # a bare code with no telephone label
+        "国际区号：香港+852，澳门+853，台湾+886。",
+        "联系电话：0912-345-678",  # no Taiwan cue: 09xx may be a mainland area code
+        "举报人联系电话：0935123456，反映某公司招用台湾员工。",  # the cue in another clause
+        "台湾游客消费0912345678元",  # no telephone label, an amount
+        "编号：+852 91234567",
+        "+853 1234 5678",  # no Macao mobile or landline starts 1
+        "+886 812 345 678",  # a Taiwan mobile starts 9
+        "香港入境事务处查询热线：(852) 2824 6111",  # an agency's line
+        "澳门治安警察局出入境事务厅：(853) 2872 5488",
+        "+852 9123 4567 89",  # part of a longer grouped number
+    ],
+)
+def test_not_regional_mobiles(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] in ("mobile", "landline")] == []
+
+
+def test_a_taiwan_cue_leaves_a_mainland_landline_alone() -> None:
+    assert kinds("台胞服务站，联系电话：0991-2345678") == [("landline", "0991-2345678")]
+
+
+def test_hong_kong_and_macao_landlines() -> None:
+    assert kinds("住宅电话：(852) 2345 6789") == [("landline", "(852) 2345 6789")]
+    assert kinds("电话：+853 2888 1234") == [("landline", "+853 2888 1234")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "masked"),
+    [
+        ("mobile", "+852 9123 4567", "+852 91** **67"),
+        ("mobile", "00852-62345678", "00852-62****78"),
+        ("mobile", "+886-912-345-678", "+886-912-***-*78"),
+        ("mobile", "0912-345-678", "0912-***-*78"),
+        ("mobile", "91234567", "91****67"),
+        ("mobile", "+86 138-1234-5678", "+86 138-****-5678"),  # the mainland's unchanged
+        ("landline", "(852) 2345 6789", "(852) **** **89"),
+        ("military_id", "南字第1234567号", "南字第1*****7号"),
+        ("military_id", "12345678", "1******8"),
+    ],
+)
+def test_masks_of_the_new_shapes(kind: str, value: str, masked: str) -> None:
+    assert mask(kind, value) == masked
+
+
+def test_a_regional_mobile_is_found_again_without_its_code() -> None:
+    assert kinds("手机：+852 9123 4567，经核实91234567为其本人号码") == [
+        ("mobile", "+852 9123 4567"),
+        ("mobile", "91234567"),
+    ]
+
+
+# ---------------------------------------------------------------- military and police IDs
+
+
+def test_the_military_kind_has_labels() -> None:
+    assert KINDS["military_id"] == ("军警证件号码", "military or police ID number")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("原军官证号：南字第1234567号", "南字第1234567号"),
+        ("军官证号码为军字第12345678号", "军字第12345678号"),
+        ("持有文职干部证（政字第0045678号）", "政字第0045678号"),
+        ("军人身份证号：海字第98765432号", "海字第98765432号"),
+        ("军队离退休干部证号：后字第123456号", "后字第123456号"),
+        ("武警警官证号码为武字第20261234号", "武字第20261234号"),
+        ("士官证：空字第1234567号", "空字第1234567号"),
+        ("持有南字第1234567号军官证", "南字第1234567号"),
+        ("士兵证号码：12345678，", "12345678"),
+        ("警官证号：012345）", "012345"),
+        ("文职人员证号码3702145678", "3702145678"),
+        ("士兵证号码：１２３４５６７８", "１２３４５６７８"),
+    ],
+)
+def test_military_ids_after_their_label(text: str, value: str) -> None:
+    assert kinds(text) == [("military_id", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "鲁政字〔2026〕12号",
+        "根据军字〔2025〕5号文件和南字第1234567号通报精神",  # no document's label
+        "威公交罚字第37100012345号",
+        "案件编号：第12345号，证书编号：123456789",
+        "全市共换发士兵证123456份",  # a count
+        "士兵证号码：20200101",  # a date
+        "军官证有效期至20301231",
+        "原军官证、士兵证号码不予公示。监督电话：12345678",
+        "军官证号：12345",  # too short
+        "士兵证号码：12345678901",  # too long
+    ],
+)
+def test_not_military_ids(text: str) -> None:
+    assert [k for k in kinds(text) if k[0] == "military_id"] == []
+
+
+def test_a_name_before_a_military_label() -> None:
+    assert kinds("1、孙海涛，士兵证号码：12345678") == [
+        ("name", "孙海涛"),
+        ("military_id", "12345678"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -248,6 +417,9 @@ def test_the_second_corpus_scores() -> None:
         "申请人：AB CD EF " * 5000,
         "1 王 伟 女 2\n" * 5000,
         "蒋文华/" * 12000,
+        "+852 9123 " * 6000,
+        "台胞电话：0912 345 " * 4000,
+        "军官证号：南字第" * 6000,
     ],
 )
 def test_the_new_rules_stay_linear(text: str) -> None:

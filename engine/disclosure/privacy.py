@@ -34,6 +34,16 @@ offset in the original; findings, masks and redactions always address the origin
   spaces or hyphens, optionally after +86, 0086 or 86; after a telephone label also 3-4-4
   by dots (138.6311.2468) or 4-3-4 (1380 631 2233). An account (账号) may be a mobile
   number (支付宝账号13012345566).
+  Hong Kong's, Macao's and Taiwan's after their country code, written +852, 00852, (852) or
+  (+852), then a space, a hyphen or nothing: Hong Kong's 8 digits starting 4-9 (+852 9123
+  4567, 00852-62345678), Macao's 8 starting 6 (+853 6612 3456), Taiwan's 9 and 8 more digits
+  (+886 912 345 678, +886-912-345-678, +886 912345678, +886 9 1234 5678); a bare 852, 853 or
+  886 only after a telephone label (手机852-5123 4567). Hong Kong's landlines (8 digits
+  starting 2 or 3) and Macao's (starting 28) after the code are ``landline``, with the
+  mainland's rules for an agency's lines. Taiwan's local form (0912-345-678, 0912 345678,
+  0912345678) collides with mainland area codes (0991 Urumqi): only after a telephone label
+  and with a Taiwan cue (台湾, 台胞, 台商, 台北, 高雄…) within 60 characters before it or in its
+  own clause after it.
 * ``bank_card`` (银行卡号): 16-19 digits, as a run or in groups of four, passing the Luhn check
   and fitting a card scheme: UnionPay and others starting 6 (16-19 digits), Visa 4 (16 or 19),
   Mastercard 51-55 (16), JCB 35 (16-19); not when the nearest label before it names another
@@ -76,6 +86,14 @@ offset in the original; findings, masks and redactions always address the origin
     digits. A bare number must not read as a date (YYYYMMDD) and must be the first number
     after the word.
 
+* ``military_id`` (军警证件号码): the number of a soldier's, officer's, civilian staff's,
+  retired cadre's or policeman's identity document, only where its label names it: 军官证,
+  士兵证, 士官证, 文职干部证, 文职人员证, 军人身份证, 军人证, 警官证, 人民警察证, 离退休干部证
+  (武警 or 军队 before any), then its 号, 号码 or 编号, a colon, 为 or an opening bracket, and
+  the number: one or two characters, 字第, 6-10 digits and 号 (南字第1234567号, 政字第0045678号,
+  海字第98765432号), or 6-10 digits that read as no date (YYYYMMDD) nor a count (士兵证123456份);
+  the 字第 form also right before the label (持有南字第1234567号军官证). Never the same shapes
+  elsewhere: 文号 (鲁政字〔2026〕12号), decisions (威公交罚字第…号) and case numbers are none.
 * ``license_plate`` (机动车号牌): province character, issuing-authority letter, an optional
   middle dot, hyphen or space, then 5 characters (at most two letters; 挂, 学, 警, 港, 澳, 领 may
   end it) or a 6-character new-energy number (鲁K·D12345, 鲁K D12345, 鲁K12345D); in small
@@ -208,6 +226,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "passport": ("护照号码", "passport number"),
     "hk_macau_permit": ("港澳通行证件号码", "Hong Kong/Macao travel permit number"),
     "taiwan_permit": ("台湾通行证件号码", "Taiwan travel permit number"),
+    "military_id": ("军警证件号码", "military or police ID number"),
     "qq": ("QQ号码", "QQ number"),
     "wechat": ("微信号", "WeChat ID"),
     "mobile": ("手机号码", "mobile phone number"),
@@ -301,6 +320,31 @@ _MOBILE = re.compile(
     + r"\d{8})"
     + _NA
 )
+# Hong Kong, Macao and Taiwan numbers after their country code (+852, 00853, (886), or a bare
+# 852 after a telephone label): 8 digits in Hong Kong and Macao, written 4-4 or as a run;
+# Taiwan's mobiles 9 and 8 more digits, written 3-3-3, 3-6, 1-4-4 or as a run.
+_REGIONAL_PHONE = re.compile(
+    _NB
+    + r"(?:(?P<plus>\+|00)(?P<cc1>852|853|886)|\((?P<plus2>\+)?(?P<cc2>852|853|886)\)"
+    + r"|(?P<cc3>852|853|886))(?: ?- ?| {1,2})?"
+    + r"(?P<body>\d{4}[ -]?\d{4}|9\d{8}|9\d\d(?P<sep>[ -])\d{3}(?P=sep)\d{3}|9\d\d[ -]\d{6}"
+    + r"|9(?P<sep2>[ -])\d{4}(?P=sep2)\d{4})"
+    + _NA
+)
+# Taiwan's mobiles in the local form (0912-345-678, 0912 345678, 0912345678): 09 collides with
+# mainland area codes (0991 Urumqi), so only after a telephone label with a Taiwan cue near it.
+_TAIWAN_LOCAL_MOBILE = re.compile(
+    _NB + r"(?:09\d{8}|09\d\d(?P<sep>[ -])\d{3}(?P=sep)\d{3}|09\d\d[ -]\d{6})" + _NA
+)
+_TAIWAN_CUE = re.compile(
+    r"台湾|台胞|台商|台资|台籍|台属|台北|新北|桃园|台中|台南|高雄|基隆|新竹|嘉义|苗栗|彰化|南投"
+    r"|云林|屏东|宜兰|花莲|台东|澎湖|金门|马祖"
+)
+# A cue after the number names it only within its clause (0912345678（台湾手机）).
+_TAIWAN_CUE_BEFORE, _TAIWAN_CUE_AFTER = 60, 20
+# A mobile number of the mainland: its mask keeps the last 4 digits; others keep the last 2.
+_MAINLAND_MOBILE_DIGITS = re.compile(r"(?:0086|86)?1[3-9]\d{9}")
+_REGIONAL_CODE = re.compile(r"(?:00)?(?:852|853|886)")
 # Writings of a mobile number found only where a telephone label names it.
 _MOBILE_LABELLED = re.compile(
     _NB + r"1[3-9]\d(?:\.\d{4}\.\d{4}|\d(?P<sep>[ .-])\d{3}(?P=sep)\d{4})" + _NA
@@ -723,6 +767,61 @@ def _mobiles(text: str) -> Iterator[Candidate]:
             continue
         yield m.start(), m.end(), "mobile"
     yield from _labelled_phones(text, _MOBILE_LABELLED, "mobile")  # 138.6311.2468, 1380 631 2233
+    yield from _regional_phones(text)
+    for m in _TAIWAN_LOCAL_MOBILE.finditer(text):
+        after = text[m.end() : m.end() + _TAIWAN_CUE_AFTER]
+        after = after[: m2.start()] if (m2 := _BREAKS.search(after)) else after
+        if (
+            (
+                _TAIWAN_CUE.search(text, max(0, m.start() - _TAIWAN_CUE_BEFORE), m.start())
+                or _TAIWAN_CUE.search(after)
+            )
+            and _label(text, m.start(), _PHONE_LABELS, _OTHER_FOR_MOBILES) > 0
+            and not _amount(text, m.start(), m.end(), True)
+        ):
+            yield m.start(), m.end(), "mobile"
+
+
+def _regional_kind(code: str, body: str) -> str | None:
+    """Return the kind of a Hong Kong, Macao or Taiwan number after its country code, if any.
+
+    Hong Kong's mobiles start 4-9 and its landlines 2 or 3; Macao's mobiles start 6 and its
+    landlines 28; Taiwan's mobiles are 9 and 8 more digits (its landlines are left alone).
+    """
+    digits = body.translate(_NO_GAPS)
+    if code == "886":
+        return "mobile" if len(digits) == 9 and digits[0] == "9" else None
+    if len(digits) != 8:
+        return None
+    if code == "852":
+        return "mobile" if digits[0] in "456789" else "landline"
+    if digits[0] == "6":
+        return "mobile"
+    return "landline" if digits.startswith("28") else None
+
+
+def _regional_phones(text: str) -> Iterator[Candidate]:
+    """Yield Hong Kong, Macao and Taiwan mobiles and landlines written with a country code.
+
+    With + or 00 or in brackets the code is sure; a bare 852, 853 or 886 needs a telephone
+    label. A landline an agency publishes to be called (查询热线：(852) 2824 6111) is left out.
+    """
+    for m in _REGIONAL_PHONE.finditer(text):
+        code = m.group("cc1") or m.group("cc2") or m.group("cc3")
+        kind = _regional_kind(code, m.group("body"))
+        if kind is None:
+            continue
+        grouped = m.group("sep") or m.group("sep2") or not m.group("body").isdigit()
+        if grouped and _grouped_inside_longer(text, m.start(), m.end()):
+            continue
+        label = _phone_label(text, m.start(), _OTHER_FOR_MOBILES)
+        if label < 0 or (m.group("cc3") and label == 0):
+            continue
+        if _amount(text, m.start(), m.end(), label > 0):
+            continue
+        if kind == "landline" and _public_line(text, m.start()):
+            continue
+        yield m.start(), m.end(), kind
 
 
 def _glued(text: str) -> Iterator[Candidate]:
@@ -890,6 +989,49 @@ def _plates(text: str) -> Iterator[Candidate]:
         if small and not _PLATE_LABELS.search(_before(text, m.start())):
             continue
         yield m.start(), m.end(), "license_plate"
+
+
+# ---------------------------------------------------------------------------- military IDs
+
+# The identity documents of soldiers, officers, civilian staff, retired cadres and policemen.
+_MILITARY_WORDS = (
+    "军官证", "士兵证", "士官证", "文职干部证", "文职人员证", "军人身份证", "军人证", "警官证",
+    "人民警察证", "离退休干部证", "离休干部证", "退休干部证",
+)  # fmt: skip
+_MILITARY_LABEL = r"(?:武警|军队)?(?:" + _words(*_MILITARY_WORDS).pattern + r")"
+# The number: one or two characters, 字第, 6-10 digits, 号 (南字第1234567号), or 6-10 digits.
+_MILITARY_NUMBER = r"[\u4e00-\u9fff]{1,2}字第\d{6,10}号|\d{6,10}" + _NA
+# Right after the label and its 号/号码/编号, a colon, 为 or a bracket (文职干部证（政字第…）).
+_MILITARY_ID = re.compile(
+    _MILITARY_LABEL
+    + r"件?(?:证?(?:号码|编号|号))?[ \t]*(?:[:：]|为|是)?[ \t]*(?:\([ \t]*)?"
+    + r"(?P<number>"
+    + _MILITARY_NUMBER
+    + r")"
+)
+# The 字第 form with the label right after it (持有南字第1234567号军官证).
+_MILITARY_ID_BEFORE_LABEL = re.compile(
+    r"(?P<number>[\u4e00-\u9fff]字第\d{6,10}号)(?=的?" + _MILITARY_LABEL + r")"
+)
+
+
+def _military_ids(text: str) -> Iterator[Candidate]:
+    """Yield the numbers of military and police identity documents named by their label.
+
+    A plain number must not read as a date (YYYYMMDD) or a count (士兵证123456份).
+    """
+    if "证" not in text:
+        return
+    for m in _MILITARY_ID.finditer(text):
+        start, end = m.span("number")
+        value = m.group("number")
+        if value.isdigit() and (
+            (len(value) == 8 and _looks_like_date(value)) or _amount(text, start, end, False)
+        ):
+            continue
+        yield start, end, "military_id"
+    for m in _MILITARY_ID_BEFORE_LABEL.finditer(text):
+        yield m.start("number"), m.end("number"), "military_id"
 
 
 # ---------------------------------------------------------------------------- QQ and WeChat
@@ -1282,7 +1424,9 @@ _PERSONAL_FIELD_NEXT = re.compile(
     r"[，,( ](?:(?:香港|澳门|台湾)?(?:居民)?身份证|公民身份号码|身份号码|证件号|证件类型|证件名称"
     r"|(?:所?持)?(?:中华人民共和国|普通)?(?:护照|[Pp]assport|PASSPORT)"
     r"|(?:所?持)?(?:港澳居民|台湾居民|大陆居民)?(?:往来|来往)?(?:港澳|内地|大陆|台湾)通行证"
-    r"|回乡证|台胞证|[\u4e00-\u9fff]{0,4}国籍|籍贯|社会保障|社保卡|医保卡|驾驶证|残疾人证"
+    r"|回乡证|台胞证|(?:原|所?持)?"
+    + _MILITARY_LABEL
+    + r"|[\u4e00-\u9fff]{0,4}国籍|籍贯|社会保障|社保卡|医保卡|驾驶证|残疾人证"
     r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?出?生(?![产活效态意]))"
 )
 
@@ -1615,6 +1759,7 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _glued,
     _bank_cards,
     _travel_documents,
+    _military_ids,
     _mobiles,
     _landlines,
     _emails,
@@ -1691,6 +1836,9 @@ def _copy_keys(text: str, found: list[Candidate]) -> dict[str, str]:
             wanted.add(compact)
         if kind == "mobile":
             wanted.add(compact[-11:])
+            regional = _REGIONAL_CODE.match(compact)
+            if regional and len(compact) - regional.end() in (8, 9):  # +852 9123 4567
+                wanted.add(compact[regional.end() :])
         elif kind == "landline":
             wanted.add(_landline_local(compact))
         for key in wanted:
@@ -1703,6 +1851,9 @@ def _copy_keys(text: str, found: list[Candidate]) -> dict[str, str]:
 
 def _landline_local(digits: str) -> str:
     """Return the local number of a landline's digits (after +86 and the area code)."""
+    regional = _REGIONAL_CODE.match(digits)
+    if regional and len(digits) - regional.end() == 8:  # (852) 2345 6789
+        return digits[regional.end() :]
     if digits.startswith("0086"):
         digits = "0" + digits[4:]
     elif digits.startswith("86"):
@@ -1780,7 +1931,7 @@ def _outside(candidates: list[Candidate], spans: Sequence[Candidate]) -> list[Ca
 # them: labels (地址, 邮编, 联系人…), values (digits, a street and number) and a short word (a
 # contact's name or title, 咨询); after prose (本机关已于…作出答复，请联系…) it may be a clerk's.
 _AGENCY_CUE = re.compile(
-    r"本机关|本机构|本单位|(?:[局委厅署办科股]|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
+    r"本机关|本机构|本单位|(?:[局委厅署办科股]|(?<![住去出])处|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
     r"|机构|医院|学校|银行|法院|检察院|事务所)(?=[\s，,:：;；]|咨询|联系|地址|电话|邮箱)"
 )
 _OWNER_WINDOW = 80
@@ -1894,10 +2045,14 @@ def mask(kind: str, value: str) -> str:
     * resident_id: the first 4 and last 4 characters (18 -> 3701**********1234; the 15-digit
       form keeps the same 4 + 4, hiding 7);
     * mobile: all but the 4 digits before the last 4 (138****5678, +86 138-****-5678);
+      other regions' mobiles, shorter, all but the 4 digits before the last 2 (+852 91**
+      **67, +886-912-***-*78, 0912-***-*78);
+    * military_id: the characters around the number and its first and last digit
+      (南字第1*****7号, 1******8);
     * bank_card: the first 4 and last 4 digits (6222 **** **** ***0 123);
     * email: the first character of the local part and the whole domain (z*******@example.com);
-    * landline: the country and area code and the last 2 digits (0631-*****23); a local number
-      written alone keeps only its last 2;
+    * landline: the country and area code and the last 2 digits (0631-*****23, (852) ****
+      **89); a local number written alone keeps only its last 2;
     * name: the surname, as 张** reads in a public list (张三丰 -> 张**, 欧阳娜娜 -> 欧阳**);
     * birth_date: the year (1975年**月**日);
     * address: the province, city and district or county it begins with, if any
@@ -1909,8 +2064,11 @@ def mask(kind: str, value: str) -> str:
     if kind == "resident_id":
         return _star(value, plain, 4, 4, _is_alnum)
     if kind == "mobile":
-        digits = sum(_is_digit(ch) for ch in plain)
-        return _star(value, plain, max(digits - 8, 0), 4, _is_digit)
+        digits = "".join(ch for ch in plain if _is_digit(ch))
+        last = 4 if _MAINLAND_MOBILE_DIGITS.fullmatch(digits) else 2
+        return _star(value, plain, max(len(digits) - 4 - last, 0), last, _is_digit)
+    if kind == "military_id":
+        return _star(value, plain, 1, 1, _is_digit)
     if kind == "bank_card":
         return _star(value, plain, 4, 4, _is_digit)
     if kind == "email" and "@" in plain:
@@ -1945,6 +2103,9 @@ _DIVISIONS = re.compile(
 def _landline_kept(plain: str) -> int:
     """Return how many leading digits of a landline its mask keeps: country and area code."""
     digits = "".join(ch for ch in plain if _is_digit(ch))
+    regional = _REGIONAL_CODE.match(digits)
+    if regional and len(digits) - regional.end() == 8:  # Hong Kong's and Macao's: no area code
+        return regional.end()
     if plain.lstrip("(").startswith(("+86", "0086")):
         country = 4 if digits.startswith("0086") else 2
         area = 2 if digits[country] in "12" else 3  # written without its leading 0
