@@ -293,6 +293,9 @@ def test_the_fourth_corpus_look_alikes_give_nothing(passage: Passage) -> None:
         ("台胞林某，联系电话：0988123456", "0988123456"),
         ("来信人：张某（台湾居民），手机：0912-345-678", "0912-345-678"),
         ("联系电话：0912 345678（台湾手机）", "0912 345678"),
+        ("香港手机：9123 4567", "9123 4567"),  # the label names the region
+        ("香港居民联系电话：5123-4567", "5123-4567"),
+        ("澳门手机号码为66123456", "66123456"),
     ],
 )
 def test_regional_mobiles(text: str, value: str) -> None:
@@ -313,6 +316,11 @@ def test_regional_mobiles(text: str, value: str) -> None:
         "香港入境事务处查询热线：(852) 2824 6111",  # an agency's line
         "澳门治安警察局出入境事务厅：(853) 2872 5488",
         "+852 9123 4567 89",  # part of a longer grouped number
+        "电话：+852 1234 5678",  # no Hong Kong line starts 1
+        "香港电话：12345678",
+        "香港入境事务处查询电话：2824 6111",
+        "香港路派出所电话：85123456",  # 香港路, a street: the label names no region
+        "香港手机：9123 4567 8",
     ],
 )
 def test_not_regional_mobiles(text: str) -> None:
@@ -326,6 +334,7 @@ def test_a_taiwan_cue_leaves_a_mainland_landline_alone() -> None:
 def test_hong_kong_and_macao_landlines() -> None:
     assert kinds("住宅电话：(852) 2345 6789") == [("landline", "(852) 2345 6789")]
     assert kinds("电话：+853 2888 1234") == [("landline", "+853 2888 1234")]
+    assert kinds("香港住宅电话：2345 6789") == [("landline", "2345 6789")]
 
 
 @pytest.mark.parametrize(

@@ -38,9 +38,10 @@ offset in the original; findings, masks and redactions always address the origin
   (+852), then a space, a hyphen or nothing: Hong Kong's 8 digits starting 4-9 (+852 9123
   4567, 00852-62345678), Macao's 8 starting 6 (+853 6612 3456), Taiwan's 9 and 8 more digits
   (+886 912 345 678, +886-912-345-678, +886 912345678, +886 9 1234 5678); a bare 852, 853 or
-  886 only after a telephone label (手机852-5123 4567). Hong Kong's landlines (8 digits
-  starting 2 or 3) and Macao's (starting 28) after the code are ``landline``, with the
-  mainland's rules for an agency's lines. Taiwan's local form (0912-345-678, 0912 345678,
+  886 only after a telephone label (手机852-5123 4567); without the code, only right after a
+  label that names the region (香港手机：9123 4567, 澳门联系电话：66123456). Hong Kong's
+  landlines (8 digits starting 2 or 3) and Macao's (starting 28) there are ``landline``,
+  with the mainland's rules for an agency's lines. Taiwan's local form (0912-345-678, 0912 345678,
   0912345678) collides with mainland area codes (0991 Urumqi): only after a telephone label
   and with a Taiwan cue (台湾, 台胞, 台商, 台北, 高雄…) within 60 characters before it or in its
   own clause after it.
@@ -330,6 +331,13 @@ _REGIONAL_PHONE = re.compile(
     + r"(?P<body>\d{4}[ -]?\d{4}|9\d{8}|9\d\d(?P<sep>[ -])\d{3}(?P=sep)\d{3}|9\d\d[ -]\d{6}"
     + r"|9(?P<sep2>[ -])\d{4}(?P=sep2)\d{4})"
     + _NA
+)
+# A Hong Kong or Macao number without its code where the label itself names the region
+# (香港手机：9123 4567, 澳门联系电话：66123456): mainland numbers never stand there.
+_REGIONAL_LABELLED = re.compile(
+    r"(?P<region>香港|澳门)(?:居民|地区|特区)?的?(?:联系|住宅|家庭|本人)?"
+    r"(?:手机|电话|手提电话|流动电话|移动电话)(?:号码|号)?[ \t]*(?:[:：]|为|是)?[ \t]*"
+    r"(?P<body>\d{4}[ -]?\d{4})" + _NA
 )
 # Taiwan's mobiles in the local form (0912-345-678, 0912 345678, 0912345678): 09 collides with
 # mainland area codes (0991 Urumqi), so only after a telephone label with a Taiwan cue near it.
@@ -794,7 +802,9 @@ def _regional_kind(code: str, body: str) -> str | None:
     if len(digits) != 8:
         return None
     if code == "852":
-        return "mobile" if digits[0] in "456789" else "landline"
+        if digits[0] in "23":
+            return "landline"
+        return "mobile" if digits[0] in "456789" else None  # 1 and 0: service numbers
     if digits[0] == "6":
         return "mobile"
     return "landline" if digits.startswith("28") else None
@@ -804,7 +814,8 @@ def _regional_phones(text: str) -> Iterator[Candidate]:
     """Yield Hong Kong, Macao and Taiwan mobiles and landlines written with a country code.
 
     With + or 00 or in brackets the code is sure; a bare 852, 853 or 886 needs a telephone
-    label. A landline an agency publishes to be called (查询热线：(852) 2824 6111) is left out.
+    label; without the code, a label that names the region (香港手机：9123 4567). A landline
+    an agency publishes to be called (查询热线：(852) 2824 6111) is left out.
     """
     for m in _REGIONAL_PHONE.finditer(text):
         code = m.group("cc1") or m.group("cc2") or m.group("cc3")
@@ -822,6 +833,16 @@ def _regional_phones(text: str) -> Iterator[Candidate]:
         if kind == "landline" and _public_line(text, m.start()):
             continue
         yield m.start(), m.end(), kind
+    for m in _REGIONAL_LABELLED.finditer(text):
+        start, end = m.span("body")
+        kind = _regional_kind("852" if m.group("region") == "香港" else "853", m.group("body"))
+        if kind is None or _amount(text, start, end, True):
+            continue
+        grouped = " " in m.group("body") or "-" in m.group("body")
+        if grouped and _grouped_inside_longer(text, start, end):
+            continue
+        if kind == "mobile" or not _public_line(text, start):
+            yield start, end, kind
 
 
 def _glued(text: str) -> Iterator[Candidate]:
