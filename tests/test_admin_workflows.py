@@ -22,7 +22,7 @@ def upload(*files: tuple[bytes, str]) -> dict:
 def test_the_admin_deploys_a_workflow_and_sees_its_versions(app: Flask) -> None:
     engine = get_engine(app)
     admin = Browser(app.test_client()).login("admin")
-    assert 'href="/admin/workflows"' in admin.get("/")  # in the admin's menu
+    assert 'href="/admin/workflows"' in admin.get("/admin/tasks")  # in the admin's menu
     page = admin.get("/admin/workflows")
     assert "document_approval" in page and "流程管理" in page  # the demo's, deployed
     changed = SIMPLE.replace(b'name="', b'name="\xe6\x96\xb0', 1)  # 新: a new version
