@@ -169,7 +169,7 @@ def workflows() -> ResponseReturnValue:
             error = error_message(exc)
         else:
             if result.created:
-                processes = "、".join(result.process_ids)
+                processes = pick("、", ", ").join(result.process_ids)
                 message = _(
                     "已部署为版本 %(id)s：%(processes)s。",
                     id=result.definition_id,

@@ -209,9 +209,10 @@ def _readable(value: object, term: FieldTerm | None = None) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, dict) and "sha256" in value:
-        return f"{value.get('filename', '')}（SHA-256 {str(value['sha256'])[:12]}…）"
+        digest = str(value["sha256"])[:12]
+        return f"{value.get('filename', '')}{pick('（', ' (')}SHA-256 {digest}…{pick('）', ')')}"
     if isinstance(value, list):
-        return "、".join(_readable(v, term) for v in value)
+        return pick("、", ", ").join(_readable(v, term) for v in value)
     return str(value)
 
 

@@ -141,7 +141,7 @@ class DocumentDraftForm(FormSchema):
         load_default=False,
         metadata={
             "label": "政府政策性文件代拟稿",
-            "label_en": "Policy draft written on the government's behalf (代拟稿)",
+            "label_en": "Policy draft written on the government's behalf",
             "widget": "checkbox",
         },
     )
