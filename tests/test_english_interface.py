@@ -11,6 +11,7 @@ import ast
 import contextlib
 import json
 import re
+import uuid
 from collections import deque
 from html.parser import HTMLParser
 from pathlib import Path
@@ -376,13 +377,24 @@ def test_every_demo_user_meets_no_chinese_chrome_in_english(app: Flask) -> None:
     for user in [*DEMO_USERS, None]:
         browser = english_browser(app, user)
         who = user or "anonymous"
-        start = ["/", "/public/", "/public/request", "/public/status", "/no-such-page"]
+        # The navigation's pages, the public ones, the API's reference, and two errors:
+        # a page that is not there, and a task that is not (or no longer) there.
+        start = ["/", "/public/", "/public/request", "/public/status", "/api/v1/docs"]
+        start += ["/no-such-page", f"/tasks/{uuid.UUID(int=1)}?case=1"]
         for path, html in walk(browser, start).items():
             pages[f"{who} {path}"] = html
         # A page the user may not see: the refusal's chrome.
         refused = browser.client.get("/admin/users" if user != "admin" else "/audit/instances")
         pages[f"{who} refused"] = refused.get_data(as_text=True)
     pages.update(public_asking(english_browser(app, None)))
+    # A form refused with the engine's words: an empty draft, a new user's bad password.
+    drafter = english_browser(app, "zhangsan")
+    drafter.get("/drafts/new")
+    pages["zhangsan empty draft"] = drafter.post("/drafts/new", {"action": "save"}, status=422)
+    admin = english_browser(app, "admin")
+    admin.get("/admin/users/new")
+    refused_user = {"username": "zhangsan", "password": "short"}
+    pages["admin refused user"] = admin.post("/admin/users/new", refused_user, status=422)
     # Every kind of page was reached: tasks, documents, requests, sheets, audit, admin.
     reached = " ".join(pages)
     for kind in ("/tasks/", "/documents/", "/requests/", "/sheet", "/audit/", "/admin/"):
