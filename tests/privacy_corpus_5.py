@@ -1,4 +1,4 @@
-"""A fifth corpus: relatives named after kinship words, 区 as a surname, and what an earlier round left.
+"""A fifth corpus: relatives after kinship words, 区 as a surname, and what was left.
 
 Written before the finder learnt them, in the genres where they stand: 家庭经济困难学生认定
 公示, 拆迁安置人员名单, 退役军人优待, 随军家属安置, 港澳台居民办事 and 信访答复 — names after
