@@ -1167,6 +1167,14 @@ _SURNAMES = frozenset(
     "禤逄仉蹇乜郗訾钮粘淦帅母濮隗芈宓郦钭酆甯缑厍璩桓綦郏眭笪邴羿蓟琚沃佴郇暴"
     # common in Shandong and the Northeast, and words only with a few given characters
     "初"
+    # Cantonese (区伟明), guarded by _DISTRICT_NEXT: 区 is mostly a district (区政府)
+    "区"
+)
+# What follows 区 in the words of a district's agencies and affairs (区政府, 区人民法院, 区委,
+# 区长, 区域, 区划, 区级, 区财政局, 区教体局…): 区 before them is no surname.
+_DISTRICT_NEXT = frozenset(
+    "政府人委长域划级县内外间块位属辖管党法纪检公教卫财民城农水林商文统审税监应医信残妇总团"
+    "建街中东西南北高新开发保园片镇乡村居社街道直分别号段里容貌情"
 )
 _COMPOUND_SURNAMES = frozenset((
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
@@ -1183,7 +1191,7 @@ _NOT_IN_NAMES = frozenset(
     "请求称诉述辩违反局委会院厂店馆社队站部处科室办组团府区市县省镇乡村街园场楼司集校位度额"
     "目系式职间员况议见关章业务政工总老姐哥叔姨伯爷婶嫂氏妈爸先女师医律警夫主同码证份址住电"
     "话机手邮箱性别龄籍贯族岁日时分秒期项内外上下前后种类型样每各全共约多几余整半无没要需"
-    "须应能会得就都也又还只仅均皆再即便则若虽且自至到往去过着给让叫使令做作说讲问答复查询核"
+    "须应能会得就都也又还只仅均皆再即便则若虽且自至到往去过着给让叫使做作说讲问答复查询核"
     "审批准予受理交纳缴付支收领取放补贴费款钱资产物品货辆屋块层户口人属亲配偶儿妻签字盖当重"
     "面价售销购用报表格栏填写注备附件单元室幢父母祖媳婿身路"
 )
@@ -1191,11 +1199,23 @@ _NOT_IN_NAMES = frozenset(
 _NOT_NAMES = frozenset((
     "孙子", "曾孙", "高中", "韩国", "法国", "英国", "德国", "泰国", "秦国", "初中", "初级",
     "初步", "初次", "初始", "初审", "初核", "初查", "初稿", "初心", "初衷",
+    # words after a kinship word (家属安置工作, 亲属关怀)
+    "安置", "安排", "安全", "安葬", "安家", "安心", "关怀", "关爱", "关心", "常住", "随军",
+    "随调", "华侨", "华人", "范围", "满意", "康复", "平安",
 ))  # fmt: skip
 _TITLE_END = re.compile(
     r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
     r"|.长)$"
 )
+# Relatives named after a kinship or household word: 其父何国华, 其妻冯玉梅, 长子周海涛,
+# 随调家属：李静, 亲属冯德利. Prose after them reads as no name (其父亲病重, 其子女教育; 家属
+# 安置 is kept off by _NOT_NAMES).
+_KIN_WORDS = (
+    "其父", "其母", "其父亲", "其母亲", "其妻", "其夫", "其子", "其女", "其兄", "其弟", "其姐", "其妹", "其配偶",
+    "其丈夫", "其妻子", "其儿子", "其女儿", "长子", "次子", "三子", "幼子", "长女", "次女",
+    "三女", "幼女", "孙子", "外孙", "外孙女", "儿媳", "女婿", "哥哥", "弟弟", "姐姐", "妹妹",
+    "家属", "随军家属", "随调家属", "亲属", "家庭成员",
+)  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
     "被投诉人", "举报人", "被举报人", "户主", "法定代表人", "法人代表", "负责人", "委托代理人",
@@ -1210,6 +1230,8 @@ _NAME_LABEL_WORDS = (
     "被安置人", "安置人", "被许可人", "拟录用人员", "拟聘用人员", "拟聘人员", "男方", "女方",
     "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿", "购机者",
     "购买人", "购房人", "受助人", "申领人", "领取人",
+    # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
+    *_KIN_WORDS,
 )  # fmt: skip
 _NAME_LABEL = re.compile(
     r"(?:"
@@ -1228,7 +1250,7 @@ _FIELD_WORDS = (
 _PROSE_WORDS = (
     "于", "向", "对", "因", "称", "的", "在", "已", "等", "与", "和", "及", "系", "提出", "反映",
     "诉称", "不服", "要求", "申请", "认为", "表示", "持", "通过", "名下", "应", "不慎", "自愿",
-    "共同", "现",
+    "共同", "现", "无", "另行", "随", "代为", "就", "病", "去世", "残疾", "务工", "患",
 )  # fmt: skip
 _PUNCT_END = (
     r"$|[\s\d，,。.；;：:、！？!?()\[\]【】<>《》“”\"'‘’/|]|[男女](?=$|[\s\d，,、；;。()汉])"
@@ -1263,6 +1285,8 @@ def _is_name(value: str) -> bool:
         if value[:surname] not in (_COMPOUND_SURNAMES if surname == 2 else _SURNAMES):
             continue
         given = value[surname:]
+        if value[:surname] == "区" and given[:1] in _DISTRICT_NEXT:
+            continue
         if given and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in given):
             return True
     return False
@@ -1588,6 +1612,10 @@ _PLACE_WORDS = re.compile(
     r"单元|室|楼|屯|组"
 )
 _STREET_WORDS = re.compile(r"路|街|巷|弄|胡同|号|村|组|屯|小区|社区|栋|幢|单元|室|楼|驻地")
+# After a bare 住 a city and its district or county alone (住乌鲁木齐市天山区) is a home only
+# where the sentence before it names a person (求助人：邱建平，住…; …，男，1965年8月出生，住…).
+_CITY_DISTRICT = re.compile(r"[\u4e00-\u9fff]{2,6}(?:市|州|盟)[\u4e00-\u9fff]{1,6}(?:区|县|旗|市)")
+_SENTENCE_START = re.compile(r"[。！？!?\n]")
 _HIDDEN_MARKS = re.compile(r"某|[Xx×*○〇]{2}|\*")
 _ADDRESS_LONGEST = 60
 _ADDRESS_TRAILING = "([【-:：、"
@@ -1612,6 +1640,9 @@ def _addresses(text: str) -> Iterator[Candidate]:
         bare = (m.group().startswith("住") and not m.group("seat")) or m.group("lives")
         if (_STREET_WORDS if bare else _PLACE_WORDS).search(value):
             yield start, end, "address"
+        elif bare and not m.group("lives") and _CITY_DISTRICT.fullmatch(value):
+            if _a_persons_sentence(text, m.start()):
+                yield start, end, "address"
 
 
 def _a_persons_form(text: str, at: int, value: str) -> bool:
@@ -1627,6 +1658,15 @@ def _a_persons_form(text: str, at: int, value: str) -> bool:
     # From the first label: a firm applying (申请人：…有限公司⏎联系人：…) gives its own address.
     between = window[labels[0].start() :] + value
     return not _FIRM_ON_LINE.search(between) and "本机关" not in between
+
+
+def _a_persons_sentence(text: str, at: int) -> bool:
+    """Return whether the sentence before ``at`` names a person and no firm or agency."""
+    low = max(0, at - _LINE_BEFORE)
+    stop = _last_match(_SENTENCE_START, text, low, at)
+    sentence = text[stop.end() if stop else low : at]
+    person = _PERSON_ON_LINE.search(sentence) or _NAME_LABEL.search(sentence)
+    return bool(person) and not _FIRM_ON_LINE.search(sentence)
 
 
 def _a_persons_line(text: str, at: int) -> bool:
