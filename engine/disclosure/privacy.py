@@ -1036,23 +1036,70 @@ _MILITARY_ID_BEFORE_LABEL = re.compile(
 )
 
 
+# A further number listed right after one found (南字第1234567号、南字第2345678号): the same kind.
+_MILITARY_NEXT = re.compile(
+    r"[ \t]*(?:[、,，/;；]|和|及|与|或)[ \t]*(?P<number>[\u4e00-\u9fff]{1,2}字第\d{6,10}号|\d{6,10}"
+    + _NA
+    + r")"
+)
+# A policeman's badge number (警号), 6 or 7 digits, only after its label; not 报警号码.
+_POLICE_BADGE = re.compile(
+    r"(?<!报)警号(?:码)?[ \t]*(?:[:：]|为|是)?[ \t]*(?:\([ \t]*)?(?P<number>\d{6,7})" + _NA
+)
+# An agency's own officers acting in office, as its decisions list them (执法人员：张伟（警号
+# 012345）): their badges are published with their names, not a private person's particulars.
+_OWN_OFFICERS = re.compile(
+    r"(?:执法|办案|调查|检查|询问|处警|出警)(?:人员|民警)|承办人|主办人|协办人|记录人"
+)
+_OWN_OFFICERS_WINDOW = 40
+# A veteran's preferential treatment card (退役军人优待证) and its number, only after its label.
+_VETERAN_CARD = re.compile(
+    r"优待证(?:号码|编号|号)[ \t]*(?:[:：]|为|是)?[ \t]*(?P<number>[A-Z]{0,2}\d{6,20})" + _NA
+)
+_COUNT_AFTER = re.compile(r"\s?[张份个本枚件名人]")  # 优待证编号：2023000123张 is a count
+
+
 def _military_ids(text: str) -> Iterator[Candidate]:
     """Yield the numbers of military and police identity documents named by their label.
 
-    A plain number must not read as a date (YYYYMMDD) or a count (士兵证123456份).
+    A plain number must not read as a date (YYYYMMDD) or a count (士兵证123456份). Numbers
+    listed right after one found are found too; so are police badge numbers (警号) outside
+    an agency's list of its own officers, and 退役军人优待证 numbers.
     """
-    if "证" not in text:
-        return
-    for m in _MILITARY_ID.finditer(text):
+    if "证" in text:
+        for m in _MILITARY_ID.finditer(text):
+            start, end = m.span("number")
+            value = m.group("number")
+            if value.isdigit() and (
+                (len(value) == 8 and _looks_like_date(value)) or _amount(text, start, end, False)
+            ):
+                continue
+            yield start, end, "military_id"
+            yield from _listed_after(text, end, value.isdigit())
+        for m in _MILITARY_ID_BEFORE_LABEL.finditer(text):
+            yield m.start("number"), m.end("number"), "military_id"
+        for m in _VETERAN_CARD.finditer(text):
+            start, end = m.span("number")
+            if not (_amount(text, start, end, False) or _COUNT_AFTER.match(text, end)):
+                yield start, end, "military_id"
+    if "警号" in text:
+        for m in _POLICE_BADGE.finditer(text):
+            start, end = m.span("number")
+            line_start = _last_match(_SENTENCE_START, text, max(0, start - 80), start)
+            low = max(line_start.end() if line_start else 0, start - _OWN_OFFICERS_WINDOW)
+            if _OWN_OFFICERS.search(text, low, start) or _COUNT_AFTER.match(text, end):
+                continue
+            yield start, end, "military_id"
+            yield from _listed_after(text, end, True)
+
+
+def _listed_after(text: str, end: int, digits: bool) -> Iterator[Candidate]:
+    """Yield the numbers of the same shape listed right after a military ID ending at ``end``."""
+    while (m := _MILITARY_NEXT.match(text, end)) and m.group("number").isdigit() == digits:
         start, end = m.span("number")
-        value = m.group("number")
-        if value.isdigit() and (
-            (len(value) == 8 and _looks_like_date(value)) or _amount(text, start, end, False)
-        ):
-            continue
+        if digits and _amount(text, start, end, False):
+            return
         yield start, end, "military_id"
-    for m in _MILITARY_ID_BEFORE_LABEL.finditer(text):
-        yield m.start("number"), m.end("number"), "military_id"
 
 
 # ---------------------------------------------------------------------------- QQ and WeChat
