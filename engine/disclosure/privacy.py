@@ -348,6 +348,19 @@ _TAIWAN_CUE = re.compile(
     r"台湾|台胞|台商|台资|台籍|台属|台北|新北|桃园|台中|台南|高雄|基隆|新竹|嘉义|苗栗|彰化|南投"
     r"|云林|屏东|宜兰|花莲|台东|澎湖|金门|马祖"
 )
+# Taiwan's landlines after its country code: a one- or two-digit area code (2 Taipei, 7
+# Kaohsiung, 37 Miaoli…), then 6-8 digits (+886-2-2345-6789, +886 7 234 5678, (886)2-2345-6789).
+_TAIWAN_LANDLINE = re.compile(
+    _NB
+    + r"(?:(?:\+|00)886|\(\+?886\)|(?P<bare>886))[ -]?(?:\(0\))?(?P<area>[2-8]\d?)(?P<sep>[ -])"
+    + r"(?P<local>\d{3,4}(?P=sep)?\d{4})"
+    + _NA
+)
+# Their local form ((02)2345-6789, 02-2345-6789, (07)234-5678): the mainland has no two-digit
+# area code, yet a digit dropped from 021 would read so; only with a Taiwan cue.
+_TAIWAN_LOCAL_LANDLINE = re.compile(
+    _NB + r"(?:\(0[2-8]\)[ -]?|0[2-8]-)(?:2\d{3}-?\d{4}|[2-9]\d{2,3}-\d{4})" + _NA
+)
 # A cue after the number names it only within its clause (0912345678（台湾手机）).
 _TAIWAN_CUE_BEFORE, _TAIWAN_CUE_AFTER = 60, 20
 # A mobile number of the mainland: its mask keeps the last 4 digits; others keep the last 2.
@@ -777,17 +790,43 @@ def _mobiles(text: str) -> Iterator[Candidate]:
     yield from _labelled_phones(text, _MOBILE_LABELLED, "mobile")  # 138.6311.2468, 1380 631 2233
     yield from _regional_phones(text)
     for m in _TAIWAN_LOCAL_MOBILE.finditer(text):
-        after = text[m.end() : m.end() + _TAIWAN_CUE_AFTER]
-        after = after[: m2.start()] if (m2 := _BREAKS.search(after)) else after
         if (
-            (
-                _TAIWAN_CUE.search(text, max(0, m.start() - _TAIWAN_CUE_BEFORE), m.start())
-                or _TAIWAN_CUE.search(after)
-            )
+            _taiwan_cue(text, m.start(), m.end())
             and _label(text, m.start(), _PHONE_LABELS, _OTHER_FOR_MOBILES) > 0
             and not _amount(text, m.start(), m.end(), True)
         ):
             yield m.start(), m.end(), "mobile"
+
+
+def _taiwan_cue(text: str, start: int, end: int) -> bool:
+    """Return whether Taiwan is named before a number or in its own clause after it."""
+    after = text[end : end + _TAIWAN_CUE_AFTER]
+    after = after[: m.start()] if (m := _BREAKS.search(after)) else after
+    before = _TAIWAN_CUE.search(text, max(0, start - _TAIWAN_CUE_BEFORE), start)
+    return before is not None or _TAIWAN_CUE.search(after) is not None
+
+
+def _taiwan_landlines(text: str) -> Iterator[Candidate]:
+    """Yield Taiwan's landlines: after +886 (or 886 after a label), or local with a Taiwan cue.
+
+    Both need a telephone label; an agency's published line is left out, as on the mainland.
+    """
+    if "886" in text:
+        for m in _TAIWAN_LANDLINE.finditer(text):
+            digits = m.group("area") + m.group("local").translate(_NO_GAPS)
+            label = _phone_label(text, m.start(), _OTHER_FOR_MOBILES)
+            if not 8 <= len(digits) <= 9 or label < 0 or (m.group("bare") and label == 0):
+                continue
+            if not _amount(text, m.start(), m.end(), True) and not _public_line(text, m.start()):
+                yield m.start(), m.end(), "landline"
+    for m in _TAIWAN_LOCAL_LANDLINE.finditer(text):
+        if (
+            _taiwan_cue(text, m.start(), m.end())
+            and _label(text, m.start(), _PHONE_LABELS, _OTHER_FOR_PHONES) > 0
+            and not _amount(text, m.start(), m.end(), True)
+            and not _public_line(text, m.start())
+        ):
+            yield m.start(), m.end(), "landline"
 
 
 def _regional_kind(code: str, body: str) -> str | None:
@@ -1868,6 +1907,7 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _bank_cards,
     _travel_documents,
     _military_ids,
+    _taiwan_landlines,
     _mobiles,
     _landlines,
     _emails,
@@ -2040,7 +2080,7 @@ def _outside(candidates: list[Candidate], spans: Sequence[Candidate]) -> list[Ca
 # contact's name or title, 咨询); after prose (本机关已于…作出答复，请联系…) it may be a clerk's.
 _AGENCY_CUE = re.compile(
     r"本机关|本机构|本单位|(?:[局委厅署办科股]|(?<![住去出])处|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
-    r"|机构|医院|学校|银行|法院|检察院|事务所)(?=[\s，,:：;；]|咨询|联系|地址|电话|邮箱)"
+    r"|机构|医院|学校|银行|法院|检察院|事务所|(?:基金|协|商|联合|工|学|促进)会)(?=[\s，,:：;；]|咨询|联系|地址|电话|邮箱)"
 )
 _OWNER_WINDOW = 80
 _CONTACT_PIECES = re.compile(r"[，,、;；\s:：()]+")
