@@ -1702,6 +1702,8 @@ _STREET_WORDS = re.compile(r"路|街|巷|弄|胡同|号|村|组|屯|小区|社�
 # where the sentence before it names a person (求助人：邱建平，住…; …，男，1965年8月出生，住…).
 _CITY_DISTRICT = re.compile(r"[\u4e00-\u9fff]{2,6}(?:市|州|盟)[\u4e00-\u9fff]{1,6}(?:区|县|旗|市)")
 _SENTENCE_START = re.compile(r"[。！？!?\n]")
+# Prose after a label read as a place (户籍所在地村（居）委会出具): an agency's doing, no home.
+_NOT_AN_ADDRESS = re.compile(r"出具|开具|办理|核实|核查|\(居\)")
 _HIDDEN_MARKS = re.compile(r"某|[Xx×*○〇]{2}|\*")
 _ADDRESS_LONGEST = 60
 _ADDRESS_TRAILING = "([【-:：、"
@@ -1717,6 +1719,8 @@ def _addresses(text: str) -> Iterator[Candidate]:
             end -= 1
         value = text[start:end]
         if not 4 <= len(value) <= _ADDRESS_LONGEST or _HIDDEN_MARKS.search(value):
+            continue
+        if _NOT_AN_ADDRESS.search(value):
             continue
         if m.group("seat") and not _a_persons_line(text, m.start()):
             continue
