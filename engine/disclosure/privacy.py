@@ -1297,9 +1297,10 @@ _TITLE_END = re.compile(
 # 随调家属：李静, 亲属冯德利. Prose after them reads as no name (其父亲病重, 其子女教育; 家属
 # 安置 is kept off by _NOT_NAMES).
 _KIN_WORDS = (
-    "其父", "其母", "其父亲", "其母亲", "其妻", "其夫", "其子", "其女", "其兄", "其弟", "其姐", "其妹", "其配偶",
-    "其丈夫", "其妻子", "其儿子", "其女儿", "长子", "次子", "三子", "幼子", "长女", "次女",
-    "三女", "幼女", "孙子", "外孙", "外孙女", "儿媳", "女婿", "哥哥", "弟弟", "姐姐", "妹妹",
+    "其父", "其母", "其父亲", "其母亲", "其妻", "其夫", "其子", "其女", "其兄", "其弟", "其姐",
+    "其妹", "其配偶", "其丈夫", "其妻子", "其儿子", "其女儿", "长子", "次子", "三子", "幼子",
+    "长女", "次女", "三女", "幼女", "孙子", "外孙", "外孙女", "儿媳", "女婿", "哥哥", "弟弟",
+    "姐姐", "妹妹",
     "家属", "随军家属", "随调家属", "亲属", "家庭成员",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
@@ -1728,11 +1729,12 @@ def _addresses(text: str) -> Iterator[Candidate]:
             continue
         # A bare 住 (，住威海市…路12号) or 居住在 needs a street, a number or a village.
         bare = (m.group().startswith("住") and not m.group("seat")) or m.group("lives")
-        if (_STREET_WORDS if bare else _PLACE_WORDS).search(value):
+        # …or a city and its district, where the sentence names a person (住乌鲁木齐市天山区).
+        city = bare and not m.group("lives") and _CITY_DISTRICT.fullmatch(value) is not None
+        if (_STREET_WORDS if bare else _PLACE_WORDS).search(value) or (
+            city and _a_persons_sentence(text, m.start())
+        ):
             yield start, end, "address"
-        elif bare and not m.group("lives") and _CITY_DISTRICT.fullmatch(value):
-            if _a_persons_sentence(text, m.start()):
-                yield start, end, "address"
 
 
 def _a_persons_form(text: str, at: int, value: str) -> bool:
