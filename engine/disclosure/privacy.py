@@ -41,10 +41,14 @@ offset in the original; findings, masks and redactions always address the origin
   886 only after a telephone label (手机852-5123 4567); without the code, only right after a
   label that names the region (香港手机：9123 4567, 澳门联系电话：66123456). Hong Kong's
   landlines (8 digits starting 2 or 3) and Macao's (starting 28) there are ``landline``,
-  with the mainland's rules for an agency's lines. Taiwan's local form (0912-345-678, 0912 345678,
-  0912345678) collides with mainland area codes (0991 Urumqi): only after a telephone label
-  and with a Taiwan cue (台湾, 台胞, 台商, 台北, 高雄…) within 60 characters before it or in its
-  own clause after it.
+  with the mainland's rules for an agency's lines; so are Taiwan's after +886 (a bare 886 after
+  a telephone label), an area code of one or two digits, then 6-8 digits (+886-2-2345-6789,
+  +886 7 234 5678), and in the local form ((02)2345-6789, 02-2345-6789, (07)234-5678) only after
+  a telephone label with a Taiwan cue (below): the mainland has no two-digit area code, but a
+  digit dropped from 021 would read so. Taiwan's mobiles in the local form (0912-345-678,
+  0912 345678, 0912345678) collide with mainland area codes (0991 Urumqi): only after a
+  telephone label and with a Taiwan cue (台湾, 台胞, 台商, 台北, 高雄…) within 60 characters
+  before it or in its own clause after it.
 * ``bank_card`` (银行卡号): 16-19 digits, as a run or in groups of four, passing the Luhn check
   and fitting a card scheme: UnionPay and others starting 6 (16-19 digits), Visa 4 (16 or 19),
   Mastercard 51-55 (16), JCB 35 (16-19); not when the nearest label before it names another
@@ -95,6 +99,13 @@ offset in the original; findings, masks and redactions always address the origin
   海字第98765432号), or 6-10 digits that read as no date (YYYYMMDD) nor a count (士兵证123456份);
   the 字第 form also right before the label (持有南字第1234567号军官证). Never the same shapes
   elsewhere: 文号 (鲁政字〔2026〕12号), decisions (威公交罚字第…号) and case numbers are none.
+  Numbers of the same shape listed right after one found (南字第1234567号、南字第2345678号,
+  …及政字第0056789号) are found too. A policeman's badge number, 6 or 7 digits, only after 警号
+  (民警警号012345, 该民警（警号：023456）; not 报警号码, nor a count), and not in an agency's list
+  of its own officers acting in office (执法人员：张伟（警号012345）, 办案民警, 承办人 within 40
+  characters before it in the sentence): the agency publishes those with their names. A
+  veteran's preferential treatment card's number (退役军人优待证), a letter or two and 6-20
+  digits, only after 优待证号, 优待证号码 or 优待证编号 (not a count: …12345张).
 * ``license_plate`` (机动车号牌): province character, issuing-authority letter, an optional
   middle dot, hyphen or space, then 5 characters (at most two letters; 挂, 学, 警, 港, 澳, 领 may
   end it) or a 6-character new-energy number (鲁K·D12345, 鲁K D12345, 鲁K12345D); in small
@@ -116,7 +127,8 @@ offset in the original; findings, masks and redactions always address the origin
   letter and 5-19 letters, digits, - or _, right after 微信, 微信号, WeChat (ID) or wx; not an
   agency's own account (官方微信, 政务微信, 公众号); a mobile number there is a mobile.
 * ``name`` (姓名): 2-4 characters, a surname (about 360 single ones, rare ones such as 逄, 仉,
-  禤 and 訾 among them, and about 50 compound ones: 欧阳, 司马, 诸葛, 宗政…) and one to three
+  禤 and 訾 among them, and 区 (区伟明) unless a district's word follows it (区政府, 区人民法院,
+  区长, 区委, 区域, 区里…), and about 50 compound ones: 欧阳, 司马, 诸葛, 宗政…) and one to three
   characters that stand in given names — characters of time, place, office and grammar do
   not (某, 年, 本, 局, 市, 区, 路, 的, 于…), so names already hidden (张某, 王某某; 李XX and 张*
   are no characters of a name), organisations (威海市某某科技有限公司, 万达集团, 荣成市人民政府),
@@ -126,7 +138,10 @@ offset in the original; findings, masks and redactions always address the origin
 
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
-    参保人, 被安置人, 拟录用人员, 男方, 丈夫, 儿子, 第三方…; not 单位名称 or 机关名称), 甲/乙
+    参保人, 被安置人, 拟录用人员, 男方, 丈夫, 儿子, 第三方…; not 单位名称 or 机关名称), or a
+    kinship or household word with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子,
+    儿媳, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静;
+    其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙
     before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
     (法定代表人（负责人）：); there a word of the sentence going on may end it too
     (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…);
@@ -165,7 +180,10 @@ offset in the original; findings, masks and redactions always address the origin
   semicolon, line break or space, the next field's label (电话, 邮编…) or a run of 7 digits
   (the telephone after it), at most 60 characters, if it names a place (省, 市, 区, 县, 镇, 村,
   路, 街, 号, 小区, 栋, 单元, 室…) and is not already hidden (某, XX). After a bare 住 in a list
-  of facts (，住威海市…路12号) or after 居住在 it must name a street, a number or a village.
+  of facts (，住威海市…路12号) or after 居住在 it must name a street, a number or a village;
+  after a bare 住 a city and its district or county alone (住乌鲁木齐市天山区) is enough where
+  the sentence before it names a person (a personal label, a sex, a birth, an ID) and no firm
+  or agency. Not where the field is an agency's doing (户籍所在地村（居）委会出具).
   After 住所 or 住所地, a firm's seat as much as a person's home, only where the same line gives
   a person's particulars (…，男，1967年9月出生，住所…) and names no firm or agency. After 通讯
   地址 (通信地址, 邮寄地址…) only where a personal label stands before it (申请人：…) with no firm
