@@ -477,6 +477,8 @@ def test_the_fifth_corpus_look_alikes_give_nothing(passage: Passage) -> None:
         ("信访人反映其父亲甘大海的养老金", ["甘大海"]),  # 其父亲, not 其父 then 亲…
         ("其长女王欣然随军", ["王欣然"]),
         ("家庭成员：妻子李某某、儿子韩小明", ["韩小明"]),
+        ("家庭成员：李红梅（妻子）、张小明（儿子）。", ["李红梅", "张小明"]),  # a note between
+        ("随迁子女：张小明", ["张小明"]),
     ],
 )
 def test_names_after_kinship_words(text: str, expected: list[str]) -> None:
@@ -495,6 +497,8 @@ def test_names_after_kinship_words(text: str, expected: list[str]) -> None:
         "其兄弟姐妹",
         "家属华侨，",
         "亲属范围，",
+        "近亲属包括：配偶、父母、子女",
+        "其子尚小，",
     ],
 )
 def test_no_names_after_kinship_words_in_prose(text: str) -> None:
@@ -527,6 +531,7 @@ def test_ou_is_a_surname(text: str, name: str) -> None:
         "被申请人：区人民法院",
         "申请人：区交警大队",
         "各区要做好，区委书记",
+        "区侨联：\n本机关已收到",
     ],
 )
 def test_ou_before_a_districts_word_is_no_surname(text: str) -> None:

@@ -145,7 +145,8 @@ offset in the original; findings, masks and redactions always address the origin
     before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
     (法定代表人（负责人）：); there a word of the sentence going on may end it too
     (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…);
-    further names listed with 、 (申请人：张三、李四);
+    further names listed with 、, also past a short note in brackets (申请人：张三、李四;
+    家庭成员：李红梅（妻子）、张小明（儿子）);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
     text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well), （男）
     or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
@@ -1319,7 +1320,7 @@ _KIN_WORDS = (
     "其妹", "其配偶", "其丈夫", "其妻子", "其儿子", "其女儿", "长子", "次子", "三子", "幼子",
     "长女", "次女", "三女", "幼女", "孙子", "外孙", "外孙女", "儿媳", "女婿", "哥哥", "弟弟",
     "姐姐", "妹妹",
-    "家属", "随军家属", "随调家属", "亲属", "家庭成员",
+    "家属", "随军家属", "随调家属", "随迁家属", "随迁子女", "亲属", "家庭成员",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
@@ -1430,6 +1431,11 @@ _OFFICE_NEXT = re.compile(
 )
 
 
+# The next name of a list after a label, past a short note in brackets on the one before it
+# (家庭成员：李红梅（妻子）、张小明（儿子）).
+_LISTED_NEXT = re.compile(r"(?:\([^()\n，,。；;]{1,8}\))?、")
+
+
 def _dotted_name(value: str) -> bool:
     """Return whether a run of parts joined by middle dots reads as a personal name."""
     return not _NOT_A_PERSON.search(value) and "某" not in value
@@ -1505,9 +1511,10 @@ def _names(text: str) -> Iterator[Candidate]:
         ):
             if not _OFFICE_NEXT.match(text, end):
                 yield at, end, "name"
-            if not text.startswith("、", end):
+            listed = _LISTED_NEXT.match(text, end)  # 、 or （妻子）、
+            if listed is None:
                 break
-            at = end + 1
+            at = listed.end()
     yield from _names_before_a_sex(text)
     yield from _names_before_a_field(text)
     yield from _names_in_rows(text)
