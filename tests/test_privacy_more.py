@@ -479,6 +479,9 @@ def test_the_fifth_corpus_look_alikes_give_nothing(passage: Passage) -> None:
         ("家庭成员：妻子李某某、儿子韩小明", ["韩小明"]),
         ("家庭成员：李红梅（妻子）、张小明（儿子）。", ["李红梅", "张小明"]),  # a note between
         ("随迁子女：张小明", ["张小明"]),
+        ("其父张伟为退休职工", ["张伟"]),
+        ("其女张丽今年十岁", ["张丽"]),
+        ("亲属冯德利代为办理", ["冯德利"]),  # not 冯德利代, then 为
     ],
 )
 def test_names_after_kinship_words(text: str, expected: list[str]) -> None:
@@ -550,6 +553,11 @@ def test_ou_before_a_districts_word_is_no_surname(text: str) -> None:
             "乌鲁木齐市沙依巴克区",
         ),
         ("张三，男，汉族，住广州市越秀区。", "广州市越秀区"),
+        (
+            "申请人：王强，住新疆维吾尔自治区乌鲁木齐市天山区，",
+            "新疆维吾尔自治区乌鲁木齐市天山区",
+        ),
+        ("信访人：李强，男，住山东省荣成市俚岛镇，", "山东省荣成市俚岛镇"),
     ],
 )
 def test_a_city_and_district_after_a_bare_zhu(text: str, address: str) -> None:
@@ -563,6 +571,7 @@ def test_a_city_and_district_after_a_bare_zhu(text: str, address: str) -> None:
         "经调查，住乌鲁木齐市天山区的居民反映",  # no person named
         "本市居民，居住在乌鲁木齐市天山区",  # 居住在 still needs a street
         "户籍所在地村（居）委会出具",  # an agency's doing
+        "当事人：张三，住威海市，",  # a city alone
     ],
 )
 def test_no_city_and_district_address(text: str) -> None:

@@ -144,7 +144,8 @@ offset in the original; findings, masks and redactions always address the origin
     其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙
     before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
     (法定代表人（负责人）：); there a word of the sentence going on may end it too
-    (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…);
+    (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters
+    with a single surname only before punctuation or a field: 亲属冯德利代为… is 冯德利);
     further names listed with 、, also past a short note in brackets (申请人：张三、李四;
     家庭成员：李红梅（妻子）、张小明（儿子）);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
@@ -182,7 +183,8 @@ offset in the original; findings, masks and redactions always address the origin
   (the telephone after it), at most 60 characters, if it names a place (省, 市, 区, 县, 镇, 村,
   路, 街, 号, 小区, 栋, 单元, 室…) and is not already hidden (某, XX). After a bare 住 in a list
   of facts (，住威海市…路12号) or after 居住在 it must name a street, a number or a village;
-  after a bare 住 a city and its district or county alone (住乌鲁木齐市天山区) is enough where
+  after a bare 住 a city and its district or county alone, with its province before and a town
+  after it or not (住乌鲁木齐市天山区, 住山东省荣成市俚岛镇; not 住威海市), is enough where
   the sentence before it names a person (a personal label, a sex, a birth, an ID) and no firm
   or agency. Not where the field is an agency's doing (户籍所在地村（居）委会出具).
   After 住所 or 住所地, a firm's seat as much as a person's home, only where the same line gives
@@ -1356,7 +1358,8 @@ _FIELD_WORDS = (
 _PROSE_WORDS = (
     "于", "向", "对", "因", "称", "的", "在", "已", "等", "与", "和", "及", "系", "提出", "反映",
     "诉称", "不服", "要求", "申请", "认为", "表示", "持", "通过", "名下", "应", "不慎", "自愿",
-    "共同", "现", "无", "另行", "随", "代为", "就", "病", "去世", "残疾", "务工", "患",
+    "共同", "现", "无", "为", "是", "今年", "现年", "生前", "曾", "一直", "长期", "常年",
+    "目前", "另行", "随", "代为", "就", "病", "去世", "残疾", "务工", "患",
 )  # fmt: skip
 _PUNCT_END = (
     r"$|[\s\d，,。.；;：:、！？!?()\[\]【】<>《》“”\"'‘’/|]|[男女](?=$|[\s\d，,、；;。()汉])"
@@ -1452,7 +1455,10 @@ def _name_at(text: str, at: int, ends: re.Pattern[str]) -> int:
     if spaced and _is_name(pair) and ends.match(text, spaced.end()):
         return spaced.end()
     for end in range(min(at + 4, len(text)), at + 1, -1):
-        if _is_name(text[at:end]) and ends.match(text, end):
+        # Four characters with a single surname are rare: in prose, not before a word of it
+        # (亲属冯德利代为办理 is 冯德利, then 代为).
+        rare = end - at == 4 and text[at : at + 2] not in _COMPOUND_SURNAMES
+        if _is_name(text[at:end]) and (_NAME_END if rare else ends).match(text, end):
             return end
     dotted = _DOTTED_NAME.match(text, at)
     if dotted:
@@ -1726,7 +1732,11 @@ _PLACE_WORDS = re.compile(
 _STREET_WORDS = re.compile(r"路|街|巷|弄|胡同|号|村|组|屯|小区|社区|栋|幢|单元|室|楼|驻地")
 # After a bare 住 a city and its district or county alone (住乌鲁木齐市天山区) is a home only
 # where the sentence before it names a person (求助人：邱建平，住…; …，男，1965年8月出生，住…).
-_CITY_DISTRICT = re.compile(r"[\u4e00-\u9fff]{2,6}(?:市|州|盟)[\u4e00-\u9fff]{1,6}(?:区|县|旗|市)")
+_CITY_DISTRICT = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,10}?(?:省|自治区))?[\u4e00-\u9fff]{2,6}?(?:市|州|盟)"
+    r"(?:[\u4e00-\u9fff]{1,6}?(?:区|县|旗|市)(?:[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道))?"
+    r"|[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道))"
+)
 _SENTENCE_START = re.compile(r"[。！？!?\n]")
 # Prose after a label read as a place (户籍所在地村（居）委会出具): an agency's doing, no home.
 _NOT_AN_ADDRESS = re.compile(r"出具|开具|办理|核实|核查|\(居\)")
