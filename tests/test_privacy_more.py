@@ -482,6 +482,8 @@ def test_the_fifth_corpus_look_alikes_give_nothing(passage: Passage) -> None:
         ("其父张伟为退休职工", ["张伟"]),
         ("其女张丽今年十岁", ["张丽"]),
         ("亲属冯德利代为办理", ["冯德利"]),  # not 冯德利代, then 为
+        ("经审核，随军家属曹丽娟符合就业安置条件", ["曹丽娟"]),
+        ("三女儿邓佳怡在读高中，长孙邓浩然在读小学。", ["邓佳怡", "邓浩然"]),  # not 三女, then 儿
     ],
 )
 def test_names_after_kinship_words(text: str, expected: list[str]) -> None:
