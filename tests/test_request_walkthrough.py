@@ -323,12 +323,12 @@ def test_the_letter_greets_an_organisation_a_registrar_entered_by_its_name(
     request_id = engine.requests.of_instance(instance, "wujiu").id  # type: ignore[union-attr]
     office = Browser(app.test_client()).login("wangwu")
     preview = office.get(f"/requests/{request_id}/letter")
-    assert '<p class="p-salutation">威海海通科技有限公司：</p>' in preview
+    assert '<p class="p-salutation" lang="zh-CN">威海海通科技有限公司：</p>' in preview
     engine.complete_task(
         _task(engine, "wangwu", "sign_reply", instance), "wangwu", {"decision": "approve"}
     )
     signed = Browser(app.test_client()).login("wujiu").get(f"/requests/{request_id}/letter")
-    assert '<p class="p-salutation">威海海通科技有限公司：</p>' in signed
+    assert '<p class="p-salutation" lang="zh-CN">威海海通科技有限公司：</p>' in signed
 
 
 def test_a_name_that_shows_nothing_is_refused_where_it_is_typed(client: FlaskClient) -> None:
