@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 USERNAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}\Z")
 #: the group of a task anyone may take (a user task outside every lane, by default).
 ANYONE = "*"
+#: what a group's name may be: as a lane names it ("Finance Team", 财务处) and a work item
+#: and a user's groups keep it (32 characters): printable, no comma, no outer space.
+GROUP_NAME = re.compile(r"[^\s,\x00-\x1f\x7f](?:[^,\x00-\x1f\x7f]{0,30}[^\s,\x00-\x1f\x7f])?")
 #: the largest row id the databases store (PostgreSQL's ``integer``).
 MAX_ID = 2**31 - 1
 
@@ -28,6 +31,11 @@ def is_id(value: object) -> bool:
 def is_username(value: object) -> bool:
     """Tell whether ``value`` can be a user name (anything else names nobody)."""
     return isinstance(value, str) and USERNAME.match(value) is not None
+
+
+def is_group_name(value: object) -> bool:
+    """Tell whether ``value`` can be a group's name (a lane's, a user's group)."""
+    return isinstance(value, str) and value != ANYONE and GROUP_NAME.fullmatch(value) is not None
 
 
 def roles_of(repo: Repository, username: str) -> set[str]:

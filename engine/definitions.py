@@ -25,7 +25,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import BpmnValidator, SpiffBpmnParser
 
 from . import camunda, jsonforms, zeebe
-from .access import ANYONE
+from .access import ANYONE, GROUP_NAME
 from .calls import MappingParser, read_mappings
 from .errors import DefinitionProblem, DeploymentError
 from .extensions import (
@@ -284,9 +284,6 @@ class DeployRules:
     strict_groups: bool = False
     default_group: str = ANYONE
 
-
-#: a group's name as a work item keeps it (``role``, 32 characters): printable, no comma
-GROUP_NAME = re.compile(r"[^\s,\x00-\x1f\x7f](?:[^,\x00-\x1f\x7f]{0,30}[^\s,\x00-\x1f\x7f])?")
 
 #: a lane id a modeler made up: bpmn-js's (Camunda Modeler's, spiff-arena's) Lane_ and a
 #: random or counted suffix, a UUID (Signavio's and Flowable's sid-…, jBPM's _…)

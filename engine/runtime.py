@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import attachments, audit, clock, sandbox, services, steps, tokens
 from .access import (
     ANYONE,
+    GROUP_NAME,
     ReadPolicy,
     check_admin,
     check_may_start,
@@ -44,7 +45,6 @@ from .access import (
 from .checkpoints import Checkpoints
 from .clock import iso
 from .definitions import (
-    GROUP_NAME,
     CompiledDefinition,
     DeployRules,
     UserTaskRules,

@@ -17,7 +17,7 @@ from marshmallow import ValidationError, fields, missing, validate
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, text, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .access import USERNAME, is_username, roles_of
+from .access import USERNAME, is_group_name, is_username, roles_of
 from .errors import (
     FormValidationError,
     InvalidInputError,
@@ -355,7 +355,7 @@ class UserDirectory:
                 _problem("department", Problem("form.too_long", {"max": 64}))
         wanted = list(dict.fromkeys(roles))
         unknown = [
-            r for r in wanted if not is_username(r) or not (new_groups or self._knows_group(r))
+            r for r in wanted if not is_group_name(r) or not (new_groups or self._knows_group(r))
         ]
         if unknown:
             raise InvalidInputError("user.unknown_groups", groups=unknown)
@@ -792,7 +792,7 @@ class UserDirectory:
         if "groups" in errors:
             return []
         wanted = list(dict.fromkeys(str(g) for g in clean.get("groups") or []))
-        unknown = [g for g in wanted if not is_username(g) or not self._knows_group(g)]
+        unknown = [g for g in wanted if not is_group_name(g) or not self._knows_group(g)]
         if unknown:
             errors["groups"] = [Problem("user.unknown_groups", {"groups": unknown})]
         return wanted

@@ -17,6 +17,7 @@ from engine import (
     Database,
     DeploymentError,
     FormValidationError,
+    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     ScriptError,
@@ -93,6 +94,30 @@ def test_a_manual_task_is_a_confirmation_for_its_lane(core: WorkflowEngine) -> N
     assert (task.element_id, task.role, task.form) == ("check_paper", "clerk", "confirm")
     assert core.queries.list_tasks("rita") == []
     assert do(core, "clara", "check_paper", {"comment": "核对无误"}).status == "completed"
+
+
+def test_a_lane_named_by_its_name_is_a_group_its_members_can_be_given(
+    core: WorkflowEngine,
+) -> None:
+    """spiff-arena's lanes name groups as people write them: "Finance Team", 财务处."""
+    core.deploy_files(files("lane_named_group.bpmn"))
+    core.users.add("fiona", ["Finance Team"], new_groups=True)
+    core.users.add("cai", ["财务处"], new_groups=True)
+    instance = core.start("lane_named_group", "fiona")
+    assert [t.role for t in instance.ready_tasks] == ["Finance Team"]
+    assert core.queries.list_tasks("cai") == []
+    assert do(core, "fiona", "check_invoice").status == "running"
+    assert [t.element_id for t in core.queries.list_tasks("fiona")] == []
+    assert do(core, "cai", "approve").status == "completed"
+
+
+@pytest.mark.parametrize("group", ["a,b", "x" * 33, " padded", "tab\there"])
+def test_a_group_no_lane_could_name_is_still_refused_for_a_user(
+    core: WorkflowEngine, group: str
+) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        core.users.add("fiona", [group], new_groups=True)
+    assert refused.value.code == "user.unknown_groups"
 
 
 def test_a_task_shows_its_instructions_filled_in_from_its_data(core: WorkflowEngine) -> None:
