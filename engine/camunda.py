@@ -1128,9 +1128,26 @@ class _Rewrite:
                     self.payload_as_data.append(event)
 
     def _message_payload(self, definition: Any) -> None:
-        """Rewrite SpiffWorkflow's Camunda message payload and result into its own dialect."""
+        """Rewrite SpiffWorkflow's Camunda message payload and result into its own dialect.
+
+        On a catching event ``camunda:resultVariable`` keeps the payload whole.
+        On a throwing one it names the variable the catcher gets the payload in
+        (SpiffWorkflow's Camunda dialect sends it along with the payload): the
+        payload becomes a mapping of that one variable, which the catcher takes
+        as data (``payload_as_data``) as it takes any message's.
+        """
         payload = definition.attrib.pop(_c("expression"), None)
         variable = definition.attrib.pop(_c("resultVariable"), None)
+        if etree.QName(definition.getparent()).localname not in CATCHING_EVENTS:
+            if variable is not None and payload is not None:
+                name = variable.strip()
+                if not name.isidentifier() or keyword.iskeyword(name):
+                    self.problem(
+                        definition, f"camunda:resultVariable {variable!r} must be a variable name"
+                    )
+                    return
+                payload = f"{{{name!r}: ({payload})}}"
+            variable = None  # a thrower keeps nothing itself
         if payload is not None:
             etree.SubElement(_extensions(definition), _s("messagePayload")).text = payload
         if variable is not None:

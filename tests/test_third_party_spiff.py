@@ -110,3 +110,46 @@ def test_a_form_file_deployed_with_it_is_still_its_form(core: WorkflowEngine) ->
     assert task.form == "json:my_json_jschema.json"
     done = core.complete_task(task.task_id, "clara", {"pages": "3"})
     assert (done.status, done.data["pages"]) == ("completed", 3)
+
+
+# -- a thrown message's camunda:resultVariable in SpiffWorkflow's Camunda dialect ----------
+
+
+def test_a_thrown_messages_result_variable_names_where_its_catcher_keeps_the_payload(
+    core: WorkflowEngine,
+) -> None:
+    # as SpiffWorkflow's message_test.bpmn writes it: the catcher names no variable
+    name = "camunda_thrown_result_variable.bpmn"
+    core.deploy_files({name: text(name)})
+    asker = core.start("camunda_thrown_result_variable", "clara")
+    (plan,) = asker.ready_tasks
+    core.complete_task(plan.task_id, "clara", {"plan_details": "修缮"})
+    (approver,) = core.queries.list_instances("camunda_thrown_result_approver")
+    (decide,) = core.queries.get_instance(approver.id).ready_tasks
+    core.complete_task(decide.task_id, "clara", {"approved": "No"})
+    waiting = core.queries.get_instance(asker.id)
+    assert waiting.data["ApprovalResult"] == "No"  # back to the plan, as the gateway says
+    (plan,) = waiting.ready_tasks
+    assert plan.element_id == "enter_plan"
+    core.complete_task(plan.task_id, "clara", {"plan_details": "修缮，改"})
+    approvers = core.queries.list_instances("camunda_thrown_result_approver", "running")
+    (decide,) = core.queries.get_instance(approvers[0].id).ready_tasks
+    core.complete_task(decide.task_id, "clara", {"approved": "Yes"})
+    done = core.queries.get_instance(asker.id)
+    assert (done.status, done.data["ApprovalResult"]) == ("completed", "Yes")
+    assert "approved" not in done.data  # the payload only, not the thrower's data
+    assert core.replayer.replay_stored(asker.id).ok
+
+
+@pytest.mark.parametrize("variable", ["not a name", "class"])
+def test_a_thrown_messages_result_variable_must_be_a_variable_name(
+    core: WorkflowEngine, variable: str
+) -> None:
+    name = "camunda_thrown_result_variable.bpmn"
+    given = text(name).replace(
+        'camunda:resultVariable="ApprovalResult"', f'camunda:resultVariable="{variable}"'
+    )
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({name: given})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "send_decision" and "must be a variable name" in problem.message
