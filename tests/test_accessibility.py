@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -147,3 +148,47 @@ def test_every_page_has_labelled_controls_and_landmarks(app: Flask) -> None:
         if page.positive_tabindex:
             problems.append(f"{name}: positive tabindex breaks the tab order")
     assert not problems, "\n".join(problems)
+
+
+#: an input the browser would check itself, in its own language, unless the form says novalidate
+_CHECKED_BY_BROWSER = re.compile(
+    r"<(?:input|select|textarea)\b[^>]*?(?:\brequired\b|\b(?:min|max|maxlength|pattern)=|"
+    r"\btype=\"(?:number|date|email|url)\")",
+    re.S,
+)
+_FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.S)
+
+
+def forms_the_browser_would_check(text: str) -> list[str]:
+    """Return the opening tags of a template's forms that leave checking to the browser."""
+    left = []
+    for form in _FORM.finditer(text):
+        opening = form.group(0)[: form.group(0).index(">") + 1]
+        body = form.group(0)
+        # render_field writes required (and typed inputs): its form must say novalidate too.
+        if "novalidate" not in opening and (
+            _CHECKED_BY_BROWSER.search(body) or "render_field(" in body
+        ):
+            left.append(opening)
+    return left
+
+
+def test_every_form_with_checked_inputs_leaves_the_messages_to_the_server() -> None:
+    # The browser's bubble is in the browser's language, vanishes, and is not read by every
+    # screen reader: the server says what is missing, beside the field, in the page's language.
+    templates = Path(__file__).resolve().parent.parent / "webui" / "templates"
+    left = {
+        path.name: tags
+        for path in sorted(templates.glob("*.html"))
+        if (tags := forms_the_browser_would_check(path.read_text(encoding="utf-8")))
+    }
+    assert not left, left
+
+
+def test_a_form_without_novalidate_is_found() -> None:
+    assert forms_the_browser_would_check('<form method="get"><input type="date" name="d"></form>')
+    assert forms_the_browser_would_check('<form method="post">{{ render_field(f) }}</form>')
+    assert not forms_the_browser_would_check(
+        '<form method="post" novalidate><input name="n" required></form>'
+    )
+    assert not forms_the_browser_would_check('<form method="post"><input name="n"></form>')
