@@ -256,8 +256,10 @@ def test_the_page_is_for_auditors_not_drafters(client: FlaskClient) -> None:
     assert "<caption>" in html and 'scope="row"' in html
     assert "本年新收政府信息公开申请数量" in html
     assert 'href="/report/annual.xlsx?year=2026"' in html
-    for year in ("abc", "1800"):  # said, never another year's report instead
-        assert "请填写四位数字的年份" in auditor.get(f"/report/annual?year={year}", status=400)
+    for year in ("abc", "1800"):  # said ignored, and which year is shown instead
+        ignored = auditor.get(f"/report/annual?year={year}")
+        assert "筛选条件有误，已忽略：年度" in ignored and "显示" in ignored
+        assert f'value="{year}"' in ignored
     response = client.get("/report/annual.xlsx?year=2026")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active

@@ -163,10 +163,10 @@ def test_the_office_repeals_on_the_page_and_the_report_counts_it(
 
     office = Browser(client).login("wangwu")
     assert 'name="repeal_reason"' in office.get(page)
-    # refused day: back to the page with the reason
-    assert (
-        office.post(f"{page}/repeal", {"repealed_on": "2026-03-01", "repeal_reason": "x"}) == page
-    )
+    # refused day: the page again, with the reason
+    refused = {"repealed_on": "2026-03-01", "repeal_reason": "x"}
+    shown = office.post(f"{page}/repeal", refused, status=422)
+    assert 'id="repealed_on-error"' in shown and "x</textarea>" in shown
     assert "已废止" not in office.get(page)
     sent = {"repealed_on": "2026-06-01", "repeal_reason": "已被新规定替代。"}
     assert office.post(f"{page}/repeal", sent) == page

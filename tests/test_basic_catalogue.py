@@ -550,8 +550,16 @@ def test_the_entry_page_records_the_day_information_was_formed(
     assert "登记信息形成或变更" in page
     browser.post(f"/office/catalogue/{entry_id}/formed", {"formed_on": "2026-11-02"})
     assert "2026-11-30" in browser.get(f"/office/catalogue/{entry_id}")
-    browser.post(f"/office/catalogue/{entry_id}/formed", {"formed_on": "不是日期"})
-    assert "日期格式应为 YYYY-MM-DD" in browser.get(f"/office/catalogue/{entry_id}")
+    # a day that is none, or none at all: said beside the box, kept, nothing recorded
+    path = f"/office/catalogue/{entry_id}/formed"
+    page = browser.post(path, {"formed_on": "不是日期"}, status=422)
+    assert "日期格式应为 YYYY-MM-DD" in page and 'value="不是日期"' in page
+    assert 'aria-describedby="formed_on-error" aria-invalid="true"' in page
+    page = browser.post(path, {"formed_on": ""}, status=422)
+    assert '<p class="error" id="formed_on-error">此项必填。</p>' in page
+    page = browser.post(path, {"formed_on": "2026-11-03"}, status=422)  # tomorrow
+    assert 'value="2026-11-03"' in page and 'id="formed_on-error"' in page
+    assert "请更正下列标出的问题后再提交。" in page
     edit = browser.get(f"/office/catalogue/{entry_id}/edit")
     assert 'name="version" value="2"' in edit
     location = browser.post(

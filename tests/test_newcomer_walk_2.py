@@ -78,9 +78,9 @@ def test_the_annual_report_with_its_year_box_emptied_shows_the_usual_year(
     assert year
     emptied = auditor.get("/report/annual?year=+")
     assert f'value="{year.group(1)}"' in emptied
-    # A year that is no year says what to write.
-    refused = auditor.get("/report/annual?year=abc", status=400)
-    assert "年度“abc”无效：请填写四位数字的年份，如 2025。" in refused
+    # A year that is no year is said ignored, with the year shown instead.
+    refused = auditor.get("/report/annual?year=abc")
+    assert f"筛选条件有误，已忽略：年度；显示 {year.group(1)} 年度。" in refused
 
 
 def test_an_approval_sheet_leads_back_to_where_it_is_listed(client: FlaskClient) -> None:
@@ -134,8 +134,8 @@ def test_a_problem_said_on_top_of_the_page_names_its_field(client: FlaskClient) 
     case_id = engine.appeals.record("wangwu", {"kind": "reconsideration", "filed_on": "2026-04-01"})
     office = _signed_in(client, "wangwu")
     office.get("/report/appeals")
-    office.post(f"/report/appeals/{case_id}/decide", {"result": "", "decided_on": ""})
-    page = office.get("/report/appeals")
+    path = f"/report/appeals/{case_id}/decide"
+    page = office.post(path, {"result": "", "decided_on": ""}, status=422)
     assert "结果：此项必填。" in page and "审结日期：此项必填。" in page
 
 

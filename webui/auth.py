@@ -37,7 +37,7 @@ from engine.disclosure.roles import ADMINS, DOCUMENT_WORKERS, TASKLESS
 from engine.views import UserView
 
 from .i18n import LANGUAGES
-from .messages import error_message
+from .messages import error_message, left_blank
 
 bp = Blueprint("auth", __name__)
 
@@ -235,7 +235,11 @@ def login() -> ResponseReturnValue:
         return redirect(current_user.home)
     error, status, headers = None, 200, {}
     username = request.form.get("username", "").strip()
-    if request.method == "POST":
+    blank = left_blank(request.form, ("username", "password")) if request.method == "POST" else {}
+    if blank:
+        # said beside each empty box; not a failed sign-in (nothing is counted against anyone)
+        error, status = _("请更正下列标出的问题后再提交。"), 400
+    elif request.method == "POST":
         engine = current_app.extensions["gongkai.engine"]
         password = request.form.get("password", "")
         try:
@@ -251,7 +255,7 @@ def login() -> ResponseReturnValue:
             session[SIGNED_IN_AT] = int(time.time())
             session[PASSWORD_STAMP] = engine.users.get_with_stamp(user.username)[1]
             return redirect(_safe_next(request.args.get("next")))
-    page = render_template("login.html", error=error, username=username)
+    page = render_template("login.html", error=error, username=username, errors=blank)
     return page, status, headers
 
 

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import Engine, FormValidationError
+from engine import Engine, FormValidationError, Problem
 from engine.disclosure.documents import (
     ATTRIBUTES,
     DOC_TYPES,
@@ -26,12 +26,11 @@ from engine.disclosure.documents import (
     WITHHELD_BASES,
 )
 from engine.disclosure.official import OfficialFile, drafting_sheet, official_pdf
-from engine.disclosure.repeal import KEEPERS, NORMATIVE, repeal
+from engine.disclosure.repeal import KEEPERS, NORMATIVE, RepealForm, repeal
 from engine.disclosure.review import CONCLUSIONS, EXEMPTIONS
 from engine.disclosure.roles import ROLES
 
-from . import diagrams
-from .messages import field_messages
+from . import diagrams, formview
 from .security import UPLOADED_FILE_POLICY
 
 bp = Blueprint("documents", __name__)
@@ -75,8 +74,9 @@ def catalogue() -> ResponseReturnValue:
     # imported here, so that this view's search stays apart from the document pages' imports
     from engine.disclosure.search import parse_query
 
+    from .messages import field_errors
     from .paging import next_url
-    from .search import field_errors, search_args
+    from .search import search_args
 
     engine, args = _engine(), search_args(staff=True)
     departments = engine.users.departments()
@@ -84,7 +84,7 @@ def catalogue() -> ResponseReturnValue:
         query = parse_query(request.args, public=False)
         page = engine.catalogue.search(current_user.username, query)
     except FormValidationError as exc:
-        errors = field_errors(exc)
+        errors = field_errors(exc.errors)
         return render_template(
             "catalogue.html", page=None, args=args, errors=errors, departments=departments
         ), 400
@@ -102,6 +102,15 @@ def catalogue() -> ResponseReturnValue:
 @login_required
 def document(document_id: int) -> ResponseReturnValue:
     """Show an issued document's official text."""
+    return document_page(document_id)
+
+
+def document_page(
+    document_id: int,
+    sent: dict[str, str] | None = None,
+    errors: dict[str, list[Problem]] | None = None,
+) -> str:
+    """Render a document's page; with the repeal form as sent, and its problems, if given."""
     found = _engine().catalogue.get_document(document_id, current_user.username)
     repealer = found.full and found.doc_type == NORMATIVE and _repeals()
     position = diagrams.position(found.instance_id) if found.full else None
@@ -111,6 +120,8 @@ def document(document_id: int) -> ResponseReturnValue:
         public=not found.full,
         repealer=repealer,
         position=position,
+        repeal_fields=formview.build(RepealForm(), sent or {}, errors or {}) if repealer else [],
+        errors=errors or {},
     )
 
 
@@ -124,20 +135,19 @@ def repeal_document(document_id: int) -> ResponseReturnValue:
     """Repeal an issued normative document (废止; the office)."""
     if not _repeals():
         abort(403)
+    values = {name: request.form.get(name, "") for name in ("repealed_on", "repeal_reason")}
     try:
         repeal(
             _engine(),
             document_id,
             current_user.username,
-            request.form.get("repealed_on", ""),
-            request.form.get("repeal_reason", ""),
+            values["repealed_on"],
+            values["repeal_reason"],
         )
     except FormValidationError as exc:
-        labels = {"repealed_on": _("废止日期"), "repeal_reason": _("废止理由")}
-        for said in field_messages(exc.errors, labels):
-            flash(said, "error")
-    else:
-        flash(_("已废止该文件。"))
+        # the page again, with what was typed and each box's problem beside it; nothing repealed
+        return document_page(document_id, values, exc.errors), 422
+    flash(_("已废止该文件。"))
     return redirect(url_for("documents.document", document_id=document_id))
 
 

@@ -334,6 +334,19 @@ def field_messages(errors: Mapping[str, Iterable[Problem]], labels: Mapping[str,
     ]
 
 
+def left_blank(values: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:
+    """Return "此项必填。" for each of ``names`` left blank, to say beside its box."""
+    return {name: str(REQUIRED) for name in names if not values.get(name, "").strip()}
+
+
+def field_errors(errors: Mapping[str, Iterable[Problem]]) -> dict[str, str]:
+    """Return what is wrong with each field, in the reader's language, to say beside it."""
+    return {
+        name: " ".join(error_message(problem) for problem in problems)
+        for name, problems in errors.items()
+    }
+
+
 def error_message(error: EngineError | Problem) -> str:
     """Return what an engine error or a field's problem says."""
     return describe(error.code, error.params)

@@ -49,6 +49,7 @@ from engine.disclosure.basic_catalogue import (
     STATUSES,
     DocumentFiling,
     EntryForm,
+    FormedForm,
     value_label,
 )
 from engine.disclosure.oversight import (
@@ -68,7 +69,7 @@ from engine.forms import new_submission
 
 from . import formview, paging
 from .i18n import pick
-from .messages import error_message, field_messages
+from .messages import error_message
 
 bp = Blueprint("office", __name__)
 
@@ -231,13 +232,29 @@ def new_entry() -> ResponseReturnValue:
 @login_required
 def entry(entry_id: int) -> ResponseReturnValue:
     """Show an entry, its change log and the documents filed under it."""
+    return _entry_page(entry_id)
+
+
+def _entry_page(
+    entry_id: int,
+    sent: dict[str, str] | None = None,
+    errors: dict[str, list[Problem]] | None = None,
+) -> str:
+    """Render an entry's page; with the form recording a formed day as sent, and its problems."""
     detail = _engine().basic_catalogue.entry(
         current_user.username,
         entry_id,
         changes_before=paging.id_arg("changes_before"),
         filings_before=paging.id_arg("filings_before"),
     )
-    return render_template("office_entry.html", detail=detail, entry=detail.entry)
+    formed_fields = formview.build(FormedForm(), sent or {}, errors or {})
+    return render_template(
+        "office_entry.html",
+        detail=detail,
+        entry=detail.entry,
+        formed_fields=formed_fields,
+        errors=errors or {},
+    )
 
 
 @bp.route("/office/catalogue/<id:entry_id>/edit", methods=["GET", "POST"])
@@ -287,15 +304,13 @@ def restore_entry(entry_id: int) -> ResponseReturnValue:
 def record_formed(entry_id: int) -> ResponseReturnValue:
     """Record the day an entry's information was formed or changed (the office)."""
     _keeper()
+    sent = {"formed_on": request.form.get("formed_on", "")}
     try:
-        _engine().basic_catalogue.record_formed(
-            current_user.username, entry_id, request.form.get("formed_on", "")
-        )
+        _engine().basic_catalogue.record_formed(current_user.username, entry_id, sent["formed_on"])
     except FormValidationError as exc:
-        for said in field_messages(exc.errors, {"formed_on": _("信息形成或变更日期")}):
-            flash(said, "error")
-    else:
-        flash(_("已登记信息形成或变更日期。"))
+        # the page again, with the day typed and its problem beside it; nothing recorded
+        return _entry_page(entry_id, sent, exc.errors), 422
+    flash(_("已登记信息形成或变更日期。"))
     return redirect(url_for("office.entry", entry_id=entry_id))
 
 

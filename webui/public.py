@@ -8,8 +8,9 @@ from flask.typing import ResponseReturnValue
 from engine import Engine, FormValidationError
 from engine.disclosure.search import parse_query
 
+from .messages import field_errors
 from .paging import next_url
-from .search import field_errors, search_args
+from .search import search_args
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
@@ -30,7 +31,7 @@ def index() -> ResponseReturnValue:
     try:
         query = parse_query(request.args, public=True)
     except FormValidationError as exc:
-        errors = field_errors(exc)
+        errors = field_errors(exc.errors)
         return render_template("public_list.html", page=None, args=args, errors=errors), 400
     page = _engine().catalogue.search_public(query, _site())
     return render_template(

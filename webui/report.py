@@ -42,12 +42,18 @@ from engine.disclosure.repeal import (
     normative_table,
     with_normative_sheet,
 )
-from engine.disclosure.report import COLUMN_GROUPS, request_table, to_xlsx
+from engine.disclosure.report import (
+    COLUMN_GROUPS,
+    FIRST_YEAR,
+    LAST_YEAR,
+    request_table,
+    to_xlsx,
+)
 from engine.disclosure.workdays import CHINA
 from engine.forms import new_submission
 
 from . import formview
-from .messages import field_messages
+from .messages import field_errors, field_messages
 
 bp = Blueprint("report", __name__)
 
@@ -58,27 +64,45 @@ def _engine() -> Engine:
     return current_app.extensions["gongkai.engine"]
 
 
+def _year_asked() -> int | None:
+    """Return the year the filter asks for; None when the box is empty or the year is no year."""
+    raw = (request.args.get("year") or "").strip()
+    # isdecimal and len: int() would also read "２０２５", " 2025" or "+2025"
+    if raw.isascii() and raw.isdecimal() and len(raw) == 4:
+        year = int(raw)
+        return year if FIRST_YEAR <= year <= LAST_YEAR else None
+    return None
+
+
+def _year_ignored() -> bool:
+    """Tell whether a year was typed in the filter that is no year the reports cover."""
+    return bool((request.args.get("year") or "").strip()) and _year_asked() is None
+
+
+def _last_year() -> int:
+    return datetime.fromisoformat(_engine().now()).astimezone(CHINA).year - 1
+
+
 def _year() -> int:
     """Return the year asked for, or last year (China time) when none is (or the box is empty)."""
-    raw = (request.args.get("year") or "").strip()
-    if raw:
-        try:
-            return int(raw)
-        except ValueError:
-            # Said, not silently replaced by last year's report.
-            raise InvalidInputError("report.bad_year", year=raw[:20]) from None
-    return datetime.fromisoformat(_engine().now()).astimezone(CHINA).year - 1
+    if _year_ignored():
+        # Said, not silently replaced by last year's table (the download has no page to say it).
+        raise InvalidInputError("report.bad_year", year=request.args["year"].strip()[:20])
+    return _year_asked() or _last_year()
 
 
 @bp.get("/report/annual")
 @login_required
 def annual() -> ResponseReturnValue:
     """Show the year's table of requests, printable, with the balance check."""
-    table = request_table(_engine(), _year(), current_user.username)
+    # A year that is none is said over last year's table, and kept in the box to correct.
+    table = request_table(_engine(), _year_asked() or _last_year(), current_user.username)
     appeals = appeal_table(_engine(), table.year, current_user.username)
     normative = normative_table(_engine(), table.year, current_user.username)
     return render_template(
         "report_annual.html",
+        year_ignored=_year_ignored(),
+        typed_year=(request.args.get("year") or "").strip()[:20],
         table=table,
         appeals=appeals,
         normative=normative,
@@ -116,13 +140,18 @@ def _appeals_page(
     errors: dict[str, list[Problem]],
     status: int = 200,
     submission: str | None = None,
+    decision: tuple[int, dict[str, str], dict[str, list[Problem]]] | None = None,
 ) -> ResponseReturnValue:
     """Render the list of appeals (and, for the office, the forms to record and decide).
 
     The form to record carries ``submission``, the key of the form sent back for
-    correction, or a new one: sent twice, it records one case.
+    correction, or a new one: sent twice, it records one case. ``decision`` is a case's
+    result form sent back: its id, what was chosen and typed, and each field's problems.
     """
-    year = request.args.get("year", type=int)
+    decided_id, decided, problems = decision or (0, {}, {})
+    # The case's row may be far down the list: the top names each field, as well as its box.
+    labels = {"result": _("结果"), "decided_on": _("审结日期")}
+    year = _year_asked()
     cases = _engine().appeals.cases(current_user.username, year)
     keeper = _keeps_appeals()
     fields = formview.build(AppealForm(), values, errors) if keeper else []
@@ -134,6 +163,10 @@ def _appeals_page(
         keeper=keeper,
         fields=fields,
         errors=errors,
+        year_ignored=_year_ignored(),
+        typed_year=(request.args.get("year") or "").strip()[:20],
+        decision=(decided_id, decided, field_errors(problems)),
+        decision_messages=field_messages(problems, labels),
         KINDS=KINDS,
         RESULTS=RESULTS,
         DECIDED=DECIDED,
@@ -170,17 +203,11 @@ def decide_appeal(case_id: int) -> ResponseReturnValue:
     """Record the result of a pending case (the office)."""
     if not _keeps_appeals():
         abort(403)
+    sent = {name: request.form.get(name, "") for name in ("result", "decided_on")}
     try:
-        _engine().appeals.decide(
-            current_user.username,
-            case_id,
-            request.form.get("result", ""),
-            request.form.get("decided_on", ""),
-        )
+        _engine().appeals.decide(current_user.username, case_id, sent["result"], sent["decided_on"])
     except FormValidationError as exc:
-        labels = {"result": _("结果"), "decided_on": _("审结日期")}
-        for said in field_messages(exc.errors, labels):
-            flash(said, "error")
-        return redirect(url_for("report.appeals"))
+        # the list again, the case's form as sent with each problem beside it; nothing recorded
+        return _appeals_page({}, {}, 422, decision=(case_id, sent, exc.errors))
     flash(_("已登记审结结果。"))
     return redirect(url_for("report.appeals"))

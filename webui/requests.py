@@ -46,7 +46,7 @@ from engine.disclosure.requests.replies import REPLY_TYPES
 from engine.forms import new_submission
 
 from . import diagrams, formview, paging
-from .messages import error_message
+from .messages import error_message, left_blank
 from .security import UPLOADED_FILE_POLICY
 
 bp = Blueprint("requests", __name__)
@@ -165,6 +165,16 @@ def public_status() -> ResponseReturnValue:
         return render_template("request_status.html", found=None, message=None, number=number)
     number = request.form.get("tracking_number", "")
     code = request.form.get("query_code", "")
+    if blank := left_blank(request.form, ("tracking_number", "query_code")):
+        # said beside each empty box, before any look-up (none counts against the address)
+        page = render_template(
+            "request_status.html",
+            found=None,
+            message=error_message(Problem("form.invalid")),
+            number=number,
+            errors=blank,
+        )
+        return page, 400
     try:
         found = _engine().requests.status(number, code, _address())
     except RequestThrottledError as exc:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from flask import request
 
-from engine import FormValidationError
-
-from .messages import error_message
-
 #: the fields a search form sends (``before`` is the page, added by the next-page link)
 FIELDS = ("q", "number", "year", "type")
 #: and those of the staff catalogue's form only
@@ -18,11 +14,3 @@ def search_args(*, staff: bool = False) -> dict[str, str]:
     """Return the search fields of the request (not its page), to fill the form and the links."""
     names = STAFF_FIELDS if staff else FIELDS
     return {name: request.args[name] for name in names if request.args.get(name)}
-
-
-def field_errors(exc: FormValidationError) -> dict[str, str]:
-    """Return what is wrong with each field, in the reader's language."""
-    return {
-        name: " ".join(error_message(problem) for problem in problems)
-        for name, problems in exc.errors.items()
-    }
