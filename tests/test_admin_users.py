@@ -549,6 +549,11 @@ def test_reassigning_names_nobody_in_advance_and_asks_for_a_choice(app: Flask) -
     select = re.search(rf'<select id="to-{task.task_id}"[^>]*>\s*<option[^>]*>[^<]*</option>', html)
     assert select is not None and " required" in select.group(0)
     assert select.group(0).endswith('<option value="" selected>请选择</option>')
-    admin.post(f"/admin/tasks/{task.task_id}/reassign", data={"to_user": ""})
-    assert "请先选择改派给谁。" in admin.get("/admin/tasks")
+    # said beside the task's box (and on top), the list again; no redirect, nothing reassigned
+    page = admin.post(f"/admin/tasks/{task.task_id}/reassign", data={"to_user": ""}, status=422)
+    error = f"task-{task.task_id}-to_user-error"
+    assert f'<p class="error" id="{error}">请先选择改派给谁。</p>' in page
+    assert re.search(
+        rf'<select id="to-{task.task_id}"[^>]*aria-describedby="{error}" aria-invalid="true"', page
+    )
     assert engine.queries.list_tasks("lisi")[0].claimed_by is None

@@ -511,7 +511,12 @@ def test_the_office_files_documents_from_the_to_do_and_from_the_document_page(
     assert "待归入目录的文件（2）" in listing
     todo = browser.get("/office/catalogue/unfiled")
     assert f'id="unfiled-{published["D1"]}"' in todo and f'id="unfiled-{published["D3"]}"' in todo
-    browser.post("/office/catalogue/file", {"document_id": published["D1"], "entry_id": ""})
+    # no entry chosen: the to-do again, said beside the document's box; nothing filed
+    d1 = published["D1"]
+    page = browser.post("/office/catalogue/file", {"document_id": d1, "entry_id": ""}, status=422)
+    error = f"document-{d1}-entry_id-error"
+    assert f'<p class="error" id="{error}">请选择要归入的目录事项。</p>' in page
+    assert f'aria-describedby="{error}" aria-invalid="true"' in page
     assert desk.unfiled_count("wang") == 2
     assert browser.post(
         "/office/catalogue/file", {"document_id": published["D1"], "entry_id": monthly}
@@ -523,6 +528,15 @@ def test_the_office_files_documents_from_the_to_do_and_from_the_document_page(
     assert "已归入目录事项" in page and "财政收支月报" in page
     page = browser.get(f"/documents/{published['D3']}")
     assert "尚未归入目录事项" in page and 'name="entry_id"' in page
+    # no entry chosen on the document page: that page again, said beside its box
+    page = browser.post(
+        "/office/catalogue/file",
+        {"document_id": published["D3"], "entry_id": "", "next": "document"},
+        status=422,
+    )
+    assert '<p class="error" id="filing-entry_id-error">请选择要归入的目录事项。</p>' in page
+    assert 'aria-describedby="filing-entry_id-error" aria-invalid="true"' in page
+    assert "尚未归入目录事项" in page
     back = browser.post(
         "/office/catalogue/file",
         {"document_id": published["D3"], "entry_id": monthly, "next": "document"},

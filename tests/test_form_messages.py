@@ -165,3 +165,19 @@ def test_the_messages_are_in_english_on_english_pages(client: FlaskClient) -> No
     browser.login("wangwu")
     page = browser.get("/report/annual?year=1999")
     assert "ignored" in page.lower() and IGNORED not in page
+
+
+def test_the_other_filters_say_which_was_ignored_and_keep_it(client: FlaskClient) -> None:
+    auditor = Browser(client).login("qianyi")
+    page = auditor.get("/audit/instances?from=2026-13-40&to=2026-11-01")
+    assert IGNORED + "发起日期自。日期格式应为 YYYY-MM-DD。" in page
+    assert 'value="2026-13-40" aria-invalid="true" aria-describedby="dates-problem"' in page
+    assert 'id="to" name="to" value="2026-11-01" >' in page  # the good one is used, unmarked
+    page = auditor.get("/office/oversight?kind=quarter&year=1999&quarter=1", status=400)
+    assert "年度“1999”无效" in page
+    assert 'value="1999" required aria-invalid="true" aria-describedby="period-problem"' in page
+    drafter = Browser(client.application.test_client()).login("zhangsan")
+    page = drafter.get("/mine?year=1999")
+    assert IGNORED + "年份" in page
+    assert 'value="1999" inputmode="numeric" aria-invalid="true"' in page
+    assert IGNORED not in drafter.get("/mine?year=2026")

@@ -52,6 +52,11 @@ def admin_required(view: Any) -> Any:
 @admin_required
 def tasks() -> ResponseReturnValue:
     """List every open task with the users it may be reassigned to."""
+    return _tasks_page()
+
+
+def _tasks_page(refused: str | None = None, errors: dict[str, str] | None = None) -> str:
+    """Render the open tasks; ``refused`` is a task whose reassignment came back, and why."""
     engine = _engine()
     role = request.args.get("role", "").strip() or None
     page = engine.queries.all_open_tasks(
@@ -81,6 +86,8 @@ def tasks() -> ResponseReturnValue:
         role=role,
         next_url=paging.next_url("admin.tasks", args, "after", page.next_after),
         first_url=paging.first_url("admin.tasks", args, "after"),
+        refused=refused,
+        errors=errors or {},
     )
 
 
@@ -90,8 +97,8 @@ def reassign(task_id: str) -> ResponseReturnValue:
     """Hand a task to another holder of its role."""
     to_user = request.form.get("to_user", "")
     if not to_user:
-        flash(_("请先选择改派给谁。"), "error")
-        return redirect(url_for("admin.tasks"))
+        # the list again, said beside the task's box; nothing reassigned
+        return _tasks_page(task_id, {"to_user": _("请先选择改派给谁。")}), 422
     _engine().reassign(task_id, current_user.username, to_user)
     flash(_("已改派给 %(user)s。", user=to_user))
     return redirect(url_for("admin.tasks"))

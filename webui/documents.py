@@ -109,8 +109,9 @@ def document_page(
     document_id: int,
     sent: dict[str, str] | None = None,
     errors: dict[str, list[Problem]] | None = None,
+    filing_errors: dict[str, str] | None = None,
 ) -> str:
-    """Render a document's page; with the repeal form as sent, and its problems, if given."""
+    """Render a document's page; with the repeal or filing form's problems, if given."""
     found = _engine().catalogue.get_document(document_id, current_user.username)
     repealer = found.full and found.doc_type == NORMATIVE and _repeals()
     position = diagrams.position(found.instance_id) if found.full else None
@@ -122,6 +123,7 @@ def document_page(
         position=position,
         repeal_fields=formview.build(RepealForm(), sent or {}, errors or {}) if repealer else [],
         errors=errors or {},
+        filing_errors=filing_errors or {},
     )
 
 

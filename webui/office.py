@@ -68,6 +68,7 @@ from engine.disclosure.oversight import (
 from engine.forms import new_submission
 
 from . import formview, paging
+from .documents import document_page
 from .i18n import pick
 from .messages import error_message
 
@@ -318,11 +319,23 @@ def record_formed(entry_id: int) -> ResponseReturnValue:
 @login_required
 def unfiled() -> ResponseReturnValue:
     """List the published proactive documents not yet filed under an entry (the to-do)."""
+    return _unfiled_page()
+
+
+def _unfiled_page(refused: int | None = None, errors: dict[str, str] | None = None) -> str:
+    """Render the to-do; ``refused`` is a document whose filing came back, and why."""
     desk = _engine().basic_catalogue
     page = desk.unfiled(current_user.username, before=paging.id_arg("before"))
     choices = desk.choices(current_user.username) if page.may_manage else ()
     next_url = paging.next_url("office.unfiled", {}, "before", page.next_before)
-    return render_template("office_unfiled.html", page=page, choices=choices, next_url=next_url)
+    return render_template(
+        "office_unfiled.html",
+        page=page,
+        choices=choices,
+        next_url=next_url,
+        refused=refused,
+        errors=errors or {},
+    )
 
 
 @bp.post("/office/catalogue/file")
@@ -340,8 +353,11 @@ def file_document() -> ResponseReturnValue:
         else url_for("office.unfiled")
     )
     if entry_id is None:
-        flash(_("请选择要归入的目录事项。"), "error")
-        return redirect(back)
+        # the page it was sent from again, said beside the box; nothing filed
+        errors = {"entry_id": _("请选择要归入的目录事项。")}
+        if request.form.get("next") == "document":
+            return document_page(document_id, filing_errors=errors), 422
+        return _unfiled_page(document_id, errors), 422
     try:
         _engine().basic_catalogue.file(current_user.username, document_id, entry_id)
     except (ConflictError, InvalidInputError, NotFoundError) as exc:
@@ -431,6 +447,8 @@ def oversight() -> ResponseReturnValue:
             "office_oversight.html",
             report=None,
             problem=error_message(exc),
+            # the box the problem is with (a kind, quarter or month can only be chosen)
+            problem_field="year" if exc.code == "report.bad_year" else None,
             chosen=_chosen(),
             today=today,
             PERIOD_KINDS=PERIOD_KINDS,
