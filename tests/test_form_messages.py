@@ -165,6 +165,14 @@ def test_the_messages_are_in_english_on_english_pages(client: FlaskClient) -> No
     browser.login("wangwu")
     page = browser.get("/report/annual?year=1999")
     assert "ignored" in page.lower() and IGNORED not in page
+    case_id = engine_of(client).appeals.record(
+        "wangwu", {"kind": "reconsideration", "filed_on": "2026-04-01"}
+    )
+    browser.get("/report/appeals")
+    page = browser.post(f"/report/appeals/{case_id}/decide", {"result": "", "decided_on": ""}, 422)
+    said = re.findall(r'<p class="error"[^>]*>(.*?)</p>', page, re.S)
+    assert said and not any(re.search(r"[\u4e00-\u9fff]", text) for text in said), said
+    assert "Result: This field is required." in page
 
 
 def test_the_other_filters_say_which_was_ignored_and_keep_it(client: FlaskClient) -> None:
