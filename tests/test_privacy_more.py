@@ -6,7 +6,7 @@ import pytest
 
 from bench.privacy_corpus import expected_spans
 from engine.disclosure.privacy import KINDS, find_personal_information, mask
-from tests import privacy_corpus_4, privacy_corpus_5
+from tests import privacy_corpus_4, privacy_corpus_5, privacy_corpus_6
 from tests.privacy_corpus_2 import PASSAGES, Passage
 
 
@@ -652,3 +652,140 @@ def test_taiwan_landlines(text: str, value: str) -> None:
 )
 def test_not_taiwan_landlines(text: str) -> None:
     assert [k for k in kinds(text) if k[0] == "landline"] == []
+
+
+# ---------------------------------------------------------------- the sixth corpus
+
+
+def test_the_sixth_corpus_scores() -> None:
+    hits, labels, finds = _score(privacy_corpus_6.PASSAGES)
+    assert hits / labels >= 0.95 and hits == finds, (hits, labels, finds)
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [p for p in privacy_corpus_6.PASSAGES if not p.labels],
+    ids=lambda p: p.text[:12],
+)
+def test_the_sixth_corpus_look_alikes_give_nothing(passage: Passage) -> None:
+    assert kinds(passage.text) == []
+
+
+# ---------------------------------------------------------------- names in lists under a heading
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一、环翠区（3人）：王刚、李娜、赵敏", ["王刚", "李娜", "赵敏"]),  # a count of persons
+        ("三、荣成市（1人）：郭晓东", ["郭晓东"]),
+        ("金山村（2户）：王德福、李秀英", ["王德福", "李秀英"]),
+        ("机关党委（2名）：林晓峰、欧阳晓东", ["林晓峰", "欧阳晓东"]),
+        ("拟聘用人员名单\n鲸园街道：金晓明、白雪、李文博", ["金晓明", "白雪", "李文博"]),
+        ("面试分组\n第一组：韩梅、林涛\n请各位考生准时到达。", ["韩梅", "林涛"]),
+        ("低保新增对象\n张村镇：于海波、曲秀芳\n羊亭镇：宫丽", ["于海波", "曲秀芳", "宫丽"]),
+    ],
+)
+def test_names_in_lists_under_a_heading(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "示范村名单\n一、张村镇（3个）：金山、白石、马岭",  # a count of things
+        "拟聘用人员名单\n二等奖（2件）：海韵、晨光",
+        "各镇街示范村名单\n张村镇：金山、白石、马岭",  # 名单 alone is no cue
+        "拟聘用人员名单\n涉及村庄：金山、白石、马岭",  # a heading that names things
+        "参会人员\n参会单位：环翠区教育局、文登区卫健局",  # items that are no names
+        "拟聘用人员名单\n环翠区（3人）：王刚、李娜",  # the count fits no list of names
+        "拟聘用人员名单\n张村镇：王刚、李娜、金山村",  # an item that is no name
+        "拟聘用人员\n文登区：于振东",  # a single name needs a list of names above it
+        "培训人员\n培训内容：党建、安全",
+    ],
+)
+def test_no_names_in_lists_of_things(text: str) -> None:
+    assert names(text) == []
+
+
+# ---------------------------------------------------------------- names after personnel acts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("按成绩依次递补孟雅婷为拟聘用人员。", ["孟雅婷"]),
+        ("递补李振宇、蒋欣怡进入考察。", ["李振宇", "蒋欣怡"]),
+        ("拟录用张伟、刘芳为区统计局一级科员", ["张伟", "刘芳"]),
+        ("拟聘用侯晓光为\n区档案馆工作人员", ["侯晓光"]),  # not 侯晓光为
+        ("确定王丽为2026年度区级见义勇为先进个人", ["王丽"]),  # not 王丽为
+        ("确定高秀梅为新聘护林员。", ["高秀梅"]),
+        ("同意李强辞去护林员岗位", ["李强"]),  # not 李强辞
+        ("区信访局转来区伟强的来信收悉", ["区伟强"]),  # 区 a surname with a cue
+        ("市长信箱转来王丽华的来信", ["王丽华"]),
+        ("共有人记载有误，应为房秀云、滕建平共同共有。", ["房秀云", "滕建平"]),
+        (
+            "名单中“房秀芸、滕建中”应为房秀云、滕建平，特此更正。",
+            ["房秀芸", "滕建中", "房秀云", "滕建平"],
+        ),
+    ],
+)
+def test_names_after_personnel_acts(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "任命王建国为区教育和体育局局长",  # an official's 任免
+        "同意张志强辞去区人民政府办公室主任职务",
+        "确定王丽为区教育局副局长",
+        "确定白石为示范村",  # 确定 needs a person's role after 为
+        "确定金海湾广场为主会场",
+        "同意区人社局提出的递补办法",
+        "同意王强的意见",  # 同意 needs 辞去, 退出 or 放弃
+        "区信访局转来区政府的函件",
+        "收到王府井的来信",
+        "递补工作由区人社局负责，递补人选由招录机关确定",
+        "拟录用人员名单另行公布",
+        "颜色应为白色，",  # 应为 needs a correction
+        "经查，刘某某反映的问题属实",  # already hidden
+        "本次活动在王府井步行街、李村大集举行",
+    ],
+)
+def test_no_names_after_acts_in_prose(text: str) -> None:
+    assert names(text) == []
+
+
+# ---------------------------------------------------------------- a name before a verb
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("随军家属王芳报名参加就业培训", ["王芳"]),  # 报 stands in no name
+        ("申请人张伟请求公开", ["张伟"]),
+        ("申请人王芳提交了材料", ["王芳"]),  # 提交, not 王芳提 then 交
+        ("申请人王芳申领补贴", ["王芳"]),
+        ("申请人李明申请公开", ["李明"]),
+        ("考生王晓东自愿放弃体检资格", ["王晓东"]),
+        ("递补人员：马文静，联系电话：13863112345。", ["马文静"]),
+    ],
+)
+def test_a_name_before_a_verb(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "申请人全家人口3人",
+        "当事人陈述申辩",
+        "负责人应当到场",
+        "申请人向本机关提出",
+        "申请人：中国·威海国际经济技术合作公司",
+        "随军家属安置工作",
+    ],
+)
+def test_no_name_before_a_verb(text: str) -> None:
+    assert names(text) == []

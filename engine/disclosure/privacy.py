@@ -138,7 +138,7 @@ offset in the original; findings, masks and redactions always address the origin
 
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
-    参保人, 被安置人, 拟录用人员, 男方, 丈夫, 儿子, 第三方…; not 单位名称 or 机关名称), or a
+    参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方…; not 单位名称 or 机关名称), or a
     kinship or household word with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子,
     儿媳, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静;
     其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙
@@ -159,7 +159,27 @@ offset in the original; findings, masks and redactions always address the origin
     read first, then two; starting a clause right before a
     resident ID found, or one partly hidden (邓立军，3702…, 宋平（370211********3216）);
   - in the first cell of a table's row (after the row's number) that holds a resident ID, also
-    partly hidden, or a mobile further on (1 邹海涛 3702…, 3、温小燕  手机 135…).
+    partly hidden, or a mobile further on (1 邹海涛 3702…, 3、温小燕  手机 135…);
+  - in a 公示 list under a heading: a line with a place, a unit or a group (and its ordinal), a
+    colon, then items split by 、, each a name of 2-3 characters (4 with a compound surname)
+    and nothing else (鲸园街道：金晓明、白雪, 第一组：韩梅、林涛). A count of persons in
+    brackets equal to the number of items (一、环翠区（3人）：王刚、李娜、赵敏; 人, 名, 户 or 位)
+    is enough; otherwise no count of things (（3个）, （2件）), a heading that names no things
+    (涉及村庄, 参会单位, 重点项目…), and the lines around (200 characters before, 100 after)
+    saying the list is of persons (人员, 对象, 个人, 志愿者, 考生, 招聘, 递补…; 名单 alone is
+    not: villages are listed too); a line of a single name only right below such a list;
+  - after the verb of a personnel act, listed with 、: 递补, 拟录用, 拟聘用, 拟聘, 拟招募, 拟推荐
+    (递补孟雅婷进入体检, 拟录用张伟、刘芳为…); 确定 before 为 and a person's role (确定王丽为…
+    先进个人, …护林员); 同意 before 辞去, 退出 or 放弃; 转来 or 收到 before (的)来信, 来电, 投诉,
+    举报… (转来区伟强的来信: so 区 is a surname here, and nowhere else without a label); 应为 or
+    更正为 in a correction (…记载有误，应为房秀云、滕建平; “房秀芸”应为房秀云, the quoted wrong
+    writing too). Never where the rest of the clause names an office (任命…为局长, 同意…辞去
+    …主任职务): officials appointed or removed (任免) act for their agency.
+
+  After a label or an act's verb a name also ends before a verb of the sentence: failing the
+  words above, the longest reading before a verb whose first character may stand in a name
+  (孟雅婷进入, 王芳提交), then the shortest before a character that stands in no name and opens
+  a predicate (随军家属王芳报名…, 申请人张伟请求…), so no list of verbs need be complete.
 
   Two characters padded to the width of three (杨　帆, 许 静) are a name as well, and so are
   parts joined by a middle dot (热依拉·买合木提, the names of ethnic minorities and
@@ -1338,7 +1358,7 @@ _NAME_LABEL_WORDS = (
     "参保人", "被保险人", "投保人", "共有人", "出租人", "买受人", "竞买人", "抵押人", "出资人",
     "被安置人", "安置人", "被许可人", "拟录用人员", "拟聘用人员", "拟聘人员", "男方", "女方",
     "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿", "购机者",
-    "购买人", "购房人", "受助人", "申领人", "领取人",
+    "购买人", "购房人", "受助人", "申领人", "领取人", "考生", "递补人员", "拟招募人员",
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1368,6 +1388,22 @@ _PUNCT_END = (
 )
 _NAME_END = re.compile(_PUNCT_END + "|" + _words(*_FIELD_WORDS).pattern)
 _NAME_END_IN_PROSE = re.compile(_NAME_END.pattern + "|" + _words(*_PROSE_WORDS).pattern)
+# A word of the sentence going on that no name holds: a character that stands in no given name
+# and opens a predicate (王芳报名, 张伟请求, 李明要求…), or a verb of a personnel act
+# (孟雅婷进入体检, 王芳参加…).
+_PREDICATE_START = frozenset(
+    "将于向对从把被在已未不并经按据请求称诉述辩违反要需须应能会得就都也又还只仅均皆再即便则若"
+    "虽且自至到往去过着给让叫使做作说讲问答复查询核审批准予受理交纳缴付支收领取放补报签填写"
+    "盖售销购用"
+)
+# Verbs of the sentence whose first character may stand in a name (王芳提交, 孟雅婷进入体检):
+# read before a single character that opens a predicate (王芳提, then 交).
+_VERB_WORDS = (
+    "进入", "参加", "担任", "作为", "接替", "放弃", "辞去", "入选", "参与", "前往", "提交",
+    "提供", "申报", "申领", "填报", "签订", "签署", "出具", "承诺", "来信", "来电", "来访",
+)  # fmt: skip
+_BEFORE_VERB_WORD = _words(*_VERB_WORDS)
+_BEFORE_PREDICATE = re.compile("[" + "".join(sorted(_PREDICATE_START)) + "]")
 # A row of a list: a name right after a delimiter, then a sex (张三，男，汉族 / 李四（女）).
 _SEX = re.compile(r"(?P<sep>[，,、\t ])?(?P<open>\()?[男女](?P<close>\))?")
 _SEX_FOLLOWS = re.compile(r"$|[\s\d，,、；;。汉]")
@@ -1446,29 +1482,48 @@ def _dotted_name(value: str) -> bool:
     return not _NOT_A_PERSON.search(value) and "某" not in value
 
 
-def _name_at(text: str, at: int, ends: re.Pattern[str]) -> int:
+def _name_at(text: str, at: int, ends: re.Pattern[str], verbs: bool = False) -> int:
     """Return where a personal name starting at ``at`` ends, or -1 if none starts there.
 
     The longest reading as a name (:func:`_is_name`) followed by what ``ends`` a name wins;
     a name of parts joined by middle dots, or of two characters spaced apart, is one too.
+    With ``verbs``, failing those, a reading followed by a verb of the sentence
+    (:func:`_name_ends`).
+    """
+    return next(_name_ends(text, at, ends, verbs), -1)
+
+
+def _name_ends(text: str, at: int, ends: re.Pattern[str], verbs: bool) -> Iterator[int]:
+    """Yield where a personal name starting at ``at`` may end, the likeliest first.
+
+    With ``verbs``, after the readings ``ends`` ends: a reading followed by a verb (the
+    longest: 孟雅婷进入), then one followed by a character that stands in no name and opens a
+    predicate (the shortest: 王芳报名, 张伟请求), so a verb no list holds still ends a name.
     """
     spaced = _SPACED_NAME.match(text, at)
     pair = spaced.group()[0] + spaced.group()[-1] if spaced else ""
     if spaced and _is_name(pair) and ends.match(text, spaced.end()):
-        return spaced.end()
-    for end in range(min(at + 4, len(text)), at + 1, -1):
+        yield spaced.end()
+    last = min(at + 4, len(text))
+    for end in range(last, at + 1, -1):
         # Four characters with a single surname are rare: in prose, not before a word of it
         # (亲属冯德利代为办理 is 冯德利, then 代为).
         rare = end - at == 4 and text[at : at + 2] not in _COMPOUND_SURNAMES
         if _is_name(text[at:end]) and (_NAME_END if rare else ends).match(text, end):
-            return end
+            yield end
+    if verbs:
+        plain = [end for end in range(at + 2, last + 1) if _is_name(text[at:end])]
+        plain = [e for e in plain if e - at < 4 or text[at : at + 2] in _COMPOUND_SURNAMES]
+        yield from (end for end in reversed(plain) if _BEFORE_VERB_WORD.match(text, end))
+        yield from (end for end in plain if _BEFORE_PREDICATE.match(text, end))
     dotted = _DOTTED_NAME.match(text, at)
     if dotted:
         last_dot = dotted.group().rindex("·") + at
         for end in range(last_dot + 2, dotted.end() + 1):  # the shortest: 哈斯·巴特尔称
             if ends.match(text, end):
-                return end if _dotted_name(text[at:end]) else -1
-    return -1
+                if _dotted_name(text[at:end]):
+                    yield end
+                return
 
 
 def _name_in_a_field(text: str, at: int) -> int:
@@ -1513,7 +1568,7 @@ def _names(text: str) -> Iterator[Candidate]:
                 yield beside.start(1), beside.end(1), "name"
             continue
         while (
-            (end := _name_at(text, at, _NAME_END_IN_PROSE)) > 0
+            (end := _name_at(text, at, _NAME_END_IN_PROSE, verbs=True)) > 0
             or (end := _name_before_a_sex(text, at)) > 0
             or ("名" in m.group() and (end := _name_in_a_field(text, at)) > 0)
         ):
@@ -1526,6 +1581,8 @@ def _names(text: str) -> Iterator[Candidate]:
     yield from _names_before_a_sex(text)
     yield from _names_before_a_field(text)
     yield from _names_in_rows(text)
+    yield from _names_in_lists(text)
+    yield from _names_after_acts(text)
     for m in _SALUTATION.finditer(text):
         name = _POLITE.sub("", m.group("name"))
         polite = len(name) < len(m.group("name"))
@@ -1664,6 +1721,155 @@ def _names_in_rows(text: str) -> Iterator[Candidate]:
             ok = _is_name(value)
         if ok:  # the cell ends where the name does: (?![\u4e00-\u9fff·]) and a delimiter
             yield m.start("name"), m.end("name"), "name"
+
+
+# ---------------------------------------------------------------------------- names with no label
+
+# A 公示 list under a heading: a place, a unit or a group, an optional count in brackets, a
+# colon, then short items split by 、 (鲸园街道：金晓明、白雪 / 一、环翠区（3人）：王刚、李娜 /
+# 第一组：…). The heading has no comma and at most 20 characters.
+_LIST_ORDINAL = (
+    r"(?:[一二三四五六七八九十]{1,3}[、.]|\(?[一二三四五六七八九十\d]{1,3}\)|\d{1,2}[、.])?"
+)
+_LIST_LINE = re.compile(
+    r"(?m)^[ \t]*" + _LIST_ORDINAL + r"[ \t]*(?P<head>[^\n:：，,。；;、()]{1,20}?)[ \t]*"
+    r"(?:\((?P<count>\d{1,3})(?P<unit>[\u4e00-\u9fff])\))?[ \t]*[:：][ \t]*"
+    r"(?P<items>[^\n:：，,。；;]+?)[ \t]*(?=$|[\n，,。；;])"
+)
+_LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_PERSON_UNITS = frozenset("人名户位")  # (3人), (2名), (3户): the items are persons
+# What the list is of, in the lines around it: persons (拟聘用人员名单, 低保对象, 先进个人,
+# 志愿者, 考生…). 名单 alone is no cue: villages and works are listed as well.
+_PERSON_LIST_CUE = re.compile(
+    r"人员|人选|个人|对象|考生|学生|志愿者|户主|获得者|候选人|工作者|党员|职工|同志|招聘|拟聘"
+    r"|录用|聘用|招募|递补"
+)
+_PERSON_LIST_BEFORE, _PERSON_LIST_AFTER = 200, 100
+# A heading that names things, not a place or a unit whose persons are listed (涉及村庄：金山、
+# 白石; 参会单位：…; 推广品种：…).
+_THING_HEAD = re.compile(
+    r"(?:村庄|村居|社区|小区|单位|企业|公司|项目|产品|品牌|作品|地点|场所|场地|路段|道路|河流|学校"
+    r"|医院|部门|机构|内容|事项|范围|品种|名称|类别|方式|要求|措施|重点|任务|工作|村|路|街)$"
+)
+
+
+def _names_in_lists(text: str) -> Iterator[Candidate]:
+    """Yield the names listed with 、 under a place's, a unit's or a group's heading.
+
+    Every item must read as a name. Where a count of persons in brackets equals the number of
+    items (环翠区（3人）：王刚、李娜、赵敏) that is enough; otherwise the heading must not
+    name things (村庄, 单位, 项目…), the lines around must say the list is of persons
+    (人员, 对象, 个人, 志愿者…), and a single item only goes on a list of names just above it.
+    """
+    previous_end = -2
+    for m in _LIST_LINE.finditer(text):
+        items = [i.span() for i in _LIST_ITEM.finditer(text, m.start("items"), m.end("items"))]
+        if "、".join(text[s:e] for s, e in items) != m.group("items"):
+            continue
+        if not all(_is_list_name(text[s:e]) for s, e in items):
+            continue
+        count, unit = m.group("count"), m.group("unit")
+        if count is not None and unit not in _PERSON_UNITS:
+            continue
+        if count is None or int(count) != len(items):
+            if count is not None or _THING_HEAD.search(m.group("head")):
+                continue
+            around = text[max(0, m.start() - _PERSON_LIST_BEFORE) : m.end() + _PERSON_LIST_AFTER]
+            if not _PERSON_LIST_CUE.search(around):
+                continue
+            if len(items) < 2 and previous_end != m.start() - 1:
+                continue
+        previous_end = m.end()
+        for start, end in items:
+            yield start, end, "name"
+
+
+def _is_list_name(value: str) -> bool:
+    """Return whether a list's item reads as a name: 2-3 characters, 4 with a compound surname."""
+    return (len(value) < 4 or value[:2] in _COMPOUND_SURNAMES) and _is_name(value)
+
+
+# A personnel act's verb before the names it concerns (递补孟雅婷进入体检, 拟录用张伟、刘芳为…,
+# 确定王丽为…先进个人, 同意李强辞去…, 转来区伟强的来信, “房秀芸”应为房秀云).
+_ACT = re.compile(r"递补|拟录用|拟聘用|拟聘|拟招募|拟推荐|同意|确定|转来|收到|更正为|应为")
+_ACT_NEXT = {
+    "同意": re.compile(r"辞去|退出|放弃"),
+    "确定": re.compile(r"为[^，,。；;\n]{0,20}?(?:人员|人选|个人|对象|候选人|志愿者|标兵|模范|员)"),
+    "转来": re.compile(r"的?(?:来信|来电|信件|来访|投诉|举报|申请|诉求|信访)"),
+}
+_ACT_NEXT["收到"] = _ACT_NEXT["转来"]
+# A correction (应为) names persons only where the wrong writing stands quoted before it or the
+# sentence says what was wrong (记载有误，应为…).
+_CORRECTION_BEFORE = re.compile(r"[”\"'’]$|(?:有误|错误|更正|勘误)[^。；;\n]{0,12}$")
+# Officials appointed, removed or resigning act for their agency (任免): not found.
+_OFFICE_IN_CLAUSE = re.compile(
+    r"职务|[省市区县镇乡]长|局长|厅长|处长|科长|所长|院长|部长|署长|主任|书记|主席|委员|代表"
+    r"|秘书长|检察长|庭长|队长|站长|[^，,。；;\n]{0,4}长(?=[，,。；;\n]|$)"
+)
+_CLAUSE_END = re.compile(r"[。；;\n]")
+
+
+def _names_after_acts(text: str) -> Iterator[Candidate]:
+    """Yield the names a personnel act's verb names, listed with 、 (递补孟雅婷进入体检).
+
+    同意 only before 辞去 or 放弃, 确定 only before 为 and a person's role, 转来 and 收到 only
+    before 的来信 and its like, 应为 only in a correction (and the quoted wrong writing before
+    it); never in an official's 任免.
+    """
+    for m in _ACT.finditer(text):
+        act = m.group()
+        if act in ("应为", "更正为"):
+            before = _CORRECTION_BEFORE.search(text, max(0, m.start() - 20), m.start())
+            if before is None:
+                continue
+        names = _act_names(text, m.end(), _ACT_NEXT.get(act))
+        if not names:
+            continue
+        clause = _CLAUSE_END.search(text, names[-1][1])
+        if _OFFICE_IN_CLAUSE.search(text, names[-1][1], clause.start() if clause else len(text)):
+            continue
+        if act in ("应为", "更正为"):
+            names += _quoted_names(text, m.start())
+        for start, end in names:
+            yield start, end, "name"
+
+
+def _act_names(text: str, at: int, then: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """Return the names listed with 、 from ``at`` that ``then`` follows, or none.
+
+    Each name is the likeliest reading that the list goes on after or, for the last one, that
+    ``then`` follows (确定王丽为…: not 王丽为, then 2026年); none ends in the act's 为.
+    """
+    names: list[tuple[int, int]] = []
+    while True:
+        for end in _name_ends(text, at, _NAME_END_IN_PROSE, verbs=True):
+            if text[end - 1] == "为" and end - at > 2:
+                continue  # the act's 为 (拟聘用侯晓光为⏎…), not a name's last character
+            listed = _LISTED_NEXT.match(text, end)
+            if listed or then is None or then.match(text, end):
+                break
+        else:
+            return []
+        names.append((at, end))
+        if listed is None:
+            return names
+        at = listed.end()
+
+
+def _quoted_names(text: str, end: int) -> list[tuple[int, int]]:
+    """Return the names listed with 、 in the quotation that ends at ``end``, if all are names."""
+    quote = re.search(r"[“\"‘']([\u4e00-\u9fff、]{2,40})[”\"’']$", text[max(0, end - 42) : end])
+    if quote is None:
+        return []
+    offset = end - len(quote.group()) + 1
+    parts = quote.group(1).split("、")
+    if not all(_is_list_name(p) for p in parts):
+        return []
+    spans, at = [], offset
+    for part in parts:
+        spans.append((at, at + len(part)))
+        at += len(part) + 1
+    return spans
 
 
 # ---------------------------------------------------------------------------- birth dates
