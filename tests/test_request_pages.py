@@ -697,9 +697,9 @@ def test_the_request_list_counts_the_working_days_left_to_reply(
     registrar = Browser(app.test_client()).login("wujiu")
     registrar.client.post("/language", data={"lang": "en", "csrf_token": registrar.token})
     english = registrar.get("/requests")
-    assert deadline_cell(english, friday) == "2026-11-27 Overdue by 1 working day(s)"
-    assert deadline_cell(english, tuesday) == "2026-12-01 1 working day(s) left"
-    assert deadline_cell(english, later).endswith("left (provisional count)")
+    assert deadline_cell(english, friday) == "2026-11-27 Overdue by 1 working day"
+    assert deadline_cell(english, tuesday) == "2026-12-01 1 working day left"
+    assert deadline_cell(english, later).endswith("working days left (provisional count)")
     page = Browser(app.test_client()).login("wujiu").get(f"/requests/{counted['id']}")
     assert '<span class="badge warn countdown">已超期1个工作日</span>' in page
 

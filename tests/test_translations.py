@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
@@ -28,11 +29,20 @@ def test_every_interface_string_is_translated() -> None:
     assert not missing, f"strings without an English translation: {missing}"
 
 
+def _entries(messages: Any) -> dict[Any, Any]:
+    """Return a catalogue's translations by id; a plural's ids and forms as tuples either way."""
+    return {_plain(m.id): _plain(m.string) for m in messages if m.id}
+
+
+def _plain(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_compiled_catalogue_matches_the_po_file() -> None:
     with (CATALOGUE / "messages.po").open("rb") as f:
-        po = {m.id: m.string for m in read_po(f) if m.id}
+        po = _entries(read_po(f))
     with (CATALOGUE / "messages.mo").open("rb") as f:
-        mo = {m.id: m.string for m in read_mo(f) if m.id}
+        mo = _entries(read_mo(f))
     assert mo == po, "run: pybabel compile -d webui/translations"
 
 
