@@ -7,6 +7,7 @@ counts the requests; part four the appeals (行政复议、行政诉讼), which 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -64,19 +65,29 @@ def _engine() -> Engine:
     return current_app.extensions["gongkai.engine"]
 
 
-def _year_asked() -> int | None:
-    """Return the year the filter asks for; None when the box is empty or the year is no year."""
-    raw = (request.args.get("year") or "").strip()
+@dataclass(frozen=True)
+class _YearFilter:
+    """The year box of a report's filter: what was typed, and the year it asks for."""
+
+    #: as typed (cut to 20 characters, to say back in the box)
+    typed: str
+    #: the year asked for; None when the box is empty or what is typed is no year covered
+    year: int | None
+
+    @property
+    def ignored(self) -> bool:
+        """Tell whether something was typed that is no year the reports cover."""
+        return bool(self.typed) and self.year is None
+
+
+def _year_filter() -> _YearFilter:
+    """Read the filter's year box."""
+    typed = (request.args.get("year") or "").strip()[:20]
+    year = None
     # isdecimal and len: int() would also read "２０２５", " 2025" or "+2025"
-    if raw.isascii() and raw.isdecimal() and len(raw) == 4:
-        year = int(raw)
-        return year if FIRST_YEAR <= year <= LAST_YEAR else None
-    return None
-
-
-def _year_ignored() -> bool:
-    """Tell whether a year was typed in the filter that is no year the reports cover."""
-    return bool((request.args.get("year") or "").strip()) and _year_asked() is None
+    if typed.isascii() and typed.isdecimal() and len(typed) == 4:
+        year = int(typed) if FIRST_YEAR <= int(typed) <= LAST_YEAR else None
+    return _YearFilter(typed, year)
 
 
 def _last_year() -> int:
@@ -85,10 +96,11 @@ def _last_year() -> int:
 
 def _year() -> int:
     """Return the year asked for, or last year (China time) when none is (or the box is empty)."""
-    if _year_ignored():
+    chosen = _year_filter()
+    if chosen.ignored:
         # Said, not silently replaced by last year's table (the download has no page to say it).
-        raise InvalidInputError("report.bad_year", year=request.args["year"].strip()[:20])
-    return _year_asked() or _last_year()
+        raise InvalidInputError("report.bad_year", year=chosen.typed)
+    return chosen.year or _last_year()
 
 
 @bp.get("/report/annual")
@@ -96,13 +108,14 @@ def _year() -> int:
 def annual() -> ResponseReturnValue:
     """Show the year's table of requests, printable, with the balance check."""
     # A year that is none is said over last year's table, and kept in the box to correct.
-    table = request_table(_engine(), _year_asked() or _last_year(), current_user.username)
+    chosen = _year_filter()
+    table = request_table(_engine(), chosen.year or _last_year(), current_user.username)
     appeals = appeal_table(_engine(), table.year, current_user.username)
     normative = normative_table(_engine(), table.year, current_user.username)
     return render_template(
         "report_annual.html",
-        year_ignored=_year_ignored(),
-        typed_year=(request.args.get("year") or "").strip()[:20],
+        year_ignored=chosen.ignored,
+        typed_year=chosen.typed,
         table=table,
         appeals=appeals,
         normative=normative,
@@ -151,7 +164,8 @@ def _appeals_page(
     decided_id, decided, problems = decision or (0, {}, {})
     # The case's row may be far down the list: the top names each field, as well as its box.
     labels = {"result": _("结果"), "decided_on": _("审结日期")}
-    year = _year_asked()
+    chosen = _year_filter()
+    year = chosen.year
     cases = _engine().appeals.cases(current_user.username, year)
     keeper = _keeps_appeals()
     fields = formview.build(AppealForm(), values, errors) if keeper else []
@@ -163,8 +177,8 @@ def _appeals_page(
         keeper=keeper,
         fields=fields,
         errors=errors,
-        year_ignored=_year_ignored(),
-        typed_year=(request.args.get("year") or "").strip()[:20],
+        year_ignored=chosen.ignored,
+        typed_year=chosen.typed,
         decision=(decided_id, decided, field_errors(problems)),
         decision_messages=field_messages(problems, labels),
         KINDS=KINDS,

@@ -361,7 +361,7 @@ class RequestDesk:
             raise NotFoundError("request.no_such_code")
         days_left = None
         today = moment.astimezone(LOCAL_ZONE).date()
-        if found.due_on and found.status not in _CLOSED and not found.paused:
+        if found.due_on and found.status not in CLOSED_STATUSES and not found.paused:
             days_left = calendar.days_left(today, date.fromisoformat(found.due_on))
         return PublicStatus(
             found.tracking_number,
@@ -522,7 +522,7 @@ class RequestDesk:
         not the letter sent.
         """
         view = self.get(request_id, reader)
-        if view.reply_letter or view.status in _CLOSED or view.instance_id is None:
+        if view.reply_letter or view.status in CLOSED_STATUSES or view.instance_id is None:
             return None
         data = self._engine.queries.get_instance(view.instance_id).data
         if data.get("action") != "reply" or not data.get("reply_type"):
@@ -593,9 +593,6 @@ def document_sentence(document: Mapping[str, Any] | None, site: str = "") -> str
     address = document_address(document, site)
     where = f"，可在本机关政府信息公开网站查阅：{address}" if address else ""
     return f"该政府信息已由本机关主动公开，即{named}{where}。"
-
-
-_CLOSED = CLOSED_STATUSES
 
 
 def _countdown(calendar: WorkingCalendar, today: date, row: Any) -> Countdown | None:
