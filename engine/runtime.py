@@ -66,7 +66,7 @@ from .forms import FormRegistry, check_submission, data_problem
 from .presenters import instance_view, json_data, task_of
 from .queries import Queries
 from .replay import Replayer
-from .scripting import RestrictedEnvironment, script_error
+from .scripting import RestrictedEnvironment, names_unset_data, script_error
 from .state import StateSerializer, compact
 from .steps import (
     MAX_THROW_DEPTH,
@@ -1282,6 +1282,21 @@ class WorkflowEngine:
         except SpiffWorkflowException as exc:
             raise script_error(exc) from None
 
+    def _assigned(self, task: Task, source: str) -> Any:
+        """Evaluate who a user task is for; a name the data do not hold names nobody.
+
+        Files drawn for another engine name the assignee or the groups by a
+        variable its application sets (Flowable's ``${startUserId}``); where no
+        one set it the task is its groups', as when the variable holds nobody,
+        instead of the step failing (SpiffWorkflow itself reads no assignee).
+        """
+        try:
+            return self._script_engine.evaluate(task, source)
+        except SpiffWorkflowException as exc:
+            if names_unset_data(exc):
+                return None
+            raise script_error(exc) from None
+
     def _named_users(
         self, task: Task, source: str | None, rules: UserTaskRules
     ) -> list[str] | None:
@@ -1292,7 +1307,7 @@ class WorkflowEngine:
         """
         if source is None:
             return None
-        value = self._task_value(task, source)
+        value = self._assigned(task, source)
         if value is None or value == "" or value == [] or value == ():
             return None  # nobody named: the task is its groups'
         names = [value] if isinstance(value, str) else value
@@ -1311,7 +1326,7 @@ class WorkflowEngine:
         """
         if rules.groups_from is None:
             return rules.role, _groups_of(rules)
-        value = self._task_value(task, rules.groups_from)
+        value = self._assigned(task, rules.groups_from)
         names = value.split(",") if isinstance(value, str) else value
         if value is None or not isinstance(names, list | tuple):
             names = [] if value is None else None

@@ -85,6 +85,16 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return True
 
 
+def names_unset_data(exc: SpiffWorkflowException) -> bool:
+    """Tell whether an expression failed only because it reads a name the data do not hold."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, sandbox.SandboxError | NameError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, sandbox.SandboxError):
+        return cause.reason == "NameError"
+    return isinstance(cause, NameError)
+
+
 def script_error(exc: SpiffWorkflowException) -> ScriptError:
     """Return the engine error for a failed step, naming the element and what went wrong."""
     spec = getattr(exc, "task_spec", None)

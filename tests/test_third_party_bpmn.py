@@ -15,6 +15,7 @@ import pytest
 from engine import (
     Database,
     DeploymentError,
+    EngineError,
     FormValidationError,
     PermissionDeniedError,
     WorkflowEngine,
@@ -806,3 +807,53 @@ def test_a_signavio_collaboration_runs_both_pools_and_follows_its_link(
     assert core.complete_task(pack.task_id, "clara", {}).status == "completed"
     done = core.complete_task(task.task_id, "sam", {})
     assert done.status == "completed" and "data_objects" not in done.data
+
+
+# -- an assignee or candidate groups given by a variable no one set ------------------------
+
+
+def test_an_assignee_variable_no_one_set_gives_the_task_to_its_groups(
+    core: WorkflowEngine,
+) -> None:
+    # As a Chinese OA's Flowable templates write it: ${startUserId} is set by the OA's own
+    # code when it starts the process; SpiffWorkflow reads no assignee and runs the file.
+    name = "flowable_unset_assignee.bpmn"
+    core.deploy_files({name: text(name)})
+    instance = core.start("flowable_unset_assignee", "clara")
+    (submit,) = instance.ready_tasks
+    assert (submit.element_id, submit.groups, submit.users) == ("submit_leave", ("*",), ())
+    waiting = core.complete_task(submit.task_id, "clara", {})
+    (approval,) = waiting.ready_tasks
+    assert approval.element_id == "manager_approval"  # ${approverGroups} unset: its own group
+    core.complete_task(approval.task_id, "clara", {})
+    core.users.add("wang", ["ROLE_HR"], new_groups=True)
+    (record,) = core.queries.get_instance(instance.id).ready_tasks
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(record.task_id, "clara", {})  # a literal group is still the group
+    assert core.complete_task(record.task_id, "wang", {}).status == "completed"
+    assert core.replayer.replay_stored(instance.id).ok
+
+
+def test_an_assignee_variable_set_at_the_start_still_names_the_one_user(
+    core: WorkflowEngine,
+) -> None:
+    name = "flowable_unset_assignee.bpmn"
+    core.deploy_files({name: text(name)})
+    core.users.add("lisi", ["clerk"])
+    instance = core.start("flowable_unset_assignee", "clara", {"startUserId": "lisi"})
+    (submit,) = instance.ready_tasks
+    with pytest.raises(PermissionDeniedError) as refused:
+        core.complete_task(submit.task_id, "clara", {})
+    assert refused.value.code == "task.only_for"
+    assert core.complete_task(submit.task_id, "lisi", {}).ready_tasks
+
+
+def test_an_assignee_variable_holding_no_user_name_still_stops_the_step(
+    core: WorkflowEngine,
+) -> None:
+    name = "flowable_unset_assignee.bpmn"
+    core.deploy_files({name: text(name)})
+    with pytest.raises(EngineError) as failed:
+        core.start("flowable_unset_assignee", "clara", {"startUserId": 5})
+    assert failed.value.params["element"] == "submit_leave"
+    assert core.queries.list_instances() == []  # nothing of the failed start is kept
