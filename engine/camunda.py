@@ -146,6 +146,12 @@ IGNORED_ATTRIBUTES = frozenset(
         "fallbackToDefaultTenant",
         "inheritBusinessKey",
         "inheritVariables",
+        # 芋道 (ruoyi-vue-pro)'s BPM module picks a task's people by a strategy of its own
+        # and the ids of its own users, roles and departments (candidateStrategy="30"
+        # candidateParam="145"), which name nobody here: the task is its lane's group's, or
+        # the default group's, as a task no lane or candidate group assigns
+        "candidateStrategy",
+        "candidateParam",
     }
 )
 #: attributes that do nothing written empty, as modelers leave them

@@ -857,3 +857,34 @@ def test_an_assignee_variable_holding_no_user_name_still_stops_the_step(
         core.start("flowable_unset_assignee", "clara", {"startUserId": 5})
     assert failed.value.params["element"] == "submit_leave"
     assert core.queries.list_instances() == []  # nothing of the failed start is kept
+
+
+# -- 芋道 (ruoyi-vue-pro)'s own assignment strategies --------------------------------------
+
+
+def test_yudaos_candidate_strategies_deploy_and_leave_the_task_to_its_group(
+    core: WorkflowEngine,
+) -> None:
+    # the strategy names users and roles by that system's own ids: nobody here
+    name = "yudao_candidate_strategy.bpmn"
+    core.deploy_files({name: text(name)})
+    instance = core.start("yudao_candidate_strategy", "clara")
+    (review,) = instance.ready_tasks
+    assert (review.element_id, review.groups, review.users) == ("leaderReviewTask", ("*",), ())
+    (record,) = core.complete_task(review.task_id, "clara", {}).ready_tasks
+    assert record.element_id == "hrRecordTask"
+    assert core.complete_task(record.task_id, "clara", {}).status == "completed"
+
+
+def test_another_of_yudaos_attributes_is_still_refused_naming_the_element(
+    core: WorkflowEngine,
+) -> None:
+    # approveType 2 approves by itself: it changes what the process does
+    name = "yudao_candidate_strategy.bpmn"
+    given = text(name).replace(
+        'flowable:candidateParam="2" />', 'flowable:candidateParam="2" flowable:approveType="2" />'
+    )
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({name: given})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "hrRecordTask" and "approveType" in problem.message
