@@ -156,6 +156,14 @@ IGNORED_ATTRIBUTES = frozenset(
 )
 #: attributes that do nothing written empty, as modelers leave them
 IGNORED_WHEN_EMPTY = frozenset({"skipExpression"})
+#: what RuoYi-Flowable's designer keeps on a user task for its own panel: how the assignee
+#: was picked (dataType "INITIATOR", "USERS", …) and the picked people's names (text), the
+#: task page's buttons to add a signer or hand the task on (isSign, isTransfer); the task's
+#: people are in its assignee, candidateUsers and candidateGroups, which it writes as well
+DESIGNER_HINTS = frozenset({"dataType", "text", "isSign", "isTransfer"})
+#: RuoYi-Flowable's record of a user task's multi-instance choice: it does nothing where the
+#: choice is none ("Null") or the task has the multi-instance loop it stands for
+LOOP_HINTS = frozenset({"multiLoopType", "isSequential"})
 #: why an attribute is refused, where more can be said than that it is not supported
 ATTRIBUTES_REFUSED = {
     "skipExpression": (
@@ -164,6 +172,11 @@ ATTRIBUTES_REFUSED = {
     ),
     "candidateStarterUsers": (
         ": the engine lets groups start a process, not users (use candidateStarterGroups)"
+    ),
+    **dict.fromkeys(
+        ("multiLoopType", "isSequential"),
+        ": RuoYi-Flowable's designer chose several instances, but the task has no "
+        "multiInstanceLoopCharacteristics saying how many (draw the loop)",
     ),
 }
 #: what joins the parts of a dotted form field id into the name its form field has
@@ -1559,6 +1572,8 @@ class _Rewrite:
                         and etree.QName(element).localname in ("userTask", "manualTask", "process")
                     )
                     or (local in IGNORED_WHEN_EMPTY and not element.get(attribute).strip())
+                    or (local in DESIGNER_HINTS and etree.QName(element).localname == "userTask")
+                    or (local in LOOP_HINTS and _loop_recorded(element))
                 ):
                     continue
                 why = ATTRIBUTES_REFUSED.get(local, "")
@@ -1576,6 +1591,14 @@ def _owner_tag(element: Any) -> str:
     while node is not None and etree.QName(node).localname == "extensionElements":
         node = node.getparent()
     return etree.QName(node).localname if node is not None else ""
+
+
+def _loop_recorded(task: Any) -> bool:
+    """Tell whether RuoYi-Flowable's multi-instance record on a task adds nothing to it."""
+    return etree.QName(task).localname == "userTask" and (
+        (task.get(_c("multiLoopType")) or "Null").strip() == "Null"
+        or task.find(_b("multiInstanceLoopCharacteristics")) is not None
+    )
 
 
 def _does_nothing(element: Any) -> bool:

@@ -888,3 +888,41 @@ def test_another_of_yudaos_attributes_is_still_refused_naming_the_element(
         core.deploy_files({name: given})
     (problem,) = refused.value.problems
     assert problem.element_id == "hrRecordTask" and "approveType" in problem.message
+
+
+# -- what RuoYi-Flowable's designer keeps for its own panel --------------------------------
+
+
+def test_ruoyi_flowables_designer_hints_deploy_and_the_assignment_they_record_holds(
+    core: WorkflowEngine,
+) -> None:
+    name = "ruoyi_flowable_designer_hints.bpmn"
+    core.deploy_files({name: text(name)})
+    core.users.add("wang", ["ROLE_ESTATE"], new_groups=True)
+    instance = core.start("ruoyi_flowable_designer_hints", "clara")
+    (report,) = instance.ready_tasks
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(report.task_id, "wang", {})  # ${initiator}: only the starter
+    (first,) = core.complete_task(report.task_id, "clara", {}).ready_tasks
+    assert (first.element_id, first.groups) == ("review", ("ROLE_ESTATE",))
+    (second,) = core.complete_task(first.task_id, "wang", {}).ready_tasks  # a loop of two
+    assert second.element_id == "review"
+    assert core.complete_task(second.task_id, "wang", {}).status == "completed"
+
+
+def test_ruoyi_flowables_multi_instance_choice_without_its_loop_is_refused(
+    core: WorkflowEngine,
+) -> None:
+    # the designer's record says "several people" but the task has no loop: which is meant?
+    name = "ruoyi_flowable_designer_hints.bpmn"
+    given = text(name).replace(
+        'flowable:multiLoopType="Null"', 'flowable:multiLoopType="ParallelMultiInstance"'
+    )
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({name: given})
+    problems = refused.value.problems
+    assert {p.element_id for p in problems} == {"report"}
+    assert ["multiLoopType" in p.message or "isSequential" in p.message for p in problems] == [
+        True,
+        True,
+    ]
