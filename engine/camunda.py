@@ -69,6 +69,7 @@ from .access import ANYONE, USERNAME
 from .errors import DefinitionProblem, Problem
 from .extensions import (
     BPMN,
+    BPMNDI,
     CANDIDATES_PROPERTY,
     CODE_VARIABLE,
     DUE_PROPERTY,
@@ -152,6 +153,8 @@ IGNORED_ATTRIBUTES = frozenset(
         # the default group's, as a task no lane or candidate group assigns
         "candidateStrategy",
         "candidateParam",
+        # whether Flowable fetches all of an instance's executions at once: how fast, not what
+        "isEagerExecutionFetching",
     }
 )
 #: attributes that do nothing written empty, as modelers leave them
@@ -332,8 +335,34 @@ def evaluated_expressions(root: Any) -> list[Any]:
     ]
 
 
-#: Camunda extension elements that are ignored likewise (retries of Camunda's jobs)
-IGNORED_ELEMENTS = frozenset({"failedJobRetryTimeCycle"})
+#: Camunda extension elements that are ignored likewise (retries of Camunda's jobs, and
+#: what only Flowable's own applications read)
+IGNORED_ELEMENTS = frozenset(
+    {
+        "failedJobRetryTimeCycle",
+        # Flowable Design's (Flowable's modeler's) records: whether Flowable Work checks a
+        # start form's fields (the engine always checks its forms), and how much history
+        # Flowable keeps of the process, which neither changes what the process does
+        "work-form-field-validation",
+        "historyLevel",
+    }
+)
+#: Flowable Design's records of a choice a task's own words already make: they do nothing
+#: when they say what the task says (``_design_record``, ``_drop_form_key``), and are
+#: refused, saying so, when not
+DESIGN_RECORDS = {
+    "task-candidates-type": (
+        "Flowable Design's choice of a task's candidates is not read here: the task's "
+        "people are its assignee, candidateUsers and candidateGroups (name them there and "
+        "choose all)"
+    ),
+    "static-form-key": (
+        "Flowable Design's form key differs from the task's formKey, which the engine "
+        "reads (write the form key in formKey)"
+    ),
+}
+#: where Flowable's modelers attach a drawn sequence flow to its shapes: layout alone
+DOCKER_ATTRIBUTES = frozenset({"sourceDockerX", "sourceDockerY", "targetDockerX", "targetDockerY"})
 #: an external task: Camunda's type, and Flowable's (an external worker job)
 EXTERNAL_TYPES = ("external", "external-worker")
 #: what Camunda runs as Java (or a connector): the engine runs none of it
@@ -663,8 +692,7 @@ class _Rewrite:
                     name = self._form_name(start)
                     self.forms[name] = form
                     self.start_forms.setdefault(str(process.get("id")), name)
-            for attribute in ("formKey", "formRef", "formRefBinding", "formRefVersion"):
-                start.attrib.pop(_c(attribute), None)
+            self._drop_form_key(start)
             start.attrib.pop(_c("initiator"), None)
         for tag in ("userTask", "manualTask"):
             for task in process.iter(_b(tag)):
@@ -753,10 +781,7 @@ class _Rewrite:
             into = CANDIDATES_PROPERTY if grouped else USERS_PROPERTY
             self._users(task, "candidateUsers", candidates.strip(), into)
         form_data = task.find(f"{_b('extensionElements')}/{_c('formData')}")
-        task.attrib.pop(_c("formKey"), None)  # an external form: the generic form stands in
-        task.attrib.pop(_c("formRef"), None)
-        task.attrib.pop(_c("formRefBinding"), None)
-        task.attrib.pop(_c("formRefVersion"), None)
+        self._drop_form_key(task)
         if form_data is not None:
             self.handled.add(form_data)
             form = self._form(task, form_data)
@@ -764,6 +789,19 @@ class _Rewrite:
                 name = self._form_name(task)
                 self.forms[name] = form
                 _add_property(task, FORM_PROPERTY, name)
+
+    def _drop_form_key(self, element: Any) -> None:
+        """Drop the external form an element names: its own generic form stands in.
+
+        Flowable Design records the form key again in ``flowable:static-form-key``: the
+        record that says the same is read with it (one saying another is refused).
+        """
+        key = (element.get(_c("formKey")) or "").strip()
+        for record in element.iterfind(f"{_b('extensionElements')}/{_c('static-form-key')}"):
+            if (record.text or "").strip() == key:
+                self.handled.add(record)
+        for attribute in ("formKey", "formRef", "formRefBinding", "formRefVersion"):
+            element.attrib.pop(_c(attribute), None)
 
     def _form_name(self, element: Any) -> str:
         """Name the form of an element's ``camunda:formData`` (unique in a deployment)."""
@@ -1546,9 +1584,9 @@ class _Rewrite:
             if etree.QName(element).namespace == CAMUNDA:
                 skipped.add(element)
                 local = etree.QName(element).localname
-                if local in IGNORED_ELEMENTS or _does_nothing(element):
+                if local in IGNORED_ELEMENTS or _does_nothing(element) or _design_record(element):
                     continue
-                why = "the engine does not support it"
+                why = DESIGN_RECORDS.get(local, "the engine does not support it")
                 if local in ("executionListener", "taskListener"):
                     why = "listeners run Java or scripts on events, which the engine does not"
                 elif local == "value" and _owner_tag(element) == "dataObject":
@@ -1574,6 +1612,7 @@ class _Rewrite:
                     or (local in IGNORED_WHEN_EMPTY and not element.get(attribute).strip())
                     or (local in DESIGNER_HINTS and etree.QName(element).localname == "userTask")
                     or (local in LOOP_HINTS and _loop_recorded(element))
+                    or (local in DOCKER_ATTRIBUTES and etree.QName(element).namespace == BPMNDI)
                 ):
                     continue
                 why = ATTRIBUTES_REFUSED.get(local, "")
@@ -1591,6 +1630,16 @@ def _owner_tag(element: Any) -> str:
     while node is not None and etree.QName(node).localname == "extensionElements":
         node = node.getparent()
     return etree.QName(node).localname if node is not None else ""
+
+
+def _design_record(element: Any) -> bool:
+    """Tell whether Flowable Design's choice of a task's candidates adds nothing to it."""
+    # "all", as every export seen writes it beside the assignee and candidates it writes as
+    # attributes; another choice would be Flowable Work's, which the engine cannot make
+    return (
+        etree.QName(element).localname == "task-candidates-type"
+        and (element.text or "").strip() == "all"
+    )
 
 
 def _loop_recorded(task: Any) -> bool:

@@ -24,7 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 from .access import is_id, roles_of
 from .definitions import labels, parse_xml
 from .errors import NotFoundError
-from .extensions import BPMN
+from .extensions import BPMN, BPMNDI
 
 if TYPE_CHECKING:
     from .definitions import CompiledDefinition
@@ -126,10 +126,6 @@ class Diagrams:
         """Tell whether the deployed file holding a process lays it out (has its diagram)."""
         _, text = self.bpmn_xml(definition_id, process_id, reader)
         return has_layout(text, process_id)
-
-
-#: BPMN's diagram interchange (BPMNDI): where a modeler keeps the layout of what it drew
-BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 
 
 @lru_cache(maxsize=64)

@@ -7,6 +7,8 @@ fill in the very properties ``definitions`` reads.
 from __future__ import annotations
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+#: BPMN's diagram interchange (BPMNDI): where a modeler keeps the layout of what it drew
+BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 

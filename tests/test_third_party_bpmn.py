@@ -926,3 +926,41 @@ def test_ruoyi_flowables_multi_instance_choice_without_its_loop_is_refused(
         True,
         True,
     ]
+
+
+# -- what Flowable Design (Flowable's modeler) records beside what the process says --------
+
+
+def test_flowable_designs_records_deploy_and_the_task_is_its_groups(core: WorkflowEngine) -> None:
+    name = "flowable_design_hints.bpmn"
+    given = text(name)
+    assert given.count("flowable:sourceDockerX") == 2  # each edge docked to its shapes
+    core.deploy_files({name: given})
+    core.users.add("rui", ["reviewers"], new_groups=True)
+    instance = core.start("flowable_design_hints", "clara")
+    (review,) = instance.ready_tasks
+    assert (review.element_id, review.groups) == ("review", ("reviewers",))
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(review.task_id, "clara", {})  # not a reviewer: "all" added nobody
+    assert core.complete_task(review.task_id, "rui", {}).status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("record", "written", "instead", "named"),
+    [
+        ("task-candidates-type", "[all]", "[users]", "candidateGroups"),
+        ("static-form-key", "[reviewForm]", "[otherForm]", "formKey"),
+    ],
+)
+def test_a_flowable_design_record_saying_more_than_the_task_is_refused_saying_what_to_do(
+    core: WorkflowEngine, record: str, written: str, instead: str, named: str
+) -> None:
+    name = "flowable_design_hints.bpmn"
+    old = f"<flowable:{record}><![CDATA{written}]></flowable:{record}>"
+    assert old in text(name)
+    given = text(name).replace(old, old.replace(written, instead))
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({name: given})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "review"
+    assert f"flowable:{record} is not supported" in problem.message and named in problem.message
