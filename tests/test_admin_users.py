@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import sqlalchemy
@@ -557,3 +559,31 @@ def test_reassigning_names_nobody_in_advance_and_asks_for_a_choice(app: Flask) -
         rf'<select id="to-{task.task_id}"[^>]*aria-describedby="{error}" aria-invalid="true"', page
     )
     assert engine.queries.list_tasks("lisi")[0].claimed_by is None
+
+
+def test_a_refused_reassignment_shows_the_page_of_tasks_the_admin_was_on(app: Flask) -> None:
+    engine = get_engine(app)
+    first = engine.queries.all_open_tasks("admin", limit=1)
+    assert first.next_after is not None
+    on_first = first.items[0].task_id
+    task = engine.queries.all_open_tasks("admin", first.next_after, limit=1).items[0]
+    admin = Browser(app.test_client()).login("admin")
+    html = admin.get(f"/admin/tasks?{urlencode({'after': first.next_after})}")
+    assert f'id="to-{on_first}"' not in html
+
+    def form_action(page: str) -> str:
+        found = re.search(rf'action="(/admin/tasks/{task.task_id}/reassign[^"]*)"', page)
+        assert found is not None
+        action = html_unescape(found.group(1))
+        assert parse_qs(urlsplit(action).query) == {"after": [first.next_after]}
+        return action
+
+    page = admin.post(form_action(html), data={"to_user": ""}, status=422)
+    # the same page again (not the first), the refusal beside the task's box
+    assert f'id="task-{task.task_id}-to_user-error"' in page
+    assert f'id="to-{on_first}"' not in page and "回到第一页" in page
+    holder = re.search(rf'<select id="to-{task.task_id}".*?<option value="([^"]+)"', page, re.S)
+    assert holder is not None
+    done = admin.post(form_action(page), data={"to_user": holder.group(1)})
+    assert parse_qs(urlsplit(done).query) == {"after": [first.next_after]}
+    assert urlsplit(done).path == "/admin/tasks"

@@ -662,3 +662,31 @@ def test_odd_requests_get_an_answer_never_a_server_error(site: FlaskClient, offi
     detail = office.basic_catalogue.entry("wang", 1)
     assert detail.entry.name == "财政收支月报" and detail.entry.active
     assert [c.action for c in detail.changes] == ["restored", "retired", "created"]
+
+
+def test_filing_from_a_later_page_of_the_to_do_comes_back_to_that_page(
+    site: FlaskClient, office: Engine, clock: ManualClock, published: dict[str, int]
+) -> None:
+    at(clock, "2026-07-14 09:00")
+    desk = office.basic_catalogue
+    monthly = desk.create("wang", entry_form())
+    first = desk.unfiled("wang", limit=1)
+    later = first.next_before
+    assert later is not None  # two unfiled: the second page starts after the newest
+    newest, older = first.items[0].id, desk.unfiled("wang", before=later).items[0].id
+    browser = _as(site, "wang")
+    todo = browser.get(f"/office/catalogue/unfiled?before={later}")
+    action = f'action="/office/catalogue/file?before={later}"'
+    assert action in todo and f'id="unfiled-{newest}"' not in todo
+    # no entry chosen: the page the office was on, not the first, with the box said
+    page = browser.post(
+        f"/office/catalogue/file?before={later}", {"document_id": older, "entry_id": ""}, 422
+    )
+    assert f'id="document-{older}-entry_id-error"' in page
+    assert f'id="unfiled-{newest}"' not in page and action in page
+    # filed: back to that page too
+    back = browser.post(
+        f"/office/catalogue/file?before={later}", {"document_id": older, "entry_id": monthly}
+    )
+    assert back.endswith(f"/office/catalogue/unfiled?before={later}")
+    assert desk.unfiled_count("wang") == 1

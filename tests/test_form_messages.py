@@ -82,8 +82,18 @@ def test_the_admin_forms_say_an_empty_box_and_add_nothing(client: FlaskClient) -
     assert "处室名称：此项必填。" in page and 'aria-invalid="true"' in page
     assert engine.users.department_list() == before
     browser.get("/admin/calendar")
-    page = browser.post("/admin/calendar", {"schedule": ""}, status=400)
-    assert "日程为空。" in page and 'aria-describedby="schedule-error"' in page
+    page = browser.post("/admin/calendar", {"schedule": " \n "}, status=400)
+    assert CORRECT in page and '<a href="#schedule">节假日安排</a>' in page  # names the box
+    said_beside(page, "schedule", "schedule-error")  # and says it beside, as other forms do
+    # comments alone load no day: said why, beside the box, the text kept to correct
+    page = browser.post("/admin/calendar", {"schedule": "# 2027 年安排"}, status=400)
+    said_beside(
+        page,
+        "schedule",
+        "schedule-error",
+        "没有可载入的日期：空行和 # 后的注释不算，每行须以日期开头。",
+    )
+    assert "# 2027 年安排</textarea>" in page
     browser.get("/admin/workflows")
     page = browser.post("/admin/workflows", {}, status=422)
     assert "请选择要部署的流程文件。" in page and 'aria-describedby="deploy-error"' in page
@@ -189,3 +199,56 @@ def test_the_other_filters_say_which_was_ignored_and_keep_it(client: FlaskClient
     assert IGNORED + "年份" in page
     assert 'value="1999" inputmode="numeric" aria-invalid="true"' in page
     assert IGNORED not in drafter.get("/mine?year=2026")
+
+
+def test_a_text_filter_too_long_for_its_box_is_said_ignored_not_cut(client: FlaskClient) -> None:
+    admin = Browser(client).login("admin")
+    # 64 characters is the box's limit and narrows the list; 65 would have been cut to
+    # 64 silently (and "admin" + 60 x's found admin): now the whole box is ignored, and said.
+    page = admin.get("/admin/users?q=" + "a" * 64)
+    assert IGNORED not in page and "没有符合条件的用户" in page
+    page = admin.get("/admin/users?q=admin" + "x" * 60)
+    assert IGNORED + "用户名或显示名。不能超过 64 字。" in page
+    assert 'aria-invalid="true" aria-describedby="q-ignored"' in page
+    assert 'value="admin' + "x" * 60 + '"' in page  # kept in the box to correct
+    assert ">zhangsan</a>" in page  # the list is not narrowed by it
+    registrar = Browser(client.application.test_client()).login("wujiu")
+    page = registrar.get("/requests?number=" + "9" * 65)
+    assert IGNORED + "受理编号。不能超过 64 字。" in page
+    assert 'aria-describedby="number-ignored"' in page
+    assert "没有符合条件的申请" not in page  # the unfiltered list's words, not "none match"
+    auditor = Browser(client.application.test_client()).login("qianyi")
+    page = auditor.get("/audit/instances?actor=" + "张" * 129)
+    assert IGNORED + "经办人（姓名或用户名）。不能超过 128 字。" in page
+    assert 'aria-describedby="actor-ignored"' in page
+    assert IGNORED not in auditor.get("/audit/instances?actor=" + "张" * 128)
+    # a huge address is said back cut, never a server error
+    page = auditor.get("/audit/instances?actor=" + "x" * 20000)
+    assert 'value="' + "x" * 256 + '"' in page and IGNORED in page
+    # and in English
+    auditor.post("/language", {"lang": "en", "next": "/audit/instances"})
+    page = auditor.get("/audit/instances?actor=" + "x" * 200)
+    assert "At most 128 characters." in page and IGNORED not in page
+
+
+def test_a_choice_that_is_none_of_the_options_is_said_ignored(client: FlaskClient) -> None:
+    # An edited or old address (a retired department, a role renamed) narrowed the list to
+    # nothing: "没有待办任务" while thirteen were open. Now the box is ignored, and said.
+    admin = Browser(client).login("admin")
+    page = admin.get("/admin/tasks?role=nosuch")
+    assert IGNORED + "岗位。请从所列选项中选择。" in page and "没有待办任务" not in page
+    assert 'id="role" name="role" aria-invalid="true" aria-describedby="role-ignored"' in page
+    assert IGNORED not in admin.get("/admin/tasks?role=drafter")
+    page = admin.get("/admin/users?group=nosuch&department=无此处室&status=gone")
+    for box in ("角色", "处室", "状态"):
+        assert IGNORED + box + "。请从所列选项中选择。" in page, box
+    assert ">zhangsan</a>" in page
+    auditor = Browser(client.application.test_client()).login("qianyi")
+    page = auditor.get("/audit/instances?process=nosuch&status=nosuch")
+    assert IGNORED + "流程。" in page and IGNORED + "状态。" in page
+    assert "没有符合条件的流程实例" not in page
+    page = auditor.get("/requests?status=nosuch")
+    assert IGNORED + "办理状态。" in page and "没有符合条件的申请" not in page
+    office = Browser(client.application.test_client()).login("wangwu")
+    page = office.get("/office/catalogue?category=nosuch")
+    assert IGNORED + "“五公开”类别。" in page and "没有符合条件的目录事项" not in page

@@ -118,3 +118,37 @@ def test_a_task_page_shows_only_the_newest_opinions_however_long_the_history(
     page = Browser(client).login("lisi").get(f"/tasks/{task.task_id}")
     opinions = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
     assert opinions.count("<tr class=") == 6 and "第1次" not in opinions
+
+
+def test_the_sheet_counts_passages_hidden_in_english_words(client: FlaskClient) -> None:
+    reviewer, link, page = review_page(client)
+    ids = re.findall(r'name="confirmed_findings" value="([^"]+)"', page)
+    assert len(ids) > 1
+    reviewer.post(
+        link,
+        MultiDict(
+            [
+                ("review_conclusion", "disclose_redacted"),
+                ("review_basis", "去除个人信息"),
+                ("confirmed_findings", ids[0]),
+            ]
+        ),
+    )
+    instance_id = link.rsplit("case=", 1)[1]
+    assert "1 处" in reviewer.get(f"/instances/{instance_id}/sheet")
+    reviewer.post("/language", {"lang": "en", "next": "/"})
+    sheet = reviewer.get(f"/instances/{instance_id}/sheet")
+    # one passage is "1 passage": not "passage(s)", nor a plural for one
+    assert re.search(r"\b1 passage\b", sheet) and "passage(s)" not in sheet, sheet
+
+
+def test_unknown_roles_are_counted_in_english_words(client: FlaskClient) -> None:
+    admin = Browser(client).login("admin")
+    admin.post("/language", {"lang": "en", "next": "/"})
+    admin.get("/admin/users/new")
+    new = {"username": "newcomer", "display_name": "New", "password": "a-long-password-1"}
+    page = admin.post("/admin/users/new", MultiDict([*new.items(), ("groups", "nosuch")]), 422)
+    assert "Unknown role: nosuch." in page and "role(s)" not in page
+    two = [("groups", "nosuch"), ("groups", "nor_this")]
+    page = admin.post("/admin/users/new", MultiDict([*new.items(), *two]), 422)
+    assert "Unknown roles: nosuch, nor_this." in page

@@ -14,13 +14,15 @@ from flask_login import current_user, login_required
 from engine import DeploymentError, Engine, FormValidationError, InvalidInputError, Problem
 from engine.definitions import decode_file
 from engine.disclosure.agency import AgencyForm
+from engine.disclosure.roles import ROLES
 from engine.forms import FormSchema
 from engine.users import NewUserForm, UserFilter, UserForm
 from engine.views import UserView
 
 from . import formview, paging
+from .filters import choice_filter, text_filter
 from .i18n import pick
-from .messages import error_message
+from .messages import error_message, left_blank
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -48,6 +50,10 @@ def admin_required(view: Any) -> Any:
     return wrapped
 
 
+#: what of the task list's address says which page it shows (kept by the forms on it)
+_TASKS_PAGE = ("role", "after")
+
+
 @bp.get("/tasks")
 @admin_required
 def tasks() -> ResponseReturnValue:
@@ -58,7 +64,8 @@ def tasks() -> ResponseReturnValue:
 def _tasks_page(refused: str | None = None, errors: dict[str, str] | None = None) -> str:
     """Render the open tasks; ``refused`` is a task whose reassignment came back, and why."""
     engine = _engine()
-    role = request.args.get("role", "").strip() or None
+    chosen = choice_filter("role", ROLES)
+    role = chosen.value or None
     page = engine.queries.all_open_tasks(
         current_user.username, request.args.get("after"), role=role
     )
@@ -84,10 +91,12 @@ def _tasks_page(refused: str | None = None, errors: dict[str, str] | None = None
         tasks=page.items,
         holders=holders,
         role=role,
+        chosen_role=chosen,
         next_url=paging.next_url("admin.tasks", args, "after", page.next_after),
         first_url=paging.first_url("admin.tasks", args, "after"),
         refused=refused,
         errors=errors or {},
+        here=paging.kept(*_TASKS_PAGE),
     )
 
 
@@ -101,7 +110,7 @@ def reassign(task_id: str) -> ResponseReturnValue:
         return _tasks_page(task_id, {"to_user": _("请先选择改派给谁。")}), 422
     _engine().reassign(task_id, current_user.username, to_user)
     flash(_("已改派给 %(user)s。", user=to_user))
-    return redirect(url_for("admin.tasks"))
+    return redirect(url_for("admin.tasks", **paging.kept(*_TASKS_PAGE)))
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
@@ -111,13 +120,16 @@ def calendar() -> ResponseReturnValue:
     error = None
     text = request.form.get("schedule", "")
     if request.method == "POST":
-        try:
-            count = _engine().calendar.load(text, current_user.username)
-        except InvalidInputError as exc:
-            error = error_message(exc)
-        else:
-            flash(_("已载入 %(count)d 天。", count=count))
-            return redirect(url_for("admin.calendar"))
+        # A blank box is said like any other form's (此项必填, beside it), before the engine.
+        error = left_blank(request.form, ["schedule"]).get("schedule")
+        if error is None:
+            try:
+                count = _engine().calendar.load(text, current_user.username)
+            except InvalidInputError as exc:
+                error = error_message(exc)
+            else:
+                flash(_("已载入 %(count)d 天。", count=count))
+                return redirect(url_for("admin.calendar"))
     status = 400 if error else 200
     years = _engine().calendar.schedule_years()
     return render_template("admin_calendar.html", error=error, schedule=text, years=years), status
@@ -253,6 +265,8 @@ def agency() -> ResponseReturnValue:
 
 #: the list's "active or not" filter -> what the engine filters by
 _STATUSES = {"active": True, "inactive": False}
+#: the longest part of a user name or display name the list of users is searched by
+USER_SEARCH_MAX = 64
 
 
 def _group_names() -> dict[str, str]:
@@ -288,22 +302,24 @@ def _user_fields(
 def users() -> ResponseReturnValue:
     """List the users a page at a time, filtered by name, group, department and status."""
     engine = _engine()
-    text = request.args.get("q", "").strip()[:64]
-    group = request.args.get("group", "").strip()
-    department = request.args.get("department", "").strip()
-    status = request.args.get("status", "")
-    status = status if status in _STATUSES else ""
-    chosen = UserFilter(text, group, department, _STATUSES.get(status))
+    groups = _group_names()
+    departments = [d.name for d in engine.users.department_list()]
+    boxes = {
+        "q": text_filter("q", USER_SEARCH_MAX),
+        "group": choice_filter("group", groups),
+        "department": choice_filter("department", departments),
+        "status": choice_filter("status", _STATUSES),
+    }
+    args = {name: box.value for name, box in boxes.items() if box.value}
+    group, department, status = (args.get(name, "") for name in ("group", "department", "status"))
+    chosen = UserFilter(args.get("q", ""), group, department, _STATUSES.get(status))
     page = engine.users.find(current_user.username, chosen, request.args.get("after") or None)
-    args = {k: v for k, v in {"q": text, "group": group, "department": department}.items() if v}
-    if status:
-        args["status"] = status
     return render_template(
         "admin_users.html",
         users=page.items,
-        groups=_group_names(),
-        departments=[d.name for d in engine.users.department_list()],
-        q=text,
+        groups=groups,
+        departments=departments,
+        boxes=boxes,
         group=group,
         department=department,
         status=status,

@@ -20,6 +20,7 @@ from engine.replay import ReplayStep
 from engine.views import EventView, InstanceFilter
 
 from . import paging
+from .filters import choice_filter, text_filter
 from .i18n import label, pick
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -55,6 +56,8 @@ EVENTS = {
 }
 #: how many replayed steps one page shows
 STEPS_PER_PAGE = 200
+#: the longest name the instances are filtered by (a display name's length)
+ACTOR_MAX = 128
 
 
 def _engine() -> Engine:
@@ -77,19 +80,24 @@ def _day(name: str, problems: list[str]) -> str | None:
 def instances() -> ResponseReturnValue:
     """List the instances, newest first, filtered by process, status, dates, actor, overdue."""
     problems: list[str] = []
+    engine = _engine()
+    processes = {pid: label(*names) for pid, names in engine.queries.process_names().items()}
+    boxes = {
+        "process": choice_filter("process", processes),
+        "status": choice_filter("status", STATUSES),
+        "actor": text_filter("actor", ACTOR_MAX),
+    }
     chosen = InstanceFilter(
-        process_id=request.args.get("process", "").strip() or None,
-        status=request.args.get("status", "").strip() or None,
+        process_id=boxes["process"].value or None,
+        status=boxes["status"].value or None,
         started_from=_day("from", problems),
         started_to=_day("to", problems),
-        actor=request.args.get("actor", "").strip() or None,
+        actor=boxes["actor"].value or None,
         overdue=request.args.get("overdue") == "1",
     )
     if chosen.started_from and chosen.started_to and chosen.started_from > chosen.started_to:
         problems.append("range")  # nothing starts after it ends: say so, not "none found"
-    engine = _engine()
     page = engine.queries.browse_instances(current_user.username, chosen, paging.id_arg("before"))
-    processes = {pid: label(*names) for pid, names in engine.queries.process_names().items()}
     return render_template(
         "audit_instances.html",
         page=page,
@@ -97,6 +105,7 @@ def instances() -> ResponseReturnValue:
             "audit.instances", request.args.to_dict(), "before", page.next_before
         ),
         chosen=chosen,
+        boxes=boxes,
         problems=problems,
         processes=processes,
         statuses=STATUSES,

@@ -8,15 +8,43 @@ translated to English through the catalogue like every other string.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 from engine import EngineError, Problem
 from engine.disclosure.privacy import KINDS
 
 from . import i18n
+
+
+@dataclass(frozen=True)
+class Plural:
+    """Words whose English form follows a count: how many ``counted`` (a parameter) holds.
+
+    Chinese has one form (未知角色：甲、乙。), English two (Unknown role: a. / Unknown roles:
+    a, b.); the catalogue holds both as one plural entry (msgid_plural).
+    """
+
+    one: str
+    many: str
+    #: the parameter counted: a number, or a list (its length; a lone string counts one)
+    counted: str
+
+    def words(self, params: Mapping[str, Any]) -> str:
+        """Return the form for the count in ``params``, in the reader's language."""
+        value = params.get(self.counted)
+        if isinstance(value, int):
+            count = value
+        elif isinstance(value, Iterable) and not isinstance(value, str):
+            count = len(list(value))
+        else:
+            count = 1
+        return str(get_translations().ungettext(self.one, self.many, count))
+
 
 #: one wording for a field left out and one left blank: the reader cannot tell them apart
 REQUIRED = _l("此项必填。")
@@ -119,7 +147,7 @@ MESSAGES: dict[str, Any] = {
     "user.not_found": _l("没有用户“%(user)s”。"),
     "user.bad_name": _l("用户名“%(name)s”无效：只能用 1-64 个字母、数字、“_”、“.”、“-”。"),
     "user.bad_field": _l("%(field)s：%(problem)s"),
-    "user.unknown_groups": _l("未知角色：%(groups)s。"),
+    "user.unknown_groups": Plural("未知角色：%(groups)s。", "未知角色：%(groups)s。", "groups"),
     # the admin's page of users
     "user.exists": _l("用户名“%(name)s”已被使用。"),
     "user.exists_in_other_case": _l(
@@ -161,7 +189,7 @@ MESSAGES: dict[str, Any] = {
     ),
     "publication.needs_channel": _l("发布须选择渠道。"),
     # the calendar
-    "calendar.empty": _l("日程为空。"),
+    "calendar.empty": _l("没有可载入的日期：空行和 # 后的注释不算，每行须以日期开头。"),
     "calendar.bad_line": _l("第 %(line)s 行：%(problem)s"),
     "calendar.bad_date": _l("日期“%(text)s”无效（应为 YYYY-MM-DD）。"),
     "calendar.year_out_of_range": _l("日期“%(text)s”不在可载入的 %(first)s—%(last)s 年之间。"),
@@ -316,6 +344,8 @@ def describe(code: str, params: Mapping[str, Any] | None = None) -> str:
     template = MESSAGES.get(code)
     if template is None:
         return str(_UNKNOWN) % {"code": code}
+    if isinstance(template, Plural):
+        template = template.words(params or {})
     try:
         return str(template) % values
     except (TypeError, ValueError):

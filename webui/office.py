@@ -69,6 +69,7 @@ from engine.forms import new_submission
 
 from . import formview, paging
 from .documents import document_page
+from .filters import FilterBox, choice_filter
 from .i18n import pick
 from .messages import error_message
 
@@ -134,12 +135,17 @@ def _keeper() -> None:
         abort(403)
 
 
-def _filters() -> dict[str, str]:
-    return {
-        key: request.args.get(key, "").strip()
-        for key in ("department", "category", "area", "status")
-        if request.args.get(key, "").strip()
-    }
+def _filters() -> tuple[dict[str, str], dict[str, FilterBox]]:
+    """Return the catalogue's filter as applied, and its choices none of the options (ignored).
+
+    The department and the field (领域) are not checked: the oversight page links to a
+    retired department's entries, and the fields offered are cut to the first ones. A wrong
+    status is refused by the desk.
+    """
+    boxes = {"category": choice_filter("category", CATEGORIES)}
+    given = {key: request.args.get(key, "").strip() for key in ("department", "area", "status")}
+    chosen = {key: box.value for key, box in boxes.items()} | given
+    return {key: value for key, value in chosen.items() if value}, boxes
 
 
 @bp.get("/office/catalogue")
@@ -147,7 +153,7 @@ def _filters() -> dict[str, str]:
 def catalogue() -> ResponseReturnValue:
     """List the catalogue's entries by field, filtered, overdue ones marked."""
     desk = _engine().basic_catalogue
-    chosen = _filters()
+    chosen, boxes = _filters()
     page = desk.entries(
         current_user.username,
         department=chosen.get("department"),
@@ -161,6 +167,7 @@ def catalogue() -> ResponseReturnValue:
         "office_catalogue.html",
         page=page,
         chosen=chosen,
+        boxes=boxes,
         areas=desk.areas(current_user.username),
         departments=_engine().users.departments() if page.department is None else [],
         unfiled=unfiled,
@@ -335,6 +342,7 @@ def _unfiled_page(refused: int | None = None, errors: dict[str, str] | None = No
         next_url=next_url,
         refused=refused,
         errors=errors or {},
+        here=paging.kept("before"),
     )
 
 
@@ -350,7 +358,7 @@ def file_document() -> ResponseReturnValue:
     back = (
         url_for("documents.document", document_id=document_id)
         if request.form.get("next") == "document"
-        else url_for("office.unfiled")
+        else url_for("office.unfiled", **paging.kept("before"))
     )
     if entry_id is None:
         # the page it was sent from again, said beside the box; nothing filed

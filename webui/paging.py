@@ -23,6 +23,15 @@ def first_url(endpoint: str, args: Mapping[str, Any], key: str) -> str | None:
     return url_for(endpoint, **args) if request.args.get(key) else None
 
 
+def kept(*names: str) -> dict[str, str]:
+    """Return those of the query's ``names`` that are given: a list's filter and page.
+
+    A form on a list page sends them back in its address, so that the list it comes back
+    to (refused, or done) is the page the user was on, not the first.
+    """
+    return {name: request.args[name] for name in names if request.args.get(name)}
+
+
 def id_arg(name: str) -> int | None:
     """Return the query's ``name`` as a row id (a page's cursor), or None if it names no row.
 

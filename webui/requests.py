@@ -46,10 +46,14 @@ from engine.disclosure.requests.replies import REPLY_TYPES
 from engine.forms import new_submission
 
 from . import diagrams, formview, paging
+from .filters import choice_filter, text_filter
 from .messages import error_message, left_blank
 from .security import UPLOADED_FILE_POLICY
 
 bp = Blueprint("requests", __name__)
+
+#: the longest number the list of requests is searched by (受理编号 or 登记号)
+NUMBER_MAX = 64
 
 #: the session keys of a filed request's receipt (shown once) and of the forms already filed
 _RECEIPT = "request_receipt"
@@ -327,10 +331,11 @@ def staff_letter_pdf(request_id: int) -> ResponseReturnValue:
 @login_required
 def listing() -> ResponseReturnValue:
     """List the requests, newest first, by status; a handler sees his department's."""
-    status = request.args.get("status", "").strip() or None
-    number = request.args.get("number", "").strip()[:64]
+    chosen = choice_filter("status", STATUSES)
+    status = chosen.value or None
+    number = text_filter("number", NUMBER_MAX)
     page = _engine().requests.list_page(
-        current_user.username, status, paging.id_arg("before"), number=number
+        current_user.username, status, paging.id_arg("before"), number=number.value
     )
     next_url = (
         url_for("requests.listing", **(request.args.to_dict() | {"before": page.next_before}))
@@ -341,6 +346,7 @@ def listing() -> ResponseReturnValue:
         "request_list.html",
         page=page,
         status=status,
+        chosen_status=chosen,
         number=number,
         statuses=STATUSES,
         next_url=next_url,

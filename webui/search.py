@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from .paging import kept
 
 #: the fields a search form sends (``before`` is the page, added by the next-page link)
 FIELDS = ("q", "number", "year", "type")
@@ -13,4 +13,4 @@ STAFF_FIELDS = (*FIELDS, "attribute", "department")
 def search_args(*, staff: bool = False) -> dict[str, str]:
     """Return the search fields of the request (not its page), to fill the form and the links."""
     names = STAFF_FIELDS if staff else FIELDS
-    return {name: request.args[name] for name in names if request.args.get(name)}
+    return kept(*names)
