@@ -587,3 +587,12 @@ def test_a_refused_reassignment_shows_the_page_of_tasks_the_admin_was_on(app: Fl
     done = admin.post(form_action(page), data={"to_user": holder.group(1)})
     assert parse_qs(urlsplit(done).query) == {"after": [first.next_after]}
     assert urlsplit(done).path == "/admin/tasks"
+
+
+def test_the_task_list_filter_names_roles_in_english_as_its_label_does(app: Flask) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    admin.post("/language", {"lang": "en", "next": "/admin/tasks"})
+    html = admin.get("/admin/tasks")
+    # the box is called Role: its first choice said "All groups", a word used nowhere else
+    assert '<label for="role">Role</label>' in html
+    assert '<option value="">All roles</option>' in html and "All groups" not in html

@@ -171,7 +171,7 @@ def test_a_draft_the_rules_send_back_at_once_is_not_announced_as_submitted(
     assert "公开属性" in page  # the reasons are on the page
     assert drafter.post(location, {**no_attribute, "attribute": "proactive"}) == "/mine"
     # the drafter is told where his document went
-    assert "已提交：起草。下一步：处室审核。" in drafter.get("/mine")
+    assert "已提交：起草“未标属性的通知”。下一步：处室审核。" in drafter.get("/mine")
 
 
 def test_an_unsubmitted_draft_is_deleted_on_purpose_and_the_history_stays(

@@ -152,3 +152,18 @@ def test_unknown_roles_are_counted_in_english_words(client: FlaskClient) -> None
     two = [("groups", "nosuch"), ("groups", "nor_this")]
     page = admin.post("/admin/users/new", MultiDict([*new.items(), *two]), 422)
     assert "Unknown roles: nosuch, nor_this." in page
+
+
+def test_a_reviewer_is_told_which_case_he_submitted(client: FlaskClient) -> None:
+    # Several cases wait at one step: "已提交：处室审核" alone did not say which was done.
+    reviewer = Browser(client).login("lisi")
+    link = task_link(reviewer.get("/"), "处室审核")
+    page = reviewer.get(link)
+    title = re.search(r"<h2[^>]*>([^<]+)</h2>", page)
+    assert title is not None
+    attribute = re.search(r'<option value="(\w+)" selected>', page.split('name="attribute"')[1])
+    assert attribute is not None
+    sent = {"decision": "approve", "attribute": attribute.group(1)}
+    assert reviewer.post(link.split("?")[0], sent) == "/"
+    told = reviewer.get("/")
+    assert f"已提交：处室审核“{title.group(1)}”。下一步：办公室审核（公开属性）。" in told

@@ -196,6 +196,9 @@ def task(task_id: str) -> ResponseReturnValue:
                 flash(_("草稿已保存。"))
                 return redirect(url_for("tasks.task", task_id=task_id))
             name = i18n.label(view.task.name, view.task.labels)
+            if view.task.subject:
+                # An inbox often holds several of one step: say which case was done.
+                name = _("%(step)s“%(subject)s”", step=name, subject=view.task.subject)
             onward = url_for("drafts.mine") if view.drafting else url_for("tasks.inbox")
             number = _issued_number(done.data)
             if number and number != _issued_number(view.data):
