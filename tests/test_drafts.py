@@ -169,6 +169,10 @@ def test_a_draft_the_rules_send_back_at_once_is_not_announced_as_submitted(
     assert "未能提交：未标属性的通知 被退回（退文）" in page and "已提交" not in page
     assert '<div class="flash warning" role="status"><p>未能提交' in page  # not as a success
     assert "公开属性" in page  # the reasons are on the page
+    # and on my documents: its row says it came back and why, not "张三 · 起草" (his own
+    # submission), which left the drafter wondering why it was back in drafting
+    row = drafter.get("/mine").split("未标属性的通知", 1)[1].split("</tr>", 1)[0]
+    assert "<strong>自动退文</strong>：未标明公开属性" in row and "张三 · 起草" not in row
     assert drafter.post(location, {**no_attribute, "attribute": "proactive"}) == "/mine"
     # the drafter is told where his document went
     assert "已提交：起草“未标属性的通知”。下一步：处室审核。" in drafter.get("/mine")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, exists, not_, select
+from sqlalchemy import and_, exists, not_, or_, select
 
 from ..access import holds, is_id, may_see, roles_of
 from ..clock import local_day_start
@@ -41,8 +41,9 @@ PAGE = 20
 _OPINION_EVENTS = ("task_completed", "sent_back")
 
 
-#: who, when, what step, comment, decision, the step's names by language
-Opinion = tuple[str | None, str, str, str, str | None, dict[str, str] | None]
+#: who, when, what step, comment, decision, the step's names by language, and the reasons
+#: of a return by the rules (退文: nobody, decision "returned")
+Opinion = tuple[str | None, str, str, str, str | None, dict[str, str] | None, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -236,13 +237,15 @@ def _state(status: str, elements: list[str], issued: bool) -> str:
 
 
 def _last_opinion(repo: Repository, instance_id: int) -> Opinion | None:
-    """Return the newest opinion of an instance: a review's comment, or a return's."""
+    """Return the newest opinion of an instance: a review's comment, or a return's (退文 too)."""
     # The newest matching event comes first on the (instance, seq) index: a short scan.
     found = repo.connection.execute(
         select(Event.type, Event.actor, Event.at, Event.data)
         .where(
             and_(Event.instance_id == instance_id, Event.type.in_(_OPINION_EVENTS)),
-            Event.actor.is_not(None),
+            # A return by the rules has nobody: it is what the drafter must see last, not
+            # his own submission before it.
+            or_(Event.actor.is_not(None), Event.type == "sent_back"),
         )
         .order_by(Event.seq.desc())
         .limit(1)
@@ -252,6 +255,8 @@ def _last_opinion(repo: Repository, instance_id: int) -> Opinion | None:
     data = found.data or {}
     submitted = data.get("data") or {}
     comment = data.get("comment") or submitted.get("comment") or ""
-    decision = submitted.get("decision")
+    decision = "returned" if data.get("automatic") else submitted.get("decision")
     labels = data.get("labels") if isinstance(data.get("labels"), dict) else None
-    return found.actor, found.at, str(data.get("name") or ""), str(comment), decision, labels
+    reasons = tuple(str(r) for r in data.get("reasons") or ()) if data.get("automatic") else ()
+    name = str(data.get("name") or "")
+    return found.actor, found.at, name, str(comment), decision, labels, reasons
