@@ -141,8 +141,10 @@ def test_the_admin_task_list_comes_in_pages_and_filters_by_group(client: FlaskCl
     heads = browser.get("/admin/tasks?role=dept_head")
     drafting = browser.get("/admin/tasks?role=drafter")
     assert heads.count('name="to_user"') < drafting.count('name="to_user"')
-    # An unknown group lists nothing, and says so calmly.
-    assert browser.get("/admin/tasks?role=nobody").count('name="to_user"') == 0
+    # An unknown group is no filter: said ignored beside the box, the whole list shown (it
+    # once listed nothing under "没有待办任务", which was not so).
+    unknown = browser.get("/admin/tasks?role=nobody")
+    assert unknown.count('name="to_user"') == 50 and "筛选条件有误，已忽略：岗位" in unknown
 
 
 def link_names(html: str) -> dict[str, str]:
