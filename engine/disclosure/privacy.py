@@ -1699,9 +1699,10 @@ def _names_before_ids(text: str, found: list[Candidate]) -> Iterator[Candidate]:
 
 
 # A row of a table flattened to text: a row's number, the name in the first cell, and further
-# on the row a resident ID (also partly hidden) or a mobile (1\t王秀兰\t3710…).
+# on the row a resident ID (also partly hidden) or a mobile (1\t王秀兰\t3710…). The blanks
+# before the number and after it are each taken whole (possessive), as _LIST_LINE's are.
 _ROW_NAME = re.compile(
-    r"(?m)^[ \t]*(?:\d{1,4}[、.,，|\t ]{1,3})?[ \t|]*"
+    r"(?m)^[ \t]*+(?:\d{1,4}[、.,，|\t ]{1,3})?[ \t|]*+"
     r"(?P<name>[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff]|[\u4e00-\u9fff][\u4e00-\u9fff·]{1,16})"
     r"(?![\u4e00-\u9fff·])"
     r"(?=[\t ,，|、]{1,4}[^\n]{0,80}?(?<![0-9])(?:1[3-9]\d{9}|[1-9]\d{5}[0-9*]{8,9}[0-9*Xx]{1,3})"
@@ -1731,10 +1732,15 @@ def _names_in_rows(text: str) -> Iterator[Candidate]:
 _LIST_ORDINAL = (
     r"(?:[一二三四五六七八九十]{1,3}[、.]|\(?[一二三四五六七八九十\d]{1,3}\)|\d{1,2}[、.])?"
 )
+# Every run of spaces belongs to one part alone (possessive, and the head and the items begin
+# and end with no space): spaces that several parts could share made a line of 200 spaces cost
+# a minute, each way of sharing them tried in turn.
 _LIST_LINE = re.compile(
-    r"(?m)^[ \t]*" + _LIST_ORDINAL + r"[ \t]*(?P<head>[^\n:：，,。；;、()]{1,20}?)[ \t]*"
-    r"(?:\((?P<count>\d{1,3})(?P<unit>[\u4e00-\u9fff])\))?[ \t]*[:：][ \t]*"
-    r"(?P<items>[^\n:：，,。；;]+?)[ \t]*(?=$|[\n，,。；;])"
+    r"(?m)^[ \t]*+" + _LIST_ORDINAL + r"[ \t]*+"
+    r"(?P<head>[^ \t\n:：，,。；;、()][^\n:：，,。；;、()]{0,19}?)[ \t]*+"
+    r"(?:\((?P<count>\d{1,3})(?P<unit>[\u4e00-\u9fff])\))?[ \t]*+[:：][ \t]*+"
+    r"(?P<items>[^ \t\n:：，,。；;](?:[^\n:：，,。；;]*[^ \t\n:：，,。；;])?)"
+    r"[ \t]*+(?=$|[\n，,。；;])"
 )
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _PERSON_UNITS = frozenset("人名户位")  # (3人), (2名), (3户): the items are persons
