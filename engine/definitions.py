@@ -47,7 +47,7 @@ from .extensions import (
     USERS_PROPERTY,
 )
 from .forms import CONFIRM, FormSchema
-from .restricted import ScriptRefused, check_source
+from .restricted import ScriptRefused, check_length, check_source
 
 
 @dataclass(frozen=True)
@@ -930,6 +930,9 @@ def compile_definition(
         except etree.XMLSyntaxError as exc:
             problems.append(DefinitionProblem(name, None, f"bad XML: {exc}"))
             continue
+        if refused := _unread(root, name):
+            problems.extend(refused)  # read no further: what is refused is not read
+            continue
         namespace = etree.QName(root).namespace
         if etree.QName(root).localname == "definitions" and namespace in DMN_NAMESPACES:
             try:
@@ -1087,6 +1090,8 @@ def _decisions(files: Mapping[str, str]) -> dict[str, camunda.Decision]:
     return found
 
 
+#: the most ``?`` a DMN rule's input entry may hold (``1 < ? < 5`` holds one)
+MOST_INPUT_MARKS = 16
 #: a DMN match expression's ``?`` (the input value) outside quotes, as SpiffWorkflow finds it
 _DMN_INPUT = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")
 
@@ -1109,17 +1114,28 @@ def _decision_problems(parser: SpiffBpmnParser) -> list[DefinitionProblem]:
             continue
         for table in dmn.decision.decisionTables:
             for rule in table.rules:
-                for source in _rule_expressions(rule):
-                    try:
+                try:
+                    for source in _rule_expressions(rule):
                         check_source(source, "eval")
-                    except ScriptRefused as exc:
-                        problems.append(
-                            DefinitionProblem(
-                                dmn.filename, decision_id, f"row {rule.row_number}: {exc}"
-                            )
+                except ScriptRefused as exc:
+                    problems.append(
+                        DefinitionProblem(
+                            dmn.filename, decision_id, f"row {rule.row_number}: {exc}"
                         )
-                        break
+                    )
     return problems
+
+
+def _check_entry(entry: str) -> None:
+    """Refuse a rule's input entry too long, or with too many ``?``, to be looked at in time.
+
+    SpiffWorkflow finds each ``?`` outside quotes with a regular expression that reads on to
+    the entry's end from every ``?``: 8,000 of them cost six seconds, each time a case looks
+    at the rule, in the engine's process rather than the time-limited sandbox.
+    """
+    check_length(entry)
+    if (marks := entry.count("?")) > MOST_INPUT_MARKS:
+        raise ScriptRefused(f"holds {marks:,} '?' (the input value); at most {MOST_INPUT_MARKS}")
 
 
 def _rule_expressions(rule: Any) -> Iterable[str]:
@@ -1131,6 +1147,7 @@ def _rule_expressions(rule: Any) -> Iterable[str]:
                 continue
             if given:
                 yield given
+            _check_entry(match)
             match = _DMN_INPUT.sub("dmninputexpr", match)
             if "dmninputexpr" in match or not given:
                 yield match
@@ -1495,6 +1512,39 @@ def _too_long(root: Any, file: str) -> list[DefinitionProblem]:
                     shown or None,
                     f"the {local}'s name is {len(name)} characters long: "
                     f"the engine keeps names of at most {LONGEST_NAME}",
+                )
+            )
+    return problems
+
+
+#: the most attributes an element may have: lxml finds each attribute's value by its name, so
+#: reading all of an element's costs the square of their number (30,000 on one cost 7 s)
+MOST_ATTRIBUTES = 200
+
+
+def _unread(root: Any, file: str) -> list[DefinitionProblem]:
+    """Name what makes a file unfit to read further: a DOCTYPE, or an element's many attributes.
+
+    BPMN and DMN need no DTD. The parser expands no entity in a text and fetches nothing, but
+    an entity left in a text is an element SpiffWorkflow's schema check fails on with an
+    internal error, and one in an attribute is expanded: refusing the DOCTYPE says why.
+    """
+    problems = []
+    if root.getroottree().docinfo.doctype:
+        problems.append(
+            DefinitionProblem(
+                file, None, "declares a DOCTYPE (a DTD or entities): BPMN and DMN files have none"
+            )
+        )
+    for element in root.iter():
+        if isinstance(element.tag, str) and len(element.attrib) > MOST_ATTRIBUTES:
+            element_id = element.get("id")
+            problems.append(
+                DefinitionProblem(
+                    file,
+                    element_id if element_id is None or len(element_id) <= 60 else None,
+                    f"the {etree.QName(element).localname} on line {element.sourceline} has "
+                    f"{len(element.attrib):,} attributes: at most {MOST_ATTRIBUTES} are read",
                 )
             )
     return problems

@@ -144,15 +144,20 @@ def names_used(source: str, mode: str) -> frozenset[str]:
     return compiled(source, mode)[1]
 
 
+def check_length(source: str) -> None:
+    """Refuse ``source`` longer than ``MAX_SOURCE_CHARS``."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ScriptRefused(
+            f"is too long ({len(source):,} characters; at most {MAX_SOURCE_CHARS:,})"
+        )
+
+
 @functools.lru_cache(maxsize=2048)
 def compiled(source: str, mode: str) -> tuple[Any, frozenset[str]]:
     """Return the restricted code object of ``source`` and the names it reads."""
     if mode not in ("eval", "exec"):
         raise ValueError(f"mode must be 'eval' or 'exec', not {mode!r}")
-    if len(source) > MAX_SOURCE_CHARS:
-        raise ScriptRefused(
-            f"is too long ({len(source):,} characters; at most {MAX_SOURCE_CHARS:,})"
-        )
+    check_length(source)
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -14,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import Engine, InvalidInputError
+from engine import DeploymentError, Engine, InvalidInputError
 from engine.forms import new_submission
 from engine.users import SignInPolicy
 from webui import get_engine
@@ -22,6 +23,7 @@ from webui import get_engine
 from .conftest import WORKFLOWS
 from .test_basic_catalogue import entry_form
 from .test_request_pages import request_form
+from .test_script_sandbox import probe_files
 from .web import Browser
 
 #: how many attempts are in flight together in the race tests
@@ -193,3 +195,63 @@ def test_a_new_catalogue_entry_sent_twice_is_added_once(app: Flask) -> None:
     assert second.post("/office/catalogue/new", form) == "/office/catalogue"
     listing = second.get("/office/catalogue")
     assert "这份表单已经提交过" in listing and listing.count("重复提交检查事项") == 1
+
+
+# -- BPMN and DMN files made to hurt the server ------------------------------------------------
+
+#: DOCTYPEs a BPMN file may carry, what replaces the probe's script and what begins its name
+DOCTYPES = {
+    "an external entity": ('<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', "&x;", ""),
+    "a parameter entity": (
+        '<!DOCTYPE d [<!ENTITY % x SYSTEM "file:///etc/passwd"> %x;]>',
+        "x=1",
+        "",
+    ),
+    "an external DTD": ('<!DOCTYPE d SYSTEM "http://127.0.0.1:9/x.dtd">', "x=1", ""),
+    "an entity in an attribute": ('<!DOCTYPE d [<!ENTITY x "zz">]>', "x=1", "&x;"),
+}
+
+
+def _with_doctype(doctype: str, script: str, name: str = "") -> str:
+    (text,) = probe_files(script).values()
+    declaration, _, rest = text.partition("?>")
+    return declaration + "?>" + doctype + rest.replace('name="', f'name="{name}', 1)
+
+
+@pytest.mark.parametrize("name", sorted(DOCTYPES))
+def test_a_bpmn_file_declaring_a_doctype_is_refused_saying_so(engine: Engine, name: str) -> None:
+    # An entity in a text failed SpiffWorkflow's schema check with "Internal error:
+    # xmlSchemaVDocWalk"; the others were deployed, their DOCTYPE kept in the stored file.
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files({"probe.bpmn": _with_doctype(*DOCTYPES[name])})
+    (problem,) = refused.value.problems
+    assert problem.file == "probe.bpmn" and "DOCTYPE" in problem.message
+    assert "script_probe" not in engine.queries.process_ids()
+
+
+def test_entities_expanding_a_billion_times_are_refused_at_once(engine: Engine) -> None:
+    laughs = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10 if n else "lol"}">' for n in range(10))
+    started = time.process_time()
+    doctype = f"<!DOCTYPE d [{laughs}]>"
+    with pytest.raises(DeploymentError, match="amplification"):  # expanded in an attribute
+        engine.deploy_files({"probe.bpmn": _with_doctype(doctype, "x=1", "&l9;")})
+    with pytest.raises(DeploymentError, match="DOCTYPE"):  # kept as an entity in a text
+        engine.deploy_files({"probe.bpmn": _with_doctype(doctype, "&l9;")})
+    assert time.process_time() - started < 2
+
+
+def test_an_element_with_thousands_of_attributes_is_refused_at_once(engine: Engine) -> None:
+    # lxml finds each attribute's value by its name: 30,000 on one element cost 7 s to read.
+    many = " ".join(f'x:a{n}="1"' for n in range(30_000))
+    (text,) = probe_files().values()
+    crowded = text.replace(
+        "<bpmn:scriptTask ", f'<bpmn:scriptTask xmlns:x="http://example.org/x" {many} ', 1
+    )
+    started = time.process_time()
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files({"probe.bpmn": crowded})
+    assert time.process_time() - started < 2
+    (problem,) = refused.value.problems
+    assert problem.element_id == "probe"
+    assert "30,002 attributes: at most 200" in problem.message
+    engine.deploy_files(probe_files())  # the probe itself is deployed
