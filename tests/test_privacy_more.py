@@ -799,6 +799,8 @@ def test_no_name_before_a_verb(text: str) -> None:
         "现将" + " " * 3000,
         "姓名" + " " * 3000 + "张三",
         "x\n" + " " * 150 + "：\n",  # a row's blanks before and after its number as well
+        "姓名|性别|电话\n" + " " * 40000,  # a row under a header, split at each blank: 4 s
+        "姓名\t性别\t身份证号\n" + " " * 40000,
     ],
 )
 def test_runs_of_blanks_on_a_line_are_read_in_linear_time(text: str) -> None:

@@ -2022,10 +2022,12 @@ def _a_persons_line(text: str, at: int) -> bool:
 # A table flattened to text: a header row names its columns (序号 户主姓名 身份证号 家庭住址…)
 # and the rows below it, split the same way into as many cells, hold those values. The header's
 # word for a column is what shows a cell to be a name, an address or a birth date.
+# A gap begins where no blank is before it (a gap takes the blanks after it whole): tried from
+# every blank of a long run, each read on to the run's end, a line of them cost its square.
 _CELL_SPLITS = (
-    ("\t", re.compile(r"[ \t]*\t[ \t]*")),
-    ("|", re.compile(r" *\| *")),
-    (",", re.compile(r" *[,，] *")),
+    ("\t", re.compile(r"(?<![ \t])[ \t]*\t[ \t]*")),
+    ("|", re.compile(r"(?<! ) *\| *")),
+    (",", re.compile(r"(?<! ) *[,，] *")),
     ("  ", re.compile(r" {2,}")),
     (" ", re.compile(r" +")),
 )
