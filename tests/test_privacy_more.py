@@ -1,12 +1,13 @@
 """The personal-information finder on tables, letters, forms and notices of further genres."""
 
 import time
+from types import ModuleType
 
 import pytest
 
 from bench.privacy_corpus import expected_spans
 from engine.disclosure.privacy import KINDS, find_personal_information, mask
-from tests import privacy_corpus_4, privacy_corpus_5, privacy_corpus_6
+from tests import privacy_corpus_4, privacy_corpus_5, privacy_corpus_6, privacy_corpus_7
 from tests.privacy_corpus_2 import PASSAGES, Passage
 
 
@@ -441,20 +442,24 @@ def test_the_new_rules_stay_linear(text: str) -> None:
     assert time.process_time() - started < 1.0
 
 
-# ---------------------------------------------------------------- the fifth corpus
+# ---------------------------------------------------------------- the fifth to seventh corpora
 
 
-def test_the_fifth_corpus_scores() -> None:
-    hits, labels, finds = _score(privacy_corpus_5.PASSAGES)
+_LATER_CORPORA = (privacy_corpus_5, privacy_corpus_6, privacy_corpus_7)
+
+
+@pytest.mark.parametrize("corpus", _LATER_CORPORA, ids=lambda c: c.__name__.rsplit(".", 1)[1])
+def test_the_later_corpora_score(corpus: ModuleType) -> None:
+    hits, labels, finds = _score(corpus.PASSAGES)
     assert hits / labels >= 0.95 and hits == finds, (hits, labels, finds)
 
 
 @pytest.mark.parametrize(
     "passage",
-    [p for p in privacy_corpus_5.PASSAGES if not p.labels],
+    [p for corpus in _LATER_CORPORA for p in corpus.PASSAGES if not p.labels],
     ids=lambda p: p.text[:12],
 )
-def test_the_fifth_corpus_look_alikes_give_nothing(passage: Passage) -> None:
+def test_the_later_corpora_look_alikes_give_nothing(passage: Passage) -> None:
     assert kinds(passage.text) == []
 
 
@@ -657,20 +662,6 @@ def test_not_taiwan_landlines(text: str) -> None:
 # ---------------------------------------------------------------- the sixth corpus
 
 
-def test_the_sixth_corpus_scores() -> None:
-    hits, labels, finds = _score(privacy_corpus_6.PASSAGES)
-    assert hits / labels >= 0.95 and hits == finds, (hits, labels, finds)
-
-
-@pytest.mark.parametrize(
-    "passage",
-    [p for p in privacy_corpus_6.PASSAGES if not p.labels],
-    ids=lambda p: p.text[:12],
-)
-def test_the_sixth_corpus_look_alikes_give_nothing(passage: Passage) -> None:
-    assert kinds(passage.text) == []
-
-
 # ---------------------------------------------------------------- names in lists under a heading
 
 
@@ -807,3 +798,125 @@ def test_runs_of_blanks_on_a_line_are_read_in_linear_time(text: str) -> None:
     started = time.process_time()
     assert find_personal_information(text) == []
     assert time.process_time() - started < 1.0
+
+
+# ---------------------------------------------------------------- the seventh corpus's classes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("户主：毕业成，保障人数1人", ["毕业成"]),
+        ("法定代表人：曲业华，通过登记的住所无法联系", ["曲业华"]),
+        ("1 程业 371002198802285532 责令限期拆除决定书", ["程业"]),
+        ("第三人：王建业，男，住北京市", ["王建业"]),
+    ],
+)
+def test_ye_stands_in_given_names(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["申请人毕业于山东大学", "考生毕业院校：山东大学", "当事人业已缴纳罚款"]
+)
+def test_words_with_ye_are_no_names(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("执法人员巡查时发现，摊主刘芳占道经营水果", ["刘芳"]),
+        ("同日，店主韦建华在店外堆放杂物", ["韦建华"]),
+        ("现场检查时其雇员赵小业在场", ["赵小业"]),
+        ("宋家庄村村民宋华，家庭人口4人", ["宋华"]),
+        ("群众邢华在九龙湾浴场发现有人溺水", ["邢华"]),
+        ("与随后赶到的游客邵建业合力施救", ["邵建业"]),
+        ("与行人邹业华发生碰撞", ["邹业华"]),
+        ("驾驶人司马南驾驶小型轿车", ["司马南"]),
+        ("会议研究了个体工商户王长贵申请延期缴纳罚款一事", ["王长贵"]),
+        ("王家疃村特困供养人员于杰于2026年6月死亡", ["于杰"]),
+        ("原村护林员李长顺因病辞去护林员岗位", ["李长顺"]),
+        ("其供养金由其侄子于洋代领至6月底", ["于洋"]),
+        ("被征收人牛华、牛业兴兄弟二人共有的房屋", ["牛华", "牛业兴"]),
+    ],
+)
+def test_private_persons_named_by_their_role_in_prose(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "村民委员会选举于10月举行",
+        "人民群众安全感明显提升",
+        "居民身份证办理须知",
+        "游客中心位于景区东门",
+        "行人通道临时封闭",
+        "店主要负责门前三包",
+        "个体工商户年报公示",
+        "所有人员须于8点前到达",
+        "游客王某投诉",
+    ],
+)
+def test_role_words_in_prose_give_no_names(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("郭建华、郭建国：\n你们于2026年4月10日反映的问题收悉。", ["郭建华", "郭建国"]),
+        ("送达公告\n王志刚、李秀华：\n本机关就你们…", ["王志刚", "李秀华"]),
+        ("沙吾提·买买提（身份证号：略）：\n本局于2026年5月20日对你作出", ["沙吾提·买买提"]),
+        ("张三（联系电话：略）：\n你于3月来信", ["张三"]),
+    ],
+)
+def test_salutations_of_several_names_or_with_a_note(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", ["各镇、街道：\n现将有关事项通知如下", "附件、说明：\n一、"])
+def test_headings_listed_with_a_pause_mark_are_no_salutation(text: str) -> None:
+    assert names(text) == []
+
+
+def test_names_before_their_exam_ticket_numbers() -> None:
+    text = "以下人员体检合格：曲晓华（准考证号202610011）、区嘉欣（准考证号202610027）"
+    assert names(text) == ["曲晓华", "区嘉欣"]
+
+
+def test_a_successor_in_a_post_is_named_but_not_an_official() -> None:
+    assert names("经会议研究，由刘洪涛接替，试用期三个月。") == ["刘洪涛"]
+    assert names("由王建国接任区教育局局长。") == []
+    assert names("由于天气原因，活动延期；由本机关代为送达。") == []
+
+
+def test_foreign_names_beside_a_nationality_or_in_brackets() -> None:
+    text = "申请人：Michael Johnson（美国籍），护照号码：565123789。"
+    assert names(text) == ["Michael Johnson"]  # not 美国籍
+    assert names("申请人：佐藤健一（日本籍），护照号码：TK1234567。") == ["佐藤健一"]
+    text = "投诉人：约翰·史密斯（John Smith），英国籍。"
+    assert names(text) == ["约翰·史密斯", "John Smith"]
+
+
+def test_a_label_before_a_dotted_name_is_no_part_of_it() -> None:
+    assert names("申请人艾尔肯·吾斯曼，男，维吾尔族") == ["艾尔肯·吾斯曼"]
+
+
+def test_a_score_column_is_no_name_and_an_owner_column_is() -> None:
+    text = "岗位代码\t准考证号\t姓名\t笔试成绩\t面试成绩\nA01\t2026061501105\t王业\t70.00\t83.40"
+    assert names(text) == ["王业"]
+    text = "序号\t号牌号码\t车辆类型\t所有人\n1\t鲁K5T238\t小型轿车\t谢华"
+    assert names(text) == ["谢华"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "已被列入经营异常名录。企业联系电话：0631-5896012。",
+        "经区人社局调查，现答复如下。承办人：刘洋，联系电话：0631-8451234。",
+    ],
+)
+def test_a_firms_or_a_case_officers_line_is_not_personal(text: str) -> None:
+    assert [k for k, _ in kinds(text)] == []

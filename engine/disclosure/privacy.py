@@ -65,7 +65,8 @@ offset in the original; findings, masks and redactions always address the origin
   (06315288123), also after words that are no telephone label (请联系06315288123); after a
   telephone label also with the local number split (021-6410 1234). Not a line an agency
   publishes to be called, nor the numbers listed after it: after 咨询电话, 监督电话, 举报电话,
-  投诉电话, 值班电话, 办公电话, 服务热线… or a purchaser's or agent's contact (采购人联系方式);
+  投诉电话, 值班电话, 办公电话, 服务热线… or a purchaser's or agent's contact (采购人联系方式),
+  a firm's or a unit's (企业联系电话：…), a case officer's (承办人：刘洋，联系电话：…);
   nor one whose nearest owner before it is an agency or a firm, no person found in between,
   with only its contact particulars between them (教育局装备科，电话：…, 本机关地址：…，邮编：
   …，联系电话：…, 招标有限公司  联系人：王工  联系方式：…); after prose (本机关已于…作出答复，
@@ -133,17 +134,21 @@ offset in the original; findings, masks and redactions always address the origin
   not (某, 年, 本, 局, 市, 区, 路, 的, 于…), so names already hidden (张某, 王某某; 李XX and 张*
   are no characters of a name), organisations (威海市某某科技有限公司, 万达集团, 荣成市人民政府),
   and prose (申请人于今年3月, 当事人陈述申辩, 高度重视) are not names; nor a surname with a
-  title (王科长, 李女士). The longest such reading is taken where it is followed by
-  punctuation, a space, a digit, the next field's label (性别, 住址, 电话…) or a sex; found
+  title (王科长, 李女士). 业 stands in given names (王建业, 毕业成; not 毕业, 商业, 林业), and
+  so does nothing of a score's column (笔试成绩). The longest such reading is taken where it
+  is followed by punctuation, a space, a digit, the next field's label (性别, 住址, 电话…) or
+  a sex; found
 
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
-    参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方…; not 单位名称 or 机关名称), or a
+    参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人…; not 单位名称 or 机关名称),
+    a private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 群众, 游客, 行人,
+    个体工商户, 特困供养人员, 护林员…; 村民委员会, 游客中心 and 行人通道 give no name), or a
     kinship or household word with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子,
-    儿媳, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静;
-    其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙
-    before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
-    (法定代表人（负责人）：); there a word of the sentence going on may end it too
+    儿媳, 侄子, 外甥, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛,
+    随调家属：李静; 其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置
+    or 亲属关系), 甲/乙 before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing,
+    and a bracket (法定代表人（负责人）：); there a word of the sentence going on may end it too
     (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters
     with a single surname only before punctuation or a field: 亲属冯德利代为… is 冯德利);
     further names listed with 、, also past a short note in brackets (申请人：张三、李四;
@@ -152,10 +157,12 @@ offset in the original; findings, masks and redactions always address the origin
     text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well), （男）
     or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
   - in a letter's salutation: a name starting a line, then ：你/您 (王小明：你于…), or 先生,
-    女士 or 同志 and ：;
+    女士 or 同志 and ：; several listed with 、 (郭建华、郭建国：⏎你们…), parts joined by a middle
+    dot, a note in brackets before the colon (沙吾提·买买提（身份证号：…）：);
   - right before its own ID card's number, an identity document's label, its nationality,
     its native place or its birth date (经核查，郑雨涵（身份证号…, 韩静（证件号码…, 郭子豪，往来
-    港澳通行证号码…, 朴智勋（韩国籍）, 邢立伟，籍贯…, 邵宏伟（1953年9月生）), three characters
+    港澳通行证号码…, 朴智勋（韩国籍）, 邢立伟，籍贯…, 邵宏伟（1953年9月生）) or its exam
+    ticket's (曲晓华（准考证号…）), three characters
     read first, then two; starting a clause right before a
     resident ID found, or one partly hidden (邓立军，3702…, 宋平（370211********3216）);
   - in the first cell of a table's row (after the row's number) that holds a resident ID, also
@@ -173,8 +180,9 @@ offset in the original; findings, masks and redactions always address the origin
     先进个人, …护林员); 同意 before 辞去, 退出 or 放弃; 转来 or 收到 before (的)来信, 来电, 投诉,
     举报… (转来区伟强的来信: so 区 is a surname here, and nowhere else without a label); 应为 or
     更正为 in a correction (…记载有误，应为房秀云、滕建平; “房秀芸”应为房秀云, the quoted wrong
-    writing too). Never where the rest of the clause names an office (任命…为局长, 同意…辞去
-    …主任职务): officials appointed or removed (任免) act for their agency.
+    writing too); 由 before 接替, 接任 or 代领 (由刘洪涛接替, 由其侄子于洋代领). Never where
+    the rest of the clause names an office (任命…为局长, 同意…辞去…主任职务, 由…接任局长):
+    officials appointed or removed (任免) act for their agency.
 
   After a label or an act's verb a name also ends before a verb of the sentence: failing the
   words above, the longest reading before a verb whose first character may stand in a name
@@ -184,10 +192,12 @@ offset in the original; findings, masks and redactions always address the origin
   Two characters padded to the width of three (杨　帆, 许 静) are a name as well, and so are
   parts joined by a middle dot (热依拉·买合木提, the names of ethnic minorities and
   foreigners) where a label or a sex shows them to be one; after a personal label and before
-  a sex (当事人：扎西顿珠，男), or right after 姓名 before the next field (姓名：乌兰图雅  性别),
-  a name needs no common surname. After a label a foreigner's name in Latin letters
-  (申请人：Emily Johnson，) is one, and so is a name in brackets right after it (KIM MINJUN
-  （金珉俊）). A name after a label followed by a public office (法定代表人：刘建军，局长) is
+  a sex or a nationality in brackets (当事人：扎西顿珠，男; 申请人：佐藤健一（日本籍）), or right
+  after 姓名 before the next field (姓名：乌兰图雅  性别), a name needs no common surname.
+  After a label a foreigner's name in Latin letters (申请人：Emily Johnson，) is one, and so
+  is a name in brackets right after it (KIM MINJUN（金珉俊）; not a nationality: Michael
+  Johnson（美国籍）), and so is a Latin name in brackets after a name found (约翰·史密斯
+  （John Smith）). A name after a label followed by a public office (法定代表人：刘建军，局长) is
   an official acting for his agency, and one followed by 律师 or a law firm a lawyer acting as
   such (委托诉讼代理人：赵明，…律师事务所律师): neither is found. A letter's salutation alone on
   its line (麦晓峰：⏎本机关于…) is a name.
@@ -967,6 +977,8 @@ def _landlines(text: str) -> Iterator[Candidate]:
 # the contact of a purchaser or an agent (采购人联系方式), also the later ones of a list.
 _PUBLIC_LINE_BEFORE = re.compile(
     r"(?:(?:咨询|监督|举报|投诉|服务|值班|办公室?|受理|回复|查询|求助|预约)(?:电话|热线|专线)"
+    r"|(?:企业|单位|公司)(?:联系)?(?:电话|方式)"
+    r"|承办人[:： ]*[\u4e00-\u9fff·]{2,6}[，, ]*(?:联系)?电话"
     r"|热线(?:电话)?|(?:采购人|采购单位|采购代理机构|代理机构|招标人|招标代理机构|监督部门|主管部门"
     r"|受理机构|受理单位)的?(?:联系)?(?:电话|方式))"
     r"(?:号码)?[:： \t]*(?:[0-9()+\- ]{3,20}(?:[、/,，]|或|和|及)[ \t]*){0,4}$"
@@ -1316,11 +1328,11 @@ _COMPOUND_SURNAMES = frozenset((
 _NOT_IN_NAMES = frozenset(
     "某今年本该此其的了是在不已未将于向对从把被及与或并等们个件次号第这那些所之以因由经按据"
     "请求称诉述辩违反局委会院厂店馆社队站部处科室办组团府区市县省镇乡村街园场楼司集校位度额"
-    "目系式职间员况议见关章业务政工总老姐哥叔姨伯爷婶嫂氏妈爸先女师医律警夫主同码证份址住电"
+    "目系式职间员况议见关章务政工总老姐哥叔姨伯爷婶嫂氏妈爸先女师医律警夫主同码证份址住电"
     "话机手邮箱性别龄籍贯族岁日时分秒期项内外上下前后种类型样每各全共约多几余整半无没要需"
     "须应能会得就都也又还只仅均皆再即便则若虽且自至到往去过着给让叫使做作说讲问答复查询核"
     "审批准予受理交纳缴付支收领取放补贴费款钱资产物品货辆屋块层户口人属亲配偶儿妻签字盖当重"
-    "面价售销购用报表格栏填写注备附件单元室幢父母祖媳婿身路"
+    "面价售销购用报表格栏填写注备附件单元室幢父母祖媳婿身路绩"
 )
 # Words of a list's column that read as a surname and a given name (3 孙子 男 2010…).
 _NOT_NAMES = frozenset((
@@ -1329,6 +1341,8 @@ _NOT_NAMES = frozenset((
     # words after a kinship word (家属安置工作, 亲属关怀)
     "安置", "安排", "安全", "安葬", "安家", "安心", "关怀", "关爱", "关心", "常住", "随军",
     "随调", "华侨", "华人", "范围", "满意", "康复", "平安", "包括", "尚小", "高考", "党员",
+    # 业 stands in given names (王建业, 毕业成); these are words (申请人毕业于…)
+    "毕业", "毕业生", "商业", "林业", "祖业",
 ))  # fmt: skip
 _TITLE_END = re.compile(
     r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
@@ -1343,7 +1357,8 @@ _KIN_WORDS = (
     "长女", "次女", "三女", "幼女", "孙子", "外孙", "外孙女", "儿媳", "女婿", "哥哥", "弟弟",
     "姐姐", "妹妹", "大儿子", "二儿子", "三儿子", "小儿子", "大女儿", "二女儿", "三女儿",
     "小女儿", "长孙", "长孙女",
-    "家属", "随军家属", "随调家属", "随迁家属", "随迁子女", "亲属", "家庭成员",
+    "家属", "随军家属", "随调家属", "随迁家属", "随迁子女", "亲属", "家庭成员", "侄子", "侄女",
+    "外甥", "外甥女", "孙媳",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
@@ -1359,6 +1374,10 @@ _NAME_LABEL_WORDS = (
     "被安置人", "安置人", "被许可人", "拟录用人员", "拟聘用人员", "拟聘人员", "男方", "女方",
     "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿", "购机者",
     "购买人", "购房人", "受助人", "申领人", "领取人", "考生", "递补人员", "拟招募人员",
+    "所有人",
+    # private persons named by their role in prose (摊主刘芳, 村民宋华, 游客邵建业)
+    "摊主", "店主", "雇员", "村民", "居民", "群众", "游客", "行人", "乘客", "个体工商户",
+    "特困供养人员", "供养人员", "特困人员", "低保户", "护林员", "保洁员",
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1382,6 +1401,8 @@ _PROSE_WORDS = (
     "共同", "现", "无", "为", "是", "今年", "现年", "生前", "曾", "一直", "长期", "常年",
     "目前", "另行", "符合", "属于", "获得", "享受", "患有", "身患", "在读", "随", "代为", "就",
     "病", "去世", "残疾", "务工", "患",
+    # the persons named together (牛华、牛业兴兄弟二人, 王刚夫妇)
+    "兄弟", "姐妹", "夫妇", "夫妻", "父子", "父女", "母子", "母女", "二人", "两人", "三人", "一家",
 )  # fmt: skip
 _PUNCT_END = (
     r"$|[\s\d，,。.；;：:、！？!?()\[\]【】<>《》“”\"'‘’/|]|[男女](?=$|[\s\d，,、；;。()汉])"
@@ -1401,6 +1422,7 @@ _PREDICATE_START = frozenset(
 _VERB_WORDS = (
     "进入", "参加", "担任", "作为", "接替", "放弃", "辞去", "入选", "参与", "前往", "提交",
     "提供", "申报", "申领", "填报", "签订", "签署", "出具", "承诺", "来信", "来电", "来访",
+    "驾驶", "发生", "代领", "代办", "代缴", "接任", "占道", "占用", "合力", "协助", "帮助",
 )  # fmt: skip
 _BEFORE_VERB_WORD = _words(*_VERB_WORDS)
 _BEFORE_PREDICATE = re.compile("[" + "".join(sorted(_PREDICATE_START)) + "]")
@@ -1409,7 +1431,10 @@ _SEX = re.compile(r"(?P<sep>[，,、\t ])?(?P<open>\()?[男女](?P<close>\))?")
 _SEX_FOLLOWS = re.compile(r"$|[\s\d，,、；;。汉]")
 _ROW_START = re.compile(r"[\s，,。；;：:、]")
 # A letter's salutation (王小明：你于… / 张三先生：).
-_SALUTATION = re.compile(r"(?m)^[ \t]*(?P<name>[\u4e00-\u9fff]{2,6})[:：]")
+_SALUTATION = re.compile(
+    r"(?m)^[ \t]*(?P<name>[\u4e00-\u9fff·]{2,17}(?:、[\u4e00-\u9fff·]{2,17}){0,9})"
+    r"(?P<note>\([^()\n]{1,40}\))?[:：]"
+)
 _SALUTATION_AFTER = re.compile(r"\s*[你您]")
 _LINE_END = re.compile(r"[ \t]*(?:\n|$)")
 _POLITE = re.compile(r"(?:先生|女士|同志)$")
@@ -1450,7 +1475,10 @@ _SPACED_NAME = re.compile(r"[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff]")
 # Where a name without a common surname may still be taken: after a personal label and
 # before a sex (当事人：巴特尔，男). It must not read as an organisation or a hidden name.
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,5}")
-_SEX_NEXT = re.compile(r"(?:[，,、 \t]\(?[男女]\)?|\([男女]\))(?=$|[\s\d，,、；;。()汉])")
+_SEX_NEXT = re.compile(
+    r"(?:[，,、 \t]\(?[男女]\)?|\([男女]\))(?=$|[\s\d，,、；;。()汉])"
+    r"|\([\u4e00-\u9fff]{1,8}籍\)"  # or a nationality: 佐藤健一（日本籍）
+)
 _NOT_A_PERSON = re.compile(
     r"某|[局委会院厂店馆社队站部处科室办组团府区市县省镇乡村街园场楼司集校]$"
 )
@@ -1463,6 +1491,7 @@ _NOT_LATIN_NAME = re.compile(
     r"|Corp|CORPORATION|Corporation|LLC|GmbH|UNIVERSITY|University|CHINA|China|TRADING)\b"
 )
 _HAN_IN_BRACKETS = re.compile(r"\(([\u4e00-\u9fff·]{2,8})\)")
+_LATIN_IN_BRACKETS = re.compile(r"\(([A-Z][A-Za-z'-]*(?: [A-Z][A-Za-z'-]*){1,3})\)")
 
 # An agency's head named with the office he holds (法定代表人：于成龙，局长。) acts for it.
 _OFFICE_NEXT = re.compile(
@@ -1564,7 +1593,7 @@ def _names(text: str) -> Iterator[Candidate]:
         if latin and not _NOT_LATIN_NAME.search(latin.group()):
             yield at, latin.end(), "name"
             beside = _HAN_IN_BRACKETS.match(text, latin.end())  # KIM MINJUN（金珉俊）
-            if beside and not _NOT_A_PERSON.search(beside.group(1)):
+            if beside and not _NOT_A_PERSON.search(beside.group(1)) and beside.group(1)[-1] != "籍":
                 yield beside.start(1), beside.end(1), "name"
             continue
         while (
@@ -1574,6 +1603,9 @@ def _names(text: str) -> Iterator[Candidate]:
         ):
             if not _OFFICE_NEXT.match(text, end):
                 yield at, end, "name"
+                beside = _LATIN_IN_BRACKETS.match(text, end)  # 约翰·史密斯（John Smith）
+                if beside and not _NOT_LATIN_NAME.search(beside.group(1)):
+                    yield beside.start(1), beside.end(1), "name"
             listed = _LISTED_NEXT.match(text, end)  # 、 or （妻子）、
             if listed is None:
                 break
@@ -1583,12 +1615,35 @@ def _names(text: str) -> Iterator[Candidate]:
     yield from _names_in_rows(text)
     yield from _names_in_lists(text)
     yield from _names_after_acts(text)
+    yield from _salutations(text)
+
+
+def _salutations(text: str) -> Iterator[Candidate]:
+    """Yield the names a letter's salutation addresses (王小明：你于…, 张三、李四：⏎你们…).
+
+    One name or several listed with 、, a name of parts joined by middle dots too, and a note
+    in brackets after them (沙吾提·买买提（身份证号：…）：); then 你 or 您, or the line's end.
+    A single name may carry 先生, 女士 or 同志 (张三先生：), and then needs neither.
+    """
     for m in _SALUTATION.finditer(text):
-        name = _POLITE.sub("", m.group("name"))
-        polite = len(name) < len(m.group("name"))
+        names = m.group("name").split("、")
+        name = _POLITE.sub("", names[0])
+        polite = len(names) == 1 and len(name) < len(names[0])
         alone = _LINE_END.match(text, m.end())  # 麦晓峰：⏎本机关于…
-        if (polite or alone or _SALUTATION_AFTER.match(text, m.end())) and _is_name(name):
-            yield m.start("name"), m.start("name") + len(name), "name"
+        if not (polite or alone or _SALUTATION_AFTER.match(text, m.end())):
+            continue
+        if polite:
+            names = [name]
+        if all(_is_name(n) or ("·" in n and _is_dotted(n)) for n in names):
+            at = m.start("name")
+            for n in names:
+                yield at, at + len(n), "name"
+                at += len(n) + 1
+
+
+def _is_dotted(value: str) -> bool:
+    """Return whether parts joined by middle dots, none empty, read as a personal name."""
+    return "" not in value.split("·") and _dotted_name(value)
 
 
 def _names_before_a_sex(text: str) -> Iterator[Candidate]:
@@ -1635,7 +1690,8 @@ def _row_name_before(text: str, end: int) -> int:
     if "·" in text[max(0, end - 17) : end]:
         dotted = _DOTTED_BEFORE.search(text, max(0, end - 35), end)
         if dotted and _row_start(text, dotted.start()) and _dotted_name(dotted.group()):
-            return dotted.start()
+            label = _NAME_LABEL.match(text, dotted.start())  # 申请人艾尔肯·吾斯曼: the label's
+            return -1 if label and label.end() > dotted.start() else dotted.start()
     return -1
 
 
@@ -1646,7 +1702,7 @@ _PERSONAL_FIELD_NEXT = re.compile(
     r"[，,( ](?:(?:香港|澳门|台湾)?(?:居民)?身份证|公民身份号码|身份号码|证件号|证件类型|证件名称"
     r"|(?:所?持)?(?:中华人民共和国|普通)?(?:护照|[Pp]assport|PASSPORT)"
     r"|(?:所?持)?(?:港澳居民|台湾居民|大陆居民)?(?:往来|来往)?(?:港澳|内地|大陆|台湾)通行证"
-    r"|回乡证|台胞证|(?:原|所?持)?"
+    r"|回乡证|台胞证|准考证|(?:原|所?持)?"
     + _MILITARY_LABEL
     + r"|[\u4e00-\u9fff]{0,4}国籍|籍贯|社会保障|社保卡|医保卡|驾驶证|残疾人证"
     r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?出?生(?![产活效态意]))"
@@ -1797,11 +1853,13 @@ def _is_list_name(value: str) -> bool:
 
 # A personnel act's verb before the names it concerns (递补孟雅婷进入体检, 拟录用张伟、刘芳为…,
 # 确定王丽为…先进个人, 同意李强辞去…, 转来区伟强的来信, “房秀芸”应为房秀云).
-_ACT = re.compile(r"递补|拟录用|拟聘用|拟聘|拟招募|拟推荐|同意|确定|转来|收到|更正为|应为")
+_ACT = re.compile(r"递补|拟录用|拟聘用|拟聘|拟招募|拟推荐|同意|确定|转来|收到|更正为|应为|由")
 _ACT_NEXT = {
     "同意": re.compile(r"辞去|退出|放弃"),
     "确定": re.compile(r"为[^，,。；;\n]{0,20}?(?:人员|人选|个人|对象|候选人|志愿者|标兵|模范|员)"),
     "转来": re.compile(r"的?(?:来信|来电|信件|来访|投诉|举报|申请|诉求|信访)"),
+    # who takes a post over or acts for another (由刘洪涛接替, 由其侄子于洋代领)
+    "由": re.compile(r"接替|接任|代领|代办|代缴|代为"),
 }
 _ACT_NEXT["收到"] = _ACT_NEXT["转来"]
 # A correction (应为) names persons only where the wrong writing stands quoted before it or the
