@@ -920,3 +920,18 @@ def test_a_score_column_is_no_name_and_an_owner_column_is() -> None:
 )
 def test_a_firms_or_a_case_officers_line_is_not_personal(text: str) -> None:
     assert [k for k, _ in kinds(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("序号　被征收人　房屋坐落　建筑面积\n3　张区明　海港路14号1单元101　55.30", ["张区明"]),
+        ("被征收人：张区明，男", ["张区明"]),
+        ("户主：王区华，保障人数2人", ["王区华"]),
+        ("申请人：青岛市黄岛区人民政府", []),  # last, 区 ends a district's name
+        ("当事人：李区长", []),
+        ("申请人高区域内的房屋", []),
+    ],
+)
+def test_qu_inside_a_given_name(text: str, expected: list[str]) -> None:
+    assert names(text) == expected

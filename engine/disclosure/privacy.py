@@ -135,7 +135,8 @@ offset in the original; findings, masks and redactions always address the origin
   are no characters of a name), organisations (威海市某某科技有限公司, 万达集团, 荣成市人民政府),
   and prose (申请人于今年3月, 当事人陈述申辩, 高度重视) are not names; nor a surname with a
   title (王科长, 李女士). 业 stands in given names (王建业, 毕业成; not 毕业, 商业, 林业), and
-  so does nothing of a score's column (笔试成绩). The longest such reading is taken where it
+  so does 区 inside one where no district's word follows it (张区明; not 黄岛区, 王区委), but
+  nothing of a score's column (笔试成绩). The longest such reading is taken where it
   is followed by punctuation, a space, a digit, the next field's label (性别, 住址, 电话…) or
   a sex; found
 
@@ -1461,6 +1462,14 @@ def _is_name(value: str) -> bool:
             continue
         if given and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in given):
             return True
+        # 区 stands inside a given name (张区明) where no district's word follows it; last, it
+        # ends a district's name (黄岛区)
+        if (
+            given[:-1].count("区") == given.count("区") == 1
+            and given[1:]
+            and all(_is_han(ch) and (ch not in _NOT_IN_NAMES or ch == "区") for ch in given)
+        ):
+            return given[given.index("区") + 1] not in _DISTRICT_NEXT
     return False
 
 
