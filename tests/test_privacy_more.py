@@ -935,3 +935,14 @@ def test_a_firms_or_a_case_officers_line_is_not_personal(text: str) -> None:
 )
 def test_qu_inside_a_given_name(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本院依法向被告孙建华、刘丽娜公告送达起诉状副本", ["孙建华", "刘丽娜"]),
+        ("会议听取了村民代表孙德福关于道路改造的意见", ["孙德福"]),
+    ],
+)
+def test_a_name_before_gonggao_or_guanyu(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
