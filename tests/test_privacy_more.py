@@ -857,6 +857,8 @@ def test_private_persons_named_by_their_role_in_prose(text: str, expected: list[
         "个体工商户年报公示",
         "所有人员须于8点前到达",
         "游客王某投诉",
+        "组织群众文艺汇演，丰富群众文化生活",  # at most three characters after a role word
+        "引导游客文明旅游，游客接待量同比增长15%",
     ],
 )
 def test_role_words_in_prose_give_no_names(text: str) -> None:

@@ -1344,6 +1344,8 @@ _NOT_NAMES = frozenset((
     "随调", "华侨", "华人", "范围", "满意", "康复", "平安", "包括", "尚小", "高考", "党员",
     # 业 stands in given names (王建业, 毕业成); these are words (申请人毕业于…)
     "毕业", "毕业生", "商业", "林业", "祖业",
+    # words after a role word in prose (群众文化, 游客文明)
+    "文化", "文艺", "文明", "文体", "文旅",
 ))  # fmt: skip
 _TITLE_END = re.compile(
     r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
@@ -1361,6 +1363,13 @@ _KIN_WORDS = (
     "家属", "随军家属", "随调家属", "随迁家属", "随迁子女", "亲属", "家庭成员", "侄子", "侄女",
     "外甥", "外甥女", "孙媳",
 )  # fmt: skip
+# Private persons named by their role in prose (摊主刘芳, 村民宋华, 游客邵建业). Prose about
+# them goes on with words (群众文艺汇演, 游客文明旅游): after these, a name has at most three
+# characters but with a compound surname.
+_ROLE_WORDS = (
+    "摊主", "店主", "雇员", "村民", "居民", "村民代表", "居民代表", "群众", "游客", "行人", "乘客",
+    "个体工商户", "特困供养人员", "供养人员", "特困人员", "低保户", "护林员", "保洁员",
+)  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
     "被投诉人", "举报人", "被举报人", "户主", "法定代表人", "法人代表", "负责人", "委托代理人",
@@ -1375,11 +1384,7 @@ _NAME_LABEL_WORDS = (
     "被安置人", "安置人", "被许可人", "拟录用人员", "拟聘用人员", "拟聘人员", "男方", "女方",
     "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿", "购机者",
     "购买人", "购房人", "受助人", "申领人", "领取人", "考生", "递补人员", "拟招募人员",
-    "所有人",
-    # private persons named by their role in prose (摊主刘芳, 村民宋华, 游客邵建业)
-    "摊主", "店主", "雇员", "村民", "居民", "村民代表", "居民代表", "群众", "游客", "行人", "乘客",
-    "个体工商户",
-    "特困供养人员", "供养人员", "特困人员", "低保户", "护林员", "保洁员",
+    "所有人", *_ROLE_WORDS,
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1612,6 +1617,12 @@ def _names(text: str) -> Iterator[Candidate]:
             or (end := _name_before_a_sex(text, at)) > 0
             or ("名" in m.group() and (end := _name_in_a_field(text, at)) > 0)
         ):
+            if (
+                m.group() in _ROLE_WORDS
+                and end - at > 3
+                and text[at : at + 2] not in _COMPOUND_SURNAMES
+            ):
+                break  # 群众文艺汇演
             if not _OFFICE_NEXT.match(text, end):
                 yield at, end, "name"
                 beside = _LATIN_IN_BRACKETS.match(text, end)  # 约翰·史密斯（John Smith）
