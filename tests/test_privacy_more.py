@@ -948,3 +948,10 @@ def test_qu_inside_a_given_name(text: str, expected: list[str]) -> None:
 )
 def test_a_name_before_gonggao_or_guanyu(text: str, expected: list[str]) -> None:
     assert names(text) == expected
+
+
+def test_a_dotted_heading_alone_on_its_line_is_no_salutation() -> None:
+    assert names("中国·威海：\n本届活动于10月举行。") == []
+    assert names("阿卜杜热合曼·艾则孜：\n你于2026年4月3日提出的申请收悉。") == [
+        "阿卜杜热合曼·艾则孜"
+    ]

@@ -1645,18 +1645,20 @@ def _salutations(text: str) -> Iterator[Candidate]:
 
     One name or several listed with 、, a name of parts joined by middle dots too, and a note
     in brackets after them (沙吾提·买买提（身份证号：…）：); then 你 or 您, or the line's end.
-    A single name may carry 先生, 女士 or 同志 (张三先生：), and then needs neither.
+    A single name may carry 先生, 女士 or 同志 (张三先生：), and then needs neither. Parts
+    joined by middle dots need more than the line's end (中国·威海： is a heading's).
     """
     for m in _SALUTATION.finditer(text):
         names = m.group("name").split("、")
         name = _POLITE.sub("", names[0])
         polite = len(names) == 1 and len(name) < len(names[0])
         alone = _LINE_END.match(text, m.end())  # 麦晓峰：⏎本机关于…
-        if not (polite or alone or _SALUTATION_AFTER.match(text, m.end())):
+        addressed = m.group("note") or _SALUTATION_AFTER.match(text, m.end())
+        if not (polite or alone or addressed):
             continue
         if polite:
             names = [name]
-        if all(_is_name(n) or ("·" in n and _is_dotted(n)) for n in names):
+        if all(_is_name(n) or (addressed and "·" in n and _is_dotted(n)) for n in names):
             at = m.start("name")
             for n in names:
                 yield at, at + len(n), "name"
