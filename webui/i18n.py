@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 
 from engine.disclosure.workdays import CHINA
@@ -43,6 +43,12 @@ def _translations() -> Any:
     if found is None:
         found = g._translations = get_translations()
     return found
+
+
+def ngettext(one: str, many: str, count: int) -> str:
+    """Return the catalogue's form of ``one``/``many`` for ``count`` in the reader's language."""
+    translations = _translations() if has_request_context() else get_translations()
+    return str(translations.ungettext(one, many, count))
 
 
 def is_english() -> bool:
@@ -82,7 +88,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda text: _translations().ugettext(text),
-        ngettext=lambda one, many, n: _translations().ungettext(one, many, n),
+        ngettext=ngettext,
         pgettext=lambda context, text: _translations().upgettext(context, text),
         npgettext=lambda context, one, many, n: _translations().unpgettext(context, one, many, n),
         newstyle=True,

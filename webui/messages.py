@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context
-from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 from engine import EngineError, Problem
@@ -43,7 +42,7 @@ class Plural:
             count = len(list(value))
         else:
             count = 1
-        return str(get_translations().ungettext(self.one, self.many, count))
+        return i18n.ngettext(self.one, self.many, count)
 
 
 #: one wording for a field left out and one left blank: the reader cannot tell them apart
