@@ -300,6 +300,10 @@ class UserDirectory:
         """
         return _password_matches(stored or self._stand_in_hash, secret) and bool(stored)
 
+    def warm_up(self) -> str:
+        """Make the stand-in hash now (no first sign-in pays for two); return its method."""
+        return self._method_made
+
     def _outdated(self, stored: str | None) -> bool:
         """Tell whether a stored hash was made with other parameters than the current ones."""
         method = stored.split("$", 1)[0] if stored else ""

@@ -8,14 +8,17 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
 from engine.store import schema
 from webui import create_app
 from webui.cli import main
+from webui.warm import warm_up
 
 from .conftest import _demo
 from .processes import (
@@ -30,6 +33,7 @@ from .processes import (
     wait_until,
 )
 from .templates import Templates
+from .web import Browser, task_link
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 METRICS_TOKEN = "scrape-" + "0123456789abcdef" * 2
@@ -156,7 +160,21 @@ def test_production_server_serves_logs_and_measures(
     signed_in = [line for line in requests if line["path"] == "/" and line["status"] == 200]
     assert {line["user"] for line in signed_in} == {"zhangsan"}
     assert len({line["pid"] for line in lines if line.get("event") == "request"}) >= 1
+    # Each worker compiled its templates and the deployed workflows before its first request.
+    warmed = {
+        line["pid"]: i for i, line in enumerate(lines) if line.get("event") == "worker_warmed"
+    }
+    assert len(warmed) == 2, [line for line in lines if "warm" in str(line)]
+    for line in lines:
+        if line.get("event") == "worker_warmed":
+            assert line["templates"] >= 40 and line["definitions"] >= 1, line
+    for i, line in enumerate(lines):
+        if line.get("event") == "request":
+            assert warmed[line["pid"]] < i, line
     calls = [line for line in lines if line.get("event") == "engine_call"]
+    # Each worker's warm-up is its own call, before any request.
+    assert sorted(c["outcome"] for c in calls if c["call"] == "warm_up") == ["ok", "ok"]
+    calls = [c for c in calls if c["call"] != "warm_up"]
     sign_ins = [line for line in calls if line["call"] == "users.authenticate"]
     assert [(c["outcome"], c.get("error")) for c in sign_ins] == [
         ("error", "signin.failed"),
@@ -306,3 +324,32 @@ def test_a_sign_in_hashes_outside_the_transaction_and_renews_old_hashes(
     signing.join()
     assert finished["write"] < finished["sign-in"], "a write waited for a password hash"
     database.dispose()
+
+
+def test_a_warmed_up_worker_compiles_nothing_on_its_first_pages(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done = warm_up(app)
+    assert done["templates"] == len(app.jinja_env.list_templates(extensions=["html"])) > 40
+    assert done["definitions"] >= 1
+    compiled: list[str] = []
+    loader = app.jinja_env.loader
+    assert loader is not None
+    load = loader.load
+
+    def compiling(environment: Any, name: str, globals: Any = None) -> Any:
+        compiled.append(name)
+        return load(environment, name, globals)
+
+    def compile_definition(*args: Any) -> None:
+        compiled.append("a workflow definition")
+        raise AssertionError("compiled on a page")
+
+    monkeypatch.setattr(loader, "load", compiling)
+    monkeypatch.setattr("engine.runtime.compile_definition", compile_definition)
+    drafter = Browser(app.test_client()).login("zhangsan")
+    for path in ("/", "/drafts/new", "/documents", "/?lang=en", "/public/request"):
+        drafter.get(path)
+    reviewer = Browser(app.test_client()).login("lisi")
+    reviewer.get(task_link(reviewer.get("/")))
+    assert compiled == []

@@ -47,6 +47,16 @@ def on_starting(server: Any) -> None:
         server.gongkai_metrics_folder = folder
 
 
+def post_worker_init(worker: Any) -> None:
+    """Warm the worker's application up before it accepts its first request."""
+    from webui.warm import warm_up
+
+    app = worker.wsgi
+    if hasattr(app, "jinja_env"):  # gongkai's app, not another one given with -c
+        done = warm_up(app)
+        worker.log.info("warmed up", extra={"fields": {"event": "worker_warmed", **done}})
+
+
 def child_exit(server: Any, worker: Any) -> None:
     """Tell prometheus-client a worker is gone (its counters stay counted)."""
     from prometheus_client import multiprocess
@@ -76,6 +86,7 @@ def settings(
         "accesslog": None,
         "logconfig_dict": gunicorn_logconfig(default="json"),
         "on_starting": on_starting,
+        "post_worker_init": post_worker_init,
         "child_exit": child_exit,
         "on_exit": on_exit,
         "timeout": 60,
