@@ -95,6 +95,8 @@ _MEMBERS = (
 #: what a password must be: as long as this at least, and no longer than this
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
+#: the most characters of a display name (the column holds as many)
+DISPLAY_NAME_MAX = 128
 #: the most users (or changes) one page lists
 MAX_PAGE = 200
 #: what the change log records an admin's operation as
@@ -128,7 +130,7 @@ def password_problem(password: str, username: str = "") -> Problem | None:
 class UserForm(FormSchema):
     """What an admin sets of a user: display name, department (处室) and groups."""
 
-    display_name = non_blank("显示名", "Display name", 128)
+    display_name = non_blank("显示名", "Display name", DISPLAY_NAME_MAX)
     department = IdentifierString(
         load_default="",
         validate=validate.Length(max=64, error=TOO_LONG),
@@ -350,8 +352,8 @@ class UserDirectory:
             raise InvalidInputError("user.bad_name", name=username)
         if display_name:
             _problem("display_name", text_problem(display_name))
-            if len(display_name) > 128:
-                _problem("display_name", Problem("form.too_long", {"max": 128}))
+            if len(display_name) > DISPLAY_NAME_MAX:
+                _problem("display_name", Problem("form.too_long", {"max": DISPLAY_NAME_MAX}))
         if department:
             department = identifier(department)
             _problem("department", identifier_problem(department))

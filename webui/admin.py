@@ -14,15 +14,14 @@ from flask_login import current_user, login_required
 from engine import DeploymentError, Engine, FormValidationError, InvalidInputError, Problem
 from engine.definitions import decode_file
 from engine.disclosure.agency import AgencyForm
-from engine.disclosure.roles import ROLES
 from engine.forms import FormSchema
-from engine.users import NewUserForm, UserFilter, UserForm
+from engine.users import DISPLAY_NAME_MAX, NewUserForm, UserFilter, UserForm
 from engine.views import UserView
 
 from . import formview, paging
 from .filters import choice_filter, text_filter
 from .i18n import pick
-from .messages import error_message, left_blank
+from .messages import error_message, group_name, left_blank
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -50,6 +49,19 @@ def admin_required(view: Any) -> Any:
     return wrapped
 
 
+def _task_groups() -> dict[str, str]:
+    """Return the groups the task list may be filtered by, with their names.
+
+    The domain's groups, then the others that open tasks are for: the lanes of deployed
+    third-party processes (whose name is the group's own).
+    """
+    domain = list(_engine().domain.groups)
+    others = [
+        g for g in _engine().queries.open_task_groups(current_user.username) if g not in domain
+    ]
+    return {g: group_name(g) for g in [*domain, *others]}
+
+
 #: what of the task list's address says which page it shows (kept by the forms on it)
 _TASKS_PAGE = ("role", "after")
 
@@ -64,7 +76,8 @@ def tasks() -> ResponseReturnValue:
 def _tasks_page(refused: str | None = None, errors: dict[str, str] | None = None) -> str:
     """Render the open tasks; ``refused`` is a task whose reassignment came back, and why."""
     engine = _engine()
-    chosen = choice_filter("role", ROLES)
+    groups = _task_groups()
+    chosen = choice_filter("role", groups)
     role = chosen.value or None
     page = engine.queries.all_open_tasks(
         current_user.username, request.args.get("after"), role=role
@@ -92,8 +105,8 @@ def _tasks_page(refused: str | None = None, errors: dict[str, str] | None = None
         holders=holders,
         role=role,
         chosen_role=chosen,
-        next_url=paging.next_url("admin.tasks", args, "after", page.next_after),
-        first_url=paging.first_url("admin.tasks", args, "after"),
+        groups=groups,
+        **paging.links("admin.tasks", args, "after", page.next_after),
         refused=refused,
         errors=errors or {},
         here=paging.kept(*_TASKS_PAGE),
@@ -265,8 +278,9 @@ def agency() -> ResponseReturnValue:
 
 #: the list's "active or not" filter -> what the engine filters by
 _STATUSES = {"active": True, "inactive": False}
-#: the longest part of a user name or display name the list of users is searched by
-USER_SEARCH_MAX = 64
+#: the longest part of a user name or display name the list of users is searched by: a
+#: whole display name, the longer of the two
+USER_SEARCH_MAX = DISPLAY_NAME_MAX
 
 
 def _group_names() -> dict[str, str]:

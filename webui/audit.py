@@ -101,9 +101,7 @@ def instances() -> ResponseReturnValue:
     return render_template(
         "audit_instances.html",
         page=page,
-        next_url=paging.next_url(
-            "audit.instances", request.args.to_dict(), "before", page.next_before
-        ),
+        **paging.links("audit.instances", request.args.to_dict(), "before", page.next_before),
         chosen=chosen,
         boxes=boxes,
         problems=problems,

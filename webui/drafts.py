@@ -104,7 +104,6 @@ def mine() -> ResponseReturnValue:
     if year and chosen_year is None:
         problems.append("year")
     page = _engine().drafts.mine(current_user.username, state, chosen_year, paging.id_arg("before"))
-    next_url = paging.next_url("drafts.mine", request.args.to_dict(), "before", page.next_before)
     return render_template(
         "my_documents.html",
         page=page,
@@ -113,7 +112,7 @@ def mine() -> ResponseReturnValue:
         problems=problems,
         states=STATES,
         state_labels=STATE_LABELS,
-        next_url=next_url,
+        **paging.links("drafts.mine", request.args.to_dict(), "before", page.next_before),
     )
 
 

@@ -387,7 +387,7 @@ def _shown(name: str, value: Any) -> Any:
         return error_message(value)
     if name in ("group", "groups"):
         groups = [value] if isinstance(value, str) else list(value)
-        return _joined(_group_name(g) for g in groups)
+        return _joined(group_name(g) for g in groups)
     if name in ("user", "users"):
         users = [value] if isinstance(value, str) else list(value)
         return _joined(_display_name(u) for u in users)
@@ -428,7 +428,8 @@ def _display_name(username: str) -> str:
     return username
 
 
-def _group_name(group: str) -> str:
+def group_name(group: str) -> str:
+    """Return a group's name in the reader's language (a lane's group as its lane names it)."""
     if group == "*":
         return str(_l("所有人"))
     if has_app_context():

@@ -47,6 +47,7 @@ from engine.disclosure.basic_catalogue import (
     LIMIT_KINDS,
     MANNERS,
     STATUSES,
+    BasicCatalogue,
     DocumentFiling,
     EntryForm,
     FormedForm,
@@ -135,17 +136,25 @@ def _keeper() -> None:
         abort(403)
 
 
-def _filters() -> tuple[dict[str, str], dict[str, FilterBox]]:
-    """Return the catalogue's filter as applied, and its choices none of the options (ignored).
+def _filters(desk: BasicCatalogue) -> tuple[dict[str, FilterBox], list[str], list[str]]:
+    """Return the catalogue's filter boxes, and the departments and fields it offers.
 
-    The department and the field (领域) are not checked: the oversight page links to a
-    retired department's entries, and the fields offered are cut to the first ones. A wrong
-    status is refused by the desk.
+    A department is one users may join or one entries are under (a retired department
+    keeps its entries, and the oversight page links to them); a field is one entries are
+    in. A value none of these is ignored, and said, as in every list's filter.
     """
-    boxes = {"category": choice_filter("category", CATEGORIES)}
-    given = {key: request.args.get(key, "").strip() for key in ("department", "area", "status")}
-    chosen = {key: box.value for key, box in boxes.items()} | given
-    return {key: value for key, value in chosen.items() if value}, boxes
+    reader = current_user.username
+    typed = {key: request.args.get(key, "").strip() for key in ("department", "area")}
+    listed = desk.departments(reader, typed["department"])
+    departments = sorted({*_engine().users.departments(), *listed})
+    areas = desk.areas(reader, typed["area"])
+    boxes = {
+        "department": choice_filter("department", departments),
+        "category": choice_filter("category", CATEGORIES),
+        "area": choice_filter("area", areas),
+        "status": choice_filter("status", STATUSES),
+    }
+    return boxes, departments, areas
 
 
 @bp.get("/office/catalogue")
@@ -153,7 +162,8 @@ def _filters() -> tuple[dict[str, str], dict[str, FilterBox]]:
 def catalogue() -> ResponseReturnValue:
     """List the catalogue's entries by field, filtered, overdue ones marked."""
     desk = _engine().basic_catalogue
-    chosen, boxes = _filters()
+    boxes, departments, areas = _filters(desk)
+    chosen = {key: box.value for key, box in boxes.items() if box.value}
     page = desk.entries(
         current_user.username,
         department=chosen.get("department"),
@@ -162,16 +172,20 @@ def catalogue() -> ResponseReturnValue:
         status=chosen.get("status", "active"),
         after=paging.id_arg("after"),
     )
+    if page.department is not None:
+        # A department head reads his own department's entries: he has no such box.
+        del boxes["department"]
+        chosen.pop("department", None)
     unfiled = None if page.department else desk.unfiled_count(current_user.username)
     return render_template(
         "office_catalogue.html",
         page=page,
         chosen=chosen,
         boxes=boxes,
-        areas=desk.areas(current_user.username),
-        departments=_engine().users.departments() if page.department is None else [],
+        areas=areas,
+        departments=departments if page.department is None else [],
         unfiled=unfiled,
-        next_url=paging.next_url("office.catalogue", chosen, "after", page.next_after),
+        **paging.links("office.catalogue", chosen, "after", page.next_after),
     )
 
 
@@ -334,12 +348,11 @@ def _unfiled_page(refused: int | None = None, errors: dict[str, str] | None = No
     desk = _engine().basic_catalogue
     page = desk.unfiled(current_user.username, before=paging.id_arg("before"))
     choices = desk.choices(current_user.username) if page.may_manage else ()
-    next_url = paging.next_url("office.unfiled", {}, "before", page.next_before)
     return render_template(
         "office_unfiled.html",
         page=page,
         choices=choices,
-        next_url=next_url,
+        **paging.links("office.unfiled", {}, "before", page.next_before),
         refused=refused,
         errors=errors or {},
         here=paging.kept("before"),

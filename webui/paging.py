@@ -23,6 +23,19 @@ def first_url(endpoint: str, args: Mapping[str, Any], key: str) -> str | None:
     return url_for(endpoint, **args) if request.args.get(key) else None
 
 
+def links(endpoint: str, args: Mapping[str, Any], key: str, cursor: object) -> dict[str, Any]:
+    """Return the addresses of the next and the first page, as ``pager`` takes them.
+
+    ``args`` are the list's filter (a page's own ``key`` in them is left out): every page
+    of a filtered list links to the first page of that list, not of the whole one.
+    """
+    kept_args = {name: value for name, value in args.items() if name != key}
+    return {
+        "next_url": next_url(endpoint, kept_args, key, cursor),
+        "first_url": first_url(endpoint, kept_args, key),
+    }
+
+
 def kept(*names: str) -> dict[str, str]:
     """Return those of the query's ``names`` that are given: a list's filter and page.
 

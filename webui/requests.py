@@ -337,11 +337,6 @@ def listing() -> ResponseReturnValue:
     page = _engine().requests.list_page(
         current_user.username, status, paging.id_arg("before"), number=number.value
     )
-    next_url = (
-        url_for("requests.listing", **(request.args.to_dict() | {"before": page.next_before}))
-        if page.next_before
-        else None
-    )
     return render_template(
         "request_list.html",
         page=page,
@@ -349,7 +344,7 @@ def listing() -> ResponseReturnValue:
         chosen_status=chosen,
         number=number,
         statuses=STATUSES,
-        next_url=next_url,
+        **paging.links("requests.listing", request.args.to_dict(), "before", page.next_before),
     )
 
 

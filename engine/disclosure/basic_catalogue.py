@@ -630,14 +630,33 @@ class BasicCatalogue:
             today=today.isoformat(),
         )
 
-    def areas(self, reader: str) -> list[str]:
-        """Return the fields the entries a reader may see are in (for the filter)."""
+    def areas(self, reader: str, chosen: str = "") -> list[str]:
+        """Return the fields the entries a reader may see are in (for the filter).
+
+        At most ``MAX_CHOICES`` of them, and ``chosen`` too when an entry is in it.
+        """
+        return self._values(reader, _ENTRIES.c.area, chosen)
+
+    def departments(self, reader: str, chosen: str = "") -> list[str]:
+        """Return the departments the entries a reader may see are under, retired ones too.
+
+        At most ``MAX_CHOICES`` of them, and ``chosen`` too when an entry is under it: a
+        retired department keeps its entries, and the oversight page links to them.
+        """
+        return self._values(reader, _ENTRIES.c.department, chosen)
+
+    def _values(self, reader: str, column: Any, chosen: str) -> list[str]:
+        """Return the values of an entries' column the reader may filter by, sorted."""
         with self._engine.store.read() as repo:
             own, _ = self._scope(repo, reader)
-            query = select(_ENTRIES.c.area).distinct().order_by(_ENTRIES.c.area)
-            if own is not None:
-                query = query.where(_ENTRIES.c.department == own)
-            return list(repo.connection.execute(query.limit(MAX_CHOICES)).scalars())
+            scope = [] if own is None else [_ENTRIES.c.department == own]
+            query = select(column).distinct().where(*scope).order_by(column)
+            found = list(repo.connection.execute(query.limit(MAX_CHOICES)).scalars())
+            # Past the cut, the chosen value is looked up alone: an address may name it.
+            if chosen and chosen not in found and len(found) >= MAX_CHOICES:
+                named = select(column).where(column == chosen, *scope).limit(1)
+                found += repo.connection.execute(named).scalars()
+        return sorted(found)
 
     def entry(
         self,

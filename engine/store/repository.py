@@ -409,6 +409,29 @@ def _of_group(role: str, further: bool) -> ColumnElement[bool]:
     return or_(items.role == role, items.task_id.in_(through))
 
 
+def _distinct_upto(column: Any, cap: int) -> Select[Any]:
+    """Return the first ``cap`` distinct values of an indexed column, in order.
+
+    A loose index scan (a recursive query each step of which seeks the next value along
+    the index): it costs one seek a value, however many rows hold each, on SQLite and
+    PostgreSQL alike, where ``SELECT DISTINCT`` would read every row.
+    """
+    first = select(func.min(column).label("value"), literal(1).label("n"))
+    seen = first.cte("seen", recursive=True)
+    following = select(func.min(column)).where(column > seen.c.value).scalar_subquery()
+    seen = seen.union_all(
+        select(following, seen.c.n + 1).where(seen.c.value.is_not(None), seen.c.n < cap)
+    )
+    return select(seen.c.value).where(seen.c.value.is_not(None))
+
+
+#: the groups with open tasks: as tasks' first group, or a further one
+_OPEN_GROUPS = (
+    _distinct_upto(_WORK_ITEMS.c.role, bindparam("cap")),
+    _distinct_upto(_ITEM_GROUPS.c.role, bindparam("cap")),
+)
+
+
 def _columns(table: Any, row_type: type) -> list[Any]:
     return [table.c[f.name] for f in fields(row_type)]
 
@@ -911,6 +934,13 @@ class Repository:
                 query = query.where(tuple_(*order) > tuple_(*key))
             rows += self.connection.execute(query.order_by(*order).limit(limit - len(rows)))
         return [(WorkItemRow(*r[:_N_WORK_ITEM]), r[-3], r[-2], r[-1]) for r in rows]
+
+    def open_groups(self, cap: int) -> list[str]:
+        """Return the groups open tasks are for, sorted, at most ``cap`` of them."""
+        found: set[str] = set()
+        for query in _OPEN_GROUPS:
+            found.update(self.connection.execute(query, {"cap": cap}).scalars())
+        return sorted(found)[:cap]
 
     def open_work_items_count(self, cap: int, role: str | None = None) -> int:
         """Count the open work items (for one group, if given), up to ``cap``."""
