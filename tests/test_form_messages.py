@@ -203,14 +203,15 @@ def test_the_other_filters_say_which_was_ignored_and_keep_it(client: FlaskClient
 
 def test_a_text_filter_too_long_for_its_box_is_said_ignored_not_cut(client: FlaskClient) -> None:
     admin = Browser(client).login("admin")
-    # 64 characters is the box's limit and narrows the list; 65 would have been cut to
-    # 64 silently (and "admin" + 60 x's found admin): now the whole box is ignored, and said.
-    page = admin.get("/admin/users?q=" + "a" * 64)
+    # 128 characters (a whole display name) is the box's limit and narrows the list; 129
+    # would have been cut to 128 silently ("admin" + 124 x's found admin): now the whole
+    # box is ignored, and said.
+    page = admin.get("/admin/users?q=" + "a" * 128)
     assert IGNORED not in page and "没有符合条件的用户" in page
-    page = admin.get("/admin/users?q=admin" + "x" * 60)
-    assert IGNORED + "用户名或显示名（不能超过 64 字）。" in page
+    page = admin.get("/admin/users?q=admin" + "x" * 124)
+    assert IGNORED + "用户名或显示名（不能超过 128 字）。" in page
     assert 'aria-invalid="true" aria-describedby="filter-ignored"' in page
-    assert 'value="admin' + "x" * 60 + '"' in page  # kept in the box to correct
+    assert 'value="admin' + "x" * 124 + '"' in page  # kept in the box to correct
     assert ">zhangsan</a>" in page  # the list is not narrowed by it
     registrar = Browser(client.application.test_client()).login("wujiu")
     page = registrar.get("/requests?number=" + "9" * 65)

@@ -98,6 +98,13 @@ def test_a_reviewers_task_page_links_to_the_approval_sheet_once(client: FlaskCli
     page = head.get(task)
     assert "已有意见" in page  # the drafter's submission, read before the head's opinion
     assert len(re.findall(r'href="/instances/\d+/sheet"', page)) == 1
+    # after the opinions, where the reviewer reads the newest lines of that sheet
+    opinions = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
+    assert "查看完整审签单" in opinions
+    # a drafter's task shows no opinions: the sheet is linked from the page's head
+    drafter = Browser(client.application.test_client()).login("zhangsan")
+    page = drafter.get(next(h for h in links(drafter.get("/")) if h.startswith("/tasks/")))
+    assert "已有意见" not in page and len(re.findall(r'href="/instances/\d+/sheet"', page)) == 1
 
 
 def test_the_task_list_offers_and_applies_the_groups_of_third_party_lanes_with_open_tasks(
