@@ -127,3 +127,20 @@ def test_the_task_list_offers_and_applies_the_groups_of_third_party_lanes_with_o
     # in English, the domain's groups are named in English
     admin.post("/language", {"lang": "en", "next": "/admin/tasks"})
     assert '<option value="drafter" >Drafter</option>' in admin.get("/admin/tasks")
+
+
+def test_a_newcomer_finds_the_way_back_from_the_catalogue_and_report_pages(
+    client: FlaskClient,
+) -> None:
+    office = Browser(client).login("wangwu")
+    # the appeals of every year link back to the annual report, as those of one year do
+    assert '<a href="/report/annual">年度报告</a>' in office.get("/report/appeals")
+    # the entry form says where its link goes: the entry, or the basic catalogue
+    assert '<a href="/office/catalogue">返回基本目录</a>' in office.get("/office/catalogue/new")
+    edit = office.get("/office/catalogue/1/edit")
+    assert '<a href="/office/catalogue/1">返回目录事项</a>' in edit
+    assert '<a href="/office/catalogue">返回基本目录</a>' in office.get("/office/catalogue/1")
+    # in English the two catalogues are told apart, as the bar names them
+    office.post("/language", {"lang": "en", "next": "/office/catalogue/1"})
+    assert "Back to the basic catalogue</a>" in office.get("/office/catalogue/1")
+    assert "Back to the document catalogue</a>" in office.get("/documents/1")

@@ -409,8 +409,8 @@ def _of_group(role: str, further: bool) -> ColumnElement[bool]:
     return or_(items.role == role, items.task_id.in_(through))
 
 
-def _distinct_upto(column: Any, cap: int) -> Select[Any]:
-    """Return the first ``cap`` distinct values of an indexed column, in order.
+def _distinct_upto(column: Any) -> Select[Any]:
+    """Return the first ``:cap`` distinct values of an indexed column, in order.
 
     A loose index scan (a recursive query each step of which seeks the next value along
     the index): it costs one seek a value, however many rows hold each, on SQLite and
@@ -419,16 +419,15 @@ def _distinct_upto(column: Any, cap: int) -> Select[Any]:
     first = select(func.min(column).label("value"), literal(1).label("n"))
     seen = first.cte("seen", recursive=True)
     following = select(func.min(column)).where(column > seen.c.value).scalar_subquery()
-    seen = seen.union_all(
-        select(following, seen.c.n + 1).where(seen.c.value.is_not(None), seen.c.n < cap)
-    )
+    more = and_(seen.c.value.is_not(None), seen.c.n < bindparam("cap"))
+    seen = seen.union_all(select(following, seen.c.n + 1).where(more))
     return select(seen.c.value).where(seen.c.value.is_not(None))
 
 
 #: the groups with open tasks: as tasks' first group, or a further one
 _OPEN_GROUPS = (
-    _distinct_upto(_WORK_ITEMS.c.role, bindparam("cap")),
-    _distinct_upto(_ITEM_GROUPS.c.role, bindparam("cap")),
+    _distinct_upto(_WORK_ITEMS.c.role),
+    _distinct_upto(_ITEM_GROUPS.c.role),
 )
 
 
