@@ -144,3 +144,11 @@ def test_a_newcomer_finds_the_way_back_from_the_catalogue_and_report_pages(
     office.post("/language", {"lang": "en", "next": "/office/catalogue/1"})
     assert "Back to the basic catalogue</a>" in office.get("/office/catalogue/1")
     assert "Back to the document catalogue</a>" in office.get("/documents/1")
+
+
+def test_a_broken_page_link_of_a_search_leads_to_its_first_page(client: FlaskClient) -> None:
+    response = client.get("/public/?q=政务公开&before=abc")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "翻页链接无效，请从第一页重新查找。" in page
+    assert "回到第一页" in page
+    assert "/public/?q=政务公开" in [h for h in links(page) if "before" not in h]
