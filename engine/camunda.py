@@ -99,6 +99,10 @@ CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
 ALIASES = frozenset(
     {"http://activiti.org/bpmn", "http://camunda.org/bpmn", "http://flowable.org/bpmn"}
 )
+#: the target namespace Activiti's and Flowable's modelers and user guides give a file, which
+#: may declare none of their extensions (Flowable's FinancialReportProcess: a plain BPMN file
+#: whose potentialOwner names the group, as Flowable reads it)
+VENDOR_TARGET = re.compile(r"https?://(?:www\.)?(?:activiti|flowable)\.(?:org|com)/", re.I)
 #: the assignee Activiti's and Flowable's modelers write for whoever started the instance
 INITIATOR = "$INITIATOR"
 #: the prefix of the names of the forms made of ``camunda:formData``
@@ -412,8 +416,8 @@ def is_camunda(root: Any) -> bool:
     """Tell whether a BPMN document is in Camunda's dialect.
 
     It is when it uses Camunda's namespace (or an alias of it), or when, drawn
-    for no SpiffWorkflow, it writes an expression in JUEL: ``${…}`` and
-    ``#{…}`` are never Python.
+    for no SpiffWorkflow, its target namespace is Activiti's or Flowable's or
+    it writes an expression in JUEL: ``${…}`` and ``#{…}`` are never Python.
     """
     ours = {CAMUNDA, *ALIASES}
     if ours & set((root.nsmap or {}).values()):
@@ -427,6 +431,8 @@ def is_camunda(root: Any) -> bool:
         if namespaces & ours:
             return True
         spiff = spiff or SPIFF in namespaces
+    if not spiff and VENDOR_TARGET.match(root.get("targetNamespace") or ""):
+        return True
     return not spiff and any(
         (expression.text or "").strip().startswith(OPENERS)
         for tag in (*EXPRESSION_TAGS, *TIMER_TAGS)
@@ -1588,7 +1594,11 @@ class _Rewrite:
                     continue
                 why = DESIGN_RECORDS.get(local, "the engine does not support it")
                 if local in ("executionListener", "taskListener"):
-                    why = "listeners run Java or scripts on events, which the engine does not"
+                    why = (
+                        "listeners run Java or scripts on events, which the engine does not "
+                        "(remove it, and do its work in a script task or a service task of "
+                        "the engine's)"
+                    )
                 elif local == "value" and _owner_tag(element) == "dataObject":
                     why = (
                         "a data object's value (a variable Activiti and Flowable set when the "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import copy
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -285,6 +286,14 @@ class DeployRules:
     default_group: str = ANYONE
 
 
+#: Flowable's and Activiti's modelers' record of whether the instance's starter may complete
+#: a task whoever it is assigned to (read by their task apps, not their engines)
+MODELER_INITIATOR = (
+    "{http://flowable.org/modeler}initiator-can-complete",
+    "{http://activiti.com/modeler}initiator-can-complete",
+)
+#: the implementation attribute's values BPMN itself defines, which name no connector
+BPMN_IMPLEMENTATIONS = frozenset({"##WebService", "##unspecified"})
 #: a lane id a modeler made up: bpmn-js's (Camunda Modeler's, spiff-arena's) Lane_ and a
 #: random or counted suffix, a UUID (Signavio's and Flowable's sid-…, jBPM's _…)
 _MADE_UP_ID = re.compile(
@@ -416,14 +425,29 @@ class _Checker:
         ``humanPerformer`` and ``potentialOwner`` are read by ``camunda``), so
         that the task would be anyone's, and has no complex gateway.
         """
+        in_lanes = {
+            (ref.text or "").strip(): lane.get("id")
+            for lane in process.iterfind(".//bpmn:lane", NS)
+            for ref in lane.iterfind("bpmn:flowNodeRef", NS)
+        }
         for tag in ("humanPerformer", "potentialOwner", "performer"):
             for performer in process.iter(f"{{{BPMN}}}{tag}"):
+                task = performer.getparent()
+                lane = in_lanes.get(task.get("id") or "")
+                # what to write instead: the lane the task is drawn in decides already
+                instead = (
+                    f"remove the {tag}: the task is for the group of its lane '{lane}'"
+                    if lane is not None
+                    else "put the task in a lane naming its group, and remove the " + tag
+                )
                 self.problem(
-                    performer.getparent().get("id"),
+                    task.get("id"),
                     f"its {tag} is not read here: a task is for its lane's group (or, in a "
                     "Camunda, Activiti or Flowable file, for the humanPerformer or "
-                    "potentialOwner its formalExpression names); put the task in a lane",
+                    f"potentialOwner its formalExpression names); {instead}",
                 )
+        for record in process.iter(*MODELER_INITIATOR):
+            self._initiator_can_complete(record)
         for gateway in process.iter(f"{{{BPMN}}}complexGateway"):
             self.problem(
                 gateway.get("id"),
@@ -435,7 +459,8 @@ class _Checker:
                 # SpiffWorkflow would have it wait for no message, and it would go straight on
                 self.problem(
                     task.get("id"),
-                    "a receive task names no message (messageRef): it would wait for none",
+                    "a receive task names no message (messageRef): it would wait for none "
+                    "(name the message it waits for in its messageRef)",
                 )
         for task in list(process.iter(f"{{{BPMN}}}businessRuleTask")):
             called = task.find("bpmn:extensionElements/spiffworkflow:calledDecisionId", NS)
@@ -466,6 +491,30 @@ class _Checker:
                     element.get("id"),
                     f"its default flow '{default}' is no sequence flow leaving it",
                 )
+
+    def _initiator_can_complete(self, record: Any) -> None:
+        """Refuse Flowable's modeler letting the starter complete a task, unless it says false.
+
+        In Flowable's (and Activiti's) task app ``true`` lets whoever started
+        the instance complete the task too, whoever it is assigned to: read as
+        nothing, the task would be closed to him here, silently.
+        """
+        said = (record.text or "").strip()
+        if said.lower() == "false":
+            return
+        node = record.getparent()
+        while node is not None and etree.QName(node).namespace != BPMN:
+            node = node.getparent()
+        while node is not None and etree.QName(node).localname == "extensionElements":
+            node = node.getparent()
+        self.problem(
+            node.get("id") if node is not None else None,
+            f"modeler:initiator-can-complete is {said!r}: in Flowable's task app it lets "
+            "whoever started the instance complete this task too, whoever it is assigned to, "
+            "and the engine does not widen who may complete a task (write false; if the "
+            "starter is to complete it, make him its assignee, $INITIATOR, or name him among "
+            "its candidateUsers)",
+        )
 
     def _check_events(self, process: Any) -> None:
         """Name every event whose definition SpiffWorkflow would not honour.
@@ -601,7 +650,22 @@ class _Checker:
     def _check_service_task(self, task: Any) -> None:
         operator = task.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
         if operator is None:
-            self.problem(task.get("id"), "service task names no operation (serviceTaskOperator)")
+            # BPMN's own implementation attribute names another engine's connector or web
+            # service (Activiti's "Movies.getMovieDesc"); SpiffWorkflow would do nothing for it
+            implementation = (task.get("implementation") or "").strip()
+            given = (
+                f" (its implementation {implementation!r} is another engine's, not run here)"
+                if implementation and implementation not in BPMN_IMPLEMENTATIONS
+                else ""
+            )
+            known = ", ".join(sorted(self.services)) or "none"
+            self.problem(
+                task.get("id"),
+                f"service task names no operation (serviceTaskOperator){given}: name one of "
+                "the engine's services in spiffworkflow:serviceTaskOperator (or, in a Camunda "
+                f'file, camunda:type="external" with its camunda:topic; known: {known}), or '
+                "draw a plain task if it does nothing",
+            )
             return
         if operator.get("id") not in self.services:
             known = ", ".join(sorted(self.services))
@@ -880,6 +944,26 @@ DMN_NAMESPACES = frozenset(
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, encoding="utf-8")
 
 
+class _ItemsAside(BpmnValidator):  # type: ignore[misc]
+    """BPMN's schema check, on a copy whose multi-instance items have ids of their own.
+
+    SpiffWorkflow reads a loop's item variable from its ``inputDataItem``'s
+    id, so two loops over the same variable (Flowable's ``elementVariable=
+    "user"`` on several tasks, rewritten by ``camunda``) hold the same id,
+    which the schema refuses naming no element.  The file's own ids are
+    checked for duplicates before (``_duplicate_ids``).
+    """
+
+    def validate(self, bpmn: Any, filename: str | None = None) -> None:
+        """Check ``bpmn`` against BPMN's schema, its items' ids set aside."""
+        self.preprocess(bpmn)
+        checked = copy.deepcopy(bpmn)
+        items = (f"{{{BPMN}}}inputDataItem", f"{{{BPMN}}}outputDataItem")
+        for number, item in enumerate(checked.iter(*items)):
+            item.set("id", f"gongkai.item.{number}")
+        super().validate(checked, filename)
+
+
 def compile_definition(
     files: Mapping[str, str], deploy_rules: DeployRules | None = None
 ) -> CompiledDefinition:
@@ -891,7 +975,7 @@ def compile_definition(
         raise DeploymentError([DefinitionProblem("(none)", None, "no BPMN file was given")])
     rules = deploy_rules or DeployRules()
     problems: list[DefinitionProblem] = []
-    parser = MappingParser(validator=BpmnValidator())
+    parser = MappingParser(validator=_ItemsAside())
     json_forms: dict[str, FormSchema] = {}
     for name, text in sorted(files.items()):
         if name.endswith(".json"):
@@ -1016,6 +1100,7 @@ def compile_definition(
         except SpiffWorkflowException as exc:
             problems.append(DefinitionProblem(name, None, str(exc)))
     problems.extend(_recursive_calls(calls))
+    problems.extend(_missing_callees(calls, defined))
     problems.extend(_unknown_references(roots))
     problems.extend(_decision_problems(parser))
     if not problems and not processes:
@@ -1596,6 +1681,27 @@ def _recursive_calls(calls: dict[str, list[tuple[str, str, str]]]) -> list[Defin
                         seen.add(nxt)
                         stack.append((nxt, [*path, nxt]))
     return problems
+
+
+def _missing_callees(
+    calls: Mapping[str, list[tuple[str, str, str]]], defined: Mapping[str, str]
+) -> list[DefinitionProblem]:
+    """Name every call activity whose calledElement no file deployed with it defines.
+
+    SpiffWorkflow would say only that a process was not found, naming no element.
+    """
+    known = ", ".join(sorted(defined)) or "none"
+    return [
+        DefinitionProblem(
+            file,
+            element,
+            f"its calledElement {target!r} names no process of the files deployed with it "
+            f"(known: {known}): deploy the called process's file together with this one",
+        )
+        for called in calls.values()
+        for element, target, file in called
+        if target not in defined
+    ]
 
 
 def _from_spiff(exc: ValidationException, default_file: str) -> DefinitionProblem:

@@ -59,10 +59,14 @@ REFUSED = {
     "process's variables as they are",
     "script": "a FEEL script is not run here (the engine runs Python script tasks)",
     "calledDecision": "a decision called the Camunda 8 way is not supported",
-    "executionListeners": "execution listeners are not run here",
-    "taskListeners": "task listeners are not run here",
+    "executionListeners": "execution listeners are not run here (remove them, and do their "
+    "work in a task of its own)",
+    "taskListeners": "task listeners are not run here (remove them, and do their work in a "
+    "task of its own)",
     "subscription": "a message correlated by a key is not supported: the engine would give "
-    "it to every instance waiting for the message",
+    "it to every instance waiting for the message (correlate it the BPMN way instead, with a "
+    "bpmn:correlationKey and a correlationProperty retrieving the key from the message, or "
+    "remove the subscription if every waiting instance is to get it)",
     "taskSchedule": "a due date or follow-up date the Camunda 8 way is not supported",
 }
 #: what a FEEL condition may hold, token by token (a name may be a path: ``order.total``)

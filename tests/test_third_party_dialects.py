@@ -402,6 +402,7 @@ def test_a_job_worker_a_correlated_message_and_a_feel_timer_are_refused_naming_e
     assert "a job worker of that type runs the task" in said["Mail"]
     assert "headers are for a job worker" in said["Mail"]
     assert "a message correlated by a key is not supported" in said["Message_paid"]
+    assert "correlate it the BPMN way instead" in said["Message_paid"]  # what to write
     assert "the timeDuration '=wait' is FEEL" in said["Wait"]
 
 

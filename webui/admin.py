@@ -180,8 +180,9 @@ def retire_department() -> ResponseReturnValue:
     return redirect(url_for("admin.departments"))
 
 
-#: what a deployment may hold: BPMN files, their DMN tables and JSON form schemas
-_WORKFLOW_FILES = (".bpmn", ".xml", ".dmn", ".json")
+#: what a deployment may hold: BPMN files (jBPM's and Eclipse's modelers save .bpmn2), their DMN
+#: tables and JSON form schemas
+_WORKFLOW_FILES = (".bpmn", ".bpmn2", ".xml", ".dmn", ".json")
 
 
 @bp.route("/workflows", methods=["GET", "POST"])

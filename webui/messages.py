@@ -131,7 +131,7 @@ MESSAGES: dict[str, Any] = {
     "definition.refused": _l("流程文件未通过检查：%(problems)s"),
     "definition.no_files": _l("请选择要部署的流程文件。"),
     "definition.file_kind": _l(
-        "“%(file)s”不是流程文件：只能部署 BPMN（.bpmn、.xml）、DMN（.dmn）"
+        "“%(file)s”不是流程文件：只能部署 BPMN（.bpmn、.bpmn2、.xml）、DMN（.dmn）"
         "和 JSON 表单（.json）文件。"
     ),
     "definition.not_text": _l("“%(file)s”无法作为文本读取（%(why)s）。"),

@@ -1,0 +1,143 @@
+"""Files as Flowable's, Activiti's and jBPM's tools write them: run, or refused saying what to do.
+
+Each file is in ``tests/bpmn/third_party``; each test deploys it on a
+``WorkflowEngine`` with no domain (or uploads it on the admin's page), on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from engine import Database, DeploymentError, PermissionDeniedError, WorkflowEngine
+from engine.clock import ManualClock
+from engine.definitions import compile_definition
+
+from .conftest import TEST_BPMN
+from .web import Browser
+
+THIRD_PARTY = TEST_BPMN / "third_party"
+
+
+def text(name: str) -> str:
+    return (THIRD_PARTY / name).read_text(encoding="utf-8")
+
+
+def refusals(files: dict[str, str]) -> dict[str | None, str]:
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition(files)
+    said: dict[str | None, str] = {}
+    for problem in refused.value.problems:
+        said[problem.element_id] = f"{said.get(problem.element_id, '')} {problem.message}"
+    return said
+
+
+@pytest.fixture
+def core(db: Database, clock: ManualClock) -> Iterator[WorkflowEngine]:
+    """An engine without any domain, with one user in the default group."""
+    engine = WorkflowEngine(db, clock)
+    engine.users.add("clara", ["clerk"])
+    yield engine
+
+
+def test_a_plain_file_in_flowables_namespace_gives_each_task_to_its_potential_owner(
+    core: WorkflowEngine,
+) -> None:
+    name = "flowable_plain_potential_owner.bpmn"
+    given = text(name)
+    assert "xmlns:flowable" not in given and 'targetNamespace="http://www.flowable.org/' in given
+    core.deploy_files({name: given})
+    core.users.add("anna", ["accountancy"], new_groups=True)
+    core.users.add("max", ["management"], new_groups=True)
+    instance = core.start("flowable_plain_potential_owner", "clara")
+    (write,) = instance.ready_tasks
+    assert (write.element_id, write.role) == ("writeReportTask", "accountancy")
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(write.task_id, "clara", {})  # not anyone's, as SpiffWorkflow has it
+    (verify,) = core.complete_task(write.task_id, "anna", {}).ready_tasks
+    assert verify.role == "management"
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(verify.task_id, "anna", {})
+    assert core.complete_task(verify.task_id, "max", {}).status == "completed"
+
+
+def test_loops_naming_their_items_alike_deploy_and_give_each_instance_its_approver(
+    core: WorkflowEngine,
+) -> None:
+    name = "flowable_modeler_countersign.bpmn"
+    given = text(name)
+    assert given.count('flowable:elementVariable="user"') == 2
+    core.deploy_files({name: given})
+    for user in ("alice", "bob", "carol"):
+        core.users.add(user, ["clerk"])
+    data = {"userList1": ["alice", "bob"], "userList2": ["carol"]}
+    instance = core.start("flowable_modeler_countersign", "clara", data)
+    first = {task.element_id for task in instance.ready_tasks}
+    assert first == {"sign_first"} and len(instance.ready_tasks) == 2
+    by_user = {}
+    for task in instance.ready_tasks:
+        with pytest.raises(PermissionDeniedError):
+            core.complete_task(task.task_id, "carol", {})  # each instance is its approver's
+        for user in ("alice", "bob"):
+            try:
+                core.complete_task(task.task_id, user, {})
+            except PermissionDeniedError:
+                continue
+            by_user[user] = task.task_id
+            break
+    assert set(by_user) == {"alice", "bob"}
+    (second,) = core.queries.get_instance(instance.id).ready_tasks
+    assert second.element_id == "sign_second"
+    assert core.complete_task(second.task_id, "carol", {}).status == "completed"
+
+
+@pytest.mark.parametrize("modeler", ["http://flowable.org/modeler", "http://activiti.com/modeler"])
+def test_initiator_can_complete_true_is_refused_naming_the_task_and_what_to_write(
+    modeler: str,
+) -> None:
+    name = "flowable_modeler_countersign.bpmn"
+    given = text(name).replace("http://flowable.org/modeler", modeler)
+    compile_definition({name: given})  # false: the task app's record, which changes nothing
+    widened = given.replace("<![CDATA[false]]>", "true", 1)
+    said = refusals({name: widened})
+    assert list(said) == ["sign_first"]
+    assert "modeler:initiator-can-complete is 'true'" in said["sign_first"]
+    assert "write false" in said["sign_first"] and "candidateUsers" in said["sign_first"]
+    odd = refusals({name: given.replace("<![CDATA[false]]>", "yes", 1)})
+    assert "modeler:initiator-can-complete is 'yes'" in odd["sign_first"]
+
+
+def test_refusals_of_another_engines_tasks_name_the_element_and_what_to_write() -> None:
+    name = "activiti_connector_tasks.bpmn"
+    said = refusals({name: text(name)})
+    assert set(said) == {"describe", "wait_rating", "rank", "to_end"}
+    assert "implementation 'Movies.getMovieDesc'" in said["describe"]
+    assert "spiffworkflow:serviceTaskOperator" in said["describe"]
+    assert "draw a plain task" in said["describe"]
+    assert "name the message it waits for in its messageRef" in said["wait_rating"]
+    assert "calledElement 'rankMovieChild'" in said["rank"]
+    assert "deploy the called process's file" in said["rank"]
+    assert "activiti:executionListener" in said["to_end"] and "remove it" in said["to_end"]
+
+
+def test_a_jbpm_bpmn2_file_uploads_and_is_refused_naming_the_task_and_its_lane(
+    app: Flask,
+) -> None:
+    admin = Browser(app.test_client()).login("admin")
+    page = admin.get("/admin/workflows")
+    assert ".bpmn2" in page  # the file picker offers jBPM's files
+    name = "jbpm_lane_potential_owner.bpmn2"
+    page = admin.post(
+        "/admin/workflows",
+        {"files": [(io.BytesIO((THIRD_PARTY / name).read_bytes()), name)]},
+        status=422,
+        content_type="multipart/form-data",
+    )
+    assert "不是流程文件" not in page
+    assert "hello" in page and "potentialOwner" in page
+    assert "remove the potentialOwner: the task is for the group of its lane" in page
+    assert "reviewers" in page
