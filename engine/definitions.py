@@ -1105,7 +1105,13 @@ def compile_definition(
     problems.extend(_decision_problems(parser))
     if not problems and not processes:
         problems.append(
-            DefinitionProblem(", ".join(sorted(files)), None, "contains no executable process")
+            DefinitionProblem(
+                ", ".join(sorted(files)),
+                None,
+                'contains no executable process: a process marked isExecutable="false" is '
+                'a pool drawn for another party, never run (write isExecutable="true" on '
+                "the process to run)",
+            )
         )
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
     if not problems:

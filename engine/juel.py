@@ -253,7 +253,10 @@ class _Translator:
                 self.expect("]")
                 result = f"{result}[{index}]"
             elif symbol == "(":
-                raise JuelError("calls a method or function, which the engine does not run")
+                raise JuelError(
+                    "calls a method or function, which the engine does not run (write it "
+                    "with the process's variables, literals and operators, as ${age >= 21})"
+                )
             else:
                 return result
 

@@ -53,10 +53,12 @@ REFUSED = {
     "taskDefinition": "a job worker of that type runs the task in Camunda 8, and the engine "
     "runs none (use a user task, or a service task of the engine's own services)",
     "taskHeaders": "headers are for a job worker, and the engine runs none",
-    "formDefinition": "a Camunda Form is not read here: the task would show none of its fields",
-    "userTaskForm": "a Camunda Form is not read here: the task would show none of its fields",
+    "formDefinition": "a Camunda Form is not read here: the task would show none of its "
+    "fields (remove it for the confirmation form)",
+    "userTaskForm": "a Camunda Form is not read here: the task would show none of its fields "
+    "(remove it for the confirmation form)",
     "ioMapping": "input and output mappings are not supported: the task reads and writes the "
-    "process's variables as they are",
+    "process's variables as they are (remove them, and set the variables in a script task)",
     "script": "a FEEL script is not run here (the engine runs Python script tasks)",
     "calledDecision": "a decision called the Camunda 8 way is not supported",
     "executionListeners": "execution listeners are not run here (remove them, and do their "

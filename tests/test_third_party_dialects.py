@@ -313,13 +313,16 @@ ZEEBE_REFUSALS = [
         '<zeebe:userTask />\n        <zeebe:assignmentDefinition candidateGroups="buyers" />',
         '<zeebe:formDefinition formId="check-form" />',
         "Activity_check",
-        "zeebe:formDefinition: a Camunda Form is not read here",
+        "zeebe:formDefinition: a Camunda Form is not read here: the task would show none of "
+        "its fields (remove it for the confirmation form)",
     ),
     (
         '<zeebe:userTask />\n        <zeebe:assignmentDefinition candidateGroups="buyers" />',
         '<zeebe:ioMapping><zeebe:input source="=amount" target="total" /></zeebe:ioMapping>',
         "Activity_check",
-        "zeebe:ioMapping: input and output mappings are not supported",
+        "zeebe:ioMapping: input and output mappings are not supported: the task reads and "
+        "writes the process's variables as they are (remove them, and set the variables in a "
+        "script task)",
     ),
     (
         '<zeebe:userTask />\n        <zeebe:assignmentDefinition assignee="=approver"'

@@ -124,6 +124,18 @@ def test_refusals_of_another_engines_tasks_name_the_element_and_what_to_write() 
     assert "activiti:executionListener" in said["to_end"] and "remove it" in said["to_end"]
 
 
+def test_a_juel_method_call_is_refused_saying_what_to_write() -> None:
+    name = "flowable_plain_potential_owner.bpmn"
+    called = text(name).replace(
+        '<sequenceFlow id="flow3" sourceRef="verifyReportTask" targetRef="theEnd" />',
+        '<sequenceFlow id="flow3" sourceRef="verifyReportTask" targetRef="theEnd">'
+        "<conditionExpression>${report.isVerified()}</conditionExpression></sequenceFlow>",
+    )
+    said = refusals({name: called})
+    assert "calls a method or function" in said["flow3"]
+    assert "the process's variables, literals and operators" in said["flow3"]
+
+
 def test_a_jbpm_bpmn2_file_uploads_and_is_refused_naming_the_task_and_its_lane(
     app: Flask,
 ) -> None:
