@@ -103,6 +103,13 @@ ALIASES = frozenset(
 #: may declare none of their extensions (Flowable's FinancialReportProcess: a plain BPMN file
 #: whose potentialOwner names the group, as Flowable reads it)
 VENDOR_TARGET = re.compile(r"https?://(?:www\.)?(?:activiti|flowable)\.(?:org|com)/", re.I)
+#: Flowable's and Activiti's modelers' record of whether the instance's starter may complete
+#: a task whoever it is assigned to (read by their task apps, not their engines): nothing
+#: more where the starter is its assignee, else refused (``definitions``) unless false
+MODELER_INITIATOR = (
+    "{http://flowable.org/modeler}initiator-can-complete",
+    "{http://activiti.com/modeler}initiator-can-complete",
+)
 #: the assignee Activiti's and Flowable's modelers write for whoever started the instance
 INITIATOR = "$INITIATOR"
 #: the prefix of the names of the forms made of ``camunda:formData``
@@ -830,6 +837,7 @@ class _Rewrite:
         if assignee.upper() == INITIATOR:  # as Flowable reads it, in any case
             if initiators[INITIATOR]:
                 _add_property(task, ONLY_PROPERTY, initiators[INITIATOR])
+                _drop_starter_records(task)
             else:
                 self.problem(task, f"camunda:assignee {assignee!r}: the process has no start event")
             return
@@ -839,6 +847,7 @@ class _Rewrite:
                 return
             if translated.python in initiators:
                 _add_property(task, ONLY_PROPERTY, initiators[translated.python])
+                _drop_starter_records(task)
                 return
         into = (USERS_PROPERTY, CANDIDATES_PROPERTY) if grouped else (USERS_PROPERTY,)
         self._users(task, "assignee", assignee, *into)
@@ -1640,6 +1649,13 @@ def _owner_tag(element: Any) -> str:
     while node is not None and etree.QName(node).localname == "extensionElements":
         node = node.getparent()
     return etree.QName(node).localname if node is not None else ""
+
+
+def _drop_starter_records(task: Any) -> None:
+    """Drop the modelers' record that the starter may complete a task he is assigned already."""
+    for record in list(task.iterfind(f"{_b('extensionElements')}/*")):
+        if record.tag in MODELER_INITIATOR:
+            record.getparent().remove(record)
 
 
 def _design_record(element: Any) -> bool:

@@ -286,12 +286,6 @@ class DeployRules:
     default_group: str = ANYONE
 
 
-#: Flowable's and Activiti's modelers' record of whether the instance's starter may complete
-#: a task whoever it is assigned to (read by their task apps, not their engines)
-MODELER_INITIATOR = (
-    "{http://flowable.org/modeler}initiator-can-complete",
-    "{http://activiti.com/modeler}initiator-can-complete",
-)
 #: the implementation attribute's values BPMN itself defines, which name no connector
 BPMN_IMPLEMENTATIONS = frozenset({"##WebService", "##unspecified"})
 #: a lane id a modeler made up: bpmn-js's (Camunda Modeler's, spiff-arena's) Lane_ and a
@@ -446,7 +440,7 @@ class _Checker:
                     "Camunda, Activiti or Flowable file, for the humanPerformer or "
                     f"potentialOwner its formalExpression names); {instead}",
                 )
-        for record in process.iter(*MODELER_INITIATOR):
+        for record in process.iter(*camunda.MODELER_INITIATOR):
             self._initiator_can_complete(record)
         for gateway in process.iter(f"{{{BPMN}}}complexGateway"):
             self.problem(
@@ -497,7 +491,8 @@ class _Checker:
 
         In Flowable's (and Activiti's) task app ``true`` lets whoever started
         the instance complete the task too, whoever it is assigned to: read as
-        nothing, the task would be closed to him here, silently.
+        nothing, the task would be closed to him here, silently.  A task
+        assigned to the starter already has lost the record (``camunda``).
         """
         said = (record.text or "").strip()
         if said.lower() == "false":

@@ -497,7 +497,8 @@ CALLED = (
             'camunda:modelerTemplateVersion="2" />',
             CAMUNDA,
         ),
-        # the modeler's own bookkeeping, in a namespace of its own
+        # the modeler's own bookkeeping, in a namespace of its own: the starter may complete the
+        # task he is assigned anyway
         (
             '<userTask id="work" flowable:assignee="$INITIATOR"><extensionElements>'
             '<modeler:initiator-can-complete xmlns:modeler="http://flowable.org/modeler">'

@@ -109,6 +109,9 @@ def test_initiator_can_complete_true_is_refused_naming_the_task_and_what_to_writ
     assert "write false" in said["sign_first"] and "candidateUsers" in said["sign_first"]
     odd = refusals({name: given.replace("<![CDATA[false]]>", "yes", 1)})
     assert "modeler:initiator-can-complete is 'yes'" in odd["sign_first"]
+    # the starter's own task: true lets nobody else complete it
+    starters = widened.replace('flowable:assignee="${user}"', 'flowable:assignee="$INITIATOR"', 1)
+    compile_definition({name: starters})
 
 
 def test_refusals_of_another_engines_tasks_name_the_element_and_what_to_write() -> None:
