@@ -312,7 +312,7 @@ def foreign_expressions(root: Any, file: str) -> list[DefinitionProblem]:
         what = etree.QName(expression).localname
         if source.startswith("=") and not source.startswith("=="):
             # no Python begins so: Camunda 8 marks its FEEL expressions with it
-            problems.append(DefinitionProblem(file, _owner_id(expression), feel_refused(what)))
+            problems.append(DefinitionProblem(file, owner_id(expression), feel_refused(what)))
             expression.text = "None"
             continue
         if not source or not language or language.lower() in PYTHON_FORMATS:
@@ -325,7 +325,7 @@ def foreign_expressions(root: Any, file: str) -> list[DefinitionProblem]:
             message = f"the {what} {source!r} names JUEL but is not a JUEL expression ${{...}}"
         else:
             message = language_refused(what, language, inherited=not own)
-        problems.append(DefinitionProblem(file, _owner_id(expression), message))
+        problems.append(DefinitionProblem(file, owner_id(expression), message))
         expression.text = "None"
         expression.attrib.pop("language", None)
     return problems
@@ -636,7 +636,7 @@ class _Rewrite:
             message = _CAMUNDA_NAME.sub(
                 lambda found: f"{self.prefixes.get(found[1], usual)}:{found[1]}", message
             )
-        self.problems.append(DefinitionProblem(self.file, _owner_id(element), message))
+        self.problems.append(DefinitionProblem(self.file, owner_id(element), message))
 
     def run(self) -> None:
         for extensions in list(self.root.iter(_b("extensionElements"))):
@@ -1613,7 +1613,7 @@ class _Rewrite:
                         "a data object's value (a variable Activiti and Flowable set when the "
                         "process starts) is not set here: give it in the start data or a script"
                     )
-                key = (_owner_id(element), local)
+                key = (owner_id(element), local)
                 if key not in reported:
                     reported.add(key)
                     self.problem(element, f"camunda:{local} is not supported: {why}")
@@ -1806,7 +1806,7 @@ def _is_python(source: str) -> bool:
     return True
 
 
-def _owner_id(element: Any) -> str | None:
+def owner_id(element: Any) -> str | None:
     """Return the id of the BPMN element an expression or extension belongs to."""
     node = element
     while node is not None:

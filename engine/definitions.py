@@ -497,13 +497,8 @@ class _Checker:
         said = (record.text or "").strip()
         if said.lower() == "false":
             return
-        node = record.getparent()
-        while node is not None and etree.QName(node).namespace != BPMN:
-            node = node.getparent()
-        while node is not None and etree.QName(node).localname == "extensionElements":
-            node = node.getparent()
         self.problem(
-            node.get("id") if node is not None else None,
+            camunda.owner_id(record),
             f"modeler:initiator-can-complete is {said!r}: in Flowable's task app it lets "
             "whoever started the instance complete this task too, whoever it is assigned to, "
             "and the engine does not widen who may complete a task (write false; if the "
