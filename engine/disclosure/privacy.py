@@ -108,9 +108,10 @@ offset in the original; findings, masks and redactions always address the origin
   veteran's preferential treatment card's number (退役军人优待证), a letter or two and 6-20
   digits, only after 优待证号, 优待证号码 or 优待证编号 (not a count: …12345张).
 * ``license_plate`` (机动车号牌): province character, issuing-authority letter, an optional
-  middle dot, hyphen or space, then 5 characters (at most two letters; 挂, 学, 警, 港, 澳, 领 may
-  end it) or a 6-character new-energy number (鲁K·D12345, 鲁K D12345, 鲁K12345D); in small
-  letters (鲁k12345) after a plate's label (车牌, 号牌…).
+  middle dot, hyphen or space, then 5 characters (at most two letters, a letter may end it:
+  鲁K·5H27P; 挂, 学, 警, 港, 澳, 领 may end it too) or a 6-character new-energy number
+  (鲁K·D12345, 鲁K D12345, 鲁K12345D); in small letters (鲁k12345) after a plate's label
+  (车牌, 号牌…).
 * Table cells that a PDF's text runs together (1张三丰37068319860519371913963101234): a run
   of digits that is wholly resident IDs and mobiles, at least one of them an ID whose check
   character holds, gives each of them.
@@ -143,23 +144,25 @@ offset in the original; findings, masks and redactions always address the origin
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
     参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人…; not 单位名称 or 机关名称),
-    a private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 群众, 游客, 行人,
-    个体工商户, 特困供养人员, 护林员…; 村民委员会, 游客中心 and 行人通道 give no name), or a
-    kinship or household word with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子,
-    儿媳, 侄子, 外甥, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛,
-    随调家属：李静; 其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置
-    or 亲属关系), 甲/乙 before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing,
-    and a bracket (法定代表人（负责人）：); there a word of the sentence going on may end it too
-    (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters
-    with a single surname only before punctuation or a field: 亲属冯德利代为… is 冯德利);
+    a private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客,
+    行人, 个体工商户, 特困供养人员, 护林员, a private firm's 执行董事, 董事长, 股东, 监事…;
+    村民委员会, 游客中心 and 行人通道 give no name, nor a role named with another: 市民游客), or
+    a kinship or household word with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子,
+    儿媳, 侄子, 外甥, 祖父, 姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华,
+    长子周海涛, 随调家属：李静; 其父亲 is read whole, so 其父亲病重 and 其子女 give no name,
+    nor 家属安置 or 亲属关系), 甲/乙 before a colon (当事人甲：), after ：, :, a space, 为, 是
+    or nothing, and a bracket (法定代表人（负责人）：); there a word of the sentence going on
+    may end it too (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four
+    characters with a single surname only before punctuation or a field: 亲属冯德利代为… is 冯德利);
     further names listed with 、, also past a short note in brackets (申请人：张三、李四;
     家庭成员：李红梅（妻子）、张小明（儿子）);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
     text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well), （男）
     or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
-  - in a letter's salutation: a name starting a line, then ：你/您 (王小明：你于…), or 先生,
-    女士 or 同志 and ：; several listed with 、 (郭建华、郭建国：⏎你们…), parts joined by a middle
-    dot, a note in brackets before the colon (沙吾提·买买提（身份证号：…）：);
+  - in a letter's salutation: a name starting a line (after 尊敬的 too), then ：你/您
+    (王小明：你于…), or 先生, 女士 or 同志 and ： (尊敬的闫振华先生：); several listed with 、
+    (郭建华、郭建国：⏎你们…), parts joined by a middle dot, a note in brackets before the
+    colon (沙吾提·买买提（身份证号：…）：);
   - right before its own ID card's number, an identity document's label, its nationality,
     its native place or its birth date (经核查，郑雨涵（身份证号…, 韩静（证件号码…, 郭子豪，往来
     港澳通行证号码…, 朴智勋（韩国籍）, 邢立伟，籍贯…, 邵宏伟（1953年9月生）) or its exam
@@ -181,9 +184,26 @@ offset in the original; findings, masks and redactions always address the origin
     先进个人, …护林员); 同意 before 辞去, 退出 or 放弃; 转来 or 收到 before (的)来信, 来电, 投诉,
     举报… (转来区伟强的来信: so 区 is a surname here, and nowhere else without a label); 应为 or
     更正为 in a correction (…记载有误，应为房秀云、滕建平; “房秀芸”应为房秀云, the quoted wrong
-    writing too); 由 before 接替, 接任 or 代领 (由刘洪涛接替, 由其侄子于洋代领). Never where
-    the rest of the clause names an office (任命…为局长, 同意…辞去…主任职务, 由…接任局长):
-    officials appointed or removed (任免) act for their agency.
+    writing too); 由 before 接替, 接任, 代领 or 担任 (由刘洪涛接替, 由其侄子于洋代领, 由其姑母邱丽萍
+    担任监护人); 授予 before a title in quotes or 同志 and 称号 (授予林晓燕、谷建华等3名同志“优秀
+    网格员”称号); 拟将 before 列为, 作为, 纳入… (拟将袁梦琪同志（女，…）列为发展对象). Never where
+    the rest of the clause names an office (任命…为局长, 同意…辞去…主任职务, 由…接任局长,
+    由…担任局长): officials appointed or removed (任免) act for their agency;
+  - with no label, where the sentence's shape shows a person, the name starting a clause: the
+    subject of a finding of fact, in the clauses up to 80 characters after 经查, 经调查, 经核实…
+    and before 在, 于 and a digit, 已于, 业已, 未经, 擅自, 多次, 曾, 系… (经查，2026年4月至6月，
+    冷国栋在未取得…); names listed with 、 before 夫妇, 夫妻 or 兄弟二人 and its like
+    (柳青霞、褚志国夫妇共有的…); a name before 遗失 (车春燕遗失…) or right before its own ID
+    card's label (柳青霞公民身份号码：…); a row of a list of foreigners, the name in one
+    writing and the other in brackets before 国籍 (2. 李敏镐（LEE MIN HO），国籍：韩国); not a
+    place's value (国籍：俄罗斯，护照… is no 罗斯).
+
+  Where a given name of two characters ends in 业 and 已 follows, 业已 (already) is the word:
+  赵华业已于… is 赵华. 本, 全, 政, 元 and 若 begin words after a name (本人, 全部, 政府, 单元,
+  若有) and stand in no name of two characters, but in a given name of two (解立本, 宋德全,
+  车政霖, 李若曦) unless the two make such a word. A married woman of old is written with her
+  husband's surname, her own and 氏 (乔王氏). A case's cause ends a name (诉被告孙华强、于丽
+  民间借贷纠纷一案).
 
   After a label or an act's verb a name also ends before a verb of the sentence: failing the
   words above, the longest reading before a verb whose first character may stand in a name
@@ -205,8 +225,10 @@ offset in the original; findings, masks and redactions always address the origin
 * Columns a table's header names (the table flattened to text, its cells split by tabs, |,
   commas or spaces): under 姓名, X姓名 or a personal label (户主, 被安置人…) the cells of the
   rows below, split the same way into as many cells, are names — several in one cell split by
-  / or 、 (蒋文华/邹玉梅), a name padded with a space (黎 静) joined; under 家庭住址 and its
-  like, addresses; under 出生年月 or 出生日期, birth dates. A row of other cells ends the table.
+  / or 、 (蒋文华/邹玉梅), a name padded with a space (黎 静) joined, one of 3-6 characters
+  written for its sound with no common surname (其木格, 乌力吉巴图, 多吉次仁); under 家庭住址
+  and its like, addresses; under 出生年月 or 出生日期, birth dates. A row of other cells ends
+  the table.
 
 * ``address`` (住址): the field after a personal address label (住址, 家庭住址, 家庭地址, 现住址,
   现居住地, 居住地址, 户籍地址, 户籍所在地, 身份证住址, 家住…) up to the next comma, full stop,
@@ -507,7 +529,8 @@ _PLATE_LABELS = re.compile(r"车牌|号牌|牌照|车号|车辆")
 _PLATE = re.compile(
     r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼] ?"
     r"[A-HJ-NP-Z][·. -]?"
-    r"(?P<body>[A-HJK][A-HJ-NP-Z0-9]\d{4}|\d{5}[A-HJK]|[A-HJ-NP-Z0-9]{4}[0-9挂学警港澳领])" + _NA
+    r"(?P<body>[A-HJK][A-HJ-NP-Z0-9]\d{4}|\d{5}[A-HJK]|[A-HJ-NP-Z0-9]{4}[0-9A-HJ-NP-Z挂学警港澳领])"
+    + _NA
 )
 
 # Labels before a number. The nearest label within the window decides what the number is;
@@ -1142,7 +1165,8 @@ _POLICE_BADGE = re.compile(
 # An agency's own officers acting in office, as its decisions list them (执法人员：张伟（警号
 # 012345）): their badges are published with their names, not a private person's particulars.
 _OWN_OFFICERS = re.compile(
-    r"(?:执法|办案|调查|检查|询问|处警|出警)(?:人员|民警)|承办人|主办人|协办人|记录人"
+    r"(?:执法|办案|调查|检查|询问|处警|出警|执勤|值勤|处理)(?:人员|民警|交警)|承办人|主办人|协办人"
+    r"|记录人"
 )
 _OWN_OFFICERS_WINDOW = 40
 # A veteran's preferential treatment card (退役军人优待证) and its number, only after its label.
@@ -1335,6 +1359,16 @@ _NOT_IN_NAMES = frozenset(
     "审批准予受理交纳缴付支收领取放补贴费款钱资产物品货辆屋块层户口人属亲配偶儿妻签字盖当重"
     "面价售销购用报表格栏填写注备附件单元室幢父母祖媳婿身路绩"
 )
+# Characters _NOT_IN_NAMES keeps out because they begin words after a name (本人, 全部, 政府,
+# 单元, 若有) but that stand in given names (解立本, 宋德全, 车政霖, 李若曦): in a given name of
+# two characters (a name of three), unless the two make such a word.
+_WEAK_IN_NAMES = frozenset("本全政元若")
+_WEAK_WORDS = frozenset((
+    "本人", "本案", "本院", "本局", "本次", "本机", "本市", "本区", "本县", "本镇", "本村", "本单",
+    "全部", "全体", "全程", "全面", "全市", "全区", "全县", "全省", "全国", "全镇", "全村", "全家",
+    "全额", "全年", "政府", "政务", "政策", "政治", "政法", "元旦", "元月", "若有", "若干", "若要",
+    "若因", "若再",
+))  # fmt: skip
 # Words of a list's column that read as a surname and a given name (3 孙子 男 2010…).
 _NOT_NAMES = frozenset((
     "孙子", "曾孙", "高中", "韩国", "法国", "英国", "德国", "泰国", "秦国", "初中", "初级",
@@ -1361,14 +1395,18 @@ _KIN_WORDS = (
     "姐姐", "妹妹", "大儿子", "二儿子", "三儿子", "小儿子", "大女儿", "二女儿", "三女儿",
     "小女儿", "长孙", "长孙女",
     "家属", "随军家属", "随调家属", "随迁家属", "随迁子女", "亲属", "家庭成员", "侄子", "侄女",
-    "外甥", "外甥女", "孙媳",
+    "外甥", "外甥女", "孙媳", "祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶", "外公", "外婆",
+    "伯父", "伯母", "叔叔", "婶婶", "姑母", "姑姑", "姑父", "姨母", "姨妈", "姨父", "舅舅", "舅母",
+    "外孙子",
 )  # fmt: skip
 # Private persons named by their role in prose (摊主刘芳, 村民宋华, 游客邵建业). Prose about
 # them goes on with words (群众文艺汇演, 游客文明旅游): after these, a name has at most three
 # characters but with a compound surname.
 _ROLE_WORDS = (
     "摊主", "店主", "雇员", "村民", "居民", "村民代表", "居民代表", "群众", "游客", "行人", "乘客",
-    "个体工商户", "特困供养人员", "供养人员", "特困人员", "低保户", "护林员", "保洁员",
+    "个体工商户", "特困供养人员", "供养人员", "特困人员", "低保户", "护林员", "保洁员", "市民",
+    # a private firm's officers and owners (由原执行董事汪德兴变更为…, 股东李强)
+    "执行董事", "董事长", "股东", "监事",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
@@ -1384,7 +1422,7 @@ _NAME_LABEL_WORDS = (
     "被安置人", "安置人", "被许可人", "拟录用人员", "拟聘用人员", "拟聘人员", "男方", "女方",
     "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿", "购机者",
     "购买人", "购房人", "受助人", "申领人", "领取人", "考生", "递补人员", "拟招募人员",
-    "所有人", *_ROLE_WORDS,
+    "所有人", "诉求人", "来电市民", *_ROLE_WORDS,
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1407,7 +1445,11 @@ _PROSE_WORDS = (
     "诉称", "不服", "要求", "申请", "认为", "表示", "持", "通过", "名下", "应", "不慎", "自愿",
     "共同", "现", "无", "为", "是", "今年", "现年", "生前", "曾", "一直", "长期", "常年",
     "目前", "另行", "符合", "属于", "获得", "享受", "患有", "身患", "在读", "随", "代为", "就",
-    "病", "去世", "残疾", "务工", "患",
+    "病", "去世", "残疾", "务工", "患", "业已",
+    # a case's cause after the parties (诉被告孙华强、于丽民间借贷纠纷一案)
+    "民间借贷", "纠纷", "一案", "买卖合同", "借款合同", "租赁合同", "劳务合同", "劳动合同",
+    "劳动争议", "离婚纠纷", "合同纠纷", "侵权责任", "机动车交通事故", "建设工程施工合同",
+    "房屋买卖", "物业服务合同", "追索劳动报酬",
     # the persons named together (牛华、牛业兴兄弟二人, 王刚夫妇)
     "兄弟", "姐妹", "夫妇", "夫妻", "父子", "父女", "母子", "母女", "二人", "两人", "三人", "一家",
 )  # fmt: skip
@@ -1430,7 +1472,7 @@ _VERB_WORDS = (
     "进入", "参加", "担任", "作为", "接替", "放弃", "辞去", "入选", "参与", "前往", "提交",
     "提供", "申报", "申领", "填报", "签订", "签署", "出具", "承诺", "来信", "来电", "来访",
     "驾驶", "发生", "代领", "代办", "代缴", "接任", "占道", "占用", "合力", "协助", "帮助",
-    "公告", "送达", "关于",
+    "公告", "送达", "关于", "变更",
 )  # fmt: skip
 _BEFORE_VERB_WORD = _words(*_VERB_WORDS)
 _BEFORE_PREDICATE = re.compile("[" + "".join(sorted(_PREDICATE_START)) + "]")
@@ -1440,7 +1482,7 @@ _SEX_FOLLOWS = re.compile(r"$|[\s\d，,、；;。汉]")
 _ROW_START = re.compile(r"[\s，,。；;：:、]")
 # A letter's salutation (王小明：你于… / 张三先生：).
 _SALUTATION = re.compile(
-    r"(?m)^[ \t]*(?P<name>[\u4e00-\u9fff·]{2,17}(?:、[\u4e00-\u9fff·]{2,17}){0,9})"
+    r"(?m)^[ \t]*(?:尊敬的)?(?P<name>[\u4e00-\u9fff·]{2,17}(?:、[\u4e00-\u9fff·]{2,17}){0,9})"
     r"(?P<note>\([^()\n]{1,40}\))?[:：]"
 )
 _SALUTATION_AFTER = re.compile(r"\s*[你您]")
@@ -1461,6 +1503,8 @@ def _is_name(value: str) -> bool:
     """
     if not 2 <= len(value) <= 4 or _TITLE_END.search(value) or value in _NOT_NAMES:
         return False
+    if len(value) == 3 and value[2] == "氏" and value[0] in _SURNAMES and value[1] in _SURNAMES:
+        return True  # a married woman of old: her husband's surname, her own, 氏 (乔王氏)
     for surname in (2, 1):
         if value[:surname] not in (_COMPOUND_SURNAMES if surname == 2 else _SURNAMES):
             continue
@@ -1468,6 +1512,8 @@ def _is_name(value: str) -> bool:
         if value[:surname] == "区" and given[:1] in _DISTRICT_NEXT:
             continue
         if given and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in given):
+            return True
+        if surname == 1 and _weak_given_name(given):
             return True
         # 区 stands inside a given name (张区明) where no district's word follows it; last, it
         # ends a district's name (黄岛区)
@@ -1478,6 +1524,16 @@ def _is_name(value: str) -> bool:
         ):
             return given[given.index("区") + 1] not in _DISTRICT_NEXT
     return False
+
+
+def _weak_given_name(given: str) -> bool:
+    """Return whether two characters read as a given name with one of _WEAK_IN_NAMES (德全)."""
+    return (
+        len(given) == 2
+        and given not in _WEAK_WORDS
+        and not set(given) <= _WEAK_IN_NAMES
+        and all(_is_han(ch) and (ch in _WEAK_IN_NAMES or ch not in _NOT_IN_NAMES) for ch in given)
+    )
 
 
 # Names of ethnic minorities and foreigners: parts joined by a middle dot (阿卜杜拉·艾力).
@@ -1551,13 +1607,19 @@ def _name_ends(text: str, at: int, ends: re.Pattern[str], verbs: bool) -> Iterat
         yield spaced.end()
     last = min(at + 4, len(text))
     for end in range(last, at + 1, -1):
+        if _straddles(text, end):
+            continue
         # Four characters with a single surname are rare: in prose, not before a word of it
         # (亲属冯德利代为办理 is 冯德利, then 代为).
         rare = end - at == 4 and text[at : at + 2] not in _COMPOUND_SURNAMES
         if _is_name(text[at:end]) and (_NAME_END if rare else ends).match(text, end):
             yield end
     if verbs:
-        plain = [end for end in range(at + 2, last + 1) if _is_name(text[at:end])]
+        plain = [
+            end
+            for end in range(at + 2, last + 1)
+            if _is_name(text[at:end]) and not _straddles(text, end)
+        ]
         plain = [e for e in plain if e - at < 4 or text[at : at + 2] in _COMPOUND_SURNAMES]
         yield from (end for end in reversed(plain) if _BEFORE_VERB_WORD.match(text, end))
         yield from (end for end in plain if _BEFORE_PREDICATE.match(text, end))
@@ -1569,6 +1631,14 @@ def _name_ends(text: str, at: int, ends: re.Pattern[str], verbs: bool) -> Iterat
                 if _dotted_name(text[at:end]):
                     yield end
                 return
+
+
+def _straddles(text: str, end: int) -> bool:
+    """Return whether a reading ending at ``end`` takes the first character of a word after it.
+
+    业 stands in given names, but 赵华业已于… is 赵华 and 业已 (already).
+    """
+    return text.startswith("业已", end - 1)
 
 
 def _name_in_a_field(text: str, at: int) -> int:
@@ -1612,6 +1682,8 @@ def _names(text: str) -> Iterator[Candidate]:
             if beside and not _NOT_A_PERSON.search(beside.group(1)) and beside.group(1)[-1] != "籍":
                 yield beside.start(1), beside.end(1), "name"
             continue
+        if m.group() in _ROLE_WORDS and _NAME_LABEL.match(text, at):
+            continue  # roles named together (群众游客, 市民游客可…): no name follows
         while (
             (end := _name_at(text, at, _NAME_END_IN_PROSE, verbs=True)) > 0
             or (end := _name_before_a_sex(text, at)) > 0
@@ -1638,6 +1710,8 @@ def _names(text: str) -> Iterator[Candidate]:
     yield from _names_in_lists(text)
     yield from _names_after_acts(text)
     yield from _salutations(text)
+    yield from _names_by_sentence(text)
+    yield from _names_of_foreigners(text)
 
 
 def _salutations(text: str) -> Iterator[Candidate]:
@@ -1733,6 +1807,37 @@ _PERSONAL_FIELD_NEXT = re.compile(
 )
 
 
+# A place's field, whose value is no name though it ends like one (国籍：俄罗斯，护照… is no 罗斯).
+_PLACE_VALUE_BEFORE = re.compile(r"(?:国籍|籍贯|民族|国家|地区|出生地)[:：]?[\u4e00-\u9fff]{0,2}$")
+# A row of a list of foreigners: its number, the name in one writing, the other in brackets, then
+# the nationality (1. RODRIGUEZ Carlos，国籍：…, 2. 李敏镐（LEE MIN HO），国籍：…).
+_LATIN = r"[A-Z][A-Za-z'-]*(?: [A-Z][A-Za-z'-]*){1,3}"
+_HAN_OR_DOTTED = r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){0,3}"
+_NATIONALITY_ROW = re.compile(
+    r"(?m)^[ \t]*+(?:\d{1,3}[.、)][ \t]*+)?"
+    r"(?P<name>" + _LATIN + "|" + _HAN_OR_DOTTED + r")"
+    r"(?:\((?P<other>" + _LATIN + "|" + _HAN_OR_DOTTED + r")\))?[，,][ \t]*国籍"
+)
+
+
+def _names_of_foreigners(text: str) -> Iterator[Candidate]:
+    """Yield the names of a rows that give a nationality next (2. 李敏镐（LEE MIN HO），国籍)."""
+    if "国籍" not in text:
+        return
+    for m in _NATIONALITY_ROW.finditer(text):
+        spans = [m.span("name")] + ([m.span("other")] if m.group("other") else [])
+        if all(_foreign_name(text[a:b]) for a, b in spans):
+            for a, b in spans:
+                yield a, b, "name"
+
+
+def _foreign_name(value: str) -> bool:
+    """Return whether a name in Latin letters, with middle dots or of a surname reads as one."""
+    if value[0].isascii():
+        return not _NOT_LATIN_NAME.search(value)
+    return _is_name(value) or ("·" in value and _is_dotted(value))
+
+
 def _names_before_a_field(text: str) -> Iterator[Candidate]:
     """Yield the names written right before their ID card's number or birth date.
 
@@ -1751,7 +1856,8 @@ def _names_before_a_field(text: str) -> Iterator[Candidate]:
             if length == 3 and text[end - 4 : end - 2] in _COMPOUND_SURNAMES:
                 continue  # 诸葛文斌: not 葛文斌
             if _is_name(value):
-                yield end - length, end, "name"
+                if not _PLACE_VALUE_BEFORE.search(text, max(0, end - length - 6), end - length):
+                    yield end - length, end, "name"
                 break
     for m in _HIDDEN_ID_NEXT.finditer(text):
         start = _row_name_before(text, m.start())
@@ -1817,7 +1923,7 @@ _LIST_ORDINAL = (
 # a minute, each way of sharing them tried in turn.
 _LIST_LINE = re.compile(
     r"(?m)^[ \t]*+" + _LIST_ORDINAL + r"[ \t]*+"
-    r"(?P<head>[^ \t\n:：，,。；;、()][^\n:：，,。；;、()]{0,19}?)[ \t]*+"
+    r"(?P<head>[^ \t\n:：，,。；;、()](?:[^\n:：，,。；;、()]|\(\d{1,2}\)){0,19}?)[ \t]*+"
     r"(?:\((?P<count>\d{1,3})(?P<unit>[\u4e00-\u9fff])\))?[ \t]*+[:：][ \t]*+"
     r"(?P<items>[^ \t\n:：，,。；;](?:[^\n:：，,。；;]*[^ \t\n:：，,。；;])?)"
     r"[ \t]*+(?=$|[\n，,。；;])"
@@ -1870,6 +1976,72 @@ def _names_in_lists(text: str) -> Iterator[Candidate]:
             yield start, end, "name"
 
 
+# Names with no label that the sentence's shape shows: the subject of a finding of fact
+# (经查，…，冷国栋在未取得…; 经调查核实，邹晓楠在…), persons named together (柳青霞、褚志国夫妇
+# 共有的…, 王刚、王强兄弟二人), the loser in a notice of loss (车春燕遗失…), a name right before its
+# own ID card's label (。柳青霞公民身份号码：…). Each starts a clause; reach and lists are bounded.
+_INQUIRY = re.compile(r"经(?:调查核实|调查|核查|核实|查明|查证|审查|查)[，,：:]")
+_INQUIRY_REACH = 80
+_SUBJECT_NEXT = re.compile(r"业已|已于|于\d|在|未经|未按|未取得|擅自|多次|曾|系|伙同|利用|驾驶")
+_CLAUSE_GAP = re.compile(r"[，,：:]")
+_TOGETHER_NEXT = re.compile(
+    r"夫妇|夫妻|(?:兄弟|姐妹|父子|父女|母子|母女)(?:二人|两人|三人|俩|共同|共有)"
+)
+# (No optional word before them: the pattern then starts with a literal and scans fast; 不慎遗失
+# and 居民身份证号 are read back from the match.)
+_OWN_NEXT = re.compile(r"遗失|身份证号|公民身份号码")
+_OWN_NEXT_PREFIX = {"遗失": "不慎", "身份证号": "居民"}
+_TOGETHER_MOST = 6
+
+
+def _names_by_sentence(text: str) -> Iterator[Candidate]:
+    """Yield the names with no label that a finding of fact, a group or a notice of loss shows."""
+    done = 0  # clauses up to here were read for an earlier finding of fact
+    for m in _INQUIRY.finditer(text):
+        reach = min(len(text), m.end() + _INQUIRY_REACH)
+        stop = _CLAUSE_END.search(text, m.end(), reach)
+        limit = stop.start() if stop else reach
+        at = m.end()
+        if at < done:  # go on from the first clause not read yet
+            gap = _CLAUSE_GAP.search(text, done - 1, limit)
+            at = gap.end() if gap else limit
+        done = max(done, limit)
+        while at < limit:
+            for end in range(min(at + 4, limit), at + 1, -1):  # the longest reading first
+                rare = end - at == 4 and text[at : at + 2] not in _COMPOUND_SURNAMES
+                if rare or not _is_name(text[at:end]) or _straddles(text, end):
+                    continue
+                if _SUBJECT_NEXT.match(text, end):
+                    yield at, end, "name"
+                break
+            gap = _CLAUSE_GAP.search(text, at, limit)
+            if gap is None:
+                break
+            at = gap.end()
+    for m in _TOGETHER_NEXT.finditer(text):
+        yield from _names_listed_before(text, m.start(), _TOGETHER_MOST)
+    for m in _OWN_NEXT.finditer(text):
+        end = m.start()
+        prefix = _OWN_NEXT_PREFIX.get(m.group(), "")
+        if prefix and text.startswith(prefix, end - len(prefix)):
+            end -= len(prefix)
+        yield from _names_listed_before(text, end, 1)
+
+
+def _names_listed_before(text: str, end: int, most: int) -> list[Candidate]:
+    """Return the names listed with 、 that end at ``end``, the first starting a clause, or none."""
+    names: list[Candidate] = []
+    while len(names) < most:
+        start = _row_name_before(text, end)
+        if start < 0:
+            return []
+        names.append((start, end, "name"))
+        if start == 0 or text[start - 1] != "、":
+            return names
+        end = start - 1
+    return []
+
+
 def _is_list_name(value: str) -> bool:
     """Return whether a list's item reads as a name: 2-3 characters, 4 with a compound surname."""
     return (len(value) < 4 or value[:2] in _COMPOUND_SURNAMES) and _is_name(value)
@@ -1877,14 +2049,26 @@ def _is_list_name(value: str) -> bool:
 
 # A personnel act's verb before the names it concerns (递补孟雅婷进入体检, 拟录用张伟、刘芳为…,
 # 确定王丽为…先进个人, 同意李强辞去…, 转来区伟强的来信, “房秀芸”应为房秀云).
-_ACT = re.compile(r"递补|拟录用|拟聘用|拟聘|拟招募|拟推荐|同意|确定|转来|收到|更正为|应为|由")
+_ACT = re.compile(
+    r"递补|拟录用|拟聘用|拟聘|拟招募|拟推荐|同意|确定|转来|收到|更正为|应为|由|授予|拟将|拟把"
+)
 _ACT_NEXT = {
     "同意": re.compile(r"辞去|退出|放弃"),
     "确定": re.compile(r"为[^，,。；;\n]{0,20}?(?:人员|人选|个人|对象|候选人|志愿者|标兵|模范|员)"),
     "转来": re.compile(r"的?(?:来信|来电|信件|来访|投诉|举报|申请|诉求|信访)"),
     # who takes a post over or acts for another (由刘洪涛接替, 由其侄子于洋代领)
-    "由": re.compile(r"接替|接任|代领|代办|代缴|代为"),
+    "由": re.compile(r"接替|接任|代领|代办|代缴|代为|担任"),
+    # an honour conferred (授予林晓燕、谷建华等3名同志“优秀网格员”称号)
+    # (a place's name before a quoted title needs its quotes right after it: 授予荣成市“…”称号)
+    "授予": re.compile(
+        r"(?:等\d{0,3}[名位人]?)?(?:同志[“\"]?|[“\"])[^，,。；;\n“”\"]{1,20}[”\"]?(?:荣誉)?称号"
+    ),
+    # a person proposed for a status (拟将袁梦琪同志（女，…）列为发展对象)
+    "拟将": re.compile(
+        r"(?:同志)?(?:\([^()\n]{0,40}\))?(?:列为|确定为|推荐为|作为|纳入|评为|认定为)"
+    ),
 }
+_ACT_NEXT["拟把"] = _ACT_NEXT["拟将"]
 _ACT_NEXT["收到"] = _ACT_NEXT["转来"]
 # A correction (应为) names persons only where the wrong writing stands quoted before it or the
 # sentence says what was wrong (记载有误，应为…).
@@ -2113,7 +2297,9 @@ _CELL_SPLITS = (
     ("  ", re.compile(r" {2,}")),
     (" ", re.compile(r" +")),
 )
-_HEADER_CUE = re.compile(r"姓 *名|户主|出生|住址|地址|人(?:[ \t|,，]|$)|人员|对象|户名|男方|女方")
+_HEADER_CUE = re.compile(
+    r"姓 *名|户主|出生|住址|地址|人(?:\([^()\n]{1,8}\))?(?:[ \t|,，]|$)|人员|对象|户名|男方|女方"
+)
 _NAME_COLUMN = re.compile(
     r"(?:.{0,6}姓名|" + _words(*_NAME_LABEL_WORDS).pattern + r")(?:\([^()]{1,8}\))?"
 )
@@ -2122,6 +2308,9 @@ _ADDRESS_COLUMN = re.compile(
 )
 _BIRTH_COLUMN = re.compile(r"出生(?:年月日?|日期|时间)|生日")
 _NOT_IN_NAME_CELL = frozenset(("合计", "小计", "总计", "本人", "户主", "空白", "以下空白"))
+_TRANSLITERATED_LONGEST = 6
+# Syllables of Mongolian and Tibetan names that _NOT_IN_NAMES keeps out of Chinese given names.
+_SOUND_SYLLABLES = frozenset("格多日其次")
 _CELL_PARTS = re.compile(r"[^/、]+")
 
 
@@ -2181,6 +2370,7 @@ def _cell_value(text: str, start: int, end: int, kind: str) -> Iterator[Candidat
                     and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in value)
                     and value not in _NOT_IN_NAME_CELL
                 )
+                or _transliterated_name(value)
             )
         elif kind == "birth_date":
             date_cell = _DATE.fullmatch(value)
@@ -2194,6 +2384,22 @@ def _cell_value(text: str, start: int, end: int, kind: str) -> Iterator[Candidat
             ok = ok and not _HIDDEN_MARKS.search(value)
         if ok:
             yield a, b, kind
+
+
+def _transliterated_name(value: str) -> bool:
+    """Return whether a name cell holds a Mongolian, Tibetan or Uyghur name with no middle dot.
+
+    3-6 characters written for their sound (其木格, 乌力吉巴图, 斯琴高娃, 多吉次仁), with no
+    common surname: each must stand in names or be such a syllable (格, 多, 日, 其, 次); nothing
+    of an organisation or a hidden name.
+    """
+    return (
+        3 <= len(value) <= _TRANSLITERATED_LONGEST
+        and all(_is_han(ch) for ch in value)
+        and all(ch not in _NOT_IN_NAMES or ch in _SOUND_SYLLABLES for ch in value)
+        and not _NOT_A_PERSON.search(value)
+        and value not in _NOT_IN_NAME_CELL
+    )
 
 
 def _columns(text: str) -> Iterator[Candidate]:
@@ -2419,7 +2625,7 @@ def _outside(candidates: list[Candidate], spans: Sequence[Candidate]) -> list[Ca
 # contact's name or title, 咨询); after prose (本机关已于…作出答复，请联系…) it may be a clerk's.
 _AGENCY_CUE = re.compile(
     r"本机关|本机构|本单位|(?:[局委厅署办科股]|(?<![住去出])处|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
-    r"|机构|医院|学校|银行|法院|检察院|事务所|(?:基金|协|商|联合|工|学|促进)会)(?=[\s，,:：;；]|咨询|联系|地址|电话|邮箱)"
+    r"|机构|医院|学校|银行|法院|检察院|事务所|(?:基金|协|商|联合|工|学|促进)会)(?=[\s，,:：;；]|咨询|反映|举报|投诉|联系|地址|电话|邮箱)"
 )
 _OWNER_WINDOW = 80
 _CONTACT_PIECES = re.compile(r"[，,、;；\s:：()]+")
