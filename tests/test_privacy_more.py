@@ -7,7 +7,13 @@ import pytest
 
 from bench.privacy_corpus import expected_spans
 from engine.disclosure.privacy import KINDS, find_personal_information, mask
-from tests import privacy_corpus_4, privacy_corpus_5, privacy_corpus_6, privacy_corpus_7
+from tests import (
+    privacy_corpus_4,
+    privacy_corpus_5,
+    privacy_corpus_6,
+    privacy_corpus_7,
+    privacy_corpus_8,
+)
 from tests.privacy_corpus_2 import PASSAGES, Passage
 
 
@@ -442,10 +448,10 @@ def test_the_new_rules_stay_linear(text: str) -> None:
     assert time.process_time() - started < 1.0
 
 
-# ---------------------------------------------------------------- the fifth to seventh corpora
+# ---------------------------------------------------------------- the fifth to eighth corpora
 
 
-_LATER_CORPORA = (privacy_corpus_5, privacy_corpus_6, privacy_corpus_7)
+_LATER_CORPORA = (privacy_corpus_5, privacy_corpus_6, privacy_corpus_7, privacy_corpus_8)
 
 
 @pytest.mark.parametrize("corpus", _LATER_CORPORA, ids=lambda c: c.__name__.rsplit(".", 1)[1])
@@ -955,3 +961,111 @@ def test_a_dotted_heading_alone_on_its_line_is_no_salutation() -> None:
     assert names("阿卜杜热合曼·艾则孜：\n你于2026年4月3日提出的申请收悉。") == [
         "阿卜杜热合曼·艾则孜"
     ]
+
+
+# ---------------------------------------------------------------- the eighth corpus's classes
+# Each case is a variant of a class the eighth corpus showed, not one of its passages.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the subject of a finding of fact
+        ("经查，2025年8月，何建平在未办理规划许可的情况下擅自加盖二层。", ["何建平"]),
+        ("经核实，刘海洋已于2026年5月死亡，其待遇停发。", ["刘海洋"]),
+        ("经调查，钱国富多次在河道内倾倒建筑垃圾。", ["钱国富"]),
+        ("经查，赵华业已于2026年3月领取补偿款。", ["赵华"]),  # 业已: already
+        # persons named together, a notice of loss, a name before its own ID card's label
+        ("郑春生、郑春华兄弟二人共有的房屋位于乳山市。", ["郑春生", "郑春华"]),
+        ("王海涛、李娜夫妇于2026年3月申请公租房。", ["王海涛", "李娜"]),
+        ("孙丽丽不慎遗失残疾人证，声明作废。", ["孙丽丽"]),
+        ("现予公告。吴建军公民身份号码：371002196709305093。", ["吴建军"]),
+        # honours, proposals and roles taken by private persons
+        ("决定授予张海燕、王立新同志“三八红旗手”称号。", ["张海燕", "王立新"]),
+        ("拟将刘思远同志（男，1998年5月出生）列为入党积极分子。", ["刘思远"]),
+        ("经协商，由其舅舅胡立军担任监护人。", ["胡立军"]),
+        ("公司法定代表人由原执行董事汪德兴变更为他人。", ["汪德兴"]),
+        # salutations, callers and parties
+        ("尊敬的王秀梅女士：\n您反映的问题已办理。", ["王秀梅"]),
+        ("市民孙建华来电反映小区路灯损坏。", ["孙建华"]),
+        ("诉求人：宋晓燕，反映噪音扰民。", ["宋晓燕"]),
+        ("原告钱立本与被告孙德全买卖合同纠纷一案。", ["钱立本", "孙德全"]),
+        ("本院审理原告张某诉被告刘海、于丽民间借贷纠纷一案。", ["刘海", "于丽"]),
+        ("王李氏，女，1932年3月生。", ["王李氏"]),
+        # lists and tables
+        ("受助学生名单\n初二（4）班：王晨阳、李若彤、欧阳静怡", ["王晨阳", "李若彤", "欧阳静怡"]),
+        ("序号 姓名 民族\n1 格桑卓玛 藏族\n2 多吉次仁 藏族", ["格桑卓玛", "多吉次仁"]),
+        ("序号|单位名称|法定代表人（负责人）|编号\n1|某某超市|栾海英|JY1", ["栾海英"]),
+        (
+            "1. SMITH John，国籍：美国\n2. 朴志勋（PARK JI HOON），国籍：韩国",
+            [
+                "SMITH John",
+                "朴志勋",
+                "PARK JI HOON",
+            ],
+        ),
+    ],
+)
+def test_names_the_sentence_or_the_list_shows(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "广大市民朋友请注意，市民游客可通过热线反映问题，全市民营经济增长。",
+        "经股东会决议，董事长兼总经理由董事会聘任，股东出资额为500万元。",
+        "孩子的祖父母、爷爷奶奶和叔叔阿姨们都来了。",
+        "授予荣成市全国文明城市称号，授予威海市第一中学“文明校园”称号。",
+        "拟将该项目列为重点项目，拟将高新区列为试点，拟将文登区纳入范围。",
+        "由王德胜同志担任区应急管理局局长。由区财政局担任牵头单位。",
+        "经查，该公司在经营中存在违法行为，申请人在2026年提出申请，高新区在年底完成整改。",
+        "我局不慎遗失公章一枚，威海市华信建设有限公司遗失营业执照副本。",
+        "请携带居民身份证号码，申请人身份证号、房主身份证号、党员身份证号均需填写。",
+        "本案因申请人全部撤回而终止，本院全体审判员参加。申请人王全部撤回申请。",
+        "序号 姓名 性别\n1 已迁出 男\n2 待定人员 女",
+        "国籍：俄罗斯，护照号码待补。",
+        "刘公岛、成山头兄弟单位共同举办活动。",
+    ],
+)
+def test_look_alikes_of_the_eighth_corpus_classes_give_no_name(text: str) -> None:
+    assert names(text) == []
+
+
+def test_an_agency_line_after_xiang_fanying_and_a_duty_officers_badge_are_not_personal() -> None:
+    assert kinds("请向桥头镇征收办反映，联系电话：0631-5918066。") == []
+    assert kinds("执勤民警：孙晓东（警号012786）") == []
+
+
+def test_a_plate_may_end_in_a_letter() -> None:
+    assert kinds("车辆号牌：鲁K·5H27P，小型普通客车") == [("license_plate", "鲁K·5H27P")]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "经查，",
+        "经查，王",
+        "经查，王建国，",
+        "王刚、",
+        "夫妇",
+        "王刚遗失",
+        "身份证号",
+        "李敏镐（LEE MIN HO），国籍：",
+        "高一（3）班：",
+        "授予王刚、",
+        "拟将王刚同志（",
+        "由其姑母",
+        "尊敬的王",
+        "市民游客",
+        "姓名\n其木格\n",
+        "赵华业已",
+        "人（",
+    ],
+)
+@pytest.mark.parametrize("size", [5000, 20000])
+def test_the_eighth_corpus_rules_stay_linear(unit: str, size: int) -> None:
+    text = (unit * (size // len(unit) + 1))[:size]
+    started = time.process_time()
+    find_personal_information(text)
+    assert time.process_time() - started < 1.0
