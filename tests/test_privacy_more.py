@@ -1050,6 +1050,9 @@ def test_names_the_sentence_or_the_list_shows(text: str, expected: list[str]) ->
         "序号 姓名 性别\n1 已迁出 男\n2 待定人员 女",
         "国籍：俄罗斯，护照号码待补。",
         "刘公岛、成山头兄弟单位共同举办活动。",
+        "经查，王家在村东头建房，周边在建工地未设围挡，华夏城在节假日客流较大。",
+        "授予华夏城景区“全国文明单位”称号，授予石岛渔港“中国渔港”称号。",
+        "孙家庄遗失公章一枚。",
     ],
 )
 def test_look_alikes_of_the_eighth_corpus_classes_give_no_name(text: str) -> None:

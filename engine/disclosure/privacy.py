@@ -1983,6 +1983,12 @@ def _names_in_lists(text: str) -> Iterator[Candidate]:
 _INQUIRY = re.compile(r"经(?:调查核实|调查|核查|核实|查明|查证|审查|查)[，,：:]")
 _INQUIRY_REACH = 80
 _SUBJECT_NEXT = re.compile(r"业已|已于|于\d|在|未经|未按|未取得|擅自|多次|曾|系|伙同|利用|驾驶")
+# Two characters before 在, 曾 or 系 are as often a place or a household (周边在建, 王家在…):
+# a name of two characters needs a verb only a person's act takes.
+_SUBJECT_NEXT_SHORT = re.compile(r"业已|已于|于\d|未经|未按|未取得|擅自|伙同")
+# A village, a household or a town, not a person (王家, 王家疃, 李庄在…, 华夏城在…): no name
+# where no label says so.
+_PLACE_LIKE = re.compile(r"家[庄疃屯寨洼沟岭坡营堡湾峪岔台]?$|[庄疃屯寨洼沟岭坡营堡湾峪岔城]$")
 _CLAUSE_GAP = re.compile(r"[，,：:]")
 _TOGETHER_NEXT = re.compile(
     r"夫妇|夫妻|(?:兄弟|姐妹|父子|父女|母子|母女)(?:二人|两人|三人|俩|共同|共有)"
@@ -2011,7 +2017,8 @@ def _names_by_sentence(text: str) -> Iterator[Candidate]:
                 rare = end - at == 4 and text[at : at + 2] not in _COMPOUND_SURNAMES
                 if rare or not _is_name(text[at:end]) or _straddles(text, end):
                     continue
-                if _SUBJECT_NEXT.match(text, end):
+                subject = _SUBJECT_NEXT_SHORT if end - at == 2 else _SUBJECT_NEXT
+                if subject.match(text, end) and not _PLACE_LIKE.search(text, at, end):
                     yield at, end, "name"
                 break
             gap = _CLAUSE_GAP.search(text, at, limit)
@@ -2033,7 +2040,7 @@ def _names_listed_before(text: str, end: int, most: int) -> list[Candidate]:
     names: list[Candidate] = []
     while len(names) < most:
         start = _row_name_before(text, end)
-        if start < 0:
+        if start < 0 or _PLACE_LIKE.search(text, start, end):
             return []
         names.append((start, end, "name"))
         if start == 0 or text[start - 1] != "、":
@@ -2069,6 +2076,9 @@ _ACT_NEXT = {
     ),
 }
 _ACT_NEXT["拟把"] = _ACT_NEXT["拟将"]
+# Acts whose object is as often a place or a unit as a person: names of two or three characters
+# (four with a compound surname) that read as no place.
+_ACTS_ON_ANYONE = frozenset(("授予", "拟将", "拟把"))
 _ACT_NEXT["收到"] = _ACT_NEXT["转来"]
 # A correction (应为) names persons only where the wrong writing stands quoted before it or the
 # sentence says what was wrong (记载有误，应为…).
@@ -2097,6 +2107,10 @@ def _names_after_acts(text: str) -> Iterator[Candidate]:
         names = _act_names(text, m.end(), _ACT_NEXT.get(act))
         if not names:
             continue
+        if act in _ACTS_ON_ANYONE and not all(
+            _is_list_name(text[a:b]) and not _PLACE_LIKE.search(text, a, b) for a, b in names
+        ):
+            continue  # 授予华夏城景区“…”称号, 拟将石岛渔港作为…: places and units are honoured too
         clause = _CLAUSE_END.search(text, names[-1][1])
         if _OFFICE_IN_CLAUSE.search(text, names[-1][1], clause.start() if clause else len(text)):
             continue
