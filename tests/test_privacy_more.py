@@ -442,6 +442,11 @@ _REPEATED = (
     "姓名\n其木格\n",
     "赵华业已",
     "人（",
+    "同志、",
+    "王刚同志、",
+    "村王刚户、",
+    "王刚、李强等5人",
+    "夫妻双方：",
 )
 
 
@@ -1028,6 +1033,21 @@ def test_a_dotted_heading_alone_on_its_line_is_no_salutation() -> None:
                 "PARK JI HOON",
             ],
         ),
+        # groups, households, comrades, drivers and the persons a programme serves
+        ("李建国、王秀兰等5人反映征地补偿款分配不公。", ["李建国", "王秀兰"]),
+        ("张家疃村王德海户、李秀英户已签订协议。", ["王德海", "李秀英"]),
+        (
+            "决定对以下同志予以表彰：\n于海滨同志、曲丽娜同志、王建业同志",
+            ["于海滨", "曲丽娜", "王建业"],
+        ),
+        (
+            "出租车驾驶员仲伟东（从业资格证号见附件），社区矫正对象阎志强未按时报到。",
+            ["仲伟东", "阎志强"],
+        ),
+        ("夫妻双方：王伟、李静", ["王伟", "李静"]),
+        ("姓名：庞立军（曾用名：庞力军），男", ["庞立军", "庞力军"]),
+        ("经稽核，参保人员张丽华于2月挂床住院。", ["张丽华"]),
+        ("反映其子丛浩然入学问题。", ["丛浩然"]),
     ],
 )
 def test_names_the_sentence_or_the_list_shows(text: str, expected: list[str]) -> None:
@@ -1053,6 +1073,9 @@ def test_names_the_sentence_or_the_list_shows(text: str, expected: list[str]) ->
         "经查，王家在村东头建房，周边在建工地未设围挡，华夏城在节假日客流较大。",
         "授予华夏城景区“全国文明单位”称号，授予石岛渔港“中国渔港”称号。",
         "孙家庄遗失公章一枚。",
+        "孙立军同志、刘海英同志任区政府副区长。",
+        "王家疃村、李家庄村等5个村已完成改造，东山村低保户、五保户已全部走访。",
+        "夫妻双方应当共同承担抚养义务，驾驶员培训学校，救助对象范围。",
     ],
 )
 def test_look_alikes_of_the_eighth_corpus_classes_give_no_name(text: str) -> None:

@@ -145,7 +145,8 @@ offset in the original; findings, masks and redactions always address the origin
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
     参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人…; not 单位名称 or 机关名称),
     a private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客,
-    行人, 个体工商户, 特困供养人员, 护林员, a private firm's 执行董事, 董事长, 股东, 监事…;
+    行人, 个体工商户, 特困供养人员, 护林员, a private firm's 执行董事, 董事长, 股东, 监事, a
+    driver (驾驶员, 司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…);
     村民委员会, 游客中心 and 行人通道 give no name, nor a role named with another: 市民游客), or
     a kinship or household word with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子,
     儿媳, 侄子, 外甥, 祖父, 姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华,
@@ -192,8 +193,11 @@ offset in the original; findings, masks and redactions always address the origin
   - with no label, where the sentence's shape shows a person, the name starting a clause: the
     subject of a finding of fact, in the clauses up to 80 characters after 经查, 经调查, 经核实…
     and before 在, 于 and a digit, 已于, 业已, 未经, 擅自, 多次, 曾, 系… (经查，2026年4月至6月，
-    冷国栋在未取得…); names listed with 、 before 夫妇, 夫妻 or 兄弟二人 and its like
-    (柳青霞、褚志国夫妇共有的…); a name before 遗失 (车春燕遗失…) or right before its own ID
+    冷国栋在未取得…); names listed with 、 before 夫妇, 夫妻 or 兄弟二人 and its like, or 等 and
+    a count of persons (柳青霞、褚志国夫妇共有的…, 李建国、王秀兰等5人反映…), the clause naming
+    no office; a household named by its head after its village (张家疃村王德海户、李秀英户);
+    two or more names each before 同志 (于海滨同志、曲丽娜同志…), the clause naming no office;
+    a name before 遗失 (车春燕遗失…) or right before its own ID
     card's label (柳青霞公民身份号码：…); a row of a list of foreigners, the name in one
     writing and the other in brackets before 国籍 (2. 李敏镐（LEE MIN HO），国籍：韩国); not a
     place's value (国籍：俄罗斯，护照… is no 罗斯).
@@ -1407,6 +1411,9 @@ _ROLE_WORDS = (
     "个体工商户", "特困供养人员", "供养人员", "特困人员", "低保户", "护林员", "保洁员", "市民",
     # a private firm's officers and owners (由原执行董事汪德兴变更为…, 股东李强)
     "执行董事", "董事长", "股东", "监事",
+    # drivers and the persons a programme serves (出租车驾驶员仲伟东, 社区矫正对象阎志强)
+    "驾驶员", "司机", "矫正对象", "社区矫正对象", "救助对象", "保障对象", "帮扶对象", "供养对象",
+    "优抚对象", "发展对象", "培养对象",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
@@ -1422,7 +1429,8 @@ _NAME_LABEL_WORDS = (
     "被安置人", "安置人", "被许可人", "拟录用人员", "拟聘用人员", "拟聘人员", "男方", "女方",
     "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿", "购机者",
     "购买人", "购房人", "受助人", "申领人", "领取人", "考生", "递补人员", "拟招募人员",
-    "所有人", "诉求人", "来电市民", *_ROLE_WORDS,
+    "所有人", "诉求人", "来电市民", "夫妻双方", "男女双方", "曾用名", "参保人员", "参保职工",
+    "涉案人员", "违法人员", "受助人员", *_ROLE_WORDS,
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1473,6 +1481,8 @@ _VERB_WORDS = (
     "提供", "申报", "申领", "填报", "签订", "签署", "出具", "承诺", "来信", "来电", "来访",
     "驾驶", "发生", "代领", "代办", "代缴", "接任", "占道", "占用", "合力", "协助", "帮助",
     "公告", "送达", "关于", "变更",
+    # a person's own affairs (其子丛浩然入学问题)
+    "入学", "就读", "上学", "就医", "就业", "落户", "入户", "入托",
 )  # fmt: skip
 _BEFORE_VERB_WORD = _words(*_VERB_WORDS)
 _BEFORE_PREDICATE = re.compile("[" + "".join(sorted(_PREDICATE_START)) + "]")
@@ -1992,7 +2002,16 @@ _PLACE_LIKE = re.compile(r"家[庄疃屯寨洼沟岭坡营堡湾峪岔台]?$|[�
 _CLAUSE_GAP = re.compile(r"[，,：:]")
 _TOGETHER_NEXT = re.compile(
     r"夫妇|夫妻|(?:兄弟|姐妹|父子|父女|母子|母女)(?:二人|两人|三人|俩|共同|共有)"
+    r"|等(?:\d{1,3}|[一二两三四五六七八九十]{1,3})?(?:人(?!员)|名(?!同志))"  # 李建国、王秀兰等5人
 )
+# A household named by its head after its village (张家疃村王德海户、李秀英户).
+_HOUSEHOLD = re.compile(
+    r"(?:(?<=[村组、])|(?<=社区))[\u4e00-\u9fff]{2,4}?户(?=[、，,。；;\s]|已|均|的)"
+)
+# Persons addressed as comrades in a list (于海滨同志、曲丽娜同志…): honoured or listed, unless
+# the clause names an office (…同志任局长).
+_COMRADE = re.compile(r"同志")
+_CLAUSE_REACH = 60
 # (No optional word before them: the pattern then starts with a literal and scans fast; 不慎遗失
 # and 居民身份证号 are read back from the match.)
 _OWN_NEXT = re.compile(r"遗失|身份证号|公民身份号码")
@@ -2026,13 +2045,47 @@ def _names_by_sentence(text: str) -> Iterator[Candidate]:
                 break
             at = gap.end()
     for m in _TOGETHER_NEXT.finditer(text):
-        yield from _names_listed_before(text, m.start(), _TOGETHER_MOST)
+        names = _names_listed_before(text, m.start(), _TOGETHER_MOST)
+        if names and not _office_in_clause(text, m.end()):
+            yield from names
+    household_end = -1  # where the last household found ends: the next may follow it with 、
+    for m in _HOUSEHOLD.finditer(text):
+        start, end = m.start(), m.end() - 1
+        if text[start - 1] == "、" and start - 1 != household_end:
+            continue
+        if _is_list_name(text[start:end]) and not _PLACE_LIKE.search(text, start, end):
+            household_end = m.end()
+            yield start, end, "name"
+    yield from _comrades(text)
     for m in _OWN_NEXT.finditer(text):
         end = m.start()
         prefix = _OWN_NEXT_PREFIX.get(m.group(), "")
         if prefix and text.startswith(prefix, end - len(prefix)):
             end -= len(prefix)
         yield from _names_listed_before(text, end, 1)
+
+
+def _office_in_clause(text: str, at: int) -> bool:
+    """Return whether the rest of the clause from ``at`` names a public office (…任局长)."""
+    clause = _CLAUSE_END.search(text, at, at + _CLAUSE_REACH)
+    end = clause.start() if clause else at + _CLAUSE_REACH
+    return _OFFICE_IN_CLAUSE.search(text, at, end) is not None
+
+
+def _comrades(text: str) -> Iterator[Candidate]:
+    """Yield names listed with 、, each before 同志 (于海滨同志、曲丽娜同志…), two or more."""
+    chain: list[Candidate] = []
+    for m in _COMRADE.finditer(text):
+        start = _row_name_before(text, m.start())
+        named = start >= 0 and not _PLACE_LIKE.search(text, start, m.start())
+        if named and chain and text[chain[-1][1] : start] == "同志、":
+            chain.append((start, m.start(), "name"))
+            continue
+        if len(chain) > 1 and not _office_in_clause(text, chain[-1][1]):
+            yield from chain
+        chain = [(start, m.start(), "name")] if named else []
+    if len(chain) > 1 and not _office_in_clause(text, chain[-1][1]):
+        yield from chain
 
 
 def _names_listed_before(text: str, end: int, most: int) -> list[Candidate]:
