@@ -1523,7 +1523,7 @@ def _is_name(value: str) -> bool:
             continue
         if given and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in given):
             return True
-        if surname == 1 and _weak_given_name(given):
+        if surname == 1 and not _WEAK_IN_NAMES.isdisjoint(given) and _weak_given_name(given):
             return True
         # 区 stands inside a given name (张区明) where no district's word follows it; last, it
         # ends a district's name (黄岛区)
@@ -1933,12 +1933,14 @@ _LIST_ORDINAL = (
 # a minute, each way of sharing them tried in turn.
 _LIST_LINE = re.compile(
     r"(?m)^[ \t]*+" + _LIST_ORDINAL + r"[ \t]*+"
-    r"(?P<head>[^ \t\n:：，,。；;、()](?:[^\n:：，,。；;、()]|\(\d{1,2}\)){0,19}?)[ \t]*+"
+    r"(?P<head>[^ \t\n:：，,。；;、()][^\n:：，,。；;、]{0,19}?)[ \t]*+"
     r"(?:\((?P<count>\d{1,3})(?P<unit>[\u4e00-\u9fff])\))?[ \t]*+[:：][ \t]*+"
     r"(?P<items>[^ \t\n:：，,。；;](?:[^\n:：，,。；;]*[^ \t\n:：，,。；;])?)"
     r"[ \t]*+(?=$|[\n，,。；;])"
 )
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_CLASS_NUMBER = re.compile(r"\(\d{1,2}\)")
+_BRACKET = re.compile(r"[()]")
 _PERSON_UNITS = frozenset("人名户位")  # (3人), (2名), (3户): the items are persons
 # What the list is of, in the lines around it: persons (拟聘用人员名单, 低保对象, 先进个人,
 # 志愿者, 考生…). 名单 alone is no cue: villages and works are listed as well.
@@ -1965,6 +1967,8 @@ def _names_in_lists(text: str) -> Iterator[Candidate]:
     """
     previous_end = -2
     for m in _LIST_LINE.finditer(text):
+        if _BRACKET.search(_CLASS_NUMBER.sub("", m.group("head"))):
+            continue  # a heading holds no brackets but a number's (高一（3）班)
         items = [i.span() for i in _LIST_ITEM.finditer(text, m.start("items"), m.end("items"))]
         if "、".join(text[s:e] for s, e in items) != m.group("items"):
             continue
@@ -2000,13 +2004,19 @@ _SUBJECT_NEXT_SHORT = re.compile(r"业已|已于|于\d|未经|未按|未取得|�
 # where no label says so.
 _PLACE_LIKE = re.compile(r"家[庄疃屯寨洼沟岭坡营堡湾峪岔台]?$|[庄疃屯寨洼沟岭坡营堡湾峪岔城]$")
 _CLAUSE_GAP = re.compile(r"[，,：:]")
+# (Each branch begins with its own literal, none inside a group: the pattern then scans fast.)
+_TOGETHER = r"(?:二人|两人|三人|俩|共同|共有)"
 _TOGETHER_NEXT = re.compile(
-    r"夫妇|夫妻|(?:兄弟|姐妹|父子|父女|母子|母女)(?:二人|两人|三人|俩|共同|共有)"
-    r"|等(?:\d{1,3}|[一二两三四五六七八九十]{1,3})?(?:人(?!员)|名(?!同志))"  # 李建国、王秀兰等5人
+    "夫妇|夫妻|"
+    + "|".join(pair + _TOGETHER for pair in ("兄弟", "姐妹", "父子", "父女", "母子", "母女"))
+    # 李建国、王秀兰等5人
+    + r"|等(?:\d{1,3}|[一二两三四五六七八九十]{1,3})?(?:人(?!员)|名(?!同志))"
 )
 # A household named by its head after its village (张家疃村王德海户、李秀英户).
+# (The village's last character is matched, not looked behind for: a look-behind first is tried
+# at every character, a character first is scanned for.)
 _HOUSEHOLD = re.compile(
-    r"(?:(?<=[村组、])|(?<=社区))[\u4e00-\u9fff]{2,4}?户(?=[、，,。；;\s]|已|均|的)"
+    r"(?:[村组、]|社区)(?P<name>[\u4e00-\u9fff]{2,4}?)户(?=[、，,。；;\s]|已|均|的)"
 )
 # Persons addressed as comrades in a list (于海滨同志、曲丽娜同志…): honoured or listed, unless
 # the clause names an office (…同志任局长).
@@ -2050,7 +2060,7 @@ def _names_by_sentence(text: str) -> Iterator[Candidate]:
             yield from names
     household_end = -1  # where the last household found ends: the next may follow it with 、
     for m in _HOUSEHOLD.finditer(text):
-        start, end = m.start(), m.end() - 1
+        start, end = m.span("name")
         if text[start - 1] == "、" and start - 1 != household_end:
             continue
         if _is_list_name(text[start:end]) and not _PLACE_LIKE.search(text, start, end):
