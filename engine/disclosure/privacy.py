@@ -2000,9 +2000,11 @@ _SUBJECT_NEXT = re.compile(r"业已|已于|于\d|在|未经|未按|未取得|擅
 # Two characters before 在, 曾 or 系 are as often a place or a household (周边在建, 王家在…):
 # a name of two characters needs a verb only a person's act takes.
 _SUBJECT_NEXT_SHORT = re.compile(r"业已|已于|于\d|未经|未按|未取得|擅自|伙同")
-# A village, a household or a town, not a person (王家, 王家疃, 李庄在…, 华夏城在…): no name
-# where no label says so.
-_PLACE_LIKE = re.compile(r"家[庄疃屯寨洼沟岭坡营堡湾峪岔台]?$|[庄疃屯寨洼沟岭坡营堡湾峪岔城]$")
+# A village, a household, a town or a city, not a person (王家, 王家疃, 李庄在…, 华夏城在…,
+# 张家港在…, 张家口在…): no name where no label says so.
+_PLACE_LIKE = re.compile(
+    r"家[庄疃屯寨洼沟岭坡营堡湾峪岔台港口集店铺桥镇]?$|[庄疃屯寨洼沟岭坡营堡湾峪岔城港镇乡县州]$"
+)
 _CLAUSE_GAP = re.compile(r"[，,：:]")
 # (Each branch begins with its own literal, none inside a group: the pattern then scans fast.)
 _TOGETHER = r"(?:二人|两人|三人|俩|共同|共有)"
