@@ -22,6 +22,7 @@ from SpiffWorkflow.task import Task
 
 from . import caught
 from .extensions import BPMN, MAPPINGS_PROPERTY
+from .loops import bounded_parser
 
 #: what one mapping may hold: every variable, or one target from a source or expression
 MAPPING_KEYS = ({"all"}, {"source", "target"}, {"expression", "target"})
@@ -125,3 +126,8 @@ class MappingParser(SpiffBpmnParser):  # type: ignore[misc]
             )
         },
     }
+
+    def _get_parser_class(self, tag: str) -> tuple[type | None, type | None]:
+        # Every activity's parser builds a parallel multi-instance activity bounded.
+        parser, spec = super()._get_parser_class(tag)
+        return (bounded_parser(parser) if parser is not None else None), spec

@@ -44,7 +44,6 @@ DEFAULT_WORKERS = 4
 
 _HEADER = struct.Struct("!Q")
 _DATA_SCALARS = (str, int, float, bool, type(None), date, datetime, time_of_day, timedelta, Decimal)
-_DATA_CONTAINERS = (dict, list, tuple, set, frozenset)
 #: what a worker's answer may contain besides builtin scalars and containers.
 _ALLOWED_CLASSES = {
     ("builtins", "set"),
@@ -81,23 +80,81 @@ class WorkerLost(SandboxError):
     """The worker process ended without answering."""
 
 
+#: the most values (items, keys and scalars, a shared one each time it is held) a script or
+#: expression may leave as task data, the most characters of text, and the deepest nesting:
+#: beyond them the state a step stores would grow past what one step may write
+MAX_DATA_VALUES = 100_000
+MAX_DATA_CHARS = 10_000_000
+MAX_DATA_DEPTH = 100
+#: the largest whole number task data holds (JSON text of more digits is refused by Python)
+MAX_INT_BITS = 1000
+
+
+class DataCheck:
+    """Tell what in values a script leaves is not task data; one budget over all of them."""
+
+    def __init__(self) -> None:
+        self.values = 0
+        self.chars = 0
+
+    def problem(self, value: Any) -> str | None:
+        """Return what makes ``value`` unfit as task data (after "holding"), or None.
+
+        Task data is stored as JSON: text, finite numbers, yes/no, null, dates,
+        lists and objects keyed by text or whole numbers.  A set is not (it
+        would come back as text), nor a key of another kind.  Values are counted
+        as stored, so a list holding one long text many times counts it each time.
+        """
+        stack: list[tuple[Any, int]] = [(value, 0)]
+        while stack:
+            item, depth = stack.pop()
+            self.values += 1
+            if self.values > MAX_DATA_VALUES:
+                return f"more than {MAX_DATA_VALUES} values, the most task data may hold"
+            if depth > MAX_DATA_DEPTH:
+                return f"data nested deeper than {MAX_DATA_DEPTH} levels"
+            kind = type(item)
+            if kind is str:
+                self.chars += len(item)
+                if self.chars > MAX_DATA_CHARS:
+                    return f"more than {MAX_DATA_CHARS} characters of text, the most data may hold"
+            elif kind is float:
+                if item - item != 0.0:  # inf - inf and NaN - NaN are NaN
+                    return f"the number {item}, which task data cannot hold"
+            elif kind is int:
+                if item.bit_length() > MAX_INT_BITS:
+                    return f"a number of more than {MAX_INT_BITS} bits, which task data cannot hold"
+            elif kind is Decimal:
+                if not item.is_finite():
+                    return f"the number {item}, which task data cannot hold"
+            elif kind is dict:
+                for key in item:
+                    if type(key) not in (str, int):
+                        return f"a {type(key).__name__} key, which task data cannot hold"
+                stack.extend((child, depth + 1) for child in item)
+                stack.extend((child, depth + 1) for child in item.values())
+            elif kind is list or kind is tuple:
+                stack.extend((child, depth + 1) for child in item)
+            elif kind in (set, frozenset):
+                return (
+                    f"a {kind.__name__}, which task data cannot hold (make it a list: sorted(...))"
+                )
+            elif not isinstance(item, _DATA_SCALARS):
+                return f"a {kind.__name__}, which is not data"
+        return None
+
+
 def data_problem(value: Any) -> str | None:
-    """Return what in ``value`` is not plain data (the type's name), or None."""
-    stack = [value]
-    seen = 0
-    while stack:
-        item = stack.pop()
-        seen += 1
-        if isinstance(item, _DATA_SCALARS):
-            continue
-        if type(item) in _DATA_CONTAINERS:
-            if isinstance(item, dict):
-                stack.extend(item.keys())
-                stack.extend(item.values())
-            else:
-                stack.extend(item)
-            continue
-        return type(item).__name__
+    """Return what in ``value`` is not task data (after "holding"), or None."""
+    return DataCheck().problem(value)
+
+
+def changed_problem(changed: Mapping[str, Any]) -> str | None:
+    """Return what is wrong with the names a script leaves (all within one budget), or None."""
+    check = DataCheck()
+    for name, value in changed.items():
+        if (problem := check.problem(value)) is not None:
+            return f"left '{name}' holding {problem}"
     return None
 
 
@@ -256,6 +313,12 @@ class Sandbox:
             self._give_back(worker, healthy=answer[:2] != ("error", "memory"))
         status, *rest = answer
         if status == "ok":
+            # Checked in the worker already; checked again here, since what a worker sends
+            # back is what the engine stores (a worker that broke out could send anything).
+            kind = request[0]
+            problem = data_problem(rest[0]) if kind == "eval" else changed_problem(rest[0][0])
+            if problem is not None:
+                raise SandboxError("not_data", problem if kind != "eval" else f"gave {problem}")
             return rest[0]
         reason, message, line = rest
         error = ScriptMemoryError if reason == "memory" else SandboxError
@@ -365,7 +428,7 @@ def _answer(request: tuple[str, str, dict[str, Any]], globals_: dict[str, Any]) 
             value = eval(code, namespace)
             problem = data_problem(value)
             if problem is not None:
-                return ("error", "not_data", f"gave a {problem}, which is not data", None)
+                return ("error", "not_data", f"gave {problem}", None)
             return ("ok", value)
         exec(code, namespace)
     except MemoryError:
@@ -377,19 +440,13 @@ def _answer(request: tuple[str, str, dict[str, Any]], globals_: dict[str, Any]) 
     except Exception as exc:
         message = f"{type(exc).__name__}: {str(exc)[:500]}"
         return ("error", type(exc).__name__, message, _error_line(exc))
-    changed: dict[str, Any] = {}
-    for name, value in namespace.items():
-        if name in globals_ or name == "__builtins__" or callable(value):
-            continue
-        problem = data_problem(value)
-        if problem is not None:
-            return (
-                "error",
-                "not_data",
-                f"left '{name}' holding a {problem}, which is not data",
-                None,
-            )
-        changed[name] = value
+    changed = {
+        name: value
+        for name, value in namespace.items()
+        if name not in globals_ and name != "__builtins__" and not callable(value)
+    }
+    if (problem := changed_problem(changed)) is not None:
+        return ("error", "not_data", problem, None)
     return ("ok", (changed, [name for name in names if name not in namespace]))
 
 

@@ -112,16 +112,16 @@ class Step:
         is stopped, naming the element it was at; nothing of it is kept.
         """
         self.ran += 1
-        if self.ran > MAX_STEP_TASKS or (
-            self.ran % 32 == 0 and time.monotonic() - self.began > MAX_STEP_SECONDS
-        ):
+        # The clock is read at every task: as a loop of parallel branches grows, one task may
+        # cost seconds, and 32 of them minutes.
+        if self.ran > MAX_STEP_TASKS or time.monotonic() - self.began > MAX_STEP_SECONDS:
             raise ScriptError(
-                "script.failed",
+                "step.runaway",
                 element=task.task_spec.bpmn_id,
                 name=task.task_spec.bpmn_name,
-                reason="runaway",
-                detail=f"the step ran {self.ran} tasks without waiting for anyone and was stopped",
-                line=None,
+                tasks=self.ran,
+                max_tasks=MAX_STEP_TASKS,
+                seconds=MAX_STEP_SECONDS,
             )
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, CycleTimerEventDefinition) and self.instance.rules >= 6:

@@ -138,6 +138,15 @@ MESSAGES: dict[str, Any] = {
     "script.failed": _l(
         "流程环节“%(name)s”（%(element)s）执行出错，本次办理未作任何更改：%(detail)s"
     ),
+    "step.runaway": _l(
+        "流程在环节“%(name)s”（%(element)s）处没有等待任何人，已连续自动执行 %(tasks)s 步，"
+        "超过每次办理的上限（%(max_tasks)s 步或 %(seconds)s 秒），已停止，本次办理未作任何更改。"
+        "请检查流程是否有不会结束的循环。"
+    ),
+    "step.too_many_instances": _l(
+        "多实例环节“%(name)s”（%(element)s）要同时创建的实例超过 %(max)s 个，"
+        "本次办理未作任何更改。请减少其循环次数或输入集合的项数。"
+    ),
     "admin.only": _l("只有管理员可以这样做。"),
     # reading
     "read.refused": _l("无权查看，或不存在。"),
