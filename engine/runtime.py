@@ -8,10 +8,11 @@ commits, or rolls everything back on any error.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from threading import Lock
 from types import TracebackType
@@ -97,6 +98,10 @@ from .views import DeliveryResult, DeploymentResult, InstanceView, TaskView, Tic
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
+#: how long one ``tick`` works before it leaves the instances it has not reached to the next
+MAX_TICK_SECONDS = 30.0
+#: how long an instance whose timers failed by its process's fault waits before it is tried again
+TIMER_RETRY = timedelta(minutes=15)
 
 
 class _Unread:
@@ -955,16 +960,34 @@ class WorkflowEngine:
     # -- timers ---------------------------------------------------------------------
 
     def tick(self, limit: int = 100) -> TickResult:
-        """Fire the timers that are due by the engine clock; one transaction per instance."""
+        """Fire the timers that are due by the engine clock; one transaction per instance.
+
+        A tick ends once it has worked ``MAX_TICK_SECONDS``; the instances it
+        did not reach are the next tick's.  An instance whose timers fail (its
+        process's own error: a script, a step that runs away) is tried again
+        only after ``TIMER_RETRY``, so that it does not take every tick's time
+        first, being the most overdue, before the others' timers.
+        """
         moment, now = self.moment()
+        began = time.monotonic()
         with self.store.read() as repo:
             due = repo.due_instances(now, limit)
         fired = 0
         failures: list[str] = []
+        looked = 0
         for instance_id in due:
+            if looked and time.monotonic() - began > MAX_TICK_SECONDS:
+                break
+            looked += 1
             with _failure_noted(failures, f"instance {instance_id}"):
-                fired += self._fire_timers(instance_id, moment, now)
-        return TickResult(len(due), fired, tuple(failures))
+                try:
+                    fired += self._fire_timers(instance_id, moment, now)
+                except ScriptError:
+                    # Rolled back; what is written now only puts off its next try.
+                    with self.store.write() as repo:
+                        repo.defer_timers(instance_id, now, iso(moment + TIMER_RETRY))
+                    raise
+        return TickResult(looked, fired, tuple(failures))
 
     def _fire_timers(self, instance_id: int, moment: datetime, now: str) -> int:
         with self.store.write() as repo:

@@ -8,6 +8,7 @@ and the clock would, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from engine import (
     PermissionDeniedError,
     ScriptError,
     WorkflowEngine,
+    loops,
+    runtime,
     steps,
 )
 from engine.clock import ManualClock
@@ -723,3 +726,96 @@ def test_data_given_without_a_form_is_bounded_as_a_whole(core: WorkflowEngine) -
     # as many as the bound takes go through
     fewer = dict(list(many.items())[: MAX_DATA_ITEMS // 2])
     assert core.complete_task(task.task_id, "rita", fewer).status == "completed"
+
+
+def _loop_process(process_id: str, body: str) -> dict[str, str]:
+    """Return a file with one process of ``body`` between a start and an end event."""
+    text = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
+    targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="s"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+    {body}
+    <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+    <bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+    return {f"{process_id}.bpmn": text}
+
+
+EACH = _loop_process(
+    "each",
+    """<bpmn:userTask id="t" name="Each"><bpmn:multiInstanceLoopCharacteristics>
+      <bpmn:loopCardinality>n</bpmn:loopCardinality>
+    </bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>""",
+)
+
+
+def test_a_parallel_multi_instance_activity_has_at_most_so_many_instances(
+    core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, a cardinality of 100,000 built tasks for 17 s and 670 MB in one step, ten
+    # million took 6 GB and more than five minutes, all before any bound of the step.
+    monkeypatch.setattr(loops, "MAX_INSTANCES", 5)
+    core.deploy_files(EACH)
+    assert len(core.start("each", "clara", {"n": 5}).ready_tasks) == 5
+    with pytest.raises(ScriptError) as refused:
+        core.start("each", "clara", {"n": 6})
+    assert refused.value.code == "step.too_many_instances"
+    assert refused.value.params == {"element": "t", "name": "Each", "max": 5}
+    assert len(core.queries.list_instances("each")) == 1  # nothing of the refused one kept
+
+
+ONE_SCRIPT = _loop_process(
+    "one_script",
+    """<bpmn:scriptTask id="t"><bpmn:script>a = 1</bpmn:script></bpmn:scriptTask>""",
+)
+
+
+def test_a_step_reads_the_clock_at_every_task(
+    core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, only every 32nd task: a loop of parallel branches grows until each of its
+    # tasks costs seconds, and 32 of them held the writer for minutes.
+    monkeypatch.setattr(steps, "MAX_STEP_SECONDS", 0.0)
+    core.deploy_files(ONE_SCRIPT)
+    with pytest.raises(ScriptError) as stopped:
+        core.start("one_script", "clara")
+    assert stopped.value.code == "step.runaway" and stopped.value.params["tasks"] == 1
+
+
+def test_an_instance_whose_timers_fail_waits_before_it_is_tried_again(
+    core: WorkflowEngine, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, it was the most overdue at every tick and was run first each time, up to
+    # MAX_STEP_SECONDS (10 s) a tick each, ahead of every other instance's timers.
+    monkeypatch.setattr(steps, "MAX_STEP_TASKS", 50)
+    monkeypatch.setattr(runtime, "TIMER_RETRY", timedelta(hours=2))  # 15 minutes in production
+    core.deploy_files({"runaway.bpmn": RUNAWAY})
+    core.deploy_files(files("boundary_events.bpmn"))
+    runaway = core.start("runaway", "clara", {"every": "R/PT0S"})
+    clock.advance(seconds=1)
+    first = core.tick()
+    assert first.instances == 1 and "step.runaway" in first.failures[0]
+    timed = core.start("boundary_events", "clara")
+    clock.advance(hours=1, minutes=1)
+    later = core.tick()
+    assert (later.instances, later.timers_fired, later.failures) == (1, 1, ())
+    assert core.queries.get_instance(timed.id).data["reminded"]
+    clock.advance(hours=1)
+    again = core.tick()
+    assert again.instances == 1 and f"instance {runaway.id}" in again.failures[0]
+    assert core.queries.get_instance(runaway.id).version == runaway.version  # nothing kept
+
+
+def test_a_tick_ends_after_its_time_and_leaves_the_rest_to_the_next(
+    core: WorkflowEngine, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime, "MAX_TICK_SECONDS", 0.0)
+    core.deploy_files(files("boundary_events.bpmn"))
+    for _ in range(3):
+        core.start("boundary_events", "clara")
+    clock.advance(hours=1, minutes=1)
+    assert [core.tick().timers_fired for _ in range(4)] == [1, 1, 1, 0]

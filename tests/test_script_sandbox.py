@@ -328,3 +328,48 @@ def test_a_plain_condition_gives_what_the_sandbox_gives() -> None:
     # a plain condition that fails (a missing key) is reported as any failing script is
     with pytest.raises(Exception, match=r"KeyError|nope"):
         environment.evaluate('clock["nope"] == 1', dict(data))
+
+
+#: what a script may not leave as task data (the JSON state cannot hold it, or would hold
+#: far more than one step may write): the words the error says
+NOT_DATA: dict[str, tuple[str, str]] = {
+    "set": ("checked = {1, 2}", "a set"),
+    "frozenset": ("checked = frozenset([1])", "a frozenset"),
+    "NaN": ("checked = float('nan')", "the number nan"),
+    "infinity": ("checked = float('-inf')", "the number -inf"),
+    "tuple key": ("checked = {(1, 2): 3}", "a tuple key"),
+    "number of 5,000 digits": ("checked = 10**5000", "more than 1000 bits"),
+    # small to send (the text once), 20 MB as stored
+    "one text held many times": ("t = 'x' * 100000\nchecked = [t] * 200", "characters of text"),
+    # 2**17 lists and numbers as stored, from 17 lists
+    "halves shared": (
+        "checked = [1]\nfor i in range(17):\n    checked = [checked, checked]",
+        "values",
+    ),
+    "deep nesting": (
+        "checked = 1\nfor i in range(150):\n    checked = [checked]",
+        "deeper than 100",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_DATA))
+def test_what_task_data_cannot_hold_is_refused_naming_the_script(
+    probe_db: Database, name: str
+) -> None:
+    # Before, a set came back as its text, NaN went into the state (which the API then
+    # sent as invalid JSON), a tuple key or frozenset was a server error, a text shared
+    # 2,000 times was stored expanded (10 MB x 2000: the process was killed) and 2**20
+    # shared lists cost 23 s and 480 MB.
+    script, words = NOT_DATA[name]
+    outcome, message = run_probe(_engine(probe_db), script, "checked")
+    assert outcome == "stopped"
+    assert "'probe'" in message and "reason='not_data'" in message
+    assert "left 'checked' holding" in message and words in message
+
+
+def test_data_a_script_leaves_is_bounded_as_a_whole(probe_db: Database) -> None:
+    # each name within the bound, the names together beyond it
+    script = "t = 'x' * 4000000\na = t\nb = t\nchecked = t"
+    outcome, message = run_probe(_engine(probe_db), script, "checked")
+    assert outcome == "stopped" and "characters of text" in message

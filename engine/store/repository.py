@@ -616,6 +616,15 @@ _DUE_INSTANCES = (
     .order_by(_INSTANCES.c.next_timer_at)
     .limit(bindparam("limit"))
 )
+_DEFER_TIMERS = (
+    update(_INSTANCES)
+    .where(
+        _INSTANCES.c.id == bindparam("b_id"),
+        _INSTANCES.c.status == "running",
+        _INSTANCES.c.next_timer_at <= bindparam("now"),
+    )
+    .values(next_timer_at=bindparam("until"))
+)
 _INSERT_ATTACHMENT = insert(table_of(Attachment)).returning(table_of(Attachment).c.id)
 _WAITING = table_of(WaitingEvent)
 _DELETE_WAITING = delete(_WAITING).where(_WAITING.c.instance_id == bindparam("instance_id"))
@@ -773,6 +782,10 @@ class Repository:
         """Return running instances whose next timer is due, soonest first."""
         result = self.connection.execute(_DUE_INSTANCES, {"now": now, "limit": limit})
         return list(result.scalars())
+
+    def defer_timers(self, instance_id: int, now: str, until: str) -> None:
+        """Have ``due_instances`` leave a running instance whose timers are due until ``until``."""
+        self._run(_DEFER_TIMERS, {"b_id": instance_id, "now": now, "until": until})
 
     def insert_attachment(self, values: dict[str, Any]) -> int:
         """Store an uploaded file; return its id."""
