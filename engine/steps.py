@@ -113,8 +113,14 @@ class Step:
         """
         self.ran += 1
         # The clock is read at every task: as a loop of parallel branches grows, one task may
-        # cost seconds, and 32 of them minutes.
-        if self.ran > MAX_STEP_TASKS or time.monotonic() - self.began > MAX_STEP_SECONDS:
+        # cost seconds, and 32 of them minutes.  A loop in one line of tasks grows the tree
+        # deeper than SpiffWorkflow's iterator looks (``_ITERATOR_DEPTH``), which then sees
+        # no task left and calls the instance finished: it is stopped before.
+        if (
+            self.ran > MAX_STEP_TASKS
+            or time.monotonic() - self.began > MAX_STEP_SECONDS
+            or (self.ran % 16 == 0 and task.depth > _ITERATOR_DEPTH - 64)
+        ):
             raise ScriptError(
                 "step.runaway",
                 element=task.task_spec.bpmn_id,
@@ -375,6 +381,7 @@ def advance(workflow: BpmnWorkflow, step: Step) -> None:
             return
         for task in plain:
             task.run()
+            step.record(task)  # counted as every task the step runs on its own
 
 
 #: whether a process (with its subprocesses) has plain tasks and repeating timers, by the

@@ -8,8 +8,8 @@ and the clock would, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -819,3 +819,32 @@ def test_a_tick_ends_after_its_time_and_leaves_the_rest_to_the_next(
         core.start("boundary_events", "clara")
     clock.advance(hours=1, minutes=1)
     assert [core.tick().timers_fired for _ in range(4)] == [1, 1, 1, 0]
+
+
+@pytest.mark.parametrize("kind", ["task", "scriptTask"])
+def test_a_loop_without_a_wait_is_stopped_not_called_finished(
+    core: WorkflowEngine, kind: str
+) -> None:
+    # Before, some 470 rounds grew the tree deeper than SpiffWorkflow's iterator looks: it
+    # saw no task left and the instance was recorded completed, after a second and a half.
+    body = "<bpmn:script>n = n + 1</bpmn:script>" if kind == "scriptTask" else ""
+    loop = f"""<bpmn:{kind} id="t" name="Again">{body}</bpmn:{kind}>
+    <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="g"/>
+    <bpmn:exclusiveGateway id="g" default="f4"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="g" targetRef="t">
+      <bpmn:conditionExpression>x == 1</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f4" sourceRef="g" targetRef="e"/>"""
+    # the process's own end flows from the gateway, not from the task
+    text = _loop_process("again", loop)["again.bpmn"]
+    core.deploy_files(
+        {
+            "again.bpmn": text.replace(
+                '<bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e"/>', "", 1
+            )
+        }
+    )
+    with pytest.raises(ScriptError) as stopped:
+        core.start("again", "clara", {"x": 1, "n": 0})
+    assert stopped.value.code == "step.runaway"
+    assert core.queries.list_instances("again") == []
