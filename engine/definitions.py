@@ -1026,7 +1026,7 @@ def compile_definition(
         if camunda.declares(root, zeebe.ZEEBE):
             # Camunda 8's dialect: what Camunda 7 says too is rewritten into it (engine/zeebe.py)
             problems.extend(zeebe.translate(root, name))
-        refused = _duplicate_ids(root, name) + _too_long(root, name)
+        refused = _duplicate_ids(root, name) + _too_long(root, name) + _too_big(root, name)
         if refused:
             # SpiffWorkflow's schema check would name a duplicate by its value alone, and
             # the store cannot keep what is too long: nothing more is worth checking
@@ -1601,6 +1601,50 @@ def _too_long(root: Any, file: str) -> list[DefinitionProblem]:
 #: the most attributes an element may have: lxml finds each attribute's value by its name, so
 #: reading all of an element's costs the square of their number (30,000 on one cost 7 s)
 MOST_ATTRIBUTES = 200
+#: the most flow elements (activities, events, gateways, sequence flows) one file may have:
+#: 20,000 tasks cost seconds to read before anything could refuse them
+MOST_FLOW_ELEMENTS = 5000
+#: the most sequence flows that may leave, or enter, one element: SpiffWorkflow's work on a
+#: gateway grows with the square of its flows (500 branches of a parallel gateway cost 4 s of
+#: one step, 1,000 cost 14 s and 5,000 minutes, in one move no bound of the step can stop)
+MOST_FLOWS = 200
+
+
+def _too_big(root: Any, file: str) -> list[DefinitionProblem]:
+    """Name what makes a process too big to run: too many elements, or flows at one element."""
+    elements = 0
+    leaving: dict[str, int] = {}
+    entering: dict[str, int] = {}
+    for element in root.iter(f"{{{BPMN}}}*"):
+        local = etree.QName(element).localname
+        if local not in FLOW_ELEMENTS:
+            continue
+        elements += 1
+        if local == "sequenceFlow":
+            source, target = element.get("sourceRef") or "", element.get("targetRef") or ""
+            leaving[source] = leaving.get(source, 0) + 1
+            entering[target] = entering.get(target, 0) + 1
+    problems = []
+    if elements > MOST_FLOW_ELEMENTS:
+        problems.append(
+            DefinitionProblem(
+                file,
+                None,
+                f"has {elements:,} activities, events, gateways and flows: at most "
+                f"{MOST_FLOW_ELEMENTS:,} are run (split it into processes it calls)",
+            )
+        )
+    for way, counted in (("leave", leaving), ("enter", entering)):
+        for element_id, flows in counted.items():
+            if flows > MOST_FLOWS:
+                problems.append(
+                    DefinitionProblem(
+                        file,
+                        element_id if len(element_id) <= 60 else None,
+                        f"{flows:,} sequence flows {way} it: at most {MOST_FLOWS} may",
+                    )
+                )
+    return problems
 
 
 def _unread(root: Any, file: str) -> list[DefinitionProblem]:
