@@ -28,11 +28,11 @@ class _Bounded:
 
     def create_child(self, my_task: Task, item: Any, key_or_index: Any = None) -> None:
         """Create one more instance, unless the activity has ``MAX_INSTANCES`` already."""
+        spec: Any = self
         # Its children are its instances and the tasks after it: count only when near.
         if len(my_task._children) >= MAX_INSTANCES and (
-            sum(1 for _ in self._instances(my_task)) >= MAX_INSTANCES  # type: ignore[attr-defined]
+            len(list(spec._instances(my_task))) >= MAX_INSTANCES
         ):
-            spec: Any = self
             inner = my_task.workflow.spec.task_specs.get(spec.task_spec)
             raise ScriptError(
                 "step.too_many_instances",
