@@ -1270,6 +1270,8 @@ class WorkflowEngine:
         event = _Event(kind, name, payload, None, sender.moment, sender.now, sender.depth + 1)
         for instance_id in sorted(repo.waiting_for(kind, name)):
             if instance_id != sender.instance.id:
+                # each receiver is work of the throwing step, in its transaction: bounded alike
+                sender.count(name, name)
                 self._taken_by(repo, instance_id, event)
         for process_id in self._message_starters(repo, kind, name):
             self._started_by(repo, process_id, event)

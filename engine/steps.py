@@ -111,29 +111,35 @@ class Step:
         A step that runs on past ``MAX_STEP_TASKS`` tasks or ``MAX_STEP_SECONDS``
         is stopped, naming the element it was at; nothing of it is kept.
         """
-        self.ran += 1
-        # The clock is read at every task: as a loop of parallel branches grows, one task may
-        # cost seconds, and 32 of them minutes.  A loop in one line of tasks grows the tree
-        # deeper than SpiffWorkflow's iterator looks (``_ITERATOR_DEPTH``), which then sees
-        # no task left and calls the instance finished: it is stopped before.
-        if (
-            self.ran > MAX_STEP_TASKS
-            or time.monotonic() - self.began > MAX_STEP_SECONDS
-            or (self.ran % 16 == 0 and task.depth > _ITERATOR_DEPTH - 64)
-        ):
-            raise ScriptError(
-                "step.runaway",
-                element=task.task_spec.bpmn_id,
-                name=task.task_spec.bpmn_name,
-                tasks=self.ran,
-                max_tasks=MAX_STEP_TASKS,
-                seconds=MAX_STEP_SECONDS,
-            )
+        # A loop in one line of tasks grows the tree deeper than SpiffWorkflow's iterator
+        # looks (``_ITERATOR_DEPTH``), which then sees no task left and calls the instance
+        # finished: it is stopped before.
+        deep = (self.ran + 1) % 16 == 0 and task.depth > _ITERATOR_DEPTH - 64
+        self.count(task.task_spec.bpmn_id, task.task_spec.bpmn_name, deep)
         definition = getattr(task.task_spec, "event_definition", None)
         if isinstance(definition, CycleTimerEventDefinition) and self.instance.rules >= 6:
             return  # its cycles are spent: each firing was counted when it fired
         if isinstance(definition, TimerEventDefinition) or _went_on_by_timer(task, definition):
             self.timers_fired.append(task)
+
+    def count(self, element: str | None, name: str | None, deep: bool = False) -> None:
+        """Count one more task the step ran on its own (or instance a throw reached); bound them.
+
+        Past ``MAX_STEP_TASKS`` or ``MAX_STEP_SECONDS`` (or ``deep``) the step is
+        stopped, naming ``element``; nothing of it is kept.
+        """
+        self.ran += 1
+        # The clock is read at every task: as a loop of parallel branches grows, one task may
+        # cost seconds, and 32 of them minutes.
+        if deep or self.ran > MAX_STEP_TASKS or time.monotonic() - self.began > MAX_STEP_SECONDS:
+            raise ScriptError(
+                "step.runaway",
+                element=element,
+                name=name,
+                tasks=self.ran,
+                max_tasks=MAX_STEP_TASKS,
+                seconds=MAX_STEP_SECONDS,
+            )
 
     def event(self, type_: str, actor: str | None, data: dict[str, Any]) -> None:
         """Append an event to the instance's chain, to be written with the state."""

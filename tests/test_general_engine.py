@@ -877,3 +877,41 @@ def test_a_process_too_big_to_run_is_refused_at_deployment_saying_the_limit(
     monkeypatch.setattr(definitions, "MOST_FLOW_ELEMENTS", 20)  # 5,000 in production
     with pytest.raises(DeploymentError, match=r"has 27 activities, .*: at most 20 are run"):
         core.deploy_files(_fan(20))
+
+
+def _signal_file(process_id: str, event: str) -> dict[str, str]:
+    """Return a process that throws or waits for the signal "go" (``event``), then ends."""
+    then = '<bpmn:userTask id="u"/>' if event == "intermediateCatchEvent" else "<bpmn:task id='u'/>"
+    text = f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_{process_id}"
+    targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:signal id="go" name="go"/>
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="s"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="c"/>
+    <bpmn:{event} id="c"><bpmn:signalEventDefinition signalRef="go"/></bpmn:{event}>
+    <bpmn:sequenceFlow id="f2" sourceRef="c" targetRef="u"/>
+    {then}
+    <bpmn:sequenceFlow id="f3" sourceRef="u" targetRef="e"/>
+    <bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+    return {f"{process_id}.bpmn": text}
+
+
+def test_the_instances_a_thrown_signal_reaches_count_toward_the_step_bound(
+    core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each receiver takes it in the thrower's transaction: 1,000 of them cost 0.5 s there,
+    # and before, any number of them were reached in one step, unbounded.
+    core.deploy_files(_signal_file("waits", "intermediateCatchEvent"))
+    core.deploy_files(_signal_file("throws", "intermediateThrowEvent"))
+    for _ in range(8):
+        core.start("waits", "clara")
+    monkeypatch.setattr(steps, "MAX_STEP_TASKS", 10)  # 5,000 in production
+    with pytest.raises(ScriptError) as stopped:
+        core.start("throws", "clara")
+    assert stopped.value.code == "step.runaway" and stopped.value.params["element"] == "go"
+    assert len(core.queries.list_instances("throws")) == 0
+    assert [i.version for i in core.queries.list_instances("waits")] == [2] * 8  # none reached
