@@ -102,6 +102,8 @@ LIVE_CACHE_SIZE = 256
 MAX_TICK_SECONDS = 30.0
 #: how long an instance whose timers failed by its process's fault waits before it is tried again
 TIMER_RETRY = timedelta(minutes=15)
+#: the most such instances one engine process remembers
+MAX_FAILED_TIMERS = 10_000
 
 
 class _Unread:
@@ -162,6 +164,9 @@ class WorkflowEngine:
         self._script_engine = services.ServiceScriptEngine(environment, self.domain.services)
         self._definitions: dict[int, CompiledDefinition] = {}
         self._cache_lock = Lock()
+        #: instances whose timers failed by their process's fault, and until when ``tick``
+        #: leaves them (as this engine's clock gives it)
+        self._failed_timers: dict[int, str] = {}
         # Live workflows by instance id, tagged with the row version they match:
         # the next step of an instance skips deserializing it.  The database
         # row stays authoritative; a stale or failed copy is never reused.
@@ -970,8 +975,12 @@ class WorkflowEngine:
         """
         moment, now = self.moment()
         began = time.monotonic()
+        with self._cache_lock:
+            # kept in memory, not in the instance's row: its next timer is what its history says
+            self._failed_timers = {i: t for i, t in self._failed_timers.items() if t > now}
+            skip = sorted(self._failed_timers)
         with self.store.read() as repo:
-            due = repo.due_instances(now, limit)
+            due = repo.due_instances(now, limit, skip)
         fired = 0
         failures: list[str] = []
         looked = 0
@@ -983,9 +992,9 @@ class WorkflowEngine:
                 try:
                     fired += self._fire_timers(instance_id, moment, now)
                 except ScriptError:
-                    # Rolled back; what is written now only puts off its next try.
-                    with self.store.write() as repo:
-                        repo.defer_timers(instance_id, now, iso(moment + TIMER_RETRY))
+                    with self._cache_lock:
+                        if len(self._failed_timers) < MAX_FAILED_TIMERS:
+                            self._failed_timers[instance_id] = iso(moment + TIMER_RETRY)
                     raise
         return TickResult(looked, fired, tuple(failures))
 

@@ -141,7 +141,8 @@ MESSAGES: dict[str, Any] = {
     "step.runaway": _l(
         "流程在环节“%(name)s”（%(element)s）处已连续自动执行 %(tasks)s 步，没有等待任何人，"
         "超出一次办理可自动执行的上限（最多 %(max_tasks)s 步、%(seconds)s 秒，"
-        "一条路径上的循环约 900 步），已停止，本次办理未作任何更改。请检查流程是否有不会结束的循环。"
+        "一条路径上的循环约 900 步），已停止，本次办理未作任何更改。"
+        "请检查流程是否有不会结束的循环。"
     ),
     "step.too_many_instances": _l(
         "多实例环节“%(name)s”（%(element)s）要同时创建的实例超过 %(max)s 个，"

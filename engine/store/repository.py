@@ -616,14 +616,15 @@ _DUE_INSTANCES = (
     .order_by(_INSTANCES.c.next_timer_at)
     .limit(bindparam("limit"))
 )
-_DEFER_TIMERS = (
-    update(_INSTANCES)
+_DUE_INSTANCES_BUT = (
+    select(_INSTANCES.c.id)
     .where(
-        _INSTANCES.c.id == bindparam("b_id"),
         _INSTANCES.c.status == "running",
         _INSTANCES.c.next_timer_at <= bindparam("now"),
+        _INSTANCES.c.id.not_in(bindparam("skip", expanding=True)),
     )
-    .values(next_timer_at=bindparam("until"))
+    .order_by(_INSTANCES.c.next_timer_at)
+    .limit(bindparam("limit"))
 )
 _INSERT_ATTACHMENT = insert(table_of(Attachment)).returning(table_of(Attachment).c.id)
 _WAITING = table_of(WaitingEvent)
@@ -778,14 +779,13 @@ class Repository:
         row = self._run(_LATEST_DEFINITION, {"process_id": process_id}).first()
         return (row[0], row[1]) if row is not None else None
 
-    def due_instances(self, now: str, limit: int) -> list[int]:
-        """Return running instances whose next timer is due, soonest first."""
-        result = self.connection.execute(_DUE_INSTANCES, {"now": now, "limit": limit})
+    def due_instances(self, now: str, limit: int, skip: Sequence[int] = ()) -> list[int]:
+        """Return running instances whose next timer is due, soonest first, but for ``skip``."""
+        params: dict[str, Any] = {"now": now, "limit": limit}
+        if skip:
+            params["skip"] = list(skip)
+        result = self.connection.execute(_DUE_INSTANCES_BUT if skip else _DUE_INSTANCES, params)
         return list(result.scalars())
-
-    def defer_timers(self, instance_id: int, now: str, until: str) -> None:
-        """Have ``due_instances`` leave a running instance whose timers are due until ``until``."""
-        self._run(_DEFER_TIMERS, {"b_id": instance_id, "now": now, "until": until})
 
     def insert_attachment(self, values: dict[str, Any]) -> int:
         """Store an uploaded file; return its id."""
