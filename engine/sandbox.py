@@ -43,7 +43,11 @@ DEFAULT_MEMORY_LIMIT_MB = 256
 DEFAULT_WORKERS = 4
 
 _HEADER = struct.Struct("!Q")
-_DATA_SCALARS = (str, int, float, bool, type(None), date, datetime, time_of_day, timedelta, Decimal)
+#: what task data holds besides lists and objects (SpiffWorkflow's state has a form for these)
+_STORED = frozenset((str, int, float, bool, type(None), datetime, timedelta))
+#: what else an expression may give the engine
+_VALUES = (str, int, float, bool, type(None), date, datetime, time_of_day, timedelta, Decimal)
+_SETS = frozenset((set, frozenset))
 #: what a worker's answer may contain besides builtin scalars and containers.
 _ALLOWED_CLASSES = {
     ("builtins", "set"),
@@ -91,19 +95,25 @@ MAX_INT_BITS = 1000
 
 
 class DataCheck:
-    """Tell what in values a script leaves is not task data; one budget over all of them."""
+    """Tell what in values a script leaves is not task data; one budget over all of them.
 
-    def __init__(self) -> None:
+    ``strict`` for what a script leaves, which becomes task data; not for what an
+    expression gives, which the engine reads (a due date may be a ``date``), and
+    which is only bounded in size and held to plain data types.
+    """
+
+    def __init__(self, strict: bool = True) -> None:
+        self.strict = strict
         self.values = 0
         self.chars = 0
 
     def problem(self, value: Any) -> str | None:
         """Return what makes ``value`` unfit as task data (after "holding"), or None.
 
-        Task data is stored as JSON: text, finite numbers, yes/no, null, dates,
-        lists and objects keyed by text or whole numbers.  A set is not (it
-        would come back as text), nor a key of another kind.  Values are counted
-        as stored, so a list holding one long text many times counts it each time.
+        Task data is stored as JSON: text, finite numbers, yes/no, null, dates
+        with times, lists and objects keyed by text or whole numbers.  A set is
+        not (it would come back as text), nor a key of another kind.  Values are
+        counted as stored: a list holding one long text many times counts it each time.
         """
         stack: list[tuple[Any, int]] = [(value, 0)]
         while stack:
@@ -118,35 +128,42 @@ class DataCheck:
                 self.chars += len(item)
                 if self.chars > MAX_DATA_CHARS:
                     return f"more than {MAX_DATA_CHARS} characters of text, the most data may hold"
-            elif kind is float:
-                if item - item != 0.0:  # inf - inf and NaN - NaN are NaN
-                    return f"the number {item}, which task data cannot hold"
-            elif kind is int:
-                if item.bit_length() > MAX_INT_BITS:
-                    return f"a number of more than {MAX_INT_BITS} bits, which task data cannot hold"
-            elif kind is Decimal:
-                if not item.is_finite():
-                    return f"the number {item}, which task data cannot hold"
             elif kind is dict:
-                for key in item:
-                    if type(key) not in (str, int):
-                        return f"a {type(key).__name__} key, which task data cannot hold"
+                if self.strict and any(type(key) not in (str, int) for key in item):
+                    key = next(k for k in item if type(k) not in (str, int))
+                    return f"a {type(key).__name__} key, which task data cannot hold"
                 stack.extend((child, depth + 1) for child in item)
                 stack.extend((child, depth + 1) for child in item.values())
-            elif kind is list or kind is tuple:
+            elif kind is list or kind is tuple or (not self.strict and kind in _SETS):
                 stack.extend((child, depth + 1) for child in item)
-            elif kind in (set, frozenset):
-                return (
-                    f"a {kind.__name__}, which task data cannot hold (make it a list: sorted(...))"
-                )
-            elif not isinstance(item, _DATA_SCALARS):
-                return f"a {kind.__name__}, which is not data"
+            elif not self.strict:
+                if not isinstance(item, _VALUES):
+                    return f"a {kind.__name__}, which is not data"
+            elif (problem := _stored_problem(item)) is not None:
+                return problem
         return None
 
 
-def data_problem(value: Any) -> str | None:
+def _stored_problem(item: Any) -> str | None:
+    """Return what makes a value other than text, a list or an object unfit to store, or None."""
+    kind = type(item)
+    if kind is float and item - item != 0.0:  # inf - inf and NaN - NaN are NaN
+        return f"the number {item}, which task data cannot hold"
+    if kind is int and item.bit_length() > MAX_INT_BITS:
+        return f"a number of more than {MAX_INT_BITS} bits, which task data cannot hold"
+    if kind in _SETS:
+        return f"a {kind.__name__}, which task data cannot hold (make it a list: sorted(...))"
+    if kind in _STORED:
+        return None
+    if isinstance(item, _VALUES):
+        # a date, a time of day, a Decimal: the state's JSON has no form for them
+        return f"a {kind.__name__}, which task data cannot hold (keep it as text)"
+    return f"a {kind.__name__}, which is not data"
+
+
+def data_problem(value: Any, strict: bool = True) -> str | None:
     """Return what in ``value`` is not task data (after "holding"), or None."""
-    return DataCheck().problem(value)
+    return DataCheck(strict).problem(value)
 
 
 def changed_problem(changed: Mapping[str, Any]) -> str | None:
@@ -316,7 +333,11 @@ class Sandbox:
             # Checked in the worker already; checked again here, since what a worker sends
             # back is what the engine stores (a worker that broke out could send anything).
             kind = request[0]
-            problem = data_problem(rest[0]) if kind == "eval" else changed_problem(rest[0][0])
+            problem = (
+                data_problem(rest[0], strict=False)
+                if kind == "eval"
+                else changed_problem(rest[0][0])
+            )
             if problem is not None:
                 raise SandboxError("not_data", problem if kind != "eval" else f"gave {problem}")
             return rest[0]
@@ -426,7 +447,7 @@ def _answer(request: tuple[str, str, dict[str, Any]], globals_: dict[str, Any]) 
     try:
         if mode == "eval":
             value = eval(code, namespace)
-            problem = data_problem(value)
+            problem = data_problem(value, strict=False)
             if problem is not None:
                 return ("error", "not_data", f"gave {problem}", None)
             return ("ok", value)

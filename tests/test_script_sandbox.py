@@ -338,6 +338,7 @@ NOT_DATA: dict[str, tuple[str, str]] = {
     "NaN": ("checked = float('nan')", "the number nan"),
     "infinity": ("checked = float('-inf')", "the number -inf"),
     "tuple key": ("checked = {(1, 2): 3}", "a tuple key"),
+    "date in an object": ("checked = {'on': parse_date('2026-12-01')}", "a date"),
     "number of 5,000 digits": ("checked = 10**5000", "more than 1000 bits"),
     # small to send (the text once), 20 MB as stored
     "one text held many times": ("t = 'x' * 100000\nchecked = [t] * 200", "characters of text"),
@@ -358,7 +359,7 @@ def test_what_task_data_cannot_hold_is_refused_naming_the_script(
     probe_db: Database, name: str
 ) -> None:
     # Before, a set came back as its text, NaN went into the state (which the API then
-    # sent as invalid JSON), a tuple key or frozenset was a server error, a text shared
+    # sent as invalid JSON), a tuple key, a date or a frozenset was a server error, a text shared
     # 2,000 times was stored expanded (10 MB x 2000: the process was killed) and 2**20
     # shared lists cost 23 s and 480 MB.
     script, words = NOT_DATA[name]
