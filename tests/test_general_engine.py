@@ -729,11 +729,15 @@ def test_data_given_without_a_form_is_bounded_as_a_whole(core: WorkflowEngine) -
     assert core.complete_task(task.task_id, "rita", fewer).status == "completed"
 
 
-def _loop_process(process_id: str, body: str) -> dict[str, str]:
-    """Return a file with one process of ``body`` between a start and an end event."""
+def _loop_process(process_id: str, body: str, head: str = "") -> dict[str, str]:
+    """Return a file with one process of ``body`` (from ``t``) between a start and an end event.
+
+    ``head`` is put before the process (a signal it names).
+    """
     text = f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
     targetNamespace="http://bpmn.io/schema/bpmn">
+  {head}
   <bpmn:process id="{process_id}" isExecutable="true">
     <bpmn:startEvent id="s"/>
     <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
@@ -881,23 +885,8 @@ def test_a_process_too_big_to_run_is_refused_at_deployment_saying_the_limit(
 
 def _signal_file(process_id: str, event: str) -> dict[str, str]:
     """Return a process that throws or waits for the signal "go" (``event``), then ends."""
-    then = '<bpmn:userTask id="u"/>' if event == "intermediateCatchEvent" else "<bpmn:task id='u'/>"
-    text = f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_{process_id}"
-    targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:signal id="go" name="go"/>
-  <bpmn:process id="{process_id}" isExecutable="true">
-    <bpmn:startEvent id="s"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="c"/>
-    <bpmn:{event} id="c"><bpmn:signalEventDefinition signalRef="go"/></bpmn:{event}>
-    <bpmn:sequenceFlow id="f2" sourceRef="c" targetRef="u"/>
-    {then}
-    <bpmn:sequenceFlow id="f3" sourceRef="u" targetRef="e"/>
-    <bpmn:endEvent id="e"/>
-  </bpmn:process>
-</bpmn:definitions>
-"""
-    return {f"{process_id}.bpmn": text}
+    body = f'<bpmn:{event} id="t"><bpmn:signalEventDefinition signalRef="go"/></bpmn:{event}>'
+    return _loop_process(process_id, body, '<bpmn:signal id="go" name="go"/>')
 
 
 def test_the_instances_a_thrown_signal_reaches_count_toward_the_step_bound(
