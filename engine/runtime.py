@@ -263,13 +263,17 @@ class WorkflowEngine:
                 self._definitions[definition_id] = compiled
         return compiled
 
-    def warm_up(self) -> int:
-        """Compile the newest definition of every deployed process now; return how many.
+    def warm_up(self) -> tuple[int, list[int]]:
+        """Compile the newest definition of every deployed process now.
 
         A process that serves pages otherwise compiles each definition, and
         the stand-in password hash, when first asked: tens of milliseconds,
-        paid by whoever asks first.
+        paid by whoever asks first.  Returns how many definitions compiled and
+        the ids of those that did not (files this version of the engine
+        refuses): these fail where they are used, as they would unwarmed, and
+        never stop the process that warms up.
         """
+        failed: list[int] = []
         with self.store.read() as repo:
             newest = {
                 found[0]
@@ -277,9 +281,12 @@ class WorkflowEngine:
                 if (found := repo.latest_definition(process_id)) is not None
             }
             for definition_id in sorted(newest):
-                self.compiled(repo.connection, definition_id)
+                try:
+                    self.compiled(repo.connection, definition_id)
+                except EngineError:
+                    failed.append(definition_id)
         self.users.warm_up()
-        return len(newest)
+        return len(newest) - len(failed), failed
 
     # -- instances ------------------------------------------------------------------
 

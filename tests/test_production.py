@@ -11,16 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 from click.testing import CliRunner
 from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
+from engine.clock import ManualClock
 from engine.store import schema
-from webui import create_app
+from webui import create_app, get_engine
 from webui.cli import main
 from webui.warm import warm_up
 
-from .conftest import _demo
+from .conftest import _app_engine, _demo
 from .processes import (
     GONGKAI,
     HttpClient,
@@ -353,3 +355,26 @@ def test_a_warmed_up_worker_compiles_nothing_on_its_first_pages(
     reviewer = Browser(app.test_client()).login("lisi")
     reviewer.get(task_link(reviewer.get("/")))
     assert compiled == []
+
+
+def test_a_definition_that_no_longer_compiles_does_not_stop_a_worker_warming_up(
+    app: Flask, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = get_engine(app)
+    element = Path(__file__).parent / "bpmn" / "elements" / "lane_less_user_task.bpmn"
+    deployed = engine.deploy([element])
+    # Files stored by an older gongkai whose checks this one has made stricter.
+    with engine.db.transaction(write=True) as connection:
+        connection.execute(
+            sqlalchemy.text("UPDATE definitions SET files = :files WHERE id = :id"),
+            {"files": '{"lane_less_user_task.bpmn": "<definitions"}', "id": deployed.definition_id},
+        )
+    # A worker starting now: a new engine over the same database, nothing compiled yet.
+    worker = create_app({"TESTING": True, "ENGINE": _app_engine(engine.db, clock)})
+    done = warm_up(worker)
+    assert done["failed_definitions"] == [deployed.definition_id]
+    assert done["definitions"] >= 1 and done["templates"] > 40
+    assert f"[{deployed.definition_id}] do not compile" in caplog.text
+    # The other processes serve their pages warm; this one says what is wrong where it is used.
+    drafter = Browser(worker.test_client()).login("zhangsan")
+    drafter.get("/drafts/new")
