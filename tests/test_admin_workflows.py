@@ -7,6 +7,7 @@ import io
 from flask import Flask
 
 from webui import get_engine
+from webui.admin import BUNDLED_DEPLOYER
 
 from .conftest import WORKFLOWS
 from .test_accessibility import audit
@@ -103,3 +104,14 @@ def test_the_versions_name_their_processes_in_the_readers_language(app: Flask) -
     page = admin.get("/admin/workflows")
     assert "Document approval <code>document_approval</code>" in page
     assert "公文办理" not in page
+
+
+def test_the_workflows_the_server_deploys_at_start_are_said_to_be_its_own(app: Flask) -> None:
+    engine = get_engine(app)
+    changed = SIMPLE.replace(b'name="', b'name="\xe6\x97\xa7', 1)  # 旧: a version of its own
+    engine.deploy_files({"simple_approval.bpmn": changed.decode()}, BUNDLED_DEPLOYER)
+    admin = Browser(app.test_client()).login("admin")
+    page = admin.get("/admin/workflows")
+    assert "服务启动时（内置流程）" in page and BUNDLED_DEPLOYER not in page
+    admin.post("/language", {"lang": "en", "next": "/admin/workflows"})
+    assert "At server start (bundled workflows)" in admin.get("/admin/workflows")

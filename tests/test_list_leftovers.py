@@ -124,6 +124,9 @@ def test_the_task_list_offers_and_applies_the_groups_of_third_party_lanes_with_o
         page = admin.get(f"/admin/tasks?role={group}")
         assert IGNORED not in page and "共 1 项" in page, group
     assert IGNORED + "岗位" + WHY in admin.get("/admin/tasks?role=sales")
+    # no disclosure workflow gives the auditor or the administrator a task: they are not offered
+    page = admin.get("/admin/tasks")
+    assert 'value="auditor"' not in page and 'value="admin"' not in page
     # in English, the domain's groups are named in English
     admin.post("/language", {"lang": "en", "next": "/admin/tasks"})
     assert '<option value="drafter" >Drafter</option>' in admin.get("/admin/tasks")

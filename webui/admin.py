@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from engine import DeploymentError, Engine, FormValidationError, InvalidInputError, Problem
 from engine.definitions import decode_file
 from engine.disclosure.agency import AgencyForm
+from engine.disclosure.roles import TASKLESS
 from engine.forms import FormSchema
 from engine.users import DISPLAY_NAME_MAX, NewUserForm, UserFilter, UserForm
 from engine.views import UserView
@@ -52,15 +53,19 @@ def admin_required(view: Any) -> Any:
 def _task_groups() -> dict[str, str]:
     """Return the groups the task list may be filtered by, with their names.
 
-    The domain's groups, then the others that open tasks are for: the lanes of deployed
-    third-party processes (whose name is the group's own).
+    The domain's groups that its workflows give tasks to, then the others that open tasks
+    are for: the lanes of deployed third-party processes (whose name is the group's own),
+    and an auditor's or administrator's group only where such a lane gives it a task.
     """
-    domain = list(_engine().domain.groups)
+    domain = [g for g in _engine().domain.groups if g not in TASKLESS]
     others = [
         g for g in _engine().queries.open_task_groups(current_user.username) if g not in domain
     ]
     return {g: group_name(g) for g in [*domain, *others]}
 
+
+#: who ``gongkai serve`` records as deploying the bundled workflows when it starts
+BUNDLED_DEPLOYER = "gongkai serve"
 
 #: what of the task list's address says which page it shows (kept by the forms on it)
 _TASKS_PAGE = ("role", "after")
@@ -222,6 +227,7 @@ def workflows() -> ResponseReturnValue:
         "admin_workflows.html",
         versions=versions,
         names=versions.names,
+        deployers={BUNDLED_DEPLOYER: _("服务启动时（内置流程）")},
         process_names=engine.queries.process_names(),
         problems=problems,
         error=error,

@@ -473,7 +473,9 @@ def serve(
         click.echo(f"错误 / Error: {exc}", err=True)
         sys.exit(1)
     schema.upgrade(ctx.engine.db)
-    result = ctx.engine.deploy(_bpmn_paths([str(BUNDLED_WORKFLOWS)]), "gongkai serve")
+    from .admin import BUNDLED_DEPLOYER
+
+    result = ctx.engine.deploy(_bpmn_paths([str(BUNDLED_WORKFLOWS)]), BUNDLED_DEPLOYER)
     click.echo(f"workflows: definition {result.definition_id} ({', '.join(result.process_ids)})")
     if demo:
         for line in seed(ctx.engine):
