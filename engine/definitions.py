@@ -286,6 +286,8 @@ class DeployRules:
     default_group: str = ANYONE
 
 
+#: about the longest run of elements one after another a process may have (see ``_from_spiff``)
+MAX_RUN = 450
 #: the implementation attribute's values BPMN itself defines, which name no connector
 BPMN_IMPLEMENTATIONS = frozenset({"##WebService", "##unspecified"})
 #: a lane id a modeler made up: bpmn-js's (Camunda Modeler's, spiff-arena's) Lane_ and a
@@ -1746,6 +1748,14 @@ def _missing_callees(
 
 def _from_spiff(exc: ValidationException, default_file: str) -> DefinitionProblem:
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc.__cause__ or exc.__context__, RecursionError):
+        # SpiffWorkflow reads a process by following its flows from one element to the next,
+        # one call deeper each: Python's stack ends about 490 elements from the start.
+        message = (
+            f"too many elements one after another: a run of about {MAX_RUN} elements or more "
+            "(counted from the start event) is deeper than the engine can read; put part of "
+            "it in a subprocess or a call activity"
+        )
     if exc.line_number:
         message = f"{message} (line {exc.line_number})"
     return DefinitionProblem(exc.file_name or default_file, exc.id or None, message)

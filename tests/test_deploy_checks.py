@@ -581,3 +581,23 @@ def test_a_group_too_long_for_a_work_item_is_refused_naming_the_task() -> None:
         compile_definition({"lanes.bpmn": text})
     (problem,) = refused.value.problems
     assert problem.element_id == "check" and "at most 32 characters" in problem.message
+
+
+def chain(length: int) -> str:
+    """Return a process of ``length`` plain tasks one after another."""
+    tasks = "".join(f'<task id="t{i}" />\n' for i in range(length))
+    flows = '<sequenceFlow id="f_start" sourceRef="start" targetRef="t0" />\n'
+    flows += "".join(
+        f'<sequenceFlow id="f{i}" sourceRef="t{i}" targetRef="t{i + 1}" />\n'
+        for i in range(length - 1)
+    )
+    flows += f'<sequenceFlow id="f_end" sourceRef="t{length - 1}" targetRef="end" />'
+    return document(f'<startEvent id="start" />\n{tasks}<endEvent id="end" />\n{flows}')
+
+
+def test_a_run_of_elements_too_long_to_read_is_refused_saying_what_to_do() -> None:
+    compile_definition({"chain.bpmn": chain(300)})
+    (problem,) = refused({"chain.bpmn": chain(1500)})
+    assert problem.startswith("chain.bpmn: element 't") and "RecursionError" not in problem
+    assert "too many elements one after another" in problem
+    assert "put part of it in a subprocess or a call activity" in problem
