@@ -74,6 +74,9 @@ def test_the_timeline_reads_a_bounded_page_with_names_and_times(app: Flask) -> N
     auditor = Browser(app.test_client()).login("qianyi")
     listing = auditor.get("/audit/instances?process=document_approval&status=completed")
     assert f'href="/audit/instances/{published.id}"' in listing
+    # the link reads as the case, a target to tap, not the bare instance number
+    link = re.search(rf'<a href="/audit/instances/{published.id}">([^<]*)</a>', listing)
+    assert link and link.group(1).strip() not in ("", str(published.id)), link
     html = auditor.get(f"/audit/instances/{published.id}")
     assert "发起" in html and "张三" in html and "办结" in html
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", html)  # Beijing time

@@ -81,6 +81,8 @@ def test_anyone_can_ask_and_follow_the_request_with_its_code(client: FlaskClient
         "/public/status", {"tracking_number": number, "query_code": "WRONGWRONG"}, status=404
     )
     assert "受理编号或查询码不正确" in wrong
+    # a wrong code says what to do next, not only that it is wrong
+    assert "请对照受理回执重新输入" in wrong and "政府信息公开工作机构联系" in wrong
 
 
 def test_a_bad_request_names_each_field_and_registers_nothing(

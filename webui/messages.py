@@ -259,7 +259,9 @@ MESSAGES: dict[str, Any] = {
     "request.registrar_only": _l("只有登记员可以登记申请。"),
     "request.already_filed": _l("这份申请已经提交过，没有再次登记。"),
     "request.throttled": _l("操作过于频繁，请 %(minutes)s 分钟后再试。"),
-    "request.no_such_code": _l("受理编号或查询码不正确。"),
+    "request.no_such_code": _l(
+        "受理编号或查询码不正确。请对照受理回执重新输入；回执遗失的，请与本机关政府信息公开工作机构联系。"
+    ),
     "request.not_found": _l("没有这件申请。"),
     "request.unknown_document": _l("公文目录中没有文号为“%(number)s”的公文。"),
     "request.document_not_public": _l(

@@ -7,8 +7,13 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   // A form that came back with errors: the keyboard lands on the first field to
   // correct (its message is tied to it by aria-describedby), else on the alert.
+  // After an action the page says what became of it (已提交…): the keyboard starts
+  // there, not at the top of the page, and a screen reader reads it; a page whose
+  // box takes the focus itself (登录) keeps it there.
   const invalid = document.querySelector("main [aria-invalid='true']");
-  const alert = document.querySelector("main form [role='alert'], main .error[role='alert']");
+  const alert =
+    document.querySelector("main form [role='alert'], main .error[role='alert']") ||
+    (!document.querySelector("main [autofocus]") && document.querySelector("main > .flash"));
   if (invalid) {
     invalid.focus();
   } else if (alert) {

@@ -1,0 +1,129 @@
+"""A third newcomer's walk in Debian's Chromium: a citizen, a registrar, a handler on a phone.
+
+The site is the demo's (its users, documents and requests), as in test_newcomer_walk_2.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from engine import Engine
+from webui import create_app
+from webui.demo import DEMO_PASSWORD, seed
+
+from ..templates import Templates
+from .conftest import deployed_engine, serving
+
+PHONE = {"width": 375, "height": 740}
+#: where a card's content ends: its right edge less its padding
+INNER_RIGHT = "c => c.getBoundingClientRect().right - parseFloat(getComputedStyle(c).paddingRight)"
+
+
+@pytest.fixture(scope="module")
+def site(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, Engine]]:
+    """Serve gongkai with the demo's users and data on a free local port."""
+    engine = deployed_engine(tmp_path_factory.mktemp("newcomer3"), templates)
+    seed(engine)
+    with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
+        yield url, engine
+    engine.db.dispose()
+
+
+def _window(chromium: Any, server: str, viewport: dict, username: str | None = None) -> Any:
+    """Open a window of that size in English, signed in as ``username`` when one is named."""
+    page = chromium.new_context(locale="zh-CN", viewport=viewport).new_page()
+    if username:
+        page.goto(f"{server}/login")
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
+        page.keyboard.type(username)
+        page.keyboard.press("Tab")
+        page.keyboard.type(DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    else:
+        page.goto(f"{server}/public/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    return page
+
+
+def test_a_reply_deadline_and_its_count_stay_inside_their_card(chromium: Any, server: str) -> None:
+    # "20 working days left" would not wrap: beside the facts' long names on a phone it
+    # ran past its card, and a longer count ("40 working days left (provisional count)")
+    # widened the whole page.
+    page = _window(chromium, server, PHONE, "zhengshi")
+    try:
+        page.goto(f"{server}/requests")
+        for href in page.locator("main a[href^='/requests/']").evaluate_all(
+            "els => [...new Set(els.map(e => e.getAttribute('href')))]"
+        ):
+            page.goto(f"{server}{href}")
+            for count in page.locator("main dl.facts .countdown").all():
+                card = count.locator("xpath=ancestor::*[contains(@class,'card')][1]")
+                inner = card.evaluate(INNER_RIGHT)
+                box = count.bounding_box()
+                assert box["x"] + box["width"] <= inner + 1, (href, count.inner_text(), inner)
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        page.context.close()
+
+
+def test_the_file_chooser_is_a_button_big_enough_to_tap(chromium: Any, server: str) -> None:
+    # The scan of one's identity document: the browser's own chooser was 21 px high.
+    page = _window(chromium, server, PHONE)
+    try:
+        page.goto(f"{server}/public/request")
+        chooser = page.locator("main input[type=file]")
+        assert chooser.count() == 1
+        box = chooser.bounding_box()
+        assert box["height"] >= 32, box
+        assert box["x"] + box["width"] <= PHONE["width"]
+    finally:
+        page.context.close()
+
+
+def test_after_an_action_the_keyboard_starts_at_what_became_of_it(
+    chromium: Any, server: str
+) -> None:
+    # The registrar accepts a request; the inbox says "Submitted: ... Next: Handle." and the
+    # keyboard was back at the top of the page, the message unread by a screen reader.
+    page = _window(chromium, server, PHONE, "wujiu")
+    try:
+        page.locator("main a[href^='/tasks/']", has_text="Intake check").first.click()
+        page.wait_for_selector("#f-intake_decision")
+        page.focus("#f-intake_decision")
+        page.keyboard.press("ArrowDown")  # accept and assign to a department
+        page.focus("#f-department")
+        page.keyboard.type("综合处")
+        page.locator("main button[type=submit]").first.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.classList.contains('flash')"
+        )
+        said = page.evaluate("document.activeElement.innerText")
+        assert said.startswith("Submitted:") and "Next:" in said, said
+        # the next Tab goes on into the page, past the message
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('main')")
+    finally:
+        page.context.close()
+
+
+def test_signing_in_keeps_the_focus_in_the_user_name_box_under_a_message(
+    chromium: Any, server: str
+) -> None:
+    # Signing out says so on the sign-in page; the name box still takes the keyboard.
+    page = _window(chromium, server, PHONE, "wujiu")
+    try:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign out").click()
+        assert page.locator("main .flash").count() == 1
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
+    finally:
+        page.context.close()
