@@ -127,3 +127,32 @@ def test_signing_in_keeps_the_focus_in_the_user_name_box_under_a_message(
         page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
     finally:
         page.context.close()
+
+
+def test_a_receipt_shows_its_codes_whole_on_a_phone(chromium: Any, server: str) -> None:
+    # Beside "Tracking number" the twelve letters broke into "GKDSR78FWVW" and "W":
+    # a code copied by eye from a receipt must read in one piece.
+    page = _window(chromium, server, PHONE)
+    try:
+        page.goto(f"{server}/public/request")
+        page.select_option("#f-applicant_type", index=1)
+        page.fill("#f-applicant_name", "王小明")
+        page.select_option("#f-id_type", index=1)
+        page.fill("#f-id_number", "110101199003074514")
+        page.fill("#f-phone", "13912345678")
+        page.fill("#f-address", "威海市环翠区新威路1号")
+        page.fill("#f-description", "2025年道路维修经费")
+        for choice in page.locator("main select").all():
+            if choice.is_visible() and not choice.input_value():
+                choice.select_option(index=1)
+        with page.expect_navigation():
+            page.locator("main button[type=submit]").click()
+        codes = page.locator("main code.big")
+        assert codes.count() == 2, page.locator("main .error").all_inner_texts()
+        for code in codes.all():
+            lines = code.evaluate("c => c.getClientRects().length")
+            box = code.bounding_box()
+            assert lines == 1, (code.inner_text(), lines)
+            assert box["x"] + box["width"] <= PHONE["width"], (code.inner_text(), box)
+    finally:
+        page.context.close()
