@@ -156,3 +156,22 @@ def test_a_receipt_shows_its_codes_whole_on_a_phone(chromium: Any, server: str) 
             assert box["x"] + box["width"] <= PHONE["width"], (code.inner_text(), box)
     finally:
         page.context.close()
+
+
+def test_the_diagram_zoom_buttons_read_on_one_line_on_a_phone(chromium: Any, server: str) -> None:
+    # "Zoom in" / "Zoom out" / "Fit to window" were squeezed into two lines each.
+    page = _window(chromium, server, PHONE, "zhengshi")
+    try:
+        page.goto(f"{server}/requests")
+        page.locator("main a[href^='/requests/']").first.click()
+        page.wait_for_selector("[data-diagram-zoom]:not([hidden])")
+        buttons = page.locator("[data-diagram-zoom] button")
+        assert buttons.count() == 3
+        for button in buttons.all():
+            height = button.evaluate("b => b.getBoundingClientRect().height")
+            line = button.evaluate("b => parseFloat(getComputedStyle(b).lineHeight)")
+            box = button.bounding_box()
+            assert height < 2 * line, (button.inner_text(), height, line)
+            assert box["x"] + box["width"] <= PHONE["width"], (button.inner_text(), box)
+    finally:
+        page.context.close()
