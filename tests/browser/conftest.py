@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from engine import Database, Engine
 from webui import create_app
+from webui.demo import DEMO_PASSWORD, seed
 
 from ..conftest import CHEAP_PASSWORDS, WORKFLOWS
 from ..templates import Templates
@@ -61,6 +62,36 @@ def site(
     with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
         yield url, engine
     engine.db.dispose()
+
+
+def demo_site(folder: Path, templates: Templates) -> Iterator[tuple[str, Engine]]:
+    """Serve gongkai with the demo's users and data over a new SQLite file in ``folder``."""
+    engine = deployed_engine(folder, templates)
+    seed(engine)
+    with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
+        yield url, engine
+    engine.db.dispose()
+
+
+def keyboard_window(
+    chromium: Any, server: str, viewport: dict, username: str | None, english: bool
+) -> Any:
+    """Open a window of that size, signed in by typing as ``username`` (a demo user) if named."""
+    page = chromium.new_context(locale="zh-CN", viewport=viewport).new_page()
+    if username:
+        page.goto(f"{server}/login")
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
+        page.keyboard.type(username)
+        page.keyboard.press("Tab")
+        page.keyboard.type(DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    else:
+        page.goto(f"{server}/public/")
+    if english:
+        with page.expect_navigation():
+            page.get_by_role("button", name="English").click()
+    return page
 
 
 def deployed_engine(folder: Path, templates: Templates) -> Engine:

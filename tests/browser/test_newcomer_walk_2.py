@@ -11,11 +11,9 @@ from typing import Any
 import pytest
 
 from engine import Engine
-from webui import create_app
-from webui.demo import DEMO_PASSWORD, seed
 
 from ..templates import Templates
-from .conftest import deployed_engine, serving
+from .conftest import demo_site, keyboard_window
 
 PHONE = {"width": 390, "height": 844}
 FOCUSED = (
@@ -37,27 +35,12 @@ def site(
     tmp_path_factory: pytest.TempPathFactory, templates: Templates
 ) -> Iterator[tuple[str, Engine]]:
     """Serve gongkai with the demo's users and data on a free local port."""
-    engine = deployed_engine(tmp_path_factory.mktemp("newcomer2"), templates)
-    seed(engine)
-    with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
-        yield url, engine
-    engine.db.dispose()
+    yield from demo_site(tmp_path_factory.mktemp("newcomer2"), templates)
 
 
 def _signed_in_by_keyboard(chromium: Any, server: str, username: str, english: bool) -> Any:
     """Open a phone-sized window and sign in typing, as one does with a keyboard alone."""
-    page = chromium.new_context(locale="zh-CN", viewport=PHONE).new_page()
-    page.goto(f"{server}/login")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    page.keyboard.type(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    if english:
-        with page.expect_navigation():
-            page.get_by_role("button", name="English").click()
-    return page
+    return keyboard_window(chromium, server, PHONE, username, english)
 
 
 def _tab_to(page: Any, words: str, most: int = 30) -> None:

@@ -11,11 +11,9 @@ from typing import Any
 import pytest
 
 from engine import Engine
-from webui import create_app
-from webui.demo import DEMO_PASSWORD, seed
 
 from ..templates import Templates
-from .conftest import deployed_engine, serving
+from .conftest import demo_site, keyboard_window
 
 PHONE = {"width": 375, "height": 740}
 #: where a card's content ends: its right edge less its padding
@@ -27,29 +25,12 @@ def site(
     tmp_path_factory: pytest.TempPathFactory, templates: Templates
 ) -> Iterator[tuple[str, Engine]]:
     """Serve gongkai with the demo's users and data on a free local port."""
-    engine = deployed_engine(tmp_path_factory.mktemp("newcomer3"), templates)
-    seed(engine)
-    with serving(create_app({"ENGINE": engine, "SECRET_KEY": "browser-test"})) as url:
-        yield url, engine
-    engine.db.dispose()
+    yield from demo_site(tmp_path_factory.mktemp("newcomer3"), templates)
 
 
 def _window(chromium: Any, server: str, viewport: dict, username: str | None = None) -> Any:
     """Open a window of that size in English, signed in as ``username`` when one is named."""
-    page = chromium.new_context(locale="zh-CN", viewport=viewport).new_page()
-    if username:
-        page.goto(f"{server}/login")
-        page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
-        page.keyboard.type(username)
-        page.keyboard.press("Tab")
-        page.keyboard.type(DEMO_PASSWORD)
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
-    else:
-        page.goto(f"{server}/public/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="English").click()
-    return page
+    return keyboard_window(chromium, server, viewport, username, english=True)
 
 
 def test_a_reply_deadline_and_its_count_stay_inside_their_card(chromium: Any, server: str) -> None:
