@@ -13,10 +13,10 @@ import pytest
 
 from engine import Engine
 from webui import create_app
-from webui.demo import DEMO_PASSWORD, seed
+from webui.demo import seed
 
 from ..templates import Templates
-from .conftest import deployed_engine, serving
+from .conftest import deployed_engine, keyboard_window, serving
 
 #: the tracking number and query code of the demo's replied request, as the seed tells them
 REPLIED: list[str] = []
@@ -53,20 +53,8 @@ def window(chromium: Any, server: str) -> Iterator[Any]:
     contexts = []
 
     def open_as(username: str | None, english: bool = False, viewport: dict = DESK) -> Any:
-        context = chromium.new_context(locale="zh-CN", viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        if username:
-            page.goto(f"{server}/login")
-            page.get_by_label("用户名").fill(username)
-            page.get_by_label("密码").fill(DEMO_PASSWORD)
-            with page.expect_navigation():
-                page.get_by_label("密码").press("Enter")
-        else:
-            page.goto(f"{server}/public/")
-        if english:
-            with page.expect_navigation():
-                page.get_by_role("button", name="English").click()
+        page = keyboard_window(chromium, server, viewport, username, english)
+        contexts.append(page.context)
         return page
 
     yield open_as
