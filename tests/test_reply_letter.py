@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -287,3 +288,19 @@ def test_wrapping_breaks_between_characters_but_keeps_marks_and_words() -> None:
     assert _wrap("一二三四ab", 5, width) == ["一二三四", "ab"]
     assert _wrap("abcdefgh", 3, width) == ["abc", "def", "gh"]
     assert _wrap("", 3, width) == [""]
+
+
+#: a text of many distinct characters: most in the font, the rest (Extension B) not
+MANY_CHARACTERS = "".join(chr(0x4E00 + i) for i in range(15_000)) + "".join(
+    chr(0x20000 + i) for i in range(10_000)
+)
+
+
+def test_a_letter_of_many_distinct_characters_is_made_in_bounded_time() -> None:
+    # Each distinct glyph's outline was decoded and encoded again, and each character the
+    # font lacks scanned a list: this letter took about 15 s of a worker's time.
+    started = time.process_time()
+    pdf = render_pdf(replace(LETTER, body=MANY_CHARACTERS))
+    assert time.process_time() - started < 5
+    pages = pages_of(pdf)
+    assert "丁" in pages[0][2]

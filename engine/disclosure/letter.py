@@ -267,6 +267,39 @@ class _Line:
     space_before: float = 0.0
 
 
+def add_cjk_font(pdf: FPDF, font: Path) -> None:
+    """Make ``font`` the PDF's font "cjk", its subset written without remeasuring each glyph.
+
+    fontTools would otherwise decode and re-encode the outline of every glyph the text
+    uses to recompute bounding boxes already in the font: about a millisecond a glyph, so
+    a text of tens of thousands of distinct characters kept a worker busy for half a minute.
+    """
+    pdf.add_font("cjk", fname=str(font))
+    added = pdf.fonts["cjk"]
+    added.ttfont.recalcBBoxes = False
+    added.missing_glyphs = _MissingGlyphs()
+
+
+class _MissingGlyphs(list[int]):
+    """The characters a font lacks, in order, looked up in a set.
+
+    fpdf2 asks whether each character it cannot draw is already listed: in a plain
+    list that costs a scan, quadratic in a text of thousands of characters the font lacks.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[int] = set()
+
+    def append(self, code: int) -> None:
+        """Add a character to the list."""
+        self.seen.add(code)
+        super().append(code)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.seen
+
+
 class _LetterPDF(FPDF):
     """An A4 page set that numbers its pages once there is more than one."""
 
@@ -276,7 +309,7 @@ class _LetterPDF(FPDF):
         self.numbered = False
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(False)
-        self.add_font("cjk", fname=str(font))
+        add_cjk_font(self, font)
         self.c_margin = 0
 
     def add_page(self, *args: Any, **kwargs: Any) -> None:

@@ -47,6 +47,7 @@ from .letter import (
     TITLE_PT,
     TOP,
     MadePDFs,
+    add_cjk_font,
     chinese_date,
     cjk_font_path,
     wrap_text,
@@ -313,7 +314,7 @@ class _OfficialPDF(FPDF):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(False)
-        self.add_font("cjk", fname=str(font))
+        add_cjk_font(self, font)
         self.c_margin = 0
 
     def footer(self) -> None:
