@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import stat
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from flask.testing import FlaskClient
 
 import engine.users as users_module
 from engine import Engine, NotFoundError, SignInFailedError, SignInThrottledError
+from engine.attachments import DEFAULT_MAX_BYTES
 from engine.clock import ManualClock
 from webui import create_app, get_engine
 from webui.cli import _RequestHandler, main
@@ -368,3 +370,42 @@ def test_signed_in_pages_are_not_kept_by_the_browser(app: Flask) -> None:
         assert answer.headers.get("Cache-Control") == "private, no-store", path
     assert "no-store" not in office.get("/static/style.css").headers.get("Cache-Control", "")
     assert "Cache-Control" not in app.test_client().get("/public/").headers
+
+
+def test_a_form_over_its_own_limits_is_refused_naming_them(app: Flask, client: FlaskClient) -> None:
+    # Within the request's limit (room for attachments: 41 MB by default), a field's text or
+    # the number of fields may still be too much: the answer names the form's limits.
+    app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BYTES * 2 + 2**20
+    browser = Browser(client)
+    browser.get("/public/request")
+    many = {f"f{n}": "x" for n in range(app.config["MAX_FORM_PARTS"] + 1)}
+    long_field = {"description": "申" * app.config["MAX_FORM_MEMORY_SIZE"]}
+    for data in (many, long_field):
+        html = browser.post("/public/request", data, status=413, content_type="multipart/form-data")
+        assert "提交的表单太大：文字一次最多 512 KB，栏目最多 1000 个" in html, html[-400:]
+        assert "附件" not in html
+
+
+def test_a_form_without_files_is_held_to_the_forms_limit_not_the_requests(
+    app: Flask, client: FlaskClient
+) -> None:
+    # werkzeug holds it only to the request's limit: 40 MB of "a=1&" were parsed whole,
+    # seconds and gigabytes for one post.  2 MB of them took 0.5 s before being refused.
+    app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BYTES * 2 + 2**20
+    browser = Browser(client)
+    browser.get("/public/request")
+    body = f"csrf_token={browser.token}&" + "a=1&" * (2 * 2**20 // 4)
+    kind = "application/x-www-form-urlencoded"
+    chunked = {
+        "input_stream": io.BytesIO(body.encode()),
+        "environ_overrides": {"wsgi.input_terminated": True},
+    }
+    for sent in ({"data": body}, chunked):
+        started = time.process_time()
+        response = client.post("/public/request", content_type=kind, **sent)
+        assert response.status_code == 413
+        assert time.process_time() - started < 0.3
+        assert "文字一次最多 512 KB" in response.get_data(as_text=True)
+    # a form of the longest text a field may hold is read
+    html = browser.post("/public/request", {"description": "申" * 4000}, status=422)
+    assert "申" * 4000 in html

@@ -77,6 +77,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=secure_cookies,
         REMEMBER_COOKIE_SECURE=secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
+        # The text a form may hold in memory (a field of a form with files, the whole of one
+        # without) and its number of fields: the longest field, 50,000 Chinese characters,
+        # is 150 KB as a browser sends it; more is refused (413) before it is parsed.
+        MAX_FORM_MEMORY_SIZE=2**19,
+        MAX_FORM_PARTS=1000,
         SESSION_HOURS=setting("GONGKAI_SESSION_HOURS", 12.0, float, minimum=0.01),
         # The host names this site answers to; a request naming another is refused (400),
         # so that no link or letter gongkai writes can point to an address an attacker chose.

@@ -23,6 +23,7 @@ from engine import (
 
 from .auth import resume_after_sign_in
 from .messages import error_message
+from .security import PLAIN_FORM
 
 #: engine error -> HTTP status
 STATUS = {
@@ -96,14 +97,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
-        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024
         messages = {
             404: (_("找不到"), _("没有这个页面。")),
             403: (_("无权查看"), _("您没有权限查看此页面。")),
-            413: (
-                _("内容太大"),
-                _("提交的内容太大：一次最多 %(limit).1f MB。请缩小附件后重试。", limit=limit),
-            ),
+            413: (_("内容太大"), _too_large()),
             400: (_("请求无效"), _("请求无效。")),
             # An action's address opened as a page (a reload after a refusal, a bookmark).
             405: (_("不支持此操作"), _("这个地址只用于页面上的按钮，不能直接打开。请返回上一页。")),
@@ -111,3 +108,21 @@ def init_app(app: Flask) -> None:
         status = exc.code or 500
         title, message = messages.get(status, (str(status), exc.description or ""))
         return error_page(status, title, message)
+
+
+def _too_large() -> str:
+    """Say which limit a refused request went over: the whole request's, or its form's."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    sent = request.content_length
+    if request.mimetype != PLAIN_FORM and (sent is None or sent > limit):
+        return _(
+            "提交的内容太大：一次最多 %(limit).1f MB。请缩小附件后重试。",
+            limit=limit / 1024 / 1024,
+        )
+    # Within the request's limit, the form itself was too much: a field's text (or the
+    # whole of a form sent without files) over the form's memory, or too many fields.
+    return _(
+        "提交的表单太大：文字一次最多 %(text)d KB，栏目最多 %(parts)d 个。请缩短后重试。",
+        text=(request.max_form_memory_size or 0) // 1024,
+        parts=request.max_form_parts or 0,
+    )

@@ -108,8 +108,15 @@ def throwaway_key() -> str:
     return secrets.token_urlsafe(48)
 
 
+#: the type of a form sent without files
+PLAIN_FORM = "application/x-www-form-urlencoded"
+
+
 def init_app(app: Flask) -> None:
-    """Refuse a query string that is not UTF-8; add the security headers to every response."""
+    """Refuse a query string that is not UTF-8 and a plain form over its limit; add headers.
+
+    The security headers go on every response.
+    """
 
     @app.before_request
     def _query_is_text() -> Response | None:
@@ -119,6 +126,14 @@ def init_app(app: Flask) -> None:
             # Plain text: every page reads the query string (the language, the address).
             return Response("400: the query string is not UTF-8\n", 400, mimetype="text/plain")
         return None
+
+    @app.before_request
+    def _limit_plain_form() -> None:
+        # werkzeug holds a form without files to the request's limit only, which leaves
+        # room for attachments (tens of MB); it is parsed whole, and 40 MB of "a=1&" takes
+        # seconds and gigabytes.  Its text is held to a form's memory limit instead.
+        if request.mimetype == PLAIN_FORM and (most := request.max_form_memory_size):
+            request.max_content_length = min(request.max_content_length or most, most)
 
     headers = dict(HEADERS)
     if app.config.get("SESSION_COOKIE_SECURE"):
