@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from ..text import has_visible
 
@@ -276,6 +277,7 @@ def add_cjk_font(pdf: FPDF, font: Path) -> None:
     """
     pdf.add_font("cjk", fname=str(font))
     added = pdf.fonts["cjk"]
+    assert isinstance(added, TTFFont)  # a font file is always a TrueType font to fpdf2
     added.ttfont.recalcBBoxes = False
     added.missing_glyphs = _MissingGlyphs()
 
