@@ -396,7 +396,9 @@ _MOBILE = re.compile(
     + _GAP
     + r")\d{4}(?P=sep)\d{4}|1[3-9]\d"
     + _GAP
-    + r"\d{8})"
+    + r"\d{8}|1[3-9]\d{5}"  # 139 1234 5678, 139 12345678, 1391234 5678
+    + _GAP
+    + r"\d{4})"
     + _NA
 )
 # Hong Kong, Macao and Taiwan numbers after their country code (+852, 00853, (886), or a bare
@@ -496,6 +498,10 @@ _LANDLINE = re.compile(
     + _AREA[1:]
     + r")\)?(?: ?- ?| )?)(?P<local>[2-8]\d{6,7})"
     + _NA
+)
+# A landline in groups after its area code (0755 8123 4567, 010-6512-3456): one separator.
+_LANDLINE_GROUPED = re.compile(
+    _NB + r"(?P<area>" + _AREA + r")(?P<sep>[ -])[2-8]\d{3}(?P=sep)\d{4}" + _NA
 )
 _TRAVEL = re.compile(
     _NB + r"(?:[A-Z]{1,2}\d{7,10}|\d{10}\([A-Z0-9]\)|\d{8}(?:\d{2})?|\d{9}|[0-9A-Z]{8,9})" + _NA
@@ -996,6 +1002,11 @@ def _landlines(text: str) -> Iterator[Candidate]:
             continue
         if not _public_line(text, m.start()):
             yield m.start(), m.end(), "landline"
+    for m in _LANDLINE_GROUPED.finditer(text):
+        label = _phone_label(text, m.start())
+        unit = label < 0 or _amount(text, m.start(), m.end(), label > 0)
+        if not unit and not _public_line(text, m.start()):
+            yield m.start(), m.end(), "landline"
     for start, end, kind in _labelled_phones(text, _LANDLINE_LABELLED, "landline"):
         if not _public_line(text, start):  # 021-6410 1234
             yield start, end, kind
@@ -1007,6 +1018,9 @@ _PUBLIC_LINE_BEFORE = re.compile(
     r"(?:(?:咨询|监督|举报|投诉|服务|值班|办公室?|受理|回复|查询|求助|预约)(?:电话|热线|专线)"
     r"|(?:企业|单位|公司)(?:联系)?(?:电话|方式)"
     r"|承办人[:： ]*[\u4e00-\u9fff·]{2,6}[，, ]*(?:联系)?电话"
+    # a contact who is an office (联系人：派出所户籍室，电话…; 联系人：镇服务站刘站长，电话…)
+    r"|联系人[:： ]*[^，,。；;:：]{0,16}?(?:所|室|站|局|办|中心|科|股|处|委员会)"
+    r"[^，,。；;:：\n]{0,6}[，, ]*(?:联系)?电话"
     r"|热线(?:电话)?|(?:采购人|采购单位|采购代理机构|代理机构|招标人|招标代理机构|监督部门|主管部门"
     r"|受理机构|受理单位)的?(?:联系)?(?:电话|方式))"
     r"(?:号码)?[:： \t]*(?:[0-9()+\- ]{3,20}(?:[、/,，]|或|和|及)[ \t]*){0,4}$"
@@ -1414,6 +1428,8 @@ _ROLE_WORDS = (
     # drivers and the persons a programme serves (出租车驾驶员仲伟东, 社区矫正对象阎志强)
     "驾驶员", "司机", "矫正对象", "社区矫正对象", "救助对象", "保障对象", "帮扶对象", "供养对象",
     "优抚对象", "发展对象", "培养对象",
+    # veterans and the community's own helpers (退役军人邹建军, 网格员：郝春燕)
+    "退役军人", "复员军人", "转业军人", "网格员", "楼长", "楼栋长", "志愿者",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
@@ -1430,7 +1446,7 @@ _NAME_LABEL_WORDS = (
     "丈夫", "妻子", "儿子", "女儿", "之子", "之女", "孙女", "第三方", "新生儿", "购机者",
     "购买人", "购房人", "受助人", "申领人", "领取人", "考生", "递补人员", "拟招募人员",
     "所有人", "诉求人", "来电市民", "夫妻双方", "男女双方", "曾用名", "参保人员", "参保职工",
-    "涉案人员", "违法人员", "受助人员", *_ROLE_WORDS,
+    "涉案人员", "违法人员", "受助人员", "行政相对人名称", "相对人名称", *_ROLE_WORDS,
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1580,11 +1596,18 @@ _OFFICE_NEXT = re.compile(
     r"[，,、 ]\s?(?:副|代理)?(?:[省市区县镇乡]长|局长|厅长|处长|科长|所长|院长|部长|署长|关长"
     r"|主任|书记|主席|秘书长|检察长|庭长|队长|站长|律师|[^，,。；;\n]{2,30}律师事务所(?:实习)?律师?)"
     r"(?=$|[\s，,。；;)])"
+    # or in brackets after the name (经办人：马文斌（村计生专干）)
+    r"|\([^()\n]{0,10}(?:专干|干事|干部|工作人员|书记|主任|[省市区县镇乡]长|[局处科所站]长)\)"
 )
 
 
 # The next name of a list after a label, past a short note in brackets on the one before it
 # (家庭成员：李红梅（妻子）、张小明（儿子）).
+# A name in Latin letters with its Chinese writing in brackets, in any sentence (Li Ming (李明),
+# Ms. Chen Xiaoyu (陈晓雨)): the Chinese one must read as a name.
+_LATIN_BESIDE_HAN = re.compile(
+    r"(?<![A-Za-z])(?P<latin>[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}) ?\((?P<han>[\u4e00-\u9fff]{2,4})\)"
+)
 _LISTED_NEXT = re.compile(r"(?:\([^()\n，,。；;]{1,8}\))?、")
 
 
@@ -1705,7 +1728,8 @@ def _names(text: str) -> Iterator[Candidate]:
                 and text[at : at + 2] not in _COMPOUND_SURNAMES
             ):
                 break  # 群众文艺汇演
-            if not _OFFICE_NEXT.match(text, end):
+            # neither an officer in office nor a firm under a label for both (相对人名称：…商行)
+            if not _OFFICE_NEXT.match(text, end) and not _FIRM.search(text, at, end):
                 yield at, end, "name"
                 beside = _LATIN_IN_BRACKETS.match(text, end)  # 约翰·史密斯（John Smith）
                 if beside and not _NOT_LATIN_NAME.search(beside.group(1)):
@@ -1722,6 +1746,15 @@ def _names(text: str) -> Iterator[Candidate]:
     yield from _salutations(text)
     yield from _names_by_sentence(text)
     yield from _names_of_foreigners(text)
+    yield from _names_in_two_writings(text)
+
+
+def _names_in_two_writings(text: str) -> Iterator[Candidate]:
+    """Yield a name in Latin letters and its Chinese writing in brackets after it."""
+    for m in _LATIN_BESIDE_HAN.finditer(text):
+        if _is_name(m.group("han")) and not _NOT_LATIN_NAME.search(m.group("latin")):
+            yield m.start("latin"), m.end("latin"), "name"
+            yield m.start("han"), m.end("han"), "name"
 
 
 def _salutations(text: str) -> Iterator[Candidate]:
@@ -2264,7 +2297,7 @@ _ADDRESS_LABEL = re.compile(
         "住址", "家庭住址", "家庭地址", "现住址", "现住", "现居住地", "居住地址", "居住地",
         "经常居住地", "户籍地址", "户籍所在地", "户籍地", "身份证住址", "家住",
     ).pattern
-    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于])"
+    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在)"
     + r"|(?P<post>通讯地址|通信地址|联系地址|邮寄地址|送达地址)"
     + r"|(?<=[，,、；;\s])住(?![房宿建院所址户]))(?:[ \t]*[:：][ \t]*|为|是|在)?"
 )  # fmt: skip
@@ -2279,10 +2312,11 @@ _LINE_BEFORE = 80
 _ADDRESS_END = re.compile(
     r"[，,。；;！？!?\n\t ]|\d{7}|"
     + _words(
-        "电话", "手机", "联系", "邮编", "邮政编码", "身份证", "性别", "姓名", "民族", "出生",
+        "电话", "手机", "联系", "邮编", "邮政编码", "身份证", "性别", "姓名", "出生",
         "年龄", "工作单位", "职业", "户籍", "现住", "居住", "家庭住址", "住址", "微信", "QQ",
         "邮箱", "电子邮",
     ).pattern
+    + r"|民族(?![大路街巷广])"  # the next field, not 民族大道 or 民族路 of a street's name
 )  # fmt: skip
 _PLACE_WORDS = re.compile(
     r"省|市|区|县|旗|州|镇|乡|村|街道|路|街|巷|弄|胡同|号|小区|社区|花园|公寓|大厦|栋|幢|"
@@ -2377,7 +2411,8 @@ _CELL_SPLITS = (
     (" ", re.compile(r" +")),
 )
 _HEADER_CUE = re.compile(
-    r"姓 *名|户主|出生|住址|地址|人(?:\([^()\n]{1,8}\))?(?:[ \t|,，]|$)|人员|对象|户名|男方|女方"
+    r"姓 *名|相对人名称|户主|出生|住址|地址|人(?:\([^()\n]{1,8}\))?(?:[ \t|,，]|$)|人员|对象|户名"
+    r"|男方|女方"
 )
 _NAME_COLUMN = re.compile(
     r"(?:.{0,6}姓名|" + _words(*_NAME_LABEL_WORDS).pattern + r")(?:\([^()]{1,8}\))?"
@@ -2391,6 +2426,7 @@ _TRANSLITERATED_LONGEST = 6
 # Syllables of Mongolian and Tibetan names that _NOT_IN_NAMES keeps out of Chinese given names.
 _SOUND_SYLLABLES = frozenset("格多日其次")
 _CELL_PARTS = re.compile(r"[^/、]+")
+_SINGLE_SPACES = _CELL_SPLITS[-1][1]
 
 
 def _cells(line: str, offset: int, split: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -2425,12 +2461,16 @@ def _header(line: str) -> tuple[re.Pattern[str], int, dict[int, str]] | None:
 
 def _row_cells(line: str, offset: int, split: re.Pattern[str], n: int) -> list[tuple[int, int]]:
     """Return a row's cells if it has the header's number, a name padded with a space joined."""
+    lead = len(line) - len(line.lstrip(" "))  # a row indented by a blank ( 方  琳  …)
+    line, offset = line[lead:], offset + lead
     cells = _cells(line, offset, split)
-    if len(cells) == n + 1 and split.pattern == " +":  # 3 黎 静 女: a two-character name padded
+    if len(cells) == n + 1 and split.pattern in (" +", " {2,}"):  # 3 黎 静 女, 龚  翠  视力
         for i in range(len(cells) - 1):
             (a, b), (c, d) = cells[i], cells[i + 1]
             if b - a == 1 == d - c and _is_name(line[a - offset] + line[c - offset]):
                 return [*cells[:i], (a, d), *cells[i + 2 :]]
+    if len(cells) < n and split.pattern == " {2,}":  # a row spaced more narrowly than its header
+        return _row_cells(line, offset, _SINGLE_SPACES, n)
     return cells if len(cells) == n else []
 
 
@@ -2450,7 +2490,7 @@ def _cell_value(text: str, start: int, end: int, kind: str) -> Iterator[Candidat
                     and value not in _NOT_IN_NAME_CELL
                 )
                 or _transliterated_name(value)
-            )
+            ) and not _FIRM.search(value)  # a column of parties holds firms too (鑫悦商行)
         elif kind == "birth_date":
             date_cell = _DATE.fullmatch(value)
             ok = date_cell is not None and _real_date(
@@ -2461,6 +2501,8 @@ def _cell_value(text: str, start: int, end: int, kind: str) -> Iterator[Candidat
         else:
             ok = 4 <= len(value) <= _ADDRESS_LONGEST and bool(_PLACE_WORDS.search(value))
             ok = ok and not _HIDDEN_MARKS.search(value)
+            # a city and its district alone (户籍所在地：江苏省苏州市吴中区) points to no home
+            ok = ok and _CITY_DISTRICT.fullmatch(value) is None
         if ok:
             yield a, b, kind
 
