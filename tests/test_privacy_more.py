@@ -459,6 +459,7 @@ _REPEATED = (
     "我住在",
     "经办人：马文斌（",
     "行政相对人名称：",
+    "家庭成员：王刚、妻 ",
 )
 
 
@@ -1218,6 +1219,8 @@ def test_names_in_rows_spaced_unlike_their_header(text: str, expected: list[str]
         ("Li Ming (李明) of Class 3", ["Li Ming", "李明"]),
         ("The applicant, Ms. Chen Xiaoyu (陈晓雨), applied", ["Chen Xiaoyu", "陈晓雨"]),
         ("经办人：马文斌（申请人之子）", ["马文斌"]),
+        ("家庭成员：石光荣、妻 闫红霞、子 石磊", ["石光荣", "闫红霞", "石磊"]),
+        ("家庭成员：石光荣、子女教育由其负责", ["石光荣"]),
     ],
 )
 def test_names_of_the_ninth_corpus_classes(text: str, expected: list[str]) -> None:

@@ -1601,14 +1601,14 @@ _OFFICE_NEXT = re.compile(
 )
 
 
-# The next name of a list after a label, past a short note in brackets on the one before it
-# (家庭成员：李红梅（妻子）、张小明（儿子）).
 # A name in Latin letters with its Chinese writing in brackets, in any sentence (Li Ming (李明),
 # Ms. Chen Xiaoyu (陈晓雨)): the Chinese one must read as a name.
 _LATIN_BESIDE_HAN = re.compile(
     r"(?<![A-Za-z])(?P<latin>[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}) ?\((?P<han>[\u4e00-\u9fff]{2,4})\)"
 )
-_LISTED_NEXT = re.compile(r"(?:\([^()\n，,。；;]{1,8}\))?、")
+# The next name of a list after a label, past a short note in brackets on the one before it
+# (家庭成员：李红梅（妻子）、张小明（儿子）) or a one-character kin word and a blank (、妻 闫红霞).
+_LISTED_NEXT = re.compile(r"(?:\([^()\n，,。；;]{1,8}\))?、(?:[妻夫子女父母兄弟姐妹][ \t])?")
 
 
 def _dotted_name(value: str) -> bool:
