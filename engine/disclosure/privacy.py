@@ -500,8 +500,8 @@ _LANDLINE = re.compile(
     + _NA
 )
 # A landline in groups after its area code (0755 8123 4567, 010-6512-3456): one separator.
-_LANDLINE_GROUPED = re.compile(
-    _NB + r"(?P<area>" + _AREA + r")(?P<sep>[ -])[2-8]\d{3}(?P=sep)\d{4}" + _NA
+_LANDLINE_GROUPED = re.compile(  # the 0 first: a search finds a literal fast
+    r"0(?<![0-9A-Za-z]0)(?:10|2\d|[3-9]\d{2})(?P<sep>[ -])[2-8]\d{3}(?P=sep)\d{4}" + _NA
 )
 _TRAVEL = re.compile(
     _NB + r"(?:[A-Z]{1,2}\d{7,10}|\d{10}\([A-Z0-9]\)|\d{8}(?:\d{2})?|\d{9}|[0-9A-Z]{8,9})" + _NA
@@ -1603,9 +1603,10 @@ _OFFICE_NEXT = re.compile(
 
 # A name in Latin letters with its Chinese writing in brackets, in any sentence (Li Ming (李明),
 # Ms. Chen Xiaoyu (陈晓雨)): the Chinese one must read as a name.
-_LATIN_BESIDE_HAN = re.compile(
-    r"(?<![A-Za-z])(?P<latin>[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}) ?\((?P<han>[\u4e00-\u9fff]{2,4})\)"
-)
+# Found from the bracket, which a search finds fast, and read back to the Latin name.
+_HAN_AFTER_LATIN = re.compile(r"\((?:(?<=[a-z]\()|(?<=[a-z] \())(?P<han>[\u4e00-\u9fff]{2,4})\)")
+_LATIN_BEFORE = re.compile(r"(?<![A-Za-z])(?P<latin>[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}) ?$")
+_LATIN_BEFORE_REACH = 40
 # The next name of a list after a label, past a short note in brackets on the one before it
 # (家庭成员：李红梅（妻子）、张小明（儿子）) or a one-character kin word and a blank (、妻 闫红霞).
 _LISTED_NEXT = re.compile(r"(?:\([^()\n，,。；;]{1,8}\))?、(?:[妻夫子女父母兄弟姐妹][ \t])?")
@@ -1751,9 +1752,11 @@ def _names(text: str) -> Iterator[Candidate]:
 
 def _names_in_two_writings(text: str) -> Iterator[Candidate]:
     """Yield a name in Latin letters and its Chinese writing in brackets after it."""
-    for m in _LATIN_BESIDE_HAN.finditer(text):
-        if _is_name(m.group("han")) and not _NOT_LATIN_NAME.search(m.group("latin")):
-            yield m.start("latin"), m.end("latin"), "name"
+    for m in _HAN_AFTER_LATIN.finditer(text):
+        low = max(0, m.start() - _LATIN_BEFORE_REACH)
+        latin = _LATIN_BEFORE.search(text, low, m.start())
+        if latin and _is_name(m.group("han")) and not _NOT_LATIN_NAME.search(latin.group()):
+            yield latin.start(), latin.end("latin"), "name"
             yield m.start("han"), m.end("han"), "name"
 
 
