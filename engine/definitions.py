@@ -948,9 +948,12 @@ class _ItemsAside(BpmnValidator):  # type: ignore[misc]
 
     def validate(self, bpmn: Any, filename: str | None = None) -> None:
         """Check ``bpmn`` against BPMN's schema, its items' ids set aside."""
+        items = (f"{{{BPMN}}}inputDataItem", f"{{{BPMN}}}outputDataItem")
+        if next(bpmn.iter(*items), None) is None:  # no loop items: nothing to copy
+            super().validate(bpmn, filename)
+            return
         self.preprocess(bpmn)
         checked = copy.deepcopy(bpmn)
-        items = (f"{{{BPMN}}}inputDataItem", f"{{{BPMN}}}outputDataItem")
         for number, item in enumerate(checked.iter(*items)):
             item.set("id", f"gongkai.item.{number}")
         super().validate(checked, filename)
