@@ -1309,7 +1309,9 @@ class WorkflowEngine:
     def _timer_fired(step: Step, timer: Task, target: WorkItemRow | None) -> WorkItemRow | None:
         """Record a fired timer; a reminder or overdue timer also marks its task (returned)."""
         element = timer.task_spec.bpmn_id
-        data = {"element_id": element, "name": timer.task_spec.bpmn_name}
+        data: dict[str, Any] = {"element_id": element, "name": timer.task_spec.bpmn_name}
+        if missed := step.cycles_missed.get(timer.id):
+            data["missed"] = missed
         rule = step.compiled.timers.get((timer.workflow.spec.name, element))
         if rule is None or target is None:
             step.event("timer_fired", None, data)

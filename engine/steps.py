@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -54,8 +54,13 @@ from .store.repository import EventRow, InstanceRow, WorkItemRow
 #:    payload's items into the data of the task that caught it;
 #: 6. each firing of a repeating timer (``timeCycle``) is recorded (``timer_fired``), as
 #:    a timer that fires once is: SpiffWorkflow keeps such a timer waiting and completes
-#:    it only when its cycles are spent, which is no firing.
-RULES = 6
+#:    it only when its cycles are spent, which is no firing;
+#: 7. a repeating timer that fell behind by several of its intervals (the server or
+#:    the tick workers were stopped) fires once for all of them, as Camunda's does,
+#:    and goes on from its first occurrence after the step's time; the firing's event
+#:    says how many occurrences it stood for besides its own (``missed``).  Before, it
+#:    fired once for each: a timer of every second, a day late, ran away at every try.
+RULES = 7
 #: how deep messages and signals thrown in reply to thrown ones may go in one step
 MAX_THROW_DEPTH = 16
 #: how many tasks one step may run on its own, and for how long, before it is stopped as
@@ -98,10 +103,14 @@ class Step:
 
     #: by task: the cycles the repeating timers waiting when the step began had left
     cycles_before: dict[UUID, int] = field(init=False, default_factory=dict)
+    #: by task: the occurrences of a repeating timer that its next firing stands for too
+    cycles_missed: dict[UUID, int] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.read_key = (self.instance.status, self.instance.next_timer_at)
         self.began = time.monotonic()
+        if self.instance.rules >= 7:
+            self.cycles_missed = _fold_missed_cycles(self.workflow, self.moment)
         if self.instance.rules >= 6:
             self.cycles_before = _cycles_left(self.workflow)
 
@@ -158,17 +167,44 @@ def cycles_fired(step: Step) -> None:
         step.timers_fired.extend([task] * max(0, before - after))
 
 
-def _cycles_left(workflow: BpmnWorkflow) -> dict[UUID, int]:
-    """Return by task the cycles left of each waiting repeating timer of the workflow."""
+def _fold_missed_cycles(workflow: BpmnWorkflow, moment: datetime) -> dict[UUID, int]:
+    """Let each repeating timer behind by several intervals fire once for all of them.
+
+    Moves the timer's next occurrence on to the last one due at ``moment`` and
+    counts the ones passed over as spent; returns, by task, how many it passed over.
+    """
+    missed: dict[UUID, int] = {}
+    for task, value in _waiting_cycles(workflow):
+        cycles, interval = int(value["cycles"]), float(value["duration"])
+        following = datetime.fromisoformat(value["next"])
+        if cycles == 0 or interval <= 0 or following.tzinfo is None or following >= moment:
+            continue
+        step = timedelta(seconds=interval)
+        due = -((following - moment) // step)  # SpiffWorkflow fires an occurrence before now
+        behind = due - 1 if cycles < 0 else min(due, cycles) - 1
+        if behind > 0:
+            value["next"] = (following + behind * step).isoformat()
+            value["cycles"] = cycles - behind  # an unbounded cycle counts down from -1
+            missed[task.id] = behind
+    return missed
+
+
+def _waiting_cycles(workflow: BpmnWorkflow) -> list[tuple[Task, dict[str, Any]]]:
+    """Return the armed repeating timers the workflow waits on, with their values."""
     if not _traits(workflow)[1]:
-        return {}
-    left = {}
+        return []
+    waiting: list[tuple[Task, dict[str, Any]]] = []
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         value = task.internal_data.get("event_value")
         if isinstance(definition, CycleTimerEventDefinition) and value is not None:
-            left[task.id] = int(value["cycles"])
-    return left
+            waiting.append((task, value))
+    return waiting
+
+
+def _cycles_left(workflow: BpmnWorkflow) -> dict[UUID, int]:
+    """Return by task the cycles left of each waiting repeating timer of the workflow."""
+    return {task.id: int(value["cycles"]) for task, value in _waiting_cycles(workflow)}
 
 
 def _went_on_by_timer(task: Task, definition: Any) -> bool:

@@ -10,8 +10,10 @@ import sqlalchemy
 from flask import Flask
 
 from engine import Engine
+from engine.clock import ManualClock
 from engine.views import InstanceView
 
+from .conftest import TEST_BPMN
 from .web import Browser
 
 
@@ -225,3 +227,19 @@ def test_a_choice_left_blank_is_shown_as_none_not_as_the_prompt(app: Flask) -> N
     for given in people:
         assert given["组织类型"] == "—", given
         assert "请选择" not in given.values(), given
+
+
+def test_a_timer_that_fired_once_for_several_missed_hours_says_so(
+    app: Flask, clock: ManualClock
+) -> None:
+    engine = engine_of(app)
+    engine.deploy([TEST_BPMN / "elements" / "hourly_reminder.bpmn"])
+    instance = engine.start("hourly_reminder", "admin")
+    clock.advance(hours=5, minutes=30)  # the tick workers were stopped
+    assert engine.tick().timers_fired == 1
+    (fired,) = [
+        e for e in entries(auditor(app).get(f"/audit/instances/{instance.id}")) if "每小时" in e
+    ]
+    assert "计时器停止运行期间另有 4 次到期，并入此次。" in fired
+    english = auditor(app).get(f"/audit/instances/{instance.id}?lang=en")
+    assert "4 more occurrences fell due while the timers were not running" in english

@@ -689,6 +689,49 @@ def test_each_firing_of_a_repeating_timer_is_recorded_and_replays(
     assert report.problems == ()
 
 
+def test_a_repeating_timer_far_behind_fires_once_for_what_it_missed_and_goes_on(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    every_second = RUNAWAY.replace('id="runaway"', 'id="pulse"').replace(">every<", '>"R/PT1S"<')
+    core.deploy_files({"pulse.bpmn": every_second})
+    instance = core.start("pulse", "clara")
+    clock.advance(days=1, seconds=0.5)  # the tick workers were stopped: 86,400 fell due
+    ticked = core.tick()
+    assert (ticked.failures, ticked.timers_fired) == ((), 1)
+    (fired,) = [e for e in core.queries.history(instance.id, "clara") if e.type == "timer_fired"]
+    assert fired.data["missed"] == 86_400 - 1
+    clock.advance(seconds=1)
+    assert core.tick().timers_fired == 1  # on time again: one a second
+    assert core.tick().timers_fired == 0
+    assert core.replayer.replay_stored(instance.id).problems == ()
+
+
+def test_a_bounded_repeating_timer_far_behind_fires_once_and_is_spent(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy_files({"hourly.bpmn": HOURLY})
+    instance = core.start("hourly", "clara")
+    clock.advance(hours=5)  # all three of R3/PT1H fell due meanwhile
+    assert core.tick().timers_fired == 1
+    clock.advance(hours=5)
+    assert core.tick().timers_fired == 0
+    history = core.queries.history(instance.id, "clara")
+    assert [e.data.get("missed") for e in history if e.type == "timer_fired"] == [2]
+    assert core.replayer.replay_stored(instance.id).problems == ()
+
+
+def test_an_instance_begun_before_missed_cycles_were_folded_keeps_its_rules(
+    core: WorkflowEngine, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    core.deploy_files({"hourly.bpmn": HOURLY})
+    with monkeypatch.context() as patched:
+        patched.setattr(runtime, "RULES", 6)
+        old = core.start("hourly", "clara")
+    clock.advance(hours=5)
+    assert core.tick().timers_fired == 3  # one for each occurrence, as its history was made
+    assert core.replayer.replay_stored(old.id).problems == ()
+
+
 def test_an_ad_hoc_subprocess_condition_that_fails_names_the_subprocess(
     core: WorkflowEngine,
 ) -> None:
