@@ -752,3 +752,27 @@ def test_the_applicant_reads_the_working_days_left_in_the_staffs_words(
     assert status_words("2026-12-28 10:00") == "2026-12-28 今日到期"
     assert status_words("2026-12-29 10:00") == "2026-12-28 已超期1个工作日"
     assert engine.requests.status(number, code).days_left == -1  # as the engine counted it
+
+
+def test_answers_to_a_citizens_forms_are_not_kept_by_the_browser(app: Flask) -> None:
+    """The status found by a query code is one applicant's (with a reply, it holds the code too).
+
+    A refused request form shows again what he typed, his ID number among it.
+    """
+    number, code = submit(app.test_client())
+    public = Browser(app.test_client())
+    public.get("/public/status")
+    found = public.client.post(
+        "/public/status",
+        data={"tracking_number": number, "query_code": code, "csrf_token": public.token},
+    )
+    assert found.status_code == 200 and number in found.get_data(as_text=True)
+    assert found.headers.get("Cache-Control") == "private, no-store"
+    public.get("/public/request")
+    refused = public.client.post(
+        "/public/request", data={**request_form(phone="not a phone"), "csrf_token": public.token}
+    )
+    assert refused.status_code == 422 and RESIDENT_ID in refused.get_data(as_text=True)
+    assert refused.headers.get("Cache-Control") == "private, no-store"
+    # the public pages anyone may read stay cacheable
+    assert "Cache-Control" not in public.client.get("/public/status").headers

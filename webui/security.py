@@ -144,8 +144,11 @@ def init_app(app: Flask) -> None:
     def _headers(response: Response) -> Response:
         for name, value in headers.items():
             response.headers.setdefault(name, value)
-        if request.endpoint != "static" and "_user_id" in session:
+        personal = "_user_id" in session or request.method not in ("GET", "HEAD")
+        if request.endpoint != "static" and personal:
             # A signed-in page may show what only its reader may see: a shared office
             # computer must not keep it on disk, nor show it by Back after signing out.
+            # So may the answer to anyone's form: a citizen's status found by his query
+            # code (with the code in it), his request form shown again with his ID number.
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
