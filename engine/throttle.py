@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -21,6 +22,33 @@ def throttle_key(kind: str, value: str) -> str:
     """Return the key failures of ``value`` are counted under (hashed: no addresses stored)."""
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{kind}:{digest}"
+
+
+#: the IPv6 network one client holds: a home or an office is given a whole /64 and may
+#: take any address in it, so that counting each address apart would count nothing
+CLIENT_PREFIX_V6 = 64
+
+
+def client_network(address: str) -> str:
+    """Return what an address's failures count under: an IPv6 address's /64, else itself.
+
+    An IPv4 address written as IPv6 (``::ffff:10.1.2.3``, as a dual-stack server
+    hands it) counts as the IPv4 address; anything that is no address, as given.
+    """
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, CLIENT_PREFIX_V6), strict=False))
+    return str(parsed)
+
+
+def address_key(kind: str, address: str) -> str:
+    """Return the key failures from ``address`` are counted under (its client's network)."""
+    return throttle_key(kind, client_network(address))
 
 
 def _lock_number(key: str) -> int:

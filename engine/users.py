@@ -41,7 +41,7 @@ from .store.models import (
 from .store.repository import Repository
 from .store.unit import Store
 from .text import identifier, identifier_problem, text_problem
-from .throttle import Throttle, throttle_key
+from .throttle import Throttle, address_key, client_network, throttle_key
 from .tokens import revoke_all_of
 from .views import UserView
 
@@ -867,10 +867,11 @@ class UserDirectory:
         moment, now = self._now()
         name = normalised_username(username)
         user_key = throttle_key("user", name.casefold())
-        pair_key = throttle_key("user-address", f"{name.casefold()}\n{address or ''}")
+        network = client_network(address or "")
+        pair_key = throttle_key("user-address", f"{name.casefold()}\n{network}")
         limits = {
             pair_key: policy.failures_per_user_and_address,
-            throttle_key("address", address or ""): policy.failures_per_address,
+            address_key("address", address or ""): policy.failures_per_address,
             user_key: policy.failures_per_user,
         }
         throttle = Throttle(_FAILURES, policy.window)

@@ -10,13 +10,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from engine import Engine, FormValidationError, Problem
+from engine import Engine, FormValidationError, NotFoundError, Problem
 from engine.clock import ManualClock
 from engine.disclosure import letter as letters
 from engine.disclosure.letter import MadePDFs, ReplyLetter, render_pdf
 from engine.disclosure.privacy import id_check_char
 from engine.disclosure.requests.applicants import DELIVERY_FORMS, DELIVERY_METHODS
+from engine.disclosure.requests.desk import RequestThrottledError
 from engine.views import TaskView
+from webui import get_engine
 
 from .helpers import beijing, task_of, waiting_task
 from .web import Browser
@@ -173,6 +175,26 @@ def test_too_many_requests_from_one_address_are_refused_with_a_clear_message(
     response = client.post("/public/request", data={"csrf_token": public.token, **request_form()})
     assert response.status_code == 429 and response.headers["Retry-After"]
     assert "操作过于频繁" in response.get_data(as_text=True)
+
+
+def test_requests_and_lookups_from_one_ipv6_network_are_counted_as_from_one_address(
+    app: Flask,
+) -> None:
+    """A home is given a whole IPv6 /64: a new address in it is no new applicant."""
+    engine, client = get_engine(app), app.test_client()
+    for n in range(10):
+        client.environ_base["REMOTE_ADDR"] = f"2001:db8:5:6::{n + 1:x}"
+        submit(client)
+    client.environ_base["REMOTE_ADDR"] = "2001:db8:5:6:abcd::1"
+    public = Browser(client)
+    public.get("/public/request")
+    response = client.post("/public/request", data={"csrf_token": public.token, **request_form()})
+    assert response.status_code == 429 and "操作过于频繁" in response.get_data(as_text=True)
+    for n in range(20):  # codes guessed for many numbers, each from a new address
+        with pytest.raises(NotFoundError):
+            engine.requests.status(f"GK{n:010d}", "WRONGWRONG", f"2001:db8:7::{n + 1:x}")
+    with pytest.raises(RequestThrottledError):
+        engine.requests.status("GK9999999999", "WRONGWRONG", "2001:db8:7:0:1::1")
 
 
 def test_the_handler_sees_the_applicant_and_the_office_head_does_not(

@@ -19,6 +19,7 @@ import engine.users as users_module
 from engine import Engine, NotFoundError, SignInFailedError, SignInThrottledError
 from engine.attachments import DEFAULT_MAX_BYTES
 from engine.clock import ManualClock
+from engine.throttle import client_network
 from webui import create_app, get_engine
 from webui.cli import _RequestHandler, main
 from webui.security import KEY_FILE, SecretKeyError
@@ -216,6 +217,18 @@ def test_failed_sign_ins_are_throttled_per_user_and_per_address(app: Flask) -> N
         assert sign_in(app.test_client(), f"nobody{attempt}", "x", "10.9.9.9")[0] == 401
     assert sign_in(app.test_client(), "zhaoliu", "demo", "10.9.9.9")[0] == 429
     assert sign_in(app.test_client(), "zhaoliu", "demo", "10.9.9.8")[0] == 302
+
+
+def test_the_addresses_of_one_ipv6_network_are_throttled_as_one(app: Flask) -> None:
+    """A home or an office is given a whole IPv6 /64: each new address in it is no new desk."""
+    for attempt in range(20):  # one network guessing many names, each time from a new address
+        address = f"2001:db8:1:2::{attempt + 1:x}"
+        assert sign_in(app.test_client(), f"nobody{attempt}", "x", address)[0] == 401
+    assert sign_in(app.test_client(), "zhaoliu", "demo", "2001:db8:1:2:ffff::9")[0] == 429
+    assert sign_in(app.test_client(), "zhaoliu", "demo", "2001:db8:1:3::1")[0] == 302
+    # an IPv4 client as a dual-stack server names it is that IPv4 address
+    assert client_network("::ffff:10.1.2.3") == client_network("10.1.2.3") == "10.1.2.3"
+    assert client_network("not an address") == "not an address"
 
 
 def test_unknown_and_known_names_get_the_same_answer(app: Flask) -> None:

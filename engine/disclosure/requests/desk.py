@@ -28,7 +28,7 @@ from ...errors import (
 )
 from ...forms import FormSchema, check_submission
 from ...store.models import table_of
-from ...throttle import Throttle, throttle_key
+from ...throttle import Throttle, address_key, throttle_key
 from ..catalogue import search_pieces
 from ..letter import AgencyProfile, ReplyLetter
 from ..models import DisclosureRequest, PublicAttempt
@@ -220,7 +220,7 @@ class RequestDesk:
             earliest = earliest_receipt(today).isoformat()
             problem = Problem("request.received_too_early", {"earliest": earliest})
             raise FormValidationError({"received_on": [problem]})
-        key = throttle_key("submit", address)
+        key = address_key("submit", address)
         limits = {key: self.limits.requests_per_address}
         if registrar is None:
             with self._engine.store.write() as repo:
@@ -335,7 +335,7 @@ class RequestDesk:
         moment, now = self._engine.moment()
         number = str(tracking_number or "").strip().upper()[:40]
         limits = {
-            throttle_key("lookup", address): self.limits.lookups_per_address,
+            address_key("lookup", address): self.limits.lookups_per_address,
             throttle_key("number", number): self.limits.wrong_codes_per_number,
         }
         # The code is checked outside any transaction, as a password is: on SQLite a
