@@ -34,6 +34,8 @@ def read_mappings(value: str) -> dict[str, list[dict[str, Any]]]:
         mappings = json.loads(value)
     except json.JSONDecodeError as exc:
         raise ValueError(f"'{MAPPINGS_PROPERTY}' is not JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError(f"'{MAPPINGS_PROPERTY}' is nested too deeply") from None
     if not isinstance(mappings, dict) or set(mappings) - {"in", "out"}:
         raise ValueError(f"'{MAPPINGS_PROPERTY}' must be an object of 'in' and 'out' lists")
     for direction in ("in", "out"):

@@ -395,7 +395,8 @@ def verify_export(
                 )
             else:
                 raise ValueError(f"unknown kind {kind!r}")
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            # (RecursionError: JSON nested deeper than Python's stack, in a forged export)
             report.add(None, None, LOG, f"line {number} of the export is unreadable: {exc}")
     key_text = public_key if public_key is not None else named_key
     if key_text is None:

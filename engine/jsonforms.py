@@ -42,6 +42,8 @@ def load_schema(text: str) -> dict[str, Any]:
         document = json.loads(text)
     except ValueError as exc:
         raise JsonSchemaError(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise JsonSchemaError("not JSON gongkai can read: nested too deeply") from None
     if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
         raise JsonSchemaError("not an object schema with 'properties'")
     return document

@@ -20,7 +20,7 @@ from engine.forms import new_submission
 from engine.users import SignInPolicy
 from webui import get_engine
 
-from .conftest import WORKFLOWS
+from .conftest import TEST_BPMN, WORKFLOWS
 from .test_basic_catalogue import entry_form
 from .test_request_pages import request_form
 from .test_script_sandbox import probe_files
@@ -255,3 +255,40 @@ def test_an_element_with_thousands_of_attributes_is_refused_at_once(engine: Engi
     assert problem.element_id == "probe"
     assert "30,002 attributes: at most 200" in problem.message
     engine.deploy_files(probe_files())  # the probe itself is deployed
+
+
+#: JSON nested deeper than Python's stack, which ``json.loads`` gives up on with RecursionError
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+def _with_property(text: str, element: str, name: str, value: str) -> str:
+    """Return a BPMN file with an extension property added to the element opening so."""
+    properties = (
+        "<bpmn:extensionElements><spiffworkflow:properties>"
+        f'<spiffworkflow:property name="{name}" value="{value}" />'
+        "</spiffworkflow:properties></bpmn:extensionElements>"
+    )
+    opened = text.index(">", text.index(element)) + 1
+    return text[:opened] + properties + text[opened:]
+
+
+def test_json_nested_too_deep_in_a_deployment_is_refused_naming_its_file(engine: Engine) -> None:
+    elements = TEST_BPMN / "elements"
+    manual = (elements / "manual_task.bpmn").read_text(encoding="utf-8")
+    with_form = _with_property(
+        manual, '<bpmn:manualTask id="check_paper"', "formJsonSchemaFilename", "deep.json"
+    )
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files({"manual_task.bpmn": with_form, "deep.json": DEEP_JSON})
+    assert [(p.file, "nested too deeply" in p.message) for p in refused.value.problems] == [
+        ("deep.json", True)
+    ]
+    caller = (elements / "call_activity.bpmn").read_text(encoding="utf-8")
+    with_mappings = _with_property(
+        caller, '<bpmn:callActivity id="call_inner"', "variableMappings", DEEP_JSON
+    )
+    called = (elements / "called_process.bpmn").read_text(encoding="utf-8")
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files({"call_activity.bpmn": with_mappings, "called_process.bpmn": called})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "call_inner" and "nested too deeply" in problem.message

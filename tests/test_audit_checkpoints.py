@@ -301,6 +301,10 @@ def test_an_export_verifies_without_the_database(setup: tuple[Engine, str]) -> N
     generate_key(stranger)
     assert not verify_export(lines, load_private_key(stranger).public_key()).ok
 
+    # a line nested deeper than Python's stack is one more unreadable line, not a crash
+    deep = verify_export([*lines, "[" * 100_000 + "]" * 100_000], public)
+    assert not deep.ok and any("unreadable" in str(p) for p in deep.problems)
+
 
 def test_the_cli_verifies_and_exits_with_the_outcome(
     setup: tuple[Engine, str], database_url: str, tmp_path: Path

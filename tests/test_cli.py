@@ -128,3 +128,10 @@ def test_calendar_load_makes_a_new_year_computable(
     schedule.write_text("2099-13-01 holiday 错\n", encoding="utf-8")
     bad = runner.invoke(main, ["calendar", "load", str(schedule)])
     assert bad.exit_code == 1 and "1" in bad.output
+
+
+def test_send_refuses_a_payload_nested_too_deeply_saying_so(runner: CliRunner) -> None:
+    runner.invoke(main, ["init-db"])
+    deep = "[" * 100_000 + "]" * 100_000
+    result = runner.invoke(main, ["send", "message", "anything", "--payload", deep])
+    assert result.exit_code == 2 and "nested too deeply" in result.output

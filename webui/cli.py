@@ -222,6 +222,8 @@ def _payload(text: str | None) -> dict[str, Any]:
         value = json.loads(text)
     except ValueError as exc:
         raise click.BadParameter(f"not JSON: {exc}") from None
+    except RecursionError:
+        raise click.BadParameter("not JSON gongkai can read: nested too deeply") from None
     if not isinstance(value, dict):
         raise click.BadParameter("the payload must be a JSON object")
     return value
