@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import Connection
+from werkzeug.test import EnvironBuilder
 
 from engine import Engine, FormValidationError, NotFoundError, PermissionDeniedError
 from engine.attachments import Upload
@@ -203,6 +204,24 @@ def test_a_host_not_among_the_trusted_hosts_is_refused(
     good = client.get("/public/", headers={"Host": "gongkai.example.gov.cn"})
     assert good.status_code == 200
     assert client.get("/public/").status_code == 200  # localhost
+
+
+def _answer(app: Flask, path: str, host: str) -> tuple[int, str]:
+    """Return the status and text of a GET handed to the app as a server hands it on."""
+    # (not through the test client: it reads the address itself, and would fail first)
+    environ = EnvironBuilder(path=path, headers={"Host": host}).get_environ()
+    started: list[str] = []
+    body = b"".join(app(environ, lambda status, headers, *_: started.append(status)))
+    return int(started[0].split()[0]), body.decode("utf-8")
+
+
+def test_a_host_header_that_names_no_host_is_refused_not_a_server_error(app: Flask) -> None:
+    """With any host trusted (no GONGKAI_TRUSTED_HOSTS), the page's address is built from it."""
+    for host in ("xn--", "xn--a.example", "a.xn--zz"):
+        for path in ("/documents", "/public/", "/tasks/7a981f96-012a-474f-82a3-53b5fba771a2"):
+            status, text = _answer(app, path, host)
+            assert status == 400 and "Host" in text, (host, path, status)
+    assert _answer(app, "/documents", "gongkai.example.gov.cn")[0] == 302
 
 
 # -- script workers ---------------------------------------------------------------------------

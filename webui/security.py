@@ -113,10 +113,21 @@ PLAIN_FORM = "application/x-www-form-urlencoded"
 
 
 def init_app(app: Flask) -> None:
-    """Refuse a query string that is not UTF-8 and a plain form over its limit; add headers.
+    """Refuse a Host that is no host, a query string that is not UTF-8, a plain form over its limit.
 
     The security headers go on every response.
     """
+
+    @app.before_request
+    def _host_is_a_host() -> Response | None:
+        # With any host trusted (no GONGKAI_TRUSTED_HOSTS) the page's own address, which a
+        # sign-in's way back and every link gongkai writes are made of, is read from the Host
+        # header: one that no host can have ("xn--") made that a server error.
+        try:
+            request.url  # noqa: B018 - reading it is the check
+        except ValueError:
+            return Response("400: the Host header names no host\n", 400, mimetype="text/plain")
+        return None
 
     @app.before_request
     def _query_is_text() -> Response | None:
