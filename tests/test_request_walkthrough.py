@@ -13,7 +13,7 @@ from engine.disclosure.requests.applicants import credit_code_check_char
 from engine.disclosure.workdays import CHINA
 
 from .test_request_pages import NAME, request_form, submit
-from .web import Browser
+from .web import CSRF, Browser
 
 
 def _engine(app: Flask) -> Engine:
@@ -217,6 +217,7 @@ def test_a_department_without_handlers_is_said_beside_the_field(
 def test_an_already_disclosed_reply_names_the_document_and_its_address(
     app: Flask, client: FlaskClient
 ) -> None:
+    app.config["TRUSTED_HOSTS"] = ["localhost"]  # the site's own address may be written
     engine = _engine(app)
     number, title, document_id = _published_number(engine)
     public = Browser(client)
@@ -245,6 +246,16 @@ def test_an_already_disclosed_reply_names_the_document_and_its_address(
     assert f"《{title}》（{number}）" in page
     assert f'href="http://localhost/public/{document_id}"' in page
     assert f"可在本机关政府信息公开网站查阅：http://localhost/public/{document_id}" in page
+    # Where the site answers to any host, the Host header is the sender's: never in a letter.
+    app.config["TRUSTED_HOSTS"] = None
+    elsewhere, chosen_host = app.test_client(), "http://gk.attacker.example"
+    form = elsewhere.get("/public/status", base_url=chosen_host).get_data(as_text=True)
+    token = CSRF.search(form)
+    assert token is not None
+    sent = {"csrf_token": token.group(1), "tracking_number": tracking, "query_code": code}
+    answer = elsewhere.post("/public/status", data=sent, base_url=chosen_host)
+    chosen = answer.get_data(as_text=True)
+    assert f"《{title}》（{number}）" in chosen and "attacker" not in chosen
 
 
 # -- 7. the correction step says what was asked, by when ------------------------------------------

@@ -237,7 +237,15 @@ def public_attachment() -> ResponseReturnValue:
 
 
 def _site() -> str:
-    """Return the address of the public document pages, where a named document is read."""
+    """Return the address of the public document pages a letter names, or "" for none known.
+
+    Only a host the site is configured to answer to (``GONGKAI_TRUSTED_HOSTS``) may go
+    into a letter: with any host let in, the Host header is the sender's to choose, and
+    each one made a different official letter (and PDF) naming an address he chose.  The
+    letter then gives the address recorded when the document was published.
+    """
+    if not current_app.config.get("TRUSTED_HOSTS"):
+        return ""
     return url_for("public.index", _external=True)
 
 
