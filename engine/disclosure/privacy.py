@@ -1184,7 +1184,7 @@ _POLICE_BADGE = re.compile(
 # 012345）): their badges are published with their names, not a private person's particulars.
 _OWN_OFFICERS = re.compile(
     r"(?:执法|办案|调查|检查|询问|处警|出警|执勤|值勤|处理)(?:人员|民警|交警)|承办人|主办人|协办人"
-    r"|记录人"
+    r"|记录人|(?:交通警察|交警|民警)[ \t]*[:：]"  # a decision's own officer (交通警察：张伟　警号…)
 )
 _OWN_OFFICERS_WINDOW = 40
 # A veteran's preferential treatment card (退役军人优待证) and its number, only after its label.
@@ -1377,6 +1377,18 @@ _NOT_IN_NAMES = frozenset(
     "审批准予受理交纳缴付支收领取放补贴费款钱资产物品货辆屋块层户口人属亲配偶儿妻签字盖当重"
     "面价售销购用报表格栏填写注备附件单元室幢父母祖媳婿身路绩"
 )
+# 年 ends given names (邝永年, 钱秀年, 钟年) but mostly words of time (今年, 年满, 周年): it may
+# end a given name only, where it and the character before it make no such word.
+_YEAR = "年"
+_YEAR_WORDS = frozenset((
+    "周年", "成年", "青年", "少年", "中年", "老年", "新年", "近年", "晚年", "历年", "长年",
+    "终年", "经年", "千年", "百年", "万年", "丰年", "常年", "连年", "明年", "往年", "逐年",
+    "上年", "去年", "来年", "当年", "同年", "今年", "每年", "全年", "多年", "半年", "次年",
+    "翌年", "前年", "后年", "早年", "末年", "初年", "元年", "童年", "幼年", "壮年", "暮年",
+    "余年", "数年", "整年", "跨年", "拜年", "过年", "贺年", "本年", "该年", "隔年", "某年",
+    "学年", "年年", "一年", "两年", "三年", "十年", "廿年", "卅年", "累年", "积年", "流年",
+    "残年", "天年", "期年", "闰年",
+))  # fmt: skip
 # Characters _NOT_IN_NAMES keeps out because they begin words after a name (本人, 全部, 政府,
 # 单元, 若有) but that stand in given names (解立本, 宋德全, 车政霖, 李若曦): in a given name of
 # two characters (a name of three), unless the two make such a word.
@@ -1430,6 +1442,8 @@ _ROLE_WORDS = (
     "优抚对象", "发展对象", "培养对象",
     # veterans and the community's own helpers (退役军人邹建军, 网格员：郝春燕)
     "退役军人", "复员军人", "转业军人", "网格员", "楼长", "楼栋长", "志愿者",
+    # fishers, farmers and herders, and a household of a building (渔民杜丽华, 楼上住户孙秀年)
+    "渔民", "农民", "牧民", "农户", "住户",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
@@ -1447,6 +1461,10 @@ _NAME_LABEL_WORDS = (
     "购买人", "购房人", "受助人", "申领人", "领取人", "考生", "递补人员", "拟招募人员",
     "所有人", "诉求人", "来电市民", "夫妻双方", "男女双方", "曾用名", "参保人员", "参保职工",
     "涉案人员", "违法人员", "受助人员", "行政相对人名称", "相对人名称", *_ROLE_WORDS,
+    # households whose land or house is taken, persons visited, a patient's side, the parties
+    # of a land transfer, a firm's managers (项目经理：司马永年; 物业公司经理 孙建年)
+    "被征收户", "征收户", "拆迁户", "被拆迁户", "被拆迁人", "走访对象", "慰问对象", "服务对象",
+    "患方", "流出方", "流入方", "转出方", "转入方", "经理",
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1539,6 +1557,8 @@ def _is_name(value: str) -> bool:
             continue
         if given and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in given):
             return True
+        if _year_given_name(value, surname):
+            return True
         if surname == 1 and not _WEAK_IN_NAMES.isdisjoint(given) and _weak_given_name(given):
             return True
         # 区 stands inside a given name (张区明) where no district's word follows it; last, it
@@ -1550,6 +1570,16 @@ def _is_name(value: str) -> bool:
         ):
             return given[given.index("区") + 1] not in _DISTRICT_NEXT
     return False
+
+
+def _year_given_name(value: str, surname: int) -> bool:
+    """Return whether a given name ends in 年 that makes no word of time with the one before it."""
+    given = value[surname:]
+    return (
+        given[-1:] == _YEAR
+        and value[-2:] not in _YEAR_WORDS
+        and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in given[:-1])
+    )
 
 
 def _weak_given_name(given: str) -> bool:
