@@ -1346,7 +1346,7 @@ _SURNAMES = frozenset(
     "惠荆冀郁胥班储栗燕楚鄢谌奚皮粟冼蔺盘满闻厉伊仝郜阚朴盖练廉禹祖漆卿狄晋扈晁芮阙浦戈鹿"
     "薄邸雍辜裘亓邰赫杭鲜逯隆茹诸慕亢嵇湛戎勾茅呼揭尉冶束檀昝幸奉植衡尧闭赖蔚凤鲍"
     # rarer ones that are no everyday word
-    "禤逄仉蹇乜郗訾钮粘淦帅母濮隗芈宓郦钭酆甯缑厍璩桓綦郏眭笪邴羿蓟琚沃佴郇暴"
+    "禤逄仉蹇乜郗訾钮粘淦帅母濮隗芈宓郦钭酆甯缑厍璩桓綦郏眭笪邴羿蓟琚沃佴郇暴竺"
     # common in Shandong and the Northeast, and words only with a few given characters
     "初"
     # Cantonese (区伟明), guarded by _DISTRICT_NEXT: 区 is mostly a district (区政府)
@@ -1524,6 +1524,7 @@ _BEFORE_PREDICATE = re.compile("[" + "".join(sorted(_PREDICATE_START)) + "]")
 _SEX = re.compile(r"(?P<sep>[，,、\t ])?(?P<open>\()?[男女](?P<close>\))?")
 _SEX_FOLLOWS = re.compile(r"$|[\s\d，,、；;。汉]")
 _ROW_START = re.compile(r"[\s，,。；;：:、]")
+_ROW_BLANKS = 8  # the most blanks read back over between a name's cell and a sex's
 # A letter's salutation (王小明：你于… / 张三先生：).
 _SALUTATION = re.compile(
     r"(?m)^[ \t]*(?:尊敬的)?(?P<name>[\u4e00-\u9fff·]{2,17}(?:、[\u4e00-\u9fff·]{2,17}){0,9})"
@@ -1773,6 +1774,8 @@ def _names(text: str) -> Iterator[Candidate]:
     yield from _names_before_a_field(text)
     yield from _names_in_rows(text)
     yield from _names_in_lists(text)
+    yield from _names_in_bare_lists(text)
+    yield from _names_with_notes(text)
     yield from _names_after_acts(text)
     yield from _salutations(text)
     yield from _names_by_sentence(text)
@@ -1833,6 +1836,12 @@ def _names_before_a_sex(text: str) -> Iterator[Candidate]:
                 continue
         elif not m.group("sep") or not _SEX_FOLLOWS.match(text, m.end()):
             continue
+        elif (
+            m.group("sep") in " \t"
+        ):  # a table padded with blanks (杨丽华    女): read back over them
+            low = max(0, end - _ROW_BLANKS)
+            while end > low and text[end - 1] in " \t":
+                end -= 1
         start = _row_name_before(text, end)
         if start >= 0:
             yield start, end, "name"
@@ -2004,7 +2013,9 @@ _LIST_LINE = re.compile(
     r"(?P<items>[^ \t\n:：，,。；;](?:[^\n:：，,。；;]*[^ \t\n:：，,。；;])?)"
     r"[ \t]*+(?=$|[\n，,。；;])"
 )
-_LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_LIST_ITEM = re.compile(
+    r"[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff](?![\u4e00-\u9fff])|[\u4e00-\u9fff]{2,4}"
+)
 _CLASS_NUMBER = re.compile(r"\(\d{1,2}\)")
 _BRACKET = re.compile(r"[()]")
 _PERSON_UNITS = frozenset("人名户位")  # (3人), (2名), (3户): the items are persons
@@ -2023,6 +2034,70 @@ _THING_HEAD = re.compile(
 )
 
 
+_BARE_ITEM = r"[\u4e00-\u9fff][\u4e00-\u9fff ]{1,5}"
+# A line that is nothing but names listed with 、 (蒋雨桐、应海平、史明。) under a heading that
+# names a list (…拟聘用人员名单) or amid words of persons.
+_BARE_LIST_LINE = re.compile(
+    r"(?m)^[ \t]*+(?P<items>" + _BARE_ITEM + r"(?:、" + _BARE_ITEM + r")++)[ \t]*+[。；;]?[ \t]*+$"
+)
+_BARE_LIST_ITEM = re.compile(r"[^、]+")
+# An officer's note (执法证号…, 警号…, 均为执法人员, 村计生专干): the list is of officers in office.
+_OFFICER_NOTE = re.compile(
+    r"[^()\n]{0,12}(?:执法|警号|工号|证号|工作人员|专干|干事|干部|书记|主任|[局处科所站队]长)"
+)
+_LIST_TITLE = re.compile(r"名单|名录|如下")
+# A row of a list that gives a name, then a note in brackets: its household, its place or its
+# work (张德明（户主，分散供养）；, 马国军（和田县罗浦镇个体户）, 邝国华家庭（端州区）、). The note
+# opens with no digit: (3人) counts a place's persons.
+_NOTED_ITEM = re.compile(
+    r"(?m)(?:^|[、；;])[ \t]*+" + _LIST_ORDINAL + r"[ \t]*+"
+    r"(?P<name>[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff]|[\u4e00-\u9fff][\u4e00-\u9fff·]{1,16}?)"
+    r"(?P<family>家庭)?\((?![\d)])"
+)
+
+
+def _names_in_bare_lists(text: str) -> Iterator[Candidate]:
+    """Yield the names of lines that list nothing but names under a list's heading."""
+    for m in _BARE_LIST_LINE.finditer(text):
+        items = list(_BARE_LIST_ITEM.finditer(text, m.start("items"), m.end("items")))
+        # most must read as names; the rest may have a surname no list holds (和晓军), but
+        # nothing that stands in no name
+        named = sum(_is_list_item(i.group()) for i in items)
+        if 4 * named < 3 * len(items) or not all(_bare_item(i.group()) for i in items):
+            continue
+        above = text.rfind("\n", 0, max(0, m.start() - 1)) + 1
+        around = text[max(0, m.start() - _PERSON_LIST_BEFORE) : m.end() + _PERSON_LIST_AFTER]
+        if _LIST_TITLE.search(text, above, m.start()) or _PERSON_LIST_CUE.search(around):
+            for i in items:
+                yield i.start(), i.end(), "name"
+
+
+def _bare_item(value: str) -> bool:
+    """Return whether an item of a bare list may be a name: 2-4 characters that stand in names."""
+    plain = value.replace(" ", "")
+    return (
+        2 <= len(plain) <= 4
+        and (" " not in value or _SPACED_NAME.fullmatch(value) is not None)
+        and all(ch not in _NOT_IN_NAMES for ch in plain[1:])
+        and not _NOT_A_PERSON.search(plain)
+    )
+
+
+def _names_with_notes(text: str) -> Iterator[Candidate]:
+    """Yield the names of a list's rows that a note in brackets follows, in a list of persons."""
+    for m in _NOTED_ITEM.finditer(text):
+        value = m.group("name")
+        if "·" in value:
+            ok = value[-1] != "·" and _is_dotted(value)
+        else:
+            ok = _is_list_item(value) and not _PLACE_LIKE.search(value)
+        if not ok or _FIRM.search(value) or _OFFICER_NOTE.match(text, m.end()):
+            continue
+        around = text[max(0, m.start() - _PERSON_LIST_BEFORE) : m.end() + _PERSON_LIST_AFTER]
+        if m.group("family") or text.startswith("户主", m.end()) or _PERSON_LIST_CUE.search(around):
+            yield m.start("name"), m.end("name"), "name"
+
+
 def _names_in_lists(text: str) -> Iterator[Candidate]:
     """Yield the names listed with 、 under a place's, a unit's or a group's heading.
 
@@ -2038,7 +2113,7 @@ def _names_in_lists(text: str) -> Iterator[Candidate]:
         items = [i.span() for i in _LIST_ITEM.finditer(text, m.start("items"), m.end("items"))]
         if "、".join(text[s:e] for s, e in items) != m.group("items"):
             continue
-        if not all(_is_list_name(text[s:e]) for s, e in items):
+        if not all(_is_list_item(text[s:e]) for s, e in items):
             continue
         count, unit = m.group("count"), m.group("unit")
         if count is not None and unit not in _PERSON_UNITS:
@@ -2178,6 +2253,13 @@ def _names_listed_before(text: str, end: int, most: int) -> list[Candidate]:
             return names
         end = start - 1
     return []
+
+
+def _is_list_item(value: str) -> bool:
+    """Return whether a list's item reads as a name, two characters spaced apart too (李 明)."""
+    if " " in value:
+        return _SPACED_NAME.fullmatch(value) is not None and _is_name(value[0] + value[-1])
+    return _is_list_name(value)
 
 
 def _is_list_name(value: str) -> bool:
@@ -2556,17 +2638,28 @@ def _transliterated_name(value: str) -> bool:
     )
 
 
+_TABLE_MISFITS = 1
+_ROW_MARK = re.compile(r"[0-9*]")
+
+
 def _columns(text: str) -> Iterator[Candidate]:
     """Yield the names, addresses and birth dates in the columns a table's header names."""
     header: tuple[re.Pattern[str], int, dict[int, str]] | None = None
+    misfits = 0  # rows in a row not of the header's shape
     for m in re.finditer(r"[^\n]+", text):
         line, offset = m.group(), m.start()
         cells = _row_cells(line, offset, header[0], header[1]) if header else []
         if header and cells:
+            misfits = 0
             for i, kind in header[2].items():
                 yield from _cell_value(text, *cells[i], kind)
             continue
-        header = _header(line) if _HEADER_CUE.search(line) else None
+        new = _header(line) if _HEADER_CUE.search(line) else None
+        misfits += 1
+        # One row of another shape (a merged cell, a masked number) does not end the table;
+        # a line of words without a number (以上名单公示七日) does.
+        if new is not None or misfits > _TABLE_MISFITS or not _ROW_MARK.search(line):
+            header, misfits = new, 0
 
 
 # Where a name or an address is found again: the same characters anywhere in the text.
