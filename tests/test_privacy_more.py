@@ -494,6 +494,9 @@ _REPEATED = (
         "1 王伟" + " " * 40000 + "女",
         "王伟 " * 15000 + "女",
         "序号 姓名 金额\n" + "1 常乐 300 备注\n" * 4000,
+        "住址：城东社区 " * 4000,
+        "电话：0577-63712345（" * 3000,
+        "申请人：Mr. " * 6000,
     ],
 )
 def test_the_new_rules_stay_linear(text: str) -> None:
@@ -1356,3 +1359,39 @@ def test_a_spaced_name_in_a_list_under_a_place() -> None:
 def test_a_table_goes_on_after_one_row_of_another_shape() -> None:
     text = "序号 姓名 金额\n1 常乐 300\n2 合并单元格 另计 300 元\n3 宁静 300"
     assert names(text) == ["常乐", "宁静"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a blank inside before a block's part; a year or a quote ends it
+        (
+            "申请人：邹明，住平阳县昆阳镇城东社区 C区8栋2单元301室，因病致贫",
+            [("name", "邹明"), ("address", "平阳县昆阳镇城东社区 C区8栋2单元301室")],
+        ),
+        (
+            "户籍所在地：平阳县昆阳镇城东村2019年宅基地审批表",
+            [("address", "平阳县昆阳镇城东村")],
+        ),
+    ],
+)
+def test_an_address_with_a_blank_inside_and_one_before_a_year(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如有疑问，联系电话：0577-63712345（县人才办）",
+        "城东社区居委会 联系电话：0577-63712346",
+        "联系人：邹建平（县信访局）",
+    ],
+)
+def test_an_agencys_line_and_officer_named_with_the_agency(text: str) -> None:
+    assert kinds(text) == []
+
+
+def test_a_foreigners_name_after_an_honorific() -> None:
+    assert names("申请人：Mr. Peter Brown，国籍：英国") == ["Peter Brown"]

@@ -1615,6 +1615,7 @@ _NOT_A_PERSON = re.compile(
 
 # A foreigner's name in Latin letters after a label (申请人：Emily Johnson，), not a firm's.
 _LATIN_NAME = re.compile(r"[A-Z][A-Za-z'-]*(?: [A-Z][A-Za-z'-]*){1,3}(?=$|[\s,，;；。(])")
+_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? (?=[A-Z])")
 _NOT_LATIN_NAME = re.compile(
     r"\b(?:CO|Co|LTD|Ltd|LIMITED|Limited|COMPANY|Company|INC|Inc|GROUP|Group|BANK|Bank|CORP"
     r"|Corp|CORPORATION|Corporation|LLC|GmbH|UNIVERSITY|University|CHINA|China|TRADING)\b"
@@ -1629,6 +1630,8 @@ _OFFICE_NEXT = re.compile(
     r"(?=$|[\s，,。；;)])"
     # or in brackets after the name (经办人：马文斌（村计生专干）)
     r"|\([^()\n]{0,10}(?:专干|干事|干部|工作人员|书记|主任|[省市区县镇乡]长|[局处科所站]长)\)"
+    # or the agency he works for (联系人：杨建国（天山区信访局）)
+    r"|\([^()\n]{1,14}(?:局|委员会|人民政府|办公室|派出所|法院|检察院)\)"
 )
 
 
@@ -1740,6 +1743,9 @@ def _names(text: str) -> Iterator[Candidate]:
     """
     for m in _NAME_LABEL.finditer(text):
         at = m.end()
+        honorific = _HONORIFIC.match(text, at)  # 申请人：Mr. John Williams
+        if honorific:
+            at = honorific.end()
         latin = _LATIN_NAME.match(text, at)
         if latin and not _NOT_LATIN_NAME.search(latin.group()):
             yield at, latin.end(), "name"
@@ -2062,8 +2068,10 @@ def _names_in_bare_lists(text: str) -> Iterator[Candidate]:
         items = list(_BARE_LIST_ITEM.finditer(text, m.start("items"), m.end("items")))
         # most must read as names; the rest may have a surname no list holds (和晓军), but
         # nothing that stands in no name
-        named = sum(_is_list_item(i.group()) for i in items)
-        if 4 * named < 3 * len(items) or not all(_bare_item(i.group()) for i in items):
+        named = [_is_list_item(i.group()) for i in items]
+        if 4 * sum(named) < 3 * len(items):
+            continue
+        if not all(ok or _bare_item(i.group()) for ok, i in zip(named, items, strict=True)):
             continue
         above = text.rfind("\n", 0, max(0, m.start() - 1)) + 1
         around = text[max(0, m.start() - _PERSON_LIST_BEFORE) : m.end() + _PERSON_LIST_AFTER]
@@ -2425,7 +2433,9 @@ _FIRM_ON_LINE = re.compile(
 _LINE_BEFORE = 80
 # An agency's own address (地址, 通讯地址, 办公地址, 单位地址) is not a label here.
 _ADDRESS_END = re.compile(
-    r"[，,。；;！？!?\n\t ]|\d{7}|"
+    # a blank ends it unless a block's part follows (彭家湾社区 B区12栋, 幸福里 3号楼); so do a
+    # year (亓家庄村2019年宅基地档案) and a quote's end
+    r"[，,。；;！？!?\n\t“”\"]| (?![A-Za-z]?\d{0,4}(?:区|座|栋|幢|号|楼|单元|室|-))|\d{7}|\d{4}年|"
     + _words(
         "电话", "手机", "联系", "邮编", "邮政编码", "身份证", "性别", "姓名", "出生",
         "年龄", "工作单位", "职业", "户籍", "现住", "居住", "家庭住址", "住址", "微信", "QQ",
@@ -2872,9 +2882,13 @@ def _outside(candidates: list[Candidate], spans: Sequence[Candidate]) -> list[Ca
 # contact's name or title, 咨询); after prose (本机关已于…作出答复，请联系…) it may be a clerk's.
 _AGENCY_CUE = re.compile(
     r"本机关|本机构|本单位|(?:[局委厅署办科股]|(?<![住去出])处|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
-    r"|机构|医院|学校|银行|法院|检察院|事务所|(?:基金|协|商|联合|工|学|促进)会)(?=[\s，,:：;；]|咨询|反映|举报|投诉|联系|地址|电话|邮箱)"
+    r"|机构|医院|学校|银行|法院|检察院|事务所|(?:基金|协|商|联合|工|学|促进|居委|村委)会)(?=[\s，,:：;；]|咨询|反映|举报|投诉|联系|地址|电话|邮箱)"
 )
 _OWNER_WINDOW = 80
+# An agency named in brackets right after a number, as its owner (…（县交警大队）).
+_AGENCY_AFTER = re.compile(
+    r"[ \t]*\([^()\n]{0,16}(?:[局委办院所站队部科处]|中心|政府|委员会|大队|支队)\)"
+)
 _CONTACT_PIECES = re.compile(r"[，,、;；\s:：()]+")
 _CONTACT_PIECE = re.compile(
     r"(?:联系|办公|值班)?(?:电话|方式|地址|邮编|邮政编码|联系人|传真|邮箱|电子邮箱|座机|手机)"
@@ -2909,6 +2923,8 @@ def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidat
         if kind == "name":
             person_end = end
         # A mailbox at a mail provider is anyone's; one at the agency's own domain is its.
+        if kind == "landline" and _AGENCY_AFTER.match(text, end):
+            continue  # 联系电话：0431-88776655（市委人才办）
         if kind == "landline" or (kind == "email" and not _at_mail_provider(text[start:end])):
             low = max(0, start - _OWNER_WINDOW, person_end)
             cue = _last_match(_AGENCY_CUE, text, low, start)
