@@ -1530,7 +1530,9 @@ _SALUTATION = re.compile(
     r"(?m)^[ \t]*(?:尊敬的)?(?P<name>[\u4e00-\u9fff·]{2,17}(?:、[\u4e00-\u9fff·]{2,17}){0,9})"
     r"(?P<note>\([^()\n]{1,40}\))?[:：]"
 )
-_SALUTATION_AFTER = re.compile(r"\s*[你您]")
+_SALUTATION_AFTER = re.compile(
+    r"\s*(?:[你您]|本(?:院|庭|机关|局|委|府|所|中心)(?:受理|于|已|依法|就|对|决定|认为))"
+)  # 司马晓年：本院受理原告…诉你…
 _LINE_END = re.compile(r"[ \t]*(?:\n|$)")
 _POLITE = re.compile(r"(?:先生|女士|同志)$")
 
@@ -1849,8 +1851,18 @@ def _names_before_a_sex(text: str) -> Iterator[Candidate]:
             while end > low and text[end - 1] in " \t":
                 end -= 1
         start = _row_name_before(text, end)
+        if start < 0:  # 2、乌云其木格，女: a name written for its sound after a row's number
+            row = _NUMBERED_SOUND_NAME.search(text, max(0, end - 14), end)
+            if row and _transliterated_name(row.group("name")):
+                start = row.start("name")
         if start >= 0:
             yield start, end, "name"
+
+
+# A row's number at a line's start, then a name of 3-6 characters up to the sex.
+_NUMBERED_SOUND_NAME = re.compile(
+    r"(?:^|(?<=\n))[ \t]{0,4}\d{1,3}[、.)][ \t]{0,2}(?P<name>[\u4e00-\u9fff]{3,6})$"
+)
 
 
 def _row_start(text: str, start: int) -> bool:
@@ -1904,29 +1916,47 @@ _PLACE_VALUE_BEFORE = re.compile(r"(?:国籍|籍贯|民族|国家|地区|出生�
 # the nationality (1. RODRIGUEZ Carlos，国籍：…, 2. 李敏镐（LEE MIN HO），国籍：…).
 _LATIN = r"[A-Z][A-Za-z'-]*(?: [A-Z][A-Za-z'-]*){1,3}"
 _HAN_OR_DOTTED = r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8}){0,3}"
+_NATION = r"[\u4e00-\u9fff]{1,6}(?<![户原学党书典祖])籍"  # 俄罗斯籍, not 户籍
 _NATIONALITY_ROW = re.compile(
-    r"(?m)^[ \t]*+(?:\d{1,3}[.、)][ \t]*+)?"
+    r"(?m)^[ \t]*+(?P<number>\d{1,3}[.、)][ \t]*+)?"
     r"(?P<name>" + _LATIN + "|" + _HAN_OR_DOTTED + r")"
-    r"(?:\((?P<other>" + _LATIN + "|" + _HAN_OR_DOTTED + r")\))?[，,][ \t]*国籍"
+    r"(?:\((?P<other>" + _LATIN + "|" + _HAN_OR_DOTTED + r")\))?"
+    # then 国籍, or the nationality as …籍 after the sex, or in brackets (田中健一（日本籍）)
+    r"(?:[，,][ \t]*国籍|(?:[，,][ \t]*[男女])?[，,][ \t]*" + _NATION + "|\\(" + _NATION + r"\))"
 )
 
 
 def _names_of_foreigners(text: str) -> Iterator[Candidate]:
     """Yield the names of a rows that give a nationality next (2. 李敏镐（LEE MIN HO），国籍)."""
-    if "国籍" not in text:
+    if "籍" not in text:
         return
     for m in _NATIONALITY_ROW.finditer(text):
         spans = [m.span("name")] + ([m.span("other")] if m.group("other") else [])
-        if all(_foreign_name(text[a:b]) for a, b in spans):
+        numbered = m.group("number") is not None
+        if all(_foreign_name(text[a:b], numbered) for a, b in spans):
             for a, b in spans:
                 yield a, b, "name"
 
 
-def _foreign_name(value: str) -> bool:
-    """Return whether a name in Latin letters, with middle dots or of a surname reads as one."""
+def _foreign_name(value: str, numbered: bool) -> bool:
+    """Return whether a name in Latin letters, with middle dots or of a surname reads as one.
+
+    In a numbered row, a foreigner's written in Chinese needs no Chinese surname (山本一郎).
+    """
     if value[0].isascii():
         return not _NOT_LATIN_NAME.search(value)
-    return _is_name(value) or ("·" in value and _is_dotted(value))
+    if "·" in value:
+        return _is_dotted(value)
+    if _is_name(value):
+        return True
+    # a foreigner's has no Chinese surname: with a row's number and the nationality beside
+    # it, any characters but an organisation's or a hidden name's
+    return (
+        numbered
+        and 2 <= len(value) <= _TRANSLITERATED_LONGEST
+        and not _NOT_A_PERSON.search(value)
+        and value[-1] not in "人员者方属"  # 1. 申请人（日本籍）, 外籍人员
+    )
 
 
 def _names_before_a_field(text: str) -> Iterator[Candidate]:
