@@ -1268,11 +1268,12 @@ def test_an_office_as_the_contact_gives_no_personal_line() -> None:
 
 
 def test_the_tenth_corpus_scores() -> None:
-    # still missed: names the shape of a sentence shows only (案例二：…驾驶), a contact's name
-    # beside an agency (联系人：…　电话), addresses after 位于 or 户口由, foreigners in a numbered
-    # list with no label
+    # still missed: names only a sentence's shape shows (案例二：邝志明驾驶…), addresses after
+    # 位于, 户口由 or 原住, a name padded inside a numbered row before its field (2.亓 静  身份
+    # 证号…), surnames no list holds (和, 木); still found: job codes shaped like mobiles, an
+    # agency's contact beside its name (招标人：…局　联系人：…　电话：…)
     hits, labels, finds = _score(privacy_corpus_10.PASSAGES)
-    assert hits / labels >= 0.92 and hits / finds >= 0.96, (hits, labels, finds)
+    assert hits / labels >= 0.94 and hits / finds >= 0.96, (hits, labels, finds)
 
 
 @pytest.mark.parametrize(
@@ -1427,3 +1428,18 @@ def test_a_numbered_row_giving_a_nationality(text: str, expected: list[str]) -> 
 
 def test_a_name_written_for_its_sound_after_a_rows_number_and_before_a_sex() -> None:
     assert names("拟注销户口人员：\n2、其其格日乐，女，1945年生") == ["其其格日乐"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("举报人反映，楼下住户鲍春年私自改建阳台", ["鲍春年"]),
+        ("申请理由：丈夫韦国栋突发脑梗住院", ["韦国栋"]),
+        ("卢 静 同志：\n您申请的事项已办结。", ["卢 静"]),
+        ("卢 静：\n您申请的事项已办结。", ["卢 静"]),
+    ],
+)
+def test_a_name_before_a_persons_own_doing_and_a_spaced_name_addressed(
+    text: str, expected: list[str]
+) -> None:
+    assert names(text) == expected

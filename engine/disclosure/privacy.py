@@ -1488,6 +1488,8 @@ _PROSE_WORDS = (
     "共同", "现", "无", "为", "是", "今年", "现年", "生前", "曾", "一直", "长期", "常年",
     "目前", "另行", "符合", "属于", "获得", "享受", "患有", "身患", "在读", "随", "代为", "就",
     "病", "去世", "残疾", "务工", "患", "业已",
+    # a person's own doing or lot (住户孙秀年私自拆除…, 丈夫王建军突发重病)
+    "私自", "擅自", "突发", "突患", "突然",
     # a case's cause after the parties (诉被告孙华强、于丽民间借贷纠纷一案)
     "民间借贷", "纠纷", "一案", "买卖合同", "借款合同", "租赁合同", "劳务合同", "劳动合同",
     "劳动争议", "离婚纠纷", "合同纠纷", "侵权责任", "机动车交通事故", "建设工程施工合同",
@@ -1527,7 +1529,9 @@ _ROW_START = re.compile(r"[\s，,。；;：:、]")
 _ROW_BLANKS = 8  # the most blanks read back over between a name's cell and a sex's
 # A letter's salutation (王小明：你于… / 张三先生：).
 _SALUTATION = re.compile(
-    r"(?m)^[ \t]*(?:尊敬的)?(?P<name>[\u4e00-\u9fff·]{2,17}(?:、[\u4e00-\u9fff·]{2,17}){0,9})"
+    r"(?m)^[ \t]*(?:尊敬的)?(?P<name>"
+    r"[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff](?: {0,2}(?:先生|女士|同志))?"  # 邝 明 同志：
+    r"|[\u4e00-\u9fff·]{2,17}(?:、[\u4e00-\u9fff·]{2,17}){0,9})"
     r"(?P<note>\([^()\n]{1,40}\))?[:：]"
 )
 _SALUTATION_AFTER = re.compile(
@@ -1811,7 +1815,7 @@ def _salutations(text: str) -> Iterator[Candidate]:
     """
     for m in _SALUTATION.finditer(text):
         names = m.group("name").split("、")
-        name = _POLITE.sub("", names[0])
+        name = _POLITE.sub("", names[0]).rstrip(" ")  # 邝 明 同志：
         polite = len(names) == 1 and len(name) < len(names[0])
         alone = _LINE_END.match(text, m.end())  # 麦晓峰：⏎本机关于…
         addressed = m.group("note") or _SALUTATION_AFTER.match(text, m.end())
@@ -1819,7 +1823,11 @@ def _salutations(text: str) -> Iterator[Candidate]:
             continue
         if polite:
             names = [name]
-        if all(_is_name(n) or (addressed and "·" in n and _is_dotted(n)) for n in names):
+        spaced = [_is_list_item(n) for n in names]  # 邝 明 too
+        if all(
+            _is_name(n) or ok or (addressed and "·" in n and _is_dotted(n))
+            for n, ok in zip(names, spaced, strict=True)
+        ):
             at = m.start("name")
             for n in names:
                 yield at, at + len(n), "name"
