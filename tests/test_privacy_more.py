@@ -497,6 +497,7 @@ _REPEATED = (
         "住址：城东社区 " * 4000,
         "电话：0577-63712345（" * 3000,
         "申请人：Mr. " * 6000,
+        "序号  岗位代码  录取\n" + "1  13710020031  已录取\n" * 3000,
     ],
 )
 def test_the_new_rules_stay_linear(text: str) -> None:
@@ -1270,10 +1271,10 @@ def test_an_office_as_the_contact_gives_no_personal_line() -> None:
 def test_the_tenth_corpus_scores() -> None:
     # still missed: names only a sentence's shape shows (案例二：邝志明驾驶…), addresses after
     # 位于, 户口由 or 原住, a name padded inside a numbered row before its field (2.亓 静  身份
-    # 证号…), surnames no list holds (和, 木); still found: job codes shaped like mobiles, an
-    # agency's contact beside its name (招标人：…局　联系人：…　电话：…)
+    # 证号…), surnames no list holds (和, 木); still found: a village accountant's mobile given
+    # as the committee's line, an agency's contact beside it (招标人：…局　联系人：…　电话：…)
     hits, labels, finds = _score(privacy_corpus_10.PASSAGES)
-    assert hits / labels >= 0.94 and hits / finds >= 0.96, (hits, labels, finds)
+    assert hits / labels >= 0.94 and hits / finds >= 0.97, (hits, labels, finds)
 
 
 @pytest.mark.parametrize(
@@ -1443,3 +1444,18 @@ def test_a_name_before_a_persons_own_doing_and_a_spaced_name_addressed(
     text: str, expected: list[str]
 ) -> None:
     assert names(text) == expected
+
+
+def test_numbers_shaped_like_mobiles_in_a_column_of_codes_are_codes() -> None:
+    text = (
+        "序号  岗位代码  录取  毕业院校\n"
+        "1  13710020031  已录取  某大学\n"
+        "2  13710020032  已录取  某学院"
+    )
+    assert kinds(text) == []
+
+
+def test_a_table_of_codes_with_a_telephone_column_keeps_its_mobiles() -> None:
+    """Guard: a header naming a telephone column says its mobiles are mobiles."""
+    text = "序号  考号  联系电话\n1  2026001  13812345678"
+    assert kinds(text) == [("mobile", "13812345678")]

@@ -2972,6 +2972,47 @@ def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidat
     return kept
 
 
+# A table whose header names a column of codes (职位代码, 准考证号, 工号…) and none of telephones:
+# numbers shaped like mobiles in its rows are codes (职位代码 13010010011).
+_CODE_HEADER = re.compile(r"代码|编号|考号|准考证|工号|学号|序列号")
+_PHONE_HEADER = re.compile(r"电话|手机|联系|号码|方式|微信")
+_HEADER_CELLS = re.compile(r"[ \t|]+")
+
+
+def _code_table_rows(text: str) -> list[tuple[int, int]]:
+    """Return the spans of the rows of tables whose header names codes and no telephone."""
+    spans: list[tuple[int, int]] = []
+    start = -1  # where the rows of the current table begin, or -1 outside one
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        if start >= 0 and not _DIGIT.search(line):
+            spans.append((start, m.start()))
+            start = -1
+        if (
+            start < 0
+            and _CODE_HEADER.search(line)
+            and not _PHONE_HEADER.search(line)
+            and len(_HEADER_CELLS.split(line.strip())) >= 3
+            and not _DIGIT.search(line)
+        ):
+            start = m.end()
+    if start >= 0:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _without_codes_in_tables(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Return ``found`` without the mobiles in the rows of a table of codes."""
+    rows = _code_table_rows(text)
+    if not rows:
+        return found
+    return [
+        (start, end, kind)
+        for start, end, kind in found
+        if kind != "mobile" or not any(a <= start < b for a, b in rows)
+    ]
+
+
 def find_personal_information(text: str) -> list[Finding]:
     """Find candidate personal identifiers in ``text``, in order of position.
 
@@ -2986,6 +3027,8 @@ def find_personal_information(text: str) -> list[Finding]:
     if named:
         kept = sorted(kept + named)
     kept = _without_agency_contacts(folded, kept)
+    if any(kind == "mobile" for _, _, kind in kept):
+        kept = _without_codes_in_tables(folded, kept)
     copies = _outside(_resolve([*_copies(folded, kept), *_text_copies(folded, kept)]), kept)
     if copies:
         kept = sorted(kept + copies)
