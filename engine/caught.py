@@ -97,4 +97,11 @@ class BoundaryEventParser(_Catching, SpiffBoundaryEventParser):  # type: ignore[
 
 
 class StartEventParser(_Catching, SpiffStartEventParser):  # type: ignore[misc]
-    """SpiffWorkflow's start event parser, knowing caught-code variables."""
+    """SpiffWorkflow's start event parser, knowing caught-code variables and interruption."""
+
+    def create_task(self) -> Any:
+        """Build the start event, noting whether it interrupts (BPMN's isInterrupting)."""
+        task = super().create_task()
+        # SpiffWorkflow reads no isInterrupting: an event sub-process's start needs it
+        task.interrupting = self.node.get("isInterrupting", "true") != "false"
+        return task

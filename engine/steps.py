@@ -31,7 +31,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit
+from . import audit, event_subprocesses
 from .clock import iso
 from .definitions import CompiledDefinition, UserTaskRules
 from .errors import ScriptError
@@ -59,8 +59,11 @@ from .store.repository import EventRow, InstanceRow, WorkItemRow
 #:    the tick workers were stopped) fires once for all of them, as Camunda's does,
 #:    and goes on from its first occurrence after the step's time; the firing's event
 #:    says how many occurrences it stood for besides its own (``missed``).  Before, it
-#:    fired once for each: a timer of every second, a day late, ran away at every try.
-RULES = 7
+#:    fired once for each: a timer of every second, a day late, ran away at every try;
+#: 8. event sub-processes run as BPMN says (``event_subprocesses``): a process whose own
+#:    flow has ended ends, cancelling the handlers not started; an interrupting handler
+#:    cancels the rest of its process; a message or signal starts a handler waiting for it.
+RULES = 8
 #: how deep messages and signals thrown in reply to thrown ones may go in one step
 MAX_THROW_DEPTH = 16
 #: how many tasks one step may run on its own, and for how long, before it is stopped as
@@ -267,6 +270,8 @@ def catch(step: Step, kind: str, name: str, payload: dict[str, Any]) -> bool:
         taken = True
         if kind == MESSAGE:
             break  # one message, one receiver
+    if not taken and step.instance.rules >= 8:
+        taken = _start_handler(workflow, kind, name, payload)
     as_data = step.compiled.payload_as_data if step.instance.rules >= 5 else frozenset()
     for task in waiting if taken and as_data else ():
         # SpiffWorkflow keeps what a task caught under the event's name until it runs
@@ -275,6 +280,15 @@ def catch(step: Step, kind: str, name: str, payload: dict[str, Any]) -> bool:
         ):
             task.data.update(copy.deepcopy(payload))
     return taken
+
+
+def _start_handler(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]) -> bool:
+    """Start the event sub-process whose start event waits for this message or signal."""
+    for definition in event_subprocesses.triggers(workflow):
+        if _awaited(definition, kind, name) is not None:
+            workflow.send_event(BpmnEvent(type(definition)(name), payload))
+            return True
+    return False
 
 
 def _awaited(definition: Any, kind: str, name: str) -> Any:
@@ -345,7 +359,12 @@ def waiting_events(
 
     ``pending``, when given, is what ``pending_events(workflow)`` returns.
     """
-    return frozenset(
+    handlers = frozenset(
+        (kind, str(definition.name))
+        for definition in event_subprocesses.triggers(workflow)
+        if (kind := event_kind(type(definition).__name__)) and definition.name
+    )
+    return handlers | frozenset(
         (kind, str(pending.name))
         for pending in (pending_events(workflow) if pending is None else pending)
         if (kind := event_kind(pending.event_type)) and pending.name
@@ -412,6 +431,8 @@ def advance(workflow: BpmnWorkflow, step: Step) -> None:
     """Run the engine steps; a plain task (``bpmn:task``) does nothing and passes straight on."""
     while True:
         workflow.do_engine_steps(did_complete_task=step.record)
+        if step.instance.rules >= 8 and event_subprocesses.settle(workflow):
+            continue
         if not _traits(workflow)[0]:
             return
         plain = [

@@ -281,15 +281,71 @@ def test_an_event_subprocess_starts_on_its_timer(core: WorkflowEngine, clock: Ma
     assert core.queries.get_instance(instance.id).data["escalated"] is True
 
 
-def test_an_interrupting_boundary_timer_cancels_its_task(
+def test_a_process_whose_flow_ends_before_its_event_subprocess_timer_ends(
     core: WorkflowEngine, clock: ManualClock
 ) -> None:
-    core.deploy_files(files("boundary_events.bpmn"))
-    instance = core.start("boundary_events", "clara")
+    core.deploy_files(files("event_subprocess.bpmn"))
+    instance = core.start("event_subprocess", "clara")
+    assert do(core, "clara", "handle").status == "completed"
+    clock.advance(hours=3)
+    assert core.tick().timers_fired == 0  # the case is done: nothing escalates it
+    assert "escalated" not in core.queries.get_instance(instance.id).data
+
+
+def test_a_message_starts_an_interrupting_event_subprocess(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy_files(files("event_subprocess_message.bpmn"))
+    instance = core.start("event_subprocess_message", "clara")
     clock.advance(days=1, minutes=1)
+    assert core.tick().timers_fired == 1  # the reminder does not interrupt
+    assert [t.element_id for t in core.queries.list_tasks("clara")] == ["prepare"]
+    assert core.send_message("ApplicationWithdrawn", {}).reached == (instance.id,)
+    assert [t.element_id for t in core.queries.list_tasks("clara")] == ["close"]
+    done = do(core, "clara", "close")
+    assert done.status == "completed" and done.data["reminded"] is True
+
+
+def test_a_process_waiting_for_no_event_subprocess_message_ends_with_its_flow(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(files("event_subprocess_message.bpmn"))
+    instance = core.start("event_subprocess_message", "clara")
+    do(core, "clara", "prepare")
+    assert do(core, "clara", "sign").status == "completed"
+    assert core.send_message("ApplicationWithdrawn", {}).reached == ()
+    assert core.queries.get_instance(instance.id).status == "completed"
+
+
+def test_an_instance_begun_before_event_subprocesses_ended_keeps_its_rules(
+    core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guard: an instance of rules 7 keeps SpiffWorkflow's way, so its history replays."""
+    core.deploy_files(files("event_subprocess.bpmn"))
+    with monkeypatch.context() as patched:
+        patched.setattr(runtime, "RULES", 7)
+        old = core.start("event_subprocess", "clara")
+    # its history replays as made: SpiffWorkflow's own way, waiting for the timer
+    assert do(core, "clara", "handle").status == "running"
+    assert core.queries.get_instance(old.id).status == "running"
+
+
+@pytest.mark.parametrize(
+    ("process", "after", "variable"),
+    [
+        ("boundary_events", timedelta(days=1, minutes=1), "timed_out"),
+        ("event_subprocess", timedelta(hours=2, minutes=1), "escalated"),
+    ],
+)
+def test_an_interrupting_timer_cancels_the_task_it_interrupts(
+    core: WorkflowEngine, clock: ManualClock, process: str, after: timedelta, variable: str
+) -> None:
+    core.deploy_files(files(f"{process}.bpmn"))
+    instance = core.start(process, "clara")
+    clock.advance(seconds=after.total_seconds())
     core.tick()
     done = core.queries.get_instance(instance.id)
-    assert done.status == "completed" and done.data["timed_out"] is True
+    assert done.status == "completed" and done.data[variable] is True
     assert core.queries.list_tasks("clara") == []
 
 
