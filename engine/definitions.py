@@ -1313,11 +1313,38 @@ _FLOW_NODE_LEADING = (
 )
 
 
+#: what the schema wants after an element's other children: a lane's child lanes after
+#: its flow nodes, a process's artifacts after its flow elements (then its performers,
+#: correlations and supported processes), a sub-process's artifacts last
+_ARTIFACTS = {"textAnnotation": 1, "association": 1, "group": 1}
+_TRAILING: dict[str, dict[str, int]] = {
+    "lane": {"childLaneSet": 1},
+    "process": {
+        **_ARTIFACTS,
+        **dict.fromkeys(
+            (
+                "resourceRole",
+                "performer",
+                "humanPerformer",
+                "potentialOwner",
+                "correlationSubscription",
+                "supports",
+            ),
+            2,
+        ),
+    },
+    "subProcess": _ARTIFACTS,
+    "transaction": _ARTIFACTS,
+    "adHocSubProcess": _ARTIFACTS,
+}
+
+
 def _schema_order(root: Any) -> None:
     """Put each element's documentation, extensions and flows where the schema wants them.
 
     A file written by hand or by a generator may list a task's ``outgoing``
-    before its ``incoming``, or its ``documentation`` last: the order means
+    before its ``incoming``, its ``documentation`` last, a text annotation among
+    the flow elements or a lane's child lanes before its flow nodes: the order means
     nothing (SpiffWorkflow reads these children by name), but BPMN's schema
     fixes it, so the file would be refused for it.  Other children keep their
     order, and an element with text between its children is left as written.
@@ -1332,7 +1359,10 @@ def _schema_order(root: Any) -> None:
             etree.QName(c).localname if etree.QName(c).namespace == BPMN else "" for c in children
         ]
         leading = _FLOW_NODE_LEADING if {"incoming", "outgoing"} & set(names) else _LEADING
-        ranks = [leading.index(n) if n in leading else len(leading) for n in names]
+        trailing = _TRAILING.get(etree.QName(element).localname, {})
+        ranks = [
+            leading.index(n) if n in leading else len(leading) + trailing.get(n, 0) for n in names
+        ]
         order = sorted(range(len(children)), key=ranks.__getitem__)
         if order == list(range(len(children))):
             continue

@@ -65,6 +65,23 @@ def test_children_in_no_schema_order_deploy_and_run(core: WorkflowEngine) -> Non
     assert core.complete_task(task.task_id, "clara", {}).status == "completed"
 
 
+def test_artifacts_among_flow_elements_and_child_lanes_first_deploy_and_run(
+    core: WorkflowEngine,
+) -> None:
+    given = text("artifacts_among_flow_elements.bpmn")
+    # as written: the annotation before the tasks, the child lanes before the flow nodes
+    assert given.index("<bpmn:textAnnotation") < given.index("<bpmn:userTask")
+    assert given.index("<bpmn:childLaneSet") < given.index("<bpmn:flowNodeRef>approve")
+    core.deploy_files({"artifacts_among_flow_elements.bpmn": given})
+    core.users.add("rita", ["reviewer"], new_groups=True)
+    instance = core.start("artifacts_among_flow_elements", "clara")
+    (write,) = instance.ready_tasks
+    assert write.role == "clerk"  # the innermost lane's
+    (approve,) = core.complete_task(write.task_id, "clara", {}).ready_tasks
+    assert approve.role == "reviewer"
+    assert core.complete_task(approve.task_id, "rita", {}).status == "completed"
+
+
 def test_a_child_the_schema_knows_nowhere_is_still_refused(core: WorkflowEngine) -> None:
     given = text("children_out_of_order.bpmn").replace(
         "<incoming>flow_large</incoming>",
