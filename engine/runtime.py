@@ -58,6 +58,7 @@ from .errors import (
     ConflictError,
     EngineError,
     FormValidationError,
+    InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
     Problem,
@@ -334,6 +335,14 @@ class WorkflowEngine:
                 self.check_not_desk(process_id)
             latest = self._latest(repo, process_id)
             compiled = latest[2]
+            if messages := compiled.start_messages.get(process_id):
+                # Started now, it would wait at its start event, and the message would then
+                # start another instance besides moving this one on.
+                raise InvalidInputError(
+                    "process.started_by_message",
+                    process=process_id,
+                    name="、".join(sorted(messages)),
+                )
             if held is not None:
                 check_may_start(actor, held, compiled, process_id)
             if prepare is not None:

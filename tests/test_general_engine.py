@@ -238,6 +238,16 @@ def test_a_message_starts_the_process_that_waits_for_it(core: WorkflowEngine) ->
     assert instance.data["request"] == {"applicant": "张三"}
 
 
+def test_a_process_a_message_starts_is_not_started_by_hand(core: WorkflowEngine) -> None:
+    core.deploy_files(files("message_start.bpmn"))
+    with pytest.raises(InvalidInputError) as refused:
+        core.start("message_start", "clara")
+    assert refused.value.code == "process.started_by_message"
+    assert refused.value.params["name"] == "request_filed"
+    assert core.queries.list_instances() == []  # nothing waits to take the message twice
+    assert len(core.send_message("request_filed", {}).started) == 1
+
+
 def test_a_signal_reaches_every_waiting_instance_and_the_command_line_sends_it(
     core: WorkflowEngine, database_url: str
 ) -> None:

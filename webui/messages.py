@@ -127,6 +127,9 @@ MESSAGES: dict[str, Any] = {
     "database.busy": _l("系统繁忙，请稍后重试。"),
     "process.not_deployed": _l("流程“%(process)s”尚未部署。"),
     "process.not_your_group": _l("%(user)s 不属于“%(group)s”，不能发起此流程。"),
+    "process.started_by_message": _l(
+        "流程“%(process)s”由消息“%(name)s”发起，不能直接发起：请发送该消息。"
+    ),
     "definition.not_found": _l("没有这个流程版本。"),
     "definition.refused": _l("流程文件未通过检查：%(problems)s"),
     "definition.no_files": _l("请选择要部署的流程文件。"),
