@@ -1056,6 +1056,7 @@ def compile_definition(
             root = dialect.root
         else:
             # an expression in MVEL, Java, Groovy... would be evaluated as Python
+            problems.extend(zeebe.read_feel(root, name))
             problems.extend(camunda.foreign_expressions(root, name))
             if not camunda.declares(root, SPIFF):
                 _iso_timers(root)

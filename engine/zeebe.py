@@ -28,10 +28,18 @@ from typing import Any
 
 from lxml import etree
 
-from .camunda import CAMUNDA, EXPRESSION_TAGS, TIMER_TAGS
+from .camunda import (
+    CAMUNDA,
+    EXPRESSION_TAGS,
+    TIMER_TAGS,
+    default_language,
+    evaluated_expressions,
+    is_iso_timer,
+    owner_id,
+)
 from .errors import DefinitionProblem
 from .extensions import BPMN
-from .juel import IDENTIFIER
+from .juel import IDENTIFIER, JuelError, translate_juel
 
 #: Camunda 8's namespace, Zeebe's extensions
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
@@ -119,6 +127,34 @@ def feel_as_juel(source: str) -> str:
         else:
             out.append(token)
     return "${" + " ".join(out) + "}"
+
+
+def read_feel(root: Any, file: str) -> list[DefinitionProblem]:
+    """Read each expression whose language is FEEL (its own, or the file's) as Python.
+
+    Trisotech and other modelers of OMG's FEEL name it as the language of a
+    file's expressions (``http://www.omg.org/spec/FEEL/20140401``) and write
+    them without Camunda 8's ``=``: the FEEL read here (``complete = true``, a
+    cardinality ``2``) becomes the Python it means; any other is refused,
+    naming the element and what is not read.
+    """
+    default = default_language(root)
+    problems = []
+    for expression in evaluated_expressions(root):
+        source = (expression.text or "").strip()
+        what = etree.QName(expression).localname
+        if "feel" not in (expression.get("language") or default).lower() or not source:
+            continue
+        if what in TIMER_TAGS and is_iso_timer(what, source):
+            continue
+        try:
+            expression.text = translate_juel(feel_as_juel(source)).python
+        except (FeelError, JuelError) as exc:
+            message = f"the {what} {source!r} is FEEL beyond what is read here: {exc}"
+            problems.append(DefinitionProblem(file, owner_id(expression), message))
+            expression.text = "None"
+        expression.set("language", "python")  # read: nothing else is to refuse it as FEEL
+    return problems
 
 
 class _Rewrite:

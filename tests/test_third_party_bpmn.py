@@ -82,6 +82,34 @@ def test_artifacts_among_flow_elements_and_child_lanes_first_deploy_and_run(
     assert core.complete_task(approve.task_id, "rita", {}).status == "completed"
 
 
+@pytest.mark.parametrize(("complete", "signatures"), [(True, 2), (False, 0)])
+def test_a_file_in_feel_without_camundas_equals_sign_runs_its_expressions(
+    core: WorkflowEngine, complete: bool, signatures: int
+) -> None:
+    given = text("trisotech_feel_expressions.bpmn")
+    assert 'expressionLanguage="http://www.omg.org/spec/FEEL/20140401"' in given
+    core.deploy_files({"trisotech_feel_expressions.bpmn": given})
+    instance = core.start("trisotech_feel_expressions", "clara")
+    (answer,) = instance.ready_tasks
+    done = core.complete_task(answer.task_id, "clara", {"complete": complete, "pages": 3})
+    for _ in range(signatures):  # the cardinality 2, one after the other
+        (sign,) = done.ready_tasks
+        assert sign.element_id == "_sign"
+        done = core.complete_task(sign.task_id, "clara", {})
+    assert done.status == "completed"
+
+
+def test_feel_beyond_what_is_read_is_refused_naming_the_flow(core: WorkflowEngine) -> None:
+    given = text("trisotech_feel_expressions.bpmn").replace(
+        "complete = true and pages &gt;= 1", "count(pages) &gt; 1"
+    )
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({"trisotech_feel_expressions.bpmn": given})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "_flow_check_sign"
+    assert "is FEEL beyond what is read here: the function count() is not read here" in str(problem)
+
+
 def test_a_child_the_schema_knows_nowhere_is_still_refused(core: WorkflowEngine) -> None:
     given = text("children_out_of_order.bpmn").replace(
         "<incoming>flow_large</incoming>",
