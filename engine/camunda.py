@@ -84,6 +84,7 @@ from .extensions import (
 from .forms import FormSchema
 from .juel import (
     IDENTIFIER,
+    LOOP_COUNTS,
     OPENERS,
     JuelError,
     Translated,
@@ -1151,7 +1152,8 @@ class _Rewrite:
         if self.python and _is_python(source):
             return
         try:
-            translated = translate_juel(source)
+            counts = LOOP_COUNTS if what == "completionCondition" else frozenset()
+            translated = translate_juel(source, counts)
         except JuelError as exc:
             hint = ' (write ${...}, or set language="python")' if not source.startswith("$") else ""
             self.problem(expr, f"the {what} {source!r} {exc}{hint}")

@@ -29,6 +29,9 @@ CAMUNDA_VARIABLES = frozenset(
         "authenticatedUserId",
     }
 )
+#: the instance counts BPMN gives a multi-instance activity's completion condition
+#: (``engine.loops`` sets them when it is evaluated, as Camunda, Activiti and Flowable do)
+LOOP_COUNTS = frozenset({"nrOfInstances", "nrOfActiveInstances", "nrOfCompletedInstances"})
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
@@ -153,8 +156,9 @@ def _string(text: str, i: int) -> tuple[str, int]:
 class _Translator:
     """Recursive descent over JUEL's grammar, emitting fully parenthesized Python."""
 
-    def __init__(self, tokens: Iterator[Token]) -> None:
+    def __init__(self, tokens: Iterator[Token], allowed: frozenset[str] = frozenset()) -> None:
         self.tokens = tokens
+        self.allowed = allowed
         self.current = next(tokens)
         self.depth = 0
         self.names: set[str] = set()
@@ -282,7 +286,7 @@ class _Translator:
             if token.value in _UNSUPPORTED_WORDS:
                 raise JuelError(f"uses {_UNSUPPORTED_WORDS[token.value]}, which is not supported")
             name = _name(token.value)
-            if name in CAMUNDA_VARIABLES:
+            if name in CAMUNDA_VARIABLES and name not in self.allowed:
                 raise JuelError(f"uses '{name}', which is Camunda's own (Java) object or variable")
             self.names.add(name)
             return name
@@ -308,9 +312,10 @@ class Translated:
 OPENERS = ("${", "#{")
 
 
-def translate_juel(text: str) -> Translated:
+def translate_juel(text: str, allowed: frozenset[str] = frozenset()) -> Translated:
     """Translate one JUEL expression ``${...}`` (nothing around it) into Python.
 
+    ``allowed`` names Camunda's own variables it may read (``LOOP_COUNTS``).
     Raises ``JuelError`` for anything outside the translated subset.
     """
     source = text.strip()
@@ -318,7 +323,7 @@ def translate_juel(text: str) -> Translated:
         raise JuelError(f"is too long ({len(source):,} characters; at most {MAX_JUEL_CHARS:,})")
     if not source.startswith(OPENERS):
         raise JuelError("is not a JUEL expression ${...}")
-    python, names, end = _one(source, 2)
+    python, names, end = _one(source, 2, allowed)
     if source[end:].strip():
         raise JuelError("has text after the closing '}' (only one ${...} is allowed here)")
     return _checked(python, names, template=False)
@@ -352,9 +357,9 @@ def translate_template(text: str) -> Translated:
     return _checked(joined, names, template=True)
 
 
-def _one(text: str, start: int) -> tuple[str, set[str], int]:
+def _one(text: str, start: int, allowed: frozenset[str] = frozenset()) -> tuple[str, set[str], int]:
     """Translate the JUEL expression starting at ``start`` (after ``${``); return its end."""
-    translator = _Translator(tokenize(text, start))
+    translator = _Translator(tokenize(text, start), allowed)
     if translator.current.kind == "op" and translator.current.value == "}":
         raise JuelError("is empty")
     python = translator.expression()

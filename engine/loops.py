@@ -16,6 +16,7 @@ import functools
 from typing import Any
 
 from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 from .errors import ScriptError
 
@@ -43,11 +44,47 @@ class _Bounded:
         super().create_child(my_task, item, key_or_index)  # type: ignore[misc]
 
 
+class _Counted:
+    """Mixin of a multi-instance spec whose completion condition reads the instance counts.
+
+    Camunda, Activiti and Flowable give it ``nrOfInstances``,
+    ``nrOfCompletedInstances`` and ``nrOfActiveInstances`` (a countersign done
+    once most have signed: ``${nrOfCompletedInstances/nrOfInstances >= 0.6}``);
+    SpiffWorkflow gives none, so they are passed beside the instance's data.
+    """
+
+    def check_completion_condition(self, my_task: Task) -> Any:
+        """Evaluate the completion condition over the last instance done and the counts."""
+        spec: Any = self
+        merged = my_task.internal_data.get("merged", [])
+        if not merged or spec.condition is None:
+            return None
+        last = next(c for c in my_task.children if str(c.id) == merged[-1])
+        instances = list(spec._instances(my_task))
+        total = my_task.internal_data.get("cardinality", len(instances))
+        if spec.data_input is not None and spec.data_input.exists(my_task):
+            total = len(spec.data_input.get(my_task))
+        counts = {
+            "nrOfInstances": total,
+            "nrOfCompletedInstances": len(merged),
+            "nrOfActiveInstances": sum(
+                1 for c in instances if not c.has_state(TaskState.FINISHED_MASK)
+            ),
+        }
+        return my_task.workflow.script_engine.evaluate(last, spec.condition, counts)
+
+
 @functools.cache
 def bounded_parser(parser: type) -> type:
-    """Return ``parser`` building its parallel multi-instance activities bounded."""
+    """Return ``parser`` building its multi-instance activities counted, parallel ones bounded."""
     parallel = getattr(parser, "PARALLEL_MI_CLASS", None)
-    if parallel is None:
+    sequential = getattr(parser, "SEQUENTIAL_MI_CLASS", None)
+    if parallel is None or sequential is None:
         return parser
-    bounded = type(f"Bounded{parallel.__name__}", (_Bounded, parallel), {})
-    return type(parser.__name__, (parser,), {"PARALLEL_MI_CLASS": bounded})
+    bounded = type(f"Bounded{parallel.__name__}", (_Counted, _Bounded, parallel), {})
+    counted = type(f"Counted{sequential.__name__}", (_Counted, sequential), {})
+    return type(
+        parser.__name__,
+        (parser,),
+        {"PARALLEL_MI_CLASS": bounded, "SEQUENTIAL_MI_CLASS": counted},
+    )

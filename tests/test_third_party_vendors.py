@@ -16,6 +16,7 @@ from flask import Flask
 from engine import Database, DeploymentError, PermissionDeniedError, WorkflowEngine
 from engine.clock import ManualClock
 from engine.definitions import compile_definition
+from engine.views import InstanceView
 
 from .conftest import TEST_BPMN
 from .web import Browser
@@ -63,6 +64,33 @@ def test_a_plain_file_in_flowables_namespace_gives_each_task_to_its_potential_ow
     with pytest.raises(PermissionDeniedError):
         core.complete_task(verify.task_id, "anna", {})
     assert core.complete_task(verify.task_id, "max", {}).status == "completed"
+
+
+def test_a_countersign_done_once_most_have_signed_cancels_the_rest(core: WorkflowEngine) -> None:
+    name = "flowable_countersign_most.bpmn"
+    given = text(name)
+    assert "${nrOfCompletedInstances/nrOfInstances &gt;= 0.6}" in given
+    core.deploy_files({name: given})
+    for user in ("alice", "bob", "carol"):
+        core.users.add(user, ["clerk"])
+    instance = core.start(
+        name.removesuffix(".bpmn"), "clara", {"signers": ["alice", "bob", "carol"]}
+    )
+    assert len(instance.ready_tasks) == 3
+
+    def sign(task_id: str) -> InstanceView:
+        for user in ("alice", "bob", "carol"):
+            try:
+                return core.complete_task(task_id, user, {})  # each instance is its signer's
+            except PermissionDeniedError:
+                continue
+        raise AssertionError("nobody may sign")
+
+    left = sign(instance.ready_tasks[0].task_id).ready_tasks
+    assert len(left) == 2  # one of three is not most
+    (filing,) = sign(left[0].task_id).ready_tasks
+    assert filing.element_id == "file"  # two of three are: the third is cancelled
+    assert core.complete_task(filing.task_id, "clara", {}).status == "completed"
 
 
 def test_loops_naming_their_items_alike_deploy_and_give_each_instance_its_approver(
