@@ -468,6 +468,7 @@ class _Checker:
                     "with it): there is nothing for it to run",
                 )
                 task.tag = f"{{{BPMN}}}task"  # refused: SpiffWorkflow need not say so again
+                task.attrib.pop("implementation", None)  # nor the schema, a task having none
         for ad_hoc in process.iter(f"{{{BPMN}}}adHocSubProcess"):
             condition = ad_hoc.find("bpmn:completionCondition", NS)
             if condition is None or not (condition.text or "").strip():

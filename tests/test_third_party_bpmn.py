@@ -110,6 +110,19 @@ def test_feel_beyond_what_is_read_is_refused_naming_the_flow(core: WorkflowEngin
     assert "is FEEL beyond what is read here: the function count() is not read here" in str(problem)
 
 
+def test_a_business_rule_task_naming_no_decision_is_refused_once(core: WorkflowEngine) -> None:
+    given = text("trisotech_feel_expressions.bpmn").replace(
+        '<semantic:userTask id="_answer" name="拟写答复 Draft the answer">',
+        '<semantic:businessRuleTask id="_answer" name="拟写答复 Draft the answer" '
+        'implementation="http://www.omg.org/spec/DMN/20180521/MODEL/">',
+    )
+    given = given.replace("</semantic:userTask>", "</semantic:businessRuleTask>", 1)
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({"trisotech_feel_expressions.bpmn": given})
+    (problem,) = refused.value.problems  # not the schema's word on 'implementation' besides
+    assert problem.element_id == "_answer" and "names no decision" in problem.message
+
+
 def test_a_child_the_schema_knows_nowhere_is_still_refused(core: WorkflowEngine) -> None:
     given = text("children_out_of_order.bpmn").replace(
         "<incoming>flow_large</incoming>",
