@@ -382,10 +382,13 @@ class _Checker:
             )
             for start in starts
         )
+        # without a messageRef, SpiffWorkflow's event waits for a message named after itself
         self.start_messages[process_id] = frozenset(
-            self.message_names.get(m.get("messageRef"), m.get("messageRef"))
+            name
             for start in ([] if plain else starts)
             for m in start.iterfind("bpmn:messageEventDefinition", NS)
+            if (name := self.message_names.get(m.get("messageRef"), m.get("messageRef")))
+            or (name := start.get("name"))
         )
         self.calls[process_id] = [
             (call.get("id"), call.get("calledElement"), self.file)

@@ -248,6 +248,22 @@ def test_a_process_a_message_starts_is_not_started_by_hand(core: WorkflowEngine)
     assert len(core.send_message("request_filed", {}).started) == 1
 
 
+def test_a_message_start_naming_no_message_waits_for_one_named_after_it(
+    core: WorkflowEngine,
+) -> None:
+    given = files("message_start.bpmn")
+    given["message_start.bpmn"] = given["message_start.bpmn"].replace(
+        ' messageRef="request_filed"', ""
+    )  # as Signavio's files may have it
+    core.deploy_files(given)
+    with pytest.raises(InvalidInputError) as refused:
+        core.start("message_start", "clara")
+    assert refused.value.params["name"] == "收到申请 Request filed"
+    (started,) = core.send_message("收到申请 Request filed", {}).started
+    ready = core.queries.get_instance(started).ready_tasks
+    assert [t.element_id for t in ready] == ["register"]
+
+
 def test_a_signal_reaches_every_waiting_instance_and_the_command_line_sends_it(
     core: WorkflowEngine, database_url: str
 ) -> None:
