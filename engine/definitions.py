@@ -1064,6 +1064,7 @@ def compile_definition(
             problems.extend(camunda.foreign_expressions(root, name))
             if not camunda.declares(root, SPIFF):
                 _iso_timers(root)
+                _json_literals(root)
         _drop_empty_io_specifications(root)
         problems.extend(_links(root, name))
         if not camunda.declares(root, SPIFF):
@@ -1267,6 +1268,37 @@ def _iso_timers(root: Any) -> None:
             source = (expr.text or "").strip()
             if any(c.isdigit() for c in source) and camunda.is_iso_timer(tag, source):
                 expr.text = repr(source)
+
+
+#: the literals other tools write in their conditions (JSON's, Java's, FEEL's), in Python
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+class _Literals(ast.NodeTransformer):
+    def visit_Name(self, node: ast.Name) -> Any:
+        if node.id in _LITERALS and isinstance(node.ctx, ast.Load):
+            return ast.copy_location(ast.Constant(_LITERALS[node.id]), node)
+        return node
+
+
+def _json_literals(root: Any) -> None:
+    """Read ``true``, ``false`` and ``null`` in a Python expression as the literals meant.
+
+    Bizagi, Enterprise Architect and hand-written files write ``plansOk == true``
+    in conditions that name no language: read as Python, ``true`` names data
+    nobody sets, and the process stopped at the gateway on a NameError. A file
+    drawn for SpiffWorkflow, whose expressions are Python, keeps them as names.
+    """
+    for expr in camunda.evaluated_expressions(root):
+        source = (expr.text or "").strip()
+        if not _LITERALS.keys() & set(re.findall(r"[a-z]+", source)):
+            continue
+        try:
+            tree = ast.parse(source, mode="eval")
+        except (SyntaxError, ValueError):
+            continue  # refused as it is, naming its element, by the checks of scripts
+        if any(isinstance(n, ast.Name) and n.id in _LITERALS for n in ast.walk(tree)):
+            expr.text = ast.unparse(_Literals().visit(tree))
 
 
 def _executable(process: Any) -> bool:

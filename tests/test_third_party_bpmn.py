@@ -123,6 +123,20 @@ def test_a_business_rule_task_naming_no_decision_is_refused_once(core: WorkflowE
     assert problem.element_id == "_answer" and "names no decision" in problem.message
 
 
+@pytest.mark.parametrize("data", [{"plansOk": True, "remark": "合格"}, {"plansOk": False}])
+def test_conditions_writing_true_false_and_null_read_them_as_the_literals(
+    core: WorkflowEngine, data: dict[str, object]
+) -> None:
+    given = text("bizagi_lowercase_literals.bpmn")
+    assert "plansOk == true and remark != null" in given
+    core.deploy_files({"bizagi_lowercase_literals.bpmn": given})
+    instance = core.start("bizagi_lowercase_literals", "clara")
+    (inspect,) = instance.ready_tasks
+    done = core.complete_task(inspect.task_id, "clara", {"remark": None, **data})
+    assert done.status == "completed"  # the gateway chose a way: no NameError on 'true'
+    assert core.replayer.replay_stored(instance.id).ok
+
+
 def test_a_child_the_schema_knows_nowhere_is_still_refused(core: WorkflowEngine) -> None:
     given = text("children_out_of_order.bpmn").replace(
         "<incoming>flow_large</incoming>",
