@@ -302,7 +302,6 @@ def condition_document(language: str, condition: str, namespaces: str = "") -> s
         ("http://www.java.com/java", "", "'http://www.java.com/java'"),
         ("http://www.jboss.org/drools/rule", "", "'http://www.jboss.org/drools/rule'"),
         ("http://www.w3.org/1999/XPath", "", "'http://www.w3.org/1999/XPath'"),
-        ("feel", "", "'feel'"),
         ("groovy", f'xmlns:spiffworkflow="{SPIFF}" ', "'groovy'"),
         ("juel", "", "names JUEL but is not a JUEL expression"),
     ],
@@ -326,6 +325,13 @@ def test_a_condition_in_another_language_is_refused_naming_it(
 )
 def test_a_condition_in_python_deploys(language: str, namespaces: str) -> None:
     compile_definition({"decide.bpmn": condition_document(language, "amount &gt; 5", namespaces)})
+
+
+def test_a_condition_in_feel_is_read_as_the_python_it_means() -> None:
+    compiled = compile_definition({"decide.bpmn": condition_document("feel", "amount &gt; 5")})
+    assert compiled.processes["checked"].file == "decide.bpmn"
+    (problem,) = refused({"decide.bpmn": condition_document("feel", "amount in [1, 2]")})
+    assert "is FEEL beyond what is read here" in problem
 
 
 def test_the_files_expression_language_is_that_of_an_expression_naming_none() -> None:
