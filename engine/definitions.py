@@ -827,7 +827,25 @@ class _Checker:
             try:
                 check_source(source.strip() or "None", mode)
             except ScriptRefused as exc:
-                self.problem(element.get("id") if element is not None else None, f"script {exc}")
+                hint = _equality_hint(source) if mode == "eval" else ""
+                self.problem(
+                    element.get("id") if element is not None else None, f"script {exc}{hint}"
+                )
+
+
+#: a lone '=' (not part of ==, !=, <=, >=): equality in FEEL, SQL and other tools' conditions
+_LONE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
+
+
+def _equality_hint(source: str) -> str:
+    """Return a hint for a condition that compiles once its lone '=' compare, if it does."""
+    if not _LONE_EQUALS.search(source):
+        return ""
+    try:
+        check_source(_LONE_EQUALS.sub("==", source.strip()), "eval")
+    except ScriptRefused:
+        return ""
+    return " (a single '=' assigns in Python: compare with '==')"
 
 
 #: what SpiffWorkflow makes a process of: its flow nodes (activities, events, gateways)

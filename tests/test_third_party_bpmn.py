@@ -137,6 +137,17 @@ def test_conditions_writing_true_false_and_null_read_them_as_the_literals(
     assert core.replayer.replay_stored(instance.id).ok
 
 
+def test_a_condition_comparing_with_one_equals_sign_is_refused_saying_so(
+    core: WorkflowEngine,
+) -> None:
+    given = text("bizagi_lowercase_literals.bpmn").replace("plansOk == true", "plansOk = true")
+    with pytest.raises(DeploymentError) as refused:
+        core.deploy_files({"bizagi_lowercase_literals.bpmn": given})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "Id_flow_yes"
+    assert "a single '=' assigns in Python: compare with '=='" in problem.message
+
+
 def test_a_child_the_schema_knows_nowhere_is_still_refused(core: WorkflowEngine) -> None:
     given = text("children_out_of_order.bpmn").replace(
         "<incoming>flow_large</incoming>",
