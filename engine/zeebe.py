@@ -15,9 +15,11 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
   strings, ``true false null``, comparisons (``=`` is equality), arithmetic,
   ``and or not(...)`` and parentheses, read as the JUEL that means the same.
 
+A timer written as FEEL giving an ISO 8601 literal (``="PT1H"``,
+``=duration("P3D")``, ``=date and time("2030-01-01T09:00:00Z")``) is that literal.
 Everything else Zeebe runs (job workers, Camunda Forms, input and output
-mappings, FEEL scripts, decisions, listeners, message correlation keys, FEEL
-timers and any other FEEL) is refused, naming the element, the extension and
+mappings, FEEL scripts, decisions, listeners, message correlation keys, other
+FEEL timers and any other FEEL) is refused, naming the element, the extension and
 why, rather than deployed to run differently from what was drawn.
 """
 
@@ -88,6 +90,11 @@ _FEEL_TOKEN = re.compile(
       | (?P<operator>!=|<=|>=|=|<|>|\+|-|\*|/|\(|\))
     )""",
     re.VERBOSE,
+)
+#: a timer's FEEL that gives a literal: ``="PT1H"``, ``=duration("P3D")``,
+#: ``=date and time("2030-01-01T09:00:00Z")``, ``=cycle(duration("PT1H"))`` is not one
+_FEEL_TIMER_LITERAL = re.compile(
+    r'=\s*(?:"(?P<bare>[^"\\]*)"|(?:duration|date and time)\s*\(\s*"(?P<called>[^"\\]*)"\s*\))\s*\Z'
 )
 #: what stands for a refused expression: JUEL, as the file's other expressions now are
 _NOTHING = "${null}"
@@ -258,6 +265,11 @@ class _Rewrite:
         source = (expression.text or "").strip()
         if not source.startswith("="):
             return  # an ISO 8601 timer, read as one
+        literal = _FEEL_TIMER_LITERAL.match(source)
+        text = (literal.group("bare") or literal.group("called") or "") if literal else ""
+        if tag in TIMER_TAGS and is_iso_timer(tag, text):
+            expression.text = text  # a literal written as FEEL: the ISO 8601 text it gives
+            return
         if tag in TIMER_TAGS:
             self.problem(
                 expression.getparent(),

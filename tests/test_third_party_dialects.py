@@ -273,6 +273,30 @@ def test_a_layout_is_a_plane_of_the_process_or_of_its_collaboration() -> None:
 ZEEBE = TEST_BPMN / "zeebe"
 
 
+def test_a_camunda_8_timer_written_as_feel_giving_a_literal_fires(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy([ZEEBE / "feel_timers.bpmn"])
+    instance = core.start("zeebe_feel_timers", "clara")
+    clock.advance(hours=1, minutes=1)  # ="PT1H": a reminder, the task stays
+    assert core.tick().timers_fired == 1
+    assert [t.element_id for t in core.queries.list_tasks("clara")] == ["Activity_handle"]
+    clock.advance(days=3)  # =duration("P3D"): the task is escalated
+    assert core.tick().timers_fired == 1
+    (escalate,) = core.queries.get_instance(instance.id).ready_tasks
+    assert escalate.element_id == "Activity_escalate"
+    assert core.complete_task(escalate.task_id, "clara", {}).status == "completed"
+
+
+def test_a_camunda_8_timer_of_other_feel_is_refused_naming_it() -> None:
+    """A guard: FEEL that gives no literal stays refused."""
+    given = (ZEEBE / "feel_timers.bpmn").read_text(encoding="utf-8")
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"t.bpmn": given.replace('=duration("P3D")', "=duration(wait)")})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "TimerEventDefinition_late" and "is FEEL" in problem.message
+
+
 def test_a_camunda_8_file_runs_its_assignments_loop_call_and_feel_condition(
     core: WorkflowEngine,
 ) -> None:
