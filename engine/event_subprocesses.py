@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -31,6 +32,14 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+
+
+def drawn(spec: BpmnProcessSpec) -> bool:
+    """Tell whether a process (not its sub-processes) has event sub-processes."""
+    start = spec.start
+    return bool(getattr(start, "trigger_specs", ())) or any(
+        isinstance(output, SubWorkflowTask) for output in start.outputs
+    )
 
 
 def settle(workflow: BpmnWorkflow) -> bool:

@@ -431,7 +431,11 @@ def advance(workflow: BpmnWorkflow, step: Step) -> None:
     """Run the engine steps; a plain task (``bpmn:task``) does nothing and passes straight on."""
     while True:
         workflow.do_engine_steps(did_complete_task=step.record)
-        if step.instance.rules >= 8 and event_subprocesses.settle(workflow):
+        if (
+            step.instance.rules >= 8
+            and _traits(workflow)[2]
+            and event_subprocesses.settle(workflow)
+        ):
             continue
         if not _traits(workflow)[0]:
             return
@@ -447,13 +451,17 @@ def advance(workflow: BpmnWorkflow, step: Step) -> None:
             step.record(task)  # counted as every task the step runs on its own
 
 
-#: whether a process (with its subprocesses) has plain tasks and repeating timers, by the
-#: id of its spec
-_TRAITS: dict[int, tuple[BpmnProcessSpec, tuple[bool, bool]]] = {}
+#: whether a process (with its subprocesses) has plain tasks, repeating timers and event
+#: sub-processes, by the id of its spec
+_TRAITS: dict[int, tuple[BpmnProcessSpec, tuple[bool, bool, bool]]] = {}
 
 
-def _traits(workflow: BpmnWorkflow) -> tuple[bool, bool]:
-    """Tell whether the workflow's process or a subprocess has plain tasks, repeating timers."""
+def _traits(workflow: BpmnWorkflow) -> tuple[bool, bool, bool]:
+    """Tell whether the workflow's process or a subprocess has these kinds of element.
+
+    Plain tasks, repeating timers, event sub-processes: what a step need not look
+    for in a process that has none.
+    """
     spec = workflow.spec
     known = _TRAITS.get(id(spec))
     if known is None or known[0] is not spec:
@@ -467,6 +475,10 @@ def _traits(workflow: BpmnWorkflow) -> tuple[bool, bool]:
             any(
                 isinstance(getattr(task_spec, "event_definition", None), CycleTimerEventDefinition)
                 for task_spec in task_specs
+            ),
+            any(
+                event_subprocesses.drawn(each)
+                for each in (spec, *workflow.subprocess_specs.values())
             ),
         )
         if len(_TRAITS) >= 256:
