@@ -215,7 +215,7 @@ def test_a_text_filter_too_long_for_its_box_is_said_ignored_not_cut(client: Flas
     assert ">zhangsan</a>" in page  # the list is not narrowed by it
     registrar = Browser(client.application.test_client()).login("wujiu")
     page = registrar.get("/requests?number=" + "9" * 65)
-    assert IGNORED + "受理编号（不能超过 64 字）。" in page
+    assert IGNORED + "登记号或受理编号（不能超过 64 字）。" in page
     assert 'maxlength="64" autocomplete="off" aria-invalid="true"' in page
     assert "没有符合条件的申请" not in page  # the unfiltered list's words, not "none match"
     auditor = Browser(client.application.test_client()).login("qianyi")

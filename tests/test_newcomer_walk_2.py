@@ -116,7 +116,7 @@ def test_a_request_not_found_says_what_to_check_not_that_there_are_none(
     registrar = _signed_in(client, "wujiu")
     page = registrar.get("/requests?number=GK0000000000")
     assert "没有申请。" not in page
-    assert "没有符合条件的申请。请核对受理编号" in page
+    assert "没有符合条件的申请。请核对编号" in page
     assert '<a href="/requests">查看全部申请</a>' in page
     # The filters sit in a card, as on every other list.
     assert '<form method="get" class="card filters"' in page

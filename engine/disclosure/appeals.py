@@ -77,7 +77,7 @@ class AppealForm(FormSchema):
     filed_on = day_field("立案（申请）日期", "Filed on")
     result = choice("结果", "Result", DECIDED, required=False, blank=RESULTS[PENDING])
     decided_on = day_field("审结日期", "Decided on", required=False)
-    request_file_number = optional_text("涉及的申请编号", "File number of the request", 64)
+    request_file_number = optional_text("涉及申请的登记号", "File number of the request", 64)
     note = optional_text("备注", "Note", 500, widget="textarea")
 
     @validates_schema(skip_on_field_errors=True)

@@ -132,8 +132,16 @@ class DocumentDraftForm(FormSchema):
     )
     copied_to = optional_text("抄送机关", "Copied to", 500)
     copies = CopiesField(metadata={"label": "印发份数", "label_en": "Copies printed"})
+    # Saving a draft without it is fine; submitting one is returned (退文) by the rules.
     attribute = choice(
-        "公开属性", "Disclosure attribute", ATTRIBUTES, required=False, blank=_NO_ATTRIBUTE
+        "公开属性",
+        "Disclosure attribute",
+        ATTRIBUTES,
+        required=False,
+        blank=_NO_ATTRIBUTE,
+        hint="保存草稿时可暂不选择；提交前须选定，未标明公开属性的草稿将被自动退回。",
+        hint_en="You may save the draft without one; choose one before submitting, "
+        "as a draft with none is returned automatically.",
     )
     attribute_reason = reason_field()
     withheld_basis = basis_field()

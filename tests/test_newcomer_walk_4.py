@@ -1,0 +1,105 @@
+"""What a fourth newcomer's walk through the demo found, through the test client."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from flask import Flask
+
+from webui import get_engine
+
+from .conftest import WORKFLOWS
+from .web import Browser, task_link
+
+
+def _signed_in(app: Flask, username: str) -> Browser:
+    return Browser(app.test_client()).login(username)
+
+
+def _headers(html: str) -> list[str]:
+    return re.findall(r'<th scope="col">([^<]*)</th>', html)
+
+
+def test_a_requests_two_numbers_are_called_alike_for_staff_and_public(app: Flask) -> None:
+    # The citizen's 受理编号 is GK…; the office's 依申请〔2026〕N号 is its 登记号. Staff pages
+    # headed the office's number 受理编号, and told a clerk to check the 受理编号
+    # "(受理编号或文号均可)".
+    registrar = _signed_in(app, "wujiu")
+    listing = registrar.get("/requests")
+    assert "登记号（受理编号）" in _headers(listing)
+    assert re.search(r'<label for="number">登记号或受理编号</label>', listing)
+    (first,) = re.findall(r'<a href="(/requests/\d+)">依申请〔\d+〕1号</a>', listing)
+    assert "<dt>登记号（受理编号）</dt>" in registrar.get(first)
+    empty = registrar.get("/requests?number=GKNOSUCHNUMB")
+    assert "请核对编号（登记号或受理编号均可）" in empty
+    assert "受理编号（受理编号" not in empty and "文号均可" not in empty
+    english = registrar.get("/requests?number=GKNOSUCHNUMB&lang=en")
+    assert "File or tracking number" in english
+
+
+def test_the_office_is_told_why_it_cannot_open_a_request(app: Flask) -> None:
+    # The office reads every request's progress but not who applied: the numbers were plain
+    # text, with nothing to say why nor where a request's handling can be read.
+    office = _signed_in(app, "wangwu").get("/requests")
+    assert '<a href="/requests/' not in office
+    assert "申请人的身份和联系方式只有登记人员和承办处室可以查看" in office
+    assert re.search(r'办理过程见<a href="/audit/instances">流程实例</a>。', office)
+    assert "只有登记人员" not in _signed_in(app, "wujiu").get("/requests")
+
+
+def test_a_person_sending_back_reads_once_among_the_opinions(app: Flask) -> None:
+    # 李四's 退回 came out twice: "处室审核 李四 退回：why", then "起草 李四 退回起草人", which
+    # read as if 李四 had drafted.  A return by the rules (退文) keeps its own line.
+    lisi = _signed_in(app, "lisi")
+    path = task_link(lisi.get("/"), "处室审核")
+    lisi.get(path)
+    sent = {
+        "decision": "send_back",
+        "comment": "请补充培训对象。",
+        "attribute": "on_request",
+        "attribute_reason": "仅涉及内部培训安排。",
+        "withheld_basis": "",
+    }
+    lisi.post(path, sent)
+    case = path.rsplit("=", 1)[1]
+    for reader in ("lisi", "zhangsan"):
+        sheet = _signed_in(app, reader).get(f"/instances/{case}/sheet")
+        assert sheet.count("请补充培训对象。") == 1, reader
+        assert "退回起草人" not in sheet, reader
+    drafter = _signed_in(app, "zhangsan")
+    returned = drafter.get("/instances/5/sheet")
+    assert "自动退文" in returned
+
+
+def test_the_draft_says_its_attribute_is_wanted_before_submitting(app: Flask) -> None:
+    # The field has no star (a draft may be saved without it), and a newcomer submitting
+    # without it was returned with no warning beforehand.
+    drafter = _signed_in(app, "zhangsan")
+    page = drafter.get("/drafts/new")
+    assert re.search(
+        r'<p class="hint" id="attribute-hint">[^<]*提交前须选定，未标明公开属性的草稿将被自动退回',
+        page,
+    )
+    assert re.search(r'<select id="f-attribute"[^>]*aria-describedby="attribute-hint"', page)
+    english = drafter.get("/drafts/new?lang=en")
+    assert "choose one before submitting" in english
+
+
+def test_a_refused_workflow_says_what_its_english_lines_are_and_what_to_do(app: Flask) -> None:
+    # The checker's lines are English, for whoever models workflows: the Chinese page said
+    # nothing of them, nor who fixes them, nor that the running workflows are safe.
+    before = get_engine(app).queries.definition_versions("admin").items[0].id
+    admin = _signed_in(app, "admin")
+    admin.get("/admin/workflows")
+    broken = (WORKFLOWS / "simple_approval.bpmn").read_bytes()
+    broken = broken.replace(b'sourceRef="', b'sourceRef="nowhere_', 1)
+    page = admin.post(
+        "/admin/workflows",
+        {"files": [(io.BytesIO(broken), "broken.bpmn")]},
+        status=422,
+        content_type="multipart/form-data",
+    )
+    assert "技术说明为英文" in page and "请交流程设计人员" in page
+    assert "已部署的流程不受影响" in page
+    assert get_engine(app).queries.definition_versions("admin").items[0].id == before
