@@ -1,0 +1,53 @@
+"""A fourth newcomer's walk in Debian's Chromium, by keyboard on a desk.
+
+The site is the demo's (its users, documents and requests), as in test_newcomer_walk_3.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from engine import Engine
+
+from ..templates import Templates
+from .conftest import demo_site, keyboard_window
+
+DESK = {"width": 1366, "height": 768}
+#: the focused element's outline, as the reader sees it
+RING = "() => getComputedStyle(document.activeElement).outlineStyle"
+
+
+@pytest.fixture(scope="module")
+def site(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[tuple[str, Engine]]:
+    """Serve gongkai with the demo's users and data on a free local port."""
+    yield from demo_site(tmp_path_factory.mktemp("newcomer4"), templates)
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "box"),
+    [("wujiu", "/requests/new", "f-received_on"), ("qianyi", "/audit/instances", "from")],
+)
+def test_a_date_box_reached_by_tab_shows_where_the_keyboard_is(
+    chromium: Any, server: str, username: str, path: str, box: str
+) -> None:
+    # Every other box keeps the yellow ring; a date box is several stops (year, month, day, its
+    # calendar) and Chromium's :focus-visible let go of it inside: the keyboard was nowhere to be seen.
+    page = keyboard_window(chromium, server, DESK, username, english=False)
+    page.goto(f"{server}{path}")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == box:
+            break
+    else:
+        pytest.fail(f"Tab never reached #{box}")
+    rings = []
+    while page.evaluate("document.activeElement.id") == box:
+        rings.append(page.evaluate(RING))
+        page.keyboard.press("Tab")
+    assert len(rings) >= 3 and set(rings) == {"solid"}, rings
+    page.context.close()
