@@ -36,7 +36,7 @@ def test_a_date_box_reached_by_tab_shows_where_the_keyboard_is(
     chromium: Any, server: str, username: str, path: str, box: str
 ) -> None:
     # Every other box keeps the yellow ring; a date box is several stops (year, month, day, its
-    # calendar) and Chromium's :focus-visible let go of it inside: the keyboard was nowhere to be seen.
+    # calendar) and Chromium's :focus-visible let go of it inside: no ring to be seen.
     page = keyboard_window(chromium, server, DESK, username, english=False)
     page.goto(f"{server}{path}")
     for _ in range(60):
