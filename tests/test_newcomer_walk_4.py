@@ -103,3 +103,19 @@ def test_a_refused_workflow_says_what_its_english_lines_are_and_what_to_do(app: 
     assert "技术说明为英文" in page and "请交流程设计人员" in page
     assert "已部署的流程不受影响" in page
     assert get_engine(app).queries.definition_versions("admin").items[0].id == before
+
+
+def test_whoever_decides_an_extension_reads_what_was_asked_and_why(app: Flask) -> None:
+    # The office head's 延期审批 showed the request and a yes/no: not the days asked for nor
+    # the handler's reason, which he was asked to judge.
+    handler = _signed_in(app, "zhengshi")
+    path = task_link(handler.get("/"), "办理")
+    handler.get(path)
+    asked = {"action": "extend", "extension_days": "15", "extension_reason": "需调取档案核实。"}
+    handler.post(path, asked)
+    office = _signed_in(app, "wangwu")
+    page = office.get(task_link(office.get("/"), "延期审批"))
+    card = page.split('id="extension-title"', 1)[1].split("</section>", 1)[0]
+    assert "15个工作日" in card and "需调取档案核实。" in card
+    english = office.get(task_link(office.get("/"), "延期审批") + "&lang=en")
+    assert "15 working days" in english and "Extension asked for" in english
