@@ -119,3 +119,13 @@ def test_whoever_decides_an_extension_reads_what_was_asked_and_why(app: Flask) -
     assert "15个工作日" in card and "需调取档案核实。" in card
     english = office.get(task_link(office.get("/"), "延期审批") + "&lang=en")
     assert "15 working days" in english and "Extension asked for" in english
+
+
+def test_the_registrar_waiting_for_a_fee_sees_by_when_it_is_due(app: Flask) -> None:
+    # A correction and a consultation say by when; the fee (20 working days, then the request
+    # is deemed abandoned) said only that the reply period stood still.
+    registrar = _signed_in(app, "wujiu")
+    page = registrar.get(task_link(registrar.get("/"), "等待缴费"))
+    card = page.split('id="fee-title"', 1)[1].split("</section>", 1)[0]
+    assert re.search(r"<dt>缴费期限</dt><dd>\d{4}-\d\d-\d\d（20 个工作日）", card)
+    assert "申请视为放弃" in card
