@@ -129,3 +129,15 @@ def test_the_registrar_waiting_for_a_fee_sees_by_when_it_is_due(app: Flask) -> N
     card = page.split('id="fee-title"', 1)[1].split("</section>", 1)[0]
     assert re.search(r"<dt>缴费期限</dt><dd>\d{4}-\d\d-\d\d（20 个工作日）", card)
     assert "申请视为放弃" in card
+
+
+def test_a_holiday_schedule_refused_says_what_is_wrong_in_the_words_it_takes(app: Flask) -> None:
+    # 2027-02-30 is written YYYY-MM-DD and was told to be YYYY-MM-DD; a kind mistyped was
+    # told the English words only, though 放假 and 调休上班 are taken as well.
+    admin = _signed_in(app, "admin")
+    admin.get("/admin/calendar")
+    page = admin.post("/admin/calendar", {"schedule": "2027-02-30 放假 春节"}, status=400)
+    assert "第 1 行：日期“2027-02-30”不存在：该月没有这一天。" in page
+    assert "应为 YYYY-MM-DD" not in page
+    page = admin.post("/admin/calendar", {"schedule": "2027-01-01 假日 元旦"}, status=400)
+    assert "未知类型“假日”（应为 放假/holiday 或 调休上班/workday）。" in page

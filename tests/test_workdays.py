@@ -176,7 +176,12 @@ def test_a_schedule_may_name_the_kinds_in_the_state_councils_words():
 @pytest.mark.parametrize(
     ("text", "line", "code", "params"),
     [
-        ("2027-01-01 holiday\n2027-02-30 holiday", 2, "calendar.bad_date", {"text": "2027-02-30"}),
+        (
+            "2027-01-01 holiday\n2027-02-30 holiday",
+            2,
+            "calendar.no_such_day",
+            {"text": "2027-02-30"},
+        ),
         ("# c\n\n27-1-1 holiday", 3, "calendar.bad_date", {"text": "27-1-1"}),
         ("2027-01-01 holidy 元旦", 1, "calendar.unknown_kind", {"kind": "holidy"}),
         ("2027-01-01", 1, "calendar.missing_kind", {}),

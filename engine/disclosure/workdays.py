@@ -101,7 +101,8 @@ def _parse_date(text: str, line: int) -> date:
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            pass
+            # Written right, but the month has no such day (2027-02-30): say so, not the format.
+            raise ScheduleError(line, "calendar.no_such_day", text=text) from None
         else:
             if FIRST_YEAR <= day.year <= LAST_YEAR:
                 return day
