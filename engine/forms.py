@@ -45,6 +45,9 @@ INITIAL = "default"
 #: (that field's name, those values).  A page may hide it otherwise; the form's own
 #: checks decide what is needed, whatever a page shows.
 SHOWN_WHEN = "shown_when"
+#: the metadata key of such a field that the form's checks require whenever it is shown
+#: (a reply's type once 拟定答复 is chosen): a page marks it required as it shows it
+NEEDED_WHEN_SHOWN = "needed_when_shown"
 
 
 class FormSchema(Schema):

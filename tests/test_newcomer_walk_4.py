@@ -141,3 +141,24 @@ def test_a_holiday_schedule_refused_says_what_is_wrong_in_the_words_it_takes(app
     assert "应为 YYYY-MM-DD" not in page
     page = admin.post("/admin/calendar", {"schedule": "2027-01-01 假日 元旦"}, status=400)
     assert "未知类型“假日”（应为 放假/holiday 或 调休上班/workday）。" in page
+
+
+def test_a_field_the_chosen_handling_needs_is_marked_required(app: Flask) -> None:
+    # 答复类型 (拟定答复), 延期理由 (申请延期), 征求意见对象 … showed without the red star, and
+    # the form then refused them as missing.
+    handler = _signed_in(app, "zhengshi")
+    page = handler.get(task_link(handler.get("/"), "办理"))
+    for name in ("reply_type", "reply_text", "consulted", "extension_reason", "fee_method"):
+        assert re.search(
+            rf'<label for="f-{name}">[^<]*<span class="req" aria-hidden="true">\*</span></label>'
+            rf'\s*<(select|textarea|input)[^>]*id="f-{name}"[^>]*aria-required="true"',
+            page,
+        ), name
+    # What is never required keeps no star.
+    assert re.search(r'<label for="f-disclosed_document">[^<]*</label>', page)
+    registrar = _signed_in(app, "wujiu")
+    page = registrar.get(task_link(registrar.get("/"), "受理审查"))
+    assert re.search(r'<label for="f-department">承办处室 <span class="req"', page)
+    page = registrar.get(task_link(registrar.get("/"), "等待缴费"))
+    assert re.search(r'data-shown-when="payment" data-shown-for="waived"', page)
+    assert re.search(r'<label for="f-waiver_reason">减免理由 <span class="req"', page)

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.disclosure.privacy import KINDS
 from engine.errors import Problem
-from engine.forms import INITIAL, SHOWN_WHEN, FormSchema
+from engine.forms import INITIAL, NEEDED_WHEN_SHOWN, SHOWN_WHEN, FormSchema
 
 from .i18n import pick
 from .messages import error_message
@@ -32,6 +32,8 @@ class FieldView:
     extra: dict[str, Any] = field(default_factory=dict)
     #: (another field, its values): the page shows this field only for those (``SHOWN_WHEN``)
     shown_when: tuple[str, tuple[str, ...]] | None = None
+    #: required whenever shown (``NEEDED_WHEN_SHOWN``): marked as a required field is
+    needed: bool = False
     #: what to write there, under the box (the field's ``hint`` metadata)
     hint: str = ""
 
@@ -93,6 +95,7 @@ def build(
                     else {"suggestions": (suggestions or {}).get(name, [])}
                 ),
                 shown_when=meta.get(SHOWN_WHEN),
+                needed=bool(meta.get(NEEDED_WHEN_SHOWN)),
                 hint=pick(meta["hint"], meta.get("hint_en")) if meta.get("hint") else "",
             )
         )

@@ -12,6 +12,7 @@ from marshmallow import ValidationError, validate, validates_schema
 from ...attachments import SCANS
 from ...errors import Problem
 from ...forms import (
+    NEEDED_WHEN_SHOWN,
     PROMPT,
     REQUIRED,
     SHOWN_WHEN,
@@ -253,17 +254,21 @@ _INTAKE = {
 }
 
 
-def _shown_when(field: str, *values: str) -> dict[str, Any]:
-    """Return the metadata of a field that matters only for these values of ``field``."""
-    return {SHOWN_WHEN: (field, values)}
+def _shown_when(field: str, *values: str, needed: bool = False) -> dict[str, Any]:
+    """Return the metadata of a field that matters only for these values of ``field``.
+
+    ``needed``: the form's checks require it for them (a page marks it required).
+    """
+    return {SHOWN_WHEN: (field, values)} | ({NEEDED_WHEN_SHOWN: True} if needed else {})
 
 
-def _for(*actions: str) -> dict[str, Any]:
+def _for(*actions: str, needed: bool = False) -> dict[str, Any]:
     """Return the metadata of a handling field that matters only for these actions."""
-    return _shown_when("action", *actions)
+    return _shown_when("action", *actions, needed=needed)
 
 
 _FOR_REPLY = _for("reply")
+_NEEDED_FOR_REPLY = _for("reply", needed=True)
 
 
 class RequestCheckForm(FormSchema):
@@ -271,14 +276,17 @@ class RequestCheckForm(FormSchema):
 
     intake_decision = choice("受理意见", "Decision", _INTAKE, opinion=True)
     department = optional_text(
-        "承办处室", "Handling department", 64, **_shown_when("intake_decision", "accept")
+        "承办处室",
+        "Handling department",
+        64,
+        **_shown_when("intake_decision", "accept", needed=True),
     )
     correction_notice = optional_text(
         "补正告知内容",
         "What the applicant must make clear",
         2000,
         widget="textarea",
-        **_shown_when("intake_decision", "correct"),
+        **_shown_when("intake_decision", "correct", needed=True),
     )
     correction_days = _days(
         "补正期限（工作日）",
@@ -333,14 +341,14 @@ class RequestHandlingForm(FormSchema):
         {key: (t.zh, t.en) for key, t in REPLY_TYPES.items()},
         required=False,
         blank=PROMPT,
-        **_FOR_REPLY,
+        **_NEEDED_FOR_REPLY,
     )
     reply_text = optional_text(
         "答复内容（提供的信息、获取途径或理由）",
         "The reply (the information, where to find it, or the reasons)",
         20000,
         widget="textarea",
-        **_FOR_REPLY,
+        **_NEEDED_FOR_REPLY,
     )
     disclosed_document = optional_text(
         "所提供公文的文号（如答复提供了公文目录中的公文）",
@@ -349,19 +357,24 @@ class RequestHandlingForm(FormSchema):
         **_FOR_REPLY,
     )
     consulted = optional_text(
-        "征求意见对象", "Whom to consult", 300, **_for("consult_third_party", "consult_agency")
+        "征求意见对象",
+        "Whom to consult",
+        300,
+        **_for("consult_third_party", "consult_agency", needed=True),
     )
     extension_days = _days(
         "延长期限（工作日）", "Extension (working days)", 1, 20, 20, **_for("extend")
     )
-    extension_reason = optional_text("延期理由", "Reason for the extension", 2000, **_for("extend"))
+    extension_reason = optional_text(
+        "延期理由", "Reason for the extension", 2000, **_for("extend", needed=True)
+    )
     fee_method = choice(
         "收费方式",
         "Fee method",
         FEE_METHODS,
         required=False,
         blank=("（不适用）", "(n/a)"),
-        **_for("fee_notice"),
+        **_for("fee_notice", needed=True),
     )
     fee_pages = _days("页数（按量计收）", "Pages (by volume)", 1, 100000, 1, **_for("fee_notice"))
 
@@ -417,7 +430,13 @@ class FeePaymentForm(FormSchema):
         {"paid": ("已缴费", "Paid"), "waived": ("减免（须说明理由）", "Waived (give the reason)")},
         opinion=True,
     )
-    waiver_reason = optional_text("减免理由", "Reason for the waiver", 2000, opinion=True)
+    waiver_reason = optional_text(
+        "减免理由",
+        "Reason for the waiver",
+        2000,
+        opinion=True,
+        **_shown_when("payment", "waived", needed=True),
+    )
 
     @validates_schema(skip_on_field_errors=True)
     def _waiver_has_reason(self, data: dict[str, Any], **_: Any) -> None:
