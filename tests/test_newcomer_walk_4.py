@@ -162,3 +162,16 @@ def test_a_field_the_chosen_handling_needs_is_marked_required(app: Flask) -> Non
     page = registrar.get(task_link(registrar.get("/"), "等待缴费"))
     assert re.search(r'data-shown-when="payment" data-shown-for="waived"', page)
     assert re.search(r'<label for="f-waiver_reason">减免理由 <span class="req"', page)
+
+
+def test_an_annual_report_of_noughts_says_why_and_leads_to_this_year(app: Flask) -> None:
+    # The report opens on last year, as it is compiled; with the demo's requests all this
+    # year, a newcomer met a table of 0s and wondered whether it was broken.
+    auditor = _signed_in(app, "qianyi")
+    page = auditor.get("/report/annual")
+    (shown,) = re.findall(r'<input id="year" name="year" type="number"[^>]* value="(\d+)"', page)
+    this_year = int(shown) + 1
+    assert f"{shown} 年度没有收到或办理的政府信息公开申请，下表各项为 0。" in page
+    assert f'<a href="/report/annual?year={this_year}">查看本年度（{this_year}）</a>' in page
+    assert 'id="empty-year"' not in auditor.get(f"/report/annual?year={this_year}")
+    assert "gongkai" not in page.split("<main", 1)[1]

@@ -116,6 +116,7 @@ def annual() -> ResponseReturnValue:
         "report_annual.html",
         year_ignored=chosen.ignored,
         typed_year=chosen.typed,
+        this_year=_last_year() + 1,
         table=table,
         appeals=appeals,
         normative=normative,
