@@ -70,3 +70,22 @@ def test_a_list_heading_keeps_its_words_whole_on_a_desk(
     page.goto(f"{server}/requests")
     assert page.evaluate(BROKEN_HEADINGS) == []
     page.context.close()
+
+
+def test_a_finding_unticked_stops_looking_hidden_in_the_text(chromium: Any, server: str) -> None:
+    # The reviewer unticked the e-mail address (kept as written) and it stayed highlighted
+    # in the text, as every finding to hide is.
+    page = keyboard_window(chromium, server, DESK, "sunqi", english=False)
+    page.get_by_role("link", name="保密审查").first.click()
+    boxes = page.locator("fieldset.findings input[type='checkbox']")
+    box = boxes.last
+    mark = page.locator(f"#finding-{box.get_attribute('value')}")
+    lit = "m => getComputedStyle(m).backgroundColor"
+    highlighted = mark.evaluate(lit)
+    box.focus()
+    page.keyboard.press("Space")
+    assert not box.is_checked()
+    assert mark.evaluate(lit) == "rgba(0, 0, 0, 0)"
+    page.keyboard.press("Space")
+    assert box.is_checked() and mark.evaluate(lit) == highlighted
+    page.context.close()

@@ -33,6 +33,15 @@ document.addEventListener("DOMContentLoaded", () => {
     control.addEventListener("change", update);
     update();
   }
+  // A finding the reviewer unticks is kept as written: its mark in the text stops
+  // looking like one to hide, so what will be de-identified is what stays highlighted.
+  for (const box of document.querySelectorAll("main fieldset.findings input[type='checkbox']")) {
+    const mark = document.getElementById(`finding-${box.value}`);
+    if (!mark) continue;
+    const update = () => mark.classList.toggle("kept", !box.checked);
+    box.addEventListener("change", update);
+    update();
+  }
   // A table wider than the screen scrolls in its own box: that box then takes the
   // keyboard's focus (arrow keys scroll it) and is named after the table.
   const scrollers = document.querySelectorAll("main .table-scroll");
