@@ -175,3 +175,12 @@ def test_an_annual_report_of_noughts_says_why_and_leads_to_this_year(app: Flask)
     assert f'<a href="/report/annual?year={this_year}">查看本年度（{this_year}）</a>' in page
     assert 'id="empty-year"' not in auditor.get(f"/report/annual?year={this_year}")
     assert "gongkai" not in page.split("<main", 1)[1]
+
+
+def test_the_history_names_the_hash_it_shows_and_says_what_it_is_for(app: Flask) -> None:
+    # Each event ended in a bare "fcfd92a2d6c3f5a2…", a code a newcomer could not place.
+    auditor = _signed_in(app, "qianyi")
+    page = auditor.get("/audit/instances/1")
+    assert "前后相连成哈希链" in page and "“核验”时即可发现" in page
+    assert re.search(r'哈希 <code title="[0-9a-f]{64}">[0-9a-f]{16}…</code>', page)
+    assert "Hash <code" in auditor.get("/audit/instances/1?lang=en")
