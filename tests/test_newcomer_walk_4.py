@@ -184,3 +184,13 @@ def test_the_history_names_the_hash_it_shows_and_says_what_it_is_for(app: Flask)
     assert "前后相连成哈希链" in page and "“核验”时即可发现" in page
     assert re.search(r'哈希 <code title="[0-9a-f]{64}">[0-9a-f]{16}…</code>', page)
     assert "Hash <code" in auditor.get("/audit/instances/1?lang=en")
+
+
+def test_each_admin_page_is_headed_as_its_menu_entry_names_it(app: Flask) -> None:
+    # 系统管理 › 任务管理 opened a page headed 全部待办任务; each other page bears its entry's name.
+    admin = _signed_in(app, "admin")
+    menu = admin.get("/admin/users")
+    entries = re.findall(r'<li><a href="(/admin/[a-z]+)"[^>]*>([^<]+)</a></li>', menu)
+    assert len(entries) == 6, entries
+    for path, name in entries:
+        assert re.search(rf"<h1[^>]*>{name}</h1>", admin.get(path)), (path, name)
