@@ -5,27 +5,16 @@ The site is the demo's (its users, documents and requests), as in test_newcomer_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from engine import Engine
-
-from ..templates import Templates
-from .conftest import demo_site, keyboard_window
+from .conftest import keyboard_window
+from .test_newcomer_walk_3 import site  # noqa: F401  (the demo's site, served for this module)
 
 DESK = {"width": 1366, "height": 768}
 #: the focused element's outline, as the reader sees it
 RING = "() => getComputedStyle(document.activeElement).outlineStyle"
-
-
-@pytest.fixture(scope="module")
-def site(
-    tmp_path_factory: pytest.TempPathFactory, templates: Templates
-) -> Iterator[tuple[str, Engine]]:
-    """Serve gongkai with the demo's users and data on a free local port."""
-    yield from demo_site(tmp_path_factory.mktemp("newcomer4"), templates)
 
 
 @pytest.mark.parametrize(
