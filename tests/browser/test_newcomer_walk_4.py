@@ -75,6 +75,7 @@ def test_a_finding_unticked_stops_looking_hidden_in_the_text(chromium: Any, serv
     # in the text, as every finding to hide is.
     page = keyboard_window(chromium, server, DESK, "sunqi", english=False)
     page.get_by_role("link", name="保密审查").first.click()
+    page.wait_for_selector("fieldset.findings")
     boxes = page.locator("fieldset.findings input[type='checkbox']")
     box = boxes.last
     mark = page.locator(f"#finding-{box.get_attribute('value')}")
@@ -103,6 +104,7 @@ def test_a_long_value_sits_level_with_its_name(chromium: Any, server: str) -> No
     # above, a line below the name it belongs to.
     page = keyboard_window(chromium, server, DESK, "wujiu", english=False)
     page.get_by_role("link", name="等待补正").first.click()
+    page.wait_for_selector("dl.facts dd.body-text")
     drops = page.evaluate(VALUE_DROPS)
     assert drops and all(abs(d) < 2 for d in drops), drops
     page.context.close()
