@@ -42,8 +42,10 @@ def test_a_date_box_reached_by_tab_shows_where_the_keyboard_is(
     page.context.close()
 
 
-#: the headings of a page's lists that run onto more than one line, with their lines
+#: the headings of a page's lists of four characters or fewer (one word, as 承办处室) that run
+#: onto more than one line; a longer one may wrap between its words
 BROKEN_HEADINGS = """() => [...document.querySelectorAll('table.list thead th')].flatMap(th => {
+  if (th.innerText.trim().length > 4) return [];
   const range = document.createRange(); range.selectNodeContents(th);
   const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
   return tops.size > 1 ? [th.innerText] : [];
