@@ -112,10 +112,12 @@ class Step:
     def __post_init__(self) -> None:
         self.read_key = (self.instance.status, self.instance.next_timer_at)
         self.began = time.monotonic()
-        if self.instance.rules >= 7:
-            self.cycles_missed = _fold_missed_cycles(self.workflow, self.moment)
         if self.instance.rules >= 6:
-            self.cycles_before = _cycles_left(self.workflow)
+            # one walk of the waiting timers: fold what they missed (rules 7), then count
+            waiting = _waiting_cycles(self.workflow)
+            if self.instance.rules >= 7:
+                self.cycles_missed = _fold_missed_cycles(waiting, self.moment)
+            self.cycles_before = {task.id: int(value["cycles"]) for task, value in waiting}
 
     def record(self, task: Task) -> None:
         """Note a task SpiffWorkflow completed on its own (passed as its callback).
@@ -170,14 +172,16 @@ def cycles_fired(step: Step) -> None:
         step.timers_fired.extend([task] * max(0, before - after))
 
 
-def _fold_missed_cycles(workflow: BpmnWorkflow, moment: datetime) -> dict[UUID, int]:
-    """Let each repeating timer behind by several intervals fire once for all of them.
+def _fold_missed_cycles(
+    waiting: list[tuple[Task, dict[str, Any]]], moment: datetime
+) -> dict[UUID, int]:
+    """Let each waiting repeating timer behind by several intervals fire once for all of them.
 
     Moves the timer's next occurrence on to the last one due at ``moment`` and
     counts the ones passed over as spent; returns, by task, how many it passed over.
     """
     missed: dict[UUID, int] = {}
-    for task, value in _waiting_cycles(workflow):
+    for task, value in waiting:
         cycles, interval = int(value["cycles"]), float(value["duration"])
         following = datetime.fromisoformat(value["next"])
         if cycles == 0 or interval <= 0 or following.tzinfo is None or following >= moment:
@@ -203,11 +207,6 @@ def _waiting_cycles(workflow: BpmnWorkflow) -> list[tuple[Task, dict[str, Any]]]
         if isinstance(definition, CycleTimerEventDefinition) and value is not None:
             waiting.append((task, value))
     return waiting
-
-
-def _cycles_left(workflow: BpmnWorkflow) -> dict[UUID, int]:
-    """Return by task the cycles left of each waiting repeating timer of the workflow."""
-    return {task.id: int(value["cycles"]) for task, value in _waiting_cycles(workflow)}
 
 
 def _went_on_by_timer(task: Task, definition: Any) -> bool:
