@@ -19,6 +19,7 @@ from typing import Any
 from marshmallow import (
     EXCLUDE,
     INCLUDE,
+    RAISE,
     Schema,
     ValidationError,
     fields,
@@ -27,6 +28,8 @@ from marshmallow import (
     validates_schema,
 )
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
+from marshmallow.error_store import ErrorStore
+from marshmallow.utils import set_value
 
 from .errors import FormValidationError, InvalidInputError, Problem
 from .text import has_visible, identifier, identifier_problem, text_problem
@@ -63,6 +66,51 @@ class FormSchema(Schema):
 
     class Meta:  # noqa: D106
         unknown = EXCLUDE
+
+    def _deserialize(  # type: ignore[override]
+        self,
+        data: Any,
+        *,
+        error_store: ErrorStore,
+        many: bool = False,
+        partial: Any = None,
+        unknown: str = RAISE,
+        index: int | None = None,
+    ) -> Any:
+        """Load each field of one mapping, storing its errors, as marshmallow's loop does.
+
+        Every task's form load is this case (one mapping, nothing partial,
+        unknown fields dropped); marshmallow's own loop then spends as long on
+        a closure and a generator test per field as the fields take.  Any other
+        case is marshmallow's.
+        """
+        if (
+            many
+            or partial is not None
+            or unknown != EXCLUDE
+            or self.dict_class is not dict
+            or not isinstance(data, Mapping)
+        ):
+            return super()._deserialize(
+                data,
+                error_store=error_store,
+                many=many,
+                partial=partial,
+                unknown=unknown,
+                index=index,
+            )
+        index = index if self.opts.index_errors else None
+        loaded: dict[str, Any] = {}
+        for attr_name, field in self.load_fields.items():
+            name = field.data_key if field.data_key is not None else attr_name
+            try:
+                value = field.deserialize(data.get(name, missing), name, data)
+            except ValidationError as error:
+                error_store.store_error(error.messages, name, index=index)
+                value = error.valid_data or missing
+            if value is not missing:
+                set_value(loaded, field.attribute or attr_name, value)
+        return loaded
 
     def check_against_case(
         self, data: dict[str, Any], case: dict[str, Any]
