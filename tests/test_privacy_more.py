@@ -15,6 +15,7 @@ from tests import (
     privacy_corpus_8,
     privacy_corpus_9,
     privacy_corpus_10,
+    privacy_corpus_11,
 )
 from tests.privacy_corpus_2 import PASSAGES, Passage
 
@@ -1269,12 +1270,11 @@ def test_an_office_as_the_contact_gives_no_personal_line() -> None:
 
 
 def test_the_tenth_corpus_scores() -> None:
-    # still missed: names only a sentence's shape shows (案例二：邝志明驾驶…), addresses after
-    # 位于, 户口由 or 原住, a name padded inside a numbered row before its field (2.亓 静  身份
-    # 证号…), surnames no list holds (和, 木); still found: a village accountant's mobile given
-    # as the committee's line, an agency's contact beside it (招标人：…局　联系人：…　电话：…)
+    # still missed: a name padded inside a numbered row before its field (2.亓 静  身份证号…),
+    # names ending in 年 in a few shapes, a name corrected in quotes; still found: a village
+    # accountant's mobile given as the committee's line, a place after 户籍所在地 in a request
     hits, labels, finds = _score(privacy_corpus_10.PASSAGES)
-    assert hits / labels >= 0.94 and hits / finds >= 0.97, (hits, labels, finds)
+    assert hits / labels >= 0.97 and hits / finds >= 0.99, (hits, labels, finds)
 
 
 @pytest.mark.parametrize(
@@ -1459,3 +1459,108 @@ def test_a_table_of_codes_with_a_telephone_column_keeps_its_mobiles() -> None:
     """Guard: a header naming a telephone column says its mobiles are mobiles."""
     text = "序号  考号  联系电话\n1  2026001  13812345678"
     assert kinds(text) == [("mobile", "13812345678")]
+
+
+# ---------------------------------------------------------------- the eleventh corpus's classes
+
+
+def test_the_eleventh_corpus_scores() -> None:
+    hits, labels, finds = _score(privacy_corpus_11.PASSAGES)
+    assert hits / labels >= 0.99 and hits / finds >= 0.99, (hits, labels, finds)
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [p for p in privacy_corpus_11.PASSAGES if not p.labels],
+    ids=lambda p: p.text[:12],
+)
+def test_the_eleventh_corpus_look_alikes_give_nothing(passage: Passage) -> None:
+    """Guard: officials, agencies' contacts and lines, places named after people, masked values."""
+    assert kinds(passage.text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # surnames that are words too, where a label or a salutation says a name follows
+        ("被申请人：木秋生，男，住本村", ["木秋生"]),
+        ("和美玲：\n你于2026年5月提出的申请收悉。", ["和美玲"]),
+        ("法定代表人：水长林，执行标的12万元", ["水长林"]),
+        # a typical case told under its number, wrongdoing after a role
+        ("案例三：门国栋驾驶无牌三轮车载客，被处以罚款200元。", ["门国栋"]),
+        ("出租车驾驶员车立军伪造发票骗取车费", ["车立军"]),
+        ("同意阙永华（户主）在本村申请宅基地一处", ["阙永华"]),
+        ("推荐荣成市俚岛镇烟墩角村鞠正海家庭、文登区侯家镇孙雪梅家庭为候选", ["鞠正海", "孙雪梅"]),
+    ],
+)
+def test_names_of_the_eleventh_corpus_classes(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "申请人：水平不高，户主：门口停车",
+        "经调解，双方同意和解（申请人撤回申请）",
+        "现场检查人员：丁建华、吕晓东",
+        "案例一：某建材公司未按规定设置防尘设施",
+    ],
+)
+def test_no_names_of_the_eleventh_corpus_classes(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "你的最后住所地为济南市历下区文化东路12号2单元501室。",
+            "济南市历下区文化东路12号2单元501室",
+        ),
+        ("王海英原住淄博市张店区共青团西路88号，现已搬离", "淄博市张店区共青团西路88号"),
+        (
+            "你申请将户口由临沂市兰山区解放路6号迁至日照市东港区海曲中路50号3号楼，",
+            "临沂市兰山区解放路6号",
+        ),
+        (
+            "你申请将户口由临沂市兰山区解放路6号迁至日照市东港区海曲中路50号3号楼，",
+            "日照市东港区海曲中路50号3号楼",
+        ),
+        (
+            "不慎遗失位于泰安市泰山区东岳大街17号1单元302室的房屋所有权证",
+            "泰安市泰山区东岳大街17号1单元302室",
+        ),
+        ("您所居住的莱山区观海路20号5号楼距离工地不足百米", "莱山区观海路20号5号楼"),
+        ("邮寄至你提供的地址：潍坊市奎文区胜利东街99号，邮编261000", "潍坊市奎文区胜利东街99号"),
+    ],
+)
+def test_addresses_told_in_prose(text: str, expected: str) -> None:
+    assert ("address", expected) in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本局办公地点已迁至威海市新威路17号，请周知。",
+        "被征收人牛建国的房屋位于羊亭镇港头村12号，补偿已到位。",
+        "你申请将户口迁至佛山市南海区桂城街道，经审核符合条件",
+    ],
+)
+def test_places_in_prose_that_are_no_home_told(text: str) -> None:
+    assert [k for k, _ in kinds(text) if k == "address"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如有异议，请向街道社会事务办公室反映，电话：0631-5236618。",
+        "对补偿有异议的，请向区自然资源局提出，联系电话：0631-8451027。",
+        "核对机构：市居民家庭经济状况核对中心（电话：0536-5211365）",
+        "名单报市应急管理局。联系人：王晓　电话：0631-5193322",
+        "招标人：某区住房和城乡建设局　联系人：孙志刚　联系电话：0631-5231876",
+        "受理机构：市政府办公室\n联系电话：0631-5285110　传真：0631-5285111\n"
+        "电子邮箱：zfb@wh.shandong.cn",
+    ],
+)
+def test_an_agencys_contacts_are_no_personal_data(text: str) -> None:
+    assert kinds(text) == []

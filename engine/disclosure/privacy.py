@@ -1347,6 +1347,10 @@ _SURNAMES = frozenset(
     "薄邸雍辜裘亓邰赫杭鲜逯隆茹诸慕亢嵇湛戎勾茅呼揭尉冶束檀昝幸奉植衡尧闭赖蔚凤鲍"
     # rarer ones that are no everyday word
     "禤逄仉蹇乜郗訾钮粘淦帅母濮隗芈宓郦钭酆甯缑厍璩桓綦郏眭笪邴羿蓟琚沃佴郇暴竺"
+    "矫荀郄菅鄂宦禚谯巢"
+    # surnames that are everyday words too (门口, 水平, 和平, 木材, 战士, 衣物): kept off such
+    # words in _NOT_NAMES
+    "门水和木战衣"
     # common in Shandong and the Northeast, and words only with a few given characters
     "初"
     # Cantonese (区伟明), guarded by _DISTRICT_NEXT: 区 is mostly a district (区政府)
@@ -1410,6 +1414,11 @@ _NOT_NAMES = frozenset((
     "毕业", "毕业生", "商业", "林业", "祖业",
     # words after a role word in prose (群众文化, 游客文明)
     "文化", "文艺", "文明", "文体", "文旅",
+    # words of the surnames that are everyday words (门, 水, 和, 木)
+    "门口", "门诊", "门窗", "门卫", "门面", "门店", "门票", "门槛", "水平", "水利", "水务", "水电",
+    "水费", "水源", "水质", "水库", "水域", "水果", "水泥", "水管", "和平", "和解", "和谐", "和睦",
+    "和美", "和顺", "木材", "木工", "木板", "木质", "木屋", "战士", "战友", "战略", "战斗", "战场",
+    "战役", "战线", "战争", "衣服", "衣物", "衣着", "衣食", "衣帽",
 ))  # fmt: skip
 _TITLE_END = re.compile(
     r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
@@ -1480,7 +1489,7 @@ _FIELD_WORDS = (
     "性别", "民族", "汉族", "年龄", "出生", "身份证", "公民身份", "证件", "住址", "住所", "家庭",
     "户籍", "现住", "居住", "地址", "电话", "手机", "联系", "籍贯", "职业", "职务", "工作", "单位",
     "学历", "文化", "政治", "婚姻", "邮箱", "邮编", "电子", "微信", "QQ", "与户主", "关系", "住",
-    "先生", "女士", "同志",
+    "先生", "女士", "同志", "原住", "原籍", "原户籍", "原名",
 )  # fmt: skip
 _PROSE_WORDS = (
     "于", "向", "对", "因", "称", "的", "在", "已", "等", "与", "和", "及", "系", "提出", "反映",
@@ -1517,6 +1526,8 @@ _VERB_WORDS = (
     "提供", "申报", "申领", "填报", "签订", "签署", "出具", "承诺", "来信", "来电", "来访",
     "驾驶", "发生", "代领", "代办", "代缴", "接任", "占道", "占用", "合力", "协助", "帮助",
     "公告", "送达", "关于", "变更",
+    # wrongdoing told in a case (驾驶员水建华伪造…, 欧阳晓梅冒用…)
+    "伪造", "冒用", "骗取", "私自", "拒不", "拒绝", "无证",
     # a person's own affairs (其子丛浩然入学问题)
     "入学", "就读", "上学", "就医", "就业", "落户", "入户", "入托",
 )  # fmt: skip
@@ -1710,9 +1721,13 @@ def _name_ends(text: str, at: int, ends: re.Pattern[str], verbs: bool) -> Iterat
 def _straddles(text: str, end: int) -> bool:
     """Return whether a reading ending at ``end`` takes the first character of a word after it.
 
-    业 stands in given names, but 赵华业已于… is 赵华 and 业已 (already).
+    业 stands in given names, but 赵华业已于… is 赵华 and 业已 (already); so does 原, but
+    木秀珍原住址… is 木秀珍 and 原住址 (former address).
     """
-    return text.startswith("业已", end - 1)
+    return text.startswith(_STRADDLED, end - 1)
+
+
+_STRADDLED = ("业已", "原住", "原籍", "原户籍", "原名")
 
 
 def _name_in_a_field(text: str, at: int) -> int:
@@ -2070,6 +2085,11 @@ _PERSON_LIST_CUE = re.compile(
     r"|录用|聘用|招募|递补"
 )
 _PERSON_LIST_BEFORE, _PERSON_LIST_AFTER = 200, 100
+# A heading that names officers acting in their office, whom a disclosure shows.
+_OFFICER_HEAD = re.compile(
+    r"(?:执法|办案|调查|检查|稽查|监察|承办|经办|询问|记录)(?:人员|队员|人)$|审判[长员]$|书记员$"
+    r"|仲裁员$|交通警察$|民警$"
+)
 # A heading that names things, not a place or a unit whose persons are listed (涉及村庄：金山、
 # 白石; 参会单位：…; 推广品种：…).
 _THING_HEAD = re.compile(
@@ -2156,6 +2176,8 @@ def _names_in_lists(text: str) -> Iterator[Candidate]:
     for m in _LIST_LINE.finditer(text):
         if _BRACKET.search(_CLASS_NUMBER.sub("", m.group("head"))):
             continue  # a heading holds no brackets but a number's (高一（3）班)
+        if _OFFICER_HEAD.search(m.group("head")):
+            continue  # officers acting in office (执法人员：林涛、赵凯)
         items = [i.span() for i in _LIST_ITEM.finditer(text, m.start("items"), m.end("items"))]
         if "、".join(text[s:e] for s, e in items) != m.group("items"):
             continue
@@ -2181,7 +2203,13 @@ def _names_in_lists(text: str) -> Iterator[Candidate]:
 # (经查，…，冷国栋在未取得…; 经调查核实，邹晓楠在…), persons named together (柳青霞、褚志国夫妇
 # 共有的…, 王刚、王强兄弟二人), the loser in a notice of loss (车春燕遗失…), a name right before its
 # own ID card's label (。柳青霞公民身份号码：…). Each starts a clause; reach and lists are bounded.
-_INQUIRY = re.compile(r"经(?:调查核实|调查|核查|核实|查明|查证|审查|查)[，,：:]")
+# …or a typical case told under its number (案例二：邝志明驾驶…, 典型案例三：…, a line opening
+# （二）…), or what a report says (据群众举报，…)
+_INQUIRY = re.compile(
+    r"经(?:调查核实|调查|核查|核实|查明|查证|审查|查)[，,：:]|案例[一二三四五六七八九十\d]{1,3}[：:]"
+    r"|(?m:^)[ \t]*(?:[一二三四五六七八九十]{1,3}、|\(?[一二三四五六七八九十\d]{1,2}\))"
+    r"|据(?:群众|市民|村民)?(?:举报|反映|报警)[，,]"
+)
 _INQUIRY_REACH = 80
 _SUBJECT_NEXT = re.compile(r"业已|已于|于\d|在|未经|未按|未取得|擅自|多次|曾|系|伙同|利用|驾驶")
 # Two characters before 在, 曾 or 系 are as often a place or a household (周边在建, 王家在…):
@@ -2204,8 +2232,10 @@ _TOGETHER_NEXT = re.compile(
 # A household named by its head after its village (张家疃村王德海户、李秀英户).
 # (The village's last character is matched, not looked behind for: a look-behind first is tried
 # at every character, a character first is scanned for.)
+# So is a family honoured after its village, town or street (东墩村于学军家庭、…镇宫本利家庭).
 _HOUSEHOLD = re.compile(
     r"(?:[村组、]|社区)(?P<name>[\u4e00-\u9fff]{2,4}?)户(?=[、，,。；;\s]|已|均|的)"
+    r"|(?:[村组镇乡、]|社区|街道)(?P<family>[\u4e00-\u9fff]{2,4}?)家庭(?=[、，,。；;\s]|为|等)"
 )
 # Persons addressed as comrades in a list (于海滨同志、曲丽娜同志…): honoured or listed, unless
 # the clause names an office (…同志任局长).
@@ -2249,7 +2279,7 @@ def _names_by_sentence(text: str) -> Iterator[Candidate]:
             yield from names
     household_end = -1  # where the last household found ends: the next may follow it with 、
     for m in _HOUSEHOLD.finditer(text):
-        start, end = m.span("name")
+        start, end = m.span("name" if m.group("name") else "family")
         if text[start - 1] == "、" and start - 1 != household_end:
             continue
         if _is_list_name(text[start:end]) and not _PLACE_LIKE.search(text, start, end):
@@ -2319,7 +2349,7 @@ _ACT = re.compile(
     r"递补|拟录用|拟聘用|拟聘|拟招募|拟推荐|同意|确定|转来|收到|更正为|应为|由|授予|拟将|拟把"
 )
 _ACT_NEXT = {
-    "同意": re.compile(r"辞去|退出|放弃"),
+    "同意": re.compile(r"辞去|退出|放弃|\((?:户主|申请人)\)"),  # 同意党国庆（户主）在…建房
     "确定": re.compile(r"为[^，,。；;\n]{0,20}?(?:人员|人选|个人|对象|候选人|志愿者|标兵|模范|员)"),
     "转来": re.compile(r"的?(?:来信|来电|信件|来访|投诉|举报|申请|诉求|信访)"),
     # who takes a post over or acts for another (由刘洪涛接替, 由其侄子于洋代领)
@@ -2457,8 +2487,15 @@ _ADDRESS_LABEL = re.compile(
     + _words(
         "住址", "家庭住址", "家庭地址", "现住址", "现住", "现居住地", "居住地址", "居住地",
         "经常居住地", "户籍地址", "户籍所在地", "户籍地", "身份证住址", "家住",
+        "最后住所地", "最后居住地", "原住址",
     ).pattern
-    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在)"
+    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在|(?<=所)居住的|原住(?![房宿户]))"
+    # a person's own address in prose: where the lost deed's or his own home stands (遗失位于…,
+    # 其位于…的住房), where a household moves from and to (户口由…迁至…), the address an
+    # applicant gave (你提供的地址：…). A house taken or sold (房屋位于…) is no home told.
+    + r"|(?P<prose>(?:(?<=遗失)|(?<=其))位于|户口由|户籍由"
+    + r"|(?:(?<=你)|(?<=您))提供的(?:通讯|联系|邮寄|送达)?地址)"
+    + r"|(?P<moved>迁至|迁往|迁入)(?:其?[\u4e00-\u9fff]{1,4}家\()?"
     + r"|(?P<post>通讯地址|通信地址|联系地址|邮寄地址|送达地址)"
     + r"|(?<=[，,、；;\s])住(?![房宿建院所址户]))(?:[ \t]*[:：][ \t]*|为|是|在)?"
 )  # fmt: skip
@@ -2477,7 +2514,7 @@ _ADDRESS_END = re.compile(
     + _words(
         "电话", "手机", "联系", "邮编", "邮政编码", "身份证", "性别", "姓名", "出生",
         "年龄", "工作单位", "职业", "户籍", "现住", "居住", "家庭住址", "住址", "微信", "QQ",
-        "邮箱", "电子邮",
+        "邮箱", "电子邮", "迁至", "迁往", "迁入",
     ).pattern
     + r"|民族(?![大路街巷广])"  # the next field, not 民族大道 or 民族路 of a street's name
 )  # fmt: skip
@@ -2518,6 +2555,19 @@ def _addresses(text: str) -> Iterator[Candidate]:
             continue
         if m.group("post") and not _a_persons_form(text, m.start(), value):
             continue
+        # the sentence goes on after the address (…1502室的不动产权证书, …15号房屋所在地块的…)
+        prose = m.group("prose") or m.group("moved")
+        cut = _last_unit_end(value)
+        rest = value[cut : cut + 1]
+        if (_PROSE_AFTER.match(value, cut) and not _PLACE_WORDS.search(value, cut)) or (
+            prose and rest and not (rest.isascii() and rest.isalnum())
+        ):
+            value = value[:cut]
+            end = start + cut
+        if prose and not _UNIT_END.search(value):
+            continue  # told in prose, a home has its number (迁至佛山市南海区桂城街道 is a town)
+        if prose and not _a_persons_prose(text, m.start(), value):
+            continue
         # A bare 住 (，住威海市…路12号) or 居住在 needs a street, a number or a village.
         bare = (m.group().startswith("住") and not m.group("seat")) or m.group("lives")
         # …or a city and its district, where the sentence names a person (住乌鲁木齐市天山区).
@@ -2526,6 +2576,36 @@ def _addresses(text: str) -> Iterator[Candidate]:
             city and _a_persons_sentence(text, m.start())
         ):
             yield start, end, "address"
+
+
+# Where an address told in prose ends: a number's house, flat or room (…3号楼1502室, …27号).
+_UNIT_END = re.compile(r"[0-9A-Za-z](?:号(?:楼|院)?|室|房(?!屋|产)|栋|幢)")
+# Words after a number's end: the sentence goes on (…1502室的不动产权证书), no flat's number.
+_PROSE_AFTER = re.compile(r"[\u4e00-\u9fff]{2}")
+# Whose place prose tells: a household's or a person's (户口由…迁至, 你提供的地址, 其位于…), not
+# an office's, a firm's or a shop's (办公地点迁至…, 你单位…, 其位于…的门店).
+_MOVER = re.compile(r"户口|户籍|[你您其]")
+_NOT_A_HOME = re.compile(r"单位|办公|营业|经营|门店|店铺|商铺|厂房|仓库|场所|注册|厂址")
+
+
+def _last_unit_end(value: str) -> int:
+    """Return where the last house, flat or room number in ``value`` ends, or its length."""
+    last = _last_match(_UNIT_END, value, 0, len(value))
+    return last.end() if last else len(value)
+
+
+def _a_persons_prose(text: str, at: int, value: str) -> bool:
+    """Return whether the sentence before an address told in prose names a household or person.
+
+    Neither it nor the words right after the address may name an office, a firm or a shop.
+    """
+    low = max(0, at - _LINE_BEFORE)
+    stop = _last_match(_SENTENCE_START, text, low, at)
+    sentence = text[stop.end() if stop else low : at]
+    after = text[at : at + len(value) + 24]
+    return bool(_MOVER.search(sentence) or _a_persons_sentence(text, at)) and not (
+        _FIRM_ON_LINE.search(sentence) or _NOT_A_HOME.search(sentence + after)
+    )
 
 
 def _a_persons_form(text: str, at: int, value: str) -> bool:
@@ -2919,15 +2999,24 @@ def _outside(candidates: list[Candidate], spans: Sequence[Candidate]) -> list[Ca
 # them: labels (地址, 邮编, 联系人…), values (digits, a street and number) and a short word (a
 # contact's name or title, 咨询); after prose (本机关已于…作出答复，请联系…) it may be a clerk's.
 _AGENCY_CUE = re.compile(
-    r"本机关|本机构|本单位|(?:[局委厅署办科股]|(?<![住去出])处|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
-    r"|机构|医院|学校|银行|法院|检察院|事务所|(?:基金|协|商|联合|工|学|促进|居委|村委)会)(?=[\s，,:：;；]|咨询|反映|举报|投诉|联系|地址|电话|邮箱)"
+    r"本机关|本机构|本单位|(?:办公室|[局委厅署办科股部]|(?<![住去出])处|委员会|大队|支队|中队|派出所|政府|机关|中心|公司|集团"
+    r"|机构|医院|学校|银行|法院|检察院|事务所|(?:基金|协|商|联合|工|学|促进|居委|村委)会)"
+    # what follows the owner: a break, its particulars, or an errand to it (向…局提出，联系电话：);
+    # a sentence's end only where its contact comes next (…报市应急管理局。联系人：…)
+    r"(?=[\s，,:：;；(]|。联系|咨询|反映|举报|投诉|联系|地址|电话|邮箱|提出|申请|提交|查询)"
 )
 _OWNER_WINDOW = 80
 # An agency named in brackets right after a number, as its owner (…（县交警大队）).
 _AGENCY_AFTER = re.compile(
     r"[ \t]*\([^()\n]{0,16}(?:[局委办院所站队部科处]|中心|政府|委员会|大队|支队)\)"
 )
-_CONTACT_PIECES = re.compile(r"[，,、;；\s:：()]+")
+# The contact an agency or a tenderer names for itself, right after it on the line: a clerk
+# acting in office (招标人：…局　联系人：孙志刚; …报市应急管理局。联系人：王晓).
+_AGENCY_CONTACT = re.compile(
+    r"(?:(?:招标人|采购人|采购单位|招标代理机构|采购代理机构|代理机构)[:：][^\n]{1,40}?"
+    r"|[局委]|委员会|人民政府|办公室|派出所|法院|检察院)[。\s，,]*联系人[:：\s]*$"
+)
+_CONTACT_PIECES = re.compile(r"[，,、;；。\s:：()]+")
 _CONTACT_PIECE = re.compile(
     r"(?:联系|办公|值班)?(?:电话|方式|地址|邮编|邮政编码|联系人|传真|邮箱|电子邮箱|座机|手机)"
     r"|[0-9+-]+|[^，,。；;\s]{2,30}[0-9]号|[\u4e00-\u9fff]{1,4}"
@@ -2954,12 +3043,23 @@ def _at_mail_provider(address: str) -> bool:
 
 
 def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidate]:
-    """Return ``found`` without the landlines and e-mail addresses an agency or firm gives."""
+    """Return ``found`` without the contacts, landlines and mailboxes an agency or firm gives."""
     kept: list[Candidate] = []
     person_end = -1  # where the last name found ends
+    agency_end = -1  # where the last line or mailbox an agency gives ends
     for start, end, kind in found:
+        if kind == "name" and _AGENCY_CONTACT.search(text, max(0, start - _OWNER_WINDOW), start):
+            continue  # 招标人：…局　联系人：孙志刚; …报市应急管理局。联系人：王晓
         if kind == "name":
             person_end = end
+        # its particulars listed on (联系电话：…　传真：…⏎电子邮箱：…) are the agency's too
+        if (
+            kind in ("landline", "email")
+            and agency_end >= 0
+            and _only_contact_details(text[agency_end:start])
+        ):
+            agency_end = end
+            continue
         # A mailbox at a mail provider is anyone's; one at the agency's own domain is its.
         if kind == "landline" and _AGENCY_AFTER.match(text, end):
             continue  # 联系电话：0431-88776655（市委人才办）
@@ -2967,6 +3067,7 @@ def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidat
             low = max(0, start - _OWNER_WINDOW, person_end)
             cue = _last_match(_AGENCY_CUE, text, low, start)
             if cue and (kind == "email" or _only_contact_details(text[cue.end() : start])):
+                agency_end = end
                 continue
         kept.append((start, end, kind))
     return kept
