@@ -69,9 +69,12 @@ offset in the original; findings, masks and redactions always address the origin
   a firm's or a unit's (企业联系电话：…), a case officer's (承办人：刘洋，联系电话：…);
   nor one whose nearest owner before it is an agency or a firm, no person found in between,
   with only its contact particulars between them (教育局装备科，电话：…, 本机关地址：…，邮编：
-  …，联系电话：…, 招标有限公司  联系人：王工  联系方式：…); after prose (本机关已于…作出答复，
-  请联系…) it may be a clerk's own and is found. A mobile there is still found; so is an
-  e-mail address at a mail provider (one at another domain is the agency's, after it).
+  …，联系电话：…, 招标有限公司  联系人：王工  联系方式：…, 核对中心（电话：…）, 请向…办公室
+  反映，电话：…, 向…局提出，联系电话：…, …局。联系人：王晓　电话：…), nor the lines and
+  mailboxes listed on after one so dropped (联系电话：…　传真：…⏎电子邮箱：…); after prose
+  (本机关已于…作出答复，请联系…) it may be a clerk's own and is found. A mobile there is
+  still found; so is an e-mail address at a mail provider (one at another domain is the
+  agency's, after it).
 * Travel documents, each only where a word names it: within 40 characters before the number
   (only a full stop or a line break ends the search, so 证件类型：护照；证件号码：E12345678 is
   found) unless another number's label (编号, 有效期, 电话…) stands nearer, or right after the
@@ -128,18 +131,19 @@ offset in the original; findings, masks and redactions always address the origin
   case, either width; QQ/微信 too), never a group's number (QQ群). ``wechat`` (微信号): a
   letter and 5-19 letters, digits, - or _, right after 微信, 微信号, WeChat (ID) or wx; not an
   agency's own account (官方微信, 政务微信, 公众号); a mobile number there is a mobile.
-* ``name`` (姓名): 2-4 characters, a surname (about 360 single ones, rare ones such as 逄, 仉,
-  禤 and 訾 among them, and 区 (区伟明) unless a district's word follows it (区政府, 区人民法院,
-  区长, 区委, 区域, 区里…), and about 50 compound ones: 欧阳, 司马, 诸葛, 宗政…) and one to three
-  characters that stand in given names — characters of time, place, office and grammar do
-  not (某, 年, 本, 局, 市, 区, 路, 的, 于…), so names already hidden (张某, 王某某; 李XX and 张*
-  are no characters of a name), organisations (威海市某某科技有限公司, 万达集团, 荣成市人民政府),
-  and prose (申请人于今年3月, 当事人陈述申辩, 高度重视) are not names; nor a surname with a
-  title (王科长, 李女士). 业 stands in given names (王建业, 毕业成; not 毕业, 商业, 林业), and
-  so does 区 inside one where no district's word follows it (张区明; not 黄岛区, 王区委), but
-  nothing of a score's column (笔试成绩). The longest such reading is taken where it
-  is followed by punctuation, a space, a digit, the next field's label (性别, 住址, 电话…) or
-  a sex; found
+* ``name`` (姓名): 2-4 characters, a surname (about 380 single ones, rare ones such as 逄, 仉, 禤,
+  訾 and 矫 among them, ones that are everyday words too — 门, 水, 和, 木, 战, 衣 — but not in
+  such words (门口, 水平, 和解, 木材, 战友, 衣物), and 区 (区伟明) unless a district's word
+  follows it (区政府, 区人民法院, 区长, 区委, 区域, 区里…), and about 50 compound ones: 欧阳,
+  司马, 诸葛, 宗政…) and one to three characters that stand in given names — characters of time,
+  place, office and grammar do not (某, 年, 本, 局, 市, 区, 路, 的, 于…), so names already hidden
+  (张某, 王某某; 李XX and 张* are no characters of a name), organisations (威海市某某科技有限公司,
+  万达集团, 荣成市人民政府), and prose (申请人于今年3月, 当事人陈述申辩, 高度重视) are not names;
+  nor a surname with a title (王科长, 李女士). 业 stands in given names (王建业, 毕业成; not 毕业,
+  商业, 林业), and so does 区 inside one where no district's word follows it (张区明; not 黄岛区,
+  王区委), but nothing of a score's column (笔试成绩). The longest such reading is taken where it
+  is followed by punctuation, a space, a digit, the next field's label (性别, 住址, 电话…) or a
+  sex; found
 
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
@@ -147,7 +151,8 @@ offset in the original; findings, masks and redactions always address the origin
     a private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客,
     行人, 个体工商户, 特困供养人员, 护林员, a private firm's 执行董事, 董事长, 股东, 监事, a
     driver (驾驶员, 司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…);
-    村民委员会, 游客中心 and 行人通道 give no name, nor a role named with another: 市民游客), or
+    村民委员会, 游客中心 and 行人通道 give no name, nor a role named with another: 市民游客;
+    nor the contact an agency or a tenderer names for itself: 招标人：…局　联系人：…), or
     a kinship or household word with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子,
     儿媳, 侄子, 外甥, 祖父, 姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华,
     长子周海涛, 随调家属：李静; 其父亲 is read whole, so 其父亲病重 and 其子女 give no name,
@@ -177,13 +182,15 @@ offset in the original; findings, masks and redactions always address the origin
     and nothing else (鲸园街道：金晓明、白雪, 第一组：韩梅、林涛). A count of persons in
     brackets equal to the number of items (一、环翠区（3人）：王刚、李娜、赵敏; 人, 名, 户 or 位)
     is enough; otherwise no count of things (（3个）, （2件）), a heading that names no things
-    (涉及村庄, 参会单位, 重点项目…), and the lines around (200 characters before, 100 after)
+    (涉及村庄, 参会单位, 重点项目…) nor officers acting in office (执法人员, 检查人员, 审判员,
+    书记员…), and the lines around (200 characters before, 100 after)
     saying the list is of persons (人员, 对象, 个人, 志愿者, 考生, 招聘, 递补…; 名单 alone is
     not: villages are listed too); a line of a single name only right below such a list;
   - after the verb of a personnel act, listed with 、: 递补, 拟录用, 拟聘用, 拟聘, 拟招募, 拟推荐
     (递补孟雅婷进入体检, 拟录用张伟、刘芳为…); 确定 before 为 and a person's role (确定王丽为…
     先进个人, …护林员); 同意 before 辞去, 退出 or 放弃; 转来 or 收到 before (的)来信, 来电, 投诉,
-    举报… (转来区伟强的来信: so 区 is a surname here, and nowhere else without a label); 应为 or
+    举报… (转来区伟强的来信: so 区 is a surname here, and nowhere else without a label); 同意
+    before （户主） or （申请人） (同意党国庆（户主）在…); 应为 or
     更正为 in a correction (…记载有误，应为房秀云、滕建平; “房秀芸”应为房秀云, the quoted wrong
     writing too); 由 before 接替, 接任, 代领 or 担任 (由刘洪涛接替, 由其侄子于洋代领, 由其姑母邱丽萍
     担任监护人); 授予 before a title in quotes or 同志 and 称号 (授予林晓燕、谷建华等3名同志“优秀
@@ -193,21 +200,23 @@ offset in the original; findings, masks and redactions always address the origin
   - with no label, where the sentence's shape shows a person, the name starting a clause: the
     subject of a finding of fact, in the clauses up to 80 characters after 经查, 经调查, 经核实…
     and before 在, 于 and a digit, 已于, 业已, 未经, 擅自, 多次, 曾, 系… (经查，2026年4月至6月，
-    冷国栋在未取得…); names listed with 、 before 夫妇, 夫妻 or 兄弟二人 and its like, or 等 and
-    a count of persons (柳青霞、褚志国夫妇共有的…, 李建国、王秀兰等5人反映…), the clause naming
-    no office; a household named by its head after its village (张家疃村王德海户、李秀英户);
-    two or more names each before 同志 (于海滨同志、曲丽娜同志…), the clause naming no office;
-    a name before 遗失 (车春燕遗失…) or right before its own ID
-    card's label (柳青霞公民身份号码：…); a row of a list of foreigners, the name in one
-    writing and the other in brackets before 国籍 (2. 李敏镐（LEE MIN HO），国籍：韩国); not a
-    place's value (国籍：俄罗斯，护照… is no 罗斯).
+    冷国栋在未取得…), also after a case's number (案例二：邝志明驾驶…), a line's ordinal
+    (（二）水长生未经许可…) or a report (据群众举报，…); names listed with 、 before 夫妇, 夫妻 or
+    兄弟二人 and its like, or 等 and a count of persons (柳青霞、褚志国夫妇共有的…,
+    李建国、王秀兰等5人反映…), the clause naming no office; a household named by its head after
+    its village (张家疃村王德海户、李秀英户), a family honoured after its village, town or street
+    (东墩村于学军家庭、…镇宫本利家庭); two or more names each before 同志
+    (于海滨同志、曲丽娜同志…), the clause naming no office; a name before 遗失 (车春燕遗失…) or
+    驾驶 (，水振海驾驶…) or right before its own ID card's label (柳青霞公民身份号码：…); a row of
+    a list of foreigners, the name in one writing and the other in brackets before 国籍 (2.
+    李敏镐（LEE MIN HO），国籍：韩国); not a place's value (国籍：俄罗斯，护照… is no 罗斯).
 
   Where a given name of two characters ends in 业 and 已 follows, 业已 (already) is the word:
-  赵华业已于… is 赵华. 本, 全, 政, 元 and 若 begin words after a name (本人, 全部, 政府, 单元,
-  若有) and stand in no name of two characters, but in a given name of two (解立本, 宋德全,
-  车政霖, 李若曦) unless the two make such a word. A married woman of old is written with her
-  husband's surname, her own and 氏 (乔王氏). A case's cause ends a name (诉被告孙华强、于丽
-  民间借贷纠纷一案).
+  赵华业已于… is 赵华; so with 原 before 住, 籍 or 名 (木秀珍原住址… is 木秀珍). 本, 全, 政, 元
+  and 若 begin words after a name (本人, 全部, 政府, 单元, 若有) and stand in no name of two
+  characters, but in a given name of two (解立本, 宋德全, 车政霖, 李若曦) unless the two make
+  such a word. A married woman of old is written with her husband's surname, her own and 氏
+  (乔王氏). A case's cause ends a name (诉被告孙华强、于丽民间借贷纠纷一案).
 
   After a label or an act's verb a name also ends before a verb of the sentence: failing the
   words above, the longest reading before a verb whose first character may stand in a name
@@ -247,8 +256,13 @@ offset in the original; findings, masks and redactions always address the origin
   After 住所 or 住所地, a firm's seat as much as a person's home, only where the same line gives
   a person's particulars (…，男，1967年9月出生，住所…) and names no firm or agency. After 通讯
   地址 (通信地址, 邮寄地址…) only where a personal label stands before it (申请人：…) with no firm
-  or agency between them or in the address. Never after a bare 地址 or 办公地址: agencies print
-  their own addresses in their letters.
+  or agency between them or in the address. Also after 最后住所地, 原住, 生前住 and 所居住的, and
+  in prose that names a household or a person and no office, firm or shop, where it has a house,
+  flat or room number (…号, …室): after 遗失位于, 其位于 (其位于…的住房), 户口由 or 户籍由 and
+  迁至, 迁往 or 迁入 (迁至其女儿家（…）), 你提供的地址. Where the sentence goes on after the
+  number (…1502室的不动产权证书, …15号房屋所在地块…) the address ends with the number. Where a
+  house taken or sold stands (房屋位于…) is no home told. Never after a bare 地址 or 办公地址:
+  agencies print their own addresses in their letters.
 * ``birth_date`` (出生日期): a real date between 1900 and today with at least its month
   (1975年3月12日, 1936年5月, 1958-01-01, 1968.05, 1990/1/1), tied to a person: after 出生日期,
   出生年月, 生日 or 出生于, before 出生 or 生 (not 生效, 生产), or right after a sex in a row
@@ -1419,6 +1433,8 @@ _NOT_NAMES = frozenset((
     "水费", "水源", "水质", "水库", "水域", "水果", "水泥", "水管", "和平", "和解", "和谐", "和睦",
     "和美", "和顺", "木材", "木工", "木板", "木质", "木屋", "战士", "战友", "战略", "战斗", "战场",
     "战役", "战线", "战争", "衣服", "衣物", "衣着", "衣食", "衣帽",
+    # ways of driving (，高速驾驶)
+    "高速", "常速",
 ))  # fmt: skip
 _TITLE_END = re.compile(
     r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
@@ -1443,7 +1459,8 @@ _KIN_WORDS = (
 # characters but with a compound surname.
 _ROLE_WORDS = (
     "摊主", "店主", "雇员", "村民", "居民", "村民代表", "居民代表", "群众", "游客", "行人", "乘客",
-    "个体工商户", "特困供养人员", "供养人员", "特困人员", "低保户", "护林员", "保洁员", "市民",
+    "个体工商户", "个体经营户", "个体户", "经营户", "特困供养人员", "供养人员", "特困人员",
+    "低保户", "护林员", "保洁员", "市民",
     # a private firm's officers and owners (由原执行董事汪德兴变更为…, 股东李强)
     "执行董事", "董事长", "股东", "监事",
     # drivers and the persons a programme serves (出租车驾驶员仲伟东, 社区矫正对象阎志强)
@@ -1526,8 +1543,11 @@ _VERB_WORDS = (
     "提供", "申报", "申领", "填报", "签订", "签署", "出具", "承诺", "来信", "来电", "来访",
     "驾驶", "发生", "代领", "代办", "代缴", "接任", "占道", "占用", "合力", "协助", "帮助",
     "公告", "送达", "关于", "变更",
-    # wrongdoing told in a case (驾驶员水建华伪造…, 欧阳晓梅冒用…)
+    # wrongdoing told in a case (驾驶员水建华伪造…, 欧阳晓梅冒用…), a person's trade
+    # (个体经营户门学东在…)
     "伪造", "冒用", "骗取", "私自", "拒不", "拒绝", "无证",
+    # what a person owns (当事人和光明位于…的养殖场)
+    "位于",
     # a person's own affairs (其子丛浩然入学问题)
     "入学", "就读", "上学", "就医", "就业", "落户", "入户", "入托",
 )  # fmt: skip
@@ -2243,7 +2263,8 @@ _COMRADE = re.compile(r"同志")
 _CLAUSE_REACH = 60
 # (No optional word before them: the pattern then starts with a literal and scans fast; 不慎遗失
 # and 居民身份证号 are read back from the match.)
-_OWN_NEXT = re.compile(r"遗失|身份证号|公民身份号码")
+# A name opening a clause before 驾驶 is a driver's (2026年5月6日，水振海驾驶鲁K…).
+_OWN_NEXT = re.compile(r"遗失|身份证号|公民身份号码|驾驶")
 _OWN_NEXT_PREFIX = {"遗失": "不慎", "身份证号": "居民"}
 _TOGETHER_MOST = 6
 
@@ -2489,7 +2510,8 @@ _ADDRESS_LABEL = re.compile(
         "经常居住地", "户籍地址", "户籍所在地", "户籍地", "身份证住址", "家住",
         "最后住所地", "最后居住地", "原住址",
     ).pattern
-    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在|(?<=所)居住的|原住(?![房宿户]))"
+    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在|(?<=所)居住的|原住(?![房宿户])"
+    + r"|(?<=生前)住(?![房宿院所址户]))"
     # a person's own address in prose: where the lost deed's or his own home stands (遗失位于…,
     # 其位于…的住房), where a household moves from and to (户口由…迁至…), the address an
     # applicant gave (你提供的地址：…). A house taken or sold (房屋位于…) is no home told.
@@ -2566,7 +2588,7 @@ def _addresses(text: str) -> Iterator[Candidate]:
             end = start + cut
         if prose and not _UNIT_END.search(value):
             continue  # told in prose, a home has its number (迁至佛山市南海区桂城街道 is a town)
-        if prose and not _a_persons_prose(text, m.start(), value):
+        if prose and not _a_persons_prose(text, m.end(), value):
             continue
         # A bare 住 (，住威海市…路12号) or 居住在 needs a street, a number or a village.
         bare = (m.group().startswith("住") and not m.group("seat")) or m.group("lives")
@@ -2584,7 +2606,7 @@ _UNIT_END = re.compile(r"[0-9A-Za-z](?:号(?:楼|院)?|室|房(?!屋|产)|栋|�
 _PROSE_AFTER = re.compile(r"[\u4e00-\u9fff]{2}")
 # Whose place prose tells: a household's or a person's (户口由…迁至, 你提供的地址, 其位于…), not
 # an office's, a firm's or a shop's (办公地点迁至…, 你单位…, 其位于…的门店).
-_MOVER = re.compile(r"户口|户籍|[你您其]")
+_MOVER = re.compile(r"户口|户籍|遗失|[你您其]")
 _NOT_A_HOME = re.compile(r"单位|办公|营业|经营|门店|店铺|商铺|厂房|仓库|场所|注册|厂址")
 
 
@@ -2595,7 +2617,7 @@ def _last_unit_end(value: str) -> int:
 
 
 def _a_persons_prose(text: str, at: int, value: str) -> bool:
-    """Return whether the sentence before an address told in prose names a household or person.
+    """Return whether the sentence up to an address told in prose names a household or person.
 
     Neither it nor the words right after the address may name an office, a firm or a shop.
     """
