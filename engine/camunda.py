@@ -313,7 +313,15 @@ def foreign_expressions(root: Any, file: str) -> list[DefinitionProblem]:
         what = etree.QName(expression).localname
         if source.startswith("=") and not source.startswith("=="):
             # no Python begins so: Camunda 8 marks its FEEL expressions with it
-            problems.append(DefinitionProblem(file, owner_id(expression), feel_refused(what)))
+            problems.append(
+                DefinitionProblem(
+                    file,
+                    owner_id(expression),
+                    feel_refused(what),
+                    code="definition.feel",
+                    params={"what": what},
+                )
+            )
             expression.text = "None"
             continue
         if not source or not language or language.lower() in PYTHON_FORMATS:
@@ -324,9 +332,12 @@ def foreign_expressions(root: Any, file: str) -> list[DefinitionProblem]:
             continue
         if language.lower() == "juel":  # JUEL is translated, but this is not written ${...}
             message = f"the {what} {source!r} names JUEL but is not a JUEL expression ${{...}}"
+            code = "definition.not_juel"
         else:
             message = language_refused(what, language, inherited=not own)
-        problems.append(DefinitionProblem(file, owner_id(expression), message))
+            code = "definition.expression_language"
+        params = {"what": what, "source": source, "language": language}
+        problems.append(DefinitionProblem(file, owner_id(expression), message, code, params))
         expression.text = "None"
         expression.attrib.pop("language", None)
     return problems
@@ -637,7 +648,15 @@ class _Rewrite:
             message = _CAMUNDA_NAME.sub(
                 lambda found: f"{self.prefixes.get(found[1], usual)}:{found[1]}", message
             )
-        self.problems.append(DefinitionProblem(self.file, owner_id(element), message))
+        self.problems.append(
+            DefinitionProblem(
+                self.file,
+                owner_id(element),
+                message,
+                code="definition.other_tool",
+                params={"detail": message},
+            )
+        )
 
     def run(self) -> None:
         for extensions in list(self.root.iter(_b("extensionElements"))):

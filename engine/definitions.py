@@ -255,12 +255,23 @@ def read_files(paths: Iterable[str | Path]) -> dict[str, str]:
         try:
             text = decode_file(path.read_bytes())
         except (OSError, ValueError) as exc:
-            problems.append(DefinitionProblem(str(path), None, f"cannot be read: {exc}"))
+            problems.append(
+                DefinitionProblem(
+                    str(path),
+                    None,
+                    f"cannot be read: {exc}",
+                    code="definition.unreadable",
+                    params={"detail": str(exc)},
+                )
+            )
             continue
         if path.name in files:
             problems.append(
                 DefinitionProblem(
-                    str(path), None, "another file of that name is in this deployment"
+                    str(path),
+                    None,
+                    "another file of that name is in this deployment",
+                    code="definition.same_file_name",
                 )
             )
         files[path.name] = text
@@ -322,8 +333,10 @@ class _Checker:
             m.get("id"): m.get("name") or m.get("id") for m in root.iterfind("bpmn:message", NS)
         }
 
-    def problem(self, element_id: str | None, message: str) -> None:
-        self.problems.append(DefinitionProblem(self.file, element_id, message))
+    def problem(
+        self, element_id: str | None, message: str, code: str = "definition.detail", **params: Any
+    ) -> None:
+        self.problems.append(DefinitionProblem(self.file, element_id, message, code, params))
 
     def check(self) -> None:
         for process in self.root.iterfind("bpmn:process", NS):
@@ -348,6 +361,8 @@ class _Checker:
                     expr.getparent().getparent().get("id"),
                     f"the repeating timer {written!r} has an interval of no length: "
                     "it would fire without end",
+                    code="definition.timer_no_interval",
+                    timer=written,
                 )
 
     def _check_process(self, process: Any) -> None:
@@ -361,7 +376,10 @@ class _Checker:
             leaf = lane.find("bpmn:childLaneSet", NS) is None
             if leaf and self.rules.strict_groups and not self.rules.knows_group(group):
                 self.problem(
-                    lane_id, f"lane names no known group: {group} (deployed with strict groups)"
+                    lane_id,
+                    f"lane names no known group: {group} (deployed with strict groups)",
+                    code="definition.lane_unknown_group",
+                    group=group,
                 )
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 lane_of[(ref.text or "").strip()] = group
@@ -410,7 +428,10 @@ class _Checker:
             language = (task.get("scriptFormat") or "").strip()
             if camunda.other_language(language):
                 self.problem(
-                    task.get("id"), f"script task: {camunda.script_format_refused(language)}"
+                    task.get("id"),
+                    f"script task: {camunda.script_format_refused(language)}",
+                    code="definition.script_language",
+                    language=language,
                 )
         self._check_unread(process)
         self._check_events(process)
@@ -444,6 +465,9 @@ class _Checker:
                     f"its {tag} is not read here: a task is for its lane's group (or, in a "
                     "Camunda, Activiti or Flowable file, for the humanPerformer or "
                     f"potentialOwner its formalExpression names); {instead}",
+                    code="definition.performer_in_lane" if lane else "definition.performer",
+                    tag=tag,
+                    lane=lane,
                 )
         for record in process.iter(*camunda.MODELER_INITIATOR):
             self._initiator_can_complete(record)
@@ -452,6 +476,7 @@ class _Checker:
                 gateway.get("id"),
                 "a complex gateway is not supported (SpiffWorkflow runs none): draw its rule "
                 "with exclusive, inclusive or parallel gateways",
+                code="definition.complex_gateway",
             )
         for task in process.iter(f"{{{BPMN}}}receiveTask"):
             if not task.get("messageRef"):
@@ -460,6 +485,7 @@ class _Checker:
                     task.get("id"),
                     "a receive task names no message (messageRef): it would wait for none "
                     "(name the message it waits for in its messageRef)",
+                    code="definition.receive_no_message",
                 )
         for task in list(process.iter(f"{{{BPMN}}}businessRuleTask")):
             called = task.find("bpmn:extensionElements/spiffworkflow:calledDecisionId", NS)
@@ -469,6 +495,7 @@ class _Checker:
                     "a business rule task names no decision (camunda:decisionRef, or "
                     "SpiffWorkflow's calledDecisionId, naming a decision of a DMN file deployed "
                     "with it): there is nothing for it to run",
+                    code="definition.rule_task_no_decision",
                 )
                 task.tag = f"{{{BPMN}}}task"  # refused: SpiffWorkflow need not say so again
                 task.attrib.pop("implementation", None)  # nor the schema, a task having none
@@ -479,6 +506,7 @@ class _Checker:
                     ad_hoc.get("id"),
                     "an ad-hoc subprocess needs a completionCondition here: SpiffWorkflow "
                     "cannot tell when one without is done, and would fail when it starts",
+                    code="definition.ad_hoc_no_condition",
                 )
         outgoing: dict[str, set[str]] = {}
         for flow in process.iter(f"{{{BPMN}}}sequenceFlow"):
@@ -490,6 +518,8 @@ class _Checker:
                 self.problem(
                     element.get("id"),
                     f"its default flow '{default}' is no sequence flow leaving it",
+                    code="definition.default_flow",
+                    flow=default,
                 )
 
     def _initiator_can_complete(self, record: Any) -> None:
@@ -510,6 +540,8 @@ class _Checker:
             "and the engine does not widen who may complete a task (write false; if the "
             "starter is to complete it, make him its assignee, $INITIATOR, or name him among "
             "its candidateUsers)",
+            code="definition.initiator_can_complete",
+            said=said,
         )
 
     def _check_events(self, process: Any) -> None:
@@ -527,31 +559,35 @@ class _Checker:
                 if not isinstance(child.tag, str) or etree.QName(child).namespace != BPMN:
                     continue
                 definition = etree.QName(child).localname
-                why = None
+                why = code = None
                 if definition == "eventDefinitionRef":
+                    code = "definition.event_definition_ref"
                     why = (
                         "an event definition given by reference (eventDefinitionRef) is not "
                         "supported: write the definition inside the event"
                     )
                 elif definition == "compensateEventDefinition":
+                    code = "definition.compensation"
                     why = (
                         "compensation is not supported: the engine compensates no activity, "
                         "and the event would do nothing"
                     )
                 elif definition == "linkEventDefinition":
+                    code = "definition.link_event_kind"
                     why = "a link is an intermediate throw or catch event (it stays in its process)"
                 elif kind == "startEvent" and definition in (
                     "errorEventDefinition",
                     "escalationEventDefinition",
                 ):
                     caught = definition.removesuffix("EventDefinition")
+                    code = f"definition.start_on_{caught}"
                     why = (
                         f"a start event caught on an {caught} is not supported: SpiffWorkflow "
                         "would start its event subprocess at once, with the process (catch the "
                         f"{caught} with a boundary event on the activity that throws it)"
                     )
-                if why is not None:
-                    self.problem(event.get("id"), why)
+                if why is not None and code is not None:
+                    self.problem(event.get("id"), why, code=code)
 
     def _check_flows(self, process: Any) -> None:
         """Name every sequence flow whose source or target is no element beside it.
@@ -573,6 +609,9 @@ class _Checker:
                             flow.get("id"),
                             f"its {end} '{ref}' names no element of "
                             f"'{container.get('id')}' (flows join elements of one process)",
+                            code=f"definition.flow_{end.removesuffix('Ref')}_unknown",
+                            ref=ref,
+                            container=container.get("id"),
                         )
 
     def _check_ids(self, process: Any) -> None:
@@ -597,6 +636,8 @@ class _Checker:
                         element_id,
                         f"id '{element_id}' is a name SpiffWorkflow gives a task of its own, "
                         "and the element would be taken for that task: rename it",
+                        code="definition.reserved_id",
+                        id=element_id,
                     )
                 continue
             # SpiffWorkflow finds elements by id and leaves out one without: a flow from the
@@ -610,6 +651,15 @@ class _Checker:
                 None,
                 f"{tag.localname}{what} ({where}in '{_container(element)}') has no id, "
                 "and an element without one is left out of the process: give it an id",
+                code="definition.flow_no_id"
+                if tag.localname == "sequenceFlow"
+                else "definition.no_id",
+                what=tag.localname,
+                name=element.get("name") or "",
+                source=element.get("sourceRef") or "",
+                target=element.get("targetRef") or "",
+                line=element.sourceline,
+                container=_container(element),
             )
 
     def _check_enclosing(self, process_id: str, activity: Any, task_ids: set[str]) -> None:
@@ -625,6 +675,9 @@ class _Checker:
                 self.problem(
                     activity.get("id"),
                     f"'{EXCLUDE_PROPERTY}' names '{other}', which is not in this process",
+                    code="definition.names_no_task",
+                    property=EXCLUDE_PROPERTY,
+                    id=other,
                 )
         if excluded:
             self.enclosing_exclusions[(process_id, activity.get("id"))] = excluded
@@ -634,11 +687,27 @@ class _Checker:
         if kind is None:
             return
         if kind not in TIMER_KINDS:
-            self.problem(event.get("id"), f"'{TIMER_KIND_PROPERTY}' must be one of {TIMER_KINDS}")
+            self.problem(
+                event.get("id"),
+                f"'{TIMER_KIND_PROPERTY}' must be one of {TIMER_KINDS}",
+                code="definition.timer_kind_unknown",
+                property=TIMER_KIND_PROPERTY,
+                given=kind,
+                known=sorted(TIMER_KINDS),
+            )
         elif event.find("bpmn:timerEventDefinition", NS) is None:
-            self.problem(event.get("id"), f"'{TIMER_KIND_PROPERTY}' is only for timer events")
+            self.problem(
+                event.get("id"),
+                f"'{TIMER_KIND_PROPERTY}' is only for timer events",
+                code="definition.timer_kind_not_timer",
+                property=TIMER_KIND_PROPERTY,
+            )
         elif event.get("cancelActivity", "true") != "false":
-            self.problem(event.get("id"), "a reminder or overdue timer must not interrupt its task")
+            self.problem(
+                event.get("id"),
+                "a reminder or overdue timer must not interrupt its task",
+                code="definition.timer_interrupts",
+            )
         else:
             rule = TimerRule(process_id, event.get("id"), kind, event.get("attachedToRef"))
             self.timers.append(rule)
@@ -661,11 +730,20 @@ class _Checker:
                 "the engine's services in spiffworkflow:serviceTaskOperator (or, in a Camunda "
                 f'file, camunda:type="external" with its camunda:topic; known: {known}), or '
                 "draw a plain task if it does nothing",
+                code="definition.service_foreign" if given else "definition.service_no_operation",
+                implementation=implementation,
+                known=known,
             )
             return
         if operator.get("id") not in self.services:
             known = ", ".join(sorted(self.services))
-            self.problem(task.get("id"), f"unknown service '{operator.get('id')}' (known: {known})")
+            self.problem(
+                task.get("id"),
+                f"unknown service '{operator.get('id')}' (known: {known})",
+                code="definition.unknown_service",
+                service=operator.get("id") or "",
+                known=known,
+            )
 
     def _lane(self, task: Any, lane_of: dict[str, str]) -> str | None:
         # A task inside an embedded subprocess sits in the lane of that subprocess.
@@ -705,7 +783,12 @@ class _Checker:
         for group in groups:
             if not GROUP_NAME.fullmatch(group):
                 # a work item keeps its group: a longer name could not be stored
-                self.problem(task_id, f"group {group!r} is no group name (at most 32 characters)")
+                self.problem(
+                    task_id,
+                    f"group {group!r} is no group name (at most 32 characters)",
+                    code="definition.bad_group_name",
+                    group=group,
+                )
         role = groups[0]
         schema_file = properties.get(jsonforms.FORM_FILE_PROPERTY)
         named = jsonforms.PREFIX + schema_file if schema_file else ""
@@ -716,13 +799,25 @@ class _Checker:
         form = properties.get(FORM_PROPERTY, "") or named or CONFIRM
         if form not in self.rules.forms:
             known = ", ".join(sorted(self.rules.forms))
-            self.problem(task_id, f"unknown form schema '{form}' (known: {known})")
+            self.problem(
+                task_id,
+                f"unknown form schema '{form}' (known: {known})",
+                code="definition.unknown_form",
+                form=form,
+                known=known,
+            )
         excluded = _id_list(properties.get(EXCLUDE_PROPERTY, ""))
         only = _id_list(properties.get(ONLY_PROPERTY, ""))
         for name, ids in ((EXCLUDE_PROPERTY, excluded), (ONLY_PROPERTY, only)):
             for other in ids:
                 if other not in task_ids:
-                    self.problem(task_id, f"'{name}' names '{other}', which is not in this process")
+                    self.problem(
+                        task_id,
+                        f"'{name}' names '{other}', which is not in this process",
+                        code="definition.names_no_task",
+                        property=name,
+                        id=other,
+                    )
         due = properties.get(DUE_PROPERTY) or None
         department = properties.get(DEPARTMENT_PROPERTY) or None
         only_users = properties.get(USERS_PROPERTY) or None
@@ -739,7 +834,13 @@ class _Checker:
                 try:
                     check_source(source, "eval")
                 except ScriptRefused as exc:
-                    self.problem(task_id, f"'{name}' {exc}")
+                    self.problem(
+                        task_id,
+                        f"'{name}' {exc}",
+                        code="definition.property_script",
+                        property=name,
+                        detail=str(exc),
+                    )
         if form in self.rules.forms:
             name = task.get("name") or task_id
             self.user_tasks.append(
@@ -815,7 +916,7 @@ class _Checker:
             try:
                 mappings = read_mappings(value)
             except ValueError as exc:
-                self.problem(call.get("id"), str(exc))
+                self.problem(call.get("id"), str(exc), code="definition.mappings", detail=str(exc))
                 continue
             for mapping in (*mappings["in"], *mappings["out"]):
                 if "expression" in mapping:
@@ -829,7 +930,10 @@ class _Checker:
             except ScriptRefused as exc:
                 hint = _equality_hint(source) if mode == "eval" else ""
                 self.problem(
-                    element.get("id") if element is not None else None, f"script {exc}{hint}"
+                    element.get("id") if element is not None else None,
+                    f"script {exc}{hint}",
+                    code="definition.script",
+                    detail=f"{exc}{hint}",
                 )
 
 
@@ -989,7 +1093,9 @@ def compile_definition(
     Raises ``DeploymentError`` listing every problem found.
     """
     if not files:
-        raise DeploymentError([DefinitionProblem("(none)", None, "no BPMN file was given")])
+        raise DeploymentError(
+            [DefinitionProblem("(none)", None, "no BPMN file was given", code="definition.no_file")]
+        )
     rules = deploy_rules or DeployRules()
     problems: list[DefinitionProblem] = []
     parser = MappingParser(validator=_ItemsAside())
@@ -1001,7 +1107,15 @@ def compile_definition(
                     jsonforms.load_schema(text)
                 )
             except jsonforms.JsonSchemaError as exc:
-                problems.append(DefinitionProblem(name, None, f"form schema: {exc}"))
+                problems.append(
+                    DefinitionProblem(
+                        name,
+                        None,
+                        f"form schema: {exc}",
+                        code="definition.form_schema",
+                        params={"detail": str(exc)},
+                    )
+                )
     known = DeployRules(
         forms=rules.forms | frozenset(json_forms),
         services=rules.services,
@@ -1029,7 +1143,15 @@ def compile_definition(
         try:
             root = parse_xml(text)
         except etree.XMLSyntaxError as exc:
-            problems.append(DefinitionProblem(name, None, f"bad XML: {exc}"))
+            problems.append(
+                DefinitionProblem(
+                    name,
+                    None,
+                    f"bad XML: {exc}",
+                    code="definition.bad_xml",
+                    params={"detail": str(exc), "line": exc.lineno},
+                )
+            )
             continue
         if refused := _unread(root, name):
             problems.extend(refused)  # read no further: what is refused is not read
@@ -1039,7 +1161,15 @@ def compile_definition(
             try:
                 parser.add_dmn_xml(root, filename=name)
             except (ValidationException, SpiffWorkflowException) as exc:
-                problems.append(DefinitionProblem(name, None, f"decision table: {exc}"))
+                problems.append(
+                    DefinitionProblem(
+                        name,
+                        None,
+                        f"decision table: {exc}",
+                        code="definition.decision_table",
+                        params={"detail": str(exc)},
+                    )
+                )
             continue
         if root.tag != f"{{{BPMN}}}definitions":
             problems.append(
@@ -1047,6 +1177,7 @@ def compile_definition(
                     name,
                     root.get("id"),
                     "not a BPMN 2.0 or DMN file (root element is not definitions)",
+                    code="definition.not_bpmn",
                 )
             )
             continue
@@ -1105,7 +1236,13 @@ def compile_definition(
             pid = process.get("id")
             if pid in defined:
                 problems.append(
-                    DefinitionProblem(name, pid, f"process id is also defined in {defined[pid]}")
+                    DefinitionProblem(
+                        name,
+                        pid,
+                        f"process id is also defined in {defined[pid]}",
+                        code="definition.process_twice",
+                        params={"other": defined[pid]},
+                    )
                 )
             defined[pid] = name
             if not _executable(process):
@@ -1117,7 +1254,11 @@ def compile_definition(
         except ValidationException as exc:
             problems.append(_from_spiff(exc, name))
         except SpiffWorkflowException as exc:
-            problems.append(DefinitionProblem(name, None, str(exc)))
+            problems.append(
+                DefinitionProblem(
+                    name, None, str(exc), code="definition.spiff", params={"detail": str(exc)}
+                )
+            )
     problems.extend(_recursive_calls(calls))
     problems.extend(_missing_callees(calls, defined))
     problems.extend(_unknown_references(roots))
@@ -1130,6 +1271,7 @@ def compile_definition(
                 'contains no executable process: a process marked isExecutable="false" is '
                 'a pool drawn for another party, never run (write isExecutable="true" on '
                 "the process to run)",
+                code="definition.not_executable",
             )
         )
     specs: dict[str, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
@@ -1140,9 +1282,17 @@ def compile_definition(
             except ValidationException as exc:
                 problems.append(_from_spiff(exc, info.file))
             except (SpiffWorkflowException, KeyError) as exc:
-                problems.append(DefinitionProblem(info.file, pid, f"cannot be built: {exc}"))
+                problems.append(
+                    DefinitionProblem(
+                        info.file,
+                        pid,
+                        f"cannot be built: {exc}",
+                        code="definition.cannot_build",
+                        params={"detail": str(exc)},
+                    )
+                )
     if problems:
-        raise DeploymentError(problems)
+        raise DeploymentError(_named(problems, files))
     return CompiledDefinition(
         content_hash(files),
         dict(files),
@@ -1220,7 +1370,15 @@ def _decision_problems(parser: SpiffBpmnParser) -> list[DefinitionProblem]:
         try:
             dmn.parse()
         except (ValidationException, SpiffWorkflowException, KeyError, AttributeError) as exc:
-            problems.append(DefinitionProblem(dmn.filename, decision_id, f"decision table: {exc}"))
+            problems.append(
+                DefinitionProblem(
+                    dmn.filename,
+                    decision_id,
+                    f"decision table: {exc}",
+                    code="definition.decision_table",
+                    params={"detail": str(exc)},
+                )
+            )
             continue
         for table in dmn.decision.decisionTables:
             for rule in table.rules:
@@ -1230,7 +1388,11 @@ def _decision_problems(parser: SpiffBpmnParser) -> list[DefinitionProblem]:
                 except ScriptRefused as exc:
                     problems.append(
                         DefinitionProblem(
-                            dmn.filename, decision_id, f"row {rule.row_number}: {exc}"
+                            dmn.filename,
+                            decision_id,
+                            f"row {rule.row_number}: {exc}",
+                            code="definition.decision_row",
+                            params={"row": rule.row_number, "detail": str(exc)},
                         )
                     )
     return problems
@@ -1471,6 +1633,8 @@ def _links(root: Any, file: str) -> list[DefinitionProblem]:
                         event.get("id"),
                         f"its link {name!r} has {how_many} of that name in "
                         f"'{container.get('id')}' (a link joins two points of one process)",
+                        code="definition.link_many" if targets else "definition.link_none",
+                        params={"link": name, "container": container.get("id")},
                     )
                 )
                 continue
@@ -1532,6 +1696,8 @@ def _drawn_data(root: Any, file: str) -> list[DefinitionProblem]:
                     f"its {tag}{_mapped(association, names)} maps data the engine does not "
                     "map: a task reads and writes the process's data as they are "
                     "(associations with data objects and stores are drawing, and are left out)",
+                    code="definition.data_association",
+                    params={"what": tag, "mapped": _mapped(association, names, " → ")},
                 )
             )
             owner.remove(association)
@@ -1540,9 +1706,13 @@ def _drawn_data(root: Any, file: str) -> list[DefinitionProblem]:
     return problems
 
 
-def _mapped(association: Any, names: Mapping[str, str]) -> str:
-    """Say what a data association maps: `` from 'amount' into 'GroupId'``."""
+def _mapped(association: Any, names: Mapping[str, str], arrow: str = "") -> str:
+    """Say what a data association maps: `` from 'amount' into 'GroupId'``.
+
+    With an ``arrow`` it says so in no language: ``'amount' → 'GroupId'``.
+    """
     said = ""
+    ends = []
     for end, word in (("sourceRef", "from"), ("targetRef", "into")):
         refs = [
             repr(names.get(ref.text.strip(), ref.text.strip()))
@@ -1550,10 +1720,11 @@ def _mapped(association: Any, names: Mapping[str, str]) -> str:
             if (ref.text or "").strip()
         ]
         if not refs and end == "sourceRef" and association.find("bpmn:assignment", NS) is not None:
-            refs = ["an expression"]  # jBPM's assignment of a value
+            refs = ["an expression" if not arrow else "…"]  # jBPM's assignment of a value
         if refs:
             said += f" {word} {', '.join(refs)}"
-    return said
+        ends.append(", ".join(refs) or "…")
+    return arrow.join(ends) if arrow else said
 
 
 #: what names a message, signal, error or escalation: the element, its attribute, the kind
@@ -1587,6 +1758,8 @@ def _unknown_references(roots: Sequence[tuple[str, Any]]) -> list[DefinitionProb
                             file,
                             owner.get("id"),
                             f"{attribute} '{name}' names no {kind} in these files",
+                            code="definition.unknown_reference",
+                            params={"what": kind, "name": name, "attribute": attribute},
                         )
                     )
     return problems
@@ -1625,20 +1798,23 @@ def _duplicate_ids(root: Any, file: str) -> list[DefinitionProblem]:
     Only BPMN's and its diagram's ids are ids (``xs:ID``); an extension's
     ``id`` (SpiffWorkflow's service operator) names something else.
     """
-    lines: dict[str, list[str]] = {}
+    lines: dict[str, list[tuple[str, int]]] = {}
     for element in root.iter():
         if not isinstance(element.tag, str) or element.get("id") is None:
             continue
         if (etree.QName(element).namespace or "").startswith(_OMG):
             lines.setdefault(element.get("id"), []).append(
-                f"{etree.QName(element).localname} (line {element.sourceline})"
+                (etree.QName(element).localname, element.sourceline)
             )
     return [
         DefinitionProblem(
             file,
             element_id,
-            f"this id is given to {len(given)} elements: {', '.join(given)}; "
+            f"this id is given to {len(given)} elements: "
+            f"{', '.join(f'{tag} (line {line})' for tag, line in given)}; "
             "an id names one element of a file (rename all but one)",
+            code="definition.duplicate_id",
+            params={"count": len(given), "lines": [line for _, line in given]},
         )
         for element_id, given in lines.items()
         if len(given) > 1
@@ -1659,7 +1835,11 @@ def _too_long(root: Any, file: str) -> list[DefinitionProblem]:
     if len(file) > LONGEST_NAME:
         problems.append(
             DefinitionProblem(
-                file[:60] + "…", None, f"the file's name is longer than {LONGEST_NAME} characters"
+                file[:60] + "…",
+                None,
+                f"the file's name is longer than {LONGEST_NAME} characters",
+                code="definition.file_name_too_long",
+                params={"most": LONGEST_NAME},
             )
         )
     for element in root.iter(f"{{{BPMN}}}*"):
@@ -1673,6 +1853,8 @@ def _too_long(root: Any, file: str) -> list[DefinitionProblem]:
                     shown,
                     f"the {local}'s id is {len(element_id)} characters long: "
                     f"the engine keeps ids of at most {LONGEST_ID}",
+                    code="definition.id_too_long",
+                    params={"what": local, "length": len(element_id), "most": LONGEST_ID},
                 )
             )
         name = element.get("name") or ""
@@ -1683,6 +1865,8 @@ def _too_long(root: Any, file: str) -> list[DefinitionProblem]:
                     shown or None,
                     f"the {local}'s name is {len(name)} characters long: "
                     f"the engine keeps names of at most {LONGEST_NAME}",
+                    code="definition.name_too_long",
+                    params={"what": local, "length": len(name), "most": LONGEST_NAME},
                 )
             )
     return problems
@@ -1722,6 +1906,8 @@ def _too_big(root: Any, file: str) -> list[DefinitionProblem]:
                 None,
                 f"has {elements:,} activities, events, gateways and flows: at most "
                 f"{MOST_FLOW_ELEMENTS:,} are run (split it into processes it calls)",
+                code="definition.too_many_elements",
+                params={"count": elements, "most": MOST_FLOW_ELEMENTS},
             )
         )
     for way, counted in (("leave", leaving), ("enter", entering)):
@@ -1732,6 +1918,8 @@ def _too_big(root: Any, file: str) -> list[DefinitionProblem]:
                         file,
                         element_id if len(element_id) <= 60 else None,
                         f"{flows:,} sequence flows {way} it: at most {MOST_FLOWS} may",
+                        code=f"definition.too_many_flows_{way}",
+                        params={"count": flows, "most": MOST_FLOWS},
                     )
                 )
     return problems
@@ -1748,7 +1936,10 @@ def _unread(root: Any, file: str) -> list[DefinitionProblem]:
     if root.getroottree().docinfo.doctype:
         problems.append(
             DefinitionProblem(
-                file, None, "declares a DOCTYPE (a DTD or entities): BPMN and DMN files have none"
+                file,
+                None,
+                "declares a DOCTYPE (a DTD or entities): BPMN and DMN files have none",
+                code="definition.doctype",
             )
         )
     for element in root.iter():
@@ -1760,6 +1951,13 @@ def _unread(root: Any, file: str) -> list[DefinitionProblem]:
                     element_id if element_id is None or len(element_id) <= 60 else None,
                     f"the {etree.QName(element).localname} on line {element.sourceline} has "
                     f"{len(element.attrib):,} attributes: at most {MOST_ATTRIBUTES} are read",
+                    code="definition.too_many_attributes",
+                    params={
+                        "what": etree.QName(element).localname,
+                        "line": element.sourceline,
+                        "count": len(element.attrib),
+                        "most": MOST_ATTRIBUTES,
+                    },
                 )
             )
     return problems
@@ -1802,7 +2000,11 @@ def _recursive_calls(calls: dict[str, list[tuple[str, str, str]]]) -> list[Defin
                 if current == process:
                     problems.append(
                         DefinitionProblem(
-                            file, element, f"calls itself: {' -> '.join(path)} (recursion)"
+                            file,
+                            element,
+                            f"calls itself: {' -> '.join(path)} (recursion)",
+                            code="definition.recursive_call",
+                            params={"path": " → ".join(path)},
                         )
                     )
                     break
@@ -1827,6 +2029,8 @@ def _missing_callees(
             element,
             f"its calledElement {target!r} names no process of the files deployed with it "
             f"(known: {known}): deploy the called process's file together with this one",
+            code="definition.missing_callee",
+            params={"process": target, "known": known},
         )
         for called in calls.values()
         for element, target, file in called
@@ -1834,8 +2038,46 @@ def _missing_callees(
     ]
 
 
+#: problems after which a file is not read again to name its elements: reading is what is refused
+_UNREAD_AGAIN = frozenset(
+    {"definition.doctype", "definition.too_many_attributes", "definition.bad_xml"}
+)
+
+
+def _named(problems: list[DefinitionProblem], files: Mapping[str, str]) -> list[DefinitionProblem]:
+    """Return the problems with each element's kind and name, as its file gives them."""
+    unread = {p.file for p in problems if p.code in _UNREAD_AGAIN}
+    elements: dict[str, dict[str, tuple[str, str | None]]] = {}
+    named = []
+    for problem in problems:
+        if problem.element_id is None or problem.file not in files or problem.file in unread:
+            named.append(problem)
+            continue
+        if problem.file not in elements:
+            elements[problem.file] = _elements(files[problem.file])
+        kind, name = elements[problem.file].get(problem.element_id, (None, None))
+        named.append(replace(problem, element_kind=kind, element_name=name))
+    return named
+
+
+def _elements(text: str) -> dict[str, tuple[str, str | None]]:
+    """Return a BPMN or DMN file's elements by id: each one's tag and name (the first so named)."""
+    try:
+        root = parse_xml(text)
+    except etree.XMLSyntaxError:
+        return {}
+    found: dict[str, tuple[str, str | None]] = {}
+    for element in root.iter():
+        element_id = element.get("id") if isinstance(element.tag, str) else None
+        if element_id and element_id not in found:
+            name = " ".join((element.get("name") or "").split()) or None
+            found[element_id] = (etree.QName(element).localname, name)
+    return found
+
+
 def _from_spiff(exc: ValidationException, default_file: str) -> DefinitionProblem:
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    code = "definition.spiff"
     if isinstance(exc.__cause__ or exc.__context__, RecursionError):
         # SpiffWorkflow reads a process by following its flows from one element to the next,
         # one call deeper each: Python's stack ends about 490 elements from the start.
@@ -1844,6 +2086,8 @@ def _from_spiff(exc: ValidationException, default_file: str) -> DefinitionProble
             "(counted from the start event) is deeper than the engine can read; put part of "
             "it in a subprocess or a call activity"
         )
+        code = "definition.too_deep"
     if exc.line_number:
         message = f"{message} (line {exc.line_number})"
-    return DefinitionProblem(exc.file_name or default_file, exc.id or None, message)
+    params = {"detail": message, "most": MAX_RUN}
+    return DefinitionProblem(exc.file_name or default_file, exc.id or None, message, code, params)

@@ -10,7 +10,7 @@ parameters, for logs and tests.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -75,6 +75,13 @@ class DefinitionProblem:
     file: str
     element_id: str | None
     message: str
+    #: what is wrong as a code and its facts, for the web layer to say in the reader's language
+    #: (the English ``message`` stays for the command line and logs)
+    code: str = "definition.detail"
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: the element's kind (its BPMN or DMN tag, ``userTask``) and name, where the file gives them
+    element_kind: str | None = field(default=None, compare=False)
+    element_name: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}: element '{self.element_id}'" if self.element_id else self.file

@@ -158,7 +158,15 @@ def read_feel(root: Any, file: str) -> list[DefinitionProblem]:
             expression.text = translate_juel(feel_as_juel(source)).python
         except (FeelError, JuelError) as exc:
             message = f"the {what} {source!r} is FEEL beyond what is read here: {exc}"
-            problems.append(DefinitionProblem(file, owner_id(expression), message))
+            problems.append(
+                DefinitionProblem(
+                    file,
+                    owner_id(expression),
+                    message,
+                    code="definition.feel_beyond",
+                    params={"what": what, "source": source, "detail": str(exc)},
+                )
+            )
             expression.text = "None"
         expression.set("language", "python")  # read: nothing else is to refuse it as FEEL
     return problems
@@ -177,7 +185,13 @@ class _Rewrite:
         ):
             owner = owner.getparent()
         self.problems.append(
-            DefinitionProblem(self.file, owner.get("id") if owner is not None else None, message)
+            DefinitionProblem(
+                self.file,
+                owner.get("id") if owner is not None else None,
+                message,
+                code="definition.other_tool",
+                params={"detail": message},
+            )
         )
 
     def run(self) -> None:

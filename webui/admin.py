@@ -22,7 +22,7 @@ from engine.views import UserView
 from . import formview, paging
 from .filters import choice_filter, text_filter
 from .i18n import pick
-from .messages import error_message, group_name, left_blank
+from .messages import error_message, group_name, left_blank, problem_element, problem_words
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -229,7 +229,15 @@ def workflows() -> ResponseReturnValue:
         names=versions.names,
         deployers={BUNDLED_DEPLOYER: _("服务启动时（内置流程）")},
         process_names=engine.queries.process_names(),
-        problems=problems,
+        problems=[
+            {
+                "file": p.file,
+                "element_id": p.element_id,
+                "element": problem_element(p),
+                "words": problem_words(p),
+            }
+            for p in problems
+        ],
         error=error,
         next_url=paging.next_url("admin.workflows", args, "before", versions.next_before),
         first_url=paging.first_url("admin.workflows", args, "before"),

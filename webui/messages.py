@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
 
-from engine import EngineError, Problem
+from engine import DefinitionProblem, EngineError, Problem
 from engine.disclosure.privacy import KINDS
 
 from . import i18n
@@ -138,6 +138,165 @@ MESSAGES: dict[str, Any] = {
         "和 JSON 表单（.json）文件。"
     ),
     "definition.not_text": _l("“%(file)s”无法作为文本读取（%(why)s）。"),
+    # a BPMN file refused at deployment: what is wrong, said for whoever drew it
+    "definition.detail": _l("技术说明（英文）：%(detail)s"),
+    "definition.other_tool": _l(
+        "这是其他建模工具（Camunda、Zeebe、Flowable 等）的写法，本系统不能照办。"
+        "英文说明：%(detail)s"
+    ),
+    "definition.unreadable": _l("文件无法读取：%(detail)s"),
+    "definition.same_file_name": _l("本次部署中另有一个同名文件。"),
+    "definition.timer_no_interval": _l(
+        "循环定时器“%(timer)s”的间隔为零，会无休止地触发：请写明大于零的间隔。"
+    ),
+    "definition.lane_unknown_group": _l(
+        "泳道指定的角色“%(group)s”在本系统中不存在（部署要求角色已有）：请改为已有的角色。"
+    ),
+    "definition.script_language": _l(
+        "脚本语言为“%(language)s”：本系统只运行 Python 脚本。请改写为 Python，或改用服务任务。"
+    ),
+    "definition.performer_in_lane": _l(
+        "这里不读取任务的 %(tag)s：任务由所在泳道“%(lane)s”的角色办理。请删去 %(tag)s。"
+    ),
+    "definition.performer": _l(
+        "这里不读取任务的 %(tag)s：任务由所在泳道的角色办理。"
+        "请把任务放进指定角色的泳道，并删去 %(tag)s。"
+    ),
+    "definition.complex_gateway": _l("不支持复杂网关：请用排他、包容或并行网关画出它的规则。"),
+    "definition.receive_no_message": _l(
+        "接收任务没有指定消息（messageRef），将不等待任何消息：请在 messageRef 中写明它等待的消息。"
+    ),
+    "definition.rule_task_no_decision": _l(
+        "业务规则任务没有指定决策（camunda:decisionRef 或 calledDecisionId，"
+        "须为一同部署的 DMN 文件中的决策），没有可执行的内容。"
+    ),
+    "definition.ad_hoc_no_condition": _l(
+        "自由子流程（ad-hoc）须有完成条件（completionCondition）"
+        "：否则无法判断何时完成，开始时即会出错。"
+    ),
+    "definition.default_flow": _l("它的默认流向“%(flow)s”不是从它出发的顺序流。"),
+    "definition.initiator_can_complete": _l(
+        "modeler:initiator-can-complete 为“%(said)s”："
+        "Flowable 以此让发起人也能办理该任务，本系统不扩大办理人范围。请写为 false；"
+        "如需发起人办理，请把他设为办理人（$INITIATOR）或列入 candidateUsers。"
+    ),
+    "definition.event_definition_ref": _l(
+        "不支持以引用（eventDefinitionRef）给出的事件定义：请把定义写在事件里面。"
+    ),
+    "definition.compensation": _l("不支持补偿：本系统不对任何活动做补偿，该事件不会起作用。"),
+    "definition.link_event_kind": _l(
+        "链接只能用在中间抛出事件或中间捕获事件上（且在同一流程内）。"
+    ),
+    "definition.start_on_error": _l(
+        "不支持由错误触发的开始事件：它的事件子流程会随流程一开始就启动。请在抛出该错误的活动上用边界事件捕获。"
+    ),
+    "definition.start_on_escalation": _l(
+        "不支持由升级触发的开始事件：它的事件子流程会随流程一开始就启动。请在抛出该升级的活动上用边界事件捕获。"
+    ),
+    "definition.flow_source_unknown": _l(
+        "顺序流的起点“%(ref)s”不是“%(container)s”中的元素（顺序流只连接同一流程内的元素）。"
+    ),
+    "definition.flow_target_unknown": _l(
+        "顺序流的终点“%(ref)s”不是“%(container)s”中的元素（顺序流只连接同一流程内的元素）。"
+    ),
+    "definition.reserved_id": _l(
+        "编号“%(id)s”是 SpiffWorkflow 内部任务使用的名称，该元素会被当作那个任务：请改名。"
+    ),
+    "definition.no_id": _l(
+        "第 %(line)s 行的%(what)s“%(name)s”（在“%(container)s”中）"
+        "没有编号（id），没有编号的元素会被漏掉：请给它编号。"
+    ),
+    "definition.flow_no_id": _l(
+        "第 %(line)s 行从“%(source)s”到“%(target)s”的顺序流（在“%(container)s”中）"
+        "没有编号（id），会被漏掉：请给它编号。"
+    ),
+    "definition.names_no_task": _l("“%(property)s”指向的“%(id)s”不在本流程中。"),
+    "definition.timer_kind_unknown": _l("“%(property)s”的值“%(given)s”无效，应为 %(known)s 之一。"),
+    "definition.timer_kind_not_timer": _l("“%(property)s”只能用于定时器事件。"),
+    "definition.timer_interrupts": _l(
+        '提醒或超期定时器不能中断它的任务：请设为非中断（cancelActivity="false"）。'
+    ),
+    "definition.service_no_operation": _l(
+        "服务任务没有指定操作：请在 spiffworkflow:serviceTaskOperator 中写明本系统的一项服务"
+        '（Camunda 文件用 camunda:type="external" 和 camunda:topic；'
+        "可用的服务：%(known)s）；不做任何事的，请画成普通任务。"
+    ),
+    "definition.service_foreign": _l(
+        "服务任务的实现“%(implementation)s”属于其他引擎，本系统不运行："
+        "请在 spiffworkflow:serviceTaskOperator 中写明本系统的一项服务（可用的服务："
+        "%(known)s）；不做任何事的，请画成普通任务。"
+    ),
+    "definition.unknown_service": _l("没有名为“%(service)s”的服务（可用的服务：%(known)s）。"),
+    "definition.bad_group_name": _l("“%(group)s”不是有效的角色名（最长 32 个字符）。"),
+    "definition.unknown_form": _l("没有名为“%(form)s”的表单（可用的表单：%(known)s）。"),
+    "definition.property_script": _l("“%(property)s”的表达式不能运行。英文说明：%(detail)s"),
+    "definition.mappings": _l("调用活动的变量映射有误。英文说明：%(detail)s"),
+    "definition.script": _l("脚本或表达式不能运行。英文说明：%(detail)s"),
+    "definition.no_file": _l("没有收到 BPMN 文件。"),
+    "definition.form_schema": _l("JSON 表单有误。英文说明：%(detail)s"),
+    "definition.bad_xml": _l("不是格式正确的 XML（第 %(line)s 行）。英文说明：%(detail)s"),
+    "definition.decision_table": _l("DMN 决策表有误。英文说明：%(detail)s"),
+    "definition.decision_row": _l("决策表第 %(row)s 行的表达式不能运行。英文说明：%(detail)s"),
+    "definition.not_bpmn": _l("不是 BPMN 2.0 或 DMN 文件（根元素不是 definitions）。"),
+    "definition.process_twice": _l("这个流程编号在“%(other)s”中也有定义。"),
+    "definition.spiff": _l("流程引擎（SpiffWorkflow）检查未通过。英文原文：%(detail)s"),
+    "definition.too_deep": _l(
+        "一条路径上前后相连的元素太多：约 %(most)s 个或更多（从开始事件数起）"
+        "超出了引擎能读取的深度，请把其中一部分放进子流程或调用活动。"
+    ),
+    "definition.not_executable": _l(
+        '没有可执行的流程：标为 isExecutable="false" 的流程是为其他参与方画的泳池，'
+        '不会运行（要运行的流程请写 isExecutable="true"）。'
+    ),
+    "definition.cannot_build": _l("流程无法生成。英文说明：%(detail)s"),
+    "definition.link_none": _l(
+        "链接“%(link)s”在“%(container)s”中没有同名的捕获链接事件（链接连接同一流程内的两点）。"
+    ),
+    "definition.link_many": _l(
+        "链接“%(link)s”在“%(container)s”中有多个同名的捕获事件（链接连接同一流程内的两点）。"
+    ),
+    "definition.data_association": _l(
+        "它的%(what)s（%(mapped)s）要映射数据，本系统不做映射：任务按原样读写流程数据（与数据对象、"
+        "数据存储的关联只是图示，会被略去）。"
+    ),
+    "definition.unknown_reference": _l(
+        "%(attribute)s 指向的%(what)s“%(name)s”在这些文件中没有定义。"
+    ),
+    "definition.duplicate_id": _l(
+        "这个编号（id）用在了 %(count)s 个元素上（第 %(lines)s 行）"
+        "：一个编号只能指一个元素，请保留一个，其余改名。"
+    ),
+    "definition.file_name_too_long": _l("文件名超过 %(most)s 个字符。"),
+    "definition.id_too_long": _l("%(what)s的编号长 %(length)s 个字符，最多只能保存 %(most)s 个。"),
+    "definition.name_too_long": _l(
+        "%(what)s的名称长 %(length)s 个字符，最多只能保存 %(most)s 个。"
+    ),
+    "definition.too_many_elements": _l(
+        "共有 %(count)s 个活动、事件、网关和顺序流，最多只能运行 %(most)s 个："
+        "请拆成几个被调用的流程。"
+    ),
+    "definition.too_many_flows_leave": _l("从它出发的顺序流有 %(count)s 条，最多 %(most)s 条。"),
+    "definition.too_many_flows_enter": _l("进入它的顺序流有 %(count)s 条，最多 %(most)s 条。"),
+    "definition.doctype": _l("文件声明了 DOCTYPE（DTD 或实体），BPMN 和 DMN 文件不应有。"),
+    "definition.too_many_attributes": _l(
+        "第 %(line)s 行的%(what)s有 %(count)s 个属性，最多读取 %(most)s 个。"
+    ),
+    "definition.recursive_call": _l("流程调用了它自己：%(path)s（递归）。"),
+    "definition.missing_callee": _l(
+        "调用的流程“%(process)s”不在一同部署的文件中（已有：%(known)s）：请把被调用流程的文件一起上传部署。"
+    ),
+    "definition.feel": _l(
+        "%(what)s是 FEEL 表达式（Camunda 8 以“=”开头），本系统不计算：请改写为 Python。"
+    ),
+    "definition.feel_beyond": _l(
+        "%(what)s“%(source)s”是本系统读不了的 FEEL 表达式。英文说明：%(detail)s"
+    ),
+    "definition.not_juel": _l("%(what)s“%(source)s”标明为 JUEL，但不是 JUEL 表达式 ${...}。"),
+    "definition.expression_language": _l(
+        "%(what)s用“%(language)s”写成，本系统不计算：表达式须为 Python（Camunda、"
+        "Activiti、Flowable 文件中也可用 JUEL ${...}），"
+        "请改写为 Python。"
+    ),
     "script.failed": _l(
         "流程环节“%(name)s”（%(element)s）执行出错，本次办理未作任何更改：%(detail)s"
     ),
@@ -397,10 +556,35 @@ def error_message(error: EngineError | Problem) -> str:
     return describe(error.code, error.params)
 
 
+def problem_words(problem: DefinitionProblem) -> str:
+    """Return what is wrong with a refused BPMN file, in the reader's language."""
+    params = {"detail": problem.message, **problem.params}
+    return describe(problem.code, params)
+
+
+def problem_element(problem: DefinitionProblem) -> str:
+    """Return the element a refused file's problem is about by kind and name: 用户任务“审核”."""
+    if not problem.element_kind:
+        return ""
+    kind = element_word(problem.element_kind)
+    if not problem.element_name:
+        return kind
+    space = " " if i18n.language() == "en" else ""
+    return f"{kind}{space}“{problem.element_name}”"
+
+
+def element_word(tag: str) -> str:
+    """Return a BPMN or DMN element's kind in the reader's language (its tag where unknown)."""
+    word = _BPMN_WORDS.get(tag)
+    return str(word) if word is not None else tag
+
+
 def _shown(name: str, value: Any) -> Any:
     """Return a parameter as the reader should see it."""
     if isinstance(value, Problem):
         return error_message(value)
+    if name == "what" and isinstance(value, str):  # an element's kind: its BPMN tag
+        return element_word(value)
     if name in ("group", "groups"):
         groups = [value] if isinstance(value, str) else list(value)
         return _joined(group_name(g) for g in groups)
@@ -420,6 +604,51 @@ def _shown(name: str, value: Any) -> Any:
     if name == "name" and not value:
         return ""
     return "" if value is None else value
+
+
+#: BPMN's and DMN's elements, by their tag, as a refused file's problems name them
+_BPMN_WORDS = {
+    "process": _l("流程"),
+    "userTask": _l("用户任务"),
+    "manualTask": _l("人工任务"),
+    "serviceTask": _l("服务任务"),
+    "scriptTask": _l("脚本任务"),
+    "businessRuleTask": _l("业务规则任务"),
+    "sendTask": _l("发送任务"),
+    "receiveTask": _l("接收任务"),
+    "task": _l("任务"),
+    "callActivity": _l("调用活动"),
+    "subProcess": _l("子流程"),
+    "adHocSubProcess": _l("自由子流程"),
+    "transaction": _l("事务子流程"),
+    "startEvent": _l("开始事件"),
+    "endEvent": _l("结束事件"),
+    "intermediateCatchEvent": _l("中间捕获事件"),
+    "intermediateThrowEvent": _l("中间抛出事件"),
+    "boundaryEvent": _l("边界事件"),
+    "exclusiveGateway": _l("排他网关"),
+    "inclusiveGateway": _l("包容网关"),
+    "parallelGateway": _l("并行网关"),
+    "eventBasedGateway": _l("事件网关"),
+    "complexGateway": _l("复杂网关"),
+    "sequenceFlow": _l("顺序流"),
+    "lane": _l("泳道"),
+    "message": _l("消息"),
+    "signal": _l("信号"),
+    "error": _l("错误"),
+    "escalation": _l("升级"),
+    "decision": _l("决策"),
+    "definitions": _l("文件根元素"),
+    "dataInputAssociation": _l("数据输入关联"),
+    "dataOutputAssociation": _l("数据输出关联"),
+    "conditionExpression": _l("条件表达式"),
+    "completionCondition": _l("完成条件"),
+    "loopCardinality": _l("循环次数"),
+    "timeDate": _l("定时日期"),
+    "timeDuration": _l("定时时长"),
+    "timeCycle": _l("循环定时"),
+    "script": _l("脚本"),
+}
 
 
 #: spaces named in words rather than by their code point
