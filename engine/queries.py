@@ -48,6 +48,7 @@ from .views import (
     TaskPage,
     TaskView,
     TimelinePage,
+    acts,
 )
 
 if TYPE_CHECKING:
@@ -455,6 +456,12 @@ class Queries:
             # What was done last, for the one who does the next step (read back from the
             # newest event: a long history costs no more).
             recent = repo.newest_events(instance.id, DONE_EVENTS, RECENT_DONE)
+            # how many lines the whole approval sheet has, where the page shows only the newest
+            done = (
+                acts(repo.who_did(instance.id, DONE_EVENTS))
+                if len(recent) == RECENT_DONE
+                else acts((e.type, e.actor) for e in recent)
+            )
             names = repo.display_names_of(
                 p
                 for p in (
@@ -493,6 +500,7 @@ class Queries:
             names,
             tuple(event_view(e) for e in recent),
             task_instructions(task),
+            done,
         )
 
     def draft_form(self, process_id: str, username: str) -> DraftFormView:

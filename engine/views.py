@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,6 +165,8 @@ class TaskFormView:
     recent: tuple[EventView, ...] = ()
     #: what the BPMN tells whoever does the task, filled in from its data (``instructions``)
     instructions: str | None = None
+    #: how many lines the instance's whole approval sheet has (``recent`` is its newest)
+    done_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -251,3 +254,17 @@ class TaskOutcome:
     instance_id: int
     completed: EventView | None
     names: dict[str, str]
+
+
+def acts(events: Iterable[tuple[str, str | None]]) -> int:
+    """Count what was done as the approval sheet lists it, from each done event's type and actor.
+
+    A person's 退回 is his task completed and then the work sent back: one act, one line.
+    """
+    count = 0
+    before: tuple[str, str | None] | None = None
+    for kind, actor in events:
+        if not (kind == "sent_back" and before == ("task_completed", actor) and actor):
+            count += 1
+        before = (kind, actor)
+    return count

@@ -6,6 +6,9 @@ import re
 
 from flask import Flask
 
+from webui import get_engine
+
+from .helpers import review, task_of
 from .web import Browser, task_link
 
 
@@ -14,7 +17,7 @@ def _signed_in(app: Flask, username: str) -> Browser:
 
 
 def _inbox_row(inbox: str, task: str) -> str:
-    return next(row for row in inbox.split("<tr")[1:] if f">{task}<span class=\"sr-only\">" in row)
+    return next(row for row in inbox.split("<tr")[1:] if f'>{task}<span class="sr-only">' in row)
 
 
 def test_an_extension_to_approve_is_due_when_the_reply_is(app: Flask) -> None:
@@ -30,3 +33,28 @@ def test_an_extension_to_approve_is_due_when_the_reply_is(app: Flask) -> None:
     handler.post(path, asked)
     row = _inbox_row(_signed_in(app, "wangwu").get("/"), "延期审批")
     assert due.group(0) in row and "—" not in row
+
+
+def test_the_opinions_box_says_how_many_there_are_in_all(app: Flask) -> None:
+    # The 已有意见 box showed the newest six lines without saying so: a reviewer took them
+    # for the whole sheet.
+    engine = get_engine(app)
+    first = next(t for t in engine.queries.list_tasks("lisi") if t.element_id == "dept_review")
+    instance_id = first.instance_id
+    for _ in range(3):  # sent back and drafted again: seven acts in all, the first the draft's
+        review(engine, instance_id, "dept_review", "lisi", "send_back", comment="请再改。")
+        draft = task_of(engine, instance_id, "draft", "zhangsan")
+        values = engine.queries.task_form(draft.task_id, "zhangsan").values
+        kept = {k: v for k, v in values.items() if v is not None}
+        engine.complete_task(draft.task_id, "zhangsan", kept)
+    head = _signed_in(app, "lisi")
+    task = task_of(engine, instance_id, "dept_review", "lisi")
+    page = head.get(f"/tasks/{task.task_id}?case={instance_id}")
+    box = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
+    shown = box.count("<tr class=")
+    assert f"共有 7 条办理意见，这里只列出最近的 {shown} 条。" in box and shown < 7
+    assert f'href="/instances/{instance_id}/sheet">查看完整审签单（全部 7 条）</a>' in box
+    sheet = head.get(f"/instances/{instance_id}/sheet")
+    assert sheet.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr class=") == 7
+    english = head.get(f"/tasks/{task.task_id}?case={instance_id}&lang=en")
+    assert "There are 7 opinions in all" in english

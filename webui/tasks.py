@@ -24,7 +24,7 @@ from engine.disclosure.catalogue import sheet_entry
 from engine.disclosure.documents import RETURN_FIELDS, RETURN_REASONS
 from engine.disclosure.draft_rules import draft_return_reasons
 from engine.forms import FormSchema
-from engine.views import InstanceView, TaskView
+from engine.views import InstanceView, TaskView, acts
 
 from . import formview, i18n, paging, requests
 from .errors import error_page
@@ -253,6 +253,8 @@ def task(task_id: str) -> ResponseReturnValue:
         view=view,
         generic=generic,
         opinions=opinions,
+        # the box shows the sheet's newest lines: it says so where there are more
+        opinions_shown=acts((e.type, e.actor) for e in view.recent),
         fields=fields_,
         errors=errors,
         refused=refused,

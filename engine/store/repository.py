@@ -1107,6 +1107,15 @@ class Repository:
         )
         return [EventRow(*r) for r in reversed(self.connection.execute(query).all())]
 
+    def who_did(self, instance_id: int, types: Sequence[str]) -> list[tuple[str, str | None]]:
+        """Return the type and actor of each of an instance's events of these types, in order."""
+        query = (
+            select(_EVENTS.c.type, _EVENTS.c.actor)
+            .where(_EVENTS.c.instance_id == instance_id, _EVENTS.c.type.in_(list(types)))
+            .order_by(_EVENTS.c.seq)
+        )
+        return [(kind, actor) for kind, actor in self.connection.execute(query)]
+
     def events_of(self, instance_id: int) -> list[EventRow]:
         """Return the events of an instance in chain order."""
         result = self.connection.execute(_EVENTS_OF_INSTANCE, {"instance_id": instance_id})
