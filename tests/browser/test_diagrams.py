@@ -260,3 +260,23 @@ def test_an_english_page_draws_the_process_with_its_english_names(sign_in, serve
     assert "Department" in review.text_content()
     assert "处室审核" not in page.locator(".gk-diagram-canvas").text_content()
     assert not problems, problems
+
+
+def test_the_replayed_diagram_takes_the_windows_width_at_1366_by_768(
+    sign_in, server: str, site: tuple[str, Engine]
+) -> None:
+    # In the 72rem text column the document's eleven-step process was fitted to about half its
+    # size: its task names were too small to read on an office screen.
+    engine = site[1]
+    published = _a_published_document(engine)
+    page = sign_in("qian")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{server}/audit/instances/{published.id}/steps")
+    wait_drawn(page)
+    canvas = page.locator("[data-diagram-canvas]").bounding_box()
+    assert canvas is not None and canvas["width"] >= 1250 and canvas["height"] >= 500
+    # the task names are drawn at least two thirds of bpmn-js's 12px (half, in the text column)
+    label = page.locator('.djs-element[data-element-id="dept_review"] text').first.bounding_box()
+    assert label is not None and label["height"] >= 0.64 * 12
+    # the page itself does not scroll sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
