@@ -112,7 +112,39 @@ class Markers {
       this.applied.push([id, marker]);
     }
   }
+
+  /** Bring these elements into sight, the zoom kept, when any of them is out of view. */
+  reveal(ids) {
+    const shapes = idList(ids)
+      .map((id) => this.registry.get(id))
+      .filter((shape) => shape && shape.width !== undefined);
+    if (!shapes.length) {
+      return;
+    }
+    const left = Math.min(...shapes.map((s) => s.x));
+    const top = Math.min(...shapes.map((s) => s.y));
+    const right = Math.max(...shapes.map((s) => s.x + s.width));
+    const bottom = Math.max(...shapes.map((s) => s.y + s.height));
+    const box = this.canvas.viewbox();
+    const inView =
+      left >= box.x && top >= box.y && right <= box.x + box.width && bottom <= box.y + box.height;
+    if (!inView) {
+      // centred on them, but no further past the drawing's edge than it shows already
+      const inner = box.inner;
+      const within = (centre, size, start, length) =>
+        Math.max(Math.min(centre - size / 2, start + length - size + 20), start - 20);
+      this.canvas.viewbox({
+        x: within((left + right) / 2, box.width, inner.x, inner.width),
+        y: within((top + bottom) / 2, box.height, inner.y, inner.height),
+        width: box.width,
+        height: box.height,
+      });
+    }
+  }
 }
+
+/** The smallest zoom a step-through starts at: bpmn-js's 12px names drawn at about 10px. */
+const READABLE = 0.8;
 
 function text(element, value) {
   if (element) {
@@ -207,6 +239,9 @@ class Steps {
     this.index = index;
     const step = this.steps[index] || {};
     this.markers.show(step.completed, step.waiting);
+    // where the case is, or else what was done last, stays in sight as the steps go by
+    const waiting = idList(step.waiting);
+    this.markers.reveal(waiting.length ? waiting : idList(step.completed).slice(-1));
     const total = this.steps.length;
     const template = this.root.dataset.labelPosition || '{k} / {n}';
     text(
@@ -321,6 +356,12 @@ export async function render(root) {
   const markers = new Markers(viewer);
   const steps = idListOfSteps(jsonAttribute(root, 'data-steps', null));
   if (steps) {
+    // A wide process fitted whole is too small to read step by step: it is drawn readable
+    // and follows the case (适合窗口 shows it whole).
+    const canvas = viewer.get('canvas');
+    if (canvas.zoom() < READABLE) {
+      canvas.zoom(READABLE);
+    }
     new Steps(root, steps, markers).start();
   } else {
     markers.show(
