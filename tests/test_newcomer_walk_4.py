@@ -87,8 +87,9 @@ def test_the_draft_says_its_attribute_is_wanted_before_submitting(app: Flask) ->
 
 
 def test_a_refused_workflow_says_what_its_english_lines_are_and_what_to_do(app: Flask) -> None:
-    # The checker's lines are English, for whoever models workflows: the Chinese page said
-    # nothing of them, nor who fixes them, nor that the running workflows are safe.
+    # The checker's lines were English only: the Chinese page said nothing of them, nor who
+    # fixes them, nor that the running workflows are safe. They are Chinese now, naming the
+    # element, and the page says which keep the engine's English words beside them.
     before = get_engine(app).queries.definition_versions("admin").items[0].id
     admin = _signed_in(app, "admin")
     admin.get("/admin/workflows")
@@ -100,7 +101,8 @@ def test_a_refused_workflow_says_what_its_english_lines_are_and_what_to_do(app: 
         status=422,
         content_type="multipart/form-data",
     )
-    assert "技术说明为英文" in page and "请交流程设计人员" in page
+    assert "顺序流的起点“nowhere_" in page and "names no element" not in page
+    assert "标有“英文说明”的" in page and "请交流程设计人员" in page
     assert "已部署的流程不受影响" in page
     assert get_engine(app).queries.definition_versions("admin").items[0].id == before
 
