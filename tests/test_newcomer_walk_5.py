@@ -58,3 +58,16 @@ def test_the_opinions_box_says_how_many_there_are_in_all(app: Flask) -> None:
     assert sheet.split("<tbody>", 1)[1].split("</tbody>", 1)[0].count("<tr class=") == 7
     english = head.get(f"/tasks/{task.task_id}?case={instance_id}&lang=en")
     assert "There are 7 opinions in all" in english
+
+
+def test_a_task_waiting_on_the_applicant_or_a_third_party_is_due_when_its_period_ends(
+    app: Flask,
+) -> None:
+    # 等待意见 (and 等待补正, 等待缴费) said "—" in the inbox: the reply period stands still,
+    # but the opinion is due by the end of the consultation's period, which the task page says.
+    handler = _signed_in(app, "zhengshi")
+    row = _inbox_row(handler.get("/"), "等待意见")
+    page = handler.get(task_link(handler.get("/"), "等待意见"))
+    card = page.split("<dt>意见期限</dt><dd>", 1)[1]
+    until = re.match(r"\d{4}-\d\d-\d\d", card)
+    assert until is not None and until.group(0) in row and "—" not in row
