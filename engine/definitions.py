@@ -686,31 +686,30 @@ class _Checker:
         kind = _properties(event).get(TIMER_KIND_PROPERTY)
         if kind is None:
             return
+        refusal: tuple[str, str, dict[str, Any]] | None = None
         if kind not in TIMER_KINDS:
-            self.problem(
-                event.get("id"),
+            said = {"given": kind, "known": sorted(TIMER_KINDS)}
+            refusal = (
                 f"'{TIMER_KIND_PROPERTY}' must be one of {TIMER_KINDS}",
-                code="definition.timer_kind_unknown",
-                property=TIMER_KIND_PROPERTY,
-                given=kind,
-                known=sorted(TIMER_KINDS),
+                "kind_unknown",
+                said,
             )
         elif event.find("bpmn:timerEventDefinition", NS) is None:
-            self.problem(
-                event.get("id"),
-                f"'{TIMER_KIND_PROPERTY}' is only for timer events",
-                code="definition.timer_kind_not_timer",
-                property=TIMER_KIND_PROPERTY,
-            )
+            refusal = (f"'{TIMER_KIND_PROPERTY}' is only for timer events", "kind_not_timer", {})
         elif event.get("cancelActivity", "true") != "false":
+            refusal = ("a reminder or overdue timer must not interrupt its task", "interrupts", {})
+        if refusal is not None:
+            message, code, params = refusal
             self.problem(
                 event.get("id"),
-                "a reminder or overdue timer must not interrupt its task",
-                code="definition.timer_interrupts",
+                message,
+                code=f"definition.timer_{code}",
+                property=TIMER_KIND_PROPERTY,
+                **params,
             )
-        else:
-            rule = TimerRule(process_id, event.get("id"), kind, event.get("attachedToRef"))
-            self.timers.append(rule)
+            return
+        rule = TimerRule(process_id, event.get("id"), kind, event.get("attachedToRef"))
+        self.timers.append(rule)
 
     def _check_service_task(self, task: Any) -> None:
         operator = task.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
@@ -1108,13 +1107,7 @@ def compile_definition(
                 )
             except jsonforms.JsonSchemaError as exc:
                 problems.append(
-                    DefinitionProblem(
-                        name,
-                        None,
-                        f"form schema: {exc}",
-                        code="definition.form_schema",
-                        params={"detail": str(exc)},
-                    )
+                    _passed_on(name, None, "form schema", "definition.form_schema", exc)
                 )
     known = DeployRules(
         forms=rules.forms | frozenset(json_forms),
@@ -1162,13 +1155,7 @@ def compile_definition(
                 parser.add_dmn_xml(root, filename=name)
             except (ValidationException, SpiffWorkflowException) as exc:
                 problems.append(
-                    DefinitionProblem(
-                        name,
-                        None,
-                        f"decision table: {exc}",
-                        code="definition.decision_table",
-                        params={"detail": str(exc)},
-                    )
+                    _passed_on(name, None, "decision table", "definition.decision_table", exc)
                 )
             continue
         if root.tag != f"{{{BPMN}}}definitions":
@@ -1254,11 +1241,7 @@ def compile_definition(
         except ValidationException as exc:
             problems.append(_from_spiff(exc, name))
         except SpiffWorkflowException as exc:
-            problems.append(
-                DefinitionProblem(
-                    name, None, str(exc), code="definition.spiff", params={"detail": str(exc)}
-                )
-            )
+            problems.append(_passed_on(name, None, "", "definition.spiff", exc))
     problems.extend(_recursive_calls(calls))
     problems.extend(_missing_callees(calls, defined))
     problems.extend(_unknown_references(roots))
@@ -1283,13 +1266,7 @@ def compile_definition(
                 problems.append(_from_spiff(exc, info.file))
             except (SpiffWorkflowException, KeyError) as exc:
                 problems.append(
-                    DefinitionProblem(
-                        info.file,
-                        pid,
-                        f"cannot be built: {exc}",
-                        code="definition.cannot_build",
-                        params={"detail": str(exc)},
-                    )
+                    _passed_on(info.file, pid, "cannot be built", "definition.cannot_build", exc)
                 )
     if problems:
         raise DeploymentError(_named(problems, files))
@@ -1371,12 +1348,8 @@ def _decision_problems(parser: SpiffBpmnParser) -> list[DefinitionProblem]:
             dmn.parse()
         except (ValidationException, SpiffWorkflowException, KeyError, AttributeError) as exc:
             problems.append(
-                DefinitionProblem(
-                    dmn.filename,
-                    decision_id,
-                    f"decision table: {exc}",
-                    code="definition.decision_table",
-                    params={"detail": str(exc)},
+                _passed_on(
+                    dmn.filename, decision_id, "decision table", "definition.decision_table", exc
                 )
             )
             continue
@@ -2042,6 +2015,14 @@ def _missing_callees(
 _UNREAD_AGAIN = frozenset(
     {"definition.doctype", "definition.too_many_attributes", "definition.bad_xml"}
 )
+
+
+def _passed_on(
+    file: str, element_id: str | None, what: str, code: str, exc: Exception
+) -> DefinitionProblem:
+    """Return a problem in another library's words (``what: exc``), which no code says."""
+    message = f"{what}: {exc}" if what else str(exc)
+    return DefinitionProblem(file, element_id, message, code, {"detail": str(exc)})
 
 
 def _named(problems: list[DefinitionProblem], files: Mapping[str, str]) -> list[DefinitionProblem]:

@@ -81,10 +81,11 @@ def test_every_refusal_of_the_test_files_has_chinese_words(app: Flask) -> None:
 
 def test_every_code_a_refusal_can_carry_has_words() -> None:
     source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "engine").rglob("*.py"))
-    codes = set(re.findall(r'code="(definition\.[a-z_]+)"', source))
+    codes = set(re.findall(r'"(definition\.[a-z_]+)"', source))
     # the codes built from a word: which end of a flow, which way flows go, what started it
     codes |= {f"definition.flow_{end}_unknown" for end in ("source", "target")}
     codes |= {f"definition.too_many_flows_{way}" for way in ("leave", "enter")}
     codes |= {f"definition.start_on_{caught}" for caught in ("error", "escalation")}
+    codes |= {f"definition.timer_{why}" for why in ("kind_unknown", "kind_not_timer", "interrupts")}
     assert len(codes) > 50
     assert not sorted(codes - MESSAGES.keys())

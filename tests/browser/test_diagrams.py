@@ -203,15 +203,22 @@ def test_the_auditor_steps_through_a_replayed_history_with_keys_buttons_and_the_
     assert not problems, problems
 
 
-def test_the_replayed_diagram_is_one_tab_stop_with_its_watermark_kept(
-    sign_in, server: str, site: tuple[str, Engine]
-) -> None:
-    engine = site[1]
+def _replayed(sign_in, server: str, engine: Engine, size: dict | None = None) -> tuple:
+    """Open a published document's replay as the auditor: the page, the instance, the console."""
     published = _a_published_document(engine)
     page = sign_in("qian")
     problems = watch_console(page)
+    if size:
+        page.set_viewport_size(size)
     page.goto(f"{server}/audit/instances/{published.id}/steps")
     wait_drawn(page)
+    return page, published, problems
+
+
+def test_the_replayed_diagram_is_one_tab_stop_with_its_watermark_kept(
+    sign_in, server: str, site: tuple[str, Engine]
+) -> None:
+    page, _, problems = _replayed(sign_in, server, site[1])
     component = page.locator("[data-bpmn-diagram]")
     component.focus()
     # From the component to its buttons: zoom, then the first usable step button (首步 and
@@ -269,11 +276,7 @@ def test_the_replayed_diagram_takes_the_windows_width_at_1366_by_768(
     # In the 72rem text column the document's eleven-step process was fitted to about half its
     # size: its task names were too small to read on an office screen.
     engine = site[1]
-    published = _a_published_document(engine)
-    page = sign_in("qian")
-    page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{server}/audit/instances/{published.id}/steps")
-    wait_drawn(page)
+    page, published, problems = _replayed(sign_in, server, engine, {"width": 1366, "height": 768})
     canvas = page.locator("[data-diagram-canvas]").bounding_box()
     assert canvas is not None and canvas["width"] >= 1250 and canvas["height"] >= 500
     # the task names are drawn readable, at least 0.8 of bpmn-js's 12px (half, fitted whole
@@ -300,5 +303,6 @@ def test_the_replayed_diagram_takes_the_windows_width_at_1366_by_768(
     # 适合窗口 still shows the whole process
     page.get_by_role("button", name="适合窗口").click()
     assert in_sight("publish") and in_sight("draft")
+    assert not problems, problems
     # the page itself does not scroll sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
