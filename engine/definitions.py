@@ -2028,7 +2028,7 @@ def _passed_on(
 def _named(problems: list[DefinitionProblem], files: Mapping[str, str]) -> list[DefinitionProblem]:
     """Return the problems with each element's kind and name, as its file gives them."""
     unread = {p.file for p in problems if p.code in _UNREAD_AGAIN}
-    elements: dict[str, dict[str, tuple[str, str | None]]] = {}
+    elements: dict[str, dict[str, tuple[str, str | None, tuple[tuple[str, str], ...]]]] = {}
     named = []
     for problem in problems:
         if problem.element_id is None or problem.file not in files or problem.file in unread:
@@ -2036,23 +2036,25 @@ def _named(problems: list[DefinitionProblem], files: Mapping[str, str]) -> list[
             continue
         if problem.file not in elements:
             elements[problem.file] = _elements(files[problem.file])
-        kind, name = elements[problem.file].get(problem.element_id, (None, None))
-        named.append(replace(problem, element_kind=kind, element_name=name))
+        kind, name, named_in = elements[problem.file].get(problem.element_id, (None, None, ()))
+        named.append(
+            replace(problem, element_kind=kind, element_name=name, element_labels=named_in)
+        )
     return named
 
 
-def _elements(text: str) -> dict[str, tuple[str, str | None]]:
-    """Return a BPMN or DMN file's elements by id: each one's tag and name (the first so named)."""
+def _elements(text: str) -> dict[str, tuple[str, str | None, tuple[tuple[str, str], ...]]]:
+    """Return a file's elements by id: each one's tag, name and names in other languages."""
     try:
         root = parse_xml(text)
     except etree.XMLSyntaxError:
         return {}
-    found: dict[str, tuple[str, str | None]] = {}
+    found: dict[str, tuple[str, str | None, tuple[tuple[str, str], ...]]] = {}
     for element in root.iter():
         element_id = element.get("id") if isinstance(element.tag, str) else None
         if element_id and element_id not in found:
             name = " ".join((element.get("name") or "").split()) or None
-            found[element_id] = (etree.QName(element).localname, name)
+            found[element_id] = (etree.QName(element).localname, name, labels(element))
     return found
 
 

@@ -82,6 +82,8 @@ class DefinitionProblem:
     #: the element's kind (its BPMN or DMN tag, ``userTask``) and name, where the file gives them
     element_kind: str | None = field(default=None, compare=False)
     element_name: str | None = field(default=None, compare=False)
+    #: its names in other languages (``name:en`` properties), as (language, name) pairs
+    element_labels: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}: element '{self.element_id}'" if self.element_id else self.file

@@ -55,7 +55,10 @@ def test_a_refused_file_is_said_in_chinese_naming_each_element(app: Flask) -> No
 
 def test_a_refused_file_is_said_in_english_to_an_english_reader(app: Flask) -> None:
     page = refused_page(english_browser(app, "admin"))
-    assert "user task “审核” <code>review</code>: Its default flow “nowhere” is no sequence" in page
+    # the element by its English name, where the file gives one (name:en)
+    assert (
+        "user task “Review” <code>review</code>: Its default flow “nowhere” is no sequence" in page
+    )
     assert "complex gateway “汇合” <code>mixer</code>: A complex gateway is not supported" in page
     assert "不支持复杂网关" not in page
 

@@ -567,10 +567,11 @@ def problem_element(problem: DefinitionProblem) -> str:
     if not problem.element_kind:
         return ""
     kind = element_word(problem.element_kind)
-    if not problem.element_name:
+    name = i18n.label(problem.element_name, dict(problem.element_labels))
+    if not name:
         return kind
     space = " " if i18n.language() == "en" else ""
-    return f"{kind}{space}“{problem.element_name}”"
+    return f"{kind}{space}“{name}”"
 
 
 def element_word(tag: str) -> str:
