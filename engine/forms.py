@@ -29,6 +29,7 @@ from marshmallow import (
 )
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from marshmallow.error_store import ErrorStore
+from marshmallow.types import UnknownOption
 from marshmallow.utils import set_value
 
 from .errors import FormValidationError, InvalidInputError, Problem
@@ -67,14 +68,14 @@ class FormSchema(Schema):
     class Meta:  # noqa: D106
         unknown = EXCLUDE
 
-    def _deserialize(  # type: ignore[override]
+    def _deserialize(
         self,
         data: Any,
         *,
         error_store: ErrorStore,
         many: bool = False,
         partial: Any = None,
-        unknown: str = RAISE,
+        unknown: UnknownOption = RAISE,
         index: int | None = None,
     ) -> Any:
         """Load each field of one mapping, storing its errors, as marshmallow's loop does.
@@ -106,7 +107,9 @@ class FormSchema(Schema):
             try:
                 value = field.deserialize(data.get(name, missing), name, data)
             except ValidationError as error:
-                error_store.store_error(error.messages, name, index=index)
+                error_store.store_error(  # type: ignore[no-untyped-call]
+                    error.messages, name, index=index
+                )
                 value = error.valid_data or missing
             if value is not missing:
                 set_value(loaded, field.attribute or attr_name, value)
