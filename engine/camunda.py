@@ -904,6 +904,11 @@ class _Rewrite:
             return None
 
     def _due_date(self, task: Any, value: str) -> None:
+        period = joda_period(value)
+        if period is not None:
+            # the time from the task's creation, as an ISO 8601 duration (runtime._due_at)
+            _add_property(task, DUE_PROPERTY, repr(period))
+            return
         translated = self._juel(task, "camunda:dueDate", value, template=True)
         if translated is not None:
             _add_property(task, DUE_PROPERTY, translated.python)
@@ -1863,6 +1868,47 @@ def _extensions(element: Any) -> Any:
         if documentation:
             documentation[-1].addnext(found)
     return found
+
+
+#: Camunda's built-in ``dateTime()`` (a Joda-Time ``DateTime`` of now) moved on by fixed
+#: amounts, as Camunda's user guide and its invoice example write a task's due date:
+#: ``${dateTime().plusDays(3).toDate()}``
+_JODA = re.compile(
+    r"[$#]\{\s*dateTime\(\s*\)((?:\s*\.\s*plus[A-Za-z]+\(\s*\d+\s*\))*)"
+    r"(?:\s*\.\s*toDate\(\s*\))?\s*\}"
+)
+_JODA_STEP = re.compile(r"\.\s*plus([A-Za-z]+)\(\s*(\d+)\s*\)")
+_JODA_UNITS = {
+    "Years": "Y",
+    "Months": "M",
+    "Weeks": "W",
+    "Days": "D",
+    "Hours": "H",
+    "Minutes": "M",
+    "Seconds": "S",
+}
+_DATE_UNITS = ("Years", "Months", "Days")
+_TIME_UNITS = ("Hours", "Minutes", "Seconds")
+
+
+def joda_period(source: str) -> str | None:
+    """Return the ISO 8601 duration a ``${dateTime().plusDays(n)...}`` due date adds to now.
+
+    None where the text is not that (another expression, a unit Joda-Time has not).
+    """
+    found = _JODA.fullmatch(source.strip())
+    if found is None:
+        return None
+    amounts = dict.fromkeys(_JODA_UNITS, 0)
+    for unit, amount in _JODA_STEP.findall(found.group(1)):
+        if unit not in amounts:
+            return None
+        amounts[unit] += int(amount)
+    # ISO 8601 writes no weeks beside other units: a week is seven days, as in Joda-Time
+    amounts["Days"] += 7 * amounts.pop("Weeks")
+    date_part = "".join(f"{amounts[u]}{_JODA_UNITS[u]}" for u in _DATE_UNITS if amounts[u])
+    time_part = "".join(f"{amounts[u]}{_JODA_UNITS[u]}" for u in _TIME_UNITS if amounts[u])
+    return "P" + (date_part or ("" if time_part else "0D")) + (f"T{time_part}" if time_part else "")
 
 
 def _io_value(holder: Any) -> str:

@@ -21,6 +21,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -517,9 +518,10 @@ class WorkflowEngine:
     def new_due_dates(self, step: Step, touched: list[Task]) -> dict[str, tuple[str | None, bool]]:
         """Return the due dates, evaluated anew, of ready user tasks whose data changed."""
         return {
-            task_id: self._due_at(task, rules)
+            task_id: due
             for task_id, (task, rules) in ready_user_tasks(step.workflow, step.compiled).items()
             if task_id in step.ready_before and task in touched and rules.due_at
+            if (due := self._due_at(task, rules)) is not None
         }
 
     # -- messages and signals -------------------------------------------------------
@@ -1221,7 +1223,7 @@ class WorkflowEngine:
             )
             if (named := self._named_users(task, rules.only_users, rules)) is not None:
                 allowed = named if allowed is None else sorted(set(named) & set(allowed))
-            due_at, due_provisional = self._due_at(task, rules)
+            due_at, due_provisional = self._due_at(task, rules, step.now) or (None, False)
             role, groups = self._task_groups(task, rules)
             new_items.append(
                 WorkItemRow(
@@ -1411,11 +1413,16 @@ class WorkflowEngine:
             raise _unfit(rules, "groups", detail)
         return found[0], found if len(found) > 1 else None
 
-    def _due_at(self, task: Task, rules: UserTaskRules) -> tuple[str | None, bool]:
+    def _due_at(
+        self, task: Task, rules: UserTaskRules, created: str | None = None
+    ) -> tuple[str | None, bool] | None:
         """Evaluate a user task's ``dueAt`` into (the stored time, whether it is provisional).
 
         The expression gives a time (ISO 8601), or ``{"at": time, "provisional":
-        true}`` for a due date that may still move (a year without its calendar).
+        true}`` for a due date that may still move (a year without its calendar),
+        or an ISO 8601 duration from the task's creation at ``created``, as
+        Camunda reads one (``P2D``).  A duration evaluated anew (no ``created``)
+        gives None: it counts from the creation still, and its due time stays.
         """
         if rules.due_at is None:
             return None, False
@@ -1426,10 +1433,23 @@ class WorkflowEngine:
             value = value.get("at")
         if not value:
             return None, provisional
+        if isinstance(value, str) and value.strip().upper().startswith("P"):
+            if created is None:
+                return None
+            return _after(datetime.fromisoformat(created), value.strip(), rules), provisional
         try:
             return iso(datetime.fromisoformat(str(value))), provisional
         except ValueError:
             raise _unfit(rules, "due_time", f"'{rules.due_at}' is not a time: {value!r}") from None
+
+
+def _after(start: datetime, duration: str, rules: UserTaskRules) -> str:
+    """Return the time an ISO 8601 duration after ``start`` (months as the calendar has them)."""
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(duration)
+    except Exception:  # SpiffWorkflow's parser says no more than that
+        raise _unfit(rules, "due_time", f"'{rules.due_at}' is not a time: {duration!r}") from None
+    return iso(start + TimerEventDefinition.get_timedelta_from_start(parsed, start))
 
 
 def _saved_view(step: Step, ready: tuple[TaskView, ...]) -> InstanceView:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 
 from engine import Database, DeploymentError, PermissionDeniedError, WorkflowEngine
-from engine.clock import ManualClock
+from engine.clock import ManualClock, iso
 from engine.definitions import compile_definition
 from engine.views import InstanceView
 
@@ -184,3 +185,33 @@ def test_a_jbpm_bpmn2_file_uploads_and_is_refused_naming_the_task_and_its_lane(
     assert "hello" in page and "potentialOwner" in page
     assert "remove the potentialOwner: the task is for the group of its lane" in page
     assert "reviewers" in page
+
+
+def test_a_due_date_of_joda_time_or_a_duration_counts_from_the_tasks_creation(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    name = "camunda_joda_due_dates.bpmn"
+    given = text(name)
+    assert 'camunda:dueDate="${dateTime().plusWeeks(1).toDate()}"' in given
+    core.deploy_files({name: given})
+    core.users.add("ada", ["accounting"], new_groups=True)
+    created = clock()
+    (approve,) = core.start("camunda_joda_due_dates", "clara", {"amount": 30}).ready_tasks
+    assert approve.due_at == iso(created + timedelta(weeks=1))
+    clock.advance(days=2)
+    (prepare,) = core.complete_task(approve.task_id, "ada", {}).ready_tasks
+    assert prepare.due_at == iso(clock() + timedelta(days=1, hours=4))
+    clock.advance(hours=1)
+    (archive,) = core.complete_task(prepare.task_id, "ada", {}).ready_tasks
+    assert archive.due_at == iso(clock() + timedelta(hours=12))  # camunda:dueDate="PT12H"
+    # the task's data changing leaves a due date counted from its creation where it was
+    clock.advance(hours=2)
+    core.update_data(archive.instance_id, {"amount": 40}, "corrected")
+    assert core.queries.get_task(archive.task_id).due_at == archive.due_at
+    assert core.complete_task(archive.task_id, "ada", {}).status == "completed"
+
+
+def test_a_joda_time_due_date_going_back_is_refused_as_a_method_call() -> None:
+    name = "camunda_joda_due_dates.bpmn"
+    back = text(name).replace("plusWeeks(1)", "minusDays(1)")
+    assert "calls a method or function" in refusals({name: back})["approveInvoice"]
