@@ -11,14 +11,16 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
   variable passed in and back (Zeebe's default);
 - ``zeebe:loopCharacteristics``: a multi-instance activity over the list a
   variable holds, each instance with its item;
+- ``zeebe:ioMapping`` on a task: ``camunda:inputOutput``, each source read as
+  a condition's FEEL is (or, without ``=``, a static text);
 - conditions in the FEEL a modeler writes for them: names, paths, numbers,
   strings, ``true false null``, comparisons (``=`` is equality), arithmetic,
   ``and or not(...)`` and parentheses, read as the JUEL that means the same.
 
 A timer written as FEEL giving an ISO 8601 literal (``="PT1H"``,
 ``=duration("P3D")``, ``=date and time("2030-01-01T09:00:00Z")``) is that literal.
-Everything else Zeebe runs (job workers, Camunda Forms, input and output
-mappings, FEEL scripts, decisions, listeners, message correlation keys, other
+Everything else Zeebe runs (job workers, Camunda Forms, mappings on events,
+FEEL scripts, decisions, listeners, message correlation keys, other
 FEEL timers and any other FEEL) is refused, naming the element, the extension and
 why, rather than deployed to run differently from what was drawn.
 """
@@ -33,6 +35,7 @@ from lxml import etree
 from .camunda import (
     CAMUNDA,
     EXPRESSION_TAGS,
+    MAPPED_TASKS,
     TIMER_TAGS,
     default_language,
     evaluated_expressions,
@@ -67,8 +70,6 @@ REFUSED = {
     "fields (remove it for the confirmation form)",
     "userTaskForm": "a Camunda Form is not read here: the task would show none of its fields "
     "(remove it for the confirmation form)",
-    "ioMapping": "input and output mappings are not supported: the task reads and writes the "
-    "process's variables as they are (remove them, and set the variables in a script task)",
     "script": "a FEEL script is not run here (the engine runs Python script tasks)",
     "calledDecision": "a decision called the Camunda 8 way is not supported",
     "executionListeners": "execution listeners are not run here (remove them, and do their "
@@ -98,6 +99,8 @@ _FEEL_TIMER_LITERAL = re.compile(
 )
 #: what stands for a refused expression: JUEL, as the file's other expressions now are
 _NOTHING = "${null}"
+#: the Camunda 7 parameter each Zeebe mapping is
+_MAPPINGS = {"input": "inputParameter", "output": "outputParameter"}
 _FEEL_WORDS = {"and": "&&", "or": "||", "true": "true", "false": "false", "null": "null"}
 
 
@@ -223,6 +226,8 @@ class _Rewrite:
             self._called(owner, extension)
         elif kind == "loopCharacteristics":
             self._loop(owner, extension)
+        elif kind == "ioMapping":
+            self._io_mapping(owner, extension)
         elif kind not in IGNORED:
             why = REFUSED.get(kind, "it is not supported")
             self.problem(owner, f"zeebe:{kind}: {why}")
@@ -274,6 +279,53 @@ class _Rewrite:
         element = (extension.get("inputElement") or "").strip()
         if element:
             loop.set(f"{{{CAMUNDA}}}elementVariable", element)
+
+    def _io_mapping(self, owner: Any, extension: Any) -> None:
+        """Rewrite input and output mappings as the ``camunda:inputOutput`` they mean.
+
+        Each mapping's target is a variable's name; its source is FEEL (``=total``,
+        ``="text"``, read as conditions are) or, without ``=``, a text as it is,
+        as Zeebe reads a static value.  Camunda 7's dialect then runs inputs
+        before the task and outputs after it (``camunda._input_output``).
+        """
+        kind = etree.QName(owner).localname
+        if kind not in MAPPED_TASKS and kind != "scriptTask":
+            self.problem(
+                owner,
+                f"zeebe:ioMapping on a {kind} is not supported (map the variables in the task "
+                "before or after it)",
+            )
+            return
+        io = etree.Element(f"{{{CAMUNDA}}}inputOutput")
+        for mapping in extension:
+            if not isinstance(mapping.tag, str):
+                continue
+            kind = etree.QName(mapping).localname
+            target = (mapping.get("target") or "").strip()
+            source = (mapping.get("source") or "").strip()
+            where = f"zeebe:{kind} {target!r}"
+            if kind not in _MAPPINGS:
+                self.problem(owner, f"zeebe:ioMapping holds {kind}, which is not supported")
+                continue
+            if not IDENTIFIER.match(target):
+                self.problem(owner, f"{where}: the target must be a variable's name")
+                continue
+            if not source.startswith("="):
+                if "{" in source:
+                    self.problem(owner, f"{where}: a static source holds no braces")
+                    continue
+                value = source  # a static value: the text itself
+            else:
+                try:
+                    value = feel_as_juel(source)
+                    translate_juel(value)
+                except (FeelError, JuelError) as exc:
+                    self.problem(owner, f"{where}: the source {source!r} is not read here: {exc}")
+                    continue
+            parameter = etree.SubElement(io, f"{{{CAMUNDA}}}{_MAPPINGS[kind]}", name=target)
+            parameter.text = value  # JUEL, as the Camunda dialect reads a parameter's text
+        if len(io):
+            extension.addprevious(io)
 
     def _expression(self, expression: Any, tag: str) -> None:
         source = (expression.text or "").strip()

@@ -332,6 +332,41 @@ def test_a_camunda_8_file_runs_its_assignments_loop_call_and_feel_condition(
     assert core.replayer.replay_stored(purchase.id).ok
 
 
+def test_a_camunda_8_user_tasks_input_and_output_mappings_set_the_variables_they_name(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy([ZEEBE / "io_mapping.bpmn"])
+    large = core.start("zeebe_io_mapping", "clara", {"order": {"total": 250}})
+    (check,) = large.ready_tasks
+    data = core.queries.task_form(check.task_id, "clara").data
+    assert (data["openAmount"], data["currency"]) == (250, "EUR")  # =order.total, EUR
+    (approve,) = core.complete_task(check.task_id, "clara", {"approved": True}).ready_tasks
+    assert approve.element_id == "Activity_approve"  # =approved out as checked
+    assert core.queries.get_instance(large.id).data["checked"] is True
+    assert core.complete_task(approve.task_id, "clara", {}).status == "completed"
+    small = core.start("zeebe_io_mapping", "clara", {"order": {"total": 90}})
+    (check,) = small.ready_tasks
+    assert core.complete_task(check.task_id, "clara", {"approved": True}).status == "completed"
+
+
+def test_a_camunda_8_mapping_beyond_what_is_read_is_refused_naming_it() -> None:
+    given = (ZEEBE / "io_mapping.bpmn").read_text(encoding="utf-8")
+    for old, new, said in (
+        ('source="=order.total"', 'source="=uuid()"', "the function uuid() is not read here"),
+        ('target="checked"', 'target="result.checked"', "the target must be a variable's name"),
+        (
+            '<bpmn:startEvent id="StartEvent_1" name="开始">',
+            '<bpmn:startEvent id="StartEvent_1" name="开始"><bpmn:extensionElements>'
+            '<zeebe:ioMapping><zeebe:output source="=true" target="repeat" /></zeebe:ioMapping>'
+            "</bpmn:extensionElements>",
+            "zeebe:ioMapping on a startEvent is not supported",
+        ),
+    ):
+        assert old in given
+        (problem,) = refusals({"io.bpmn": given.replace(old, new)})
+        assert said in problem[1], problem
+
+
 ZEEBE_REFUSALS = [
     (
         '<zeebe:userTask />\n        <zeebe:assignmentDefinition candidateGroups="buyers" />',
@@ -339,14 +374,6 @@ ZEEBE_REFUSALS = [
         "Activity_check",
         "zeebe:formDefinition: a Camunda Form is not read here: the task would show none of "
         "its fields (remove it for the confirmation form)",
-    ),
-    (
-        '<zeebe:userTask />\n        <zeebe:assignmentDefinition candidateGroups="buyers" />',
-        '<zeebe:ioMapping><zeebe:input source="=amount" target="total" /></zeebe:ioMapping>',
-        "Activity_check",
-        "zeebe:ioMapping: input and output mappings are not supported: the task reads and "
-        "writes the process's variables as they are (remove them, and set the variables in a "
-        "script task)",
     ),
     (
         '<zeebe:userTask />\n        <zeebe:assignmentDefinition assignee="=approver"'
