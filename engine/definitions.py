@@ -1205,6 +1205,7 @@ def compile_definition(
         problems.extend(_links(root, name))
         if not camunda.declares(root, SPIFF):
             problems.extend(_drawn_data(root, name))
+        zeebe.correlate(root)
         roots.append((name, root))
         checker = _Checker(name, root, file_rules, camunda_file=drawn_for_camunda)
         checker.check()

@@ -13,6 +13,8 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
   variable holds, each instance with its item;
 - ``zeebe:ioMapping`` on a task: ``camunda:inputOutput``, each source read as
   a condition's FEEL is (or, without ``=``, a static text);
+- ``zeebe:subscription correlationKey``: the message reaches the instance
+  whose key it carries (``correlate``);
 - conditions in the FEEL a modeler writes for them: names, paths, numbers,
   strings, ``true false null``, comparisons (``=`` is equality), arithmetic,
   ``and or not(...)`` and parentheses, read as the JUEL that means the same.
@@ -20,9 +22,9 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
 A timer written as FEEL giving an ISO 8601 literal (``="PT1H"``,
 ``=duration("P3D")``, ``=date and time("2030-01-01T09:00:00Z")``) is that literal.
 Everything else Zeebe runs (job workers, Camunda Forms, mappings on events,
-FEEL scripts, decisions, listeners, message correlation keys, other
-FEEL timers and any other FEEL) is refused, naming the element, the extension and
-why, rather than deployed to run differently from what was drawn.
+FEEL scripts, decisions, listeners, other FEEL timers and any other FEEL) is
+refused, naming the element, the extension and why, rather than deployed to
+run differently from what was drawn.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from .camunda import (
     owner_id,
 )
 from .errors import DefinitionProblem
-from .extensions import BPMN
+from .extensions import BPMN, SPIFF
 from .juel import IDENTIFIER, JuelError, translate_juel
 
 #: Camunda 8's namespace, Zeebe's extensions
@@ -76,10 +78,6 @@ REFUSED = {
     "work in a task of its own)",
     "taskListeners": "task listeners are not run here (remove them, and do their work in a "
     "task of its own)",
-    "subscription": "a message correlated by a key is not supported: the engine would give "
-    "it to every instance waiting for the message (correlate it the BPMN way instead, with a "
-    "bpmn:correlationKey and a correlationProperty retrieving the key from the message, or "
-    "remove the subscription if every waiting instance is to get it)",
     "taskSchedule": "a due date or follow-up date the Camunda 8 way is not supported",
 }
 #: what a FEEL condition may hold, token by token (a name may be a path: ``order.total``)
@@ -99,6 +97,8 @@ _FEEL_TIMER_LITERAL = re.compile(
 )
 #: what stands for a refused expression: JUEL, as the file's other expressions now are
 _NOTHING = "${null}"
+#: where a checked correlation key keeps its Python until ``correlate`` reads it
+_KEY_PYTHON = "{http://gongkai.example/zeebe}key"
 #: the Camunda 7 parameter each Zeebe mapping is
 _MAPPINGS = {"input": "inputParameter", "output": "outputParameter"}
 _FEEL_WORDS = {"and": "&&", "or": "||", "true": "true", "false": "false", "null": "null"}
@@ -228,6 +228,9 @@ class _Rewrite:
             self._loop(owner, extension)
         elif kind == "ioMapping":
             self._io_mapping(owner, extension)
+        elif kind == "subscription":
+            self._subscription(owner, extension)
+            return  # kept until the file's dialect is read (``correlate``)
         elif kind not in IGNORED:
             why = REFUSED.get(kind, "it is not supported")
             self.problem(owner, f"zeebe:{kind}: {why}")
@@ -279,6 +282,20 @@ class _Rewrite:
         element = (extension.get("inputElement") or "").strip()
         if element:
             loop.set(f"{{{CAMUNDA}}}elementVariable", element)
+
+    def _subscription(self, message: Any, extension: Any) -> None:
+        """Check a message's correlation key: FEEL that the engine reads."""
+        key = (extension.get("correlationKey") or "").strip()
+        if not key:
+            extension.getparent().remove(extension)
+            return
+        try:
+            if not key.startswith("="):
+                raise FeelError("write it as FEEL, as =orderId")
+            extension.set(_KEY_PYTHON, translate_juel(feel_as_juel(key)).python)
+        except (FeelError, JuelError) as exc:
+            self.problem(message, f"zeebe:subscription correlationKey {key!r}: {exc}")
+            extension.getparent().remove(extension)
 
     def _io_mapping(self, owner: Any, extension: Any) -> None:
         """Rewrite input and output mappings as the ``camunda:inputOutput`` they mean.
@@ -352,6 +369,55 @@ class _Rewrite:
                 "numbers, strings, comparisons, arithmetic, and, or, not(...)",
             )
             expression.text = _NOTHING
+
+
+def correlate(root: Any) -> None:
+    """Correlate each message a ``zeebe:subscription`` keys the BPMN way, as Zeebe does.
+
+    Zeebe gives a message to the instance whose key (``correlationKey``, FEEL
+    over its variables, evaluated when the event starts to wait) equals the
+    key the message is published with.  Here the message carries its key as
+    the instance holds it: ``=orderId`` takes a message whose payload's
+    ``orderId`` is the instance's (SpiffWorkflow's process variable
+    correlation).  Run once the file's dialect is read, as it adds
+    SpiffWorkflow's own extensions.
+    """
+    for extension in list(root.iter(f"{{{ZEEBE}}}subscription")):
+        message = extension.getparent().getparent()
+        python = extension.get(_KEY_PYTHON)
+        extension.getparent().remove(extension)
+        message_id = message.get("id")
+        if python is None or not message_id:
+            continue
+        key = f"zeebe_correlation_{message_id}"
+        collaboration = root.find(f"{{{BPMN}}}collaboration")
+        if collaboration is None:
+            collaboration = etree.Element(f"{{{BPMN}}}collaboration", id=f"{key}_collaboration")
+            message.addprevious(collaboration)  # among the root elements, before any diagram
+        held = etree.SubElement(
+            collaboration, f"{{{BPMN}}}correlationKey", id=f"{key}_key", name=key
+        )
+        etree.SubElement(held, f"{{{BPMN}}}correlationPropertyRef").text = key
+        prop = etree.Element(f"{{{BPMN}}}correlationProperty", id=key, name=key)
+        message.addnext(prop)
+        retrieval = etree.SubElement(
+            prop, f"{{{BPMN}}}correlationPropertyRetrievalExpression", messageRef=message_id
+        )
+        etree.SubElement(retrieval, f"{{{BPMN}}}messagePath").text = python
+        for definition in root.iter(f"{{{BPMN}}}messageEventDefinition"):
+            event = definition.getparent()
+            if definition.get("messageRef") != message_id or (
+                etree.QName(event).localname == "startEvent"
+                and etree.QName(event.getparent()).localname == "process"
+            ):
+                continue  # a process's message start: Zeebe correlates none, it starts one
+            extensions = definition.find(f"{{{BPMN}}}extensionElements")
+            if extensions is None:
+                extensions = etree.Element(f"{{{BPMN}}}extensionElements")
+                definition.insert(0, extensions)
+            held = etree.SubElement(extensions, f"{{{SPIFF}}}processVariableCorrelation")
+            etree.SubElement(held, f"{{{SPIFF}}}propertyId").text = key
+            etree.SubElement(held, f"{{{SPIFF}}}expression").text = python
 
 
 def translate(root: Any, file: str) -> list[DefinitionProblem]:

@@ -367,6 +367,28 @@ def test_a_camunda_8_mapping_beyond_what_is_read_is_refused_naming_it() -> None:
         assert said in problem[1], problem
 
 
+def test_a_camunda_8_message_reaches_the_instance_whose_correlation_key_it_carries(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy([ZEEBE / "correlated_message.bpmn"])
+    waiting = []
+    for order in ("A-1", "A-2"):
+        instance = core.start("zeebe_correlated_message", "clara", {"orderId": order})
+        (place,) = instance.ready_tasks
+        assert core.complete_task(place.task_id, "clara", {}).ready_tasks == ()
+        waiting.append(instance.id)
+    first, second = waiting
+    # correlationKey="=orderId": the message carries the key as the instance holds it
+    assert core.send_message("Money Collected", {"orderId": "A-2"}).reached == (second,)
+    assert core.send_message("Money Collected", {"orderId": "A-9"}).reached == ()
+    assert core.queries.get_instance(first).ready_tasks == ()
+    (ship,) = core.queries.get_instance(second).ready_tasks
+    assert ship.element_id == "Activity_ship"
+    assert core.send_message("Money Collected", {"orderId": "A-1"}).reached == (first,)
+    assert core.complete_task(ship.task_id, "clara", {}).status == "completed"
+    assert core.replayer.replay_stored(second).ok
+
+
 ZEEBE_REFUSALS = [
     (
         '<zeebe:userTask />\n        <zeebe:assignmentDefinition candidateGroups="buyers" />',
@@ -427,12 +449,12 @@ def test_what_camunda_8_would_do_and_the_engine_cannot_is_refused_naming_it(
     assert problem[0] == element and said in problem[1], problem
 
 
-def test_a_job_worker_a_correlated_message_and_a_feel_timer_are_refused_naming_each() -> None:
+def test_a_job_worker_a_key_of_other_feel_and_a_feel_timer_are_refused_naming_each() -> None:
     given = (ZEEBE / "purchase_request.bpmn").read_text(encoding="utf-8")
     given = given.replace(
         '<bpmn:process id="zeebe_purchase"',
         '<bpmn:message id="Message_paid" name="paid"><bpmn:extensionElements>'
-        '<zeebe:subscription correlationKey="=orderId" /></bpmn:extensionElements>'
+        '<zeebe:subscription correlationKey="=string(orderId)" /></bpmn:extensionElements>'
         "</bpmn:message>\n  "
         '<bpmn:process id="zeebe_purchase"',
     ).replace(
@@ -455,8 +477,8 @@ def test_a_job_worker_a_correlated_message_and_a_feel_timer_are_refused_naming_e
     said = {element: " ".join(m for e, m in problems if e == element) for element, _ in problems}
     assert "a job worker of that type runs the task" in said["Mail"]
     assert "headers are for a job worker" in said["Mail"]
-    assert "a message correlated by a key is not supported" in said["Message_paid"]
-    assert "correlate it the BPMN way instead" in said["Message_paid"]  # what to write
+    assert "correlationKey '=string(orderId)'" in said["Message_paid"]
+    assert "the function string() is not read here" in said["Message_paid"]
     assert "the timeDuration '=wait' is FEEL" in said["Wait"]
 
 
