@@ -15,6 +15,10 @@ rules 8):
   when it starts;
 - the messages and signals handlers of the top process start on are among
   those the instance waits for.
+
+By step rules 9 a handler of a sub-process under way starts on its message
+or signal as well (SpiffWorkflow starts only the top process's), and a scope
+that an interrupting handler has interrupted starts no handler again.
 """
 
 from __future__ import annotations
@@ -107,13 +111,52 @@ def _is_end(task: Task) -> bool:
     return isinstance(task.task_spec, _EndJoin) or task.task_spec is task.workflow.spec.end
 
 
-def triggers(workflow: BpmnWorkflow) -> list[Any]:
-    """Return the message and signal definitions that start the top process's handlers."""
+def startable(workflow: BpmnWorkflow, rules: int) -> list[tuple[Any, str, Any]]:
+    """Return (scope, handler, definition) for each handler a message or signal may start.
+
+    By rules 8, the top process's handlers, as SpiffWorkflow starts them.  By
+    rules 9 also those of each sub-process under way, innermost first (SpiffWorkflow
+    starts none of them), and none of a scope that an interrupting handler has
+    interrupted: a second message does not start it again, nor another handler there.
+    """
+    scopes = [workflow]
+    if rules >= 9:
+        scopes = [*reversed([s for s in workflow.subprocesses.values() if _running(s)]), workflow]
     found = []
-    for name in getattr(workflow.spec.start, "trigger_specs", ()):
-        spec = workflow.subprocess_specs.get(name)
-        for start in spec.bpmn_start_events if spec is not None else ():
-            definition = start.event_definition
-            if isinstance(definition, (MessageEventDefinition, SignalEventDefinition)):
-                found.append(definition)
+    for scope in scopes:
+        names = getattr(scope.spec.start, "trigger_specs", ())
+        if not names or (rules >= 9 and _interrupted(workflow, scope)):
+            continue
+        for name in names:
+            spec = workflow.subprocess_specs.get(name)
+            for start in spec.bpmn_start_events if spec is not None else ():
+                definition = start.event_definition
+                if isinstance(definition, (MessageEventDefinition, SignalEventDefinition)):
+                    found.append((scope, name, definition))
     return found
+
+
+def trigger(workflow: BpmnWorkflow, scope: Any, name: str) -> Any:
+    """Start a handler of a sub-process under way; return its workflow, waiting for its event."""
+    handler = scope.spec.start.trigger_wf(scope.task_tree, name)
+    task = scope.get_task_from_id(handler)
+    # SpiffWorkflow adds no way on from a handler it starts so: the top process ends when
+    # nothing is left of it, but a sub-process only when its end runs, which none would
+    while not task.children and task.task_spec.outputs:
+        task._sync_children(task.task_spec.outputs, TaskState.FUTURE)
+        task = task.children[0]  # the handler's scope's end join, then its end
+    return workflow.subprocesses[handler]
+
+
+def _running(scope: Any) -> bool:
+    """Tell whether a sub-process's workflow is under way (its task in its parent is active)."""
+    parent = scope.parent_workflow.tasks.get(scope.parent_task_id)
+    return not scope.completed and parent is not None and parent.has_state(ACTIVE)
+
+
+def _interrupted(top: BpmnWorkflow, scope: Any) -> bool:
+    """Tell whether an interrupting handler of this scope has started."""
+    return any(
+        _is_handler(task) and _started(top, task) and _interrupts(top, task)
+        for task in scope.get_tasks(skip_subprocesses=True)
+    )

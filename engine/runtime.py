@@ -1111,7 +1111,7 @@ class WorkflowEngine:
         workflow = self.live_workflow(instance, compiled, keep_cached=True)
         step = Step(instance, compiled, workflow, moment, now, actor)
         step.ready_before = ready_user_tasks(workflow, compiled)
-        step.waiting_before = waiting_events(workflow)
+        step.waiting_before = waiting_events(workflow, instance.rules)
         return step
 
     def _retag(self, instance_id: int, old_version: int, new_version: int) -> None:
@@ -1158,7 +1158,7 @@ class WorkflowEngine:
         instance.serializer_version = self._serializer.version
         pending = pending_events(workflow)
         instance.next_timer_at = next_timer(workflow, pending)
-        waiting = waiting_events(workflow, pending)
+        waiting = waiting_events(workflow, instance.rules, pending)
         if waiting != step.waiting_before:
             repo.set_waiting_events(instance.id, waiting)
         step.ready_after, step.waiting_after = ready, waiting

@@ -62,8 +62,11 @@ from .store.repository import EventRow, InstanceRow, WorkItemRow
 #:    fired once for each: a timer of every second, a day late, ran away at every try;
 #: 8. event sub-processes run as BPMN says (``event_subprocesses``): a process whose own
 #:    flow has ended ends, cancelling the handlers not started; an interrupting handler
-#:    cancels the rest of its process; a message or signal starts a handler waiting for it.
-RULES = 8
+#:    cancels the rest of its process; a message or signal starts a handler waiting for it;
+#: 9. a message or signal starts a handler of a sub-process under way too (innermost
+#:    first), and none of a scope that an interrupting handler has interrupted: a
+#:    repeated message no longer starts the interrupting handler a second time.
+RULES = 9
 #: how deep messages and signals thrown in reply to thrown ones may go in one step
 MAX_THROW_DEPTH = 16
 #: how many tasks one step may run on its own, and for how long, before it is stopped as
@@ -270,7 +273,7 @@ def catch(step: Step, kind: str, name: str, payload: dict[str, Any]) -> bool:
         if kind == MESSAGE:
             break  # one message, one receiver
     if not taken and step.instance.rules >= 8:
-        taken = _start_handler(workflow, kind, name, payload)
+        taken = _start_handler(workflow, kind, name, payload, step.instance.rules)
     as_data = step.compiled.payload_as_data if step.instance.rules >= 5 else frozenset()
     for task in waiting if taken and as_data else ():
         # SpiffWorkflow keeps what a task caught under the event's name until it runs
@@ -281,11 +284,16 @@ def catch(step: Step, kind: str, name: str, payload: dict[str, Any]) -> bool:
     return taken
 
 
-def _start_handler(workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any]) -> bool:
+def _start_handler(
+    workflow: BpmnWorkflow, kind: str, name: str, payload: dict[str, Any], rules: int
+) -> bool:
     """Start the event sub-process whose start event waits for this message or signal."""
-    for definition in event_subprocesses.triggers(workflow):
+    for scope, handler, definition in event_subprocesses.startable(workflow, rules):
         if _awaited(definition, kind, name) is not None:
-            workflow.send_event(BpmnEvent(type(definition)(name), payload))
+            event = BpmnEvent(type(definition)(name), payload)
+            if scope is not workflow:  # SpiffWorkflow starts the top process's alone
+                event.target = event_subprocesses.trigger(workflow, scope, handler)
+            workflow.send_event(event)
             return True
     return False
 
@@ -352,7 +360,7 @@ def changed_data(
 
 
 def waiting_events(
-    workflow: BpmnWorkflow, pending: list[PendingBpmnEvent] | None = None
+    workflow: BpmnWorkflow, rules: int, pending: list[PendingBpmnEvent] | None = None
 ) -> frozenset[tuple[str, str]]:
     """Return the (kind, name) of every message and signal the workflow waits for.
 
@@ -360,7 +368,7 @@ def waiting_events(
     """
     handlers = frozenset(
         (kind, str(definition.name))
-        for definition in event_subprocesses.triggers(workflow)
+        for _, _, definition in event_subprocesses.startable(workflow, rules)
         if (kind := event_kind(type(definition).__name__)) and definition.name
     )
     return handlers | frozenset(

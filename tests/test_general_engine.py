@@ -332,6 +332,77 @@ def test_a_message_starts_an_interrupting_event_subprocess(
     assert done.status == "completed" and done.data["reminded"] is True
 
 
+def test_a_repeated_message_does_not_start_an_interrupting_handler_again(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(files("event_subprocess_message.bpmn"))
+    instance = core.start("event_subprocess_message", "clara")
+    assert core.send_message("ApplicationWithdrawn", {}).reached == (instance.id,)
+    # the process is interrupted: nothing of it waits for the message any more
+    assert core.send_message("ApplicationWithdrawn", {}).reached == ()
+    assert [t.element_id for t in core.queries.list_tasks("clara")] == ["close"]
+    assert do(core, "clara", "close").status == "completed"
+    assert core.replayer.replay_stored(instance.id).ok
+
+
+def test_a_message_starts_the_event_subprocess_of_a_subprocess_under_way(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy_files(files("event_subprocess_nested.bpmn"))
+    instance = core.start("event_subprocess_nested", "clara")
+    assert [t.element_id for t in instance.ready_tasks] == ["examine"]
+    assert core.send_message("ReviewWithdrawn", {}).reached == (instance.id,)
+    # it interrupts the review, once: a second message finds nothing waiting for it
+    assert [t.element_id for t in core.queries.list_tasks("clara")] == ["note_withdrawal"]
+    assert core.send_message("ReviewWithdrawn", {}).reached == ()
+    # the sub-process ends with its handler, and the case goes on after it
+    assert [t.element_id for t in do(core, "clara", "note_withdrawal").ready_tasks] == ["archive"]
+    assert do(core, "clara", "archive").status == "completed"
+    assert core.replayer.replay_stored(instance.id).ok
+    # once the sub-process is done, its handler waits no more
+    other = core.start("event_subprocess_nested", "clara")
+    do(core, "clara", "examine")
+    assert core.send_message("ReviewWithdrawn", {}).reached == ()
+    assert do(core, "clara", "archive").status == "completed"
+    assert core.queries.get_instance(other.id).status == "completed"
+
+
+def test_a_non_interrupting_handler_of_a_subprocess_starts_on_each_message(
+    core: WorkflowEngine,
+) -> None:
+    given = files("event_subprocess_nested.bpmn")
+    name = "event_subprocess_nested.bpmn"
+    given[name] = given[name].replace(
+        '<bpmn:startEvent id="withdrawn" name="审查中撤回 Withdrawn">',
+        '<bpmn:startEvent id="withdrawn" name="审查中撤回 Withdrawn" isInterrupting="false">',
+    )
+    core.deploy_files(given)
+    instance = core.start("event_subprocess_nested", "clara")
+    for _ in range(2):
+        assert core.send_message("ReviewWithdrawn", {}).reached == (instance.id,)
+    tasks = sorted(t.element_id for t in core.queries.list_tasks("clara"))
+    assert tasks == ["examine", "note_withdrawal", "note_withdrawal"]
+    do(core, "clara", "examine")
+    do(core, "clara", "note_withdrawal")
+    # the review ends once its handlers have ended too
+    assert [t.element_id for t in do(core, "clara", "note_withdrawal").ready_tasks] == ["archive"]
+    assert core.replayer.replay_stored(instance.id).ok
+
+
+def test_an_instance_begun_by_rules_8_keeps_starting_its_handler_again(
+    core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guard: an instance of rules 8 keeps its way, so that its history replays."""
+    core.deploy_files(files("event_subprocess_message.bpmn"))
+    with monkeypatch.context() as patched:
+        patched.setattr(runtime, "RULES", 8)
+        old = core.start("event_subprocess_message", "clara")
+    for _ in range(2):
+        assert core.send_message("ApplicationWithdrawn", {}).reached == (old.id,)
+    assert [t.element_id for t in core.queries.list_tasks("clara")] == ["close", "close"]
+    assert core.replayer.replay_stored(old.id).ok
+
+
 def test_a_process_waiting_for_no_event_subprocess_message_ends_with_its_flow(
     core: WorkflowEngine,
 ) -> None:
