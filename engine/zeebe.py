@@ -15,13 +15,16 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
   a condition's FEEL is (or, without ``=``, a static text);
 - ``zeebe:subscription correlationKey``: the message reaches the instance
   whose key it carries (``correlate``);
+- ``zeebe:formDefinition`` naming a form embedded in the file
+  (``zeebe:userTaskForm``): its input fields, as ``camunda:formData``; a form
+  deployed apart from the file is dropped, as Camunda 7's external forms are;
 - conditions in the FEEL a modeler writes for them: names, paths, numbers,
   strings, ``true false null``, comparisons (``=`` is equality), arithmetic,
   ``and or not(...)`` and parentheses, read as the JUEL that means the same.
 
 A timer written as FEEL giving an ISO 8601 literal (``="PT1H"``,
 ``=duration("P3D")``, ``=date and time("2030-01-01T09:00:00Z")``) is that literal.
-Everything else Zeebe runs (job workers, Camunda Forms, mappings on events,
+Everything else Zeebe runs (job workers, mappings on events,
 FEEL scripts, decisions, listeners, other FEEL timers and any other FEEL) is
 refused, naming the element, the extension and why, rather than deployed to
 run differently from what was drawn.
@@ -29,6 +32,7 @@ run differently from what was drawn.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -68,10 +72,6 @@ REFUSED = {
     "taskDefinition": "a job worker of that type runs the task in Camunda 8, and the engine "
     "runs none (use a user task, or a service task of the engine's own services)",
     "taskHeaders": "headers are for a job worker, and the engine runs none",
-    "formDefinition": "a Camunda Form is not read here: the task would show none of its "
-    "fields (remove it for the confirmation form)",
-    "userTaskForm": "a Camunda Form is not read here: the task would show none of its fields "
-    "(remove it for the confirmation form)",
     "script": "a FEEL script is not run here (the engine runs Python script tasks)",
     "calledDecision": "a decision called the Camunda 8 way is not supported",
     "executionListeners": "execution listeners are not run here (remove them, and do their "
@@ -97,6 +97,19 @@ _FEEL_TIMER_LITERAL = re.compile(
 )
 #: what stands for a refused expression: JUEL, as the file's other expressions now are
 _NOTHING = "${null}"
+#: how a user task names the form embedded in its process (``zeebe:userTaskForm``)
+_EMBEDDED_FORM = "camunda-forms:bpmn:"
+#: form-js's input fields and the Camunda 7 form field type each is
+_FORM_JS_TYPES = {
+    "textfield": "string",
+    "textarea": "textarea",
+    "number": "long",
+    "checkbox": "boolean",
+    "select": "enum",
+    "radio": "enum",
+}
+#: form-js's components that show something and take no input
+_FORM_JS_SHOWN = frozenset({"text", "html", "spacer", "separator", "image", "button"})
 #: where a checked correlation key keeps its Python until ``correlate`` reads it
 _KEY_PYTHON = "{http://gongkai.example/zeebe}key"
 #: the Camunda 7 parameter each Zeebe mapping is
@@ -212,6 +225,8 @@ class _Rewrite:
         for tag in (*EXPRESSION_TAGS, *TIMER_TAGS):
             for expression in self.root.iter(f"{{{BPMN}}}{tag}"):
                 self._expression(expression, tag)
+        for form in list(self.root.iter(f"{{{ZEEBE}}}userTaskForm")):
+            form.getparent().remove(form)
 
     def _extension(self, extension: Any) -> None:
         kind = etree.QName(extension).localname
@@ -228,6 +243,10 @@ class _Rewrite:
             self._loop(owner, extension)
         elif kind == "ioMapping":
             self._io_mapping(owner, extension)
+        elif kind == "formDefinition":
+            self._form(owner, extension)
+        elif kind == "userTaskForm":
+            return  # read by the task whose formDefinition names it (``_form``), then dropped
         elif kind == "subscription":
             self._subscription(owner, extension)
             return  # kept until the file's dialect is read (``correlate``)
@@ -282,6 +301,27 @@ class _Rewrite:
         element = (extension.get("inputElement") or "").strip()
         if element:
             loop.set(f"{{{CAMUNDA}}}elementVariable", element)
+
+    def _form(self, task: Any, extension: Any) -> None:
+        """Give a user task the fields of the Camunda Form embedded in its process.
+
+        Camunda Modeler embeds a form as ``zeebe:userTaskForm`` (form-js JSON) and
+        names it ``camunda-forms:bpmn:<id>``: its input fields become the task's
+        ``camunda:formData``.  A form linked by id or key (deployed apart from the
+        file), or one holding a field of another kind, is dropped as Camunda 7's
+        external forms are: the task shows its own generic form.
+        """
+        key = (extension.get("formKey") or "").strip()
+        if not key.startswith(_EMBEDDED_FORM):
+            return
+        embedded = key.removeprefix(_EMBEDDED_FORM)
+        for form in self.root.iter(f"{{{ZEEBE}}}userTaskForm"):
+            if form.get("id") == embedded:
+                form_data = form_js_fields(form.text or "")
+                if form_data is not None:
+                    extensions = extension.getparent()
+                    extensions.append(form_data)
+                return
 
     def _subscription(self, message: Any, extension: Any) -> None:
         """Check a message's correlation key: FEEL that the engine reads."""
@@ -369,6 +409,68 @@ class _Rewrite:
                 "numbers, strings, comparisons, arithmetic, and, or, not(...)",
             )
             expression.text = _NOTHING
+
+
+def form_js_fields(source: str) -> Any:
+    """Return the ``camunda:formData`` of a form-js form's input fields (None: not all read).
+
+    Text fields and areas are strings, a number a whole number, a checkbox yes or
+    no, a select or radio group a choice of its static values, a date picker a
+    date; texts, headings and spacers show nothing to fill in.  A required field
+    is required; a disabled or read-only one is shown, not edited.
+    """
+    try:
+        form = json.loads(source)
+    except ValueError:
+        return None
+    components = form.get("components") if isinstance(form, dict) else None
+    if not isinstance(components, list):
+        return None
+    form_data = etree.Element(f"{{{CAMUNDA}}}formData")
+    for component in components:
+        if not isinstance(component, dict):
+            return None
+        kind = component.get("type")
+        if kind in _FORM_JS_SHOWN:
+            continue
+        key = component.get("key")
+        if kind == "number" and component.get("decimalDigits"):
+            return None  # a decimal: no whole number
+        field_type = _FORM_JS_TYPES.get(kind) if kind != "datetime" else _date_type(component)
+        if field_type is None or not isinstance(key, str) or not IDENTIFIER.match(key):
+            return None
+        label = str(component.get("label") or key)
+        field = etree.SubElement(form_data, f"{{{CAMUNDA}}}formField", id=key, label=label)
+        field.set("type", field_type)
+        if field_type == "enum":
+            values = component.get("values")
+            if not isinstance(values, list) or not values:
+                return None  # choices an expression or a variable gives
+            for value in values:
+                if not isinstance(value, dict) or not isinstance(value.get("value"), str):
+                    return None
+                etree.SubElement(
+                    field,
+                    f"{{{CAMUNDA}}}value",
+                    id=value["value"],
+                    name=str(value.get("label") or value["value"]),
+                )
+        checks = component.get("validate")
+        constraints = []
+        if isinstance(checks, dict) and checks.get("required") is True:
+            constraints.append("required")
+        if component.get("disabled") is True or component.get("readonly") is True:
+            constraints.append("readonly")
+        if constraints:
+            validation = etree.SubElement(field, f"{{{CAMUNDA}}}validation")
+            for name in constraints:
+                etree.SubElement(validation, f"{{{CAMUNDA}}}constraint", name=name)
+    return form_data
+
+
+def _date_type(component: dict[str, Any]) -> str | None:
+    """Return the field type of a form-js date and time picker: a date alone is read."""
+    return "date" if component.get("subtype", "date") == "date" else None
 
 
 def correlate(root: Any) -> None:

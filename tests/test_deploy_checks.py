@@ -159,9 +159,11 @@ ZEEBE = 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" '
     ("zeebe", "said"),
     [
         ('<zeebe:assignmentDefinition candidateGroups="managers" />', None),
+        ('<zeebe:formDefinition formKey="camunda-forms:bpmn:form" />', None),
         (
-            '<zeebe:formDefinition formKey="camunda-forms:bpmn:form" />',
-            "approval.bpmn: element 'approve': zeebe:formDefinition: a Camunda Form is not read",
+            '<zeebe:taskListeners><zeebe:taskListener eventType="creating" type="audit" />'
+            "</zeebe:taskListeners>",
+            "approval.bpmn: element 'approve': zeebe:taskListeners: task listeners are not run",
         ),
         ("", None),  # the namespace declared only: nothing to read
     ],
