@@ -430,7 +430,7 @@ def form_js_fields(source: str) -> Any:
     for component in components:
         if not isinstance(component, dict):
             return None
-        kind = component.get("type")
+        kind = str(component.get("type"))
         if kind in _FORM_JS_SHOWN:
             continue
         key = component.get("key")

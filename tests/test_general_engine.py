@@ -55,6 +55,21 @@ def core(db: Database, clock: ManualClock) -> Iterator[WorkflowEngine]:
     yield engine
 
 
+def started_by_rules(
+    engine: WorkflowEngine, monkeypatch: pytest.MonkeyPatch, rules: int, process: str
+) -> InstanceView:
+    """Deploy ``process`` from its file and start it as an instance of older step rules."""
+    with monkeypatch.context() as patched:
+        patched.setattr(runtime, "RULES", rules)
+        return started(engine, process)
+
+
+def started(engine: WorkflowEngine, process: str) -> InstanceView:
+    """Deploy ``process`` from its file and start it for clara."""
+    engine.deploy_files(files(f"{process}.bpmn"))
+    return engine.start(process, "clara")
+
+
 def do(engine: WorkflowEngine, user: str, element: str, data: dict | None = None) -> InstanceView:
     """Complete the one task ``element`` in the user's inbox."""
     tasks = [t for t in engine.queries.list_tasks(user) if t.element_id == element]
@@ -335,8 +350,7 @@ def test_a_message_starts_an_interrupting_event_subprocess(
 def test_a_repeated_message_does_not_start_an_interrupting_handler_again(
     core: WorkflowEngine,
 ) -> None:
-    core.deploy_files(files("event_subprocess_message.bpmn"))
-    instance = core.start("event_subprocess_message", "clara")
+    instance = started(core, "event_subprocess_message")
     assert core.send_message("ApplicationWithdrawn", {}).reached == (instance.id,)
     # the process is interrupted: nothing of it waits for the message any more
     assert core.send_message("ApplicationWithdrawn", {}).reached == ()
@@ -348,8 +362,7 @@ def test_a_repeated_message_does_not_start_an_interrupting_handler_again(
 def test_a_message_starts_the_event_subprocess_of_a_subprocess_under_way(
     core: WorkflowEngine,
 ) -> None:
-    core.deploy_files(files("event_subprocess_nested.bpmn"))
-    instance = core.start("event_subprocess_nested", "clara")
+    instance = started(core, "event_subprocess_nested")
     assert [t.element_id for t in instance.ready_tasks] == ["examine"]
     assert core.send_message("ReviewWithdrawn", {}).reached == (instance.id,)
     # it interrupts the review, once: a second message finds nothing waiting for it
@@ -393,10 +406,7 @@ def test_an_instance_begun_by_rules_8_keeps_starting_its_handler_again(
     core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A guard: an instance of rules 8 keeps its way, so that its history replays."""
-    core.deploy_files(files("event_subprocess_message.bpmn"))
-    with monkeypatch.context() as patched:
-        patched.setattr(runtime, "RULES", 8)
-        old = core.start("event_subprocess_message", "clara")
+    old = started_by_rules(core, monkeypatch, 8, "event_subprocess_message")
     for _ in range(2):
         assert core.send_message("ApplicationWithdrawn", {}).reached == (old.id,)
     assert [t.element_id for t in core.queries.list_tasks("clara")] == ["close", "close"]
@@ -418,10 +428,7 @@ def test_an_instance_begun_before_event_subprocesses_ended_keeps_its_rules(
     core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A guard: an instance of rules 7 keeps SpiffWorkflow's way, so its history replays."""
-    core.deploy_files(files("event_subprocess.bpmn"))
-    with monkeypatch.context() as patched:
-        patched.setattr(runtime, "RULES", 7)
-        old = core.start("event_subprocess", "clara")
+    old = started_by_rules(core, monkeypatch, 7, "event_subprocess")
     # its history replays as made: SpiffWorkflow's own way, waiting for the timer
     assert do(core, "clara", "handle").status == "running"
     assert core.queries.get_instance(old.id).status == "running"
