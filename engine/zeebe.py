@@ -15,6 +15,8 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
   a condition's FEEL is (or, without ``=``, a static text);
 - ``zeebe:subscription correlationKey``: the message reaches the instance
   whose key it carries (``correlate``);
+- ``zeebe:taskSchedule dueDate`` (a date, a variable, ``=now() + duration(...)``):
+  ``camunda:dueDate``; its follow-up date is left out, as Camunda 7's is;
 - ``zeebe:formDefinition`` naming a form embedded in the file
   (``zeebe:userTaskForm``): its input fields, as ``camunda:formData``; a form
   deployed apart from the file is dropped, as Camunda 7's external forms are;
@@ -78,7 +80,6 @@ REFUSED = {
     "work in a task of its own)",
     "taskListeners": "task listeners are not run here (remove them, and do their work in a "
     "task of its own)",
-    "taskSchedule": "a due date or follow-up date the Camunda 8 way is not supported",
 }
 #: what a FEEL condition may hold, token by token (a name may be a path: ``order.total``)
 _FEEL_TOKEN = re.compile(
@@ -97,6 +98,8 @@ _FEEL_TIMER_LITERAL = re.compile(
 )
 #: what stands for a refused expression: JUEL, as the file's other expressions now are
 _NOTHING = "${null}"
+#: a due date some time after the task's creation: ``=now() + duration("P2D")``
+_FEEL_FROM_NOW = re.compile(r'=\s*now\(\s*\)\s*\+\s*duration\(\s*"([^"\\]*)"\s*\)\s*\Z')
 #: how a user task names the form embedded in its process (``zeebe:userTaskForm``)
 _EMBEDDED_FORM = "camunda-forms:bpmn:"
 #: form-js's input fields and the Camunda 7 form field type each is
@@ -243,6 +246,8 @@ class _Rewrite:
             self._loop(owner, extension)
         elif kind == "ioMapping":
             self._io_mapping(owner, extension)
+        elif kind == "taskSchedule":
+            self._schedule(owner, extension)
         elif kind == "formDefinition":
             self._form(owner, extension)
         elif kind == "userTaskForm":
@@ -301,6 +306,25 @@ class _Rewrite:
         element = (extension.get("inputElement") or "").strip()
         if element:
             loop.set(f"{{{CAMUNDA}}}elementVariable", element)
+
+    def _schedule(self, task: Any, extension: Any) -> None:
+        """Read a user task's due date as the ``camunda:dueDate`` it means.
+
+        A date and time as it is, FEEL naming a variable that holds one, or
+        ``=now() + duration("P2D")``: that long after the task is created.  The
+        follow-up date only reminds in Camunda's task list, and is left out as
+        Camunda 7's is.
+        """
+        due = (extension.get("dueDate") or "").strip()
+        if not due:
+            return
+        after = _FEEL_FROM_NOW.match(due)
+        if after is not None and is_iso_timer("timeDuration", after.group(1)):
+            task.set(f"{{{CAMUNDA}}}dueDate", after.group(1))
+            return
+        translated = self._value(task, "zeebe:taskSchedule dueDate", due)
+        if translated is not None:
+            task.set(f"{{{CAMUNDA}}}dueDate", translated)
 
     def _form(self, task: Any, extension: Any) -> None:
         """Give a user task the fields of the Camunda Form embedded in its process.

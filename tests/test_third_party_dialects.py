@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -21,7 +22,7 @@ from engine import (
     PermissionDeniedError,
     WorkflowEngine,
 )
-from engine.clock import ManualClock
+from engine.clock import ManualClock, iso
 from engine.definitions import compile_definition, read_files
 from engine.diagrams import has_layout
 from webui import get_engine
@@ -424,6 +425,27 @@ def test_a_camunda_8_form_with_a_field_not_read_gives_the_task_its_own_form() ->
         {"forms.bpmn": given.replace(old, '"type": "taglist", "id": "Field_pages", "key": "tags"')}
     )
     assert compiled.user_task("zeebe_forms", "Activity_check").form == "confirm"
+
+
+def test_a_camunda_8_task_schedules_due_date_is_the_tasks_due_date(
+    core: WorkflowEngine, clock: ManualClock
+) -> None:
+    core.deploy([ZEEBE / "task_schedule.bpmn"])
+    created = clock()
+    deadline = "2027-01-15T17:00:00+08:00"
+    (first,) = core.start("zeebe_task_schedule", "clara", {"deadline": deadline}).ready_tasks
+    assert first.due_at == iso(created + timedelta(days=2))  # =now() + duration("P2D")
+    (second,) = core.complete_task(first.task_id, "clara", {}).ready_tasks
+    assert second.due_at == iso(datetime.fromisoformat("2026-12-24T09:00:00+08:00"))
+    (third,) = core.complete_task(second.task_id, "clara", {}).ready_tasks
+    assert third.due_at == iso(datetime.fromisoformat(deadline))  # =deadline
+    assert core.complete_task(third.task_id, "clara", {}).status == "completed"
+
+
+def test_a_camunda_8_due_date_of_other_feel_is_refused_naming_the_task() -> None:
+    given = (ZEEBE / "task_schedule.bpmn").read_text(encoding="utf-8")
+    (problem,) = refusals({"s.bpmn": given.replace('dueDate="=deadline"', 'dueDate="=today()"')})
+    assert problem[0] == "Activity_c" and "zeebe:taskSchedule dueDate" in problem[1]
 
 
 ZEEBE_REFUSALS = [
