@@ -238,23 +238,21 @@ class _Rewrite:
             return  # a part of the extension it is in (an ioMapping's input, a header)
         if etree.QName(owner).localname == "extensionElements":
             owner = owner.getparent()
-        if kind == "assignmentDefinition":
-            self._assignment(owner, extension)
-        elif kind == "calledElement":
-            self._called(owner, extension)
-        elif kind == "loopCharacteristics":
-            self._loop(owner, extension)
-        elif kind == "ioMapping":
-            self._io_mapping(owner, extension)
-        elif kind == "taskSchedule":
-            self._schedule(owner, extension)
-        elif kind == "formDefinition":
-            self._form(owner, extension)
-        elif kind == "userTaskForm":
+        readers = {
+            "assignmentDefinition": self._assignment,
+            "calledElement": self._called,
+            "loopCharacteristics": self._loop,
+            "ioMapping": self._io_mapping,
+            "taskSchedule": self._schedule,
+            "formDefinition": self._form,
+        }
+        if kind == "userTaskForm":
             return  # read by the task whose formDefinition names it (``_form``), then dropped
-        elif kind == "subscription":
+        if kind == "subscription":
             self._subscription(owner, extension)
             return  # kept until the file's dialect is read (``correlate``)
+        if kind in readers:
+            readers[kind](owner, extension)
         elif kind not in IGNORED:
             why = REFUSED.get(kind, "it is not supported")
             self.problem(owner, f"zeebe:{kind}: {why}")
