@@ -528,17 +528,21 @@ def correlate(root: Any) -> None:
             prop, f"{{{BPMN}}}correlationPropertyRetrievalExpression", messageRef=message_id
         )
         etree.SubElement(retrieval, f"{{{BPMN}}}messagePath").text = python
-        for definition in root.iter(f"{{{BPMN}}}messageEventDefinition"):
-            event = definition.getparent()
-            if definition.get("messageRef") != message_id or (
+        receivers = [
+            *root.iter(f"{{{BPMN}}}messageEventDefinition"),
+            *root.iter(f"{{{BPMN}}}receiveTask"),
+        ]
+        for receiver in receivers:
+            event = receiver.getparent()
+            if receiver.get("messageRef") != message_id or (
                 etree.QName(event).localname == "startEvent"
                 and etree.QName(event.getparent()).localname == "process"
             ):
                 continue  # a process's message start: Zeebe correlates none, it starts one
-            extensions = definition.find(f"{{{BPMN}}}extensionElements")
+            extensions = receiver.find(f"{{{BPMN}}}extensionElements")
             if extensions is None:
                 extensions = etree.Element(f"{{{BPMN}}}extensionElements")
-                definition.insert(0, extensions)
+                receiver.insert(0, extensions)
             held = etree.SubElement(extensions, f"{{{SPIFF}}}processVariableCorrelation")
             etree.SubElement(held, f"{{{SPIFF}}}propertyId").text = key
             etree.SubElement(held, f"{{{SPIFF}}}expression").text = python

@@ -374,10 +374,26 @@ def test_a_camunda_8_mapping_beyond_what_is_read_is_refused_naming_it() -> None:
         assert said in problem[1], problem
 
 
+CATCH_EVENT = (
+    '<bpmn:intermediateCatchEvent id="Event_paid" name="已收款 Money collected">'
+    "<bpmn:incoming>Flow_place_paid</bpmn:incoming><bpmn:outgoing>Flow_paid_ship</bpmn:outgoing>"
+    '<bpmn:messageEventDefinition id="MessageEventDefinition_paid" messageRef="Message_paid" />'
+    "</bpmn:intermediateCatchEvent>"
+)
+RECEIVE_TASK = (
+    '<bpmn:receiveTask id="Event_paid" name="已收款 Money collected" messageRef="Message_paid">'
+    "<bpmn:incoming>Flow_place_paid</bpmn:incoming><bpmn:outgoing>Flow_paid_ship</bpmn:outgoing>"
+    "</bpmn:receiveTask>"
+)
+
+
+@pytest.mark.parametrize("receiver", [CATCH_EVENT, RECEIVE_TASK], ids=["event", "receive_task"])
 def test_a_camunda_8_message_reaches_the_instance_whose_correlation_key_it_carries(
-    core: WorkflowEngine,
+    core: WorkflowEngine, receiver: str
 ) -> None:
-    core.deploy([ZEEBE / "correlated_message.bpmn"])
+    given = (ZEEBE / "correlated_message.bpmn").read_text(encoding="utf-8")
+    assert CATCH_EVENT in given
+    core.deploy_files({"correlated_message.bpmn": given.replace(CATCH_EVENT, receiver)})
     waiting = []
     for order in ("A-1", "A-2"):
         instance = core.start("zeebe_correlated_message", "clara", {"orderId": order})
