@@ -1036,7 +1036,10 @@ _PUBLIC_LINE_BEFORE = re.compile(
     r"|联系人[:： ]*[^，,。；;:：]{0,16}?(?:所|室|站|局|办|中心|科|股|处|委员会)"
     r"[^，,。；;:：\n]{0,6}[，, ]*(?:联系)?电话"
     r"|热线(?:电话)?|(?:采购人|采购单位|采购代理机构|代理机构|招标人|招标代理机构|监督部门|主管部门"
-    r"|受理机构|受理单位)的?(?:联系)?(?:电话|方式))"
+    r"|受理机构|受理单位)的?(?:联系)?(?:电话|方式)"
+    # where a notice's objections or opinions are sent (异议书面材料送达地址：…　联系电话：)
+    r"|(?:异议|意见|材料)[^，,。；;:：\n]{0,8}(?:送达|邮寄|受理|反馈|接收)地址[:：][^\n]{0,50}?"
+    r"(?:联系)?电话)"
     r"(?:号码)?[:： \t]*(?:[0-9()+\- ]{3,20}(?:[、/,，]|或|和|及)[ \t]*){0,4}$"
 )
 _PUBLIC_LINE_WINDOW = 80
@@ -1361,7 +1364,7 @@ _SURNAMES = frozenset(
     "薄邸雍辜裘亓邰赫杭鲜逯隆茹诸慕亢嵇湛戎勾茅呼揭尉冶束檀昝幸奉植衡尧闭赖蔚凤鲍"
     # rarer ones that are no everyday word
     "禤逄仉蹇乜郗訾钮粘淦帅母濮隗芈宓郦钭酆甯缑厍璩桓綦郏眭笪邴羿蓟琚沃佴郇暴竺"
-    "矫荀郄菅鄂宦禚谯巢"
+    "矫荀郄菅鄂宦禚谯巢操"
     # surnames that are everyday words too (门口, 水平, 和平, 木材, 战士, 衣物): kept off such
     # words in _NOT_NAMES
     "门水和木战衣"
@@ -1435,6 +1438,8 @@ _NOT_NAMES = frozenset((
     "战役", "战线", "战争", "衣服", "衣物", "衣着", "衣食", "衣帽",
     # ways of driving (，高速驾驶)
     "高速", "常速",
+    # personnel acts (任命：⏎李卫华为…)
+    "任命", "任免", "任职", "任用",
 ))  # fmt: skip
 _TITLE_END = re.compile(
     r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
@@ -1470,6 +1475,8 @@ _ROLE_WORDS = (
     "退役军人", "复员军人", "转业军人", "网格员", "楼长", "楼栋长", "志愿者",
     # fishers, farmers and herders, and a household of a building (渔民杜丽华, 楼上住户孙秀年)
     "渔民", "农民", "牧民", "农户", "住户",
+    # the persons around a household (被邻居袁志明占用, 房东易国强)
+    "邻居", "房东", "租户",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
@@ -1491,6 +1498,10 @@ _NAME_LABEL_WORDS = (
     # of a land transfer, a firm's managers (项目经理：司马永年; 物业公司经理 孙建年)
     "被征收户", "征收户", "拆迁户", "被拆迁户", "被拆迁人", "走访对象", "慰问对象", "服务对象",
     "患方", "流出方", "流入方", "转出方", "转入方", "经理",
+    # recruits and their families, lodgers, a notice's declarant, a permit's holder, the dead
+    # whose estate passes (兵员：尹志刚, 住宿人：…, 声明人：…, 持证人万建华, 被继承人龚德胜)
+    "兵员", "义务兵", "新兵", "入伍青年", "住宿人", "声明人", "持证人", "被继承人", "遗失人",
+    "学生", "幼儿", "新生", "已故参保人员", "已故人员",
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1550,6 +1561,8 @@ _VERB_WORDS = (
     "位于",
     # a person's own affairs (其子丛浩然入学问题)
     "入学", "就读", "上学", "就医", "就业", "落户", "入户", "入托",
+    # retirement and death (其父亲曾广福退休待遇)
+    "退休", "退役", "死亡", "病故", "逝世",
 )  # fmt: skip
 _BEFORE_VERB_WORD = _words(*_VERB_WORDS)
 _BEFORE_PREDICATE = re.compile("[" + "".join(sorted(_PREDICATE_START)) + "]")
@@ -1683,6 +1696,9 @@ _LATIN_BEFORE_REACH = 40
 _LISTED_NEXT = re.compile(r"(?:\([^()\n，,。；;]{1,8}\))?、(?:[妻夫子女父母兄弟姐妹][ \t])?")
 
 
+_CHANGED_TO = re.compile(r"(?:变更|更改|改|更正)为")
+
+
 def _dotted_name(value: str) -> bool:
     """Return whether a run of parts joined by middle dots reads as a personal name."""
     return not _NOT_A_PERSON.search(value) and "某" not in value
@@ -1796,6 +1812,10 @@ def _names(text: str) -> Iterator[Candidate]:
             continue
         if m.group() in _ROLE_WORDS and _NAME_LABEL.match(text, at):
             continue  # roles named together (群众游客, 市民游客可…): no name follows
+        if text.startswith("由", at):  # a change told (经营者：由付春华变更为付家明)
+            changed = _name_at(text, at + 1, _NAME_END_IN_PROSE, verbs=True)
+            if changed > 0 and _CHANGED_TO.match(text, changed):
+                at += 1
         while (
             (end := _name_at(text, at, _NAME_END_IN_PROSE, verbs=True)) > 0
             or (end := _name_before_a_sex(text, at)) > 0
@@ -1813,13 +1833,15 @@ def _names(text: str) -> Iterator[Candidate]:
                 beside = _LATIN_IN_BRACKETS.match(text, end)  # 约翰·史密斯（John Smith）
                 if beside and not _NOT_LATIN_NAME.search(beside.group(1)):
                     yield beside.start(1), beside.end(1), "name"
-            listed = _LISTED_NEXT.match(text, end)  # 、 or （妻子）、
+            # 、 or （妻子）、, or the one it is changed to (由付春华变更为付家明)
+            listed = _LISTED_NEXT.match(text, end) or _CHANGED_TO.match(text, end)
             if listed is None:
                 break
             at = listed.end()
     yield from _names_before_a_sex(text)
     yield from _names_before_a_field(text)
     yield from _names_in_rows(text)
+    yield from _names_in_numbered_rows(text)
     yield from _names_in_lists(text)
     yield from _names_in_bare_lists(text)
     yield from _names_with_notes(text)
@@ -1909,8 +1931,16 @@ _NUMBERED_SOUND_NAME = re.compile(
 
 
 def _row_start(text: str, start: int) -> bool:
-    """Return whether ``start`` begins the text, a line, a cell or a clause."""
-    return start == 0 or _ROW_START.match(text, start - 1) is not None
+    """Return whether ``start`` begins the text, a line, a cell, a clause or a numbered row."""
+    return (
+        start == 0
+        or _ROW_START.match(text, start - 1) is not None
+        or _ROW_NUMBER_BEFORE.search(text, max(0, start - 10), start) is not None
+    )
+
+
+# A row's number at a line's start (3.向东，男，…).
+_ROW_NUMBER_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t]{0,4}\d{1,3}[.、)][ \t]{0,2}$")
 
 
 def _row_name_before(text: str, end: int) -> int:
@@ -1949,6 +1979,9 @@ _PERSONAL_FIELD_NEXT = re.compile(
     r"|回乡证|台胞证|准考证|(?:原|所?持)?"
     + _MILITARY_LABEL
     + r"|[\u4e00-\u9fff]{0,4}国籍|籍贯|社会保障|社保卡|医保卡|驾驶证|残疾人证"
+    # a personal certificate's number (何军伟（从业资格证号…）, 资格证书编号…), not an
+    # officer's card shown in office (执法人员：张强（执法证号…）)
+    r"|[\u4e00-\u9fff]{0,6}(?<!执法|工作|检查|稽查|监督|督察)证书?(?:号码?|编号)"
     r"|\d{4}年\d{1,2}月(?:\d{1,2}日)?出?生(?![产活效态意]))"
 )
 
@@ -2071,6 +2104,30 @@ def _names_in_rows(text: str) -> Iterator[Candidate]:
         else:
             ok = _is_name(value)
         if ok:  # the cell ends where the name does: (?![\u4e00-\u9fff·]) and a delimiter
+            yield m.start("name"), m.end("name"), "name"
+
+
+# A numbered row of a list set out with blanks, its first cell a name (1. 杨木生　　4组　　…):
+# the cell ends at a run of two blanks or a tab, as a column's does.
+_NUMBERED_ROW = re.compile(
+    r"(?m)^[ \t]*+(?:\d{1,3}[、.)]|\(\d{1,3}\))[ \t]*+"
+    r"(?P<name>[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff]|[\u4e00-\u9fff]{2,4})(?=[ \t]*\t|[ \t]{2})"
+)
+
+
+def _names_in_numbered_rows(text: str) -> Iterator[Candidate]:
+    """Yield the names that open the numbered rows of a list of persons set out with blanks.
+
+    Two rows or more must open with a name, three in four of all such rows, and the lines
+    around must say the list is of persons (对象, 人员…), as for a list under a heading.
+    """
+    rows = list(_NUMBERED_ROW.finditer(text))
+    named = [m for m in rows if _is_list_item(m.group("name"))]
+    if len(named) < 2 or 4 * len(named) < 3 * len(rows):
+        return
+    for m in named:
+        around = text[max(0, m.start() - _PERSON_LIST_BEFORE) : m.end() + _PERSON_LIST_AFTER]
+        if _PERSON_LIST_CUE.search(around) and not _PLACE_LIKE.search(m.group("name")):
             yield m.start("name"), m.end("name"), "name"
 
 
@@ -2418,7 +2475,7 @@ def _names_after_acts(text: str) -> Iterator[Candidate]:
         if not names:
             continue
         if act in _ACTS_ON_ANYONE and not all(
-            _is_list_name(text[a:b]) and not _PLACE_LIKE.search(text, a, b) for a, b in names
+            _is_act_item(text[a:b]) and not _PLACE_LIKE.search(text, a, b) for a, b in names
         ):
             continue  # 授予华夏城景区“…”称号, 拟将石岛渔港作为…: places and units are honoured too
         clause = _CLAUSE_END.search(text, names[-1][1])
@@ -2430,14 +2487,25 @@ def _names_after_acts(text: str) -> Iterator[Candidate]:
             yield start, end, "name"
 
 
+def _is_act_item(value: str) -> bool:
+    """Return whether an item an act names reads as a person: a name, spaced or dotted too."""
+    if "·" in value:
+        return value[-1] != "·" and _is_dotted(value)
+    return _is_list_item(value)
+
+
 def _act_names(text: str, at: int, then: re.Pattern[str] | None) -> list[tuple[int, int]]:
     """Return the names listed with 、 from ``at`` that ``then`` follows, or none.
 
     Each name is the likeliest reading that the list goes on after or, for the last one, that
-    ``then`` follows (确定王丽为…: not 王丽为, then 2026年); none ends in the act's 为.
+    ``then`` follows (确定王丽为…: not 王丽为, then 2026年); none ends in the act's 为. An item
+    may tell the person's work before the name (纪念馆讲解员尹佳同志).
     """
     names: list[tuple[int, int]] = []
     while True:
+        described = _DESCRIBED.match(text, at)
+        if described and _name_at(text, at, _NAME_END_IN_PROSE, verbs=True) < 0:
+            at = described.end()
         for end in _name_ends(text, at, _NAME_END_IN_PROSE, verbs=True):
             if text[end - 1] == "为" and end - at > 2:
                 continue  # the act's 为 (拟聘用侯晓光为⏎…), not a name's last character
@@ -2450,6 +2518,10 @@ def _act_names(text: str, at: int, then: re.Pattern[str] | None) -> list[tuple[i
         if listed is None:
             return names
         at = listed.end()
+
+
+# A person's work told before the name an act names (…纪念馆讲解员尹佳, 某村村民王芳).
+_DESCRIBED = re.compile(r"[^、，,。；;\n“”\"()]{2,16}?(?:员|师|医生|工人|职工|村民|居民|农民|学生)")
 
 
 def _quoted_names(text: str, end: int) -> list[tuple[int, int]]:
@@ -2508,9 +2580,9 @@ _ADDRESS_LABEL = re.compile(
     + _words(
         "住址", "家庭住址", "家庭地址", "现住址", "现住", "现居住地", "居住地址", "居住地",
         "经常居住地", "户籍地址", "户籍所在地", "户籍地", "身份证住址", "家住",
-        "最后住所地", "最后居住地", "原住址",
+        "最后住所地", "最后居住地", "原住址", "现居住", "经营者住所", "投资人住所",
     ).pattern
-    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在|(?<=所)居住的|原住(?![房宿户])"
+    + r"|(?P<stay>住宿地址|暂住地址|暂住地)|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在|(?<=所)居住的|原住(?![房宿户])"
     + r"|(?<=生前)住(?![房宿院所址户]))"
     # a person's own address in prose: where the lost deed's or his own home stands (遗失位于…,
     # 其位于…的住房), where a household moves from and to (户口由…迁至…), the address an
@@ -2555,6 +2627,7 @@ _CITY_DISTRICT = re.compile(
 _SENTENCE_START = re.compile(r"[。！？!?\n]")
 # Prose after a label read as a place (户籍所在地村（居）委会出具): an agency's doing, no home.
 _NOT_AN_ADDRESS = re.compile(r"出具|开具|办理|核实|核查|\(居\)")
+_LODGING = re.compile(r"宾馆|酒店|饭店|旅馆|旅店|旅社|招待所|客栈|民宿")
 _HIDDEN_MARKS = re.compile(r"某|[Xx×*○〇]{2}|\*")
 _ADDRESS_LONGEST = 60
 _ADDRESS_TRAILING = "([【-:：、"
@@ -2575,14 +2648,23 @@ def _addresses(text: str) -> Iterator[Candidate]:
             continue
         if m.group("seat") and not _a_persons_line(text, m.start()):
             continue
+        if m.group("stay") and _LODGING.search(value):
+            continue  # a guest's hotel is no home of his
+        # a bracket closed that the address never opened (住…路47号）：) is the sentence's
+        closing = value.find(")")
+        if closing >= 0 and "(" not in value[:closing]:
+            value = value[:closing]
+            end = start + closing
         if m.group("post") and not _a_persons_form(text, m.start(), value):
             continue
         # the sentence goes on after the address (…1502室的不动产权证书, …15号房屋所在地块的…)
         prose = m.group("prose") or m.group("moved")
         cut = _last_unit_end(value)
         rest = value[cut : cut + 1]
+        # …and so it does after 所居住的 (你所居住的…402室楼上住户…)
+        told = prose or m.group("lives")
         if (_PROSE_AFTER.match(value, cut) and not _PLACE_WORDS.search(value, cut)) or (
-            prose and rest and not (rest.isascii() and rest.isalnum())
+            told and rest and not (rest.isascii() and rest.isalnum())
         ):
             value = value[:cut]
             end = start + cut
@@ -3036,12 +3118,12 @@ _AGENCY_AFTER = re.compile(
 # acting in office (招标人：…局　联系人：孙志刚; …报市应急管理局。联系人：王晓).
 _AGENCY_CONTACT = re.compile(
     r"(?:(?:招标人|采购人|采购单位|招标代理机构|采购代理机构|代理机构)[:：][^\n]{1,40}?"
-    r"|[局委]|委员会|人民政府|办公室|派出所|法院|检察院)[。\s，,]*联系人[:：\s]*$"
+    r"|[局委科股]|委员会|人民政府|办公室|派出所|法院|检察院)[。\s，,]*联系人[:：\s]*$"
 )
 _CONTACT_PIECES = re.compile(r"[，,、;；。\s:：()]+")
 _CONTACT_PIECE = re.compile(
     r"(?:联系|办公|值班)?(?:电话|方式|地址|邮编|邮政编码|联系人|传真|邮箱|电子邮箱|座机|手机)"
-    r"|[0-9+-]+|[^，,。；;\s]{2,30}[0-9]号|[\u4e00-\u9fff]{1,4}"
+    r"|(?:项目)?负责人|[0-9+-]+|[^，,。；;\s]{2,30}[0-9]号|[\u4e00-\u9fff]{1,4}"
 )
 
 
@@ -3093,6 +3175,33 @@ def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidat
                 continue
         kept.append((start, end, kind))
     return kept
+
+
+# A cadre's particulars in a notice of appointment (任前公示: …，男，1978年5月生，…现任…，拟任…):
+# an official's, published for his office.
+_APPOINTMENT_LINE = re.compile(
+    r"(?:^|\n)[^\n]*?现任[^\n]{0,80}?(?:拟任|拟提任|拟提名|拟推荐为|拟任命|拟提拔|拟晋升)[^\n]*"
+)
+# A sign-off of officers acting in office (经办人：刘红英　　复核人：陈卫东).
+_SIGN_OFF_LINE = re.compile(
+    r"(?:^|\n)[^\n]*?(?:经办人|承办人)[:：][^\n]*?(?:复核人|审核人|审批人|核对人|制表人|负责人)[:：][^\n]*"
+)
+
+
+def _without_officers_in_office(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Return ``found`` without the names and births of officials in a notice of their office."""
+    if "现任" not in text and "复核人" not in text and "审核人" not in text and "审批人" not in text:
+        return found
+    lines = [m.span() for m in _APPOINTMENT_LINE.finditer(text)]
+    signed = [m.span() for m in _SIGN_OFF_LINE.finditer(text)]
+    return [
+        (start, end, kind)
+        for start, end, kind in found
+        if not (
+            (kind in ("name", "birth_date") and any(a <= start < b for a, b in lines))
+            or (kind == "name" and any(a <= start < b for a, b in signed))
+        )
+    ]
 
 
 # A table whose header names a column of codes (职位代码, 准考证号, 工号…) and none of telephones:
@@ -3150,6 +3259,7 @@ def find_personal_information(text: str) -> list[Finding]:
     if named:
         kept = sorted(kept + named)
     kept = _without_agency_contacts(folded, kept)
+    kept = _without_officers_in_office(folded, kept)
     if any(kind == "mobile" for _, _, kind in kept):
         kept = _without_codes_in_tables(folded, kept)
     copies = _outside(_resolve([*_copies(folded, kept), *_text_copies(folded, kept)]), kept)
