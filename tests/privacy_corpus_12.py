@@ -15,7 +15,17 @@ firms and their codes, certificate, 不动产权证 and document numbers, a prop
 登记 notice, a birth year alone (1962年生), masked values. The dead are labelled as persons
 (被继承人, 已故参保人员). Same shape and labelling as :mod:`tests.privacy_corpus_2`.
 
-Measured before the finder was tuned on it (the honest held-out estimate): see BEFORE below.
+Measured once before the finder was tuned on it, the honest held-out estimate (``python -m
+bench.privacy_corpus --corpus tests.privacy_corpus_12``): 167 labels, 146 findings, 134 right;
+recall 0.802, precision 0.918. By kind: name recall 0.761 (89/117; 28 missed) and precision
+0.947 (5 false: cadres in a 任前公示, an official signing off, an agency's contact, 任命 read as
+a name), address recall 0.545 (6/11) and precision 0.750, landline precision 0.250 (3 agency
+lines taken for a person's), birth_date precision 0.846 (a cadre's in a 任前公示); IDs, cards,
+mobiles, plates, passports and mail all right. The names missed most were those with no
+label the finder knew: 授予 lists with a dotted, spaced or described item, numbered rows set out
+with blanks, 兵员, 房东, 住宿人, 邻居, a name before its certificate's number (从业资格证号),
+由…变更为…, a grade's list (高一年级：…); the addresses after 现居住, 经营者住所, 住宿地址, and
+two read past their end (a closing bracket, the sentence after 所居住的…402室).
 """
 
 from __future__ import annotations
@@ -109,7 +119,8 @@ PASSAGES: tuple[Passage, ...] = (
         "征兵公示",
         """关于2026年度义务兵家庭优待金发放情况的公示
 经审核，下列义务兵家庭符合优待金发放条件：
-王家坪村 兵员：尹志刚，父亲：尹德旺，优待金：18600元，开户行：农商银行，账号：6230 9012 3456 7812 344
+王家坪村 兵员：尹志刚，父亲：尹德旺，优待金：18600元，
+开户行：农商银行，账号：6230 9012 3456 7812 344
 青山村 兵员：卜文杰，母亲：郦春梅，优待金：18600元，账号：6230901234561234560
 公示期间如有异议请与镇武装部联系。""",
         name=["尹志刚", "尹德旺", "卜文杰", "郦春梅"],
@@ -343,14 +354,30 @@ PASSAGES: tuple[Passage, ...] = (
 醴陵市（5名）：李爱民、陈建华、林秀英、胡卫东、吕晶晶
 希望受到表彰的同志珍惜荣誉，再创佳绩。""",
         name=[
-            "陈志勇", "刘素梅", "唐红军", "周雅婷", "王海燕", "易建新", "袁丽", "谭晓东",
-            "邓国辉", "钟华", "彭雪梅", "贺文涛", "李爱民", "陈建华", "林秀英", "胡卫东", "吕晶晶",
+            "陈志勇",
+            "刘素梅",
+            "唐红军",
+            "周雅婷",
+            "王海燕",
+            "易建新",
+            "袁丽",
+            "谭晓东",
+            "邓国辉",
+            "钟华",
+            "彭雪梅",
+            "贺文涛",
+            "李爱民",
+            "陈建华",
+            "林秀英",
+            "胡卫东",
+            "吕晶晶",
         ],
     ),
     _p(
         "表彰名单",
         """关于授予杨光明等同志“株洲市优秀共产党员”称号的决定
-授予杨光明、赵淑兰、古丽娜·买买提、马晓军、蒋 红、宋立新、方志敏纪念馆讲解员尹佳同志“株洲市优秀共产党员”称号。
+授予杨光明、赵淑兰、古丽娜·买买提、马晓军、蒋 红、宋立新、
+方志敏纪念馆讲解员尹佳同志“株洲市优秀共产党员”称号。
 授予市第一人民医院党委等10个党组织“株洲市先进基层党组织”称号。""",
         name=["杨光明", "赵淑兰", "古丽娜·买买提", "马晓军", "蒋 红", "宋立新", "尹佳"],
     ),

@@ -70,7 +70,9 @@ offset in the original; findings, masks and redactions always address the origin
   nor one whose nearest owner before it is an agency or a firm, no person found in between,
   with only its contact particulars between them (教育局装备科，电话：…, 本机关地址：…，邮编：
   …，联系电话：…, 招标有限公司  联系人：王工  联系方式：…, 核对中心（电话：…）, 请向…办公室
-  反映，电话：…, 向…局提出，联系电话：…, …局。联系人：王晓　电话：…), nor the lines and
+  反映，电话：…, 向…局提出，联系电话：…, …中心书面提出。电话：…, …局。联系人：王晓　电话：…,
+  …信访科⏎联系人：郭芳　电话：…, …有限公司，项目负责人：张工　联系电话：…), nor the line
+  where a notice's objections are sent (异议书面材料送达地址：…　联系电话：…), nor the lines and
   mailboxes listed on after one so dropped (联系电话：…　传真：…⏎电子邮箱：…); after prose
   (本机关已于…作出答复，请联系…) it may be a clerk's own and is found. A mobile there is
   still found; so is an e-mail address at a mail provider (one at another domain is the
@@ -147,9 +149,11 @@ offset in the original; findings, masks and redactions always address the origin
 
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
-    参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人…; not 单位名称 or 机关名称),
+    参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人, 兵员, 住宿人, 声明人, 持证人,
+    被继承人, 学生…; not 单位名称 or 机关名称),
     a private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客,
-    行人, 个体工商户, 特困供养人员, 护林员, a private firm's 执行董事, 董事长, 股东, 监事, a
+    行人, 个体工商户, 特困供养人员, 护林员, 邻居, 房东, a private firm's 执行董事, 董事长,
+    股东, 监事, a
     driver (驾驶员, 司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…);
     村民委员会, 游客中心 and 行人通道 give no name, nor a role named with another: 市民游客;
     nor the contact an agency or a tenderer names for itself: 招标人：…局　联系人：…), or
@@ -160,11 +164,12 @@ offset in the original; findings, masks and redactions always address the origin
     or nothing, and a bracket (法定代表人（负责人）：); there a word of the sentence going on
     may end it too (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four
     characters with a single surname only before punctuation or a field: 亲属冯德利代为… is 冯德利);
-    further names listed with 、, also past a short note in brackets (申请人：张三、李四;
-    家庭成员：李红梅（妻子）、张小明（儿子）);
+    further names listed with 、 (a line may break after it), also past a short note in
+    brackets (申请人：张三、李四; 家庭成员：李红梅（妻子）、张小明（儿子）); a change told after
+    the label, both names (经营者：由付春华变更为付家明);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
-    text, a line, a cell or a clause, then ，男 or ，女 (a space, a tab or 、 as well), （男）
-    or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
+    text, a line, a cell, a clause or a numbered row (3.向东), then ，男 or ，女 (a space, a tab
+    or 、 as well), （男） or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
   - in a letter's salutation: a name starting a line (after 尊敬的 too), then ：你/您
     (王小明：你于…), or 先生, 女士 or 同志 and ： (尊敬的闫振华先生：); several listed with 、
     (郭建华、郭建国：⏎你们…), parts joined by a middle dot, a note in brackets before the
@@ -172,11 +177,15 @@ offset in the original; findings, masks and redactions always address the origin
   - right before its own ID card's number, an identity document's label, its nationality,
     its native place or its birth date (经核查，郑雨涵（身份证号…, 韩静（证件号码…, 郭子豪，往来
     港澳通行证号码…, 朴智勋（韩国籍）, 邢立伟，籍贯…, 邵宏伟（1953年9月生）) or its exam
-    ticket's (曲晓华（准考证号…）), three characters
+    ticket's (曲晓华（准考证号…）) or another personal certificate's (何军伟（从业资格证号…）;
+    not an officer's shown in office: 执法人员：张强（执法证号…）), three characters
     read first, then two; starting a clause right before a
     resident ID found, or one partly hidden (邓立军，3702…, 宋平（370211********3216）);
   - in the first cell of a table's row (after the row's number) that holds a resident ID, also
     partly hidden, or a mobile further on (1 邹海涛 3702…, 3、温小燕  手机 135…);
+  - in the first cell of numbered rows set out with blanks (1. 杨木生　　4组　　补助1.5万元),
+    two rows or more opening with a name and three in four of all such rows, the lines around
+    saying the list is of persons (as for a list under a heading, below);
   - in a 公示 list under a heading: a line with a place, a unit or a group (and its ordinal), a
     colon, then items split by 、, each a name of 2-3 characters (4 with a compound surname)
     and nothing else (鲸园街道：金晓明、白雪, 第一组：韩梅、林涛). A count of persons in
@@ -194,9 +203,14 @@ offset in the original; findings, masks and redactions always address the origin
     更正为 in a correction (…记载有误，应为房秀云、滕建平; “房秀芸”应为房秀云, the quoted wrong
     writing too); 由 before 接替, 接任, 代领 or 担任 (由刘洪涛接替, 由其侄子于洋代领, 由其姑母邱丽萍
     担任监护人); 授予 before a title in quotes or 同志 and 称号 (授予林晓燕、谷建华等3名同志“优秀
-    网格员”称号); 拟将 before 列为, 作为, 纳入… (拟将袁梦琪同志（女，…）列为发展对象). Never where
+    网格员”称号; names dotted or spaced too, each maybe after its work or its unit and a blank:
+    纪念馆讲解员尹佳同志, 第一中学 易明辉); 拟将 before 列为, 作为, 纳入… (拟将袁梦琪同志
+    （女，…）列为发展对象). Never where
     the rest of the clause names an office (任命…为局长, 同意…辞去…主任职务, 由…接任局长,
-    由…担任局长): officials appointed or removed (任免) act for their agency;
+    由…担任局长): officials appointed or removed (任免) act for their agency, and so does a
+    cadre in a notice before appointment: no name nor birth date on a line that tells what he
+    holds now and is to hold (…，男，1978年5月生，…现任…镇长，拟任…书记), nor a name in a
+    sign-off of officers (经办人：刘红英　　复核人：陈卫东);
   - with no label, where the sentence's shape shows a person, the name starting a clause: the
     subject of a finding of fact, in the clauses up to 80 characters after 经查, 经调查, 经核实…
     and before 在, 于 and a digit, 已于, 业已, 未经, 擅自, 多次, 曾, 系… (经查，2026年4月至6月，
@@ -244,7 +258,8 @@ offset in the original; findings, masks and redactions always address the origin
   the table.
 
 * ``address`` (住址): the field after a personal address label (住址, 家庭住址, 家庭地址, 现住址,
-  现居住地, 居住地址, 户籍地址, 户籍所在地, 身份证住址, 家住…) up to the next comma, full stop,
+  现居住地, 现居住, 居住地址, 户籍地址, 户籍所在地, 身份证住址, 家住, 经营者住所; 住宿地址 and
+  暂住地 but at a hotel…) up to the next comma, full stop, a bracket it never opened,
   semicolon, line break or space, the next field's label (电话, 邮编…) or a run of 7 digits
   (the telephone after it), at most 60 characters, if it names a place (省, 市, 区, 县, 镇, 村,
   路, 街, 号, 小区, 栋, 单元, 室…) and is not already hidden (某, XX). After a bare 住 in a list
@@ -260,7 +275,8 @@ offset in the original; findings, masks and redactions always address the origin
   in prose that names a household or a person and no office, firm or shop, where it has a house,
   flat or room number (…号, …室): after 遗失位于, 其位于 (其位于…的住房), 户口由 or 户籍由 and
   迁至, 迁往 or 迁入 (迁至其女儿家（…）), 你提供的地址. Where the sentence goes on after the
-  number (…1502室的不动产权证书, …15号房屋所在地块…) the address ends with the number. Where a
+  number (…1502室的不动产权证书, …15号房屋所在地块…, and after 所居住的 or in prose whatever
+  follows: …402室楼上住户…) the address ends with the number. Where a
   house taken or sold stands (房屋位于…) is no home told. Never after a bare 地址 or 办公地址:
   agencies print their own addresses in their letters.
 * ``birth_date`` (出生日期): a real date between 1900 and today with at least its month
@@ -309,6 +325,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 KINDS: dict[str, tuple[str, str]] = {
     "resident_id": ("居民身份证号", "resident ID number"),
@@ -1590,6 +1607,7 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+@lru_cache(maxsize=1 << 16)  # a text reads the same few characters again at every label
 def _is_name(value: str) -> bool:
     """Return whether ``value`` reads as a personal name: a surname, then a given name.
 
@@ -1693,7 +1711,7 @@ _LATIN_BEFORE = re.compile(r"(?<![A-Za-z])(?P<latin>[A-Z][a-z]+(?: [A-Z][a-z]+){
 _LATIN_BEFORE_REACH = 40
 # The next name of a list after a label, past a short note in brackets on the one before it
 # (家庭成员：李红梅（妻子）、张小明（儿子）) or a one-character kin word and a blank (、妻 闫红霞).
-_LISTED_NEXT = re.compile(r"(?:\([^()\n，,。；;]{1,8}\))?、(?:[妻夫子女父母兄弟姐妹][ \t])?")
+_LISTED_NEXT = re.compile(r"(?:\([^()\n，,。；;]{1,8}\))?、\n?(?:[妻夫子女父母兄弟姐妹][ \t])?")
 
 
 _CHANGED_TO = re.compile(r"(?:变更|更改|改|更正)为")
@@ -1812,7 +1830,8 @@ def _names(text: str) -> Iterator[Candidate]:
             continue
         if m.group() in _ROLE_WORDS and _NAME_LABEL.match(text, at):
             continue  # roles named together (群众游客, 市民游客可…): no name follows
-        if text.startswith("由", at):  # a change told (经营者：由付春华变更为付家明)
+        # a change told (经营者：由付春华变更为付家明)
+        if text.startswith("由", at) and _CHANGED_TO.search(text, at + 3, at + 10):
             changed = _name_at(text, at + 1, _NAME_END_IN_PROSE, verbs=True)
             if changed > 0 and _CHANGED_TO.match(text, changed):
                 at += 1
@@ -2521,7 +2540,11 @@ def _act_names(text: str, at: int, then: re.Pattern[str] | None) -> list[tuple[i
 
 
 # A person's work told before the name an act names (…纪念馆讲解员尹佳, 某村村民王芳).
-_DESCRIBED = re.compile(r"[^、，,。；;\n“”\"()]{2,16}?(?:员|师|医生|工人|职工|村民|居民|农民|学生)")
+# …or the unit a blank parts from it (袁州区第一中学 易明辉).
+_DESCRIBED = re.compile(
+    r"[^、，,。；;\n“”\"() ]{2,16}?"
+    r"(?:员|师|医生|工人|职工|村民|居民|农民|学生|(?<=[\u4e00-\u9fff]) )"
+)
 
 
 def _quoted_names(text: str, end: int) -> list[tuple[int, int]]:
@@ -2582,7 +2605,8 @@ _ADDRESS_LABEL = re.compile(
         "经常居住地", "户籍地址", "户籍所在地", "户籍地", "身份证住址", "家住",
         "最后住所地", "最后居住地", "原住址", "现居住", "经营者住所", "投资人住所",
     ).pattern
-    + r"|(?P<stay>住宿地址|暂住地址|暂住地)|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在|(?<=所)居住的|原住(?![房宿户])"
+    + r"|(?P<stay>住宿地址|暂住地址|暂住地)"
+    + r"|(?P<seat>住所地?)|(?P<lives>居住[在于]|(?<=[我他她])住在|(?<=所)居住的|原住(?![房宿户])"
     + r"|(?<=生前)住(?![房宿院所址户]))"
     # a person's own address in prose: where the lost deed's or his own home stands (遗失位于…,
     # 其位于…的住房), where a household moves from and to (户口由…迁至…), the address an
@@ -3107,7 +3131,8 @@ _AGENCY_CUE = re.compile(
     r"|机构|医院|学校|银行|法院|检察院|事务所|(?:基金|协|商|联合|工|学|促进|居委|村委)会)"
     # what follows the owner: a break, its particulars, or an errand to it (向…局提出，联系电话：);
     # a sentence's end only where its contact comes next (…报市应急管理局。联系人：…)
-    r"(?=[\s，,:：;；(]|。联系|咨询|反映|举报|投诉|联系|地址|电话|邮箱|提出|申请|提交|查询)"
+    r"(?=[\s，,:：;；(]|。联系|。电话|咨询|反映|举报|投诉|联系|地址|电话|邮箱|提出|申请|提交|查询"
+    r"|书面)"
 )
 _OWNER_WINDOW = 80
 # An agency named in brackets right after a number, as its owner (…（县交警大队）).
@@ -3188,9 +3213,12 @@ _SIGN_OFF_LINE = re.compile(
 )
 
 
+_SIGN_OFF_CHEAP = re.compile(r"复核人|审核人|审批人|核对人|制表人")
+
+
 def _without_officers_in_office(text: str, found: list[Candidate]) -> list[Candidate]:
     """Return ``found`` without the names and births of officials in a notice of their office."""
-    if "现任" not in text and "复核人" not in text and "审核人" not in text and "审批人" not in text:
+    if "现任" not in text and not _SIGN_OFF_CHEAP.search(text):
         return found
     lines = [m.span() for m in _APPOINTMENT_LINE.finditer(text)]
     signed = [m.span() for m in _SIGN_OFF_LINE.finditer(text)]
