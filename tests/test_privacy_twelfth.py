@@ -108,6 +108,9 @@ def test_homes_of_the_twelfth_corpus_classes(text: str, address: str) -> None:
         "授予" + "讲解员" * 33_333,
         ("现任" + "拟" * 100 + "\n") * 970,
         "经办人：" + "复" * 99_996,
+        "经办人：复核人" * 14_286,  # each signer searched on to the line's end: 24 s
+        "现任" * 50_000,
+        "授予" + "王伟、\n" * 25_000,
     ],
 )
 def test_the_twelfth_corpus_rules_stay_fast(text: str) -> None:

@@ -3203,31 +3203,51 @@ def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidat
 
 
 # A cadre's particulars in a notice of appointment (任前公示: …，男，1978年5月生，…现任…，拟任…):
-# an official's, published for his office.
-_APPOINTMENT_LINE = re.compile(
-    r"(?:^|\n)[^\n]*?现任[^\n]{0,80}?(?:拟任|拟提任|拟提名|拟推荐为|拟任命|拟提拔|拟晋升)[^\n]*"
-)
+# an official's, published for his office. Each line is searched on its own, each 现任 with a
+# bounded reach, so that the cost grows with the text's length.
+_INCUMBENT = re.compile(r"现任")
+_TO_BE = re.compile(r"拟任|拟提任|拟提名|拟推荐为|拟任命|拟提拔|拟晋升")
+_TO_BE_REACH = 82
 # A sign-off of officers acting in office (经办人：刘红英　　复核人：陈卫东).
-_SIGN_OFF_LINE = re.compile(
-    r"(?:^|\n)[^\n]*?(?:经办人|承办人)[:：][^\n]*?(?:复核人|审核人|审批人|核对人|制表人|负责人)[:：][^\n]*"
-)
-
-
+_SIGNER = re.compile(r"(?:经办人|承办人)[:：]")
+_REVIEWER = re.compile(r"(?:复核人|审核人|审批人|核对人|制表人|负责人)[:：]")
 _SIGN_OFF_CHEAP = re.compile(r"复核人|审核人|审批人|核对人|制表人")
+_LINE = re.compile(r"[^\n]+")
+
+
+def _office_lines(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Return the lines of cadres before appointment and the lines of officers' sign-offs."""
+    appointed, signed = [], []
+    for line in _LINE.finditer(text):
+        low, high = line.span()
+        if any(
+            _TO_BE.search(text, m.end(), min(high, m.end() + _TO_BE_REACH))
+            for m in _INCUMBENT.finditer(text, low, high)
+        ):
+            appointed.append((low, high))
+        signer = _SIGNER.search(text, low, high)
+        if signer and _REVIEWER.search(text, signer.end(), high):
+            signed.append((low, high))
+    return appointed, signed
+
+
+def _within(spans: list[tuple[int, int]], at: int) -> bool:
+    """Return whether ``at`` lies in one of ``spans``, sorted and apart."""
+    i = bisect_right(spans, at, key=lambda span: span[0]) - 1
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
 def _without_officers_in_office(text: str, found: list[Candidate]) -> list[Candidate]:
     """Return ``found`` without the names and births of officials in a notice of their office."""
     if "现任" not in text and not _SIGN_OFF_CHEAP.search(text):
         return found
-    lines = [m.span() for m in _APPOINTMENT_LINE.finditer(text)]
-    signed = [m.span() for m in _SIGN_OFF_LINE.finditer(text)]
+    appointed, signed = _office_lines(text)
     return [
         (start, end, kind)
         for start, end, kind in found
         if not (
-            (kind in ("name", "birth_date") and any(a <= start < b for a, b in lines))
-            or (kind == "name" and any(a <= start < b for a, b in signed))
+            (kind in ("name", "birth_date") and _within(appointed, start))
+            or (kind == "name" and _within(signed, start))
         )
     ]
 
