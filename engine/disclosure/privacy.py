@@ -184,15 +184,16 @@ offset in the original; findings, masks and redactions always address the origin
   - in the first cell of a table's row (after the row's number) that holds a resident ID, also
     partly hidden, or a mobile further on (1 邹海涛 3702…, 3、温小燕  手机 135…);
   - in the first cell of numbered rows set out with blanks (1. 杨木生　　4组　　补助1.5万元),
-    two rows or more opening with a name and three in four of all such rows, the lines around
-    saying the list is of persons (as for a list under a heading, below);
+    two rows or more opening with a name and two in three of all such rows (the rest with a
+    surname no list holds: 农志刚), the lines around saying the list is of persons (as for a
+    list under a heading, below);
   - in a 公示 list under a heading: a line with a place, a unit or a group (and its ordinal), a
     colon, then items split by 、, each a name of 2-3 characters (4 with a compound surname)
-    and nothing else (鲸园街道：金晓明、白雪, 第一组：韩梅、林涛). A count of persons in
-    brackets equal to the number of items (一、环翠区（3人）：王刚、李娜、赵敏; 人, 名, 户 or 位)
-    is enough; otherwise no count of things (（3个）, （2件）), a heading that names no things
-    (涉及村庄, 参会单位, 重点项目…) nor officers acting in office (执法人员, 检查人员, 审判员,
-    书记员…), and the lines around (200 characters before, 100 after)
+    and nothing else (鲸园街道：金晓明、白雪, 第一组：韩梅、林涛, 一年级（2班）：…). A count of
+    persons in brackets equal to the number of items (一、环翠区（3人）：王刚、李娜、赵敏; 人, 名,
+    户 or 位) is enough; otherwise no count of things (（3个）, （2件）), a heading that names no
+    things (涉及村庄, 参会单位, 重点项目…) nor officers acting in office (执法人员, 检查人员,
+    审判员, 书记员…), and the lines around (200 characters before, 100 after)
     saying the list is of persons (人员, 对象, 个人, 志愿者, 考生, 招聘, 递补…; 名单 alone is
     not: villages are listed too); a line of a single name only right below such a list;
   - after the verb of a personnel act, listed with 、: 递补, 拟录用, 拟聘用, 拟聘, 拟招募, 拟推荐
@@ -2137,14 +2138,18 @@ _NUMBERED_ROW = re.compile(
 def _names_in_numbered_rows(text: str) -> Iterator[Candidate]:
     """Yield the names that open the numbered rows of a list of persons set out with blanks.
 
-    Two rows or more must open with a name, three in four of all such rows, and the lines
-    around must say the list is of persons (对象, 人员…), as for a list under a heading.
+    Two rows or more must open with a name, two in three of all such rows; the rest may open
+    with a surname no list holds (农志刚) but with nothing that stands in no name, as in a bare
+    list; and the lines around must say the list is of persons (对象, 人员…), as for a list
+    under a heading.
     """
     rows = list(_NUMBERED_ROW.finditer(text))
-    named = [m for m in rows if _is_list_item(m.group("name"))]
-    if len(named) < 2 or 4 * len(named) < 3 * len(rows):
+    named = [_is_list_item(m.group("name")) for m in rows]
+    if sum(named) < 2 or 3 * sum(named) < 2 * len(rows):
         return
-    for m in named:
+    for m, ok in zip(rows, named, strict=True):
+        if not ok and not _bare_item(m.group("name")):
+            continue
         around = text[max(0, m.start() - _PERSON_LIST_BEFORE) : m.end() + _PERSON_LIST_AFTER]
         if _PERSON_LIST_CUE.search(around) and not _PLACE_LIKE.search(m.group("name")):
             yield m.start("name"), m.end("name"), "name"
@@ -2164,14 +2169,14 @@ _LIST_ORDINAL = (
 _LIST_LINE = re.compile(
     r"(?m)^[ \t]*+" + _LIST_ORDINAL + r"[ \t]*+"
     r"(?P<head>[^ \t\n:：，,。；;、()][^\n:：，,。；;、]{0,19}?)[ \t]*+"
-    r"(?:\((?P<count>\d{1,3})(?P<unit>[\u4e00-\u9fff])\))?[ \t]*+[:：][ \t]*+"
+    r"(?:\((?P<count>\d{1,3})(?P<unit>(?![班组队排连])[\u4e00-\u9fff])\))?[ \t]*+[:：][ \t]*+"
     r"(?P<items>[^ \t\n:：，,。；;](?:[^\n:：，,。；;]*[^ \t\n:：，,。；;])?)"
     r"[ \t]*+(?=$|[\n，,。；;])"
 )
 _LIST_ITEM = re.compile(
     r"[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff](?![\u4e00-\u9fff])|[\u4e00-\u9fff]{2,4}"
 )
-_CLASS_NUMBER = re.compile(r"\(\d{1,2}\)")
+_CLASS_NUMBER = re.compile(r"\(\d{1,2}[班组队排连]?\)")  # 高一（3）班, 一年级（2班）
 _BRACKET = re.compile(r"[()]")
 _PERSON_UNITS = frozenset("人名户位")  # (3人), (2名), (3户): the items are persons
 # What the list is of, in the lines around it: persons (拟聘用人员名单, 低保对象, 先进个人,
