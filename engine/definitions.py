@@ -1849,6 +1849,10 @@ def _too_long(root: Any, file: str) -> list[DefinitionProblem]:
 #: the most attributes an element may have: lxml finds each attribute's value by its name, so
 #: reading all of an element's costs the square of their number (30,000 on one cost 7 s)
 MOST_ATTRIBUTES = 200
+#: the most elements one file may have: reading a file takes a few dozen passes over all of
+#: them before anything else can refuse it (300,000 empty extension elements, 8 MB, cost 11 s
+#: of the deployment, and again whenever a process compiled the version)
+MOST_ELEMENTS = 50_000
 #: the most flow elements (activities, events, gateways, sequence flows) one file may have:
 #: 20,000 tasks cost seconds to read before anything could refuse them
 MOST_FLOW_ELEMENTS = 5000
@@ -1900,7 +1904,7 @@ def _too_big(root: Any, file: str) -> list[DefinitionProblem]:
 
 
 def _unread(root: Any, file: str) -> list[DefinitionProblem]:
-    """Name what makes a file unfit to read further: a DOCTYPE, or an element's many attributes.
+    """Name what makes a file unfit to read further: a DOCTYPE, many attributes or elements.
 
     BPMN and DMN need no DTD. The parser expands no entity in a text and fetches nothing, but
     an entity left in a text is an element SpiffWorkflow's schema check fails on with an
@@ -1916,7 +1920,12 @@ def _unread(root: Any, file: str) -> list[DefinitionProblem]:
                 code="definition.doctype",
             )
         )
-    for element in root.iter():
+    for elements, element in enumerate(root.iter(), 1):
+        if elements > MOST_ELEMENTS:
+            problems.append(
+                DefinitionProblem(file, None, f"has more than {MOST_ELEMENTS:,} elements")
+            )
+            break
         if isinstance(element.tag, str) and len(element.attrib) > MOST_ATTRIBUTES:
             element_id = element.get("id")
             problems.append(

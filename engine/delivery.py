@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .access import is_id, roles_of
 from .errors import ConflictError, EngineError, PermissionDeniedError
+from .forms import check_event_name
 from .steps import MESSAGE
 from .views import InstanceView
 
@@ -67,6 +68,7 @@ def broadcast_from(
     was and named with its error, and the others take it all the same.
     """
     _check_not_desk(engine, name)
+    check_event_name(name)
     with engine.store.read() as repo:
         roles_of(repo, sender)
         waiting = [i for i in repo.waiting_for(MESSAGE, name) if repo.is_participant(i, sender)]

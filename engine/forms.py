@@ -323,6 +323,16 @@ def _problems(messages: Any) -> list[Problem]:
     ]
 
 
+def check_event_name(name: str) -> None:
+    """Raise ``FormValidationError`` for a message or signal name no BPMN file can give.
+
+    A name is looked up in the database and written into the history: one holding a lone
+    surrogate (which JSON may carry as an escape) failed there, a server error.
+    """
+    if problem := text_problem(name, multiline=True):
+        raise FormValidationError({"name": [problem]})
+
+
 #: the deepest nesting of data a generic form takes (lists and objects)
 MAX_DATA_DEPTH = 8
 #: the most values (items, keys and scalars together) of data a generic form takes

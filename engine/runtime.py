@@ -65,7 +65,7 @@ from .errors import (
     Problem,
     ScriptError,
 )
-from .forms import FormRegistry, check_submission, data_problem
+from .forms import FormRegistry, check_event_name, check_submission, data_problem
 from .presenters import instance_view, json_data, task_of
 from .queries import Queries
 from .replay import Replayer
@@ -549,6 +549,7 @@ class WorkflowEngine:
         self, kind: str, name: str, payload: dict[str, Any] | None, actor: str | None
     ) -> DeliveryResult:
         moment, now = self.moment()
+        check_event_name(name)
         data = self._start_data(payload)
         with self.store.read() as repo:
             if actor is not None:
@@ -887,6 +888,7 @@ class WorkflowEngine:
         that what it found still holds when the message is taken.
         """
         moment, now = self.moment()
+        check_event_name(name)
         data = self._start_data(payload)
         with self.store.write() as repo:
             if actor is not None:

@@ -1,0 +1,64 @@
+"""A fourth round of attacks, on SQLite and PostgreSQL.
+
+Each test here failed before the fix it names.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask import Flask
+
+from engine import DeploymentError, Engine
+from webui import get_engine
+
+from .test_script_sandbox import probe_files
+
+# -- BPMN and DMN files made to hurt the server ------------------------------------------------
+
+
+def _crowded(count: int) -> str:
+    """Return the probe process with ``count`` empty extension elements in its process."""
+    (text,) = probe_files().values()
+    opened = text.index(">", text.index("<bpmn:process ")) + 1
+    many = '<x:a xmlns:x="http://example.org/x"/>' * count
+    return f"{text[:opened]}<bpmn:extensionElements>{many}</bpmn:extensionElements>{text[opened:]}"
+
+
+def test_a_file_of_hundreds_of_thousands_of_elements_is_refused_at_once(engine: Engine) -> None:
+    # Every element is read by a few dozen passes before anything could refuse the file:
+    # 300,000 empty ones (11 MB) cost 11 s of the deployment, and again at every compile.
+    started = time.process_time()
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files({"probe.bpmn": _crowded(300_000)})
+    assert time.process_time() - started < 3
+    (problem,) = refused.value.problems
+    assert problem.file == "probe.bpmn" and "more than 50,000 elements" in problem.message
+    # A file within the limit, extension elements and all, is deployed.
+    engine.deploy_files({"probe.bpmn": _crowded(1000)})
+    assert "script_probe" in engine.queries.process_ids()
+
+
+# -- what JSON can carry and a form cannot ----------------------------------------------------
+
+#: names JSON may spell with escapes that no text encoding can write: lone surrogates
+ODD_NAMES = ["\\ud800", "\\udfff\\ud800"]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_a_message_named_with_a_lone_surrogate_is_refused_not_a_server_error(
+    app: Flask, name: str
+) -> None:
+    # The name was looked up in the database, or written into the history of the case it
+    # went to: neither could encode a lone surrogate, and the API answered with a 500.
+    token = get_engine(app).tokens.issue("zhangsan", "probe").token
+    client = app.test_client()
+    for path in ("/api/v1/instances/2/messages", "/api/v1/messages"):
+        response = client.post(
+            path,
+            data=f'{{"name": "{name}", "payload": {{}}}}',
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        assert response.status_code == 422, (path, response.status_code)
+        assert list(response.get_json()["fields"]) == ["name"]
