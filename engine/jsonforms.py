@@ -25,6 +25,7 @@ from .forms import (
     WholeNumber,
     chosen,
 )
+from .text import text_problem
 
 #: the extension property that names a user task's JSON Schema file
 FORM_FILE_PROPERTY = "formJsonSchemaFilename"
@@ -46,7 +47,29 @@ def load_schema(text: str) -> dict[str, Any]:
         raise JsonSchemaError("not JSON gongkai can read: nested too deeply") from None
     if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
         raise JsonSchemaError("not an object schema with 'properties'")
+    if unfit := _unfit_text(document):
+        raise JsonSchemaError(unfit)
     return document
+
+
+def _unfit_text(document: dict[str, Any]) -> str | None:
+    """Say which text of a schema no page can show (a lone surrogate, a NUL), or None.
+
+    JSON spells any character with an escape (a lone surrogate too), and each name,
+    title and choice is written into a task's page and its data: one that no
+    encoding can write made every page of the task a server error.
+    """
+    stack: list[Any] = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+            stack.extend(item)  # the names too
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and (problem := text_problem(item, multiline=True)):
+            return f"{item[:60]!r} holds {problem.params['char']}, which a form cannot show"
+    return None
 
 
 def form_from_schema(document: dict[str, Any]) -> FormSchema:

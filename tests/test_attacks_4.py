@@ -13,6 +13,8 @@ from flask import Flask
 from engine import DeploymentError, Engine
 from webui import get_engine
 
+from .conftest import TEST_BPMN
+from .test_attacks_more import _with_property
 from .test_script_sandbox import probe_files
 
 # -- BPMN and DMN files made to hurt the server ------------------------------------------------
@@ -62,3 +64,28 @@ def test_a_message_named_with_a_lone_surrogate_is_refused_not_a_server_error(
         )
         assert response.status_code == 422, (path, response.status_code)
         assert list(response.get_json()["fields"]) == ["name"]
+
+
+#: JSON form schemas whose names, labels, choices or defaults hold what no page can show
+ODD_SCHEMAS = {
+    "a field's name": '{"type": "object", "properties": {"\\ud800": {"type": "string"}}}',
+    "a label": '{"properties": {"pages": {"type": "string", "title": "页数\\udc00"}}}',
+    "a choice": '{"properties": {"kind": {"enum": ["原件", "\\ud83d"]}}}',
+    "a default": '{"properties": {"kind": {"type": "string", "default": "a\\u0000b"}}}',
+}
+
+
+@pytest.mark.parametrize("where", sorted(ODD_SCHEMAS))
+def test_a_form_schema_holding_a_lone_surrogate_or_a_nul_is_refused_naming_its_file(
+    engine: Engine, where: str
+) -> None:
+    # JSON spells any character with an escape: a label of "\\ud800" was deployed, and
+    # every page of its task was a server error (no encoding can write a lone surrogate).
+    manual = (TEST_BPMN / "elements" / "manual_task.bpmn").read_text(encoding="utf-8")
+    with_form = _with_property(
+        manual, '<bpmn:manualTask id="check_paper"', "formJsonSchemaFilename", "odd.json"
+    )
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files({"manual_task.bpmn": with_form, "odd.json": ODD_SCHEMAS[where]})
+    (problem,) = refused.value.problems
+    assert problem.file == "odd.json" and "which a form cannot show" in problem.message
