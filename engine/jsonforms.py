@@ -47,13 +47,13 @@ def load_schema(text: str) -> dict[str, Any]:
         raise JsonSchemaError("not JSON gongkai can read: nested too deeply") from None
     if not isinstance(document, dict) or not isinstance(document.get("properties", {}), dict):
         raise JsonSchemaError("not an object schema with 'properties'")
-    if unfit := _unfit_text(document):
+    if unfit := unfit_text(document):
         raise JsonSchemaError(unfit)
     return document
 
 
-def _unfit_text(document: dict[str, Any]) -> str | None:
-    """Say which text of a schema no page can show (a lone surrogate, a NUL), or None.
+def unfit_text(document: dict[str, Any]) -> str | None:
+    """Say which text of a JSON form no page can show (a lone surrogate, a NUL), or None.
 
     JSON spells any character with an escape (a lone surrogate too), and each name,
     title and choice is written into a task's page and its data: one that no

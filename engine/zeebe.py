@@ -52,6 +52,7 @@ from .camunda import (
 )
 from .errors import DefinitionProblem
 from .extensions import BPMN, SPIFF
+from .jsonforms import unfit_text
 from .juel import IDENTIFIER, JuelError, translate_juel
 
 #: Camunda 8's namespace, Zeebe's extensions
@@ -446,8 +447,8 @@ def form_js_fields(source: str) -> Any:
     except ValueError:
         return None
     components = form.get("components") if isinstance(form, dict) else None
-    if not isinstance(components, list):
-        return None
+    if not isinstance(components, list) or unfit_text(form):
+        return None  # a label no page can show (a lone surrogate) failed the deployment
     form_data = etree.Element(f"{{{CAMUNDA}}}formData")
     for component in components:
         if not isinstance(component, dict):

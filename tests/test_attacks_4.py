@@ -11,11 +11,13 @@ import pytest
 from flask import Flask
 
 from engine import DeploymentError, Engine
+from engine.definitions import compile_definition
 from webui import get_engine
 
 from .conftest import TEST_BPMN
 from .test_attacks_more import _with_property
 from .test_script_sandbox import probe_files
+from .test_third_party_dialects import ZEEBE
 
 # -- BPMN and DMN files made to hurt the server ------------------------------------------------
 
@@ -89,3 +91,16 @@ def test_a_form_schema_holding_a_lone_surrogate_or_a_nul_is_refused_naming_its_f
         engine.deploy_files({"manual_task.bpmn": with_form, "odd.json": ODD_SCHEMAS[where]})
     (problem,) = refused.value.problems
     assert problem.file == "odd.json" and "which a form cannot show" in problem.message
+
+
+@pytest.mark.parametrize("label", ["\\ud800", "\\udfff 页数", "a\\u0000b"])
+def test_a_camunda_8_form_with_a_label_no_page_can_show_gives_the_task_its_own_form(
+    label: str,
+) -> None:
+    # The form-js JSON embedded in the file spelled the label with an escape: making the
+    # task's fields of it raised UnicodeEncodeError (or lxml's ValueError), a server error.
+    given = (ZEEBE / "forms.bpmn").read_text(encoding="utf-8")
+    old = '"label": "Pages"'
+    assert old in given
+    compiled = compile_definition({"forms.bpmn": given.replace(old, f'"label": "{label}"')})
+    assert compiled.user_task("zeebe_forms", "Activity_check").form == "confirm"
