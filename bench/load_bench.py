@@ -426,7 +426,7 @@ class Clerk(threading.Thread):
         instance_id = int(found.group(1)) if found else None
         values, element = self.fill(form, instance_id)
         self.think()  # reading, writing the opinion
-        filled = form.filled(values, ("action", "submit"))
+        filled = form.filled(values, ("_action", "submit"))
         self.complete(path, filled, element, instance_id)
 
     def fill(self, form: Form, instance_id: int | None) -> tuple[dict[str, str], str]:

@@ -72,8 +72,8 @@ def _work(client: FlaskClient, timer: Timer, kind: str, values: dict[str, str]) 
         if not links:
             return done
         page = timer("task_page", lambda path=links[0]: client.get(path))
-        version = re.search(r'name="version" value="(\d+)"', page.get_data(as_text=True))
-        data = {"version": version.group(1) if version else "", **values, "action": "submit"}
+        version = re.search(r'name="_version" value="(\d+)"', page.get_data(as_text=True))
+        data = {"_version": version.group(1) if version else "", **values, "_action": "submit"}
         timer(f"submit {kind}", lambda path=links[0], d=data: client.post(path, data=d))
         done += 1
 

@@ -167,10 +167,10 @@ def run_races(
             form = None
             try:
                 page = browser.get(path)
-                forms = [f for f in forms_of(page.text) if "version" in f.names()]
+                forms = [f for f in forms_of(page.text) if "_version" in f.names()]
                 if page.status == 200 and forms:
                     form = forms[0].filled(
-                        {"decision": "approve", "comment": "同意。"}, ("action", "submit")
+                        {"decision": "approve", "comment": "同意。"}, ("_action", "submit")
                     )
                 else:
                     answers[n][index] = (page.status, "", "page", _text(H1, page.text), 0.0)

@@ -23,7 +23,7 @@ class Task:
         self.path = task_link(self.browser.get("/"))
         page = self.browser.get(self.path)
         self.instance_id = self.engine.queries.get_task(task_id_of(self.path)).instance_id
-        self.version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        self.version = re.search(r'name="_version" value="(\d+)"', page).group(1)
         self.before = self.state()
 
     def state(self) -> tuple[int, int, list[str]]:
@@ -35,7 +35,7 @@ class Task:
     def refused(self, data: MultiDict | dict) -> lxml.html.FormElement:
         """Post ``data``, check it is refused and changed nothing, and return the form back."""
         data = MultiDict(data)
-        data.setdefault("version", self.version)
+        data.setdefault("_version", self.version)
         html = self.browser.post(self.path, data, 422)
         assert self.state() == self.before
         assert task_id_of(self.path) in self.before[2]

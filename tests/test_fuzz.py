@@ -290,7 +290,7 @@ def refused_on_the_form(response: TestResponse, what: object = "") -> None:
     """
     html = response.get_data(as_text=True)
     alert = re.findall(r'<p role="alert">(.*?)</p>', html, re.S)
-    assert 'name="version"' in html, ("the workflow failed on accepted input", alert, what)
+    assert 'name="_version"' in html, ("the workflow failed on accepted input", alert, what)
 
 
 _RESIDENT_BODY = f"当事人王小明（身份证号{_RESIDENT}，联系电话13912345678）占用道路。"

@@ -468,13 +468,13 @@ def test_the_draft_form_takes_the_drafting_fields(app: Flask, client) -> None:
         assert label in html, label
     for urgency in ("特急", "加急", "平急"):
         assert f">{urgency}</option>" in html
-    version = re.search(r'name="version" value="(\d+)"', html).group(1)
-    bad = {**DRAFT, "copies": "-2", "urgency": "soon", "version": version}
+    version = re.search(r'name="_version" value="(\d+)"', html).group(1)
+    bad = {**DRAFT, "copies": "-2", "urgency": "soon", "_version": version}
     page = browser.post(path, bad, status=422)
     assert re.search(r'id="copies-error">', page) and re.search(r'id="urgency-error">', page)
     engine = get_engine(app)
     assert engine.queries.get_instance(instance_id).version == int(version)
-    browser.post(path, {**DRAFT, "version": version})
+    browser.post(path, {**DRAFT, "_version": version})
     data = engine.queries.get_instance(instance_id).data
     assert (data["copies"], data["urgency"]) == (30, "urgent")
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+import lxml.html
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
 from engine import Engine
 from engine.disclosure.forms import FORMS
@@ -74,7 +77,7 @@ def test_draft_errors_appear_next_to_the_fields_and_change_nothing(app: Flask, c
         len(engine.queries.history(instance_id)),
     )
     path = task_link(browser.get("/"))
-    version = re.search(r'name="version" value="(\d+)"', browser.get(path)).group(1)
+    version = re.search(r'name="_version" value="(\d+)"', browser.get(path)).group(1)
     html = browser.post(
         path,
         {
@@ -82,7 +85,7 @@ def test_draft_errors_appear_next_to_the_fields_and_change_nothing(app: Flask, c
             "doc_type": "policy",
             "body": "正文",
             "attribute": "secret",
-            "version": version,
+            "_version": version,
         },
         status=422,
     )
@@ -148,12 +151,12 @@ def test_a_task_posted_twice_is_a_conflict(client: FlaskClient) -> None:
     browser = Browser(client).login("lisi")
     path = task_link(browser.get("/"))
     html = browser.get(path)
-    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    version = re.search(r'name="_version" value="(\d+)"', html).group(1)
     decision = {
         "decision": "approve",
         "attribute": "on_request",
         "attribute_reason": "仅涉及内部培训安排。",
-        "version": version,
+        "_version": version,
     }
     assert browser.post(path, decision) == "/"
     html = browser.post(path, decision, status=409)
@@ -191,7 +194,7 @@ def test_claim_hides_the_task_from_colleagues_and_admin_can_reassign(app, client
     other.get(path, status=403)
     typed = "建议补充公开属性的理由，\n并核对文号。"
     refused = other.post(
-        path, {"decision": "send_back", "comment": typed, "version": "1"}, status=403
+        path, {"decision": "send_back", "comment": typed, "_version": "1"}, status=403
     )
     # refused, nothing saved; what he typed is there to copy (not the choice's key)
     assert "认领" in refused and "建议补充公开属性的理由" in refused and "send_back" not in refused
@@ -388,3 +391,32 @@ def test_a_task_page_shows_the_bpmns_instructions_filled_in(client: FlaskClient)
     page = Browser(client).login("zhangsan").get(f"/tasks/{task.task_id}")
     assert "办理说明" in page
     assert "## 核对 &lt;b&gt;王小明&lt;/b&gt; 的纸质材料\n共 3 页；第一份：。" in page
+
+
+@pytest.mark.parametrize("name", ["version", "action"])
+def test_a_form_field_named_as_a_page_control_is_recorded_as_typed(
+    client: FlaskClient, name: str
+) -> None:
+    """A Camunda form's own "version" or "action" field is sent and kept as its user typed it.
+
+    The task page's own controls (the instance's version, the button pressed) must not
+    take its place: the version once stood before the fields and was read for them.
+    """
+    engine = get_engine(client.application)
+    text = (TEST_BPMN / "camunda" / "leave_request.bpmn").read_text(encoding="utf-8")
+    text = text.replace('id="reason" label="Reason"', f'id="{name}" label="Reason"')
+    engine.deploy_files({"leave_request.bpmn": text.replace('"employee"', '"drafter"')})
+    started = engine.start("camunda_leave", "zhangsan")
+    (task,) = started.ready_tasks
+    browser = Browser(client).login("zhangsan")
+    page = browser.get(f"/tasks/{task.task_id}")
+    form = lxml.html.fromstring(page).xpath("//form[@enctype]")[0]
+    for box, typed in ((name, "第二版，请审阅"), ("days", "3")):  # typed as a browser sends it
+        form.xpath(f".//*[@name='{box}' and not(@type='hidden')]")[0].value = typed
+    sent = MultiDict(form.form_values())
+    button = form.xpath(".//button[@value='submit']")[0]  # the one a click sends
+    sent.add(button.get("name"), button.get("value"))
+    browser.post(f"/tasks/{task.task_id}", sent)
+    done = engine.queries.get_instance(started.id)
+    assert done.data[name] == "第二版，请审阅"
+    assert task.task_id not in [t.task_id for t in done.ready_tasks]

@@ -37,6 +37,19 @@ def _engine() -> Engine:
     return current_app.extensions["gongkai.engine"]
 
 
+#: the task page's own controls, by what they carry: named with the '_' that no form field's
+#: name begins with, so that a form's own "version" or "action" field (a Camunda form may
+#: have one) is read as typed and not mistaken for them
+_CONTROLS = {"version": "_version", "action": "_action"}
+
+
+def _control(name: str, kind: type = str) -> Any:
+    """Return what the task page's own control ``name`` posted (a client's older name too)."""
+    posted = request.form
+    own = _CONTROLS[name]
+    return posted.get(own if own in posted else name, type=kind)
+
+
 #: a posted value that is a choice's key or a number, not words someone typed
 _TOKEN = re.compile(r"[\w.:-]{0,40}", re.ASCII)
 
@@ -50,7 +63,7 @@ def _refused_post(exc: PermissionDeniedError, schema: FormSchema | None) -> Resp
     typed = [
         (labels.get(name, _("已填写的内容")), text)
         for name, text in request.form.items(multi=True)
-        if name not in ("csrf_token", "version", "action")
+        if name not in ("csrf_token", *_CONTROLS.values(), *_CONTROLS)
         and text.strip()
         and not _TOKEN.fullmatch(text.strip())
     ]
@@ -174,8 +187,8 @@ def task(task_id: str) -> ResponseReturnValue:
             for name in schema.FILE_FIELDS
             if (upload := request.files.get(name)) is not None and upload.filename
         }
-        version = request.form.get("version", type=int)
-        saving = view.drafting and request.form.get("action") == "save"
+        version = _control("version", int)
+        saving = view.drafting and _control("action") == "save"
         try:
             if saving:
                 engine.save_task(task_id, current_user.username, data, version, files)

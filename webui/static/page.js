@@ -67,7 +67,9 @@ document.addEventListener("DOMContentLoaded", () => {
   // review, the form's first button: whoever presses Enter after the title has not finished.
   // Enter that ends an input method's composition (拼音) is the input method's.
   const KEYS_NOT_TYPED = new Set(["submit", "button", "reset", "image", "file"]);
-  for (const save of document.querySelectorAll("main form button[name='action'][value='save']")) {
+  for (const save of document.querySelectorAll(
+    "main form button[name='action'][value='save'], main form button[name='_action'][value='save']",
+  )) {
     save.form.addEventListener("keydown", (event) => {
       const box = event.target;
       if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
