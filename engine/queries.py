@@ -456,12 +456,17 @@ class Queries:
             # What was done last, for the one who does the next step (read back from the
             # newest event: a long history costs no more).
             recent = repo.newest_events(instance.id, DONE_EVENTS, RECENT_DONE)
-            # how many lines the whole approval sheet has, where the page shows only the newest
-            done = (
-                acts(repo.who_did(instance.id, DONE_EVENTS))
-                if len(recent) == RECENT_DONE
-                else acts((e.type, e.actor) for e in recent)
-            )
+            # how many lines the whole approval sheet has, where the page shows only the newest;
+            # counted up to a bound, so that a long history costs the page no more
+            done_more = False
+            if len(recent) < RECENT_DONE:
+                done = acts((e.type, e.actor) for e in recent)
+            else:
+                # Each act is one event or two: twice the bound, and one, tell whether it is
+                # passed (a pair the read cuts in two counts as two acts only past it).
+                done = acts(repo.who_did(instance.id, DONE_EVENTS, 2 * OPINIONS_COUNTED + 1))
+                done_more = done > OPINIONS_COUNTED
+                done = min(done, OPINIONS_COUNTED)
             names = repo.display_names_of(
                 p
                 for p in (
@@ -501,6 +506,7 @@ class Queries:
             tuple(event_view(e) for e in recent),
             task_instructions(task),
             done,
+            done_more,
         )
 
     def draft_form(self, process_id: str, username: str) -> DraftFormView:
@@ -551,6 +557,8 @@ class Queries:
 DONE_EVENTS = ("task_completed", "sent_back")
 #: how many of the newest of them a task page is given
 RECENT_DONE = 6
+#: how many lines of the approval sheet a task page counts at most (more: "N 条以上")
+OPINIONS_COUNTED = 30
 
 
 def _others_may_take(repo: Any, item: Any, username: str) -> bool:

@@ -165,8 +165,11 @@ class TaskFormView:
     recent: tuple[EventView, ...] = ()
     #: what the BPMN tells whoever does the task, filled in from its data (``instructions``)
     instructions: str | None = None
-    #: how many lines the instance's whole approval sheet has (``recent`` is its newest)
+    #: how many lines the instance's whole approval sheet has (``recent`` is its newest),
+    #: counted up to a bound
     done_count: int = 0
+    #: whether the sheet has more lines than ``done_count`` (the bound was reached)
+    done_more: bool = False
 
 
 @dataclass(frozen=True)

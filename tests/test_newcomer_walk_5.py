@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
 from flask import Flask
 
+from engine import queries
+from engine.store.repository import Repository
 from webui import get_engine
 
 from .helpers import review, task_of
@@ -71,3 +75,38 @@ def test_a_task_waiting_on_the_applicant_or_a_third_party_is_due_when_its_period
     card = page.split("<dt>意见期限</dt><dd>", 1)[1]
     until = re.match(r"\d{4}-\d\d-\d\d", card)
     assert until is not None and until.group(0) in row and "—" not in row
+
+
+def test_the_opinions_box_counts_a_long_sheet_up_to_a_bound(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counting every line of a sheet sent back a thousand times read the whole history on
+    # each task page; past the bound the page says "more than" and reads no further.
+    engine = get_engine(app)
+    monkeypatch.setattr(queries, "OPINIONS_COUNTED", 4)
+    read: list[int] = []
+    who_did = Repository.who_did
+
+    def counted(self: Repository, *args: Any) -> list[tuple[str, str | None]]:
+        found = who_did(self, *args)
+        read.append(len(found))
+        return found
+
+    monkeypatch.setattr(Repository, "who_did", counted)
+    first = next(t for t in engine.queries.list_tasks("lisi") if t.element_id == "dept_review")
+    instance_id = first.instance_id
+    for _ in range(3):  # seven acts in all, as above: past a bound of four
+        review(engine, instance_id, "dept_review", "lisi", "send_back", comment="请再改。")
+        draft = task_of(engine, instance_id, "draft", "zhangsan")
+        values = engine.queries.task_form(draft.task_id, "zhangsan").values
+        kept = {k: v for k, v in values.items() if v is not None}
+        engine.complete_task(draft.task_id, "zhangsan", kept)
+    head = _signed_in(app, "lisi")
+    task = task_of(engine, instance_id, "dept_review", "lisi")
+    page = head.get(f"/tasks/{task.task_id}?case={instance_id}")
+    box = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
+    assert "共有 4 条以上办理意见，这里只列出最近的" in box
+    assert "查看完整审签单（4 条以上）</a>" in box
+    assert read and max(read) <= 2 * 4 + 1
+    english = head.get(f"/tasks/{task.task_id}?case={instance_id}&lang=en")
+    assert "There are more than 4 opinions" in english

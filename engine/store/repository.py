@@ -1107,14 +1107,20 @@ class Repository:
         )
         return [EventRow(*r) for r in reversed(self.connection.execute(query).all())]
 
-    def who_did(self, instance_id: int, types: Sequence[str]) -> list[tuple[str, str | None]]:
-        """Return the type and actor of each of an instance's events of these types, in order."""
+    def who_did(
+        self, instance_id: int, types: Sequence[str], limit: int
+    ) -> list[tuple[str, str | None]]:
+        """Return the type and actor of at most ``limit`` of an instance's newest such events.
+
+        Oldest first, read back from the newest as ``newest_events`` reads them.
+        """
         query = (
             select(_EVENTS.c.type, _EVENTS.c.actor)
             .where(_EVENTS.c.instance_id == instance_id, _EVENTS.c.type.in_(list(types)))
-            .order_by(_EVENTS.c.seq)
+            .order_by(_EVENTS.c.seq.desc())
+            .limit(limit)
         )
-        return [(kind, actor) for kind, actor in self.connection.execute(query)]
+        return [(kind, actor) for kind, actor in reversed(self.connection.execute(query).all())]
 
     def events_of(self, instance_id: int) -> list[EventRow]:
         """Return the events of an instance in chain order."""
