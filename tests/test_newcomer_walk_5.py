@@ -42,19 +42,7 @@ def test_an_extension_to_approve_is_due_when_the_reply_is(app: Flask) -> None:
 def test_the_opinions_box_says_how_many_there_are_in_all(app: Flask) -> None:
     # The 已有意见 box showed the newest six lines without saying so: a reviewer took them
     # for the whole sheet.
-    engine = get_engine(app)
-    first = next(t for t in engine.queries.list_tasks("lisi") if t.element_id == "dept_review")
-    instance_id = first.instance_id
-    for _ in range(3):  # sent back and drafted again: seven acts in all, the first the draft's
-        review(engine, instance_id, "dept_review", "lisi", "send_back", comment="请再改。")
-        draft = task_of(engine, instance_id, "draft", "zhangsan")
-        values = engine.queries.task_form(draft.task_id, "zhangsan").values
-        kept = {k: v for k, v in values.items() if v is not None}
-        engine.complete_task(draft.task_id, "zhangsan", kept)
-    head = _signed_in(app, "lisi")
-    task = task_of(engine, instance_id, "dept_review", "lisi")
-    page = head.get(f"/tasks/{task.task_id}?case={instance_id}")
-    box = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
+    instance_id, head, task, box = _sent_back_three_times(app)
     shown = box.count("<tr class=")
     assert f"共有 7 条办理意见，这里只列出最近的 {shown} 条。" in box and shown < 7
     assert f'href="/instances/{instance_id}/sheet">查看完整审签单（全部 7 条）</a>' in box
@@ -82,7 +70,6 @@ def test_the_opinions_box_counts_a_long_sheet_up_to_a_bound(
 ) -> None:
     # Counting every line of a sheet sent back a thousand times read the whole history on
     # each task page; past the bound the page says "more than" and reads no further.
-    engine = get_engine(app)
     monkeypatch.setattr(queries, "OPINIONS_COUNTED", 4)
     read: list[int] = []
     who_did = Repository.who_did
@@ -93,9 +80,23 @@ def test_the_opinions_box_counts_a_long_sheet_up_to_a_bound(
         return found
 
     monkeypatch.setattr(Repository, "who_did", counted)
+    instance_id, head, task, box = _sent_back_three_times(app)  # seven acts: past four
+    assert "共有 4 条以上办理意见，这里只列出最近的" in box
+    assert "查看完整审签单（4 条以上）</a>" in box
+    assert read and max(read) <= 2 * 4 + 1
+    english = head.get(f"/tasks/{task.task_id}?case={instance_id}&lang=en")
+    assert "There are more than 4 opinions" in english
+
+
+def _sent_back_three_times(app: Flask) -> tuple[int, Browser, Any, str]:
+    """Send a draft back three times (seven acts, the draft's first); open the head's task page.
+
+    Return the instance, the head's browser, his task and the page's 已有意见 box.
+    """
+    engine = get_engine(app)
     first = next(t for t in engine.queries.list_tasks("lisi") if t.element_id == "dept_review")
     instance_id = first.instance_id
-    for _ in range(3):  # seven acts in all, as above: past a bound of four
+    for _ in range(3):
         review(engine, instance_id, "dept_review", "lisi", "send_back", comment="请再改。")
         draft = task_of(engine, instance_id, "draft", "zhangsan")
         values = engine.queries.task_form(draft.task_id, "zhangsan").values
@@ -104,9 +105,9 @@ def test_the_opinions_box_counts_a_long_sheet_up_to_a_bound(
     head = _signed_in(app, "lisi")
     task = task_of(engine, instance_id, "dept_review", "lisi")
     page = head.get(f"/tasks/{task.task_id}?case={instance_id}")
-    box = page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0]
-    assert "共有 4 条以上办理意见，这里只列出最近的" in box
-    assert "查看完整审签单（4 条以上）</a>" in box
-    assert read and max(read) <= 2 * 4 + 1
-    english = head.get(f"/tasks/{task.task_id}?case={instance_id}&lang=en")
-    assert "There are more than 4 opinions" in english
+    return (
+        instance_id,
+        head,
+        task,
+        page.split('id="opinions-title"', 1)[1].split("</section>", 1)[0],
+    )
