@@ -134,39 +134,41 @@ offset in the original; findings, masks and redactions always address the origin
   letter and 5-19 letters, digits, - or _, right after 微信, 微信号, WeChat (ID) or wx; not an
   agency's own account (官方微信, 政务微信, 公众号); a mobile number there is a mobile.
 * ``name`` (姓名): 2-4 characters, a surname (about 380 single ones, rare ones such as 逄, 仉, 禤,
-  訾 and 矫 among them, ones that are everyday words too — 门, 水, 和, 木, 战, 衣 — but not in
-  such words (门口, 水平, 和解, 木材, 战友, 衣物), and 区 (区伟明) unless a district's word
-  follows it (区政府, 区人民法院, 区长, 区委, 区域, 区里…), and about 50 compound ones: 欧阳,
-  司马, 诸葛, 宗政…) and one to three characters that stand in given names — characters of time,
-  place, office and grammar do not (某, 年, 本, 局, 市, 区, 路, 的, 于…), so names already hidden
-  (张某, 王某某; 李XX and 张* are no characters of a name), organisations (威海市某某科技有限公司,
-  万达集团, 荣成市人民政府), and prose (申请人于今年3月, 当事人陈述申辩, 高度重视) are not names;
-  nor a surname with a title (王科长, 李女士). 业 stands in given names (王建业, 毕业成; not 毕业,
-  商业, 林业), and so does 区 inside one where no district's word follows it (张区明; not 黄岛区,
-  王区委), but nothing of a score's column (笔试成绩). The longest such reading is taken where it
-  is followed by punctuation, a space, a digit, the next field's label (性别, 住址, 电话…) or a
-  sex; found
+  訾 and 矫 among them, ones that are everyday words too — 门, 水, 和, 木, 战, 衣 — but not in such
+  words (门口, 水平, 和解, 木材, 战友, 衣物; 纳入, 智力), and 区 (区伟明) unless a district's word
+  follows it (区政府, 区人民法院, 区长, 区委, 区域, 区里…), 南 (南顺姬) unless a word of the south
+  does (南至, 南侧, 南京, 南宁…), 那 (那振江) unless a word of "that" does (那些, 那里…), and about
+  50 compound ones: 欧阳, 司马, 诸葛, 宗政…) and one to three characters that stand in given names
+  — characters of time, place, office and grammar do not (某, 年, 本, 局, 市, 区, 路, 的, 于…), so
+  names already hidden (张某, 王某某; 李XX and 张* are no characters of a name), organisations
+  (威海市某某科技有限公司, 万达集团, 荣成市人民政府), and prose (申请人于今年3月, 当事人陈述申辩,
+  高度重视) are not names; nor a surname with a title (王科长, 李女士). A Tibetan name has no
+  surname: two of its usual parts (次仁卓玛, 扎西多吉, 才让东智; about 70 parts) read as a name
+  wherever a name with a surname would, four characters as one with a compound surname. 业 stands
+  in given names (王建业, 毕业成; not 毕业, 商业, 林业), and so does 区 inside one where no
+  district's word follows it (张区明; not 黄岛区, 王区委), but nothing of a score's column
+  (笔试成绩). The longest such reading is taken where it is followed by punctuation, a space, a
+  digit, the next field's label (性别, 住址, 电话…) or a sex; found
 
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
     参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人, 兵员, 住宿人, 声明人, 持证人,
-    被继承人, 学生…; not 单位名称 or 机关名称),
-    a private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客,
-    行人, 个体工商户, 特困供养人员, 护林员, 邻居, 房东, a private firm's 执行董事, 董事长,
-    股东, 监事, a
-    driver (驾驶员, 司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…);
-    村民委员会, 游客中心 and 行人通道 give no name, nor a role named with another: 市民游客;
-    nor the contact an agency or a tenderer names for itself: 招标人：…局　联系人：…), or
-    a kinship or household word with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子,
-    儿媳, 侄子, 外甥, 祖父, 姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华,
-    长子周海涛, 随调家属：李静; 其父亲 is read whole, so 其父亲病重 and 其子女 give no name,
-    nor 家属安置 or 亲属关系), 甲/乙 before a colon (当事人甲：), after ：, :, a space, 为, 是
-    or nothing, and a bracket (法定代表人（负责人）：); there a word of the sentence going on
-    may end it too (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four
-    characters with a single surname only before punctuation or a field: 亲属冯德利代为… is 冯德利);
-    further names listed with 、 (a line may break after it), also past a short note in
-    brackets (申请人：张三、李四; 家庭成员：李红梅（妻子）、张小明（儿子）); a change told after
-    the label, both names (经营者：由付春华变更为付家明);
+    被继承人, 学生, 受援人, 委托照料人, 赡养人…; not 单位名称 or 机关名称), a private person's role
+    in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户,
+    特困供养人员, 护林员, 邻居, 房东, a private firm's 执行董事, 董事长, 股东, 监事, a driver
+    (驾驶员, 司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会,
+    游客中心 and 行人通道 give no name, nor a role named with another: 市民游客; nor the contact an
+    agency or a tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word
+    with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐,
+    祖父, 姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛,
+    随调家属：李静; 其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or
+    亲属关系), 甲/乙 before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a
+    bracket (法定代表人（负责人）：); there a word of the sentence going on may end it too
+    (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters with a
+    single surname only before punctuation or a field: 亲属冯德利代为… is 冯德利); further names
+    listed with 、 (a line may break after it), also past a short note in brackets
+    (申请人：张三、李四; 家庭成员：李红梅（妻子）、张小明（儿子）); a change told after the label,
+    both names (经营者：由付春华变更为付家明);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
     text, a line, a cell, a clause or a numbered row (3.向东), then ，男 or ，女 (a space, a tab
     or 、 as well), （男） or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
@@ -224,7 +226,9 @@ offset in the original; findings, masks and redactions always address the origin
     (于海滨同志、曲丽娜同志…), the clause naming no office; a name before 遗失 (车春燕遗失…) or
     驾驶 (，水振海驾驶…) or right before its own ID card's label (柳青霞公民身份号码：…); a row of
     a list of foreigners, the name in one writing and the other in brackets before 国籍 (2.
-    李敏镐（LEE MIN HO），国籍：韩国); not a place's value (国籍：俄罗斯，护照… is no 罗斯).
+    李敏镐（LEE MIN HO），国籍：韩国); not a place's value (国籍：俄罗斯，护照… is no 罗斯);
+  - in a plot's bounds (四至), the neighbours named by their houses and fields (东至郭二虎老宅，
+    南至武喜旺宅，西至李明家承包地; not 东至王家沟, 南至水渠).
 
   Where a given name of two characters ends in 业 and 已 follows, 业已 (already) is the word:
   赵华业已于… is 赵华; so with 原 before 住, 籍 or 名 (木秀珍原住址… is 木秀珍). 本, 全, 政, 元
@@ -242,7 +246,10 @@ offset in the original; findings, masks and redactions always address the origin
   parts joined by a middle dot (热依拉·买合木提, the names of ethnic minorities and
   foreigners) where a label or a sex shows them to be one; after a personal label and before
   a sex or a nationality in brackets (当事人：扎西顿珠，男; 申请人：佐藤健一（日本籍）), or right
-  after 姓名 before the next field (姓名：乌兰图雅  性别), a name needs no common surname.
+  after 姓名 before the next field (姓名：乌兰图雅  性别), a name needs no common surname; nor
+  does one of 3-6 characters written for its sound (as in a name column, below) after a
+  personal label, then a blank and the next field's label with its colon (申请人：其木格　性别：,
+  监护人：额尔敦巴雅尔　与申请人关系：).
   After a label a foreigner's name in Latin letters (申请人：Emily Johnson，) is one, and so
   is a name in brackets right after it (KIM MINJUN（金珉俊）; not a nationality: Michael
   Johnson（美国籍）), and so is a Latin name in brackets after a name found (约翰·史密斯
@@ -256,7 +263,9 @@ offset in the original; findings, masks and redactions always address the origin
   / or 、 (蒋文华/邹玉梅), a name padded with a space (黎 静) joined, one of 3-6 characters
   written for its sound with no common surname (其木格, 乌力吉巴图, 多吉次仁); under 家庭住址
   and its like, addresses; under 出生年月 or 出生日期, birth dates. A row of other cells ends
-  the table.
+  the table. A header split at wide blanks but holding two words a single blank parts (序号 姓名
+  then two blanks and 残疾人证号: typed with one ideographic space here and two there) is split
+  at any blank.
 
 * ``address`` (住址): the field after a personal address label (住址, 家庭住址, 家庭地址, 现住址,
   现居住地, 现居住, 居住地址, 户籍地址, 户籍所在地, 身份证住址, 家住, 经营者住所; 住宿地址 and
@@ -270,7 +279,8 @@ offset in the original; findings, masks and redactions always address the origin
   the sentence before it names a person (a personal label, a sex, a birth, an ID) and no firm
   or agency. Not where the field is an agency's doing (户籍所在地村（居）委会出具).
   After 住所 or 住所地, a firm's seat as much as a person's home, only where the same line gives
-  a person's particulars (…，男，1967年9月出生，住所…) and names no firm or agency. After 通讯
+  a person's particulars (…，男，1967年9月出生，住所…) and names no firm or agency — or, where
+  住所 opens its line (a form), the lines just above do (当事人：…　性别：男…⏎住所：…). After 通讯
   地址 (通信地址, 邮寄地址…) only where a personal label stands before it (申请人：…) with no firm
   or agency between them or in the address. Also after 最后住所地, 原住, 生前住 and 所居住的, and
   in prose that names a household or a person and no office, firm or shop, where it has a house,
@@ -1388,6 +1398,13 @@ _SURNAMES = frozenset(
     "门水和木战衣"
     # common in Shandong and the Northeast, and words only with a few given characters
     "初"
+    # Hui (纳志华), guarded in _NOT_NAMES from 纳入, 纳税 and their like
+    "纳"
+    # Korean and Chinese (南顺姬), guarded by _SOUTH_NEXT: 南 is mostly the south (南至, 南京);
+    # Manchu (那振江), guarded by _THAT_NEXT: 那 is mostly "that" (那些, 那里)
+    "南那"
+    # of Shanxi and Jiangxi (智福生, 况德明), kept off 智力, 智能… in _NOT_NAMES
+    "智况"
     # Cantonese (区伟明), guarded by _DISTRICT_NEXT: 区 is mostly a district (区政府)
     "区"
 )
@@ -1397,12 +1414,31 @@ _DISTRICT_NEXT = frozenset(
     "政府人委长域划级县内外间块位属辖管党法纪检公教卫财民城农水林商文统审税监应医信残妇总团"
     "建街中东西南北高新开发保园片镇乡村居社街道直分别号段里容貌情侨国体"
 )
+# What follows 南 in the words and places of the south (南至, 南侧, 南京, 南宁, 南昌, 南山…): 南
+# before them is no surname.
+_SOUTH_NEXT = frozenset(
+    "至侧边面部方向端头岸坡口门北京宁昌通阳充平郊区关站城沙开航岭山湖海江河路街桥村镇乡庄坪"
+    "塘湾洋亚非美极疆国省市县岳宫苑园院楼厂场大小中新老水环段片线外内下上来去"
+)
+_THAT_NEXT = frozenset("些个里么样天时边儿种次年份位段会就是一")
+_GUARDED_SURNAMES = {"区": _DISTRICT_NEXT, "南": _SOUTH_NEXT, "那": _THAT_NEXT}
 _COMPOUND_SURNAMES = frozenset((
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
     "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "西门", "万俟", "闻人",
     "澹台", "公冶", "太史", "申屠", "东郭", "呼延", "拓跋", "司空", "百里", "第五",
     "宗政", "巫马", "漆雕", "左丘", "赫连", "公羊", "淳于", "濮阳", "闾丘", "梁丘", "乐正",
     "仲孙", "叔孙", "颛孙", "公西", "段干", "亓官", "羊舌", "谷梁", "子车", "壤驷",
+))  # fmt: skip
+# The parts of Tibetan names, which have no surname: a name of two (次仁卓玛, 扎西多吉, 才让东智)
+# reads as one wherever a name with a surname would. A part alone is no name (扎西, 尼玛 are
+# words and places too), nor are four characters of which one half is no such part.
+_TIBETAN_PARTS = frozenset((
+    "扎西", "次仁", "卓玛", "拉巴", "尼玛", "卓嘎", "多吉", "多杰", "才让", "东智", "平措",
+    "顿珠", "达瓦", "格桑", "央金", "旦增", "丹增", "益西", "索朗", "罗布", "强巴", "次旦",
+    "白玛", "德吉", "普布", "边巴", "巴桑", "曲珍", "拉姆", "德庆", "洛桑", "旺堆", "贡布",
+    "阿旺", "米玛", "仁增", "桑珠", "群培", "嘉措", "加措", "玉珍", "旺姆", "措姆", "央宗",
+    "次珍", "欧珠", "贡觉", "次多", "朗杰", "土登", "晋美", "才旦", "拉毛", "仁青", "更登",
+    "索南", "尕藏", "尖措", "桑杰", "旦正", "才仁", "卓尕", "万玛", "拉珍", "次央", "巴珠",
 ))  # fmt: skip
 # Characters that do not stand in a given name, or not after a label: the marks of a name
 # already hidden (张某, 王某某), words of time, place, office and grammar (于今年, 高度,
@@ -1453,7 +1489,9 @@ _NOT_NAMES = frozenset((
     "门口", "门诊", "门窗", "门卫", "门面", "门店", "门票", "门槛", "水平", "水利", "水务", "水电",
     "水费", "水源", "水质", "水库", "水域", "水果", "水泥", "水管", "和平", "和解", "和谐", "和睦",
     "和美", "和顺", "木材", "木工", "木板", "木质", "木屋", "战士", "战友", "战略", "战斗", "战场",
-    "战役", "战线", "战争", "衣服", "衣物", "衣着", "衣食", "衣帽",
+    "战役", "战线", "战争", "衣服", "衣物", "衣着", "衣食", "衣帽", "纳入", "纳税", "纳米",
+    "纳凉", "纳新", "纳福", "纳贤", "纳人", "智力", "智能", "智慧", "智商", "智库", "智障",
+    "况且",
     # ways of driving (，高速驾驶)
     "高速", "常速",
     # personnel acts (任命：⏎李卫华为…)
@@ -1475,7 +1513,7 @@ _KIN_WORDS = (
     "家属", "随军家属", "随调家属", "随迁家属", "随迁子女", "亲属", "家庭成员", "侄子", "侄女",
     "外甥", "外甥女", "孙媳", "祖父", "祖母", "外祖父", "外祖母", "爷爷", "奶奶", "外公", "外婆",
     "伯父", "伯母", "叔叔", "婶婶", "姑母", "姑姑", "姑父", "姨母", "姨妈", "姨父", "舅舅", "舅母",
-    "外孙子",
+    "外孙子", "表哥", "表弟", "表兄", "表姐", "表妹", "堂哥", "堂弟", "堂兄", "堂姐", "堂妹",
 )  # fmt: skip
 # Private persons named by their role in prose (摊主刘芳, 村民宋华, 游客邵建业). Prose about
 # them goes on with words (群众文艺汇演, 游客文明旅游): after these, a name has at most three
@@ -1520,6 +1558,8 @@ _NAME_LABEL_WORDS = (
     # whose estate passes (兵员：尹志刚, 住宿人：…, 声明人：…, 持证人万建华, 被继承人龚德胜)
     "兵员", "义务兵", "新兵", "入伍青年", "住宿人", "声明人", "持证人", "被继承人", "遗失人",
     "学生", "幼儿", "新生", "已故参保人员", "已故人员",
+    # legal aid's client, those who keep or care for an old person (受援人：…, 委托照料人：…)
+    "受援人", "照料人", "赡养人", "扶养人", "抚养人",
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1574,7 +1614,8 @@ _VERB_WORDS = (
     "公告", "送达", "关于", "变更",
     # wrongdoing told in a case (驾驶员水建华伪造…, 欧阳晓梅冒用…), a person's trade
     # (个体经营户门学东在…)
-    "伪造", "冒用", "骗取", "私自", "拒不", "拒绝", "无证",
+    "伪造", "冒用", "骗取", "私自", "拒不", "拒绝", "无证", "指使", "虚构", "套取", "冒名",
+    "出借", "串换", "挪用",
     # what a person owns (当事人和光明位于…的养殖场)
     "位于",
     # a person's own affairs (其子丛浩然入学问题)
@@ -1617,13 +1658,15 @@ def _is_name(value: str) -> bool:
     """
     if not 2 <= len(value) <= 4 or _TITLE_END.search(value) or value in _NOT_NAMES:
         return False
+    if _tibetan_name(value):
+        return True
     if len(value) == 3 and value[2] == "氏" and value[0] in _SURNAMES and value[1] in _SURNAMES:
         return True  # a married woman of old: her husband's surname, her own, 氏 (乔王氏)
     for surname in (2, 1):
         if value[:surname] not in (_COMPOUND_SURNAMES if surname == 2 else _SURNAMES):
             continue
         given = value[surname:]
-        if value[:surname] == "区" and given[:1] in _DISTRICT_NEXT:
+        if given[:1] in _GUARDED_SURNAMES.get(value[:surname], ()):
             continue
         if given and all(_is_han(ch) and ch not in _NOT_IN_NAMES for ch in given):
             return True
@@ -1640,6 +1683,16 @@ def _is_name(value: str) -> bool:
         ):
             return given[given.index("区") + 1] not in _DISTRICT_NEXT
     return False
+
+
+def _tibetan_name(value: str) -> bool:
+    """Return whether four characters are two parts of Tibetan names (次仁卓玛)."""
+    return len(value) == 4 and value[:2] in _TIBETAN_PARTS and value[2:] in _TIBETAN_PARTS
+
+
+def _four_may_be_a_name(value: str) -> bool:
+    """Return whether four characters may be a name: a compound surname's, or a Tibetan one."""
+    return value[:2] in _COMPOUND_SURNAMES or _tibetan_name(value)
 
 
 def _year_given_name(value: str, surname: int) -> bool:
@@ -1974,7 +2027,7 @@ def _row_name_before(text: str, end: int) -> int:
         if start < 0 or not _row_start(text, start):
             continue
         value = text[start:end]
-        if (length < 4 or value[:2] in _COMPOUND_SURNAMES) and _is_name(value):
+        if (length < 4 or _four_may_be_a_name(value)) and _is_name(value):
             return start
         break
     for width in (3, 4) if " " in text[max(0, end - 3) : end - 1] else ():
@@ -2055,6 +2108,42 @@ def _foreign_name(value: str, numbered: bool) -> bool:
     )
 
 
+# A plot's bounds (四至) in a 宅基地 or land notice name the neighbours by their houses and fields:
+# 东至郭二虎老宅，南至武喜旺宅，西至李秀英家承包地. Roads, ditches and fields are no names.
+_BOUND = re.compile(
+    r"[东西南北]至(?P<name>[\u4e00-\u9fff]{2,4}?)"
+    r"(?:老宅|宅|住宅|房屋|住房|房|屋|家|院|承包地|责任田|耕地|菜地|自留地|林地)"
+)
+
+
+def _names_in_bounds(text: str) -> Iterator[Candidate]:
+    """Yield the neighbours a plot's bounds name by their houses or fields (南至武喜旺宅)."""
+    if "至" not in text:
+        return
+    for m in _BOUND.finditer(text):
+        value = m.group("name")
+        if value[-1] not in "家边侧旁头" and _is_list_name(value):
+            yield m.start("name"), m.end("name"), "name"
+
+
+# A form's field: a personal label, its value, a blank and the next field's label (申请人：其木格
+# 性别：女, 监护人：额尔敦巴雅尔　与申请人关系：父女). The value may be a name written for its
+# sound, with no common surname, as in a name column.
+_FORM_VALUE = re.compile(
+    r"[:：][ \t]*+(?P<name>[\u4e00-\u9fff]{3,6})[ \t]++"
+    r"(?=(?:性别|民族|出生|年龄|身份证|公民身份|联系电话|手机|与[\u4e00-\u9fff]{1,5}关系)[:：])"
+)
+_FORM_LABEL_BEFORE = re.compile(r"(?:" + _words(*_NAME_LABEL_WORDS).pattern + r")$")
+
+
+def _names_in_forms(text: str) -> Iterator[Candidate]:
+    """Yield the names written for their sound in a form's field after a personal label."""
+    for m in _FORM_VALUE.finditer(text):
+        label = _FORM_LABEL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        if label and _transliterated_name(m.group("name")):
+            yield m.start("name"), m.end("name"), "name"
+
+
 def _names_before_a_field(text: str) -> Iterator[Candidate]:
     """Yield the names written right before their ID card's number or birth date.
 
@@ -2068,7 +2157,7 @@ def _names_before_a_field(text: str) -> Iterator[Candidate]:
         end = m.start()
         for length in (4, 3, 2):
             value = text[max(0, end - length) : end]
-            if len(value) < length or (length == 4 and value[:2] not in _COMPOUND_SURNAMES):
+            if len(value) < length or (length == 4 and not _four_may_be_a_name(value)):
                 continue
             if length == 3 and text[end - 4 : end - 2] in _COMPOUND_SURNAMES:
                 continue  # 诸葛文斌: not 葛文斌
@@ -2442,7 +2531,7 @@ def _is_list_item(value: str) -> bool:
 
 def _is_list_name(value: str) -> bool:
     """Return whether a list's item reads as a name: 2-3 characters, 4 with a compound surname."""
-    return (len(value) < 4 or value[:2] in _COMPOUND_SURNAMES) and _is_name(value)
+    return (len(value) < 4 or _four_may_be_a_name(value)) and _is_name(value)
 
 
 # A personnel act's verb before the names it concerns (递补孟雅婷进入体检, 拟录用张伟、刘芳为…,
@@ -2766,9 +2855,14 @@ def _a_persons_sentence(text: str, at: int) -> bool:
 
 
 def _a_persons_line(text: str, at: int) -> bool:
-    """Return whether the line before ``at`` gives a person's particulars and names no firm."""
+    """Return whether the line before ``at`` gives a person's particulars and names no firm.
+
+    Where the label opens its line (a form: 当事人：…⏎性别：男…⏎住所：…), the lines above it.
+    """
     line_start = text.rfind("\n", max(0, at - _LINE_BEFORE), at) + 1
     line = text[max(line_start, at - _LINE_BEFORE) : at]
+    if not line.strip():
+        line = text[max(0, at - _LINE_BEFORE) : at]
     return bool(_PERSON_ON_LINE.search(line)) and not _FIRM_ON_LINE.search(line)
 
 
@@ -2800,9 +2894,12 @@ _BIRTH_COLUMN = re.compile(r"出生(?:年月日?|日期|时间)|生日")
 _NOT_IN_NAME_CELL = frozenset(("合计", "小计", "总计", "本人", "户主", "空白", "以下空白"))
 _TRANSLITERATED_LONGEST = 6
 # Syllables of Mongolian and Tibetan names that _NOT_IN_NAMES keeps out of Chinese given names.
-_SOUND_SYLLABLES = frozenset("格多日其次")
+_SOUND_SYLLABLES = frozenset("格多日其次额")
 _CELL_PARTS = re.compile(r"[^/、]+")
 _SINGLE_SPACES = _CELL_SPLITS[-1][1]
+# Two words a single blank parts in a header split at wider blanks (序号　姓名　　残疾人证号: a
+# header typed with one ideographic space here and two there): its cells are split at any blank.
+_TWO_WORDS = re.compile(r"[^ ]{2} [^ ]{2}")
 
 
 def _cells(line: str, offset: int, split: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -2820,7 +2917,10 @@ def _header(line: str) -> tuple[re.Pattern[str], int, dict[int, str]] | None:
     for mark, split in _CELL_SPLITS:
         if mark not in line:
             continue
-        cells = [line[a:b].replace(" ", "") for a, b in _cells(line, 0, split)]
+        cells = [line[a:b] for a, b in _cells(line, 0, split)]
+        if mark == "  " and any(_TWO_WORDS.search(cell) for cell in cells):
+            continue
+        cells = [cell.replace(" ", "") for cell in cells]
         if len(cells) < 3:
             return None
         kinds = {}
@@ -2969,6 +3069,8 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _wechat_ids,
     _regional_ids,
     _names,
+    _names_in_bounds,
+    _names_in_forms,
     _columns,
     _addresses,
     _birth_dates,
