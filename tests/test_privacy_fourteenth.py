@@ -105,4 +105,5 @@ def test_a_header_typed_with_one_blank_and_two() -> None:
 def test_the_fourteenth_corpus_rules_stay_fast(text: str) -> None:
     started = time.process_time()
     find_personal_information(text[:100_000])
-    assert time.process_time() - started < 1.0
+    # Linear work takes well under a second here; quadratic work would take minutes.
+    assert time.process_time() - started < 5.0
