@@ -52,6 +52,8 @@ from .views import (
 )
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
     from .definitions import CompiledDefinition
     from .forms import FormSchema
     from .runtime import WorkflowEngine
@@ -250,9 +252,10 @@ class Queries:
             instance = self._instance(repo, instance_id, reader)
             compiled = self._engine.compiled(repo.connection, instance.definition_id)
             items = repo.work_items_of(instance_id)
-        workflow = self._engine.live_workflow(instance, compiled, keep_cached=True)
         ready = tuple(task_of(i, instance) for i in items)
-        return instance_view(instance, compiled, workflow, ready)
+        return self._engine.read_live(
+            instance, compiled, lambda workflow: instance_view(instance, compiled, workflow, ready)
+        )
 
     def list_instances(
         self, process_id: str | None = None, status: str | None = None
@@ -453,20 +456,17 @@ class Queries:
             # would scan the instance's whole history back for nothing.
             returned = repo.last_return_of(instance.id, task_id) if item.returned else None
             shared = _others_may_take(repo, item, username)
-            # What was done last, for the one who does the next step (read back from the
-            # newest event: a long history costs no more).
-            recent = repo.newest_events(instance.id, DONE_EVENTS, RECENT_DONE)
-            # how many lines the whole approval sheet has, where the page shows only the newest;
-            # counted up to a bound, so that a long history costs the page no more
-            done_more = False
-            if len(recent) < RECENT_DONE:
-                done = acts((e.type, e.actor) for e in recent)
-            else:
-                # Each act is one event or two: twice the bound, and one, tell whether it is
-                # passed (a pair the read cuts in two counts as two acts only past it).
-                done = acts(repo.who_did(instance.id, DONE_EVENTS, 2 * OPINIONS_COUNTED + 1))
-                done_more = done > OPINIONS_COUNTED
-                done = min(done, OPINIONS_COUNTED)
+            # What was done last, for the one who does the next step, and how many lines the
+            # whole approval sheet has where the page shows only the newest: read back from the
+            # newest event and counted up to a bound, so that a long history costs no more.
+            # Each act is one event or two: twice the bound, and one, tell whether it is
+            # passed (a pair the read cuts in two counts as two acts only past it).
+            recent, glanced = repo.newest_events(
+                instance.id, DONE_EVENTS, RECENT_DONE, 2 * OPINIONS_COUNTED + 1
+            )
+            done = acts(glanced)
+            done_more = done > OPINIONS_COUNTED
+            done = min(done, OPINIONS_COUNTED)
             names = repo.display_names_of(
                 p
                 for p in (
@@ -476,9 +476,20 @@ class Queries:
                 )
                 if p
             )
-        workflow = self._engine.live_workflow(instance, compiled, keep_cached=True)
-        task = workflow.get_task_from_id(UUID(task_id))
-        data = json_data(task.data)
+
+        def read(workflow: BpmnWorkflow) -> tuple[dict[str, Any], str, str, str | None]:
+            task = workflow.get_task_from_id(UUID(task_id))
+            spec = task.task_spec
+            return (
+                json_data(task.data),
+                task.workflow.spec.name,
+                spec.bpmn_id,
+                task_instructions(task),
+            )
+
+        data, process_id, element_id, instructions = self._engine.read_live(
+            instance, compiled, read
+        )
         schema = forms.schema(item.form, compiled.json_forms)
         opinions = forms.opinion_fields(item.form)
         values: dict[str, Any] = {
@@ -488,7 +499,7 @@ class Queries:
         values |= {name: data.get(name) for name in schema.FILE_FIELDS}
         view = task_of(item, instance)
         last_return = event_view(returned) if returned else None
-        rules = compiled.user_task(task.workflow.spec.name, task.task_spec.bpmn_id)
+        rules = compiled.user_task(process_id, element_id)
         drafting = rules is not None and rules.drafting
         deletable = (
             drafting and instance.started_by == username and item.element_id not in instance.actors
@@ -504,7 +515,7 @@ class Queries:
             shared and not drafting,
             names,
             tuple(event_view(e) for e in recent),
-            task_instructions(task),
+            instructions,
             done,
             done_more,
         )

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from threading import Lock
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -97,6 +97,8 @@ from .store.repository import InstanceRow, Repository, WorkItemRow
 from .store.unit import Store
 from .users import PASSWORD_METHOD, SignInPolicy, UserDirectory
 from .views import DeliveryResult, DeploymentResult, InstanceView, TaskView, TickResult
+
+T = TypeVar("T")
 
 #: how many live workflows the engine keeps between steps.
 LIVE_CACHE_SIZE = 256
@@ -1090,6 +1092,22 @@ class WorkflowEngine:
         return self._serializer.loads(
             instance.state, instance.serializer_version, spec, subprocess_specs, self._script_engine
         )
+
+    def read_live(
+        self, instance: InstanceRow, compiled: CompiledDefinition, read: Callable[[BpmnWorkflow], T]
+    ) -> T:
+        """Return what ``read`` finds in the live workflow of ``instance``, changing nothing.
+
+        A workflow cached at the instance's version serves, looked at under the
+        cache's lock: a writer takes a workflow out of the cache before it
+        changes it, so none changes while ``read`` looks.  ``read`` must copy
+        what it returns.  Otherwise the stored state is loaded for this read.
+        """
+        with self._live_lock:
+            cached = self._live.get(instance.id)
+            if cached is not None and cached.version == instance.row_version:
+                return read(cached.workflow)
+        return read(self.live_workflow(instance, compiled, keep_cached=True))
 
     def _open(
         self,

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from engine import queries
-from engine.store.repository import Repository
+from engine.store.repository import EventRow, Repository
 from webui import get_engine
 
 from .helpers import review, task_of
@@ -72,14 +72,16 @@ def test_the_opinions_box_counts_a_long_sheet_up_to_a_bound(
     # each task page; past the bound the page says "more than" and reads no further.
     monkeypatch.setattr(queries, "OPINIONS_COUNTED", 4)
     read: list[int] = []
-    who_did = Repository.who_did
+    newest_events = Repository.newest_events
 
-    def counted(self: Repository, *args: Any) -> list[tuple[str, str | None]]:
-        found = who_did(self, *args)
-        read.append(len(found))
+    def counted(
+        self: Repository, *args: Any
+    ) -> tuple[list[EventRow], list[tuple[str, str | None]]]:
+        found = newest_events(self, *args)
+        read.append(len(found[1]))
         return found
 
-    monkeypatch.setattr(Repository, "who_did", counted)
+    monkeypatch.setattr(Repository, "newest_events", counted)
     instance_id, head, task, box = _sent_back_three_times(app)  # seven acts: past four
     assert "共有 4 条以上办理意见，这里只列出最近的" in box
     assert "查看完整审签单（4 条以上）</a>" in box

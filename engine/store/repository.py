@@ -439,6 +439,22 @@ _INSTANCE_COLUMNS = _columns(_INSTANCES, InstanceRow)
 _WORK_ITEM_COLUMNS = _columns(_WORK_ITEMS, WorkItemRow)
 _EVENT_COLUMNS = _columns(_EVENTS, EventRow)
 
+
+@lru_cache(maxsize=8)
+def _newest_of(kinds: int, whole: bool) -> Select[Any]:
+    """Return the read of an instance's newest events of ``kinds`` types (whole, or who did)."""
+    columns = _EVENT_COLUMNS if whole else (_EVENTS.c.type, _EVENTS.c.actor)
+    return (
+        select(*columns)
+        .where(
+            _EVENTS.c.instance_id == bindparam("instance_id"),
+            _EVENTS.c.type.in_([bindparam(f"type_{i}") for i in range(kinds)]),
+        )
+        .order_by(_EVENTS.c.seq.desc())
+        .limit(bindparam("limit"))
+    )
+
+
 _ROLES = (
     select(UserRole.role)
     .select_from(User)
@@ -1093,34 +1109,24 @@ class Repository:
         query = query.order_by(_INSTANCES.c.id.desc()).limit(limit)
         return [InstanceRow(*r) for r in self.connection.execute(query)]
 
-    def newest_events(self, instance_id: int, types: Sequence[str], limit: int) -> list[EventRow]:
-        """Return at most ``limit`` of an instance's newest events of these types, oldest first.
+    def newest_events(
+        self, instance_id: int, types: Sequence[str], whole: int, glanced: int = 0
+    ) -> tuple[list[EventRow], list[tuple[str, str | None]]]:
+        """Return an instance's newest events of these types, oldest first.
 
-        Read back from the newest along the instance's (instance, seq) key: a
-        long history costs no more than a short one.
+        The newest ``whole`` come whole; of the newest ``glanced`` (if more),
+        read only where there are more, the type and actor.  Read back from the
+        newest along the instance's (instance, seq) key: a long history costs
+        no more than a short one.
         """
-        query = (
-            select(*_EVENT_COLUMNS)
-            .where(_EVENTS.c.instance_id == instance_id, _EVENTS.c.type.in_(list(types)))
-            .order_by(_EVENTS.c.seq.desc())
-            .limit(limit)
-        )
-        return [EventRow(*r) for r in reversed(self.connection.execute(query).all())]
-
-    def who_did(
-        self, instance_id: int, types: Sequence[str], limit: int
-    ) -> list[tuple[str, str | None]]:
-        """Return the type and actor of at most ``limit`` of an instance's newest such events.
-
-        Oldest first, read back from the newest as ``newest_events`` reads them.
-        """
-        query = (
-            select(_EVENTS.c.type, _EVENTS.c.actor)
-            .where(_EVENTS.c.instance_id == instance_id, _EVENTS.c.type.in_(list(types)))
-            .order_by(_EVENTS.c.seq.desc())
-            .limit(limit)
-        )
-        return [(kind, actor) for kind, actor in reversed(self.connection.execute(query).all())]
+        params: dict[str, Any] = {f"type_{i}": kind for i, kind in enumerate(types)}
+        params["instance_id"] = instance_id
+        rows = self._run(_newest_of(len(types), True), params | {"limit": whole}).all()
+        events = [EventRow(*row) for row in reversed(rows)]
+        if glanced <= whole or len(rows) < whole:
+            return events, [(e.type, e.actor) for e in events]
+        acts = self._run(_newest_of(len(types), False), params | {"limit": glanced}).all()
+        return events, [(kind, actor) for kind, actor in reversed(acts)]
 
     def events_of(self, instance_id: int) -> list[EventRow]:
         """Return the events of an instance in chain order."""
