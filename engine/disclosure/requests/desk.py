@@ -9,7 +9,7 @@ request by its tracking number and query code, never the applicant.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -39,13 +39,13 @@ from ..workdays import CHINA, Countdown, WorkingCalendar
 from .countdown import CLOSED_STATUSES, reply_countdown
 from .fees import FEE_METHODS
 from .forms import RegistrarEntryForm, RequestForm
-from .handling import STATUSES, reply_letter
+from .handling import STATUSES, WAITING_STEPS, reply_letter
 from .replies import reply_type
 from .store import RequestStore
 
 if TYPE_CHECKING:
     from ...runtime import WorkflowEngine
-    from ...store.repository import Repository
+    from ...store.repository import Repository, WorkItemRow
 
 PROCESS = "disclosure_request"
 #: the prefix of the office's running numbers of requests (受理编号)
@@ -151,7 +151,9 @@ class RequestView:
 class RequestPage:
     """A page of requests; ``opens_applicant`` says whether the reader may open each one.
 
-    Each item holds its ``countdown`` (``Countdown`` or None) besides its columns.
+    Each item holds its ``countdown`` (``Countdown`` or None) and ``waiting`` (what it
+    waits on besides its status, (Chinese, English) from ``WAITING_STEPS``, or None)
+    besides its columns.
     """
 
     items: tuple[dict[str, Any], ...]
@@ -457,11 +459,21 @@ class RequestDesk:
                 opens_applicant = True
             before = before_id if is_id(before_id) else None
             rows = RequestStore(repo.connection).page(where, before, limit + 1)
+            # 办理中 alone hid a request stuck on another's approval or signature: one read of
+            # the page's open steps says which it waits on.
+            steps = repo.work_items_of_instances(
+                [r.instance_id for r in rows[:limit] if r.instance_id is not None]
+            )
             # One read of the calendar counts the whole page (a few dozen rows a year).
             calendar = self._days.calendar(repo.connection)
         today = self._today()
         items = tuple(
-            dict(r._mapping) | {"countdown": _countdown(calendar, today, r)} for r in rows[:limit]
+            dict(r._mapping)
+            | {
+                "countdown": _countdown(calendar, today, r),
+                "waiting": _waiting_on(steps.get(r.instance_id, ())),
+            }
+            for r in rows[:limit]
         )
         next_before = int(items[-1]["id"]) if len(rows) > limit else None
         return RequestPage(items, next_before, opens_applicant)
@@ -605,6 +617,11 @@ def _countdown(calendar: WorkingCalendar, today: date, row: Any) -> Countdown | 
         paused=row.paused,
         provisional=bool(row.due_provisional),
     )
+
+
+def _waiting_on(steps: Iterable[WorkItemRow]) -> tuple[str, str] | None:
+    """Return the words of the first open step a request waits on besides its handling."""
+    return next((WAITING_STEPS[s.element_id] for s in steps if s.element_id in WAITING_STEPS), None)
 
 
 def _random(length: int) -> str:

@@ -35,6 +35,20 @@ STATUSES: dict[str, tuple[str, str]] = {
     "abandoned": ("逾期未补正，视为放弃申请", "Abandoned: no correction in time"),
     "fee_unpaid": ("逾期未缴费，视为放弃申请", "Abandoned: fee not paid in time"),
 }
+#: the steps a request being handled (办理中) may wait on besides its handler's own work, by
+#: BPMN element id -> (Chinese, English): the staff's list says which one it waits for
+WAITING_STEPS: dict[str, tuple[str, str]] = {
+    "approve_extension": ("延期申请待办公室审批", "Extension waiting for the office's approval"),
+    "confidentiality_review_task": (
+        "答复内容待保密审查",
+        "Reply waiting for the confidentiality review",
+    ),
+    "record_referral_answer_task": (
+        "待保密行政管理部门意见",
+        "Waiting for the secrecy administration's answer",
+    ),
+    "sign_reply": ("答复书待签发", "Reply letter waiting to be signed"),
+}
 #: how many different applicants given the same item make it a candidate for proactive
 #: disclosure (依申请转主动, Art. 44)
 PROACTIVE_AFTER = 3

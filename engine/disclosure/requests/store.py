@@ -75,6 +75,7 @@ class RequestStore:
             _REQUESTS.c[name]
             for name in (
                 "id",
+                "instance_id",
                 "file_number",
                 "tracking_number",
                 "received_on",

@@ -1,0 +1,66 @@
+"""What a sixth newcomer's walk through the demo found, through the test client."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from .web import Browser, task_link
+
+
+def _signed_in(app: Flask, username: str) -> Browser:
+    return Browser(app.test_client()).login(username)
+
+
+def _request_row(listing: str, file_number: str) -> str:
+    return next(row for row in listing.split("<tr")[1:] if f"{file_number}" in row)
+
+
+def _status_cell(row: str) -> str:
+    return re.findall(r"<td>(.*?)</td>", row, re.S)[-2]
+
+
+def test_the_request_list_says_an_extension_waits_for_approval(app: Flask) -> None:
+    # The list said 办理中 while the office had the extension to approve: the handler took
+    # the request for his own work still, and the office did not know it waited on it.
+    handler = _signed_in(app, "zhengshi")
+    path = task_link(handler.get("/"), "办理")
+    handler.get(path)
+    asked = {"action": "extend", "extension_days": "15", "extension_reason": "需调取档案核实。"}
+    handler.post(path, asked)
+    number = "依申请〔2026〕3号"
+    for reader in ("zhengshi", "wangwu", "wujiu"):
+        cell = _status_cell(_request_row(_signed_in(app, reader).get("/requests"), number))
+        assert "办理中" in cell and "延期申请待办公室审批" in cell, reader
+    english = _signed_in(app, "wangwu").get("/requests?lang=en")
+    assert "Extension waiting for the office&#39;s approval" in english
+    # The reply waiting for the office head's signature says so; a request in its handler's
+    # hands says 办理中 alone.
+    listing = _signed_in(app, "wangwu").get("/requests")
+    assert "答复书待签发" in _status_cell(_request_row(listing, "依申请〔2026〕6号"))
+    approve = _signed_in(app, "wangwu")
+    extension = task_link(approve.get("/"), "延期审批")
+    approve.get(extension)
+    approve.post(extension, {"extension_decision": "approve", "comment": "同意延期。"})
+    cell = _status_cell(_request_row(approve.get("/requests"), number))
+    assert cell.strip() == "办理中"
+
+
+def test_a_task_without_a_deadline_says_so_in_words(app: Flask) -> None:
+    # The inbox's 办理期限 said a bare "—" for a draft sent back: a newcomer could not tell a
+    # task with no time limit from a date that failed to show.
+    drafter = _signed_in(app, "zhangsan")
+    inbox = drafter.get("/")
+    row = next(r for r in inbox.split("<tr")[1:] if ">起草<span" in r)
+    assert "无办理时限" in row and "—" not in row
+    assert "No time limit" in drafter.get("/?lang=en")
+    tasks = _signed_in(app, "admin").get("/admin/tasks")
+    assert "无办理时限" in tasks and '<td><span class="nowrap">—' not in tasks
+    # 我的公文 says the same of a draft's step without one; a document with no step open
+    # (published) keeps its dash.
+    mine = drafter.get("/mine")
+    returned = next(r for r in mine.split("<tr")[1:] if "起草（起草人）" in r)
+    assert "无办理时限" in returned
+    published = next(r for r in mine.split("<tr")[1:] if "已发布" in r)
+    assert "无办理时限" not in published
