@@ -6,6 +6,7 @@ import re
 
 from flask import Flask
 
+from .test_request_pages import request_form
 from .web import Browser, task_link
 
 
@@ -64,3 +65,20 @@ def test_a_task_without_a_deadline_says_so_in_words(app: Flask) -> None:
     assert "无办理时限" in returned
     published = next(r for r in mine.split("<tr")[1:] if "已发布" in r)
     assert "无办理时限" not in published
+
+
+def test_the_receipt_of_a_paper_request_tells_the_registrar_his_next_step(app: Flask) -> None:
+    # After 登记 the receipt showed the codes and 返回待办, nothing of what came next: a
+    # newcomer did not know the request now waited on his own 受理审查.
+    registrar = _signed_in(app, "wujiu")
+    registrar.get("/requests/new")
+    paper = request_form(channel="mail", received_on="2026-11-27", description="停车场规划")
+    registrar.post("/requests/new", paper, status=303)
+    receipt = registrar.get("/requests/new/receipt")
+    assert "下一步：受理审查。这份申请已列入您的待办事项" in receipt
+    assert "受理审查" in registrar.get("/")
+    # The applicant's own receipt on the public form has no inbox to speak of.
+    public = Browser(app.test_client())
+    public.get("/public/request")
+    public.post("/public/request", request_form(description="停车场规划"), status=303)
+    assert "下一步：受理审查" not in public.get("/public/request/receipt")
