@@ -82,3 +82,27 @@ def test_the_receipt_of_a_paper_request_tells_the_registrar_his_next_step(app: F
     public.get("/public/request")
     public.post("/public/request", request_form(description="停车场规划"), status=303)
     assert "下一步：受理审查" not in public.get("/public/request/receipt")
+
+
+def test_the_review_of_a_reply_names_the_request_it_is_for(app: Flask) -> None:
+    # The confidentiality reviewer may not open the request (its applicant is not his to
+    # read), and his task was headed "保密审查 #14": nothing said which request's reply it was.
+    handler = _signed_in(app, "zhengshi")
+    path = task_link(handler.get("/"), "办理")
+    handler.get(path)
+    replied = {
+        "action": "reply",
+        "reply_type": "disclose",
+        "reply_text": "现将《市区公交线路调整方案》提供给您。",
+    }
+    handler.post(path, replied)
+    reviewer = _signed_in(app, "sunqi")
+    inbox = reviewer.get("/")
+    opens = r'href="(/tasks/[^"]+)">保密审查<span class="sr-only">：依申请〔2026〕3号'
+    link = re.search(opens, inbox)
+    assert link is not None
+    page = reviewer.get(link.group(1).replace("&amp;", "&"))
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    assert heading is not None
+    assert "依申请〔2026〕3号 市区公交线路调整方案" in heading.group(1)
+    assert "#" not in heading.group(1)
