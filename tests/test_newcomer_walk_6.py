@@ -106,3 +106,20 @@ def test_the_review_of_a_reply_names_the_request_it_is_for(app: Flask) -> None:
     assert heading is not None
     assert "依申请〔2026〕3号 市区公交线路调整方案" in heading.group(1)
     assert "#" not in heading.group(1)
+
+
+def test_a_reassignment_says_which_task_went_to_whom_by_name(app: Flask) -> None:
+    # "已改派给 wujiu。": the list names people 吴九 (wujiu) and says nothing of the task, so a
+    # newcomer could not tell which of a dozen rows he had just handed on.
+    admin = _signed_in(app, "admin")
+    listing = admin.get("/admin/tasks")
+    row = next(r for r in listing.split("<tr")[1:] if "吴九（wujiu）" in r)
+    task_id = re.search(r'action="/admin/tasks/([^/"]+)/reassign', row)
+    assert task_id is not None
+    admin.post(f"/admin/tasks/{task_id.group(1)}/reassign", {"to_user": "wujiu"})
+    done = admin.get("/admin/tasks")
+    said = r"已将“[^”：]+：依申请〔2026〕\d+号 [^”]+”改派给 吴九（wujiu）。"
+    assert re.search(said, done)
+    english = admin.post(f"/admin/tasks/{task_id.group(1)}/reassign?lang=en", {"to_user": "wujiu"})
+    assert english.startswith("/admin/tasks")
+    assert "Reassigned “" in admin.get("/admin/tasks?lang=en")

@@ -21,7 +21,7 @@ from engine.views import UserView
 
 from . import formview, paging
 from .filters import choice_filter, text_filter
-from .i18n import pick
+from .i18n import label, pick
 from .messages import error_message, group_name, left_blank, problem_element, problem_words
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -126,8 +126,17 @@ def reassign(task_id: str) -> ResponseReturnValue:
     if not to_user:
         # the list again, said beside the task's box; nothing reassigned
         return _tasks_page(task_id, {"to_user": _("请先选择改派给谁。")}), 422
-    _engine().reassign(task_id, current_user.username, to_user)
-    flash(_("已改派给 %(user)s。", user=to_user))
+    task = _engine().reassign(task_id, current_user.username, to_user)
+    # Say which task went to whom, by the name the list shows (its login name was all it said).
+    flash(
+        _(
+            "已将“%(task)s：%(subject)s”改派给 %(name)s（%(user)s）。",
+            task=label(task.name, task.labels),
+            subject=task.subject or _("（未命名）"),
+            name=_engine().users.get(to_user).display_name,
+            user=to_user,
+        )
+    )
     return redirect(url_for("admin.tasks", **paging.kept(*_TASKS_PAGE)))
 
 
