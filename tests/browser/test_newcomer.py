@@ -102,9 +102,9 @@ def test_a_wide_table_on_a_desk_takes_no_tab_stop(window: Any, server: str) -> N
 
 def test_the_drafters_lists_speak_one_language(window: Any, server: str) -> None:
     page = window("zhangsan", english=True)
-    # A task with no due date says so (a dash), as My documents does.
+    # A task with no due date says so in words, as My documents does.
     due = page.locator("main table tbody tr").first.locator("td").nth(3).inner_text()
-    assert due.strip() == "—"
+    assert due.strip() == "No time limit"
     page.goto(f"{server}/mine")
     steps = page.locator("main table tbody tr td:nth-child(3)").all_inner_texts()
     assert any("(" in s for s in steps)
