@@ -1,0 +1,46 @@
+"""A sixth newcomer's walk in Debian's Chromium: the auditor replays a history by keyboard.
+
+The site is the demo's (its users, documents and requests), as in test_newcomer_walk_3.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import keyboard_window
+from .test_newcomer_walk_3 import site  # noqa: F401  (the demo's site, served for this module)
+
+DESK = {"width": 1366, "height": 768}
+
+
+def test_the_replays_step_buttons_are_in_sight_above_the_drawing(
+    chromium: Any, server: str
+) -> None:
+    # The drawing takes the window's height, and 首步 … 末步 came after it: on an office screen
+    # the auditor saw the first step drawn and no way on to the next without scrolling.
+    page = keyboard_window(chromium, server, DESK, "qianyi", english=False)
+    try:
+        page.goto(f"{server}/audit/instances/1/steps")
+        page.wait_for_selector("[data-diagram-canvas] svg")
+        following = page.get_by_role("button", name="下一步")
+        box = following.bounding_box()
+        canvas = page.locator("[data-diagram-canvas]").bounding_box()
+        assert box is not None and canvas is not None
+        assert box["y"] + box["height"] <= DESK["height"]
+        assert box["y"] + box["height"] <= canvas["y"]
+        # The drawing keeps most of the window, as before.
+        assert canvas["height"] >= 500
+        # From the page's top by Tab alone: past the zoom buttons to 下一步, which moves on.
+        indicator = page.locator("[data-step-indicator]")
+        assert indicator.inner_text().startswith("第 1 / ")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.textContent") == "下一步":
+                break
+        page.keyboard.press("Enter")
+        assert indicator.inner_text().startswith("第 2 / ")
+        # The step's record follows the drawing, shown once the buttons are.
+        title = page.locator("[data-step-title]")
+        assert title.is_visible() and title.inner_text().startswith("2. ")
+    finally:
+        page.context.close()
