@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from flask import Flask
 
+from .conftest import WORKFLOWS
 from .test_request_pages import request_form
 from .web import Browser, task_link
 
@@ -123,3 +125,25 @@ def test_a_reassignment_says_which_task_went_to_whom_by_name(app: Flask) -> None
     english = admin.post(f"/admin/tasks/{task_id.group(1)}/reassign?lang=en", {"to_user": "wujiu"})
     assert english.startswith("/admin/tasks")
     assert "Reassigned “" in admin.get("/admin/tasks?lang=en")
+
+
+def test_a_deployment_says_what_was_deployed_by_name_and_what_it_changes(app: Flask) -> None:
+    # "已部署为版本 2：simple_approval。": the list of versions names processes 简单审批, and the
+    # message did not say which cases the new version is for.
+    admin = _signed_in(app, "admin")
+    admin.get("/admin/workflows")
+    bpmn = (WORKFLOWS / "simple_approval.bpmn").read_bytes()
+    changed = bpmn.replace('name="简单审批"'.encode(), 'name="简单审批（二）"'.encode())
+    assert changed != bpmn
+    sent = {"files": [(io.BytesIO(changed), "simple_approval.bpmn")]}
+    admin.post("/admin/workflows", sent, content_type="multipart/form-data")
+    page = admin.get("/admin/workflows")
+    assert re.search(
+        r"已部署为版本 \d+：简单审批（二）（simple_approval）。"
+        "新发起的按此版本办理，已在办理的仍按原版本办理。",
+        page,
+    )
+    third = changed.replace("（二）".encode(), "（三）".encode())
+    sent = {"files": [(io.BytesIO(third), "simple_approval.bpmn")]}
+    admin.post("/admin/workflows?lang=en", sent, content_type="multipart/form-data")
+    assert "New cases follow this version" in admin.get("/admin/workflows?lang=en")

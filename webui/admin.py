@@ -216,9 +216,16 @@ def workflows() -> ResponseReturnValue:
             error = error_message(exc)
         else:
             if result.created:
-                processes = pick("、", ", ").join(result.process_ids)
+                # By the names the list of versions shows, and what the new version is for:
+                # the ids alone (simple_approval) left a newcomer wondering what changed.
+                named = engine.queries.process_names()
+                processes = pick("、", ", ").join(
+                    f"{label(*named[p]) if p in named else p}{pick('（', ' (')}{p}{pick('）', ')')}"
+                    for p in result.process_ids
+                )
                 message = _(
-                    "已部署为版本 %(id)s：%(processes)s。",
+                    "已部署为版本 %(id)s：%(processes)s。"
+                    "新发起的按此版本办理，已在办理的仍按原版本办理。",
                     id=result.definition_id,
                     processes=processes,
                 )
