@@ -147,3 +147,19 @@ def test_a_deployment_says_what_was_deployed_by_name_and_what_it_changes(app: Fl
     sent = {"files": [(io.BytesIO(third), "simple_approval.bpmn")]}
     admin.post("/admin/workflows?lang=en", sent, content_type="multipart/form-data")
     assert "New cases follow this version" in admin.get("/admin/workflows?lang=en")
+
+
+def test_a_requests_own_page_says_what_it_waits_on_as_the_list_does(app: Flask) -> None:
+    # The list said 办理中 · 答复书待签发; the request's page, opened from it, said 办理中 alone.
+    registrar = _signed_in(app, "wujiu")
+    listing = registrar.get("/requests")
+    signing = re.search(r'<a href="(/requests/\d+)">依申请〔2026〕6号</a>', listing)
+    assert signing is not None
+    heading = re.search(r"<h1>(.*?)</h1>", registrar.get(signing.group(1)), re.S)
+    assert heading is not None and "办理中：答复书待签发" in heading.group(1)
+    english = registrar.get(signing.group(1) + "?lang=en")
+    assert "Being handled: Reply letter waiting to be signed" in english
+    handled = re.search(r'<a href="(/requests/\d+)">依申请〔2026〕3号</a>', listing)
+    assert handled is not None
+    heading = re.search(r"<h1>(.*?)</h1>", registrar.get(handled.group(1)), re.S)
+    assert heading is not None and "办理中</small>" in heading.group(1)

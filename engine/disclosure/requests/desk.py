@@ -145,6 +145,8 @@ class RequestView:
     earlier: tuple[dict[str, Any], ...] = ()
     #: the working days left to reply or overdue, today; None while no clock runs
     countdown: Countdown | None = None
+    #: what it waits on besides its status (Chinese, English), as the list says it
+    waiting: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -396,8 +398,10 @@ class RequestDesk:
             earlier = store.earlier_of_applicant(row.id_type, row.id_number, row.id)
             scans = _may_open_scan(repo, reader, held, row)
             calendar = self._days.calendar(repo.connection)
+            steps = repo.work_items_of(row.instance_id) if row.instance_id is not None else []
         fields = {k: v for k, v in row._mapping.items() if k in RequestView.__dataclass_fields__}
         fields["countdown"] = _countdown(calendar, self._today(), row)
+        fields["waiting"] = _waiting_on(steps)
         if not scans:
             fields["id_scan_name"] = None  # not offered to whom it would be refused
         wanted = set(search_pieces(row.description))
