@@ -163,3 +163,17 @@ def test_a_requests_own_page_says_what_it_waits_on_as_the_list_does(app: Flask) 
     assert handled is not None
     heading = re.search(r"<h1>(.*?)</h1>", registrar.get(handled.group(1)), re.S)
     assert heading is not None and "办理中</small>" in heading.group(1)
+
+
+def test_a_request_not_yet_assigned_says_so_in_the_department_column(app: Flask) -> None:
+    # 承办处室 said "—" for a request still at the registrar's: a dash read as a department
+    # that failed to show.
+    listing = _signed_in(app, "wujiu").get("/requests")
+    row = _request_row(listing, "依申请〔2026〕1号")
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert "未交办" in cells[3] and "—" not in cells[3]
+    assert (
+        "综合处"
+        in re.findall(r"<td[^>]*>(.*?)</td>", _request_row(listing, "依申请〔2026〕3号"), re.S)[3]
+    )
+    assert "Not assigned" in _signed_in(app, "wujiu").get("/requests?lang=en")
