@@ -44,3 +44,33 @@ def test_the_replays_step_buttons_are_in_sight_above_the_drawing(
         assert title.is_visible() and title.inner_text().startswith("2. ")
     finally:
         page.context.close()
+
+
+PHONE = {"width": 375, "height": 740}
+#: the day-only facts of a page's fact lists (收到日期 …), each with the lines it takes
+DATES_AND_LINES = """() => [...document.querySelectorAll('main dl.facts dd')]
+  .filter(d => /^\\d{4}-\\d\\d-\\d\\d$/.test(d.innerText.trim()))
+  .map(d => { const r = document.createRange(); r.selectNodeContents(d);
+    const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+    return [d.innerText.trim(), tops.size]; })"""
+
+
+def test_a_facts_long_english_name_leaves_its_value_room_on_a_phone(
+    chromium: Any, server: str
+) -> None:
+    # "File number (tracking number)" took its whole width beside the value, and on a phone in
+    # English the request's dates broke as 2026-12- / 01, its codes a few letters a line.
+    page = keyboard_window(chromium, server, PHONE, "wujiu", english=True)
+    try:
+        page.goto(f"{server}/requests")
+        page.locator("main table a[href^='/requests/']").first.click()
+        page.wait_for_selector("main dl.facts")
+        dates = page.evaluate(DATES_AND_LINES)
+        assert dates and all(lines == 1 for _, lines in dates), dates
+        names = page.locator("main dl.facts").first.locator("dt")
+        widths = names.evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+        card = page.locator("main dl.facts").first.bounding_box()
+        assert card is not None and max(widths) <= card["width"] / 2 + 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        page.context.close()
