@@ -74,3 +74,20 @@ def test_a_facts_long_english_name_leaves_its_value_room_on_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         page.context.close()
+
+
+def test_the_calendars_example_stays_inside_its_card_on_a_phone(chromium: Any, server: str) -> None:
+    # The English example lines ("… Spring Festival make-up workday") ran past the card, and the
+    # admin's whole page scrolled sideways on a phone.
+    page = keyboard_window(chromium, server, PHONE, "admin", english=True)
+    try:
+        page.goto(f"{server}/admin/calendar")
+        example = page.locator("main pre").first
+        assert "workday" in example.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        card = example.locator("xpath=ancestor::*[contains(@class,'card')][1]").bounding_box()
+        box = example.bounding_box()
+        assert card is not None and box is not None
+        assert box["x"] + box["width"] <= card["x"] + card["width"]
+    finally:
+        page.context.close()
