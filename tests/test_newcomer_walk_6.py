@@ -177,3 +177,13 @@ def test_a_request_not_yet_assigned_says_so_in_the_department_column(app: Flask)
         in re.findall(r"<td[^>]*>(.*?)</td>", _request_row(listing, "依申请〔2026〕3号"), re.S)[3]
     )
     assert "Not assigned" in _signed_in(app, "wujiu").get("/requests?lang=en")
+
+
+def test_the_task_list_says_a_task_nobody_claimed_is_unclaimed(app: Flask) -> None:
+    # 认领人 said "—": a newcomer admin could not tell an open task from a name that failed to show.
+    admin = _signed_in(app, "admin")
+    listing = admin.get("/admin/tasks")
+    rows = listing.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr")[1:]
+    claimed = [re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)[3] for r in rows]
+    assert claimed and all("未认领" in c for c in claimed) and not any(c == "—" for c in claimed)
+    assert "Not claimed" in admin.get("/admin/tasks?lang=en")
