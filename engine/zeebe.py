@@ -8,7 +8,9 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
 - ``zeebe:assignmentDefinition``: an assignee, candidate groups or users,
   written as text or as FEEL naming one variable (``=approver``);
 - ``zeebe:calledElement``: the called process, named as text, with every
-  variable passed in and back (Zeebe's default);
+  variable passed in and back (Zeebe's default), or, where it propagates not
+  all (``propagateAllChildVariables="false"``, as Camunda Modeler writes a new
+  call), its input or output mappings alone;
 - ``zeebe:loopCharacteristics``: a multi-instance activity over the list a
   variable holds, each instance with its item;
 - ``zeebe:ioMapping`` on a task: ``camunda:inputOutput``, each source read as
@@ -35,6 +37,7 @@ run differently from what was drawn.
 from __future__ import annotations
 
 import json
+import keyword
 import re
 from typing import Any
 
@@ -51,7 +54,7 @@ from .camunda import (
     owner_id,
 )
 from .errors import DefinitionProblem
-from .extensions import BPMN, SPIFF
+from .extensions import BPMN, MAPPINGS_PROPERTY, SPIFF
 from .jsonforms import unfit_text
 from .juel import IDENTIFIER, JuelError, translate_juel
 
@@ -215,6 +218,8 @@ class _Rewrite:
         )
 
     def run(self) -> None:
+        for called in list(self.root.iter(f"{{{ZEEBE}}}calledElement")):
+            self._propagation(called)
         for element in list(self.root.iter()):
             if not isinstance(element.tag, str):
                 continue
@@ -278,14 +283,79 @@ class _Rewrite:
             if translated is not None:
                 task.set(f"{{{CAMUNDA}}}{attribute}", translated)
 
-    def _called(self, call: Any, extension: Any) -> None:
-        for attribute in ("propagateAllChildVariables", "propagateAllParentVariables"):
-            if (extension.get(attribute) or "true").strip() != "true":
-                self.problem(
-                    call,
-                    f"zeebe:calledElement {attribute}=false: the engine passes every variable "
-                    "into the called process and back",
+    def _propagation(self, extension: Any) -> None:
+        """Pass only what Zeebe passes where a call propagates not all variables.
+
+        ``propagateAllParentVariables="false"`` starts the called process with
+        the call's input mappings alone, ``propagateAllChildVariables="false"``
+        (Camunda Modeler's default for a new call activity) brings back its
+        output mappings alone, their sources read over the called process's
+        variables.  Both given as the call's variable mappings
+        (``engine.calls``); the call's ``zeebe:ioMapping`` is read here.
+        Where both propagate every variable, the mappings stay the call's
+        input and output parameters, as on any task.
+        """
+        parent, child = (
+            (extension.get(name) or "true").strip() != "false"
+            for name in ("propagateAllParentVariables", "propagateAllChildVariables")
+        )
+        if parent and child:
+            return
+        extensions = extension.getparent()
+        call = extensions.getparent()
+        mappings: dict[str, list[dict[str, Any]]] = {
+            "in": [{"all": True}] if parent else [],
+            "out": [{"all": True}] if child else [],
+        }
+        for io in list(extensions.iterfind(f"{{{ZEEBE}}}ioMapping")):
+            for mapping in io:
+                read = self._mapping(call, mapping) if isinstance(mapping.tag, str) else None
+                if read is None:
+                    continue
+                kind, target, juel = read
+                source = (mapping.get("source") or "").strip()
+                python = repr(source) if juel is None else translate_juel(juel).python
+                mappings["in" if kind == "input" else "out"].append(
+                    {"expression": python, "target": target}
                 )
+            extensions.remove(io)
+        properties = etree.SubElement(extensions, f"{{{CAMUNDA}}}properties")
+        etree.SubElement(
+            properties,
+            f"{{{CAMUNDA}}}property",
+            name=MAPPINGS_PROPERTY,
+            value=json.dumps(mappings, sort_keys=True),
+        )
+
+    def _mapping(self, owner: Any, mapping: Any) -> tuple[str, str, str | None] | None:
+        """Return an input or output mapping's kind, target and JUEL, or name its problem.
+
+        The JUEL is None for a static source (a text as it is, as Zeebe reads one).
+        """
+        kind = etree.QName(mapping).localname
+        target = (mapping.get("target") or "").strip()
+        source = (mapping.get("source") or "").strip()
+        where = f"zeebe:{kind} {target!r}"
+        if kind not in _MAPPINGS:
+            self.problem(owner, f"zeebe:ioMapping holds {kind}, which is not supported")
+            return None
+        if not IDENTIFIER.match(target) or keyword.iskeyword(target):
+            self.problem(owner, f"{where}: the target must be a variable's name")
+            return None
+        if not source.startswith("="):
+            if "{" in source:
+                self.problem(owner, f"{where}: a static source holds no braces")
+                return None
+            return kind, target, None
+        try:
+            juel = feel_as_juel(source)
+            translate_juel(juel)
+        except (FeelError, JuelError) as exc:
+            self.problem(owner, f"{where}: the source {source!r} is not read here: {exc}")
+            return None
+        return kind, target, juel
+
+    def _called(self, call: Any, extension: Any) -> None:
         process = (extension.get("processId") or "").strip()
         if not process or process.startswith("="):
             self.problem(call, f"zeebe:calledElement processId {process!r}: name the process")
@@ -378,30 +448,11 @@ class _Rewrite:
             return
         io = etree.Element(f"{{{CAMUNDA}}}inputOutput")
         for mapping in extension:
-            if not isinstance(mapping.tag, str):
+            read = self._mapping(owner, mapping) if isinstance(mapping.tag, str) else None
+            if read is None:
                 continue
-            kind = etree.QName(mapping).localname
-            target = (mapping.get("target") or "").strip()
-            source = (mapping.get("source") or "").strip()
-            where = f"zeebe:{kind} {target!r}"
-            if kind not in _MAPPINGS:
-                self.problem(owner, f"zeebe:ioMapping holds {kind}, which is not supported")
-                continue
-            if not IDENTIFIER.match(target):
-                self.problem(owner, f"{where}: the target must be a variable's name")
-                continue
-            if not source.startswith("="):
-                if "{" in source:
-                    self.problem(owner, f"{where}: a static source holds no braces")
-                    continue
-                value = source  # a static value: the text itself
-            else:
-                try:
-                    value = feel_as_juel(source)
-                    translate_juel(value)
-                except (FeelError, JuelError) as exc:
-                    self.problem(owner, f"{where}: the source {source!r} is not read here: {exc}")
-                    continue
+            kind, target, juel = read
+            value = (mapping.get("source") or "").strip() if juel is None else juel
             parameter = etree.SubElement(io, f"{{{CAMUNDA}}}{_MAPPINGS[kind]}", name=target)
             parameter.text = value  # JUEL, as the Camunda dialect reads a parameter's text
         if len(io):
