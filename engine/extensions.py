@@ -52,6 +52,9 @@ TIMER_KINDS = ("reminder", "overdue")
 #: "target": name}`` or ``{"expression": python, "target": name}``.  Without it the
 #: called process gets all the caller's data and gives all of its own back.
 MAPPINGS_PROPERTY = "variableMappings"
+#: prefix of a user task's extension properties that are headers its task page shows
+#: (Camunda 8's ``zeebe:taskHeaders``: ``taskHeader:region`` is the header ``region``)
+HEADER_PROPERTY_PREFIX = "taskHeader:"
 #: attributes of a catching error or escalation event definition (Camunda's
 #: ``errorCodeVariable``, ``errorMessageVariable``, ``escalationCodeVariable``): the
 #: variables that get the caught code, and the error's message (its ``payloadExpression``)

@@ -29,6 +29,8 @@ from typing import Any
 
 from SpiffWorkflow.task import Task
 
+from .extensions import HEADER_PROPERTY_PREFIX
+
 #: the most characters of instructions read, and shown
 MAX_LENGTH = 20_000
 #: the most items of a list a ``for`` goes through
@@ -51,6 +53,17 @@ def task_instructions(task: Task) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return None
     return fill_in(text, task.data)
+
+
+def task_headers(task: Task) -> tuple[tuple[str, str], ...]:
+    """Return the headers a task's BPMN gives whoever does it, as (key, text), in order."""
+    extensions = getattr(task.task_spec, "extensions", None) or {}
+    properties = extensions.get("properties") or {}
+    return tuple(
+        (name.removeprefix(HEADER_PROPERTY_PREFIX), str(value))
+        for name, value in properties.items()
+        if name.startswith(HEADER_PROPERTY_PREFIX)
+    )
 
 
 def fill_in(template: str, data: Mapping[str, Any]) -> str:

@@ -28,7 +28,7 @@ from .definitions import labels, named_labels, parse_xml
 from .errors import ConflictError, NotFoundError, PermissionDeniedError
 from .extensions import NS
 from .forms import INITIAL
-from .instructions import task_instructions
+from .instructions import task_headers, task_instructions
 from .presenters import event_view, instance_summary, instance_view, json_data, task_of, task_view
 from .replay import ReplayPage
 from .store.models import Attachment, Participant, ProcessInstance, User, UserRole, WorkItem
@@ -477,7 +477,7 @@ class Queries:
                 if p
             )
 
-        def read(workflow: BpmnWorkflow) -> tuple[dict[str, Any], str, str, str | None]:
+        def read(workflow: BpmnWorkflow) -> tuple[dict[str, Any], str, str, str | None, Any]:
             task = workflow.get_task_from_id(UUID(task_id))
             spec = task.task_spec
             return (
@@ -485,9 +485,10 @@ class Queries:
                 task.workflow.spec.name,
                 spec.bpmn_id,
                 task_instructions(task),
+                task_headers(task),
             )
 
-        data, process_id, element_id, instructions = self._engine.read_live(
+        data, process_id, element_id, instructions, headers = self._engine.read_live(
             instance, compiled, read
         )
         schema = forms.schema(item.form, compiled.json_forms)
@@ -518,6 +519,7 @@ class Queries:
             instructions,
             done,
             done_more,
+            headers,
         )
 
     def draft_form(self, process_id: str, username: str) -> DraftFormView:

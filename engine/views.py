@@ -170,6 +170,9 @@ class TaskFormView:
     done_count: int = 0
     #: whether the sheet has more lines than ``done_count`` (the bound was reached)
     done_more: bool = False
+    #: the task's headers as its BPMN gives them, (key, text) in order (Camunda 8's
+    #: ``zeebe:taskHeaders``), for whoever does it to see
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

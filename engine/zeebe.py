@@ -19,6 +19,10 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
   whose key it carries (``correlate``);
 - ``zeebe:taskSchedule dueDate`` (a date, a variable, ``=now() + duration(...)``):
   ``camunda:dueDate``; its follow-up date is left out, as Camunda 7's is;
+- on a user task, ``zeebe:taskHeaders``: shown on its task page (Zeebe's own
+  headers, ``io.camunda.zeebe:formKey``, ``…:assignee``, ``…:candidateGroups``,
+  read as what they say), and ``zeebe:taskDefinition`` (the job type that
+  served Camunda 8's task list before Camunda user tasks): a person does it;
 - ``zeebe:formDefinition`` naming a form embedded in the file
   (``zeebe:userTaskForm``): its input fields, as ``camunda:formData``; a form
   deployed apart from the file is dropped, as Camunda 7's external forms are;
@@ -54,7 +58,7 @@ from .camunda import (
     owner_id,
 )
 from .errors import DefinitionProblem
-from .extensions import BPMN, MAPPINGS_PROPERTY, SPIFF
+from .extensions import BPMN, HEADER_PROPERTY_PREFIX, MAPPINGS_PROPERTY, SPIFF
 from .jsonforms import unfit_text
 from .juel import IDENTIFIER, JuelError, translate_juel
 
@@ -84,6 +88,17 @@ REFUSED = {
     "work in a task of its own)",
     "taskListeners": "task listeners are not run here (remove them, and do their work in a "
     "task of its own)",
+}
+#: what tells Camunda 8 which worker serves a user task's list (before Camunda user
+#: tasks, 8.5, every user task was a job of type ``io.camunda.zeebe:userTask``)
+_USER_TASK_WORKERS = frozenset({"taskDefinition", "taskHeaders"})
+#: the headers Zeebe gave such a job for what a user task's extensions say, and the
+#: ``zeebe:assignmentDefinition`` or ``zeebe:formDefinition`` attribute each is
+_USER_TASK_HEADERS = {
+    "io.camunda.zeebe:assignee": ("assignmentDefinition", "assignee"),
+    "io.camunda.zeebe:candidateGroups": ("assignmentDefinition", "candidateGroups"),
+    "io.camunda.zeebe:candidateUsers": ("assignmentDefinition", "candidateUsers"),
+    "io.camunda.zeebe:formKey": ("formDefinition", "formKey"),
 }
 #: what a FEEL condition may hold, token by token (a name may be a path: ``order.total``)
 _FEEL_TOKEN = re.compile(
@@ -257,7 +272,11 @@ class _Rewrite:
         if kind == "subscription":
             self._subscription(owner, extension)
             return  # kept until the file's dialect is read (``correlate``)
-        if kind in readers:
+        if etree.QName(owner).localname == "userTask" and kind in _USER_TASK_WORKERS:
+            # a person does a user task: the task list that serves it is the engine's own
+            if kind == "taskHeaders":
+                self._headers(owner, extension)
+        elif kind in readers:
             readers[kind](owner, extension)
         elif kind not in IGNORED:
             why = REFUSED.get(kind, "it is not supported")
@@ -273,6 +292,41 @@ class _Rewrite:
             return "${" + name + "}"
         self.problem(element, f"{what} {value!r}: FEEL other than a variable's name is not read")
         return None
+
+    def _headers(self, task: Any, extension: Any) -> None:
+        """Keep a user task's headers for its task page, reading Zeebe's own as what they say.
+
+        Headers are static texts a task list shows beside the task (a region, a
+        priority, a link).  Those Zeebe itself gave a user task's job
+        (``io.camunda.zeebe:assignee``, ``…:candidateGroups``, ``…:formKey``)
+        are read as the assignment or form they stand for.
+        """
+        shown: list[tuple[str, str]] = []
+        for header in extension:
+            if not isinstance(header.tag, str):
+                continue
+            key = (header.get("key") or "").strip()
+            value = header.get("value") or ""
+            if not key:
+                self.problem(task, "zeebe:header: a header needs a key")
+            elif key in _USER_TASK_HEADERS:
+                kind, attribute = _USER_TASK_HEADERS[key]
+                said = etree.Element(f"{{{ZEEBE}}}{kind}", {attribute: value})
+                extension.addprevious(said)  # where the reader finds the task's extensions
+                (self._assignment if kind == "assignmentDefinition" else self._form)(task, said)
+                said.getparent().remove(said)
+            else:
+                shown.append((key, value))
+        if shown:
+            properties = etree.Element(f"{{{CAMUNDA}}}properties")
+            for key, value in shown:
+                etree.SubElement(
+                    properties,
+                    f"{{{CAMUNDA}}}property",
+                    name=HEADER_PROPERTY_PREFIX + key,
+                    value=value,
+                )
+            extension.addprevious(properties)
 
     def _assignment(self, task: Any, extension: Any) -> None:
         for attribute in ("assignee", "candidateGroups", "candidateUsers"):

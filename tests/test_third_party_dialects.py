@@ -373,6 +373,41 @@ def test_a_camunda_8_call_mapping_into_no_variable_is_refused_naming_the_call() 
     assert problem == ("Activity_review", said)
 
 
+def test_a_camunda_8_user_task_served_by_a_job_type_runs_with_its_headers_shown(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy([ZEEBE / "user_task_headers.bpmn"])
+    core.users.add("max", ["managers"], new_groups=True)
+    request = core.start("zeebe_user_task_headers", "clara")
+    (review,) = request.ready_tasks
+    page = core.queries.task_form(review.task_id, "clara")
+    assert page.headers == (("region", "华东 East"), ("guide", "https://example.org/review-guide"))
+    assert list(page.form.fields) == ["approved", "remark"]  # the io.camunda.zeebe:formKey's
+    signing = core.complete_task(review.task_id, "clara", {"approved": True, "remark": "可"})
+    (sign,) = signing.ready_tasks
+    assert sign.groups == ("managers",)  # io.camunda.zeebe:candidateGroups
+    assert core.queries.task_form(sign.task_id, "max").headers == ()
+    with pytest.raises(PermissionDeniedError):
+        core.complete_task(sign.task_id, "clara", {})
+    assert core.complete_task(sign.task_id, "max", {}).status == "completed"
+    assert core.replayer.replay_stored(request.id).ok
+
+
+def test_a_task_page_shows_a_camunda_8_user_tasks_headers(app: Flask) -> None:
+    engine = get_engine(app)
+    engine.deploy([ZEEBE / "user_task_headers.bpmn"])
+    (review,) = engine.start("zeebe_user_task_headers", "zhangsan").ready_tasks
+    page = Browser(app.test_client()).login("zhangsan").get(f"/tasks/{review.task_id}")
+    assert "任务信息" in page
+    assert '<dt>region</dt><dd class="body-text">华东 East</dd>' in page
+
+
+def test_a_camunda_8_header_with_no_key_is_refused_naming_the_task() -> None:
+    given = (ZEEBE / "user_task_headers.bpmn").read_text(encoding="utf-8")
+    (problem,) = refusals({"h.bpmn": given.replace('key="region"', 'key=" "')})
+    assert problem == ("Activity_review", "zeebe:header: a header needs a key")
+
+
 def test_a_camunda_8_user_tasks_input_and_output_mappings_set_the_variables_they_name(
     core: WorkflowEngine,
 ) -> None:
