@@ -15,12 +15,16 @@ from copy import deepcopy
 from typing import Any, ClassVar
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.spiff.parser.event_parsers import (
+    SpiffIntermediateCatchEventParser,
+    SpiffIntermediateThrowEventParser,
+)
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity
 from SpiffWorkflow.task import Task
 
-from . import caught
+from . import caught, mapped_events
 from .extensions import BPMN, MAPPINGS_PROPERTY
 from .loops import bounded_parser
 
@@ -114,17 +118,39 @@ def _mapped(mappings: list[dict[str, Any]], task: Task, data: dict[str, Any]) ->
 class MappingParser(SpiffBpmnParser):  # type: ignore[misc]
     """SpiffWorkflow's parser, building call activities that follow their mappings.
 
-    Its catching events set the variables Camunda names for a caught code (``caught``).
+    Its catching events set the variables Camunda names for a caught code (``caught``),
+    and its events those their output mappings name (``mapped_events``).
     """
 
     OVERRIDE_PARSER_CLASSES: ClassVar[dict[str, tuple[type, type]]] = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         f"{{{BPMN}}}callActivity": (CallActivityParser, MappedCallActivity),
         **{
-            tag: (parser, SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[tag][1])
-            for tag, parser in (
-                (f"{{{BPMN}}}boundaryEvent", caught.BoundaryEventParser),
-                (f"{{{BPMN}}}startEvent", caught.StartEventParser),
+            tag: (
+                mapped_events.outputs_parser(parser, mapped),
+                SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[tag][1],
+            )
+            for tag, parser, mapped in (
+                (
+                    f"{{{BPMN}}}boundaryEvent",
+                    caught.BoundaryEventParser,
+                    mapped_events.MappedBoundaryEvent,
+                ),
+                (
+                    f"{{{BPMN}}}startEvent",
+                    caught.StartEventParser,
+                    mapped_events.MappedStartEvent,
+                ),
+                (
+                    f"{{{BPMN}}}intermediateCatchEvent",
+                    SpiffIntermediateCatchEventParser,
+                    mapped_events.MappedIntermediateCatchEvent,
+                ),
+                (
+                    f"{{{BPMN}}}intermediateThrowEvent",
+                    SpiffIntermediateThrowEventParser,
+                    mapped_events.MappedIntermediateThrowEvent,
+                ),
             )
         },
     }

@@ -413,6 +413,7 @@ MAPPED_TASKS = frozenset(
         "callActivity",
         "subProcess",
         "transaction",
+        "receiveTask",
     }
 )
 #: the form field types Camunda's generated forms have, and the JSON Schema of each

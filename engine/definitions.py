@@ -35,6 +35,7 @@ from .extensions import (
     DEPARTMENT_PROPERTY,
     DRAFTING_PROPERTY,
     DUE_PROPERTY,
+    EVENT_OUTPUTS_PROPERTY,
     EXCLUDE_PROPERTY,
     FORM_PROPERTY,
     GROUPS_PROPERTY,
@@ -872,6 +873,9 @@ class _Checker:
         for tag in ("preScript", "postScript"):
             for script in self.root.iter(f"{{{SPIFF}}}{tag}"):
                 checks.append((script.getparent().getparent(), script.text or "", "exec"))
+        for prop in self.root.iter(f"{{{SPIFF}}}property"):
+            if prop.get("name") == EVENT_OUTPUTS_PROPERTY:  # an event's output mappings
+                checks.append((prop.getparent().getparent(), prop.get("value", ""), "exec"))
         for param in self.root.iter(f"{{{SPIFF}}}parameter"):
             checks.append((param.getparent().getparent(), param.get("value", ""), "eval"))
         for tag in (

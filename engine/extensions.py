@@ -52,6 +52,10 @@ TIMER_KINDS = ("reminder", "overdue")
 #: "target": name}`` or ``{"expression": python, "target": name}``.  Without it the
 #: called process gets all the caller's data and gives all of its own back.
 MAPPINGS_PROPERTY = "variableMappings"
+#: extension property of an event: Python setting the variables its output mappings
+#: name (Camunda 8's ``zeebe:ioMapping`` on an event), run as the event completes, after
+#: what it caught became data (``engine.mapped_events``)
+EVENT_OUTPUTS_PROPERTY = "eventOutputs"
 #: prefix of a user task's extension properties that are headers its task page shows
 #: (Camunda 8's ``zeebe:taskHeaders``: ``taskHeader:region`` is the header ``region``)
 HEADER_PROPERTY_PREFIX = "taskHeader:"

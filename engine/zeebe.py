@@ -14,7 +14,9 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
 - ``zeebe:loopCharacteristics``: a multi-instance activity over the list a
   variable holds, each instance with its item;
 - ``zeebe:ioMapping`` on a task: ``camunda:inputOutput``, each source read as
-  a condition's FEEL is (or, without ``=``, a static text);
+  a condition's FEEL is (or, without ``=``, a static text); on a start,
+  intermediate or boundary event, its output mappings, run as it completes
+  (``engine.mapped_events``);
 - ``zeebe:subscription correlationKey``: the message reaches the instance
   whose key it carries (``correlate``);
 - ``zeebe:taskSchedule dueDate`` (a date, a variable, ``=now() + duration(...)``):
@@ -32,7 +34,7 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
 
 A timer written as FEEL giving an ISO 8601 literal (``="PT1H"``,
 ``=duration("P3D")``, ``=date and time("2030-01-01T09:00:00Z")``) is that literal.
-Everything else Zeebe runs (job workers, mappings on events,
+Everything else Zeebe runs (job workers, input mappings on events,
 FEEL scripts, decisions, listeners, other FEEL timers and any other FEEL) is
 refused, naming the element, the extension and why, rather than deployed to
 run differently from what was drawn.
@@ -58,7 +60,13 @@ from .camunda import (
     owner_id,
 )
 from .errors import DefinitionProblem
-from .extensions import BPMN, HEADER_PROPERTY_PREFIX, MAPPINGS_PROPERTY, SPIFF
+from .extensions import (
+    BPMN,
+    EVENT_OUTPUTS_PROPERTY,
+    HEADER_PROPERTY_PREFIX,
+    MAPPINGS_PROPERTY,
+    SPIFF,
+)
 from .jsonforms import unfit_text
 from .juel import IDENTIFIER, JuelError, translate_juel
 
@@ -89,6 +97,10 @@ REFUSED = {
     "taskListeners": "task listeners are not run here (remove them, and do their work in a "
     "task of its own)",
 }
+#: the events whose output mappings are run (``engine.mapped_events``)
+_MAPPED_EVENTS = frozenset(
+    {"startEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
+)
 #: what tells Camunda 8 which worker serves a user task's list (before Camunda user
 #: tasks, 8.5, every user task was a job of type ``io.camunda.zeebe:userTask``)
 _USER_TASK_WORKERS = frozenset({"taskDefinition", "taskHeaders"})
@@ -493,6 +505,9 @@ class _Rewrite:
         before the task and outputs after it (``camunda._input_output``).
         """
         kind = etree.QName(owner).localname
+        if kind in _MAPPED_EVENTS:
+            self._event_outputs(owner, extension)
+            return
         if kind not in MAPPED_TASKS and kind != "scriptTask":
             self.problem(
                 owner,
@@ -511,6 +526,41 @@ class _Rewrite:
             parameter.text = value  # JUEL, as the Camunda dialect reads a parameter's text
         if len(io):
             extension.addprevious(io)
+
+    def _event_outputs(self, event: Any, extension: Any) -> None:
+        """Give an event's output mappings as the Python it runs as it completes.
+
+        Each target gets its source, read over the event's data: what the
+        process held, and what a message or signal caught brought (which,
+        as any Camunda file's, becomes data too).  An event has no input
+        mappings here: in Camunda 8 they feed its job worker, which the engine
+        runs none of.
+        """
+        lines = []
+        for mapping in extension:
+            read = self._mapping(event, mapping) if isinstance(mapping.tag, str) else None
+            if read is None:
+                continue
+            kind, target, juel = read
+            if kind == "input":
+                self.problem(
+                    event,
+                    f"zeebe:input {target!r}: an event's input mappings are not supported "
+                    "(set the variable with an output mapping, or in the task before it)",
+                )
+                continue
+            source = (mapping.get("source") or "").strip()
+            python = repr(source) if juel is None else translate_juel(juel).python
+            lines.append(f"{target} = {python}")
+        if lines:
+            properties = etree.Element(f"{{{CAMUNDA}}}properties")
+            etree.SubElement(
+                properties,
+                f"{{{CAMUNDA}}}property",
+                name=EVENT_OUTPUTS_PROPERTY,
+                value="\n".join(lines),
+            )
+            extension.addprevious(properties)
 
     def _expression(self, expression: Any, tag: str) -> None:
         source = (expression.text or "").strip()

@@ -20,6 +20,7 @@ from engine import (
     DeploymentError,
     FormValidationError,
     PermissionDeniedError,
+    ScriptError,
     WorkflowEngine,
 )
 from engine.clock import ManualClock, iso
@@ -408,6 +409,55 @@ def test_a_camunda_8_header_with_no_key_is_refused_naming_the_task() -> None:
     assert problem == ("Activity_review", "zeebe:header: a header needs a key")
 
 
+@pytest.mark.parametrize(("amount", "reminded"), [(10, False), (2, True)])
+def test_a_camunda_8_events_output_mappings_set_the_variables_they_name(
+    core: WorkflowEngine, amount: int, reminded: bool
+) -> None:
+    core.deploy([ZEEBE / "event_mappings.bpmn"])
+    request = core.start("zeebe_event_mappings", "clara", {"request": {"id": "R1", "pages": 3}})
+    # the start event's =request.id and static "web", the none event's =request.pages * 2
+    assert {k: request.data.get(k) for k in ("requestId", "channel", "fee")} == {
+        "requestId": "R1",
+        "channel": "web",
+        "fee": 6,
+    }
+    (review,) = request.ready_tasks
+    core.complete_task(review.task_id, "clara", {})
+    assert core.send_message("paid", {"requestId": "R1", "amount": amount}).reached == (request.id,)
+    paid = core.queries.get_instance(request.id)
+    assert paid.data["paidAmount"] == amount  # the catch event's =amount
+    # the gateway read what the catch event mapped: =paidAmount >= fee
+    assert [t.element_id for t in paid.ready_tasks] == (["Activity_remind"] if reminded else [])
+    for remind in paid.ready_tasks:
+        core.complete_task(remind.task_id, "clara", {})
+    if not reminded:  # the receive task maps =number
+        core.send_message("invoiced", {"requestId": "R1", "number": "F-1"})
+        assert core.queries.get_instance(request.id).data["invoiceNumber"] == "F-1"
+    assert core.queries.get_instance(request.id).status == "completed"
+    assert core.replayer.replay_stored(request.id).ok
+
+
+def test_a_camunda_8_event_mapping_whose_source_the_data_lack_stops_naming_the_event(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy([ZEEBE / "event_mappings.bpmn"])
+    with pytest.raises(ScriptError) as failed:
+        core.start("zeebe_event_mappings", "clara", {})
+    assert failed.value.params["element"] == "StartEvent_1"
+    assert "name 'request' is not defined" in failed.value.params["detail"]
+
+
+def test_a_camunda_8_events_input_mapping_is_refused_naming_the_event() -> None:
+    given = (ZEEBE / "event_mappings.bpmn").read_text(encoding="utf-8")
+    given = given.replace(
+        '<zeebe:output source="=amount" target="paidAmount" />',
+        '<zeebe:input source="=amount" target="paidAmount" />',
+    )
+    (problem,) = refusals({"e.bpmn": given})
+    assert problem[0] == "Event_paid"
+    assert "zeebe:input 'paidAmount': an event's input mappings are not supported" in problem[1]
+
+
 def test_a_camunda_8_user_tasks_input_and_output_mappings_set_the_variables_they_name(
     core: WorkflowEngine,
 ) -> None:
@@ -431,11 +481,11 @@ def test_a_camunda_8_mapping_beyond_what_is_read_is_refused_naming_it() -> None:
         ('source="=order.total"', 'source="=uuid()"', "the function uuid() is not read here"),
         ('target="checked"', 'target="result.checked"', "the target must be a variable's name"),
         (
-            '<bpmn:startEvent id="StartEvent_1" name="开始">',
-            '<bpmn:startEvent id="StartEvent_1" name="开始"><bpmn:extensionElements>'
-            '<zeebe:ioMapping><zeebe:output source="=true" target="repeat" /></zeebe:ioMapping>'
+            '<bpmn:endEvent id="Event_done" name="办结">',
+            '<bpmn:endEvent id="Event_done" name="办结"><bpmn:extensionElements>'
+            '<zeebe:ioMapping><zeebe:input source="=true" target="repeat" /></zeebe:ioMapping>'
             "</bpmn:extensionElements>",
-            "zeebe:ioMapping on a startEvent is not supported",
+            "zeebe:ioMapping on a endEvent is not supported",
         ),
     ):
         assert old in given
