@@ -416,6 +416,14 @@ MAPPED_TASKS = frozenset(
         "receiveTask",
     }
 )
+#: the listeners run as a task's pre- or post-script (an inline Python script):
+#: (listener, event) -> which
+_LISTENER_EVENTS = {
+    ("executionListener", "start"): "preScript",
+    ("executionListener", "end"): "postScript",
+    ("taskListener", "create"): "preScript",
+    ("taskListener", "complete"): "postScript",
+}
 #: the form field types Camunda's generated forms have, and the JSON Schema of each
 FIELD_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
@@ -682,6 +690,8 @@ class _Rewrite:
                 self._java(element)
         for task in list(self.root.iter(_b("businessRuleTask"))):
             self._decision(task)
+        for listener in list(self.root.iter(_c("executionListener"), _c("taskListener"))):
+            self._script_listener(listener)
         for io in list(self.root.iter(_c("inputOutput"))):
             self._input_output(io)
         for loop in list(self.root.iter(_b("multiInstanceLoopCharacteristics"))):
@@ -1267,6 +1277,8 @@ class _Rewrite:
             reason = "its script is an external resource (camunda:resource), not in the file"
         elif script is None:
             reason = "it has no script"
+        elif (reason := _camunda_objects(script.text or "")) is not None:
+            pass
         elif task.get(_c("resultVariable")) is not None:
             reason = _script_result(task, script)
         if reason is None:
@@ -1485,14 +1497,52 @@ class _Rewrite:
             self.problem(owner, f"camunda:inputOutput on a {kind} is not supported")
             return
         for tag, lines in scripts.items():
-            if not lines:
-                continue
-            extensions = _extensions(owner)
-            existing = extensions.find(_s(tag))
-            if existing is None:
-                existing = etree.SubElement(extensions, _s(tag))
-                existing.text = ""
-            existing.text = "\n".join([*lines, *([existing.text] if existing.text else [])])
+            if lines:
+                _add_script(owner, tag, lines, before=True)
+
+    def _script_listener(self, listener: Any) -> None:
+        """Run a listener that is an inline Python script as the task's pre- or post-script.
+
+        An execution listener's ``start`` script runs as the task begins (after its
+        input parameters), its ``end`` script as it ends (after its output
+        parameters), as Camunda runs them; a user task's ``create`` and
+        ``complete`` task listeners likewise.  On a script task they run before
+        and after its script.  Any other listener is left to be refused.
+        """
+        owner = listener.getparent().getparent()
+        kind = etree.QName(owner).localname
+        event = (listener.get("event") or "").strip()
+        scripts = [c for c in listener if isinstance(c.tag, str)]
+        when = _LISTENER_EVENTS.get((etree.QName(listener).localname, event))
+        if (
+            listener.getparent().tag != _b("extensionElements")
+            or when is None
+            or (kind not in MAPPED_TASKS and kind != "scriptTask")
+            or (kind != "userTask" and etree.QName(listener).localname == "taskListener")
+            or any(listener.get(a) for a in ("class", "expression", "delegateExpression"))
+            or [c.tag for c in scripts] != [_c("script")]
+            or scripts[0].get("resource") is not None
+        ):
+            return  # refused with the other listeners, saying why
+        script = scripts[0]
+        language = (script.get("scriptFormat") or "").strip().lower()
+        what = "execution" if etree.QName(listener).localname == "executionListener" else "task"
+        text = script.text or ""
+        self.handled.add(listener)
+        reason = (
+            script_format_refused(language)
+            if language not in PYTHON_FORMATS
+            else _camunda_objects(text)
+        )
+        if reason is not None:
+            self.problem(owner, f"the {event} {what} listener's script: {reason}")
+            return
+        if kind == "scriptTask" and owner.find(_b("script")) is not None:
+            body = owner.find(_b("script"))
+            parts = [text, body.text or ""] if when == "preScript" else [body.text or "", text]
+            body.text = "\n".join(parts)
+            return
+        _add_script(owner, when, [text], before=False)
 
     def _properties(self, properties: Any) -> None:
         """Carry ``camunda:properties`` over as SpiffWorkflow's extension properties."""
@@ -1632,8 +1682,9 @@ class _Rewrite:
                 if local in ("executionListener", "taskListener"):
                     why = (
                         "listeners run Java or scripts on events, which the engine does not "
-                        "(remove it, and do its work in a script task or a service task of "
-                        "the engine's)"
+                        "but for an inline Python script on a task's start or end (a user "
+                        "task's create or complete): remove it, and do its work in a script "
+                        "task or a service task of the engine's"
                     )
                 elif local == "value" and _owner_tag(element) == "dataObject":
                     why = (
@@ -1859,6 +1910,17 @@ def _insert_after(parent: Any, made: Any, before: tuple[str, ...]) -> None:
     parent.insert(position, made)
 
 
+def _add_script(owner: Any, tag: str, lines: list[str], *, before: bool) -> None:
+    """Add lines to a task's pre- or post-script (``tag``), before or after what it holds."""
+    extensions = _extensions(owner)
+    existing = extensions.find(_s(tag))
+    if existing is None:
+        existing = etree.SubElement(extensions, _s(tag))
+        existing.text = ""
+    held = [existing.text] if existing.text else []
+    existing.text = "\n".join([*lines, *held] if before else [*held, *lines])
+
+
 def _extensions(element: Any) -> Any:
     found = element.find(_b("extensionElements"))
     if found is None:
@@ -1989,6 +2051,25 @@ def _drop(element: Any) -> None:
         element.getparent().remove(element)
     elif etree.QName(element).localname not in ("process", "definitions"):
         _neutralize(element)
+
+
+def _camunda_objects(text: str) -> str | None:
+    """Return why a Python script written for Camunda's objects cannot run here, if it is.
+
+    Camunda hands a script ``execution`` (``execution.setVariable("x", 1)``); a
+    script here reads and assigns the variables themselves.
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # the script check names what is wrong with it
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "execution"]
+    if any(isinstance(n.ctx, ast.Store) for n in names) or not names:
+        return None
+    return (
+        "it uses Camunda's execution object (execution.getVariable, execution.setVariable), "
+        "which scripts here do not have: read and assign the variables by their names"
+    )
 
 
 def _script_result(task: Any, script: Any) -> str | None:

@@ -871,3 +871,65 @@ def test_a_caught_code_variable_that_cannot_be_set_is_named(
 ) -> None:
     problem = _only_problem("caught_codes.bpmn", old, new)
     assert problem.element_id == element and said in problem.message
+
+
+# -- listeners written as inline Python scripts ----------------------------------------------
+
+
+@pytest.mark.parametrize(("approved", "published"), [(True, True), (False, False)])
+def test_python_script_listeners_run_around_their_tasks(
+    core: WorkflowEngine, approved: bool, published: bool
+) -> None:
+    core.deploy_files(files("python_listeners.bpmn"))
+    core.users.add("clara", ["clerk"])
+    draft = core.start("python_listeners", "clara")
+    (check,) = draft.ready_tasks
+    assert core.queries.task_form(check.task_id, "clara").data == {"days_allowed": 5}  # start
+    checked = core.complete_task(check.task_id, "clara", {"approved": approved})
+    data = core.queries.get_instance(draft.id).data
+    assert data["checked_once"] is approved  # the task listener on completion
+    assert data["status"] == ("approved" if approved else "rejected")  # the end listener
+    assert data["entries"] == [data["status"]] and data["logged"] is True  # the script task's
+    assert [t.element_id for t in checked.ready_tasks] == (
+        ["Activity_publish"] if published else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "element", "said"),
+    [
+        (
+            '<camunda:script scriptFormat="python">days_allowed = 5',
+            '<camunda:script scriptFormat="groovy">days_allowed = 5',
+            "Activity_check",
+            "the start execution listener's script: its scriptFormat is 'groovy'",
+        ),
+        (
+            "days_allowed = 5",
+            'execution.setVariable("days_allowed", 5)',
+            "Activity_check",
+            "it uses Camunda's execution object",
+        ),
+        (
+            "<bpmn:script>entries = [status]</bpmn:script>",
+            '<bpmn:script>execution.setVariable("entries", [status])</bpmn:script>',
+            "Activity_log",
+            "script task: it uses Camunda's execution object",
+        ),
+        (
+            '<camunda:taskListener event="complete">',
+            '<camunda:taskListener event="assignment">',
+            "Activity_check",
+            "camunda:taskListener is not supported: listeners run Java or scripts",
+        ),
+    ],
+)
+def test_a_listener_that_cannot_run_is_refused_naming_its_task(
+    old: str, new: str, element: str, said: str
+) -> None:
+    given = files("python_listeners.bpmn")["python_listeners.bpmn"]
+    assert old in given
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition({"l.bpmn": given.replace(old, new)})
+    (problem,) = refused.value.problems
+    assert problem.element_id == element and said in problem.message, problem
