@@ -1175,6 +1175,7 @@ def compile_definition(
         if camunda.declares(root, zeebe.ZEEBE):
             # Camunda 8's dialect: what Camunda 7 says too is rewritten into it (engine/zeebe.py)
             problems.extend(zeebe.translate(root, name))
+        _name_flows(root)
         refused = _duplicate_ids(root, name) + _too_long(root, name) + _too_big(root, name)
         if refused:
             # SpiffWorkflow's schema check would name a duplicate by its value alone, and
@@ -1768,6 +1769,32 @@ def _reference_children(root: Any) -> None:
 
 #: where BPMN's namespaces and its diagram's are
 _OMG = "http://www.omg.org/spec/"
+
+
+def _name_flows(root: Any) -> None:
+    """Give each sequence flow written without an id one made of its ends.
+
+    BPMN's schema leaves a flow's id optional, and Flowable's and Activiti's
+    files written by hand often leave it out (their engines name such a flow);
+    SpiffWorkflow would leave it out.  The name is ``<source>_to_<target>``,
+    numbered where that is taken: the same file always gets the same names.
+    """
+    flows = [
+        flow
+        for flow in root.iter(f"{{{BPMN}}}sequenceFlow")
+        if flow.get("id") is None and flow.get("sourceRef") and flow.get("targetRef")
+    ]
+    if not flows:
+        return
+    taken = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    for flow in flows:
+        base = f"{flow.get('sourceRef')}_to_{flow.get('targetRef')}"[: LONGEST_ID - 8]
+        given, number = base, 1
+        while given in taken:
+            number += 1
+            given = f"{base}_{number}"
+        taken.add(given)
+        flow.set("id", given)
 
 
 def _duplicate_ids(root: Any, file: str) -> list[DefinitionProblem]:

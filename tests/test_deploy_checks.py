@@ -39,23 +39,36 @@ def refused(files: dict[str, str]) -> list[str]:
     return [str(problem) for problem in error.value.problems]
 
 
-def test_a_sequence_flow_or_flow_node_without_id_is_refused_naming_it() -> None:
+def test_a_flow_node_without_id_is_refused_naming_it() -> None:
     given = document(
         '<startEvent id="start" />\n'
-        '<sequenceFlow sourceRef="start" targetRef="review" />\n'
+        '<sequenceFlow id="to_review" sourceRef="start" targetRef="review" />\n'
         '<userTask id="review" name="Review" />\n'
         '<sequenceFlow id="to_end" sourceRef="review" targetRef="end" />\n'
         '<endEvent id="end" />\n'
         '<manualTask name="File it" />'
     )
     assert refused({"ids.bpmn": given}) == [
-        "ids.bpmn: sequenceFlow from 'start' to 'review' (line 5, in 'checked') has no id, "
-        "and an element without one is left out of the process: give it an id",
         "ids.bpmn: manualTask 'File it' (line 9, in 'checked') has no id, "
         "and an element without one is left out of the process: give it an id",
     ]
-    with_ids = given.replace("<sequenceFlow sourceRef", '<sequenceFlow id="to_review" sourceRef')
-    compile_definition({"ids.bpmn": with_ids.replace('<manualTask name="File it" />', "")})
+    compile_definition({"ids.bpmn": given.replace('<manualTask name="File it" />', "")})
+
+
+def test_a_sequence_flow_without_id_is_named_by_its_ends_and_numbered_where_taken() -> None:
+    given = document(
+        '<startEvent id="start" />\n'
+        '<sequenceFlow sourceRef="start" targetRef="which" />\n'
+        '<exclusiveGateway id="which" />\n'
+        '<sequenceFlow sourceRef="which" targetRef="end">'
+        "<conditionExpression>True</conditionExpression></sequenceFlow>\n"
+        '<sequenceFlow id="which_to_end" sourceRef="which" targetRef="end">'
+        "<conditionExpression>False</conditionExpression></sequenceFlow>\n"
+        '<endEvent id="end" />'
+    )
+    # which_to_end is the file's own: the flow without an id is which_to_end_2, no
+    # duplicate of it
+    compile_definition({"ids.bpmn": given})
 
 
 def test_a_sequence_flow_from_or_to_nothing_is_refused_naming_it() -> None:

@@ -1047,3 +1047,21 @@ def test_a_flowable_design_record_saying_more_than_the_task_is_refused_saying_wh
     (problem,) = refused.value.problems
     assert problem.element_id == "review"
     assert f"flowable:{record} is not supported" in problem.message and named in problem.message
+
+
+@pytest.mark.parametrize(("approved", "filed"), [(True, True), (False, False)])
+def test_sequence_flows_written_without_ids_are_named_and_run(
+    core: WorkflowEngine, approved: bool, filed: bool
+) -> None:
+    given = text("activiti_flows_without_ids.bpmn")
+    assert '<sequenceFlow sourceRef="decide" targetRef="file">' in given
+    core.deploy_files({"activiti_flows_without_ids.bpmn": given})
+    instance = core.start("flowsWithoutIds", "clara")
+    (check,) = instance.ready_tasks
+    decided = core.complete_task(check.task_id, "clara", {"approved": approved})
+    # the condition on the flow without an id chose the way
+    assert [t.element_id for t in decided.ready_tasks] == (["file"] if filed else [])
+    for task in decided.ready_tasks:
+        decided = core.complete_task(task.task_id, "clara", {})
+    assert decided.status == "completed"
+    assert core.replayer.replay_stored(instance.id).ok
