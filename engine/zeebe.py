@@ -25,6 +25,8 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
   headers, ``io.camunda.zeebe:formKey``, ``…:assignee``, ``…:candidateGroups``,
   read as what they say), and ``zeebe:taskDefinition`` (the job type that
   served Camunda 8's task list before Camunda user tasks): a person does it;
+- ``zeebe:script`` on a script task: its FEEL expression, read as a condition's
+  is, run as the Python assigning its ``resultVariable``;
 - ``zeebe:formDefinition`` naming a form embedded in the file
   (``zeebe:userTaskForm``): its input fields, as ``camunda:formData``; a form
   deployed apart from the file is dropped, as Camunda 7's external forms are;
@@ -35,7 +37,7 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
 A timer written as FEEL giving an ISO 8601 literal (``="PT1H"``,
 ``=duration("P3D")``, ``=date and time("2030-01-01T09:00:00Z")``) is that literal.
 Everything else Zeebe runs (job workers, input mappings on events,
-FEEL scripts, decisions, listeners, other FEEL timers and any other FEEL) is
+scripts a job worker runs, decisions, listeners, other FEEL timers and any other FEEL) is
 refused, naming the element, the extension and why, rather than deployed to
 run differently from what was drawn.
 """
@@ -90,7 +92,8 @@ REFUSED = {
     "taskDefinition": "a job worker of that type runs the task in Camunda 8, and the engine "
     "runs none (use a user task, or a service task of the engine's own services)",
     "taskHeaders": "headers are for a job worker, and the engine runs none",
-    "script": "a FEEL script is not run here (the engine runs Python script tasks)",
+    "script": "a script a job worker runs is not run here (give the script task a FEEL "
+    "expression and a result variable, or write it in Python)",
     "calledDecision": "a decision called the Camunda 8 way is not supported",
     "executionListeners": "execution listeners are not run here (remove them, and do their "
     "work in a task of its own)",
@@ -278,6 +281,7 @@ class _Rewrite:
             "ioMapping": self._io_mapping,
             "taskSchedule": self._schedule,
             "formDefinition": self._form,
+            "script": self._script,
         }
         if kind == "userTaskForm":
             return  # read by the task whose formDefinition names it (``_form``), then dropped
@@ -441,6 +445,38 @@ class _Rewrite:
         element = (extension.get("inputElement") or "").strip()
         if element:
             loop.set(f"{{{CAMUNDA}}}elementVariable", element)
+
+    def _script(self, task: Any, extension: Any) -> None:
+        """Run a script task's FEEL expression as the Python script it means.
+
+        Camunda 8 gives a script task a FEEL expression whose value goes into
+        ``resultVariable`` (``=order.total * 2``); in the FEEL read here it
+        becomes ``doubled = order["total"] * 2`` in Python.  A script a job worker
+        runs (no expression) is refused with the job worker.
+        """
+        expression = (extension.get("expression") or "").strip()
+        result = (extension.get("resultVariable") or "").strip()
+        python = None
+        if etree.QName(task).localname != "scriptTask" or not expression:
+            self.problem(task, f"zeebe:script: {REFUSED['script']}")
+        elif not IDENTIFIER.match(result) or keyword.iskeyword(result):
+            self.problem(task, f"zeebe:script resultVariable {result!r}: name a variable")
+        else:
+            try:
+                python = translate_juel(feel_as_juel(expression)).python
+            except (FeelError, JuelError) as exc:
+                self.problem(
+                    task, f"zeebe:script expression {expression!r} is not read here: {exc}"
+                )
+        if etree.QName(task).localname != "scriptTask":
+            return
+        for old in task.findall(f"{{{BPMN}}}script"):
+            task.remove(old)
+        task.set("scriptFormat", "python")
+        # a script refused runs nothing: the problem above is what the task is refused for
+        etree.SubElement(task, f"{{{BPMN}}}script").text = (
+            "pass" if python is None else f"{result} = {python}"
+        )
 
     def _schedule(self, task: Any, extension: Any) -> None:
         """Read a user task's due date as the ``camunda:dueDate`` it means.

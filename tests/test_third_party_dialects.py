@@ -458,6 +458,44 @@ def test_a_camunda_8_events_input_mapping_is_refused_naming_the_event() -> None:
     assert "zeebe:input 'paidAmount': an event's input mappings are not supported" in problem[1]
 
 
+@pytest.mark.parametrize(("pages", "charged"), [(10, True), (3, False)])
+def test_a_camunda_8_script_tasks_feel_expression_sets_its_result_variable(
+    core: WorkflowEngine, pages: int, charged: bool
+) -> None:
+    core.deploy([ZEEBE / "feel_script.bpmn"])
+    request = core.start("zeebe_feel_script", "clara", {"request": {"pages": pages}})
+    assert request.data["fee"] == pages * 2 + 1  # =request.pages * 2 + 1
+    assert [t.element_id for t in request.ready_tasks] == (["Activity_charge"] if charged else [])
+    for task in request.ready_tasks:
+        request = core.complete_task(task.task_id, "clara", {})
+    assert request.status == "completed"
+    assert core.replayer.replay_stored(request.id).ok
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            'expression="=request.pages * 2 + 1"',
+            'expression="=count(request.pages)"',
+            "zeebe:script expression '=count(request.pages)' is not read here: the function",
+        ),
+        (
+            'resultVariable="fee"',
+            'resultVariable="class"',
+            "zeebe:script resultVariable 'class': name a variable",
+        ),
+    ],
+)
+def test_a_camunda_8_script_not_read_is_refused_naming_the_task(
+    old: str, new: str, said: str
+) -> None:
+    given = (ZEEBE / "feel_script.bpmn").read_text(encoding="utf-8")
+    assert old in given
+    (problem,) = refusals({"s.bpmn": given.replace(old, new)})
+    assert problem[0] == "Activity_fee" and said in problem[1], problem
+
+
 def test_a_camunda_8_user_tasks_input_and_output_mappings_set_the_variables_they_name(
     core: WorkflowEngine,
 ) -> None:
