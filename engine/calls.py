@@ -11,6 +11,7 @@ outputs come back into the caller's data, which otherwise stays as it was.
 from __future__ import annotations
 
 import json
+import keyword
 from copy import deepcopy
 from typing import Any, ClassVar
 
@@ -54,6 +55,14 @@ def read_mappings(value: str) -> dict[str, list[dict[str, Any]]]:
                 f"'{MAPPINGS_PROPERTY}' {direction!r} must list objects with 'all', "
                 "'source' and 'target', or 'expression' and 'target'"
             )
+        for item in items:
+            # a target is a variable the data gets: another key no script could read
+            target = item.get("target")
+            if target is not None and (not target.isidentifier() or keyword.iskeyword(target)):
+                raise ValueError(
+                    f"'{MAPPINGS_PROPERTY}' {direction!r} maps into {target!r}, "
+                    "which is no variable name"
+                )
     return mappings
 
 

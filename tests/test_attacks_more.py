@@ -5,6 +5,8 @@ Each test here failed before the fix it names.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import threading
 import time
@@ -270,6 +272,26 @@ def _with_property(text: str, element: str, name: str, value: str) -> str:
     )
     opened = text.index(">", text.index(element)) + 1
     return text[:opened] + properties + text[opened:]
+
+
+@pytest.mark.parametrize("target", ["1st", "class", "order total", ""])
+def test_a_call_mapping_into_no_variable_is_refused_naming_the_call(
+    engine: Engine, target: str
+) -> None:
+    elements = TEST_BPMN / "elements"
+    mappings = json.dumps({"in": [{"all": True}], "out": [{"source": "x", "target": target}]})
+    caller = _with_property(
+        (elements / "call_activity.bpmn").read_text(encoding="utf-8"),
+        '<bpmn:callActivity id="call_inner"',
+        "variableMappings",
+        html.escape(mappings),
+    )
+    called = (elements / "called_process.bpmn").read_text(encoding="utf-8")
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files({"call_activity.bpmn": caller, "called_process.bpmn": called})
+    (problem,) = refused.value.problems
+    assert problem.element_id == "call_inner"
+    assert f"'out' maps into {target!r}, which is no variable name" in problem.message
 
 
 def test_json_nested_too_deep_in_a_deployment_is_refused_naming_its_file(engine: Engine) -> None:
