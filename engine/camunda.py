@@ -578,6 +578,9 @@ class Translation:
     #: the events and receive tasks whose message's payload becomes process data, as
     #: Camunda's correlation sets its variables (no ``camunda:resultVariable`` names one)
     payload_as_data: list[Any] = field(default_factory=list)
+    #: the message start events of processes whose message's payload becomes the new
+    #: instance's data, as Camunda starts an instance with the message's variables
+    start_payload_as_data: list[Any] = field(default_factory=list)
     #: by process id: the variable its start event's ``camunda:initiator`` names, which
     #: holds who started an instance
     initiators: dict[str, str] = field(default_factory=dict)
@@ -608,6 +611,7 @@ def translate(
         rewrite.forms,
         rewrite.start_forms,
         rewrite.payload_as_data,
+        rewrite.start_payload_as_data,
         rewrite.initiators,
     )
 
@@ -633,6 +637,7 @@ class _Rewrite:
         self.start_forms: dict[str, str] = {}
         self.handled: set[Any] = set()  # Camunda elements dealt with (and their content)
         self.payload_as_data: list[Any] = []
+        self.start_payload_as_data: list[Any] = []
         self.initiators: dict[str, str] = {}
         #: the form fields made of Activiti's and Flowable's form properties (which know doubles)
         self.from_properties: set[Any] = set()
@@ -1220,9 +1225,9 @@ class _Rewrite:
     def _caught_payloads(self) -> None:
         """Note the events and receive tasks whose message's or signal's payload becomes data.
 
-        Camunda sets the variables a correlation brings on the process.  A
-        process's own start event is left out: what starts it is its start data
-        already.
+        Camunda sets the variables a correlation brings on the process, and
+        starts a process with the variables of the message that starts it (kept
+        apart: step rules 10 read them).
         """
         for task in self.root.iter(_b("receiveTask")):
             if task.get("messageRef") and task.get(_c("resultVariable")) is None:
@@ -1235,6 +1240,8 @@ class _Rewrite:
                     continue
                 if kind != "startEvent" or event.getparent().tag != _b("process"):
                     self.payload_as_data.append(event)
+                elif tag == "messageEventDefinition":
+                    self.start_payload_as_data.append(event)
 
     def _message_payload(self, definition: Any) -> None:
         """Rewrite SpiffWorkflow's Camunda message payload and result into its own dialect.

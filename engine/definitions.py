@@ -125,6 +125,9 @@ class CompiledDefinition:
     #: (process id, element id) of the catching events and receive tasks whose message's
     #: payload becomes process data (a Camunda file's; see ``camunda.Translation``)
     payload_as_data: frozenset[tuple[str, str]] = frozenset()
+    #: (process id, element id) of the message start events whose message's payload
+    #: becomes the new instance's data (a Camunda file's; by step rules 10)
+    start_payload_as_data: frozenset[tuple[str, str]] = frozenset()
     #: by process: the variable that holds who started an instance (a Camunda, Activiti or
     #: Flowable start event's ``initiator``), set when it starts
     initiators: dict[str, str] = field(default_factory=dict)
@@ -1128,6 +1131,7 @@ def compile_definition(
     start_messages: dict[str, frozenset[str]] = {}
     enclosing_exclusions: dict[tuple[str, str], tuple[str, ...]] = {}
     payload_as_data: set[tuple[str, str]] = set()
+    start_payload_as_data: set[tuple[str, str]] = set()
     initiators: dict[str, str] = {}
     calls: dict[str, list[tuple[str, str, str]]] = {}
     processes: dict[str, ProcessInfo] = {}
@@ -1196,6 +1200,9 @@ def compile_definition(
             json_forms.update(dialect.forms)
             start_forms.update(dialect.start_forms)
             payload_as_data.update((_container(e), e.get("id")) for e in dialect.payload_as_data)
+            start_payload_as_data.update(
+                (_container(e), e.get("id")) for e in dialect.start_payload_as_data
+            )
             initiators.update(dialect.initiators)
             file_rules = replace(known, forms=known.forms | frozenset(dialect.forms))
             root = dialect.root
@@ -1290,6 +1297,7 @@ def compile_definition(
         start_forms=start_forms,
         enclosing_exclusions=enclosing_exclusions,
         payload_as_data=frozenset(payload_as_data),
+        start_payload_as_data=frozenset(start_payload_as_data),
         initiators=initiators,
     )
 

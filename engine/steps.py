@@ -65,8 +65,13 @@ from .store.repository import EventRow, InstanceRow, WorkItemRow
 #:    cancels the rest of its process; a message or signal starts a handler waiting for it;
 #: 9. a message or signal starts a handler of a sub-process under way too (innermost
 #:    first), and none of a scope that an interrupting handler has interrupted: a
-#:    repeated message no longer starts the interrupting handler a second time.
-RULES = 9
+#:    repeated message no longer starts the interrupting handler a second time;
+#: 10. a message that starts a process whose BPMN says its payload is process data (a
+#:    Camunda or Camunda 8 file's message start event:
+#:    ``CompiledDefinition.start_payload_as_data``) puts the payload's items into the new
+#:    instance's data, as Camunda starts an instance with the message's variables.
+#:    Before, such an instance started with none of them.
+RULES = 10
 #: how deep messages and signals thrown in reply to thrown ones may go in one step
 MAX_THROW_DEPTH = 16
 #: how many tasks one step may run on its own, and for how long, before it is stopped as
@@ -275,6 +280,8 @@ def catch(step: Step, kind: str, name: str, payload: dict[str, Any]) -> bool:
     if not taken and step.instance.rules >= 8:
         taken = _start_handler(workflow, kind, name, payload, step.instance.rules)
     as_data = step.compiled.payload_as_data if step.instance.rules >= 5 else frozenset()
+    if step.instance.rules >= 10:
+        as_data = as_data | step.compiled.start_payload_as_data
     for task in waiting if taken and as_data else ():
         # SpiffWorkflow keeps what a task caught under the event's name until it runs
         if task.internal_data.get(name) is payload and (

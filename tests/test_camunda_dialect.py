@@ -933,3 +933,33 @@ def test_a_listener_that_cannot_run_is_refused_naming_its_task(
         compile_definition({"l.bpmn": given.replace(old, new)})
     (problem,) = refused.value.problems
     assert problem.element_id == element and said in problem.message, problem
+
+
+# -- a message that starts a process -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("amount", "approving"), [(2000, True), (300, False)])
+def test_a_message_starting_a_process_gives_the_instance_its_variables(
+    core: WorkflowEngine, amount: int, approving: bool
+) -> None:
+    core.deploy_files(files("message_start_payload.bpmn"))
+    delivered = core.send_message("InvoiceReceived", {"amount": amount, "supplier": "华光"})
+    (started,) = delivered.started
+    invoice = core.queries.get_instance(started)
+    assert invoice.data == {"amount": amount, "supplier": "华光"}  # step rules 10
+    registered = do(core, "anna", "register")
+    # the gateway read the message's amount
+    assert [t.element_id for t in registered.ready_tasks] == (["approve"] if approving else [])
+    if approving:
+        registered = do(core, "anna", "approve")
+    assert registered.status == "completed"
+
+
+def test_an_instance_a_message_started_before_rules_10_keeps_starting_without_its_variables(
+    core: WorkflowEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    core.deploy_files(files("message_start_payload.bpmn"))
+    with monkeypatch.context() as patched:
+        patched.setattr(runtime, "RULES", 9)
+        (started,) = core.send_message("InvoiceReceived", {"amount": 2000}).started
+    assert core.queries.get_instance(started).data == {}  # its history replays as made
