@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from .forms import FormSchema
     from .runtime import WorkflowEngine
 
+#: a task's headers as its BPMN gives them: (key, text) in order
+Headers = tuple[tuple[str, str], ...]
 #: lists count their rows up to here and then say "more than" (a count never scans everything)
 COUNT_CAP = 1000
 #: the most groups with open tasks an administrator's filter offers
@@ -477,7 +479,7 @@ class Queries:
                 if p
             )
 
-        def read(workflow: BpmnWorkflow) -> tuple[dict[str, Any], str, str, str | None, Any]:
+        def read(workflow: BpmnWorkflow) -> tuple[dict[str, Any], str, str, str | None, Headers]:
             task = workflow.get_task_from_id(UUID(task_id))
             spec = task.task_spec
             return (
