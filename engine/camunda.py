@@ -650,12 +650,19 @@ class _Rewrite:
         #: give it (see ``default_language``)
         self.default_language = default_language(root)
 
-    def problem(self, element: Any, message: str) -> None:
+    def problem(
+        self,
+        element: Any,
+        message: str,
+        code: str = "definition.other_tool",
+        params: dict[str, Any] | None = None,
+    ) -> None:
         """Name a problem of an element, its extensions named as the file writes them.
 
         Messages speak of Camunda's (``camunda:assignee``); a file that writes
         them in Activiti's or Flowable's namespace reads ``activiti:assignee``
-        or ``flowable:assignee``, whichever prefix it gives that name.
+        or ``flowable:assignee``, whichever prefix it gives that name.  Without
+        a ``code`` of its own, the web says the English message (``detail``).
         """
         if self.prefixes:
             usual = max(set(self.prefixes.values()), key=list(self.prefixes.values()).count)
@@ -667,8 +674,8 @@ class _Rewrite:
                 self.file,
                 owner_id(element),
                 message,
-                code="definition.other_tool",
-                params={"detail": message},
+                code=code,
+                params={"detail": message} if params is None else params,
             )
         )
 
@@ -995,6 +1002,15 @@ class _Rewrite:
         properties: dict[str, Any] = {}
         required: list[str] = []
         extra: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+        try:
+            # counted before any field is read: reading 20,000 of them took seconds
+            form_fields = form_data.findall(_c("formField"))
+            jsonforms.check_size(
+                len(form_fields), sum(len(f.findall(_c("value"))) for f in form_fields)
+            )
+        except jsonforms.JsonSchemaError as exc:
+            self.problem(task, f"camunda:formData: {exc}", exc.code, exc.params)
+            return None
         ok = True
         for child in form_data:
             if not isinstance(child.tag, str):
@@ -1019,8 +1035,8 @@ class _Rewrite:
             return None
         try:
             form = jsonforms.form_from_schema({"properties": properties, "required": required})
-        except jsonforms.JsonSchemaError as exc:  # pragma: no cover - fields are checked above
-            self.problem(task, f"camunda:formData: {exc}")
+        except jsonforms.JsonSchemaError as exc:  # a name the task page takes for its own
+            self.problem(task, f"camunda:formData: {exc}", exc.code, exc.params)
             return None
         for name, (validators, metadata) in extra.items():
             made_field = form.fields[name]

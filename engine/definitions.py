@@ -1114,7 +1114,7 @@ def compile_definition(
                 )
             except jsonforms.JsonSchemaError as exc:
                 problems.append(
-                    _passed_on(name, None, "form schema", "definition.form_schema", exc)
+                    DefinitionProblem(name, None, f"form schema: {exc}", exc.code, exc.params)
                 )
     known = DeployRules(
         forms=rules.forms | frozenset(json_forms),

@@ -31,10 +31,33 @@ from .text import text_problem
 FORM_FILE_PROPERTY = "formJsonSchemaFilename"
 #: the prefix of the form name a JSON Schema form is known by
 PREFIX = "json:"
+#: the most fields a form may have: every page of its task shows them all, and a
+#: form of 20,000 took seconds to deploy and made each page of its task megabytes
+MOST_FIELDS = 200
+#: the most choices a form's fields may offer in all (a choice of China's 2,800
+#: counties fits): each is an option written into every page of the task
+MOST_CHOICES = 5_000
+#: names of the task page's own controls, which a form field may not take: a field
+#: named ``csrf_token`` was read as the page's CSRF token (its own value was lost)
+TAKEN_NAMES = frozenset({"csrf_token"})
 
 
 class JsonSchemaError(ValueError):
-    """A JSON Schema that gongkai cannot make a form of; the message says why."""
+    """A JSON Schema that gongkai cannot make a form of; the message says why.
+
+    ``code`` and ``params`` say it in the words of ``webui/messages.py`` where
+    there are any (``definition.form_schema`` passes the English on).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        code: str = "definition.form_schema",
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params if params is not None else {"detail": message}
 
 
 def load_schema(text: str) -> dict[str, Any]:
@@ -74,15 +97,52 @@ def unfit_text(document: dict[str, Any]) -> str | None:
 
 def form_from_schema(document: dict[str, Any]) -> FormSchema:
     """Return a form schema with a field for every property of the JSON Schema."""
-    required = set(document.get("required") or [])
+    named = document.get("required") or []
+    if not isinstance(named, list) or not all(isinstance(n, str) for n in named):
+        raise JsonSchemaError(f"'required' must be a list of property names, not {named!r:.60}")
+    required = set(named)
+    properties = document.get("properties") or {}
+    check_size(len(properties), sum(map(_choices, properties.values())))
     made: dict[str, fields.Field[Any]] = {}
-    for name, spec in (document.get("properties") or {}).items():
+    for name, spec in properties.items():
         if not isinstance(name, str) or name.startswith("_") or not isinstance(spec, dict):
             raise JsonSchemaError(f"property {name!r} cannot be a form field")
+        if name in TAKEN_NAMES:
+            raise JsonSchemaError(
+                f"the field {name!r} takes the name of the task page's own control: "
+                "name it otherwise",
+                code="definition.form_name_taken",
+                params={"field": name},
+            )
         made[name] = _field(spec, name in required)
     form = FormSchema.from_dict(made, name="JsonSchemaForm")()
     assert isinstance(form, FormSchema)
     return form
+
+
+def check_size(count: int, choices: int) -> None:
+    """Refuse a form of more than ``MOST_FIELDS`` fields or ``MOST_CHOICES`` choices in all."""
+    if count > MOST_FIELDS:
+        raise JsonSchemaError(
+            f"the form has {count:,} fields: at most {MOST_FIELDS} may be shown on a page",
+            code="definition.form_too_many_fields",
+            params={"count": count, "most": MOST_FIELDS},
+        )
+    if choices > MOST_CHOICES:
+        raise JsonSchemaError(
+            f"the form's fields offer {choices:,} choices in all: at most {MOST_CHOICES:,}",
+            code="definition.form_too_many_choices",
+            params={"count": choices, "most": MOST_CHOICES},
+        )
+
+
+def _choices(spec: Any) -> int:
+    """Return how many choices a property offers: its own ``enum``, or its items'."""
+    if not isinstance(spec, dict):
+        return 0
+    items = spec.get("items")
+    lists = (spec.get("enum"), items.get("enum") if isinstance(items, dict) else None)
+    return sum(len(listed) for listed in lists if isinstance(listed, list))
 
 
 def _field(spec: dict[str, Any], required: bool) -> fields.Field[Any]:

@@ -234,6 +234,16 @@ MESSAGES: dict[str, Any] = {
     "definition.script": _l("脚本或表达式不能运行。英文说明：%(detail)s"),
     "definition.no_file": _l("没有收到 BPMN 文件。"),
     "definition.form_schema": _l("JSON 表单有误。英文说明：%(detail)s"),
+    "definition.form_too_many_fields": _l(
+        "表单有 %(count)s 个字段，最多 %(most)s 个（任务的每一页都显示全部字段）："
+        "请拆分到几个任务中。"
+    ),
+    "definition.form_too_many_choices": _l(
+        "表单的字段共有 %(count)s 个选项，最多 %(most)s 个（任务的每一页都显示全部选项）。"
+    ),
+    "definition.form_name_taken": _l(
+        "表单字段不能命名为“%(field)s”：这是办理页面自身控件的名称，请改用其他名称。"
+    ),
     "definition.bad_xml": _l("不是格式正确的 XML（第 %(line)s 行）。英文说明：%(detail)s"),
     "definition.decision_table": _l("DMN 决策表有误。英文说明：%(detail)s"),
     "definition.decision_row": _l("决策表第 %(row)s 行的表达式不能运行。英文说明：%(detail)s"),

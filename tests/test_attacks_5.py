@@ -1,0 +1,161 @@
+"""A fifth round of attacks, on SQLite and PostgreSQL.
+
+Each test here failed before the fix it names.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from engine import DeploymentError, Engine
+from engine.definitions import compile_definition
+from engine.jsonforms import MOST_CHOICES, MOST_FIELDS
+
+from .conftest import TEST_BPMN
+from .test_attacks_more import _with_property
+from .test_third_party_dialects import ZEEBE
+
+THIRD_PARTY = TEST_BPMN / "third_party"
+
+# -- forms too big for a page, and a field named as the page's own control ---------------------
+
+
+def _json_form_deployment(schema: object) -> dict[str, str]:
+    """Return the manual task's file with its task's form the JSON ``schema``."""
+    manual = (TEST_BPMN / "elements" / "manual_task.bpmn").read_text(encoding="utf-8")
+    with_form = _with_property(
+        manual, '<bpmn:manualTask id="check_paper"', "formJsonSchemaFilename", "big.json"
+    )
+    return {"manual_task.bpmn": with_form, "big.json": json.dumps(schema)}
+
+
+def _fields(count: int, choices: int = 0) -> dict[str, object]:
+    """Return a JSON form of ``count`` text fields, the first offering ``choices`` choices."""
+    properties: dict[str, object] = {f"f{n}": {"type": "string"} for n in range(count)}
+    if choices:
+        properties["f0"] = {"enum": [f"c{n}" for n in range(choices)]}
+    return {"type": "object", "properties": properties}
+
+
+def test_a_json_form_of_thousands_of_fields_is_refused_naming_its_file_and_the_bound(
+    engine: Engine,
+) -> None:
+    # 20,000 fields took 6.5 s to deploy, and every page of the task wrote them all.
+    started = time.process_time()
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files(_json_form_deployment(_fields(20_000)))
+    assert time.process_time() - started < 3
+    (problem,) = refused.value.problems
+    assert problem.file == "big.json" and problem.code == "definition.form_too_many_fields"
+    assert problem.params == {"count": 20_000, "most": MOST_FIELDS}
+    assert f"at most {MOST_FIELDS}" in problem.message
+    # as many as the bound are deployed
+    engine.deploy_files(_json_form_deployment(_fields(MOST_FIELDS)))
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_a_json_form_of_too_many_choices_is_refused_naming_its_file_and_the_bound(
+    engine: Engine, array: bool
+) -> None:
+    schema = _fields(3, MOST_CHOICES + 1)
+    if array:  # a list of choices: its items' enum
+        schema["properties"]["f0"] = {  # type: ignore[index]
+            "type": "array",
+            "items": {"enum": [f"c{n}" for n in range(MOST_CHOICES + 1)]},
+        }
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files(_json_form_deployment(schema))
+    (problem,) = refused.value.problems
+    assert problem.file == "big.json" and problem.code == "definition.form_too_many_choices"
+    assert problem.params == {"count": MOST_CHOICES + 1, "most": MOST_CHOICES}
+    engine.deploy_files(_json_form_deployment(_fields(3, MOST_CHOICES)))
+
+
+def _camunda_form(fields: str) -> dict[str, str]:
+    """Return Camunda's invoice example with its approval task's form holding ``fields``."""
+    given = (THIRD_PARTY / "camunda_invoice_approvers.bpmn").read_text(encoding="utf-8")
+    old = '<camunda:formField id="approved" label="Do you approve?" type="boolean" />'
+    assert old in given
+    table = (THIRD_PARTY / "camunda_invoice_approvers.dmn").read_text(encoding="utf-8")
+    return {
+        "camunda_invoice_approvers.bpmn": given.replace(old, old + fields),
+        "camunda_invoice_approvers.dmn": table,
+    }
+
+
+def test_a_camunda_form_of_too_many_fields_or_choices_is_refused_saying_the_bound() -> None:
+    many = "".join(f'<camunda:formField id="f{n}" type="string" />' for n in range(MOST_FIELDS))
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition(_camunda_form(many))
+    (problem,) = refused.value.problems
+    assert problem.file == "camunda_invoice_approvers.bpmn"
+    assert problem.code == "definition.form_too_many_fields"
+    assert problem.params == {"count": MOST_FIELDS + 2, "most": MOST_FIELDS}
+    values = "".join(f'<camunda:value id="c{n}" name="c{n}" />' for n in range(MOST_CHOICES))
+    choices = f'<camunda:formField id="kind" type="enum">{values}</camunda:formField>'
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition(_camunda_form(choices * 2))
+    assert [p.code for p in refused.value.problems] == ["definition.form_too_many_choices"]
+    compile_definition(_camunda_form(choices))
+
+
+def _zeebe_form(components: list[dict[str, object]]) -> dict[str, str]:
+    """Return the Camunda 8 forms example with its embedded form's ``components``."""
+    given = (ZEEBE / "forms.bpmn").read_text(encoding="utf-8")
+    opened = given.index('<zeebe:userTaskForm id="userTaskForm_check">') + len(
+        '<zeebe:userTaskForm id="userTaskForm_check">'
+    )
+    closed = given.index("</zeebe:userTaskForm>")
+    form = json.dumps({"components": components, "type": "default"})
+    return {"forms.bpmn": given[:opened] + form + given[closed:]}
+
+
+def test_a_camunda_8_form_of_too_many_fields_is_refused_saying_the_bound() -> None:
+    # The form-js JSON is one text in the file: 20,000 fields in it are no 20,000 elements.
+    fields = [{"type": "textfield", "key": f"f{n}", "label": "x"} for n in range(20_000)]
+    started = time.process_time()
+    with pytest.raises(DeploymentError) as refused:
+        compile_definition(_zeebe_form(fields))
+    assert time.process_time() - started < 3
+    assert [(p.file, p.element_id, p.code) for p in refused.value.problems] == [
+        ("forms.bpmn", "Activity_check", "definition.form_too_many_fields")
+    ]
+    compile_definition(_zeebe_form(fields[:MOST_FIELDS]))
+
+
+def test_a_form_field_named_csrf_token_is_refused_at_deployment_in_every_dialect(
+    engine: Engine,
+) -> None:
+    # The task page's CSRF token has that name: the field's input and the token were read
+    # as one (the field's own value was lost, or the page refused as a CSRF failure).
+    schema = {"properties": {"csrf_token": {"type": "string"}, "note": {"type": "string"}}}
+    camunda = _camunda_form('<camunda:formField id="csrf_token" type="string" />')
+    zeebe = _zeebe_form([{"type": "textfield", "key": "csrf_token", "label": "Token"}])
+    for files, file in (
+        (_json_form_deployment(schema), "big.json"),
+        (camunda, "camunda_invoice_approvers.bpmn"),
+        (zeebe, "forms.bpmn"),
+    ):
+        with pytest.raises(DeploymentError) as refused:
+            engine.deploy_files(files)
+        assert [(p.file, p.code, p.params) for p in refused.value.problems] == [
+            (file, "definition.form_name_taken", {"field": "csrf_token"})
+        ], file
+
+
+@pytest.mark.parametrize("required", ["5", '"note"', "[[1]]", '{"note": true}', "[null]"])
+def test_a_json_form_whose_required_is_no_list_of_names_is_refused_not_misread_or_a_500(
+    engine: Engine, required: str
+) -> None:
+    # set() of a number or of lists raised TypeError: the deployment was a server error
+    # (and a text was read as its letters).
+    files = _json_form_deployment({})
+    note = '{"note": {"type": "string"}}'
+    files["big.json"] = f'{{"properties": {note}, "required": {required}}}'
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files(files)
+    (problem,) = refused.value.problems
+    assert problem.file == "big.json" and "'required' must be a list" in problem.message
