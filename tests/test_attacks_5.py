@@ -6,12 +6,19 @@ Each test here failed before the fix it names.
 from __future__ import annotations
 
 import json
+import random
 import time
 
 import pytest
 
 from engine import DeploymentError, Engine
 from engine.definitions import compile_definition
+from engine.disclosure.privacy import (
+    _CLAUSE_END,
+    _OFFICE_IN_CLAUSE,
+    _ClauseOffices,
+    find_personal_information,
+)
 from engine.jsonforms import MOST_CHOICES, MOST_FIELDS
 
 from .conftest import TEST_BPMN
@@ -159,3 +166,29 @@ def test_a_json_form_whose_required_is_no_list_of_names_is_refused_not_misread_o
         engine.deploy_files(files)
     (problem,) = refused.value.problems
     assert problem.file == "big.json" and "'required' must be a list" in problem.message
+
+
+# -- the privacy finder's worst cases ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["递补王", "拟录用王", "递补王芳、李", "确定王为"])
+def test_personnel_acts_in_one_long_clause_are_read_in_linear_time(unit: str) -> None:
+    # After each act the rest of its clause was searched for an office to its end (the
+    # text's end, without a full stop): 16,000 characters of 递补王 took 4 s, 50,000 a minute.
+    text = (unit * (50_000 // len(unit) + 1))[:50_000]
+    started = time.process_time()
+    find_personal_information(text)
+    assert time.process_time() - started < 2.5, unit
+
+
+def test_offices_in_a_clause_are_read_as_searching_the_clause_reads_them() -> None:
+    rng = random.Random(5)
+    pieces = ["局长", "长", "。", "；", "\n", "，", "王", "主任", "职务", "a", "市长", "副"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        clauses = _ClauseOffices(text)
+        for at in range(len(text) + 1):
+            clause = _CLAUSE_END.search(text, at)
+            end = clause.start() if clause else len(text)
+            searched = _OFFICE_IN_CLAUSE.search(text, at, end) is not None
+            assert clauses.named_after(at) == searched, (text, at)
