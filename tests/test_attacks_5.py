@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 
 import pytest
+from flask import Flask
+from werkzeug.datastructures import MultiDict
 
 from engine import DeploymentError, Engine
 from engine.definitions import compile_definition
@@ -20,10 +23,13 @@ from engine.disclosure.privacy import (
     find_personal_information,
 )
 from engine.jsonforms import MOST_CHOICES, MOST_FIELDS
+from webui import get_engine
 
 from .conftest import TEST_BPMN
+from .helpers import task_of
 from .test_attacks_more import _with_property
 from .test_third_party_dialects import ZEEBE
+from .web import Browser
 
 THIRD_PARTY = TEST_BPMN / "third_party"
 
@@ -192,3 +198,56 @@ def test_offices_in_a_clause_are_read_as_searching_the_clause_reads_them() -> No
             end = clause.start() if clause else len(text)
             searched = _OFFICE_IN_CLAUSE.search(text, at, end) is not None
             assert clauses.named_after(at) == searched, (text, at)
+
+
+# -- a form of many parts ---------------------------------------------------------------------
+
+
+def _at_review(app: Flask, rows: int) -> tuple[int, str]:
+    """Return a new case listing ``rows`` people at its confidentiality review, and its task."""
+    engine = get_engine(app)
+    body = "\n".join(
+        f"{n} 王{'芳明伟'[n % 3]}{'一二三四五六七八九'[n % 9]} 138{n:08d}" for n in range(rows)
+    )
+    case = engine.start("document_approval", "zhangsan").id
+    draft = task_of(engine, case, "draft", "zhangsan")
+    data = {"title": "名单", "doc_type": "general", "body": body, "attribute": "proactive"}
+    engine.complete_task(draft.task_id, "zhangsan", data)
+    for element, user in (
+        ("dept_review", "lisi"),
+        ("office_review", "wangwu"),
+        ("sign_off", "zhaoliu"),
+    ):
+        step = task_of(engine, case, element, user)
+        values = engine.queries.task_form(step.task_id, user).values
+        kept = {name: value for name, value in values.items() if value is not None}
+        engine.complete_task(step.task_id, user, kept | {"decision": "approve", "comment": ""})
+    return case, task_of(engine, case, "confidentiality_review_task", "sunqi").task_id
+
+
+def test_a_review_confirming_more_than_a_thousand_findings_can_be_sent(app: Flask) -> None:
+    # Each confirmed finding is a part of the page's multipart form: past werkzeug's 1,000
+    # parts the review of a list of 600 people was refused as too large (413), every time.
+    case, task = _at_review(app, 600)
+    reviewer = Browser(app.test_client()).login("sunqi")
+    page = reviewer.get(f"/tasks/{task}")
+    ids = re.findall(r'name="confirmed_findings" value="([^"]+)"', page)
+    assert len(ids) == 1200
+    sent = [("review_conclusion", "disclose_redacted"), ("review_basis", "去除个人信息")]
+    response = reviewer.client.post(
+        f"/tasks/{task}",
+        data=MultiDict(
+            [("csrf_token", reviewer.token), *sent, *(("confirmed_findings", i) for i in ids)]
+        ),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    engine = get_engine(app)
+    assert not [t for t in engine.queries.list_tasks("sunqi") if t.instance_id == case]
+    # A form of as many parts sent by no one signed in is refused before it is read.
+    stranger = app.test_client().post(
+        "/login",
+        data=MultiDict([("username", "x"), *(("confirmed_findings", i) for i in ids)]),
+        content_type="multipart/form-data",
+    )
+    assert stranger.status_code == 413
