@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from .errors import Problem
 from .forms import (
@@ -115,6 +115,7 @@ def form_from_schema(document: dict[str, Any]) -> FormSchema:
                 params={"field": name},
             )
         made[name] = _field(spec, name in required)
+        _check_default(name, spec, made[name])
     form = FormSchema.from_dict(made, name="JsonSchemaForm")()
     assert isinstance(form, FormSchema)
     return form
@@ -134,6 +135,23 @@ def check_size(count: int, choices: int) -> None:
             code="definition.form_too_many_choices",
             params={"count": choices, "most": MOST_CHOICES},
         )
+
+
+def _check_default(name: str, spec: dict[str, Any], field: fields.Field[Any]) -> None:
+    """Refuse a default its own field refuses: it is what a task left empty records.
+
+    An integer field defaulting to ``"abc"`` was deployed, and completing its task
+    without it was a server error (the default could not be written as a number).
+    """
+    default = spec.get("default")
+    if default is None or spec.get("readOnly") is True:
+        return
+    try:
+        field.deserialize(default)
+    except ValidationError:
+        raise JsonSchemaError(
+            f"the default {default!r:.60} of property {name!r} is not a value the field takes"
+        ) from None
 
 
 def _choices(spec: Any) -> int:

@@ -251,3 +251,27 @@ def test_a_review_confirming_more_than_a_thousand_findings_can_be_sent(app: Flas
         content_type="multipart/form-data",
     )
     assert stranger.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        '{"type": "integer", "default": "abc"}',
+        '{"type": "number", "default": NaN}',
+        '{"type": "string", "default": {"x": [1]}}',
+        '{"type": "string", "maxLength": 3, "default": "too long"}',
+        '{"enum": ["a", "b"], "default": "c"}',
+        '{"type": "array", "items": {"enum": ["p"]}, "default": "p"}',
+    ],
+)
+def test_a_json_form_field_whose_default_it_would_refuse_is_refused_at_deployment(
+    engine: Engine, field: str
+) -> None:
+    # An integer field defaulting to "abc" was deployed, and completing its task without
+    # it was a server error (the default could not be written as a number).
+    files = _json_form_deployment({})
+    files["big.json"] = f'{{"properties": {{"pages": {field}}}}}'
+    with pytest.raises(DeploymentError) as refused:
+        engine.deploy_files(files)
+    (problem,) = refused.value.problems
+    assert problem.file == "big.json" and "not a value the field takes" in problem.message
