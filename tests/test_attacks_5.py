@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine import DeploymentError, Engine
 from engine.definitions import compile_definition
+from engine.disclosure import privacy
 from engine.disclosure.privacy import (
     _CLAUSE_END,
     _OFFICE_IN_CLAUSE,
@@ -275,3 +276,17 @@ def test_a_json_form_field_whose_default_it_would_refuse_is_refused_at_deploymen
         engine.deploy_files(files)
     (problem,) = refused.value.problems
     assert problem.file == "big.json" and "not a value the field takes" in problem.message
+
+
+@pytest.mark.parametrize("text", ["丈夫" * 2000, "由" * 4000, "投诉人：" * 1000, "递补父亲" * 1000])
+def test_labels_and_acts_before_no_surname_read_no_name_there(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    # Every reading of a name begins with a surname: each label and act (丈夫, 由, 投诉人)
+    # still tried every reading of the characters after it, and the spaced and verb ones,
+    # twice the work of a text of names for a text of none.
+    read: list[str] = []
+    is_name = privacy._is_name
+    monkeypatch.setattr(privacy, "_is_name", lambda value: read.append(value) or is_name(value))
+    assert find_personal_information(text) == []
+    assert read == []

@@ -1794,6 +1794,21 @@ def _name_ends(text: str, at: int, ends: re.Pattern[str], verbs: bool) -> Iterat
     longest: 孟雅婷进入), then one followed by a character that stands in no name and opens a
     predicate (the shortest: 王芳报名, 张伟请求), so a verb no list holds still ends a name.
     """
+    if text[at : at + 1] in _NAME_FIRSTS:
+        yield from _surname_ends(text, at, ends, verbs)
+    yield from _dotted_ends(text, at, ends)
+
+
+#: the characters a reading as a name (:func:`_is_name`) begins with: a surname's first
+_NAME_FIRSTS = _SURNAMES | {surname[0] for surname in _COMPOUND_SURNAMES}
+
+
+def _surname_ends(text: str, at: int, ends: re.Pattern[str], verbs: bool) -> Iterator[int]:
+    """Yield where a name of a surname starting at ``at`` may end, as :func:`_name_ends` says.
+
+    Only where a surname's character stands: every label and act reads on from where it
+    ends, and 丈夫 repeated read all these readings at every 丈 for nothing.
+    """
     spaced = _SPACED_NAME.match(text, at)
     pair = spaced.group()[0] + spaced.group()[-1] if spaced else ""
     if spaced and _is_name(pair) and ends.match(text, spaced.end()):
@@ -1816,6 +1831,10 @@ def _name_ends(text: str, at: int, ends: re.Pattern[str], verbs: bool) -> Iterat
         plain = [e for e in plain if e - at < 4 or text[at : at + 2] in _COMPOUND_SURNAMES]
         yield from (end for end in reversed(plain) if _BEFORE_VERB_WORD.match(text, end))
         yield from (end for end in plain if _BEFORE_PREDICATE.match(text, end))
+
+
+def _dotted_ends(text: str, at: int, ends: re.Pattern[str]) -> Iterator[int]:
+    """Yield where a name of parts joined by middle dots starting at ``at`` ends (哈斯·巴特尔)."""
     dotted = _DOTTED_NAME.match(text, at)
     if dotted:
         last_dot = dotted.group().rindex("·") + at
