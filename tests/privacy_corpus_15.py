@@ -46,6 +46,12 @@ the finder as it stood and after that round (missed: a name cut by a line break,
 its 优待证号, the 被征收人代表 listed, a name spaced into three cells of a row; false: the contact
 at the foot of an agency's notice and its line, an agency's mailbox at its own domain).
 
+Both sets were then fixed in general ways, no earlier corpus's score moving: 190 labels, 190
+findings, 189 right (recall 0.995, precision 0.995). Left: a village's line giving one name and
+its change (张榜村：吕秀英，由每月420元调整为520元), which no list above it shows to be of persons;
+and a notice's own mailbox at a government's domain under a title naming no agency
+(xyxf@ruian.gov.cn): a civil servant's mailbox there may be his own, so the domain alone decides
+nothing.
 """
 
 from __future__ import annotations

@@ -73,7 +73,11 @@ offset in the original; findings, masks and redactions always address the origin
   反映，电话：…, 向…局提出，联系电话：…, …中心书面提出。电话：…, …局。联系人：王晓　电话：…,
   …信访科⏎联系人：郭芳　电话：…, …有限公司，项目负责人：张工　联系电话：…), nor the line
   where a notice's objections are sent (异议书面材料送达地址：…　联系电话：…), nor the lines and
-  mailboxes listed on after one so dropped (联系电话：…　传真：…⏎电子邮箱：…); after prose
+  mailboxes listed on after one so dropped (联系电话：…　传真：…⏎电子邮箱：…), nor the contact
+  closing an agency's letter and its line (…请予办理。⏎联系人：舒晓燕　联系电话：…; 特此函告,
+  此复…), nor the contact at the foot of an agency's notice (a first line naming the agency and
+  a notice, 通知, 公告, 函, 告知…, the contact opening a line after which at most two short lines
+  follow: 恩施市人民政府…通知 … ⏎联系人：谭丽　电话：…); after prose
   (本机关已于…作出答复，请联系…) it may be a clerk's own and is found. A mobile there is
   still found; so is an e-mail address at a mail provider (one at another domain is the
   agency's, after it).
@@ -137,7 +141,9 @@ offset in the original; findings, masks and redactions always address the origin
   訾 and 矫 among them, ones that are everyday words too — 门, 水, 和, 木, 战, 衣 — but not in such
   words (门口, 水平, 和解, 木材, 战友, 衣物; 纳入, 智力), and 区 (区伟明) unless a district's word
   follows it (区政府, 区人民法院, 区长, 区委, 区域, 区里…), 南 (南顺姬) unless a word of the south
-  does (南至, 南侧, 南京, 南宁…), 那 (那振江) unless a word of "that" does (那些, 那里…), and about
+  does (南至, 南侧, 南京, 南宁…), 那 (那振江) unless a word of "that" does (那些, 那里…), 楼
+  (楼正华) unless a building's word does (楼上, 楼道, 楼梯…); 洪, 萧, 谈, 封, 宣 and 屠, not in
+  洪水, 谈话, 封存, 宣传 and their like; and about
   50 compound ones: 欧阳, 司马, 诸葛, 宗政…) and one to three characters that stand in given names
   — characters of time, place, office and grammar do not (某, 年, 本, 局, 市, 区, 路, 的, 于…), so
   names already hidden (张某, 王某某; 李XX and 张* are no characters of a name), organisations
@@ -153,22 +159,23 @@ offset in the original; findings, masks and redactions always address the origin
   - right after a personal label (姓名, 申请人, 被申请人, 联系人, 当事人, 投诉人, 举报人, 户主,
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
     参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人, 兵员, 住宿人, 声明人, 持证人,
-    被继承人, 学生, 受援人, 委托照料人, 赡养人…; not 单位名称 or 机关名称), a private person's role
-    in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户,
-    特困供养人员, 护林员, 邻居, 房东, a private firm's 执行董事, 董事长, 股东, 监事, a driver
-    (驾驶员, 司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会,
-    游客中心 and 行人通道 give no name, nor a role named with another: 市民游客; nor the contact an
-    agency or a tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word
-    with no label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐,
-    祖父, 姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛,
-    随调家属：李静; 其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or
-    亲属关系), 甲/乙 before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a
-    bracket (法定代表人（负责人）：); there a word of the sentence going on may end it too
-    (申请人王小明于…, 投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters with a
-    single surname only before punctuation or a field: 亲属冯德利代为… is 冯德利); further names
-    listed with 、 (a line may break after it), also past a short note in brackets
-    (申请人：张三、李四; 家庭成员：李红梅（妻子）、张小明（儿子）); a change told after the label,
-    both names (经营者：由付春华变更为付家明);
+    被继承人, 学生, 受援人, 委托照料人, 赡养人, 受伤害职工, 被处罚人名称 (a firm's or a person's),
+    被征收人代表…; not 单位名称 or 机关名称), a private person's role in prose (摊主刘芳, 店主,
+    雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户, 特困供养人员, 护林员, 邻居, 房东, a
+    worker's 同事 and 工友, a private firm's 执行董事, 董事长, 股东, 监事, a driver (驾驶员, 司机),
+    the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心 and
+    行人通道 give no name, nor a role named with another: 市民游客; nor the contact an agency or a
+    tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word with no label
+    (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父, 姑母,
+    舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静; 其父亲
+    is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙 before a
+    colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
+    (法定代表人（负责人）：); there a word of the sentence going on may end it too (申请人王小明于…,
+    投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters with a single surname only
+    before punctuation or a field: 亲属冯德利代为… is 冯德利); further names listed with 、 (a line
+    may break after it), also past a short note in brackets (申请人：张三、李四;
+    家庭成员：李红梅（妻子）、张小明（儿子）); a change told after the label, both names
+    (经营者：由付春华变更为付家明);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
     text, a line, a cell, a clause or a numbered row (3.向东), then ，男 or ，女 (a space, a tab
     or 、 as well), （男） or （男， (张三，男，汉族…, 1 王伟 男 3710…, 张三（男，1975年生）);
@@ -191,7 +198,9 @@ offset in the original; findings, masks and redactions always address the origin
     list under a heading, below);
   - in a 公示 list under a heading: a line with a place, a unit or a group (and its ordinal), a
     colon, then items split by 、, each a name of 2-3 characters (4 with a compound surname)
-    and nothing else (鲸园街道：金晓明、白雪, 第一组：韩梅、林涛, 一年级（2班）：…). A count of
+    and nothing else (鲸园街道：金晓明、白雪, 第一组：韩梅、林涛, 一年级（2班）：…) but, on
+    every item or none, its household's size (陈家岗村：詹国友（3人）、詹小翠（1人）: then even
+    a village's heading will do). A count of
     persons in brackets equal to the number of items (一、环翠区（3人）：王刚、李娜、赵敏; 人, 名,
     户 or 位) is enough; otherwise no count of things (（3个）, （2件）), a heading that names no
     things (涉及村庄, 参会单位, 重点项目…) nor officers acting in office (执法人员, 检查人员,
@@ -215,18 +224,18 @@ offset in the original; findings, masks and redactions always address the origin
     holds now and is to hold (…，男，1978年5月生，…现任…镇长，拟任…书记), nor a name in a
     sign-off of officers (经办人：刘红英　　复核人：陈卫东);
   - with no label, where the sentence's shape shows a person, the name starting a clause: the
-    subject of a finding of fact, in the clauses up to 80 characters after 经查, 经调查, 经核实…
-    and before 在, 于 and a digit, 已于, 业已, 未经, 擅自, 多次, 曾, 系… (经查，2026年4月至6月，
+    subject of a finding of fact, in the clauses up to 80 characters after 经查, 经调查, 经核实… and
+    before 在, 于 and a digit, 已于, 业已, 未经, 擅自, 多次, 曾, 系… (经查，2026年4月至6月，
     冷国栋在未取得…), also after a case's number (案例二：邝志明驾驶…), a line's ordinal
     (（二）水长生未经许可…) or a report (据群众举报，…); names listed with 、 before 夫妇, 夫妻 or
     兄弟二人 and its like, or 等 and a count of persons (柳青霞、褚志国夫妇共有的…,
-    李建国、王秀兰等5人反映…), the clause naming no office; a household named by its head after
-    its village (张家疃村王德海户、李秀英户), a family honoured after its village, town or street
-    (东墩村于学军家庭、…镇宫本利家庭); two or more names each before 同志
-    (于海滨同志、曲丽娜同志…), the clause naming no office; a name before 遗失 (车春燕遗失…) or
-    驾驶 (，水振海驾驶…) or right before its own ID card's label (柳青霞公民身份号码：…); a row of
-    a list of foreigners, the name in one writing and the other in brackets before 国籍 (2.
-    李敏镐（LEE MIN HO），国籍：韩国); not a place's value (国籍：俄罗斯，护照… is no 罗斯);
+    李建国、王秀兰等5人反映…), the clause naming no office; a household named by its head after its
+    village (张家疃村王德海户、李秀英户; 桐梓河村：田汉清户（…）), a family honoured after its
+    village, town or street (东墩村于学军家庭、…镇宫本利家庭); two or more names each before 同志
+    (于海滨同志、曲丽娜同志…), the clause naming no office; a name before 遗失 (车春燕遗失…) or 驾驶
+    (，水振海驾驶…) or right before its own ID card's label (柳青霞公民身份号码：…); a row of a list
+    of foreigners, the name in one writing and the other in brackets before 国籍 (2. 李敏镐（LEE MIN
+    HO），国籍：韩国); not a place's value (国籍：俄罗斯，护照… is no 罗斯);
   - in a plot's bounds (四至), the neighbours named by their houses and fields (东至郭二虎老宅，
     南至武喜旺宅，西至李明家承包地; not 东至王家沟, 南至水渠).
 
@@ -243,6 +252,10 @@ offset in the original; findings, masks and redactions always address the origin
   a predicate (随军家属王芳报名…, 申请人张伟请求…), so no list of verbs need be complete.
 
   Two characters padded to the width of three (杨　帆, 许 静) are a name as well, and so are
+  three spaced out by a scan or a form (钟 小 林; the third even after a line break: 邹 志⏎刚),
+  the third before no further character of a column's word (龚  翠  视力 is 龚  翠) nor a sex;
+  found so once, they are one name wherever they stand again, spaced or written close
+  (被告人钟 小 林犯…, 刘春生). So are
   parts joined by a middle dot (热依拉·买合木提, the names of ethnic minorities and
   foreigners) where a label or a sex shows them to be one; after a personal label and before
   a sex or a nationality in brackets (当事人：扎西顿珠，男; 申请人：佐藤健一（日本籍）), or right
@@ -250,7 +263,8 @@ offset in the original; findings, masks and redactions always address the origin
   does one of 3-6 characters written for its sound (as in a name column, below) after a
   personal label, then a blank and the next field's label with its colon (申请人：其木格　性别：,
   监护人：额尔敦巴雅尔　与申请人关系：).
-  After a label a foreigner's name in Latin letters (申请人：Emily Johnson，) is one, and so
+  After a label a foreigner's name in Latin letters (申请人：Emily Johnson，, 证人Mary Brown的
+  证言: Chinese may run straight on) is one, and so
   is a name in brackets right after it (KIM MINJUN（金珉俊）; not a nationality: Michael
   Johnson（美国籍）), and so is a Latin name in brackets after a name found (约翰·史密斯
   （John Smith）). A name after a label followed by a public office (法定代表人：刘建军，局长) is
@@ -260,10 +274,12 @@ offset in the original; findings, masks and redactions always address the origin
 * Columns a table's header names (the table flattened to text, its cells split by tabs, |,
   commas or spaces): under 姓名, X姓名 or a personal label (户主, 被安置人…) the cells of the
   rows below, split the same way into as many cells, are names — several in one cell split by
-  / or 、 (蒋文华/邹玉梅), a name padded with a space (黎 静) joined, one of 3-6 characters
+  / or 、 (蒋文华/邹玉梅), a name padded with a space (黎 静) or split by blanks into a row's
+  cells (龚雪 芬, 时 光 明) joined, one of 3-6 characters
   written for its sound with no common surname (其木格, 乌力吉巴图, 多吉次仁); under 家庭住址
   and its like, addresses; under 出生年月 or 出生日期, birth dates. A row of other cells ends
-  the table. A header split at wide blanks but holding two words a single blank parts (序号 姓名
+  the table; a header's cue may be a word ending in 者 (经营者, 获奖者). A header split at wide
+  blanks but holding two words a single blank parts (序号 姓名
   then two blanks and 残疾人证号: typed with one ideographic space here and two there) is split
   at any blank.
 
@@ -282,14 +298,21 @@ offset in the original; findings, masks and redactions always address the origin
   a person's particulars (…，男，1967年9月出生，住所…) and names no firm or agency — or, where
   住所 opens its line (a form), the lines just above do (当事人：…　性别：男…⏎住所：…). After 通讯
   地址 (通信地址, 邮寄地址…) only where a personal label stands before it (申请人：…) with no firm
-  or agency between them or in the address. Also after 最后住所地, 原住, 生前住 and 所居住的, and
+  or agency between them or in the address. After a bare 地址 only where it opens a line of a
+  person's form: the lines above it, from the last that opens with a personal label, give a
+  sex, a birth, an ID card's label or a resident ID (被处罚人名称：…⏎纳税人识别号：3505…⏎地址：…)
+  and name no firm or agency. A person trading (个体工商户) under a shop's name (字号：…快餐店)
+  is still a person. An address a scan or a narrow column wrapped (…贡江镇⏎长征大道西路66号)
+  goes on to the next line where the part before the break ends with a town, a street's office
+  or a district and holds no number, and the next line is a street or a village with its
+  number and nothing more. Also after 最后住所地, 原住, 生前住 and 所居住的, and
   in prose that names a household or a person and no office, firm or shop, where it has a house,
   flat or room number (…号, …室): after 遗失位于, 其位于 (其位于…的住房), 户口由 or 户籍由 and
   迁至, 迁往 or 迁入 (迁至其女儿家（…）), 你提供的地址. Where the sentence goes on after the
   number (…1502室的不动产权证书, …15号房屋所在地块…, and after 所居住的 or in prose whatever
   follows: …402室楼上住户…) the address ends with the number. Where a
-  house taken or sold stands (房屋位于…) is no home told. Never after a bare 地址 or 办公地址:
-  agencies print their own addresses in their letters.
+  house taken or sold stands (房屋位于…) is no home told. Never after 办公地址, nor after a
+  bare 地址 elsewhere: agencies print their own addresses in their letters.
 * ``birth_date`` (出生日期): a real date between 1900 and today with at least its month
   (1975年3月12日, 1936年5月, 1958-01-01, 1968.05, 1990/1/1), tied to a person: after 出生日期,
   出生年月, 生日 or 出生于, before 出生 or 生 (not 生效, 生产), or right after a sex in a row
@@ -1407,6 +1430,11 @@ _SURNAMES = frozenset(
     "智况"
     # Cantonese (区伟明), guarded by _DISTRICT_NEXT: 区 is mostly a district (区政府)
     "区"
+    # of Fujian, Guangdong and Jiangnan (洪振辉, 萧, 谈, 封, 宣, 屠), kept off 洪水, 谈话, 封存,
+    # 宣传, 屠宰… in _NOT_NAMES
+    "洪萧谈封宣屠"
+    # of Zhejiang (楼正华), guarded by _BUILDING_NEXT: 楼 is mostly a building (楼上, 楼道)
+    "楼"
 )
 # What follows 区 in the words of a district's agencies and affairs (区政府, 区人民法院, 区委,
 # 区长, 区域, 区划, 区级, 区财政局, 区教体局…): 区 before them is no surname.
@@ -1421,7 +1449,14 @@ _SOUTH_NEXT = frozenset(
     "塘湾洋亚非美极疆国省市县岳宫苑园院楼厂场大小中新老水环段片线外内下上来去"
 )
 _THAT_NEXT = frozenset("些个里么样天时边儿种次年份位段会就是一")
-_GUARDED_SURNAMES = {"区": _DISTRICT_NEXT, "南": _SOUTH_NEXT, "那": _THAT_NEXT}
+# What follows 楼 in the words of a building (楼上, 楼道, 楼梯, 楼盘, 楼宇, 楼顶, 楼房…).
+_BUILDING_NEXT = frozenset("上下层道梯宇盘栋顶房前后内外面间号幢座门口长主阁台院群区体市板")
+_GUARDED_SURNAMES = {
+    "区": _DISTRICT_NEXT,
+    "南": _SOUTH_NEXT,
+    "那": _THAT_NEXT,
+    "楼": _BUILDING_NEXT,
+}
 _COMPOUND_SURNAMES = frozenset((
     "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
     "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "独孤", "南宫", "西门", "万俟", "闻人",
@@ -1491,7 +1526,13 @@ _NOT_NAMES = frozenset((
     "和美", "和顺", "木材", "木工", "木板", "木质", "木屋", "战士", "战友", "战略", "战斗", "战场",
     "战役", "战线", "战争", "衣服", "衣物", "衣着", "衣食", "衣帽", "纳入", "纳税", "纳米",
     "纳凉", "纳新", "纳福", "纳贤", "纳人", "智力", "智能", "智慧", "智商", "智库", "智障",
-    "况且",
+    "况且", "符合", "符号",
+    "洪水", "洪涝", "洪峰", "洪灾", "洪流", "洪亮", "萧条", "萧瑟", "谈话", "谈判", "谈心",
+    "谈及", "谈到", "谈论", "谈谈", "谈妥", "封存", "封闭", "封条", "封面", "封顶", "封堵",
+    "封控", "封锁", "封装", "封口", "封印", "封山", "宣传", "宣布", "宣告", "宣判", "宣读",
+    "宣讲", "宣誓", "宣示", "宣称", "宣贯", "宣导", "屠宰", "屠杀",
+    # a column's word after a personal label in a table's header (被安置人　　房源)
+    "房源",
     # ways of driving (，高速驾驶)
     "高速", "常速",
     # personnel acts (任命：⏎李卫华为…)
@@ -1533,6 +1574,8 @@ _ROLE_WORDS = (
     "渔民", "农民", "牧民", "农户", "住户",
     # the persons around a household (被邻居袁志明占用, 房东易国强)
     "邻居", "房东", "租户",
+    # a worker's fellows (经同事李卫东送至医院)
+    "同事", "工友",
 )  # fmt: skip
 _NAME_LABEL_WORDS = (
     "姓名", "申请人", "被申请人", "复议申请人", "联系人", "紧急联系人", "当事人", "投诉人",
@@ -1560,6 +1603,10 @@ _NAME_LABEL_WORDS = (
     "学生", "幼儿", "新生", "已故参保人员", "已故人员",
     # legal aid's client, those who keep or care for an old person (受援人：…, 委托照料人：…)
     "受援人", "照料人", "赡养人", "扶养人", "抚养人",
+    # a worker hurt at work, and a party penalised under a label for both kinds (被处罚人名称：)
+    "受伤害职工", "受伤职工", "工亡职工", "伤者", "被处罚人名称", "当事人名称",
+    # the parties' representatives at a hearing (被征收人代表：向家福、田春香…)
+    "被征收人代表", "被征收户代表", "被征地农户代表", "被拆迁人代表", "业主代表", "农户代表",
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
     *_KIN_WORDS,
 )  # fmt: skip
@@ -1622,6 +1669,8 @@ _VERB_WORDS = (
     "入学", "就读", "上学", "就医", "就业", "落户", "入户", "入托",
     # retirement and death (其父亲曾广福退休待遇)
     "退休", "退役", "死亡", "病故", "逝世",
+    # one taken to hospital (经同事李卫东送至医院)
+    "送至", "送往", "送到", "护送", "陪同",
 )  # fmt: skip
 _BEFORE_VERB_WORD = _words(*_VERB_WORDS)
 _BEFORE_PREDICATE = re.compile("[" + "".join(sorted(_PREDICATE_START)) + "]")
@@ -1736,7 +1785,8 @@ _NOT_A_PERSON = re.compile(
 
 
 # A foreigner's name in Latin letters after a label (申请人：Emily Johnson，), not a firm's.
-_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'-]*(?: [A-Z][A-Za-z'-]*){1,3}(?=$|[\s,，;；。(])")
+# Chinese runs straight on after it (证人Mary Brown的证言): no letter, digit or word joiner may.
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'-]*(?: [A-Z][A-Za-z'-]*){1,3}(?![A-Za-z0-9'-])")
 _HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? (?=[A-Z])")
 _NOT_LATIN_NAME = re.compile(
     r"\b(?:CO|Co|LTD|Ltd|LIMITED|Limited|COMPANY|Company|INC|Inc|GROUP|Group|BANK|Bank|CORP"
@@ -1944,6 +1994,46 @@ def _names(text: str) -> Iterator[Candidate]:
     yield from _names_in_two_writings(text)
 
 
+# The third character of a name spaced out character by character (钟 小 林, 韦 明 亮: a scan's
+# or a form's padding), after the same blank as the first two (or a line break a scan put there:
+# 邹 志⏎刚（个体工商户）) and before no further character of a column's word (龚  翠  视力 is a
+# name, then a cell), nor a sex (王 伟 男) nor a fourth spaced on (王 伟 李 娜: two names); a
+# sentence may run on after it (市民刘 春 生一同救起…). Found once so, the same three are one
+# name elsewhere (被告人钟 小 林犯…).
+_SPACED_THIRD = re.compile(
+    r"( {1,2}|\n)([\u4e00-\u9fff])(?:(?![\u4e00-\u9fff])|(?=[\u4e00-\u9fff]{3}))"
+)
+
+
+def _widened_spaced_names(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Return ``found`` with each name of two spaced characters widened to a spaced third."""
+    spaced = [c for c in found if c[2] == "name" and _SPACED_NAME.fullmatch(text, c[0], c[1])]
+    if not spaced:
+        return found
+    wider: dict[tuple[int, int], int] = {}
+    starts = {c[0] for c in found}  # a widened name takes no other finding's first character
+    for start, end, _ in spaced:
+        if any(at in starts for at in range(end, end + 3)):
+            continue
+        third = _SPACED_THIRD.match(text, end)
+        gap = text[start + 1 : end - 1]
+        if (
+            third
+            and (third.group(1) == gap or third.group(1) == "\n")
+            and third.group(2) not in "男女"
+            and (third.group(1) != "\n" or not _is_han(text[third.end() : third.end() + 1]))
+            and _is_name(text[start] + text[end - 1] + third.group(2))
+            and not text.startswith(gap, third.end())
+        ):
+            wider[start, end] = third.end()
+    values = {text[start:wide] for (start, _), wide in wider.items()}
+    for start, end, _ in spaced:
+        wide = end + (end - start - 2) + 1  # the same blank again, then the third character
+        if (start, end) not in wider and text[start:wide] in values and wide not in starts:
+            wider[start, end] = wide
+    return [(start, wider.get((start, end), end), kind) for start, end, kind in found]
+
+
 def _names_in_two_writings(text: str) -> Iterator[Candidate]:
     """Yield a name in Latin letters and its Chinese writing in brackets after it."""
     for m in _HAN_AFTER_LATIN.finditer(text):
@@ -2035,6 +2125,22 @@ def _row_start(text: str, start: int) -> bool:
 _ROW_NUMBER_BEFORE = re.compile(r"(?:^|(?<=\n))[ \t]{0,4}\d{1,3}[.、)][ \t]{0,2}$")
 
 
+# A name of three spaced out ending a search's reach (蔡 伟 强), the same blank twice.
+_SPACED_THREE_BEFORE = re.compile(r"[\u4e00-\u9fff]( {1,2})[\u4e00-\u9fff]\1[\u4e00-\u9fff]$")
+
+
+def _spaced_three_before(text: str, end: int) -> int:
+    """Return where a name of three spaced out ending at ``end`` starts a row or clause, or -1."""
+    spaced = _SPACED_THREE_BEFORE.search(text, max(0, end - 7), end)
+    if (
+        spaced
+        and _row_start(text, spaced.start())
+        and _is_name(_BLANKS_IN_NAME.sub("", spaced.group()))
+    ):
+        return spaced.start()
+    return -1
+
+
 def _row_name_before(text: str, end: int) -> int:
     """Return where the name of a list's row ending at ``end`` starts, or -1.
 
@@ -2049,6 +2155,9 @@ def _row_name_before(text: str, end: int) -> int:
         if (length < 4 or _four_may_be_a_name(value)) and _is_name(value):
             return start
         break
+    spaced3 = _spaced_three_before(text, end)  # 2.蔡 伟 强，优待证号…
+    if spaced3 >= 0:
+        return spaced3
     for width in (3, 4) if " " in text[max(0, end - 3) : end - 1] else ():
         spaced = _SPACED_NAME.fullmatch(text, max(0, end - width), end)
         if spaced and _row_start(text, spaced.start()):
@@ -2184,6 +2293,10 @@ def _names_before_a_field(text: str) -> Iterator[Candidate]:
                 if not _PLACE_VALUE_BEFORE.search(text, max(0, end - length - 6), end - length):
                     yield end - length, end, "name"
                 break
+        else:  # a name spaced out, starting a row or a clause (2.蔡 伟 强，优待证号…)
+            spaced = _spaced_three_before(text, end)
+            if spaced >= 0:
+                yield spaced, end, "name"
     for m in _HIDDEN_ID_NEXT.finditer(text):
         start = _row_name_before(text, m.start())
         if start >= 0:
@@ -2284,6 +2397,8 @@ _LIST_LINE = re.compile(
 _LIST_ITEM = re.compile(
     r"[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff](?![\u4e00-\u9fff])|[\u4e00-\u9fff]{2,4}"
 )
+# A household's size after each item (詹国友（3人）、詹小翠（1人）): every item is a person's.
+_ITEM_COUNT = re.compile(r"\(\d{1,2}[人口]\)")
 _CLASS_NUMBER = re.compile(r"\(\d{1,2}[班组队排连]?\)")  # 高一（3）班, 一年级（2班）
 _BRACKET = re.compile(r"[()]")
 _PERSON_UNITS = frozenset("人名户位")  # (3人), (2名), (3户): the items are persons
@@ -2388,7 +2503,12 @@ def _names_in_lists(text: str) -> Iterator[Candidate]:
         if _OFFICER_HEAD.search(m.group("head")):
             continue  # officers acting in office (执法人员：林涛、赵凯)
         items = [i.span() for i in _LIST_ITEM.finditer(text, m.start("items"), m.end("items"))]
-        if "、".join(text[s:e] for s, e in items) != m.group("items"):
+        listed = m.group("items")
+        # each item with its household's size (陈家岗村：詹国友（3人）、詹小翠（1人）)
+        sized = len(_ITEM_COUNT.findall(listed)) == len(items) > 0
+        if "、".join(text[s:e] for s, e in items) != (
+            _ITEM_COUNT.sub("", listed) if sized else listed
+        ):
             continue
         if not all(_is_list_item(text[s:e]) for s, e in items):
             continue
@@ -2396,7 +2516,7 @@ def _names_in_lists(text: str) -> Iterator[Candidate]:
         if count is not None and unit not in _PERSON_UNITS:
             continue
         if count is None or int(count) != len(items):
-            if count is not None or _THING_HEAD.search(m.group("head")):
+            if count is not None or (_THING_HEAD.search(m.group("head")) and not sized):
                 continue
             around = text[max(0, m.start() - _PERSON_LIST_BEFORE) : m.end() + _PERSON_LIST_AFTER]
             if not _PERSON_LIST_CUE.search(around):
@@ -2443,7 +2563,7 @@ _TOGETHER_NEXT = re.compile(
 # at every character, a character first is scanned for.)
 # So is a family honoured after its village, town or street (东墩村于学军家庭、…镇宫本利家庭).
 _HOUSEHOLD = re.compile(
-    r"(?:[村组、]|社区)(?P<name>[\u4e00-\u9fff]{2,4}?)户(?=[、，,。；;\s]|已|均|的)"
+    r"(?:[村组、]|社区):?(?P<name>[\u4e00-\u9fff]{2,4}?)户(?=[、，,。；;\s(]|已|均|的)"
     r"|(?:[村组镇乡、]|社区|街道)(?P<family>[\u4e00-\u9fff]{2,4}?)家庭(?=[、，,。；;\s]|为|等)"
 )
 # Persons addressed as comrades in a list (于海滨同志、曲丽娜同志…): honoured or listed, unless
@@ -2755,6 +2875,8 @@ _ADDRESS_LABEL = re.compile(
     + r"|(?:(?<=你)|(?<=您))提供的(?:通讯|联系|邮寄|送达)?地址)"
     + r"|(?P<moved>迁至|迁往|迁入)(?:其?[\u4e00-\u9fff]{1,4}家\()?"
     + r"|(?P<post>通讯地址|通信地址|联系地址|邮寄地址|送达地址)"
+    # a bare 地址 opening a line of a person's form (被处罚人名称：…⏎纳税人识别号：…⏎地址：…)
+    + r"|(?P<form>(?:(?<=\n)|^)[ \t]*地址(?=[ \t]*[:：]))"
     + r"|(?<=[，,、；;\s])住(?![房宿建院所址户]))(?:[ \t]*[:：][ \t]*|为|是|在)?"
 )  # fmt: skip
 # 住所 is a firm's seat as much as a person's home: it is a home only after a person's own
@@ -2812,6 +2934,11 @@ def _addresses(text: str) -> Iterator[Candidate]:
             continue
         if m.group("seat") and not _a_persons_line(text, m.start()):
             continue
+        if m.group("form") and not _a_persons_block(text, m.start()):
+            continue
+        wrapped = _wrapped_rest(text, end, value)
+        if wrapped > end:
+            end, value = wrapped, text[start:wrapped]
         if m.group("stay") and _LODGING.search(value):
             continue  # a guest's hotel is no home of his
         # a bracket closed that the address never opened (住…路47号）：) is the sentence's
@@ -2900,6 +3027,50 @@ def _a_persons_sentence(text: str, at: int) -> bool:
     return bool(person) and not _FIRM_ON_LINE.search(sentence)
 
 
+# An address a scan or a narrow column wrapped (户籍地江西省于都县贡江镇⏎长征大道西路66号): the
+# part before the break ends with a town, a street's office or a district and holds no number;
+# the next line, no field of its own, is a street or a village with its number, and ends there.
+_WRAPPED_HEAD = re.compile(r"(?:省|市|区|县|旗|镇|乡|街道|社区|村委会)$")
+_WRAPPED_REST = re.compile(
+    r"[\u4e00-\u9fff0-9A-Za-z-]{0,20}?(?:路|街|巷|弄|村|小区|社区|花园|苑|大厦)"
+    r"[\u4e00-\u9fff0-9A-Za-z-]{0,20}?\d(?:号(?:楼|院)?|室|栋|幢|组)(?:\d{1,5}(?:室|号))?"
+    r"(?=$|[\s，,。；;()])"
+)
+
+
+def _wrapped_rest(text: str, end: int, value: str) -> int:
+    """Return where an address cut by a line break ends on the next line, or ``end``."""
+    if not text.startswith("\n", end) or not _WRAPPED_HEAD.search(value):
+        return end
+    if _UNIT_END.search(value):
+        return end
+    rest = _WRAPPED_REST.match(text, end + 1)
+    return rest.end() if rest else end
+
+
+# The block of a person's form above a line: from the last line that opens with a personal
+# label (被处罚人名称：…), which must give a sex, a birth, an ID card's label or number.
+_ID18_RUN = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+_LABEL_OPENS_LINE = re.compile(r"(?m)^[ \t]*(?:" + _words(*_NAME_LABEL_WORDS).pattern + r")")
+
+
+def _a_persons_block(text: str, at: int) -> bool:
+    """Return whether the form's lines just above ``at`` are a person's, naming no firm."""
+    low = max(0, at - 2 * _LINE_BEFORE)
+    opened = _last_match(_LABEL_OPENS_LINE, text, low, at)
+    if opened is None:
+        return False
+    block = text[opened.start() : at]
+    person = _PERSON_ON_LINE.search(block) or any(
+        _valid_id18(m.group()) for m in _ID18_RUN.finditer(block)
+    )
+    return bool(person) and not _FIRM_ON_LINE.search(block)
+
+
+# The name a person trades under (个体工商户，字号：双清区志刚快餐店).
+_TRADE_NAME = re.compile(r"(?:字号|店名|名称)[:：][^，,。；;\n()]*")
+
+
 def _a_persons_line(text: str, at: int) -> bool:
     """Return whether the line before ``at`` gives a person's particulars and names no firm.
 
@@ -2909,6 +3080,8 @@ def _a_persons_line(text: str, at: int) -> bool:
     line = text[max(line_start, at - _LINE_BEFORE) : at]
     if not line.strip():
         line = text[max(0, at - _LINE_BEFORE) : at]
+    if "个体工商户" in line:  # a person trading: the shop's name is no firm's seat
+        line = _TRADE_NAME.sub("", line)
     return bool(_PERSON_ON_LINE.search(line)) and not _FIRM_ON_LINE.search(line)
 
 
@@ -2928,7 +3101,7 @@ _CELL_SPLITS = (
 )
 _HEADER_CUE = re.compile(
     r"姓 *名|相对人名称|户主|出生|住址|地址|人(?:\([^()\n]{1,8}\))?(?:[ \t|,，]|$)|人员|对象|户名"
-    r"|男方|女方"
+    r"|男方|女方|者(?:[ \t|,，]|$)"  # 经营者, 获奖者
 )
 _NAME_COLUMN = re.compile(
     r"(?:.{0,6}姓名|" + _words(*_NAME_LABEL_WORDS).pattern + r")(?:\([^()]{1,8}\))?"
@@ -2989,8 +3162,24 @@ def _row_cells(line: str, offset: int, split: re.Pattern[str], n: int) -> list[t
     if len(cells) == n + 1 and split.pattern in (" +", " {2,}"):  # 3 黎 静 女, 龚  翠  视力
         for i in range(len(cells) - 1):
             (a, b), (c, d) = cells[i], cells[i + 1]
-            if b - a == 1 == d - c and _is_name(line[a - offset] + line[c - offset]):
+            # …or a name of three split by a blank, two and one (龚雪 芬) or one and two
+            if (
+                b > a
+                and d > c
+                and (b - a) + (d - c) <= 3
+                and _is_name(line[a - offset : b - offset] + line[c - offset : d - offset])
+                and c - b <= 2
+            ):
                 return [*cells[:i], (a, d), *cells[i + 2 :]]
+    if len(cells) == n + 2 and split.pattern in (" +", " {2,}"):  # 第1号  时 光 明  2314
+        for i in range(len(cells) - 2):
+            (a, b), (c, d), (e, f) = cells[i : i + 3]
+            if (
+                b - a == d - c == f - e == 1
+                and c - b == e - d <= 2
+                and _is_name(line[a - offset] + line[c - offset] + line[e - offset])
+            ):
+                return [*cells[:i], (a, f), *cells[i + 3 :]]
     if len(cells) < n and split.pattern == " {2,}":  # a row spaced more narrowly than its header
         return _row_cells(line, offset, _SINGLE_SPACES, n)
     return cells if len(cells) == n else []
@@ -3003,6 +3192,8 @@ def _cell_value(text: str, start: int, end: int, kind: str) -> Iterator[Candidat
         value = text[a:b]
         if kind == "name":
             pair = value[0] + value[-1] if _SPACED_NAME.fullmatch(value) else ""
+            if _SPACED_IN_THREE.fullmatch(value) or _SPACED_THREE.fullmatch(value):  # 龚雪 芬
+                pair = value.replace(" ", "")
             ok = (
                 _is_name(pair or value)
                 or ("·" in value and value[-1] != "·" and _dotted_name(value))
@@ -3045,6 +3236,10 @@ def _transliterated_name(value: str) -> bool:
     )
 
 
+_SPACED_THREE = re.compile(r"[\u4e00-\u9fff]( {1,2})[\u4e00-\u9fff]\1[\u4e00-\u9fff]")
+_SPACED_IN_THREE = re.compile(
+    r"[\u4e00-\u9fff]{2} {1,2}[\u4e00-\u9fff]|[\u4e00-\u9fff] {1,2}[\u4e00-\u9fff]{2}"
+)
 _TABLE_MISFITS = 1
 _ROW_MARK = re.compile(r"[0-9*]")
 
@@ -3078,6 +3273,11 @@ _PLACE_AFTER_NAME = re.compile(
 )
 
 
+# A name padded or spaced out (谢 玲, 刘 春 生) stands elsewhere written close (谢玲, 刘春生).
+_SPACED_IN_NAME = re.compile(r"[\u4e00-\u9fff](?:[ \n]{1,2}[\u4e00-\u9fff]{1,2}){1,2}")
+_BLANKS_IN_NAME = re.compile(r"[ \n]")
+
+
 def _text_copies(text: str, found: list[Candidate]) -> Iterator[Candidate]:
     """Yield every place where a found name or address stands again, in the same characters."""
     wanted: dict[str, dict[str, str]] = {}  # first character -> value -> kind
@@ -3085,6 +3285,8 @@ def _text_copies(text: str, found: list[Candidate]) -> Iterator[Candidate]:
         if kind in _TEXT_COPY_MIN and end - start >= _TEXT_COPY_MIN[kind]:
             value = text[start:end]
             wanted.setdefault(value[0], {})[value] = kind
+            if kind == "name" and _SPACED_IN_NAME.fullmatch(value):  # 刘 春 生, then 刘春生
+                wanted[value[0]][_BLANKS_IN_NAME.sub("", value)] = kind
     if not wanted:
         return
     lengths = sorted({len(v) for values in wanted.values() for v in values}, reverse=True)
@@ -3296,7 +3498,10 @@ _AGENCY_AFTER = re.compile(
 # acting in office (招标人：…局　联系人：孙志刚; …报市应急管理局。联系人：王晓).
 _AGENCY_CONTACT = re.compile(
     r"(?:(?:招标人|采购人|采购单位|招标代理机构|采购代理机构|代理机构)[:：][^\n]{1,40}?"
-    r"|[局委科股]|委员会|人民政府|办公室|派出所|法院|检察院)[。\s，,]*联系人[:：\s]*$"
+    r"|[局委科股]|委员会|人民政府|办公室|派出所|法院|检察院"
+    # or the closing words of an agency's letter (…请予办理。⏎联系人：舒晓燕)
+    r"|请予(?:办理|支持|协助|审批|批准|配合)|特此(?:函告|函复|复函|证明|通知|公告)|此复)"
+    r"[。\s，,]*联系人[:：\s]*$"
 )
 _CONTACT_PIECES = re.compile(r"[，,、;；。\s:：()]+")
 _CONTACT_PIECE = re.compile(
@@ -3324,13 +3529,50 @@ def _at_mail_provider(address: str) -> bool:
     return address.rpartition("@")[2].lower() in _MAIL_PROVIDERS
 
 
+# The contact at the foot of an agency's notice or letter (恩施市人民政府…通知 … 请准时参加。⏎
+# 联系人：谭 丽　电话：…): the first line names the agency, the contact opens one of the last
+# lines, and at most a signature and a date follow.
+_FOOT_CONTACT = re.compile(r"(?:^|\n)[ \t]*联系人[:：][ \t]*$")
+_AGENCY_TITLE = re.compile(r"人民政府|委员会|办公室|[局厅委]|法院|检察院|派出所|街道办事处")
+# …and what it is: a notice, a letter, a decision or a reply, not a form a person filled in.
+_NOTICE_TITLE = re.compile(r"通知|公告|通告|告知|函|公示|决定|答复|意见书|通报")
+_TITLE_REACH = 60
+_FOOT_LINES = 2
+_FOOT_LINE_LONGEST = 30
+
+
+def _foot_contact(text: str, start: int, text_end: int) -> bool:
+    """Return whether the name at ``start`` is the contact at the foot of an agency's text.
+
+    ``text_end`` is where the text ends but for its trailing blanks.
+    """
+    if text_end - start > (_FOOT_LINES + 1) * (_FOOT_LINE_LONGEST + 1):
+        return False  # read only near the end: a long text's every contact costs nothing more
+    if not _FOOT_CONTACT.search(text, max(0, start - 12), start):
+        return False
+    title_end = text.find("\n", 0, _TITLE_REACH)
+    title = text[: title_end if title_end >= 0 else _TITLE_REACH]
+    if not (_AGENCY_TITLE.search(title) and _NOTICE_TITLE.search(title)):
+        return False
+    line_end = text.find("\n", start, text_end)
+    if line_end < 0:
+        return True
+    lines = text[line_end + 1 : text_end].split("\n")
+    return len(lines) <= _FOOT_LINES and all(len(line) <= _FOOT_LINE_LONGEST for line in lines)
+
+
 def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidate]:
     """Return ``found`` without the contacts, landlines and mailboxes an agency or firm gives."""
     kept: list[Candidate] = []
+    text_end = len(text.rstrip())
     person_end = -1  # where the last name found ends
     agency_end = -1  # where the last line or mailbox an agency gives ends
     for start, end, kind in found:
-        if kind == "name" and _AGENCY_CONTACT.search(text, max(0, start - _OWNER_WINDOW), start):
+        if kind == "name" and (
+            _AGENCY_CONTACT.search(text, max(0, start - _OWNER_WINDOW), start)
+            or _foot_contact(text, start, text_end)
+        ):
+            agency_end = end  # the contact's line after it is the agency's too
             continue  # 招标人：…局　联系人：孙志刚; …报市应急管理局。联系人：王晓
         if kind == "name":
             person_end = end
@@ -3459,6 +3701,7 @@ def find_personal_information(text: str) -> list[Finding]:
     named = _outside(list(_names_before_ids(folded, kept)), kept)
     if named:
         kept = sorted(kept + named)
+    kept = _widened_spaced_names(folded, kept)
     kept = _without_agency_contacts(folded, kept)
     kept = _without_officers_in_office(folded, kept)
     if any(kind == "mobile" for _, _, kind in kept):
