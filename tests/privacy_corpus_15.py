@@ -56,7 +56,13 @@ as it first stood). Missed: a second fellow worker before 立即 (工友刘大�
 label 停保对象, a spaced name before a blank and the next field (经营者：应 丽 娟　统一社会信用
 代码, read as 应 丽: false too), an honours list set out as pairs of a district and a name
 (龙文区　沈丽娟　　芗城区　蓝 天 明); false besides: a table's header read as a name after 姓名
-(义务兵姓名　　入伍地).
+(义务兵姓名　　入伍地). These were fixed in general ways too, no earlier corpus moving: the whole
+corpus 252 labels, 252 findings, 251 right (recall 0.996, precision 0.996; 0.837 and 0.934 with
+the finder as it first stood). Left: a village's line giving one name and its change
+(张榜村：吕秀英，由每月420元调整为520元), which no list above it shows to be of persons; and a
+notice's own mailbox at a government's domain under a title naming no agency
+(xyxf@ruian.gov.cn): a civil servant's mailbox there may be his own, so the domain alone
+decides nothing.
 """
 
 from __future__ import annotations

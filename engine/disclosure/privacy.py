@@ -160,16 +160,16 @@ offset in the original; findings, masks and redactions always address the origin
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
     参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人, 兵员, 住宿人, 声明人, 持证人,
     被继承人, 学生, 受援人, 委托照料人, 赡养人, 受伤害职工, 被处罚人名称 (a firm's or a person's),
-    被征收人代表…; not 单位名称 or 机关名称), a private person's role in prose (摊主刘芳, 店主,
-    雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户, 特困供养人员, 护林员, 邻居, 房东, a
-    worker's 同事 and 工友, a private firm's 执行董事, 董事长, 股东, 监事, a driver (驾驶员, 司机),
-    the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心 and
-    行人通道 give no name, nor a role named with another: 市民游客; nor the contact an agency or a
-    tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word with no label
-    (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父, 姑母,
-    舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静; 其父亲
-    is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙 before a
-    colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
+    被征收人代表, 停保对象…; not 单位名称 or 机关名称), a private person's role in prose (摊主刘芳,
+    店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户, 特困供养人员, 护林员, 邻居,
+    房东, a worker's 同事 and 工友, a private firm's 执行董事, 董事长, 股东, 监事, a driver (驾驶员,
+    司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心
+    and 行人通道 give no name, nor a role named with another: 市民游客; nor the contact an agency or
+    a tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word with no
+    label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父,
+    姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静;
+    其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙
+    before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
     (法定代表人（负责人）：); there a word of the sentence going on may end it too (申请人王小明于…,
     投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters with a single surname only
     before punctuation or a field: 亲属冯德利代为… is 冯德利); further names listed with 、 (a line
@@ -237,7 +237,10 @@ offset in the original; findings, masks and redactions always address the origin
     of foreigners, the name in one writing and the other in brackets before 国籍 (2. 李敏镐（LEE MIN
     HO），国籍：韩国); not a place's value (国籍：俄罗斯，护照… is no 罗斯);
   - in a plot's bounds (四至), the neighbours named by their houses and fields (东至郭二虎老宅，
-    南至武喜旺宅，西至李明家承包地; not 东至王家沟, 南至水渠).
+    南至武喜旺宅，西至李明家承包地; not 东至王家沟, 南至水渠);
+  - in a line of two pairs or more of a district, county or town and a name, the pairs parted
+    by wide blanks (龙文区　沈丽娟　　芗城区　蓝 天 明), every name reading as one, the lines
+    around saying the list is of persons (as for a list under a heading).
 
   Where a given name of two characters ends in 业 and 已 follows, 业已 (already) is the word:
   赵华业已于… is 赵华; so with 原 before 住, 籍 or 名 (木秀珍原住址… is 木秀珍). 本, 全, 政, 元
@@ -259,7 +262,8 @@ offset in the original; findings, masks and redactions always address the origin
   parts joined by a middle dot (热依拉·买合木提, the names of ethnic minorities and
   foreigners) where a label or a sex shows them to be one; after a personal label and before
   a sex or a nationality in brackets (当事人：扎西顿珠，男; 申请人：佐藤健一（日本籍）), or right
-  after 姓名 before the next field (姓名：乌兰图雅  性别), a name needs no common surname; nor
+  after 姓名 and its colon before the next field (姓名：乌兰图雅  性别; not a table's header:
+  义务兵姓名　　入伍地), a name needs no common surname; nor
   does one of 3-6 characters written for its sound (as in a name column, below) after a
   personal label, then a blank and the next field's label with its colon (申请人：其木格　性别：,
   监护人：额尔敦巴雅尔　与申请人关系：).
@@ -1605,6 +1609,8 @@ _NAME_LABEL_WORDS = (
     "受援人", "照料人", "赡养人", "扶养人", "抚养人",
     # a worker hurt at work, and a party penalised under a label for both kinds (被处罚人名称：)
     "受伤害职工", "受伤职工", "工亡职工", "伤者", "被处罚人名称", "当事人名称",
+    # those whose benefit starts, stops or changes (停保对象：石秀兰（户主）)
+    "停保对象", "低保对象", "新增对象", "退出对象", "停发对象", "取消对象", "复核对象",
     # the parties' representatives at a hearing (被征收人代表：向家福、田春香…)
     "被征收人代表", "被征收户代表", "被征地农户代表", "被拆迁人代表", "业主代表", "农户代表",
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
@@ -1669,8 +1675,8 @@ _VERB_WORDS = (
     "入学", "就读", "上学", "就医", "就业", "落户", "入户", "入托",
     # retirement and death (其父亲曾广福退休待遇)
     "退休", "退役", "死亡", "病故", "逝世",
-    # one taken to hospital (经同事李卫东送至医院)
-    "送至", "送往", "送到", "护送", "陪同",
+    # one taken to hospital (经同事李卫东送至医院), and what one did at once (张二保立即拨打120)
+    "送至", "送往", "送到", "护送", "陪同", "立即", "随即", "当即", "马上", "迅速",
 )  # fmt: skip
 _BEFORE_VERB_WORD = _words(*_VERB_WORDS)
 _BEFORE_PREDICATE = re.compile("[" + "".join(sorted(_PREDICATE_START)) + "]")
@@ -1907,11 +1913,17 @@ def _straddles(text: str, end: int) -> bool:
 _STRADDLED = ("业已", "原住", "原籍", "原户籍", "原名")
 
 
+_FIELD_COLON_BEFORE = re.compile(r"[:：][ \t]*$")
+
+
 def _name_in_a_field(text: str, at: int) -> int:
     """Return where a name without a common surname ends if a field's end follows, or -1.
 
-    Only after 姓名, which names nothing else (姓名：乌兰图雅  性别：女).
+    Only after 姓名 and its colon, which name nothing else (姓名：乌兰图雅  性别：女); in a
+    table's header 姓名 is followed by the next column's word (义务兵姓名　　入伍地).
     """
+    if not _FIELD_COLON_BEFORE.search(text, max(0, at - 4), at):
+        return -1
     run = _HAN_RUN.match(text, at)
     if run is None or len(run.group()) > 4 or not _NAME_END.match(text, run.end()):
         return -1
@@ -2005,6 +2017,15 @@ _SPACED_THIRD = re.compile(
 )
 
 
+_SPACED_FOURTH = re.compile(r"( {1,2})[\u4e00-\u9fff](?![\u4e00-\u9fff])")
+
+
+def _fourth_spaced(text: str, at: int, gap: str) -> bool:
+    """Return whether one more character spaced by ``gap`` stands alone at ``at`` (王 伟 李 娜)."""
+    fourth = _SPACED_FOURTH.match(text, at)
+    return fourth is not None and fourth.group(1) == gap
+
+
 def _widened_spaced_names(text: str, found: list[Candidate]) -> list[Candidate]:
     """Return ``found`` with each name of two spaced characters widened to a spaced third."""
     spaced = [c for c in found if c[2] == "name" and _SPACED_NAME.fullmatch(text, c[0], c[1])]
@@ -2023,7 +2044,7 @@ def _widened_spaced_names(text: str, found: list[Candidate]) -> list[Candidate]:
             and third.group(2) not in "男女"
             and (third.group(1) != "\n" or not _is_han(text[third.end() : third.end() + 1]))
             and _is_name(text[start] + text[end - 1] + third.group(2))
-            and not text.startswith(gap, third.end())
+            and not _fourth_spaced(text, third.end(), gap)
         ):
             wider[start, end] = third.end()
     values = {text[start:wide] for (start, _), wide in wider.items()}
@@ -2242,6 +2263,45 @@ _BOUND = re.compile(
     r"[东西南北]至(?P<name>[\u4e00-\u9fff]{2,4}?)"
     r"(?:老宅|宅|住宅|房屋|住房|房|屋|家|院|承包地|责任田|耕地|菜地|自留地|林地)"
 )
+
+
+# An honours list set out as pairs of a place and a name, the pairs parted by wide blanks
+# (龙文区　沈丽娟　　芗城区　蓝 天 明　　龙海区　郭志成): two pairs or more on a line, every name
+# reading as one, in a list of persons (the lines around say so, as for a list under a heading).
+_PAIR_GAP = re.compile(r"[ \t]{2,}")
+_PLACE_AND_NAME = re.compile(
+    r"(?P<place>[\u4e00-\u9fff]{1,8}?(?:区|县|市|旗|镇|乡|街道))[ \t]"
+    r"(?P<name>[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]( ?)[\u4e00-\u9fff](?:\3[\u4e00-\u9fff])?)"
+)
+
+
+def _names_after_places(text: str) -> Iterator[Candidate]:
+    """Yield the names of a line of place-and-name pairs in a list of persons."""
+    for line in _LINE.finditer(text):
+        if not _PAIR_GAP.search(line.group()):
+            continue
+        lead = len(line.group()) - len(line.group().lstrip(" \t"))
+        cells = _cells(line.group()[lead:], line.start() + lead, _PAIR_GAP)
+        if cells and cells[-1][0] == cells[-1][1]:
+            cells.pop()  # blanks ending the line
+        names: list[tuple[int, int]] = []
+        for a, b in cells:
+            pair = _PLACE_AND_NAME.fullmatch(text, a, b)
+            if pair is None or not _is_pair_name(pair.group("name")):
+                break
+            names.append(pair.span("name"))
+        else:
+            low, high = line.span()
+            around = text[max(0, low - _PERSON_LIST_BEFORE) : high + _PERSON_LIST_AFTER]
+            if len(names) >= 2 and _PERSON_LIST_CUE.search(around):
+                for start, end in names:
+                    yield start, end, "name"
+
+
+def _is_pair_name(value: str) -> bool:
+    """Return whether a pair's second part reads as a name, spaced out or not."""
+    plain = value.replace(" ", "")
+    return _is_list_name(plain) and not _PLACE_LIKE.search(plain)
 
 
 def _names_in_bounds(text: str) -> Iterator[Candidate]:
@@ -3318,6 +3378,7 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _regional_ids,
     _names,
     _names_in_bounds,
+    _names_after_places,
     _names_in_forms,
     _columns,
     _addresses,
