@@ -41,6 +41,11 @@ def test_the_fifteenth_corpus_scores() -> None:
         ("工友刘大春、张二保立即拨打120", ["刘大春", "张二保"]),
         ("停保对象：石秀兰（户主），坡山村5组", ["石秀兰"]),
         ("经营者：应 丽 娟　统一社会信用代码：92330206MA2J1X6B5R", ["应 丽 娟"]),
+        # labels of other writings, of honours and gifts, of benefit lists
+        ("申请人：王晓明（英文名：Tony Wang），微信：", ["王晓明", "Tony Wang"]),
+        ("献血者：黄丽、周建华、吴 敏", ["黄丽", "周建华", "吴 敏"]),
+        ("见义勇为人员：陈 刚（已故），其妻李秀英", ["陈 刚", "李秀英"]),
+        ("安置对象：黄德胜、黄小明（父子）", ["黄德胜", "黄小明"]),
         # an honours list of pairs of a district and a name
         (
             "无偿献血先进个人名单\n龙文区　沈丽娟　　芗城区　蓝 天 明　　东山县　欧阳晓峰",
@@ -81,6 +86,9 @@ def test_names_in_the_fifteenth_corpus_tables(text: str, expected: list[str]) ->
         "序号 经营者 食品\n1 义乌市好运来超市 豇豆",
         # a village's heading with items counted as things
         "一、涉及村：金山（3个）、白石（2个）",
+        # a document's word after a district, benefit labels before prose
+        "持香港特别行政区护照，护照号码：",
+        "补助对象：符合条件的困难家庭；获奖者名单如下；申请者应当于30日内提交",
         # a table's header after 姓名; pairs of districts and villages, or in no list of persons
         "序号　义务兵姓名　　入伍地　　家属姓名",
         "项目名单\n芝罘区　张家村　　福山区　王家庄",

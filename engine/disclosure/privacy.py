@@ -160,20 +160,21 @@ offset in the original; findings, masks and redactions always address the origin
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
     参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人, 兵员, 住宿人, 声明人, 持证人,
     被继承人, 学生, 受援人, 委托照料人, 赡养人, 受伤害职工, 被处罚人名称 (a firm's or a person's),
-    被征收人代表, 停保对象…; not 单位名称 or 机关名称), a private person's role in prose (摊主刘芳,
-    店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户, 特困供养人员, 护林员, 邻居,
-    房东, a worker's 同事 and 工友, a private firm's 执行董事, 董事长, 股东, 监事, a driver (驾驶员,
-    司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心
-    and 行人通道 give no name, nor a role named with another: 市民游客; nor the contact an agency or
-    a tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word with no
-    label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父,
-    姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静;
-    其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙
-    before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
-    (法定代表人（负责人）：); there a word of the sentence going on may end it too (申请人王小明于…,
-    投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters with a single surname only
-    before punctuation or a field: 亲属冯德利代为… is 冯德利); further names listed with 、 (a line
-    may break after it), also past a short note in brackets (申请人：张三、李四;
+    被征收人代表, 停保对象, 安置对象, 献血者, 见义勇为人员, 英文名…; not 单位名称 or 机关名称), a
+    private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人,
+    个体工商户, 特困供养人员, 护林员, 邻居, 房东, a worker's 同事 and 工友, a private firm's
+    执行董事, 董事长, 股东, 监事, a driver (驾驶员, 司机), the person a programme serves
+    (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心 and 行人通道 give no name, nor a role
+    named with another: 市民游客; nor the contact an agency or a tenderer names for itself:
+    招标人：…局 联系人：…), or a kinship or household word with no label (其父, 其母, 其妻, 其子,
+    其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父, 姑母, 舅舅…, 家属, 随军家属,
+    随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静; 其父亲 is read whole, so
+    其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙 before a colon
+    (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket (法定代表人（负责人）：);
+    there a word of the sentence going on may end it too (申请人王小明于…, 投诉人谭敏的…,
+    被执行人阎国庆名下…, 其父张伟为…; four characters with a single surname only before punctuation
+    or a field: 亲属冯德利代为… is 冯德利); further names listed with 、 (a line may break after
+    it), also past a short note in brackets (申请人：张三、李四;
     家庭成员：李红梅（妻子）、张小明（儿子）); a change told after the label, both names
     (经营者：由付春华变更为付家明);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
@@ -1544,7 +1545,8 @@ _NOT_NAMES = frozenset((
 ))  # fmt: skip
 _TITLE_END = re.compile(
     r"(?:先生|女士|小姐|同志|老师|师傅|主任|经理|书记|医生|律师|警官|大夫|会计|主席|委员|代表"
-    r"|.长)$"
+    r"|.长"
+    r"|护照)$"  # nor a document's word (持香港特别行政区护照，护照号码… is no 区护照)
 )
 # Relatives named after a kinship or household word: 其父何国华, 其妻冯玉梅, 长子周海涛,
 # 随调家属：李静, 亲属冯德利. Prose after them reads as no name (其父亲病重, 其子女教育; 家属
@@ -1609,8 +1611,16 @@ _NAME_LABEL_WORDS = (
     "受援人", "照料人", "赡养人", "扶养人", "抚养人",
     # a worker hurt at work, and a party penalised under a label for both kinds (被处罚人名称：)
     "受伤害职工", "受伤职工", "工亡职工", "伤者", "被处罚人名称", "当事人名称",
+    # a foreigner's or a person's other writing (英文名：Tony Wang)
+    "英文名", "英文姓名", "外文名", "外文姓名", "拼音姓名",
+    # those honoured, giving or hurt, named by what they did or met (献血者：黄丽、周建华,
+    # 见义勇为人员：陈 刚（已故）)
+    "献血者", "获奖者", "受表彰者", "捐献者", "捐赠者", "受助者", "受害者", "遇难者", "伤亡者",
+    "死亡者", "申请者", "举报者", "投诉者", "见义勇为者", "见义勇为人员", "先进个人",
+    "受表彰人员", "表彰对象", "获奖人员", "获奖个人",
     # those whose benefit starts, stops or changes (停保对象：石秀兰（户主）)
     "停保对象", "低保对象", "新增对象", "退出对象", "停发对象", "取消对象", "复核对象",
+    "安置对象", "补助对象", "资助对象", "扶助对象", "奖励对象", "补贴对象", "救济对象", "受益对象",
     # the parties' representatives at a hearing (被征收人代表：向家福、田春香…)
     "被征收人代表", "被征收户代表", "被征地农户代表", "被拆迁人代表", "业主代表", "农户代表",
     # kinship and household words with no personal label (其父何国华, 随调家属王芳, 长子…)
