@@ -46,6 +46,10 @@ def test_the_fifteenth_corpus_scores() -> None:
         ("献血者：黄丽、周建华、吴 敏", ["黄丽", "周建华", "吴 敏"]),
         ("见义勇为人员：陈 刚（已故），其妻李秀英", ["陈 刚", "李秀英"]),
         ("安置对象：黄德胜、黄小明（父子）", ["黄德胜", "黄小明"]),
+        # personal labels a scan spaced out
+        ("当 事 人：刘德华，男", ["刘德华"]),
+        ("户　主：周杰　家庭人口：3人", ["周杰"]),
+        ("王 伟 申 请 人：李娜", ["李娜"]),
         # an honours list of pairs of a district and a name
         (
             "无偿献血先进个人名单\n龙文区　沈丽娟　　芗城区　蓝 天 明　　东山县　欧阳晓峰",
@@ -86,6 +90,9 @@ def test_names_in_the_fifteenth_corpus_tables(text: str, expected: list[str]) ->
         "序号 经营者 食品\n1 义乌市好运来超市 豇豆",
         # a village's heading with items counted as things
         "一、涉及村：金山（3个）、白石（2个）",
+        # officers and lawyers under spaced labels, an official's title
+        "执 法 人 员：王伟　审 判 员：刘伟　联 系 人：王科长",
+        "委 托 代 理 人：张明，某某律师事务所律师",
         # a document's word after a district, benefit labels before prose
         "持香港特别行政区护照，护照号码：",
         "补助对象：符合条件的困难家庭；获奖者名单如下；申请者应当于30日内提交",
@@ -202,6 +209,9 @@ def test_a_callers_contact_in_a_ticket_is_found() -> None:
         "经营者：应 丽 娟 统一" * 8_000,
         "姓名　　入伍地" * 14_000,
         "工友刘大春、张二保立即" * 9_000,
+        "：" * 100_000,
+        "申 请 人：" * 16_000,
+        "王 伟 申 请 人：李" * 9_000,
     ],
 )
 def test_the_fifteenth_corpus_rules_stay_fast(text: str) -> None:

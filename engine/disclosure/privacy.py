@@ -160,21 +160,21 @@ offset in the original; findings, masks and redactions always address the origin
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
     参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人, 兵员, 住宿人, 声明人, 持证人,
     被继承人, 学生, 受援人, 委托照料人, 赡养人, 受伤害职工, 被处罚人名称 (a firm's or a person's),
-    被征收人代表, 停保对象, 安置对象, 献血者, 见义勇为人员, 英文名…; not 单位名称 or 机关名称), a
-    private person's role in prose (摊主刘芳, 店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人,
-    个体工商户, 特困供养人员, 护林员, 邻居, 房东, a worker's 同事 and 工友, a private firm's
-    执行董事, 董事长, 股东, 监事, a driver (驾驶员, 司机), the person a programme serves
-    (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心 and 行人通道 give no name, nor a role
-    named with another: 市民游客; nor the contact an agency or a tenderer names for itself:
-    招标人：…局 联系人：…), or a kinship or household word with no label (其父, 其母, 其妻, 其子,
-    其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父, 姑母, 舅舅…, 家属, 随军家属,
-    随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静; 其父亲 is read whole, so
-    其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙 before a colon
-    (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket (法定代表人（负责人）：);
-    there a word of the sentence going on may end it too (申请人王小明于…, 投诉人谭敏的…,
-    被执行人阎国庆名下…, 其父张伟为…; four characters with a single surname only before punctuation
-    or a field: 亲属冯德利代为… is 冯德利); further names listed with 、 (a line may break after
-    it), also past a short note in brackets (申请人：张三、李四;
+    被征收人代表, 停保对象, 安置对象, 献血者, 见义勇为人员, 英文名…, also spaced out by a scan: 申
+    请 人：, 户　主：; not 单位名称 or 机关名称), a private person's role in prose (摊主刘芳, 店主,
+    雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户, 特困供养人员, 护林员, 邻居, 房东, a
+    worker's 同事 and 工友, a private firm's 执行董事, 董事长, 股东, 监事, a driver (驾驶员, 司机),
+    the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心 and
+    行人通道 give no name, nor a role named with another: 市民游客; nor the contact an agency or a
+    tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word with no label
+    (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父, 姑母,
+    舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静; 其父亲
+    is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙 before a
+    colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
+    (法定代表人（负责人）：); there a word of the sentence going on may end it too (申请人王小明于…,
+    投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters with a single surname only
+    before punctuation or a field: 亲属冯德利代为… is 冯德利); further names listed with 、 (a line
+    may break after it), also past a short note in brackets (申请人：张三、李四;
     家庭成员：李红梅（妻子）、张小明（儿子）); a change told after the label, both names
     (经营者：由付春华变更为付家明);
   - in a list's row: a name of 2-3 characters (4 with a compound surname) that starts the
@@ -2314,6 +2314,35 @@ def _is_pair_name(value: str) -> bool:
     return _is_list_name(plain) and not _PLACE_LIKE.search(plain)
 
 
+# A personal label a scan spaced out character by character (申 请 人：赵丽颖, 户　主：周杰):
+# read back from its colon, the characters joined make a label of two to six characters.
+_COLON = re.compile(r"[:：]")
+_SPACED_LABEL_BEFORE = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff] {1,2}){1,5}[\u4e00-\u9fff][ \t]*$"
+)
+_LABEL_WORDS = frozenset(_NAME_LABEL_WORDS)
+
+
+def _names_after_spaced_labels(text: str) -> Iterator[Candidate]:
+    """Yield the names after personal labels spaced out character by character."""
+    for colon in _COLON.finditer(text):
+        spaced = _SPACED_LABEL_BEFORE.search(text, max(0, colon.start() - 16), colon.start())
+        if spaced is None:
+            continue
+        joined = _BLANKS_IN_NAME.sub("", spaced.group()).strip()
+        # the longest label ending the run (王 伟 申 请 人：… is 申请人)
+        if not any(joined[k:] in _LABEL_WORDS for k in range(len(joined) - 1)):
+            continue
+        at = colon.end()
+        while text.startswith((" ", "\t"), at):
+            at += 1
+        end = _name_at(text, at, _NAME_END_IN_PROSE, verbs=True)
+        if end < 0:
+            end = _name_before_a_sex(text, at)
+        if end > 0 and not _OFFICE_NEXT.match(text, end) and not _FIRM.search(text, at, end):
+            yield at, end, "name"
+
+
 def _names_in_bounds(text: str) -> Iterator[Candidate]:
     """Yield the neighbours a plot's bounds name by their houses or fields (南至武喜旺宅)."""
     if "至" not in text:
@@ -3389,6 +3418,7 @@ _DETECTORS: tuple[Callable[[str], Iterator[Candidate]], ...] = (
     _names,
     _names_in_bounds,
     _names_after_places,
+    _names_after_spaced_labels,
     _names_in_forms,
     _columns,
     _addresses,
