@@ -160,17 +160,17 @@ offset in the original; findings, masks and redactions always address the origin
     法定代表人, 委托代理人, 收件人, 患者, 死者, 监护人, 经办人, 被执行人, 配偶, 来信人, 借款人,
     参保人, 被安置人, 拟录用人员, 考生, 男方, 丈夫, 第三方, 所有人, 兵员, 住宿人, 声明人, 持证人,
     被继承人, 学生, 受援人, 委托照料人, 赡养人, 受伤害职工, 被处罚人名称 (a firm's or a person's),
-    被征收人代表, 停保对象, 安置对象, 献血者, 见义勇为人员, 英文名…, also spaced out by a scan: 申
-    请 人：, 户　主：; not 单位名称 or 机关名称), a private person's role in prose (摊主刘芳, 店主,
-    雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户, 特困供养人员, 护林员, 邻居, 房东, a
-    worker's 同事 and 工友, a private firm's 执行董事, 董事长, 股东, 监事, a driver (驾驶员, 司机),
-    the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心 and
-    行人通道 give no name, nor a role named with another: 市民游客; nor the contact an agency or a
-    tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word with no label
-    (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父, 姑母,
-    舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静; 其父亲
-    is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙 before a
-    colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
+    被征收人代表, 停保对象, 安置对象, 献血者, 见义勇为人员, 英文名…, also spaced out by a scan:
+    申　请　人：, 户　主：; not 单位名称 or 机关名称), a private person's role in prose (摊主刘芳,
+    店主, 雇员, 村民宋华, 居民, 市民, 群众, 游客, 行人, 个体工商户, 特困供养人员, 护林员, 邻居,
+    房东, a worker's 同事 and 工友, a private firm's 执行董事, 董事长, 股东, 监事, a driver (驾驶员,
+    司机), the person a programme serves (社区矫正对象, 救助对象, 发展对象…); 村民委员会, 游客中心
+    and 行人通道 give no name, nor a role named with another: 市民游客; nor the contact an agency or
+    a tenderer names for itself: 招标人：…局 联系人：…), or a kinship or household word with no
+    label (其父, 其母, 其妻, 其子, 其兄…, 长子, 次女, 孙子, 儿媳, 侄子, 外甥, 表弟, 堂姐, 祖父,
+    姑母, 舅舅…, 家属, 随军家属, 随调家属, 亲属, 家庭成员: 其父何国华, 长子周海涛, 随调家属：李静;
+    其父亲 is read whole, so 其父亲病重 and 其子女 give no name, nor 家属安置 or 亲属关系), 甲/乙
+    before a colon (当事人甲：), after ：, :, a space, 为, 是 or nothing, and a bracket
     (法定代表人（负责人）：); there a word of the sentence going on may end it too (申请人王小明于…,
     投诉人谭敏的…, 被执行人阎国庆名下…, 其父张伟为…; four characters with a single surname only
     before punctuation or a field: 亲属冯德利代为… is 冯德利); further names listed with 、 (a line
