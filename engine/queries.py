@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -428,6 +429,27 @@ class Queries:
             return replayed.ok, [str(p) for p in replayed.problems], False
         report = self._engine.checkpoints.verify(key, instance_id=instance.id)
         return report.ok, [str(p) for p in report.problems], True
+
+    def may_audit(self, reader: str) -> bool:
+        """Tell whether a user may verify, replay and export any instance's history."""
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+        return self._engine.read_policy.reads_everything(held)
+
+    def export_history(
+        self, instance_id: int, reader: str
+    ) -> tuple[InstanceRowView, Iterator[str]]:
+        """Return one instance and its export for an auditor, as ``gongkai audit export`` writes it.
+
+        Who may have it is checked now, before the first line: the lines are
+        read a page at a time while they are sent (``Checkpoints.export``).
+        """
+        with self._engine.store.read() as repo:
+            held = roles_of(repo, reader)
+            if not self._engine.read_policy.reads_everything(held):
+                raise PermissionDeniedError("read.refused")
+            instance = existing_instance(repo, instance_id)
+        return _row_view(instance), self._engine.checkpoints.export([instance.id])
 
     def replay(self, instance_id: int, reader: str) -> ReplayPage:
         """Re-execute one instance's history for an auditor: each step, and what it found."""

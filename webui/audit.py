@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -120,6 +120,27 @@ def verify(instance_id: int) -> ResponseReturnValue:
     return render_template(
         "audit_verify.html", instance=page.instance, ok=ok, problems=problems, signed=signed
     )
+
+
+@bp.get("/instances/<id:instance_id>/history.jsonl")
+@login_required
+def export(instance_id: int) -> ResponseReturnValue:
+    """Download one instance's history as `gongkai audit export --instance` writes it."""
+    instance, lines = _engine().queries.export_history(instance_id, current_user.username)
+    # Sent as it is read, a page of events at a time: a long history costs no more memory.
+    return Response(
+        (line + "\n" for line in lines),
+        mimetype="application/jsonl",
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_name(instance.id)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def export_name(instance_id: int) -> str:
+    """Return the file name an instance's exported history is saved under."""
+    return f"gongkai-history-{instance_id}.jsonl"
 
 
 @dataclass(frozen=True)
@@ -238,6 +259,8 @@ def timeline(instance_id: int) -> ResponseReturnValue:
     return render_template(
         "audit_timeline.html",
         page=page,
+        may_audit=queries.may_audit(current_user.username),
+        export_name=export_name(instance_id),
         entries=[_entry(e, terms) for e in page.events],
         process=label(terms.name, terms.labels),
         statuses=STATUSES,

@@ -1,0 +1,66 @@
+"""What a seventh newcomer's walk through the demo found, through the test client."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from engine import Engine
+from engine.checkpoints import generate_key, verify_export
+
+from .web import Browser
+
+
+def _signed_in(app: Flask, username: str) -> Browser:
+    return Browser(app.test_client()).login(username)
+
+
+def test_the_auditor_downloads_a_history_as_the_command_line_exports_it(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only `gongkai audit export` on the server gave an instance's history to verify
+    # elsewhere: an auditor without a shell could not take it with him.
+    monkeypatch.setenv("GONGKAI_CHECKPOINT_LOG", str(tmp_path / "checkpoints.jsonl"))
+    public = generate_key(tmp_path / "key.pem")
+    engine: Engine = app.extensions["gongkai.engine"]
+    engine.checkpoints.create(tmp_path / "key.pem")
+    # Read a few events at a time, as a long history is: the file is the same.
+    monkeypatch.setattr("engine.checkpoints.EXPORT_PAGE", 3)
+    auditor = _signed_in(app, "qianyi")
+    page = auditor.get("/audit/instances/1")
+    assert 'href="/audit/instances/1/history.jsonl"' in page
+    assert "gongkai audit verify --file gongkai-history-1.jsonl --public-key 公钥" in page
+    assert "哈希链" in page and "gongkai audit checkpoint" in page
+    assert "Verify: on any computer" in auditor.get("/audit/instances/1?lang=en")
+    answer = auditor.client.get("/audit/instances/1/history.jsonl")
+    assert answer.status_code == 200 and answer.is_streamed
+    assert answer.headers["Content-Disposition"] == (
+        'attachment; filename="gongkai-history-1.jsonl"'
+    )
+    assert answer.mimetype == "application/jsonl"
+    lines = answer.get_data(as_text=True).splitlines()
+    assert lines == list(engine.checkpoints.export([1]))
+    kinds = [json.loads(line)["kind"] for line in lines]
+    events = len(engine.queries.history(1))
+    assert kinds == ["public_key", "checkpoint", "instance"] + ["event"] * events
+    assert events > 3
+    report = verify_export(lines, public)
+    assert report.ok and report.instances == 1, report.problems
+    # The verify page points to it too.
+    assert "/audit/instances/1#export" in auditor.get("/audit/instances/1/verify")
+
+
+def test_only_who_may_audit_an_instance_downloads_its_history(app: Flask) -> None:
+    # 张三 drafted instance 1 and reads its timeline, but verifying and exporting are the
+    # auditor's: he is refused in the usual words, and the page offers him no link.
+    drafter = _signed_in(app, "zhangsan")
+    page = drafter.get("/audit/instances/1")
+    assert "history.jsonl" not in page and "导出办理记录" not in page
+    refused = drafter.get("/audit/instances/1/history.jsonl", status=403)
+    assert "无权查看，或不存在。" in refused
+    # A stranger to the instance learns nothing of whether it exists.
+    assert "无权查看，或不存在。" in drafter.get("/audit/instances/99999/history.jsonl", status=403)
+    _signed_in(app, "qianyi").get("/audit/instances/99999/history.jsonl", status=404)
