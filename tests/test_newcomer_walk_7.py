@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import text
 
 from engine import Engine
 from engine.checkpoints import generate_key, verify_export
 
-from .web import Browser
+from .web import Browser, task_link
 
 
 def _signed_in(app: Flask, username: str) -> Browser:
@@ -64,3 +65,52 @@ def test_only_who_may_audit_an_instance_downloads_its_history(app: Flask) -> Non
     # A stranger to the instance learns nothing of whether it exists.
     assert "无权查看，或不存在。" in drafter.get("/audit/instances/99999/history.jsonl", status=403)
     _signed_in(app, "qianyi").get("/audit/instances/99999/history.jsonl", status=404)
+
+
+def _sign_the_waiting_reply(app: Flask, delivery: str | None = None) -> tuple[Browser, str, int]:
+    """Sign the demo's reply waiting for the office head; return his browser, inbox, request."""
+    engine: Engine = app.extensions["gongkai.engine"]
+    office = _signed_in(app, "wangwu")
+    path = task_link(office.get("/"), "签发答复")
+    instance_id = int(path.rsplit("=", 1)[1])
+    request_id = int(engine.queries.get_instance(instance_id).data["request_id"])
+    if delivery is not None:
+        # The demo's applicants all asked for post: another one asked otherwise.
+        with engine.store.write() as repo:
+            repo.connection.execute(
+                text("UPDATE disclosure_requests SET delivery = :d WHERE id = :i"),
+                {"d": delivery, "i": request_id},
+            )
+    office.get(path)
+    onward = office.post(path, {"decision": "approve"})
+    return office, office.get(onward), request_id
+
+
+def test_signing_a_reply_to_post_says_to_print_and_post_the_letter(app: Flask) -> None:
+    # Signed, the reply went to the applicant's status page; one who asked for it by post
+    # got nothing, for nobody told the office head that the letter was now his to send.
+    office, inbox, request_id = _sign_the_waiting_reply(app)
+    letter = f'<a href="/requests/{request_id}/letter.pdf">答复书（PDF）</a>'
+    assert (
+        f"申请人要求邮寄答复：请打印{letter}，寄往申请人的通信地址：威海市环翠区新威路1号。"
+        in inbox
+    )
+    pdf = office.client.get(f"/requests/{request_id}/letter.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    # He who signed it may print it; the letter stays closed to others without a need to know.
+    for stranger in ("sunqi", "admin", "qianyi"):
+        refused = _signed_in(app, stranger).client.get(f"/requests/{request_id}/letter.pdf")
+        assert refused.status_code == 403, stranger
+
+
+def test_signing_a_reply_to_collect_says_to_hand_it_over(app: Flask) -> None:
+    _, inbox, request_id = _sign_the_waiting_reply(app, "collect")
+    assert "申请人要求自行领取答复：请打印" in inbox
+    assert f'href="/requests/{request_id}/letter.pdf"' in inbox
+    assert "前来领取，当面交给申请人。" in inbox and "邮寄" not in inbox
+
+
+def test_signing_a_reply_sent_by_email_asks_nothing_more(app: Flask) -> None:
+    _, inbox, _request = _sign_the_waiting_reply(app, "email")
+    assert "已提交：签发答复" in inbox
+    assert "请打印" not in inbox and "letter.pdf" not in inbox

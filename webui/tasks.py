@@ -17,12 +17,14 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from engine import ConflictError, Engine, FormValidationError, PermissionDeniedError, Problem
 from engine.attachments import Upload
 from engine.disclosure.catalogue import sheet_entry
 from engine.disclosure.documents import RETURN_FIELDS, RETURN_REASONS
 from engine.disclosure.draft_rules import draft_return_reasons
+from engine.disclosure.requests.desk import RequestView
 from engine.forms import FormSchema
 from engine.views import InstanceView, TaskView, acts
 
@@ -92,6 +94,34 @@ def submitted(instance: InstanceView, name: str, onward: str) -> ResponseReturnV
     else:
         flash(_("已提交：%(name)s", name=name))
     return redirect(onward)
+
+
+def _delivery_to_do(signed: RequestView) -> Markup | None:
+    """Say what the signer does next with a signed reply the applicant gets on paper.
+
+    The applicant reads the letter online at once; one who asked for it by post
+    or to collect it gets it only when the office prints and posts or hands it
+    over. gongkai keeps no record of that, so this only says what to do.
+    """
+    if signed.delivery not in ("mail", "collect"):
+        return None
+    letter = Markup('<a href="{}">{}</a>').format(
+        url_for("requests.staff_letter_pdf", request_id=signed.id), _("答复书（PDF）")
+    )
+    if signed.delivery == "mail":
+        told = _(
+            "申请人要求邮寄答复：请打印%(letter)s，寄往申请人的通信地址：%(address)s。",
+            letter=letter,
+            address=Markup.escape(signed.address),
+        )
+    else:
+        told = _(
+            "申请人要求自行领取答复：请打印%(letter)s，"
+            "通知申请人（电话 %(phone)s）前来领取，当面交给申请人。",
+            letter=letter,
+            phone=Markup.escape(signed.phone),
+        )
+    return Markup(told)
 
 
 def _mine(task: TaskView) -> bool:
@@ -189,6 +219,12 @@ def task(task_id: str) -> ResponseReturnValue:
         }
         version = _control("version", int)
         saving = view.drafting and _control("action") == "save"
+        # Read while he holds the task: once signed, the request is no longer his to read.
+        signing = (
+            engine.requests.of_instance(view.task.instance_id, current_user.username)
+            if view.task.form == "reply_sign_off"
+            else None
+        )
         try:
             if saving:
                 engine.save_task(task_id, current_user.username, data, version, files)
@@ -217,7 +253,10 @@ def task(task_id: str) -> ResponseReturnValue:
             if number and number != _issued_number(view.data):
                 # The leader who signs wants the number the document goes out under.
                 flash(_("已印发，文号：%(number)s。", number=number))
-            return submitted(done, name, onward)
+            answer = submitted(done, name, onward)
+            if signing is not None and "reply" in done.data and (told := _delivery_to_do(signing)):
+                flash(told)
+            return answer
     # The registrar gives a request to one of the departments that have a handler.
     suggestions = (
         {"department": engine.requests.handling_departments()}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, or_
+from sqlalchemy import Connection, or_, select
 
 from ...access import holds, is_id, may_see, roles_of
 from ...attachments import SCANS, Upload, content_type, problems
@@ -27,7 +27,7 @@ from ...errors import (
     Problem,
 )
 from ...forms import FormSchema, check_submission
-from ...store.models import table_of
+from ...store.models import Event, table_of
 from ...throttle import Throttle, address_key, throttle_key
 from ..catalogue import search_pieces
 from ..letter import AgencyProfile, ReplyLetter
@@ -53,6 +53,9 @@ FILE_PREFIX = "依申请"
 #: letters and digits nobody misreads (no 0/O, 1/I/L)
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _ATTEMPTS = table_of(PublicAttempt)
+_EVENTS = table_of(Event)
+#: the task whose approval signs a reply (签发答复), in workflows/disclosure_request.bpmn
+SIGN_REPLY = "sign_reply"
 #: the forms of a new request: the applicant's, and the registrar's entry of a paper one
 _INTAKE_FORMS: dict[str, FormSchema] = {
     "request": RequestForm(),
@@ -523,11 +526,19 @@ class RequestDesk:
     def staff_letter(
         self, request_id: int, reader: str, agency: AgencyProfile, site: str = ""
     ) -> ReplyLetter | None:
-        """Return the reply letter to print and send, for those who read the request."""
-        view = self.get(request_id, reader)
+        """Return the reply letter to print and send, for those who read the request.
+
+        And for whoever signed it (签发): he is told to print and post it or
+        hand it over, though the request is no longer his to read.
+        """
         with self._engine.store.read() as repo:
-            row = RequestStore(repo.connection).get(view.id)
-        return _letter(row, agency, view.applicant_name, site)
+            held = roles_of(repo, reader)
+            row = RequestStore(repo.connection).get(request_id) if is_id(request_id) else None
+            if row is None or not (
+                _may_read_request(repo, reader, held, row) or _signed_reply(repo, reader, row)
+            ):
+                raise self._engine.read_policy.refused(held, row is None)
+        return _letter(row, agency, row.applicant_name, site)
 
     def draft_letter(
         self, request_id: int, reader: str, agency: AgencyProfile, site: str = ""
@@ -652,6 +663,24 @@ def _may_read_request(repo: Repository, reader: str, held: set[str], row: Any) -
         and may_see(reader, item, department)
         and item.role != SECRECY_REVIEWER
         for item in repo.work_items_of(int(row.instance_id))
+    )
+
+
+def _signed_reply(repo: Repository, reader: str, row: Any) -> bool:
+    """Tell whether ``reader`` signed the request's reply (签发答复, approved)."""
+    if row.instance_id is None or not row.reply_letter:
+        return False
+    completed = repo.connection.execute(
+        select(_EVENTS.c.data).where(
+            _EVENTS.c.instance_id == int(row.instance_id),
+            _EVENTS.c.type == "task_completed",
+            _EVENTS.c.actor == reader,
+        )
+    )
+    return any(
+        data.get("element_id") == SIGN_REPLY
+        and (data.get("data") or {}).get("decision") == "approve"
+        for (data,) in completed
     )
 
 
