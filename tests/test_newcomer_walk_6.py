@@ -86,9 +86,8 @@ def test_the_receipt_of_a_paper_request_tells_the_registrar_his_next_step(app: F
     assert "下一步：受理审查" not in public.get("/public/request/receipt")
 
 
-def test_the_review_of_a_reply_names_the_request_it_is_for(app: Flask) -> None:
-    # The confidentiality reviewer may not open the request (its applicant is not his to
-    # read), and his task was headed "保密审查 #14": nothing said which request's reply it was.
+def draft_a_disclosing_reply(app: Flask) -> int:
+    """Have the handler draft a disclosing reply to 依申请〔2026〕3号; return its instance."""
     handler = _signed_in(app, "zhengshi")
     path = task_link(handler.get("/"), "办理")
     handler.get(path)
@@ -98,6 +97,13 @@ def test_the_review_of_a_reply_names_the_request_it_is_for(app: Flask) -> None:
         "reply_text": "现将《市区公交线路调整方案》提供给您。",
     }
     handler.post(path, replied)
+    return int(path.rsplit("=", 1)[1])
+
+
+def test_the_review_of_a_reply_names_the_request_it_is_for(app: Flask) -> None:
+    # The confidentiality reviewer may not open the request (its applicant is not his to
+    # read), and his task was headed "保密审查 #14": nothing said which request's reply it was.
+    draft_a_disclosing_reply(app)
     reviewer = _signed_in(app, "sunqi")
     inbox = reviewer.get("/")
     opens = r'href="(/tasks/[^"]+)">保密审查<span class="sr-only">：依申请〔2026〕3号'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import text
 from engine import Engine
 from engine.checkpoints import generate_key, verify_export
 
+from .test_newcomer_walk_6 import draft_a_disclosing_reply
 from .web import Browser, task_link
 
 
@@ -114,3 +116,43 @@ def test_signing_a_reply_sent_by_email_asks_nothing_more(app: Flask) -> None:
     _, inbox, _request = _sign_the_waiting_reply(app, "email")
     assert "已提交：签发答复" in inbox
     assert "请打印" not in inbox and "letter.pdf" not in inbox
+
+
+def _inbox_row(inbox: str, subject: str) -> str:
+    rows = (row.split("</tr>", 1)[0] for row in inbox.split("<tr")[1:])
+    return next(row for row in rows if ">保密审查<span" in row and subject in row)
+
+
+def test_the_review_of_a_reply_is_due_when_the_reply_is(app: Flask) -> None:
+    # The reviewer's inbox said 无办理时限 for a reply's review while the request's 20 working
+    # days ran on: the review is part of them, due when the reply is.
+    engine: Engine = app.extensions["gongkai.engine"]
+    instance_id = draft_a_disclosing_reply(app)
+    data = engine.queries.get_instance(instance_id).data
+    due_at = data["clock"]["due_at"]
+    # The day the request's own page and list give as its reply deadline (答复期限).
+    due_on = engine.requests.get(data["request_id"], "wujiu").due_on
+    assert due_on
+    reviewer = _signed_in(app, "sunqi")
+    row = _inbox_row(reviewer.get("/"), "依申请〔2026〕3号")
+    assert "无办理时限" not in row, row
+    assert due_on in row, row
+    (review,) = [t for t in engine.queries.list_tasks("sunqi") if t.instance_id == instance_id]
+    assert review.due_at and datetime.fromisoformat(review.due_at) == datetime.fromisoformat(due_at)
+
+
+def test_the_review_of_a_document_is_due_when_its_publication_is(app: Flask) -> None:
+    # A proactive document is published within 20 working days of issue (条例 Art. 26), its
+    # review first: the review is due by then.
+    engine: Engine = app.extensions["gongkai.engine"]
+    (review,) = [
+        t
+        for t in engine.queries.list_tasks("sunqi")
+        if t.element_id == "confidentiality_review_task"
+    ]
+    issued = engine.queries.get_instance(review.instance_id).data["issued"]
+    due_at = issued["publish_due_at"]
+    assert due_at and review.due_at
+    assert datetime.fromisoformat(review.due_at) == datetime.fromisoformat(due_at)
+    row = _inbox_row(_signed_in(app, "sunqi").get("/"), review.subject or "")
+    assert "无办理时限" not in row and "剩余" in row
