@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -156,3 +157,17 @@ def test_the_review_of_a_document_is_due_when_its_publication_is(app: Flask) -> 
     assert datetime.fromisoformat(review.due_at) == datetime.fromisoformat(due_at)
     row = _inbox_row(_signed_in(app, "sunqi").get("/"), review.subject or "")
     assert "无办理时限" not in row and "剩余" in row
+
+
+def test_a_new_draft_puts_the_keyboard_in_its_title(app: Flask) -> None:
+    # 起草新公文 opened with the keyboard at the top of the page: a drafter tabbed through the
+    # menu to reach the title he came to type.
+    drafter = _signed_in(app, "zhangsan")
+    page = drafter.get("/drafts/new")
+    assert page.count(" autofocus") == 1
+    title = re.search(r"<input [^>]*id=\"f-title\"[^>]*>", page)
+    assert title is not None and " autofocus" in title.group(0)
+    # Sent back with errors, the page leaves the keyboard to the first field in error
+    # (page.js): no field takes it first.
+    again = drafter.post("/drafts/new", {"action": "submit", "title": ""}, status=422)
+    assert "autofocus" not in again and 'aria-invalid="true"' in again
