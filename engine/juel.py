@@ -2,7 +2,8 @@
 
 A small tokenizer and translator cover the JUEL that process models use
 (names, ``a.b``, ``a[i]``, literals, comparisons in both spellings, ``&& ||
-!``, ``and or not``, ``empty``, arithmetic, ``?:``) and refuse the rest with
+!``, ``and or not``, ``empty``, arithmetic, ``?:``, and the FEEL
+functions and list literals ``engine.feel`` writes as ``feel$name(...)``) and refuse the rest with
 a ``JuelError`` that says why.  The original is never evaluated, and the
 Python it gives is checked against an allowlist of syntax nodes, so that no
 input can make it call, import or reach an attribute.
@@ -33,6 +34,25 @@ CAMUNDA_VARIABLES = frozenset(
 #: (``engine.loops`` sets them when it is evaluated, as Camunda, Activiti and Flowable do)
 LOOP_COUNTS = frozenset({"nrOfInstances", "nrOfActiveInstances", "nrOfCompletedInstances"})
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+#: FEEL's functions as ``engine.feel`` writes them (``feel$count(l)``, a name no variable
+#: has): how many arguments each takes and the Python it is
+FEEL_FUNCTIONS: dict[str, tuple[int, str]] = {
+    "count": (1, "len({0})"),
+    "length": (1, "len({0})"),
+    "sum": (1, "sum({0})"),
+    "upper": (1, "({0}).upper()"),
+    "lower": (1, "({0}).lower()"),
+    "contains": (2, "({1} in {0})"),
+    "startswith": (2, "({0}).startswith({1})"),
+    "endswith": (2, "({0}).endswith({1})"),
+    "listcontains": (2, "({1} in {0})"),
+    "list": (-1, ""),  # a FEEL list literal [a, b] (JUEL writes none)
+}
+#: the builtins and string methods FEEL's functions call, and nothing else may
+_FEEL_CALLS = frozenset({"len", "sum"})
+_FEEL_METHODS = frozenset({"upper", "lower", "startswith", "endswith"})
+#: what marks a FEEL function's name
+FEEL_PREFIX = "feel$"
 
 
 class JuelError(ValueError):
@@ -272,6 +292,8 @@ class _Translator:
             inner = self.expression()
             self.expect(")")
             return inner
+        if token.kind == "name" and str(token.value).startswith(FEEL_PREFIX):
+            return self.feel_call(str(token.value))
         if token.kind == "number":
             self.advance()
             return repr(token.value)
@@ -293,6 +315,30 @@ class _Translator:
         if token.kind == "end":
             raise JuelError("ends where a value was expected")
         raise JuelError(f"has {token.value!r} where a value was expected")
+
+    def listed(self, closing: str) -> list[str]:
+        """Translate the expressions separated by commas up to ``closing``, which is taken."""
+        items = []
+        while self.op() != closing:
+            items.append(self.expression())
+            if self.op() != closing:
+                self.expect(",")
+        self.advance()
+        return items
+
+    def feel_call(self, name: str) -> str:
+        """Translate a FEEL function ``engine.feel`` wrote (``feel$count(l)``)."""
+        self.advance()
+        function = FEEL_FUNCTIONS.get(name.removeprefix(FEEL_PREFIX))
+        if function is None:
+            raise JuelError(f"uses the name {name!r}, which cannot be a variable here")
+        self.expect("(")
+        arguments = self.listed(")")
+        if function[0] < 0:  # a list literal's items, as many as it has
+            return "[" + ", ".join(arguments) + "]"
+        if len(arguments) != function[0]:
+            raise JuelError(f"gives {name}() {len(arguments)} arguments, not {function[0]}")
+        return function[1].format(*arguments)
 
 
 def _name(value: str) -> str:
@@ -408,7 +454,17 @@ _ALLOWED_NODES = (
 def _checked(python: str, names: set[str], template: bool) -> Translated:
     """Make sure the translation is Python of the subset, whatever the input was."""
     tree = ast.parse(python, mode="eval")
+    called = set()  # a FEEL function's builtin or string method, which it may call
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and not node.keywords:
+            function = node.func
+            if (isinstance(function, ast.Name) and function.id in _FEEL_CALLS) or (
+                isinstance(function, ast.Attribute) and function.attr in _FEEL_METHODS
+            ):
+                called.add(id(function))
+    for node in ast.walk(tree):
+        if id(node) in called or (isinstance(node, ast.Call) and id(node.func) in called):
+            continue
         is_str_call = (
             template
             and isinstance(node, ast.Call)

@@ -30,9 +30,8 @@ through the Camunda 7 dialect (``engine.camunda``) like any other:
 - ``zeebe:formDefinition`` naming a form embedded in the file
   (``zeebe:userTaskForm``): its input fields, as ``camunda:formData``; a form
   deployed apart from the file is dropped, as Camunda 7's external forms are;
-- conditions in the FEEL a modeler writes for them: names, paths, numbers,
-  strings, ``true false null``, comparisons (``=`` is equality), arithmetic,
-  ``and or not(...)`` and parentheses, read as the JUEL that means the same.
+- conditions, mappings, scripts and keys in the part of FEEL real models use
+  (``engine.feel``), read as the JUEL that means the same.
 
 A timer written as FEEL giving an ISO 8601 literal (``="PT1H"``,
 ``=duration("P3D")``, ``=date and time("2030-01-01T09:00:00Z")``) is that literal.
@@ -69,6 +68,7 @@ from .extensions import (
     MAPPINGS_PROPERTY,
     SPIFF,
 )
+from .feel import FeelError, feel_as_juel
 from .jsonforms import unfit_text
 from .juel import IDENTIFIER, JuelError, translate_juel
 
@@ -115,20 +115,16 @@ _USER_TASK_HEADERS = {
     "io.camunda.zeebe:candidateUsers": ("assignmentDefinition", "candidateUsers"),
     "io.camunda.zeebe:formKey": ("formDefinition", "formKey"),
 }
-#: what a FEEL condition may hold, token by token (a name may be a path: ``order.total``)
-_FEEL_TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<number>\d+(?:\.\d+)?)
-      | (?P<string>"(?:[^"\\]|\\.)*")
-      | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-      | (?P<operator>!=|<=|>=|=|<|>|\+|-|\*|/|\(|\))
-    )""",
-    re.VERBOSE,
-)
 #: a timer's FEEL that gives a literal: ``="PT1H"``, ``=duration("P3D")``,
 #: ``=date and time("2030-01-01T09:00:00Z")``, ``=cycle(duration("PT1H"))`` is not one
 _FEEL_TIMER_LITERAL = re.compile(
     r'=\s*(?:"(?P<bare>[^"\\]*)"|(?:duration|date and time)\s*\(\s*"(?P<called>[^"\\]*)"\s*\))\s*\Z'
+)
+#: the FEEL read here, as a refusal says it
+FEEL_READ = (
+    "names, paths, numbers, strings, lists, comparisons, between, in [...], arithmetic, "
+    "and, or, not(...), if then else, count, sum, string length, upper case, lower case, "
+    "contains, starts with, ends with, list contains"
 )
 #: what stands for a refused expression: JUEL, as the file's other expressions now are
 _NOTHING = "${null}"
@@ -151,42 +147,6 @@ _FORM_JS_SHOWN = frozenset({"text", "html", "spacer", "separator", "image", "but
 _KEY_PYTHON = "{http://gongkai.example/zeebe}key"
 #: the Camunda 7 parameter each Zeebe mapping is
 _MAPPINGS = {"input": "inputParameter", "output": "outputParameter"}
-_FEEL_WORDS = {"and": "&&", "or": "||", "true": "true", "false": "false", "null": "null"}
-
-
-class FeelError(ValueError):
-    """A FEEL expression outside the subset read here; the message says what."""
-
-
-def feel_as_juel(source: str) -> str:
-    """Return the JUEL ``${...}`` meaning the same as a FEEL condition ``=...``."""
-    text = source.strip().removeprefix("=").strip()
-    if not text:
-        raise FeelError("it is empty")
-    out: list[str] = []
-    position = 0
-    while position < len(text):
-        found = _FEEL_TOKEN.match(text, position)
-        if found is None or found.end() == position:
-            rest = text[position:].strip()
-            raise FeelError(f"{rest[:20]!r} is not read here")
-        position = found.end()
-        kind = found.lastgroup
-        token = found.group(kind or "")
-        following = text[position:].lstrip()
-        if kind == "name" and token == "not" and following.startswith("("):
-            out.append("!")
-        elif kind == "name" and token in _FEEL_WORDS:
-            out.append(_FEEL_WORDS[token])
-        elif kind == "name" and following.startswith("("):
-            raise FeelError(f"the function {token}() is not read here")
-        elif kind == "name" and token.split(".")[0] in ("in", "between", "some", "every", "if"):
-            raise FeelError(f"{token!r} is not read here")
-        elif kind == "operator" and token == "=":
-            out.append("==")
-        else:
-            out.append(token)
-    return "${" + " ".join(out) + "}"
 
 
 def read_feel(root: Any, file: str) -> list[DefinitionProblem]:
@@ -619,8 +579,7 @@ class _Rewrite:
         except FeelError as exc:
             self.problem(
                 expression.getparent(),
-                f"the {tag} {source!r} is FEEL beyond what is read here ({exc}): names, "
-                "numbers, strings, comparisons, arithmetic, and, or, not(...)",
+                f"the {tag} {source!r} is FEEL beyond what is read here ({exc}): {FEEL_READ}",
             )
             expression.text = _NOTHING
 
