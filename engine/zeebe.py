@@ -95,10 +95,13 @@ REFUSED = {
     "script": "a script a job worker runs is not run here (give the script task a FEEL "
     "expression and a result variable, or write it in Python)",
     "calledDecision": "a decision called the Camunda 8 way is not supported",
-    "executionListeners": "execution listeners are not run here (remove them, and do their "
-    "work in a task of its own)",
-    "taskListeners": "task listeners are not run here (remove them, and do their work in a "
-    "task of its own)",
+    "executionListeners": "execution listeners are not run here: each is a job for a worker "
+    "of its type, and the engine runs no job workers (remove them, and do their work in a "
+    "task of its own: a script task with a FEEL expression and a result variable, a user "
+    "task, or a service task of the engine's own services)",
+    "taskListeners": "task listeners are not run here: each is a job for a worker of its "
+    "type, and the engine runs no job workers (remove them: say who does the task with "
+    "zeebe:assignmentDefinition, and do other work in a task of its own before or after it)",
 }
 #: the events whose output mappings are run (``engine.mapped_events``)
 _MAPPED_EVENTS = frozenset(

@@ -176,7 +176,9 @@ ZEEBE = 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" '
         (
             '<zeebe:taskListeners><zeebe:taskListener eventType="creating" type="audit" />'
             "</zeebe:taskListeners>",
-            "approval.bpmn: element 'approve': zeebe:taskListeners: task listeners are not run",
+            "approval.bpmn: element 'approve': zeebe:taskListeners: task listeners are not run "
+            "here: each is a job for a worker of its type, and the engine runs no job workers "
+            "(remove them: say who does the task with zeebe:assignmentDefinition",
         ),
         ("", None),  # the namespace declared only: nothing to read
     ],

@@ -708,7 +708,9 @@ ZEEBE_REFUSALS = [
         '<zeebe:executionListeners><zeebe:executionListener eventType="start" '
         'type="audit" /></zeebe:executionListeners>',
         "zeebe_purchase",
-        "zeebe:executionListeners: execution listeners are not run here",
+        "zeebe:executionListeners: execution listeners are not run here: each is a job for a "
+        "worker of its type, and the engine runs no job workers (remove them, and do their "
+        "work in a task of its own",
     ),
 ]
 
