@@ -1213,6 +1213,9 @@ def compile_definition(
             if not camunda.declares(root, SPIFF):
                 _iso_timers(root)
                 _json_literals(root)
+        triggered = _triggered_receive_tasks(root)
+        if drawn_for_camunda:  # Camunda's trigger sets the variables it is given, as a message
+            payload_as_data.update((_container(task), task.get("id")) for task in triggered)
         _drop_empty_io_specifications(root)
         problems.extend(_links(root, name))
         if not camunda.declares(root, SPIFF):
@@ -1489,6 +1492,35 @@ def _keep_executable(root: Any) -> None:
         for attribute in list(process.attrib):
             if attribute.startswith("{"):  # an extension's, such as Camunda's starter groups
                 del process.attrib[attribute]
+
+
+#: what the name of the message a receive task naming none waits for begins with: the
+#: rest is the task's id (``WorkflowEngine.trigger``)
+TRIGGER_PREFIX = "trigger:"
+
+
+def _triggered_receive_tasks(root: Any) -> list[Any]:
+    """Make each receive task naming no message wait for one of its own; return them.
+
+    Activiti, Flowable and Camunda 7 draw such a task as a plain wait state that
+    their API moves on (``runtimeService.trigger``).  Here it waits for the
+    message ``trigger:<its id>``, which ``WorkflowEngine.trigger`` (or any
+    delivery of that message) sends it; SpiffWorkflow would wait for nothing.
+    """
+    triggered = []
+    for task in list(root.iter(f"{{{BPMN}}}receiveTask")):
+        task_id = task.get("id")
+        if task.get("messageRef") or not task_id:
+            continue  # one with no id is refused naming no message
+        holder = task
+        while holder.getparent() is not None and holder.getparent() is not root:
+            holder = holder.getparent()
+        message_id = f"gongkai_trigger_{task_id}"
+        message = etree.Element(f"{{{BPMN}}}message", id=message_id, name=TRIGGER_PREFIX + task_id)
+        holder.addprevious(message)
+        task.set("messageRef", message_id)
+        triggered.append(task)
+    return triggered
 
 
 def _drop_empty_io_specifications(root: Any) -> None:

@@ -47,6 +47,7 @@ from .access import (
 from .checkpoints import Checkpoints
 from .clock import iso
 from .definitions import (
+    TRIGGER_PREFIX,
     CompiledDefinition,
     DeployRules,
     UserTaskRules,
@@ -912,6 +913,22 @@ class WorkflowEngine:
                 ) from None
         self._remember(step)
         return _saved_view(step, ready)
+
+    def trigger(
+        self,
+        instance_id: int,
+        element_id: str,
+        payload: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> InstanceView:
+        """Move on an instance waiting at a receive task that names no message.
+
+        Activiti, Flowable and Camunda 7 draw such a task as a wait state their
+        API triggers by instance and task; here it waits for the message
+        ``trigger:<its id>``.  An instance not waiting there raises
+        ``ConflictError`` (``instance.not_waiting``) naming that message.
+        """
+        return self.deliver(instance_id, TRIGGER_PREFIX + element_id, payload, actor)
 
     # -- claims ---------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -91,13 +92,21 @@ def test_tick_fires_due_timers(runner: CliRunner, database_url: str) -> None:
     engine.db.dispose()
 
 
-def test_send_names_the_instances_that_failed_and_exits_1(
-    runner: CliRunner, database_url: str
-) -> None:
+def _clerks_engine(runner: CliRunner, database_url: str, bpmn: Path) -> Engine:
+    """Return an engine on the command line's new database, with clara a clerk and one file."""
     runner.invoke(main, ["init-db"])
     engine = Engine(Database.connect(database_url), ManualClock(datetime.now(UTC)))
     engine.users.add("clara", ["clerk"], new_groups=True)
-    engine.deploy([TEST_BPMN / "elements" / "signal_then_script.bpmn"])
+    engine.deploy([bpmn])
+    return engine
+
+
+def test_send_names_the_instances_that_failed_and_exits_1(
+    runner: CliRunner, database_url: str
+) -> None:
+    engine = _clerks_engine(
+        runner, database_url, TEST_BPMN / "elements" / "signal_then_script.bpmn"
+    )
     good, broken = (engine.start("signal_then_script", "clara", {"parts": n}).id for n in (4, 0))
 
     result = runner.invoke(main, ["send", "signal", "office_closed"])
@@ -128,6 +137,26 @@ def test_calendar_load_makes_a_new_year_computable(
     schedule.write_text("2099-13-01 holiday 错\n", encoding="utf-8")
     bad = runner.invoke(main, ["calendar", "load", str(schedule)])
     assert bad.exit_code == 1 and "1" in bad.output
+
+
+def test_send_trigger_moves_an_instance_on_at_a_receive_task_naming_no_message(
+    runner: CliRunner, database_url: str
+) -> None:
+    engine = _clerks_engine(
+        runner, database_url, TEST_BPMN / "third_party" / "activiti_receive_wait.bpmn"
+    )
+    waiting = engine.start("activiti_receive_wait", "clara").id
+
+    result = runner.invoke(main, ["send", "trigger", str(waiting), "theEnd"])
+    assert result.exit_code == 1 and "trigger:theEnd" in result.output  # nothing waits there
+    result = runner.invoke(
+        main, ["send", "trigger", str(waiting), "waitForFee", "--payload", '{"paid": true}']
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"instance {waiting}: moved on at waitForFee"
+    (answer,) = engine.queries.get_instance(waiting).ready_tasks
+    assert answer.element_id == "sendAnswer"
+    engine.db.dispose()
 
 
 def test_send_refuses_a_payload_nested_too_deeply_saying_so(runner: CliRunner) -> None:

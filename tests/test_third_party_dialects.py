@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 
 from engine import (
+    ConflictError,
     Database,
     DeploymentError,
     FormValidationError,
@@ -758,6 +759,45 @@ def test_a_job_worker_a_key_of_other_feel_and_a_feel_timer_are_refused_naming_ea
     assert "the timeDuration '=wait' is FEEL" in said["Wait"]
 
 
+# -- a receive task naming no message: a wait state the API triggers -------------------
+
+
+@pytest.mark.parametrize("paid", [True, False])
+def test_a_receive_task_naming_no_message_waits_until_triggered(
+    core: WorkflowEngine, paid: bool
+) -> None:
+    core.deploy([TEST_BPMN / "third_party" / "activiti_receive_wait.bpmn"])
+    waiting = core.start("activiti_receive_wait", "clara")
+    assert waiting.status == "running" and not waiting.ready_tasks  # it waits at waitForFee
+    with pytest.raises(ConflictError) as nowhere:
+        core.trigger(waiting.id, "sendAnswer")  # nothing waits there
+    assert nowhere.value.code == "instance.not_waiting"
+    assert nowhere.value.params["name"] == "trigger:sendAnswer"
+    moved = core.trigger(waiting.id, "waitForFee", {"paid": paid}, "clara")
+    assert moved.data["paid"] is paid  # the variables given, as Camunda's trigger sets them
+    assert [t.element_id for t in moved.ready_tasks] == (["sendAnswer"] if paid else [])
+    for task in moved.ready_tasks:
+        moved = core.complete_task(task.task_id, "clara", {})
+    assert moved.status == "completed"
+    with pytest.raises(ConflictError):
+        core.trigger(waiting.id, "waitForFee")  # once moved on, it waits no more
+    assert core.replayer.replay_stored(waiting.id).ok
+
+
+def test_a_receive_task_naming_no_message_is_moved_on_by_its_message_too(
+    core: WorkflowEngine,
+) -> None:
+    core.deploy([TEST_BPMN / "third_party" / "activiti_receive_wait.bpmn"])
+    first = core.start("activiti_receive_wait", "clara")
+    second = core.start("activiti_receive_wait", "clara")
+    # gongkai send message and the JSON API deliver it by its name, to all or to one
+    core.deliver(second.id, "trigger:waitForFee", {"paid": False})
+    assert core.queries.get_instance(second.id).status == "completed"
+    assert core.queries.get_instance(first.id).status == "running"
+    assert core.send_message("trigger:waitForFee", {"paid": False}).reached == (first.id,)
+    assert core.queries.get_instance(first.id).status == "completed"
+
+
 # -- what SpiffWorkflow would leave out silently -------------------------------------------
 
 
@@ -769,13 +809,6 @@ def test_a_job_worker_a_key_of_other_feel_and_a_feel_timer_are_refused_naming_ea
             '<bpmn:inclusiveGateway id="checks" name="Which checks?" default="Flow_basic">',
             "checks",
             "its default flow 'Flow_basic' is no sequence flow leaving it",
-        ),
-        (
-            '<bpmn:messageEventDefinition id="withdrawal_message" messageRef="message_withdrawn" />'
-            "\n    </bpmn:intermediateCatchEvent>",
-            "</bpmn:intermediateCatchEvent>".replace("intermediateCatchEvent", "receiveTask"),
-            "withdrawal",
-            "a receive task names no message (messageRef): it would wait for none",
         ),
         (
             '<bpmn:task id="remind" name="Remind the reviewer">',
@@ -792,10 +825,6 @@ def test_what_would_be_left_out_is_refused_naming_the_element(
     given = GENERATED.read_text(encoding="utf-8")
     assert old in given
     given = given.replace(old, new)
-    if "receiveTask" in new:  # the catch event, drawn as a receive task with no message
-        given = given.replace(
-            '<bpmn:intermediateCatchEvent id="withdrawal"', '<bpmn:receiveTask id="withdrawal"'
-        )
     (problem,) = refusals({"permit.bpmn": given})
     assert problem == (element, problem[1]) and said in problem[1]
 

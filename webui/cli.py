@@ -269,6 +269,24 @@ def send_signal(ctx: _Context, name: str, payload: str | None, by: str | None) -
     _sent("signal", name, payload, by, ctx)
 
 
+@send.command("trigger")
+@click.argument("instance", type=int)
+@click.argument("element")
+@click.option("--payload", default=None, help="Variables to set, as JSON.")
+@click.option("--by", default=None, help="The user who triggers it (recorded).")
+@pass_context
+def send_trigger(
+    ctx: _Context, instance: int, element: str, payload: str | None, by: str | None
+) -> None:
+    """Move INSTANCE on at receive task ELEMENT, one naming no message (Camunda's trigger)."""
+    try:
+        ctx.engine.trigger(instance, element, _payload(payload), by)
+    except EngineError as exc:
+        _fail(exc)
+        return
+    click.echo(f"instance {instance}: moved on at {element}")
+
+
 #: the longest a tick worker waits before trying a database that failed again, in seconds
 TICK_BACKOFF_MAX = 30.0
 
