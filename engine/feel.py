@@ -11,7 +11,8 @@ then translates into checked Python, as it does Camunda 7's expressions:
   arithmetic, ``+`` joining strings, ``and or not(...)``, parentheses;
 - ``if c then a else b``;
 - the functions ``count sum string length upper case lower case contains
-  starts with ends with list contains`` (``engine.juel``'s ``FEEL_FUNCTIONS``).
+  starts with ends with list contains``, and ``is defined(x)`` of a variable
+  (``engine.juel``'s ``FEEL_FUNCTIONS``).
 
 Anything else raises ``FeelError`` naming the part not read.  Nothing of the
 text is ever evaluated: only the Python the JUEL translator checks runs.
@@ -34,6 +35,7 @@ FUNCTIONS = {
     "starts with": "startswith",
     "ends with": "endswith",
     "list contains": "listcontains",
+    "is defined": "defined",
 }
 assert set(FUNCTIONS.values()) <= FEEL_FUNCTIONS.keys()
 #: the longest FEEL expression read, in characters
@@ -83,7 +85,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             part = tokens[i : i + words]
             if all(kind == "name" for kind, _ in part) and len(part) == words:
                 name = " ".join(value for _, value in part)
-                if name in FUNCTIONS or name in ("date and time", "is defined", "get value"):
+                if name in FUNCTIONS or name in ("date and time", "get value"):
                     joined.append(("name", name))
                     i += words
                     break
@@ -287,6 +289,11 @@ class _Parser:
         wanted = FEEL_FUNCTIONS[FUNCTIONS[name]][0]
         if len(arguments) != wanted:
             raise FeelError(f"{name}() takes {wanted} argument(s) here, not {len(arguments)}")
+        if name == "is defined":
+            # asked of a name (its text, not its value): the data's names hold it or not
+            if not IDENTIFIER.match(arguments[0]) or arguments[0] in _KEYWORDS:
+                raise FeelError("is defined() is read of a variable's name only, not of a path")
+            return f'feel$defined("{arguments[0]}")'
         return f"feel${FUNCTIONS[name]}({', '.join(arguments)})"
 
 

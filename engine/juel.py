@@ -47,7 +47,12 @@ FEEL_FUNCTIONS: dict[str, tuple[int, str]] = {
     "endswith": (2, "({0}).endswith({1})"),
     "listcontains": (2, "({1} in {0})"),
     "list": (-1, ""),  # a FEEL list literal [a, b] (JUEL writes none)
+    # is defined(x): whether the data hold x, as the script environment gives their names
+    "defined": (1, "({0} in feel_defined_names)"),
 }
+#: the names of the data an expression runs over, where it reads this name
+#: (``engine.scripting``): a FEEL ``is defined(x)`` asks it
+DEFINED_NAMES = "feel_defined_names"
 #: the builtins and string methods FEEL's functions call, and nothing else may
 _FEEL_CALLS = frozenset({"len", "sum"})
 _FEEL_METHODS = frozenset({"upper", "lower", "startswith", "endswith"})
@@ -334,6 +339,8 @@ class _Translator:
             raise JuelError(f"uses the name {name!r}, which cannot be a variable here")
         self.expect("(")
         arguments = self.listed(")")
+        if name == FEEL_PREFIX + "defined":
+            self.names.add(DEFINED_NAMES)
         if function[0] < 0:  # a list literal's items, as many as it has
             return "[" + ", ".join(arguments) + "]"
         if len(arguments) != function[0]:

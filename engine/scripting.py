@@ -18,6 +18,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from . import sandbox
 from .errors import ScriptError
+from .juel import DEFINED_NAMES
 from .restricted import HELPERS, names_used, plain_condition
 
 
@@ -44,6 +45,9 @@ class RestrictedEnvironment(TaskDataEnvironment):
         names = names_used(source, mode)
         inputs = {name: external[name] for name in names if name in external}
         inputs.update((name, context[name]) for name in names if name in context)
+        if DEFINED_NAMES in names and DEFINED_NAMES not in inputs:
+            # FEEL's is defined(x) asks which names the data hold: their names, not values
+            inputs[DEFINED_NAMES] = frozenset(context) | frozenset(external)
         return inputs
 
     def _sandbox(self) -> sandbox.Sandbox:
