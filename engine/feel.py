@@ -149,9 +149,7 @@ class _Parser:
         return "at the end" if kind == "end" else f"before {value!r}"
 
     def expression(self) -> str:
-        self.depth += 1
-        if self.depth > MAX_FEEL_DEPTH:
-            raise FeelError(f"it is nested too deeply (at most {MAX_FEEL_DEPTH} levels)")
+        self.nested()
         if self.at("if"):
             self.take()
             condition = self.expression()
@@ -223,13 +221,19 @@ class _Parser:
         return left
 
     def unary(self) -> str:
-        if self.at("-"):
-            self.take()
-            return f"(-{self.unary()})"
-        if self.at("not"):
-            self.take()
-            return f"(!{self.unary()})"
-        return self.path()
+        if not self.at("-", "not"):
+            return self.path()
+        symbol = "-" if self.take()[1] == "-" else "!"
+        self.nested()
+        operand = self.unary()
+        self.depth -= 1
+        return f"({symbol}{operand})"
+
+    def nested(self) -> None:
+        """Count one level deeper, refusing what nests past ``MAX_FEEL_DEPTH``."""
+        self.depth += 1
+        if self.depth > MAX_FEEL_DEPTH:
+            raise FeelError(f"it is nested too deeply (at most {MAX_FEEL_DEPTH} levels)")
 
     def path(self) -> str:
         result = self.primary()

@@ -518,6 +518,8 @@ def test_a_camunda_8_files_feel_built_ins_run_as_camunda_reads_them(
         ("=for p in pages return p", "'for' is not read here"),
         ("=date and time(when) &lt; now()", "the function date and time() is not read here"),
         ("=some p in pages satisfies p &gt; 1", "'some' is not read here"),
+        ("=" + "not " * 60 + "urgent", "it is nested too deeply (at most 40 levels)"),
+        ("=" + "-" * 4000 + "1 &gt; 0", "it is nested too deeply (at most 40 levels)"),
     ],
 )
 def test_a_camunda_8_condition_of_feel_beyond_the_built_ins_is_refused_naming_it(
