@@ -501,6 +501,12 @@ class Gen:
         area, local = self._landline_parts()
         return Decoy(self.pick((f"{area}-{local}", f"({area}){local}", area + local)), "office")
 
+    def office_email(self) -> Decoy:
+        """An agency's own mailbox, in the contact lines it gives after its name."""
+        return Decoy(
+            f"{self.pick(PINYIN)}{self.pick(PINYIN_GIVEN)}@{self.pick(MAIL_HOSTS)}", "office"
+        )
+
     def landline_run(self) -> Planted:
         """A landline run together, after a telephone label (the template has it)."""
         area, local = self._landline_parts()
@@ -952,7 +958,8 @@ TEMPLATES = [
     "（会议纪要〔{year}〕{n}号，全文见{url}）",
     "出席：{name}、{name}、{name}；列席：{name}（{company}，{mobile}）。会议听取了{year}年"
     "政务公开工作情况汇报，完成率{pct}，较上年提高{pct}。会后请各单位于{date}前将材料报送"
-    "市政府办公室，联系电话{landline}，传真{landline}，邮箱{email}，具体事宜{landline_bare}。",
+    "市政府办公室，联系电话{office_landline}，传真{office_landline}，邮箱{office_email}，"
+    "具体事宜{landline_bare}。",
     "会议纪要：{year}年全市用电量{big_number}，接待群众{big_number}，"
     "联系人{pname}，座机{landline_run}，手机{mobile}；下次会议由{name}（{mobile_again}）通知。",
     # 补贴发放 / 救助 公示

@@ -141,6 +141,21 @@ def test_an_address_a_line_break_cuts(text: str, address: str) -> None:
     assert ("address", address) in kinds(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("户口由瑞安市安阳街道万松路32号之一迁至温州市鹿城区。", "瑞安市安阳街道万松路32号之一"),
+        ("申请人：林海，住福州市鼓楼区五四路32号之一，电话", "福州市鼓楼区五四路32号之一"),
+        ("遗失位于泉州市丰泽区东海街道32号之二的不动产权证书。", "泉州市丰泽区东海街道32号之二"),
+    ],
+)
+def test_a_house_numbered_after_its_neighbours_keeps_its_whole_number(
+    text: str, address: str
+) -> None:
+    # 32号之一 is the house built beside 32号: the address stopped at 32号 and left 之一 shown
+    assert ("address", address) in kinds(text)
+
+
 def test_a_line_break_after_a_whole_address_ends_it() -> None:
     text = "申请人：张伟，男，住址：威海市环翠区青岛中路12号\n东风路社区新建巷12号为其经营场所"
     assert ("address", "威海市环翠区青岛中路12号") in kinds(text)

@@ -3072,8 +3072,11 @@ def _addresses(text: str) -> Iterator[Candidate]:
             yield start, end, "address"
 
 
-# Where an address told in prose ends: a number's house, flat or room (…3号楼1502室, …27号).
-_UNIT_END = re.compile(r"[0-9A-Za-z](?:号(?:楼|院)?|室|房(?!屋|产)|栋|幢)")
+# Where an address told in prose ends: a number's house, flat or room (…3号楼1502室, …27号,
+# …32号之一: a house numbered after its neighbour's is part of its number).
+_UNIT_END = re.compile(
+    r"[0-9A-Za-z](?:号(?:楼|院)?(?:之[一二三四五六七八九十]{1,3})?|室|房(?!屋|产)|栋|幢)"
+)
 # Words after a number's end: the sentence goes on (…1502室的不动产权证书), no flat's number.
 _PROSE_AFTER = re.compile(r"[\u4e00-\u9fff]{2}")
 # Whose place prose tells: a household's or a person's (户口由…迁至, 你提供的地址, 其位于…), not
