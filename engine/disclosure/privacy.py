@@ -3391,11 +3391,16 @@ def _text_copies(text: str, found: list[Candidate]) -> Iterator[Candidate]:
                 wanted[value[0]][_BLANKS_IN_NAME.sub("", value)] = kind
     if not wanted:
         return
-    lengths = sorted({len(v) for values in wanted.values() for v in values}, reverse=True)
+    # the lengths of the values each first character begins, longest first (a list's addresses
+    # come in dozens of lengths, its names in two or three)
+    lengths = {
+        first: sorted({len(v) for v in values}, reverse=True) for first, values in wanted.items()
+    }
     firsts = re.compile("[" + re.escape("".join(wanted)) + "]")
     for m in firsts.finditer(text):
-        values = wanted[m.group()]
-        for length in lengths:
+        first = m.group()
+        values = wanted[first]
+        for length in lengths[first]:
             value = text[m.start() : m.start() + length]
             if value in values:
                 end = m.start() + length
@@ -3622,6 +3627,12 @@ def _last_match(pattern: re.Pattern[str], text: str, low: int, high: int) -> re.
     return last
 
 
+#: the most characters of labels and values an agency's contact lines run to between two of its
+#: numbers (a longer stretch holds other words: looking at all of it after every number found
+#: made a long list's cost grow with the square of its length)
+_CONTACT_RUN = 400
+
+
 def _only_contact_details(between: str) -> bool:
     """Return whether ``between`` holds nothing but contact labels, values and short words."""
     pieces = _CONTACT_PIECES.split(between)
@@ -3684,6 +3695,7 @@ def _without_agency_contacts(text: str, found: list[Candidate]) -> list[Candidat
         if (
             kind in ("landline", "email")
             and agency_end >= 0
+            and start - agency_end <= _CONTACT_RUN
             and _only_contact_details(text[agency_end:start])
         ):
             agency_end = end
