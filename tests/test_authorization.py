@@ -272,6 +272,7 @@ STAFF_PAGES = {
     "/audit/instances": {"wangwu", "qianyi", "admin"},
     "/audit/instances/1/verify": {"wangwu", "qianyi", "admin"},
     "/audit/instances/1/steps": {"wangwu", "qianyi", "admin"},
+    "/audit/instances/1/history.jsonl": {"wangwu", "qianyi", "admin"},
     "/office/oversight.csv": {"lisi", "wangwu", "qianyi", "admin"},
     "/office/oversight.xlsx": {"lisi", "wangwu", "qianyi", "admin"},
     "/office/catalogue/new": {"wangwu", "admin"},
